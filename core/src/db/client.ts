@@ -1,0 +1,87 @@
+import { fileURLToPath } from 'node:url';
+import type { PgDatabase, PgQueryResultHKT } from 'drizzle-orm/pg-core';
+import * as schema from './schema';
+
+export type Schema = typeof schema;
+/** One type for every driver, so services never know which database they talk to. */
+export type Db = PgDatabase<PgQueryResultHKT, Schema>;
+/** A transaction handle; services take `Db | Tx` where they can join a caller's transaction. */
+export type Tx = Parameters<Parameters<Db['transaction']>[0]>[0];
+export type DbOrTx = Db | Tx;
+
+export type DbDriver = 'pglite' | 'pg' | 'neon';
+export type DbHandle = { db: Db; driver: DbDriver; close: () => Promise<void> };
+
+export const MIGRATIONS_FOLDER = fileURLToPath(new URL('../../drizzle', import.meta.url));
+
+/** Picks the driver from the URL: none or a path → PGlite; postgres:// → pg; *.neon.tech → Neon. */
+export function driverFor(url: string | undefined): DbDriver {
+  if (!url || url.startsWith('pglite:') || url.startsWith('memory:') || !url.includes('://')) return 'pglite';
+  if (/^postgres(ql)?:\/\//.test(url)) return /\.neon\.tech[:/]/.test(url) || process.env.DATABASE_DRIVER === 'neon' ? 'neon' : 'pg';
+  throw new Error(`DATABASE_URL must be a postgres:// URL, a folder path, or memory://; got "${url.split(':')[0]}:…"`);
+}
+
+export type CreateDbOptions = {
+  /** DATABASE_URL; a folder path (or pglite:<path>) for PGlite, memory:// for an in-memory PGlite. */
+  url?: string;
+  /** Default folder for PGlite when url is empty. */
+  dataDir?: string;
+  /** Apply migrations on open (default true). */
+  migrate?: boolean;
+  poolSize?: number;
+};
+
+export async function createDb(opts: CreateDbOptions = {}): Promise<DbHandle> {
+  const driver = driverFor(opts.url);
+  const handle = await open(driver, opts);
+  if (opts.migrate !== false) await migrate(handle);
+  return handle;
+}
+
+async function open(driver: DbDriver, opts: CreateDbOptions): Promise<DbHandle> {
+  if (driver === 'pglite') {
+    const { PGlite } = await import('@electric-sql/pglite');
+    const { drizzle } = await import('drizzle-orm/pglite');
+    const url = opts.url ?? '';
+    const dir = url.startsWith('memory:') ? undefined : url.replace(/^pglite:/, '') || opts.dataDir;
+    const client = dir ? new PGlite(dir) : new PGlite();
+    await client.waitReady;
+    return { db: drizzle(client, { schema }) as unknown as Db, driver, close: () => client.close() };
+  }
+  if (driver === 'pg') {
+    const { default: pg } = await import('pg');
+    const { drizzle } = await import('drizzle-orm/node-postgres');
+    const pool = new pg.Pool({ connectionString: opts.url, max: opts.poolSize ?? 10 });
+    // An idle client that loses its connection must not crash the process; the pool replaces it.
+    pool.on('error', () => {});
+    return { db: drizzle(pool, { schema }) as unknown as Db, driver, close: () => pool.end() };
+  }
+  const { Pool, neonConfig } = await import('@neondatabase/serverless');
+  const { drizzle } = await import('drizzle-orm/neon-serverless');
+  if (typeof WebSocket === 'undefined') neonConfig.webSocketConstructor = (await import('ws')).default;
+  const pool = new Pool({ connectionString: opts.url, max: opts.poolSize ?? 5 });
+  pool.on('error', () => {});
+  return { db: drizzle(pool, { schema }) as unknown as Db, driver, close: () => pool.end() };
+}
+
+/** Applies drizzle-kit's migrations; on a shared server an advisory lock keeps concurrent starts apart. */
+export async function migrate(handle: DbHandle): Promise<void> {
+  const config = { migrationsFolder: MIGRATIONS_FOLDER };
+  if (handle.driver === 'pglite') {
+    const { migrate: run } = await import('drizzle-orm/pglite/migrator');
+    await run(handle.db as never, config);
+    return;
+  }
+  const { sql } = await import('drizzle-orm');
+  const lockId = 7_304_211;
+  await handle.db.transaction(async (tx) => {
+    await tx.execute(sql`select pg_advisory_xact_lock(${lockId})`);
+    if (handle.driver === 'pg') {
+      const { migrate: run } = await import('drizzle-orm/node-postgres/migrator');
+      await run(tx as never, config);
+    } else {
+      const { migrate: run } = await import('drizzle-orm/neon-serverless/migrator');
+      await run(tx as never, config);
+    }
+  });
+}

@@ -1,0 +1,42 @@
+import { z } from 'zod';
+
+/** Any JSON value. Stored JSON and templated fields are validated against this. */
+export type Json = string | number | boolean | null | Json[] | { [key: string]: Json };
+export const JsonSchema: z.ZodType<Json> = z.lazy(() =>
+  z.union([z.string(), z.number(), z.boolean(), z.null(), z.array(JsonSchema), z.record(z.string(), JsonSchema)]),
+);
+export const JsonObjectSchema = z.record(z.string(), JsonSchema);
+export type JsonObject = z.infer<typeof JsonObjectSchema>;
+
+/** Object types such as `contact` or `deal`. */
+export const ObjectNameSchema = z
+  .string()
+  .regex(/^[a-z][a-z0-9_]{0,62}$/, 'use lowercase letters, digits and _ (for example "deal")');
+
+/** Record field names; no leading underscore and no prototype keys. */
+export const FieldNameSchema = z
+  .string()
+  .regex(/^[A-Za-z][A-Za-z0-9_]{0,62}$/, 'use letters, digits and _, starting with a letter');
+
+/** True when the string contains a {{ }} template; such fields are checked at run time. */
+export const isTemplated = (s: string): boolean => s.includes('{{');
+
+/** "30s", "15m", "2d", "1h30m", "500ms". */
+export const DURATION_PATTERN = /^(\d+(ms|s|m|h|d|w))+$/;
+const UNIT_MS = { ms: 1, s: 1_000, m: 60_000, h: 3_600_000, d: 86_400_000, w: 604_800_000 } as const;
+
+export function parseDuration(text: string): number | undefined {
+  if (!DURATION_PATTERN.test(text)) return undefined;
+  let total = 0;
+  for (const m of text.matchAll(/(\d+)(ms|s|m|h|d|w)/g)) {
+    total += Number(m[1]) * UNIT_MS[m[2] as keyof typeof UNIT_MS];
+  }
+  return total;
+}
+
+export const MAX_WAIT_MS = 366 * UNIT_MS.d;
+
+export const DurationSchema = z
+  .string()
+  .refine((s) => parseDuration(s) !== undefined, 'use a duration such as "30s", "15m", "2d" or "1h30m"')
+  .refine((s) => (parseDuration(s) ?? 0) <= MAX_WAIT_MS, 'at most 366 days');

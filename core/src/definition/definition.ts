@@ -1,0 +1,47 @@
+import { z } from 'zod';
+import { ACTION_TYPES, MAX_BRANCH_ACTIONS, WorkflowActionSchema, type WorkflowAction } from './actions';
+import { WorkflowTriggerSchema } from './triggers';
+
+export const MAX_TOTAL_ACTIONS = 1_000;
+
+/** Visits every action, nested branches included, with its JSON path inside `actions`. */
+export function walkActions(
+  actions: readonly WorkflowAction[],
+  visit: (action: WorkflowAction, path: (string | number)[]) => void,
+  path: (string | number)[] = [],
+): void {
+  actions.forEach((a, i) => {
+    const here = [...path, i];
+    visit(a, here);
+    if (a.type === 'condition') {
+      walkActions(a.then, visit, [...here, 'then']);
+      walkActions(a.else, visit, [...here, 'else']);
+    }
+  });
+}
+
+export const ActionsSchema = z
+  .array(WorkflowActionSchema)
+  .max(MAX_BRANCH_ACTIONS)
+  .superRefine((actions, ctx) => {
+    const seen = new Map<string, (string | number)[]>();
+    let total = 0;
+    walkActions(actions, (a, path) => {
+      total++;
+      if (seen.has(a.id))
+        ctx.addIssue({ code: 'custom', path: [...path, 'id'], message: `action id "${a.id}" is used twice; ids must be unique` });
+      else seen.set(a.id, path);
+    });
+    if (total > MAX_TOTAL_ACTIONS) ctx.addIssue({ code: 'custom', message: `at most ${MAX_TOTAL_ACTIONS} actions in all` });
+  });
+
+export const WorkflowDefinitionSchema = z.object({
+  name: z.string().trim().min(1, 'a name is required').max(200),
+  description: z.string().max(2_000).nullish(),
+  trigger: WorkflowTriggerSchema,
+  actions: ActionsSchema,
+});
+export type WorkflowDefinition = z.infer<typeof WorkflowDefinitionSchema>;
+export type WorkflowDefinitionInput = z.input<typeof WorkflowDefinitionSchema>;
+
+export { ACTION_TYPES };
