@@ -1,0 +1,45 @@
+import { z } from 'zod';
+
+const bool = z
+  .enum(['true', 'false', '1', '0', ''])
+  .transform((v) => v === 'true' || v === '1');
+const csv = z.string().transform((s) => s.split(',').map((x) => x.trim()).filter(Boolean));
+
+/** Every setting the services read, from the environment, validated once at start-up. */
+export const ConfigSchema = z.object({
+  NODE_ENV: z.string().default('development'),
+  /** Empty: PGlite under DATA_DIR. postgres://…: PostgreSQL (Neon for *.neon.tech). memory://: throwaway PGlite. */
+  DATABASE_URL: z.string().optional(),
+  DATA_DIR: z.string().default('.data'),
+  PORT: z.coerce.number().int().min(0).max(65535).default(8787),
+  PUBLIC_URL: z.string().url().optional(),
+  TEMPORAL_ADDRESS: z.string().default('localhost:7233'),
+  TEMPORAL_NAMESPACE: z.string().default('default'),
+  TEMPORAL_API_KEY: z.string().optional(),
+  TEMPORAL_UI_URL: z.string().url().default('http://localhost:8233'),
+  /** 32 bytes, base64 or hex: AES-256-GCM key for secrets at rest. The local launcher generates one. */
+  ENCRYPTION_KEY: z.string().optional(),
+  /** Empty: in-process queue (local). Otherwise the SQS queue URL. */
+  SQS_QUEUE_URL: z.string().optional(),
+  SQS_ENDPOINT: z.string().url().optional(),
+  AWS_REGION: z.string().default('us-east-1'),
+  /** smtp://user:pass@host:port; empty keeps mail in the dev inbox. `ses` uses Amazon SES. */
+  SMTP_URL: z.string().optional(),
+  MAIL_FROM: z.string().default('Conduit <workflows@conduit.localhost>'),
+  /** Hosts or CIDRs that outgoing webhooks may reach even though they are private (tests, self-hosters). */
+  HTTP_ALLOWLIST: csv.default([]),
+  WEBHOOK_BODY_LIMIT: z.coerce.number().int().min(1024).default(1024 * 1024),
+  LOOP_DEPTH_LIMIT: z.coerce.number().int().min(1).max(50).default(5),
+  SECURE_COOKIES: bool.default(false),
+  LOG_LEVEL: z.enum(['debug', 'info', 'warn', 'error']).default('info'),
+});
+export type Config = z.infer<typeof ConfigSchema>;
+
+export function loadConfig(env: Record<string, string | undefined> = process.env): Config {
+  const parsed = ConfigSchema.safeParse(env);
+  if (!parsed.success) {
+    const lines = parsed.error.issues.map((i) => `  ${i.path.join('.')}: ${i.message}`);
+    throw new Error(`Invalid configuration:\n${lines.join('\n')}`);
+  }
+  return parsed.data;
+}

@@ -1,0 +1,4 @@
+export * from './ids';
+export * from './json';
+export * from './events';
+export * from './records';

@@ -1,0 +1,117 @@
+import { and, desc, eq, lt, or } from 'drizzle-orm';
+import { ROOT_CAUSATION, type Causation, type JsonObject, type RecordEventKind, type RecordTriggerPayload } from '../definition';
+import { records } from '../db/schema';
+import type { Db, DbOrTx } from '../db/client';
+import { appendEvent, type StoredEvent } from './events';
+import { isUuid } from './ids';
+import { jsonEqual } from './json';
+
+export type RecordRow = typeof records.$inferSelect;
+export type RecordChange = { record: RecordRow; event: StoredEvent };
+
+type Scope = { workspaceId: string; object: string };
+type Cause = { causation?: Causation };
+
+/** What templates see as `trigger.record`: the fields, then id (which wins over a field named id). */
+export const recordView = (r: Pick<RecordRow, 'id' | 'data'>): JsonObject => ({ ...r.data, id: r.id });
+
+export function changedFields(before: JsonObject, after: JsonObject): string[] {
+  const keys = new Set([...Object.keys(before), ...Object.keys(after)]);
+  return [...keys].filter((k) => !jsonEqual(before[k], after[k])).sort();
+}
+
+function recordEvent(kind: RecordEventKind, row: RecordRow, previous: JsonObject | null, changed: string[], causation: Causation) {
+  const payload: RecordTriggerPayload = {
+    kind: 'record',
+    event: kind,
+    object: row.object,
+    recordId: row.id,
+    record: recordView(row),
+    previous,
+    changed,
+  };
+  return { workspaceId: row.workspaceId, source: 'record' as const, type: `record.${kind}`, object: row.object, recordId: row.id, payload, causation };
+}
+
+/**
+ * Record writes and their events share one transaction (the outbox): a committed change always has
+ * its event stored, and the dispatcher (or the sweeper, after a crash) turns it into runs.
+ */
+export async function createRecord(db: Db, input: Scope & Cause & { data: JsonObject; companyId?: string | null }): Promise<RecordChange> {
+  return db.transaction(async (tx) => {
+    const [row] = await tx
+      .insert(records)
+      .values({ workspaceId: input.workspaceId, companyId: input.companyId ?? null, object: input.object, data: input.data })
+      .returning();
+    if (!row) throw new Error('record insert returned nothing');
+    const changed = Object.keys(row.data).sort();
+    const event = await appendEvent(tx, recordEvent('created', row, null, changed, input.causation ?? ROOT_CAUSATION));
+    return { record: row, event };
+  });
+}
+
+/** Merges `data` into the record's fields. Null when the record does not exist in this workspace. */
+export async function updateRecord(
+  db: Db,
+  input: Scope & Cause & { id: string; data: JsonObject },
+): Promise<(RecordChange & { previous: RecordRow; changed: string[] }) | null> {
+  if (!isUuid(input.id)) return null;
+  return db.transaction(async (tx) => {
+    const [previous] = await tx
+      .select()
+      .from(records)
+      .where(and(eq(records.id, input.id), eq(records.workspaceId, input.workspaceId), eq(records.object, input.object)))
+      .for('update');
+    if (!previous) return null;
+    const data = { ...previous.data, ...input.data };
+    const changed = changedFields(previous.data, data);
+    const [row] = await tx.update(records).set({ data, updatedAt: new Date() }).where(eq(records.id, previous.id)).returning();
+    if (!row) return null;
+    const event = await appendEvent(tx, recordEvent('updated', row, recordView(previous), changed, input.causation ?? ROOT_CAUSATION));
+    return { record: row, previous, changed, event };
+  });
+}
+
+export async function deleteRecord(db: Db, input: Scope & Cause & { id: string }): Promise<RecordChange | null> {
+  if (!isUuid(input.id)) return null;
+  return db.transaction(async (tx) => {
+    const [row] = await tx
+      .delete(records)
+      .where(and(eq(records.id, input.id), eq(records.workspaceId, input.workspaceId), eq(records.object, input.object)))
+      .returning();
+    if (!row) return null;
+    const event = await appendEvent(tx, recordEvent('deleted', row, recordView(row), Object.keys(row.data).sort(), input.causation ?? ROOT_CAUSATION));
+    return { record: row, event };
+  });
+}
+
+export async function getRecord(db: DbOrTx, input: Scope & { id: string }): Promise<RecordRow | null> {
+  if (!isUuid(input.id)) return null;
+  const [row] = await db
+    .select()
+    .from(records)
+    .where(and(eq(records.id, input.id), eq(records.workspaceId, input.workspaceId), eq(records.object, input.object)));
+  return row ?? null;
+}
+
+export type Page<T> = { items: T[]; nextCursor: string | null };
+
+/** Newest first; the cursor is "<createdAt ISO>|<id>" of the last item. */
+export async function listRecords(db: DbOrTx, input: Scope & { limit?: number; cursor?: string | null }): Promise<Page<RecordRow>> {
+  const limit = Math.min(Math.max(input.limit ?? 50, 1), 200);
+  const conds = [eq(records.workspaceId, input.workspaceId), eq(records.object, input.object)];
+  const cur = decodeCursor(input.cursor);
+  if (cur) conds.push(or(lt(records.createdAt, cur.at), and(eq(records.createdAt, cur.at), lt(records.id, cur.id)))!);
+  const rows = await db.select().from(records).where(and(...conds)).orderBy(desc(records.createdAt), desc(records.id)).limit(limit + 1);
+  const items = rows.slice(0, limit);
+  const last = items[items.length - 1];
+  return { items, nextCursor: rows.length > limit && last ? encodeCursor(last.createdAt, last.id) : null };
+}
+
+export const encodeCursor = (at: Date, id: string): string => Buffer.from(`${at.toISOString()}|${id}`).toString('base64url');
+export function decodeCursor(cursor: string | null | undefined): { at: Date; id: string } | null {
+  if (!cursor) return null;
+  const [at, id] = Buffer.from(cursor, 'base64url').toString('utf8').split('|');
+  if (!at || !id || !isUuid(id) || Number.isNaN(Date.parse(at))) return null;
+  return { at: new Date(at), id };
+}

