@@ -1,0 +1,56 @@
+import { and, eq, isNull } from 'drizzle-orm';
+import type { Json } from '../definition';
+import { workflowExecutions } from '../db/schema';
+import type { DbOrTx } from '../db/client';
+import { runWorkflowId } from '../temporal';
+
+export type ExecutionRow = typeof workflowExecutions.$inferSelect;
+
+export type NewExecution = {
+  workspaceId: string;
+  workflowId: string;
+  versionId: string | null;
+  /** The event that caused the run; (workflowId, eventId) is unique, so a redelivered event finds the first row. */
+  eventId: string | null;
+  input: Json;
+  recordId?: string | null;
+  retryOf?: string | null;
+  isTest?: boolean;
+};
+
+/**
+ * Creates the pending execution row, or returns the existing one for the same (workflow, event):
+ * `created` false means the event was seen before and no second run may start.
+ */
+export async function createExecution(db: DbOrTx, e: NewExecution): Promise<{ execution: ExecutionRow; created: boolean }> {
+  const id = crypto.randomUUID();
+  const [row] = await db
+    .insert(workflowExecutions)
+    .values({
+      id,
+      workspaceId: e.workspaceId,
+      workflowId: e.workflowId,
+      versionId: e.versionId,
+      eventId: e.eventId,
+      input: e.input,
+      status: 'pending',
+      recordId: e.recordId ?? null,
+      retryOf: e.retryOf ?? null,
+      isTest: e.isTest ?? false,
+      temporalWorkflowId: runWorkflowId(id),
+    })
+    .onConflictDoNothing()
+    .returning();
+  if (row) return { execution: row, created: true };
+  const [existing] = await db
+    .select()
+    .from(workflowExecutions)
+    .where(
+      and(
+        eq(workflowExecutions.workflowId, e.workflowId),
+        e.eventId ? eq(workflowExecutions.eventId, e.eventId) : isNull(workflowExecutions.eventId),
+      ),
+    );
+  if (!existing) throw new Error('execution insert conflicted but no row was found');
+  return { execution: existing, created: false };
+}
