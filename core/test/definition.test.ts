@@ -1,0 +1,146 @@
+import { describe, expect, it } from 'vitest';
+import {
+  ACTION_TYPES, TRIGGER_TYPES, WorkflowActionSchema, WorkflowDefinitionSchema, WorkflowTriggerSchema,
+  describeIssues, parseDuration, walkActions, type WorkflowAction,
+} from '@conduit/core/definition';
+
+/** The ARCHITECTURE.md example, verbatim. */
+const example = {
+  name: 'Won deal follow-up',
+  trigger: { type: 'field_changed', object: 'deal', field: 'stage', to: 'won' },
+  actions: [
+    { id: 'notify', type: 'send_webhook', method: 'POST', url: 'https://hooks.example.com/won', body: { deal: '{{trigger.record.name}}' } },
+    {
+      id: 'big', type: 'condition',
+      if: { all: [{ left: '{{trigger.record.amount}}', op: 'gt', right: 10000 }] },
+      then: [{ id: 'mail', type: 'send_email', to: '{{trigger.record.ownerEmail}}', subject: 'Big win: {{trigger.record.name}}', body: 'Well done.' }],
+      else: [],
+    },
+    { id: 'pause', type: 'wait', duration: '2d' },
+    { id: 'score', type: 'run_script', code: 'return { score: input.trigger.record.amount / 1000 }' },
+    { id: 'save', type: 'update_record', object: 'deal', recordId: '{{trigger.record.id}}', data: { score: '{{steps.score.output.score}}' } },
+  ],
+};
+
+/** Error paths of a failed parse, formatted as the API reports them. */
+function pathsOf(schema: { safeParse: (v: unknown) => { success: boolean; error?: unknown } }, value: unknown): string[] {
+  const r = schema.safeParse(value);
+  if (r.success) return [];
+  return describeIssues(r.error as never).map((e) => e.path ?? '');
+}
+
+describe('workflow definition', () => {
+  it('accepts the architecture example and fills defaults', () => {
+    const d = WorkflowDefinitionSchema.parse(example);
+    const notify = d.actions[0] as Extract<WorkflowAction, { type: 'send_webhook' }>;
+    expect(notify.timeoutMs).toBe(10_000);
+    expect(notify.onFailure).toBe('stop');
+    const big = d.actions[1] as Extract<WorkflowAction, { type: 'condition' }>;
+    expect(big.then[0]?.type).toBe('send_email');
+  });
+
+  it('names the JSON path of a bad field inside a nested branch', () => {
+    const bad = structuredClone(example);
+    (bad.actions[1]!.then![0] as Record<string, unknown>).to = 'not-an-email';
+    expect(pathsOf(WorkflowDefinitionSchema, bad)).toEqual(['actions[1].then[0].to']);
+  });
+
+  it('refuses duplicate action ids, nested ones included', () => {
+    const bad = structuredClone(example);
+    (bad.actions[1]!.then![0] as Record<string, unknown>).id = 'notify';
+    expect(pathsOf(WorkflowDefinitionSchema, bad)).toEqual(['actions[1].then[0].id']);
+  });
+
+  it('refuses an empty name and an unknown trigger type', () => {
+    expect(pathsOf(WorkflowDefinitionSchema, { ...example, name: '  ' })).toEqual(['name']);
+    expect(pathsOf(WorkflowDefinitionSchema, { ...example, trigger: { type: 'sometimes' } })).toEqual(['trigger.type']);
+  });
+
+  it('visits nested actions with their paths', () => {
+    const seen: string[] = [];
+    walkActions(WorkflowDefinitionSchema.parse(example).actions, (a, p) => seen.push(`${a.id}@${p.join('.')}`));
+    expect(seen).toEqual(['notify@0', 'big@1', 'mail@1.then.0', 'pause@2', 'score@3', 'save@4']);
+  });
+});
+
+const validTriggers: Record<string, unknown> = {
+  schedule: { type: 'schedule', cron: '0 9 * * 1-5', timezone: 'Europe/Paris' },
+  webhook: { type: 'webhook', auth: { mode: 'signature' } },
+  record_created: { type: 'record_created', object: 'contact' },
+  record_updated: { type: 'record_updated', object: 'deal' },
+  record_deleted: { type: 'record_deleted', object: 'deal' },
+  field_changed: { type: 'field_changed', object: 'deal', field: 'stage', from: 'open', to: 'won' },
+};
+const invalidTriggers: Record<string, [unknown, string]> = {
+  schedule: [{ type: 'schedule', cron: '61 * * * *', timezone: 'UTC' }, 'cron'],
+  webhook: [{ type: 'webhook', auth: { mode: 'header', headerName: 'bad header!' } }, 'auth.headerName'],
+  record_created: [{ type: 'record_created', object: 'Deal Type' }, 'object'],
+  record_updated: [{ type: 'record_updated' }, 'object'],
+  record_deleted: [{ type: 'record_deleted', object: '' }, 'object'],
+  field_changed: [{ type: 'field_changed', object: 'deal', field: '__proto__' }, 'field'],
+};
+
+describe('triggers', () => {
+  it('covers every trigger type in the tests', () => {
+    expect(Object.keys(validTriggers).sort()).toEqual([...TRIGGER_TYPES].sort());
+    expect(Object.keys(invalidTriggers).sort()).toEqual([...TRIGGER_TYPES].sort());
+  });
+  it.each(Object.entries(validTriggers))('accepts a valid %s trigger', (_t, v) => {
+    expect(WorkflowTriggerSchema.safeParse(v).success).toBe(true);
+  });
+  it.each(Object.entries(invalidTriggers))('refuses an invalid %s trigger, naming the field', (_t, [v, path]) => {
+    expect(pathsOf(WorkflowTriggerSchema, v)).toContain(path);
+  });
+  it('refuses an unknown time zone with a readable reason', () => {
+    const r = WorkflowTriggerSchema.safeParse({ type: 'schedule', cron: '0 9 * * *', timezone: 'Mars/Olympus' });
+    expect(r.success).toBe(false);
+    expect(describeIssues(r.error!)[0]?.message).toMatch(/time zone/);
+  });
+  it('refuses a cron with the wrong number of fields', () => {
+    const r = WorkflowTriggerSchema.safeParse({ type: 'schedule', cron: '* * *', timezone: 'UTC' });
+    expect(describeIssues(r.error!)[0]?.message).toMatch(/5 fields/);
+  });
+});
+
+const validActions: Record<string, unknown> = {
+  send_email: { id: 'a', type: 'send_email', to: ['x@example.com', '{{trigger.record.email}}'], cc: 'y@example.com', subject: 'Hi', html: '<b>hi</b>' },
+  send_webhook: { id: 'a', type: 'send_webhook', url: 'https://example.com/h', headers: { 'X-Thing': '1' }, query: { q: '{{trigger.body.q}}' }, body: 'raw', bodyType: 'text', sign: true },
+  create_record: { id: 'a', type: 'create_record', object: 'contact', data: { email: '{{trigger.body.email}}' } },
+  update_record: { id: 'a', type: 'update_record', object: 'deal', recordId: '{{trigger.record.id}}', data: { stage: 'won' } },
+  delete_record: { id: 'a', type: 'delete_record', object: 'deal', recordId: '{{trigger.record.id}}' },
+  run_script: { id: 'a', type: 'run_script', code: 'return 1', cpuMs: 500, memoryMb: 32 },
+  wait: { id: 'a', type: 'wait', until: '{{trigger.record.followUpAt}}' },
+  condition: { id: 'a', type: 'condition', if: { any: [{ left: '{{trigger.record.email}}', op: 'exists' }, { all: [{ left: 1, op: 'in', right: [1, 2] }] }] }, then: [{ id: 'b', type: 'wait', duration: '1h30m' }] },
+};
+const invalidActions: Record<string, [unknown, string]> = {
+  send_email: [{ id: 'a', type: 'send_email', to: 'x@example.com', subject: 'Hi' }, 'body'],
+  send_webhook: [{ id: 'a', type: 'send_webhook', url: 'ftp://example.com', timeoutMs: 10 }, 'url'],
+  create_record: [{ id: 'a', type: 'create_record', object: 'contact', data: { 'bad key': 1 } }, 'data.bad key'],
+  update_record: [{ id: 'a', type: 'update_record', object: 'deal', recordId: 'x', data: {} }, 'data'],
+  delete_record: [{ id: 'a', type: 'delete_record', object: 'deal' }, 'recordId'],
+  run_script: [{ id: 'a', type: 'run_script', code: 'return 1', memoryMb: 4096 }, 'memoryMb'],
+  wait: [{ id: 'a', type: 'wait', duration: '2d', until: '2030-01-01T00:00:00Z' }, 'duration'],
+  condition: [{ id: 'a', type: 'condition', if: { all: [{ left: 1, op: 'gt' }] } }, 'if.all[0].right'],
+};
+
+describe('actions', () => {
+  it('covers every action type in the tests', () => {
+    expect(Object.keys(validActions).sort()).toEqual([...ACTION_TYPES].sort());
+    expect(Object.keys(invalidActions).sort()).toEqual([...ACTION_TYPES].sort());
+  });
+  it.each(Object.entries(validActions))('accepts a valid %s action', (_t, v) => {
+    const r = WorkflowActionSchema.safeParse(v);
+    expect(r.success ? [] : describeIssues(r.error!)).toEqual([]);
+  });
+  it.each(Object.entries(invalidActions))('refuses an invalid %s action, naming the field', (_t, [v, path]) => {
+    expect(pathsOf(WorkflowActionSchema, v)).toContain(path);
+  });
+  it('refuses action ids that cannot be referenced from templates', () => {
+    expect(pathsOf(WorkflowActionSchema, { ...(validActions.wait as object), id: 'has space' })).toContain('id');
+  });
+  it('parses durations', () => {
+    expect(parseDuration('1h30m')).toBe(5_400_000);
+    expect(parseDuration('500ms')).toBe(500);
+    expect(parseDuration('soon')).toBeUndefined();
+  });
+});
