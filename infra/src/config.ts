@@ -1,0 +1,60 @@
+import { Arn, ArnFormat, Stack } from 'aws-cdk-lib';
+import * as iam from 'aws-cdk-lib/aws-iam';
+import * as secretsmanager from 'aws-cdk-lib/aws-secretsmanager';
+import * as ssm from 'aws-cdk-lib/aws-ssm';
+import type { Construct } from 'constructs';
+import type { DeploySettings } from './settings';
+
+/**
+ * Keys of the JSON object in the runtime secret (Secrets Manager). Created by the operator before
+ * the first deploy (docs/deploy.md); the stacks only reference it, so no value is ever in a template.
+ */
+export const RUNTIME_SECRET_KEYS = ['DATABASE_URL', 'ENCRYPTION_KEY', 'TEMPORAL_API_KEY', 'SMTP_URL'] as const;
+export type RuntimeSecretKey = (typeof RUNTIME_SECRET_KEYS)[number];
+
+/** Plain (non-secret) SSM String parameters under the stage's prefix, resolved by CloudFormation at deploy. */
+export const SSM_PARAMETERS = {
+  TEMPORAL_ADDRESS: 'temporal-address',
+  TEMPORAL_NAMESPACE: 'temporal-namespace',
+  MAIL_FROM: 'mail-from',
+} as const;
+export type SsmSetting = keyof typeof SSM_PARAMETERS;
+
+export type RuntimeConfig = {
+  secret: secretsmanager.ISecret;
+  /** Values of the SSM parameters, as deploy-time references (CloudFormation parameters). */
+  params: Record<SsmSetting, string>;
+  /** Grants reading the runtime secret, and nothing else, to a principal. */
+  grantSecretRead: (grantee: iam.IGrantable) => void;
+};
+
+/**
+ * References the stage's secret and parameters inside `scope`'s stack. Each stack calls this for
+ * itself, so no stack exports configuration to another.
+ */
+export function referenceRuntimeConfig(scope: Construct, settings: DeploySettings): RuntimeConfig {
+  const secret = settings.secret.startsWith('arn:')
+    ? secretsmanager.Secret.fromSecretCompleteArn(scope, 'RuntimeSecret', settings.secret)
+    : secretsmanager.Secret.fromSecretNameV2(scope, 'RuntimeSecret', settings.secret);
+  const params = Object.fromEntries(
+    Object.entries(SSM_PARAMETERS).map(([key, name]) => [
+      key,
+      ssm.StringParameter.valueForStringParameter(scope, `${settings.ssmPrefix}/${name}`),
+    ]),
+  ) as Record<SsmSetting, string>;
+  const grantSecretRead = (grantee: iam.IGrantable) => {
+    // A statement of our own instead of secret.grantRead: GetSecretValue only (no DescribeSecret),
+    // on this secret only (the name form matches the random 6-character suffix AWS appends).
+    iam.Grant.addToPrincipal({
+      grantee,
+      actions: ['secretsmanager:GetSecretValue'],
+      resourceArns: [secretArnPattern(scope, settings.secret)],
+    });
+  };
+  return { secret, params, grantSecretRead };
+}
+
+function secretArnPattern(scope: Construct, secret: string): string {
+  if (secret.startsWith('arn:')) return secret;
+  return Arn.format({ service: 'secretsmanager', resource: 'secret', resourceName: `${secret}-??????`, arnFormat: ArnFormat.COLON_RESOURCE_NAME }, Stack.of(scope));
+}

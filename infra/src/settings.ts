@@ -1,0 +1,66 @@
+import { z } from 'zod';
+
+/**
+ * Deploy-time settings, read from the environment of `sst deploy` (or a test) and validated once.
+ * Only names and sizes live here: secret values never pass through the synthesizer.
+ */
+export const DeploySettingsSchema = z.object({
+  stage: z.string().regex(/^[a-z][a-z0-9-]*$/, 'lower-case letters, digits and dashes'),
+  /** Secrets Manager secret (name or full ARN) holding a JSON object; see RuntimeSecretKeys. */
+  secret: z.string().min(1),
+  /** SSM prefix of the plain (non-secret) parameters, e.g. /conduit/prod. */
+  ssmPrefix: z.string().regex(/^\/[A-Za-z0-9_.\-/]+[^/]$/, 'an absolute SSM path without a trailing slash'),
+  /** Worker image: built from worker/Dockerfile at deploy (`asset`), or a pushed image URI. */
+  workerImage: z.discriminatedUnion('kind', [
+    z.object({ kind: z.literal('asset') }),
+    z.object({ kind: z.literal('registry'), uri: z.string().min(1) }),
+  ]),
+  workerMinTasks: z.number().int().min(0).max(50),
+  workerMaxTasks: z.number().int().min(1).max(100),
+  /** Reserved concurrency of the webhook ingress: a flood cannot take the account's whole pool. 0 = unreserved. */
+  ingressReservedConcurrency: z.number().int().min(0).max(1000),
+  /** SES identity (domain or address) the worker may send from; empty = any verified identity of the account. */
+  sesIdentity: z.string().default(''),
+  /** Email address subscribed to the DLQ alarm topic; empty = topic without subscribers. */
+  alarmEmail: z.string().email().or(z.literal('')).default(''),
+  /** web/dist, built before deploy; absent = no upload (the distribution still deploys). */
+  webDistPath: z.string().optional(),
+});
+export type DeploySettings = z.infer<typeof DeploySettingsSchema>;
+
+const EnvSchema = z.object({
+  CONDUIT_SECRET: z.string().optional(),
+  CONDUIT_SSM_PREFIX: z.string().optional(),
+  CONDUIT_WORKER_IMAGE: z.string().optional(),
+  CONDUIT_WORKER_MIN_TASKS: z.coerce.number().default(1),
+  CONDUIT_WORKER_MAX_TASKS: z.coerce.number().default(4),
+  CONDUIT_INGRESS_CONCURRENCY: z.coerce.number().default(20),
+  CONDUIT_SES_IDENTITY: z.string().default(''),
+  CONDUIT_ALARM_EMAIL: z.string().default(''),
+  CONDUIT_WEB_DIST: z.string().optional(),
+});
+
+/** Settings for a stage from environment variables, with per-stage defaults for the names. */
+export function settingsFromEnv(stage: string, env: Record<string, string | undefined> = process.env): DeploySettings {
+  const e = EnvSchema.parse(env);
+  const parsed = DeploySettingsSchema.safeParse({
+    stage,
+    secret: e.CONDUIT_SECRET ?? `conduit/${stage}/runtime`,
+    ssmPrefix: e.CONDUIT_SSM_PREFIX ?? `/conduit/${stage}`,
+    workerImage: e.CONDUIT_WORKER_IMAGE ? { kind: 'registry', uri: e.CONDUIT_WORKER_IMAGE } : { kind: 'asset' },
+    workerMinTasks: e.CONDUIT_WORKER_MIN_TASKS,
+    workerMaxTasks: e.CONDUIT_WORKER_MAX_TASKS,
+    ingressReservedConcurrency: e.CONDUIT_INGRESS_CONCURRENCY,
+    sesIdentity: e.CONDUIT_SES_IDENTITY,
+    alarmEmail: e.CONDUIT_ALARM_EMAIL,
+    webDistPath: e.CONDUIT_WEB_DIST,
+  });
+  if (!parsed.success) {
+    const lines = parsed.error.issues.map((i) => `  ${i.path.join('.')}: ${i.message}`);
+    throw new Error(`Invalid deploy settings:\n${lines.join('\n')}`);
+  }
+  if (parsed.data.workerMinTasks > parsed.data.workerMaxTasks) {
+    throw new Error('Invalid deploy settings: CONDUIT_WORKER_MIN_TASKS exceeds CONDUIT_WORKER_MAX_TASKS');
+  }
+  return parsed.data;
+}

@@ -1,0 +1,14 @@
+import type { App } from 'sst/constructs';
+import { Api } from './api';
+import { Events } from './events';
+import { Sweeper } from './sweeper';
+import { Web } from './web';
+import { Worker } from './worker';
+
+/** Stacks in dependency order; sst.config.ts and the tests mount them through this. */
+export const STACKS = [Events, Api, Sweeper, Worker, Web] as const;
+
+export function mountStacks(app: App): void {
+  app.setDefaultRemovalPolicy(app.stage === 'prod' ? 'retain' : 'destroy');
+  for (const stack of STACKS) app.stack(stack);
+}

@@ -1,0 +1,11 @@
+import { use, type StackContext } from 'sst/constructs';
+import { SweeperConstruct } from '../sweeper';
+import { stackSetup } from './context';
+import { Events } from './events';
+
+/** The outbox sweeper on a schedule. */
+export function Sweeper(ctx: StackContext) {
+  const { config } = stackSetup(ctx);
+  const { events } = use(Events);
+  return { sweeper: new SweeperConstruct(ctx.stack, 'Sweeper', { config, events }) };
+}

@@ -1,0 +1,36 @@
+import { Duration } from 'aws-cdk-lib';
+import * as events from 'aws-cdk-lib/aws-events';
+import * as targets from 'aws-cdk-lib/aws-events-targets';
+import type * as lambda from 'aws-cdk-lib/aws-lambda';
+import { Construct } from 'constructs';
+import type { RuntimeConfig } from './config';
+import type { EventsConstruct } from './events';
+import { conduitFunction } from './lambda';
+
+export const SWEEP_EVERY = Duration.minutes(1);
+
+/**
+ * The outbox sweeper: on a schedule, re-sends events that were committed but never dispatched (a
+ * crash between commit and enqueue). An overlapping sweep only re-sends ids the dispatcher already
+ * deduplicates (run ids derive from workflow and event), so no concurrency is reserved for it.
+ */
+export class SweeperConstruct extends Construct {
+  readonly fn: lambda.Function;
+  readonly rule: events.Rule;
+
+  constructor(scope: Construct, id: string, props: { config: RuntimeConfig; events: Pick<EventsConstruct, 'queue' | 'grantSend'> }) {
+    super(scope, id);
+    this.fn = conduitFunction(this, 'Sweeper', {
+      entry: 'sweeper',
+      config: props.config,
+      timeout: Duration.seconds(50),
+      environment: { SQS_QUEUE_URL: props.events.queue.queueUrl },
+    });
+    props.events.grantSend(this.fn);
+    this.rule = new events.Rule(this, 'Schedule', {
+      description: 'Conduit outbox sweep',
+      schedule: events.Schedule.rate(SWEEP_EVERY),
+      targets: [new targets.LambdaFunction(this.fn, { retryAttempts: 0 })],
+    });
+  }
+}

@@ -1,0 +1,136 @@
+import { CfnOutput, Duration, Fn, RemovalPolicy } from 'aws-cdk-lib';
+import * as cloudfront from 'aws-cdk-lib/aws-cloudfront';
+import * as origins from 'aws-cdk-lib/aws-cloudfront-origins';
+import * as s3 from 'aws-cdk-lib/aws-s3';
+import * as s3deploy from 'aws-cdk-lib/aws-s3-deployment';
+import { Construct } from 'constructs';
+import type { DeploySettings } from './settings';
+
+/** Vite puts content-hashed files under /assets/: safe to cache for a year. */
+export const ASSETS_PATH = '/assets/*';
+export const API_PATHS = ['/api/*', '/hooks/*'] as const;
+
+/**
+ * Rewrites client-side routes (no file extension) to /index.html, so deep links work. Done in a
+ * viewer-request function rather than with 403/404 error responses, which would also turn a
+ * missing /assets/x.js into a 200 HTML page and hide real errors.
+ */
+export const SPA_REWRITE_CODE = `function handler(event) {
+  var request = event.request;
+  var last = request.uri.split('/').pop();
+  if (last.indexOf('.') === -1) request.uri = '/index.html';
+  return request;
+}`;
+
+/**
+ * The SolidJS build on a private S3 bucket behind CloudFront (origin access control). The same
+ * distribution forwards /api/* and /hooks/* to the HTTP API, so the app and its API share one
+ * origin: the session cookie stays SameSite and no CORS is needed.
+ */
+export class WebConstruct extends Construct {
+  readonly bucket: s3.Bucket;
+  readonly distribution: cloudfront.Distribution;
+  readonly url: string;
+
+  constructor(scope: Construct, id: string, props: { settings: DeploySettings; apiEndpoint: string }) {
+    super(scope, id);
+    const production = props.settings.stage === 'prod';
+    this.bucket = new s3.Bucket(this, 'Bucket', {
+      blockPublicAccess: s3.BlockPublicAccess.BLOCK_ALL,
+      encryption: s3.BucketEncryption.S3_MANAGED,
+      enforceSSL: true,
+      removalPolicy: production ? RemovalPolicy.RETAIN : RemovalPolicy.DESTROY,
+      autoDeleteObjects: !production,
+    });
+    const siteOrigin = origins.S3BucketOrigin.withOriginAccessControl(this.bucket);
+
+    const htmlPolicy = new cloudfront.ResponseHeadersPolicy(this, 'HtmlHeaders', {
+      customHeadersBehavior: {
+        customHeaders: [{ header: 'Cache-Control', value: 'no-cache', override: true }],
+      },
+      securityHeadersBehavior: securityHeaders(),
+    });
+    const assetsPolicy = new cloudfront.ResponseHeadersPolicy(this, 'AssetHeaders', {
+      customHeadersBehavior: {
+        customHeaders: [{ header: 'Cache-Control', value: 'public, max-age=31536000, immutable', override: true }],
+      },
+      securityHeadersBehavior: securityHeaders(),
+    });
+    const assetsCache = new cloudfront.CachePolicy(this, 'AssetsCache', {
+      comment: 'Hashed assets: cached for a year at the edge',
+      minTtl: Duration.days(365),
+      defaultTtl: Duration.days(365),
+      maxTtl: Duration.days(365),
+      enableAcceptEncodingGzip: true,
+      enableAcceptEncodingBrotli: true,
+    });
+    const spaRewrite = new cloudfront.Function(this, 'SpaRewrite', {
+      code: cloudfront.FunctionCode.fromInline(SPA_REWRITE_CODE),
+      runtime: cloudfront.FunctionRuntime.JS_2_0,
+      comment: 'Client-side routes to /index.html',
+    });
+
+    // https://abc.execute-api.region.amazonaws.com -> abc.execute-api.region.amazonaws.com
+    const apiOrigin = new origins.HttpOrigin(Fn.select(2, Fn.split('/', props.apiEndpoint)), {
+      protocolPolicy: cloudfront.OriginProtocolPolicy.HTTPS_ONLY,
+    });
+    const apiBehavior: cloudfront.BehaviorOptions = {
+      origin: apiOrigin,
+      viewerProtocolPolicy: cloudfront.ViewerProtocolPolicy.HTTPS_ONLY,
+      allowedMethods: cloudfront.AllowedMethods.ALLOW_ALL,
+      cachePolicy: cloudfront.CachePolicy.CACHING_DISABLED,
+      // Everything but Host: API Gateway routes on its own host name.
+      originRequestPolicy: cloudfront.OriginRequestPolicy.ALL_VIEWER_EXCEPT_HOST_HEADER,
+    };
+
+    this.distribution = new cloudfront.Distribution(this, 'Distribution', {
+      comment: `Conduit ${props.settings.stage}`,
+      defaultRootObject: 'index.html',
+      httpVersion: cloudfront.HttpVersion.HTTP2_AND_3,
+      priceClass: cloudfront.PriceClass.PRICE_CLASS_100,
+      defaultBehavior: {
+        origin: siteOrigin,
+        viewerProtocolPolicy: cloudfront.ViewerProtocolPolicy.REDIRECT_TO_HTTPS,
+        cachePolicy: cloudfront.CachePolicy.CACHING_DISABLED,
+        responseHeadersPolicy: htmlPolicy,
+        functionAssociations: [{ function: spaRewrite, eventType: cloudfront.FunctionEventType.VIEWER_REQUEST }],
+      },
+      additionalBehaviors: {
+        [ASSETS_PATH]: {
+          origin: siteOrigin,
+          viewerProtocolPolicy: cloudfront.ViewerProtocolPolicy.REDIRECT_TO_HTTPS,
+          cachePolicy: assetsCache,
+          responseHeadersPolicy: assetsPolicy,
+          compress: true,
+        },
+        ...Object.fromEntries(API_PATHS.map((p) => [p, apiBehavior])),
+      },
+    });
+    this.url = `https://${this.distribution.distributionDomainName}`;
+
+    if (props.settings.webDistPath) {
+      new s3deploy.BucketDeployment(this, 'Upload', {
+        destinationBucket: this.bucket,
+        sources: [
+          s3deploy.Source.asset(props.settings.webDistPath),
+          // Read by the app at start; the API is same-origin, so this is informational for tools.
+          s3deploy.Source.jsonData('config.json', { apiUrl: `${this.url}/api`, hooksUrl: `${this.url}/hooks` }),
+        ],
+        distribution: this.distribution,
+        distributionPaths: ['/index.html', '/config.json'],
+        prune: false, // old hashed assets stay, so open tabs on the previous version keep working
+        memoryLimit: 512,
+      });
+    }
+    new CfnOutput(this, 'SiteUrl', { value: this.url, description: 'The web app; /api and /hooks are served here too' });
+  }
+}
+
+function securityHeaders(): cloudfront.ResponseSecurityHeadersBehavior {
+  return {
+    contentTypeOptions: { override: true },
+    frameOptions: { frameOption: cloudfront.HeadersFrameOption.DENY, override: true },
+    referrerPolicy: { referrerPolicy: cloudfront.HeadersReferrerPolicy.STRICT_ORIGIN_WHEN_CROSS_ORIGIN, override: true },
+    strictTransportSecurity: { accessControlMaxAge: Duration.days(365), includeSubdomains: true, override: true },
+  };
+}

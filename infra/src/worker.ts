@@ -1,0 +1,148 @@
+import { Duration, IgnoreMode, Stack } from 'aws-cdk-lib';
+import * as ec2 from 'aws-cdk-lib/aws-ec2';
+import * as ecrAssets from 'aws-cdk-lib/aws-ecr-assets';
+import * as ecr from 'aws-cdk-lib/aws-ecr';
+import * as ecs from 'aws-cdk-lib/aws-ecs';
+import * as iam from 'aws-cdk-lib/aws-iam';
+import * as logs from 'aws-cdk-lib/aws-logs';
+import { Construct } from 'constructs';
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { RUNTIME_SECRET_KEYS, type RuntimeConfig } from './config';
+import type { EventsConstruct } from './events';
+import { REPO_ROOT } from './paths';
+import type { DeploySettings } from './settings';
+
+/** The port of the worker's health endpoint (GET /healthz answers 200 while the worker polls). */
+export const WORKER_HEALTH_PORT = 8080;
+/** Fargate's maximum: time between SIGTERM and SIGKILL for in-flight activities to finish. */
+export const WORKER_STOP_TIMEOUT = Duration.seconds(120);
+
+/**
+ * The Temporal worker on ECS Fargate. No load balancer (it only polls Temporal), public subnets
+ * with a public IP and no NAT gateway (the cheapest way out to Neon and Temporal Cloud), no
+ * inbound rule at all. Secrets are injected by ECS from Secrets Manager at task start.
+ */
+export class WorkerConstruct extends Construct {
+  readonly cluster: ecs.Cluster;
+  readonly service: ecs.FargateService;
+  readonly taskDefinition: ecs.FargateTaskDefinition;
+  readonly container: ecs.ContainerDefinition;
+
+  constructor(
+    scope: Construct,
+    id: string,
+    props: { settings: DeploySettings; config: RuntimeConfig; events: Pick<EventsConstruct, 'queue' | 'grantSend'> },
+  ) {
+    super(scope, id);
+    const { settings, config } = props;
+    const vpc = new ec2.Vpc(this, 'Vpc', {
+      maxAzs: 2,
+      natGateways: 0,
+      subnetConfiguration: [{ name: 'public', subnetType: ec2.SubnetType.PUBLIC, cidrMask: 24 }],
+    });
+    const securityGroup = new ec2.SecurityGroup(this, 'WorkerSecurityGroup', {
+      vpc,
+      description: 'Conduit worker: outbound only',
+      allowAllOutbound: true,
+    });
+    this.cluster = new ecs.Cluster(this, 'Cluster', { vpc });
+
+    this.taskDefinition = new ecs.FargateTaskDefinition(this, 'Task', {
+      cpu: 512,
+      memoryLimitMiB: 1024,
+      runtimePlatform: { cpuArchitecture: ecs.CpuArchitecture.ARM64, operatingSystemFamily: ecs.OperatingSystemFamily.LINUX },
+    });
+    this.container = this.taskDefinition.addContainer('Worker', {
+      image: workerImage(this, settings),
+      logging: ecs.LogDrivers.awsLogs({
+        streamPrefix: 'worker',
+        logGroup: new logs.LogGroup(this, 'Logs', { retention: logs.RetentionDays.ONE_MONTH }),
+      }),
+      environment: {
+        NODE_ENV: 'production',
+        AWS_REGION: Stack.of(this).region,
+        TEMPORAL_ADDRESS: config.params.TEMPORAL_ADDRESS,
+        TEMPORAL_NAMESPACE: config.params.TEMPORAL_NAMESPACE,
+        MAIL_FROM: config.params.MAIL_FROM,
+        SQS_QUEUE_URL: props.events.queue.queueUrl,
+        HEALTH_PORT: String(WORKER_HEALTH_PORT),
+      },
+      secrets: Object.fromEntries(RUNTIME_SECRET_KEYS.map((key) => [key, ecs.Secret.fromSecretsManager(config.secret, key)])),
+      healthCheck: {
+        command: ['CMD', 'node', 'worker/scripts/healthcheck.mjs'],
+        interval: Duration.seconds(30),
+        timeout: Duration.seconds(5),
+        retries: 3,
+        startPeriod: Duration.seconds(60),
+      },
+      stopTimeout: WORKER_STOP_TIMEOUT,
+      // tini as PID 1: forwards SIGTERM to node and reaps children.
+      linuxParameters: new ecs.LinuxParameters(this, 'Linux', { initProcessEnabled: true }),
+    });
+
+    // Only the worker sends email: SES on the configured identity (or any identity of the account).
+    const identity = settings.sesIdentity || '*';
+    this.taskDefinition.addToTaskRolePolicy(
+      new iam.PolicyStatement({
+        actions: ['ses:SendEmail', 'ses:SendRawEmail'],
+        resources: [Stack.of(this).formatArn({ service: 'ses', resource: 'identity', resourceName: identity })],
+      }),
+    );
+    // Records it changes make events; it enqueues them after commit (the sweeper covers a crash).
+    props.events.grantSend(this.taskDefinition.taskRole);
+
+    this.service = new ecs.FargateService(this, 'Service', {
+      cluster: this.cluster,
+      taskDefinition: this.taskDefinition,
+      desiredCount: settings.workerMinTasks,
+      assignPublicIp: true,
+      vpcSubnets: { subnetType: ec2.SubnetType.PUBLIC },
+      securityGroups: [securityGroup],
+      circuitBreaker: { enable: true, rollback: true },
+      minHealthyPercent: 100,
+      maxHealthyPercent: 200,
+    });
+    const scaling = this.service.autoScaleTaskCount({ minCapacity: settings.workerMinTasks, maxCapacity: settings.workerMaxTasks });
+    scaling.scaleOnCpuUtilization('Cpu', {
+      targetUtilizationPercent: 60,
+      scaleInCooldown: Duration.minutes(5),
+      scaleOutCooldown: Duration.minutes(1),
+    });
+  }
+}
+
+/** Patterns of worker/.dockerignore: what CDK leaves out when it stages the build context. */
+export function workerDockerIgnore(): string[] {
+  return readFileSync(join(REPO_ROOT, 'worker/.dockerignore'), 'utf8')
+    .split('\n')
+    .map((l) => l.trim())
+    .filter((l) => l && !l.startsWith('#'));
+}
+
+const ECR_URI = /^(\d{12})\.dkr\.ecr\.([a-z0-9-]+)\.amazonaws\.com\/([^:@]+)(?::([^@]+))?$/;
+
+function workerImage(scope: Construct, settings: DeploySettings): ecs.ContainerImage {
+  if (settings.workerImage.kind === 'registry') {
+    const ecrMatch = ECR_URI.exec(settings.workerImage.uri);
+    if (ecrMatch) {
+      // An ECR image: CDK then grants the execution role pull on that repository only.
+      const repo = ecr.Repository.fromRepositoryAttributes(scope, 'ImageRepository', {
+        repositoryName: ecrMatch[3]!,
+        repositoryArn: `arn:aws:ecr:${ecrMatch[2]}:${ecrMatch[1]}:repository/${ecrMatch[3]}`,
+      });
+      return ecs.ContainerImage.fromEcrRepository(repo, ecrMatch[4] ?? 'latest');
+    }
+    return ecs.ContainerImage.fromRegistry(settings.workerImage.uri);
+  }
+  // Built from worker/Dockerfile when the deploy publishes assets (needs Docker then, not at synth).
+  return ecs.ContainerImage.fromDockerImageAsset(
+    new ecrAssets.DockerImageAsset(scope, 'Image', {
+      directory: REPO_ROOT,
+      file: 'worker/Dockerfile',
+      platform: ecrAssets.Platform.LINUX_ARM64,
+      exclude: workerDockerIgnore(),
+      ignoreMode: IgnoreMode.DOCKER,
+    }),
+  );
+}
