@@ -1,0 +1,116 @@
+import type { Json } from '../definition/common';
+import { getPath, parsePath } from './path';
+
+/** What templates can see: `{{trigger.…}}` and `{{steps.<id>.output…}}`. */
+export type TemplateContext = { trigger: unknown; steps: Record<string, unknown> };
+
+const TEMPLATE = /\{\{\s*([^{}]*?)\s*\}\}/g;
+const WHOLE = /^\s*\{\{\s*([^{}]*?)\s*\}\}\s*$/;
+
+type Filter = (v: Json | undefined, arg: Json | undefined) => Json | undefined;
+/** A few filters, `{{ path | name }}` or `{{ path | name: "arg" }}`; unknown filters leave the value as is. */
+const FILTERS: Record<string, Filter> = {
+  default: (v, arg) => (v === undefined || v === null || v === '' ? (arg ?? null) : v),
+  upper: (v) => (typeof v === 'string' ? v.toUpperCase() : v),
+  lower: (v) => (typeof v === 'string' ? v.toLowerCase() : v),
+  trim: (v) => (typeof v === 'string' ? v.trim() : v),
+  json: (v) => (v === undefined ? '' : JSON.stringify(v)),
+  number: (v) => {
+    const n = typeof v === 'number' ? v : typeof v === 'string' && v.trim() !== '' ? Number(v) : NaN;
+    return Number.isFinite(n) ? n : null;
+  },
+  length: (v) => (typeof v === 'string' || Array.isArray(v) ? v.length : v && typeof v === 'object' ? Object.keys(v).length : 0),
+};
+
+function parseArg(text: string | undefined): Json | undefined {
+  if (text === undefined) return undefined;
+  const t = text.trim();
+  try {
+    return JSON.parse(t) as Json;
+  } catch {
+    return t.replace(/^'(.*)'$/, '$1');
+  }
+}
+
+/** Splits "a.b | default: 'x' | upper" on pipes outside quotes. */
+function splitPipes(expr: string): string[] {
+  const parts: string[] = [];
+  let cur = '';
+  let quote: string | null = null;
+  for (const ch of expr) {
+    if (quote) { if (ch === quote) quote = null; cur += ch; continue; }
+    if (ch === '"' || ch === "'") { quote = ch; cur += ch; continue; }
+    if (ch === '|') { parts.push(cur); cur = ''; continue; }
+    cur += ch;
+  }
+  parts.push(cur);
+  return parts.map((p) => p.trim());
+}
+
+/** The value of one `{{ expression }}` (without braces); undefined when the path is missing. */
+export function evaluateExpression(expr: string, ctx: TemplateContext): Json | undefined {
+  const [pathText = '', ...filters] = splitPipes(expr);
+  const segments = parsePath(pathText);
+  let value = segments ? getPath(ctx, segments) : undefined;
+  for (const f of filters) {
+    const m = /^([a-z_]+)\s*(?::(.*))?$/i.exec(f);
+    const fn = m && Object.prototype.hasOwnProperty.call(FILTERS, m[1]!) ? FILTERS[m[1]!] : undefined;
+    if (fn) value = fn(value, parseArg(m?.[2]));
+  }
+  return value;
+}
+
+const stringify = (v: Json | undefined): string =>
+  v === undefined || v === null ? '' : typeof v === 'string' ? v : typeof v === 'object' ? JSON.stringify(v) : String(v);
+
+/** Renders a string: exactly one template keeps the value's JSON type; mixed text interpolates strings. */
+export function resolveString(s: string, ctx: TemplateContext): Json | undefined {
+  if (!s.includes('{{')) return s;
+  const whole = WHOLE.exec(s);
+  if (whole) return evaluateExpression(whole[1]!, ctx);
+  return s.replace(TEMPLATE, (_m, expr: string) => stringify(evaluateExpression(expr, ctx)));
+}
+
+/**
+ * Resolves every template inside a JSON value. Object keys are kept as written; a property whose
+ * value resolves to undefined is dropped, an array item becomes null.
+ */
+export function resolveTemplate(value: Json, ctx: TemplateContext): Json | undefined {
+  if (typeof value === 'string') return resolveString(value, ctx);
+  if (Array.isArray(value)) return value.map((v) => resolveTemplate(v, ctx) ?? null);
+  if (value !== null && typeof value === 'object') {
+    const out: Record<string, Json> = {};
+    for (const [k, v] of Object.entries(value)) {
+      const r = resolveTemplate(v, ctx);
+      if (r !== undefined) out[k] = r;
+    }
+    return out;
+  }
+  return value;
+}
+
+/** Every path referenced by a template inside the value (filters stripped), in order of appearance. */
+export function extractReferences(value: Json | undefined): string[] {
+  const out: string[] = [];
+  const visit = (v: Json | undefined): void => {
+    if (typeof v === 'string') {
+      for (const m of v.matchAll(TEMPLATE)) {
+        const path = splitPipes(m[1]!)[0];
+        if (path) out.push(path);
+      }
+    } else if (Array.isArray(v)) v.forEach(visit);
+    else if (v !== null && typeof v === 'object') Object.values(v).forEach(visit);
+  };
+  visit(value);
+  return out;
+}
+
+/** The action ids a value depends on through `{{steps.<id>…}}`. */
+export function referencedSteps(value: Json | undefined): string[] {
+  const ids = new Set<string>();
+  for (const ref of extractReferences(value)) {
+    const seg = parsePath(ref);
+    if (seg && seg[0] === 'steps' && typeof seg[1] === 'string') ids.add(seg[1]);
+  }
+  return [...ids];
+}
