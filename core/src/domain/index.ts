@@ -3,3 +3,5 @@ export * from './json';
 export * from './events';
 export * from './records';
 export * from './executions';
+export * from './steps';
+export * from './run-state';

@@ -1,0 +1,89 @@
+import { and, eq, inArray } from 'drizzle-orm';
+import type { ExecutionStatus, Json, TriggerPayload } from '../definition';
+import { events, workflowExecutions } from '../db/schema';
+import type { Db, DbOrTx } from '../db/client';
+import { runWorkflowId } from '../temporal';
+
+const OPEN: ExecutionStatus[] = ['pending', 'running'];
+
+/** pending → running. Idempotent; never reopens a finished execution. */
+export async function markExecutionRunning(
+  db: DbOrTx,
+  e: { workspaceId: string; executionId: string; startedAt?: Date },
+): Promise<boolean> {
+  const rows = await db
+    .update(workflowExecutions)
+    .set({ status: 'running', startedAt: e.startedAt ?? new Date() })
+    .where(and(eq(workflowExecutions.id, e.executionId), eq(workflowExecutions.workspaceId, e.workspaceId), eq(workflowExecutions.status, 'pending')))
+    .returning({ id: workflowExecutions.id });
+  return rows.length > 0;
+}
+
+/** running → completed | failed | cancelled. Only an open execution changes, so a replayed write is harmless. */
+export async function finishExecution(
+  db: DbOrTx,
+  e: { workspaceId: string; executionId: string; status: Exclude<ExecutionStatus, 'pending' | 'running'>; output?: Json | null; error?: string | null; completedAt?: Date },
+): Promise<boolean> {
+  const rows = await db
+    .update(workflowExecutions)
+    .set({ status: e.status, output: e.output ?? null, error: e.error ?? null, completedAt: e.completedAt ?? new Date() })
+    .where(and(eq(workflowExecutions.id, e.executionId), eq(workflowExecutions.workspaceId, e.workspaceId), inArray(workflowExecutions.status, OPEN)))
+    .returning({ id: workflowExecutions.id });
+  return rows.length > 0;
+}
+
+/**
+ * A schedule fire has no dispatcher: the run creates its own execution row (with an id chosen
+ * deterministically by the workflow) and a `schedule.fired` event for the event log, already
+ * marked dispatched so nothing dispatches it again. Idempotent for the same execution id.
+ */
+export async function createScheduledExecution(
+  db: Db,
+  e: { executionId: string; workspaceId: string; workflowId: string; versionId: string | null; trigger: TriggerPayload; input: Json; temporalWorkflowId?: string },
+): Promise<void> {
+  await db.transaction(async (tx) => {
+    const dedupeKey = `schedule:${e.executionId}`;
+    await tx
+      .insert(events)
+      .values({
+        workspaceId: e.workspaceId,
+        source: 'schedule',
+        type: 'schedule.fired',
+        workflowId: e.workflowId,
+        payload: e.trigger,
+        causation: { depth: 0, chain: [] },
+        dedupeKey,
+        status: 'dispatched',
+        outcome: { runs: [e.executionId], deduplicated: 0 },
+        attempts: 1,
+        dispatchedAt: new Date(),
+      })
+      .onConflictDoNothing();
+    const [ev] = await tx
+      .select({ id: events.id })
+      .from(events)
+      .where(and(eq(events.workspaceId, e.workspaceId), eq(events.dedupeKey, dedupeKey)));
+    await tx
+      .insert(workflowExecutions)
+      .values({
+        id: e.executionId,
+        workspaceId: e.workspaceId,
+        workflowId: e.workflowId,
+        versionId: e.versionId,
+        eventId: ev?.id ?? null,
+        input: e.input,
+        status: 'pending',
+        temporalWorkflowId: e.temporalWorkflowId ?? runWorkflowId(e.executionId),
+      })
+      .onConflictDoNothing();
+  });
+}
+
+/** The execution row, for the runtime's own checks (the API has its own listing). */
+export async function getExecutionState(db: DbOrTx, scope: { workspaceId: string; executionId: string }) {
+  const [row] = await db
+    .select()
+    .from(workflowExecutions)
+    .where(and(eq(workflowExecutions.id, scope.executionId), eq(workflowExecutions.workspaceId, scope.workspaceId)));
+  return row ?? null;
+}

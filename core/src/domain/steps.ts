@@ -1,0 +1,90 @@
+import { and, eq, inArray, sql } from 'drizzle-orm';
+import type { Json, StepStatus } from '../definition';
+import { executionSteps } from '../db/schema';
+import type { DbOrTx } from '../db/client';
+
+export type StepRow = typeof executionSteps.$inferSelect;
+
+/** One step row as the runtime writes it; (executionId, actionId) is unique, so writes are upserts. */
+export type StepWrite = {
+  executionId: string;
+  workspaceId: string;
+  actionId: string;
+  actionType: string;
+  path: string;
+  seq: number;
+  status: StepStatus;
+  input?: Json | null;
+  output?: Json | null;
+  error?: string | null;
+  attempts?: number;
+  startedAt?: Date | string | null;
+  completedAt?: Date | string | null;
+};
+
+const FINAL: StepStatus[] = ['completed', 'failed', 'skipped', 'cancelled'];
+const toDate = (d: Date | string | null | undefined): Date | null => (d == null ? null : d instanceof Date ? d : new Date(d));
+
+const values = (w: StepWrite) => ({
+  executionId: w.executionId,
+  workspaceId: w.workspaceId,
+  actionId: w.actionId,
+  actionType: w.actionType,
+  path: w.path,
+  seq: w.seq,
+  status: w.status,
+  input: w.input ?? null,
+  output: w.output ?? null,
+  error: w.error ?? null,
+  attempts: w.attempts ?? 0,
+  startedAt: toDate(w.startedAt),
+  completedAt: toDate(w.completedAt),
+});
+
+const excluded = (col: string) => sql.raw(`excluded.${col}`);
+const SET = {
+  status: excluded('status'),
+  input: excluded('input'),
+  output: excluded('output'),
+  error: excluded('error'),
+  attempts: excluded('attempts'),
+  seq: excluded('seq'),
+  startedAt: sql`coalesce(${executionSteps.startedAt}, excluded.started_at)`,
+  completedAt: excluded('completed_at'),
+};
+
+/**
+ * Writes step rows in one statement per kind. Final states overwrite whatever is there (a replayed
+ * write is idempotent); a late `running` write never overwrites a finished step; `skipped` only
+ * fills steps that have no row yet.
+ */
+export async function writeSteps(db: DbOrTx, writes: readonly StepWrite[]): Promise<void> {
+  if (writes.length === 0) return;
+  // The last write for an action wins within one batch (a step's start and end may travel together).
+  const byAction = new Map<string, StepWrite>();
+  for (const w of writes) byAction.set(`${w.executionId}/${w.actionId}`, w);
+  const all = [...byAction.values()];
+  const skipped = all.filter((w) => w.status === 'skipped');
+  const final = all.filter((w) => w.status !== 'skipped' && FINAL.includes(w.status));
+  const open = all.filter((w) => !FINAL.includes(w.status));
+  if (final.length)
+    await db.insert(executionSteps).values(final.map(values))
+      .onConflictDoUpdate({ target: [executionSteps.executionId, executionSteps.actionId], set: SET });
+  if (open.length)
+    await db.insert(executionSteps).values(open.map(values))
+      .onConflictDoUpdate({
+        target: [executionSteps.executionId, executionSteps.actionId],
+        set: SET,
+        setWhere: inArray(executionSteps.status, ['pending', 'running']),
+      });
+  if (skipped.length) await db.insert(executionSteps).values(skipped.map(values)).onConflictDoNothing();
+}
+
+/** The steps of one execution in the order they ran (never-run steps last, in definition order). */
+export async function listStepRows(db: DbOrTx, scope: { workspaceId: string; executionId: string }): Promise<StepRow[]> {
+  return db
+    .select()
+    .from(executionSteps)
+    .where(and(eq(executionSteps.executionId, scope.executionId), eq(executionSteps.workspaceId, scope.workspaceId)))
+    .orderBy(executionSteps.seq);
+}
