@@ -1,0 +1,74 @@
+import { createServer } from 'node:net';
+import { freePort } from './services/ports';
+import { findTemporalCli, startTemporalDevServer } from './services/temporal';
+
+export type LocalTemporal = {
+  address: string;
+  uiUrl: string | null;
+  /** How the server was obtained: the CLI found locally, or the Temporal SDK's cached download. */
+  source: 'cli' | 'sdk-download';
+  /** Process id of the CLI when we spawned it ourselves (the SDK manages its own). */
+  pid: number | undefined;
+  stop: () => Promise<void>;
+};
+
+export type LocalTemporalOptions = {
+  /** SQLite file that keeps workflow histories across restarts. */
+  dbFile: string;
+  /** Ports to use when free (the usual 7233 / 8233, so bookmarks keep working); else any free port. */
+  preferredPort?: number;
+  preferredUiPort?: number;
+  ui?: boolean;
+  env?: NodeJS.ProcessEnv;
+};
+
+/** True when nothing listens on 127.0.0.1:port right now. */
+export function isPortFree(port: number): Promise<boolean> {
+  return new Promise((resolve) => {
+    const srv = createServer();
+    srv.unref();
+    srv.once('error', () => resolve(false));
+    srv.listen(port, '127.0.0.1', () => srv.close(() => resolve(true)));
+  });
+}
+
+async function pickPort(preferred: number | undefined): Promise<number> {
+  if (preferred && (await isPortFree(preferred))) return preferred;
+  return freePort();
+}
+
+/**
+ * `temporal server start-dev` with its SQLite file in the data folder. The CLI comes from
+ * TEMPORAL_CLI_PATH or PATH; without one, the Temporal SDK downloads the same CLI into its cache
+ * (needs internet once), so a fresh machine still starts with no setup.
+ */
+export async function startLocalTemporal(opts: LocalTemporalOptions): Promise<LocalTemporal> {
+  const ui = opts.ui ?? true;
+  const port = await pickPort(opts.preferredPort ?? 7233);
+  const uiPort = ui ? await pickPort(opts.preferredUiPort ?? 8233) : undefined;
+  const cli = findTemporalCli(opts.env ?? process.env);
+  if (cli) {
+    const server = await startTemporalDevServer({ cli, port, dbFile: opts.dbFile, ui, ...(uiPort ? { uiPort } : {}) });
+    return { address: server.address, uiUrl: server.uiUrl, source: 'cli', pid: server.process.child.pid, stop: server.stop };
+  }
+  // Loaded only on this path: it pulls in the native bridge and is not needed with a CLI at hand.
+  const { TestWorkflowEnvironment } = await import('@temporalio/testing');
+  const env = await TestWorkflowEnvironment.createLocal({
+    server: {
+      ip: '127.0.0.1',
+      port,
+      dbFilename: opts.dbFile,
+      ui,
+      ...(uiPort ? { uiPort } : {}),
+      log: { format: 'pretty', level: 'error' },
+      executable: { type: 'cached-download' },
+    },
+  });
+  return {
+    address: env.address,
+    uiUrl: uiPort ? `http://127.0.0.1:${uiPort}` : null,
+    source: 'sdk-download',
+    pid: undefined,
+    stop: () => env.teardown(),
+  };
+}
