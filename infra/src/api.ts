@@ -25,8 +25,8 @@ export class ApiConstruct extends Construct {
   ) {
     super(scope, id);
     const environment = { SQS_QUEUE_URL: props.events.queue.queueUrl, SECURE_COOKIES: 'true' };
-    this.api = conduitFunction(this, 'Api', { entry: 'api', config: props.config, timeout: Duration.seconds(29), environment });
-    this.ingress = conduitFunction(this, 'Ingress', {
+    this.api = conduitFunction(this, 'ApiFunction', { entry: 'api', config: props.config, timeout: Duration.seconds(29), environment });
+    this.ingress = conduitFunction(this, 'IngressFunction', {
       entry: 'ingress',
       config: props.config,
       timeout: Duration.seconds(10),

@@ -22,6 +22,9 @@ export type SsmSetting = keyof typeof SSM_PARAMETERS;
 
 export type RuntimeConfig = {
   secret: secretsmanager.ISecret;
+  /** What a Lambda passes to GetSecretValue: the secret's name or full ARN, as configured (a
+   *  name-based ARN without AWS's random suffix is ambiguous to Secrets Manager). */
+  secretId: string;
   /** Values of the SSM parameters, as deploy-time references (CloudFormation parameters). */
   params: Record<SsmSetting, string>;
   /** Grants reading the runtime secret, and nothing else, to a principal. */
@@ -51,7 +54,7 @@ export function referenceRuntimeConfig(scope: Construct, settings: DeploySetting
       resourceArns: [secretArnPattern(scope, settings.secret)],
     });
   };
-  return { secret, params, grantSecretRead };
+  return { secret, secretId: settings.secret, params, grantSecretRead };
 }
 
 function secretArnPattern(scope: Construct, secret: string): string {

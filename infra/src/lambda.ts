@@ -34,7 +34,7 @@ export function conduitFunction(scope: Construct, id: string, props: ConduitFunc
     environment: {
       NODE_ENV: 'production',
       DATABASE_DRIVER: 'neon',
-      CONDUIT_SECRET_ID: props.config.secret.secretArn,
+      CONDUIT_SECRET_ID: props.config.secretId,
       TEMPORAL_ADDRESS: props.config.params.TEMPORAL_ADDRESS,
       TEMPORAL_NAMESPACE: props.config.params.TEMPORAL_NAMESPACE,
       MAIL_FROM: props.config.params.MAIL_FROM,

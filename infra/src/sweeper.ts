@@ -20,7 +20,7 @@ export class SweeperConstruct extends Construct {
 
   constructor(scope: Construct, id: string, props: { config: RuntimeConfig; events: Pick<EventsConstruct, 'queue' | 'grantSend'> }) {
     super(scope, id);
-    this.fn = conduitFunction(this, 'Sweeper', {
+    this.fn = conduitFunction(this, 'Function', {
       entry: 'sweeper',
       config: props.config,
       timeout: Duration.seconds(50),
