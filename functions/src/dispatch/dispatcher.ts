@@ -1,0 +1,119 @@
+import { and, eq, isNull, sql } from 'drizzle-orm';
+import type { Config } from '@conduit/core/config';
+import { events, type Db, type EventOutcome } from '@conduit/core/db';
+import type { StoredEvent } from '@conduit/core/domain';
+import type { RunStarter } from '../runs';
+import { findCandidates, triggerAccepts } from './match';
+
+/** After this many failed attempts an event is marked failed and left for a human (replay). */
+export const MAX_DISPATCH_ATTEMPTS = 8;
+
+export type DispatchResult =
+  | { status: 'missing' }
+  | { status: 'already_dispatched' }
+  | { status: 'loop_stopped' }
+  | { status: 'dispatched'; runs: string[]; deduplicated: number };
+
+export type Dispatcher = {
+  /** Loads the event (scoped to its workspace when known) and dispatches it; throws when a run could not be started. */
+  dispatchEventById(id: string, workspaceId?: string): Promise<DispatchResult>;
+  dispatch(event: StoredEvent): Promise<DispatchResult>;
+  /** The queue handler: a message is one stored event. */
+  handle(message: { eventId: string; workspaceId?: string }): Promise<void>;
+};
+
+export type DispatcherDeps = {
+  db: Db;
+  runs: RunStarter;
+  config: Pick<Config, 'LOOP_DEPTH_LIMIT'>;
+  log?: (level: 'info' | 'warn' | 'error', msg: string, fields?: Record<string, unknown>) => void;
+};
+
+/**
+ * Turns a stored event into runs: one per matching active workflow, each pinned to the active
+ * version. Idempotent (executions are unique per (workflow, event)), so at-least-once delivery and
+ * concurrent redelivery never start a second run. The outcome and dispatched_at go on the event row.
+ */
+export function createDispatcher(deps: DispatcherDeps): Dispatcher {
+  const { db } = deps;
+  const limit = deps.config.LOOP_DEPTH_LIMIT ?? 5;
+
+  const finish = (id: string, status: 'dispatched' | 'loop_stopped' | 'failed', outcome: EventOutcome) =>
+    db.update(events).set({ status, outcome, dispatchedAt: new Date() }).where(eq(events.id, id));
+
+  async function dispatch(event: StoredEvent): Promise<DispatchResult> {
+    if (event.dispatchedAt) return { status: 'already_dispatched' };
+    // Count the attempt first, so an event that crashes the dispatcher still runs out of attempts.
+    const [counted] = await db
+      .update(events)
+      .set({ attempts: sql`${events.attempts} + 1` })
+      .where(and(eq(events.id, event.id), isNull(events.dispatchedAt)))
+      .returning({ attempts: events.attempts });
+    if (!counted) return { status: 'already_dispatched' };
+
+    if (event.causation.depth > limit) {
+      await finish(event.id, 'loop_stopped', {
+        runs: [],
+        deduplicated: 0,
+        error: `stopped by the loop guard: causal depth ${event.causation.depth} is past the limit of ${limit}`,
+      });
+      deps.log?.('warn', 'event stopped by the loop guard', { eventId: event.id, depth: event.causation.depth });
+      return { status: 'loop_stopped' };
+    }
+
+    const candidates = (await findCandidates(db, event)).filter((c) => triggerAccepts(c.trigger, event.payload));
+    const results = await Promise.allSettled(
+      candidates.map((c) =>
+        deps.runs.start({
+          workspaceId: event.workspaceId,
+          workflowId: c.workflowId,
+          versionId: c.versionId,
+          definition: { trigger: c.trigger, actions: c.actions },
+          trigger: event.payload,
+          eventId: event.id,
+          causation: event.causation,
+          recordId: event.recordId,
+        }),
+      ),
+    );
+    const runs: string[] = [];
+    let deduplicated = 0;
+    const errors: string[] = [];
+    for (const r of results) {
+      if (r.status === 'fulfilled') {
+        runs.push(r.value.executionId);
+        if (r.value.deduplicated) deduplicated++;
+      } else errors.push(r.reason instanceof Error ? r.reason.message : String(r.reason));
+    }
+    if (errors.length > 0) {
+      const outcome: EventOutcome = { runs, deduplicated, error: errors[0] };
+      if (counted.attempts >= MAX_DISPATCH_ATTEMPTS) {
+        await finish(event.id, 'failed', outcome);
+        deps.log?.('error', 'event failed after its last attempt', { eventId: event.id, error: errors[0] });
+        return { status: 'dispatched', runs, deduplicated };
+      }
+      // Left undispatched: the queue redelivers it (or the sweeper re-publishes it); started runs deduplicate.
+      await db.update(events).set({ status: 'failed', outcome }).where(eq(events.id, event.id));
+      throw new Error(`event ${event.id}: ${errors.length} of ${results.length} runs failed to start: ${errors[0]}`);
+    }
+    await finish(event.id, 'dispatched', { runs, deduplicated });
+    return { status: 'dispatched', runs, deduplicated };
+  }
+
+  async function dispatchEventById(id: string, workspaceId?: string): Promise<DispatchResult> {
+    const [event] = await db
+      .select()
+      .from(events)
+      .where(workspaceId ? and(eq(events.id, id), eq(events.workspaceId, workspaceId)) : eq(events.id, id));
+    if (!event) return { status: 'missing' };
+    return dispatch(event);
+  }
+
+  return {
+    dispatch,
+    dispatchEventById,
+    async handle(message) {
+      await dispatchEventById(message.eventId, message.workspaceId);
+    },
+  };
+}

@@ -1,0 +1,77 @@
+import { WorkflowExecutionAlreadyStartedError, type Client } from '@temporalio/client';
+import type { Causation, Json, StepResult, TriggerPayload, WorkflowAction, WorkflowTrigger } from '@conduit/core/definition';
+import type { Db } from '@conduit/core/db';
+import { createExecution } from '@conduit/core/domain';
+import { RUN_WORKFLOW, TASK_QUEUE, runWorkflowId, type RunInputArg } from '@conduit/core/temporal';
+
+export type StartRunInput = {
+  workspaceId: string;
+  workflowId: string;
+  /** The published version the run is pinned to; null for a test run of a draft. */
+  versionId: string | null;
+  definition: { trigger: WorkflowTrigger; actions: WorkflowAction[] };
+  trigger: TriggerPayload;
+  /** The causing event; (workflowId, eventId) is unique, so the same event never starts two runs. */
+  eventId: string | null;
+  causation: Causation;
+  recordId?: string | null;
+  isTest?: boolean;
+  retryOf?: string | null;
+  resume?: { fromExecutionId: string; steps: Record<string, StepResult> };
+};
+
+export type StartRunResult = { executionId: string; deduplicated: boolean };
+
+export type RunStarter = { start(input: StartRunInput): Promise<StartRunResult> };
+
+/**
+ * Starts a run: the execution row first (unique per (workflow, event)), then the Temporal workflow
+ * with an id derived from that row. Both steps are idempotent, so a crash between them is healed by
+ * redelivery: the second attempt finds the row and starts the same workflow id, and Temporal
+ * refuses a duplicate (REJECT_DUPLICATE keeps a finished run from being started again).
+ */
+export function createRunStarter(deps: { db: Db; temporal: Client; taskQueue?: string }): RunStarter {
+  const taskQueue = deps.taskQueue ?? TASK_QUEUE;
+  return {
+    async start(input) {
+      const { execution, created } = await createExecution(deps.db, {
+        workspaceId: input.workspaceId,
+        workflowId: input.workflowId,
+        versionId: input.versionId,
+        eventId: input.eventId,
+        input: input.trigger as Json,
+        recordId: input.recordId ?? null,
+        retryOf: input.retryOf ?? null,
+        isTest: input.isTest ?? false,
+      });
+      // Seen before and already past pending: the run exists; never start it again.
+      if (!created && execution.status !== 'pending') return { executionId: execution.id, deduplicated: true };
+
+      const args: RunInputArg = {
+        executionId: execution.id,
+        workspaceId: input.workspaceId,
+        workflowId: input.workflowId,
+        versionId: input.versionId,
+        definition: input.definition,
+        trigger: input.trigger,
+        causation: input.causation,
+        eventId: input.eventId,
+        isTest: input.isTest ?? false,
+        ...(input.resume ? { resume: input.resume } : {}),
+      };
+      try {
+        await deps.temporal.workflow.start(RUN_WORKFLOW, {
+          taskQueue,
+          workflowId: runWorkflowId(execution.id),
+          workflowIdReusePolicy: 'REJECT_DUPLICATE',
+          args: [args],
+        });
+      } catch (err) {
+        if (err instanceof WorkflowExecutionAlreadyStartedError) return { executionId: execution.id, deduplicated: true };
+        throw err;
+      }
+      // Not created but still pending: an earlier attempt died before starting it; now it has started.
+      return { executionId: execution.id, deduplicated: false };
+    },
+  };
+}

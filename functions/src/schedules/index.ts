@@ -1,0 +1,2 @@
+export * from './sync';
+export * from './fire-times';
