@@ -14,7 +14,7 @@ export default {
       ...(input.stage ? { stage: input.stage } : {}),
     };
   },
-  stacks(app) {
-    mountStacks(app);
+  async stacks(app) {
+    await mountStacks(app);
   },
 } satisfies SSTConfig;

@@ -1,6 +1,6 @@
-import { buildSync, type Metafile } from 'esbuild';
-import { statSync } from 'node:fs';
-import { join } from 'node:path';
+import { build, type Metafile, type Plugin } from 'esbuild';
+import { mkdirSync, renameSync, writeFileSync } from 'node:fs';
+import { dirname, join } from 'node:path';
 import { REPO_ROOT } from './paths';
 
 /** The Lambda entries in functions/src/lambda/, one bundle each. */
@@ -17,19 +17,59 @@ const OUT_ROOT = join(REPO_ROOT, 'infra/dist/lambda');
  */
 export const LAMBDA_EXTERNALS = ['@aws-sdk/*', '@electric-sql/pglite', '@electric-sql/pglite/*', 'pg', 'pg-native'];
 
+/**
+ * zod 4's `z` namespace re-exports every translation of its error messages (~350 KiB minified),
+ * which no server here uses; keep English, the default, and drop the rest.
+ */
+const zodEnglishOnly: Plugin = {
+  name: 'zod-english-only',
+  setup(b) {
+    b.onLoad({ filter: /[\\/]zod[\\/]v4[\\/]locales[\\/]index\.js$/ }, (args) => ({
+      contents: "export { default as en } from './en.js';",
+      resolveDir: dirname(args.path),
+      loader: 'js',
+    }));
+  },
+};
+
 export type LambdaBundle = { name: LambdaName; dir: string; file: string; bytes: number; metafile: Metafile };
 
-const cache = new Map<LambdaName, LambdaBundle>();
+const cache = new Map<LambdaName, Promise<LambdaBundle>>();
+const built = new Map<LambdaName, LambdaBundle>();
 
-/** Bundles one entry with esbuild into infra/dist/lambda/<name>/index.mjs (memoized per process). */
-export function bundleLambda(name: LambdaName): LambdaBundle {
-  const hit = cache.get(name);
-  if (hit) return hit;
+/** Bundles one entry with esbuild into infra/dist/lambda/<name>/index.mjs (once per process). */
+export function bundleLambda(name: LambdaName): Promise<LambdaBundle> {
+  let pending = cache.get(name);
+  if (!pending) {
+    pending = runBuild(name).then((b) => {
+      built.set(name, b);
+      return b;
+    });
+    pending.catch(() => cache.delete(name));
+    cache.set(name, pending);
+  }
+  return pending;
+}
+
+/** Bundles every entry; call before synthesizing (sst.config.ts and the tests do). */
+export function bundleLambdas(): Promise<LambdaBundle[]> {
+  return Promise.all(LAMBDA_ENTRIES.map(bundleLambda));
+}
+
+/** A bundle built earlier in this process: constructs are synchronous, bundling is not. */
+export function builtBundle(name: LambdaName): LambdaBundle {
+  const b = built.get(name);
+  if (!b) throw new Error(`Lambda "${name}" is not bundled: await bundleLambdas() before synthesizing`);
+  return b;
+}
+
+async function runBuild(name: LambdaName): Promise<LambdaBundle> {
   const dir = join(OUT_ROOT, name);
   const file = join(dir, 'index.mjs');
-  const result = buildSync({
+  const result = await build({
     entryPoints: [join(REPO_ROOT, 'functions/src/lambda', `${name}.ts`)],
     outfile: file,
+    write: false,
     bundle: true,
     platform: 'node',
     format: 'esm',
@@ -38,14 +78,21 @@ export function bundleLambda(name: LambdaName): LambdaBundle {
     legalComments: 'none',
     mainFields: ['module', 'main'],
     external: LAMBDA_EXTERNALS,
+    plugins: [zodEnglishOnly],
     metafile: true,
     logLevel: 'error',
     // CommonJS dependencies (grpc-js, protobufjs) call require() on Node built-ins.
     banner: { js: "import{createRequire as __cr}from'node:module';const require=__cr(import.meta.url);" },
   });
-  const bundle: LambdaBundle = { name, dir, file, bytes: statSync(file).size, metafile: result.metafile };
-  cache.set(name, bundle);
-  return bundle;
+  const [output] = result.outputFiles;
+  if (!output) throw new Error(`esbuild produced no output for ${name}`);
+  // Written to a temporary name, then renamed: parallel test workers bundle the same entries,
+  // and a reader must never see a half-written file.
+  mkdirSync(dir, { recursive: true });
+  const tmp = join(OUT_ROOT, `.${name}.${process.pid}.tmp`);
+  writeFileSync(tmp, output.contents);
+  renameSync(tmp, file);
+  return { name, dir, file, bytes: output.contents.byteLength, metafile: result.metafile };
 }
 
 /** Bytes in the bundle per package, largest first: where a size regression came from. */

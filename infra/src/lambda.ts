@@ -2,7 +2,7 @@ import { Duration } from 'aws-cdk-lib';
 import * as lambda from 'aws-cdk-lib/aws-lambda';
 import * as logs from 'aws-cdk-lib/aws-logs';
 import type { Construct } from 'constructs';
-import { bundleLambda, type LambdaName } from './bundle';
+import { builtBundle, type LambdaName } from './bundle';
 import type { RuntimeConfig } from './config';
 
 export type ConduitFunctionProps = {
@@ -21,7 +21,7 @@ export type ConduitFunctionProps = {
  * and readable by this function only through the grant below. No other permission is added here.
  */
 export function conduitFunction(scope: Construct, id: string, props: ConduitFunctionProps): lambda.Function {
-  const bundle = bundleLambda(props.entry);
+  const bundle = builtBundle(props.entry);
   const fn = new lambda.Function(scope, id, {
     runtime: lambda.Runtime.NODEJS_22_X,
     architecture: lambda.Architecture.ARM_64,

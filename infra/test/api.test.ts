@@ -3,8 +3,8 @@ import { beforeAll, describe, expect, it } from 'vitest';
 import { actionsOf, resourceOf, statementsOfRole, synthAll, testSettings, type Synth } from './synth';
 
 let synth: Synth;
-beforeAll(() => {
-  synth = synthAll();
+beforeAll(async () => {
+  synth = await synthAll();
 });
 
 describe('api stack', () => {
@@ -27,11 +27,11 @@ describe('api stack', () => {
     expect(Object.values(integrations).every((i) => i.Properties.PayloadFormatVersion === '2.0')).toBe(true);
   });
 
-  it('gives the ingress its own reserved concurrency and leaves the API unreserved', () => {
+  it('gives the ingress its own reserved concurrency and leaves the API unreserved', async () => {
     const t = synth.templates.api;
     expect(resourceOf(t, 'AWS::Lambda::Function', 'ApiIngressFunction').props.ReservedConcurrentExecutions).toBe(20);
     expect(resourceOf(t, 'AWS::Lambda::Function', 'ApiApiFunction').props.ReservedConcurrentExecutions).toBeUndefined();
-    const unreserved = synthAll(testSettings({ ingressReservedConcurrency: 0 })).templates.api;
+    const unreserved = (await synthAll(testSettings({ ingressReservedConcurrency: 0 }))).templates.api;
     expect(resourceOf(unreserved, 'AWS::Lambda::Function', 'ApiIngressFunction').props.ReservedConcurrentExecutions).toBeUndefined();
   });
 

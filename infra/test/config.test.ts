@@ -13,12 +13,12 @@ const SENTINELS = {
 const saved: Record<string, string | undefined> = {};
 let synth: Synth;
 
-beforeAll(() => {
+beforeAll(async () => {
   for (const [k, v] of Object.entries(SENTINELS)) {
     saved[k] = process.env[k];
     process.env[k] = v;
   }
-  synth = synthAll();
+  synth = await synthAll();
 });
 afterAll(() => {
   for (const [k, v] of Object.entries(saved)) {

@@ -4,8 +4,8 @@ import { MAX_RECEIVE_COUNT } from '../src/events';
 import { actionsOf, resourceOf, statementsOfRole, synthAll, type Synth } from './synth';
 
 let synth: Synth;
-beforeAll(() => {
-  synth = synthAll();
+beforeAll(async () => {
+  synth = await synthAll();
 });
 
 describe('events stack', () => {

@@ -2,8 +2,8 @@ import { beforeAll, describe, expect, it } from 'vitest';
 import { actionsOf, resourceOf, statementsOfRole, synthAll, type Synth } from './synth';
 
 let synth: Synth;
-beforeAll(() => {
-  synth = synthAll();
+beforeAll(async () => {
+  synth = await synthAll();
 });
 
 describe('sweeper stack', () => {

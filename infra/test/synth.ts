@@ -4,6 +4,7 @@ import { mkdtempSync, mkdirSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { ApiConstruct } from '../src/api';
+import { bundleLambdas } from '../src/bundle';
 import { referenceRuntimeConfig } from '../src/config';
 import { EventsConstruct } from '../src/events';
 import { DeploySettingsSchema, type DeploySettings } from '../src/settings';
@@ -47,9 +48,10 @@ export type Synth = {
 
 /**
  * Every stack of the deployment, built with plain CDK stacks exactly as the SST stack functions
- * wire them (infra/src/stacks), and synthesized offline.
+ * wire them (infra/src/stacks), and synthesized offline (the Lambdas are bundled first).
  */
-export function synthAll(settings: DeploySettings = testSettings(), outdir?: string): Synth {
+export async function synthAll(settings: DeploySettings = testSettings(), outdir?: string): Promise<Synth> {
+  await bundleLambdas();
   const app = new App(outdir ? { outdir } : {});
   const env = { account: ACCOUNT, region: REGION };
   const stack = (id: string) => new Stack(app, `${settings.stage}-conduit-${id}`, { env });

@@ -10,8 +10,8 @@ let synth: Synth;
 let dist: CfnProps;
 const behavior = (path: string) => (dist.DistributionConfig.CacheBehaviors as CfnProps[]).find((b) => b.PathPattern === path);
 
-beforeAll(() => {
-  synth = synthAll();
+beforeAll(async () => {
+  synth = await synthAll();
   dist = resourceOf(synth.templates.web, 'AWS::CloudFront::Distribution', 'WebDistribution').props;
 });
 
@@ -86,7 +86,7 @@ describe('web stack', () => {
     }
   });
 
-  it('uploads the built site with the API URL and invalidates index.html; skips the upload without a build', () => {
+  it('uploads the built site with the API URL and invalidates index.html; skips the upload without a build', async () => {
     const t = synth.templates.web;
     const deploy = Object.values(t.findResources('Custom::CDKBucketDeployment'))[0]!.Properties;
     expect(deploy.Prune).toBe(false);
@@ -94,7 +94,7 @@ describe('web stack', () => {
     expect(deploy.SourceObjectKeys).toHaveLength(2);
     const markers = JSON.stringify(deploy.SourceMarkers ?? deploy.SourceMarkersConfig ?? {});
     expect(markers).toContain('DomainName'); // config.json's apiUrl resolves to the distribution at deploy time
-    const noBuild = synthAll(testSettings({ webDistPath: undefined })).templates.web;
+    const noBuild = (await synthAll(testSettings({ webDistPath: undefined }))).templates.web;
     expect(Object.keys(noBuild.findResources('Custom::CDKBucketDeployment'))).toHaveLength(0);
   });
 });

@@ -10,8 +10,8 @@ import { ACCOUNT, REGION, actionsOf, resourceOf, statementsOfRole, synthAll, tes
 
 let synth: Synth;
 let container: CfnProps;
-beforeAll(() => {
-  synth = synthAll();
+beforeAll(async () => {
+  synth = await synthAll();
   container = resourceOf(synth.templates.worker, 'AWS::ECS::TaskDefinition', 'WorkerTask').props.ContainerDefinitions[0];
 });
 
@@ -88,18 +88,18 @@ describe('worker stack', () => {
     expect(actionsOf(exec).filter((a) => !a.startsWith('logs:'))).toEqual(['secretsmanager:DescribeSecret', 'secretsmanager:GetSecretValue']);
   });
 
-  it('pulls a pushed ECR image with permission on that repository only', () => {
+  it('pulls a pushed ECR image with permission on that repository only', async () => {
     const uri = `${ACCOUNT}.dkr.ecr.${REGION}.amazonaws.com/conduit-worker:v42`;
-    const t = synthAll(testSettings({ workerImage: { kind: 'registry', uri } })).templates.worker;
+    const t = (await synthAll(testSettings({ workerImage: { kind: 'registry', uri } }))).templates.worker;
     const exec = statementsOfRole(t, 'WorkerTaskExecutionRole');
     const pull = exec.find((s) => actionsOf([s]).includes('ecr:BatchGetImage'))!;
     expect(pull.Resource).toBe(`arn:aws:ecr:${REGION}:${ACCOUNT}:repository/conduit-worker`);
     expect(JSON.stringify(resourceOf(t, 'AWS::ECS::TaskDefinition', 'WorkerTask').props.ContainerDefinitions[0].Image)).toContain('conduit-worker:v42');
   });
 
-  it('builds the image from worker/Dockerfile as a deploy-time asset, synthesizing without Docker', () => {
+  it('builds the image from worker/Dockerfile as a deploy-time asset, synthesizing without Docker', async () => {
     const outdir = mkdtempSync(join(tmpdir(), 'conduit-cdk-'));
-    const { app } = synthAll(testSettings({ workerImage: { kind: 'asset' } }), outdir);
+    const { app } = await synthAll(testSettings({ workerImage: { kind: 'asset' } }), outdir);
     const assembly = app.synth();
     const stack = assembly.getStackByName('test-conduit-Worker');
     const manifest = JSON.parse(readFileSync(join(outdir, `${stack.stackName}.assets.json`), 'utf8'));

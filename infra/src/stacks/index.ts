@@ -1,4 +1,5 @@
 import type { App } from 'sst/constructs';
+import { bundleLambdas } from '../bundle';
 import { Api } from './api';
 import { Events } from './events';
 import { Sweeper } from './sweeper';
@@ -8,7 +9,9 @@ import { Worker } from './worker';
 /** Stacks in dependency order; sst.config.ts and the tests mount them through this. */
 export const STACKS = [Events, Api, Sweeper, Worker, Web] as const;
 
-export function mountStacks(app: App): void {
+/** Bundles the Lambdas (esbuild, async), then mounts the stacks, which only reference the bundles. */
+export async function mountStacks(app: App): Promise<void> {
+  await bundleLambdas();
   app.setDefaultRemovalPolicy(app.stage === 'prod' ? 'retain' : 'destroy');
   for (const stack of STACKS) app.stack(stack);
 }

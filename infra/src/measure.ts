@@ -1,0 +1,55 @@
+import { execFileSync } from 'node:child_process';
+import { readFileSync } from 'node:fs';
+import { pathToFileURL } from 'node:url';
+import { gzipSync } from 'node:zlib';
+import { bundleBreakdown, bundleLambda, type LambdaName } from './bundle';
+
+/** The issue's budget per Lambda bundle. */
+export const MAX_BUNDLE_BYTES = 1.5 * 1024 * 1024;
+/** The issue's budget for a cold import of a bundle on this machine (checked by the benchmark). */
+export const MAX_COLD_IMPORT_MS = 200;
+
+export type LambdaMeasure = {
+  name: LambdaName;
+  bytes: number;
+  gzipBytes: number;
+  /** Median of `runs` cold imports, each in a fresh Node process. */
+  coldImportMs: number;
+  handlerType: string;
+  largest: Array<[string, number]>;
+};
+
+/** Loads the bundle in a fresh Node process (as a Lambda cold start does) and times the import. */
+export function coldImport(file: string): { ms: number; handlerType: string } {
+  const script = `const t = performance.now(); const m = await import(${JSON.stringify(pathToFileURL(file).href)}); ` +
+    `console.log(JSON.stringify({ ms: performance.now() - t, handlerType: typeof m.handler }));`;
+  const out = execFileSync(process.execPath, ['--input-type=module', '-e', script], { encoding: 'utf8', env: { PATH: process.env.PATH ?? '' } });
+  return JSON.parse(out.trim().split('\n').pop()!) as { ms: number; handlerType: string };
+}
+
+export async function measureLambda(name: LambdaName, runs = 5): Promise<LambdaMeasure> {
+  const bundle = await bundleLambda(name);
+  const times: number[] = [];
+  let handlerType = '';
+  for (let i = 0; i < runs; i++) {
+    const r = coldImport(bundle.file);
+    times.push(r.ms);
+    handlerType = r.handlerType;
+  }
+  times.sort((a, b) => a - b);
+  return {
+    name,
+    bytes: bundle.bytes,
+    gzipBytes: gzipSync(readFileSync(bundle.file)).length,
+    coldImportMs: times[Math.floor(times.length / 2)]!,
+    handlerType,
+    largest: bundleBreakdown(bundle.metafile),
+  };
+}
+
+export const kib = (n: number) => `${(n / 1024).toFixed(0)} KiB`;
+
+export function formatMeasure(m: LambdaMeasure): string {
+  const top = m.largest.slice(0, 5).map(([pkg, b]) => `${pkg} ${kib(b)}`).join(', ');
+  return `${m.name.padEnd(10)} ${kib(m.bytes).padStart(9)} (gzip ${kib(m.gzipBytes)})  cold import ${m.coldImportMs.toFixed(0)} ms  largest: ${top}`;
+}

@@ -1,0 +1,46 @@
+import { Template } from 'aws-cdk-lib/assertions';
+import { App, getStack } from 'sst/constructs';
+import { initProject } from 'sst/project.js';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { REPO_ROOT } from '../src/paths';
+import { mountStacks, STACKS } from '../src/stacks';
+
+/**
+ * The SST v2 app as `sst deploy` builds it: sst.config.ts loaded by SST itself, every stack
+ * function mounted on SST's App (NODE_ENV=test makes SST skip its AWS bootstrap lookup).
+ */
+let app: App;
+beforeAll(async () => {
+  process.env.CONDUIT_WORKER_IMAGE = 'public.ecr.aws/example/conduit-worker:1.0.0';
+  await initProject({ stage: 'ci', root: REPO_ROOT, region: 'eu-west-1' });
+  app = new App({ mode: 'deploy', stage: 'ci', name: 'conduit', region: 'eu-west-1', account: '123456789012' });
+  await mountStacks(app);
+});
+
+describe('SST app', () => {
+  it('mounts one stage-prefixed stack per concern', () => {
+    const names = STACKS.map((fn) => getStack(fn).stackName);
+    expect(names).toEqual(['ci-conduit-Events', 'ci-conduit-Api', 'ci-conduit-Sweeper', 'ci-conduit-Worker', 'ci-conduit-Web']);
+  });
+
+  it('synthesizes each stack through SST with the resources of its concern', () => {
+    const [Events, Api, Sweeper, Worker, Web] = STACKS;
+    const t = (fn: (typeof STACKS)[number]) => Template.fromStack(getStack(fn));
+    t(Events).resourceCountIs('AWS::SQS::Queue', 2);
+    t(Events).resourceCountIs('AWS::Lambda::EventSourceMapping', 1);
+    t(Api).resourceCountIs('AWS::ApiGatewayV2::Api', 1);
+    t(Sweeper).resourceCountIs('AWS::Events::Rule', 1);
+    t(Worker).resourceCountIs('AWS::ECS::Service', 1);
+    t(Web).resourceCountIs('AWS::CloudFront::Distribution', 1);
+    // Stack outputs `sst deploy` prints.
+    expect(Object.keys(t(Events).toJSON().Outputs ?? {})).toEqual(expect.arrayContaining(['EventQueueUrl', 'DeadLetterQueueUrl']));
+    expect(JSON.stringify(t(Web).toJSON().Outputs)).toContain('SiteUrl');
+    expect(JSON.stringify(t(Api).toJSON().Outputs)).toContain('ApiEndpoint');
+  });
+
+  it('keeps data of non-production stages removable', () => {
+    const web = Template.fromStack(getStack(STACKS[4]));
+    const bucket = Object.values(web.findResources('AWS::S3::Bucket'))[0]!;
+    expect(bucket.DeletionPolicy).toBe('Delete');
+  });
+});
