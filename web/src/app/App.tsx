@@ -1,0 +1,67 @@
+import { lazy, Match, Show, Switch, type ParentProps } from 'solid-js';
+import { Navigate, Route, Router, useNavigate } from '@solidjs/router';
+import { setUnauthorizedHandler, errorText } from '../api/client';
+import { session } from './session';
+import { Login } from './Login';
+import { Shell } from './Shell';
+import { WorkflowList } from '../settings/WorkflowList';
+import { ConfirmHost } from '../components/confirm';
+
+// Editor, monitor and records are split into their own chunks so the first load stays small.
+const Editor = lazy(() => import('../editor/Editor'));
+const Runs = lazy(() => import('../monitor/Runs'));
+const RunDetail = lazy(() => import('../monitor/RunDetail'));
+const Events = lazy(() => import('../monitor/Events'));
+const Records = lazy(() => import('../records/Records'));
+
+function Home() {
+  return (
+    <Switch fallback={<p class="page">Loading…</p>}>
+      <Match when={session.me.error}>
+        <p class="page error" role="alert">Could not load your account: {errorText(session.me.error)}</p>
+      </Match>
+      <Match when={session.me() === null}>
+        <Navigate href="/login" />
+      </Match>
+      <Match when={session.me()?.workspaces.length === 0}>
+        <p class="page">You are not a member of any workspace yet. Ask an admin to invite you.</p>
+      </Match>
+      <Match when={session.me()?.workspaces[0]}>
+        {(w) => <Navigate href={`/w/${w().id}/settings/workflows`} />}
+      </Match>
+    </Switch>
+  );
+}
+
+function Root(props: ParentProps) {
+  const navigate = useNavigate();
+  setUnauthorizedHandler(() => {
+    session.clear();
+    if (!location.pathname.startsWith('/login')) navigate(`/login?next=${encodeURIComponent(location.pathname + location.search)}`);
+  });
+  return (
+    <>
+      {props.children}
+      <ConfirmHost />
+    </>
+  );
+}
+
+export function App() {
+  return (
+    <Router root={Root}>
+      <Route path="/login" component={Login} />
+      <Route path="/" component={Home} />
+      <Route path="/w/:ws" component={Shell}>
+        <Route path="/" component={() => <Navigate href="settings/workflows" />} />
+        <Route path="/settings/workflows" component={WorkflowList} />
+        <Route path="/settings/workflows/:id" component={Editor} />
+        <Route path="/settings/runs" component={Runs} />
+        <Route path="/settings/runs/:id" component={RunDetail} />
+        <Route path="/settings/events" component={Events} />
+        <Route path="/records/:object?" component={Records} />
+      </Route>
+      <Route path="*" component={() => <Show when={true}><p class="page">Page not found. <a href="/">Go to your workspace</a>.</p></Show>} />
+    </Router>
+  );
+}

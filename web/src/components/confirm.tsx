@@ -1,0 +1,50 @@
+import { createSignal, onCleanup, onMount, Show } from 'solid-js';
+
+type Ask = { title: string; message: string; confirmLabel: string; danger?: boolean; resolve: (ok: boolean) => void };
+const [pending, setPending] = createSignal<Ask>();
+
+/** Asks the user to confirm a consequential action; resolves true when they do. */
+export function confirmAction(opts: Omit<Ask, 'resolve'>): Promise<boolean> {
+  pending()?.resolve(false);
+  return new Promise((resolve) => setPending({ ...opts, resolve }));
+}
+
+export function ConfirmHost() {
+  return (
+    <Show when={pending()}>
+      {(ask) => <ConfirmDialog ask={ask()} />}
+    </Show>
+  );
+}
+
+function ConfirmDialog(props: { ask: Ask }) {
+  let confirmBtn: HTMLButtonElement | undefined;
+  const previous = document.activeElement as HTMLElement | null;
+  const close = (ok: boolean) => {
+    setPending(undefined);
+    props.ask.resolve(ok);
+    previous?.focus?.();
+  };
+  const onKey = (e: KeyboardEvent) => {
+    if (e.key === 'Escape') close(false);
+  };
+  onMount(() => {
+    confirmBtn?.focus();
+    document.addEventListener('keydown', onKey);
+  });
+  onCleanup(() => document.removeEventListener('keydown', onKey));
+  return (
+    <div class="backdrop">
+      <div class="dialog card" role="alertdialog" aria-modal="true" aria-labelledby="confirm-title" aria-describedby="confirm-msg">
+        <h2 id="confirm-title">{props.ask.title}</h2>
+        <p id="confirm-msg">{props.ask.message}</p>
+        <div class="row end">
+          <button type="button" onClick={() => close(false)}>Cancel</button>
+          <button type="button" ref={confirmBtn} class={props.ask.danger ? 'danger' : 'primary'} onClick={() => close(true)}>
+            {props.ask.confirmLabel}
+          </button>
+        </div>
+      </div>
+    </div>
+  );
+}

@@ -1,0 +1,231 @@
+import { createEffect, createMemo, createResource, createSignal, For, on, onCleanup, Show } from 'solid-js';
+import { A } from '@solidjs/router';
+import { api } from '../api/endpoints';
+import { ApiError, errorText } from '../api/client';
+import type { Step, Workflow } from '../api/schemas';
+import { createDraftStore, snapshot } from './draft';
+import { EditorCtx, type EditorContext } from './context';
+import { validateDraft } from './validate';
+import { variablesFor } from './variables';
+import { TriggerForm } from './triggers/TriggerForm';
+import { ActionList } from './ActionList';
+import { VersionsPanel } from './VersionsPanel';
+import { TestRunPanel } from './TestRunPanel';
+import { draftOf } from './Editor';
+import { fieldId } from './fields';
+
+type SaveState = 'saved' | 'unsaved' | 'saving' | 'invalid' | 'error';
+const AUTOSAVE_MS = 600;
+
+/** "actions.0.url" (a path the API might send) → "actions[0].url", the editor's key format. */
+const normalisePath = (p: string) => p.replace(/\.(\d+)(?=\.|\[|$)/g, '[$1]');
+
+export function EditorView(props: { workspaceId: string; initial: Workflow }) {
+  const store = createDraftStore(draftOf(props.initial));
+  const [workflow, setWorkflow] = createSignal<Workflow>(props.initial);
+  const [saveState, setSaveState] = createSignal<SaveState>('saved');
+  const [serverError, setServerError] = createSignal<{ message: string; path?: string | undefined; forDraft: string }>();
+  const [publishMsg, setPublishMsg] = createSignal<{ ok: boolean; text: string }>();
+  const [testSteps, setTestSteps] = createSignal(new Map<string, Step>());
+  const [fields, setFields] = createSignal(new Map<string, string[]>());
+  const [versionsTick, setVersionsTick] = createSignal(0);
+
+  const json = createMemo(() => JSON.stringify(snapshot(store.draft)));
+  const problems = createMemo(() => {
+    const p = validateDraft(JSON.parse(json()));
+    const s = serverError();
+    // A server refusal stays next to its field until the draft changes.
+    if (s?.path && s.forDraft === json()) p.set(normalisePath(s.path), s.message);
+    return p;
+  });
+
+  // Field names seen on existing records feed the pickers.
+  const requested = new Set<string>();
+  const knownFields = (object: string): string[] => {
+    if (!requested.has(object) && /^[a-z][a-z0-9_]*$/.test(object)) {
+      requested.add(object);
+      api.records
+        .list(props.workspaceId, object, { limit: 25 })
+        .then((page) => {
+          const keys = new Set<string>();
+          for (const r of page.items) Object.keys(r.data).forEach((k) => keys.add(k));
+          setFields((m) => new Map(m).set(object, [...keys].sort()));
+        })
+        .catch(() => undefined);
+    }
+    return fields().get(object) ?? [];
+  };
+  const knownObjects = createMemo(() => [...new Set(['deal', 'contact', 'company', ...fields().keys()])]);
+
+  let lastSaved = json();
+  let timer: ReturnType<typeof setTimeout> | undefined;
+  let chain: Promise<boolean> = Promise.resolve(true);
+
+  /** Saves the draft if it changed and is valid; resolves true when the server has the current draft. */
+  const save = (): Promise<boolean> => {
+    clearTimeout(timer);
+    chain = chain.then(async () => {
+      const current = json();
+      if (current === lastSaved) {
+        setSaveState('saved');
+        return true;
+      }
+      if (validateDraft(JSON.parse(current)).size > 0) {
+        setSaveState('invalid');
+        return false;
+      }
+      setSaveState('saving');
+      try {
+        const saved = await api.workflows.patch(props.workspaceId, workflow().id, JSON.parse(current));
+        lastSaved = current;
+        setWorkflow(saved);
+        setServerError(undefined);
+        setSaveState(json() === current ? 'saved' : 'unsaved');
+        return true;
+      } catch (e) {
+        setServerError({ message: errorText(e), path: e instanceof ApiError ? e.path : undefined, forDraft: current });
+        setSaveState('error');
+        return false;
+      }
+    });
+    return chain;
+  };
+
+  createEffect(
+    on(json, (current) => {
+      if (current === lastSaved) return;
+      setSaveState(validateDraft(JSON.parse(current)).size > 0 ? 'invalid' : 'unsaved');
+      clearTimeout(timer);
+      timer = setTimeout(() => void save(), AUTOSAVE_MS);
+    }, { defer: true }),
+  );
+  const beforeUnload = (e: BeforeUnloadEvent) => {
+    if (json() !== lastSaved) e.preventDefault();
+  };
+  window.addEventListener('beforeunload', beforeUnload);
+  onCleanup(() => {
+    window.removeEventListener('beforeunload', beforeUnload);
+    if (json() !== lastSaved && saveState() !== 'invalid') void save();
+  });
+
+  const publish = async () => {
+    setPublishMsg(undefined);
+    if (!(await save())) {
+      setPublishMsg({ ok: false, text: problems().size > 0 ? `Fix the ${problems().size} problem(s) first; they are marked next to each field.` : 'Save failed; see the message above.' });
+      return;
+    }
+    try {
+      await api.workflows.activate(props.workspaceId, workflow().id);
+      const fresh = await api.workflows.get(props.workspaceId, workflow().id);
+      setWorkflow(fresh);
+      setVersionsTick((n) => n + 1);
+      setPublishMsg({ ok: true, text: 'Published: a new version is active and will run on the next trigger.' });
+    } catch (e) {
+      setServerError({ message: errorText(e), path: e instanceof ApiError ? e.path : undefined, forDraft: json() });
+      setPublishMsg({ ok: false, text: `Publish failed: ${errorText(e)}` });
+    }
+  };
+  const deactivate = async () => {
+    setPublishMsg(undefined);
+    try {
+      await api.workflows.deactivate(props.workspaceId, workflow().id);
+      setWorkflow({ ...workflow(), isActive: false });
+      setPublishMsg({ ok: true, text: 'Deactivated: no new runs start until you publish again.' });
+    } catch (e) {
+      setPublishMsg({ ok: false, text: `Could not deactivate: ${errorText(e)}` });
+    }
+  };
+
+  const ctx: EditorContext = {
+    store,
+    problems,
+    variablesFor: (path) => variablesFor(path, store.draft.trigger, store.draft.actions, knownFields('object' in store.draft.trigger ? store.draft.trigger.object : ''), testSteps()),
+    knownFields,
+    knownObjects,
+    testSteps,
+    workspaceId: props.workspaceId,
+    workflow,
+  };
+
+  const saveLabel = () =>
+    ({
+      saved: 'All changes saved',
+      unsaved: 'Unsaved changes…',
+      saving: 'Saving…',
+      invalid: `Not saved: fix ${problems().size} problem${problems().size === 1 ? '' : 's'}`,
+      error: 'Not saved: the server refused the draft',
+    })[saveState()];
+
+  return (
+    <EditorCtx.Provider value={ctx}>
+      <div class="editor">
+        <div class="editor-head">
+          <A href={`/w/${props.workspaceId}/settings/workflows`} class="back">← Workflows</A>
+          <div class="field grow">
+            <label for="wf-name">Workflow name</label>
+            <input id="wf-name" class="title-input" value={store.draft.name} aria-invalid={problems().has('name') ? 'true' : undefined}
+              onInput={(e) => store.patchAt([], { name: e.currentTarget.value })} />
+            <Show when={problems().get('name')}><p class="error field-error">{problems().get('name')}</p></Show>
+          </div>
+          <div class="publish-box">
+            <p class={`save-state ${saveState()}`} role="status" aria-live="polite" data-testid="save-state">{saveLabel()}</p>
+            <p class="muted">{workflow().isActive ? 'Active' : 'Inactive'}</p>
+            <div class="row">
+              <button type="button" class="primary" onClick={publish}>Publish</button>
+              <Show when={workflow().isActive}><button type="button" onClick={deactivate}>Deactivate</button></Show>
+            </div>
+          </div>
+        </div>
+        <Show when={serverError()}>
+          {(e) => <p class="error" role="alert">Server: {e().message}{e().path ? ` (at ${normalisePath(e().path!)})` : ''}</p>}
+        </Show>
+        <Show when={publishMsg()}>{(m) => <p class={m().ok ? 'ok' : 'error'} role={m().ok ? 'status' : 'alert'}>{m().text}</p>}</Show>
+        <div class="editor-grid">
+          <div class="editor-main">
+            <TriggerForm />
+            <fieldset class="section">
+              <legend>Actions</legend>
+              <ActionList path={['actions']} actions={store.draft.actions} />
+            </fieldset>
+          </div>
+          <aside class="editor-side">
+            <Show when={problems().size > 0}>
+              <section class="card problems" aria-labelledby="problems-title">
+                <h3 id="problems-title">{problems().size} problem{problems().size === 1 ? '' : 's'}</h3>
+                <ul>
+                  <For each={[...problems()]}>
+                    {([path, message]) => (
+                      <li>
+                        <a href={`#${fieldId(pathToArray(path))}`} onClick={(e) => { e.preventDefault(); focusField(path); }}>
+                          <code>{path || 'workflow'}</code>
+                        </a>: {message}
+                      </li>
+                    )}
+                  </For>
+                </ul>
+              </section>
+            </Show>
+            <TestRunPanel onSteps={setTestSteps} save={save} />
+            <VersionsPanel tick={versionsTick()} onRestore={(d) => store.replaceAll(d)} activeVersionId={workflow().activeVersionId ?? undefined} />
+          </aside>
+        </div>
+      </div>
+    </EditorCtx.Provider>
+  );
+}
+
+const pathToArray = (p: string): (string | number)[] =>
+  p.split(/\.|\[|\]/).filter(Boolean).map((s) => (/^\d+$/.test(s) ? Number(s) : s));
+
+function focusField(path: string) {
+  const parts = pathToArray(path);
+  // The error may sit on a container (e.g. `actions[0].if`); walk up until a field exists.
+  for (let n = parts.length; n > 0; n--) {
+    const el = document.getElementById(fieldId(parts.slice(0, n)));
+    if (el) {
+      el.focus();
+      el.scrollIntoView({ block: 'center' });
+      return;
+    }
+  }
+}

@@ -1,0 +1,55 @@
+import { createResource, createSignal, For, Show } from 'solid-js';
+import { api } from '../api/endpoints';
+import { errorText } from '../api/client';
+import type { Version } from '../api/schemas';
+import { confirmAction } from '../components/confirm';
+import { fmtTime } from '../components/ui';
+import { useEditor } from './context';
+import type { Draft } from './draft';
+
+const who = (v: Version) =>
+  v.publishedByEmail ?? (typeof v.publishedBy === 'string' ? v.publishedBy : (v.publishedBy?.name ?? v.publishedBy?.email)) ?? 'someone';
+
+/** Published versions, newest first; any of them can be restored into the draft. */
+export function VersionsPanel(props: { tick: number; activeVersionId?: string | undefined; onRestore: (d: Draft) => void }) {
+  const { workspaceId, workflow, store } = useEditor();
+  const [versions] = createResource(
+    () => [workflow()?.id, props.tick] as const,
+    async ([id]) => (id ? (await api.workflows.versions(workspaceId, id)).items.sort((a, b) => b.version - a.version) : []),
+  );
+  const [msg, setMsg] = createSignal<string>();
+  const restore = async (v: Version) => {
+    const ok = await confirmAction({
+      title: `Restore version ${v.version} into the draft?`,
+      message: 'The current draft is replaced by this version. Nothing changes for live runs until you publish.',
+      confirmLabel: 'Restore',
+    });
+    if (!ok) return;
+    props.onRestore({ name: v.name, description: store.draft.description ?? null, trigger: v.trigger, actions: v.actions } as unknown as Draft);
+    setMsg(`Version ${v.version} restored into the draft. Publish to make it live.`);
+  };
+  return (
+    <section class="card" aria-labelledby="versions-title">
+      <h3 id="versions-title">Versions</h3>
+      <Show when={versions.error}><p class="error" role="alert">Could not load versions: {errorText(versions.error)}</p></Show>
+      <Show when={versions() && versions()!.length === 0}>
+        <p class="muted">Nothing published yet. Press <strong>Publish</strong> to make the first version and activate the workflow.</p>
+      </Show>
+      <ul class="versions">
+        <For each={versions()}>
+          {(v) => (
+            <li>
+              <div>
+                <strong>v{v.version}</strong> {v.id === props.activeVersionId ? <span class="badge s-completed">active</span> : null}
+                <br />
+                <span class="muted">{who(v)} · {fmtTime(v.publishedAt)}</span>
+              </div>
+              <button type="button" onClick={() => restore(v)} aria-label={`Restore version ${v.version}`}>Restore</button>
+            </li>
+          )}
+        </For>
+      </ul>
+      <Show when={msg()}><p class="ok" role="status">{msg()}</p></Show>
+    </section>
+  );
+}

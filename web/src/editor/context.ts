@@ -1,0 +1,27 @@
+import { createContext, useContext, type Accessor } from 'solid-js';
+import type { DraftStore, Path } from './draft';
+import type { Problems } from './validate';
+import type { Step } from '../api/schemas';
+
+export type Variable = { value: string; label: string; group: string };
+
+export type EditorContext = {
+  store: DraftStore;
+  problems: Accessor<Problems>;
+  /** References the field at `path` may use: the trigger payload and earlier steps only. */
+  variablesFor: (path: Path) => Variable[];
+  /** Field names seen on records of an object, for pickers. */
+  knownFields: (object: string) => string[];
+  knownObjects: Accessor<string[]>;
+  /** Step results of the latest test run, by action id. */
+  testSteps: Accessor<Map<string, Step>>;
+  workspaceId: string;
+  workflow: Accessor<{ id: string; hookId?: string | null | undefined } | undefined>;
+};
+
+export const EditorCtx = createContext<EditorContext>();
+export function useEditor(): EditorContext {
+  const ctx = useContext(EditorCtx);
+  if (!ctx) throw new Error('editor forms must be rendered inside <EditorCtx.Provider>');
+  return ctx;
+}

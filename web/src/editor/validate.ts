@@ -1,0 +1,82 @@
+import { WorkflowDefinitionSchema, formatPath, walkActions, type WorkflowAction, type Json } from '@conduit/core/definition';
+import { extractReferences, parsePath } from '@conduit/core/expressions';
+import type { z } from 'zod';
+import type { Draft } from './draft';
+
+export type Problems = Map<string, string>;
+
+/** zod's union errors say "Invalid input"; the first branch's own message says what is wrong. */
+function messageOf(issue: z.core.$ZodIssue): { path: PropertyKey[]; message: string } {
+  if (issue.code === 'invalid_union' && issue.errors.length > 0) {
+    const branch = issue.errors.find((b) => b.length > 0);
+    const inner = branch?.[0];
+    if (inner) {
+      const nested = messageOf(inner);
+      return { path: [...issue.path, ...nested.path], message: nested.message };
+    }
+  }
+  return { path: issue.path, message: issue.message };
+}
+
+/**
+ * Every problem in the draft keyed by JSON path ("actions[1].then[0].url"), from the same
+ * definition schema the API uses, plus references to steps that have not run yet.
+ */
+export function validateDraft(draft: Draft): Problems {
+  const problems: Problems = new Map();
+  const parsed = WorkflowDefinitionSchema.safeParse(draft);
+  if (!parsed.success) {
+    for (const issue of parsed.error.issues) {
+      const { path, message } = messageOf(issue);
+      const key = formatPath(path);
+      if (!problems.has(key)) problems.set(key, message);
+    }
+  }
+  for (const [key, message] of referenceProblems(draft.actions)) if (!problems.has(key)) problems.set(key, message);
+  return problems;
+}
+
+/** Ids of steps that finish before the action at `path` starts: earlier siblings (and what is nested in them) at every level. */
+export function earlierStepIds(actions: readonly WorkflowAction[], path: readonly (string | number)[]): string[] {
+  const out: string[] = [];
+  let list: readonly WorkflowAction[] = actions;
+  let i = 0;
+  while (i < path.length) {
+    const index = path[i] as number;
+    for (const a of list.slice(0, index)) walkActions([a], (x) => out.push(x.id));
+    const here = list[index];
+    const branch = path[i + 1];
+    if (!here || here.type !== 'condition' || (branch !== 'then' && branch !== 'else')) break;
+    list = here[branch];
+    i += 2;
+  }
+  return out;
+}
+
+/** Template references in an action's fields that point at nothing the action can see. */
+export function referenceProblems(actions: readonly WorkflowAction[]): Problems {
+  const problems: Problems = new Map();
+  walkActions(actions, (action, path) => {
+    const allowed = new Set(earlierStepIds(actions, path));
+    for (const [field, value] of Object.entries(action)) {
+      if (field === 'then' || field === 'else' || field === 'id' || field === 'type') continue;
+      for (const ref of extractReferences(value as Json)) {
+        const seg = parsePath(ref);
+        const where = formatPath(['actions', ...path, field]);
+        if (!seg || seg.length === 0) problems.set(where, `"{{${ref}}}" is not a valid reference`);
+        else if (seg[0] === 'trigger') continue;
+        else if (seg[0] === 'steps') {
+          const id = seg[1];
+          if (typeof id !== 'string' || !allowed.has(id))
+            problems.set(where, `"{{${ref}}}" refers to step "${String(id)}", which does not run before this one; use the trigger or an earlier step`);
+        } else problems.set(where, `"{{${ref}}}" must start with trigger. or steps.`);
+      }
+    }
+  });
+  return problems;
+}
+
+/** Problems at or under a path prefix, for summaries on collapsed cards. */
+export function problemsUnder(problems: Problems, prefix: string): [string, string][] {
+  return [...problems].filter(([k]) => k === prefix || k.startsWith(`${prefix}.`) || k.startsWith(`${prefix}[`));
+}

@@ -1,0 +1,108 @@
+import { createMemo, createResource, createSignal, For, Show } from 'solid-js';
+import { useNavigate, useParams } from '@solidjs/router';
+import type { Json } from '@conduit/core/definition';
+import { api } from '../api/endpoints';
+import { errorText } from '../api/client';
+import type { RecordRow } from '../api/schemas';
+import { confirmAction } from '../components/confirm';
+import { Empty } from '../components/ui';
+import { showLoose } from '../app/loose';
+import { RecordForm } from './RecordForm';
+
+/** A minimal records view, so record triggers can be exercised by hand. */
+export default function Records() {
+  const params = useParams<{ ws: string; object?: string }>();
+  const navigate = useNavigate();
+  const object = () => params.object || 'deal';
+  const [objectInput, setObjectInput] = createSignal(object());
+  const [list, { refetch }] = createResource(() => [params.ws, object()] as const, ([ws, o]) => api.records.list(ws, o, { limit: 100 }));
+  const [editing, setEditing] = createSignal<RecordRow | 'new'>();
+  const [formError, setFormError] = createSignal<string>();
+  const [msg, setMsg] = createSignal<{ ok: boolean; text: string }>();
+  const items = () => list()?.items ?? [];
+  const columns = createMemo(() => {
+    const keys = new Set<string>();
+    for (const r of items()) Object.keys(r.data).forEach((k) => keys.add(k));
+    return [...keys].slice(0, 8);
+  });
+
+  const save = async (data: Record<string, Json>) => {
+    setFormError(undefined);
+    const target = editing();
+    try {
+      if (target === 'new') await api.records.create(params.ws, object(), data);
+      else if (target) await api.records.update(params.ws, object(), target.id, data);
+      setEditing(undefined);
+      setMsg({ ok: true, text: target === 'new' ? `Created a ${object()}.` : `Saved the ${object()}. Matching workflows run now: see Workflow runs.` });
+      await refetch();
+    } catch (e) {
+      setFormError(errorText(e));
+    }
+  };
+  const remove = async (r: RecordRow) => {
+    if (!(await confirmAction({ title: `Delete this ${object()}?`, message: 'Workflows triggered by deletes will run.', confirmLabel: 'Delete', danger: true }))) return;
+    try {
+      await api.records.remove(params.ws, object(), r.id);
+      setMsg({ ok: true, text: `Deleted the ${object()}.` });
+      await refetch();
+    } catch (e) {
+      setMsg({ ok: false, text: `Could not delete: ${errorText(e)}` });
+    }
+  };
+
+  return (
+    <section aria-labelledby="records-title">
+      <div class="row between wrap">
+        <h1 id="records-title">Records: {object()}</h1>
+        <form class="row" onSubmit={(e) => { e.preventDefault(); const o = objectInput().trim(); if (o) navigate(`/w/${params.ws}/records/${o}`); }}>
+          <label for="rec-object">Object</label>
+          <input id="rec-object" list="rec-objects" value={objectInput()} onInput={(e) => setObjectInput(e.currentTarget.value)} />
+          <datalist id="rec-objects"><option value="deal" /><option value="contact" /><option value="company" /></datalist>
+          <button type="submit">Show</button>
+        </form>
+      </div>
+      <div class="row">
+        <button type="button" class="primary" onClick={() => { setFormError(undefined); setEditing('new'); }}>New {object()}</button>
+      </div>
+      <Show when={msg()}>{(m) => <p class={m().ok ? 'ok' : 'error'} role="status">{m().text}</p>}</Show>
+      <Show when={editing()}>
+        {(t) => (
+          <RecordForm
+            title={t() === 'new' ? `New ${object()}` : `Edit ${object()}`}
+            initial={t() === 'new' ? {} : (t() as RecordRow).data}
+            suggested={columns()}
+            submitLabel={t() === 'new' ? 'Create' : 'Save'}
+            error={formError()}
+            onSubmit={save}
+            onCancel={() => setEditing(undefined)}
+          />
+        )}
+      </Show>
+      <Show when={list.error}><p class="error" role="alert">Could not load records: {errorText(list.error)}</p></Show>
+      <Show when={list() && items().length === 0}>
+        <Empty><p>No {object()} records yet. Press <strong>New {object()}</strong> to create one; record triggers fire on create, update and delete.</p></Empty>
+      </Show>
+      <Show when={items().length > 0}>
+        <div class="table-wrap">
+          <table class="table">
+            <thead><tr><th>Id</th><For each={columns()}>{(c) => <th>{c}</th>}</For><th><span class="sr-only">Actions</span></th></tr></thead>
+            <tbody>
+              <For each={items()}>
+                {(r) => (
+                  <tr>
+                    <td><code>{r.id.slice(0, 8)}</code></td>
+                    <For each={columns()}>{(c) => <td>{showLoose(r.data[c])}</td>}</For>
+                    <td class="row">
+                      <button type="button" onClick={() => { setFormError(undefined); setEditing(r); }} aria-label={`Edit ${String(r.data.name ?? r.id)}`}>Edit</button>
+                      <button type="button" class="danger" onClick={() => remove(r)} aria-label={`Delete ${String(r.data.name ?? r.id)}`}>Delete</button>
+                    </td>
+                  </tr>
+                )}
+              </For>
+            </tbody>
+          </table>
+        </div>
+      </Show>
+    </section>
+  );
+}

@@ -1,0 +1,169 @@
+import { createMemo, createResource, createSignal, For, Show } from 'solid-js';
+import { A, useNavigate, useParams } from '@solidjs/router';
+import { api } from '../api/endpoints';
+import { errorText } from '../api/client';
+import type { Execution, Workflow } from '../api/schemas';
+import { confirmAction } from '../components/confirm';
+import { Empty, ErrorText, StatusBadge, fmtTime } from '../components/ui';
+import { describeTrigger } from '../app/describe';
+import { newWorkflowDefinition } from '../editor/defaults';
+
+const WEEK_MS = 7 * 86_400_000;
+
+/** Runs of the last 7 days per workflow, when the list itself does not carry them. */
+async function weekStats(ws: string) {
+  const since = Date.now() - WEEK_MS;
+  const runs: Execution[] = [];
+  let cursor: string | null = null;
+  for (let i = 0; i < 5; i++) {
+    const page = await api.executions.list(ws, { from: new Date(since).toISOString(), limit: 200, cursor });
+    runs.push(...page.items);
+    cursor = page.nextCursor;
+    if (!cursor || page.items.some((r) => Date.parse(r.createdAt) < since)) break;
+  }
+  const byWf = new Map<string, { count: number; last?: Execution }>();
+  for (const r of runs) {
+    if (Date.parse(r.createdAt) < since) continue;
+    const s = byWf.get(r.workflowId) ?? { count: 0 };
+    s.count++;
+    if (!s.last || Date.parse(r.createdAt) > Date.parse(s.last.createdAt)) s.last = r;
+    byWf.set(r.workflowId, s);
+  }
+  return byWf;
+}
+
+export function WorkflowList() {
+  const params = useParams<{ ws: string }>();
+  const navigate = useNavigate();
+  const [list, { refetch, mutate }] = createResource(() => params.ws, (ws) => api.workflows.list(ws));
+  const [stats] = createResource(() => params.ws, (ws) => weekStats(ws).catch(() => new Map<string, { count: number; last?: Execution }>()));
+  const [error, setError] = createSignal<string>();
+  const [rowError, setRowError] = createSignal<{ id: string; message: string }>();
+  const [busy, setBusy] = createSignal(false);
+  const items = createMemo(() => list()?.items ?? []);
+
+  const create = async () => {
+    setError(undefined);
+    setBusy(true);
+    try {
+      const wf = await api.workflows.create(params.ws, newWorkflowDefinition());
+      navigate(`/w/${params.ws}/settings/workflows/${wf.id}`);
+    } catch (e) {
+      setError(errorText(e));
+    } finally {
+      setBusy(false);
+    }
+  };
+
+  const duplicate = async (wf: Workflow) => {
+    setRowError(undefined);
+    try {
+      await api.workflows.create(params.ws, {
+        name: `Copy of ${wf.name}`.slice(0, 200),
+        description: wf.description ?? null,
+        trigger: wf.trigger as never,
+        actions: wf.actions as never,
+      });
+      await refetch();
+    } catch (e) {
+      setRowError({ id: wf.id, message: errorText(e) });
+    }
+  };
+
+  const remove = async (wf: Workflow) => {
+    const ok = await confirmAction({
+      title: `Delete "${wf.name}"?`,
+      message: 'The workflow, its versions and its run history are deleted. This cannot be undone.',
+      confirmLabel: 'Delete workflow',
+      danger: true,
+    });
+    if (!ok) return;
+    setRowError(undefined);
+    try {
+      await api.workflows.remove(params.ws, wf.id);
+      await refetch();
+    } catch (e) {
+      setRowError({ id: wf.id, message: errorText(e) });
+    }
+  };
+
+  const toggle = async (wf: Workflow, on: boolean) => {
+    setRowError(undefined);
+    try {
+      if (on) await api.workflows.activate(params.ws, wf.id);
+      else await api.workflows.deactivate(params.ws, wf.id);
+      mutate((l) => l && { ...l, items: l.items.map((w) => (w.id === wf.id ? { ...w, isActive: on } : w)) });
+    } catch (e) {
+      setRowError({ id: wf.id, message: `Could not ${on ? 'activate' : 'deactivate'}: ${errorText(e)}` });
+      await refetch();
+    }
+  };
+
+  const lastRun = (wf: Workflow) => {
+    if (wf.lastRun) return { status: wf.lastRun.status, at: wf.lastRun.at ?? wf.lastRun.createdAt ?? null };
+    const s = stats()?.get(wf.id)?.last;
+    return s ? { status: s.status, at: s.createdAt } : undefined;
+  };
+  const weekCount = (wf: Workflow) => wf.runsLast7Days ?? stats()?.get(wf.id)?.count ?? 0;
+
+  return (
+    <section aria-labelledby="wf-title">
+      <div class="row between">
+        <h1 id="wf-title">Workflows</h1>
+        <button type="button" class="primary" onClick={create} disabled={busy()}>New workflow</button>
+      </div>
+      <ErrorText message={error()} />
+      <Show when={list.error}>
+        <p class="error" role="alert">Could not load workflows: {errorText(list.error)}</p>
+      </Show>
+      <Show when={list() && items().length === 0}>
+        <Empty>
+          <p>No workflows yet. Create one with <strong>New workflow</strong>: pick a trigger (a schedule, a webhook or a record change), then add the actions to run.</p>
+        </Empty>
+      </Show>
+      <Show when={items().length > 0}>
+        <div class="table-wrap">
+          <table class="table">
+            <thead>
+              <tr><th>Name</th><th>Trigger</th><th>Active</th><th>Last run</th><th>Runs (7 days)</th><th><span class="sr-only">Actions</span></th></tr>
+            </thead>
+            <tbody>
+              <For each={items()}>
+                {(wf) => (
+                  <>
+                    <tr>
+                      <td><A href={`/w/${params.ws}/settings/workflows/${wf.id}`}>{wf.name}</A></td>
+                      <td>{describeTrigger(wf.trigger)}</td>
+                      <td>
+                        <label class="switch">
+                          <input type="checkbox" role="switch" checked={wf.isActive} aria-label={`Active: ${wf.name}`}
+                            onChange={(e) => toggle(wf, e.currentTarget.checked)} />
+                          <span>{wf.isActive ? 'On' : 'Off'}</span>
+                        </label>
+                      </td>
+                      <td>
+                        <Show when={lastRun(wf)} fallback={<span class="muted">Never run</span>}>
+                          {(r) => <><StatusBadge status={r().status} /> <span class="muted">{fmtTime(r().at)}</span></>}
+                        </Show>
+                      </td>
+                      <td>
+                        <A href={`/w/${params.ws}/settings/runs?workflowId=${wf.id}`}>{weekCount(wf)}</A>
+                      </td>
+                      <td class="row">
+                        <button type="button" onClick={() => duplicate(wf)} aria-label={`Duplicate ${wf.name}`}>Duplicate</button>
+                        <button type="button" class="danger" onClick={() => remove(wf)} aria-label={`Delete ${wf.name}`}>Delete</button>
+                      </td>
+                    </tr>
+                    <Show when={rowError()?.id === wf.id}>
+                      <tr><td colspan="6"><p class="error" role="alert">{rowError()?.message}</p></td></tr>
+                    </Show>
+                  </>
+                )}
+              </For>
+            </tbody>
+          </table>
+        </div>
+      </Show>
+    </section>
+  );
+}
