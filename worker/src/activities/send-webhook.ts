@@ -1,0 +1,70 @@
+import { createHmac } from 'node:crypto';
+import { and, eq } from 'drizzle-orm';
+import { createSecretBox } from '@conduit/core/crypto';
+import { workflowSecrets } from '@conduit/core/db';
+import type { Json } from '@conduit/core/definition';
+import { BlockedAddressError } from './safe-http';
+import { StepError, type ActivityDeps, type ActionHandler } from './types';
+
+/** Standard Webhooks: "whsec_<base64>" keys are base64; other secrets are used as UTF-8 bytes. */
+export function signStandardWebhook(secret: string, id: string, timestamp: number, body: string): string {
+  const key = secret.startsWith('whsec_') ? Buffer.from(secret.slice(6), 'base64') : Buffer.from(secret, 'utf8');
+  return `v1,${createHmac('sha256', key).update(`${id}.${timestamp}.${body}`).digest('base64')}`;
+}
+
+async function signingSecret(deps: ActivityDeps, workspaceId: string, workflowId: string): Promise<string> {
+  if (!deps.config.ENCRYPTION_KEY) throw new StepError('signing is on but ENCRYPTION_KEY is not configured');
+  const [row] = await deps.db
+    .select({ ciphertext: workflowSecrets.ciphertext })
+    .from(workflowSecrets)
+    .where(and(eq(workflowSecrets.workflowId, workflowId), eq(workflowSecrets.workspaceId, workspaceId), eq(workflowSecrets.kind, 'webhook_signing')));
+  if (!row) throw new StepError('signing is on but this workflow has no signing secret; create one in the workflow settings');
+  return createSecretBox(deps.config.ENCRYPTION_KEY).open(row.ciphertext);
+}
+
+/** Seconds from a Retry-After header (delta or HTTP date), capped at 10 minutes. */
+export function retryAfterMs(value: string | undefined, now = Date.now()): number | undefined {
+  if (!value) return undefined;
+  const secs = Number(value);
+  const ms = Number.isFinite(secs) ? secs * 1000 : Date.parse(value) - now;
+  return Number.isFinite(ms) && ms >= 0 ? Math.min(ms, 600_000) : undefined;
+}
+
+export const sendWebhook: ActionHandler<'send_webhook'> = async (action, ctx, deps) => {
+  const url = new URL(action.url);
+  for (const [k, v] of Object.entries(action.query)) url.searchParams.append(k, v);
+  const idempotencyKey = `${ctx.run.executionId}.${ctx.step.actionId}`;
+  let body: string | undefined;
+  const headers: Record<string, string> = { 'user-agent': 'Conduit-Webhooks/1', 'idempotency-key': idempotencyKey };
+  if (action.body !== undefined && action.method !== 'GET') {
+    body = action.bodyType === 'text' ? (typeof action.body === 'string' ? action.body : JSON.stringify(action.body)) : JSON.stringify(action.body);
+    headers['content-type'] = action.bodyType === 'text' ? 'text/plain; charset=utf-8' : 'application/json';
+  }
+  for (const [k, v] of Object.entries(action.headers)) headers[k.toLowerCase()] = v;
+  if (action.sign) {
+    const secret = await signingSecret(deps, ctx.run.workspaceId, ctx.run.workflowId);
+    const ts = Math.floor(Date.now() / 1000);
+    headers['webhook-id'] = idempotencyKey;
+    headers['webhook-timestamp'] = String(ts);
+    headers['webhook-signature'] = signStandardWebhook(secret, idempotencyKey, ts, body ?? '');
+  }
+  let res;
+  try {
+    res = await deps.http.request({ method: action.method, url: url.toString(), headers, body, timeoutMs: action.timeoutMs, signal: ctx.signal });
+  } catch (e) {
+    if (e instanceof BlockedAddressError || (e as { code?: string }).code === 'ERR_BLOCKED_ADDRESS' || (e as { cause?: { code?: string } }).cause?.code === 'ERR_BLOCKED_ADDRESS') {
+      const msg = (e as { cause?: Error }).cause?.message ?? (e as Error).message;
+      throw new StepError(`webhook refused: ${msg}`);
+    }
+    throw new StepError(`webhook request failed: ${(e as Error).message}`, true);
+  }
+  let parsed: Json = res.body;
+  if (!res.truncated && /json/i.test(res.headers['content-type'] ?? '')) {
+    try { parsed = JSON.parse(res.body) as Json; } catch { /* keep the text */ }
+  }
+  const output: Json = { status: res.status, url: res.url, redirects: res.redirects, headers: res.headers, body: parsed, truncated: res.truncated };
+  if (res.status === 429 || res.status >= 500)
+    throw new StepError(`webhook answered HTTP ${res.status}`, true, retryAfterMs(res.headers['retry-after']));
+  if (res.status >= 400) throw new StepError(`webhook answered HTTP ${res.status}: ${res.body.slice(0, 200)}`);
+  return { output };
+};

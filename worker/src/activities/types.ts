@@ -1,0 +1,43 @@
+import type { Config } from '@conduit/core/config';
+import type { Db } from '@conduit/core/db';
+import type { EventQueue } from '@conduit/core/events';
+import type { ActionType, Json, WorkflowAction } from '@conduit/core/definition';
+import type { RunRef, StepMeta } from '../workflows/contract';
+import type { Mailer } from './mailer';
+import type { SafeHttp } from './safe-http';
+import type { ScriptSandbox } from './sandbox';
+
+/** The part of the event queue the worker needs: record events go out after their commit. */
+export type EventPublisher = Pick<EventQueue, 'publish'>;
+
+export type Logger = { info(msg: string, data?: Record<string, unknown>): void; warn(msg: string, data?: Record<string, unknown>): void; error(msg: string, data?: Record<string, unknown>): void };
+
+export type ActivityDeps = {
+  db: Db;
+  queue: EventPublisher;
+  config: Config;
+  mailer: Mailer;
+  http: SafeHttp;
+  sandbox: ScriptSandbox;
+  logger: Logger;
+};
+
+export type StepContext = {
+  run: RunRef;
+  step: StepMeta;
+  attempt: number;
+  signal: AbortSignal;
+  scriptInput?: { trigger: Json; steps: Json };
+};
+
+/** An action's effect. Returns the step's output; throw StepError for a clear, final failure. */
+export type HandlerResult = { output: Json; logs?: string[] };
+export type ActionHandler<T extends ActionType> = (action: Extract<WorkflowAction, { type: T }>, ctx: StepContext, deps: ActivityDeps) => Promise<HandlerResult>;
+
+/** A failure with a message meant for the user; `retryable` false ends retries at once. */
+export class StepError extends Error {
+  constructor(message: string, readonly retryable = false, readonly retryAfterMs?: number) {
+    super(message);
+    this.name = 'StepError';
+  }
+}

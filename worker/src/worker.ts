@@ -1,0 +1,77 @@
+import { NativeConnection, Worker, type WorkerOptions } from '@temporalio/worker';
+import type { Config } from '@conduit/core/config';
+import type { Db } from '@conduit/core/db';
+import { TASK_QUEUE } from '@conduit/core/temporal';
+import { createActivities, type EventPublisher, type Logger } from './activities';
+import { createMailer, type Mailer } from './activities/mailer';
+import { createSafeHttp, type SafeHttp } from './activities/safe-http';
+import { ScriptSandbox } from './activities/sandbox';
+import { consoleLogger } from './logger';
+
+export type CreateWorkerOptions = {
+  connection: NativeConnection;
+  db: Db;
+  queue: EventPublisher;
+  config: Config;
+  namespace?: string;
+  /** Defaults to the shared TASK_QUEUE; tests give each file its own. */
+  taskQueue?: string;
+  /** A prebuilt bundle (from bundleWorkflowCode) instead of bundling at start. */
+  workflowBundle?: { code: string } | { codePath: string };
+  mailer?: Mailer;
+  http?: SafeHttp;
+  sandbox?: ScriptSandbox;
+  logger?: Logger;
+  /** Passed through to Temporal (concurrency, shutdown grace…). */
+  workerOptions?: Partial<WorkerOptions>;
+};
+
+export type ConduitWorker = {
+  worker: Worker;
+  taskQueue: string;
+  /** Runs until shutdown() or a signal handled by the caller. */
+  run(): Promise<void>;
+  /** Stops polling, lets running tasks finish (within the grace time), then frees the sandbox and mailer. */
+  shutdown(): Promise<void>;
+};
+
+export const workflowsPath = new URL('./workflows/index.ts', import.meta.url).pathname;
+
+/** The Temporal worker with its dependencies injected; used by main.ts and the local launcher alike. */
+export async function createWorker(opts: CreateWorkerOptions): Promise<ConduitWorker> {
+  const logger = opts.logger ?? consoleLogger;
+  const mailer = opts.mailer ?? (await createMailer(opts.config, opts.db));
+  const http = opts.http ?? createSafeHttp({ allowlist: opts.config.HTTP_ALLOWLIST });
+  const sandbox = opts.sandbox ?? new ScriptSandbox();
+  await sandbox.warm();
+  const activities = createActivities({ db: opts.db, queue: opts.queue, config: opts.config, mailer, http, sandbox, logger });
+  const taskQueue = opts.taskQueue ?? TASK_QUEUE;
+  const worker = await Worker.create({
+    connection: opts.connection,
+    namespace: opts.namespace ?? opts.config.TEMPORAL_NAMESPACE,
+    taskQueue,
+    activities,
+    ...(opts.workflowBundle ? { workflowBundle: opts.workflowBundle } : { workflowsPath }),
+    shutdownGraceTime: '10s',
+    ...opts.workerOptions,
+  });
+  let running: Promise<void> | null = null;
+  const cleanup = async () => {
+    if (!opts.sandbox) await sandbox.close();
+    if (!opts.mailer) mailer.close();
+    if (!opts.http) await http.close();
+  };
+  return {
+    worker,
+    taskQueue,
+    run() {
+      running ??= worker.run().finally(cleanup);
+      return running;
+    },
+    async shutdown() {
+      if (worker.getState() === 'RUNNING') worker.shutdown();
+      if (running) await running;
+      else await cleanup();
+    },
+  };
+}

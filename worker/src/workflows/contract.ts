@@ -1,0 +1,76 @@
+import type { ActionType, Causation, Json, StepResult, StepStatus, TriggerPayload } from '@conduit/core/definition';
+import type { StepWrite } from '@conduit/core/domain';
+
+/**
+ * What the workflow and its activities exchange. Pure types and constants: imported by workflow
+ * code, so nothing here may touch I/O.
+ */
+export type RunRef = {
+  executionId: string;
+  workspaceId: string;
+  workflowId: string;
+  causation: Causation;
+};
+
+export type StepMeta = { actionId: string; actionType: ActionType; path: string; seq: number };
+
+/** Effects run in activities; `wait` and `condition` are evaluated inside the workflow. */
+export const ACTION_PLACEMENT = {
+  send_email: 'activity',
+  send_webhook: 'activity',
+  create_record: 'local',
+  update_record: 'local',
+  delete_record: 'local',
+  run_script: 'local',
+  wait: 'workflow',
+  condition: 'workflow',
+} as const satisfies Record<ActionType, 'activity' | 'local' | 'workflow'>;
+
+export type StepCall = {
+  run: RunRef;
+  step: StepMeta;
+  /** The action with its templates resolved (run_script code is never templated). */
+  action: { [key: string]: Json };
+  /** `input` of run_script: { trigger, steps }. */
+  scriptInput?: { trigger: Json; steps: Json };
+  /** Step rows the workflow decided since the last activity (conditions, waits): written in the same round trip. */
+  flush: StepWrite[];
+};
+
+export type StepOutcome = { output: Json; attempts: number; startedAt: string; completedAt: string };
+
+/** Attached to a failed step's ApplicationFailure so the workflow can record the attempt count. */
+export type StepFailureDetails = { attempt: number; startedAt: string };
+
+export type BeginRun = {
+  run: RunRef;
+  versionId: string | null;
+  /** Set for schedule fires: the run creates its own execution row. */
+  createExecution?: { trigger: TriggerPayload; input: Json; temporalWorkflowId: string };
+  startedAt: string;
+  flush: StepWrite[];
+};
+
+export type FinishRun = {
+  run: RunRef;
+  status: 'completed' | 'failed' | 'cancelled';
+  output: Json;
+  error: string | null;
+  flush: StepWrite[];
+};
+
+export type StepView = { actionId: string; actionType: ActionType; path: string; status: StepStatus; error?: string; startedAt?: string; completedAt?: string };
+export type Progress = { executionId: string | null; status: 'running' | 'completed' | 'failed' | 'cancelled'; steps: StepView[] };
+export type RunSummary = { executionId: string; status: 'completed' | 'failed' | 'cancelled'; error: string | null; steps: Record<string, StepResult> };
+
+/** The activities as the workflow sees them (implemented by createActivities). */
+export type RuntimeActivities = {
+  beginRun(a: BeginRun): Promise<void>;
+  runStep(call: StepCall): Promise<StepOutcome>;
+  recordSteps(rows: StepWrite[]): Promise<void>;
+  finishRun(f: FinishRun): Promise<void>;
+};
+
+/** Error type names the workflow and activities agree on. */
+export const STEP_ERROR = 'StepError';
+export const INVALID_INPUT = 'InvalidStepInput';

@@ -1,0 +1,267 @@
+import {
+  ActivityFailure, ApplicationFailure, CancellationScope, ContinueAsNew, continueAsNew, defineQuery, isCancellation, proxyActivities,
+  proxyLocalActivities, setHandler, sleep, uuid4, workflowInfo, type ActivityOptions, type LocalActivityOptions,
+} from '@temporalio/workflow';
+import {
+  parseDuration, walkActions, type Json, type RetryPolicy, type StepResult, type TriggerPayload, type WorkflowAction,
+} from '@conduit/core/definition';
+import type { StepWrite } from '@conduit/core/domain';
+import { evaluateCondition, resolveTemplate, type TemplateContext } from '@conduit/core/expressions';
+import { PROGRESS_QUERY, RunInputSchema, type RunInput, type RunInputArg } from '@conduit/core/temporal';
+import {
+  ACTION_PLACEMENT, STEP_ERROR, type Progress, type RunRef, type RunSummary, type RuntimeActivities, type StepFailureDetails, type StepMeta, type StepView,
+} from './contract';
+
+export const progressQuery = defineQuery<Progress>(PROGRESS_QUERY);
+
+/** Carried across continue-as-new: the run already exists and its finished steps are recorded. */
+export type Continuation = { executionId: string; seq: number };
+
+/** History events after which the run continues as new (Temporal's hard limit is 51,200). */
+const HISTORY_SOFT_LIMIT = 8_000;
+
+/** Defaults when an action gives no retry policy: effects outside retry, record writes retry transient errors, scripts do not. */
+const DEFAULT_RETRY: Record<'send_email' | 'send_webhook' | 'create_record' | 'update_record' | 'delete_record' | 'run_script', RetryPolicy> = {
+  send_email: { maxAttempts: 3, initialIntervalMs: 1_000, backoffCoefficient: 2, maxIntervalMs: 60_000 },
+  send_webhook: { maxAttempts: 3, initialIntervalMs: 1_000, backoffCoefficient: 2, maxIntervalMs: 60_000 },
+  create_record: { maxAttempts: 3, initialIntervalMs: 200, backoffCoefficient: 2, maxIntervalMs: 5_000 },
+  update_record: { maxAttempts: 3, initialIntervalMs: 200, backoffCoefficient: 2, maxIntervalMs: 5_000 },
+  delete_record: { maxAttempts: 3, initialIntervalMs: 200, backoffCoefficient: 2, maxIntervalMs: 5_000 },
+  run_script: { maxAttempts: 1, initialIntervalMs: 1_000, backoffCoefficient: 2, maxIntervalMs: 10_000 },
+};
+
+const retryOptions = (p: RetryPolicy) => ({
+  maximumAttempts: p.maxAttempts, initialInterval: p.initialIntervalMs, backoffCoefficient: p.backoffCoefficient, maximumInterval: p.maxIntervalMs,
+});
+
+const plumbing = proxyLocalActivities<RuntimeActivities>({
+  startToCloseTimeout: '30s',
+  retry: { maximumAttempts: 10, initialInterval: 200, maximumInterval: 10_000 },
+});
+
+/** Fields that are never templated (code is data to the sandbox, not a template). */
+const RAW_FIELDS = new Set(['id', 'type', 'name', 'retry', 'onFailure', 'code', 'if', 'then', 'else']);
+
+function resolveAction(action: WorkflowAction, ctx: TemplateContext): Record<string, Json> {
+  const out: Record<string, Json> = {};
+  for (const [k, v] of Object.entries(action) as [string, Json][]) {
+    if (k === 'id' || k === 'type' || k === 'if' || k === 'then' || k === 'else') continue;
+    if (RAW_FIELDS.has(k)) { out[k] = v; continue; }
+    const r = resolveTemplate(v, ctx);
+    if (r !== undefined) out[k] = r;
+  }
+  return out;
+}
+
+function failureMessage(err: unknown): { message: string; details?: StepFailureDetails } {
+  let e: unknown = err;
+  if (e instanceof ActivityFailure && e.cause) e = e.cause;
+  if (e instanceof ApplicationFailure) {
+    const d = e.details?.[0] as StepFailureDetails | undefined;
+    return { message: e.type === STEP_ERROR || !e.type ? e.message : `${e.type}: ${e.message}`, details: d };
+  }
+  return { message: e instanceof Error ? e.message : String(e) };
+}
+
+function scheduleTrigger(input: RunInput): TriggerPayload {
+  const tz = input.definition.trigger.type === 'schedule' ? input.definition.trigger.timezone : 'UTC';
+  return { kind: 'schedule', scheduledAt: new Date().toISOString(), timezone: tz };
+}
+
+/**
+ * The interpreter: runs a pinned definition step by step. Conditions, waits and templating are
+ * evaluated here (deterministic); effects are activities. Every step leaves a row; steps that never
+ * ran are marked skipped at the end.
+ */
+export async function runWorkflow(rawInput: RunInputArg, continuation?: Continuation): Promise<RunSummary> {
+  const input = RunInputSchema.parse(rawInput);
+  const fresh = !continuation;
+  // Schedule fires have no execution row yet: the id comes from the SDK's deterministic uuid4.
+  const executionId = continuation?.executionId ?? input.executionId ?? uuid4();
+  const trigger: TriggerPayload = input.trigger ?? scheduleTrigger(input);
+  const run: RunRef = { executionId, workspaceId: input.workspaceId, workflowId: input.workflowId, causation: input.causation };
+
+  const results: Record<string, StepResult> = {};
+  const views: StepView[] = [];
+  let pending: StepWrite[] = [];
+  let seq = continuation?.seq ?? 0;
+  let status: Progress['status'] = 'running';
+  let current: { action: WorkflowAction; meta: StepMeta; input: Json | null; startedAt: string } | null = null;
+
+  setHandler(progressQuery, () => ({ executionId, status, steps: views }));
+
+  const ctx = (): TemplateContext => ({ trigger, steps: results });
+  const takePending = () => { const p = pending; pending = []; return p; };
+  const write = (meta: StepMeta, patch: Omit<StepWrite, 'executionId' | 'workspaceId' | 'actionId' | 'actionType' | 'path' | 'seq'>) => {
+    pending.push({ executionId, workspaceId: run.workspaceId, actionId: meta.actionId, actionType: meta.actionType, path: meta.path, seq: meta.seq, ...patch });
+    const view: StepView = { actionId: meta.actionId, actionType: meta.actionType, path: meta.path, status: patch.status };
+    if (patch.error) view.error = patch.error;
+    if (patch.startedAt) view.startedAt = String(patch.startedAt);
+    if (patch.completedAt) view.completedAt = String(patch.completedAt);
+    const i = views.findIndex((v) => v.actionId === meta.actionId);
+    if (i >= 0) views[i] = view; else views.push(view);
+  };
+
+  // Steps reused from a retried run (completed only) or carried over continue-as-new (every finished one).
+  const reusable: Record<string, StepResult> = {};
+  for (const [id, r] of Object.entries(input.resume?.steps ?? {})) if (!fresh || r.status === 'completed') reusable[id] = r;
+
+  if (fresh) {
+    await plumbing.beginRun({
+      run, versionId: input.versionId, startedAt: new Date().toISOString(), flush: [],
+      ...(input.executionId ? {} : { createExecution: { trigger, input: { trigger } as unknown as Json, temporalWorkflowId: workflowInfo().workflowId } }),
+    });
+  }
+
+  async function runAction(action: WorkflowAction, path: string): Promise<'ok' | 'stop'> {
+    const meta: StepMeta = { actionId: action.id, actionType: action.type, path, seq: 0 };
+    const reused = reusable[action.id];
+    if (reused) {
+      results[action.id] = reused;
+      if (fresh) {
+        meta.seq = seq++;
+        write(meta, { status: reused.status, output: reused.output ?? null, error: reused.error ?? null, input: { reusedFrom: input.resume?.fromExecutionId ?? null } });
+      }
+      if (action.type === 'condition') {
+        const branch = (reused.output as { branch?: string } | undefined)?.branch === 'then' ? action.then : action.else;
+        return runList(branch, `${path}.${(reused.output as { branch?: string } | undefined)?.branch === 'then' ? 'then' : 'else'}`);
+      }
+      return 'ok';
+    }
+    meta.seq = seq++;
+    const startedAt = new Date().toISOString();
+
+    if (action.type === 'condition') {
+      const { result, trace } = evaluateCondition(action.if, ctx());
+      const branch = result ? 'then' : 'else';
+      const output: Json = { branch, result, trace: trace as unknown as Json };
+      results[action.id] = { status: 'completed', output };
+      write(meta, { status: 'completed', input: { if: action.if as unknown as Json }, output, attempts: 1, startedAt, completedAt: startedAt });
+      return runList(result ? action.then : action.else, `${path}.${branch}`);
+    }
+
+    if (action.type === 'wait') {
+      const resolved = resolveAction(action, ctx());
+      let ms: number;
+      let error: string | null = null;
+      if (typeof resolved.duration === 'string') ms = parseDuration(resolved.duration) ?? 0;
+      else {
+        const until = Date.parse(String(resolved.until ?? ''));
+        if (Number.isNaN(until)) { ms = 0; error = `"until" resolved to ${JSON.stringify(resolved.until ?? null)}, which is not a date-time`; }
+        else ms = Math.max(0, until - Date.now());
+      }
+      if (error) return fail(action, meta, resolved, startedAt, error, 1);
+      current = { action, meta, input: resolved, startedAt };
+      write(meta, { status: 'running', input: resolved, attempts: 1, startedAt });
+      // The running row is written before the timer so the timeline shows the wait as it happens.
+      await plumbing.recordSteps(takePending());
+      if (ms > 0) await sleep(ms);
+      current = null;
+      const completedAt = new Date().toISOString();
+      const output: Json = { waitedMs: ms, until: new Date(Date.parse(startedAt) + ms).toISOString() };
+      results[action.id] = { status: 'completed', output };
+      write(meta, { status: 'completed', input: resolved, output, attempts: 1, startedAt, completedAt });
+      return 'ok';
+    }
+
+    const resolved = resolveAction(action, ctx());
+    current = { action, meta, input: resolved, startedAt };
+    const placement = ACTION_PLACEMENT[action.type];
+    const policy = action.retry ?? DEFAULT_RETRY[action.type];
+    const scriptInput = action.type === 'run_script' ? { trigger: trigger as unknown as Json, steps: results as unknown as Json } : undefined;
+    const call = { run, step: meta, action: resolved, flush: takePending(), ...(scriptInput ? { scriptInput } : {}) };
+    try {
+      let outcome;
+      if (placement === 'local') {
+        const timeout = action.type === 'run_script' ? action.cpuMs + 30_000 : 30_000;
+        const opts: LocalActivityOptions = { startToCloseTimeout: timeout, retry: retryOptions(policy) };
+        outcome = await proxyLocalActivities<RuntimeActivities>(opts).runStep(call);
+      } else {
+        const timeout = action.type === 'send_webhook' ? action.timeoutMs + 10_000 : 60_000;
+        const opts: ActivityOptions = { startToCloseTimeout: timeout, retry: retryOptions(policy) };
+        outcome = await proxyActivities<RuntimeActivities>(opts).runStep(call);
+      }
+      current = null;
+      results[action.id] = { status: 'completed', output: outcome.output };
+      // The activity already wrote this row; the view is for the progress query.
+      const i = views.findIndex((v) => v.actionId === action.id);
+      const view: StepView = { actionId: action.id, actionType: action.type, path, status: 'completed', startedAt: outcome.startedAt, completedAt: outcome.completedAt };
+      if (i >= 0) views[i] = view; else views.push(view);
+      return 'ok';
+    } catch (err) {
+      if (isCancellation(err)) throw err;
+      // Rows the activity never wrote (it failed before writing) must not be lost.
+      pending = [...call.flush, ...pending];
+      const { message, details } = failureMessage(err);
+      return fail(action, meta, resolved, details?.startedAt ?? startedAt, message, details?.attempt ?? policy.maxAttempts);
+    }
+  }
+
+  function fail(action: WorkflowAction, meta: StepMeta, resolved: Json, startedAt: string, message: string, attempts: number): 'ok' | 'stop' {
+    current = null;
+    const completedAt = new Date().toISOString();
+    if (action.onFailure === 'continue') {
+      // The error becomes the step's output so later steps can branch on it.
+      const output: Json = { error: message };
+      results[action.id] = { status: 'failed', output, error: message };
+      write(meta, { status: 'failed', input: resolved, output, error: message, attempts, startedAt, completedAt });
+      return 'ok';
+    }
+    results[action.id] = { status: 'failed', error: message };
+    write(meta, { status: 'failed', input: resolved, error: message, attempts, startedAt, completedAt });
+    stopError = `step "${action.id}" failed: ${message}`;
+    return 'stop';
+  }
+
+  async function runList(actions: readonly WorkflowAction[], prefix: string): Promise<'ok' | 'stop'> {
+    for (let i = 0; i < actions.length; i++) {
+      const a = actions[i]!;
+      if ((await runAction(a, `${prefix}[${i}]`)) === 'stop') return 'stop';
+      const info = workflowInfo();
+      if (info.continueAsNewSuggested || info.historyLength > HISTORY_SOFT_LIMIT) {
+        await plumbing.recordSteps(takePending());
+        const next: RunInputArg = { ...input, executionId, trigger, resume: { fromExecutionId: executionId, steps: { ...reusable, ...results } } };
+        await continueAsNew<typeof runWorkflow>(next, { executionId, seq });
+      }
+    }
+    return 'ok';
+  }
+
+  /** Rows for every action that never ran (untaken branches, steps after a failure or cancel). */
+  function skippedRows(): StepWrite[] {
+    const rows: StepWrite[] = [];
+    let order = seq;
+    walkActions(input.definition.actions, (a, p) => {
+      if (results[a.id] || current?.action.id === a.id) return;
+      const path = p.reduce<string>((acc, s) => (typeof s === 'number' ? `${acc}[${s}]` : `${acc}.${s}`), 'actions');
+      rows.push({ executionId, workspaceId: run.workspaceId, actionId: a.id, actionType: a.type, path, seq: order++, status: 'skipped' });
+    });
+    return rows;
+  }
+
+  const summary = (s: RunSummary['status'], error: string | null): RunSummary => ({ executionId, status: s, error, steps: results });
+  let stopError: string | null = null;
+
+  try {
+    const outcome = await runList(input.definition.actions, 'actions');
+    status = outcome === 'stop' ? 'failed' : 'completed';
+    await plumbing.finishRun({ run, status, output: { steps: results } as unknown as Json, error: stopError, flush: [...takePending(), ...skippedRows()] });
+    return summary(status, stopError);
+  } catch (err) {
+    if (err instanceof ContinueAsNew) throw err;
+    if (!isCancellation(err)) {
+      // A bug or bad input must end the run visibly, not retry the workflow task forever.
+      status = 'failed';
+      const message = `the run stopped unexpectedly: ${err instanceof Error ? err.message : String(err)}`;
+      await plumbing.finishRun({ run, status, output: { steps: results } as unknown as Json, error: message, flush: [...takePending(), ...skippedRows()] });
+      return summary('failed', message);
+    }
+    status = 'cancelled';
+    // Recording the outcome must survive the cancellation that caused it.
+    await CancellationScope.nonCancellable(async () => {
+      if (current) write(current.meta, { status: 'cancelled', input: current.input, error: 'cancelled', startedAt: current.startedAt, completedAt: new Date().toISOString() });
+      await plumbing.finishRun({ run, status: 'cancelled', output: { steps: results } as unknown as Json, error: 'cancelled', flush: [...takePending(), ...skippedRows()] });
+    });
+    throw err;
+  }
+}
