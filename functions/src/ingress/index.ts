@@ -1,2 +1,4 @@
 export * from './app';
 export * from './signature';
+export * from './hooks';
+export * from './event-writer';

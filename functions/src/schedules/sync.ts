@@ -1,15 +1,141 @@
-import type { Client } from '@temporalio/client';
+import { ScheduleNotFoundError, type Client, type ScheduleOptionsAction, type ScheduleUpdateOptions } from '@temporalio/client';
+import { and, eq } from 'drizzle-orm';
 import type { Db } from '@conduit/core/db';
+import { workflowVersions, workflows } from '@conduit/core/db';
+import { ScheduleTriggerSchema, type WorkflowAction, type WorkflowTrigger } from '@conduit/core/definition';
+import { RUN_WORKFLOW, TASK_QUEUE, scheduleId, type RunInputArg } from '@conduit/core/temporal';
+
+export type SyncResult = 'created' | 'updated' | 'deleted' | 'none';
 
 export type ScheduleSync = {
-  /** Makes the workflow's Temporal Schedule match the database: created/updated when active, paused otherwise. */
-  sync(workflowId: string): Promise<'created' | 'updated' | 'paused' | 'deleted' | 'none'>;
-  /** Deletes the workflow's schedule (the workflow was deleted). Missing schedules are fine. */
-  remove(workflowId: string): Promise<void>;
-  /** On start-up: every schedule workflow synced, and schedules of workflows that no longer exist deleted. */
+  /** Makes the workflow's Temporal Schedule match the database: created/updated while active, deleted otherwise. */
+  sync(workflowId: string): Promise<SyncResult>;
+  /** Deletes the workflow's schedule (the workflow was deleted). A missing schedule is fine. */
+  remove(workflowId: string): Promise<boolean>;
+  /** On start-up: every active schedule workflow synced, and this deployment's orphaned schedules deleted. */
   reconcile(): Promise<{ synced: number; removed: number }>;
 };
 
-export function createScheduleSync(_deps: { db: Db; temporal: Client }): ScheduleSync {
-  throw new Error('not implemented yet');
+export type ScheduleSyncDeps = {
+  db: Db;
+  temporal: Client;
+  taskQueue?: string;
+  /**
+   * Marks the schedules this database owns (stored in the schedule memo), so reconcile() never
+   * deletes schedules of another deployment sharing the Temporal namespace. Default "conduit".
+   */
+  deployment?: string;
+  /** Missed fires within this window are taken when Temporal comes back (default 10 minutes). */
+  catchupWindow?: string;
+};
+
+const PREFIX = scheduleId('');
+
+/**
+ * Temporal Schedules for schedule-triggered workflows. The schedule's action starts RUN_WORKFLOW
+ * with the pinned version and definition but without executionId/trigger: the worker builds those
+ * from the fire time, so each fire is its own execution. Overlap SKIP: a slow run never piles up.
+ */
+export function createScheduleSync(deps: ScheduleSyncDeps): ScheduleSync {
+  const client = deps.temporal.schedule;
+  const taskQueue = deps.taskQueue ?? TASK_QUEUE;
+  const deployment = deps.deployment ?? 'conduit';
+  const catchupWindow = deps.catchupWindow ?? '10 minutes';
+
+  async function load(workflowId: string) {
+    const [row] = await deps.db
+      .select({
+        id: workflows.id,
+        workspaceId: workflows.workspaceId,
+        isActive: workflows.isActive,
+        versionId: workflowVersions.id,
+        trigger: workflowVersions.trigger,
+        actions: workflowVersions.actions,
+      })
+      .from(workflows)
+      .leftJoin(workflowVersions, and(eq(workflowVersions.id, workflows.activeVersionId), eq(workflowVersions.workspaceId, workflows.workspaceId)))
+      .where(eq(workflows.id, workflowId));
+    return row;
+  }
+
+  function options(w: { id: string; workspaceId: string; versionId: string; trigger: WorkflowTrigger; actions: WorkflowAction[] }) {
+    const trigger = ScheduleTriggerSchema.parse(w.trigger);
+    const input: RunInputArg = {
+      workspaceId: w.workspaceId,
+      workflowId: w.id,
+      versionId: w.versionId,
+      definition: { trigger: w.trigger, actions: w.actions },
+      causation: { depth: 0, chain: [] },
+      eventId: null,
+      isTest: false,
+    };
+    const action: ScheduleOptionsAction = {
+      type: 'startWorkflow',
+      workflowType: RUN_WORKFLOW,
+      taskQueue,
+      // Temporal appends the fire time, so each fire has its own workflow id.
+      workflowId: `${scheduleId(w.id)}-run`,
+      args: [input],
+    };
+    const update: ScheduleUpdateOptions = {
+      spec: { cronExpressions: [trigger.cron], timezone: trigger.timezone },
+      action,
+      policies: { overlap: 'SKIP', catchupWindow },
+      state: { paused: false },
+    };
+    return update;
+  }
+
+  async function remove(workflowId: string): Promise<boolean> {
+    try {
+      await client.getHandle(scheduleId(workflowId)).delete();
+      return true;
+    } catch (err) {
+      if (err instanceof ScheduleNotFoundError || isNotFound(err)) return false;
+      throw err;
+    }
+  }
+
+  async function sync(workflowId: string): Promise<SyncResult> {
+    const w = await load(workflowId);
+    const wanted = w && w.isActive && w.versionId && w.trigger?.type === 'schedule' && w.actions;
+    if (!wanted) return (await remove(workflowId)) ? 'deleted' : 'none';
+    const opts = options({ id: w.id, workspaceId: w.workspaceId, versionId: w.versionId!, trigger: w.trigger!, actions: w.actions! });
+    const handle = client.getHandle(scheduleId(w.id));
+    try {
+      await handle.update(() => opts);
+      return 'updated';
+    } catch (err) {
+      if (!(err instanceof ScheduleNotFoundError || isNotFound(err))) throw err;
+    }
+    await client.create({ scheduleId: scheduleId(w.id), ...opts, memo: { deployment, workspaceId: w.workspaceId } });
+    return 'created';
+  }
+
+  async function reconcile() {
+    const active = await deps.db
+      .select({ id: workflows.id })
+      .from(workflows)
+      .where(and(eq(workflows.isActive, true), eq(workflows.activeTriggerType, 'schedule')));
+    const activeIds = new Set(active.map((r) => r.id));
+    let synced = 0;
+    for (const { id } of active) {
+      await sync(id);
+      synced++;
+    }
+    let removed = 0;
+    for await (const s of client.list()) {
+      if (!s.scheduleId.startsWith(PREFIX) || s.memo?.deployment !== deployment) continue;
+      const workflowId = s.scheduleId.slice(PREFIX.length);
+      if (activeIds.has(workflowId)) continue;
+      if (await remove(workflowId)) removed++;
+    }
+    return { synced, removed };
+  }
+
+  return { sync, remove, reconcile };
+}
+
+function isNotFound(err: unknown): boolean {
+  return typeof err === 'object' && err !== null && 'code' in err && (err as { code: unknown }).code === 5;
 }

@@ -1,0 +1,23 @@
+/** A token bucket per key, in memory (per process: each ingress instance limits on its own). */
+export function createRateLimiter(o: { perSecond: number; burst: number; maxKeys?: number }) {
+  const buckets = new Map<string, { tokens: number; at: number }>();
+  const maxKeys = o.maxKeys ?? 50_000;
+  return {
+    /** 0 when allowed; otherwise the seconds to wait before a token is available. */
+    take(key: string, now = Date.now()): number {
+      let b = buckets.get(key);
+      if (!b) {
+        if (buckets.size >= maxKeys) buckets.clear();
+        b = { tokens: o.burst, at: now };
+        buckets.set(key, b);
+      }
+      b.tokens = Math.min(o.burst, b.tokens + ((now - b.at) / 1000) * o.perSecond);
+      b.at = now;
+      if (b.tokens >= 1) {
+        b.tokens -= 1;
+        return 0;
+      }
+      return Math.max(1, Math.ceil((1 - b.tokens) / o.perSecond));
+    },
+  };
+}
