@@ -5,3 +5,4 @@ export * from './records';
 export * from './executions';
 export * from './steps';
 export * from './run-state';
+export * from './event-log';

@@ -1,3 +1,4 @@
 export * from './dispatcher';
 export * from './sweeper';
 export * from './match';
+export * from './replay';
