@@ -1,4 +1,7 @@
+import { existsSync } from 'node:fs';
+import { join } from 'node:path';
 import { z } from 'zod';
+import { REPO_ROOT } from './paths';
 
 /**
  * Deploy-time settings, read from the environment of `sst deploy` (or a test) and validated once.
@@ -23,7 +26,7 @@ export const DeploySettingsSchema = z.object({
   sesIdentity: z.string().default(''),
   /** Email address subscribed to the DLQ alarm topic; empty = topic without subscribers. */
   alarmEmail: z.string().email().or(z.literal('')).default(''),
-  /** web/dist, built before deploy; absent = no upload (the distribution still deploys). */
+  /** The built web app (web/dist, built by `npm run deploy`); absent = no upload (the distribution still deploys). */
   webDistPath: z.string().optional(),
 });
 export type DeploySettings = z.infer<typeof DeploySettingsSchema>;
@@ -53,7 +56,7 @@ export function settingsFromEnv(stage: string, env: Record<string, string | unde
     ingressReservedConcurrency: e.CONDUIT_INGRESS_CONCURRENCY,
     sesIdentity: e.CONDUIT_SES_IDENTITY,
     alarmEmail: e.CONDUIT_ALARM_EMAIL,
-    webDistPath: e.CONDUIT_WEB_DIST,
+    webDistPath: e.CONDUIT_WEB_DIST ?? defaultWebDist(),
   });
   if (!parsed.success) {
     const lines = parsed.error.issues.map((i) => `  ${i.path.join('.')}: ${i.message}`);
@@ -63,4 +66,9 @@ export function settingsFromEnv(stage: string, env: Record<string, string | unde
     throw new Error('Invalid deploy settings: CONDUIT_WORKER_MIN_TASKS exceeds CONDUIT_WORKER_MAX_TASKS');
   }
   return parsed.data;
+}
+
+function defaultWebDist(): string | undefined {
+  const dist = join(REPO_ROOT, 'web/dist');
+  return existsSync(join(dist, 'index.html')) ? dist : undefined;
 }
