@@ -1,0 +1,64 @@
+import type { Goal, Report, Row } from './model';
+import { bytes, headline, num } from './format';
+
+/** The speed targets of issues 3, 4 and 6, checked against this run's figures. */
+export function evaluateGoals(report: Omit<Report, 'goals'>, dispatchRatio: number | undefined): Goal[] {
+  const goals: Goal[] = [];
+  const ours = (prefix: string) => report.rows.filter((r) => r.target === 'conduit' && r.scenario.startsWith(prefix));
+
+  const ingress = ours('1.');
+  if (ingress.length) {
+    const within = ingress.filter((r) => (r.latency?.p99 ?? Infinity) <= 50);
+    const best = within.sort((a, b) => headline(b) - headline(a))[0];
+    goals.push({
+      source: 'issue 4',
+      goal: 'Webhook ingress ≥ 5,000 accepted req/s with p99 ≤ 50 ms (durable write included)',
+      measured: best ? `${num(headline(best), 'req/s')} at ${best.variant} (p99 ${num(best.latency!.p99)} ms)` : `p99 above 50 ms at every concurrency`,
+      met: best ? headline(best) >= 5_000 : false,
+    });
+  }
+  for (const row of ours('3.')) {
+    goals.push({
+      source: 'issue 3',
+      goal: `A run of ${row.variant} completes in ≤ 1.0 s end to end`,
+      measured: `median ${num(headline(row), 'ms')} (${num(row.figures?.perStepMs ?? Number.NaN)} ms per step)`,
+      met: headline(row) <= 1_000,
+    });
+    if (row.variant.includes('run_script') && row.figures?.stepOwnP50Ms !== undefined) {
+      goals.push({
+        source: 'issue 3',
+        goal: '`run_script` adds ≤ 5 ms per call once warm',
+        measured: `p50 ${num(row.figures.stepOwnP50Ms)} ms from a step's start to its end`,
+        met: row.figures.stepOwnP50Ms <= 5,
+      });
+    }
+  }
+  const trigger = ours('4.')[0];
+  if (trigger?.latency) {
+    goals.push({
+      source: 'issue 4',
+      goal: 'Record PATCH → first action started: p50 ≤ 30 ms, p99 ≤ 100 ms',
+      measured: `p50 ${num(trigger.latency.p50)} ms, p99 ${num(trigger.latency.p99)} ms`,
+      met: trigger.latency.p50 <= 30 && trigger.latency.p99 <= 100,
+    });
+  }
+  const scale: Row[] = ours('5b.');
+  if (scale.length === 2 && dispatchRatio !== undefined) {
+    goals.push({
+      source: 'issue 4',
+      goal: `Dispatch cost flat from ${scale[0]!.variant} to ${scale[1]!.variant} (ratio ≤ 1.2)`,
+      measured: `ratio ${dispatchRatio.toFixed(2)} (p50 ${num(headline(scale[0]!))} → ${num(headline(scale[1]!))} ms)`,
+      met: dispatchRatio <= 1.2,
+    });
+  }
+  for (const s of report.sizes.filter((x) => x.limitBytes !== undefined)) {
+    const imp = s.importMs?.[0];
+    goals.push({
+      source: 'issue 6',
+      goal: `${s.artifact}: ≤ ${bytes(s.limitBytes)}, cold import ≤ 200 ms`,
+      measured: `${bytes(s.bytes)}, cold import ${imp === undefined ? '–' : `${num(imp)} ms`}`,
+      met: s.bytes <= s.limitBytes! && (imp === undefined || imp <= 200),
+    });
+  }
+  return goals;
+}

@@ -1,0 +1,170 @@
+import { Deadline, mapLimit, pollUntil } from '../bounded';
+import type { Row } from '../report/model';
+import { median, summarize } from '../stats';
+import type { ConduitApi, Definition } from '../targets/conduit/api';
+import { nowMs } from '../targets/conduit/observer';
+import type { Ctx } from './context';
+import { sinkRecords, withConduit, type Session } from './conduitSession';
+import { SINK_OBJECT, recordUpdatedToUpdate } from './definitions';
+
+const TRIGGER = '4. Trigger latency: record PATCH → first action started';
+const FANOUT = '5. Fan-out: one record event → N active workflows';
+const SCALE = '5b. Dispatch cost vs. active workflows in the workspace';
+
+type RunSeen = { workflowId: string; status: string; firstStartedMs: number | null };
+
+/** The runs a record's events caused so far, with when each run's first step started (DB clock, ms). */
+async function runsOfRecord(s: Session, recordId: string): Promise<RunSeen[]> {
+  const { rows } = await s.stack.db.query<{ workflow_id: string; status: string; first_started: string | null }>(
+    `select e.workflow_id::text as workflow_id, e.status,
+            (select extract(epoch from min(st.started_at)) * 1000 from execution_steps st where st.execution_id = e.id) as first_started
+       from workflow_executions e
+      where e.workspace_id = $1 and e.record_id = $2`,
+    [s.api.workspaceId, recordId],
+  );
+  return rows.map((r) => ({ workflowId: r.workflow_id, status: r.status, firstStartedMs: r.first_started === null ? null : Number(r.first_started) }));
+}
+
+const TERMINAL = new Set(['completed', 'failed', 'cancelled']);
+
+/** Patches a record, then waits until `expected` runs finished; times are from the PATCH being sent. */
+async function patchAndWait(s: Session, object: string, recordId: string, expected: number, i: number) {
+  const t0 = nowMs();
+  await s.api.patchRecord(object, recordId, { v: i });
+  const runs = await pollUntil(`${expected} run(s) of record ${recordId}`, async () => {
+    const seen = await runsOfRecord(s, recordId);
+    return seen.length >= expected && seen.every((r) => TERMINAL.has(r.status)) ? seen : undefined;
+  }, { ms: 60_000 + expected * 1_000, intervalMs: 2 });
+  const completedMs = nowMs() - t0;
+  if (runs.length !== expected) throw new Error(`expected ${expected} run(s), saw ${runs.length}`);
+  const failed = runs.filter((r) => r.status !== 'completed');
+  if (failed.length) throw new Error(`${failed.length} run(s) ended ${failed[0]!.status}`);
+  const starts = runs.map((r) => (r.firstStartedMs ?? Number.NaN) - t0);
+  const { rows } = await s.stack.db.query<{ ms: string | null }>(
+    `select extract(epoch from (dispatched_at - received_at)) * 1000 as ms from events
+      where workspace_id = $1 and record_id = $2 and type = 'record.updated' order by received_at desc limit 1`,
+    [s.api.workspaceId, recordId],
+  );
+  const dispatchMs = rows[0]?.ms == null ? Number.NaN : Number(rows[0].ms);
+  return { firstStartMs: Math.min(...starts), lastStartMs: Math.max(...starts), completedMs, dispatchMs };
+}
+
+async function createRecords(api: ConduitApi, object: string, count: number): Promise<string[]> {
+  return mapLimit(Array.from({ length: count }, (_, i) => i), 8, (i) => api.createRecord(object, { v: -1, i }));
+}
+
+function latencyRow(scenario: string, variant: string, values: number[], errors: number, note?: string): Row {
+  const ok = values.filter(Number.isFinite);
+  return {
+    scenario,
+    variant,
+    target: 'conduit',
+    metric: { unit: 'ms', higherIsBetter: false, values: ok },
+    latency: summarize(ok),
+    runs: ok.length,
+    errors: errors + (values.length - ok.length),
+    note,
+  };
+}
+
+/** Runs `samples` measurements; a failed one is counted, never retried or hidden. */
+async function sampled<T>(count: number, fn: (i: number) => Promise<T>): Promise<{ ok: T[]; errors: number; firstError?: string }> {
+  const ok: T[] = [];
+  let errors = 0;
+  let firstError: string | undefined;
+  for (let i = 0; i < count; i++) {
+    try {
+      ok.push(await fn(i));
+    } catch (e) {
+      errors++;
+      firstError ??= (e as Error).message;
+    }
+  }
+  return { ok, errors, firstError };
+}
+
+// ---- scenario 4 -------------------------------------------------------------------------
+
+export async function runTriggerLatency(ctx: Ctx): Promise<void> {
+  const { warmup, samples } = ctx.profile.trigger;
+  await withConduit(ctx, async (s) => {
+    const [sink] = await sinkRecords(s.api, 1);
+    await s.api.createActiveWorkflow(recordUpdatedToUpdate('bench: trigger', 'bench_trigger', sink!));
+    const recs = await createRecords(s.api, 'bench_trigger', warmup + samples);
+    await sampled(warmup, (i) => patchAndWait(s, 'bench_trigger', recs[i]!, 1, i));
+    const r = await sampled(samples, (i) => patchAndWait(s, 'bench_trigger', recs[warmup + i]!, 1, i));
+    const dispatch = r.ok.map((x) => x.dispatchMs).filter(Number.isFinite);
+    ctx.rows.push(latencyRow(TRIGGER, 'record_updated → update_record', r.ok.map((x) => x.firstStartMs), r.errors,
+      [dispatch.length ? `event stored → dispatched p50 ${median(dispatch).toFixed(1)} ms` : '', r.firstError ?? ''].filter(Boolean).join('; ')));
+  });
+}
+
+// ---- scenario 5 -------------------------------------------------------------------------
+
+export async function runFanout(ctx: Ctx): Promise<void> {
+  const { sizes, samples } = ctx.profile.fanout;
+  await withConduit(ctx, async (s) => {
+    for (const k of sizes) {
+      ctx.log(`5. fan-out to ${k} workflow(s)`);
+      const object = `bench_fan_${k}`;
+      const sinks = await sinkRecords(s.api, k);
+      await mapLimit(sinks, 8, (sink, j) => s.api.createActiveWorkflow(recordUpdatedToUpdate(`bench: fan-out ${k} #${j}`, object, sink)));
+      const recs = await createRecords(s.api, object, samples + 1);
+      await sampled(1, () => patchAndWait(s, object, recs[0]!, k, 0));
+      const r = await sampled(samples, (i) => patchAndWait(s, object, recs[i + 1]!, k, i));
+      const label = `${k} workflow${k === 1 ? '' : 's'}`;
+      ctx.rows.push(latencyRow(FANOUT, `${label}: last first action started`, r.ok.map((x) => x.lastStartMs), r.errors, r.firstError));
+      ctx.rows.push(latencyRow(FANOUT, `${label}: all runs completed`, r.ok.map((x) => x.completedMs), 0,
+        `observed by polling the database every 2 ms`));
+    }
+  });
+}
+
+/** Workflows that never match the measured event: other objects, other trigger types, webhooks. */
+function bystander(i: number, sink: string): Definition {
+  const object = `bench_other_${i % 50}`;
+  const touch = [{ id: 'touch', type: 'update_record' as const, object: SINK_OBJECT, recordId: sink, data: { i } }];
+  switch (i % 5) {
+    case 0: return { name: `bench: bystander ${i}`, trigger: { type: 'record_created', object }, actions: touch };
+    case 1: return { name: `bench: bystander ${i}`, trigger: { type: 'record_updated', object }, actions: touch };
+    case 2: return { name: `bench: bystander ${i}`, trigger: { type: 'record_deleted', object }, actions: touch };
+    case 3: return { name: `bench: bystander ${i}`, trigger: { type: 'field_changed', object, field: 'stage', to: 'won' }, actions: touch };
+    default: return { name: `bench: bystander ${i}`, trigger: { type: 'webhook', auth: { mode: 'none' }, allowGet: false }, actions: touch };
+  }
+}
+
+export async function runDispatchScale(ctx: Ctx): Promise<{ ratio: number; base: number; grown: number } | undefined> {
+  const { scale, scaleSamples } = ctx.profile.fanout;
+  const [small, large] = [scale[0]!, scale[scale.length - 1]!];
+  return withConduit(ctx, async (s) => {
+    const [sink] = await sinkRecords(s.api, 1);
+    await s.api.createActiveWorkflow(recordUpdatedToUpdate('bench: scale target', 'bench_scale', sink!));
+    let active = 1;
+    const grow = async (to: number) => {
+      const t0 = Date.now();
+      const idx = Array.from({ length: to - active }, (_, j) => active + j);
+      const deadline = new Deadline(`creating ${idx.length} workflows`, 900_000);
+      await mapLimit(idx, 8, (i) => {
+        deadline.check();
+        return s.api.createActiveWorkflow(bystander(i, sink!));
+      });
+      active = to;
+      ctx.log(`5b. ${to} active workflows (added ${idx.length} in ${((Date.now() - t0) / 1000).toFixed(1)} s)`);
+    };
+    const measure = async (label: string) => {
+      const recs = await createRecords(s.api, 'bench_scale', scaleSamples + 2);
+      await sampled(2, (i) => patchAndWait(s, 'bench_scale', recs[i]!, 1, i));
+      const r = await sampled(scaleSamples, (i) => patchAndWait(s, 'bench_scale', recs[i + 2]!, 1, i));
+      const dispatch = r.ok.map((x) => x.dispatchMs).filter(Number.isFinite);
+      const row = latencyRow(SCALE, `${label} active workflows`, r.ok.map((x) => x.firstStartMs), r.errors,
+        [dispatch.length ? `event stored → dispatched p50 ${median(dispatch).toFixed(1)} ms` : '', r.firstError ?? ''].filter(Boolean).join('; '));
+      ctx.rows.push(row);
+      return median(row.metric.values);
+    };
+    await grow(small);
+    const base = await measure(small.toLocaleString('en-US'));
+    await grow(large);
+    const grown = await measure(large.toLocaleString('en-US'));
+    return { ratio: grown / base, base, grown };
+  });
+}

@@ -1,0 +1,287 @@
+import { closedLoop, type ClosedLoopResult } from '../load/closedLoop';
+import { runAutocannon, type LoadResult } from '../load/autocannon';
+import type { Row } from '../report/model';
+import { median, summarize } from '../stats';
+import { postHook } from '../targets/conduit/api';
+import { CompletionObserver, nowMs } from '../targets/conduit/observer';
+import { N8N_PATHS } from '../targets/n8n/workflows';
+import type { Ctx } from './context';
+import { sinkRecords, withConduit, type Session } from './conduitSession';
+import { webhookSteps, webhookToUpdate, type StepKind } from './definitions';
+
+/*
+ * Scenarios 1–3, Conduit (A) and n8n (B) alternating A/B/A/B, so slow drift of the machine
+ * affects both sides alike. Conduit gets a fresh stack per measurement of scenario 1 (its
+ * accepted requests leave a backlog of runs that must not slow the next measurement).
+ */
+
+const INGRESS = '1. Webhook ingress (accepted requests)';
+const E2E = '2. End to end: webhook → update_record → run completed';
+const STEPS = '3. 40 sequential light steps in one run';
+
+const STEP_KINDS: StepKind[] = ['update_record', 'run_script'];
+const N8N_STEPS_VARIANT = '40 × Code node';
+
+type Collected = { conduit: Map<string, unknown[]>; n8n: Map<string, unknown[]> };
+
+function push<T>(m: Map<string, unknown[]>, key: string, v: T): void {
+  m.set(key, [...(m.get(key) ?? []), v]);
+}
+
+/** Makes a failed measurement count as errors in its row rather than abort the other scenarios. */
+async function guarded<T>(ctx: Ctx, what: string, fn: () => Promise<T>, failures: string[]): Promise<T | undefined> {
+  try {
+    return await fn();
+  } catch (e) {
+    const msg = `${what}: ${(e as Error).message}`;
+    ctx.log(`  FAILED ${msg}`);
+    failures.push(msg);
+    return undefined;
+  }
+}
+
+export async function runSideBySide(ctx: Ctx, which: { ingress: boolean; e2e: boolean; steps: boolean }): Promise<string[]> {
+  const failures: string[] = [];
+  const got: Collected = { conduit: new Map(), n8n: new Map() };
+  const p = ctx.profile;
+  for (let round = 1; round <= p.rounds; round++) {
+    if (which.ingress) {
+      for (const c of p.ingress.concurrencies) {
+        ctx.log(`[round ${round}] 1. ingress c=${c}: conduit`);
+        const a = await guarded(ctx, `ingress c=${c} conduit`, () => ingressConduit(ctx, c), failures);
+        if (a) push(got.conduit, `ingress:${c}`, a);
+        if (ctx.n8n) {
+          ctx.log(`[round ${round}] 1. ingress c=${c}: n8n`);
+          const b = await guarded(ctx, `ingress c=${c} n8n`, () => ingressN8n(ctx, c), failures);
+          if (b) push(got.n8n, `ingress:${c}`, b);
+        }
+      }
+    }
+    if (which.e2e || which.steps) {
+      ctx.log(`[round ${round}] 2–3. conduit`);
+      await guarded(ctx, 'scenarios 2–3 conduit', () => withConduit(ctx, async (s) => {
+        if (which.e2e) {
+          for (const c of p.e2e.concurrencies) {
+            const r = await guarded(ctx, `e2e c=${c} conduit`, () => e2eConduit(ctx, s, c), failures);
+            if (r) push(got.conduit, `e2e:${c}`, r);
+          }
+        }
+        if (which.steps) {
+          for (const kind of STEP_KINDS) {
+            const r = await guarded(ctx, `steps ${kind} conduit`, () => stepsConduit(ctx, s, kind), failures);
+            if (r) push(got.conduit, `steps:${kind}`, r);
+          }
+        }
+      }), failures);
+      if (ctx.n8n) {
+        ctx.log(`[round ${round}] 2–3. n8n`);
+        if (which.e2e) {
+          for (const c of p.e2e.concurrencies) {
+            const r = await guarded(ctx, `e2e c=${c} n8n`, () => e2eN8n(ctx, c), failures);
+            if (r) push(got.n8n, `e2e:${c}`, r);
+          }
+        }
+        if (which.steps) {
+          const r = await guarded(ctx, 'steps n8n', () => stepsN8n(ctx), failures);
+          if (r) push(got.n8n, 'steps:n8n', r);
+        }
+      }
+    }
+  }
+  buildRows(ctx, got, which);
+  return failures;
+}
+
+// ---- scenario 1 -------------------------------------------------------------------------
+
+async function ingressConduit(ctx: Ctx, c: number): Promise<LoadResult> {
+  return withConduit(ctx, async ({ stack, api }) => {
+    const [sink] = await sinkRecords(api, 1);
+    const wf = await api.createActiveWorkflow(webhookToUpdate('bench: ingress'));
+    if (!wf.hookId) throw new Error('the activated webhook workflow has no hook id');
+    const spec = { url: `${stack.url}/hooks/${wf.hookId}`, concurrency: c, body: JSON.stringify({ recordId: sink, n: 'load' }) };
+    await runAutocannon({ ...spec, durationSec: ctx.profile.ingress.warmupSec });
+    return runAutocannon({ ...spec, durationSec: ctx.profile.ingress.durationSec });
+  });
+}
+
+async function ingressN8n(ctx: Ctx, c: number): Promise<LoadResult> {
+  const n8n = ctx.n8n!;
+  const spec = { url: n8n.webhookUrl(N8N_PATHS.set), concurrency: c, body: JSON.stringify({ n: 'load' }) };
+  await runAutocannon({ ...spec, durationSec: ctx.profile.ingress.warmupSec });
+  return runAutocannon({ ...spec, durationSec: ctx.profile.ingress.durationSec });
+}
+
+// ---- scenario 2 -------------------------------------------------------------------------
+
+/** Each client posts to the hook, then waits until the run it caused has completed. */
+async function e2eConduit(ctx: Ctx, s: Session, c: number): Promise<ClosedLoopResult> {
+  const sinks = await sinkRecords(s.api, c);
+  const wf = await s.api.createActiveWorkflow(webhookToUpdate(`bench: e2e c=${c}`));
+  if (!wf.hookId) throw new Error('the activated webhook workflow has no hook id');
+  const observer = new CompletionObserver(s.stack.db, wf.id);
+  try {
+    const attempt = async (i: number) => {
+      const t0 = nowMs();
+      const eventId = await postHook(s.stack.url, wf.hookId!, { recordId: sinks[i % c], n: `e2e-${i}` });
+      const done = await observer.wait(eventId, 60_000);
+      if (done.status !== 'completed') throw new Error(`run ended ${done.status}`);
+      return done.observedAt - t0;
+    };
+    const { warmupSec, durationSec } = ctx.profile.e2e;
+    await closedLoop({ concurrency: c, durationSec: warmupSec, maxAttempts: 100_000, attempt });
+    return await closedLoop({ concurrency: c, durationSec, maxAttempts: 1_000_000, attempt });
+  } finally {
+    await observer.close();
+  }
+}
+
+async function postN8n(url: string, body: unknown): Promise<number> {
+  const t0 = nowMs();
+  const r = await fetch(url, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(body) });
+  await r.arrayBuffer();
+  if (!r.ok) throw new Error(`n8n answered ${r.status}`);
+  return nowMs() - t0;
+}
+
+/** With responseMode lastNode n8n answers when the run has finished: the answer is the completion. */
+async function e2eN8n(ctx: Ctx, c: number): Promise<ClosedLoopResult> {
+  const url = ctx.n8n!.webhookUrl(N8N_PATHS.set);
+  const attempt = (i: number) => postN8n(url, { n: `e2e-${i}` });
+  const { warmupSec, durationSec } = ctx.profile.e2e;
+  await closedLoop({ concurrency: c, durationSec: warmupSec, maxAttempts: 100_000, attempt });
+  return closedLoop({ concurrency: c, durationSec, maxAttempts: 1_000_000, attempt });
+}
+
+// ---- scenario 3 -------------------------------------------------------------------------
+
+export type StepsResult = ClosedLoopResult & { stepMs?: number[] };
+
+async function stepsConduit(ctx: Ctx, s: Session, kind: StepKind): Promise<StepsResult> {
+  const [sink] = await sinkRecords(s.api, 1);
+  const wf = await s.api.createActiveWorkflow(webhookSteps(kind));
+  if (!wf.hookId) throw new Error('the activated webhook workflow has no hook id');
+  const observer = new CompletionObserver(s.stack.db, wf.id);
+  const eventIds: string[] = [];
+  try {
+    const attempt = async () => {
+      const t0 = nowMs();
+      const eventId = await postHook(s.stack.url, wf.hookId!, { recordId: sink, n: 'steps' });
+      const done = await observer.wait(eventId, 60_000);
+      if (done.status !== 'completed') throw new Error(`run ended ${done.status}`);
+      eventIds.push(eventId);
+      return done.observedAt - t0;
+    };
+    const { warmupRuns, runs } = ctx.profile.steps;
+    await closedLoop({ concurrency: 1, durationSec: 120, maxAttempts: warmupRuns, attempt });
+    eventIds.length = 0;
+    const result = await closedLoop({ concurrency: 1, durationSec: 300, maxAttempts: runs, attempt });
+    // Time each step spent between its start and end, from the step rows (what one call adds).
+    const { rows } = await s.stack.db.query<{ ms: number }>(
+      `select extract(epoch from (s.completed_at - s.started_at)) * 1000 as ms
+         from execution_steps s join workflow_executions e on e.id = s.execution_id
+        where e.workflow_id = $1 and e.event_id = any($2::uuid[]) and s.completed_at is not null`,
+      [wf.id, eventIds],
+    );
+    return { ...result, stepMs: rows.map((r) => Number(r.ms)) };
+  } finally {
+    await observer.close();
+  }
+}
+
+async function stepsN8n(ctx: Ctx): Promise<StepsResult> {
+  const url = ctx.n8n!.webhookUrl(N8N_PATHS.code40);
+  const attempt = () => postN8n(url, { n: 'steps' });
+  const { warmupRuns, runs } = ctx.profile.steps;
+  await closedLoop({ concurrency: 1, durationSec: 120, maxAttempts: warmupRuns, attempt });
+  return closedLoop({ concurrency: 1, durationSec: 300, maxAttempts: runs, attempt });
+}
+
+// ---- rows -------------------------------------------------------------------------------
+
+function loadRow(target: 'conduit' | 'n8n', c: number, rs: LoadResult[]): Row {
+  return {
+    scenario: INGRESS,
+    variant: `concurrency ${c}`,
+    target,
+    metric: { unit: 'req/s', higherIsBetter: true, values: rs.map((r) => r.okPerSec) },
+    rounds: rs.map((r) => r.okPerSec),
+    latency: {
+      p50: median(rs.map((r) => r.latencyMs.p50)),
+      p99: median(rs.map((r) => r.latencyMs.p99)),
+      min: Math.min(...rs.map((r) => r.latencyMs.min)),
+      max: Math.max(...rs.map((r) => r.latencyMs.max)),
+      samples: rs.reduce((n, r) => n + r.ok, 0),
+    },
+    runs: rs.length,
+    errors: rs.reduce((n, r) => n + r.errors, 0),
+    note: `${rs.reduce((n, r) => n + r.ok, 0).toLocaleString('en-US')} requests accepted`,
+  };
+}
+
+function loopRow(scenario: string, variant: string, target: 'conduit' | 'n8n', rs: ClosedLoopResult[]): Row {
+  const all = rs.flatMap((r) => r.latenciesMs);
+  return {
+    scenario,
+    variant,
+    target,
+    metric: { unit: 'runs/s', higherIsBetter: true, values: rs.map((r) => r.okPerSec) },
+    rounds: rs.map((r) => r.okPerSec),
+    latency: summarize(all),
+    runs: rs.length,
+    errors: rs.reduce((n, r) => n + r.errors, 0),
+    note: [`${all.length} runs`, ...rs.flatMap((r) => r.firstErrors).slice(0, 1)].join('; '),
+  };
+}
+
+function stepsRow(variant: string, target: 'conduit' | 'n8n', rs: StepsResult[], peerVariant?: string): Row {
+  const all = rs.flatMap((r) => r.latenciesMs);
+  const stepMs = rs.flatMap((r) => r.stepMs ?? []);
+  const perStep = median(all) / 40;
+  const notes = [`${perStep.toFixed(1)} ms per step end to end`];
+  if (stepMs.length) notes.push(`a step's own start→end: p50 ${median(stepMs).toFixed(1)} ms`);
+  notes.push(...rs.flatMap((r) => r.firstErrors).slice(0, 1));
+  return {
+    scenario: STEPS,
+    variant,
+    target,
+    metric: { unit: 'ms per run', higherIsBetter: false, values: all },
+    rounds: rs.map((r) => median(r.latenciesMs)),
+    peerVariant,
+    latency: summarize(all),
+    runs: all.length,
+    errors: rs.reduce((n, r) => n + r.errors, 0),
+    note: notes.join('; '),
+    figures: { perStepMs: perStep, ...(stepMs.length ? { stepOwnP50Ms: median(stepMs) } : {}) },
+  };
+}
+
+function buildRows(ctx: Ctx, got: Collected, which: { ingress: boolean; e2e: boolean; steps: boolean }): void {
+  const p = ctx.profile;
+  const take = <T>(m: Map<string, unknown[]>, k: string) => (m.get(k) ?? []) as T[];
+  const targets = [['conduit', got.conduit], ['n8n', got.n8n]] as const;
+  if (which.ingress) {
+    for (const c of p.ingress.concurrencies) {
+      for (const [t, m] of targets) {
+        const rs = take<LoadResult>(m, `ingress:${c}`);
+        if (rs.length) ctx.rows.push(loadRow(t, c, rs));
+      }
+    }
+  }
+  if (which.e2e) {
+    for (const c of p.e2e.concurrencies) {
+      for (const [t, m] of targets) {
+        const rs = take<ClosedLoopResult>(m, `e2e:${c}`);
+        if (rs.length) ctx.rows.push(loopRow(E2E, `concurrency ${c}`, t, rs));
+      }
+    }
+  }
+  if (which.steps) {
+    for (const kind of STEP_KINDS) {
+      const rs = take<StepsResult>(got.conduit, `steps:${kind}`);
+      if (rs.length) ctx.rows.push(stepsRow(`40 × ${kind}`, 'conduit', rs, N8N_STEPS_VARIANT));
+    }
+    const rs = take<StepsResult>(got.n8n, 'steps:n8n');
+    if (rs.length) ctx.rows.push(stepsRow(N8N_STEPS_VARIANT, 'n8n', rs));
+  }
+}

@@ -1,0 +1,76 @@
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { freePort } from '@conduit/local/services/ports';
+import { Fatal, pollUntil } from '../../bounded';
+import { onCleanup } from '../../cleanup';
+import { runToEnd, spawnGroup } from '../../proc';
+import type { N8nInstall } from './install';
+import { N8N_PATHS, codeChainWorkflow, webhookSetWorkflow } from './workflows';
+
+export type N8nServer = { url: string; webhookUrl: (path: string) => string; version: string; stop: () => Promise<void> };
+
+/** The settings of BENCH-PEER.md: SQLite default, no telemetry, no task runners, legacy expression engine. */
+function n8nEnv(userFolder: string, port: number): NodeJS.ProcessEnv {
+  return {
+    PATH: process.env.PATH,
+    HOME: process.env.HOME,
+    NODE_ENV: 'production',
+    N8N_USER_FOLDER: userFolder,
+    N8N_DIAGNOSTICS_ENABLED: 'false',
+    N8N_VERSION_NOTIFICATIONS_ENABLED: 'false',
+    N8N_TEMPLATES_ENABLED: 'false',
+    N8N_PERSONALIZATION_ENABLED: 'false',
+    N8N_RUNNERS_ENABLED: 'false',
+    N8N_EXPRESSION_ENGINE: 'legacy',
+    N8N_PORT: String(port),
+    N8N_LISTEN_ADDRESS: '127.0.0.1',
+    N8N_HOST: '127.0.0.1',
+    N8N_PROTOCOL: 'http',
+    N8N_LOG_LEVEL: 'warn',
+  };
+}
+
+/** Starts n8n with a fresh user folder, the bench's workflows imported and active. */
+export async function startN8n(install: N8nInstall, log: (s: string) => void): Promise<N8nServer> {
+  const userFolder = mkdtempSync(join(tmpdir(), 'conduit-bench-n8n-'));
+  const port = await freePort();
+  const env = n8nEnv(userFolder, port);
+  const cli = (args: string[]) => runToEnd(process.execPath, [install.bin, ...args], { env, cwd: install.dir, timeoutMs: 180_000 });
+  const workflows = [webhookSetWorkflow('BenchWebhookSet1'), codeChainWorkflow('BenchCodeChain40')];
+  for (const wf of workflows) {
+    const file = join(userFolder, `${wf.id}.json`);
+    writeFileSync(file, JSON.stringify(wf));
+    log(`n8n: importing "${wf.name}"`);
+    await cli(['import:workflow', `--input=${file}`]);
+    await cli(['update:workflow', `--id=${wf.id}`, '--active=true']);
+  }
+  const url = `http://127.0.0.1:${port}`;
+  const proc = spawnGroup(process.execPath, [install.bin, 'start'], { env, cwd: install.dir });
+  const forget = onCleanup(() => proc.stop(3_000));
+  const stop = async () => {
+    forget();
+    await proc.stop(15_000);
+    rmSync(userFolder, { recursive: true, force: true });
+  };
+  try {
+    await pollUntil('n8n /healthz', async () => {
+      if (proc.child.exitCode !== null) throw new Fatal(`n8n exited ${proc.child.exitCode}`);
+      const r = await fetch(`${url}/healthz`);
+      return r.ok ? true : undefined;
+    }, { ms: 180_000, intervalMs: 250 });
+    // Active webhooks are registered a moment after the server answers health checks.
+    for (const path of Object.values(N8N_PATHS)) {
+      await pollUntil(`n8n webhook /${path}`, async () => {
+        const r = await fetch(`${url}/webhook/${path}`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: '{"n":"probe"}' });
+        await r.arrayBuffer();
+        return r.ok ? true : undefined;
+      }, { ms: 60_000, intervalMs: 250 });
+    }
+  } catch (e) {
+    const out = proc.output();
+    await stop();
+    throw new Error(`${(e as Error).message}\n${out.slice(-3_000)}`);
+  }
+  return { url, webhookUrl: (path) => `${url}/webhook/${path}`, version: install.version, stop };
+}
