@@ -1,0 +1,88 @@
+import { execFile } from 'node:child_process';
+import { mkdtempSync, readFileSync, statSync } from 'node:fs';
+import { createServer, type Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { promisify } from 'node:util';
+import { afterEach, describe, expect, it } from 'vitest';
+import { REPO_ROOT } from '../src/paths';
+import { WORKER_HEALTH_PORT } from '../src/worker';
+
+const run = promisify(execFile);
+const dockerfile = readFileSync(join(REPO_ROOT, 'worker/Dockerfile'), 'utf8');
+const instructions = dockerfile
+  .replace(/\\\n\s*/g, ' ')
+  .split('\n')
+  .map((l) => l.replace(/\s+/g, ' ').trim())
+  .filter((l) => l && !l.startsWith('#'));
+const stages = instructions.reduce<string[][]>((acc, line) => {
+  if (/^FROM /i.test(line)) acc.push([line]);
+  else acc.at(-1)?.push(line);
+  return acc;
+}, []);
+const final = stages.at(-1)!;
+
+// Without Docker here, the Dockerfile is checked by reading it, and its scripts by running them.
+describe('worker image', () => {
+  it('is multi-stage and runs as a non-root user in the final stage', () => {
+    expect(stages.map((s) => s[0]!.split(/\s+AS\s+/i)[1])).toEqual(['deps', 'build', 'runtime']);
+    // The final stage starts from the base image, not from the build stage with its npm cache.
+    expect(final[0]).toMatch(/^FROM \$\{NODE_IMAGE\} AS runtime$/);
+    const user = final.filter((l) => l.startsWith('USER ')).at(-1);
+    expect(user).toBe('USER node');
+    expect(final.indexOf(user!)).toBeLessThan(final.findIndex((l) => l.startsWith('CMD ')));
+  });
+
+  it('prebuilds the workflow bundle at build time and points the worker at it', () => {
+    const build = stages[1]!;
+    const bundleStep = build.find((l) => l.includes('bundle-workflows.ts'))!;
+    const out = /--out (\S+)/.exec(bundleStep)![1]!;
+    const env = final.find((l) => l.startsWith('ENV '))!;
+    expect(env).toContain(`WORKFLOW_BUNDLE_PATH=/app/${out}`);
+    expect(env).toContain(`HEALTH_PORT=${WORKER_HEALTH_PORT}`);
+    expect(final).toContain('HEALTHCHECK --interval=30s --timeout=5s --start-period=60s --retries=3 CMD ["node", "worker/scripts/healthcheck.mjs"]');
+    expect(final.at(-1)).toBe('CMD ["node", "--import", "tsx", "worker/src/main.ts"]');
+  });
+
+  it('bundle-workflows.ts produces a workflow bundle', { timeout: 120_000 }, async () => {
+    const out = join(mkdtempSync(join(tmpdir(), 'conduit-wf-')), 'workflow-bundle.js');
+    await run(process.execPath, ['--import', 'tsx', 'worker/scripts/bundle-workflows.ts', '--out', out], { cwd: REPO_ROOT });
+    expect(statSync(out).size).toBeGreaterThan(10_000);
+    expect(readFileSync(out, 'utf8')).toContain('runWorkflow');
+  });
+
+  describe('healthcheck.mjs', () => {
+    let server: Server | undefined;
+    afterEach(() => new Promise<void>((r) => (server ? server.close(() => r()) : r())));
+
+    const serve = (status: number) =>
+      new Promise<number>((resolve) => {
+        server = createServer((req, res) => {
+          res.statusCode = req.url === '/healthz' ? status : 404;
+          res.end();
+        }).listen(0, '127.0.0.1', () => resolve((server!.address() as AddressInfo).port));
+      });
+    const check = async (port: number) => {
+      try {
+        await run(process.execPath, [join(REPO_ROOT, 'worker/scripts/healthcheck.mjs')], { env: { HEALTH_PORT: String(port) } });
+        return 0;
+      } catch (err) {
+        return (err as { code: number }).code;
+      }
+    };
+
+    it('passes when /healthz answers 200', async () => {
+      expect(await check(await serve(200))).toBe(0);
+    });
+    it('fails when /healthz answers 503', async () => {
+      expect(await check(await serve(503))).toBe(1);
+    });
+    it('fails when nothing listens', async () => {
+      const port = await serve(200);
+      await new Promise<void>((r) => server!.close(() => r()));
+      server = undefined;
+      expect(await check(port)).toBe(1);
+    });
+  });
+});
