@@ -24,6 +24,8 @@ export const DeploySettingsSchema = z.object({
   ingressReservedConcurrency: z.number().int().min(0).max(1000),
   /** SES identity (domain or address) the worker may send from; empty = any verified identity of the account. */
   sesIdentity: z.string().default(''),
+  /** Minutes between outbox sweeps. Each sweep queries the database, so it also keeps a Neon compute awake. */
+  sweepEveryMinutes: z.number().int().min(1).max(60).default(1),
   /** Email address subscribed to the DLQ alarm topic; empty = topic without subscribers. */
   alarmEmail: z.string().email().or(z.literal('')).default(''),
   /** The built web app (web/dist, built by `npm run deploy`); absent = no upload (the distribution still deploys). */
@@ -40,6 +42,7 @@ const EnvSchema = z.object({
   CONDUIT_INGRESS_CONCURRENCY: z.coerce.number().default(20),
   CONDUIT_SES_IDENTITY: z.string().default(''),
   CONDUIT_ALARM_EMAIL: z.string().default(''),
+  CONDUIT_SWEEP_MINUTES: z.coerce.number().default(1),
   CONDUIT_WEB_DIST: z.string().optional(),
 });
 
@@ -56,6 +59,7 @@ export function settingsFromEnv(stage: string, env: Record<string, string | unde
     ingressReservedConcurrency: e.CONDUIT_INGRESS_CONCURRENCY,
     sesIdentity: e.CONDUIT_SES_IDENTITY,
     alarmEmail: e.CONDUIT_ALARM_EMAIL,
+    sweepEveryMinutes: e.CONDUIT_SWEEP_MINUTES,
     webDistPath: e.CONDUIT_WEB_DIST ?? defaultWebDist(),
   });
   if (!parsed.success) {

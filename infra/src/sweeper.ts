@@ -4,10 +4,9 @@ import * as targets from 'aws-cdk-lib/aws-events-targets';
 import type * as lambda from 'aws-cdk-lib/aws-lambda';
 import { Construct } from 'constructs';
 import type { RuntimeConfig } from './config';
+import type { DeploySettings } from './settings';
 import type { EventsConstruct } from './events';
 import { conduitFunction } from './lambda';
-
-export const SWEEP_EVERY = Duration.minutes(1);
 
 /**
  * The outbox sweeper: on a schedule, re-sends events that were committed but never dispatched (a
@@ -18,7 +17,7 @@ export class SweeperConstruct extends Construct {
   readonly fn: lambda.Function;
   readonly rule: events.Rule;
 
-  constructor(scope: Construct, id: string, props: { config: RuntimeConfig; events: Pick<EventsConstruct, 'queue' | 'grantSend'> }) {
+  constructor(scope: Construct, id: string, props: { settings: DeploySettings; config: RuntimeConfig; events: Pick<EventsConstruct, 'queue' | 'grantSend'> }) {
     super(scope, id);
     this.fn = conduitFunction(this, 'Function', {
       entry: 'sweeper',
@@ -29,7 +28,7 @@ export class SweeperConstruct extends Construct {
     props.events.grantSend(this.fn);
     this.rule = new events.Rule(this, 'Schedule', {
       description: 'Conduit outbox sweep',
-      schedule: events.Schedule.rate(SWEEP_EVERY),
+      schedule: events.Schedule.rate(Duration.minutes(props.settings.sweepEveryMinutes)),
       targets: [new targets.LambdaFunction(this.fn, { retryAttempts: 0 })],
     });
   }

@@ -1,5 +1,5 @@
 import { beforeAll, describe, expect, it } from 'vitest';
-import { actionsOf, resourceOf, statementsOfRole, synthAll, type Synth } from './synth';
+import { actionsOf, resourceOf, statementsOfRole, synthAll, testSettings, type Synth } from './synth';
 
 let synth: Synth;
 beforeAll(async () => {
@@ -23,6 +23,11 @@ describe('sweeper stack', () => {
       SourceArn: { 'Fn::GetAtt': [rule.id, 'Arn'] },
     });
     expect(fn.props.Environment.Variables.DATABASE_DRIVER).toBe('neon');
+  });
+
+  it('sweeps less often when configured, so an idle Neon compute can suspend', async () => {
+    const t = (await synthAll(testSettings({ sweepEveryMinutes: 10 }))).templates.sweeper;
+    t.hasResourceProperties('AWS::Events::Rule', { ScheduleExpression: 'rate(10 minutes)' });
   });
 
   it('may only send to the event queue and read its secret', () => {

@@ -5,7 +5,7 @@ import { Events } from './events';
 
 /** The outbox sweeper on a schedule. */
 export function Sweeper(ctx: StackContext) {
-  const { config } = stackSetup(ctx);
+  const { settings, config } = stackSetup(ctx);
   const { events } = use(Events);
-  return { sweeper: new SweeperConstruct(ctx.stack, 'Sweeper', { config, events }) };
+  return { sweeper: new SweeperConstruct(ctx.stack, 'Sweeper', { settings, config, events }) };
 }
