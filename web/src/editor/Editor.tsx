@@ -2,12 +2,7 @@ import { createMemo, createResource, createSignal, Match, Show, Switch } from 's
 import { A, useParams } from '@solidjs/router';
 import { api } from '../api/endpoints';
 import { errorText } from '../api/client';
-import type { Workflow } from '../api/schemas';
 import { EditorView } from './EditorView';
-import type { Draft } from './draft';
-
-export const draftOf = (wf: Pick<Workflow, 'name' | 'description' | 'trigger' | 'actions'>): Draft =>
-  ({ name: wf.name, description: wf.description ?? null, trigger: wf.trigger, actions: wf.actions }) as unknown as Draft;
 
 /** Route: loads the workflow, then hands it to the editor view. */
 export default function Editor() {

@@ -1,17 +1,16 @@
-import { createEffect, createMemo, createResource, createSignal, For, on, onCleanup, Show } from 'solid-js';
+import { createEffect, createSignal, For, on, onCleanup, Show } from 'solid-js';
 import { A } from '@solidjs/router';
 import { api } from '../api/endpoints';
 import { ApiError, errorText } from '../api/client';
-import type { Step, Workflow } from '../api/schemas';
-import { createDraftStore, snapshot } from './draft';
-import { EditorCtx, type EditorContext } from './context';
+import type { Workflow } from '../api/schemas';
+import { EditorCtx } from './context';
 import { validateDraft } from './validate';
-import { variablesFor } from './variables';
+import { createEditor } from './createEditor';
 import { TriggerForm } from './triggers/TriggerForm';
 import { ActionList } from './ActionList';
 import { VersionsPanel } from './VersionsPanel';
 import { TestRunPanel } from './TestRunPanel';
-import { draftOf } from './Editor';
+import { draftOf } from './draft';
 import { fieldId } from './fields';
 
 type SaveState = 'saved' | 'unsaved' | 'saving' | 'invalid' | 'error';
@@ -21,41 +20,29 @@ const AUTOSAVE_MS = 600;
 const normalisePath = (p: string) => p.replace(/\.(\d+)(?=\.|\[|$)/g, '[$1]');
 
 export function EditorView(props: { workspaceId: string; initial: Workflow }) {
-  const store = createDraftStore(draftOf(props.initial));
   const [workflow, setWorkflow] = createSignal<Workflow>(props.initial);
   const [saveState, setSaveState] = createSignal<SaveState>('saved');
   const [serverError, setServerError] = createSignal<{ message: string; path?: string | undefined; forDraft: string }>();
   const [publishMsg, setPublishMsg] = createSignal<{ ok: boolean; text: string }>();
-  const [testSteps, setTestSteps] = createSignal(new Map<string, Step>());
-  const [fields, setFields] = createSignal(new Map<string, string[]>());
   const [versionsTick, setVersionsTick] = createSignal(0);
 
-  const json = createMemo(() => JSON.stringify(snapshot(store.draft)));
-  const problems = createMemo(() => {
-    const p = validateDraft(JSON.parse(json()));
-    const s = serverError();
+  const ctx = createEditor({
+    workspaceId: props.workspaceId,
+    initial: draftOf(props.initial),
+    workflow,
+    loadFields: async (object) => {
+      const page = await api.records.list(props.workspaceId, object, { limit: 25 });
+      const keys = new Set<string>();
+      for (const r of page.items) Object.keys(r.data).forEach((k) => keys.add(k));
+      return [...keys].sort();
+    },
     // A server refusal stays next to its field until the draft changes.
-    if (s?.path && s.forDraft === json()) p.set(normalisePath(s.path), s.message);
-    return p;
+    extraProblems: (current) => {
+      const s = serverError();
+      return s?.path && s.forDraft === current ? [[normalisePath(s.path), s.message]] : [];
+    },
   });
-
-  // Field names seen on existing records feed the pickers.
-  const requested = new Set<string>();
-  const knownFields = (object: string): string[] => {
-    if (!requested.has(object) && /^[a-z][a-z0-9_]*$/.test(object)) {
-      requested.add(object);
-      api.records
-        .list(props.workspaceId, object, { limit: 25 })
-        .then((page) => {
-          const keys = new Set<string>();
-          for (const r of page.items) Object.keys(r.data).forEach((k) => keys.add(k));
-          setFields((m) => new Map(m).set(object, [...keys].sort()));
-        })
-        .catch(() => undefined);
-    }
-    return fields().get(object) ?? [];
-  };
-  const knownObjects = createMemo(() => [...new Set(['deal', 'contact', 'company', ...fields().keys()])]);
+  const { store, json, problems, setTestSteps } = ctx;
 
   let lastSaved = json();
   let timer: ReturnType<typeof setTimeout> | undefined;
@@ -134,17 +121,6 @@ export function EditorView(props: { workspaceId: string; initial: Workflow }) {
     } catch (e) {
       setPublishMsg({ ok: false, text: `Could not deactivate: ${errorText(e)}` });
     }
-  };
-
-  const ctx: EditorContext = {
-    store,
-    problems,
-    variablesFor: (path) => variablesFor(path, store.draft.trigger, store.draft.actions, knownFields('object' in store.draft.trigger ? store.draft.trigger.object : ''), testSteps()),
-    knownFields,
-    knownObjects,
-    testSteps,
-    workspaceId: props.workspaceId,
-    workflow,
   };
 
   const saveLabel = () =>

@@ -47,3 +47,7 @@ export type DraftStore = ReturnType<typeof createDraftStore>;
 
 /** Plain JSON of the draft for saving and validation (stores hand out proxies). */
 export const snapshot = (d: Draft): Draft => JSON.parse(JSON.stringify(d)) as Draft;
+
+/** The editable part of a workflow as the API returns it (validated by the editor, not here). */
+export const draftOf = (wf: { name: string; description?: string | null | undefined; trigger: unknown; actions: unknown }): Draft =>
+  ({ name: wf.name, description: wf.description ?? null, trigger: wf.trigger, actions: wf.actions }) as Draft;

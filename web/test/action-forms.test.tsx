@@ -1,0 +1,167 @@
+import { describe, expect, it } from 'vitest';
+import { fireEvent, screen, within } from '@solidjs/testing-library';
+import { ACTION_TYPES, type WorkflowAction } from '@conduit/core/definition';
+import { ActionList } from '../src/editor/ActionList';
+import { ACTION_FORMS } from '../src/editor/actions/registry';
+import { newAction } from '../src/editor/defaults';
+import { baseDraft, renderEditor } from './harness';
+
+const typeInto = (el: HTMLElement, value: string) => fireEvent.input(el, { target: { value } });
+
+function renderActions(actions: WorkflowAction[]) {
+  return renderEditor(baseDraft({ actions }), (e) => <ActionList path={['actions']} actions={e.store.draft.actions} />);
+}
+const webhook = (id = 'notify'): WorkflowAction => ({ ...newAction('send_webhook', new Set()), id, url: 'https://hooks.example.com/won' } as WorkflowAction);
+const email = (id = 'mail'): WorkflowAction => ({ ...newAction('send_email', new Set()), id, to: 'a@example.com', subject: 'Hi', body: 'x' } as WorkflowAction);
+
+describe('action forms', () => {
+  it('has a form for every action type, and each added action starts valid or says what is missing', () => {
+    expect(Object.keys(ACTION_FORMS).sort()).toEqual([...ACTION_TYPES].sort());
+    const h = renderActions([]);
+    // The last "Add action" row is the top-level one (branch rows come before it in document order).
+    // Plain selectors: role/label queries over a large form are slow in jsdom.
+    for (const type of ACTION_TYPES) {
+      const rows = h.container.querySelectorAll<HTMLDivElement>('.add-action');
+      const top = rows[rows.length - 1]!;
+      fireEvent.change(top.querySelector('select')!, { target: { value: type } });
+      fireEvent.click(top.querySelector('button')!);
+    }
+    const d = h.draft();
+    expect(d.actions.map((a) => a.type)).toEqual([...ACTION_TYPES]);
+    expect(new Set(d.actions.map((a) => a.id)).size).toBe(ACTION_TYPES.length);
+    for (const type of ACTION_TYPES) expect(screen.getAllByText(ACTION_FORMS[type].label).length).toBeGreaterThan(0);
+    // send_email starts with empty recipient and subject: both are flagged next to their fields.
+    const problems = h.editor.problems();
+    expect(problems.get('actions[0].subject')).toBe('a subject is required');
+    expect(problems.has('actions[1].url')).toBe(true);
+  });
+
+  it('send webhook: an invalid URL is refused inline with the core schema message', () => {
+    const h = renderActions([webhook()]);
+    const url = screen.getByLabelText('URL');
+    typeInto(url, 'not a url');
+    expect(url.getAttribute('aria-invalid')).toBe('true');
+    expect(screen.getByText('not a valid http(s) URL')).toBeTruthy();
+    expect(h.editor.problems().get('actions[0].url')).toBe('not a valid http(s) URL');
+    typeInto(url, 'https://example.com/x?deal={{trigger.record.id}}');
+    expect(h.editor.problems().size).toBe(0);
+  });
+
+  it('send webhook: the JSON body only reaches the draft when it parses; parse errors are shown in place', () => {
+    const h = renderActions([webhook()]);
+    const body = screen.getByLabelText('Body (JSON)');
+    typeInto(body, '{"deal": "{{trigger.record.name}}"}');
+    expect((h.draft().actions[0] as { body?: unknown }).body).toEqual({ deal: '{{trigger.record.name}}' });
+    typeInto(body, '{"deal": ');
+    expect(screen.getByText(/not valid JSON yet/)).toBeTruthy();
+    expect((h.draft().actions[0] as { body?: unknown }).body).toEqual({ deal: '{{trigger.record.name}}' });
+  });
+
+  it('send email: several recipients become a list, and a bad address is named', () => {
+    const h = renderActions([email()]);
+    const to = screen.getByLabelText('To');
+    typeInto(to, 'a@example.com, b@example.com');
+    expect((h.draft().actions[0] as { to: unknown }).to).toEqual(['a@example.com', 'b@example.com']);
+    typeInto(to, 'nobody');
+    expect(screen.getByText('not a valid email address')).toBeTruthy();
+  });
+
+  it('update record: field values are typed (numbers stay numbers) and at least one field is required', () => {
+    const update = { ...newAction('update_record', new Set()), id: 'save' } as WorkflowAction;
+    const h = renderActions([update]);
+    expect(h.editor.problems().get('actions[0].data')).toBe('give at least one field to update');
+    fireEvent.click(screen.getByRole('button', { name: 'Add field' }));
+    typeInto(screen.getByLabelText('Field 1 name'), 'score');
+    typeInto(screen.getByLabelText('Field 1 value'), '42');
+    expect((h.draft().actions[0] as { data: unknown }).data).toEqual({ score: 42 });
+    typeInto(screen.getByLabelText('Field 1 value'), 'high');
+    expect((h.draft().actions[0] as { data: unknown }).data).toEqual({ score: 'high' });
+    expect(h.editor.problems().size).toBe(0);
+  });
+
+  it('wait: switching between duration and until keeps exactly one of them', () => {
+    const h = renderActions([{ ...newAction('wait', new Set()), id: 'pause' } as WorkflowAction]);
+    fireEvent.change(screen.getByLabelText('until a date'), { target: { checked: true } });
+    expect(h.draft().actions[0]).not.toHaveProperty('duration');
+    expect(h.draft().actions[0]).toHaveProperty('until');
+    fireEvent.change(screen.getByLabelText('for a duration'), { target: { checked: true } });
+    typeInto(screen.getByLabelText('Duration'), '2 days');
+    expect(screen.getByText(/use a duration such as/)).toBeTruthy();
+  });
+
+  it('reorders, duplicates with a fresh id, and deletes', () => {
+    const h = renderActions([webhook('a'), email('b')]);
+    fireEvent.click(screen.getByRole('button', { name: 'Move a down' }));
+    expect(h.draft().actions.map((x) => x.id)).toEqual(['b', 'a']);
+    fireEvent.click(screen.getByRole('button', { name: 'Duplicate a' }));
+    expect(h.draft().actions.map((x) => x.id)).toEqual(['b', 'a', 'a_2']);
+    fireEvent.click(screen.getByRole('button', { name: 'Delete b' }));
+    expect(h.draft().actions.map((x) => x.id)).toEqual(['a', 'a_2']);
+    expect(screen.getByRole('button', { name: 'Move a up' }).hasAttribute('disabled')).toBe(true);
+  });
+
+  it('a duplicate step id is flagged on the second one', () => {
+    const h = renderActions([webhook('a'), email('b')]);
+    const ids = screen.getAllByLabelText('Step id');
+    typeInto(ids[1]!, 'a');
+    expect(h.editor.problems().get('actions[1].id')).toMatch(/used twice/);
+  });
+
+  it('condition: then and else branches take nested actions; comparisons edit the condition', () => {
+    const cond = { ...newAction('condition', new Set()), id: 'big' } as WorkflowAction;
+    const h = renderActions([webhook('notify'), cond]);
+    const thenBranch = screen.getByRole('region', { name: 'Then branch of big' });
+    fireEvent.change(within(thenBranch).getByLabelText('Action type to add'), { target: { value: 'send_email' } });
+    fireEvent.click(within(thenBranch).getByRole('button', { name: 'Add action' }));
+    const d = h.draft();
+    const c = d.actions[1] as Extract<WorkflowAction, { type: 'condition' }>;
+    expect(c.then.map((a) => a.type)).toEqual(['send_email']);
+    expect(c.else).toEqual([]);
+    // Nested problems carry the full path.
+    expect(h.editor.problems().get('actions[1].then[0].subject')).toBe('a subject is required');
+    const compare = screen.getAllByLabelText('Compared to')[0]!;
+    typeInto(compare, '10000');
+    expect((h.draft().actions[1] as typeof c).if).toEqual({ all: [{ left: '{{trigger.record.amount}}', op: 'gt', right: 10000 }] });
+    fireEvent.change(screen.getByLabelText('Comparison'), { target: { value: 'exists' } });
+    expect((h.draft().actions[1] as typeof c).if).toEqual({ all: [{ left: '{{trigger.record.amount}}', op: 'exists' }] });
+  });
+});
+
+describe('variable picker', () => {
+  it('offers the trigger and earlier steps only, and inserts at the cursor', async () => {
+    const h = renderActions([webhook('first'), email('second'), webhook('third')]);
+    const subjects = screen.getAllByLabelText('Subject') as HTMLInputElement[];
+    const subject = subjects[0]!;
+    typeInto(subject, 'Deal: ');
+    subject.setSelectionRange(6, 6);
+    fireEvent.click(screen.getByRole('button', { name: 'Insert variable into actions[1].subject' }));
+    const menu = screen.getByRole('menu');
+    const options = within(menu).getAllByRole('menuitem').map((b) => b.querySelector('code')?.textContent);
+    expect(options).toContain('trigger.record.id');
+    expect(options).toContain('steps.first.output');
+    expect(options).not.toContain('steps.second.output');
+    expect(options).not.toContain('steps.third.output');
+    // Known record fields come from the records lookup, which resolves asynchronously.
+    await screen.findByText('trigger.record.amount');
+    expect(within(screen.getByRole('menu')).getByText('trigger.previous.stage')).toBeTruthy();
+    fireEvent.click(within(screen.getByRole('menu')).getByText('trigger.record.name'));
+    expect((h.draft().actions[1] as { subject: string }).subject).toBe('Deal: {{trigger.record.name}}');
+  });
+
+  it('a reference to a later step is refused inline', () => {
+    const h = renderActions([email('mail'), webhook('later')]);
+    typeInto(screen.getByLabelText('Subject'), 'Got {{steps.later.output.status}}');
+    expect(h.editor.problems().get('actions[0].subject')).toMatch(/does not run before this one/);
+    expect(screen.getByText(/does not run before this one/)).toBeTruthy();
+  });
+
+  it('inside a branch, steps of the other branch are not offered', () => {
+    const cond: WorkflowAction = { id: 'check', type: 'condition', onFailure: 'stop', if: { all: [{ left: 1, op: 'eq', right: 1 }] }, then: [webhook('inThen')], else: [email('inElse')] };
+    renderActions([webhook('before'), cond]);
+    fireEvent.click(screen.getByRole('button', { name: 'Insert variable into actions[1].else[0].subject' }));
+    const options = within(screen.getByRole('menu')).getAllByRole('menuitem').map((b) => b.querySelector('code')?.textContent);
+    expect(options).toContain('steps.before.output');
+    expect(options).not.toContain('steps.inThen.output');
+    expect(options).not.toContain('steps.check.output');
+  });
+});
