@@ -32,9 +32,9 @@ export const PROFILES: Record<Profile['name'], Profile> = {
   full: {
     name: 'full',
     rounds: 2,
-    ingress: { concurrencies: [1, 16, 64, 256], warmupSec: 2, durationSec: 6 },
-    e2e: { concurrencies: [1, 32], warmupSec: 2, durationSec: 6 },
-    steps: { warmupRuns: 2, runs: 10 },
+    ingress: { concurrencies: [1, 16, 64, 256], warmupSec: 2, durationSec: 5 },
+    e2e: { concurrencies: [1, 32], warmupSec: 2, durationSec: 5 },
+    steps: { warmupRuns: 2, runs: 8 },
     trigger: { warmup: 5, samples: 50 },
     fanout: { sizes: [1, 10, 100], samples: 8, scale: [10, 10_000], scaleSamples: 30 },
   },

@@ -1,7 +1,7 @@
 import type { Goal, Report, Row } from './model';
 import { bytes, headline, num } from './format';
 
-/** The speed targets of issues 3, 4 and 6, checked against this run's figures. */
+/** The speed targets of issues 3, 4 and 6, checked against this run's figures (a row with errors meets none). */
 export function evaluateGoals(report: Omit<Report, 'goals'>, dispatchRatio: number | undefined): Goal[] {
   const goals: Goal[] = [];
   const ours = (prefix: string) => report.rows.filter((r) => r.target === 'conduit' && r.scenario.startsWith(prefix));
@@ -14,7 +14,7 @@ export function evaluateGoals(report: Omit<Report, 'goals'>, dispatchRatio: numb
       source: 'issue 4',
       goal: 'Webhook ingress ≥ 5,000 accepted req/s with p99 ≤ 50 ms (durable write included)',
       measured: best ? `${num(headline(best), 'req/s')} at ${best.variant} (p99 ${num(best.latency!.p99)} ms)` : `p99 above 50 ms at every concurrency`,
-      met: best ? headline(best) >= 5_000 : false,
+      met: best ? headline(best) >= 5_000 && best.errors === 0 : false,
     });
   }
   for (const row of ours('3.')) {
@@ -22,7 +22,7 @@ export function evaluateGoals(report: Omit<Report, 'goals'>, dispatchRatio: numb
       source: 'issue 3',
       goal: `A run of ${row.variant} completes in ≤ 1.0 s end to end`,
       measured: `median ${num(headline(row), 'ms')} (${num(row.figures?.perStepMs ?? Number.NaN)} ms per step)`,
-      met: headline(row) <= 1_000,
+      met: headline(row) <= 1_000 && row.errors === 0,
     });
     if (row.variant.includes('run_script') && row.figures?.stepOwnP50Ms !== undefined) {
       goals.push({
@@ -39,7 +39,7 @@ export function evaluateGoals(report: Omit<Report, 'goals'>, dispatchRatio: numb
       source: 'issue 4',
       goal: 'Record PATCH → first action started: p50 ≤ 30 ms, p99 ≤ 100 ms',
       measured: `p50 ${num(trigger.latency.p50)} ms, p99 ${num(trigger.latency.p99)} ms`,
-      met: trigger.latency.p50 <= 30 && trigger.latency.p99 <= 100,
+      met: trigger.latency.p50 <= 30 && trigger.latency.p99 <= 100 && trigger.errors === 0,
     });
   }
   const scale: Row[] = ours('5b.');

@@ -112,6 +112,12 @@ async function workerModules(lsArgs: string[], artifact: string) {
     }
   }
   let bytes = 0;
-  for (const d of dirs) bytes += folderBytes(d);
-  return { artifact, bytes, note: `${dirs.size} packages (workspace sources included)` };
+  const sizes: Array<[string, number]> = [];
+  for (const d of dirs) {
+    const b = folderBytes(d);
+    bytes += b;
+    sizes.push([d.replace(/^.*node_modules\//, ''), b]);
+  }
+  const top = sizes.sort((a, b) => b[1] - a[1]).slice(0, 3).map(([p, b]) => `${p} ${(b / 1024 ** 2).toFixed(0)} MiB`).join(', ');
+  return { artifact, bytes, note: `${dirs.size} packages (workspace sources included); largest: ${top}` };
 }

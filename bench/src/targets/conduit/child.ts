@@ -10,7 +10,17 @@ export const READY = 'CONDUIT_BENCH_STACK_READY ';
 const OptsSchema = z.object({ dataDir: z.string(), port: z.number().int(), databaseUrl: z.string(), temporalAddress: z.string() });
 
 const opts = OptsSchema.parse(JSON.parse(process.argv[2] ?? '{}'));
-const stack = await startStack(opts);
+// No web app (the bench never loads it) and quiet logs (logging every request would be measured too).
+const stack = await startStack({
+  ...opts,
+  web: false,
+  logLevel: 'warn',
+  // A part of the stack died: exit, so the bench sees the failure instead of measuring a husk.
+  onFatal: (err) => {
+    process.stderr.write(`stack failed: ${err.message}\n`);
+    process.exit(70);
+  },
+});
 process.stdout.write(`${READY}${JSON.stringify({ url: stack.url, login: stack.login })}\n`);
 
 let stopping = false;

@@ -1,0 +1,101 @@
+import { describe, expect, it } from 'vitest';
+import { renderChart } from '../src/report/chart';
+import { describeRatio, peerOf, ratio } from '../src/report/format';
+import { evaluateGoals } from '../src/report/goals';
+import { renderMarkdown } from '../src/report/markdown';
+import type { Report, Row } from '../src/report/model';
+
+const lat = { p50: 4, p99: 20, min: 1, max: 40, samples: 100 };
+const ingress = (target: 'conduit' | 'n8n', rounds: number[], errors = 0, p99 = 20): Row => ({
+  scenario: '1. Webhook ingress (accepted requests)',
+  variant: 'concurrency 16',
+  target,
+  metric: { unit: 'req/s', higherIsBetter: true, values: rounds },
+  rounds,
+  latency: { ...lat, p99 },
+  runs: rounds.length,
+  errors,
+});
+const steps = (target: 'conduit' | 'n8n', variant: string, values: number[], peerVariant?: string): Row => ({
+  scenario: '3. 40 sequential light steps in one run',
+  variant,
+  target,
+  metric: { unit: 'ms per run', higherIsBetter: false, values },
+  rounds: [values[0]!, values[1]!],
+  peerVariant,
+  latency: lat,
+  runs: values.length,
+  errors: 0,
+  figures: { perStepMs: values[0]! / 40 },
+});
+
+function report(rows: Row[], extra: Partial<Report> = {}): Report {
+  const base: Omit<Report, 'goals'> = {
+    profile: 'full',
+    startedAt: new Date('2026-01-01T00:00:00Z'),
+    finishedAt: new Date('2026-01-01T00:10:00Z'),
+    machine: { cpuModel: 'Test CPU', cores: 2, memoryGiB: 4, os: 'Linux', loadAvg: [0.1, 0.2, 0.3] },
+    versions: { node: 'v20' },
+    rows,
+    sizes: [{ artifact: 'Lambda bundle `api`', bytes: 2 * 1024 * 1024, importMs: [150], limitBytes: 1.5 * 1024 * 1024 }],
+    n8nStatus: { ok: true, version: '1.123.81' },
+    failures: [],
+    notes: [],
+    ...extra,
+  };
+  return { ...base, goals: evaluateGoals(base, undefined) };
+}
+
+describe('ratios to n8n', () => {
+  it('pairs rounds A/B and averages the per-round ratios', () => {
+    const a = ingress('conduit', [1000, 4000]);
+    const b = ingress('n8n', [100, 100]);
+    expect(peerOf(a, [a, b])).toBe(b);
+    expect(ratio(a, b)).toBeCloseTo(20, 6); // sqrt(10 × 40)
+    expect(describeRatio(a, 20)).toBe('20.0× (20× more)');
+  });
+
+  it('reads latency ratios the other way round and compares across named variants', () => {
+    const ours = steps('conduit', '40 × update_record', [200, 200], '40 × Code node');
+    const theirs = steps('n8n', '40 × Code node', [400, 400]);
+    expect(peerOf(ours, [ours, theirs])).toBe(theirs);
+    expect(describeRatio(ours, ratio(ours, theirs))).toBe('0.50× (2.0× faster)');
+  });
+});
+
+describe('report', () => {
+  it('shows errors, failures and a FAILED banner', () => {
+    const md = renderMarkdown(report([ingress('conduit', [5000], 3), ingress('n8n', [20])], { failures: ['ingress c=256 conduit: boom'] }), '/x/BENCHMARKS.svg');
+    expect(md).toContain('FAILED — 1 scenario failure(s), 3 request error(s)');
+    expect(md).toContain('- ingress c=256 conduit: boom');
+    expect(md).toContain('![Benchmark chart](BENCHMARKS.svg)');
+    expect(md).toMatch(/\| concurrency 16 \| conduit \| 5,000 req\/s .*\| 3 \| 250\.0×/);
+  });
+
+  it('says plainly when n8n was not compared', () => {
+    const md = renderMarkdown(report([ingress('conduit', [5000])], { n8nStatus: { ok: false, reason: 'it could not be installed here (E404).' } }), 'B.svg');
+    expect(md).toContain('**n8n was not compared in this run: it could not be installed here (E404).**');
+    expect(md).toContain('**Result: every scenario ran, 0 errors.**');
+  });
+
+  it('checks the issues\' targets against the measured figures', () => {
+    const goals = report([ingress('conduit', [6000], 0, 45), steps('conduit', '40 × update_record', [1200, 1300])]).goals;
+    expect(goals.find((g) => g.goal.startsWith('Webhook ingress'))?.met).toBe(true);
+    expect(goals.find((g) => g.goal.includes('40 × update_record'))?.met).toBe(false);
+    expect(goals.find((g) => g.goal.includes('Lambda bundle'))?.met).toBe(false); // 2 MiB > 1.5 MiB
+    expect(report([ingress('conduit', [6000], 2, 45)]).goals[0]!.met).toBe(false);
+    const slow = report([ingress('conduit', [9000], 0, 80)]).goals[0]!;
+    expect(slow.met).toBe(false);
+    expect(slow.measured).toContain('p99 above 50 ms');
+  });
+
+  it('draws one bar per row, coloured per engine, with escaped labels', () => {
+    const svg = renderChart(report([ingress('conduit', [5000]), ingress('n8n', [20]), steps('conduit', '40 × <script>', [300, 300])]));
+    expect(svg.startsWith('<svg')).toBe(true);
+    expect(svg.match(/<rect x="300"/g)).toHaveLength(3);
+    expect(svg).toContain('fill="#2563eb"');
+    expect(svg).toContain('fill="#ea580c"');
+    expect(svg).toContain('40 × &lt;script&gt;');
+    expect(svg).not.toContain('<script>');
+  });
+});
