@@ -1,7 +1,7 @@
 import { ApplicationFailure, Context } from '@temporalio/activity';
 import { describeIssues, WorkflowActionSchema, type Json, type WorkflowAction } from '@conduit/core/definition';
 import { createScheduledExecution, finishExecution, markExecutionRunning, writeSteps, type StepWrite } from '@conduit/core/domain';
-import { ACTION_PLACEMENT, STEP_ERROR, type BeginRun, type FinishRun, type RuntimeActivities, type StepCall, type StepFailureDetails, type StepOutcome } from '../workflows/contract';
+import { STEP_ERROR, type BeginRun, type FinishRun, type RuntimeActivities, type StepCall, type StepFailureDetails, type StepOutcome } from '../workflows/contract';
 import { redactHeaders, redactJson } from './redact';
 import { ACTION_HANDLERS } from './registry';
 import { ScriptError } from './run-script';
@@ -35,10 +35,13 @@ export function createActivities(deps: ActivityDeps): RuntimeActivities {
     const input = storedInput({ ...call.action, id: call.step.actionId, type });
     const handler = ACTION_HANDLERS[type] as ActionHandler<typeof type> | null;
     let flushed = false;
+    // Heartbeats carry cancellation to a regular activity; local ones are cancelled through the workflow task.
+    const beat = call.remote ? setInterval(() => actx.heartbeat(), 1_000) : null;
+    if (call.remote) actx.heartbeat();
     try {
       if (!handler) throw new StepError(`"${type}" runs inside the workflow, not as an activity`);
       // Slow effects show as running while they run; local steps record start and end together.
-      if (ACTION_PLACEMENT[type] === 'activity') {
+      if (call.remote) {
         await writeSteps(deps.db, [...call.flush, row(call, { status: 'running', input, attempts: attempt, startedAt })]);
         flushed = true;
       }
@@ -63,6 +66,8 @@ export function createActivities(deps: ActivityDeps): RuntimeActivities {
         message: err.message, type: STEP_ERROR, nonRetryable: !err.retryable, details: [details],
         ...(err.retryAfterMs !== undefined ? { nextRetryDelay: err.retryAfterMs } : {}),
       });
+    } finally {
+      if (beat) clearInterval(beat);
     }
   }
 

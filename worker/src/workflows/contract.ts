@@ -26,6 +26,12 @@ export const ACTION_PLACEMENT = {
   condition: 'workflow',
 } as const satisfies Record<ActionType, 'activity' | 'local' | 'workflow'>;
 
+/**
+ * Local activities are fast but only see a cancel at the next workflow-task heartbeat (seconds),
+ * so a script allowed to run long goes through a regular, heartbeating activity instead.
+ */
+export const LOCAL_SCRIPT_MAX_CPU_MS = 2_000;
+
 export type StepCall = {
   run: RunRef;
   step: StepMeta;
@@ -35,6 +41,8 @@ export type StepCall = {
   scriptInput?: { trigger: Json; steps: Json };
   /** Step rows the workflow decided since the last activity (conditions, waits): written in the same round trip. */
   flush: StepWrite[];
+  /** Regular (not local) activity: writes a running row first and heartbeats so a cancel reaches it. */
+  remote: boolean;
 };
 
 export type StepOutcome = { output: Json; attempts: number; startedAt: string; completedAt: string };

@@ -9,7 +9,7 @@ import type { StepWrite } from '@conduit/core/domain';
 import { evaluateCondition, resolveTemplate, type TemplateContext } from '@conduit/core/expressions';
 import { PROGRESS_QUERY, RunInputSchema, type RunInput, type RunInputArg } from '@conduit/core/temporal';
 import {
-  ACTION_PLACEMENT, STEP_ERROR, type Progress, type RunRef, type RunSummary, type RuntimeActivities, type StepFailureDetails, type StepMeta, type StepView,
+  ACTION_PLACEMENT, LOCAL_SCRIPT_MAX_CPU_MS, STEP_ERROR, type Progress, type RunRef, type RunSummary, type RuntimeActivities, type StepFailureDetails, type StepMeta, type StepView,
 } from './contract';
 
 export const progressQuery = defineQuery<Progress>(PROGRESS_QUERY);
@@ -166,10 +166,10 @@ export async function runWorkflow(rawInput: RunInputArg, continuation?: Continua
 
     const resolved = resolveAction(action, ctx());
     current = { action, meta, input: resolved, startedAt };
-    const placement = ACTION_PLACEMENT[action.type];
+    const placement = action.type === 'run_script' && action.cpuMs > LOCAL_SCRIPT_MAX_CPU_MS ? 'activity' : ACTION_PLACEMENT[action.type];
     const policy = action.retry ?? DEFAULT_RETRY[action.type];
     const scriptInput = action.type === 'run_script' ? { trigger: trigger as unknown as Json, steps: results as unknown as Json } : undefined;
-    const call = { run, step: meta, action: resolved, flush: takePending(), ...(scriptInput ? { scriptInput } : {}) };
+    const call = { run, step: meta, action: resolved, flush: takePending(), remote: placement === 'activity', ...(scriptInput ? { scriptInput } : {}) };
     try {
       let outcome;
       if (placement === 'local') {
@@ -177,8 +177,8 @@ export async function runWorkflow(rawInput: RunInputArg, continuation?: Continua
         const opts: LocalActivityOptions = { startToCloseTimeout: timeout, retry: retryOptions(policy) };
         outcome = await proxyLocalActivities<RuntimeActivities>(opts).runStep(call);
       } else {
-        const timeout = action.type === 'send_webhook' ? action.timeoutMs + 10_000 : 60_000;
-        const opts: ActivityOptions = { startToCloseTimeout: timeout, retry: retryOptions(policy) };
+        const timeout = action.type === 'send_webhook' ? action.timeoutMs + 10_000 : action.type === 'run_script' ? action.cpuMs + 30_000 : 60_000;
+        const opts: ActivityOptions = { startToCloseTimeout: timeout, heartbeatTimeout: '3s', retry: retryOptions(policy) };
         outcome = await proxyActivities<RuntimeActivities>(opts).runStep(call);
       }
       current = null;

@@ -1,0 +1,83 @@
+import { randomUUID } from 'node:crypto';
+import { Client, Connection, WorkflowHandle } from '@temporalio/client';
+import { bundleWorkflowCode, DefaultLogger, NativeConnection, Runtime } from '@temporalio/worker';
+import { loadConfig, type Config } from '@conduit/core/config';
+import { companies, workflows, workspaces, type Db } from '@conduit/core/db';
+import type { TriggerPayload, WorkflowActionInput } from '@conduit/core/definition';
+import { createExecution, listStepRows, getExecutionState, type StoredEvent } from '@conduit/core/domain';
+import { RUN_WORKFLOW, runWorkflowId, type RunInputArg } from '@conduit/core/temporal';
+import { createTestDb, type TestDbKind } from '../../local/src/testing/db';
+import { testEnv } from '../../local/src/testing/env';
+import { createWorker, workflowsPath, type ConduitWorker, type CreateWorkerOptions } from '../src';
+
+const quiet = { info() {}, warn() {}, error() {} };
+try {
+  Runtime.install({ logger: new DefaultLogger('ERROR') });
+} catch {
+  /* already installed in this process */
+}
+let bundle: Promise<{ code: string }> | undefined;
+/** One workflow bundle per test file, reused by every worker the file starts. */
+const sharedBundle = () => (bundle ??= bundleWorkflowCode({ workflowsPath, logger: { trace() {}, debug() {}, info() {}, warn() {}, error() {}, log() {} } as never }));
+
+export type Harness = Awaited<ReturnType<typeof startHarness>>;
+
+export async function startHarness(opts: { db?: TestDbKind; env?: Record<string, string>; worker?: Partial<CreateWorkerOptions> } = {}) {
+  const dbh = await createTestDb(opts.db ?? 'pglite');
+  const db: Db = dbh.db;
+  const [ws] = await db.insert(workspaces).values({ name: 'Test', slug: `t-${randomUUID().slice(0, 8)}` }).returning();
+  const [co] = await db.insert(companies).values({ workspaceId: ws!.id, name: 'Acme' }).returning();
+  const config: Config = loadConfig({ ENCRYPTION_KEY: 'a'.repeat(64), ...opts.env });
+  const taskQueue = `test-${randomUUID()}`;
+  const connection = await NativeConnection.connect({ address: testEnv.temporalAddress() });
+  const clientConn = await Connection.connect({ address: testEnv.temporalAddress() });
+  const client = new Client({ connection: clientConn });
+  const published: StoredEvent[] = [];
+  const queue = { publish: async (e: StoredEvent) => { published.push(e); } };
+  const workflowBundle = await sharedBundle();
+
+  let current: ConduitWorker | null = null;
+  let running: Promise<void> | null = null;
+  async function startWorker() {
+    current = await createWorker({ connection, db, queue: queue as never, config, taskQueue, workflowBundle, logger: quiet, ...opts.worker });
+    running = current.run();
+  }
+  async function stopWorker() {
+    await current?.shutdown();
+    await running;
+    current = null;
+  }
+  await startWorker();
+
+  async function createWorkflow(actions: WorkflowActionInput[]) {
+    const [wf] = await db.insert(workflows).values({
+      name: 'wf', workspaceId: ws!.id, companyId: co!.id, trigger: { type: 'webhook', auth: { mode: 'none' }, allowGet: false }, actions: actions as never,
+    }).returning();
+    return wf!;
+  }
+
+  /** Inserts the execution as the dispatcher would, then starts the run on this file's task queue. */
+  async function startRun(actions: WorkflowActionInput[], extra: Partial<RunInputArg> & { trigger?: TriggerPayload; retryOf?: string } = {}) {
+    const wf = await createWorkflow(actions);
+    const { execution } = await createExecution(db, { workspaceId: ws!.id, workflowId: wf.id, versionId: null, eventId: null, input: {}, retryOf: extra.retryOf ?? null });
+    const input: RunInputArg = {
+      executionId: execution.id, workspaceId: ws!.id, workflowId: wf.id, versionId: null,
+      definition: { trigger: { type: 'webhook' }, actions } as never,
+      trigger: extra.trigger ?? { kind: 'manual', sample: 1 },
+      ...extra,
+    };
+    const handle = await client.workflow.start(RUN_WORKFLOW, { taskQueue, workflowId: runWorkflowId(execution.id), args: [input] });
+    return { executionId: execution.id, workflowId: wf.id, handle: handle as WorkflowHandle };
+  }
+
+  const execution = (id: string) => getExecutionState(db, { workspaceId: ws!.id, executionId: id });
+  const steps = async (id: string) => Object.fromEntries((await listStepRows(db, { workspaceId: ws!.id, executionId: id })).map((s) => [s.actionId, s]));
+
+  async function close() {
+    await stopWorker();
+    await clientConn.close();
+    await connection.close();
+    await dbh.close();
+  }
+  return { db, workspaceId: ws!.id, companyId: co!.id, config, taskQueue, client, published, startRun, createWorkflow, execution, steps, startWorker, stopWorker, close };
+}

@@ -1,0 +1,73 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { createRecord, getRecord } from '@conduit/core/domain';
+import { startHarness, type Harness } from './harness';
+
+let h: Harness;
+beforeAll(async () => { h = await startHarness({ db: 'pglite' }); });
+afterAll(async () => { await h?.close(); });
+
+describe('interpreter', () => {
+  it('runs records, scripts and conditions in order, recording every step and skipping the untaken branch', async () => {
+    const { record } = await createRecord(h.db, { workspaceId: h.workspaceId, object: 'deal', data: { name: 'Acme', amount: 12000 } });
+    const { executionId, handle } = await h.startRun([
+      { id: 'score', type: 'run_script', code: 'console.log("scoring", input.trigger.record.name); return { score: input.trigger.record.amount / 1000 }' },
+      { id: 'big', type: 'condition', if: { all: [{ left: '{{steps.score.output.score}}', op: 'gt', right: 10 }] },
+        then: [{ id: 'save', type: 'update_record', object: 'deal', recordId: '{{trigger.record.id}}', data: { score: '{{steps.score.output.score}}', label: 'big {{trigger.record.name}}' } }],
+        else: [{ id: 'small', type: 'update_record', object: 'deal', recordId: '{{trigger.record.id}}', data: { label: 'small' } }] },
+      { id: 'made', type: 'create_record', object: 'task', data: { title: 'Call {{trigger.record.name}}', dealId: '{{steps.save.output.id}}' } },
+    ], { trigger: { kind: 'record', event: 'updated', object: 'deal', recordId: record.id, record: { ...record.data, id: record.id }, previous: null, changed: ['amount'] } });
+    const result = await handle.result();
+    expect(result.status).toBe('completed');
+    const exec = await h.execution(executionId);
+    expect(exec).toMatchObject({ status: 'completed', error: null });
+    expect(exec!.startedAt).toBeTruthy();
+    expect(exec!.completedAt).toBeTruthy();
+    const s = await h.steps(executionId);
+    expect(s.score).toMatchObject({ status: 'completed', output: { score: 12 }, attempts: 1 });
+    expect((s.score!.input as { logs: string[] }).logs).toEqual(['scoring Acme']);
+    expect(s.big).toMatchObject({ status: 'completed', output: { branch: 'then', result: true } });
+    expect((s.big!.output as { trace: unknown[] }).trace).toEqual([{ path: 'all[0]', op: 'gt', left: 12, right: 10, result: true }]);
+    expect(s.save).toMatchObject({ status: 'completed', path: 'actions[1].then[0]', input: { object: 'deal', recordId: record.id, data: { score: 12, label: 'big Acme' } } });
+    expect(s.small).toMatchObject({ status: 'skipped', path: 'actions[1].else[0]' });
+    expect(s.made!.status).toBe('completed');
+    expect([s.score!.seq, s.big!.seq, s.save!.seq, s.made!.seq]).toEqual([0, 1, 2, 3]);
+    const updated = await getRecord(h.db, { workspaceId: h.workspaceId, object: 'deal', id: record.id });
+    expect(updated!.data).toMatchObject({ score: 12, label: 'big Acme', amount: 12000 });
+    // Record events carry the causal chain so the dispatcher can stop loops.
+    const ev = h.published.find((e) => e.recordId === record.id && e.type === 'record.updated');
+    expect(ev?.causation).toEqual({ depth: 1, chain: [executionId] });
+    const task = h.published.find((e) => e.type === 'record.created' && e.object === 'task');
+    expect(task?.payload).toMatchObject({ record: { title: 'Call Acme', dealId: record.id } });
+  });
+
+  it('fails the run on a missing record with a clear error and skips the rest; continue keeps going', async () => {
+    const { executionId, handle } = await h.startRun([
+      { id: 'soft', type: 'update_record', object: 'deal', recordId: '00000000-0000-4000-8000-000000000000', data: { a: 1 }, onFailure: 'continue' },
+      { id: 'check', type: 'condition', if: { all: [{ left: '{{steps.soft.output.error}}', op: 'contains', right: 'no deal record' }] }, then: [], else: [] },
+      { id: 'hard', type: 'delete_record', object: 'deal', recordId: 'not-a-uuid' },
+      { id: 'after', type: 'create_record', object: 'task', data: { x: 1 } },
+    ]);
+    const result = await handle.result();
+    expect(result.status).toBe('failed');
+    const exec = await h.execution(executionId);
+    expect(exec!.status).toBe('failed');
+    expect(exec!.error).toBe('step "hard" failed: no deal record with id "not-a-uuid" in this workspace');
+    const s = await h.steps(executionId);
+    expect(s.soft).toMatchObject({ status: 'failed', output: { error: 'no deal record with id "00000000-0000-4000-8000-000000000000" in this workspace' }, attempts: 1 });
+    expect(s.check!.output).toMatchObject({ branch: 'then' });
+    expect(s.hard).toMatchObject({ status: 'failed', attempts: 1 });
+    expect(s.after!.status).toBe('skipped');
+  });
+
+  it('answers the progress query and reports script errors with line numbers', async () => {
+    const { executionId, handle } = await h.startRun([
+      { id: 'ok', type: 'run_script', code: 'return 1' },
+      { id: 'bad', type: 'run_script', code: 'const a = 1;\nnull.x;' },
+    ]);
+    await handle.result();
+    const progress = await handle.query('progress');
+    expect(progress).toMatchObject({ executionId, status: 'failed', steps: [{ actionId: 'ok', status: 'completed' }, { actionId: 'bad', status: 'failed' }] });
+    const s = await h.steps(executionId);
+    expect(s.bad!.error).toMatch(/TypeError: .*\(line 2\)/);
+  });
+});
