@@ -1,0 +1,244 @@
+/**
+ * The issue-5 scenario in headless Chromium against the real local stack (API, dispatcher,
+ * Temporal dev server, worker, web build): log in, build "when a deal's stage changes to won,
+ * send a webhook, then if the amount is over 10000 send an email, then update the deal", publish,
+ * edit a deal in the records view, and watch the run complete with each step's output. Also:
+ * invalid input refused inline, a run cancelled, a failed run retried, both layouts usable.
+ */
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { Page } from 'playwright-core';
+import { openBrowser, shot } from './browser';
+import { startReceiver } from './receiver';
+
+/** What this test needs from local/src/testing/stack.ts (loaded at run time so the web typecheck stays independent of the stack's). */
+type Stack = { url: string; stop(): Promise<void>; login: { email: string; password: string } };
+type StartStack = (opts?: { web?: boolean | string; env?: Record<string, string | undefined> }) => Promise<Stack>;
+const STACK_MODULE = '@conduit/local/testing/stack';
+const loadStartStack = async (): Promise<StartStack> => ((await import(/* @vite-ignore */ STACK_MODULE)) as { startStack: StartStack }).startStack;
+
+let stack: Stack;
+let receiver: Awaited<ReturnType<typeof startReceiver>>;
+let browser: Awaited<ReturnType<typeof openBrowser>>;
+let page: Page;
+let ws: string;
+
+const api = async (method: string, path: string, body?: unknown) => {
+  const res = await page.request.fetch(`${stack.url}${path}`, { method, data: body === undefined ? undefined : body, failOnStatusCode: false });
+  const json = (await res.json().catch(() => null)) as Record<string, unknown> | null;
+  if (!res.ok()) throw new Error(`${method} ${path} → ${res.status()}: ${JSON.stringify(json)}`);
+  return json;
+};
+const idOf = (x: Record<string, unknown> | null): string => {
+  const v = (x && ('id' in x ? x : (x.workflow ?? x.record ?? x.execution))) as { id?: string } | undefined;
+  if (!v?.id) throw new Error(`no id in ${JSON.stringify(x)}`);
+  return v.id;
+};
+
+beforeAll(async () => {
+  receiver = await startReceiver();
+  const startStack = await loadStartStack();
+  // The receiver listens on loopback, which outgoing webhooks refuse unless allow-listed.
+  stack = await startStack({ web: true, env: { ...process.env, HTTP_ALLOWLIST: '127.0.0.1,localhost' } });
+  browser = await openBrowser();
+  page = browser.page;
+  page.setDefaultTimeout(20_000);
+});
+
+afterAll(async () => {
+  await browser?.close();
+  await stack?.stop();
+  await receiver?.stop();
+});
+
+describe('workflow builder and monitor in a real browser', () => {
+  it('logs in; a wrong password is refused in words', async () => {
+    await page.goto(`${stack.url}/`);
+    await page.waitForURL(/\/login/);
+    await page.getByLabel('Email').fill(stack.login.email);
+    await page.getByLabel('Password').fill('wrong password');
+    await page.getByRole('button', { name: 'Sign in' }).click();
+    await expect(page.getByRole('alert').textContent()).resolves.toBeTruthy();
+    await page.getByLabel('Password').fill(stack.login.password);
+    await page.getByRole('button', { name: 'Sign in' }).click();
+    await page.waitForURL(/\/w\/[^/]+\/settings\/workflows/);
+    ws = /\/w\/([^/]+)\//.exec(page.url())![1]!;
+    await page.getByRole('heading', { name: 'Workflows' }).waitFor();
+  });
+
+  it('creates a deal in the records view', async () => {
+    await page.getByRole('link', { name: 'Records' }).click();
+    await page.getByRole('button', { name: 'New deal' }).click();
+    const form = page.getByRole('form', { name: 'New deal' });
+    const fields: [string, string][] = [['name', 'Acme renewal'], ['stage', 'negotiation'], ['amount', '25000'], ['ownerEmail', 'owner@example.com']];
+    for (const [i, [k, v]] of fields.entries()) {
+      if (i > 0) await form.getByRole('button', { name: 'Add field' }).click();
+      await form.getByLabel(`Field ${i + 1}`, { exact: true }).fill(k);
+      await form.locator(`#rf-val-${i}`).fill(v);
+    }
+    await form.getByRole('button', { name: 'Create' }).click();
+    await page.getByRole('cell', { name: 'Acme renewal' }).waitFor();
+  });
+
+  it('builds the won-deal workflow, refusing invalid input inline, and publishes it', async () => {
+    await page.getByRole('link', { name: 'Settings' }).click();
+    await page.getByRole('button', { name: 'New workflow' }).click();
+    await page.waitForURL(/\/settings\/workflows\/[^/]+$/);
+    await page.getByLabel('Workflow name').fill('Won deal follow-up');
+
+    await page.getByLabel('When').selectOption('field_changed');
+    await page.locator('#f-trigger_object').fill('deal');
+    await page.locator('#f-trigger_field').fill('stage');
+    await page.getByLabel('To (optional)').fill('won');
+
+    const add = async (type: string, scope = page.locator('.editor-main > fieldset.section').last()) => {
+      const row = scope.locator(':scope > .action-list > .add-action').last();
+      await row.locator('select').selectOption(type);
+      await row.getByRole('button', { name: 'Add action' }).click();
+    };
+
+    // 1. Send webhook; an invalid URL is refused next to the field and the draft is not saved.
+    await add('send_webhook');
+    const hook = page.locator('#card-webhook');
+    await hook.getByLabel('Step id').fill('notify');
+    const notify = page.locator('#card-notify');
+    await notify.getByLabel('URL').fill('not a url');
+    await notify.getByText('not a valid http(s) URL').waitFor();
+    await page.getByTestId('save-state').getByText(/Not saved: fix/).waitFor();
+    await shot(page, 'builder-invalid-url');
+    await notify.getByLabel('URL').fill(`${receiver.url}/won`);
+    await notify.getByLabel('Body (JSON)').fill('{"deal": "{{trigger.record.name}}", "amount": "{{trigger.record.amount}}"}');
+
+    // 2. Condition: amount over 10000 → send email in the then branch.
+    await add('condition');
+    const check = page.locator('#card-check');
+    await check.getByLabel('Step id').fill('big');
+    const big = page.locator('#card-big');
+    await big.getByLabel('Value').fill('{{trigger.record.amount}}');
+    await big.getByLabel('Comparison').selectOption('gt');
+    await big.getByLabel('Compared to').fill('10000');
+    const thenBranch = big.getByRole('region', { name: 'Then branch of big' });
+    await thenBranch.locator('.add-action select').selectOption('send_email');
+    await thenBranch.getByRole('button', { name: 'Add action' }).click();
+    const mail = page.locator('#card-email');
+    await mail.getByLabel('Step id').fill('mail');
+    const mailCard = page.locator('#card-mail');
+    await mailCard.getByLabel('To', { exact: true }).fill('{{trigger.record.ownerEmail}}');
+    // The variable picker offers the trigger and the earlier webhook step, not later ones.
+    await mailCard.getByRole('button', { name: /Insert variable into .*subject/ }).click();
+    await expect(mailCard.getByRole('menuitem', { name: /steps\.notify\.output/ }).count()).resolves.toBe(1);
+    await mailCard.getByRole('button', { name: /Insert variable into .*subject/ }).click();
+    await mailCard.getByLabel('Subject').fill('Big win: {{trigger.record.name}}');
+    await mailCard.getByLabel('Body').fill('Well done on {{trigger.record.name}}.');
+
+    // 3. Update the deal.
+    await add('update_record');
+    const upd = page.locator('#card-update');
+    await upd.getByLabel('Step id').fill('save');
+    const save = page.locator('#card-save');
+    await save.getByRole('button', { name: 'Add field' }).click();
+    await save.getByLabel('Field 1 name').fill('followedUp');
+    await save.getByLabel('Field 1 value').fill('true');
+
+    await page.getByTestId('save-state').getByText('All changes saved').waitFor({ timeout: 15_000 });
+    await shot(page, 'builder');
+    await page.getByRole('button', { name: 'Publish' }).click();
+    await page.getByText(/Published: a new version is active/).waitFor();
+    await page.getByRole('heading', { name: 'Versions' }).locator('..').getByText('v1').waitFor();
+
+    // Layout at 390 px: no horizontal scrolling of the page.
+    await page.setViewportSize({ width: 390, height: 844 });
+    const overflow = await page.evaluate(() => document.documentElement.scrollWidth - window.innerWidth);
+    await shot(page, 'builder-390px');
+    await page.setViewportSize({ width: 1280, height: 800 });
+    expect(overflow).toBeLessThanOrEqual(0);
+  });
+
+  it('editing the deal to won runs the workflow; the monitor shows every step with its output', async () => {
+    await page.goto(`${stack.url}/w/${ws}/records/deal`);
+    await page.getByRole('button', { name: 'Edit Acme renewal' }).click();
+    const form = page.getByRole('form', { name: 'Edit deal' });
+    const stageRow = form.locator('.kv-row').filter({ has: page.locator('input[value="stage"]') });
+    await stageRow.locator('input').nth(1).fill('won');
+    await form.getByRole('button', { name: 'Save' }).click();
+    await page.getByText(/Saved the deal/).waitFor();
+
+    await page.goto(`${stack.url}/w/${ws}/settings/runs`);
+    const runLink = page.getByRole('link', { name: 'Won deal follow-up' }).first();
+    await runLink.waitFor({ timeout: 60_000 });
+    await runLink.click();
+    await page.getByTestId('run-status').getByText(/^completed$/).waitFor({ timeout: 90_000 });
+    for (const id of ['notify', 'big', 'mail', 'save']) {
+      await page.getByTestId(`step-${id}`).locator('summary').first().getByText('completed').waitFor();
+    }
+    // Outputs are shown: open the webhook step and find the receiver's answer.
+    await page.getByTestId('step-notify').locator('summary').first().click();
+    await page.getByTestId('step-notify').getByText('output').first().waitFor();
+    await shot(page, 'monitor-run');
+    const calls = receiver.received.filter((r) => r.path === '/won');
+    expect(calls).toHaveLength(1);
+    expect(JSON.parse(calls[0]!.body)).toEqual({ deal: 'Acme renewal', amount: 25000 });
+    expect(calls[0]!.headers['idempotency-key']).toBeTruthy();
+
+    await page.goto(`${stack.url}/w/${ws}/settings/runs`);
+    await page.getByRole('img', { name: /runs over 7 days/ }).waitFor();
+    await shot(page, 'monitor-runs');
+    await page.setViewportSize({ width: 390, height: 844 });
+    const overflow = await page.evaluate(() => document.documentElement.scrollWidth - window.innerWidth);
+    await page.setViewportSize({ width: 1280, height: 800 });
+    expect(overflow).toBeLessThanOrEqual(0);
+  });
+
+  it('cancels a running run after confirmation', async () => {
+    const wf = await api('POST', `/api/workspaces/${ws}/workflows`, {
+      name: 'Slow follow-up',
+      trigger: { type: 'record_created', object: 'task' },
+      actions: [{ id: 'pause', type: 'wait', duration: '1h' }, { id: 'after', type: 'delete_record', object: 'task', recordId: '{{trigger.record.id}}' }],
+    });
+    await api('POST', `/api/workspaces/${ws}/workflows/${idOf(wf)}/activate`, {});
+    await api('POST', `/api/workspaces/${ws}/records/task`, { data: { name: 'call back' } });
+
+    await page.goto(`${stack.url}/w/${ws}/settings/runs?workflowId=${idOf(wf)}`);
+    const link = page.getByRole('link', { name: 'Slow follow-up' }).first();
+    await link.waitFor({ timeout: 60_000 });
+    await link.click();
+    await page.getByTestId('run-status').getByText(/running/).waitFor({ timeout: 60_000 });
+    await page.getByRole('button', { name: 'Cancel run' }).click();
+    await page.getByRole('alertdialog').getByRole('button', { name: 'Cancel run' }).click();
+    await page.getByText(/Cancellation requested/).waitFor();
+    await page.getByTestId('run-status').getByText(/^cancelled$/).waitFor({ timeout: 60_000 });
+    await shot(page, 'monitor-cancelled');
+  });
+
+  it('retries a failed run after confirmation, and the retry completes', async () => {
+    const wf = await api('POST', `/api/workspaces/${ws}/workflows`, {
+      name: 'Flaky notify',
+      trigger: { type: 'record_created', object: 'ticket' },
+      actions: [{ id: 'ping', type: 'send_webhook', method: 'POST', url: `${receiver.url}/fail-until-ok`, body: { t: '{{trigger.record.id}}' }, retry: { maxAttempts: 1 } }],
+    });
+    await api('POST', `/api/workspaces/${ws}/workflows/${idOf(wf)}/activate`, {});
+    await api('POST', `/api/workspaces/${ws}/records/ticket`, { data: { name: 'broken' } });
+
+    await page.goto(`${stack.url}/w/${ws}/settings/runs?workflowId=${idOf(wf)}`);
+    const link = page.getByRole('link', { name: 'Flaky notify' }).first();
+    await link.waitFor({ timeout: 60_000 });
+    await link.click();
+    await page.getByTestId('run-status').getByText(/^failed$/).waitFor({ timeout: 90_000 });
+    await page.getByTestId('step-ping').getByText(/500/).first().waitFor();
+    await shot(page, 'monitor-failed');
+
+    receiver.heal();
+    await page.getByRole('button', { name: 'Retry run' }).click();
+    await page.getByRole('alertdialog').getByRole('button', { name: 'Retry run' }).click();
+    await page.getByText('Retry started.').waitFor();
+    await page.getByRole('link', { name: 'Open the new run' }).click();
+    await page.getByTestId('run-status').getByText(/^completed$/).waitFor({ timeout: 90_000 });
+    await shot(page, 'monitor-retried');
+  });
+
+  it('the event log lists the record events with their runs', async () => {
+    await page.goto(`${stack.url}/w/${ws}/settings/events`);
+    await page.getByRole('heading', { name: 'Event log' }).waitFor();
+    await page.getByText(/Started 1 run/).first().waitFor();
+    await shot(page, 'event-log');
+  });
+});
