@@ -4,8 +4,8 @@ import { createSecretBox } from '@conduit/core/crypto';
 import type { Db } from '@conduit/core/db';
 import type { WebhookTriggerPayload } from '@conduit/core/definition';
 import type { EventQueue } from '@conduit/core/events';
-import { parseBody, readBody } from './body';
-import { createEventWriter, type EventWriter } from './event-writer';
+import { nodeIncoming, parseBody, readBody } from './body';
+import { createEventWriter, UnstorableEventError, type EventWriter } from './event-writer';
 import { filterHeaders } from './headers';
 import { createHookResolver, type Hook, type HookResolver } from './hooks';
 import { createRateLimiter } from './rate-limit';
@@ -67,8 +67,12 @@ export function createIngress(deps: IngressDeps): Hono {
       return fail(c, 429, 'rate_limited', 'too many requests for this hook');
     }
 
-    const read = await readBody(c.req.raw, limit);
-    if (!read.ok) return fail(c, 413, 'payload_too_large', `the body is larger than ${limit} bytes`);
+    const read = await readBody(c.req.raw, limit, nodeIncoming(c.env));
+    if (!read.ok) {
+      // The rest of the body is never read: close the connection instead of draining it.
+      c.header('Connection', 'close');
+      return fail(c, 413, 'payload_too_large', `the body is larger than ${limit} bytes`);
+    }
     const contentType = c.req.header('content-type') ?? null;
     const parsed = parseBody(read.raw, contentType);
     // Content type is checked before auth only in the sense of cost; nothing is stored either way.
@@ -120,6 +124,7 @@ export function createIngress(deps: IngressDeps): Hono {
     try {
       written = await writer.write({ workspaceId: hook.workspaceId, workflowId: hook.workflowId, payload, dedupeKey });
     } catch (err) {
+      if (err instanceof UnstorableEventError) return fail(c, 400, 'bad_request', err.message);
       deps.log?.('error', 'webhook event not stored', { workflowId: hook.workflowId, error: err instanceof Error ? err.message : String(err) });
       return fail(c, 503, 'unavailable', 'the event could not be stored; retry');
     }

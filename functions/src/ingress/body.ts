@@ -4,10 +4,19 @@ export type BodyResult =
   | { ok: true; raw: Buffer }
   | { ok: false; status: 413 };
 
+/** The Node request under @hono/node-server (c.env.incoming); reading it directly skips building a web Request. */
+export type NodeIncoming = AsyncIterable<Buffer> & { headers: Record<string, string | string[] | undefined>; destroy(): void };
+
+export function nodeIncoming(env: unknown): NodeIncoming | null {
+  const incoming = typeof env === 'object' && env !== null ? (env as { incoming?: unknown }).incoming : undefined;
+  return incoming && typeof incoming === 'object' && Symbol.asyncIterator in incoming && 'headers' in incoming ? (incoming as NodeIncoming) : null;
+}
+
 /** Reads the body up to `limit` bytes; beyond it, stops reading and reports 413. */
-export async function readBody(req: Request, limit: number): Promise<BodyResult> {
+export async function readBody(req: Request, limit: number, incoming: NodeIncoming | null = null): Promise<BodyResult> {
   const declared = req.headers.get('content-length');
   if (declared !== null && Number(declared) > limit) return { ok: false, status: 413 };
+  if (incoming) return readNode(incoming, limit);
   if (!req.body) return { ok: true, raw: Buffer.alloc(0) };
   const chunks: Uint8Array[] = [];
   let size = 0;
@@ -23,6 +32,20 @@ export async function readBody(req: Request, limit: number): Promise<BodyResult>
     chunks.push(value);
   }
   return { ok: true, raw: chunks.length === 1 ? Buffer.from(chunks[0]!.buffer, chunks[0]!.byteOffset, chunks[0]!.byteLength) : Buffer.concat(chunks) };
+}
+
+async function readNode(incoming: NodeIncoming, limit: number): Promise<BodyResult> {
+  const chunks: Buffer[] = [];
+  let size = 0;
+  for await (const chunk of incoming) {
+    size += chunk.length;
+    if (size > limit) {
+      // Stop reading; the connection is closed after the 413 so the rest is never buffered.
+      return { ok: false, status: 413 };
+    }
+    chunks.push(chunk);
+  }
+  return { ok: true, raw: chunks.length === 1 ? chunks[0]! : Buffer.concat(chunks) };
 }
 
 export type ParsedBody = { ok: true; body: Json } | { ok: false; status: 400 | 415; message: string };

@@ -1,4 +1,4 @@
-import { and, eq, inArray } from 'drizzle-orm';
+import { and, eq, inArray, sql } from 'drizzle-orm';
 import { ROOT_CAUSATION, type WebhookTriggerPayload } from '@conduit/core/definition';
 import { events, type Db } from '@conduit/core/db';
 
@@ -12,7 +12,7 @@ export type WebhookEventInput = {
 /** `duplicate`: an event with the same dedupe key existed; its id is returned and nothing was stored. */
 export type WrittenEvent = { id: string; workspaceId: string; duplicate: boolean };
 
-type Pending = { row: WebhookEventInput & { id: string }; resolve: (w: WrittenEvent) => void; reject: (e: unknown) => void };
+type Pending = { row: WebhookEventInput & { id: string }; json: string; resolve: (w: WrittenEvent) => void; reject: (e: unknown) => void };
 
 /**
  * Group commit: concurrent requests are inserted together in one INSERT (one round trip, one WAL
@@ -40,22 +40,16 @@ export function createEventWriter(db: Db, opts: { maxBatch?: number; maxInFlight
 
   async function flush(batch: Pending[]) {
     try {
-      const inserted = await db
-        .insert(events)
-        .values(
-          batch.map(({ row }) => ({
-            id: row.id,
-            workspaceId: row.workspaceId,
-            source: 'webhook' as const,
-            type: 'webhook.received',
-            workflowId: row.workflowId,
-            payload: row.payload,
-            causation: ROOT_CAUSATION,
-            dedupeKey: row.dedupeKey,
-          })),
-        )
-        .onConflictDoNothing()
-        .returning({ id: events.id });
+      // One parameter for the whole batch (jsonb_to_recordset): the statement text is constant and
+      // the driver serialises one string, instead of 8 bound values per row.
+      const rows = `[${batch.map((p) => p.json).join(',')}]`;
+      const result = await db.execute<{ id: string }>(sql`
+        insert into events (id, workspace_id, source, type, workflow_id, payload, causation, dedupe_key)
+        select x.id, x.workspace_id, 'webhook', 'webhook.received', x.workflow_id, x.payload, ${JSON.stringify(ROOT_CAUSATION)}::jsonb, x.dedupe_key
+        from jsonb_to_recordset(${rows}::jsonb) as x(id uuid, workspace_id uuid, workflow_id uuid, payload jsonb, dedupe_key text)
+        on conflict do nothing
+        returning id`);
+      const inserted = rowsOf<{ id: string }>(result);
       const stored = new Set(inserted.map((r) => r.id));
       const clashes = batch.filter((p) => !stored.has(p.row.id));
       const existing = new Map<string, string>();
@@ -86,11 +80,24 @@ export function createEventWriter(db: Db, opts: { maxBatch?: number; maxInFlight
 
   return {
     write(input: WebhookEventInput): Promise<WrittenEvent> {
+      const row = { ...input, id: crypto.randomUUID() };
+      const json = JSON.stringify({ id: row.id, workspace_id: row.workspaceId, workflow_id: row.workflowId, payload: row.payload, dedupe_key: row.dedupeKey });
+      // PostgreSQL's jsonb has no NUL character; refuse this one request rather than fail its whole batch.
+      if (json.includes('\\u0000')) return Promise.reject(new UnstorableEventError('the payload contains a NUL character (\\u0000), which cannot be stored'));
       return new Promise<WrittenEvent>((resolve, reject) => {
-        pending.push({ row: { ...input, id: crypto.randomUUID() }, resolve, reject });
+        pending.push({ row, json, resolve, reject });
         pump();
       });
     },
   };
 }
 export type EventWriter = ReturnType<typeof createEventWriter>;
+
+/** The request itself is at fault (answered 400), not the database. */
+export class UnstorableEventError extends Error {}
+
+/** db.execute answers { rows } on pg, PGlite and Neon; an array on some drivers. */
+function rowsOf<T>(result: unknown): T[] {
+  if (Array.isArray(result)) return result as T[];
+  return ((result as { rows?: T[] }).rows ?? []) as T[];
+}
