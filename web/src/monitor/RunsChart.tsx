@@ -41,7 +41,7 @@ export function RunsChart(props: { data: DayCounts[] }) {
     EXECUTION_STATUSES.map((s) => `${props.data.reduce((n, d) => n + d.counts[s], 0)} ${s}`).join(', ');
   return (
     <figure class="chart">
-      <svg viewBox={`0 0 ${W} ${H + 18}`} role="img" aria-label={summary()} preserveAspectRatio="none">
+      <svg viewBox={`0 0 ${W} ${H + 18}`} role="img" aria-label={summary()}>
         <For each={props.data}>
           {(d, i) => {
             let y = H;

@@ -54,11 +54,11 @@ describe('workflow builder and monitor in a real browser', () => {
   it('logs in; a wrong password is refused in words', async () => {
     await page.goto(`${stack.url}/`);
     await page.waitForURL(/\/login/);
-    await page.getByLabel('Email').fill(stack.login.email);
-    await page.getByLabel('Password').fill('wrong password');
+    await page.getByLabel('Email', { exact: true }).fill(stack.login.email);
+    await page.getByLabel('Password', { exact: true }).fill('wrong password');
     await page.getByRole('button', { name: 'Sign in' }).click();
     await expect(page.getByRole('alert').textContent()).resolves.toBeTruthy();
-    await page.getByLabel('Password').fill(stack.login.password);
+    await page.getByLabel('Password', { exact: true }).fill(stack.login.password);
     await page.getByRole('button', { name: 'Sign in' }).click();
     await page.waitForURL(/\/w\/[^/]+\/settings\/workflows/);
     ws = /\/w\/([^/]+)\//.exec(page.url())![1]!;
@@ -76,19 +76,19 @@ describe('workflow builder and monitor in a real browser', () => {
       await form.locator(`#rf-val-${i}`).fill(v);
     }
     await form.getByRole('button', { name: 'Create' }).click();
-    await page.getByRole('cell', { name: 'Acme renewal' }).waitFor();
+    await page.getByRole('cell', { name: 'Acme renewal', exact: true }).waitFor();
   });
 
   it('builds the won-deal workflow, refusing invalid input inline, and publishes it', async () => {
     await page.getByRole('link', { name: 'Settings' }).click();
     await page.getByRole('button', { name: 'New workflow' }).click();
     await page.waitForURL(/\/settings\/workflows\/[^/]+$/);
-    await page.getByLabel('Workflow name').fill('Won deal follow-up');
+    await page.getByLabel('Workflow name', { exact: true }).fill('Won deal follow-up');
 
-    await page.getByLabel('When').selectOption('field_changed');
+    await page.getByLabel('When', { exact: true }).selectOption('field_changed');
     await page.locator('#f-trigger_object').fill('deal');
     await page.locator('#f-trigger_field').fill('stage');
-    await page.getByLabel('To (optional)').fill('won');
+    await page.getByLabel('To (optional)', { exact: true }).fill('won');
 
     const add = async (type: string, scope = page.locator('.editor-main > fieldset.section').last()) => {
       const row = scope.locator(':scope > .action-list > .add-action').last();
@@ -99,45 +99,45 @@ describe('workflow builder and monitor in a real browser', () => {
     // 1. Send webhook; an invalid URL is refused next to the field and the draft is not saved.
     await add('send_webhook');
     const hook = page.locator('#card-webhook');
-    await hook.getByLabel('Step id').fill('notify');
+    await hook.getByLabel('Step id', { exact: true }).fill('notify');
     const notify = page.locator('#card-notify');
-    await notify.getByLabel('URL').fill('not a url');
+    await notify.getByLabel('URL', { exact: true }).fill('not a url');
     await notify.getByText('not a valid http(s) URL').waitFor();
     await page.getByTestId('save-state').getByText(/Not saved: fix/).waitFor();
     await shot(page, 'builder-invalid-url');
-    await notify.getByLabel('URL').fill(`${receiver.url}/won`);
-    await notify.getByLabel('Body (JSON)').fill('{"deal": "{{trigger.record.name}}", "amount": "{{trigger.record.amount}}"}');
+    await notify.getByLabel('URL', { exact: true }).fill(`${receiver.url}/won`);
+    await notify.getByLabel('Body (JSON)', { exact: true }).fill('{"deal": "{{trigger.record.name}}", "amount": "{{trigger.record.amount}}"}');
 
     // 2. Condition: amount over 10000 → send email in the then branch.
     await add('condition');
     const check = page.locator('#card-check');
-    await check.getByLabel('Step id').fill('big');
+    await check.getByLabel('Step id', { exact: true }).fill('big');
     const big = page.locator('#card-big');
-    await big.getByLabel('Value').fill('{{trigger.record.amount}}');
-    await big.getByLabel('Comparison').selectOption('gt');
-    await big.getByLabel('Compared to').fill('10000');
+    await big.getByLabel('Value', { exact: true }).fill('{{trigger.record.amount}}');
+    await big.getByLabel('Comparison', { exact: true }).selectOption('gt');
+    await big.getByLabel('Compared to', { exact: true }).fill('10000');
     const thenBranch = big.getByRole('region', { name: 'Then branch of big' });
     await thenBranch.locator('.add-action select').selectOption('send_email');
     await thenBranch.getByRole('button', { name: 'Add action' }).click();
     const mail = page.locator('#card-email');
-    await mail.getByLabel('Step id').fill('mail');
+    await mail.getByLabel('Step id', { exact: true }).fill('mail');
     const mailCard = page.locator('#card-mail');
     await mailCard.getByLabel('To', { exact: true }).fill('{{trigger.record.ownerEmail}}');
     // The variable picker offers the trigger and the earlier webhook step, not later ones.
     await mailCard.getByRole('button', { name: /Insert variable into .*subject/ }).click();
     await expect(mailCard.getByRole('menuitem', { name: /steps\.notify\.output/ }).count()).resolves.toBe(1);
     await mailCard.getByRole('button', { name: /Insert variable into .*subject/ }).click();
-    await mailCard.getByLabel('Subject').fill('Big win: {{trigger.record.name}}');
-    await mailCard.getByLabel('Body').fill('Well done on {{trigger.record.name}}.');
+    await mailCard.getByLabel('Subject', { exact: true }).fill('Big win: {{trigger.record.name}}');
+    await mailCard.getByLabel('Body', { exact: true }).fill('Well done on {{trigger.record.name}}.');
 
     // 3. Update the deal.
     await add('update_record');
     const upd = page.locator('#card-update');
-    await upd.getByLabel('Step id').fill('save');
+    await upd.getByLabel('Step id', { exact: true }).fill('save');
     const save = page.locator('#card-save');
     await save.getByRole('button', { name: 'Add field' }).click();
-    await save.getByLabel('Field 1 name').fill('followedUp');
-    await save.getByLabel('Field 1 value').fill('true');
+    await save.getByLabel('Field 1 name', { exact: true }).fill('followedUp');
+    await save.getByLabel('Field 1 value', { exact: true }).fill('true');
 
     await page.getByTestId('save-state').getByText('All changes saved').waitFor({ timeout: 15_000 });
     await shot(page, 'builder');
