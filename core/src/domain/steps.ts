@@ -3,7 +3,7 @@ import type { Json, StepStatus } from '../definition';
 import { executionSteps } from '../db/schema';
 import type { DbOrTx } from '../db/client';
 
-export type StepRow = typeof executionSteps.$inferSelect;
+export type ExecutionStepRow = typeof executionSteps.$inferSelect;
 
 /** One step row as the runtime writes it; (executionId, actionId) is unique, so writes are upserts. */
 export type StepWrite = {
@@ -81,7 +81,7 @@ export async function writeSteps(db: DbOrTx, writes: readonly StepWrite[]): Prom
 }
 
 /** The steps of one execution in the order they ran (never-run steps last, in definition order). */
-export async function listStepRows(db: DbOrTx, scope: { workspaceId: string; executionId: string }): Promise<StepRow[]> {
+export async function listStepRows(db: DbOrTx, scope: { workspaceId: string; executionId: string }): Promise<ExecutionStepRow[]> {
   return db
     .select()
     .from(executionSteps)
