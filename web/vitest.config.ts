@@ -9,6 +9,8 @@ export default defineProject({
     include: ['test/**/*.test.{ts,tsx}'],
     exclude: ['test/e2e/**'],
     environment: 'jsdom',
+    // Form interactions in jsdom take a second or two on a loaded machine.
+    testTimeout: 20_000,
   },
   resolve: { conditions: ['development', 'browser'] },
 });

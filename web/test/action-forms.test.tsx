@@ -155,13 +155,19 @@ describe('variable picker', () => {
     expect(screen.getByText(/does not run before this one/)).toBeTruthy();
   });
 
-  it('inside a branch, steps of the other branch are not offered', () => {
+  it('inside a branch: earlier steps and the enclosing condition are offered, the other branch is not', () => {
     const cond: WorkflowAction = { id: 'check', type: 'condition', onFailure: 'stop', if: { all: [{ left: 1, op: 'eq', right: 1 }] }, then: [webhook('inThen')], else: [email('inElse')] };
-    renderActions([webhook('before'), cond]);
+    renderActions([webhook('before'), cond, email('after')]);
+    fireEvent.click(screen.getByRole('button', { name: 'Insert variable into actions[2].subject' }));
+    const after = within(screen.getByRole('menu')).getAllByRole('menuitem').map((b) => b.querySelector('code')?.textContent);
+    // After the condition, its branch steps may not have run, so only the condition itself is offered.
+    expect(after).toContain('steps.check.output');
+    expect(after).not.toContain('steps.inThen.output');
+    fireEvent.click(screen.getByRole('button', { name: 'Insert variable into actions[2].subject' }));
     fireEvent.click(screen.getByRole('button', { name: 'Insert variable into actions[1].else[0].subject' }));
     const options = within(screen.getByRole('menu')).getAllByRole('menuitem').map((b) => b.querySelector('code')?.textContent);
     expect(options).toContain('steps.before.output');
+    expect(options).toContain('steps.check.output');
     expect(options).not.toContain('steps.inThen.output');
-    expect(options).not.toContain('steps.check.output');
   });
 });

@@ -22,7 +22,9 @@ export const api = {
     patch: (w: string, id: string, def: Partial<WorkflowDefinitionInput>) =>
       request('PATCH', `${ws(w)}/workflows/${enc(id)}`, oneOf(WorkflowSchema, 'workflow'), def),
     remove: (w: string, id: string) => request('DELETE', `${ws(w)}/workflows/${enc(id)}`, ok),
-    activate: (w: string, id: string) => request('POST', `${ws(w)}/workflows/${enc(id)}/activate`, ok, {}),
+    /** Publishes the draft as a new version; a webhook secret generated on first activation comes back once. */
+    activate: (w: string, id: string) =>
+      request('POST', `${ws(w)}/workflows/${enc(id)}/activate`, z.looseObject({ secret: z.string().optional() }), {}),
     deactivate: (w: string, id: string) => request('POST', `${ws(w)}/workflows/${enc(id)}/deactivate`, ok, {}),
     versions: (w: string, id: string) => request('GET', `${ws(w)}/workflows/${enc(id)}/versions`, pageOf(VersionSchema)),
     test: (w: string, id: string, payload: unknown) =>

@@ -16,7 +16,7 @@ export const WorkspaceSchema = z.looseObject({
 export type Workspace = z.infer<typeof WorkspaceSchema>;
 
 export const MeSchema = z.looseObject({
-  user: z.looseObject({ id: z.string(), email: z.string(), name: z.string().optional() }),
+  user: z.looseObject({ id: z.string(), email: z.string(), name: z.string().optional() }).nullable(),
   workspaces: z.array(WorkspaceSchema),
   temporalUiUrl: z.string().optional(),
 });
@@ -31,6 +31,8 @@ export const WorkflowSchema = z.looseObject({
   trigger: z.looseObject({ type: z.string() }),
   actions: z.array(z.looseObject({ id: z.string(), type: z.string() })),
   hookId: z.string().nullish(),
+  /** Path of the public webhook URL, e.g. /hooks/<hookId>. */
+  hookPath: z.string().nullish(),
   activeVersionId: z.string().nullish(),
   hasSecret: z.boolean().optional(),
   createdAt: date.optional(),

@@ -51,7 +51,7 @@ export function Shell(props: ParentProps) {
               <A href={`/w/${params.ws}/settings/workflows`} activeClass="active">Settings</A>
             </nav>
             <span class="spacer" />
-            <span class="user">{session.me()?.user.email}</span>
+            <span class="user">{session.me()?.user?.email}</span>
             <button type="button" onClick={logout}>Sign out</button>
           </header>
           <Show when={location.pathname.includes('/settings/')}>

@@ -25,6 +25,8 @@ export function EditorView(props: { workspaceId: string; initial: Workflow }) {
   const [serverError, setServerError] = createSignal<{ message: string; path?: string | undefined; forDraft: string }>();
   const [publishMsg, setPublishMsg] = createSignal<{ ok: boolean; text: string }>();
   const [versionsTick, setVersionsTick] = createSignal(0);
+  /** A webhook secret generated on first publish: shown once. */
+  const [newSecret, setNewSecret] = createSignal<string>();
 
   const ctx = createEditor({
     workspaceId: props.workspaceId,
@@ -102,11 +104,12 @@ export function EditorView(props: { workspaceId: string; initial: Workflow }) {
       return;
     }
     try {
-      await api.workflows.activate(props.workspaceId, workflow().id);
+      const result = await api.workflows.activate(props.workspaceId, workflow().id);
       const fresh = await api.workflows.get(props.workspaceId, workflow().id);
       setWorkflow(fresh);
       setVersionsTick((n) => n + 1);
       setPublishMsg({ ok: true, text: 'Published: a new version is active and will run on the next trigger.' });
+      if (result.secret) setNewSecret(result.secret);
     } catch (e) {
       setServerError({ message: errorText(e), path: e instanceof ApiError ? e.path : undefined, forDraft: json() });
       setPublishMsg({ ok: false, text: `Publish failed: ${errorText(e)}` });
@@ -156,6 +159,12 @@ export function EditorView(props: { workspaceId: string; initial: Workflow }) {
           {(e) => <p class="error" role="alert">Server: {e().message}{e().path ? ` (at ${normalisePath(e().path!)})` : ''}</p>}
         </Show>
         <Show when={publishMsg()}>{(m) => <p class={m().ok ? 'ok' : 'error'} role={m().ok ? 'status' : 'alert'}>{m().text}</p>}</Show>
+        <Show when={newSecret()}>
+          <div class="card">
+            <label for="published-secret">Webhook secret (shown once: store it now)</label>
+            <input id="published-secret" readOnly value={newSecret()} />
+          </div>
+        </Show>
         <div class="editor-grid">
           <div class="editor-main">
             <TriggerForm />

@@ -16,7 +16,7 @@ export type EditorContext = {
   /** Step results of the latest test run, by action id. */
   testSteps: Accessor<Map<string, Step>>;
   workspaceId: string;
-  workflow: Accessor<{ id: string; hookId?: string | null | undefined } | undefined>;
+  workflow: Accessor<{ id: string; hookId?: string | null | undefined; hookPath?: string | null | undefined } | undefined>;
 };
 
 export const EditorCtx = createContext<EditorContext>();

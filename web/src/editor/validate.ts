@@ -36,17 +36,22 @@ export function validateDraft(draft: Draft): Problems {
   return problems;
 }
 
-/** Ids of steps that finish before the action at `path` starts: earlier siblings (and what is nested in them) at every level. */
+/**
+ * Ids of steps that have run when the action at `path` starts, by the API's rule
+ * (`validateStepReferences`): earlier siblings at every level and the conditions enclosing the
+ * action. Not steps inside an earlier condition's branches (the other branch may have run instead).
+ */
 export function earlierStepIds(actions: readonly WorkflowAction[], path: readonly (string | number)[]): string[] {
   const out: string[] = [];
   let list: readonly WorkflowAction[] = actions;
   let i = 0;
   while (i < path.length) {
     const index = path[i] as number;
-    for (const a of list.slice(0, index)) walkActions([a], (x) => out.push(x.id));
+    for (const a of list.slice(0, index)) out.push(a.id);
     const here = list[index];
     const branch = path[i + 1];
     if (!here || here.type !== 'condition' || (branch !== 'then' && branch !== 'else')) break;
+    out.push(here.id);
     list = here[branch];
     i += 2;
   }
@@ -68,7 +73,7 @@ export function referenceProblems(actions: readonly WorkflowAction[]): Problems 
         else if (seg[0] === 'steps') {
           const id = seg[1];
           if (typeof id !== 'string' || !allowed.has(id))
-            problems.set(where, `"{{${ref}}}" refers to step "${String(id)}", which does not run before this one; use the trigger or an earlier step`);
+            problems.set(where, `"{{${ref}}}": step "${String(id)}" does not run before this one; use the trigger, an earlier step or an enclosing condition`);
         } else problems.set(where, `"{{${ref}}}" must start with trigger. or steps.`);
       }
     }

@@ -61,6 +61,7 @@ export default function Events() {
             <option value="">Any</option>
             <option value="pending">pending</option>
             <option value="dispatched">dispatched</option>
+            <option value="loop_stopped">stopped (loop limit)</option>
             <option value="failed">failed</option>
           </select>
         </div>

@@ -21,7 +21,11 @@ export function WebhookForm(props: TriggerFormProps<WebhookTrigger>) {
   const [secret, setSecret] = createSignal<string>();
   const [note, setNote] = createSignal<string>();
   const [error, setError] = createSignal<string>();
-  const url = () => (workflow()?.hookId ? `${location.origin}/hooks/${workflow()!.hookId}` : undefined);
+  const url = () => {
+    const wf = workflow();
+    if (wf?.hookPath) return `${location.origin}${wf.hookPath}`;
+    return wf?.hookId ? `${location.origin}/hooks/${wf.hookId}` : undefined;
+  };
   const mode = () => props.trigger.auth?.mode ?? 'none';
 
   const rotate = async () => {
