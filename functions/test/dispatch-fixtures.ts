@@ -6,6 +6,8 @@ import type { WorkflowAction, WorkflowTrigger } from '@conduit/core/definition';
 import { createSecretBox } from '@conduit/core/crypto';
 import { runWorkflowId, type RunInput } from '@conduit/core/temporal';
 import { testEnv } from '../../local/src/testing/env';
+import { CreateQueueCommand, GetQueueAttributesCommand } from '@aws-sdk/client-sqs';
+import { createSqsClient } from '@conduit/core/events';
 
 export const ENCRYPTION_KEY = 'a'.repeat(64);
 export const box = createSecretBox(ENCRYPTION_KEY);
@@ -83,3 +85,23 @@ export async function waitUntil<T>(what: string, fn: () => Promise<T | null | un
     await new Promise((r) => setTimeout(r, 50));
   }
 }
+
+/** A fresh queue on moto with a dead-letter queue after `maxReceiveCount` receives. */
+export async function createTestQueues(o: { visibility?: number; maxReceiveCount?: number } = {}) {
+  const endpoint = testEnv.sqsEndpoint();
+  const client = createSqsClient({ endpoint });
+  const name = `events-${crypto.randomUUID()}`;
+  const dlq = await client.send(new CreateQueueCommand({ QueueName: `${name}-dlq` }));
+  const dlqArn = (await client.send(new GetQueueAttributesCommand({ QueueUrl: dlq.QueueUrl!, AttributeNames: ['QueueArn'] }))).Attributes!.QueueArn!;
+  const main = await client.send(
+    new CreateQueueCommand({
+      QueueName: name,
+      Attributes: {
+        VisibilityTimeout: String(o.visibility ?? 1),
+        RedrivePolicy: JSON.stringify({ deadLetterTargetArn: dlqArn, maxReceiveCount: String(o.maxReceiveCount ?? 2) }),
+      },
+    }),
+  );
+  return { endpoint, client, queueUrl: main.QueueUrl!, dlqUrl: dlq.QueueUrl! };
+}
+

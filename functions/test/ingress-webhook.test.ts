@@ -26,7 +26,7 @@ describe.each<TestDbKind>(['pg', 'pglite'])('webhook ingress on %s', (kind) => {
     ws = await seedWorkspace(h.db);
   });
   afterAll(async () => {
-    await queue?.stop();
+    await queue?.stop?.();
     await temporal?.close();
     await h?.close();
   });

@@ -1,0 +1,151 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { GetQueueAttributesCommand, ReceiveMessageCommand, SendMessageCommand } from '@aws-sdk/client-sqs';
+import {
+  createInProcessQueue,
+  createSqsBatchHandler,
+  type createSqsClient,
+  createSqsQueue,
+  startSqsConsumer,
+  type EventMessage,
+} from '@conduit/core/events';
+import { createTestQueues } from './dispatch-fixtures';
+
+const id = () => crypto.randomUUID();
+
+const depth = async (client: ReturnType<typeof createSqsClient>, url: string) => {
+  const a = await client.send(new GetQueueAttributesCommand({ QueueUrl: url, AttributeNames: ['ApproximateNumberOfMessages', 'ApproximateNumberOfMessagesNotVisible'] }));
+  return Number(a.Attributes!.ApproximateNumberOfMessages) + Number(a.Attributes!.ApproximateNumberOfMessagesNotVisible);
+};
+
+describe('SQS event queue (moto)', () => {
+  let q: Awaited<ReturnType<typeof createTestQueues>>;
+  beforeAll(async () => {
+    q = await createTestQueues();
+  });
+  afterAll(() => q?.client.destroy());
+
+  it('publishes single and batched messages (more than one SendMessageBatch) and deletes them once handled', async () => {
+    const queue = createSqsQueue({ queueUrl: q.queueUrl, endpoint: q.endpoint });
+    const ws = id();
+    const sent = Array.from({ length: 23 }, () => ({ id: id(), workspaceId: ws }));
+    await queue.publish(sent[0]!);
+    await queue.publishMany!(sent.slice(1));
+    const got: EventMessage[] = [];
+    for (let i = 0; i < 20 && got.length < sent.length; i++) await queue.pollOnce(async (m) => void got.push(m), { waitSeconds: 0 });
+    expect(new Set(got.map((m) => m.eventId))).toEqual(new Set(sent.map((s) => s.id)));
+    expect(got.every((m) => m.workspaceId === ws)).toBe(true);
+    expect(await depth(q.client, q.queueUrl)).toBe(0);
+  });
+
+  it('redelivers a message whose handler failed, and moves it to the DLQ after maxReceiveCount', async () => {
+    const own = await createTestQueues({ visibility: 1, maxReceiveCount: 2 });
+    const queue = createSqsQueue({ queueUrl: own.queueUrl, endpoint: own.endpoint });
+    const poison = { id: id(), workspaceId: id() };
+    await queue.publish(poison);
+    let attempts = 0;
+    const failing = async () => {
+      attempts++;
+      throw new Error('dispatcher down');
+    };
+    const deadline = Date.now() + 20_000;
+    while (attempts < 2 && Date.now() < deadline) await queue.pollOnce(failing, { waitSeconds: 1 });
+    expect(attempts).toBe(2);
+    // The third receive finds it in the DLQ, not the main queue.
+    let inDlq: string | undefined;
+    while (!inDlq && Date.now() < deadline) {
+      await queue.pollOnce(failing, { waitSeconds: 1 });
+      const r = await own.client.send(new ReceiveMessageCommand({ QueueUrl: own.dlqUrl, WaitTimeSeconds: 1 }));
+      inDlq = r.Messages?.[0]?.Body;
+    }
+    expect(JSON.parse(inDlq!)).toEqual({ eventId: poison.id, workspaceId: poison.workspaceId });
+    expect(attempts).toBe(2);
+    own.client.destroy();
+  });
+
+  it('reports partial batch failures from the Lambda batch handler (failed and malformed items only)', async () => {
+    const own = await createTestQueues({ visibility: 30 });
+    const queue = createSqsQueue({ queueUrl: own.queueUrl, endpoint: own.endpoint });
+    const ok = { id: id(), workspaceId: id() };
+    const bad = { id: id(), workspaceId: id() };
+    await queue.publishMany!([ok, bad]);
+    await own.client.send(new SendMessageCommand({ QueueUrl: own.queueUrl, MessageBody: '{"not":"an event"}' }));
+    const received = [];
+    while (received.length < 3) {
+      const r = await own.client.send(new ReceiveMessageCommand({ QueueUrl: own.queueUrl, MaxNumberOfMessages: 10, WaitTimeSeconds: 1 }));
+      received.push(...(r.Messages ?? []));
+    }
+    const handled: string[] = [];
+    const handler = createSqsBatchHandler(async (m) => {
+      if (m.eventId === bad.id) throw new Error('boom');
+      handled.push(m.eventId);
+    });
+    const event = { Records: received.map((m) => ({ messageId: m.MessageId!, body: m.Body!, receiptHandle: m.ReceiptHandle!, eventSource: 'aws:sqs' })) };
+    const res = await handler(event);
+    const byBody = new Map(received.map((m) => [m.MessageId!, m.Body!]));
+    expect(handled).toEqual([ok.id]);
+    expect(res.batchItemFailures.map((f) => byBody.get(f.itemIdentifier)).sort()).toEqual(
+      [JSON.stringify({ eventId: bad.id, workspaceId: bad.workspaceId }), '{"not":"an event"}'].sort(),
+    );
+    await expect(handler({ nope: 1 })).rejects.toThrow();
+    own.client.destroy();
+  });
+
+  it('runs a long-polling consumer until stopped', async () => {
+    const own = await createTestQueues();
+    const queue = createSqsQueue({ queueUrl: own.queueUrl, endpoint: own.endpoint });
+    const seen: string[] = [];
+    const consumer = startSqsConsumer({ queue, handler: async (m) => void seen.push(m.eventId), waitSeconds: 1 });
+    const e = { id: id(), workspaceId: id() };
+    await queue.publish(e);
+    const deadline = Date.now() + 10_000;
+    while (seen.length === 0 && Date.now() < deadline) await new Promise((r) => setTimeout(r, 50));
+    await consumer.stop();
+    expect(seen).toEqual([e.id]);
+    own.client.destroy();
+  });
+
+  it('fails publish fast when the queue endpoint is down', async () => {
+    const queue = createSqsQueue({ queueUrl: 'http://127.0.0.1:9/000000000000/nowhere', endpoint: 'http://127.0.0.1:9' });
+    await expect(queue.publish({ id: id(), workspaceId: id() })).rejects.toThrow();
+  });
+});
+
+describe('in-process event queue', () => {
+  it('retries a failing handler, then gives the message up (for the sweeper)', async () => {
+    const calls: string[] = [];
+    const gaveUp: string[] = [];
+    const q = createInProcessQueue(
+      async (m) => {
+        calls.push(m.eventId);
+        if (m.eventId === 'a' || calls.filter((c) => c === 'b').length < 2) throw new Error('fail');
+      },
+      { attempts: 3, retryDelayMs: 1, onGiveUp: (m) => gaveUp.push(m.eventId) },
+    );
+    await q.publish({ id: 'a', workspaceId: 'w' });
+    await q.publish({ id: 'b', workspaceId: 'w' });
+    await q.drain();
+    expect(calls.filter((c) => c === 'a')).toHaveLength(3);
+    expect(calls.filter((c) => c === 'b')).toHaveLength(2);
+    expect(gaveUp).toEqual(['a']);
+  });
+
+  it('handles at most `concurrency` messages at once and bounds its backlog', async () => {
+    let active = 0;
+    let peak = 0;
+    const gaveUp: string[] = [];
+    const q = createInProcessQueue(
+      async () => {
+        active++;
+        peak = Math.max(peak, active);
+        await new Promise((r) => setTimeout(r, 5));
+        active--;
+      },
+      { concurrency: 3, maxBacklog: 10, onGiveUp: (m) => gaveUp.push(m.eventId) },
+    );
+    await q.publishMany!(Array.from({ length: 15 }, (_, i) => ({ id: String(i), workspaceId: 'w' })));
+    await q.drain();
+    expect(peak).toBe(3);
+    // 3 taken at once, 10 waiting, the last 2 left for the sweeper.
+    expect(gaveUp).toEqual(['13', '14']);
+  });
+});
