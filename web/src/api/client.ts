@@ -7,6 +7,8 @@ export class ApiError extends Error {
     readonly code: string,
     message: string,
     readonly path?: string,
+    /** Every problem the API found, each with the JSON path it names (validation errors). */
+    readonly issues: { message: string; path?: string | undefined }[] = [],
   ) {
     super(message);
     this.name = 'ApiError';
@@ -14,7 +16,12 @@ export class ApiError extends Error {
 }
 
 const ErrorBodySchema = z.object({
-  error: z.object({ code: z.string(), message: z.string(), path: z.string().optional() }),
+  error: z.object({
+    code: z.string(),
+    message: z.string(),
+    path: z.string().optional(),
+    issues: z.array(z.object({ message: z.string(), path: z.string().optional() })).optional(),
+  }),
 });
 
 export type Query = Record<string, string | number | undefined | null>;
@@ -67,7 +74,10 @@ export async function request<T>(
   if (!res.ok) {
     if (res.status === 401 && !url.endsWith('/auth/login')) onUnauthorized?.();
     const parsed = ErrorBodySchema.safeParse(json);
-    if (parsed.success) throw new ApiError(res.status, parsed.data.error.code, parsed.data.error.message, parsed.data.error.path);
+    if (parsed.success) {
+      const e = parsed.data.error;
+      throw new ApiError(res.status, e.code, e.message, e.path, e.issues ?? (e.path ? [{ message: e.message, path: e.path }] : []));
+    }
     throw new ApiError(res.status, 'http', `The server answered ${res.status} ${res.statusText || ''}`.trim());
   }
   const parsed = schema.safeParse(json ?? {});

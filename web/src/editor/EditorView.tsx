@@ -22,7 +22,7 @@ const normalisePath = (p: string) => p.replace(/\.(\d+)(?=\.|\[|$)/g, '[$1]');
 export function EditorView(props: { workspaceId: string; initial: Workflow }) {
   const [workflow, setWorkflow] = createSignal<Workflow>(props.initial);
   const [saveState, setSaveState] = createSignal<SaveState>('saved');
-  const [serverError, setServerError] = createSignal<{ message: string; path?: string | undefined; forDraft: string }>();
+  const [serverError, setServerError] = createSignal<{ message: string; path?: string | undefined; issues: [string, string][]; forDraft: string }>();
   const [publishMsg, setPublishMsg] = createSignal<{ ok: boolean; text: string }>();
   const [versionsTick, setVersionsTick] = createSignal(0);
   /** A webhook secret generated on first publish: shown once. */
@@ -41,7 +41,7 @@ export function EditorView(props: { workspaceId: string; initial: Workflow }) {
     // A server refusal stays next to its field until the draft changes.
     extraProblems: (current) => {
       const s = serverError();
-      return s?.path && s.forDraft === current ? [[normalisePath(s.path), s.message]] : [];
+      return s && s.forDraft === current ? s.issues : [];
     },
   });
   const { store, json, problems, setTestSteps } = ctx;
@@ -72,7 +72,7 @@ export function EditorView(props: { workspaceId: string; initial: Workflow }) {
         setSaveState(json() === current ? 'saved' : 'unsaved');
         return true;
       } catch (e) {
-        setServerError({ message: errorText(e), path: e instanceof ApiError ? e.path : undefined, forDraft: current });
+        setServerError(refusal(e, current));
         setSaveState('error');
         return false;
       }
@@ -111,7 +111,7 @@ export function EditorView(props: { workspaceId: string; initial: Workflow }) {
       setPublishMsg({ ok: true, text: 'Published: a new version is active and will run on the next trigger.' });
       if (result.secret) setNewSecret(result.secret);
     } catch (e) {
-      setServerError({ message: errorText(e), path: e instanceof ApiError ? e.path : undefined, forDraft: json() });
+      setServerError(refusal(e, json()));
       setPublishMsg({ ok: false, text: `Publish failed: ${errorText(e)}` });
     }
   };
@@ -197,6 +197,18 @@ export function EditorView(props: { workspaceId: string; initial: Workflow }) {
       </div>
     </EditorCtx.Provider>
   );
+}
+
+/** An API refusal with each issue keyed by the field path it names ("actions[0].url: bad" → "bad"). */
+function refusal(e: unknown, forDraft: string) {
+  const issues: [string, string][] = [];
+  if (e instanceof ApiError)
+    for (const i of e.issues) {
+      if (!i.path) continue;
+      const path = normalisePath(i.path);
+      issues.push([path, i.message.startsWith(`${i.path}: `) ? i.message.slice(i.path.length + 2) : i.message]);
+    }
+  return { message: errorText(e), path: e instanceof ApiError ? e.path : undefined, issues, forDraft };
 }
 
 const pathToArray = (p: string): (string | number)[] =>
