@@ -71,3 +71,38 @@ describe('interpreter', () => {
     expect(s.bad!.error).toMatch(/TypeError: .*\(line 2\)/);
   });
 });
+
+describe('long runs', () => {
+  it('continues as new when history grows, carrying step results, and records every step once', async () => {
+    const actions = [
+      ...Array.from({ length: 12 }, (_, i) => ({ id: `a${i}`, type: 'run_script' as const, code: `return ${i}` })),
+      { id: 'branch', type: 'condition' as const, if: { all: [{ left: '{{steps.a3.output}}', op: 'eq' as const, right: 3 }] },
+        then: Array.from({ length: 8 }, (_, i) => ({ id: `t${i}`, type: 'run_script' as const, code: `return input.steps.a${i}.output + 100` })),
+        else: [{ id: 'never', type: 'run_script' as const, code: 'return 0' }] },
+      { id: 'last', type: 'run_script' as const, code: 'return Object.keys(input.steps).length' },
+    ];
+    const wf = await h.createWorkflow(actions);
+    const { createExecution } = await import('@conduit/core/domain');
+    const { RUN_WORKFLOW, runWorkflowId } = await import('@conduit/core/temporal');
+    const { execution } = await createExecution(h.db, { workspaceId: h.workspaceId, workflowId: wf.id, versionId: null, eventId: null, input: {} });
+    const handle = await h.client.workflow.start(RUN_WORKFLOW, {
+      taskQueue: h.taskQueue, workflowId: runWorkflowId(execution.id),
+      args: [{ executionId: execution.id, workspaceId: h.workspaceId, workflowId: wf.id, versionId: null, definition: { trigger: { type: 'webhook' }, actions }, trigger: { kind: 'manual' } }, { stepsPerRun: 5 }],
+    });
+    const firstRunId = handle.firstExecutionRunId;
+    const result = (await handle.result()) as { status: string };
+    expect(result.status).toBe('completed');
+    const desc = await handle.describe();
+    expect(desc.runId).not.toBe(firstRunId);
+    const first = await h.client.workflow.getHandle(runWorkflowId(execution.id), firstRunId).describe();
+    expect(first.status.name).toBe('CONTINUED_AS_NEW');
+    const s = await h.steps(execution.id);
+    expect(Object.keys(s)).toHaveLength(23);
+    expect(s.t7).toMatchObject({ status: 'completed', output: 107 });
+    expect(s.never!.status).toBe('skipped');
+    // Everything that ran before continue-as-new is visible to later steps.
+    expect(s.last!.output).toBe(21);
+    expect(new Set(Object.values(s).map((x) => x.seq)).size).toBe(23);
+    expect((await h.execution(execution.id))!.status).toBe('completed');
+  });
+});

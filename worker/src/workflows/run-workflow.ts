@@ -14,11 +14,24 @@ import {
 
 export const progressQuery = defineQuery<Progress>(PROGRESS_QUERY);
 
-/** Carried across continue-as-new: the run already exists and its finished steps are recorded. */
-export type Continuation = { executionId: string; seq: number };
+/** The interpreter's own second argument (never set by callers of RUN_WORKFLOW in production). */
+export type RunOptions = {
+  /** Set across continue-as-new: the execution exists and its finished steps are already recorded. */
+  continued?: { executionId: string; seq: number };
+  /** History length after which the run continues as new; tests lower it. */
+  historyLimit?: number;
+  /**
+   * Steps run by one Temporal run before it continues as new. Local activities inside one workflow
+   * task do not show in historyLength until the task ends, so this bounds the history directly.
+   */
+  stepsPerRun?: number;
+};
 
 /** History events after which the run continues as new (Temporal's hard limit is 51,200). */
 const HISTORY_SOFT_LIMIT = 8_000;
+/** History bytes after which the run continues as new (the hard limit is 50 MB). */
+const HISTORY_BYTES_LIMIT = 8 * 1024 * 1024;
+const STEPS_PER_RUN = 250;
 
 /** Defaults when an action gives no retry policy: effects outside retry, record writes retry transient errors, scripts do not. */
 const DEFAULT_RETRY: Record<'send_email' | 'send_webhook' | 'create_record' | 'update_record' | 'delete_record' | 'run_script', RetryPolicy> = {
@@ -73,7 +86,11 @@ function scheduleTrigger(input: RunInput): TriggerPayload {
  * evaluated here (deterministic); effects are activities. Every step leaves a row; steps that never
  * ran are marked skipped at the end.
  */
-export async function runWorkflow(rawInput: RunInputArg, continuation?: Continuation): Promise<RunSummary> {
+export async function runWorkflow(rawInput: RunInputArg, options: RunOptions = {}): Promise<RunSummary> {
+  const continuation = options.continued;
+  const historyLimit = options.historyLimit ?? HISTORY_SOFT_LIMIT;
+  const stepsPerRun = options.stepsPerRun ?? STEPS_PER_RUN;
+  let stepsThisRun = 0;
   const input = RunInputSchema.parse(rawInput);
   const fresh = !continuation;
   // Schedule fires have no execution row yet: the id comes from the SDK's deterministic uuid4.
@@ -129,6 +146,7 @@ export async function runWorkflow(rawInput: RunInputArg, continuation?: Continua
       return 'ok';
     }
     meta.seq = seq++;
+    stepsThisRun++;
     const startedAt = new Date().toISOString();
 
     if (action.type === 'condition') {
@@ -218,10 +236,10 @@ export async function runWorkflow(rawInput: RunInputArg, continuation?: Continua
       const a = actions[i]!;
       if ((await runAction(a, `${prefix}[${i}]`)) === 'stop') return 'stop';
       const info = workflowInfo();
-      if (info.continueAsNewSuggested || info.historyLength > HISTORY_SOFT_LIMIT) {
+      if (info.continueAsNewSuggested || info.historyLength > historyLimit || info.historySize > HISTORY_BYTES_LIMIT || stepsThisRun >= stepsPerRun) {
         await plumbing.recordSteps(takePending());
         const next: RunInputArg = { ...input, executionId, trigger, resume: { fromExecutionId: executionId, steps: { ...reusable, ...results } } };
-        await continueAsNew<typeof runWorkflow>(next, { executionId, seq });
+        await continueAsNew<typeof runWorkflow>(next, { ...options, continued: { executionId, seq } });
       }
     }
     return 'ok';
