@@ -1,5 +1,7 @@
-import { build, type Metafile, type Plugin } from 'esbuild';
+import { build, type BuildOptions, type Metafile, type Plugin } from 'esbuild';
 import { mkdirSync, renameSync, writeFileSync } from 'node:fs';
+import { createRequire } from 'node:module';
+import { brotliCompressSync, constants as zlibConstants } from 'node:zlib';
 import { dirname, join } from 'node:path';
 import { REPO_ROOT } from './paths';
 
@@ -10,12 +12,28 @@ export type LambdaName = (typeof LAMBDA_ENTRIES)[number];
 const OUT_ROOT = join(REPO_ROOT, 'infra/dist/lambda');
 
 /**
- * Kept out of the bundle:
+ * Kept out of the bundle, because the Lambda runtime provides them or the code never loads them:
  * - the AWS SDK v3, which the Node.js Lambda runtime provides;
- * - the PGlite and node-postgres drivers, which core loads only for non-Neon URLs (Lambdas force
- *   DATABASE_DRIVER=neon, so those imports are never reached).
+ * - the PGlite and node-postgres drivers and their drizzle adapters, which core imports dynamically
+ *   only for non-Neon URLs (Lambdas force DATABASE_DRIVER=neon, so those imports never run). The
+ *   adapters must be external too: bundled, their static driver imports would be hoisted to the
+ *   top of the bundle and fail at load where the drivers are absent;
+ * - ws, which core loads only when there is no global WebSocket (Node 22 has one);
+ * - @grpc/proto-loader, which grpc-js requires lazily for its channelz/ORCA server admin only.
  */
-export const LAMBDA_EXTERNALS = ['@aws-sdk/*', '@electric-sql/pglite', '@electric-sql/pglite/*', 'pg', 'pg-native'];
+export const LAMBDA_EXTERNALS = [
+  '@aws-sdk/*',
+  '@electric-sql/pglite',
+  '@electric-sql/pglite/*',
+  'drizzle-orm/pglite',
+  'drizzle-orm/pglite/*',
+  'pg',
+  'pg-native',
+  'drizzle-orm/node-postgres',
+  'drizzle-orm/node-postgres/*',
+  'ws',
+  '@grpc/proto-loader',
+];
 
 /**
  * zod 4's `z` namespace re-exports every translation of its error messages (~350 KiB minified),
@@ -31,6 +49,88 @@ const zodEnglishOnly: Plugin = {
     }));
   },
 };
+
+const requireHere = createRequire(import.meta.url);
+const temporalProtoDir = dirname(requireHere.resolve('@temporalio/proto/package.json', { paths: [REPO_ROOT] }));
+
+/**
+ * @temporalio/proto and @temporalio/common each install their own copy of protobufjs 8; bundle one.
+ * (The copy the proto root registers its types with is then the one the client encodes with.)
+ */
+const oneProtobufjs: Plugin = {
+  name: 'one-protobufjs',
+  setup(b) {
+    b.onResolve({ filter: /^protobufjs(\/|$)/ }, async (args) => {
+      if (!/[\\/]@temporalio[\\/]/.test(args.importer)) return undefined;
+      const r = await b.resolve(args.path, { kind: args.kind, resolveDir: temporalProtoDir });
+      return r.errors.length ? undefined : { path: r.path };
+    });
+  },
+};
+
+/**
+ * The Temporal proto root is one JSON descriptor of every Temporal API (about a third of a
+ * bundle), including the worker's core-SDK bridge (coresdk) and the Cloud operations API, which a
+ * client never looks up. Those and the package-level file options (go_package…) are dropped at
+ * bundle time, and the rest, exactly what the descriptor holds (protobufjs's own toJSON round
+ * trip), ships brotli-compressed and is inflated once at import (a few ms; ~350 KiB → ~50 KiB).
+ * A test starts a real workflow through a bundle built this way.
+ */
+const prunedTemporalProtos: Plugin = {
+  name: 'pruned-temporal-protos',
+  setup(b) {
+    b.onLoad({ filter: /[\\/]@temporalio[\\/]proto[\\/]protos[\\/]json-module\.js$/ }, (args) => {
+      const root = createRequire(args.path)(args.path) as { toJSON(): { nested: Record<string, JsonNode> } };
+      const nested = root.toJSON().nested;
+      delete nested.coresdk;
+      const api = nested.temporal?.nested?.api?.nested;
+      if (api) delete api.cloud;
+      stripNamespaceOptions(nested);
+      const packed = brotliCompressSync(Buffer.from(JSON.stringify(nested)), {
+        params: { [zlibConstants.BROTLI_PARAM_QUALITY]: 11 },
+      }).toString('base64');
+      const contents =
+        `var $protobuf = require("protobufjs/light");\n` +
+        `var json = JSON.parse(require("node:zlib").brotliDecompressSync(Buffer.from(${JSON.stringify(packed)}, "base64")).toString("utf8"));\n` +
+        `var $root = ($protobuf.roots["__temporal"] || ($protobuf.roots["__temporal"] = new $protobuf.Root())).addJSON(json);\n` +
+        `module.exports = $root;\n`;
+      return { contents, loader: 'js', resolveDir: dirname(args.path) };
+    });
+  },
+};
+
+type JsonNode = { nested?: Record<string, JsonNode>; options?: unknown; [k: string]: unknown };
+function stripNamespaceOptions(nested: Record<string, JsonNode>): void {
+  for (const node of Object.values(nested)) {
+    // Only namespaces (no fields/values/methods) lose their options; message, field, enum and
+    // service options stay, since protobufjs reads some (packed, default) at runtime.
+    const isNamespace = node.nested && !('fields' in node) && !('values' in node) && !('methods' in node);
+    if (isNamespace) delete node.options;
+    if (node.nested) stripNamespaceOptions(node.nested);
+  }
+}
+
+/** The esbuild settings of every Lambda bundle (also used by tests to bundle probes the same way). */
+export function lambdaBuildOptions(entry: string, outfile: string): BuildOptions & { write: false; metafile: true } {
+  return {
+    entryPoints: [entry],
+    outfile,
+    write: false,
+    bundle: true,
+    platform: 'node',
+    format: 'esm',
+    target: 'node22',
+    minify: true,
+    legalComments: 'none',
+    mainFields: ['module', 'main'],
+    external: LAMBDA_EXTERNALS,
+    plugins: [zodEnglishOnly, oneProtobufjs, prunedTemporalProtos],
+    metafile: true,
+    logLevel: 'error',
+    // CommonJS dependencies (grpc-js, protobufjs) call require() on Node built-ins.
+    banner: { js: "import{createRequire as __cr}from'node:module';const require=__cr(import.meta.url);" },
+  };
+}
 
 export type LambdaBundle = { name: LambdaName; dir: string; file: string; bytes: number; metafile: Metafile };
 
@@ -66,24 +166,7 @@ export function builtBundle(name: LambdaName): LambdaBundle {
 async function runBuild(name: LambdaName): Promise<LambdaBundle> {
   const dir = join(OUT_ROOT, name);
   const file = join(dir, 'index.mjs');
-  const result = await build({
-    entryPoints: [join(REPO_ROOT, 'functions/src/lambda', `${name}.ts`)],
-    outfile: file,
-    write: false,
-    bundle: true,
-    platform: 'node',
-    format: 'esm',
-    target: 'node22',
-    minify: true,
-    legalComments: 'none',
-    mainFields: ['module', 'main'],
-    external: LAMBDA_EXTERNALS,
-    plugins: [zodEnglishOnly],
-    metafile: true,
-    logLevel: 'error',
-    // CommonJS dependencies (grpc-js, protobufjs) call require() on Node built-ins.
-    banner: { js: "import{createRequire as __cr}from'node:module';const require=__cr(import.meta.url);" },
-  });
+  const result = await build(lambdaBuildOptions(join(REPO_ROOT, 'functions/src/lambda', `${name}.ts`), file));
   const [output] = result.outputFiles;
   if (!output) throw new Error(`esbuild produced no output for ${name}`);
   // Written to a temporary name, then renamed: parallel test workers bundle the same entries,

@@ -1,6 +1,8 @@
 import { createSqsBatchHandler, type SqsBatchResponse } from '@conduit/core/events';
 import { createDispatcher } from '../dispatch';
-import { lambdaDeps } from './deps';
+import { createRunStarter } from '../runs';
+import { lambdaConfig, lambdaDb } from './services';
+import { lambdaTemporal } from './temporal';
 import { logJson, once } from './runtime';
 
 /**
@@ -9,7 +11,8 @@ import { logJson, once } from './runtime';
  * parks them in the DLQ after the queue's maxReceiveCount. Dispatch is idempotent per (workflow, event).
  */
 const batchHandler = once(async () => {
-  const dispatcher = createDispatcher(await lambdaDeps());
+  const [config, { db }, temporal] = await Promise.all([lambdaConfig(), lambdaDb(), lambdaTemporal()]);
+  const dispatcher = createDispatcher({ db, config, runs: createRunStarter({ db, temporal }), log: logJson });
   return createSqsBatchHandler(
     (message) => dispatcher.handle(message),
     (messageId, err) => logJson('error', 'dispatch failed', { messageId, error: err instanceof Error ? err.message : String(err) }),

@@ -1,12 +1,18 @@
+import { Hono } from 'hono';
 import { handle, type LambdaContext, type LambdaEvent } from 'hono/aws-lambda';
-import { createApp } from '../app';
-import { lambdaDeps } from './deps';
-import { once } from './runtime';
+import { createIngress } from '../ingress';
+import { lambdaConfig, lambdaDb, lambdaQueue } from './services';
+import { logJson, once } from './runtime';
 
 /**
- * The public webhook ingress (/hooks/*). Same app as the API, deployed as its own function so it has
- * its own concurrency limit: a webhook flood is throttled here and never starves the settings API.
+ * The public webhook ingress (/hooks/*), on its own function with its own concurrency limit, so a
+ * webhook flood is throttled here and never starves the settings API. It mounts the ingress app
+ * alone (the event is stored, answered 202, then published to SQS): no Temporal client is loaded,
+ * which keeps its cold start short.
  */
-const app = once(async () => handle(createApp(await lambdaDeps())));
+const app = once(async () => {
+  const [config, { db }, queue] = await Promise.all([lambdaConfig(), lambdaDb(), lambdaQueue()]);
+  return handle(new Hono().route('/hooks', createIngress({ db, queue, config, log: logJson })));
+});
 
 export const handler = async (event: LambdaEvent, context?: LambdaContext) => (await app())(event, context);

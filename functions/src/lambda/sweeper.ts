@@ -1,12 +1,15 @@
 import { createSweeper } from '../dispatch';
-import { lambdaDeps } from './deps';
+import { lambdaDb, lambdaQueue } from './services';
 import { logJson, once } from './runtime';
 
-const sweeper = once(async () => createSweeper(await lambdaDeps()));
+const sweeper = once(async () => {
+  const [{ db }, queue] = await Promise.all([lambdaDb(), lambdaQueue()]);
+  return createSweeper({ db, queue });
+});
 
-/** EventBridge schedule → one outbox sweep: re-sends events committed but never dispatched. */
-export const handler = async (): Promise<unknown> => {
+/** EventBridge schedule → one outbox sweep: re-sends events stored but never dispatched. */
+export const handler = async (): Promise<{ republished: number }> => {
   const result = await (await sweeper()).sweepOnce();
-  logJson('info', 'outbox sweep', { result });
+  logJson('info', 'outbox sweep', result);
   return result;
 };

@@ -1,0 +1,37 @@
+import type { Config } from '@conduit/core/config';
+import { createDb, type DbHandle } from '@conduit/core/db';
+import { createSqsQueue, type SqsQueue } from '@conduit/core/events';
+import { loadLambdaConfig, once } from './runtime';
+
+/**
+ * What the Lambda entries share, each built on first use and kept while the execution environment
+ * is warm. Each entry takes only what it needs (the ingress and the sweeper never load a Temporal
+ * connection), which keeps their cold starts short.
+ */
+export const lambdaConfig = once(() => loadLambdaConfig());
+
+function need<K extends keyof Config>(config: Config, key: K): NonNullable<Config[K]> {
+  const value = config[key];
+  if (value === undefined || value === null || value === '') throw new Error(`${String(key)} must be set for a Lambda`);
+  return value as NonNullable<Config[K]>;
+}
+
+/**
+ * The database through @neondatabase/serverless (the stacks set DATABASE_DRIVER=neon). Migrations
+ * are not run here: the bundle does not carry them, and every cold start would contend for the
+ * migration lock. The worker migrates when it starts (see docs/deploy.md).
+ */
+export const lambdaDb = once(async (): Promise<DbHandle> => {
+  const config = await lambdaConfig();
+  // One request at a time per execution environment: a small pool is plenty.
+  return createDb({ url: need(config, 'DATABASE_URL'), migrate: false, poolSize: 2 });
+});
+
+export const lambdaQueue = once(async (): Promise<SqsQueue> => {
+  const config = await lambdaConfig();
+  return createSqsQueue({
+    queueUrl: need(config, 'SQS_QUEUE_URL'),
+    region: config.AWS_REGION,
+    ...(config.SQS_ENDPOINT ? { endpoint: config.SQS_ENDPOINT } : {}),
+  });
+});
