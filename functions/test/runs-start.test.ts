@@ -1,0 +1,74 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { eq } from 'drizzle-orm';
+import type { Client } from '@temporalio/client';
+import { workflowExecutions, type DbHandle } from '@conduit/core/db';
+import { appendEvent } from '@conduit/core/domain';
+import { runWorkflowId } from '@conduit/core/temporal';
+import { createRunStarter } from '../src/runs';
+import { createTestDb } from '../../local/src/testing/db';
+import { connectTemporal, isolatedTaskQueue, noopActions, seedWorkflow, seedWorkspace, startedInput } from './dispatch-fixtures';
+
+describe('run starter', () => {
+  let h: DbHandle;
+  let temporal: { client: Client; close: () => Promise<void> };
+  beforeAll(async () => {
+    h = await createTestDb('pg');
+    temporal = await connectTemporal();
+  });
+  afterAll(async () => {
+    await temporal?.close();
+    await h?.close();
+  });
+
+  it('creates one execution and one Temporal workflow per (workflow, event), however often it is asked', async () => {
+    const taskQueue = isolatedTaskQueue();
+    const runs = createRunStarter({ db: h.db, temporal: temporal.client, taskQueue });
+    const ws = await seedWorkspace(h.db);
+    const wf = await seedWorkflow(h.db, ws, { trigger: { type: 'webhook', auth: { mode: 'none' }, allowGet: false } });
+    const trigger = { kind: 'webhook' as const, method: 'POST', body: { a: 1 }, query: {}, headers: {}, contentType: null, receivedAt: '2026-01-01T00:00:00.000Z' };
+    const event = await appendEvent(h.db, { workspaceId: ws.workspaceId, source: 'webhook', type: 'webhook.received', workflowId: wf.workflowId, payload: trigger, causation: { depth: 1, chain: ['x'] } });
+    const input = {
+      workspaceId: ws.workspaceId, workflowId: wf.workflowId, versionId: wf.versionId,
+      definition: { trigger: { type: 'webhook' as const, auth: { mode: 'none' as const }, allowGet: false }, actions: noopActions },
+      trigger, eventId: event.id, causation: { depth: 1, chain: ['x'] },
+    };
+    const results = await Promise.all([runs.start(input), runs.start(input), runs.start(input)]);
+    const ids = new Set(results.map((r) => r.executionId));
+    expect(ids.size).toBe(1);
+    expect(results.filter((r) => !r.deduplicated)).toHaveLength(1);
+    const [id] = [...ids];
+    const rows = await h.db.select().from(workflowExecutions).where(eq(workflowExecutions.workflowId, wf.workflowId));
+    expect(rows).toHaveLength(1);
+    expect(rows[0]).toMatchObject({ id, temporalWorkflowId: runWorkflowId(id!), status: 'pending', input: trigger, eventId: event.id });
+    const desc = await temporal.client.workflow.getHandle(runWorkflowId(id!)).describe();
+    expect(desc.taskQueue).toBe(taskQueue);
+    expect(await startedInput(temporal.client, id!)).toMatchObject({ executionId: id, trigger, causation: { depth: 1, chain: ['x'] }, isTest: false });
+
+    // Once the run has moved on, asking again never starts it a second time.
+    await h.db.update(workflowExecutions).set({ status: 'completed' }).where(eq(workflowExecutions.id, id!));
+    await temporal.client.workflow.getHandle(runWorkflowId(id!)).terminate('test');
+    expect(await runs.start(input)).toEqual({ executionId: id, deduplicated: true });
+  });
+
+  it('starts test runs and retries as their own executions', async () => {
+    const taskQueue = isolatedTaskQueue();
+    const runs = createRunStarter({ db: h.db, temporal: temporal.client, taskQueue });
+    const ws = await seedWorkspace(h.db);
+    const wf = await seedWorkflow(h.db, ws, { trigger: { type: 'record_created', object: 'deal' } });
+    const base = {
+      workspaceId: ws.workspaceId, workflowId: wf.workflowId, versionId: null,
+      definition: { trigger: { type: 'record_created' as const, object: 'deal' }, actions: noopActions },
+      trigger: { kind: 'manual' as const, sample: 1 }, eventId: null, causation: { depth: 0, chain: [] },
+    };
+    const a = await runs.start({ ...base, isTest: true });
+    const b = await runs.start({ ...base, isTest: true });
+    expect(a.executionId).not.toBe(b.executionId);
+    const retry = await runs.start({ ...base, retryOf: a.executionId, resume: { fromExecutionId: a.executionId, steps: { wait: { status: 'completed', output: 1 } } } });
+    const input = await startedInput(temporal.client, retry.executionId);
+    expect(input.resume).toEqual({ fromExecutionId: a.executionId, steps: { wait: { status: 'completed', output: 1 } } });
+    const [row] = await h.db.select().from(workflowExecutions).where(eq(workflowExecutions.id, retry.executionId));
+    expect(row).toMatchObject({ retryOf: a.executionId, isTest: false });
+    expect((await temporal.client.workflow.getHandle(runWorkflowId(a.executionId)).describe()).taskQueue).toBe(taskQueue);
+    for (const id of [a.executionId, b.executionId, retry.executionId]) await temporal.client.workflow.getHandle(runWorkflowId(id)).terminate('test').catch(() => {});
+  });
+});
