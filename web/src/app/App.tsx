@@ -13,6 +13,7 @@ const Runs = lazy(() => import('../monitor/Runs'));
 const RunDetail = lazy(() => import('../monitor/RunDetail'));
 const Events = lazy(() => import('../monitor/Events'));
 const Records = lazy(() => import('../records/Records'));
+const DevInbox = lazy(() => import('../monitor/DevInbox'));
 
 function Home() {
   return (
@@ -59,6 +60,7 @@ export function App() {
         <Route path="/settings/runs" component={Runs} />
         <Route path="/settings/runs/:id" component={RunDetail} />
         <Route path="/settings/events" component={Events} />
+        <Route path="/settings/dev-mail" component={DevInbox} />
         <Route path="/records/:object?" component={Records} />
       </Route>
       <Route path="*" component={() => <Show when={true}><p class="page">Page not found. <a href="/">Go to your workspace</a>.</p></Show>} />

@@ -60,6 +60,7 @@ export function Shell(props: ParentProps) {
               <A href={`/w/${params.ws}/settings/workflows`} activeClass="active">Workflows</A>
               <A href={`/w/${params.ws}/settings/runs`} activeClass="active">Workflow runs</A>
               <A href={`/w/${params.ws}/settings/events`} activeClass="active">Event log</A>
+              <A href={`/w/${params.ws}/settings/dev-mail`} activeClass="active">Dev inbox</A>
             </nav>
           </Show>
           <main class="page">{props.children}</main>

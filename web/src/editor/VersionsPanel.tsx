@@ -5,10 +5,16 @@ import type { Version } from '../api/schemas';
 import { confirmAction } from '../components/confirm';
 import { fmtTime } from '../components/ui';
 import { useEditor } from './context';
+import { session } from '../app/session';
 import type { Draft } from './draft';
 
-const who = (v: Version) =>
-  v.publishedByEmail ?? (typeof v.publishedBy === 'string' ? v.publishedBy : (v.publishedBy?.name ?? v.publishedBy?.email)) ?? 'someone';
+/** The publisher in words: the API gives a user id (or an object); the signed-in user is named. */
+const who = (v: Version) => {
+  const me = session.me()?.user;
+  if (v.publishedByEmail) return v.publishedByEmail;
+  if (typeof v.publishedBy === 'string') return me && v.publishedBy === me.id ? me.email : `user ${v.publishedBy.slice(0, 8)}`;
+  return v.publishedBy?.name ?? v.publishedBy?.email ?? 'someone';
+};
 
 /** Published versions, newest first; any of them can be restored into the draft. */
 export function VersionsPanel(props: { tick: number; activeVersionId?: string | undefined; onRestore: (d: Draft) => void }) {

@@ -39,6 +39,9 @@ beforeAll(async () => {
   const startStack = await loadStartStack();
   // The receiver listens on loopback, which outgoing webhooks refuse unless allow-listed.
   stack = await startStack({ web: true, env: { ...process.env, HTTP_ALLOWLIST: '127.0.0.1,localhost' } });
+  // Fail with a clear message (not a chain of timeouts) when the settings API is not mounted.
+  const me = await fetch(`${stack.url}/api/me`);
+  if (me.status !== 401) throw new Error(`GET /api/me answered ${me.status} without a session; expected 401 from the settings API`);
   browser = await openBrowser();
   page = browser.page;
   page.setDefaultTimeout(20_000);
@@ -178,6 +181,10 @@ describe('workflow builder and monitor in a real browser', () => {
     expect(calls).toHaveLength(1);
     expect(JSON.parse(calls[0]!.body)).toEqual({ deal: 'Acme renewal', amount: 25000 });
     expect(calls[0]!.headers['idempotency-key']).toBeTruthy();
+
+    // The email went to the dev inbox (no SMTP configured).
+    await page.goto(`${stack.url}/w/${ws}/settings/dev-mail`);
+    await page.getByText('Big win: Acme renewal').waitFor();
 
     await page.goto(`${stack.url}/w/${ws}/settings/runs`);
     await page.getByRole('img', { name: /runs over 7 days/ }).waitFor();
