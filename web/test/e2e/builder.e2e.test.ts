@@ -160,8 +160,8 @@ describe('workflow builder and monitor in a real browser', () => {
     await page.goto(`${stack.url}/w/${ws}/records/deal`);
     await page.getByRole('button', { name: 'Edit Acme renewal' }).click();
     const form = page.getByRole('form', { name: 'Edit deal' });
-    const stageRow = form.locator('.kv-row').filter({ has: page.locator('input[value="stage"]') });
-    await stageRow.locator('input').nth(1).fill('won');
+    // Each value box is labelled with its field name.
+    await form.getByLabel('stage', { exact: true }).fill('won');
     await form.getByRole('button', { name: 'Save' }).click();
     await page.getByText(/Saved the deal/).waitFor();
 
