@@ -1,10 +1,32 @@
+import { createSecretBox } from '@conduit/core/crypto';
 import { handle, type LambdaContext, type LambdaEvent } from 'hono/aws-lambda';
 import { createApp } from '../app';
-import { buildDeps } from '../deps';
-import { lambdaConfig } from './services';
-import { once } from './runtime';
+import { createRunStarter } from '../runs';
+import { createScheduleSync } from '../schedules';
+import { lambdaConfig, lambdaDb, lambdaQueue } from './services';
+import { lambdaTemporal } from './temporal';
+import { logJson, once } from './runtime';
 
-/** The settings API (/api/*) on Lambda behind the HTTP API: the same app as local, built from the config. */
-const app = once(async () => handle(createApp(await buildDeps(await lambdaConfig()))));
+/**
+ * The settings API (/api/*) on Lambda behind the HTTP API: the same app as local, with the
+ * Lambda's own wiring of AppDeps (buildDeps would migrate on open and start an in-process queue;
+ * here the database is Neon without migrations and the queue is SQS).
+ */
+const app = once(async () => {
+  const [config, { db }, queue, temporal] = await Promise.all([lambdaConfig(), lambdaDb(), lambdaQueue(), lambdaTemporal()]);
+  if (!config.ENCRYPTION_KEY) throw new Error('ENCRYPTION_KEY must be set in the runtime secret');
+  return handle(
+    createApp({
+      db,
+      config,
+      secrets: createSecretBox(config.ENCRYPTION_KEY),
+      temporal,
+      queue,
+      runs: createRunStarter({ db, temporal }),
+      schedules: createScheduleSync({ db, temporal }),
+      log: logJson,
+    }),
+  );
+});
 
 export const handler = async (event: LambdaEvent, context?: LambdaContext) => (await app())(event, context);
