@@ -1,5 +1,6 @@
 import { createEffect, createSignal, For, on, onCleanup, Show } from 'solid-js';
-import { A } from '@solidjs/router';
+import { A, useBeforeLeave } from '@solidjs/router';
+import { confirmAction } from '../components/confirm';
 import { api } from '../api/endpoints';
 import { ApiError, errorText } from '../api/client';
 import type { Workflow } from '../api/schemas';
@@ -88,6 +89,22 @@ export function EditorView(props: { workspaceId: string; initial: Workflow }) {
       timer = setTimeout(() => void save(), AUTOSAVE_MS);
     }, { defer: true }),
   );
+  // Leaving inside the app: save a valid draft first; ask before dropping an invalid one.
+  useBeforeLeave(async (e) => {
+    if (json() === lastSaved) return;
+    e.preventDefault();
+    if (await save()) return e.retry(true);
+    const leave = await confirmAction({
+      title: 'Leave without saving?',
+      message: `The draft has ${problems().size} problem(s), so the latest changes are not saved. Leaving discards them.`,
+      confirmLabel: 'Discard changes and leave',
+      danger: true,
+    });
+    if (leave) {
+      lastSaved = json();
+      e.retry(true);
+    }
+  });
   const beforeUnload = (e: BeforeUnloadEvent) => {
     if (json() !== lastSaved) e.preventDefault();
   };
