@@ -98,6 +98,31 @@ describe('nothing is lost (PostgreSQL, moto, Temporal)', () => {
     expect((await createSweeper({ db: h.db, queue: up }, { olderThanMs: 0 }).sweepOnce()).republished).toBe(0);
   });
 
+  it('keeps an event pending while runs cannot start, marks it failed after the last attempt, and replay recovers it', async () => {
+    const { Client } = await import('@temporalio/client');
+    // A real Temporal refusal: the namespace does not exist.
+    const broken = new Client({ connection: temporal.client.connection, namespace: `missing-${crypto.randomUUID()}` });
+    const brokenDispatcher = createDispatcher({ db: h.db, runs: createRunStarter({ db: h.db, temporal: broken, taskQueue: isolatedTaskQueue() }), config: { LOOP_DEPTH_LIMIT: 5 } });
+    const wf = await seedWorkflow(h.db, ws, { trigger: { type: 'record_created', object: 'tdown' } });
+    const c = await createRecord(h.db, { workspaceId: ws.workspaceId, object: 'tdown', data: {} });
+    await expect(brokenDispatcher.dispatchEventById(c.event.id)).rejects.toThrow(/failed to start/);
+    let [e] = await h.db.select().from(events).where(eq(events.id, c.event.id));
+    expect(e).toMatchObject({ status: 'pending', attempts: 1, dispatchedAt: null });
+    expect(e!.outcome?.error).toBeTruthy();
+    await h.db.update(events).set({ attempts: 7 }).where(eq(events.id, c.event.id));
+    await brokenDispatcher.dispatchEventById(c.event.id);
+    [e] = await h.db.select().from(events).where(eq(events.id, c.event.id));
+    expect(e).toMatchObject({ status: 'failed', attempts: 8 });
+    expect(e!.dispatchedAt).not.toBeNull();
+    // Replay resets it; with Temporal healthy the run starts, once (the row from the failed tries is reused).
+    const r = await replayEvent(h.db, { workspaceId: ws.workspaceId, id: c.event.id });
+    expect(r?.mode).toBe('reset');
+    await dispatcher.dispatchEventById(c.event.id);
+    const rows = await runsOf(wf.workflowId);
+    expect(rows).toHaveLength(1);
+    expect((await startedInput(temporal.client, rows[0]!.id)).eventId).toBe(c.event.id);
+  });
+
   it('the sweeper leaves young events to the normal path', async () => {
     await createRecord(h.db, { workspaceId: ws.workspaceId, object: 'young', data: {} });
     const published: string[] = [];

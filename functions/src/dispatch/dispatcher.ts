@@ -92,8 +92,9 @@ export function createDispatcher(deps: DispatcherDeps): Dispatcher {
         deps.log?.('error', 'event failed after its last attempt', { eventId: event.id, error: errors[0] });
         return { status: 'dispatched', runs, deduplicated };
       }
-      // Left undispatched: the queue redelivers it (or the sweeper re-publishes it); started runs deduplicate.
-      await db.update(events).set({ status: 'failed', outcome }).where(eq(events.id, event.id));
+      // Left pending (the error kept for the log): the queue redelivers it, or the sweeper re-publishes
+      // it; runs that did start deduplicate next time.
+      await db.update(events).set({ outcome }).where(eq(events.id, event.id));
       throw new Error(`event ${event.id}: ${errors.length} of ${results.length} runs failed to start: ${errors[0]}`);
     }
     await finish(event.id, 'dispatched', { runs, deduplicated });
