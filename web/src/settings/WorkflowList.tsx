@@ -38,7 +38,7 @@ export function WorkflowList() {
   const [list, { refetch, mutate }] = createResource(() => params.ws, (ws) => api.workflows.list(ws));
   const [stats] = createResource(() => params.ws, (ws) => weekStats(ws).catch(() => new Map<string, { count: number; last?: Execution }>()));
   const [error, setError] = createSignal<string>();
-  const [rowError, setRowError] = createSignal<{ id: string; message: string }>();
+  const [rowError, setRowError] = createSignal<{ id: string; message: string; ok?: boolean }>();
   const [busy, setBusy] = createSignal(false);
   const items = createMemo(() => list()?.items ?? []);
 
@@ -90,8 +90,11 @@ export function WorkflowList() {
   const toggle = async (wf: Workflow, on: boolean) => {
     setRowError(undefined);
     try {
-      if (on) await api.workflows.activate(params.ws, wf.id);
-      else await api.workflows.deactivate(params.ws, wf.id);
+      if (on) {
+        const r = await api.workflows.activate(params.ws, wf.id);
+        // A webhook secret generated on first activation is returned once: show it now.
+        if (r.secret) setRowError({ id: wf.id, ok: true, message: `Webhook secret (shown once, store it now): ${r.secret}` });
+      } else await api.workflows.deactivate(params.ws, wf.id);
       mutate((l) => l && { ...l, items: l.items.map((w) => (w.id === wf.id ? { ...w, isActive: on } : w)) });
     } catch (e) {
       setRowError({ id: wf.id, message: `Could not ${on ? 'activate' : 'deactivate'}: ${errorText(e)}` });
@@ -155,7 +158,7 @@ export function WorkflowList() {
                       </td>
                     </tr>
                     <Show when={rowError()?.id === wf.id}>
-                      <tr><td colspan="6"><p class="error" role="alert">{rowError()?.message}</p></td></tr>
+                      <tr><td colspan="6"><p class={rowError()?.ok ? 'ok' : 'error'} role={rowError()?.ok ? 'status' : 'alert'}>{rowError()?.message}</p></td></tr>
                     </Show>
                   </>
                 )}
