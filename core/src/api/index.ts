@@ -1,0 +1,203 @@
+/**
+ * The settings API's request and response shapes (DTOs), shared by the API (route validation and
+ * /api/openapi.json) and the web app. Browser-safe: plain zod and the definition schemas only.
+ *
+ * Triggers, actions and JSON values are described loosely here (the OpenAPI generator cannot walk
+ * the recursive action schema); the API validates them in full with the definition schemas and
+ * `validateStepReferences` and answers 400 naming the JSON path.
+ */
+import { z } from 'zod';
+import { ACTION_TYPES, ExecutionStatusSchema, StepStatusSchema, TRIGGER_TYPES } from '../definition';
+
+export { validateStepReferences } from '../domain/validate-definition';
+
+const id = z.string().meta({ example: '0b5e0c8e-7c55-4a53-9f5e-8f0b2f0f8a11' });
+const date = z.string().meta({ description: 'ISO 8601 timestamp' });
+const json = z.unknown().meta({ description: 'any JSON value' });
+export const RoleSchema = z.enum(['admin', 'member']);
+
+export const ErrorBodySchema = z
+  .object({
+    error: z.object({
+      code: z.string(),
+      message: z.string(),
+      path: z.string().optional().meta({ description: 'JSON path of the bad field, e.g. "actions[1].url"' }),
+      issues: z.array(z.object({ code: z.string(), message: z.string(), path: z.string().optional() })).optional(),
+    }),
+  })
+  .meta({ id: 'Error' });
+
+export const PageQuerySchema = z.object({
+  cursor: z.string().max(500).optional(),
+  limit: z.coerce.number().int().min(1).max(200).optional(),
+});
+export const pageOf = <T extends z.ZodType>(item: T) => z.object({ items: z.array(item), nextCursor: z.string().nullable() });
+
+// Auth ---------------------------------------------------------------------------------------
+
+export const LoginBodySchema = z.object({
+  email: z.string().trim().min(3).max(320),
+  password: z.string().min(1).max(1024),
+});
+export const UserDtoSchema = z.object({ id, email: z.string(), name: z.string() }).meta({ id: 'User' });
+export const WorkspaceDtoSchema = z.object({ id, name: z.string(), slug: z.string(), role: RoleSchema }).meta({ id: 'Workspace' });
+export const MeDtoSchema = z
+  .object({
+    user: UserDtoSchema.nullable(),
+    /** Set when the caller authenticated with an API key. */
+    apiKey: z.object({ id, name: z.string(), role: RoleSchema }).nullable(),
+    workspaces: z.array(WorkspaceDtoSchema),
+    temporalUiUrl: z.string(),
+  })
+  .meta({ id: 'Me' });
+export const LoginResultSchema = z.object({ user: UserDtoSchema, workspaces: z.array(WorkspaceDtoSchema) });
+
+export const ApiKeyDtoSchema = z
+  .object({
+    id, name: z.string(), prefix: z.string(), role: RoleSchema, createdBy: z.string().nullable(),
+    createdAt: date, expiresAt: date.nullable(), revokedAt: date.nullable(), lastUsedAt: date.nullable(),
+  })
+  .meta({ id: 'ApiKey' });
+export const ApiKeyCreateBodySchema = z.object({
+  name: z.string().trim().min(1).max(100),
+  role: RoleSchema.default('member'),
+  expiresAt: z.iso.datetime({ offset: true }).optional(),
+});
+export const ApiKeyCreatedSchema = z.object({ key: z.string().meta({ description: 'shown once; store it now' }), apiKey: ApiKeyDtoSchema });
+
+// Workflows ----------------------------------------------------------------------------------
+
+export const TriggerDtoSchema = z.looseObject({ type: z.enum(TRIGGER_TYPES as [string, ...string[]]) }).meta({ id: 'Trigger', description: 'a WorkflowTrigger (see docs/api.md)' });
+export const ActionDtoSchema = z.looseObject({ id: z.string(), type: z.enum(ACTION_TYPES) }).meta({ id: 'Action', description: 'a WorkflowAction (see docs/api.md)' });
+
+export const WorkflowCreateBodySchema = z.object({
+  name: json,
+  description: json.optional(),
+  trigger: json,
+  actions: json.optional(),
+  companyId: z.uuid().optional(),
+});
+export const WorkflowPatchBodySchema = z.object({
+  name: json.optional(),
+  description: json.optional(),
+  trigger: json.optional(),
+  actions: json.optional(),
+});
+
+export const SECRET_KIND_VALUES = ['webhook_inbound', 'webhook_signing'] as const;
+export const WorkflowDtoSchema = z
+  .object({
+    id, name: z.string(), description: z.string().nullable(), companyId: z.string(),
+    isActive: z.boolean(),
+    trigger: TriggerDtoSchema, actions: z.array(ActionDtoSchema),
+    activeVersionId: z.string().nullable(),
+    hookId: z.string().nullable(),
+    /** Path of the public webhook URL (prefix with the API origin). */
+    hookPath: z.string().nullable(),
+    secrets: z.array(z.enum(SECRET_KIND_VALUES)),
+    hasSecret: z.boolean(),
+    /** For schedule triggers: the next five fire times of the draft's cron, in UTC ISO form. */
+    nextFireTimes: z.array(date).optional(),
+    createdBy: z.string().nullable(),
+    createdAt: date, updatedAt: date,
+  })
+  .meta({ id: 'Workflow' });
+
+export const VersionDtoSchema = z
+  .object({ id, workflowId: z.string(), version: z.number().int(), name: z.string(), trigger: TriggerDtoSchema, actions: z.array(ActionDtoSchema), publishedBy: z.string().nullable(), publishedAt: date })
+  .meta({ id: 'WorkflowVersion' });
+
+export const ActivateResultSchema = z.object({
+  workflow: WorkflowDtoSchema,
+  version: VersionDtoSchema,
+  /** Generated on first activation of a webhook with header/signature auth; shown once. */
+  secret: z.string().optional(),
+});
+
+export const SecretRotateBodySchema = z.object({ kind: z.enum(SECRET_KIND_VALUES).default('webhook_inbound') });
+export const SecretRotatedSchema = z.object({ kind: z.enum(SECRET_KIND_VALUES), secret: z.string().meta({ description: 'shown once' }) });
+
+export const TestRunBodySchema = z.object({ payload: json.optional() });
+
+export const SchedulePreviewSchema = z.object({ cron: z.string(), timezone: z.string(), nextFireTimes: z.array(date) });
+
+// Executions ---------------------------------------------------------------------------------
+
+export const StepDtoSchema = z
+  .object({
+    id, actionId: z.string(), actionType: z.string(), path: z.string(), seq: z.number().int(), status: StepStatusSchema,
+    input: json, output: json, error: z.string().nullable(), attempts: z.number().int(), startedAt: date.nullable(), completedAt: date.nullable(),
+  })
+  .meta({ id: 'Step' });
+
+export const ExecutionDtoSchema = z
+  .object({
+    id, workflowId: z.string(), workflowName: z.string().nullable(), status: ExecutionStatusSchema,
+    input: json, output: json, error: z.string().nullable(),
+    startedAt: date.nullable(), completedAt: date.nullable(), createdAt: date,
+    versionId: z.string().nullable(), version: z.number().int().nullable(), eventId: z.string().nullable(), recordId: z.string().nullable(),
+    temporalWorkflowId: z.string(), retryOf: z.string().nullable(), isTest: z.boolean(),
+    steps: z.array(StepDtoSchema).optional(),
+  })
+  .meta({ id: 'Execution' });
+
+const bool = z.enum(['true', 'false']).transform((v) => v === 'true');
+export const ExecutionListQuerySchema = PageQuerySchema.extend({
+  workflowId: z.uuid().optional(),
+  status: ExecutionStatusSchema.optional(),
+  recordId: z.string().max(200).optional(),
+  from: z.iso.datetime({ offset: true }).optional(),
+  to: z.iso.datetime({ offset: true }).optional(),
+  isTest: bool.optional(),
+});
+
+// Events -------------------------------------------------------------------------------------
+
+export const EVENT_STATUS_VALUES = ['pending', 'dispatched', 'loop_stopped', 'failed'] as const;
+export const EVENT_SOURCE_VALUES = ['webhook', 'record', 'schedule'] as const;
+export const EventDtoSchema = z
+  .object({
+    id, source: z.enum(EVENT_SOURCE_VALUES), type: z.string(), object: z.string().nullable(), recordId: z.string().nullable(), workflowId: z.string().nullable(),
+    payload: json.optional(), causation: json, dedupeKey: z.string().nullable(), status: z.enum(EVENT_STATUS_VALUES),
+    outcome: z.object({ runs: z.array(z.string()), deduplicated: z.number(), error: z.string().optional() }).nullable(),
+    attempts: z.number().int(), receivedAt: date, dispatchedAt: date.nullable(),
+  })
+  .meta({ id: 'Event' });
+export const EventListQuerySchema = PageQuerySchema.extend({
+  status: z.enum(EVENT_STATUS_VALUES).optional(),
+  source: z.enum(EVENT_SOURCE_VALUES).optional(),
+  workflowId: z.uuid().optional(),
+  recordId: z.string().max(200).optional(),
+});
+export const ReplayResultSchema = z.object({ event: EventDtoSchema, mode: z.enum(['reset', 'copy']), replayOf: z.string() });
+
+// Records ------------------------------------------------------------------------------------
+
+export const RecordDtoSchema = z
+  .object({ id, object: z.string(), companyId: z.string().nullable(), data: z.record(z.string(), json), createdAt: date, updatedAt: date })
+  .meta({ id: 'Record' });
+export const RecordWriteBodySchema = z.object({
+  data: z.record(z.string().max(200), json),
+  companyId: z.uuid().optional(),
+});
+export const RecordPatchBodySchema = z.object({ data: z.record(z.string().max(200), json) });
+
+// Dev mail -----------------------------------------------------------------------------------
+
+export const DevMailDtoSchema = z
+  .object({
+    id, executionId: z.string().nullable(), messageId: z.string(), from: z.string(), to: z.array(z.string()), cc: z.array(z.string()), bcc: z.array(z.string()),
+    subject: z.string(), text: z.string().nullable(), html: z.string().nullable(), createdAt: date,
+  })
+  .meta({ id: 'DevMail' });
+
+export type ErrorBody = z.infer<typeof ErrorBodySchema>;
+export type MeDto = z.infer<typeof MeDtoSchema>;
+export type WorkflowDto = z.infer<typeof WorkflowDtoSchema>;
+export type VersionDto = z.infer<typeof VersionDtoSchema>;
+export type ExecutionDto = z.infer<typeof ExecutionDtoSchema>;
+export type StepDto = z.infer<typeof StepDtoSchema>;
+export type EventDto = z.infer<typeof EventDtoSchema>;
+export type RecordDto = z.infer<typeof RecordDtoSchema>;
+export type ApiKeyDto = z.infer<typeof ApiKeyDtoSchema>;
+export type DevMailDto = z.infer<typeof DevMailDtoSchema>;

@@ -1,0 +1,135 @@
+import { createHash, randomBytes, scrypt as scryptCb, timingSafeEqual, type ScryptOptions } from 'node:crypto';
+import { and, desc, eq, gt, isNull, or } from 'drizzle-orm';
+import { apiKeys, sessions, users, type Role } from '../db/schema';
+import type { DbOrTx } from '../db/client';
+import { isUuid } from './ids';
+
+/**
+ * Passwords: scrypt (memory-hard; N=2^15, r=8 → 32 MiB per hash), stored as
+ * "scrypt$N$r$p$salt$hash" so parameters can be raised later without breaking old hashes.
+ */
+const SCRYPT = { N: 1 << 15, r: 8, p: 1, keylen: 32 } as const;
+
+function scrypt(password: string, salt: Buffer, keylen: number, opts: ScryptOptions): Promise<Buffer> {
+  return new Promise((resolve, reject) =>
+    scryptCb(password.normalize('NFKC'), salt, keylen, opts, (err, key) => (err ? reject(err) : resolve(key))),
+  );
+}
+const maxmem = (N: number, r: number) => 256 * N * r + 1024 * 1024;
+
+export async function hashPassword(password: string): Promise<string> {
+  const salt = randomBytes(16);
+  const key = await scrypt(password, salt, SCRYPT.keylen, { N: SCRYPT.N, r: SCRYPT.r, p: SCRYPT.p, maxmem: maxmem(SCRYPT.N, SCRYPT.r) });
+  return ['scrypt', SCRYPT.N, SCRYPT.r, SCRYPT.p, salt.toString('base64'), key.toString('base64')].join('$');
+}
+
+export async function verifyPassword(password: string, stored: string): Promise<boolean> {
+  const [alg, n, r, p, salt, hash] = stored.split('$');
+  if (alg !== 'scrypt' || !n || !r || !p || !salt || !hash) return false;
+  const N = Number(n), R = Number(r), P = Number(p);
+  if (![N, R, P].every(Number.isSafeInteger)) return false;
+  const expected = Buffer.from(hash, 'base64');
+  const key = await scrypt(password, Buffer.from(salt, 'base64'), expected.length, { N, r: R, p: P, maxmem: maxmem(N, R) });
+  return key.length === expected.length && timingSafeEqual(key, expected);
+}
+
+/** Verified when the email is unknown, so a missing user costs the same time as a wrong password. */
+let dummyHash: Promise<string> | undefined;
+export const dummyPasswordHash = (): Promise<string> => (dummyHash ??= hashPassword(randomBytes(16).toString('hex')));
+
+export const sha256 = (s: string): string => createHash('sha256').update(s).digest('hex');
+const token = (bytes = 32) => randomBytes(bytes).toString('base64url');
+
+export type UserRow = typeof users.$inferSelect;
+
+export async function findUserByEmail(db: DbOrTx, email: string): Promise<UserRow | null> {
+  const [row] = await db.select().from(users).where(eq(users.email, email.trim().toLowerCase()));
+  return row ?? null;
+}
+
+export async function getUser(db: DbOrTx, id: string): Promise<UserRow | null> {
+  if (!isUuid(id)) return null;
+  const [row] = await db.select().from(users).where(eq(users.id, id));
+  return row ?? null;
+}
+
+/** Email + password → the user, or null. Always runs one scrypt verification (no user enumeration by timing). */
+export async function authenticate(db: DbOrTx, email: string, password: string): Promise<UserRow | null> {
+  const user = await findUserByEmail(db, email);
+  const ok = await verifyPassword(password, user?.passwordHash ?? (await dummyPasswordHash()));
+  return user && ok ? user : null;
+}
+
+export const SESSION_TTL_MS = 30 * 24 * 3600 * 1000;
+
+/** A new session; the token goes in the cookie, only its SHA-256 is stored. */
+export async function createSession(db: DbOrTx, userId: string, now = new Date()): Promise<{ token: string; expiresAt: Date }> {
+  const t = token();
+  const expiresAt = new Date(now.getTime() + SESSION_TTL_MS);
+  await db.insert(sessions).values({ id: sha256(t), userId, expiresAt });
+  return { token: t, expiresAt };
+}
+
+export async function findSessionUser(db: DbOrTx, sessionToken: string, now = new Date()): Promise<UserRow | null> {
+  const [row] = await db
+    .select({ user: users })
+    .from(sessions)
+    .innerJoin(users, eq(users.id, sessions.userId))
+    .where(and(eq(sessions.id, sha256(sessionToken)), gt(sessions.expiresAt, now)));
+  return row?.user ?? null;
+}
+
+export async function deleteSession(db: DbOrTx, sessionToken: string): Promise<void> {
+  await db.delete(sessions).where(eq(sessions.id, sha256(sessionToken)));
+}
+
+export type ApiKeyRow = typeof apiKeys.$inferSelect;
+export type ApiKeyInfo = Omit<ApiKeyRow, 'keyHash'>;
+const API_KEY_PREFIX = 'cdk_';
+
+/** Creates a workspace API key; the key itself is returned only here. */
+export async function createApiKey(
+  db: DbOrTx,
+  input: { workspaceId: string; name: string; role: Role; createdBy: string | null; expiresAt: Date | null },
+): Promise<{ key: string; info: ApiKeyInfo }> {
+  const key = `${API_KEY_PREFIX}${token(32)}`;
+  const [row] = await db
+    .insert(apiKeys)
+    .values({ workspaceId: input.workspaceId, name: input.name, role: input.role, createdBy: input.createdBy, expiresAt: input.expiresAt, prefix: key.slice(0, 12), keyHash: sha256(key) })
+    .returning();
+  if (!row) throw new Error('api key insert returned nothing');
+  const { keyHash: _, ...info } = row;
+  return { key, info };
+}
+
+/** The key's row when it is known, not revoked and not expired. */
+export async function findApiKey(db: DbOrTx, key: string, now = new Date()): Promise<ApiKeyInfo | null> {
+  if (!key.startsWith(API_KEY_PREFIX) || key.length > 200) return null;
+  const [row] = await db
+    .select()
+    .from(apiKeys)
+    .where(and(eq(apiKeys.keyHash, sha256(key)), isNull(apiKeys.revokedAt), or(isNull(apiKeys.expiresAt), gt(apiKeys.expiresAt, now))));
+  if (!row) return null;
+  // Best effort: a failed bookkeeping write must not refuse the request.
+  await db.update(apiKeys).set({ lastUsedAt: now }).where(eq(apiKeys.id, row.id)).catch(() => {});
+  const { keyHash: _, ...info } = row;
+  return info;
+}
+
+export async function listApiKeys(db: DbOrTx, workspaceId: string): Promise<ApiKeyInfo[]> {
+  const rows = await db.select().from(apiKeys).where(eq(apiKeys.workspaceId, workspaceId)).orderBy(desc(apiKeys.createdAt));
+  return rows.map(({ keyHash: _, ...info }) => info);
+}
+
+/** Revokes a key of this workspace; null when there is no such key here. */
+export async function revokeApiKey(db: DbOrTx, input: { workspaceId: string; id: string }, now = new Date()): Promise<ApiKeyInfo | null> {
+  if (!isUuid(input.id)) return null;
+  const [row] = await db
+    .update(apiKeys)
+    .set({ revokedAt: now })
+    .where(and(eq(apiKeys.id, input.id), eq(apiKeys.workspaceId, input.workspaceId)))
+    .returning();
+  if (!row) return null;
+  const { keyHash: _, ...info } = row;
+  return info;
+}

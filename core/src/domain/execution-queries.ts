@@ -1,0 +1,100 @@
+import { and, asc, desc, eq, gte, lt, lte, or, type SQL } from 'drizzle-orm';
+import type { ExecutionStatus } from '../definition';
+import { devMail, executionSteps, workflowExecutions, workflowVersions, workflows } from '../db/schema';
+import type { DbOrTx } from '../db/client';
+import { isUuid } from './ids';
+import type { ExecutionStepRow } from './steps';
+import { decodeCursor, encodeCursor, type Page } from './records';
+
+export type ExecutionListItem = typeof workflowExecutions.$inferSelect & { workflowName: string | null; version: number | null };
+type StepRow = ExecutionStepRow;
+
+export type ListExecutionsQuery = {
+  workspaceId: string;
+  workflowId?: string | undefined;
+  status?: ExecutionStatus | undefined;
+  recordId?: string | undefined;
+  /** created_at >= from */
+  from?: Date | undefined;
+  /** created_at <= to */
+  to?: Date | undefined;
+  isTest?: boolean | undefined;
+  cursor?: string | undefined;
+  limit?: number | undefined;
+};
+
+const listColumns = {
+  execution: workflowExecutions,
+  workflowName: workflows.name,
+  version: workflowVersions.version,
+};
+
+/** Newest first, keyset-paginated on (created_at, id). An unparseable cursor starts over. */
+export async function listExecutions(db: DbOrTx, q: ListExecutionsQuery): Promise<Page<ExecutionListItem>> {
+  const limit = Math.min(Math.max(q.limit ?? 50, 1), 200);
+  const where: SQL[] = [eq(workflowExecutions.workspaceId, q.workspaceId)];
+  if (q.workflowId) {
+    if (!isUuid(q.workflowId)) return { items: [], nextCursor: null };
+    where.push(eq(workflowExecutions.workflowId, q.workflowId));
+  }
+  if (q.status) where.push(eq(workflowExecutions.status, q.status));
+  if (q.recordId) where.push(eq(workflowExecutions.recordId, q.recordId));
+  if (q.from) where.push(gte(workflowExecutions.createdAt, q.from));
+  if (q.to) where.push(lte(workflowExecutions.createdAt, q.to));
+  if (q.isTest !== undefined) where.push(eq(workflowExecutions.isTest, q.isTest));
+  const cur = decodeCursor(q.cursor);
+  if (cur) where.push(or(lt(workflowExecutions.createdAt, cur.at), and(eq(workflowExecutions.createdAt, cur.at), lt(workflowExecutions.id, cur.id)))!);
+  const rows = await db
+    .select(listColumns)
+    .from(workflowExecutions)
+    .leftJoin(workflows, eq(workflows.id, workflowExecutions.workflowId))
+    .leftJoin(workflowVersions, eq(workflowVersions.id, workflowExecutions.versionId))
+    .where(and(...where))
+    .orderBy(desc(workflowExecutions.createdAt), desc(workflowExecutions.id))
+    .limit(limit + 1);
+  const items = rows.slice(0, limit).map((r) => ({ ...r.execution, workflowName: r.workflowName, version: r.version }));
+  const last = items[items.length - 1];
+  return { items, nextCursor: rows.length > limit && last ? encodeCursor(last.createdAt, last.id) : null };
+}
+
+/** One execution of this workspace with its steps in the order they ran; null when not here. */
+export async function getExecutionDetail(db: DbOrTx, q: { workspaceId: string; id: string }): Promise<(ExecutionListItem & { steps: StepRow[] }) | null> {
+  if (!isUuid(q.id)) return null;
+  const [row] = await db
+    .select(listColumns)
+    .from(workflowExecutions)
+    .leftJoin(workflows, eq(workflows.id, workflowExecutions.workflowId))
+    .leftJoin(workflowVersions, eq(workflowVersions.id, workflowExecutions.versionId))
+    .where(and(eq(workflowExecutions.id, q.id), eq(workflowExecutions.workspaceId, q.workspaceId)));
+  if (!row) return null;
+  const steps = await db
+    .select()
+    .from(executionSteps)
+    .where(and(eq(executionSteps.executionId, q.id), eq(executionSteps.workspaceId, q.workspaceId)))
+    .orderBy(asc(executionSteps.seq), asc(executionSteps.path));
+  return { ...row.execution, workflowName: row.workflowName, version: row.version, steps };
+}
+
+export type DevMailRow = typeof devMail.$inferSelect;
+
+/** The dev inbox of a workspace, newest first. */
+export async function listDevMail(db: DbOrTx, q: { workspaceId: string; cursor?: string | undefined; limit?: number | undefined }): Promise<Page<DevMailRow>> {
+  const limit = Math.min(Math.max(q.limit ?? 50, 1), 200);
+  const where: SQL[] = [eq(devMail.workspaceId, q.workspaceId)];
+  const cur = decodeCursor(q.cursor);
+  if (cur) where.push(or(lt(devMail.createdAt, cur.at), and(eq(devMail.createdAt, cur.at), lt(devMail.id, cur.id)))!);
+  const rows = await db.select().from(devMail).where(and(...where)).orderBy(desc(devMail.createdAt), desc(devMail.id)).limit(limit + 1);
+  const items = rows.slice(0, limit);
+  const last = items[items.length - 1];
+  return { items, nextCursor: rows.length > limit && last ? encodeCursor(last.createdAt, last.id) : null };
+}
+
+/** Marks a run that never reached Temporal as cancelled (only while still pending/running). */
+export async function markExecutionCancelled(db: DbOrTx, q: { workspaceId: string; id: string }, now = new Date()) {
+  const [row] = await db
+    .update(workflowExecutions)
+    .set({ status: 'cancelled', completedAt: now, error: 'cancelled' })
+    .where(and(eq(workflowExecutions.id, q.id), eq(workflowExecutions.workspaceId, q.workspaceId), or(eq(workflowExecutions.status, 'pending'), eq(workflowExecutions.status, 'running'))))
+    .returning();
+  return row ?? null;
+}

@@ -1,0 +1,153 @@
+import { randomBytes } from 'node:crypto';
+import { and, desc, eq, max, sql } from 'drizzle-orm';
+import type { WorkflowAction, WorkflowTrigger } from '../definition';
+import { workflowSecrets, workflowVersions, workflows, type SecretKind } from '../db/schema';
+import type { Db, DbOrTx } from '../db/client';
+import { isUuid } from './ids';
+
+export type WorkflowRow = typeof workflows.$inferSelect;
+export type WorkflowVersionRow = typeof workflowVersions.$inferSelect;
+export type Draft = { name: string; description?: string | null | undefined; trigger: WorkflowTrigger; actions: WorkflowAction[] };
+type Scope = { workspaceId: string; id: string };
+
+/** An unguessable hook id: 24 random bytes, base64url (192 bits). */
+export const newHookId = (): string => randomBytes(24).toString('base64url');
+
+export async function listWorkflows(db: DbOrTx, workspaceId: string): Promise<WorkflowRow[]> {
+  return db.select().from(workflows).where(eq(workflows.workspaceId, workspaceId)).orderBy(desc(workflows.createdAt), desc(workflows.id));
+}
+
+export async function getWorkflow(db: DbOrTx, q: Scope): Promise<WorkflowRow | null> {
+  if (!isUuid(q.id)) return null;
+  const [row] = await db.select().from(workflows).where(and(eq(workflows.id, q.id), eq(workflows.workspaceId, q.workspaceId)));
+  return row ?? null;
+}
+
+/** New workflows are inactive drafts. */
+export async function createWorkflow(db: DbOrTx, input: Draft & { workspaceId: string; companyId: string; createdBy: string | null }): Promise<WorkflowRow> {
+  const [row] = await db
+    .insert(workflows)
+    .values({
+      workspaceId: input.workspaceId,
+      companyId: input.companyId,
+      createdBy: input.createdBy,
+      name: input.name,
+      description: input.description ?? null,
+      trigger: input.trigger,
+      actions: input.actions,
+    })
+    .returning();
+  if (!row) throw new Error('workflow insert returned nothing');
+  return row;
+}
+
+/** Saves the draft; the active version (what runs) is unchanged until the next activate. */
+export async function saveDraft(db: DbOrTx, q: Scope & { draft: Draft }): Promise<WorkflowRow | null> {
+  if (!isUuid(q.id)) return null;
+  const [row] = await db
+    .update(workflows)
+    .set({ name: q.draft.name, description: q.draft.description ?? null, trigger: q.draft.trigger, actions: q.draft.actions, updatedAt: new Date() })
+    .where(and(eq(workflows.id, q.id), eq(workflows.workspaceId, q.workspaceId)))
+    .returning();
+  return row ?? null;
+}
+
+export async function deleteWorkflow(db: DbOrTx, q: Scope): Promise<WorkflowRow | null> {
+  if (!isUuid(q.id)) return null;
+  const [row] = await db.delete(workflows).where(and(eq(workflows.id, q.id), eq(workflows.workspaceId, q.workspaceId))).returning();
+  return row ?? null;
+}
+
+/**
+ * Publishes the draft as the next immutable version and makes it the active one, in one
+ * transaction. Webhook workflows keep their hook id across versions (the URL stays the same).
+ */
+export async function activateWorkflow(
+  db: Db,
+  q: Scope & { publishedBy: string | null; draft: Draft },
+): Promise<{ workflow: WorkflowRow; version: WorkflowVersionRow } | null> {
+  if (!isUuid(q.id)) return null;
+  return db.transaction(async (tx) => {
+    const [current] = await tx
+      .select()
+      .from(workflows)
+      .where(and(eq(workflows.id, q.id), eq(workflows.workspaceId, q.workspaceId)))
+      .for('update');
+    if (!current) return null;
+    const [last] = await tx.select({ n: max(workflowVersions.version) }).from(workflowVersions).where(eq(workflowVersions.workflowId, current.id));
+    const [version] = await tx
+      .insert(workflowVersions)
+      .values({
+        workflowId: current.id,
+        workspaceId: current.workspaceId,
+        version: (last?.n ?? 0) + 1,
+        name: q.draft.name,
+        trigger: q.draft.trigger,
+        actions: q.draft.actions,
+        publishedBy: q.publishedBy,
+      })
+      .returning();
+    if (!version) throw new Error('version insert returned nothing');
+    const trigger = q.draft.trigger;
+    const [workflow] = await tx
+      .update(workflows)
+      .set({
+        isActive: true,
+        activeVersionId: version.id,
+        activeTriggerType: trigger.type,
+        activeTriggerObject: 'object' in trigger ? trigger.object : null,
+        hookId: trigger.type === 'webhook' ? (current.hookId ?? newHookId()) : current.hookId,
+        updatedAt: new Date(),
+      })
+      .where(eq(workflows.id, current.id))
+      .returning();
+    if (!workflow) throw new Error('workflow update returned nothing');
+    return { workflow, version };
+  });
+}
+
+export async function deactivateWorkflow(db: DbOrTx, q: Scope): Promise<WorkflowRow | null> {
+  if (!isUuid(q.id)) return null;
+  const [row] = await db
+    .update(workflows)
+    .set({ isActive: false, updatedAt: new Date() })
+    .where(and(eq(workflows.id, q.id), eq(workflows.workspaceId, q.workspaceId)))
+    .returning();
+  return row ?? null;
+}
+
+export async function listVersions(db: DbOrTx, q: { workspaceId: string; workflowId: string }): Promise<WorkflowVersionRow[]> {
+  if (!isUuid(q.workflowId)) return [];
+  return db
+    .select()
+    .from(workflowVersions)
+    .where(and(eq(workflowVersions.workflowId, q.workflowId), eq(workflowVersions.workspaceId, q.workspaceId)))
+    .orderBy(desc(workflowVersions.version));
+}
+
+export async function getVersion(db: DbOrTx, q: { workspaceId: string; id: string }): Promise<WorkflowVersionRow | null> {
+  if (!isUuid(q.id)) return null;
+  const [row] = await db.select().from(workflowVersions).where(and(eq(workflowVersions.id, q.id), eq(workflowVersions.workspaceId, q.workspaceId)));
+  return row ?? null;
+}
+
+/** Stores (replaces) a sealed secret of the workflow. The caller seals it; plaintext never reaches the db. */
+export async function putWorkflowSecret(db: DbOrTx, q: { workspaceId: string; workflowId: string; kind: SecretKind; ciphertext: string }): Promise<void> {
+  await db
+    .insert(workflowSecrets)
+    .values(q)
+    .onConflictDoUpdate({ target: [workflowSecrets.workflowId, workflowSecrets.kind], set: { ciphertext: q.ciphertext, createdAt: sql`now()` } });
+}
+
+/** Which secrets a workflow has (never their values). */
+export async function workflowSecretKinds(db: DbOrTx, q: { workspaceId: string; workflowIds: string[] }): Promise<Map<string, SecretKind[]>> {
+  const out = new Map<string, SecretKind[]>();
+  if (q.workflowIds.length === 0) return out;
+  const rows = await db
+    .select({ workflowId: workflowSecrets.workflowId, kind: workflowSecrets.kind })
+    .from(workflowSecrets)
+    .where(eq(workflowSecrets.workspaceId, q.workspaceId));
+  const wanted = new Set(q.workflowIds);
+  for (const r of rows) if (wanted.has(r.workflowId)) out.set(r.workflowId, [...(out.get(r.workflowId) ?? []), r.kind]);
+  return out;
+}

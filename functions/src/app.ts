@@ -1,0 +1,85 @@
+import { OpenAPIHono } from '@hono/zod-openapi';
+import { HTTPException } from 'hono/http-exception';
+import { sql } from 'drizzle-orm';
+import type { AppDeps } from './deps';
+import { createHookResolver, createIngress } from './ingress';
+import { apiBodyLimit, jsonGuard } from './http/body-guard';
+import { resolvePrincipal, type Env } from './http/context';
+import { errorJson, HttpError, zodInvalid } from './http/errors';
+import { apiKeyRoutes } from './routes/api-keys';
+import { authRoutes } from './routes/auth';
+import type { RouteDeps } from './routes/common';
+import { devMailRoutes } from './routes/dev-mail';
+import { eventRoutes } from './routes/events';
+import { executionRoutes } from './routes/executions';
+import { recordRoutes } from './routes/records';
+import { workflowRoutes } from './routes/workflows';
+import { staticHandler } from './static';
+
+export type { AppDeps } from './deps';
+
+/**
+ * The whole HTTP surface: the settings API under /api (documented at /api/openapi.json), the
+ * public webhook ingress under /hooks, and the web app at / when `staticDir` is set.
+ */
+export function createApp(deps: AppDeps): OpenAPIHono<Env> {
+  const hooks = deps.hooks ?? createHookResolver({ db: deps.db, box: deps.secrets });
+  const d: RouteDeps = { ...deps, hooks, now: () => deps.clock?.() ?? new Date() };
+
+  const app = new OpenAPIHono<Env>({
+    // Route schema failures → 400 naming the field, in the API's error format.
+    defaultHook: (result, c) => {
+      if (!result.success) return errorJson(c, zodInvalid(result.error, result.target));
+      return undefined;
+    },
+  });
+
+  app.onError((err, c) => {
+    if (err instanceof HttpError) return errorJson(c, err);
+    if (err instanceof HTTPException) {
+      const status = err.status;
+      const code = status === 400 ? 'malformed_json' : status === 413 ? 'payload_too_large' : 'bad_request';
+      return errorJson(c, new HttpError(status, code, err.message || 'bad request'));
+    }
+    deps.log?.('error', 'unhandled error', { path: c.req.path, error: err instanceof Error ? err.stack ?? err.message : String(err) });
+    return c.json({ error: { code: 'internal', message: 'something went wrong; the request was not applied' } }, 500);
+  });
+
+  app.use('/api/*', apiBodyLimit(), jsonGuard, async (c, next) => {
+    c.set('principal', await resolvePrincipal(c, d));
+    c.header('Cache-Control', 'no-store');
+    await next();
+  });
+
+  authRoutes(app, d);
+  apiKeyRoutes(app, d);
+  workflowRoutes(app, d);
+  executionRoutes(app, d);
+  eventRoutes(app, d);
+  recordRoutes(app, d);
+  devMailRoutes(app, d);
+
+  app.get('/api/health', async (c) => {
+    try {
+      await deps.db.execute(sql`select 1`);
+      return c.json({ status: 'ok' }, 200);
+    } catch {
+      return c.json({ status: 'unavailable', error: { code: 'db_unavailable', message: 'the database is unreachable' } }, 503);
+    }
+  });
+
+  app.openAPIRegistry.registerComponent('securitySchemes', 'session', { type: 'apiKey', in: 'cookie', name: 'conduit_session' });
+  app.openAPIRegistry.registerComponent('securitySchemes', 'apiKey', { type: 'http', scheme: 'bearer' });
+  app.doc31('/api/openapi.json', {
+    openapi: '3.1.0',
+    info: { title: 'Conduit settings API', version: '1.0.0', description: 'Workflows, runs, records and events of a workspace. Errors: { error: { code, message, path? } }.' },
+    security: [{ session: [] }, { apiKey: [] }],
+  });
+
+  app.route('/hooks', createIngress({ db: deps.db, queue: deps.queue, config: deps.config, hooks, ...(deps.log ? { log: deps.log } : {}) }));
+
+  app.all('/api/*', (c) => c.json({ error: { code: 'not_found', message: `no route ${c.req.method} ${c.req.path}` } }, 404));
+  if (deps.staticDir) app.get('*', staticHandler(deps.staticDir));
+  app.notFound((c) => c.json({ error: { code: 'not_found', message: `no route ${c.req.method} ${c.req.path}` } }, 404));
+  return app;
+}

@@ -1,0 +1,55 @@
+import type { Context } from 'hono';
+import { getCookie } from 'hono/cookie';
+import type { Role } from '@conduit/core/db';
+import { findApiKey, findSessionUser, findWorkspace, getMembershipRole, type ApiKeyInfo, type UserRow, type WorkspaceRow } from '@conduit/core/domain';
+import type { AppDeps } from '../deps';
+import { forbidden, notFound, unauthorized } from './errors';
+
+export const SESSION_COOKIE = 'conduit_session';
+
+/** Who is calling: a signed-in user (cookie) or a workspace API key (Bearer). */
+export type Principal = { kind: 'session'; user: UserRow; token: string } | { kind: 'api_key'; key: ApiKeyInfo };
+
+export type Env = { Variables: { principal: Principal | null } };
+
+/** The caller inside one workspace, after the role check. */
+export type Access = { workspace: WorkspaceRow; role: Role; userId: string | null; principal: Principal };
+
+/** Resolves the caller once per request; a bad or expired credential is simply "nobody" (→ 401 where needed). */
+export async function resolvePrincipal(c: Context, deps: AppDeps): Promise<Principal | null> {
+  const now = deps.clock?.() ?? new Date();
+  const auth = c.req.header('authorization');
+  if (auth) {
+    const m = /^Bearer\s+(\S+)$/i.exec(auth);
+    const key = m ? await findApiKey(deps.db, m[1]!, now) : null;
+    // A wrong key is refused outright, not downgraded to the cookie: scripts should see their mistake.
+    if (!key) throw unauthorized('the API key is unknown, revoked or expired');
+    return { kind: 'api_key', key };
+  }
+  const token = getCookie(c, SESSION_COOKIE);
+  if (!token || token.length > 200) return null;
+  const user = await findSessionUser(deps.db, token, now);
+  return user ? { kind: 'session', user, token } : null;
+}
+
+export function requirePrincipal(c: Context<Env>): Principal {
+  const p = c.get('principal');
+  if (!p) throw unauthorized();
+  return p;
+}
+
+/**
+ * The caller's access to the workspace named in the URL (id or slug). Not a member, an API key
+ * of another workspace, or no such workspace: all 404, so ids of other tenants reveal nothing.
+ */
+export async function workspaceAccess(c: Context<Env>, deps: AppDeps, ws: string, need: Role = 'member', action?: string): Promise<Access> {
+  const principal = requirePrincipal(c);
+  const workspace = await findWorkspace(deps.db, ws);
+  if (!workspace) throw notFound('workspace');
+  let role: Role | null;
+  if (principal.kind === 'api_key') role = principal.key.workspaceId === workspace.id ? principal.key.role : null;
+  else role = await getMembershipRole(deps.db, workspace.id, principal.user.id);
+  if (!role) throw notFound('workspace');
+  if (need === 'admin' && role !== 'admin') throw forbidden(`only workspace admins can ${action ?? 'do this'}; your role is ${role}`);
+  return { workspace, role, userId: principal.kind === 'session' ? principal.user.id : null, principal };
+}

@@ -1,0 +1,89 @@
+import { createRoute, z } from '@hono/zod-openapi';
+import { deleteCookie, setCookie } from 'hono/cookie';
+import type { Context } from 'hono';
+import { LoginBodySchema, LoginResultSchema, MeDtoSchema, type MeDto } from '@conduit/core/api';
+import { authenticate, createSession, deleteSession, listUserWorkspaces, SESSION_TTL_MS, type WorkspaceWithRole } from '@conduit/core/domain';
+import { workspaces } from '@conduit/core/db';
+import { eq } from 'drizzle-orm';
+import { HttpError, unauthorized } from '../http/errors';
+import { SESSION_COOKIE, requirePrincipal } from '../http/context';
+import { createLoginLimiter } from '../http/login-limit';
+import { errors, json, body, type Api, type RouteDeps } from './common';
+
+const wsDto = (w: WorkspaceWithRole) => ({ id: w.id, name: w.name, slug: w.slug, role: w.role });
+
+/** The client address for rate limiting: the socket when on Node, else the proxy's header. */
+function clientAddress(c: Context): string {
+  const env = c.env as { incoming?: { socket?: { remoteAddress?: string } } } | undefined;
+  return env?.incoming?.socket?.remoteAddress ?? c.req.header('x-forwarded-for')?.split(',')[0]?.trim() ?? 'unknown';
+}
+
+export function authRoutes(app: Api, deps: RouteDeps): void {
+  const limiter = createLoginLimiter(deps.loginLimit ?? { attempts: 10, windowMs: 15 * 60_000 }, () => deps.now().getTime());
+
+  app.openapi(
+    createRoute({
+      method: 'post', path: '/api/auth/login', tags: ['auth'], summary: 'Sign in; sets the session cookie',
+      request: { body: body(LoginBodySchema) },
+      responses: { 200: json(LoginResultSchema), 400: errors[400], 401: errors[401], 429: json(z.object({ error: z.object({ code: z.string(), message: z.string() }) }), 'too many attempts') },
+    }),
+    async (c) => {
+      const { email, password } = c.req.valid('json');
+      const key = `${email.toLowerCase()}|${clientAddress(c)}`;
+      const wait = limiter.check(key);
+      if (wait > 0) {
+        c.header('Retry-After', String(wait));
+        throw new HttpError(429, 'rate_limited', `too many sign-in attempts; try again in ${wait} s`);
+      }
+      const user = await authenticate(deps.db, email, password);
+      if (!user) {
+        limiter.fail(key);
+        // One message for unknown email and wrong password: no user enumeration.
+        throw new HttpError(401, 'invalid_credentials', 'wrong email or password');
+      }
+      limiter.reset(key);
+      const session = await createSession(deps.db, user.id, deps.now());
+      setCookie(c, SESSION_COOKIE, session.token, {
+        httpOnly: true, sameSite: 'Lax', secure: deps.config.SECURE_COOKIES, path: '/', maxAge: Math.floor(SESSION_TTL_MS / 1000),
+      });
+      const wss = await listUserWorkspaces(deps.db, user.id);
+      return c.json({ user: { id: user.id, email: user.email, name: user.name }, workspaces: wss.map(wsDto) }, 200);
+    },
+  );
+
+  app.openapi(
+    createRoute({
+      method: 'post', path: '/api/auth/logout', tags: ['auth'], summary: 'Sign out (ends the session)',
+      responses: { 200: json(z.object({ ok: z.boolean() })) },
+    }),
+    async (c) => {
+      const p = c.get('principal');
+      if (p?.kind === 'session') await deleteSession(deps.db, p.token);
+      deleteCookie(c, SESSION_COOKIE, { path: '/' });
+      return c.json({ ok: true }, 200);
+    },
+  );
+
+  app.openapi(
+    createRoute({
+      method: 'get', path: '/api/me', tags: ['auth'], summary: 'The caller, their workspaces and roles',
+      responses: { 200: json(MeDtoSchema), 401: errors[401] },
+    }),
+    async (c) => {
+      const p = requirePrincipal(c);
+      const temporalUiUrl = deps.config.TEMPORAL_UI_URL;
+      if (p.kind === 'session') {
+        const wss = await listUserWorkspaces(deps.db, p.user.id);
+        const me: MeDto = { user: { id: p.user.id, email: p.user.email, name: p.user.name }, apiKey: null, workspaces: wss.map(wsDto), temporalUiUrl };
+        return c.json(me, 200);
+      }
+      const [ws] = await deps.db.select().from(workspaces).where(eq(workspaces.id, p.key.workspaceId));
+      if (!ws) throw unauthorized();
+      const me: MeDto = {
+        user: null, apiKey: { id: p.key.id, name: p.key.name, role: p.key.role },
+        workspaces: [wsDto({ ...ws, role: p.key.role })], temporalUiUrl,
+      };
+      return c.json(me, 200);
+    },
+  );
+}
