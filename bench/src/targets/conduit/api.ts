@@ -25,7 +25,7 @@ export class ConduitApi {
     if (!cookie) throw new Error('login answered without a session cookie');
     const me = await fetch(`${base}/api/me`, { headers: { cookie } });
     if (!me.ok) throw new Error(`GET /api/me: ${me.status}`);
-    const parsed = MeSchema.parse(unwrap(await me.json(), 'user') ?? {});
+    const parsed = MeSchema.parse(await me.json());
     const ws = parsed.workspaces.find((w) => w.role === undefined || w.role === 'admin') ?? parsed.workspaces[0];
     return new ConduitApi(base, cookie, ws!.id);
   }
