@@ -9,6 +9,8 @@ export type LocalTemporal = {
   source: 'cli' | 'sdk-download';
   /** Process id of the CLI when we spawned it ourselves (the SDK manages its own). */
   pid: number | undefined;
+  /** Calls back once if the server process dies on its own (not through stop()). */
+  onUnexpectedExit: (cb: (detail: string) => void) => void;
   stop: () => Promise<void>;
 };
 
@@ -20,6 +22,11 @@ export type LocalTemporalOptions = {
   preferredUiPort?: number;
   ui?: boolean;
   env?: NodeJS.ProcessEnv;
+  /**
+   * Force the SDK path with this binary instead of its download (tests prove that path offline).
+   * Unset: the CLI when found, else the SDK's cached download.
+   */
+  sdkExecutablePath?: string;
 };
 
 /** True when nothing listens on 127.0.0.1:port right now. */
@@ -46,10 +53,24 @@ export async function startLocalTemporal(opts: LocalTemporalOptions): Promise<Lo
   const ui = opts.ui ?? true;
   const port = await pickPort(opts.preferredPort ?? 7233);
   const uiPort = ui ? await pickPort(opts.preferredUiPort ?? 8233) : undefined;
-  const cli = findTemporalCli(opts.env ?? process.env);
+  const cli = opts.sdkExecutablePath ? undefined : findTemporalCli(opts.env ?? process.env);
   if (cli) {
     const server = await startTemporalDevServer({ cli, port, dbFile: opts.dbFile, ui, ...(uiPort ? { uiPort } : {}) });
-    return { address: server.address, uiUrl: server.uiUrl, source: 'cli', pid: server.process.child.pid, stop: server.stop };
+    let stopping = false;
+    return {
+      address: server.address,
+      uiUrl: server.uiUrl,
+      source: 'cli',
+      pid: server.process.child.pid,
+      onUnexpectedExit: (cb) =>
+        server.process.child.once('exit', (code, signal) => {
+          if (!stopping) cb(`exited with ${signal ?? `code ${code}`}: ${server.process.output().slice(-2_000)}`);
+        }),
+      async stop() {
+        stopping = true;
+        await server.stop();
+      },
+    };
   }
   // Loaded only on this path: it pulls in the native bridge and is not needed with a CLI at hand.
   const { TestWorkflowEnvironment } = await import('@temporalio/testing');
@@ -61,7 +82,9 @@ export async function startLocalTemporal(opts: LocalTemporalOptions): Promise<Lo
       ui,
       ...(uiPort ? { uiPort } : {}),
       log: { format: 'pretty', level: 'error' },
-      executable: { type: 'cached-download' },
+      executable: opts.sdkExecutablePath
+        ? { type: 'existing-path', path: opts.sdkExecutablePath }
+        : { type: 'cached-download' },
     },
   });
   return {
@@ -69,6 +92,8 @@ export async function startLocalTemporal(opts: LocalTemporalOptions): Promise<Lo
     uiUrl: uiPort ? `http://127.0.0.1:${uiPort}` : null,
     source: 'sdk-download',
     pid: undefined,
+    // The SDK owns that process and reports no exit; a dead server shows up as worker errors.
+    onUnexpectedExit: () => {},
     stop: () => env.teardown(),
   };
 }

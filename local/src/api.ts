@@ -1,0 +1,48 @@
+import type { Client } from '@temporalio/client';
+import type { Config } from '@conduit/core/config';
+import { createSecretBox } from '@conduit/core/crypto';
+import type { Db } from '@conduit/core/db';
+import { seedDemo, type DemoLogin as SeededLogin } from '@conduit/core/domain';
+import type { EventQueue } from '@conduit/core/events';
+import { createApp, type AppDeps } from '@conduit/functions/app';
+import { createHookResolver } from '@conduit/functions/ingress/index';
+import type { RunStarter } from '@conduit/functions/runs/index';
+import type { ScheduleSync } from '@conduit/functions/schedules/index';
+import type { StackLogger } from './log';
+
+export type DemoLogin = Pick<SeededLogin, 'email' | 'password'> & { workspaceSlug: string };
+
+export type ApiParts = {
+  config: Config;
+  db: Db;
+  temporal: Client;
+  queue: EventQueue;
+  runs: RunStarter;
+  schedules: ScheduleSync;
+  staticDir: string | undefined;
+  log: StackLogger;
+};
+
+/**
+ * The HTTP app (API, webhook ingress, web app) over the parts the stack already runs, and the demo
+ * workspace seeded (idempotent: a restart keeps its data and prints the same login).
+ */
+export async function buildApi(parts: ApiParts): Promise<{ fetch: (req: Request, env?: unknown) => Response | Promise<Response>; login: DemoLogin }> {
+  if (!parts.config.ENCRYPTION_KEY) throw new Error('ENCRYPTION_KEY missing: the stack generates one, so this is a bug');
+  const secrets = createSecretBox(parts.config.ENCRYPTION_KEY);
+  const deps: AppDeps = {
+    db: parts.db,
+    config: parts.config,
+    secrets,
+    temporal: parts.temporal,
+    queue: parts.queue,
+    runs: parts.runs,
+    schedules: parts.schedules,
+    hooks: createHookResolver({ db: parts.db, box: secrets }),
+    log: parts.log,
+    ...(parts.staticDir ? { staticDir: parts.staticDir } : {}),
+  };
+  const app = createApp(deps);
+  const seeded = await seedDemo(parts.db);
+  return { fetch: (req, env) => app.fetch(req, env as never), login: { email: seeded.email, password: seeded.password, workspaceSlug: seeded.workspaceSlug } };
+}

@@ -1,0 +1,59 @@
+import { createHash } from 'node:crypto';
+import { existsSync, mkdirSync, readdirSync, readFileSync, renameSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { bundleWorkflowCode } from '@temporalio/worker';
+import { workflowsPath } from '@conduit/worker';
+import { REPO_ROOT } from './web-build';
+
+/**
+ * Everything the workflow bundle is built from: the workflow code, the core it imports, and the
+ * locked package versions (zod, @temporalio/workflow). Any change to these gives a new bundle.
+ */
+const INPUTS = ['worker/src/workflows', 'core/src', 'worker/package.json', 'core/package.json', 'package-lock.json'];
+
+function hashInputs(): string {
+  const h = createHash('sha256');
+  const walk = (path: string) => {
+    if (!existsSync(path)) return;
+    if (statSync(path).isDirectory()) {
+      for (const entry of readdirSync(path).sort()) walk(join(path, entry));
+      return;
+    }
+    h.update(path.slice(REPO_ROOT.length)).update('\0').update(readFileSync(path)).update('\0');
+  };
+  for (const input of INPUTS) walk(join(REPO_ROOT, input));
+  return h.digest('hex').slice(0, 16);
+}
+
+/**
+ * The worker's workflow bundle, built once per version of its sources and cached in node_modules/.cache:
+ * webpack takes 5–20 s, and a restart with unchanged code should not pay it again.
+ */
+export const BUNDLE_CACHE_DIR = join(REPO_ROOT, 'node_modules/.cache/conduit');
+
+export async function cachedWorkflowBundle(cacheDir = BUNDLE_CACHE_DIR, log: (line: string) => void = () => {}): Promise<{ code: string }> {
+  const file = join(cacheDir, `workflows-${hashInputs()}.js`);
+  if (existsSync(file)) return { code: readFileSync(file, 'utf8') };
+  log('bundling the workflow code (once per code change)…');
+  const { code } = await bundleWorkflowCode({ workflowsPath, logger: quietLogger });
+  mkdirSync(cacheDir, { recursive: true });
+  // Write then rename, so a parallel start never reads half a bundle.
+  const tmp = `${file}.${process.pid}.tmp`;
+  writeFileSync(tmp, code);
+  renameSync(tmp, file);
+  prune(cacheDir, file);
+  return { code };
+}
+
+/** Drops bundles of older code that nobody has written for a day (parallel checkouts may still use recent ones). */
+function prune(cacheDir: string, keep: string): void {
+  const dayAgo = Date.now() - 24 * 3600_000;
+  for (const name of readdirSync(cacheDir)) {
+    const path = join(cacheDir, name);
+    if (path !== keep && /^workflows-[0-9a-f]+\.js$/.test(name) && statSync(path).mtimeMs < dayAgo) rmSync(path, { force: true });
+  }
+}
+
+const noop = () => {};
+/** webpack's build report is noise at start-up; errors still surface as a thrown error. */
+const quietLogger = { log: noop, trace: noop, debug: noop, info: noop, warn: noop, error: noop };
