@@ -21,8 +21,10 @@ function ConfirmDialog(props: { ask: Ask }) {
   let confirmBtn: HTMLButtonElement | undefined;
   const previous = document.activeElement as HTMLElement | null;
   const close = (ok: boolean) => {
+    // Read the request before hiding the dialog: the props go stale once it is unmounted.
+    const ask = props.ask;
     setPending(undefined);
-    props.ask.resolve(ok);
+    ask.resolve(ok);
     previous?.focus?.();
   };
   const onKey = (e: KeyboardEvent) => {
