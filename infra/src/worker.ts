@@ -13,7 +13,10 @@ import type { EventsConstruct } from './events';
 import { REPO_ROOT } from './paths';
 import type { DeploySettings } from './settings';
 
-/** The port of the worker's health endpoint (GET /healthz answers 200 while the worker polls). */
+/**
+ * The port of the worker's health endpoint, if it serves one (GET /healthz → 200 while healthy).
+ * Without one, worker/scripts/healthcheck.mjs asks Temporal whether this task's worker is polling.
+ */
 export const WORKER_HEALTH_PORT = 8080;
 /** Fargate's maximum: time between SIGTERM and SIGKILL for in-flight activities to finish. */
 export const WORKER_STOP_TIMEOUT = Duration.seconds(120);
@@ -72,7 +75,7 @@ export class WorkerConstruct extends Construct {
       healthCheck: {
         command: ['CMD', 'node', 'worker/scripts/healthcheck.mjs'],
         interval: Duration.seconds(30),
-        timeout: Duration.seconds(5),
+        timeout: Duration.seconds(10),
         retries: 3,
         startPeriod: Duration.seconds(60),
       },

@@ -1,4 +1,5 @@
 import { execFile } from 'node:child_process';
+import { randomUUID } from 'node:crypto';
 import { mkdtempSync, readFileSync, statSync } from 'node:fs';
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
@@ -41,7 +42,7 @@ describe('worker image', () => {
     const env = final.find((l) => l.startsWith('ENV '))!;
     expect(env).toContain(`WORKFLOW_BUNDLE_PATH=/app/${out}`);
     expect(env).toContain(`HEALTH_PORT=${WORKER_HEALTH_PORT}`);
-    expect(final).toContain('HEALTHCHECK --interval=30s --timeout=5s --start-period=60s --retries=3 CMD ["node", "worker/scripts/healthcheck.mjs"]');
+    expect(final).toContain('HEALTHCHECK --interval=30s --timeout=10s --start-period=60s --retries=3 CMD ["node", "worker/scripts/healthcheck.mjs"]');
     expect(final.at(-1)).toBe('CMD ["node", "--import", "tsx", "worker/src/main.ts"]');
   });
 
@@ -63,9 +64,12 @@ describe('worker image', () => {
           res.end();
         }).listen(0, '127.0.0.1', () => resolve((server!.address() as AddressInfo).port));
       });
-    const check = async (port: number) => {
+    const check = async (port: number, env: Record<string, string> = {}) => {
       try {
-        await run(process.execPath, [join(REPO_ROOT, 'worker/scripts/healthcheck.mjs')], { env: { HEALTH_PORT: String(port) } });
+        await run(process.execPath, [join(REPO_ROOT, 'worker/scripts/healthcheck.mjs')], {
+          cwd: REPO_ROOT,
+          env: { PATH: process.env.PATH ?? '', HEALTH_PORT: String(port), TEMPORAL_ADDRESS: '127.0.0.1:1', ...env },
+        });
         return 0;
       } catch (err) {
         return (err as { code: number }).code;
@@ -78,11 +82,51 @@ describe('worker image', () => {
     it('fails when /healthz answers 503', async () => {
       expect(await check(await serve(503))).toBe(1);
     });
-    it('fails when nothing listens', async () => {
+    const closedPort = async () => {
       const port = await serve(200);
       await new Promise<void>((r) => server!.close(() => r()));
       server = undefined;
-      expect(await check(port)).toBe(1);
+      return port;
+    };
+
+    it('fails when nothing listens and Temporal is unreachable', async () => {
+      expect(await check(await closedPort())).toBe(1);
+    });
+
+    const temporal = process.env.TEST_TEMPORAL_ADDRESS;
+    it.skipIf(!temporal)('without an endpoint, passes only while a worker on this host polls the task queue', async () => {
+      const { Connection } = await import('@temporalio/client');
+      const connection = await Connection.connect({ address: temporal! });
+      const taskQueue = `health-${randomUUID()}`;
+      const abort = new AbortController();
+      // Long polls with a worker-style identity are what a running worker does (several at once,
+      // which also covers the task queue's root partition that DescribeTaskQueue reads).
+      const poll = Promise.all(
+        Array.from({ length: 5 }, () =>
+          connection
+            .withAbortSignal(abort.signal, () =>
+              connection.withDeadline(Date.now() + 70_000, () =>
+                connection.workflowService.pollWorkflowTaskQueue({ namespace: 'default', taskQueue: { name: taskQueue, kind: 1 }, identity: '4242@worker-host-a' }),
+              ),
+            )
+            .catch(() => undefined),
+        ),
+      );
+      try {
+        const port = await closedPort();
+        const env = { TEMPORAL_ADDRESS: temporal!, TASK_QUEUE: taskQueue };
+        let healthy = 1;
+        for (let i = 0; i < 10 && healthy !== 0; i++) {
+          healthy = await check(port, { ...env, HEALTH_IDENTITY_HOST: 'worker-host-a' });
+          if (healthy !== 0) await new Promise((r) => setTimeout(r, 300));
+        }
+        expect(healthy).toBe(0);
+        expect(await check(port, { ...env, HEALTH_IDENTITY_HOST: 'worker-host-b' })).toBe(1);
+      } finally {
+        abort.abort();
+        await poll;
+        await connection.close();
+      }
     });
   });
 });

@@ -36,7 +36,7 @@ describe('worker stack', () => {
     expect(container.HealthCheck).toEqual({
       Command: ['CMD', 'node', 'worker/scripts/healthcheck.mjs'],
       Interval: 30,
-      Timeout: 5,
+      Timeout: 10,
       Retries: 3,
       StartPeriod: 60,
     });
