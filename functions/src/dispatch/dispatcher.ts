@@ -1,7 +1,7 @@
 import { and, eq, isNull, sql } from 'drizzle-orm';
 import type { Config } from '@conduit/core/config';
 import { events, type Db, type EventOutcome } from '@conduit/core/db';
-import type { StoredEvent } from '@conduit/core/domain';
+import { isUuid, type StoredEvent } from '@conduit/core/domain';
 import type { RunStarter } from '../runs';
 import { findCandidates, triggerAccepts } from './match';
 
@@ -41,16 +41,28 @@ export function createDispatcher(deps: DispatcherDeps): Dispatcher {
   const finish = (id: string, status: 'dispatched' | 'loop_stopped' | 'failed', outcome: EventOutcome) =>
     db.update(events).set({ status, outcome, dispatchedAt: new Date() }).where(eq(events.id, id));
 
-  async function dispatch(event: StoredEvent): Promise<DispatchResult> {
-    if (event.dispatchedAt) return { status: 'already_dispatched' };
-    // Count the attempt first, so an event that crashes the dispatcher still runs out of attempts.
-    const [counted] = await db
+  /**
+   * Counts the attempt and loads the row in one statement (an event that crashes the dispatcher
+   * still runs out of attempts). Null when the event is missing or already dispatched.
+   */
+  async function claim(id: string, workspaceId?: string): Promise<StoredEvent | null> {
+    const [row] = await db
       .update(events)
       .set({ attempts: sql`${events.attempts} + 1` })
-      .where(and(eq(events.id, event.id), isNull(events.dispatchedAt)))
-      .returning({ attempts: events.attempts });
-    if (!counted) return { status: 'already_dispatched' };
+      .where(and(eq(events.id, id), isNull(events.dispatchedAt), ...(workspaceId ? [eq(events.workspaceId, workspaceId)] : [])))
+      .returning();
+    return row ?? null;
+  }
 
+  async function dispatch(stored: StoredEvent): Promise<DispatchResult> {
+    if (stored.dispatchedAt) return { status: 'already_dispatched' };
+    const event = await claim(stored.id, stored.workspaceId);
+    if (!event) return { status: 'already_dispatched' };
+    return run(event);
+  }
+
+  async function run(event: StoredEvent): Promise<DispatchResult> {
+    const counted = event;
     if (event.causation.depth > limit) {
       await finish(event.id, 'loop_stopped', {
         runs: [],
@@ -102,12 +114,14 @@ export function createDispatcher(deps: DispatcherDeps): Dispatcher {
   }
 
   async function dispatchEventById(id: string, workspaceId?: string): Promise<DispatchResult> {
-    const [event] = await db
-      .select()
+    if (!isUuid(id) || (workspaceId !== undefined && !isUuid(workspaceId))) return { status: 'missing' };
+    const event = await claim(id, workspaceId);
+    if (event) return run(event);
+    const [exists] = await db
+      .select({ id: events.id })
       .from(events)
       .where(workspaceId ? and(eq(events.id, id), eq(events.workspaceId, workspaceId)) : eq(events.id, id));
-    if (!event) return { status: 'missing' };
-    return dispatch(event);
+    return exists ? { status: 'already_dispatched' } : { status: 'missing' };
   }
 
   return {
