@@ -33,7 +33,7 @@ const ATTEMPTS: [string, string, RegExp | ((out: unknown) => boolean)][] = [
 describe('run_script sandbox', () => {
   it(`contains ${ATTEMPTS.length} escape and exhaustion attempts while the worker stays healthy`, async () => {
     expect(ATTEMPTS.length).toBeGreaterThanOrEqual(15);
-    const actions: WorkflowActionInput[] = ATTEMPTS.map(([, code], i) => ({ id: `a${i}`, type: 'run_script', code, cpuMs: 500, memoryMb: 32, onFailure: 'continue' }));
+    const actions: WorkflowActionInput[] = ATTEMPTS.map(([, code], i) => ({ id: `a${i}`, type: 'run_script', code, cpuMs: 800, memoryMb: 32, onFailure: 'continue' }));
     actions.push({ id: 'healthy', type: 'run_script', code: 'console.log("still fine"); return { sum: input.steps.a6.output === "undefined" ? 2 : 0 }' });
     const r = await h.startRun(actions);
     const result = await r.handle.result();

@@ -1,7 +1,11 @@
 import { ApplicationFailure, Context } from '@temporalio/activity';
-import { describeIssues, WorkflowActionSchema, type Json, type WorkflowAction } from '@conduit/core/definition';
+import { describeIssues, WorkflowActionSchema, type ActionType, type Json, type StepResult, type WorkflowAction } from '@conduit/core/definition';
 import { createScheduledExecution, finishExecution, markExecutionRunning, writeSteps, type StepWrite } from '@conduit/core/domain';
-import { STEP_ERROR, type BeginRun, type FinishRun, type RuntimeActivities, type StepCall, type StepFailureDetails, type StepOutcome } from '../workflows/contract';
+import {
+  STEP_ERROR, type BeginRun, type FinishRun, type RunRef, type RuntimeActivities, type SegmentCall, type SegmentOutcome, type StepCall,
+  type StepFailureDetails, type StepMeta, type StepOutcome,
+} from '../workflows/contract';
+import { resolveAction } from '../workflows/resolve';
 import { redactHeaders, redactJson } from './redact';
 import { ACTION_HANDLERS } from './registry';
 import { ScriptError } from './run-script';
@@ -17,49 +21,51 @@ function storedInput(action: Record<string, Json>): Json {
   return redactJson(copy);
 }
 
-function row(call: StepCall, patch: Partial<StepWrite>): StepWrite {
-  return {
-    executionId: call.run.executionId, workspaceId: call.run.workspaceId,
-    actionId: call.step.actionId, actionType: call.step.actionType, path: call.step.path, seq: call.step.seq,
-    status: 'running', ...patch,
-  };
-}
+const rowFor = (run: RunRef, meta: StepMeta, patch: Omit<StepWrite, 'executionId' | 'workspaceId' | 'actionId' | 'actionType' | 'path' | 'seq'>): StepWrite => ({
+  executionId: run.executionId, workspaceId: run.workspaceId, actionId: meta.actionId, actionType: meta.actionType, path: meta.path, seq: meta.seq, ...patch,
+});
+
+const asStepError = (e: unknown): StepError => (e instanceof StepError ? e : new StepError((e as Error)?.message ?? String(e), true));
+const withLogs = (input: Json, logs: string[] | undefined): Json => (logs ? { ...(input as Record<string, Json>), logs } : input);
 
 /** The activities the interpreter calls; every dependency comes in through `deps`. */
 export function createActivities(deps: ActivityDeps): RuntimeActivities {
+  /** Validates the resolved action and runs its handler. */
+  async function execute(run: RunRef, meta: StepMeta, resolved: Record<string, Json>, attempt: number, signal: AbortSignal, scriptInput?: { trigger: Json; steps: Json }) {
+    const type: ActionType = meta.actionType;
+    const handler = ACTION_HANDLERS[type] as ActionHandler<typeof type> | null;
+    if (!handler) throw new StepError(`"${type}" runs inside the workflow, not as an activity`);
+    // Templates resolved at run time are checked like the definition was (e.g. a resolved email address).
+    const parsed = WorkflowActionSchema.safeParse({ ...resolved, id: meta.actionId, type });
+    if (!parsed.success) throw new StepError(`invalid input after templating: ${describeIssues(parsed.error).map((i) => i.message).join('; ')}`);
+    return handler(parsed.data as WorkflowAction & { type: typeof type }, { run, step: meta, attempt, signal, scriptInput }, deps);
+  }
+
   async function runStep(call: StepCall): Promise<StepOutcome> {
     const actx = Context.current();
     const attempt = actx.info.attempt;
     const startedAt = new Date();
-    const type = call.step.actionType;
-    const input = storedInput({ ...call.action, id: call.step.actionId, type });
-    const handler = ACTION_HANDLERS[type] as ActionHandler<typeof type> | null;
+    const input = storedInput(call.action);
     let flushed = false;
     // Heartbeats carry cancellation to a regular activity; local ones are cancelled through the workflow task.
     const beat = call.remote ? setInterval(() => actx.heartbeat(), 1_000) : null;
     if (call.remote) actx.heartbeat();
     try {
-      if (!handler) throw new StepError(`"${type}" runs inside the workflow, not as an activity`);
       // Slow effects show as running while they run; local steps record start and end together.
       if (call.remote) {
-        await writeSteps(deps.db, [...call.flush, row(call, { status: 'running', input, attempts: attempt, startedAt })]);
+        await writeSteps(deps.db, [...call.flush, rowFor(call.run, call.step, { status: 'running', input, attempts: attempt, startedAt })]);
         flushed = true;
       }
-      // Templates resolved at run time are checked like the definition was (e.g. a resolved email address).
-      const parsed = WorkflowActionSchema.safeParse({ ...call.action, id: call.step.actionId, type });
-      if (!parsed.success) throw new StepError(`invalid input after templating: ${describeIssues(parsed.error).map((i) => i.message).join('; ')}`);
-      const result = await handler(parsed.data as WorkflowAction & { type: typeof type }, {
-        run: call.run, step: call.step, attempt, signal: actx.cancellationSignal, scriptInput: call.scriptInput,
-      }, deps);
+      const result = await execute(call.run, call.step, call.action, attempt, actx.cancellationSignal, call.scriptInput);
       const completedAt = new Date();
-      const stored = result.logs ? { ...(input as Record<string, Json>), logs: result.logs } : input;
-      await writeSteps(deps.db, [...(flushed ? [] : call.flush), row(call, { status: 'completed', input: stored, output: result.output, attempts: attempt, startedAt, completedAt })]);
+      await writeSteps(deps.db, [...(flushed ? [] : call.flush),
+        rowFor(call.run, call.step, { status: 'completed', input: withLogs(input, result.logs), output: result.output, attempts: attempt, startedAt, completedAt })]);
       return { output: result.output, attempts: attempt, startedAt: startedAt.toISOString(), completedAt: completedAt.toISOString() };
     } catch (e) {
-      const err = e instanceof StepError ? e : new StepError((e as Error)?.message ?? String(e), true);
-      const stored = e instanceof ScriptError ? { ...(input as Record<string, Json>), logs: e.logs } : input;
+      const err = asStepError(e);
       // The row shows the latest attempt's error; the workflow writes the final state once retries end.
-      await writeSteps(deps.db, [...(flushed ? [] : call.flush), row(call, { status: 'running', input: stored, error: err.message, attempts: attempt, startedAt })])
+      await writeSteps(deps.db, [...(flushed ? [] : call.flush),
+        rowFor(call.run, call.step, { status: 'running', input: withLogs(input, e instanceof ScriptError ? e.logs : undefined), error: err.message, attempts: attempt, startedAt })])
         .catch((we: Error) => deps.logger.error('step row write failed', { error: we.message }));
       const details: StepFailureDetails = { attempt, startedAt: startedAt.toISOString() };
       throw ApplicationFailure.create({
@@ -71,8 +77,43 @@ export function createActivities(deps: ActivityDeps): RuntimeActivities {
     }
   }
 
+  async function runSegment(call: SegmentCall): Promise<SegmentOutcome> {
+    const actx = Context.current();
+    const began = Date.now();
+    const steps: Record<string, StepResult> = { ...call.steps };
+    const rows: StepWrite[] = [...call.flush];
+    const out: SegmentOutcome = { done: [] };
+    try {
+      for (const { meta, action } of call.items) {
+        if (out.done.length > 0 && (Date.now() - began > call.budgetMs || actx.cancellationSignal.aborted)) break;
+        const startedAt = new Date();
+        const resolved = resolveAction(action, { trigger: call.trigger, steps });
+        const input = storedInput(resolved);
+        try {
+          const scriptInput = meta.actionType === 'run_script' ? { trigger: call.trigger, steps: steps as unknown as Json } : undefined;
+          const result = await execute(call.run, meta, resolved, 1, actx.cancellationSignal, scriptInput);
+          const completedAt = new Date();
+          rows.push(rowFor(call.run, meta, { status: 'completed', input: withLogs(input, result.logs), output: result.output, attempts: 1, startedAt, completedAt }));
+          steps[meta.actionId] = { status: 'completed', output: result.output };
+          out.done.push({ actionId: meta.actionId, output: result.output, startedAt: startedAt.toISOString(), completedAt: completedAt.toISOString() });
+        } catch (e) {
+          const err = asStepError(e);
+          const failedInput = withLogs(input, e instanceof ScriptError ? e.logs : undefined);
+          rows.push(rowFor(call.run, meta, { status: 'running', input: failedInput, error: err.message, attempts: 1, startedAt }));
+          out.failed = { actionId: meta.actionId, message: err.message, retryable: err.retryable, startedAt: startedAt.toISOString(), input: failedInput };
+          break;
+        }
+      }
+    } finally {
+      // One write for every step of the segment (and the rows the workflow queued before it).
+      await writeSteps(deps.db, rows);
+    }
+    return out;
+  }
+
   return {
     runStep,
+    runSegment,
     async beginRun(b: BeginRun) {
       if (b.createExecution)
         await createScheduledExecution(deps.db, {

@@ -45,10 +45,15 @@ function run({ code, input, memoryMb, cpuMs, maxOutputBytes, maxLogLines, maxLog
       const line = args.map((a) => { const v = ctx.dump(a); return typeof v === 'string' ? v : (JSON.stringify(v) ?? String(v)); }).join(' ');
       logs.push(line.slice(0, maxLogLineChars));
     });
-    for (const name of ['log', 'info', 'warn', 'error', 'debug']) ctx.setProp(consoleObj, name, log);
-    ctx.setProp(ctx.global, 'console', consoleObj);
+    ctx.setProp(consoleObj, 'log', log);
+    ctx.setProp(ctx.global, '__console', consoleObj);
     log.dispose();
     consoleObj.dispose();
+    // Lines past the cap stop in the sandbox, so a log flood costs no host calls.
+    const prelude = ctx.evalCode(`(() => { const host = __console.log; let n = 0; const log = (...a) => { if (n++ < ${maxLogLines}) host(...a); };
+      globalThis.console = { log, info: log, warn: log, error: log, debug: log }; delete globalThis.__console; })()`, 'prelude.js');
+    if (prelude.error) return describe(prelude.error);
+    prelude.value.dispose();
     const inputHandle = ctx.newString(JSON.stringify(input ?? null));
     ctx.setProp(ctx.global, '__input', inputHandle);
     inputHandle.dispose();

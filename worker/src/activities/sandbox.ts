@@ -43,8 +43,13 @@ export class ScriptSandbox {
     if (this.closed) return Promise.resolve({ ok: false, error: 'sandbox is shut down', line: null, logs: [], durationMs: 0 });
     while (this.slots.length < this.size) this.slots.push(this.spawn());
     return new Promise((resolve) => {
-      const job: Job = { ...run, id: this.nextId++, resolve };
-      run.signal?.addEventListener('abort', () => this.abort(job), { once: true });
+      const onAbort = () => this.abort(job);
+      const job: Job = {
+        ...run, id: this.nextId++,
+        resolve: (r) => { run.signal?.removeEventListener('abort', onAbort); resolve(r); },
+      };
+      if (run.signal?.aborted) { job.resolve({ ok: false, error: 'script cancelled', line: null, logs: [], durationMs: 0 }); return; }
+      run.signal?.addEventListener('abort', onAbort, { once: true });
       this.queue.push(job);
       this.pump();
     });

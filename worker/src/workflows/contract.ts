@@ -1,4 +1,4 @@
-import type { ActionType, Causation, Json, StepResult, StepStatus, TriggerPayload } from '@conduit/core/definition';
+import type { ActionType, Causation, Json, StepResult, StepStatus, TriggerPayload, WorkflowAction } from '@conduit/core/definition';
 import type { StepWrite } from '@conduit/core/domain';
 
 /**
@@ -45,6 +45,23 @@ export type StepCall = {
   remote: boolean;
 };
 
+/** Consecutive local steps run in one local activity: one round trip and one batched row write for all of them. */
+export type SegmentCall = {
+  run: RunRef;
+  trigger: Json;
+  /** Results so far; the activity resolves each step's templates against these plus the segment's own outputs. */
+  steps: Record<string, StepResult>;
+  items: { meta: StepMeta; action: WorkflowAction }[];
+  flush: StepWrite[];
+  /** Wall time after which the segment returns what it finished, so a cancel or a long history is noticed soon. */
+  budgetMs: number;
+};
+export type SegmentOutcome = {
+  done: { actionId: string; output: Json; startedAt: string; completedAt: string }[];
+  /** The step that failed (nothing after it ran); the workflow applies its retry policy and onFailure. */
+  failed?: { actionId: string; message: string; retryable: boolean; startedAt: string; input: Json };
+};
+
 export type StepOutcome = { output: Json; attempts: number; startedAt: string; completedAt: string };
 
 /** Attached to a failed step's ApplicationFailure so the workflow can record the attempt count. */
@@ -75,6 +92,7 @@ export type RunSummary = { executionId: string; status: 'completed' | 'failed' |
 export type RuntimeActivities = {
   beginRun(a: BeginRun): Promise<void>;
   runStep(call: StepCall): Promise<StepOutcome>;
+  runSegment(call: SegmentCall): Promise<SegmentOutcome>;
   recordSteps(rows: StepWrite[]): Promise<void>;
   finishRun(f: FinishRun): Promise<void>;
 };

@@ -1,12 +1,13 @@
 import {
   ActivityFailure, ApplicationFailure, CancellationScope, ContinueAsNew, continueAsNew, defineQuery, isCancellation, proxyActivities,
-  proxyLocalActivities, setHandler, sleep, uuid4, workflowInfo, type ActivityOptions, type LocalActivityOptions,
+  patched, proxyLocalActivities, setHandler, sleep, uuid4, workflowInfo, type ActivityOptions, type LocalActivityOptions,
 } from '@temporalio/workflow';
 import {
   parseDuration, walkActions, type Json, type RetryPolicy, type StepResult, type TriggerPayload, type WorkflowAction,
 } from '@conduit/core/definition';
 import type { StepWrite } from '@conduit/core/domain';
-import { evaluateCondition, resolveTemplate, type TemplateContext } from '@conduit/core/expressions';
+import { evaluateCondition, type TemplateContext } from '@conduit/core/expressions';
+import { resolveAction } from './resolve';
 import { PROGRESS_QUERY, RunInputSchema, type RunInput, type RunInputArg } from '@conduit/core/temporal';
 import {
   ACTION_PLACEMENT, LOCAL_SCRIPT_MAX_CPU_MS, STEP_ERROR, type Progress, type RunRef, type RunSummary, type RuntimeActivities, type StepFailureDetails, type StepMeta, type StepView,
@@ -47,24 +48,18 @@ const retryOptions = (p: RetryPolicy) => ({
   maximumAttempts: p.maxAttempts, initialInterval: p.initialIntervalMs, backoffCoefficient: p.backoffCoefficient, maximumInterval: p.maxIntervalMs,
 });
 
+/** A segment returns after this much wall time so cancels and history checks are not held up. */
+const SEGMENT_BUDGET_MS = 1_000;
+
+const segmentActivity = proxyLocalActivities<RuntimeActivities>({
+  startToCloseTimeout: SEGMENT_BUDGET_MS + LOCAL_SCRIPT_MAX_CPU_MS + 30_000,
+  retry: { maximumAttempts: 1 },
+});
+
 const plumbing = proxyLocalActivities<RuntimeActivities>({
   startToCloseTimeout: '30s',
   retry: { maximumAttempts: 10, initialInterval: 200, maximumInterval: 10_000 },
 });
-
-/** Fields that are never templated (code is data to the sandbox, not a template). */
-const RAW_FIELDS = new Set(['id', 'type', 'name', 'retry', 'onFailure', 'code', 'if', 'then', 'else']);
-
-function resolveAction(action: WorkflowAction, ctx: TemplateContext): Record<string, Json> {
-  const out: Record<string, Json> = {};
-  for (const [k, v] of Object.entries(action) as [string, Json][]) {
-    if (k === 'id' || k === 'type' || k === 'if' || k === 'then' || k === 'else') continue;
-    if (RAW_FIELDS.has(k)) { out[k] = v; continue; }
-    const r = resolveTemplate(v, ctx);
-    if (r !== undefined) out[k] = r;
-  }
-  return out;
-}
 
 function failureMessage(err: unknown): { message: string; details?: StepFailureDetails } {
   let e: unknown = err;
@@ -122,6 +117,9 @@ export async function runWorkflow(rawInput: RunInputArg, options: RunOptions = {
   // Steps reused from a retried run (completed only) or carried over continue-as-new (every finished one).
   const reusable: Record<string, StepResult> = {};
   for (const [id, r] of Object.entries(input.resume?.steps ?? {})) if (!fresh || r.status === 'completed') reusable[id] = r;
+
+  // Interpreter changes that alter the command sequence are guarded so runs started before them replay.
+  const batching = patched('batch-local-steps');
 
   if (fresh) {
     await plumbing.beginRun({
@@ -184,7 +182,7 @@ export async function runWorkflow(rawInput: RunInputArg, options: RunOptions = {
 
     const resolved = resolveAction(action, ctx());
     current = { action, meta, input: resolved, startedAt };
-    const placement = action.type === 'run_script' && action.cpuMs > LOCAL_SCRIPT_MAX_CPU_MS ? 'activity' : ACTION_PLACEMENT[action.type];
+    const placement = placementOf(action);
     const policy = action.retry ?? DEFAULT_RETRY[action.type];
     const scriptInput = action.type === 'run_script' ? { trigger: trigger as unknown as Json, steps: results as unknown as Json } : undefined;
     const call = { run, step: meta, action: resolved, flush: takePending(), remote: placement === 'activity', ...(scriptInput ? { scriptInput } : {}) };
@@ -231,10 +229,76 @@ export async function runWorkflow(rawInput: RunInputArg, options: RunOptions = {
     return 'stop';
   }
 
+  const placementOf = (a: WorkflowAction) =>
+    a.type === 'run_script' && a.cpuMs > LOCAL_SCRIPT_MAX_CPU_MS ? 'activity' : ACTION_PLACEMENT[a.type];
+
+  /** How many actions from `i` on can run as one segment: consecutive, local, not reused. */
+  function segmentLength(actions: readonly WorkflowAction[], i: number): number {
+    let n = 0;
+    while (i + n < actions.length && stepsThisRun + n < stepsPerRun) {
+      const a = actions[i + n]!;
+      if (reusable[a.id] || placementOf(a) !== 'local') break;
+      n++;
+    }
+    return n;
+  }
+
+  async function runSegment(items: readonly WorkflowAction[], prefix: string, offset: number): Promise<{ consumed: number; stop: boolean }> {
+    const base = seq;
+    const metas: StepMeta[] = items.map((a, k) => ({ actionId: a.id, actionType: a.type, path: `${prefix}[${offset + k}]`, seq: base + k }));
+    // No single current step: on cancel, the segment's finished steps keep their rows and the rest are skipped.
+    const flush = takePending();
+    let outcome;
+    try {
+      outcome = await segmentActivity.runSegment({
+        run, trigger: trigger as unknown as Json, steps: results, flush, budgetMs: SEGMENT_BUDGET_MS,
+        items: items.map((action, k) => ({ meta: metas[k]!, action })),
+      });
+    } catch (err) {
+      if (isCancellation(err)) throw err;
+      // The segment itself broke (not a step): run its first step the ordinary way, with its retry policy.
+      pending = [...flush, ...pending];
+      const r = await runAction(items[0]!, metas[0]!.path);
+      return { consumed: 1, stop: r === 'stop' };
+    }
+    for (const d of outcome.done) {
+      results[d.actionId] = { status: 'completed', output: d.output };
+      const m = metas.find((x) => x.actionId === d.actionId)!;
+      const view: StepView = { actionId: m.actionId, actionType: m.actionType, path: m.path, status: 'completed', startedAt: d.startedAt, completedAt: d.completedAt };
+      views.push(view);
+    }
+    let consumed = outcome.done.length;
+    seq = base + consumed;
+    stepsThisRun += consumed;
+    if (outcome.failed) {
+      const a = items[consumed]!;
+      const policy = a.retry ?? DEFAULT_RETRY[a.type as keyof typeof DEFAULT_RETRY];
+      let r: 'ok' | 'stop';
+      if (outcome.failed.retryable && policy.maxAttempts > 1) {
+        // The first attempt ran in the segment; the rest go through the step's own retry policy.
+        r = await runAction(a, metas[consumed]!.path);
+      } else {
+        const meta = { ...metas[consumed]!, seq: seq++ };
+        stepsThisRun++;
+        r = fail(a, meta, outcome.failed.input, outcome.failed.startedAt, outcome.failed.message, 1);
+      }
+      consumed++;
+      if (r === 'stop') return { consumed, stop: true };
+    }
+    return { consumed, stop: false };
+  }
+
   async function runList(actions: readonly WorkflowAction[], prefix: string): Promise<'ok' | 'stop'> {
-    for (let i = 0; i < actions.length; i++) {
-      const a = actions[i]!;
-      if ((await runAction(a, `${prefix}[${i}]`)) === 'stop') return 'stop';
+    for (let i = 0; i < actions.length; ) {
+      const n = batching ? segmentLength(actions, i) : 0;
+      if (n >= 2) {
+        const r = await runSegment(actions.slice(i, i + n), prefix, i);
+        i += r.consumed;
+        if (r.stop) return 'stop';
+      } else {
+        if ((await runAction(actions[i]!, `${prefix}[${i}]`)) === 'stop') return 'stop';
+        i++;
+      }
       const info = workflowInfo();
       if (info.continueAsNewSuggested || info.historyLength > historyLimit || info.historySize > HISTORY_BYTES_LIMIT || stepsThisRun >= stepsPerRun) {
         await plumbing.recordSteps(takePending());
