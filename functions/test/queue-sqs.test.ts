@@ -104,9 +104,21 @@ describe('SQS event queue (moto)', () => {
     own.client.destroy();
   });
 
-  it('fails publish fast when the queue endpoint is down', async () => {
+  it('fails publish fast when the queue endpoint is down or hangs', async () => {
     const queue = createSqsQueue({ queueUrl: 'http://127.0.0.1:9/000000000000/nowhere', endpoint: 'http://127.0.0.1:9' });
     await expect(queue.publish({ id: id(), workspaceId: id() })).rejects.toThrow();
+    // A server that accepts connections and never answers: the publish gives up after its timeout.
+    const { createServer } = await import('node:net');
+    const sockets: import('node:net').Socket[] = [];
+    const blackhole = createServer((s) => void sockets.push(s)).listen(0, '127.0.0.1');
+    await new Promise((r) => blackhole.once('listening', r));
+    const port = (blackhole.address() as { port: number }).port;
+    const hanging = createSqsQueue({ queueUrl: `http://127.0.0.1:${port}/000000000000/q`, endpoint: `http://127.0.0.1:${port}`, publishTimeoutMs: 300 });
+    const started = Date.now();
+    await expect(hanging.publish({ id: id(), workspaceId: id() })).rejects.toThrow();
+    expect(Date.now() - started).toBeLessThan(5_000);
+    for (const s of sockets) s.destroy();
+    blackhole.close();
   });
 });
 

@@ -16,6 +16,8 @@ export type SqsQueueOptions = {
   /** Endpoint override for an SQS-compatible server (moto, ElasticMQ); dummy credentials are used with it. */
   endpoint?: string;
   client?: SQSClient;
+  /** A publish that takes longer is abandoned (default 3 s): the caller answers anyway and the sweeper re-sends. */
+  publishTimeoutMs?: number;
 };
 
 export function createSqsClient(opts: { region?: string; endpoint?: string }): SQSClient {
@@ -42,6 +44,7 @@ export type SqsQueue = EventQueue & {
 export function createSqsQueue(opts: SqsQueueOptions): SqsQueue {
   const client = opts.client ?? createSqsClient(opts);
   const { queueUrl } = opts;
+  const timeout = () => ({ abortSignal: AbortSignal.timeout(opts.publishTimeoutMs ?? 3_000) });
   let consumer: { stop: () => Promise<void> } | undefined;
 
   const queue: SqsQueue = {
@@ -49,7 +52,7 @@ export function createSqsQueue(opts: SqsQueueOptions): SqsQueue {
     client,
     queueUrl,
     async publish(e) {
-      await client.send(new SendMessageCommand({ QueueUrl: queueUrl, MessageBody: encodeMessage(e) }));
+      await client.send(new SendMessageCommand({ QueueUrl: queueUrl, MessageBody: encodeMessage(e) }), timeout());
     },
     async publishMany(es: PublishableEvent[]) {
       for (let i = 0; i < es.length; i += BATCH) {
@@ -59,6 +62,7 @@ export function createSqsQueue(opts: SqsQueueOptions): SqsQueue {
             QueueUrl: queueUrl,
             Entries: chunk.map((e, j) => ({ Id: String(j), MessageBody: encodeMessage(e) })),
           }),
+          timeout(),
         );
         if (out.Failed && out.Failed.length > 0) {
           throw new Error(`SQS refused ${out.Failed.length} of ${chunk.length} messages: ${out.Failed[0]?.Code ?? 'unknown'}`);
