@@ -122,6 +122,9 @@ describe.each<TestDbKind>(['pg', 'pglite'])('webhook ingress on %s', (kind) => {
     const got = await app.request(`/${getOk.hookId}?q=1`);
     expect(got.status).toBe(202);
     expect((await eventsOf(getOk.workflowId))[0]!.payload).toMatchObject({ method: 'GET', query: { q: '1' }, body: null });
+    expect((await app.request(`/${getOk.hookId}`, { method: 'HEAD' })).status).toBe(405);
+    expect((await app.request(`/${getOk.hookId}`, { method: 'PUT', body: 'x' })).status).toBe(405);
+    expect(await eventsOf(getOk.workflowId)).toHaveLength(1);
   });
 
   it('checks a shared header secret in constant time and keeps it out of the payload', async () => {

@@ -48,6 +48,11 @@ export function createIngress(deps: IngressDeps): Hono {
   const app = new Hono();
 
   app.on(['POST', 'GET'], '/:hookId', async (c) => {
+    // Hono serves HEAD through GET handlers; a HEAD must never store an event.
+    if (c.req.method === 'HEAD') {
+      c.header('Allow', 'POST');
+      return fail(c, 405, 'method_not_allowed', 'this hook accepts POST');
+    }
     const hookId = c.req.param('hookId');
     let hook: Hook | null;
     try {
