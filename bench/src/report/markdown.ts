@@ -10,7 +10,7 @@ const WHAT: Record<string, string> = {
   '3.': 'One client, one run at a time, request → run completed. Conduit: 40 `update_record` (or 40 trivial `run_script`) after a webhook trigger; n8n: 40 chained Code nodes after a webhook. Per-step figures divide the run by 40.',
   '4.': 'A `record_updated` workflow; PATCH a record through the API and take the first step row\'s `started_at` (PostgreSQL clock, same machine) minus the moment the PATCH was sent. One sample at a time.',
   '5.': 'N active workflows listen to the same object; one PATCH must start N runs. Times are from sending the PATCH.',
-  '5b': 'The same trigger-latency measurement with 10 and then 10,000 active workflows in the workspace (the extra workflows listen to other objects or are webhooks, so the event still matches one).',
+  '5b': 'The same trigger-latency measurement with few and then many active workflows in the workspace (the extra workflows listen to other objects or are webhooks, so the event still matches one; they are published with the core domain services, straight on the database).',
 };
 
 function table(rows: Row[], all: Row[]): string[] {

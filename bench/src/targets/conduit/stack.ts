@@ -19,6 +19,7 @@ export type ConduitStack = {
   login: z.infer<typeof ReadySchema>['login'];
   /** A pool on the stack's database, for observing runs (read-only queries). */
   db: pg.Pool;
+  databaseUrl: string;
   stop: () => Promise<void>;
 };
 
@@ -66,6 +67,7 @@ export async function startConduit(pgServerUrl: string): Promise<ConduitStack> {
     url: url.origin,
     login: ready.login,
     db,
+    databaseUrl,
     async stop() {
       await db.end();
       await cleanup();
