@@ -2,7 +2,8 @@ import { randomUUID } from 'node:crypto';
 import { eq } from 'drizzle-orm';
 import { createSecretBox } from '@conduit/core/crypto';
 import { companies, workflowSecrets, workflowVersions, workflows, workspaces, type Db } from '@conduit/core/db';
-import { WorkflowTriggerSchema, ActionsSchema, type WorkflowAction } from '@conduit/core/definition';
+import { WorkflowTriggerSchema, ActionsSchema } from '@conduit/core/definition';
+import type { z } from 'zod';
 import { generateHookId, generateWebhookSecret } from '@conduit/functions/ingress/index';
 
 export type SeededHook = { workspaceId: string; companyId: string; workflowId: string; versionId: string; hookId: string; secret: string | null };
@@ -22,7 +23,7 @@ export async function seedWorkspace(db: Db, name = 'reliability'): Promise<{ wor
  */
 export async function seedWebhookWorkflow(
   db: Db,
-  o: { workspaceId: string; companyId: string; auth: 'none' | 'signature' | 'header'; actions: WorkflowAction[]; encryptionKey?: string; name?: string },
+  o: { workspaceId: string; companyId: string; auth: 'none' | 'signature' | 'header'; actions: z.input<typeof ActionsSchema>; encryptionKey?: string; name?: string },
 ): Promise<SeededHook> {
   const trigger = WorkflowTriggerSchema.parse({ type: 'webhook', auth: { mode: o.auth } });
   const actions = ActionsSchema.parse(o.actions);

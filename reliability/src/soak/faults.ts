@@ -1,0 +1,78 @@
+import pg from 'pg';
+import type { Child } from './child';
+import { sleep } from './child';
+import type { Rng } from './rng';
+import type { TcpProxy } from './tcp-proxy';
+
+export const FAULT_KINDS = ['worker_killed', 'temporal_restarted', 'dispatcher_killed_before_start', 'postgres_connections_dropped', 'sqs_unavailable'] as const;
+export type FaultKind = (typeof FAULT_KINDS)[number];
+
+export type FaultTargets = {
+  worker: Child;
+  dispatcher: Child;
+  /** Stops the Temporal dev server and starts it again on the same port and SQLite file. */
+  restartTemporal(downMs: number): Promise<void>;
+  /** Server URL (any database) to run pg_terminate_backend from, and the soak's database name. */
+  postgresServerUrl: string;
+  database: string;
+  sqsProxy: TcpProxy;
+};
+
+export type FaultRecord = { kind: FaultKind; at: number; detail: string };
+
+/** Injects one fault and returns once the system has been given back what it lost (process, server, network). */
+export async function injectFault(kind: FaultKind, t: FaultTargets, rng: Rng): Promise<string> {
+  switch (kind) {
+    case 'worker_killed': {
+      await t.worker.kill();
+      const down = Math.round(rng.between(200, 1_500));
+      await sleep(down);
+      await startWithRetry(t.worker);
+      return `SIGKILL, restarted after ${down} ms`;
+    }
+    case 'temporal_restarted': {
+      const down = Math.round(rng.between(300, 2_000));
+      await t.restartTemporal(down);
+      return `stopped, restarted after ${down} ms on the same port and database file`;
+    }
+    case 'dispatcher_killed_before_start': {
+      // Armed: the dispatcher kills itself (SIGKILL) at its next run start, after receiving the
+      // message and writing the execution row, before Temporal starts the workflow. Its supervisor restarts it.
+      const before = t.dispatcher.inducedExits;
+      t.dispatcher.signal('SIGUSR2');
+      const deadline = Date.now() + 15_000;
+      while (t.dispatcher.inducedExits === before && Date.now() < deadline) await sleep(100);
+      await t.dispatcher.settled();
+      return t.dispatcher.inducedExits > before ? 'crashed between receive and start, restarted' : 'armed; no message arrived within 15 s';
+    }
+    case 'postgres_connections_dropped': {
+      const c = new pg.Client({ connectionString: t.postgresServerUrl });
+      await c.connect();
+      try {
+        const r = await c.query('select count(pg_terminate_backend(pid)) as n from pg_stat_activity where datname = $1 and pid <> pg_backend_pid()', [t.database]);
+        return `pg_terminate_backend on ${String((r.rows[0] as { n: string }).n)} connections`;
+      } finally {
+        await c.end();
+      }
+    }
+    case 'sqs_unavailable': {
+      const down = Math.round(rng.between(1_000, 4_000));
+      t.sqsProxy.down();
+      await sleep(down);
+      t.sqsProxy.up();
+      return `unreachable for ${down} ms`;
+    }
+  }
+}
+
+async function startWithRetry(c: Child): Promise<void> {
+  for (let attempt = 0; ; attempt++) {
+    try {
+      await c.start(60_000);
+      return;
+    } catch (e) {
+      if (attempt >= 10) throw e;
+      await sleep(500 * (attempt + 1));
+    }
+  }
+}

@@ -1,0 +1,407 @@
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { CreateQueueCommand, SQSClient } from '@aws-sdk/client-sqs';
+import { Client, Connection } from '@temporalio/client';
+import { eq } from 'drizzle-orm';
+import { createDb, events, workflowExecutions } from '@conduit/core/db';
+import type { ActionsSchema } from '@conduit/core/definition';
+import { signWebhook } from '@conduit/functions/ingress/index';
+import { startMoto } from '@conduit/local/services/moto';
+import { freePort } from '@conduit/local/services/ports';
+import { createDatabase, startPostgres } from '@conduit/local/services/postgres';
+import { startTemporalDevServer, type TemporalDevServer } from '@conduit/local/services/temporal';
+import { cachedWorkflowBundle } from '@conduit/local/workflow-bundle';
+import { newEncryptionKey, seedWebhookWorkflow, seedWorkspace, type SeededHook } from '../fixtures';
+import { Child, sleep } from './child';
+import { FAULT_KINDS, injectFault, type FaultKind, type FaultRecord } from './faults';
+import { createRng } from './rng';
+import { startSink } from './sink';
+import { startTcpProxy } from './tcp-proxy';
+import type { z } from 'zod';
+
+type SeedActions = z.input<typeof ActionsSchema>;
+
+export type SoakOptions = {
+  events: number;
+  seed?: number;
+  /** Events per second the sender aims for (the load window is events / rate seconds). */
+  rate?: number;
+  concurrency?: number;
+  /** Every n-th event is sent with a forged signature and must be refused (0: none). */
+  forgeEvery?: number;
+  faults?: boolean;
+  /** Pause between faults (ms, random in the range). */
+  faultGapMs?: [number, number];
+  drainTimeoutMs?: number;
+  /** A PostgreSQL server to create the soak's database on; one is started when absent. */
+  postgresServerUrl?: string;
+  log?: (line: string) => void;
+  /** Aborting stops the load and the faults and tears everything down (SIGINT in the CLI). */
+  signal?: AbortSignal;
+};
+
+export type SoakResult = {
+  sent: number;
+  accepted: number;
+  refused: number;
+  /** Forged events that were refused, as they must be. */
+  refusedForged: number;
+  /** Genuine events that could not be delivered after the sender's retries. */
+  refusedGenuine: number;
+  runsExpected: number;
+  runsFound: number;
+  duplicates: number;
+  lost: number;
+  notFinal: number;
+  runsCompleted: number;
+  runsFailed: number;
+  effects: number;
+  /** Deliveries the sink saw again under an Idempotency-Key it already had (absorbed by the key). */
+  redeliveriesAbsorbed: number;
+  duplicateEffects: number;
+  missingEffects: number;
+  forgedStored: number;
+  temporalMismatches: number;
+  timeToDrainMs: number;
+  sendMs: number;
+  faults: Record<FaultKind, number>;
+  faultLog: FaultRecord[];
+  unexpectedRestarts: Record<string, number>;
+  seed: number;
+  drained: boolean;
+};
+
+const FINAL = new Set(['completed', 'failed', 'cancelled']);
+
+/**
+ * The fault-injection soak: real PostgreSQL, the SQS adapter on moto (behind a proxy that can cut
+ * it off), the Temporal dev server (stopped and restarted on its SQLite file), and the ingress,
+ * dispatcher and worker as separate processes that get killed. A known number of webhooks goes in;
+ * at the end every accepted event must have exactly one run, every run must be final, no effect
+ * may have run twice, and Temporal must agree with the database.
+ */
+export async function runSoak(o: SoakOptions): Promise<SoakResult> {
+  const log = o.log ?? (() => {});
+  const seed = o.seed ?? Math.floor(Math.random() * 2 ** 31);
+  const rng = createRng(seed);
+  const rate = o.rate ?? 50;
+  const concurrency = o.concurrency ?? 16;
+  const forgeEvery = o.forgeEvery ?? 50;
+  const [gapLo, gapHi] = o.faultGapMs ?? [1_500, 4_000];
+  const dir = mkdtempSync(join(tmpdir(), 'conduit-soak-'));
+  const cleanups: Array<() => Promise<unknown>> = [];
+  const children: Child[] = [];
+  const runId = Date.now().toString(36);
+  try {
+    // Services, each owned by the soak so it can be broken without touching anyone else's.
+    const pgServer = o.postgresServerUrl ? null : await startPostgres();
+    if (pgServer) cleanups.push(pgServer.stop);
+    const serverUrl = o.postgresServerUrl ?? pgServer!.url;
+    const dbUrl = await createDatabase(serverUrl, 'soak');
+    const database = new URL(dbUrl).pathname.slice(1);
+    const handle = await createDb({ url: dbUrl, poolSize: 4 });
+    cleanups.push(handle.close);
+    const { db } = handle;
+
+    const temporalDb = join(dir, 'temporal.db');
+    const temporalPort = await freePort();
+    let temporal: TemporalDevServer = await startTemporalDevServer({ port: temporalPort, dbFile: temporalDb });
+    cleanups.push(() => temporal.stop());
+    const restartTemporal = async (downMs: number) => {
+      await temporal.stop();
+      await sleep(downMs);
+      for (let attempt = 0; ; attempt++) {
+        try {
+          temporal = await startTemporalDevServer({ port: temporalPort, dbFile: temporalDb });
+          return;
+        } catch (e) {
+          if (attempt >= 5) throw e;
+          await sleep(1_000);
+        }
+      }
+    };
+
+    const moto = await startMoto();
+    cleanups.push(moto.stop);
+    const motoPort = Number(new URL(moto.endpoint).port);
+    const proxy = await startTcpProxy({ host: '127.0.0.1', port: motoPort });
+    cleanups.push(proxy.close);
+    const sqs = new SQSClient({ region: 'us-east-1', endpoint: moto.endpoint, credentials: { accessKeyId: 'local', secretAccessKey: 'local' } });
+    const created = await sqs.send(new CreateQueueCommand({ QueueName: `soak-${runId}`, Attributes: { VisibilityTimeout: '5' } }));
+    sqs.destroy();
+    // Every SQS call goes through the proxy (the SDK sends to the queue URL's host).
+    const queueUrl = created.QueueUrl!.replace(/^https?:\/\/[^/]+/, `http://127.0.0.1:${proxy.port}`);
+
+    log('bundling workflow code (cached between runs)…');
+    const bundle = await cachedWorkflowBundle(join(tmpdir(), 'conduit-soak-bundle'));
+    const bundlePath = join(dir, 'workflows.js');
+    writeFileSync(bundlePath, bundle.code);
+
+    const sink = await startSink();
+    cleanups.push(sink.close);
+
+    const encryptionKey = newEncryptionKey();
+    const ws = await seedWorkspace(db, 'soak');
+    const actions = [
+      {
+        id: 'effect', type: 'send_webhook', method: 'POST', url: sink.url, timeoutMs: 3_000,
+        body: { event: '{{trigger.body.n}}', soak: runId },
+        retry: { maxAttempts: 10, initialIntervalMs: 200, backoffCoefficient: 2, maxIntervalMs: 2_000 },
+      },
+    ] satisfies SeedActions;
+    const hooks: SeededHook[] = [
+      await seedWebhookWorkflow(db, { ...ws, auth: 'signature', actions, encryptionKey, name: 'soak A' }),
+      await seedWebhookWorkflow(db, { ...ws, auth: 'signature', actions, encryptionKey, name: 'soak B' }),
+    ];
+
+    const env: Record<string, string> = {
+      DATABASE_URL: dbUrl,
+      TEMPORAL_ADDRESS: temporal.address,
+      TEMPORAL_NAMESPACE: 'default',
+      SQS_QUEUE_URL: queueUrl,
+      SQS_ENDPOINT: `http://127.0.0.1:${proxy.port}`,
+      AWS_REGION: 'us-east-1',
+      AWS_ACCESS_KEY_ID: 'local',
+      AWS_SECRET_ACCESS_KEY: 'local',
+      ENCRYPTION_KEY: encryptionKey,
+      HTTP_ALLOWLIST: '127.0.0.1',
+      WORKFLOW_BUNDLE_PATH: bundlePath,
+      LOG_LEVEL: 'error',
+      PORT: '0',
+    };
+    const onEvent = (name: string, what: string) => log(`  ${name} ${what}`);
+    const ingress = new Child('ingress', env, onEvent);
+    const dispatcher = new Child('dispatcher', env, onEvent);
+    const worker = new Child('worker', env, onEvent);
+    children.push(ingress, dispatcher, worker);
+    await Promise.all(children.map((c) => c.start()));
+    const base = `http://127.0.0.1:${String(ingress.readyInfo.port)}`;
+    log(`stack up: ingress ${base}, Temporal ${temporal.address}, SQS via proxy :${proxy.port}, seed ${seed}`);
+
+    // Faults, at random moments while the load runs, until every kind has happened at least once.
+    const faults = Object.fromEntries(FAULT_KINDS.map((k) => [k, 0])) as Record<FaultKind, number>;
+    const faultLog: FaultRecord[] = [];
+    const t0 = Date.now();
+    let sending = true;
+    const faultLoop = (async () => {
+      if (o.faults === false) return;
+      const deadline = Date.now() + Math.max(60_000, (o.events / rate) * 1_000 + 60_000);
+      while (Date.now() < deadline && !o.signal?.aborted && (sending || FAULT_KINDS.some((k) => faults[k] === 0))) {
+        await sleep(rng.between(gapLo, gapHi));
+        // The kinds not yet seen go first, so a short run still meets every fault.
+        const unseen = FAULT_KINDS.filter((k) => faults[k] === 0);
+        const kind = unseen.length && rng.next() < 0.6 ? rng.pick(unseen) : rng.pick(FAULT_KINDS);
+        try {
+          const detail = await injectFault(kind, { worker, dispatcher, restartTemporal, postgresServerUrl: serverUrl, database, sqsProxy: proxy }, rng);
+          faults[kind]++;
+          faultLog.push({ kind, at: Date.now() - t0, detail });
+          log(`  fault ${kind} at ${((Date.now() - t0) / 1000).toFixed(1)} s: ${detail}`);
+        } catch (e) {
+          log(`  fault ${kind} failed to inject: ${(e as Error).message}`);
+        }
+      }
+    })();
+
+    // The sender: every event has a webhook-id, so its retries are deduplicated by ingress.
+    const accepted = new Map<number, { eventId: string; workflowId: string }>();
+    const forged: Array<{ n: number; workflowId: string; id: string }> = [];
+    let refusedForged = 0;
+    let refusedGenuine = 0;
+    let next = 0;
+    const sendOne = async (n: number) => {
+      const hook = hooks[n % hooks.length]!;
+      const id = `soak-${runId}-${n}`;
+      const isForged = forgeEvery > 0 && n % forgeEvery === forgeEvery - 1;
+      const body = JSON.stringify({ n });
+      for (let attempt = 0; attempt < 12; attempt++) {
+        const ts = Math.floor(Date.now() / 1000);
+        const sig = signWebhook({ secret: isForged ? `whsec_${Buffer.from('forged key, not the hook secret').toString('base64')}` : hook.secret!, id, timestamp: ts, body });
+        let status = 0;
+        let json: { eventId?: string } = {};
+        try {
+          const res = await fetch(`${base}/hooks/${hook.hookId}`, {
+            method: 'POST',
+            body,
+            headers: { 'content-type': 'application/json', 'webhook-id': id, 'webhook-timestamp': String(ts), 'webhook-signature': sig },
+            signal: AbortSignal.timeout(10_000),
+          });
+          status = res.status;
+          json = (await res.json().catch(() => ({}))) as { eventId?: string };
+        } catch {
+          status = 0;
+        }
+        if (status === 202 && json.eventId) {
+          if (isForged) throw new Error(`a forged event was accepted: ${id}`);
+          accepted.set(n, { eventId: json.eventId, workflowId: hook.workflowId });
+          return;
+        }
+        if (status >= 400 && status < 500 && status !== 429) {
+          if (isForged) {
+            refusedForged++;
+            forged.push({ n, workflowId: hook.workflowId, id });
+          } else refusedGenuine++;
+          return;
+        }
+        // 5xx, 429 or no answer: a real sender retries with the same webhook-id.
+        await sleep(Math.min(2_000, 100 * 2 ** attempt));
+      }
+      refusedGenuine++;
+    };
+    const lane = async () => {
+      for (;;) {
+        const n = next++;
+        if (n >= o.events || o.signal?.aborted) return;
+        // Pace the load so the faults land in the middle of it.
+        const due = t0 + (n / rate) * 1_000;
+        if (due > Date.now()) await sleep(due - Date.now());
+        await sendOne(n);
+      }
+    };
+    await Promise.all(Array.from({ length: concurrency }, lane));
+    const sendMs = Date.now() - t0;
+    sending = false;
+    log(`sent ${o.events} in ${(sendMs / 1000).toFixed(1)} s: ${accepted.size} accepted; waiting for faults to finish and runs to drain…`);
+    await faultLoop;
+    o.signal?.throwIfAborted();
+    await Promise.all(children.map((c) => c.settled()));
+
+    // Drain: every accepted event dispatched, every run final.
+    const drainStart = Date.now();
+    const drainTimeout = o.drainTimeoutMs ?? 180_000;
+    const acceptedIds = new Set([...accepted.values()].map((a) => a.eventId));
+    let drained = false;
+    let lastLog = 0;
+    while (Date.now() - drainStart < drainTimeout) {
+      o.signal?.throwIfAborted();
+      const [evs, runs] = await Promise.all([
+        db.select({ id: events.id, dispatchedAt: events.dispatchedAt }).from(events).where(eq(events.workspaceId, ws.workspaceId)),
+        db.select({ status: workflowExecutions.status }).from(workflowExecutions).where(eq(workflowExecutions.workspaceId, ws.workspaceId)),
+      ]).catch(() => [[], []] as const);
+      const undispatched = evs.filter((e) => acceptedIds.has(e.id) && !e.dispatchedAt).length;
+      const open = runs.filter((r) => !FINAL.has(r.status)).length;
+      const final = runs.length - open;
+      if (evs.length > 0 && undispatched === 0 && open === 0 && final >= acceptedIds.size) {
+        drained = true;
+        break;
+      }
+      if (Date.now() - lastLog > 10_000) {
+        lastLog = Date.now();
+        log(`  draining: ${undispatched} events undispatched, ${open} runs open, ${final}/${acceptedIds.size} final`);
+      }
+      await sleep(500);
+    }
+    const timeToDrainMs = Date.now() - drainStart;
+
+    // Verify.
+    const runs = await db
+      .select({ id: workflowExecutions.id, eventId: workflowExecutions.eventId, workflowId: workflowExecutions.workflowId, status: workflowExecutions.status, temporalWorkflowId: workflowExecutions.temporalWorkflowId })
+      .from(workflowExecutions)
+      .where(eq(workflowExecutions.workspaceId, ws.workspaceId));
+    const storedEvents = await db.select({ id: events.id, dedupeKey: events.dedupeKey }).from(events).where(eq(events.workspaceId, ws.workspaceId));
+    const storedIds = new Set(storedEvents.map((e) => e.id));
+    const runsByEvent = new Map<string, typeof runs>();
+    for (const r of runs) if (r.eventId) runsByEvent.set(`${r.workflowId}:${r.eventId}`, [...(runsByEvent.get(`${r.workflowId}:${r.eventId}`) ?? []), r]);
+    let lost = 0;
+    let duplicates = 0;
+    let runsFound = 0;
+    let duplicateEffects = 0;
+    let missingEffects = 0;
+    for (const [n, a] of accepted) {
+      const mine = runsByEvent.get(`${a.workflowId}:${a.eventId}`) ?? [];
+      runsFound += mine.length;
+      if (!storedIds.has(a.eventId) || mine.length === 0) lost++;
+      if (mine.length > 1) duplicates += mine.length - 1;
+      const keys = sink.keysByEvent.get(String(n))?.size ?? 0;
+      if (keys > 1) duplicateEffects += keys - 1;
+      if (keys === 0 && mine.some((r) => r.status === 'completed')) missingEffects++;
+    }
+    const forgedKeys = new Set(forged.map((f) => `${f.workflowId}:webhook-id:${f.id}`));
+    const forgedStored = storedEvents.filter((e) => e.dedupeKey && forgedKeys.has(e.dedupeKey)).length;
+    let redeliveriesAbsorbed = 0;
+    for (const c of sink.byKey.values()) redeliveriesAbsorbed += c - 1;
+
+    // Temporal's own record of every run, compared with the database.
+    const conn = await Connection.connect({ address: temporal.address });
+    let temporalMismatches = 0;
+    try {
+      const client = new Client({ connection: conn, namespace: 'default' });
+      const inTemporal = new Map<string, string>();
+      for await (const wf of client.workflow.list({ query: `WorkflowType = 'runWorkflow'` })) inTemporal.set(wf.workflowId, wf.status.name);
+      const expected: Record<string, string[]> = { completed: ['COMPLETED'], failed: ['FAILED', 'TERMINATED', 'TIMED_OUT'], cancelled: ['CANCELLED', 'TERMINATED'], running: ['RUNNING'], pending: ['RUNNING'] };
+      for (const r of runs) {
+        const t = inTemporal.get(r.temporalWorkflowId);
+        if (!t || !(expected[r.status] ?? []).includes(t)) temporalMismatches++;
+      }
+      if (inTemporal.size !== runs.length) temporalMismatches += Math.abs(inTemporal.size - runs.length);
+    } finally {
+      await conn.close();
+    }
+
+    const unexpectedRestarts = Object.fromEntries(children.map((c) => [c.name, c.unexpectedExits]));
+    return {
+      sent: o.events,
+      accepted: accepted.size,
+      refused: refusedForged + refusedGenuine,
+      refusedForged,
+      refusedGenuine,
+      runsExpected: accepted.size,
+      runsFound,
+      duplicates,
+      lost,
+      notFinal: runs.filter((r) => !FINAL.has(r.status)).length,
+      runsCompleted: runs.filter((r) => r.status === 'completed').length,
+      runsFailed: runs.filter((r) => r.status === 'failed').length,
+      effects: sink.byKey.size,
+      redeliveriesAbsorbed,
+      duplicateEffects,
+      missingEffects,
+      forgedStored,
+      temporalMismatches,
+      timeToDrainMs,
+      sendMs,
+      faults,
+      faultLog,
+      unexpectedRestarts,
+      seed,
+      drained,
+    };
+  } finally {
+    for (const c of children.reverse()) await c.stop().catch(() => {});
+    for (const c of cleanups.reverse()) await c().catch(() => {});
+    rmSync(dir, { recursive: true, force: true });
+  }
+}
+
+/** The soak's verdict: every invariant the guarantees promise. */
+export function soakProblems(r: SoakResult): string[] {
+  const p: string[] = [];
+  if (!r.drained) p.push('runs did not drain within the timeout');
+  if (r.lost) p.push(`${r.lost} accepted events have no run`);
+  if (r.duplicates) p.push(`${r.duplicates} duplicate runs`);
+  if (r.runsFound !== r.runsExpected) p.push(`runs found ${r.runsFound} != expected ${r.runsExpected}`);
+  if (r.notFinal) p.push(`${r.notFinal} runs not final`);
+  if (r.duplicateEffects) p.push(`${r.duplicateEffects} effects ran twice under different idempotency keys`);
+  if (r.missingEffects) p.push(`${r.missingEffects} completed runs whose effect never reached the sink`);
+  if (r.forgedStored) p.push(`${r.forgedStored} forged events were stored`);
+  if (r.temporalMismatches) p.push(`${r.temporalMismatches} runs where Temporal and the database disagree`);
+  if (r.refusedGenuine) p.push(`${r.refusedGenuine} genuine events could not be delivered`);
+  return p;
+}
+
+export function formatSoakTable(r: SoakResult): string {
+  const rows: Array<[string, string | number]> = [
+    ['sent', r.sent],
+    ['accepted', r.accepted],
+    ['refused', `${r.refused} (${r.refusedForged} forged on purpose, ${r.refusedGenuine} genuine)`],
+    ['runs expected', r.runsExpected],
+    ['runs found', r.runsFound],
+    ['duplicates', r.duplicates],
+    ['lost', r.lost],
+    ['time to drain', `${(r.timeToDrainMs / 1000).toFixed(1)} s`],
+  ];
+  const w = Math.max(...rows.map(([k]) => k.length));
+  const line = `+${'-'.repeat(w + 2)}+${'-'.repeat(52)}+`;
+  return [line, ...rows.map(([k, v]) => `| ${k.padEnd(w)} | ${String(v).padEnd(50)} |`), line].join('\n');
+}
+
