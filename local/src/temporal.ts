@@ -1,6 +1,8 @@
 import { createServer } from 'node:net';
+import { Connection } from '@temporalio/client';
 import { freePort } from './services/ports';
-import { findTemporalCli, startTemporalDevServer } from './services/temporal';
+import { startProcess, type Managed } from './services/process';
+import { findTemporalCli } from './services/temporal';
 
 export type LocalTemporal = {
   address: string;
@@ -27,7 +29,48 @@ export type LocalTemporalOptions = {
    * Unset: the CLI when found, else the SDK's cached download.
    */
   sdkExecutablePath?: string;
+  /** How long the CLI may take to answer (default 3 minutes). */
+  readyTimeoutMs?: number;
 };
+
+/**
+ * `temporal server start-dev` on fixed ports with a persistent SQLite file. Like the test helper in
+ * services/temporal.ts, but with a patient readiness wait: a first start on a busy laptop (or a
+ * two-core CI box running builds) can take well over a minute.
+ */
+async function startCli(cli: string, o: { port: number; uiPort: number | undefined; dbFile: string; readyTimeoutMs: number }): Promise<Managed> {
+  const args = ['server', 'start-dev', '--ip', '127.0.0.1', '--port', String(o.port), '--db-filename', o.dbFile, '--log-level', 'error'];
+  if (o.uiPort) args.push('--ui-port', String(o.uiPort));
+  else args.push('--headless');
+  const proc = startProcess(cli, args);
+  const address = `127.0.0.1:${o.port}`;
+  const deadline = Date.now() + o.readyTimeoutMs;
+  for (;;) {
+    if (proc.child.exitCode !== null || proc.child.signalCode !== null)
+      throw new Error(`the Temporal dev server exited while starting (${proc.child.exitCode ?? proc.child.signalCode}):\n${proc.output()}`);
+    if (await answers(address)) break;
+    if (Date.now() > deadline) {
+      await proc.stop();
+      throw new Error(`the Temporal dev server did not answer within ${o.readyTimeoutMs} ms:\n${proc.output()}`);
+    }
+    await new Promise((r) => setTimeout(r, 200));
+  }
+  return proc;
+}
+
+async function answers(address: string): Promise<boolean> {
+  try {
+    const conn = await Connection.connect({ address, connectTimeout: 2_000 });
+    try {
+      await conn.workflowService.describeNamespace({ namespace: 'default' });
+      return true;
+    } finally {
+      await conn.close();
+    }
+  } catch {
+    return false;
+  }
+}
 
 /** True when nothing listens on 127.0.0.1:port right now. */
 export function isPortFree(port: number): Promise<boolean> {
@@ -55,20 +98,21 @@ export async function startLocalTemporal(opts: LocalTemporalOptions): Promise<Lo
   const uiPort = ui ? await pickPort(opts.preferredUiPort ?? 8233) : undefined;
   const cli = opts.sdkExecutablePath ? undefined : findTemporalCli(opts.env ?? process.env);
   if (cli) {
-    const server = await startTemporalDevServer({ cli, port, dbFile: opts.dbFile, ui, ...(uiPort ? { uiPort } : {}) });
+    const proc = await startCli(cli, { port, uiPort, dbFile: opts.dbFile, readyTimeoutMs: opts.readyTimeoutMs ?? 180_000 });
+    const address = `127.0.0.1:${port}`;
     let stopping = false;
     return {
-      address: server.address,
-      uiUrl: server.uiUrl,
+      address,
+      uiUrl: uiPort ? `http://127.0.0.1:${uiPort}` : null,
       source: 'cli',
-      pid: server.process.child.pid,
+      pid: proc.child.pid,
       onUnexpectedExit: (cb) =>
-        server.process.child.once('exit', (code, signal) => {
-          if (!stopping) cb(`exited with ${signal ?? `code ${code}`}: ${server.process.output().slice(-2_000)}`);
+        proc.child.once('exit', (code, signal) => {
+          if (!stopping) cb(`exited with ${signal ?? `code ${code}`}: ${proc.output().slice(-2_000)}`);
         }),
       async stop() {
         stopping = true;
-        await server.stop();
+        await proc.stop();
       },
     };
   }
