@@ -20,5 +20,5 @@ export const DEFAULT_TEMPORAL_UI = 'http://localhost:8233';
 export const temporalUiUrl = () => session.me()?.temporalUiUrl ?? DEFAULT_TEMPORAL_UI;
 export const isAdmin = (wsId: string) => {
   const w = session.me()?.workspaces.find((x) => x.id === wsId);
-  return w ? w.role === 'admin' || w.role === 'owner' : false;
+  return w?.role === 'admin';
 };

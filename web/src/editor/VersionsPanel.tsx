@@ -11,9 +11,8 @@ import type { Draft } from './draft';
 /** The publisher in words: the API gives a user id (or an object); the signed-in user is named. */
 const who = (v: Version) => {
   const me = session.me()?.user;
-  if (v.publishedByEmail) return v.publishedByEmail;
-  if (typeof v.publishedBy === 'string') return me && v.publishedBy === me.id ? me.email : `user ${v.publishedBy.slice(0, 8)}`;
-  return v.publishedBy?.name ?? v.publishedBy?.email ?? 'someone';
+  if (!v.publishedBy) return 'someone';
+  return me && v.publishedBy === me.id ? me.email : `user ${v.publishedBy.slice(0, 8)}`;
 };
 
 /** Published versions, newest first; any of them can be restored into the draft. */

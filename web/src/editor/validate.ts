@@ -1,5 +1,6 @@
 import { WorkflowDefinitionSchema, formatPath, walkActions, type WorkflowAction, type Json } from '@conduit/core/definition';
 import { extractReferences, parsePath } from '@conduit/core/expressions';
+import { validateStepReferences } from '@conduit/core/api';
 import type { z } from 'zod';
 import type { Draft } from './draft';
 
@@ -58,23 +59,25 @@ export function earlierStepIds(actions: readonly WorkflowAction[], path: readonl
   return out;
 }
 
-/** Template references in an action's fields that point at nothing the action can see. */
+/**
+ * Template references that point at nothing the action can see. `{{steps.…}}` is checked by the
+ * API's own rule (`validateStepReferences`); other roots must be `trigger`.
+ */
 export function referenceProblems(actions: readonly WorkflowAction[]): Problems {
   const problems: Problems = new Map();
+  for (const e of validateStepReferences(actions)) {
+    if (!e.path || problems.has(e.path)) continue;
+    problems.set(e.path, e.message.startsWith(`${e.path}: `) ? e.message.slice(e.path.length + 2) : e.message);
+  }
   walkActions(actions, (action, path) => {
-    const allowed = new Set(earlierStepIds(actions, path));
     for (const [field, value] of Object.entries(action)) {
       if (field === 'then' || field === 'else' || field === 'id' || field === 'type') continue;
       for (const ref of extractReferences(value as Json)) {
         const seg = parsePath(ref);
         const where = formatPath(['actions', ...path, field]);
+        if (problems.has(where)) continue;
         if (!seg || seg.length === 0) problems.set(where, `"{{${ref}}}" is not a valid reference`);
-        else if (seg[0] === 'trigger') continue;
-        else if (seg[0] === 'steps') {
-          const id = seg[1];
-          if (typeof id !== 'string' || !allowed.has(id))
-            problems.set(where, `"{{${ref}}}": step "${String(id)}" does not run before this one; use the trigger, an earlier step or an enclosing condition`);
-        } else problems.set(where, `"{{${ref}}}" must start with trigger. or steps.`);
+        else if (seg[0] !== 'trigger' && seg[0] !== 'steps') problems.set(where, `"{{${ref}}}" must start with trigger. or steps.`);
       }
     }
   });

@@ -97,7 +97,7 @@ export default function RunDetail() {
   };
 
   const temporalLink = (r: Execution) =>
-    r.temporalWorkflowId ? `${temporalUiUrl()}/namespaces/default/workflows/${encodeURIComponent(r.temporalWorkflowId)}${r.temporalRunId ? `/${r.temporalRunId}` : ''}` : undefined;
+    r.temporalWorkflowId ? `${temporalUiUrl()}/namespaces/default/workflows/${encodeURIComponent(r.temporalWorkflowId)}` : undefined;
 
   return (
     <section aria-labelledby="run-title">

@@ -69,7 +69,7 @@ export default function Records() {
         {(t) => (
           <RecordForm
             title={t() === 'new' ? `New ${object()}` : `Edit ${object()}`}
-            initial={t() === 'new' ? {} : (t() as RecordRow).data}
+            initial={t() === 'new' ? {} : ((t() as RecordRow).data as Record<string, Json>)}
             suggested={columns()}
             submitLabel={t() === 'new' ? 'Create' : 'Save'}
             error={formError()}
@@ -91,7 +91,7 @@ export default function Records() {
                 {(r) => (
                   <tr>
                     <td><code>{r.id.slice(0, 8)}</code></td>
-                    <For each={columns()}>{(c) => <td>{showLoose(r.data[c])}</td>}</For>
+                    <For each={columns()}>{(c) => <td>{showLoose(r.data[c] as Json | undefined)}</td>}</For>
                     <td class="row">
                       <button type="button" onClick={() => { setFormError(undefined); setEditing(r); }} aria-label={`Edit ${String(r.data.name ?? r.id)}`}>Edit</button>
                       <button type="button" class="danger" onClick={() => remove(r)} aria-label={`Delete ${String(r.data.name ?? r.id)}`}>Delete</button>

@@ -103,11 +103,10 @@ export function WorkflowList() {
   };
 
   const lastRun = (wf: Workflow) => {
-    if (wf.lastRun) return { status: wf.lastRun.status, at: wf.lastRun.at ?? wf.lastRun.createdAt ?? null };
     const s = stats()?.get(wf.id)?.last;
     return s ? { status: s.status, at: s.createdAt } : undefined;
   };
-  const weekCount = (wf: Workflow) => wf.runsLast7Days ?? stats()?.get(wf.id)?.count ?? 0;
+  const weekCount = (wf: Workflow) => stats()?.get(wf.id)?.count ?? 0;
 
   return (
     <section aria-labelledby="wf-title">
