@@ -16,8 +16,10 @@ export type LambdaMeasure = {
   name: LambdaName;
   bytes: number;
   gzipBytes: number;
-  /** Median of `runs` cold imports, each in a fresh Node process. */
+  /** Median wall time of `runs` cold imports, each in a fresh Node process. */
   coldImportMs: number;
+  /** Median CPU time (user + system) of those imports: what the import costs, whatever else runs on the machine. */
+  coldImportCpuMs: number;
   handlerType: string;
   largest: Array<[string, number]>;
 };
@@ -36,29 +38,33 @@ export function isolateBundle(file: string): string {
 }
 
 /** Loads the bundle in a fresh Node process (as a Lambda cold start does) and times the import. */
-export function coldImport(file: string): { ms: number; handlerType: string } {
-  const script = `const t = performance.now(); const m = await import(${JSON.stringify(pathToFileURL(file).href)}); ` +
-    `console.log(JSON.stringify({ ms: performance.now() - t, handlerType: typeof m.handler }));`;
+export function coldImport(file: string): { ms: number; cpuMs: number; handlerType: string } {
+  const script = `const c = process.cpuUsage(); const t = performance.now(); const m = await import(${JSON.stringify(pathToFileURL(file).href)}); ` +
+    `const ms = performance.now() - t; const u = process.cpuUsage(c); ` +
+    `console.log(JSON.stringify({ ms, cpuMs: (u.user + u.system) / 1000, handlerType: typeof m.handler }));`;
   const out = execFileSync(process.execPath, ['--input-type=module', '-e', script], { encoding: 'utf8', env: { PATH: process.env.PATH ?? '' } });
-  return JSON.parse(out.trim().split('\n').pop()!) as { ms: number; handlerType: string };
+  return JSON.parse(out.trim().split('\n').pop()!) as { ms: number; cpuMs: number; handlerType: string };
 }
 
 export async function measureLambda(name: LambdaName, runs = 5): Promise<LambdaMeasure> {
   const bundle = await bundleLambda(name);
   const isolated = isolateBundle(bundle.file);
   const times: number[] = [];
+  const cpu: number[] = [];
   let handlerType = '';
   for (let i = 0; i < runs; i++) {
     const r = coldImport(isolated);
     times.push(r.ms);
+    cpu.push(r.cpuMs);
     handlerType = r.handlerType;
   }
-  times.sort((a, b) => a - b);
+  const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)]!;
   return {
     name,
     bytes: bundle.bytes,
     gzipBytes: gzipSync(readFileSync(bundle.file)).length,
-    coldImportMs: times[Math.floor(times.length / 2)]!,
+    coldImportMs: median(times),
+    coldImportCpuMs: median(cpu),
     handlerType,
     largest: bundleBreakdown(bundle.metafile),
   };
@@ -68,5 +74,5 @@ export const kib = (n: number) => `${(n / 1024).toFixed(0)} KiB`;
 
 export function formatMeasure(m: LambdaMeasure): string {
   const top = m.largest.slice(0, 5).map(([pkg, b]) => `${pkg} ${kib(b)}`).join(', ');
-  return `${m.name.padEnd(10)} ${kib(m.bytes).padStart(9)} (gzip ${kib(m.gzipBytes)})  cold import ${m.coldImportMs.toFixed(0)} ms  largest: ${top}`;
+  return `${m.name.padEnd(10)} ${kib(m.bytes).padStart(9)} (gzip ${kib(m.gzipBytes)})  cold import ${m.coldImportMs.toFixed(0)} ms (cpu ${m.coldImportCpuMs.toFixed(0)} ms)  largest: ${top}`;
 }
