@@ -11,6 +11,7 @@ const RANGES = { '24h': 1, '7d': 7, '30d': 30 } as const;
 type Range = keyof typeof RANGES;
 const PAGE = 25;
 const LIVE_MS = 1000;
+const IDLE_MS = 5000;
 
 export default function Runs() {
   const params = useParams<{ ws: string }>();
@@ -48,12 +49,12 @@ export default function Runs() {
   };
   createEffect(on(() => [params.ws, JSON.stringify(filters())], () => void load(false)));
 
-  // Live: while any listed run is unfinished, refresh the statuses once a second.
+  // Live: new runs and status changes appear without reload; once a second while a listed run is
+  // unfinished, every five seconds otherwise.
   const live = () => items().some((r) => r.status === 'running' || r.status === 'pending');
   let timer: ReturnType<typeof setInterval> | undefined;
   createEffect(() => {
     clearInterval(timer);
-    if (!live()) return;
     timer = setInterval(async () => {
       try {
         const page = await api.executions.list(params.ws, { ...filters(), limit: PAGE });
@@ -63,7 +64,7 @@ export default function Runs() {
       } catch {
         /* the next tick retries; the error banner is for user actions */
       }
-    }, LIVE_MS);
+    }, live() ? LIVE_MS : IDLE_MS);
   });
   onCleanup(() => clearInterval(timer));
 

@@ -156,6 +156,14 @@ describe('workflow builder and monitor in a real browser', () => {
     await page.getByText(/Published: a new version is active/).waitFor();
     await page.getByRole('heading', { name: 'Versions' }).locator('..').getByText('v1').waitFor();
 
+    // Test run of the draft against the real deal: each step's result appears on its card.
+    await page.getByLabel('Use a deal record', { exact: true }).selectOption({ label: 'Acme renewal' });
+    await page.getByRole('button', { name: 'Fill payload' }).click();
+    await page.getByRole('button', { name: 'Run test' }).click();
+    await page.getByTestId('test-status').getByText('completed').waitFor({ timeout: 90_000 });
+    for (const id of ['notify', 'big', 'mail', 'save']) await page.getByTestId(`test-result-${id}`).getByText('completed').waitFor();
+    await shot(page, 'builder-test-run');
+
     // Layout at 390 px: no horizontal scrolling of the page.
     await page.setViewportSize({ width: 390, height: 844 });
     const overflow = await page.evaluate(() => document.documentElement.scrollWidth - window.innerWidth);
@@ -165,6 +173,7 @@ describe('workflow builder and monitor in a real browser', () => {
   });
 
   it('editing the deal to won runs the workflow; the monitor shows every step with its output', async () => {
+    const before = receiver.received.length;
     await page.goto(`${stack.url}/w/${ws}/records/deal`);
     await page.getByRole('button', { name: 'Edit Acme renewal' }).click();
     const form = page.getByRole('form', { name: 'Edit deal' });
@@ -174,7 +183,9 @@ describe('workflow builder and monitor in a real browser', () => {
     await page.getByText(/Saved the deal/).waitFor();
 
     await page.goto(`${stack.url}/w/${ws}/settings/runs`);
-    const runLink = page.getByRole('link', { name: 'Won deal follow-up' }).first();
+    // The newest run that is not the editor's test run.
+    await page.getByLabel('Workflow', { exact: true }).waitFor();
+    const runLink = page.locator('tbody tr').filter({ hasNotText: 'test' }).getByRole('link', { name: 'Won deal follow-up' }).first();
     await runLink.waitFor({ timeout: 60_000 });
     await runLink.click();
     await page.getByTestId('run-status').getByText(/^completed$/).waitFor({ timeout: 90_000 });
@@ -185,14 +196,14 @@ describe('workflow builder and monitor in a real browser', () => {
     await page.getByTestId('step-notify').locator('summary').first().click();
     await page.getByTestId('step-notify').getByText('output').first().waitFor();
     await shot(page, 'monitor-run');
-    const calls = receiver.received.filter((r) => r.path === '/won');
+    const calls = receiver.received.slice(before).filter((r) => r.path === '/won');
     expect(calls).toHaveLength(1);
     expect(JSON.parse(calls[0]!.body)).toEqual({ deal: 'Acme renewal', amount: 25000 });
     expect(calls[0]!.headers['idempotency-key']).toBeTruthy();
 
     // The email went to the dev inbox (no SMTP configured).
     await page.goto(`${stack.url}/w/${ws}/settings/dev-mail`);
-    await page.getByText('Big win: Acme renewal').waitFor();
+    await page.getByText('Big win: Acme renewal').first().waitFor();
 
     await page.goto(`${stack.url}/w/${ws}/settings/runs`);
     await page.getByRole('img', { name: /runs over 7 days/ }).waitFor();
