@@ -13,7 +13,7 @@ import { evaluateGoals } from './report/goals';
 import { renderMarkdown } from './report/markdown';
 import type { Report } from './report/model';
 import type { Ctx } from './scenarios/context';
-import { runDispatchScale, runFanout, runTriggerLatency } from './scenarios/recordTriggers';
+import { runDispatchScale, runRecordScenarios } from './scenarios/recordTriggers';
 import { runSideBySide } from './scenarios/sideBySide';
 import { runSizes } from './scenarios/sizes';
 import { ensureN8n } from './targets/n8n/install';
@@ -77,9 +77,8 @@ try {
     await ctx.n8n?.stop();
     ctx.n8n = null;
   }
-  if (has('trigger')) await guard('4. trigger latency', () => (log('4. trigger latency'), runTriggerLatency(ctx)));
+  if (has('trigger') || has('fanout')) await runRecordScenarios(ctx, { trigger: has('trigger'), fanout: has('fanout') }, failures);
   if (has('fanout')) {
-    await guard('5. fan-out', () => runFanout(ctx));
     await guard('5b. dispatch cost at scale', async () => {
       log('5b. dispatch cost vs active workflows');
       dispatchRatio = (await runDispatchScale(ctx))?.ratio;

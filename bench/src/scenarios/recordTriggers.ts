@@ -88,9 +88,9 @@ async function sampled<T>(count: number, fn: (i: number) => Promise<T>): Promise
 
 // ---- scenario 4 -------------------------------------------------------------------------
 
-export async function runTriggerLatency(ctx: Ctx): Promise<void> {
+export async function runTriggerLatency(ctx: Ctx, s: Session): Promise<void> {
   const { warmup, samples } = ctx.profile.trigger;
-  await withConduit(ctx, async (s) => {
+  {
     const [sink] = await sinkRecords(s.api, 1);
     await s.api.createActiveWorkflow(recordUpdatedToUpdate('bench: trigger', 'bench_trigger', sink!));
     const recs = await createRecords(s.api, 'bench_trigger', warmup + samples);
@@ -99,14 +99,14 @@ export async function runTriggerLatency(ctx: Ctx): Promise<void> {
     const dispatch = r.ok.map((x) => x.dispatchMs).filter(Number.isFinite);
     ctx.rows.push(latencyRow(TRIGGER, 'record_updated → update_record', r.ok.map((x) => x.firstStartMs), r.errors,
       [dispatch.length ? `event stored → dispatched p50 ${median(dispatch).toFixed(1)} ms` : '', r.firstError ?? ''].filter(Boolean).join('; ')));
-  });
+  }
 }
 
 // ---- scenario 5 -------------------------------------------------------------------------
 
-export async function runFanout(ctx: Ctx): Promise<void> {
+export async function runFanout(ctx: Ctx, s: Session): Promise<void> {
   const { sizes, samples } = ctx.profile.fanout;
-  await withConduit(ctx, async (s) => {
+  {
     for (const k of sizes) {
       ctx.log(`5. fan-out to ${k} workflow(s)`);
       const object = `bench_fan_${k}`;
@@ -120,7 +120,23 @@ export async function runFanout(ctx: Ctx): Promise<void> {
       ctx.rows.push(latencyRow(FANOUT, `${label}: all runs completed`, r.ok.map((x) => x.completedMs), 0,
         `observed by polling the database every 2 ms`));
     }
-  });
+  }
+}
+
+/** Scenarios 4 and 5 share one stack (the trigger workflow listens to an object nothing else touches). */
+export async function runRecordScenarios(ctx: Ctx, which: { trigger: boolean; fanout: boolean }, failures: string[]): Promise<void> {
+  const guard = async (what: string, fn: () => Promise<void>) => {
+    try {
+      await fn();
+    } catch (e) {
+      failures.push(`${what}: ${(e as Error).message}`);
+      ctx.log(`FAILED ${what}: ${(e as Error).message.slice(0, 500)}`);
+    }
+  };
+  await guard('4–5. record scenarios', () => withConduit(ctx, async (s) => {
+    if (which.trigger) await guard('4. trigger latency', () => (ctx.log('4. trigger latency'), runTriggerLatency(ctx, s)));
+    if (which.fanout) await guard('5. fan-out', () => runFanout(ctx, s));
+  }));
 }
 
 /** Workflows that never match the measured event: other objects, other trigger types, webhooks. */

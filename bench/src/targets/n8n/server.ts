@@ -1,4 +1,4 @@
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { freePort } from '@conduit/local/services/ports';
@@ -38,13 +38,13 @@ export async function startN8n(install: N8nInstall, log: (s: string) => void): P
   const env = n8nEnv(userFolder, port);
   const cli = (args: string[]) => runToEnd(process.execPath, [install.bin, ...args], { env, cwd: install.dir, timeoutMs: 180_000 });
   const workflows = [webhookSetWorkflow('BenchWebhookSet1'), codeChainWorkflow('BenchCodeChain40')];
-  for (const wf of workflows) {
-    const file = join(userFolder, `${wf.id}.json`);
-    writeFileSync(file, JSON.stringify(wf));
-    log(`n8n: importing "${wf.name}"`);
-    await cli(['import:workflow', `--input=${file}`]);
-    await cli(['update:workflow', `--id=${wf.id}`, '--active=true']);
-  }
+  // One CLI call each to import and to activate: every n8n command boots the whole app (seconds).
+  const dir = join(userFolder, 'workflows');
+  mkdirSync(dir);
+  for (const wf of workflows) writeFileSync(join(dir, `${wf.id}.json`), JSON.stringify(wf));
+  log(`n8n: importing ${workflows.map((w) => `"${w.name}"`).join(', ')}`);
+  await cli(['import:workflow', '--separate', `--input=${dir}`]);
+  await cli(['update:workflow', '--all', '--active=true']);
   const url = `http://127.0.0.1:${port}`;
   const proc = spawnGroup(process.execPath, [install.bin, 'start'], { env, cwd: install.dir });
   const forget = onCleanup(() => proc.stop(3_000));
