@@ -65,6 +65,8 @@ describe.each(['pglite', 'pg'] as const)('executions API (%s)', (kind) => {
     const p2 = await t.call('GET', `${ws}?isTest=false&limit=2&cursor=${p1.data.nextCursor}`, { cookie: member });
     expect(p2.data.items.map((e: { id: string }) => e.id)).toEqual([e1]);
     expect((await t.call('GET', `${ws}?isTest=true`, { cookie: member })).data.items.every((e: { isTest: boolean }) => e.isTest)).toBe(true);
+    const listed = await t.call('GET', `/api/workspaces/${t.a.id}/workflows`, { cookie: member });
+    expect(listed.data.items.find((w: { id: string }) => w.id === wfId).lastRun).toEqual({ status: 'failed', createdAt: '2026-01-03T00:00:00.000Z' });
 
     const detail = await t.call('GET', `${ws}/${e3}`, { cookie: member });
     expect(detail.data).toMatchObject({ id: e3, workflowName: 'Draft only', version: 1, status: 'failed' });

@@ -98,6 +98,8 @@ export const WorkflowDtoSchema = z
     hasSecret: z.boolean(),
     /** For schedule triggers: the next five fire times of the draft's cron, in UTC ISO form. */
     nextFireTimes: z.array(date).optional(),
+    /** In lists: the latest non-test run. */
+    lastRun: z.object({ status: ExecutionStatusSchema, createdAt: date }).nullable().optional(),
     createdBy: z.string().nullable(),
     createdAt: date, updatedAt: date,
   })

@@ -98,3 +98,13 @@ export async function markExecutionCancelled(db: DbOrTx, q: { workspaceId: strin
     .returning();
   return row ?? null;
 }
+
+/** The latest non-test run of each workflow in the workspace (one DISTINCT ON query over the workflow index). */
+export async function lastRuns(db: DbOrTx, workspaceId: string): Promise<Map<string, { status: ExecutionStatus; createdAt: Date }>> {
+  const rows = await db
+    .selectDistinctOn([workflowExecutions.workflowId], { workflowId: workflowExecutions.workflowId, status: workflowExecutions.status, createdAt: workflowExecutions.createdAt })
+    .from(workflowExecutions)
+    .where(and(eq(workflowExecutions.workspaceId, workspaceId), eq(workflowExecutions.isTest, false)))
+    .orderBy(workflowExecutions.workflowId, desc(workflowExecutions.createdAt));
+  return new Map(rows.map((r) => [r.workflowId, { status: r.status, createdAt: r.createdAt }]));
+}

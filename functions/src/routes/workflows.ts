@@ -6,7 +6,7 @@ import {
 import { describeIssues, ROOT_CAUSATION, ScheduleTriggerSchema } from '@conduit/core/definition';
 import {
   activateWorkflow, companyInWorkspace, createWorkflow, deactivateWorkflow, defaultCompanyId, deleteWorkflow, getExecutionDetail,
-  getWorkflow, listVersions, listWorkflows, putWorkflowSecret, saveDraft, workflowSecretKinds, type WorkflowRow,
+  getWorkflow, lastRuns, listVersions, listWorkflows, putWorkflowSecret, saveDraft, workflowSecretKinds, type WorkflowRow,
 } from '@conduit/core/domain';
 import { generateWebhookSecret } from '../ingress/signature';
 import { nextFireTimes } from '../schedules/fire-times';
@@ -51,7 +51,12 @@ export function workflowRoutes(app: Api, deps: RouteDeps): void {
       const a = await workspaceAccess(c, deps, c.req.valid('param').ws);
       const rows = await listWorkflows(deps.db, a.workspace.id);
       const kinds = await workflowSecretKinds(deps.db, { workspaceId: a.workspace.id, workflowIds: rows.map((r) => r.id) });
-      return c.json({ items: rows.map((w) => workflowDto(w, kinds.get(w.id) ?? [], deps.now())), nextCursor: null }, 200);
+      const last = await lastRuns(deps.db, a.workspace.id);
+      const items = rows.map((w) => {
+        const run = last.get(w.id);
+        return { ...workflowDto(w, kinds.get(w.id) ?? [], deps.now()), lastRun: run ? { status: run.status, createdAt: run.createdAt.toISOString() } : null };
+      });
+      return c.json({ items, nextCursor: null }, 200);
     },
   );
 
