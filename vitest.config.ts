@@ -16,6 +16,9 @@ const node = (name: string, extra: Record<string, unknown> = {}) => ({
 export default defineConfig({
   test: {
     globalSetup: ['./local/src/testing/global-setup.ts'],
-    projects: [node('core'), node('functions'), node('worker'), node('local'), node('infra'), './web/vitest.config.ts'],
+    projects: [
+      node('core'), node('functions'), node('worker'), node('local'), node('infra'),
+      './web/vitest.config.ts', './web/vitest.e2e.config.ts', './bench/vitest.config.ts', './reliability/vitest.config.ts',
+    ],
   },
 });
