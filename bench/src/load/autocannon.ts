@@ -27,7 +27,16 @@ export type LoadResult = {
   latencyMs: { p50: number; p99: number; min: number; max: number; mean: number };
 };
 
-export type LoadSpec = { url: string; concurrency: number; durationSec: number; body: string; headers?: Record<string, string>; timeoutSec?: number };
+export type LoadSpec = {
+  url: string;
+  concurrency: number;
+  durationSec: number;
+  body: string;
+  headers?: Record<string, string>;
+  timeoutSec?: number;
+  /** Count a run in which nothing was answered as failed (default). Off for the peer, whose saturated answers may all fall after the window. */
+  zeroIsError?: boolean;
+};
 
 function cliPath(): string {
   const require = createRequire(import.meta.url);
@@ -68,7 +77,7 @@ export function runAutocannon(spec: LoadSpec): Promise<LoadResult> {
       // Requests still in flight when the duration ended are cut off, not dropped; anything else missing is.
       const unanswered = Math.max(0, r.requests.sent - answered - r.errors - spec.concurrency);
       // A run in which nothing at all was answered measured nothing: every connection counts as failed.
-      const nothing = r['2xx'] === 0 ? spec.concurrency : 0;
+      const nothing = r['2xx'] === 0 && spec.zeroIsError !== false ? spec.concurrency : 0;
       resolve({
         concurrency: spec.concurrency,
         durationSec: r.duration,

@@ -49,7 +49,7 @@ function panelsOf(report: Report): Panel[] {
 export function renderChart(report: Report): string {
   const panels = panelsOf(report);
   const parts: string[] = [];
-  let y = 44;
+  let y = 72;
   for (const p of panels) {
     const max = Math.max(...p.bars.map((b) => Math.max(b.value, b.whisker ?? 0)), p.goal?.value ?? 0) || 1;
     const x = (v: number) => LABEL_W + (Math.max(0, v) / max) * PLOT_W;
@@ -84,7 +84,7 @@ export function renderChart(report: Report): string {
     `<svg xmlns="http://www.w3.org/2000/svg" width="${W}" height="${y}" viewBox="0 0 ${W} ${y}" font-family="system-ui, -apple-system, Segoe UI, Helvetica, Arial, sans-serif">`,
     '<style>.title{font-size:14px;font-weight:600;fill:#111}.label{font-size:12px;fill:#333}.value{font-size:12px;fill:#111}.goal{font-size:11px;fill:#16a34a}.sub{font-size:11px;fill:#555}</style>',
     `<rect width="100%" height="100%" fill="#fff"/>`,
-    `<text x="12" y="24" class="title">Conduit benchmarks</text><text x="160" y="24" class="sub">${esc(sub)}</text>`,
+    `<text x="12" y="24" class="title">Conduit benchmarks</text><text x="12" y="42" class="sub">${esc(sub)}</text>`,
     legend,
     ...parts,
     '</svg>',
