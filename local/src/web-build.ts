@@ -1,7 +1,8 @@
 import { spawn } from 'node:child_process';
-import { existsSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { existsSync, readdirSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { withLock } from './file-lock';
 
 export const REPO_ROOT = fileURLToPath(new URL('../..', import.meta.url));
 export const WEB_DIR = join(REPO_ROOT, 'web');
@@ -57,39 +58,4 @@ async function build(state: WebBuildState, log: (line: string) => void): Promise
     child.once('exit', resolve);
   });
   if (code !== 0) throw new Error(`web build failed (npm run build -w web exited ${code}):\n${out}`);
-}
-
-/** A lock file holding its owner's pid; a lock left by a dead process is taken over. */
-async function withLock<T>(file: string, fn: () => Promise<T>): Promise<T> {
-  const deadline = Date.now() + 5 * 60_000;
-  for (;;) {
-    try {
-      writeFileSync(file, String(process.pid), { flag: 'wx' });
-      break;
-    } catch (e) {
-      if ((e as NodeJS.ErrnoException).code !== 'EEXIST') throw e;
-      const owner = Number(readFileSync(file, 'utf8'));
-      if (!isAlive(owner)) {
-        rmSync(file, { force: true });
-        continue;
-      }
-      if (Date.now() > deadline) throw new Error(`timed out waiting for another web build (pid ${owner}, ${file})`);
-      await new Promise((r) => setTimeout(r, 200));
-    }
-  }
-  try {
-    return await fn();
-  } finally {
-    rmSync(file, { force: true });
-  }
-}
-
-function isAlive(pid: number): boolean {
-  if (!Number.isInteger(pid) || pid <= 0) return false;
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch (e) {
-    return (e as NodeJS.ErrnoException).code === 'EPERM';
-  }
 }

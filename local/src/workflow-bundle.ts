@@ -3,6 +3,7 @@ import { existsSync, mkdirSync, readdirSync, readFileSync, renameSync, rmSync, s
 import { join } from 'node:path';
 import { bundleWorkflowCode } from '@temporalio/worker';
 import { workflowsPath } from '@conduit/worker';
+import { withLock } from './file-lock';
 import { REPO_ROOT } from './web-build';
 
 /**
@@ -34,15 +35,23 @@ export const BUNDLE_CACHE_DIR = join(REPO_ROOT, 'node_modules/.cache/conduit');
 export async function cachedWorkflowBundle(cacheDir = BUNDLE_CACHE_DIR, log: (line: string) => void = () => {}): Promise<{ code: string }> {
   const file = join(cacheDir, `workflows-${hashInputs()}.js`);
   if (existsSync(file)) return { code: readFileSync(file, 'utf8') };
-  log('bundling the workflow code (once per code change)…');
-  const { code } = await bundleWorkflowCode({ workflowsPath, logger: quietLogger });
   mkdirSync(cacheDir, { recursive: true });
+  // Stacks starting side by side (parallel test files) build it once, not once each.
+  return withLock(join(cacheDir, 'workflows.lock'), async () => {
+    if (existsSync(file)) return { code: readFileSync(file, 'utf8') };
+    log('bundling the workflow code (once per code change)…');
+    return { code: await build(file, cacheDir) };
+  });
+}
+
+async function build(file: string, cacheDir: string): Promise<string> {
+  const { code } = await bundleWorkflowCode({ workflowsPath, logger: quietLogger });
   // Write then rename, so a parallel start never reads half a bundle.
   const tmp = `${file}.${process.pid}.tmp`;
   writeFileSync(tmp, code);
   renameSync(tmp, file);
   prune(cacheDir, file);
-  return { code };
+  return code;
 }
 
 /** Drops bundles of older code that nobody has written for a day (parallel checkouts may still use recent ones). */

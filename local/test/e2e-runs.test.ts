@@ -35,12 +35,13 @@ describe.each(['pglite', 'pg'] as const)('runs end to end on %s', (kind) => {
     databaseUrl = kind === 'pg' ? await createDatabase(testEnv.databaseServerUrl(), 'e2e') : undefined;
     stack = await startStack(databaseUrl ? { databaseUrl } : {});
     api = await signIn(stack.url, stack.login);
-  });
+    // A first start bundles the workflow code; on a busy CI box beside other suites that is slow.
+  }, 240_000);
   afterAll(async () => {
     await stack?.stop();
   });
 
-  it('a webhook creates a contact, then updates it, and the run completes', async () => {
+  it('a webhook creates a contact, then updates it, and the run completes', { timeout: 120_000 }, async () => {
     const wf = await api.createWorkflow({
       name: 'New signup',
       trigger: { type: 'webhook' },
@@ -62,7 +63,7 @@ describe.each(['pglite', 'pg'] as const)('runs end to end on %s', (kind) => {
     expect(contacts).toEqual([{ id: created, data: { name: 'Ada Lovelace', email: 'ada@example.com', status: 'welcomed' } }]);
   });
 
-  it('updating a deal runs the record-updated workflow, which creates and updates a task', async () => {
+  it('updating a deal runs the record-updated workflow, which creates and updates a task', { timeout: 120_000 }, async () => {
     const deal = await api.createRecord('deal', { name: 'Orbital licence', stage: 'open', amount: 12000 });
     const wf = await api.createWorkflow({
       name: 'Deal follow-up',
