@@ -54,7 +54,12 @@ export class Child {
     if (process.env.SOAK_VERBOSE) child.stderr?.on('data', (b: Buffer) => process.stderr.write(`[${this.name}] ${b.toString()}`));
     let buffer = '';
     const readyPromise = new Promise<void>((resolve, reject) => {
-      const t = setTimeout(() => reject(new Error(`${this.name} not ready in ${timeoutMs} ms:\n${this.log}`)), timeoutMs);
+      const t = setTimeout(() => {
+        // Never leave a half-started process behind: a retry would otherwise run two of them.
+        this.expectExit = this.proc === child;
+        child.kill('SIGKILL');
+        reject(new Error(`${this.name} not ready in ${timeoutMs} ms:\n${this.log}`));
+      }, timeoutMs);
       child.stdout?.on('data', (b: Buffer) => {
         keep(b);
         buffer += b.toString();

@@ -292,6 +292,7 @@ export async function runSoak(o: SoakOptions): Promise<SoakResult> {
       await sleep(500);
     }
     const timeToDrainMs = Date.now() - drainStart;
+    if (!drained) for (const c of children) log(`--- last output of ${c.name} (pid ${c.pid ?? 'none'}) ---\n${c.output().slice(-3_000)}`);
 
     // Verify.
     const runs = await db
