@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { eq } from 'drizzle-orm';
-import type { Client } from '@temporalio/client';
+import { Client } from '@temporalio/client';
 import { workflowExecutions, type DbHandle } from '@conduit/core/db';
 import { appendEvent } from '@conduit/core/domain';
 import { runWorkflowId } from '@conduit/core/temporal';
@@ -70,5 +70,22 @@ describe('run starter', () => {
     expect(row).toMatchObject({ retryOf: a.executionId, isTest: false });
     expect((await temporal.client.workflow.getHandle(runWorkflowId(a.executionId)).describe()).taskQueue).toBe(taskQueue);
     for (const id of [a.executionId, b.executionId, retry.executionId]) await temporal.client.workflow.getHandle(runWorkflowId(id)).terminate('test').catch(() => {});
+  });
+
+  it('closes the row of a test run that Temporal refuses, so it never sits pending', async () => {
+    // A real Temporal refusal: the namespace does not exist.
+    const broken = new Client({ connection: temporal.client.connection, namespace: `missing-${crypto.randomUUID()}` });
+    const runs = createRunStarter({ db: h.db, temporal: broken, taskQueue: isolatedTaskQueue() });
+    const ws = await seedWorkspace(h.db);
+    const wf = await seedWorkflow(h.db, ws, { trigger: { type: 'record_created', object: 'deal' } });
+    await expect(runs.start({
+      workspaceId: ws.workspaceId, workflowId: wf.workflowId, versionId: null,
+      definition: { trigger: { type: 'record_created', object: 'deal' }, actions: noopActions },
+      trigger: { kind: 'manual', sample: 1 }, eventId: null, causation: { depth: 0, chain: [] }, isTest: true,
+    })).rejects.toThrow();
+    const rows = await h.db.select().from(workflowExecutions).where(eq(workflowExecutions.workflowId, wf.workflowId));
+    expect(rows).toHaveLength(1);
+    expect(rows[0]).toMatchObject({ status: 'failed' });
+    expect(rows[0]?.error).toMatch(/could not start the run/);
   });
 });

@@ -1,7 +1,7 @@
 import { WorkflowExecutionAlreadyStartedError, type Client } from '@temporalio/client';
 import type { Causation, Json, StepResult, TriggerPayload, WorkflowAction, WorkflowTrigger } from '@conduit/core/definition';
 import type { Db } from '@conduit/core/db';
-import { createExecution } from '@conduit/core/domain';
+import { createExecution, finishExecution } from '@conduit/core/domain';
 import { RUN_WORKFLOW, TASK_QUEUE, runWorkflowId, type RunInputArg } from '@conduit/core/temporal';
 
 export type StartRunInput = {
@@ -68,6 +68,12 @@ export function createRunStarter(deps: { db: Db; temporal: Client; taskQueue?: s
         });
       } catch (err) {
         if (err instanceof WorkflowExecutionAlreadyStartedError) return { executionId: execution.id, deduplicated: true };
+        // Without an event nothing redelivers this start (test runs, retries): close the row so it
+        // never sits pending forever, and let the caller report the error.
+        if (input.eventId === null) {
+          const reason = err instanceof Error ? err.message : String(err);
+          await finishExecution(deps.db, { workspaceId: input.workspaceId, executionId: execution.id, status: 'failed', error: `could not start the run: ${reason}` });
+        }
         throw err;
       }
       // Not created but still pending: an earlier attempt died before starting it; now it has started.

@@ -49,7 +49,7 @@ export async function startTemporalDevServer(opts: TemporalDevServerOptions = {}
       } finally {
         await conn.close();
       }
-    }, 60_000);
+    }, 180_000);
   } catch (e) {
     await proc.stop();
     throw new Error(`${(e as Error).message}\n${proc.output()}`);
