@@ -85,13 +85,14 @@ export function createRecorder(meta: { family: string; title: string; command: s
       table.push(r);
     },
     figures,
-    write(dir?: string) {
+    /** `durationMs` overrides the time since the recorder was made (the soak measures its own). */
+    write(dir?: string, durationMs?: number) {
       return writeResult({
         family: meta.family,
         title: meta.title,
         command: meta.command,
         ranAt: new Date().toISOString(),
-        durationMs: Date.now() - started,
+        durationMs: durationMs ?? Date.now() - started,
         figures,
         checks,
         ...(table.length ? { table } : {}),

@@ -33,6 +33,6 @@ export function recordSoak(r: SoakResult, o: { command: string; durationMs: numb
   for (const [name, n] of Object.entries(r.unexpectedRestarts)) if (n) rec.row({ fault: `${name} exited on its own, restarted`, injected: n });
   const problems = soakProblems(r);
   rec.check('every accepted event has exactly one run, every run final, no effect twice, Temporal agrees', problems.length ? 'failed' : 'passed', problems.join('; ') || undefined);
-  const file = rec.write();
+  const file = rec.write(undefined, o.durationMs);
   return file;
 }

@@ -10,7 +10,9 @@ export function trackFamily(meta: Parameters<typeof createRecorder>[0]): Recorde
   afterEach((ctx) => {
     const t = ctx.task;
     const failed = t.result?.state === 'fail' || (t.result?.errors?.length ?? 0) > 0;
-    rec.check(t.name, t.fails ? 'known_failure' : failed ? 'failed' : 'passed');
+    // The describe name tells the PGlite and PostgreSQL runs of one test apart.
+    const name = t.suite?.name ? `${t.suite.name}: ${t.name}` : t.name;
+    rec.check(name, t.fails ? 'known_failure' : failed ? 'failed' : 'passed');
   });
   afterAll(() => {
     rec.write();
