@@ -28,7 +28,7 @@ function section(r: FamilyResult): string[] {
     `Last run: ${r.ranAt} (${(r.durationMs / 1000).toFixed(1)} s). Checks: ${passed} passed, ${failed.length} failed, ${known.length} known failures.`,
     '',
   ];
-  for (const n of r.notes) out.push(n, '');
+  if (r.notes.length) out.push(r.notes.join('\n'), '');
   const figures = Object.entries(r.figures);
   if (figures.length) out.push(...table(figures.map(([figure, value]) => ({ figure, value }))), '');
   if (r.table?.length) out.push(...table(r.table), '');
