@@ -39,11 +39,14 @@ export function getPath(root: unknown, segments: readonly (string | number)[]): 
       const idx = typeof seg === 'number' ? seg : /^\d+$/.test(seg) ? Number(seg) : seg === 'length' ? -1 : NaN;
       if (idx === -1) { cur = cur.length; continue; }
       if (!Number.isInteger(idx) || idx < 0 || idx >= cur.length) return undefined;
-      cur = cur[idx];
+      const desc = Object.getOwnPropertyDescriptor(cur, idx);
+      if (!desc || !('value' in desc)) return undefined;
+      cur = desc.value;
     } else if (isPlainObject(cur)) {
-      const key = String(seg);
-      if (!Object.prototype.hasOwnProperty.call(cur, key)) return undefined;
-      cur = cur[key];
+      // A data property only: a getter is code, and templates never run code on the context.
+      const desc = Object.getOwnPropertyDescriptor(cur, String(seg));
+      if (!desc || !('value' in desc)) return undefined;
+      cur = desc.value;
     } else {
       return undefined;
     }

@@ -82,7 +82,8 @@ export function resolveTemplate(value: Json, ctx: TemplateContext): Json | undef
     const out: Record<string, Json> = {};
     for (const [k, v] of Object.entries(value)) {
       const r = resolveTemplate(v, ctx);
-      if (r !== undefined) out[k] = r;
+      // defineProperty keeps a key such as "__proto__" as data instead of setting the prototype.
+      if (r !== undefined) Object.defineProperty(out, k, { value: r, enumerable: true, writable: true, configurable: true });
     }
     return out;
   }

@@ -34,21 +34,27 @@ export const jsonGuard: MiddlewareHandler = async (c, next) => {
   } catch (e) {
     throw new HttpError(400, 'malformed_json', `the body is not valid JSON (${e instanceof SyntaxError ? e.message : 'parse error'})`);
   }
-  const bad = findForbiddenKey(value, []);
-  if (bad) throw new HttpError(400, 'invalid', `${formatPath(bad)}: this key is not allowed`, formatPath(bad));
+  const bad = findRefused(value, []);
+  if (bad) throw new HttpError(400, 'invalid', `${formatPath(bad.path)}: ${bad.reason}`, formatPath(bad.path));
   return next();
 };
 
-function findForbiddenKey(v: unknown, path: (string | number)[]): (string | number)[] | null {
+type Refusal = { path: (string | number)[]; reason: string };
+// PostgreSQL's jsonb cannot store U+0000, so it is refused here, naming the field, rather than failing at write.
+const NUL_REASON = 'text may not contain the NUL character (U+0000)';
+
+function findRefused(v: unknown, path: (string | number)[]): Refusal | null {
+  if (typeof v === 'string') return v.includes('\u0000') ? { path, reason: NUL_REASON } : null;
   if (Array.isArray(v)) {
     for (let i = 0; i < v.length; i++) {
-      const hit = findForbiddenKey(v[i], [...path, i]);
+      const hit = findRefused(v[i], [...path, i]);
       if (hit) return hit;
     }
   } else if (v !== null && typeof v === 'object') {
     for (const k of Object.keys(v)) {
-      if (FORBIDDEN_KEYS.has(k)) return [...path, k];
-      const hit = findForbiddenKey((v as Record<string, unknown>)[k], [...path, k]);
+      if (FORBIDDEN_KEYS.has(k)) return { path: [...path, k], reason: 'this key is not allowed' };
+      if (k.includes('\u0000')) return { path: [...path, k], reason: NUL_REASON };
+      const hit = findRefused((v as Record<string, unknown>)[k], [...path, k]);
       if (hit) return hit;
     }
   }
