@@ -76,7 +76,7 @@ export function createApp(deps: AppDeps): OpenAPIHono<Env> {
     security: [{ session: [] }, { apiKey: [] }],
   });
 
-  app.route('/hooks', createIngress({ db: deps.db, queue: deps.queue, config: deps.config, hooks, ...(deps.log ? { log: deps.log } : {}) }));
+  app.route('/hooks', createIngress({ db: deps.db, queue: deps.queue, config: deps.config, hooks, ...(deps.hookHandler ? { handler: deps.hookHandler } : {}), ...(deps.log ? { log: deps.log } : {}) }));
 
   app.all('/api/*', (c) => c.json({ error: { code: 'not_found', message: `no route ${c.req.method} ${c.req.path}` } }, 404));
   if (deps.staticDir) app.get('*', staticHandler(deps.staticDir));

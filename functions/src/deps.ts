@@ -4,7 +4,7 @@ import { createSecretBox, type SecretBox } from '@conduit/core/crypto';
 import { createDb, type Db } from '@conduit/core/db';
 import { createEventQueue, type EventQueue } from '@conduit/core/events';
 import { createDispatcher } from './dispatch';
-import type { HookResolver } from './ingress';
+import type { HookHandler, HookResolver } from './ingress';
 import { createRunStarter, type RunStarter } from './runs';
 import { createScheduleSync, type ScheduleSync } from './schedules';
 
@@ -26,6 +26,8 @@ export type AppDeps = {
   staticDir?: string;
   /** Shared with the ingress so (de)activation drops cached hooks at once. */
   hooks?: HookResolver;
+  /** The webhook handler behind /hooks, when the caller also serves it outside Hono (the local server). */
+  hookHandler?: HookHandler;
   log?: Logger;
   /** Login attempts allowed per email+IP per window (default 10 per 15 minutes). */
   loginLimit?: { attempts: number; windowMs: number };

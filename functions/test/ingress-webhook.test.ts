@@ -1,20 +1,47 @@
+import { createServer, type Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { eq } from 'drizzle-orm';
 import type { Client } from '@temporalio/client';
 import { events, workflowExecutions, type DbHandle } from '@conduit/core/db';
 import { createInProcessQueue, type InProcessQueue } from '@conduit/core/events';
 import { createDispatcher } from '../src/dispatch';
-import { createIngress, generateHookId, generateWebhookSecret, signWebhook } from '../src/ingress';
+import { createHookHandler, createIngress, createNodeHookListener, generateHookId, generateWebhookSecret, signWebhook, type IngressDeps } from '../src/ingress';
 import { createRunStarter } from '../src/runs';
 import { createTestDb, type TestDbKind } from '../../local/src/testing/db';
 import { ENCRYPTION_KEY, connectTemporal, isolatedTaskQueue, seedWorkflow, seedWorkspace, startedInput } from './dispatch-fixtures';
 
-describe.each<TestDbKind>(['pg', 'pglite'])('webhook ingress on %s', (kind) => {
+/** The same handler behind both servers it ships on: Hono (Lambda, the API app) and node:http (the local server). */
+type Transport = 'hono' | 'node';
+type Ingress = { request: (path: string, init?: RequestInit) => Promise<Response> };
+const servers: Server[] = [];
+
+async function ingressOver(transport: Transport, deps: IngressDeps): Promise<Ingress> {
+  if (transport === 'hono') {
+    const app = createIngress(deps);
+    return { request: async (path, init) => app.request(path, init) };
+  }
+  const hooks = createNodeHookListener(createHookHandler(deps));
+  const server = createServer((req, res) => {
+    if (!hooks(req, res)) res.writeHead(404).end();
+  });
+  servers.push(server);
+  await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
+  const base = `http://127.0.0.1:${(server.address() as AddressInfo).port}/hooks`;
+  return { request: (path, init) => fetch(`${base}${path}`, init) };
+}
+
+afterAll(async () => {
+  await Promise.all(servers.map((s) => new Promise((r) => s.close(r))));
+});
+
+describe.each<[TestDbKind, Transport]>([['pg', 'hono'], ['pglite', 'hono'], ['pg', 'node']])('webhook ingress on %s over %s', (kind, transport) => {
   let h: DbHandle;
   let temporal: { client: Client; close: () => Promise<void> };
   let queue: InProcessQueue;
-  let app: ReturnType<typeof createIngress>;
+  let app: Ingress;
   let ws: { workspaceId: string; companyId: string };
+  const ingress = (deps: IngressDeps) => ingressOver(transport, deps);
 
   beforeAll(async () => {
     h = await createTestDb(kind);
@@ -22,7 +49,7 @@ describe.each<TestDbKind>(['pg', 'pglite'])('webhook ingress on %s', (kind) => {
     const runs = createRunStarter({ db: h.db, temporal: temporal.client, taskQueue: isolatedTaskQueue() });
     const dispatcher = createDispatcher({ db: h.db, runs, config: { LOOP_DEPTH_LIMIT: 5 } });
     queue = createInProcessQueue(dispatcher.handle);
-    app = createIngress({ db: h.db, queue, config: { WEBHOOK_BODY_LIMIT: 1024 * 1024, ENCRYPTION_KEY }, hookCacheMs: 0 });
+    app = await ingress({ db: h.db, queue, config: { WEBHOOK_BODY_LIMIT: 1024 * 1024, ENCRYPTION_KEY }, hookCacheMs: 0 });
     ws = await seedWorkspace(h.db);
   });
   afterAll(async () => {
@@ -80,7 +107,7 @@ describe.each<TestDbKind>(['pg', 'pglite'])('webhook ingress on %s', (kind) => {
 
   it('refuses wrong content type (415), oversized (413), bad JSON (400), and stores nothing', async () => {
     const wf = await hook(none);
-    const small = createIngress({ db: h.db, queue, config: { WEBHOOK_BODY_LIMIT: 2048, ENCRYPTION_KEY }, hookCacheMs: 0 });
+    const small = await ingress({ db: h.db, queue, config: { WEBHOOK_BODY_LIMIT: 2048, ENCRYPTION_KEY }, hookCacheMs: 0 });
     const big = await small.request(`/${wf.hookId}`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ s: 'x'.repeat(3000) }) });
     expect(big.status).toBe(413);
     // Without a content-length (chunked), the limit holds while reading.
@@ -195,7 +222,7 @@ describe.each<TestDbKind>(['pg', 'pglite'])('webhook ingress on %s', (kind) => {
 
   it('rate-limits per hook with 429 and Retry-After', async () => {
     const wf = await hook(none);
-    const limited = createIngress({ db: h.db, queue, config: { WEBHOOK_BODY_LIMIT: 1024 * 1024, ENCRYPTION_KEY }, rateLimit: { perSecond: 1, burst: 3 } });
+    const limited = await ingress({ db: h.db, queue, config: { WEBHOOK_BODY_LIMIT: 1024 * 1024, ENCRYPTION_KEY }, rateLimit: { perSecond: 1, burst: 3 } });
     const statuses: number[] = [];
     let retryAfter: string | null = null;
     for (let i = 0; i < 5; i++) {
@@ -214,7 +241,7 @@ describe.each<TestDbKind>(['pg', 'pglite'])('webhook ingress on %s', (kind) => {
   it('group-commits concurrent requests: every 202 has its own stored event', async () => {
     const wf = await hook(none);
     // Dispatch is not under test here; a queue that drops messages keeps 200 runs out of Temporal.
-    const storeOnly = createIngress({ db: h.db, queue: createInProcessQueue(async () => {}), config: { WEBHOOK_BODY_LIMIT: 1 << 20, ENCRYPTION_KEY } });
+    const storeOnly = await ingress({ db: h.db, queue: createInProcessQueue(async () => {}), config: { WEBHOOK_BODY_LIMIT: 1 << 20, ENCRYPTION_KEY } });
     const answers = await Promise.all(
       Array.from({ length: 200 }, (_, i) => storeOnly.request(`/${wf.hookId}`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ i }) })),
     );

@@ -5,7 +5,8 @@ import type { Db } from '@conduit/core/db';
 import { seedDemo, type DemoLogin as SeededLogin } from '@conduit/core/domain';
 import type { EventQueue } from '@conduit/core/events';
 import { createApp, type AppDeps } from '@conduit/functions/app';
-import { createHookResolver } from '@conduit/functions/ingress/index';
+import { createHookHandler, createHookResolver, createNodeHookListener } from '@conduit/functions/ingress/index';
+import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { RunStarter } from '@conduit/functions/runs/index';
 import type { ScheduleSync } from '@conduit/functions/schedules/index';
 import type { StackLogger } from './log';
@@ -27,9 +28,18 @@ export type ApiParts = {
  * The HTTP app (API, webhook ingress, web app) over the parts the stack already runs, and the demo
  * workspace seeded (idempotent: a restart keeps its data and prints the same login).
  */
-export async function buildApi(parts: ApiParts): Promise<{ fetch: (req: Request, env?: unknown) => Response | Promise<Response>; login: DemoLogin }> {
+export type BuiltApi = {
+  fetch: (req: Request, env?: unknown) => Response | Promise<Response>;
+  /** Serves `/hooks/<id>` straight from node:http (true when it took the request). */
+  hooks: (req: IncomingMessage, res: ServerResponse) => boolean;
+  login: DemoLogin;
+};
+
+export async function buildApi(parts: ApiParts): Promise<BuiltApi> {
   if (!parts.config.ENCRYPTION_KEY) throw new Error('ENCRYPTION_KEY missing: the stack generates one, so this is a bug');
   const secrets = createSecretBox(parts.config.ENCRYPTION_KEY);
+  const hooks = createHookResolver({ db: parts.db, box: secrets });
+  const hookHandler = createHookHandler({ db: parts.db, queue: parts.queue, config: parts.config, hooks, log: parts.log });
   const deps: AppDeps = {
     db: parts.db,
     config: parts.config,
@@ -38,11 +48,16 @@ export async function buildApi(parts: ApiParts): Promise<{ fetch: (req: Request,
     queue: parts.queue,
     runs: parts.runs,
     schedules: parts.schedules,
-    hooks: createHookResolver({ db: parts.db, box: secrets }),
+    hooks,
+    hookHandler,
     log: parts.log,
     ...(parts.staticDir ? { staticDir: parts.staticDir } : {}),
   };
   const app = createApp(deps);
   const seeded = await seedDemo(parts.db);
-  return { fetch: (req, env) => app.fetch(req, env as never), login: { email: seeded.email, password: seeded.password, workspaceSlug: seeded.workspaceSlug } };
+  return {
+    fetch: (req, env) => app.fetch(req, env as never),
+    hooks: createNodeHookListener(hookHandler, (msg, e) => parts.log.error(msg, { error: e instanceof Error ? e.message : String(e) })),
+    login: { email: seeded.email, password: seeded.password, workspaceSlug: seeded.workspaceSlug },
+  };
 }

@@ -1,6 +1,6 @@
-import type { Server } from 'node:http';
+import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { serve } from '@hono/node-server';
+import { getRequestListener } from '@hono/node-server';
 import { Client, Connection } from '@temporalio/client';
 import { msToTs } from '@temporalio/common/lib/time';
 import { DefaultLogger, NativeConnection, Runtime } from '@temporalio/worker';
@@ -57,6 +57,7 @@ export type Stack = {
 
 /** The node adapter's bindings (incoming socket) travel with the request, for client addresses. */
 type Fetch = (req: Request, env?: unknown) => Response | Promise<Response>;
+type NodeHandler = (req: IncomingMessage, res: ServerResponse) => boolean;
 type Closer = { name: string; close: () => Promise<void> };
 const HTTP = 'HTTP server';
 
@@ -117,8 +118,9 @@ export async function startStack(opts: StackOptions = {}): Promise<Stack> {
     // One port for everything; it answers 503 until the app is wired, so the URL is known early.
     let handler: Fetch = () =>
       Response.json({ error: { code: 'starting', message: 'Conduit is starting' } }, { status: 503 });
+    let hooks: NodeHandler = () => false;
     const host = opts.host ?? local.HOST;
-    const server = await listen((req, env) => handler(req, env), opts.port ?? base.PORT, host);
+    const server = await listen((req, env) => handler(req, env), (req, res) => hooks(req, res), opts.port ?? base.PORT, host);
     register(HTTP, () => closeServer(server));
     const port = (server.address() as AddressInfo).port;
     const url = `http://${host === '127.0.0.1' || host === '0.0.0.0' ? 'localhost' : host}:${port}`;
@@ -209,6 +211,7 @@ export async function startStack(opts: StackOptions = {}): Promise<Stack> {
     worker.run().catch(fatal('the Temporal worker stopped'));
     log.info(`worker polling task queue ${worker.taskQueue}`);
     handler = api.fetch;
+    hooks = api.hooks;
     temporal?.onUnexpectedExit(fatal('the Temporal dev server stopped'));
 
     aborted();
@@ -259,9 +262,14 @@ async function resolveWeb(web: boolean | string, log: StackLogger): Promise<stri
   return dir;
 }
 
-function listen(fetch: Fetch, port: number, hostname: string): Promise<Server> {
+/** Webhooks are served straight from node:http (the hot path); everything else goes through Hono. */
+function listen(fetch: Fetch, hooks: NodeHandler, port: number, hostname: string): Promise<Server> {
   return new Promise((resolve, reject) => {
-    const server = serve({ fetch, port, hostname }) as Server;
+    const app = getRequestListener(fetch, { hostname });
+    const server = createServer((req, res) => {
+      if (!hooks(req, res)) void app(req, res);
+    });
+    server.listen(port, hostname);
     server.once('error', reject);
     server.once('listening', () => {
       server.off('error', reject);

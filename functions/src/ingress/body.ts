@@ -34,7 +34,7 @@ export async function readBody(req: Request, limit: number, incoming: NodeIncomi
   return { ok: true, raw: chunks.length === 1 ? Buffer.from(chunks[0]!.buffer, chunks[0]!.byteOffset, chunks[0]!.byteLength) : Buffer.concat(chunks) };
 }
 
-async function readNode(incoming: NodeIncoming, limit: number): Promise<BodyResult> {
+export async function readNode(incoming: NodeIncoming, limit: number): Promise<BodyResult> {
   const chunks: Buffer[] = [];
   let size = 0;
   for await (const chunk of incoming) {

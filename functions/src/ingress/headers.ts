@@ -7,13 +7,13 @@ const DROP = new Set([
 const SENSITIVE = /secret|signature|token|password|passwd|auth|session|credential|api[-_]?key/i;
 
 /** The request headers a workflow may see, lower-cased. `extraDrop` is the hook's own secret header. */
-export function filterHeaders(headers: Headers, extraDrop?: string): Record<string, string> {
+export function filterHeaders(headers: Iterable<[string, string]>, extraDrop?: string): Record<string, string> {
   const drop = extraDrop?.toLowerCase();
   const out: Record<string, string> = {};
-  headers.forEach((value, name) => {
+  for (const [name, value] of headers) {
     const n = name.toLowerCase();
-    if (n === drop || DROP.has(n) || SENSITIVE.test(n)) return;
+    if (n === drop || DROP.has(n) || SENSITIVE.test(n)) continue;
     out[n] = value;
-  });
+  }
   return out;
 }

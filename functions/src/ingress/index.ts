@@ -1,4 +1,6 @@
 export * from './app';
+export * from './handler';
+export * from './node';
 export * from './signature';
 export * from './hooks';
 export * from './event-writer';

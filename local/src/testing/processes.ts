@@ -63,8 +63,10 @@ export function launch(cmd: string, args: string[], opts: SpawnOptions): Launche
   };
   child.stdout?.on('data', keep);
   child.stderr?.on('data', keep);
+  // 'close' rather than 'exit': it waits until every holder of the pipes (npm's child, the
+  // launcher, may outlive npm by a moment) has gone and their last lines have been read.
   const exited = new Promise<{ code: number | null; signal: NodeJS.Signals | null }>((resolve) =>
-    child.once('exit', (code, signal) => {
+    child.once('close', (code, signal) => {
       for (const w of waiters) w();
       resolve({ code, signal });
     }),

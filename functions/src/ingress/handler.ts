@@ -1,0 +1,152 @@
+import type { Config } from '@conduit/core/config';
+import { createSecretBox } from '@conduit/core/crypto';
+import type { Db } from '@conduit/core/db';
+import type { WebhookTriggerPayload } from '@conduit/core/definition';
+import type { EventQueue } from '@conduit/core/events';
+import { parseBody, type BodyResult } from './body';
+import { createEventWriter, UnstorableEventError, type EventWriter } from './event-writer';
+import { filterHeaders } from './headers';
+import { createHookResolver, type Hook, type HookResolver } from './hooks';
+import { createRateLimiter } from './rate-limit';
+import { safeEqual, verifyWebhookSignature } from './signature';
+
+export type IngressDeps = {
+  db: Db;
+  queue: EventQueue;
+  config: Pick<Config, 'WEBHOOK_BODY_LIMIT' | 'ENCRYPTION_KEY'>;
+  /** Per-hook token bucket (default 10,000/s with a burst of 20,000). */
+  rateLimit?: { perSecond: number; burst: number };
+  /** How long a hook lookup is cached (default 2 s). */
+  hookCacheMs?: number;
+  /** Shared with the API so activate/deactivate can drop a cached hook at once. */
+  hooks?: HookResolver;
+  writer?: EventWriter;
+  log?: (level: 'info' | 'warn' | 'error', msg: string, fields?: Record<string, unknown>) => void;
+};
+
+/** One inbound hook request, whatever server received it (Hono on Lambda, node:http locally). */
+export type HookRequest = {
+  method: string;
+  hookId: string;
+  /** A request header by lower-case name. */
+  header(name: string): string | undefined;
+  /** Every header as [lower-case name, value]. */
+  headers(): Iterable<[string, string]>;
+  query(): Record<string, string>;
+  /** Reads the body up to `limit` bytes (413 beyond, without reading the rest). */
+  readBody(limit: number): Promise<BodyResult>;
+};
+
+type ErrorCode = 'not_found' | 'method_not_allowed' | 'rate_limited' | 'payload_too_large' | 'unsupported_media_type' | 'bad_request' | 'unauthorized' | 'unavailable';
+
+export type HookReply = {
+  status: 202 | 400 | 401 | 404 | 405 | 413 | 415 | 429 | 503;
+  body: { eventId: string; duplicate?: true } | { error: { code: ErrorCode; message: string } };
+  headers?: Record<string, string>;
+};
+
+export type HookHandler = (req: HookRequest) => Promise<HookReply>;
+
+const fail = (status: Exclude<HookReply['status'], 202>, code: ErrorCode, message: string, headers?: Record<string, string>): HookReply =>
+  ({ status, body: { error: { code, message } }, ...(headers ? { headers } : {}) });
+
+const ALLOW_POST = { Allow: 'POST' };
+
+/** Keys a sender may use to make a retry idempotent; long or odd values are refused, not truncated. */
+const DEDUPE_VALUE = /^[\x21-\x7e]{1,200}$/;
+
+/**
+ * The webhook ingress, free of any HTTP framework. Order of checks: method, known active hook (404
+ * otherwise, unknown and inactive alike), GET allowed, rate limit, size, content type, auth, parse;
+ * then the event is stored (durably) and only then answered 202 with its id, and published to the
+ * queue.
+ */
+export function createHookHandler(deps: IngressDeps): HookHandler {
+  const limit = deps.config.WEBHOOK_BODY_LIMIT ?? 1024 * 1024;
+  const box = deps.config.ENCRYPTION_KEY ? createSecretBox(deps.config.ENCRYPTION_KEY) : null;
+  const hooks = deps.hooks ?? createHookResolver({ db: deps.db, box, ...(deps.hookCacheMs !== undefined ? { ttlMs: deps.hookCacheMs } : {}) });
+  const writer = deps.writer ?? createEventWriter(deps.db);
+  const limiter = createRateLimiter(deps.rateLimit ?? { perSecond: 10_000, burst: 20_000 });
+
+  return async (req) => {
+    // HEAD is served by GET handlers in most servers; a HEAD must never store an event.
+    if (req.method !== 'POST' && req.method !== 'GET') return fail(405, 'method_not_allowed', 'this hook accepts POST', ALLOW_POST);
+    let hook: Hook | null;
+    try {
+      hook = await hooks.resolve(req.hookId);
+    } catch (err) {
+      deps.log?.('error', 'hook lookup failed', { error: err instanceof Error ? err.message : String(err) });
+      return fail(503, 'unavailable', 'try again shortly');
+    }
+    if (!hook) return fail(404, 'not_found', 'no such hook');
+    if (req.method === 'GET' && !hook.trigger.allowGet) return fail(405, 'method_not_allowed', 'this hook accepts POST only', ALLOW_POST);
+    const wait = limiter.take(hook.workflowId);
+    if (wait > 0) return fail(429, 'rate_limited', 'too many requests for this hook', { 'Retry-After': String(wait) });
+
+    const read = await req.readBody(limit);
+    // The rest of the body is never read: close the connection instead of draining it.
+    if (!read.ok) return fail(413, 'payload_too_large', `the body is larger than ${limit} bytes`, { Connection: 'close' });
+    const contentType = req.header('content-type') ?? null;
+    const parsed = parseBody(read.raw, contentType);
+    // Content type is checked before auth only in the sense of cost; nothing is stored either way.
+    if (!parsed.ok && parsed.status === 415) return fail(415, 'unsupported_media_type', parsed.message);
+
+    const auth = hook.trigger.auth;
+    if (auth.mode === 'header') {
+      const given = req.header(auth.headerName.toLowerCase());
+      if (!hook.secret || !given || !safeEqual(given, hook.secret)) return fail(401, 'unauthorized', 'missing or wrong secret');
+    } else if (auth.mode === 'signature') {
+      if (!hook.secret) return fail(401, 'unauthorized', 'signature required');
+      const check = verifyWebhookSignature({
+        secret: hook.secret,
+        id: req.header('webhook-id'),
+        timestamp: req.header('webhook-timestamp'),
+        signature: req.header('webhook-signature'),
+        body: read.raw,
+      });
+      if (!check.ok) {
+        const message =
+          check.reason === 'timestamp_out_of_tolerance' ? 'webhook-timestamp is outside the 5-minute tolerance'
+            : check.reason === 'missing_headers' ? 'webhook-id, webhook-timestamp and webhook-signature are required'
+              : check.reason === 'bad_timestamp' ? 'webhook-timestamp must be Unix seconds'
+                : 'the signature does not match';
+        return fail(401, 'unauthorized', message);
+      }
+    }
+    if (!parsed.ok) return fail(400, 'bad_request', parsed.message);
+
+    const webhookId = req.header('webhook-id');
+    const idempotencyKey = req.header('idempotency-key');
+    const dedupeValue = webhookId ?? idempotencyKey;
+    if (dedupeValue !== undefined && !DEDUPE_VALUE.test(dedupeValue)) {
+      return fail(400, 'bad_request', 'webhook-id / Idempotency-Key must be 1-200 visible ASCII characters');
+    }
+    const dedupeKey = dedupeValue === undefined ? null : `${hook.workflowId}:${webhookId !== undefined ? 'webhook-id' : 'idempotency-key'}:${dedupeValue}`;
+
+    const payload: WebhookTriggerPayload = {
+      kind: 'webhook',
+      method: req.method,
+      body: parsed.body,
+      query: req.query(),
+      headers: filterHeaders(req.headers(), auth.mode === 'header' ? auth.headerName : undefined),
+      contentType,
+      receivedAt: new Date().toISOString(),
+    };
+
+    let written;
+    try {
+      written = await writer.write({ workspaceId: hook.workspaceId, workflowId: hook.workflowId, payload, dedupeKey });
+    } catch (err) {
+      if (err instanceof UnstorableEventError) return fail(400, 'bad_request', err.message);
+      deps.log?.('error', 'webhook event not stored', { workflowId: hook.workflowId, error: err instanceof Error ? err.message : String(err) });
+      return fail(503, 'unavailable', 'the event could not be stored; retry');
+    }
+    if (written.duplicate) return { status: 202, body: { eventId: written.id, duplicate: true } };
+    // Stored is what counts: a failed publish is re-sent by the sweeper. Awaited all the same, because
+    // a Lambda is frozen once it has answered and a publish left pending would stall until the next call.
+    await deps.queue.publish(written).catch((err: unknown) =>
+      deps.log?.('warn', 'publish failed; the sweeper will re-send', { eventId: written.id, error: err instanceof Error ? err.message : String(err) }),
+    );
+    return { status: 202, body: { eventId: written.id } };
+  };
+}

@@ -1,0 +1,61 @@
+import type { IncomingMessage, ServerResponse } from 'node:http';
+import { readNode } from './body';
+import type { HookHandler, HookReply } from './handler';
+
+const PREFIX = '/hooks/';
+
+/**
+ * The same hook handler served straight from node:http, for the local server: a webhook flood then
+ * costs no web Request/Response objects per call. Answers and returns true for `/hooks/<id>` paths;
+ * anything else is left to the caller (the Hono app).
+ */
+export function createNodeHookListener(handle: HookHandler, log?: (msg: string, error: unknown) => void) {
+  return (req: IncomingMessage, res: ServerResponse): boolean => {
+    const url = req.url ?? '';
+    if (!url.startsWith(PREFIX)) return false;
+    const q = url.indexOf('?');
+    const hookId = url.slice(PREFIX.length, q < 0 ? undefined : q);
+    // `/hooks/a/b` and encoded ids are not hook ids; the app answers them (404).
+    if (hookId.length === 0 || hookId.includes('/') || hookId.includes('%')) return false;
+    handle({
+      method: req.method ?? 'GET',
+      hookId,
+      header: (name) => one(req.headers[name]),
+      headers: () => headerEntries(req),
+      query: () => (q < 0 ? {} : firstValues(new URLSearchParams(url.slice(q + 1)))),
+      readBody: (limit) => {
+        const declared = req.headers['content-length'];
+        if (declared !== undefined && Number(declared) > limit) return Promise.resolve({ ok: false, status: 413 });
+        return readNode(req, limit);
+      },
+    }).then(
+      (reply) => send(res, reply),
+      (err: unknown) => {
+        log?.('webhook request failed', err);
+        send(res, { status: 503, body: { error: { code: 'unavailable', message: 'try again shortly' } } });
+      },
+    );
+    return true;
+  };
+}
+
+function send(res: ServerResponse, reply: HookReply): void {
+  if (res.headersSent) return;
+  const body = JSON.stringify(reply.body);
+  // One write: status line, headers and body leave in a single syscall.
+  res.writeHead(reply.status, { ...reply.headers, 'content-type': 'application/json', 'content-length': Buffer.byteLength(body) });
+  res.end(body);
+}
+
+const one = (v: string | string[] | undefined): string | undefined => (Array.isArray(v) ? v.join(', ') : v);
+
+function* headerEntries(req: IncomingMessage): Iterable<[string, string]> {
+  for (const [name, value] of Object.entries(req.headers)) if (value !== undefined) yield [name, one(value)!];
+}
+
+/** Like Hono's c.req.query(): the first value per name, empty names skipped, no prototype to reach. */
+function firstValues(params: URLSearchParams): Record<string, string> {
+  const out = Object.create(null) as Record<string, string>;
+  for (const [k, v] of params) if (k !== '' && !Object.hasOwn(out, k)) out[k] = v;
+  return out;
+}
