@@ -5,7 +5,7 @@ import { loadConfig } from '@conduit/core/config';
 import { companies, workflows, workspaces, type Db } from '@conduit/core/db';
 import type { WorkflowActionInput } from '@conduit/core/definition';
 import { createExecution, createRecord } from '@conduit/core/domain';
-import { RUN_WORKFLOW, runWorkflowId } from '@conduit/core/temporal';
+import { RUN_WORKFLOW, RunInputSchema, runWorkflowId } from '@conduit/core/temporal';
 import { createWorker } from '../src';
 
 export type LightStepsOptions = {
@@ -51,7 +51,8 @@ export async function benchLightSteps(opts: LightStepsOptions): Promise<LightSte
       const t = performance.now();
       const handle = await client.workflow.start(RUN_WORKFLOW, {
         taskQueue, workflowId: runWorkflowId(execution.id),
-        args: [{ executionId: execution.id, workspaceId: ws!.id, workflowId: wf!.id, versionId: null, definition: { trigger: { type: 'webhook' }, actions }, trigger: { kind: 'manual' } }],
+        // Validated as the run starter does (inside the timed span, since a starter pays for it too).
+        args: [RunInputSchema.parse({ executionId: execution.id, workspaceId: ws!.id, workflowId: wf!.id, versionId: null, definition: { trigger: { type: 'webhook' }, actions }, trigger: { kind: 'manual' } })],
       });
       const res = (await handle.result()) as { status: string; error: string | null };
       const ms = performance.now() - t;

@@ -5,7 +5,7 @@ import { loadConfig, type Config } from '@conduit/core/config';
 import { companies, workflows, workspaces, type Db } from '@conduit/core/db';
 import type { TriggerPayload, WorkflowActionInput } from '@conduit/core/definition';
 import { createExecution, listStepRows, getExecutionState, type StoredEvent } from '@conduit/core/domain';
-import { RUN_WORKFLOW, runWorkflowId, type RunInputArg } from '@conduit/core/temporal';
+import { RUN_WORKFLOW, RunInputSchema, runWorkflowId, type RunInputArg } from '@conduit/core/temporal';
 import { createTestDb, type TestDbKind } from '../../local/src/testing/db';
 import { testEnv } from '../../local/src/testing/env';
 import { createWorker, workflowsPath, type ConduitWorker, type CreateWorkerOptions } from '../src';
@@ -66,7 +66,8 @@ export async function startHarness(opts: { db?: TestDbKind; env?: Record<string,
       trigger: extra.trigger ?? { kind: 'manual', sample: 1 },
       ...extra,
     };
-    const handle = await client.workflow.start(RUN_WORKFLOW, { taskQueue, workflowId: runWorkflowId(execution.id), args: [input] });
+    // Parsed here as every starter does: the workflow takes its input as validated.
+    const handle = await client.workflow.start(RUN_WORKFLOW, { taskQueue, workflowId: runWorkflowId(execution.id), args: [RunInputSchema.parse(input)] });
     return { executionId: execution.id, workflowId: wf.id, handle: handle as WorkflowHandle };
   }
 

@@ -113,11 +113,11 @@ describe('run lifecycle on PostgreSQL', () => {
 
   it('creates its own execution row for a schedule fire', async () => {
     const wf = await h.createWorkflow([{ id: 'tick', type: 'create_record', object: 'tick', data: { at: '{{trigger.scheduledAt}}', tz: '{{trigger.timezone}}' } }]);
-    const { RUN_WORKFLOW } = await import('@conduit/core/temporal');
+    const { RUN_WORKFLOW, RunInputSchema } = await import('@conduit/core/temporal');
     const handle = await h.client.workflow.start(RUN_WORKFLOW, {
       taskQueue: h.taskQueue, workflowId: `schedule-test-${wf.id}`,
-      args: [{ workspaceId: h.workspaceId, workflowId: wf.id, versionId: null,
-        definition: { trigger: { type: 'schedule', cron: '* * * * *', timezone: 'Europe/Paris' }, actions: [{ id: 'tick', type: 'create_record', object: 'tick', data: { at: '{{trigger.scheduledAt}}', tz: '{{trigger.timezone}}' } }] } }],
+      args: [RunInputSchema.parse({ workspaceId: h.workspaceId, workflowId: wf.id, versionId: null,
+        definition: { trigger: { type: 'schedule', cron: '* * * * *', timezone: 'Europe/Paris' }, actions: [{ id: 'tick', type: 'create_record', object: 'tick', data: { at: '{{trigger.scheduledAt}}', tz: '{{trigger.timezone}}' } }] } })],
     });
     const res = (await handle.result()) as { executionId: string; status: string };
     expect(res.status).toBe('completed');

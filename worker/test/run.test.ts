@@ -83,11 +83,11 @@ describe('long runs', () => {
     ];
     const wf = await h.createWorkflow(actions);
     const { createExecution } = await import('@conduit/core/domain');
-    const { RUN_WORKFLOW, runWorkflowId } = await import('@conduit/core/temporal');
+    const { RUN_WORKFLOW, RunInputSchema, runWorkflowId } = await import('@conduit/core/temporal');
     const { execution } = await createExecution(h.db, { workspaceId: h.workspaceId, workflowId: wf.id, versionId: null, eventId: null, input: {} });
     const handle = await h.client.workflow.start(RUN_WORKFLOW, {
       taskQueue: h.taskQueue, workflowId: runWorkflowId(execution.id),
-      args: [{ executionId: execution.id, workspaceId: h.workspaceId, workflowId: wf.id, versionId: null, definition: { trigger: { type: 'webhook' }, actions }, trigger: { kind: 'manual' } }, { stepsPerRun: 5 }],
+      args: [RunInputSchema.parse({ executionId: execution.id, workspaceId: h.workspaceId, workflowId: wf.id, versionId: null, definition: { trigger: { type: 'webhook' }, actions }, trigger: { kind: 'manual' } }), { stepsPerRun: 5 }],
     });
     const firstRunId = handle.firstExecutionRunId;
     const result = (await handle.result()) as { status: string };

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { MAX_WAIT_MS, parseDuration } from './duration';
 
 /** Any JSON value. Stored JSON and templated fields are validated against this. */
 export type Json = string | number | boolean | null | Json[] | { [key: string]: Json };
@@ -21,20 +22,7 @@ export const FieldNameSchema = z
 /** True when the string contains a {{ }} template; such fields are checked at run time. */
 export const isTemplated = (s: string): boolean => s.includes('{{');
 
-/** "30s", "15m", "2d", "1h30m", "500ms". */
-export const DURATION_PATTERN = /^(\d+(ms|s|m|h|d|w))+$/;
-const UNIT_MS = { ms: 1, s: 1_000, m: 60_000, h: 3_600_000, d: 86_400_000, w: 604_800_000 } as const;
-
-export function parseDuration(text: string): number | undefined {
-  if (!DURATION_PATTERN.test(text)) return undefined;
-  let total = 0;
-  for (const m of text.matchAll(/(\d+)(ms|s|m|h|d|w)/g)) {
-    total += Number(m[1]) * UNIT_MS[m[2] as keyof typeof UNIT_MS];
-  }
-  return total;
-}
-
-export const MAX_WAIT_MS = 366 * UNIT_MS.d;
+export { DURATION_PATTERN, MAX_WAIT_MS, parseDuration } from './duration';
 
 export const DurationSchema = z
   .string()

@@ -39,4 +39,4 @@ export const ConditionNodeSchema: z.ZodType<ConditionNode> = z.lazy(() =>
   z.union([ComparisonSchema, ConditionGroupSchema]),
 );
 
-export const isGroup = (n: ConditionNode): n is ConditionGroup => 'all' in n || 'any' in n;
+export { isGroup } from './condition-nodes';

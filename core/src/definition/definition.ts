@@ -1,24 +1,11 @@
 import { z } from 'zod';
 import { ACTION_TYPES, MAX_BRANCH_ACTIONS, WorkflowActionSchema, type WorkflowAction } from './actions';
 import { WorkflowTriggerSchema } from './triggers';
+import { walkActions } from './walk';
 
 export const MAX_TOTAL_ACTIONS = 1_000;
 
-/** Visits every action, nested branches included, with its JSON path inside `actions`. */
-export function walkActions(
-  actions: readonly WorkflowAction[],
-  visit: (action: WorkflowAction, path: (string | number)[]) => void,
-  path: (string | number)[] = [],
-): void {
-  actions.forEach((a, i) => {
-    const here = [...path, i];
-    visit(a, here);
-    if (a.type === 'condition') {
-      walkActions(a.then, visit, [...here, 'then']);
-      walkActions(a.else, visit, [...here, 'else']);
-    }
-  });
-}
+export { walkActions } from './walk';
 
 export const ActionsSchema = z
   .array(WorkflowActionSchema)

@@ -1,5 +1,6 @@
 import type { Json } from '../definition/common';
-import { isGroup, type Comparison, type ComparisonOp, type ConditionGroup, type ConditionNode } from '../definition/conditions';
+import type { Comparison, ComparisonOp, ConditionGroup, ConditionNode } from '../definition/conditions';
+import { isGroup } from '../definition/condition-nodes';
 import { jsonEqual } from '../domain/json';
 import { getPath, parsePath } from './path';
 import { resolveTemplate, type TemplateContext } from './template';

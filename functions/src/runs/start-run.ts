@@ -2,7 +2,7 @@ import { WorkflowExecutionAlreadyStartedError, type Client } from '@temporalio/c
 import type { Causation, Json, StepResult, TriggerPayload, WorkflowAction, WorkflowTrigger } from '@conduit/core/definition';
 import type { Db } from '@conduit/core/db';
 import { createExecution, finishExecution } from '@conduit/core/domain';
-import { RUN_WORKFLOW, TASK_QUEUE, runWorkflowId, type RunInputArg } from '@conduit/core/temporal';
+import { RUN_WORKFLOW, RunInputSchema, TASK_QUEUE, runWorkflowId, type RunInput } from '@conduit/core/temporal';
 
 export type StartRunInput = {
   workspaceId: string;
@@ -34,6 +34,19 @@ export function createRunStarter(deps: { db: Db; temporal: Client; taskQueue?: s
   const taskQueue = deps.taskQueue ?? TASK_QUEUE;
   return {
     async start(input) {
+      // Validated here, before anything is written: the workflow takes its input as parsed (defaults
+      // applied) and carries no zod, since its bundle is evaluated again for every run.
+      const parsed = RunInputSchema.parse({
+        workspaceId: input.workspaceId,
+        workflowId: input.workflowId,
+        versionId: input.versionId,
+        definition: input.definition,
+        trigger: input.trigger,
+        causation: input.causation,
+        eventId: input.eventId,
+        isTest: input.isTest ?? false,
+        ...(input.resume ? { resume: input.resume } : {}),
+      });
       const { execution, created } = await createExecution(deps.db, {
         workspaceId: input.workspaceId,
         workflowId: input.workflowId,
@@ -47,18 +60,7 @@ export function createRunStarter(deps: { db: Db; temporal: Client; taskQueue?: s
       // Seen before and already past pending: the run exists; never start it again.
       if (!created && execution.status !== 'pending') return { executionId: execution.id, deduplicated: true };
 
-      const args: RunInputArg = {
-        executionId: execution.id,
-        workspaceId: input.workspaceId,
-        workflowId: input.workflowId,
-        versionId: input.versionId,
-        definition: input.definition,
-        trigger: input.trigger,
-        causation: input.causation,
-        eventId: input.eventId,
-        isTest: input.isTest ?? false,
-        ...(input.resume ? { resume: input.resume } : {}),
-      };
+      const args: RunInput = { ...parsed, executionId: execution.id };
       try {
         await deps.temporal.workflow.start(RUN_WORKFLOW, {
           taskQueue,

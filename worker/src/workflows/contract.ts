@@ -5,6 +5,12 @@ import type { StepWrite } from '@conduit/core/domain';
  * What the workflow and its activities exchange. Pure types and constants: imported by workflow
  * code, so nothing here may touch I/O.
  */
+/**
+ * The progress query's name. Mirrors PROGRESS_QUERY of @conduit/core/temporal, which the workflow may
+ * not import (that entry carries the run input's zod schema); a test keeps the two equal.
+ */
+export const PROGRESS_QUERY = 'progress';
+
 export type RunRef = {
   executionId: string;
   workspaceId: string;

@@ -2,15 +2,15 @@ import {
   ActivityFailure, ApplicationFailure, CancellationScope, ContinueAsNew, continueAsNew, defineQuery, isCancellation, proxyActivities,
   patched, proxyLocalActivities, setHandler, sleep, uuid4, workflowInfo, type ActivityOptions, type LocalActivityOptions,
 } from '@temporalio/workflow';
-import {
-  parseDuration, walkActions, type Json, type RetryPolicy, type StepResult, type TriggerPayload, type WorkflowAction,
-} from '@conduit/core/definition';
+// Types only from zod-based modules: this bundle is evaluated again for every run, so nothing here
+// may build schemas (see test/workflow-bundle.test.ts). The starter validated the input.
+import type { Json, RetryPolicy, StepResult, TriggerPayload, WorkflowAction } from '@conduit/core/definition';
 import type { StepWrite } from '@conduit/core/domain';
-import { evaluateCondition, type TemplateContext } from '@conduit/core/expressions';
+import { evaluateCondition, parseDuration, walkActions, type TemplateContext } from '@conduit/core/expressions';
+import type { RunInput } from '@conduit/core/temporal';
 import { resolveAction } from './resolve';
-import { PROGRESS_QUERY, RunInputSchema, type RunInput, type RunInputArg } from '@conduit/core/temporal';
 import {
-  ACTION_PLACEMENT, LOCAL_SCRIPT_MAX_CPU_MS, STEP_ERROR, type Progress, type RunRef, type RunSummary, type RuntimeActivities, type StepFailureDetails, type StepMeta, type StepView,
+  ACTION_PLACEMENT, PROGRESS_QUERY, LOCAL_SCRIPT_MAX_CPU_MS, STEP_ERROR, type Progress, type RunRef, type RunSummary, type RuntimeActivities, type StepFailureDetails, type StepMeta, type StepView,
 } from './contract';
 
 export const progressQuery = defineQuery<Progress>(PROGRESS_QUERY);
@@ -81,12 +81,11 @@ function scheduleTrigger(input: RunInput): TriggerPayload {
  * evaluated here (deterministic); effects are activities. Every step leaves a row; steps that never
  * ran are marked skipped at the end.
  */
-export async function runWorkflow(rawInput: RunInputArg, options: RunOptions = {}): Promise<RunSummary> {
+export async function runWorkflow(input: RunInput, options: RunOptions = {}): Promise<RunSummary> {
   const continuation = options.continued;
   const historyLimit = options.historyLimit ?? HISTORY_SOFT_LIMIT;
   const stepsPerRun = options.stepsPerRun ?? STEPS_PER_RUN;
   let stepsThisRun = 0;
-  const input = RunInputSchema.parse(rawInput);
   const fresh = !continuation;
   // Schedule fires have no execution row yet: the id comes from the SDK's deterministic uuid4.
   const executionId = continuation?.executionId ?? input.executionId ?? uuid4();
@@ -302,7 +301,7 @@ export async function runWorkflow(rawInput: RunInputArg, options: RunOptions = {
       const info = workflowInfo();
       if (info.continueAsNewSuggested || info.historyLength > historyLimit || info.historySize > HISTORY_BYTES_LIMIT || stepsThisRun >= stepsPerRun) {
         await plumbing.recordSteps(takePending());
-        const next: RunInputArg = { ...input, executionId, trigger, resume: { fromExecutionId: executionId, steps: { ...reusable, ...results } } };
+        const next: RunInput = { ...input, executionId, trigger, resume: { fromExecutionId: executionId, steps: { ...reusable, ...results } } };
         await continueAsNew<typeof runWorkflow>(next, { ...options, continued: { executionId, seq } });
       }
     }
