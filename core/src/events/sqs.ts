@@ -1,14 +1,18 @@
-import {
-  ChangeMessageVisibilityCommand,
-  DeleteMessageCommand,
-  ReceiveMessageCommand,
-  SendMessageBatchCommand,
-  SendMessageCommand,
-  SQSClient,
-} from '@aws-sdk/client-sqs';
+import { createRequire } from 'node:module';
+import type * as SqsSdk from '@aws-sdk/client-sqs';
+import type { SQSClient } from '@aws-sdk/client-sqs';
 import { z } from 'zod';
 import type { EventHandler, EventQueue } from './queue';
 import { decodeMessage, encodeMessage, type PublishableEvent } from './message';
+
+/**
+ * The SQS client library, loaded on first use instead of at import: loading it costs ~150 ms of CPU,
+ * which a cold Lambda would otherwise pay even on invocations that never touch SQS. A synchronous
+ * require (the package is CommonJS) keeps createSqsClient synchronous; in Lambda it resolves the
+ * SDK the runtime provides.
+ */
+let sdk: typeof SqsSdk | undefined;
+const sqsSdk = (): typeof SqsSdk => (sdk ??= createRequire(import.meta.url)('@aws-sdk/client-sqs') as typeof SqsSdk);
 
 export type SqsQueueOptions = {
   queueUrl: string;
@@ -21,7 +25,7 @@ export type SqsQueueOptions = {
 };
 
 export function createSqsClient(opts: { region?: string; endpoint?: string }): SQSClient {
-  return new SQSClient({
+  return new (sqsSdk().SQSClient)({
     region: opts.region ?? 'us-east-1',
     ...(opts.endpoint
       ? { endpoint: opts.endpoint, credentials: { accessKeyId: 'local', secretAccessKey: 'local' } }
@@ -42,22 +46,28 @@ export type SqsQueue = EventQueue & {
 };
 
 export function createSqsQueue(opts: SqsQueueOptions): SqsQueue {
-  const client = opts.client ?? createSqsClient(opts);
+  // Created on first use, so building the queue (every cold start) does not load the SDK.
+  let sqsClient = opts.client;
+  const client = (): SQSClient => (sqsClient ??= createSqsClient(opts));
   const { queueUrl } = opts;
   const timeout = () => ({ abortSignal: AbortSignal.timeout(opts.publishTimeoutMs ?? 3_000) });
   let consumer: { stop: () => Promise<void> } | undefined;
 
   const queue: SqsQueue = {
     kind: 'sqs',
-    client,
+    get client() {
+      return client();
+    },
     queueUrl,
     async publish(e) {
-      await client.send(new SendMessageCommand({ QueueUrl: queueUrl, MessageBody: encodeMessage(e) }), timeout());
+      const { SendMessageCommand } = sqsSdk();
+      await client().send(new SendMessageCommand({ QueueUrl: queueUrl, MessageBody: encodeMessage(e) }), timeout());
     },
     async publishMany(es: PublishableEvent[]) {
+      const { SendMessageBatchCommand } = sqsSdk();
       for (let i = 0; i < es.length; i += BATCH) {
         const chunk = es.slice(i, i + BATCH);
-        const out = await client.send(
+        const out = await client().send(
           new SendMessageBatchCommand({
             QueueUrl: queueUrl,
             Entries: chunk.map((e, j) => ({ Id: String(j), MessageBody: encodeMessage(e) })),
@@ -69,7 +79,7 @@ export function createSqsQueue(opts: SqsQueueOptions): SqsQueue {
         }
       }
     },
-    pollOnce: (handler, o) => pollOnce(client, queueUrl, handler, o),
+    pollOnce: (handler, o) => pollOnce(client(), queueUrl, handler, o),
     start(handler) {
       if (!handler) throw new Error('the SQS queue needs a handler to consume');
       if (consumer) return;
@@ -89,6 +99,7 @@ async function pollOnce(
   handler: EventHandler,
   o: { waitSeconds?: number; maxMessages?: number; abortSignal?: AbortSignal } = {},
 ): Promise<number> {
+  const { ReceiveMessageCommand, ChangeMessageVisibilityCommand, DeleteMessageCommand } = sqsSdk();
   const out = await client.send(
     new ReceiveMessageCommand({
       QueueUrl: queueUrl,
