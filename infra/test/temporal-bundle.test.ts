@@ -15,12 +15,13 @@ describe.skipIf(!address)('Temporal client bundled with the Lambda settings', ()
   it('starts, describes and terminates a workflow on the dev server', async () => {
     const outfile = join(mkdtempSync(join(tmpdir(), 'conduit-probe-')), 'probe.mjs');
     const result = await build(lambdaBuildOptions(join(import.meta.dirname, 'fixtures/temporal-probe.ts'), outfile));
-    writeFileSync(outfile, result.outputFiles[0]!.contents);
+    for (const o of result.outputFiles) writeFileSync(o.path, o.contents);
     const copies = new Set(Object.keys(result.metafile.inputs).map((i) => /^(.*node_modules\/protobufjs)\//.exec(i)?.[1]).filter(Boolean));
     expect([...copies]).toHaveLength(1);
     const inputs = Object.keys(result.metafile.inputs);
     expect(inputs.some((i) => i.includes('@grpc/proto-loader'))).toBe(false);
-    console.log(`[temporal bundle] client probe: ${(result.outputFiles[0]!.contents.byteLength / 1024).toFixed(0)} KiB`);
+    const bytes = result.outputFiles.reduce((n, o) => n + o.contents.byteLength, 0);
+    console.log(`[temporal bundle] client probe: ${(bytes / 1024).toFixed(0)} KiB`);
     const { probe } = (await import(pathToFileURL(outfile).href)) as typeof import('./fixtures/temporal-probe');
     const out = await probe(address!);
     expect(out).toMatchObject({ running: 'RUNNING', terminated: 'TERMINATED', memo: { purpose: 'probe' } });

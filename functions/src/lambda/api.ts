@@ -1,16 +1,16 @@
 import { createSecretBox } from '@conduit/core/crypto';
 import { handle, type LambdaContext, type LambdaEvent } from 'hono/aws-lambda';
 import { createApp } from '../app';
-import { createRunStarter } from '../runs';
-import { createScheduleSync } from '../schedules';
 import { lambdaConfig, lambdaDb, lambdaQueue } from './services';
-import { lambdaTemporal } from './temporal';
+import { lambdaTemporal, lazyRunStarter, lazyScheduleSync } from './temporal';
 import { logJson, once } from './runtime';
 
 /**
  * The settings API (/api/*) on Lambda behind the HTTP API: the same app as local, with the
  * Lambda's own wiring of AppDeps (buildDeps would migrate on open and start an in-process queue;
- * here the database is Neon without migrations and the queue is SQS).
+ * here the database is Neon without migrations and the queue is SQS). The Temporal client is not
+ * part of the import: it loads with the app on the first request, alongside the runtime secret,
+ * and the SQS client on the first publish.
  */
 const app = once(async () => {
   const [config, { db }, queue, temporal] = await Promise.all([lambdaConfig(), lambdaDb(), lambdaQueue(), lambdaTemporal()]);
@@ -22,8 +22,8 @@ const app = once(async () => {
       secrets: createSecretBox(config.ENCRYPTION_KEY),
       temporal,
       queue,
-      runs: createRunStarter({ db, temporal }),
-      schedules: createScheduleSync({ db, temporal }),
+      runs: lazyRunStarter(db),
+      schedules: lazyScheduleSync(db),
       log: logJson,
     }),
   );

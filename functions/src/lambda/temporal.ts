@@ -1,11 +1,39 @@
 import type { Client } from '@temporalio/client';
-import { temporalClient } from '../deps';
+import type { Db } from '@conduit/core/db';
+import type { RunStarter } from '../runs';
+import type { ScheduleSync } from '../schedules';
 import { lambdaConfig } from './services';
 import { once } from './runtime';
 
 /**
  * The Temporal client (lazy connection: Temporal Cloud with an API key over TLS, or a self-hosted
- * cluster). Its own module: only the entries that start runs import it, so the ingress and the
- * sweeper bundle no gRPC client.
+ * cluster), and what is built on it. Every import of Temporal code here is dynamic: the bundler
+ * puts the client (gRPC, the proto descriptor: about half of a bundle, most of its import time) in
+ * a chunk of its own, loaded when a handler first needs Temporal, not on every cold start.
  */
-export const lambdaTemporal = once(async (): Promise<Client> => temporalClient(await lambdaConfig()));
+export const lambdaTemporal = once(async (): Promise<Client> => {
+  const [{ temporalClient }, config] = await Promise.all([import('./temporal-modules'), lambdaConfig()]);
+  return temporalClient(config);
+});
+
+/** Starts runs; loads the Temporal client on the first start (a batch that matches no workflow never does). */
+export function lazyRunStarter(db: Db): RunStarter {
+  const starter = once(async () => {
+    const [{ createRunStarter }, temporal] = await Promise.all([import('./temporal-modules'), lambdaTemporal()]);
+    return createRunStarter({ db, temporal });
+  });
+  return { start: async (input) => (await starter()).start(input) };
+}
+
+/** Keeps Temporal Schedules in step with the database; loads the Temporal client on first use. */
+export function lazyScheduleSync(db: Db): ScheduleSync {
+  const sync = once(async () => {
+    const [{ createScheduleSync }, temporal] = await Promise.all([import('./temporal-modules'), lambdaTemporal()]);
+    return createScheduleSync({ db, temporal });
+  });
+  return {
+    sync: async (workflowId) => (await sync()).sync(workflowId),
+    remove: async (workflowId) => (await sync()).remove(workflowId),
+    reconcile: async () => (await sync()).reconcile(),
+  };
+}

@@ -1,5 +1,5 @@
 import { createRoute } from '@hono/zod-openapi';
-import { WorkflowNotFoundError } from '@temporalio/client';
+import { WorkflowNotFoundError } from '@temporalio/common';
 import { ExecutionDtoSchema, ExecutionListQuerySchema, pageOf } from '@conduit/core/api';
 import { ROOT_CAUSATION, TriggerPayloadSchema, type StepResult } from '@conduit/core/definition';
 import { getEvent, getExecutionDetail, getVersion, getWorkflow, listExecutions, markExecutionCancelled } from '@conduit/core/domain';

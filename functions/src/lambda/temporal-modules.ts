@@ -1,0 +1,7 @@
+/**
+ * Everything Temporal the Lambdas use, behind one module that ./temporal imports dynamically:
+ * the bundler makes it a single chunk, loaded on first use.
+ */
+export { temporalClient } from '../deps';
+export { createRunStarter } from '../runs';
+export { createScheduleSync } from '../schedules';
