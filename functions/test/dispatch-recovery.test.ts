@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ReceiveMessageCommand } from '@aws-sdk/client-sqs';
-import { eq } from 'drizzle-orm';
+import { eq, sql } from 'drizzle-orm';
 import type { Client } from '@temporalio/client';
 import { events, workflowExecutions, type DbHandle } from '@conduit/core/db';
 import { createExecution, createRecord, listEvents, replayEvent } from '@conduit/core/domain';
@@ -121,6 +121,30 @@ describe('nothing is lost (PostgreSQL, moto, Temporal)', () => {
     const rows = await runsOf(wf.workflowId);
     expect(rows).toHaveLength(1);
     expect((await startedInput(temporal.client, rows[0]!.id)).eventId).toBe(c.event.id);
+  });
+
+  it('the sweeper backs off per event: a re-sent event waits twice as long each time', async () => {
+    const c = await createRecord(h.db, { workspaceId: ws.workspaceId, object: 'slowpoke', data: {} });
+    await h.db.update(events).set({ receivedAt: sql`now() - interval '1 minute'` }).where(eq(events.id, c.event.id));
+    const published: string[] = [];
+    const sweeper = createSweeper({ db: h.db, queue: { kind: 'in-process', publish: async (e) => void published.push(e.id) } }, { olderThanMs: 2_000 });
+    const sentOf = async () => (await sweeper.sweepOnce(), published.filter((id) => id === c.event.id).length);
+    expect(await sentOf()).toBe(1);
+    // Still queued somewhere (slow, not lost): the next sweep leaves it alone.
+    expect(await sentOf()).toBe(1);
+    let [e] = await h.db.select().from(events).where(eq(events.id, c.event.id));
+    expect(e).toMatchObject({ sweeps: 1 });
+    // 3 s later it is still inside its 4 s backoff (2 s × 2^1); at 5 s it is due again.
+    await h.db.update(events).set({ sweptAt: sql`now() - interval '3 seconds'` }).where(eq(events.id, c.event.id));
+    expect(await sentOf()).toBe(1);
+    await h.db.update(events).set({ sweptAt: sql`now() - interval '5 seconds'` }).where(eq(events.id, c.event.id));
+    expect(await sentOf()).toBe(2);
+    [e] = await h.db.select().from(events).where(eq(events.id, c.event.id));
+    expect(e).toMatchObject({ sweeps: 2 });
+    // The third re-send waits 8 s.
+    await h.db.update(events).set({ sweptAt: sql`now() - interval '5 seconds'` }).where(eq(events.id, c.event.id));
+    expect(await sentOf()).toBe(2);
+    await h.db.update(events).set({ dispatchedAt: new Date() }).where(eq(events.id, c.event.id));
   });
 
   it('the sweeper leaves young events to the normal path', async () => {

@@ -148,6 +148,9 @@ export const events = pgTable('events', {
   status: text('status').$type<EventStatus>().notNull().default('pending'),
   outcome: jsonb('outcome').$type<EventOutcome>(),
   attempts: integer('attempts').notNull().default(0),
+  /** Times the outbox sweeper re-sent it, and when last: the next re-send backs off exponentially. */
+  sweeps: integer('sweeps').notNull().default(0),
+  sweptAt: timestamp('swept_at', { withTimezone: true }),
   receivedAt: timestamp('received_at', { withTimezone: true }).notNull().defaultNow(),
   dispatchedAt: timestamp('dispatched_at', { withTimezone: true }),
 }, (t) => [

@@ -5,8 +5,8 @@ import type { Db } from '../db/client';
 import { appendEvent, type StoredEvent } from './events';
 import { isUuid } from './ids';
 
-/** An event as the log lists it: everything but the payload (which can be up to the body limit). */
-export type EventSummary = Omit<StoredEvent, 'payload'>;
+/** An event as the log lists it: everything but the payload (which can be up to the body limit) and the sweeper's bookkeeping. */
+export type EventSummary = Omit<StoredEvent, 'payload' | 'sweeps' | 'sweptAt'>;
 
 export type ListEventsQuery = {
   workspaceId: string;

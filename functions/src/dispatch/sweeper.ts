@@ -1,4 +1,4 @@
-import { and, asc, isNull, lt } from 'drizzle-orm';
+import { and, asc, inArray, isNull, lt, or, sql } from 'drizzle-orm';
 import { events, type Db } from '@conduit/core/db';
 import type { EventQueue } from '@conduit/core/events';
 import { MAX_DISPATCH_ATTEMPTS } from './dispatcher';
@@ -8,6 +8,8 @@ export type SweeperOptions = {
   olderThanMs?: number;
   /** At most this many events per sweep (default 500). */
   batchSize?: number;
+  /** Longest wait between two re-sends of the same event (default 5 minutes). */
+  maxBackoffMs?: number;
 };
 
 export type Sweeper = {
@@ -21,27 +23,41 @@ export type Sweeper = {
 /**
  * The outbox relay's safety net: a crash between commit and publish, a queue that was down, or a
  * dispatcher that died mid-message all leave dispatched_at null, and this re-sends those events.
- * Dispatch is idempotent, so re-sending an event that is merely slow is harmless.
+ * Dispatch is idempotent, so re-sending an event that is merely slow is harmless; each re-send of
+ * the same event waits twice as long as the last (up to maxBackoffMs), so a backlog that is only
+ * slow is not flooded with copies of itself.
  */
 export function createSweeper(deps: { db: Db; queue: EventQueue }, opts: SweeperOptions = {}): Sweeper {
   const olderThanMs = opts.olderThanMs ?? 5_000;
   const batchSize = opts.batchSize ?? 500;
+  const maxBackoffMs = opts.maxBackoffMs ?? 300_000;
   let timer: NodeJS.Timeout | undefined;
   let running: Promise<unknown> | undefined;
 
   async function sweepOnce() {
     const cutoff = new Date(Date.now() - olderThanMs);
+    // Re-send n waits olderThanMs × 2^n after re-send n-1 (database clock, as swept_at is).
+    const backoff = sql`least(${olderThanMs}::float8 * power(2, least(${events.sweeps}, 20)), ${maxBackoffMs}::float8) * interval '1 millisecond'`;
     // events_undispatched_idx: received_at where dispatched_at is null.
-    const rows = await deps.db
+    const due = await deps.db
       .select({ id: events.id, workspaceId: events.workspaceId })
       .from(events)
-      .where(and(isNull(events.dispatchedAt), lt(events.receivedAt, cutoff), lt(events.attempts, MAX_DISPATCH_ATTEMPTS)))
+      .where(and(
+        isNull(events.dispatchedAt),
+        lt(events.receivedAt, cutoff),
+        lt(events.attempts, MAX_DISPATCH_ATTEMPTS),
+        or(isNull(events.sweptAt), sql`${events.sweptAt} < now() - ${backoff}`),
+      ))
       .orderBy(asc(events.receivedAt))
       .limit(batchSize);
-    const due = rows;
     if (due.length === 0) return { republished: 0 };
     if (deps.queue.publishMany) await deps.queue.publishMany(due);
     else for (const e of due) await deps.queue.publish(e);
+    // Counted once sent: a queue that is down never uses up an event's quick re-sends.
+    await deps.db
+      .update(events)
+      .set({ sweeps: sql`${events.sweeps} + 1`, sweptAt: sql`now()` })
+      .where(inArray(events.id, due.map((e) => e.id)));
     return { republished: due.length };
   }
 
