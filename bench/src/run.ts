@@ -49,7 +49,8 @@ async function guard(what: string, fn: () => Promise<void>): Promise<void> {
 
 try {
   if (needsStack) {
-    const pg = await startPostgres();
+    // PostgreSQL's default durability (fsync, synchronous commit): a 202 means the event is on disk.
+    const pg = await startPostgres({ durable: true });
     onCleanup(pg.stop);
     ctx.pgUrl = pg.url;
     log(`PostgreSQL at ${pg.url}`);

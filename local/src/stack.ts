@@ -36,6 +36,11 @@ export type StackOptions = {
   /** Serve the web app: true builds web/dist when stale (default SERVE_WEB), false serves none, a path serves that folder. */
   web?: boolean | string;
   sweepIntervalMs?: number;
+  /**
+   * false: events are stored and left in the outbox (no dispatcher, no sweeper), as when the
+   * ingress runs on its own; the bench uses it to measure the ingress alone. Default true.
+   */
+  dispatch?: boolean;
   logLevel?: Config['LOG_LEVEL'];
   /** Called when a part dies while the stack runs (the Temporal dev server, the worker). */
   onFatal?: (err: Error) => void;
@@ -176,10 +181,12 @@ export async function startStack(opts: StackOptions = {}): Promise<Stack> {
 
     const runs = createRunStarter({ db, temporal: client });
     const dispatcher = createDispatcher({ db, runs, config, log: createLogger(config.LOG_LEVEL, 'dispatch') });
-    const queue: EventQueue = createEventQueue(config, dispatcher.handle, {
+    const dispatch = opts.dispatch !== false;
+    const queue: EventQueue = createEventQueue(config, dispatch ? dispatcher.handle : async () => {}, {
       onGiveUp: (m, e) => log.warn('dispatch gave up; the sweeper retries it', { eventId: m.eventId, error: message(e) }),
     });
-    if (queue.kind === 'sqs') {
+    if (!dispatch) log.info('dispatch is off: accepted events stay in the outbox');
+    else if (queue.kind === 'sqs') {
       const consumer = startSqsConsumer({ queue: queue as SqsQueue, handler: dispatcher.handle, onError: (e) => log.warn('SQS poll failed', { error: message(e) }) });
       register('SQS consumer', consumer.stop);
     } else {
@@ -187,9 +194,11 @@ export async function startStack(opts: StackOptions = {}): Promise<Stack> {
       register('event queue', async () => queue.stop?.());
     }
 
-    const sweeper = createSweeper({ db, queue });
-    sweeper.start(opts.sweepIntervalMs ?? local.SWEEP_INTERVAL_MS, (e) => log.warn('outbox sweep failed', { error: message(e) }));
-    register('outbox sweeper', sweeper.stop);
+    if (dispatch) {
+      const sweeper = createSweeper({ db, queue });
+      sweeper.start(opts.sweepIntervalMs ?? local.SWEEP_INTERVAL_MS, (e) => log.warn('outbox sweep failed', { error: message(e) }));
+      register('outbox sweeper', sweeper.stop);
+    }
 
     const schedules = createScheduleSync({ db, temporal: client });
 

@@ -5,7 +5,7 @@ import { bytes, describeRatio, headline, ms, num, peerOf, ratio } from './format
 const cell = (s: string) => s.replace(/\|/g, '\\|').replace(/\n/g, ' ');
 
 const WHAT: Record<string, string> = {
-  '1.': 'autocannon (its own process) posts JSON to one webhook for a fixed time. Conduit: `POST /hooks/:hookId` answered 202 once the event is durably stored in PostgreSQL (the run happens after the answer). Its worker meanwhile executes the runs already accepted (the warm-up\'s included) on the same cores, so the figure is conservative. n8n: a Webhook → Set workflow with `responseMode: lastNode`, so its answer comes when the run has finished; before its measurement the bench waits until the runs left by the warm-up are done. Latency is autocannon\'s (1 ms resolution); p50/p99 are the median of the rounds\' percentiles.',
+  '1.': 'autocannon (its own process) posts JSON to one webhook for a fixed time. Conduit: `POST /hooks/:hookId` answered 202 once the event is committed to PostgreSQL (default durability: fsync on, synchronous commit). The ingress is measured alone, as it runs in the cloud (its own Lambda): the stack stores the events and dispatches none, so no worker shares the cores; scenario 2 measures the whole path, runs included. n8n: a Webhook → Set workflow with `responseMode: lastNode`, so its answer comes when the run has finished; before its measurement the bench waits until the runs left by the warm-up are done. Latency is autocannon\'s (1 ms resolution); p50/p99 are the median of the rounds\' percentiles.',
   '2.': 'Closed loop: each client posts to the webhook and waits for its run to complete before the next request. Conduit: webhook → `update_record`, completion observed by polling `workflow_executions` every 2 ms; n8n: Webhook → Set, completion = the HTTP answer. runs/s = completed runs ÷ wall time.',
   '3.': 'One client, one run at a time, request → run completed. Conduit: 40 `update_record` (or 40 trivial `run_script`) after a webhook trigger; n8n: 40 chained Code nodes after a webhook. Per-step figures divide the run by 40.',
   '4.': 'A `record_updated` workflow; PATCH a record through the API and take the first step row\'s `started_at` (PostgreSQL clock, same machine) minus the moment the PATCH was sent. One sample at a time.',
@@ -79,7 +79,7 @@ export function renderMarkdown(report: Report, chartFile: string): string {
     lines.push('## Failures', '', ...report.failures.map((f) => `- ${cell(f).slice(0, 600)}`), '');
   }
   lines.push('## How these were measured', '',
-    '- Conduit runs as `startStack` in a child process of the bench against a throwaway PostgreSQL 15 cluster and an in-memory `temporal server start-dev`; scenario 1 starts a fresh stack (new database, new Temporal) for every measurement so that the backlog of accepted runs from one measurement never slows the next.',
+    '- Conduit runs as `startStack` in a child process of the bench against a throwaway PostgreSQL 15 cluster with its default durability (fsync and synchronous commit on) and an in-memory `temporal server start-dev`; scenario 1 starts a fresh stack (new database, new Temporal) for every measurement.',
     '- n8n runs from a cached install outside the project (`~/.cache/conduit-bench/n8n`) with a fresh user folder and its SQLite default.',
     '- Every measurement follows a warm-up of the same shape; warm-up figures are discarded.',
     '- Errors are requests that failed, were refused (non-2xx), timed out or were never answered, and runs that did not complete; any error makes `npm run bench` exit non-zero.',

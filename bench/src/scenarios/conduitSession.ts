@@ -1,14 +1,14 @@
 import { ConduitApi } from '../targets/conduit/api';
-import { startConduit, type ConduitStack } from '../targets/conduit/stack';
+import { startConduit, type ConduitOptions, type ConduitStack } from '../targets/conduit/stack';
 import { SINK_OBJECT } from './definitions';
 import type { Ctx } from './context';
 
 export type Session = { stack: ConduitStack; api: ConduitApi };
 
 /** A fresh Conduit stack, logged in as the demo admin; always stopped, whatever `fn` does. */
-export async function withConduit<T>(ctx: Ctx, fn: (s: Session) => Promise<T>): Promise<T> {
+export async function withConduit<T>(ctx: Ctx, fn: (s: Session) => Promise<T>, opts: ConduitOptions = {}): Promise<T> {
   const t0 = Date.now();
-  const stack = await startConduit(ctx.pgUrl);
+  const stack = await startConduit(ctx.pgUrl, opts);
   try {
     ctx.log(`  conduit stack up in ${Date.now() - t0} ms at ${stack.url}`);
     const api = await ConduitApi.login(stack.url, stack.login);

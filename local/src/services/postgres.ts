@@ -12,9 +12,10 @@ export type PostgresServer = { url: string; stop: () => Promise<void> };
 
 /**
  * A throwaway PostgreSQL cluster in a temp folder (trust auth, loopback only). As root, the
- * server runs as the `postgres` user, since PostgreSQL refuses to run as root.
+ * server runs as the `postgres` user, since PostgreSQL refuses to run as root. Tests skip fsync for
+ * speed; `durable: true` keeps PostgreSQL's defaults (every commit flushed), as the bench needs.
  */
-export async function startPostgres(): Promise<PostgresServer> {
+export async function startPostgres(opts: { durable?: boolean } = {}): Promise<PostgresServer> {
   const dir = mkdtempSync(join(tmpdir(), 'conduit-pg-'));
   chmodSync(dir, 0o777);
   const data = join(dir, 'data');
@@ -25,7 +26,7 @@ export async function startPostgres(): Promise<PostgresServer> {
   execFileSync(initCmd, [...initArgs], { stdio: 'pipe' });
   const port = await freePort();
   const [cmd, args] = run('postgres', ['-D', data, '-p', String(port), '-k', dir, '-c', 'listen_addresses=127.0.0.1',
-    '-c', 'fsync=off', '-c', 'synchronous_commit=off', '-c', 'full_page_writes=off', '-c', 'max_connections=300']);
+    ...(opts.durable ? [] : ['-c', 'fsync=off', '-c', 'synchronous_commit=off', '-c', 'full_page_writes=off']), '-c', 'max_connections=300']);
   const proc = startProcess(cmd, [...args]);
   const url = `postgres://postgres@127.0.0.1:${port}/postgres`;
   await waitFor('PostgreSQL', async () => {

@@ -7,7 +7,7 @@ import { startStack } from '@conduit/local/stack';
 
 export const READY = 'CONDUIT_BENCH_STACK_READY ';
 
-const OptsSchema = z.object({ dataDir: z.string(), port: z.number().int(), databaseUrl: z.string(), temporalAddress: z.string() });
+const OptsSchema = z.object({ dataDir: z.string(), port: z.number().int(), databaseUrl: z.string(), temporalAddress: z.string(), dispatch: z.boolean() });
 
 const opts = OptsSchema.parse(JSON.parse(process.argv[2] ?? '{}'));
 // No web app (the bench never loads it) and quiet logs (logging every request would be measured too).

@@ -28,13 +28,18 @@ export type ConduitStack = {
  * server, and the stack itself in a child process. Fresh per measurement, so no backlog of one
  * measurement leaks into the next.
  */
-export async function startConduit(pgServerUrl: string): Promise<ConduitStack> {
+export type ConduitOptions = {
+  /** false: the stack stores events and dispatches none (scenario 1 measures the ingress alone). */
+  dispatch?: boolean;
+};
+
+export async function startConduit(pgServerUrl: string, opts: ConduitOptions = {}): Promise<ConduitStack> {
   const databaseUrl = await createDatabase(pgServerUrl, 'bench');
   const temporal = await startTemporalDevServer();
   const forgetTemporal = onCleanup(temporal.stop);
   const dataDir = mkdtempSync(join(tmpdir(), 'conduit-bench-data-'));
   const child = spawnGroup(process.execPath, ['--import', 'tsx', join(REPO_ROOT, 'bench/src/targets/conduit/child.ts'),
-    JSON.stringify({ dataDir, port: await freePort(), databaseUrl, temporalAddress: temporal.address })], {
+    JSON.stringify({ dataDir, port: await freePort(), databaseUrl, temporalAddress: temporal.address, dispatch: opts.dispatch !== false })], {
     cwd: REPO_ROOT,
     env: { ...process.env, LOG_LEVEL: 'warn' },
   }, READY);
