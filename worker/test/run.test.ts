@@ -40,6 +40,25 @@ describe('interpreter', () => {
     expect(task?.payload).toMatchObject({ record: { title: 'Call Acme', dealId: record.id } });
   });
 
+  it('runs light steps in one local activity that also begins and ends the execution, from inside a branch', async () => {
+    const { executionId, handle } = await h.startRun([
+      { id: 'gate', type: 'condition', if: { all: [{ left: '{{trigger.sample}}', op: 'eq', right: 1 }] },
+        then: [{ id: 'a', type: 'run_script', code: 'return 1' }, { id: 'b', type: 'run_script', code: 'return input.steps.a.output + 1' }],
+        else: [{ id: 'never', type: 'run_script', code: 'return 0' }] },
+    ]);
+    expect((await handle.result()).status).toBe('completed');
+    const exec = await h.execution(executionId);
+    expect(exec).toMatchObject({ status: 'completed', error: null });
+    expect(exec!.startedAt).toBeTruthy();
+    expect(exec!.output).toMatchObject({ steps: { gate: { status: 'completed' }, a: { output: 1 }, b: { output: 2 } } });
+    const s = await h.steps(executionId);
+    expect(Object.values(s).map((x) => [x.actionId, x.status, x.seq])).toEqual([['gate', 'completed', 0], ['a', 'completed', 1], ['b', 'completed', 2], ['never', 'skipped', 3]]);
+    // Each local activity is a round trip inside the worker; begin, both steps and the end share one.
+    const { events } = await handle.fetchHistory();
+    const localActivities = (events ?? []).filter((e) => e.markerRecordedEventAttributes?.markerName === 'core_local_activity');
+    expect(localActivities).toHaveLength(1);
+  });
+
   it('fails the run on a missing record with a clear error and skips the rest; continue keeps going', async () => {
     const { executionId, handle } = await h.startRun([
       { id: 'soft', type: 'update_record', object: 'deal', recordId: '00000000-0000-4000-8000-000000000000', data: { a: 1 }, onFailure: 'continue' },

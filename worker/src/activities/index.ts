@@ -1,8 +1,9 @@
 import { ApplicationFailure, Context } from '@temporalio/activity';
 import { describeIssues, WorkflowActionSchema, type ActionType, type Json, type StepResult, type WorkflowAction } from '@conduit/core/definition';
+import type { Db } from '@conduit/core/db';
 import { createScheduledExecution, finishExecution, markExecutionRunning, writeSteps, type StepWrite } from '@conduit/core/domain';
 import {
-  STEP_ERROR, type BeginRun, type FinishRun, type RunRef, type RuntimeActivities, type SegmentCall, type SegmentOutcome, type StepCall,
+  STEP_ERROR, type BeginInline, type BeginRun, type FinishRun, type RunRef, type RuntimeActivities, type SegmentCall, type SegmentOutcome, type StepCall,
   type StepFailureDetails, type StepMeta, type StepOutcome,
 } from '../workflows/contract';
 import { resolveAction } from '../workflows/resolve';
@@ -28,6 +29,24 @@ const rowFor = (run: RunRef, meta: StepMeta, patch: Omit<StepWrite, 'executionId
 const asStepError = (e: unknown): StepError => (e instanceof StepError ? e : new StepError((e as Error)?.message ?? String(e), true));
 const withLogs = (input: Json, logs: string[] | undefined): Json => (logs ? { ...(input as Record<string, Json>), logs } : input);
 
+/** pending → running (and, for a schedule fire, the execution row itself). Idempotent. */
+async function beginExecution(db: Db, run: RunRef, b: BeginInline): Promise<void> {
+  if (b.createExecution)
+    await createScheduledExecution(db, {
+      executionId: run.executionId, workspaceId: run.workspaceId, workflowId: run.workflowId, versionId: b.versionId,
+      trigger: b.createExecution.trigger, input: b.createExecution.input, temporalWorkflowId: b.createExecution.temporalWorkflowId,
+    });
+  await markExecutionRunning(db, { executionId: run.executionId, workspaceId: run.workspaceId, startedAt: new Date(b.startedAt) });
+}
+
+/** The last step rows and the execution's end in one transaction, so a finished run never lacks its steps. */
+async function writeStepsAndFinish(db: Db, f: Omit<FinishRun, 'flush'>, rows: StepWrite[]): Promise<void> {
+  await db.transaction(async (tx) => {
+    await writeSteps(tx, rows);
+    await finishExecution(tx, { executionId: f.run.executionId, workspaceId: f.run.workspaceId, status: f.status, output: f.output, error: f.error });
+  });
+}
+
 /** The activities the interpreter calls; every dependency comes in through `deps`. */
 export function createActivities(deps: ActivityDeps): RuntimeActivities {
   /** Validates the resolved action and runs its handler. */
@@ -51,6 +70,7 @@ export function createActivities(deps: ActivityDeps): RuntimeActivities {
     const beat = call.remote ? setInterval(() => actx.heartbeat(), 1_000) : null;
     if (call.remote) actx.heartbeat();
     try {
+      if (call.begin) await beginExecution(deps.db, call.run, call.begin);
       // Slow effects show as running while they run; local steps record start and end together.
       if (call.remote) {
         await writeSteps(deps.db, [...call.flush, rowFor(call.run, call.step, { status: 'running', input, attempts: attempt, startedAt })]);
@@ -58,9 +78,15 @@ export function createActivities(deps: ActivityDeps): RuntimeActivities {
       }
       const result = await execute(call.run, call.step, call.action, attempt, actx.cancellationSignal, call.scriptInput);
       const completedAt = new Date();
-      await writeSteps(deps.db, [...(flushed ? [] : call.flush),
-        rowFor(call.run, call.step, { status: 'completed', input: withLogs(input, result.logs), output: result.output, attempts: attempt, startedAt, completedAt })]);
-      return { output: result.output, attempts: attempt, startedAt: startedAt.toISOString(), completedAt: completedAt.toISOString() };
+      const rows = [...(flushed ? [] : call.flush),
+        rowFor(call.run, call.step, { status: 'completed', input: withLogs(input, result.logs), output: result.output, attempts: attempt, startedAt, completedAt })];
+      // The run's last step: end the execution here unless a cancel came in (the workflow records that).
+      const finished = !!call.finish && !actx.cancellationSignal.aborted;
+      if (finished) {
+        const steps = { ...call.finish!.steps, [call.step.actionId]: { status: 'completed', output: result.output } };
+        await writeStepsAndFinish(deps.db, { run: call.run, status: 'completed', output: { steps } as unknown as Json, error: null }, [...rows, ...call.finish!.skipped]);
+      } else await writeSteps(deps.db, rows);
+      return { output: result.output, attempts: attempt, startedAt: startedAt.toISOString(), completedAt: completedAt.toISOString(), ...(finished ? { finished } : {}) };
     } catch (e) {
       const err = asStepError(e);
       // The row shows the latest attempt's error; the workflow writes the final state once retries end.
@@ -83,6 +109,7 @@ export function createActivities(deps: ActivityDeps): RuntimeActivities {
     const steps: Record<string, StepResult> = { ...call.steps };
     const rows: StepWrite[] = [...call.flush];
     const out: SegmentOutcome = { done: [] };
+    if (call.begin) await beginExecution(deps.db, call.run, call.begin);
     try {
       for (const { meta, action } of call.items) {
         if (out.done.length > 0 && (Date.now() - began > call.budgetMs || actx.cancellationSignal.aborted)) break;
@@ -105,8 +132,12 @@ export function createActivities(deps: ActivityDeps): RuntimeActivities {
         }
       }
     } finally {
-      // One write for every step of the segment (and the rows the workflow queued before it).
-      await writeSteps(deps.db, rows);
+      // One write for every step of the segment (and the rows the workflow queued before it); when
+      // they were the run's last steps and all completed, the execution ends in the same transaction.
+      if (call.finish && !out.failed && out.done.length === call.items.length && !actx.cancellationSignal.aborted) {
+        await writeStepsAndFinish(deps.db, { run: call.run, status: 'completed', output: { steps } as unknown as Json, error: null }, [...rows, ...call.finish.skipped]);
+        out.finished = true;
+      } else await writeSteps(deps.db, rows);
     }
     return out;
   }
@@ -115,22 +146,14 @@ export function createActivities(deps: ActivityDeps): RuntimeActivities {
     runStep,
     runSegment,
     async beginRun(b: BeginRun) {
-      if (b.createExecution)
-        await createScheduledExecution(deps.db, {
-          executionId: b.run.executionId, workspaceId: b.run.workspaceId, workflowId: b.run.workflowId, versionId: b.versionId,
-          trigger: b.createExecution.trigger, input: b.createExecution.input, temporalWorkflowId: b.createExecution.temporalWorkflowId,
-        });
-      await markExecutionRunning(deps.db, { executionId: b.run.executionId, workspaceId: b.run.workspaceId, startedAt: new Date(b.startedAt) });
+      await beginExecution(deps.db, b.run, b);
       await writeSteps(deps.db, b.flush);
     },
     async recordSteps(rows) {
       await writeSteps(deps.db, rows);
     },
     async finishRun(f: FinishRun) {
-      await deps.db.transaction(async (tx) => {
-        await writeSteps(tx, f.flush);
-        await finishExecution(tx, { executionId: f.run.executionId, workspaceId: f.run.workspaceId, status: f.status, output: f.output, error: f.error });
-      });
+      await writeStepsAndFinish(deps.db, f, f.flush);
     },
   };
 }

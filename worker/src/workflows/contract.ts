@@ -38,6 +38,18 @@ export const ACTION_PLACEMENT = {
  */
 export const LOCAL_SCRIPT_MAX_CPU_MS = 2_000;
 
+/**
+ * Run bookends that ride with the first and last effect call instead of their own local activities:
+ * each local activity is a round trip between the workflow and activity sides of the worker, which
+ * costs more than the SQL it carries. Both writes are idempotent, so a retried call may repeat them.
+ */
+export type BeginInline = Omit<BeginRun, 'run' | 'flush'>;
+/**
+ * Set when nothing runs after this call: if every step of it completes, the activity also writes the
+ * never-run steps and marks the execution completed, in the same transaction as the step rows.
+ */
+export type FinishIfDone = { skipped: StepWrite[] };
+
 export type StepCall = {
   run: RunRef;
   step: StepMeta;
@@ -49,6 +61,9 @@ export type StepCall = {
   flush: StepWrite[];
   /** Regular (not local) activity: writes a running row first and heartbeats so a cancel reaches it. */
   remote: boolean;
+  begin?: BeginInline;
+  /** With the results so far, for the execution's output. */
+  finish?: FinishIfDone & { steps: Record<string, StepResult> };
 };
 
 /** Consecutive local steps run in one local activity: one round trip and one batched row write for all of them. */
@@ -61,14 +76,18 @@ export type SegmentCall = {
   flush: StepWrite[];
   /** Wall time after which the segment returns what it finished, so a cancel or a long history is noticed soon. */
   budgetMs: number;
+  begin?: BeginInline;
+  finish?: FinishIfDone;
 };
 export type SegmentOutcome = {
   done: { actionId: string; output: Json; startedAt: string; completedAt: string }[];
+  /** Every step completed and `finish` was applied: the execution is completed. */
+  finished?: boolean;
   /** The step that failed (nothing after it ran); the workflow applies its retry policy and onFailure. */
   failed?: { actionId: string; message: string; retryable: boolean; startedAt: string; input: Json };
 };
 
-export type StepOutcome = { output: Json; attempts: number; startedAt: string; completedAt: string };
+export type StepOutcome = { output: Json; attempts: number; startedAt: string; completedAt: string; finished?: boolean };
 
 /** Attached to a failed step's ApplicationFailure so the workflow can record the attempt count. */
 export type StepFailureDetails = { attempt: number; startedAt: string };

@@ -10,7 +10,7 @@ import { evaluateCondition, parseDuration, walkActions, type TemplateContext } f
 import type { RunInput } from '@conduit/core/temporal';
 import { resolveAction } from './resolve';
 import {
-  ACTION_PLACEMENT, PROGRESS_QUERY, LOCAL_SCRIPT_MAX_CPU_MS, STEP_ERROR, type Progress, type RunRef, type RunSummary, type RuntimeActivities, type StepFailureDetails, type StepMeta, type StepView,
+  ACTION_PLACEMENT, PROGRESS_QUERY, type BeginInline, LOCAL_SCRIPT_MAX_CPU_MS, STEP_ERROR, type Progress, type RunRef, type RunSummary, type RuntimeActivities, type StepFailureDetails, type StepMeta, type StepView,
 } from './contract';
 
 export const progressQuery = defineQuery<Progress>(PROGRESS_QUERY);
@@ -60,6 +60,9 @@ const plumbing = proxyLocalActivities<RuntimeActivities>({
   startToCloseTimeout: '30s',
   retry: { maximumAttempts: 10, initialInterval: 200, maximumInterval: 10_000 },
 });
+
+/** 'finished': the last effect call also ended the execution (see FinishIfDone). */
+type Outcome = 'ok' | 'stop' | 'finished';
 
 function failureMessage(err: unknown): { message: string; details?: StepFailureDetails } {
   let e: unknown = err;
@@ -119,15 +122,28 @@ export async function runWorkflow(input: RunInput, options: RunOptions = {}): Pr
 
   // Interpreter changes that alter the command sequence are guarded so runs started before them replay.
   const batching = patched('batch-local-steps');
+  // The run's begin and end ride with its first and last effect calls instead of local activities of their own.
+  const folding = patched('fold-run-bookends');
 
+  /** Not yet sent: the execution is still `pending` in the database. */
+  let begin: BeginInline | null = null;
   if (fresh) {
-    await plumbing.beginRun({
-      run, versionId: input.versionId, startedAt: new Date().toISOString(), flush: [],
+    const b: BeginInline = {
+      versionId: input.versionId, startedAt: new Date().toISOString(),
       ...(input.executionId ? {} : { createExecution: { trigger, input: { trigger } as unknown as Json, temporalWorkflowId: workflowInfo().workflowId } }),
-    });
+    };
+    if (folding) begin = b;
+    else await plumbing.beginRun({ run, ...b, flush: [] });
   }
+  const takeBegin = (): { begin?: BeginInline } => { const b = begin; begin = null; return b ? { begin: b } : {}; };
+  /** Before a plumbing write when no effect call has carried the begin yet (waits, runs without effects, failures). */
+  const ensureBegun = async () => { if (begin) { const b = begin; await plumbing.beginRun({ run, ...b, flush: [] }); begin = null; } };
 
-  async function runAction(action: WorkflowAction, path: string): Promise<'ok' | 'stop'> {
+  /**
+   * `last`: nothing runs after this action, so its call may end the run (see FinishIfDone).
+   * 'finished' means the activity did, and the workflow only returns.
+   */
+  async function runAction(action: WorkflowAction, path: string, last: boolean): Promise<Outcome> {
     const meta: StepMeta = { actionId: action.id, actionType: action.type, path, seq: 0 };
     const reused = reusable[action.id];
     if (reused) {
@@ -138,7 +154,7 @@ export async function runWorkflow(input: RunInput, options: RunOptions = {}): Pr
       }
       if (action.type === 'condition') {
         const branch = (reused.output as { branch?: string } | undefined)?.branch === 'then' ? action.then : action.else;
-        return runList(branch, `${path}.${(reused.output as { branch?: string } | undefined)?.branch === 'then' ? 'then' : 'else'}`);
+        return runList(branch, `${path}.${(reused.output as { branch?: string } | undefined)?.branch === 'then' ? 'then' : 'else'}`, last);
       }
       return 'ok';
     }
@@ -152,7 +168,7 @@ export async function runWorkflow(input: RunInput, options: RunOptions = {}): Pr
       const output: Json = { branch, result, trace: trace as unknown as Json };
       results[action.id] = { status: 'completed', output };
       write(meta, { status: 'completed', input: { if: action.if as unknown as Json }, output, attempts: 1, startedAt, completedAt: startedAt });
-      return runList(result ? action.then : action.else, `${path}.${branch}`);
+      return runList(result ? action.then : action.else, `${path}.${branch}`, last);
     }
 
     if (action.type === 'wait') {
@@ -169,6 +185,7 @@ export async function runWorkflow(input: RunInput, options: RunOptions = {}): Pr
       current = { action, meta, input: resolved, startedAt };
       write(meta, { status: 'running', input: resolved, attempts: 1, startedAt });
       // The running row is written before the timer so the timeline shows the wait as it happens.
+      await ensureBegun();
       await plumbing.recordSteps(takePending());
       if (ms > 0) await sleep(ms);
       current = null;
@@ -184,7 +201,10 @@ export async function runWorkflow(input: RunInput, options: RunOptions = {}): Pr
     const placement = placementOf(action);
     const policy = action.retry ?? DEFAULT_RETRY[action.type];
     const scriptInput = action.type === 'run_script' ? { trigger: trigger as unknown as Json, steps: results as unknown as Json } : undefined;
-    const call = { run, step: meta, action: resolved, flush: takePending(), remote: placement === 'activity', ...(scriptInput ? { scriptInput } : {}) };
+    const finish = folding && last ? { finish: { steps: { ...results }, skipped: skippedRows(new Set([action.id]), seq) } } : {};
+    const call = {
+      run, step: meta, action: resolved, flush: takePending(), remote: placement === 'activity', ...(scriptInput ? { scriptInput } : {}), ...takeBegin(), ...finish,
+    };
     try {
       let outcome;
       if (placement === 'local') {
@@ -202,11 +222,12 @@ export async function runWorkflow(input: RunInput, options: RunOptions = {}): Pr
       const i = views.findIndex((v) => v.actionId === action.id);
       const view: StepView = { actionId: action.id, actionType: action.type, path, status: 'completed', startedAt: outcome.startedAt, completedAt: outcome.completedAt };
       if (i >= 0) views[i] = view; else views.push(view);
-      return 'ok';
+      return outcome.finished ? 'finished' : 'ok';
     } catch (err) {
       if (isCancellation(err)) throw err;
-      // Rows the activity never wrote (it failed before writing) must not be lost.
+      // Rows the activity never wrote (it failed before writing) must not be lost; nor the begin (it is idempotent).
       pending = [...call.flush, ...pending];
+      begin ??= call.begin ?? null;
       const { message, details } = failureMessage(err);
       return fail(action, meta, resolved, details?.startedAt ?? startedAt, message, details?.attempt ?? policy.maxAttempts);
     }
@@ -242,23 +263,26 @@ export async function runWorkflow(input: RunInput, options: RunOptions = {}): Pr
     return n;
   }
 
-  async function runSegment(items: readonly WorkflowAction[], prefix: string, offset: number): Promise<{ consumed: number; stop: boolean }> {
+  /** `terminal`: the items are the run's last actions. */
+  async function runSegment(items: readonly WorkflowAction[], prefix: string, offset: number, terminal: boolean): Promise<{ consumed: number; outcome: Outcome }> {
     const base = seq;
     const metas: StepMeta[] = items.map((a, k) => ({ actionId: a.id, actionType: a.type, path: `${prefix}[${offset + k}]`, seq: base + k }));
     // No single current step: on cancel, the segment's finished steps keep their rows and the rest are skipped.
     const flush = takePending();
+    const bookends = { ...takeBegin(), ...(folding && terminal ? { finish: { skipped: skippedRows(new Set(items.map((a) => a.id)), base + items.length) } } : {}) };
     let outcome;
     try {
       outcome = await segmentActivity.runSegment({
         run, trigger: trigger as unknown as Json, steps: results, flush, budgetMs: SEGMENT_BUDGET_MS,
-        items: items.map((action, k) => ({ meta: metas[k]!, action })),
+        items: items.map((action, k) => ({ meta: metas[k]!, action })), ...bookends,
       });
     } catch (err) {
       if (isCancellation(err)) throw err;
       // The segment itself broke (not a step): run its first step the ordinary way, with its retry policy.
       pending = [...flush, ...pending];
-      const r = await runAction(items[0]!, metas[0]!.path);
-      return { consumed: 1, stop: r === 'stop' };
+      begin ??= bookends.begin ?? null;
+      const r = await runAction(items[0]!, metas[0]!.path, terminal && items.length === 1);
+      return { consumed: 1, outcome: r };
     }
     for (const d of outcome.done) {
       results[d.actionId] = { status: 'completed', output: d.output };
@@ -269,37 +293,41 @@ export async function runWorkflow(input: RunInput, options: RunOptions = {}): Pr
     let consumed = outcome.done.length;
     seq = base + consumed;
     stepsThisRun += consumed;
+    if (outcome.finished) return { consumed, outcome: 'finished' };
     if (outcome.failed) {
       const a = items[consumed]!;
       const policy = a.retry ?? DEFAULT_RETRY[a.type as keyof typeof DEFAULT_RETRY];
-      let r: 'ok' | 'stop';
+      let r: Outcome;
       if (outcome.failed.retryable && policy.maxAttempts > 1) {
         // The first attempt ran in the segment; the rest go through the step's own retry policy.
-        r = await runAction(a, metas[consumed]!.path);
+        r = await runAction(a, metas[consumed]!.path, terminal && consumed === items.length - 1);
       } else {
         const meta = { ...metas[consumed]!, seq: seq++ };
         stepsThisRun++;
         r = fail(a, meta, outcome.failed.input, outcome.failed.startedAt, outcome.failed.message, 1);
       }
       consumed++;
-      if (r === 'stop') return { consumed, stop: true };
+      if (r !== 'ok') return { consumed, outcome: r };
     }
-    return { consumed, stop: false };
+    return { consumed, outcome: 'ok' };
   }
 
-  async function runList(actions: readonly WorkflowAction[], prefix: string): Promise<'ok' | 'stop'> {
+  /** `tail`: nothing runs after this list (it is the definition's, or a branch of the run's last action). */
+  async function runList(actions: readonly WorkflowAction[], prefix: string, tail: boolean): Promise<Outcome> {
     for (let i = 0; i < actions.length; ) {
       const n = batching ? segmentLength(actions, i) : 0;
       if (n >= 2) {
-        const r = await runSegment(actions.slice(i, i + n), prefix, i);
+        const r = await runSegment(actions.slice(i, i + n), prefix, i, tail && i + n === actions.length);
         i += r.consumed;
-        if (r.stop) return 'stop';
+        if (r.outcome !== 'ok') return r.outcome;
       } else {
-        if ((await runAction(actions[i]!, `${prefix}[${i}]`)) === 'stop') return 'stop';
+        const r = await runAction(actions[i]!, `${prefix}[${i}]`, tail && i === actions.length - 1);
+        if (r !== 'ok') return r;
         i++;
       }
       const info = workflowInfo();
       if (info.continueAsNewSuggested || info.historyLength > historyLimit || info.historySize > HISTORY_BYTES_LIMIT || stepsThisRun >= stepsPerRun) {
+        await ensureBegun();
         await plumbing.recordSteps(takePending());
         const next: RunInput = { ...input, executionId, trigger, resume: { fromExecutionId: executionId, steps: { ...reusable, ...results } } };
         await continueAsNew<typeof runWorkflow>(next, { ...options, continued: { executionId, seq } });
@@ -308,12 +336,15 @@ export async function runWorkflow(input: RunInput, options: RunOptions = {}): Pr
     return 'ok';
   }
 
-  /** Rows for every action that never ran (untaken branches, steps after a failure or cancel). */
-  function skippedRows(): StepWrite[] {
+  /**
+   * Rows for every action that never ran (untaken branches, steps after a failure or cancel).
+   * `ran` and `from`: computed ahead for a call that may end the run, as if its actions had run.
+   */
+  function skippedRows(ran: ReadonlySet<string> = new Set(), from = seq): StepWrite[] {
     const rows: StepWrite[] = [];
-    let order = seq;
+    let order = from;
     walkActions(input.definition.actions, (a, p) => {
-      if (results[a.id] || current?.action.id === a.id) return;
+      if (results[a.id] || ran.has(a.id) || current?.action.id === a.id) return;
       const path = p.reduce<string>((acc, s) => (typeof s === 'number' ? `${acc}[${s}]` : `${acc}.${s}`), 'actions');
       rows.push({ executionId, workspaceId: run.workspaceId, actionId: a.id, actionType: a.type, path, seq: order++, status: 'skipped' });
     });
@@ -324,8 +355,10 @@ export async function runWorkflow(input: RunInput, options: RunOptions = {}): Pr
   let stopError: string | null = null;
 
   try {
-    const outcome = await runList(input.definition.actions, 'actions');
+    const outcome = await runList(input.definition.actions, 'actions', true);
     status = outcome === 'stop' ? 'failed' : 'completed';
+    if (outcome === 'finished') return summary(status, null);
+    await ensureBegun();
     await plumbing.finishRun({ run, status, output: { steps: results } as unknown as Json, error: stopError, flush: [...takePending(), ...skippedRows()] });
     return summary(status, stopError);
   } catch (err) {
@@ -334,6 +367,7 @@ export async function runWorkflow(input: RunInput, options: RunOptions = {}): Pr
       // A bug or bad input must end the run visibly, not retry the workflow task forever.
       status = 'failed';
       const message = `the run stopped unexpectedly: ${err instanceof Error ? err.message : String(err)}`;
+      await ensureBegun();
       await plumbing.finishRun({ run, status, output: { steps: results } as unknown as Json, error: message, flush: [...takePending(), ...skippedRows()] });
       return summary('failed', message);
     }
@@ -341,6 +375,7 @@ export async function runWorkflow(input: RunInput, options: RunOptions = {}): Pr
     // Recording the outcome must survive the cancellation that caused it.
     await CancellationScope.nonCancellable(async () => {
       if (current) write(current.meta, { status: 'cancelled', input: current.input, error: 'cancelled', startedAt: current.startedAt, completedAt: new Date().toISOString() });
+      await ensureBegun();
       await plumbing.finishRun({ run, status: 'cancelled', output: { steps: results } as unknown as Json, error: 'cancelled', flush: [...takePending(), ...skippedRows()] });
     });
     throw err;
