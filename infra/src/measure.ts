@@ -1,5 +1,5 @@
 import { execFileSync } from 'node:child_process';
-import { copyFileSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, symlinkSync } from 'node:fs';
+import { copyFileSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, symlinkSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { basename, dirname, join } from 'node:path';
 import { pathToFileURL } from 'node:url';
@@ -54,11 +54,15 @@ export async function measureLambda(name: LambdaName, runs = 5): Promise<LambdaM
   const times: number[] = [];
   const cpu: number[] = [];
   let handlerType = '';
-  for (let i = 0; i < runs; i++) {
-    const r = coldImport(isolated);
-    times.push(r.ms);
-    cpu.push(r.cpuMs);
-    handlerType = r.handlerType;
+  try {
+    for (let i = 0; i < runs; i++) {
+      const r = coldImport(isolated);
+      times.push(r.ms);
+      cpu.push(r.cpuMs);
+      handlerType = r.handlerType;
+    }
+  } finally {
+    rmSync(dirname(isolated), { recursive: true, force: true });
   }
   const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)]!;
   return {
