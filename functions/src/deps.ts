@@ -16,8 +16,11 @@ export type AppDeps = {
   config: Config;
   /** Seals workflow secrets (AES-256-GCM with ENCRYPTION_KEY). */
   secrets: SecretBox;
-  /** Lazily connected: routes that never touch Temporal work while it is down. */
-  temporal: Client;
+  /**
+   * Lazily connected: routes that never touch Temporal work while it is down. Or a loader of the
+   * client, so a cold API Lambda loads the gRPC client only on a route that needs it (cancel).
+   */
+  temporal: Client | (() => Promise<Client>);
   queue: EventQueue;
   runs: RunStarter;
   schedules?: ScheduleSync;
@@ -33,7 +36,7 @@ export type AppDeps = {
   loginLimit?: { attempts: number; windowMs: number };
 };
 
-export type BuiltDeps = AppDeps & { close(): Promise<void> };
+export type BuiltDeps = AppDeps & { temporal: Client; close(): Promise<void> };
 
 export function temporalClient(config: Pick<Config, 'TEMPORAL_ADDRESS' | 'TEMPORAL_NAMESPACE' | 'TEMPORAL_API_KEY'>): Client {
   const connection = Connection.lazy({

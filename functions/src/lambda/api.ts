@@ -9,18 +9,18 @@ import { logJson, once } from './runtime';
  * The settings API (/api/*) on Lambda behind the HTTP API: the same app as local, with the
  * Lambda's own wiring of AppDeps (buildDeps would migrate on open and start an in-process queue;
  * here the database is Neon without migrations and the queue is SQS). The Temporal client is not
- * part of the import: it loads with the app on the first request, alongside the runtime secret,
- * and the SQS client on the first publish.
+ * part of the import nor of the first request: it loads on the first route that needs it (start a
+ * run, sync a schedule, cancel), and the SQS client on the first publish.
  */
 const app = once(async () => {
-  const [config, { db }, queue, temporal] = await Promise.all([lambdaConfig(), lambdaDb(), lambdaQueue(), lambdaTemporal()]);
+  const [config, { db }, queue] = await Promise.all([lambdaConfig(), lambdaDb(), lambdaQueue()]);
   if (!config.ENCRYPTION_KEY) throw new Error('ENCRYPTION_KEY must be set in the runtime secret');
   return handle(
     createApp({
       db,
       config,
       secrets: createSecretBox(config.ENCRYPTION_KEY),
-      temporal,
+      temporal: lambdaTemporal,
       queue,
       runs: lazyRunStarter(db),
       schedules: lazyScheduleSync(db),

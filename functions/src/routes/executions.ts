@@ -54,7 +54,8 @@ export function executionRoutes(app: Api, deps: RouteDeps): void {
       const e = await load(a.workspace.id, p.id);
       if (e.status !== 'pending' && e.status !== 'running') throw conflict(`the run is ${e.status}; only pending or running runs can be cancelled`);
       try {
-        await deps.temporal.workflow.getHandle(e.temporalWorkflowId).cancel();
+        const temporal = typeof deps.temporal === 'function' ? await deps.temporal() : deps.temporal;
+        await temporal.workflow.getHandle(e.temporalWorkflowId).cancel();
       } catch (err) {
         // Never reached Temporal (or already gone): the row is the only record, so end it here.
         if (!(err instanceof WorkflowNotFoundError)) {
