@@ -224,10 +224,11 @@ export async function runWorkflow(input: RunInput, options: RunOptions = {}): Pr
       if (i >= 0) views[i] = view; else views.push(view);
       return outcome.finished ? 'finished' : 'ok';
     } catch (err) {
-      if (isCancellation(err)) throw err;
-      // Rows the activity never wrote (it failed before writing) must not be lost; nor the begin (it is idempotent).
-      pending = [...call.flush, ...pending];
+      // The begin may not have happened (idempotent, so it is sent again); a cancelled run records it too.
       begin ??= call.begin ?? null;
+      if (isCancellation(err)) throw err;
+      // Rows the activity never wrote (it failed before writing) must not be lost.
+      pending = [...call.flush, ...pending];
       const { message, details } = failureMessage(err);
       return fail(action, meta, resolved, details?.startedAt ?? startedAt, message, details?.attempt ?? policy.maxAttempts);
     }
@@ -277,10 +278,10 @@ export async function runWorkflow(input: RunInput, options: RunOptions = {}): Pr
         items: items.map((action, k) => ({ meta: metas[k]!, action })), ...bookends,
       });
     } catch (err) {
+      begin ??= bookends.begin ?? null;
       if (isCancellation(err)) throw err;
       // The segment itself broke (not a step): run its first step the ordinary way, with its retry policy.
       pending = [...flush, ...pending];
-      begin ??= bookends.begin ?? null;
       const r = await runAction(items[0]!, metas[0]!.path, terminal && items.length === 1);
       return { consumed: 1, outcome: r };
     }
