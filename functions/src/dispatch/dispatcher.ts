@@ -43,19 +43,14 @@ export function createDispatcher(deps: DispatcherDeps): Dispatcher {
 
   /**
    * Counts the attempt and loads the row in one statement (an event that crashes the dispatcher
-   * still runs out of attempts). Null when the event is missing or already dispatched. The commit
-   * does not wait for the disk: it sits on every run's start path, and a count lost with a database
-   * crash only grants one more attempt.
+   * still runs out of attempts). Null when the event is missing or already dispatched.
    */
   async function claim(id: string, workspaceId?: string): Promise<StoredEvent | null> {
-    const [row] = await db.transaction(async (tx) => {
-      await tx.execute(sql`set local synchronous_commit = off`);
-      return tx
-        .update(events)
-        .set({ attempts: sql`${events.attempts} + 1` })
-        .where(and(eq(events.id, id), isNull(events.dispatchedAt), ...(workspaceId ? [eq(events.workspaceId, workspaceId)] : [])))
-        .returning();
-    });
+    const [row] = await db
+      .update(events)
+      .set({ attempts: sql`${events.attempts} + 1` })
+      .where(and(eq(events.id, id), isNull(events.dispatchedAt), ...(workspaceId ? [eq(events.workspaceId, workspaceId)] : [])))
+      .returning();
     return row ?? null;
   }
 
