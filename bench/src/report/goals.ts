@@ -1,7 +1,7 @@
 import type { Goal, Report, Row } from './model';
 import { bytes, headline, num } from './format';
 
-/** The speed targets of issues 3, 4 and 6, checked against this run's figures (a row with errors meets none). */
+/** The speed targets of issues 3, 4 and 6 and the team's own, checked against this run's figures (a row with errors meets none). */
 export function evaluateGoals(report: Omit<Report, 'goals'>, dispatchRatio: number | undefined): Goal[] {
   const goals: Goal[] = [];
   const ours = (prefix: string) => report.rows.filter((r) => r.target === 'conduit' && r.scenario.startsWith(prefix));
@@ -18,7 +18,25 @@ export function evaluateGoals(report: Omit<Report, 'goals'>, dispatchRatio: numb
       met: best ? headline(best) >= 5_000 && best.errors === 0 : false,
     });
   }
+  const e2e = ours('2.').filter((r) => r.errors === 0);
+  if (e2e.length) {
+    const best = Math.max(...e2e.map(headline));
+    const peer = report.rows.filter((r) => r.target === 'n8n' && r.scenario.startsWith('2.') && r.errors === 0);
+    const peerBest = peer.length ? Math.max(...peer.map(headline)) : undefined;
+    goals.push({
+      source: 'team target',
+      goal: 'End to end: ≥ 10× the completed runs per second of n8n (best concurrency of each)',
+      measured: peerBest ? `${num(best, 'runs/s')} vs n8n ${num(peerBest, 'runs/s')} (${(best / peerBest).toFixed(1)}×)` : `${num(best, 'runs/s')}; n8n not measured`,
+      met: peerBest !== undefined && best >= 10 * peerBest,
+    });
+  }
   for (const row of ours('3.')) {
+    goals.push({
+      source: 'team target',
+      goal: `A run of ${row.variant} completes in ≤ 0.3 s end to end`,
+      measured: `median ${num(headline(row), 'ms')}`,
+      met: headline(row) <= 300 && row.errors === 0,
+    });
     goals.push({
       source: 'issue 3',
       goal: `A run of ${row.variant} completes in ≤ 1.0 s end to end`,
