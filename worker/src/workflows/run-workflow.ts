@@ -1,6 +1,6 @@
 import {
   ActivityFailure, ApplicationFailure, CancellationScope, ContinueAsNew, continueAsNew, defineQuery, isCancellation, proxyActivities,
-  patched, proxyLocalActivities, setHandler, sleep, uuid4, workflowInfo, type ActivityOptions, type LocalActivityOptions,
+  proxyLocalActivities, setHandler, sleep, uuid4, workflowInfo, type ActivityOptions, type LocalActivityOptions,
 } from '@temporalio/workflow';
 // Types only from zod-based modules: this bundle is evaluated again for every run, so nothing here
 // may build schemas (see test/workflow-bundle.test.ts). The starter validated the input.
@@ -120,10 +120,9 @@ export async function runWorkflow(input: RunInput, options: RunOptions = {}): Pr
   const reusable: Record<string, StepResult> = {};
   for (const [id, r] of Object.entries(input.resume?.steps ?? {})) if (!fresh || r.status === 'completed') reusable[id] = r;
 
-  // Interpreter changes that alter the command sequence are guarded so runs started before them replay.
-  const batching = patched('batch-local-steps');
-  // The run's begin and end ride with its first and last effect calls instead of local activities of their own.
-  const folding = patched('fold-run-bookends');
+  // No release has shipped, so no run anywhere replays older code: the command sequence changes
+  // freely until the first release, and from then on each change is guarded with patched(), which
+  // costs every run a marker and a search-attribute update.
 
   /** Not yet sent: the execution is still `pending` in the database. */
   let begin: BeginInline | null = null;
@@ -132,8 +131,8 @@ export async function runWorkflow(input: RunInput, options: RunOptions = {}): Pr
       versionId: input.versionId, startedAt: new Date().toISOString(),
       ...(input.executionId ? {} : { createExecution: { trigger, input: { trigger } as unknown as Json, temporalWorkflowId: workflowInfo().workflowId } }),
     };
-    if (folding) begin = b;
-    else await plumbing.beginRun({ run, ...b, flush: [] });
+    // The run's begin rides with its first effect call instead of a local activity of its own.
+    begin = b;
   }
   const takeBegin = (): { begin?: BeginInline } => { const b = begin; begin = null; return b ? { begin: b } : {}; };
   /** Before a plumbing write when no effect call has carried the begin yet (waits, runs without effects, failures). */
@@ -201,7 +200,7 @@ export async function runWorkflow(input: RunInput, options: RunOptions = {}): Pr
     const placement = placementOf(action);
     const policy = action.retry ?? DEFAULT_RETRY[action.type];
     const scriptInput = action.type === 'run_script' ? { trigger: trigger as unknown as Json, steps: results as unknown as Json } : undefined;
-    const finish = folding && last ? { finish: { steps: { ...results }, skipped: skippedRows(new Set([action.id]), seq) } } : {};
+    const finish = last ? { finish: { steps: { ...results }, skipped: skippedRows(new Set([action.id]), seq) } } : {};
     const call = {
       run, step: meta, action: resolved, flush: takePending(), remote: placement === 'activity', ...(scriptInput ? { scriptInput } : {}), ...takeBegin(), ...finish,
     };
@@ -270,7 +269,7 @@ export async function runWorkflow(input: RunInput, options: RunOptions = {}): Pr
     const metas: StepMeta[] = items.map((a, k) => ({ actionId: a.id, actionType: a.type, path: `${prefix}[${offset + k}]`, seq: base + k }));
     // No single current step: on cancel, the segment's finished steps keep their rows and the rest are skipped.
     const flush = takePending();
-    const bookends = { ...takeBegin(), ...(folding && terminal ? { finish: { skipped: skippedRows(new Set(items.map((a) => a.id)), base + items.length) } } : {}) };
+    const bookends = { ...takeBegin(), ...(terminal ? { finish: { skipped: skippedRows(new Set(items.map((a) => a.id)), base + items.length) } } : {}) };
     let outcome;
     try {
       outcome = await segmentActivity.runSegment({
@@ -316,7 +315,7 @@ export async function runWorkflow(input: RunInput, options: RunOptions = {}): Pr
   /** `tail`: nothing runs after this list (it is the definition's, or a branch of the run's last action). */
   async function runList(actions: readonly WorkflowAction[], prefix: string, tail: boolean): Promise<Outcome> {
     for (let i = 0; i < actions.length; ) {
-      const n = batching ? segmentLength(actions, i) : 0;
+      const n = segmentLength(actions, i);
       if (n >= 2) {
         const r = await runSegment(actions.slice(i, i + n), prefix, i, tail && i + n === actions.length);
         i += r.consumed;
