@@ -5,7 +5,7 @@ import type { AppDeps } from './deps';
 import { createHookResolver, createIngress } from './ingress';
 import { apiBodyLimit, jsonGuard } from './http/body-guard';
 import { resolvePrincipal, type Env } from './http/context';
-import { errorJson, HttpError, zodInvalid } from './http/errors';
+import { errorJson, HttpError, unauthorized, zodInvalid } from './http/errors';
 import { apiKeyRoutes } from './routes/api-keys';
 import { authRoutes } from './routes/auth';
 import type { RouteDeps } from './routes/common';
@@ -45,11 +45,15 @@ export function createApp(deps: AppDeps): OpenAPIHono<Env> {
     return c.json({ error: { code: 'internal', message: 'something went wrong; the request was not applied' } }, 500);
   });
 
-  app.use('/api/*', apiBodyLimit(), jsonGuard, async (c, next) => {
-    c.set('principal', await resolvePrincipal(c, d));
+  app.use('/api/*', async (c, next) => {
     c.header('Cache-Control', 'no-store');
+    const principal = await resolvePrincipal(c, d);
+    // Workspace routes all need a caller: refuse a missing one before the body is read or validated,
+    // so an anonymous request gets 401 and learns nothing about the shape of a valid one.
+    if (!principal && (c.req.path.startsWith('/api/workspaces/') || c.req.path === '/api/me')) throw unauthorized();
+    c.set('principal', principal);
     await next();
-  });
+  }, apiBodyLimit(), jsonGuard);
 
   authRoutes(app, d);
   apiKeyRoutes(app, d);

@@ -74,8 +74,19 @@ describe.each(['pglite', 'pg'] as const)('auth and API keys (%s)', (kind) => {
       expect(r.status, path).toBe(401);
       expect(r.data.error.code).toBe('unauthorized');
     }
+    // A write without a session is 401 whatever its body: invalid, poisoned or huge, it is not even read.
+    const records = `/api/workspaces/${t.a.id}/records/deal`;
+    for (const body of ['{"data": 5}', '{"data": {"a": "\\u0000"}}', '{"__proto__": {}}', `{"data": {"s": "${'x'.repeat(2_000_000)}"}}`]) {
+      const r = await t.call('POST', records, { body, headers: { 'content-type': 'application/json' } });
+      expect(r.status, body.slice(0, 40)).toBe(401);
+    }
+    expect((await t.call('POST', `/api/workspaces/${t.a.id}/workflows`, { json: { name: 1 } })).status).toBe(401);
     const cookie = await t.login(t.a.member.email);
     expect((await t.call('GET', '/api/me', { cookie })).status).toBe(200);
+    // With a session the same invalid body is a 400 naming the field.
+    const invalid = await t.call('POST', records, { cookie, body: '{"data": 5}', headers: { 'content-type': 'application/json' } });
+    expect(invalid.status).toBe(400);
+    expect(JSON.stringify(invalid.data)).toMatch(/data/);
     const out = await t.call('POST', '/api/auth/logout', { cookie });
     expect(out.status).toBe(200);
     expect(out.headers.get('set-cookie')).toMatch(/conduit_session=;/);
