@@ -3,7 +3,7 @@ import { and, eq } from 'drizzle-orm';
 import type { Db } from '@conduit/core/db';
 import { workflowVersions, workflows } from '@conduit/core/db';
 import { ScheduleTriggerSchema, type WorkflowAction, type WorkflowTrigger } from '@conduit/core/definition';
-import { RUN_WORKFLOW, TASK_QUEUE, scheduleId, type RunInputArg } from '@conduit/core/temporal';
+import { RUN_WORKFLOW, RunInputSchema, TASK_QUEUE, scheduleId, type RunInput } from '@conduit/core/temporal';
 
 export type SyncResult = 'created' | 'updated' | 'deleted' | 'none';
 
@@ -60,7 +60,8 @@ export function createScheduleSync(deps: ScheduleSyncDeps): ScheduleSync {
 
   function options(w: { id: string; workspaceId: string; versionId: string; trigger: WorkflowTrigger; actions: WorkflowAction[] }) {
     const trigger = ScheduleTriggerSchema.parse(w.trigger);
-    const input: RunInputArg = {
+    // Parsed here like every run start: the workflow takes its input as given (it carries no zod).
+    const input: RunInput = RunInputSchema.parse({
       workspaceId: w.workspaceId,
       workflowId: w.id,
       versionId: w.versionId,
@@ -68,7 +69,7 @@ export function createScheduleSync(deps: ScheduleSyncDeps): ScheduleSync {
       causation: { depth: 0, chain: [] },
       eventId: null,
       isTest: false,
-    };
+    });
     const action: ScheduleOptionsAction = {
       type: 'startWorkflow',
       workflowType: RUN_WORKFLOW,
