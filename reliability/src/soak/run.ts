@@ -322,19 +322,29 @@ export async function runSoak(o: SoakOptions): Promise<SoakResult> {
     let redeliveriesAbsorbed = 0;
     for (const c of sink.byKey.values()) redeliveriesAbsorbed += c - 1;
 
-    // Temporal's own record of every run, compared with the database.
+    // Temporal's own record of every run, compared with the database. A run's last step writes its
+    // final row inside the step's own call, a moment before Temporal records the workflow's end; a
+    // worker killed in that moment leaves the workflow task to be retried (after its 10 s timeout).
+    // So agreement is awaited, within a bound, rather than sampled once.
     const conn = await Connection.connect({ address: temporal.address });
     let temporalMismatches = 0;
     try {
       const client = new Client({ connection: conn, namespace: 'default' });
-      const inTemporal = new Map<string, string>();
-      for await (const wf of client.workflow.list({ query: `WorkflowType = 'runWorkflow'` })) inTemporal.set(wf.workflowId, wf.status.name);
       const expected: Record<string, string[]> = { completed: ['COMPLETED'], failed: ['FAILED', 'TERMINATED', 'TIMED_OUT'], cancelled: ['CANCELLED', 'TERMINATED'], running: ['RUNNING'], pending: ['RUNNING'] };
-      for (const r of runs) {
-        const t = inTemporal.get(r.temporalWorkflowId);
-        if (!t || !(expected[r.status] ?? []).includes(t)) temporalMismatches++;
+      const agreeBy = Date.now() + 60_000;
+      for (;;) {
+        const inTemporal = new Map<string, string>();
+        for await (const wf of client.workflow.list({ query: `WorkflowType = 'runWorkflow'` })) inTemporal.set(wf.workflowId, wf.status.name);
+        temporalMismatches = 0;
+        for (const r of runs) {
+          const t = inTemporal.get(r.temporalWorkflowId);
+          if (!t || !(expected[r.status] ?? []).includes(t)) temporalMismatches++;
+        }
+        if (inTemporal.size !== runs.length) temporalMismatches += Math.abs(inTemporal.size - runs.length);
+        if (temporalMismatches === 0 || Date.now() > agreeBy) break;
+        log(`  ${temporalMismatches} run(s) not yet final in Temporal; waiting`);
+        await sleep(1_000);
       }
-      if (inTemporal.size !== runs.length) temporalMismatches += Math.abs(inTemporal.size - runs.length);
     } finally {
       await conn.close();
     }
