@@ -1,3 +1,4 @@
+import type { Readable } from 'node:stream';
 import type { Json } from '@conduit/core/definition';
 
 export type BodyResult =
@@ -5,11 +6,11 @@ export type BodyResult =
   | { ok: false; status: 413 };
 
 /** The Node request under @hono/node-server (c.env.incoming); reading it directly skips building a web Request. */
-export type NodeIncoming = AsyncIterable<Buffer> & { headers: Record<string, string | string[] | undefined>; destroy(): void };
+export type NodeIncoming = Readable & { headers: Record<string, string | string[] | undefined> };
 
 export function nodeIncoming(env: unknown): NodeIncoming | null {
   const incoming = typeof env === 'object' && env !== null ? (env as { incoming?: unknown }).incoming : undefined;
-  return incoming && typeof incoming === 'object' && Symbol.asyncIterator in incoming && 'headers' in incoming ? (incoming as NodeIncoming) : null;
+  return incoming && typeof incoming === 'object' && typeof (incoming as { on?: unknown }).on === 'function' && 'headers' in incoming ? (incoming as NodeIncoming) : null;
 }
 
 /** Reads the body up to `limit` bytes; beyond it, stops reading and reports 413. */
@@ -38,9 +39,7 @@ export async function readBody(req: Request, limit: number, incoming: NodeIncomi
  * Reads a Node request stream up to `limit` bytes. Plain 'data'/'end' listeners rather than
  * `for await`: the async iterator costs a webhook flood a noticeable share of its CPU.
  */
-export function readNode(incoming: NodeIncoming, limit: number): Promise<BodyResult> {
-  const stream = incoming as NodeIncoming & NodeJS.EventEmitter & { pause?: () => void; readableEnded?: boolean };
-  if (typeof stream.on !== 'function') return readIterable(incoming, limit);
+export function readNode(stream: NodeIncoming, limit: number): Promise<BodyResult> {
   if (stream.readableEnded) return Promise.resolve({ ok: true, raw: Buffer.alloc(0) });
   return new Promise((resolve, reject) => {
     const chunks: Buffer[] = [];
@@ -55,7 +54,7 @@ export function readNode(incoming: NodeIncoming, limit: number): Promise<BodyRes
       size += chunk.length;
       // Stop reading; the connection is closed after the 413 so the rest is never buffered.
       if (size > limit) {
-        stream.pause?.();
+        stream.pause();
         return done({ ok: false, status: 413 });
       }
       chunks.push(chunk);
@@ -70,17 +69,6 @@ export function readNode(incoming: NodeIncoming, limit: number): Promise<BodyRes
     stream.on('end', onEnd);
     stream.on('error', onError);
   });
-}
-
-async function readIterable(incoming: AsyncIterable<Buffer>, limit: number): Promise<BodyResult> {
-  const chunks: Buffer[] = [];
-  let size = 0;
-  for await (const chunk of incoming) {
-    size += chunk.length;
-    if (size > limit) return { ok: false, status: 413 };
-    chunks.push(chunk);
-  }
-  return { ok: true, raw: chunks.length === 1 ? chunks[0]! : Buffer.concat(chunks) };
 }
 
 export type ParsedBody = { ok: true; body: Json } | { ok: false; status: 400 | 415; message: string };
