@@ -1,7 +1,7 @@
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { getRequestListener } from '@hono/node-server';
-import { Client, Connection } from '@temporalio/client';
+import { Client } from '@temporalio/client';
 import { msToTs } from '@temporalio/common/lib/time';
 import { DefaultLogger, NativeConnection, Runtime } from '@temporalio/worker';
 import { loadConfig, type Config } from '@conduit/core/config';
@@ -173,13 +173,15 @@ export async function startStack(opts: StackOptions = {}): Promise<Stack> {
     aborted();
 
     const tls = config.TEMPORAL_API_KEY ? { apiKey: config.TEMPORAL_API_KEY, tls: true } : {};
-    const connection = await Connection.connect({ address: temporalAddress, ...tls });
-    register('Temporal client', () => connection.close());
+    // One native connection for the worker and the client alike: a run started through it can be
+    // handed straight to this process's worker (eager start), skipping a trip through matching.
+    const connection = await NativeConnection.connect({ address: temporalAddress, ...tls });
+    register('Temporal connection', () => connection.close());
     if (temporal) await ensureNamespace(connection, config.TEMPORAL_NAMESPACE);
     aborted();
     const client = new Client({ connection, namespace: config.TEMPORAL_NAMESPACE });
 
-    const runs = createRunStarter({ db, temporal: client });
+    const runs = createRunStarter({ db, temporal: client, eagerStart: true });
     const dispatcher = createDispatcher({ db, runs, config, log: createLogger(config.LOG_LEVEL, 'dispatch') });
     const dispatch = opts.dispatch !== false;
     const queue: EventQueue = createEventQueue(config, dispatch ? dispatcher.handle : async () => {}, {
@@ -202,12 +204,10 @@ export async function startStack(opts: StackOptions = {}): Promise<Stack> {
 
     const schedules = createScheduleSync({ db, temporal: client });
 
-    const nativeConnection = await NativeConnection.connect({ address: temporalAddress, ...tls });
-    register('worker connection', () => nativeConnection.close());
     // Bundling the workflow code takes seconds; the API and the schedules get ready meanwhile.
     const [worker, api] = await settleAll([
       cachedWorkflowBundle(undefined, (line) => log.info(line)).then((workflowBundle) =>
-        createWorker({ connection: nativeConnection, db, queue, config, workflowBundle, logger: createLogger(config.LOG_LEVEL, 'worker') }),
+        createWorker({ connection, db, queue, config, workflowBundle, logger: createLogger(config.LOG_LEVEL, 'worker') }),
       ).then((w) => {
         register('Temporal worker', w.shutdown);
         return w;
@@ -297,7 +297,7 @@ function closeServer(server: Server): Promise<void> {
 }
 
 /** The embedded dev server only creates `default`; another TEMPORAL_NAMESPACE is registered on first use. */
-async function ensureNamespace(connection: Connection, namespace: string): Promise<void> {
+async function ensureNamespace(connection: Pick<NativeConnection, 'workflowService'>, namespace: string): Promise<void> {
   try {
     await connection.workflowService.describeNamespace({ namespace });
   } catch {

@@ -30,8 +30,21 @@ export type RunStarter = { start(input: StartRunInput): Promise<StartRunResult> 
  * redelivery: the second attempt finds the row and starts the same workflow id, and Temporal
  * refuses a duplicate (REJECT_DUPLICATE keeps a finished run from being started again).
  */
-export function createRunStarter(deps: { db: Db; temporal: Client; taskQueue?: string }): RunStarter {
+export type RunStarterDeps = {
+  db: Db;
+  temporal: Client;
+  taskQueue?: string;
+  /**
+   * Ask the server to hand the run's first workflow task straight back to a worker in this process
+   * (the client must share the worker's NativeConnection): one trip through Temporal's matching
+   * saved on every start. Only where a worker polls the task queue in the same process (local stack).
+   */
+  eagerStart?: boolean;
+};
+
+export function createRunStarter(deps: RunStarterDeps): RunStarter {
   const taskQueue = deps.taskQueue ?? TASK_QUEUE;
+  const eager = deps.eagerStart ? { requestEagerStart: true } : {};
   return {
     async start(input) {
       // Validated here, before anything is written: the workflow takes its input as parsed (defaults
@@ -67,6 +80,7 @@ export function createRunStarter(deps: { db: Db; temporal: Client; taskQueue?: s
           workflowId: runWorkflowId(execution.id),
           workflowIdReusePolicy: 'REJECT_DUPLICATE',
           args: [args],
+          ...eager,
         });
       } catch (err) {
         if (err instanceof WorkflowExecutionAlreadyStartedError) return { executionId: execution.id, deduplicated: true };
