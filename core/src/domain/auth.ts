@@ -1,7 +1,8 @@
 import { createHash, randomBytes, scrypt as scryptCb, timingSafeEqual, type ScryptOptions } from 'node:crypto';
-import { and, desc, eq, gt, isNull, or } from 'drizzle-orm';
+import { and, desc, eq, gt, isNull, or, sql } from 'drizzle-orm';
 import { apiKeys, sessions, users, type Role } from '../db/schema';
 import type { DbOrTx } from '../db/client';
+import { preparedQuery } from '../db/prepared';
 import { isUuid } from './ids';
 
 /**
@@ -70,12 +71,18 @@ export async function createSession(db: DbOrTx, userId: string, now = new Date()
   return { token: t, expiresAt };
 }
 
-export async function findSessionUser(db: DbOrTx, sessionToken: string, now = new Date()): Promise<UserRow | null> {
-  const [row] = await db
+// Every API request asks this: a prepared statement.
+const sessionUser = preparedQuery('auth_session_user', (db, name) =>
+  db
     .select({ user: users })
     .from(sessions)
     .innerJoin(users, eq(users.id, sessions.userId))
-    .where(and(eq(sessions.id, sha256(sessionToken)), gt(sessions.expiresAt, now)));
+    .where(and(eq(sessions.id, sql.placeholder('id')), gt(sessions.expiresAt, sql.placeholder('now'))))
+    .prepare(name),
+);
+
+export async function findSessionUser(db: DbOrTx, sessionToken: string, now = new Date()): Promise<UserRow | null> {
+  const [row] = await sessionUser(db).execute({ id: sha256(sessionToken), now });
   return row?.user ?? null;
 }
 

@@ -1,7 +1,8 @@
-import { and, eq, isNull } from 'drizzle-orm';
+import { and, eq, isNull, sql } from 'drizzle-orm';
 import type { Json } from '../definition';
 import { workflowExecutions } from '../db/schema';
 import type { DbOrTx } from '../db/client';
+import { preparedQuery } from '../db/prepared';
 import { runWorkflowId } from '../temporal';
 
 export type ExecutionRow = typeof workflowExecutions.$inferSelect;
@@ -22,25 +23,42 @@ export type NewExecution = {
  * Creates the pending execution row, or returns the existing one for the same (workflow, event):
  * `created` false means the event was seen before and no second run may start.
  */
-export async function createExecution(db: DbOrTx, e: NewExecution): Promise<{ execution: ExecutionRow; created: boolean }> {
-  const id = crypto.randomUUID();
-  const [row] = await db
+// Every run start inserts one: a prepared statement.
+const insertExecution = preparedQuery('execution_insert', (db, name) =>
+  db
     .insert(workflowExecutions)
     .values({
-      id,
-      workspaceId: e.workspaceId,
-      workflowId: e.workflowId,
-      versionId: e.versionId,
-      eventId: e.eventId,
-      input: e.input,
+      id: sql.placeholder('id'),
+      workspaceId: sql.placeholder('workspaceId'),
+      workflowId: sql.placeholder('workflowId'),
+      versionId: sql.placeholder('versionId'),
+      eventId: sql.placeholder('eventId'),
+      input: sql.placeholder('input'),
       status: 'pending',
-      recordId: e.recordId ?? null,
-      retryOf: e.retryOf ?? null,
-      isTest: e.isTest ?? false,
-      temporalWorkflowId: runWorkflowId(id),
+      recordId: sql.placeholder('recordId'),
+      retryOf: sql.placeholder('retryOf'),
+      isTest: sql.placeholder('isTest'),
+      temporalWorkflowId: sql.placeholder('temporalWorkflowId'),
     })
     .onConflictDoNothing()
-    .returning();
+    .returning()
+    .prepare(name),
+);
+
+export async function createExecution(db: DbOrTx, e: NewExecution): Promise<{ execution: ExecutionRow; created: boolean }> {
+  const id = crypto.randomUUID();
+  const [row] = await insertExecution(db).execute({
+    id,
+    workspaceId: e.workspaceId,
+    workflowId: e.workflowId,
+    versionId: e.versionId,
+    eventId: e.eventId,
+    input: e.input,
+    recordId: e.recordId ?? null,
+    retryOf: e.retryOf ?? null,
+    isTest: e.isTest ?? false,
+    temporalWorkflowId: runWorkflowId(id),
+  });
   if (row) return { execution: row, created: true };
   const [existing] = await db
     .select()

@@ -1,21 +1,28 @@
-import { and, eq, inArray } from 'drizzle-orm';
+import { and, eq, inArray, sql } from 'drizzle-orm';
 import type { ExecutionStatus, Json, TriggerPayload } from '../definition';
 import { events, workflowExecutions } from '../db/schema';
 import type { Db, DbOrTx } from '../db/client';
+import { preparedQuery } from '../db/prepared';
 import { runWorkflowId } from '../temporal';
 
 const OPEN: ExecutionStatus[] = ['pending', 'running'];
 
 /** pending → running. Idempotent; never reopens a finished execution. */
+// Every run begins with this: a prepared statement.
+const markRunning = preparedQuery('execution_mark_running', (db, name) =>
+  db
+    .update(workflowExecutions)
+    .set({ status: 'running', startedAt: sql`${sql.placeholder('startedAt')}::timestamptz` })
+    .where(and(eq(workflowExecutions.id, sql.placeholder('id')), eq(workflowExecutions.workspaceId, sql.placeholder('workspaceId')), eq(workflowExecutions.status, 'pending')))
+    .returning({ id: workflowExecutions.id })
+    .prepare(name),
+);
+
 export async function markExecutionRunning(
   db: DbOrTx,
   e: { workspaceId: string; executionId: string; startedAt?: Date },
 ): Promise<boolean> {
-  const rows = await db
-    .update(workflowExecutions)
-    .set({ status: 'running', startedAt: e.startedAt ?? new Date() })
-    .where(and(eq(workflowExecutions.id, e.executionId), eq(workflowExecutions.workspaceId, e.workspaceId), eq(workflowExecutions.status, 'pending')))
-    .returning({ id: workflowExecutions.id });
+  const rows = await markRunning(db).execute({ id: e.executionId, workspaceId: e.workspaceId, startedAt: (e.startedAt ?? new Date()).toISOString() });
   return rows.length > 0;
 }
 

@@ -1,22 +1,32 @@
-import { and, asc, eq } from 'drizzle-orm';
+import { and, asc, eq, sql } from 'drizzle-orm';
 import { companies, memberships, users, workspaces, type Role } from '../db/schema';
 import type { DbOrTx } from '../db/client';
+import { preparedQuery } from '../db/prepared';
 import { isUuid } from './ids';
 
 export type WorkspaceRow = typeof workspaces.$inferSelect;
 export type WorkspaceWithRole = WorkspaceRow & { role: Role };
 
 /** A workspace by id or slug (URLs may use either). */
+// Every workspace route asks these two: prepared statements.
+const workspaceById = preparedQuery('workspace_by_id', (db, name) =>
+  db.select().from(workspaces).where(eq(workspaces.id, sql.placeholder('key'))).prepare(name));
+const workspaceBySlug = preparedQuery('workspace_by_slug', (db, name) =>
+  db.select().from(workspaces).where(eq(workspaces.slug, sql.placeholder('key'))).prepare(name));
+const membershipRole = preparedQuery('membership_role', (db, name) =>
+  db
+    .select({ role: memberships.role })
+    .from(memberships)
+    .where(and(eq(memberships.workspaceId, sql.placeholder('workspaceId')), eq(memberships.userId, sql.placeholder('userId'))))
+    .prepare(name));
+
 export async function findWorkspace(db: DbOrTx, idOrSlug: string): Promise<WorkspaceRow | null> {
-  const [row] = await db.select().from(workspaces).where(isUuid(idOrSlug) ? eq(workspaces.id, idOrSlug) : eq(workspaces.slug, idOrSlug));
+  const [row] = await (isUuid(idOrSlug) ? workspaceById : workspaceBySlug)(db).execute({ key: idOrSlug });
   return row ?? null;
 }
 
 export async function getMembershipRole(db: DbOrTx, workspaceId: string, userId: string): Promise<Role | null> {
-  const [row] = await db
-    .select({ role: memberships.role })
-    .from(memberships)
-    .where(and(eq(memberships.workspaceId, workspaceId), eq(memberships.userId, userId)));
+  const [row] = await membershipRole(db).execute({ workspaceId, userId });
   return row?.role ?? null;
 }
 

@@ -1,6 +1,6 @@
 import { and, eq, isNull, sql } from 'drizzle-orm';
 import type { Config } from '@conduit/core/config';
-import { events, type Db, type EventOutcome } from '@conduit/core/db';
+import { events, preparedQuery, type Db, type EventOutcome } from '@conduit/core/db';
 import { isUuid, type StoredEvent } from '@conduit/core/domain';
 import type { RunStarter } from '../runs';
 import { findCandidates, triggerAccepts } from './match';
@@ -34,23 +34,41 @@ export type DispatcherDeps = {
  * version. Idempotent (executions are unique per (workflow, event)), so at-least-once delivery and
  * concurrent redelivery never start a second run. The outcome and dispatched_at go on the event row.
  */
+/*
+ * Every event runs these: prepared statements. The claim counts the attempt and loads the row in
+ * one statement (an event that crashes the dispatcher still runs out of attempts); it finds nothing
+ * when the event is missing or already dispatched.
+ */
+const claimQuery = (scoped: boolean) =>
+  preparedQuery(scoped ? 'event_claim_in_workspace' : 'event_claim', (db, name) =>
+    db
+      .update(events)
+      .set({ attempts: sql`${events.attempts} + 1` })
+      .where(and(
+        eq(events.id, sql.placeholder('id')),
+        isNull(events.dispatchedAt),
+        ...(scoped ? [eq(events.workspaceId, sql.placeholder('workspaceId'))] : []),
+      ))
+      .returning()
+      .prepare(name));
+const claimAny = claimQuery(false);
+const claimInWorkspace = claimQuery(true);
+const finishQuery = preparedQuery('event_finish', (db, name) =>
+  db
+    .update(events)
+    .set({ status: sql`${sql.placeholder('status')}`, outcome: sql`${sql.placeholder('outcome')}::jsonb`, dispatchedAt: sql`now()` })
+    .where(eq(events.id, sql.placeholder('id')))
+    .prepare(name));
+
 export function createDispatcher(deps: DispatcherDeps): Dispatcher {
   const { db } = deps;
   const limit = deps.config.LOOP_DEPTH_LIMIT ?? 5;
 
   const finish = (id: string, status: 'dispatched' | 'loop_stopped' | 'failed', outcome: EventOutcome) =>
-    db.update(events).set({ status, outcome, dispatchedAt: new Date() }).where(eq(events.id, id));
+    finishQuery(db).execute({ id, status, outcome: JSON.stringify(outcome) });
 
-  /**
-   * Counts the attempt and loads the row in one statement (an event that crashes the dispatcher
-   * still runs out of attempts). Null when the event is missing or already dispatched.
-   */
   async function claim(id: string, workspaceId?: string): Promise<StoredEvent | null> {
-    const [row] = await db
-      .update(events)
-      .set({ attempts: sql`${events.attempts} + 1` })
-      .where(and(eq(events.id, id), isNull(events.dispatchedAt), ...(workspaceId ? [eq(events.workspaceId, workspaceId)] : [])))
-      .returning();
+    const [row] = await (workspaceId ? claimInWorkspace(db).execute({ id, workspaceId }) : claimAny(db).execute({ id }));
     return row ?? null;
   }
 

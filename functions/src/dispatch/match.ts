@@ -1,6 +1,6 @@
 import { and, eq, inArray, sql } from 'drizzle-orm';
 import type { Db } from '@conduit/core/db';
-import { workflowVersions, workflows, type EventSource } from '@conduit/core/db';
+import { preparedQuery, workflowVersions, workflows, type DbOrTx, type EventSource } from '@conduit/core/db';
 import type { Json, JsonObject, TriggerPayload, TriggerType, WorkflowAction, WorkflowTrigger } from '@conduit/core/definition';
 import { jsonEqual } from '@conduit/core/domain';
 
@@ -30,30 +30,54 @@ export type MatchableEvent = {
   payload: TriggerPayload;
 };
 
+const candidateColumns = {
+  workflowId: workflows.id,
+  workspaceId: workflows.workspaceId,
+  versionId: workflowVersions.id,
+  trigger: workflowVersions.trigger,
+  actions: workflowVersions.actions,
+};
+
+const selectCandidates = (db: DbOrTx) =>
+  db
+    .select(candidateColumns)
+    .from(workflows)
+    .innerJoin(
+      workflowVersions,
+      and(eq(workflowVersions.id, workflows.activeVersionId), eq(workflowVersions.workspaceId, workflows.workspaceId)),
+    );
+
+/** One prepared statement per record event type (its trigger types are part of the SQL). */
+const recordCandidates = new Map(
+  Object.entries(TRIGGER_TYPES_BY_EVENT)
+    .filter(([type]) => type.startsWith('record.'))
+    .map(([type, types]) => [
+      type,
+      preparedQuery(`candidates_${type.replace('.', '_')}`, (db, name) =>
+        selectCandidates(db)
+          .where(
+            and(
+              eq(workflows.workspaceId, sql.placeholder('workspaceId')),
+              inArray(workflows.activeTriggerType, types),
+              eq(workflows.activeTriggerObject, sql.placeholder('object')),
+              // The literal predicate of the partial index, so the planner can use it.
+              sql`${workflows.isActive}`,
+            ),
+          )
+          .prepare(name),
+      ),
+    ]),
+);
+
 /**
  * Active workflows an event may start. Record events use workflows_dispatch_idx (workspace,
  * trigger type, object, partial on is_active), so the cost does not grow with the number of
  * workflows in the workspace; a webhook event names its one workflow.
  */
 export async function findCandidates(db: Db, event: MatchableEvent): Promise<Candidate[]> {
-  const types = TRIGGER_TYPES_BY_EVENT[event.type];
-  if (!types) return [];
-  const base = db
-    .select({
-      workflowId: workflows.id,
-      workspaceId: workflows.workspaceId,
-      versionId: workflowVersions.id,
-      trigger: workflowVersions.trigger,
-      actions: workflowVersions.actions,
-    })
-    .from(workflows)
-    .innerJoin(
-      workflowVersions,
-      and(eq(workflowVersions.id, workflows.activeVersionId), eq(workflowVersions.workspaceId, workflows.workspaceId)),
-    );
   if (event.type === 'webhook.received') {
     if (!event.workflowId) return [];
-    return base.where(
+    return selectCandidates(db).where(
       and(
         eq(workflows.id, event.workflowId),
         eq(workflows.workspaceId, event.workspaceId),
@@ -62,16 +86,9 @@ export async function findCandidates(db: Db, event: MatchableEvent): Promise<Can
       ),
     );
   }
-  if (!event.object) return [];
-  return base.where(
-    and(
-      eq(workflows.workspaceId, event.workspaceId),
-      inArray(workflows.activeTriggerType, types),
-      eq(workflows.activeTriggerObject, event.object),
-      // The literal predicate of the partial index, so the planner can use it.
-      sql`${workflows.isActive}`,
-    ),
-  );
+  const query = recordCandidates.get(event.type);
+  if (!query || !event.object) return [];
+  return query(db).execute({ workspaceId: event.workspaceId, object: event.object });
 }
 
 /** Whether a candidate's trigger accepts this event (type and object are already matched by the query). */
