@@ -1,6 +1,7 @@
 import { afterAll, describe, expect, it } from 'vitest';
 import { companies, workspaces, type DbHandle } from '@conduit/core/db';
-import { createRecord, getRecord, listRecords, updateRecord, deleteRecord } from '@conduit/core/domain';
+import { changedFields, createRecord, getRecord, listRecords, updateRecord, deleteRecord } from '@conduit/core/domain';
+import type { JsonObject } from '@conduit/core/definition';
 import { events } from '@conduit/core/db';
 import { eq } from 'drizzle-orm';
 import { createTestDb, TEST_DB_KINDS } from '../../local/src/testing/db';
@@ -26,6 +27,46 @@ describe.each(TEST_DB_KINDS)('records outbox on %s', (kind) => {
     const rows = await h.db.select().from(events).where(eq(events.workspaceId, ws));
     expect(rows.map((r) => r.type).sort()).toEqual(['record.created', 'record.updated']);
     expect(rows.every((r) => r.dispatchedAt === null)).toBe(true);
+  });
+
+  it('an update, built in SQL, stores what the JavaScript merge and diff would: record, previous, changed, row', async () => {
+    // Values that compare differently in naive code: nested objects in another key order, null vs
+    // missing, 1 vs "1", arrays, unicode keys that sort differently under a locale collation.
+    const before: JsonObject = { name: 'Ada', nested: { a: 1, b: [1, 2] }, n: 1, nil: null, Zeta: 'z', émoji: '🙂', keep: true };
+    const patch: JsonObject = { nested: { b: [1, 2], a: 1 }, n: '1', nil: null, Zeta: 'Z', alpha: { x: null }, émoji: '🙂', zz: [] };
+    const { record } = await createRecord(h.db, { workspaceId: ws, object: 'person', data: before });
+    const causation = { depth: 2, chain: ['00000000-0000-4000-8000-000000000001', '00000000-0000-4000-8000-000000000002'] };
+    const u = await updateRecord(h.db, { workspaceId: ws, object: 'person', id: record.id, data: patch, causation });
+    const merged = { ...before, ...patch };
+    const changed = changedFields(before, merged);
+    expect(changed).toEqual(['Zeta', 'alpha', 'n', 'zz']);
+    expect(u?.changed).toEqual(changed);
+    expect(u?.record).toMatchObject({ id: record.id, workspaceId: ws, object: 'person', data: merged, createdAt: record.createdAt });
+    expect(u?.record.updatedAt).toBeInstanceOf(Date);
+    expect(u?.previous.data).toEqual(before);
+    expect(u?.event).toMatchObject({ workspaceId: ws, source: 'record', type: 'record.updated', object: 'person', recordId: record.id, status: 'pending', attempts: 0, dispatchedAt: null, causation });
+    expect(u?.event.receivedAt).toBeInstanceOf(Date);
+    expect(u?.event.payload).toEqual({
+      kind: 'record', event: 'updated', object: 'person', recordId: record.id,
+      record: { ...merged, id: record.id }, previous: { ...before, id: record.id }, changed,
+    });
+    // The stored rows are the returned ones.
+    const [stored] = await h.db.select().from(events).where(eq(events.id, u!.event.id));
+    expect(stored).toEqual(u!.event);
+    expect(await getRecord(h.db, { workspaceId: ws, object: 'person', id: record.id })).toEqual(u!.record);
+    // Nothing changed: an event still records the write, with no changed fields.
+    const same = await updateRecord(h.db, { workspaceId: ws, object: 'person', id: record.id, data: { name: 'Ada' } });
+    expect(same?.changed).toEqual([]);
+  });
+
+  it('concurrent updates of one record lose no field, and each event shows exactly its own change', async () => {
+    const { record } = await createRecord(h.db, { workspaceId: ws, object: 'counter', data: {} });
+    const keys = Array.from({ length: 12 }, (_, i) => `k${String(i).padStart(2, '0')}`);
+    const results = await Promise.all(keys.map((k) => updateRecord(h.db, { workspaceId: ws, object: 'counter', id: record.id, data: { [k]: k } })));
+    expect(results.map((r) => r?.changed)).toEqual(keys.map((k) => [k]));
+    // Each write saw the one before it: the previous values grow one field at a time.
+    expect(results.map((r) => Object.keys(r!.previous.data).length).sort((a, b) => a - b)).toEqual(keys.map((_, i) => i));
+    expect((await getRecord(h.db, { workspaceId: ws, object: 'counter', id: record.id }))?.data).toEqual(Object.fromEntries(keys.map((k) => [k, k])));
   });
 
   it('scopes reads and writes by workspace and treats malformed ids as missing', async () => {

@@ -1,6 +1,8 @@
-import { and, desc, eq, lt, or } from 'drizzle-orm';
+import { and, desc, eq, lt, or, sql } from 'drizzle-orm';
+import { z } from 'zod';
 import { ROOT_CAUSATION, type Causation, type JsonObject, type RecordEventKind, type RecordTriggerPayload } from '../definition';
-import { records } from '../db/schema';
+import { events, records } from '../db/schema';
+import { rowFromDriver } from '../db/driver-row';
 import type { Db, DbOrTx } from '../db/client';
 import { appendEvent, type StoredEvent } from './events';
 import { isUuid } from './ids';
@@ -50,26 +52,67 @@ export async function createRecord(db: Db, input: Scope & Cause & { data: JsonOb
   });
 }
 
-/** Merges `data` into the record's fields. Null when the record does not exist in this workspace. */
+const RecordUpdateRowSchema = z.object({ record: z.record(z.string(), z.unknown()), previous: z.record(z.string(), z.unknown()), event: z.record(z.string(), z.unknown()) });
+
+/**
+ * Merges `data` into the record's fields. Null when the record does not exist in this workspace.
+ *
+ * One statement, so one round trip on the hot path (every PATCH and every update_record step):
+ * it locks the row, merges (jsonb `||`, the same shallow merge as `{ ...old, ...data }`), and
+ * appends the record.updated event with what recordEvent() builds for the others: the new and
+ * previous values and the changed fields, sorted by code point (`collate "C"`). A single statement
+ * is one transaction, so the outbox holds as for createRecord. test/db.test.ts checks the SQL
+ * payload against recordEvent() for the same change.
+ */
 export async function updateRecord(
   db: Db,
   input: Scope & Cause & { id: string; data: JsonObject },
 ): Promise<(RecordChange & { previous: RecordRow; changed: string[] }) | null> {
   if (!isUuid(input.id)) return null;
-  return db.transaction(async (tx) => {
-    const [previous] = await tx
-      .select()
-      .from(records)
-      .where(and(eq(records.id, input.id), eq(records.workspaceId, input.workspaceId), eq(records.object, input.object)))
-      .for('update');
-    if (!previous) return null;
-    const data = { ...previous.data, ...input.data };
-    const changed = changedFields(previous.data, data);
-    const [row] = await tx.update(records).set({ data, updatedAt: new Date() }).where(eq(records.id, previous.id)).returning();
-    if (!row) return null;
-    const event = await appendEvent(tx, recordEvent('updated', row, recordView(previous), changed, input.causation ?? ROOT_CAUSATION));
-    return { record: row, previous, changed, event };
-  });
+  const causation = input.causation ?? ROOT_CAUSATION;
+  const result = await db.execute(sql`
+    with prev as (
+      select id, data, updated_at from records
+       where id = ${input.id} and workspace_id = ${input.workspaceId} and object = ${input.object}
+         for update
+    ), upd as (
+      update records r set data = r.data || ${JSON.stringify(input.data)}::jsonb, updated_at = now()
+        from prev where r.id = prev.id
+      returning r.*, prev.data as previous_data, prev.updated_at as previous_updated_at
+    ), diff as (
+      select coalesce(jsonb_agg(k order by k collate "C"), '[]'::jsonb) as changed
+        from upd, lateral (select jsonb_object_keys(upd.previous_data) as k union select jsonb_object_keys(upd.data)) keys
+       where upd.data -> k is distinct from upd.previous_data -> k
+    ), ev as (
+      insert into events (workspace_id, source, type, object, record_id, payload, causation)
+      select upd.workspace_id, 'record', 'record.updated', upd.object, upd.id::text,
+             jsonb_build_object(
+               'kind', 'record', 'event', 'updated', 'object', upd.object, 'recordId', upd.id,
+               'record', upd.data || jsonb_build_object('id', upd.id),
+               'previous', upd.previous_data || jsonb_build_object('id', upd.id),
+               'changed', diff.changed),
+             ${JSON.stringify(causation)}::jsonb
+        from upd, diff
+      returning *
+    )
+    select to_jsonb(upd) - 'previous_data' - 'previous_updated_at' as record,
+           jsonb_build_object('data', upd.previous_data, 'updated_at', upd.previous_updated_at) as previous,
+           to_jsonb(ev) as event
+      from upd, ev`);
+  const raw = rowsOf(result)[0];
+  if (!raw) return null;
+  const row = RecordUpdateRowSchema.parse(raw);
+  const record = rowFromDriver(records, row.record);
+  const previous = rowFromDriver(records, { ...row.record, ...row.previous });
+  const event = rowFromDriver(events, row.event);
+  const changed = (event.payload as RecordTriggerPayload).changed;
+  return { record, previous, changed, event };
+}
+
+/** db.execute answers { rows } on pg and PGlite. */
+function rowsOf(result: unknown): unknown[] {
+  const rows = (result as { rows?: unknown[] }).rows;
+  return Array.isArray(rows) ? rows : [];
 }
 
 export async function deleteRecord(db: Db, input: Scope & Cause & { id: string }): Promise<RecordChange | null> {
