@@ -7,27 +7,32 @@ import { isUuid } from './ids';
 export type WorkspaceRow = typeof workspaces.$inferSelect;
 export type WorkspaceWithRole = WorkspaceRow & { role: Role };
 
-/** A workspace by id or slug (URLs may use either). */
-// Every workspace route asks these two: prepared statements.
-const workspaceById = preparedQuery('workspace_by_id', (db, name) =>
-  db.select().from(workspaces).where(eq(workspaces.id, sql.placeholder('key'))).prepare(name));
-const workspaceBySlug = preparedQuery('workspace_by_slug', (db, name) =>
-  db.select().from(workspaces).where(eq(workspaces.slug, sql.placeholder('key'))).prepare(name));
-const membershipRole = preparedQuery('membership_role', (db, name) =>
-  db
-    .select({ role: memberships.role })
-    .from(memberships)
-    .where(and(eq(memberships.workspaceId, sql.placeholder('workspaceId')), eq(memberships.userId, sql.placeholder('userId'))))
-    .prepare(name));
+// Every workspace route asks one of these, so they are prepared statements. URLs name a
+// workspace by id or by slug.
+const workspaceBy = (by: 'id' | 'slug') =>
+  preparedQuery(`workspace_by_${by}`, (db, name) =>
+    db.select().from(workspaces).where(eq(by === 'id' ? workspaces.id : workspaces.slug, sql.placeholder('key'))).prepare(name));
+const workspaceWithRoleBy = (by: 'id' | 'slug') =>
+  preparedQuery(`workspace_with_role_by_${by}`, (db, name) =>
+    db
+      .select({ workspace: workspaces, role: memberships.role })
+      .from(workspaces)
+      .leftJoin(memberships, and(eq(memberships.workspaceId, workspaces.id), eq(memberships.userId, sql.placeholder('userId'))))
+      .where(eq(by === 'id' ? workspaces.id : workspaces.slug, sql.placeholder('key')))
+      .prepare(name));
+const workspaceQueries = { id: workspaceBy('id'), slug: workspaceBy('slug') };
+const workspaceWithRoleQueries = { id: workspaceWithRoleBy('id'), slug: workspaceWithRoleBy('slug') };
 
+/** A workspace by id or slug. */
 export async function findWorkspace(db: DbOrTx, idOrSlug: string): Promise<WorkspaceRow | null> {
-  const [row] = await (isUuid(idOrSlug) ? workspaceById : workspaceBySlug)(db).execute({ key: idOrSlug });
+  const [row] = await workspaceQueries[isUuid(idOrSlug) ? 'id' : 'slug'](db).execute({ key: idOrSlug });
   return row ?? null;
 }
 
-export async function getMembershipRole(db: DbOrTx, workspaceId: string, userId: string): Promise<Role | null> {
-  const [row] = await membershipRole(db).execute({ workspaceId, userId });
-  return row?.role ?? null;
+/** A workspace by id or slug with the user's role in it (null when not a member), in one query. */
+export async function findWorkspaceForUser(db: DbOrTx, idOrSlug: string, userId: string): Promise<{ workspace: WorkspaceRow; role: Role | null } | null> {
+  const [row] = await workspaceWithRoleQueries[isUuid(idOrSlug) ? 'id' : 'slug'](db).execute({ key: idOrSlug, userId });
+  return row ? { workspace: row.workspace, role: row.role ?? null } : null;
 }
 
 export async function listUserWorkspaces(db: DbOrTx, userId: string): Promise<WorkspaceWithRole[]> {

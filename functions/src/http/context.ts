@@ -1,7 +1,7 @@
 import type { Context } from 'hono';
 import { getCookie } from 'hono/cookie';
 import type { Role } from '@conduit/core/db';
-import { findApiKey, findSessionUser, findWorkspace, getMembershipRole, type ApiKeyInfo, type UserRow, type WorkspaceRow } from '@conduit/core/domain';
+import { findApiKey, findSessionUser, findWorkspace, findWorkspaceForUser, type ApiKeyInfo, type UserRow, type WorkspaceRow } from '@conduit/core/domain';
 import type { AppDeps } from '../deps';
 import { forbidden, notFound, unauthorized } from './errors';
 
@@ -44,11 +44,18 @@ export function requirePrincipal(c: Context<Env>): Principal {
  */
 export async function workspaceAccess(c: Context<Env>, deps: AppDeps, ws: string, need: Role = 'member', action?: string): Promise<Access> {
   const principal = requirePrincipal(c);
-  const workspace = await findWorkspace(deps.db, ws);
-  if (!workspace) throw notFound('workspace');
+  let workspace: WorkspaceRow;
   let role: Role | null;
-  if (principal.kind === 'api_key') role = principal.key.workspaceId === workspace.id ? principal.key.role : null;
-  else role = await getMembershipRole(deps.db, workspace.id, principal.user.id);
+  if (principal.kind === 'api_key') {
+    const found = await findWorkspace(deps.db, ws);
+    if (!found) throw notFound('workspace');
+    workspace = found;
+    role = principal.key.workspaceId === workspace.id ? principal.key.role : null;
+  } else {
+    const found = await findWorkspaceForUser(deps.db, ws, principal.user.id);
+    if (!found) throw notFound('workspace');
+    ({ workspace, role } = found);
+  }
   if (!role) throw notFound('workspace');
   if (need === 'admin' && role !== 'admin') throw forbidden(`only workspace admins can ${action ?? 'do this'}; your role is ${role}`);
   return { workspace, role, userId: principal.kind === 'session' ? principal.user.id : null, principal };
