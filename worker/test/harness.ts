@@ -80,5 +80,5 @@ export async function startHarness(opts: { db?: TestDbKind; env?: Record<string,
     await connection.close();
     await dbh.close();
   }
-  return { db, workspaceId: ws!.id, companyId: co!.id, config, taskQueue, client, published, startRun, createWorkflow, execution, steps, startWorker, stopWorker, close };
+  return { db, workspaceId: ws!.id, companyId: co!.id, config, taskQueue, client, connection, published, startRun, createWorkflow, execution, steps, startWorker, stopWorker, close };
 }

@@ -1,9 +1,10 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { and, eq } from 'drizzle-orm';
-import { WorkflowFailedError } from '@temporalio/client';
+import { Client, WorkflowFailedError } from '@temporalio/client';
 import { records } from '@conduit/core/db';
 import type { StepResult } from '@conduit/core/definition';
 import type { Progress } from '../src';
+import { createRunStarter } from '../../functions/src/runs';
 import { startHarness, type Harness } from './harness';
 
 let h: Harness;
@@ -109,6 +110,20 @@ describe('run lifecycle on PostgreSQL', () => {
     const s = await h.steps(r.executionId);
     expect(Object.values(s).map((x) => [x.actionId, x.status])).toEqual([['before', 'completed'], ['nap', 'completed'], ['after', 'completed']]);
     expect((await h.execution(r.executionId))!.status).toBe('completed');
+  });
+
+  it('a run started on the worker\'s own connection reaches it in the start response (eager start) and completes', async () => {
+    const client = new Client({ connection: h.connection });
+    const runs = createRunStarter({ db: h.db, temporal: client, taskQueue: h.taskQueue, eagerStart: true });
+    const wf = await h.createWorkflow([{ id: 'mk', type: 'create_record', object: 'eager', data: { n: 1 } }]);
+    const started = await runs.start({
+      workspaceId: h.workspaceId, workflowId: wf.id, versionId: null,
+      definition: { trigger: { type: 'webhook', auth: { mode: 'none' }, allowGet: false }, actions: [{ id: 'mk', type: 'create_record', object: 'eager', data: { n: 1 } }] } as never,
+      trigger: { kind: 'manual', sample: 1 }, eventId: null, causation: { depth: 0, chain: [] }, isTest: true,
+    });
+    expect(started).toMatchObject({ deduplicated: false, eagerlyStarted: true });
+    await until(async () => (await h.execution(started.executionId))?.status === 'completed');
+    expect(await count('eager')).toBe(1);
   });
 
   it('creates its own execution row for a schedule fire', async () => {

@@ -20,7 +20,12 @@ export type StartRunInput = {
   resume?: { fromExecutionId: string; steps: Record<string, StepResult> };
 };
 
-export type StartRunResult = { executionId: string; deduplicated: boolean };
+export type StartRunResult = {
+  executionId: string;
+  deduplicated: boolean;
+  /** This call started the run and the server handed its first workflow task straight to a local worker. */
+  eagerlyStarted?: boolean;
+};
 
 export type RunStarter = { start(input: StartRunInput): Promise<StartRunResult> };
 
@@ -74,14 +79,15 @@ export function createRunStarter(deps: RunStarterDeps): RunStarter {
       if (!created && execution.status !== 'pending') return { executionId: execution.id, deduplicated: true };
 
       const args: RunInput = { ...parsed, executionId: execution.id };
+      let eagerlyStarted: boolean;
       try {
-        await deps.temporal.workflow.start(RUN_WORKFLOW, {
+        ({ eagerlyStarted } = await deps.temporal.workflow.start(RUN_WORKFLOW, {
           taskQueue,
           workflowId: runWorkflowId(execution.id),
           workflowIdReusePolicy: 'REJECT_DUPLICATE',
           args: [args],
           ...eager,
-        });
+        }));
       } catch (err) {
         if (err instanceof WorkflowExecutionAlreadyStartedError) return { executionId: execution.id, deduplicated: true };
         // Without an event nothing redelivers this start (test runs, retries): close the row so it
@@ -93,7 +99,7 @@ export function createRunStarter(deps: RunStarterDeps): RunStarter {
         throw err;
       }
       // Not created but still pending: an earlier attempt died before starting it; now it has started.
-      return { executionId: execution.id, deduplicated: false };
+      return { executionId: execution.id, deduplicated: false, ...(eagerlyStarted ? { eagerlyStarted } : {}) };
     },
   };
 }
