@@ -14,3 +14,9 @@ export function rowFromDriver<T extends PgTable>(table: T, raw: Record<string, u
   }
   return out as InferSelectModel<T>;
 }
+
+/** db.execute answers { rows } on pg, PGlite and Neon; an array on some drivers. */
+export function rowsOf<T>(result: unknown): T[] {
+  if (Array.isArray(result)) return result as T[];
+  return ((result as { rows?: T[] }).rows ?? []) as T[];
+}

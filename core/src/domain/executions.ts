@@ -19,10 +19,6 @@ export type NewExecution = {
   isTest?: boolean;
 };
 
-/**
- * Creates the pending execution row, or returns the existing one for the same (workflow, event):
- * `created` false means the event was seen before and no second run may start.
- */
 // Every run start inserts one: a prepared statement.
 const insertExecution = preparedQuery('execution_insert', (db, name) =>
   db
@@ -45,6 +41,10 @@ const insertExecution = preparedQuery('execution_insert', (db, name) =>
     .prepare(name),
 );
 
+/**
+ * Creates the pending execution row, or returns the existing one for the same (workflow, event):
+ * `created` false means the event was seen before and no second run may start.
+ */
 export async function createExecution(db: DbOrTx, e: NewExecution): Promise<{ execution: ExecutionRow; created: boolean }> {
   const id = crypto.randomUUID();
   const [row] = await insertExecution(db).execute({

@@ -2,7 +2,7 @@ import { and, desc, eq, lt, or, sql } from 'drizzle-orm';
 import { z } from 'zod';
 import { ROOT_CAUSATION, type Causation, type JsonObject, type RecordEventKind, type RecordTriggerPayload } from '../definition';
 import { events, records } from '../db/schema';
-import { rowFromDriver } from '../db/driver-row';
+import { rowFromDriver, rowsOf } from '../db/driver-row';
 import type { Db, DbOrTx } from '../db/client';
 import { appendEvent, type StoredEvent } from './events';
 import { isUuid } from './ids';
@@ -61,8 +61,8 @@ const RecordUpdateRowSchema = z.object({ record: z.record(z.string(), z.unknown(
  * it locks the row, merges (jsonb `||`, the same shallow merge as `{ ...old, ...data }`), and
  * appends the record.updated event with what recordEvent() builds for the others: the new and
  * previous values and the changed fields, sorted by code point (`collate "C"`). A single statement
- * is one transaction, so the outbox holds as for createRecord. test/db.test.ts checks the SQL
- * payload against recordEvent() for the same change.
+ * is one transaction, so the outbox holds as for createRecord. core/test/db.test.ts pins the
+ * stored rows and payload to the JavaScript merge and changedFields() for the same change.
  */
 export async function updateRecord(
   db: Db,
@@ -99,7 +99,7 @@ export async function updateRecord(
            jsonb_build_object('data', upd.previous_data, 'updated_at', upd.previous_updated_at) as previous,
            to_jsonb(ev) as event
       from upd, ev`);
-  const raw = rowsOf(result)[0];
+  const raw = rowsOf<Record<string, unknown>>(result)[0];
   if (!raw) return null;
   const row = RecordUpdateRowSchema.parse(raw);
   const record = rowFromDriver(records, row.record);
@@ -107,12 +107,6 @@ export async function updateRecord(
   const event = rowFromDriver(events, row.event);
   const changed = (event.payload as RecordTriggerPayload).changed;
   return { record, previous, changed, event };
-}
-
-/** db.execute answers { rows } on pg and PGlite. */
-function rowsOf(result: unknown): unknown[] {
-  const rows = (result as { rows?: unknown[] }).rows;
-  return Array.isArray(rows) ? rows : [];
 }
 
 export async function deleteRecord(db: Db, input: Scope & Cause & { id: string }): Promise<RecordChange | null> {

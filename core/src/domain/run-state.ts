@@ -7,7 +7,6 @@ import { runWorkflowId } from '../temporal';
 
 const OPEN: ExecutionStatus[] = ['pending', 'running'];
 
-/** pending → running. Idempotent; never reopens a finished execution. */
 // Every run begins with this: a prepared statement.
 const markRunning = preparedQuery('execution_mark_running', (db, name) =>
   db
@@ -18,6 +17,7 @@ const markRunning = preparedQuery('execution_mark_running', (db, name) =>
     .prepare(name),
 );
 
+/** pending → running. Idempotent; never reopens a finished execution. */
 export async function markExecutionRunning(
   db: DbOrTx,
   e: { workspaceId: string; executionId: string; startedAt?: Date },

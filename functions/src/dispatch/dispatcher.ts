@@ -29,11 +29,6 @@ export type DispatcherDeps = {
   log?: (level: 'info' | 'warn' | 'error', msg: string, fields?: Record<string, unknown>) => void;
 };
 
-/**
- * Turns a stored event into runs: one per matching active workflow, each pinned to the active
- * version. Idempotent (executions are unique per (workflow, event)), so at-least-once delivery and
- * concurrent redelivery never start a second run. The outcome and dispatched_at go on the event row.
- */
 /*
  * Every event runs these: prepared statements. The claim counts the attempt and loads the row in
  * one statement (an event that crashes the dispatcher still runs out of attempts); it finds nothing
@@ -60,6 +55,11 @@ const finishQuery = preparedQuery('event_finish', (db, name) =>
     .where(eq(events.id, sql.placeholder('id')))
     .prepare(name));
 
+/**
+ * Turns a stored event into runs: one per matching active workflow, each pinned to the active
+ * version. Idempotent (executions are unique per (workflow, event)), so at-least-once delivery and
+ * concurrent redelivery never start a second run. The outcome and dispatched_at go on the event row.
+ */
 export function createDispatcher(deps: DispatcherDeps): Dispatcher {
   const { db } = deps;
   const limit = deps.config.LOOP_DEPTH_LIMIT ?? 5;

@@ -1,6 +1,6 @@
 import { and, eq, inArray, sql } from 'drizzle-orm';
 import { ROOT_CAUSATION, type WebhookTriggerPayload } from '@conduit/core/definition';
-import { events, type Db } from '@conduit/core/db';
+import { events, rowsOf, type Db } from '@conduit/core/db';
 
 export type WebhookEventInput = {
   workspaceId: string;
@@ -97,9 +97,3 @@ export type EventWriter = ReturnType<typeof createEventWriter>;
 
 /** The request itself is at fault (answered 400), not the database. */
 export class UnstorableEventError extends Error {}
-
-/** db.execute answers { rows } on pg, PGlite and Neon; an array on some drivers. */
-function rowsOf<T>(result: unknown): T[] {
-  if (Array.isArray(result)) return result as T[];
-  return ((result as { rows?: T[] }).rows ?? []) as T[];
-}
