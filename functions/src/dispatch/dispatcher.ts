@@ -1,9 +1,9 @@
-import { and, eq, isNull, sql } from 'drizzle-orm';
+import { and, eq, sql } from 'drizzle-orm';
 import type { Config } from '@conduit/core/config';
 import { events, preparedQuery, type Db, type EventOutcome } from '@conduit/core/db';
 import { isUuid, type StoredEvent } from '@conduit/core/domain';
 import type { RunStarter } from '../runs';
-import { findCandidates, triggerAccepts } from './match';
+import { claimEvent, triggerAccepts, type Candidate } from './match';
 
 /** After this many failed attempts an event is marked failed and left for a human (replay). */
 export const MAX_DISPATCH_ATTEMPTS = 8;
@@ -29,25 +29,7 @@ export type DispatcherDeps = {
   log?: (level: 'info' | 'warn' | 'error', msg: string, fields?: Record<string, unknown>) => void;
 };
 
-/*
- * Every event runs these: prepared statements. The claim counts the attempt and loads the row in
- * one statement (an event that crashes the dispatcher still runs out of attempts); it finds nothing
- * when the event is missing or already dispatched.
- */
-const claimQuery = (scoped: boolean) =>
-  preparedQuery(scoped ? 'event_claim_in_workspace' : 'event_claim', (db, name) =>
-    db
-      .update(events)
-      .set({ attempts: sql`${events.attempts} + 1` })
-      .where(and(
-        eq(events.id, sql.placeholder('id')),
-        isNull(events.dispatchedAt),
-        ...(scoped ? [eq(events.workspaceId, sql.placeholder('workspaceId'))] : []),
-      ))
-      .returning()
-      .prepare(name));
-const claimAny = claimQuery(false);
-const claimInWorkspace = claimQuery(true);
+// Every event ends with this: a prepared statement.
 const finishQuery = preparedQuery('event_finish', (db, name) =>
   db
     .update(events)
@@ -67,19 +49,14 @@ export function createDispatcher(deps: DispatcherDeps): Dispatcher {
   const finish = (id: string, status: 'dispatched' | 'loop_stopped' | 'failed', outcome: EventOutcome) =>
     finishQuery(db).execute({ id, status, outcome: JSON.stringify(outcome) });
 
-  async function claim(id: string, workspaceId?: string): Promise<StoredEvent | null> {
-    const [row] = await (workspaceId ? claimInWorkspace(db).execute({ id, workspaceId }) : claimAny(db).execute({ id }));
-    return row ?? null;
-  }
-
   async function dispatch(stored: StoredEvent): Promise<DispatchResult> {
     if (stored.dispatchedAt) return { status: 'already_dispatched' };
-    const event = await claim(stored.id, stored.workspaceId);
-    if (!event) return { status: 'already_dispatched' };
-    return run(event);
+    const claimed = await claimEvent(db, stored.id, stored.workspaceId);
+    if (!claimed) return { status: 'already_dispatched' };
+    return run(claimed.event, claimed.candidates);
   }
 
-  async function run(event: StoredEvent): Promise<DispatchResult> {
+  async function run(event: StoredEvent, matched: Candidate[]): Promise<DispatchResult> {
     const counted = event;
     if (event.causation.depth > limit) {
       await finish(event.id, 'loop_stopped', {
@@ -91,7 +68,7 @@ export function createDispatcher(deps: DispatcherDeps): Dispatcher {
       return { status: 'loop_stopped' };
     }
 
-    const candidates = (await findCandidates(db, event)).filter((c) => triggerAccepts(c.trigger, event.payload));
+    const candidates = matched.filter((c) => triggerAccepts(c.trigger, event.payload));
     const results = await Promise.allSettled(
       candidates.map((c) =>
         deps.runs.start({
@@ -133,8 +110,8 @@ export function createDispatcher(deps: DispatcherDeps): Dispatcher {
 
   async function dispatchEventById(id: string, workspaceId?: string): Promise<DispatchResult> {
     if (!isUuid(id) || (workspaceId !== undefined && !isUuid(workspaceId))) return { status: 'missing' };
-    const event = await claim(id, workspaceId);
-    if (event) return run(event);
+    const claimed = await claimEvent(db, id, workspaceId);
+    if (claimed) return run(claimed.event, claimed.candidates);
     const [exists] = await db
       .select({ id: events.id })
       .from(events)

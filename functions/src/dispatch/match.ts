@@ -1,8 +1,8 @@
-import { and, eq, inArray, sql } from 'drizzle-orm';
-import type { Db } from '@conduit/core/db';
-import { preparedQuery, workflowVersions, workflows, type DbOrTx, type EventSource } from '@conduit/core/db';
+import { sql } from 'drizzle-orm';
+import { z } from 'zod';
+import { events, rowFromDriver, rowsOf, type Db } from '@conduit/core/db';
 import type { Json, JsonObject, TriggerPayload, TriggerType, WorkflowAction, WorkflowTrigger } from '@conduit/core/definition';
-import { jsonEqual } from '@conduit/core/domain';
+import { jsonEqual, type StoredEvent } from '@conduit/core/domain';
 
 /** An active workflow with the pinned definition of its active version. */
 export type Candidate = {
@@ -21,74 +21,57 @@ const TRIGGER_TYPES_BY_EVENT: Record<string, TriggerType[]> = {
   'webhook.received': ['webhook'],
 };
 
-export type MatchableEvent = {
-  workspaceId: string;
-  source: EventSource;
-  type: string;
-  object: string | null;
-  workflowId: string | null;
-  payload: TriggerPayload;
-};
+const ClaimedSchema = z.object({
+  event: z.record(z.string(), z.unknown()),
+  candidates: z.array(z.object({
+    workflowId: z.string(), workspaceId: z.string(), versionId: z.string(),
+    // Stored JSON, validated when the version was published and again by the run starter.
+    trigger: z.custom<WorkflowTrigger>((v) => typeof v === 'object' && v !== null),
+    actions: z.custom<WorkflowAction[]>((v) => Array.isArray(v)),
+  })),
+});
 
-const candidateColumns = {
-  workflowId: workflows.id,
-  workspaceId: workflows.workspaceId,
-  versionId: workflowVersions.id,
-  trigger: workflowVersions.trigger,
-  actions: workflowVersions.actions,
-};
-
-const selectCandidates = (db: DbOrTx) =>
-  db
-    .select(candidateColumns)
-    .from(workflows)
-    .innerJoin(
-      workflowVersions,
-      and(eq(workflowVersions.id, workflows.activeVersionId), eq(workflowVersions.workspaceId, workflows.workspaceId)),
-    );
-
-/** One prepared statement per record event type (its trigger types are part of the SQL). */
-const recordCandidates = new Map(
+const recordTriggerTypes = sql.join(
   Object.entries(TRIGGER_TYPES_BY_EVENT)
     .filter(([type]) => type.startsWith('record.'))
-    .map(([type, types]) => [
-      type,
-      preparedQuery(`candidates_${type.replace('.', '_')}`, (db, name) =>
-        selectCandidates(db)
-          .where(
-            and(
-              eq(workflows.workspaceId, sql.placeholder('workspaceId')),
-              inArray(workflows.activeTriggerType, types),
-              eq(workflows.activeTriggerObject, sql.placeholder('object')),
-              // The literal predicate of the partial index, so the planner can use it.
-              sql`${workflows.isActive}`,
-            ),
-          )
-          .prepare(name),
-      ),
-    ]),
+    .map(([type, types]) => sql`when ${type} then ${`{${types.join(',')}}`}::text[]`),
+  sql` `,
 );
 
 /**
- * Active workflows an event may start. Record events use workflows_dispatch_idx (workspace,
- * trigger type, object, partial on is_active), so the cost does not grow with the number of
- * workflows in the workspace; a webhook event names its one workflow.
+ * Claims an event and finds the active workflows it may start, in one statement. The claim counts
+ * the attempt (an event that crashes the dispatcher still runs out of attempts) and finds nothing
+ * when the event is missing, already dispatched, or in another workspace. Record events match with
+ * workflows_dispatch_idx (workspace, trigger type, object, partial on is_active), so the cost does
+ * not grow with the number of workflows in the workspace; a webhook event names its one workflow.
  */
-export async function findCandidates(db: Db, event: MatchableEvent): Promise<Candidate[]> {
-  if (event.type === 'webhook.received') {
-    if (!event.workflowId) return [];
-    return selectCandidates(db).where(
-      and(
-        eq(workflows.id, event.workflowId),
-        eq(workflows.workspaceId, event.workspaceId),
-        eq(workflows.isActive, true),
-        eq(workflows.activeTriggerType, 'webhook'),
-      ),
-    );
-  }
-  const query = recordCandidates.get(event.type);
-  if (!query || !event.object) return [];
-  return query(db).execute({ workspaceId: event.workspaceId, object: event.object });
+export async function claimEvent(db: Db, id: string, workspaceId?: string): Promise<{ event: StoredEvent; candidates: Candidate[] } | null> {
+  const result = await db.execute(sql`
+    with claimed as (
+      update events set attempts = attempts + 1
+       where id = ${id} and dispatched_at is null ${workspaceId ? sql`and workspace_id = ${workspaceId}` : sql``}
+      returning *
+    ), matched as (
+      select w.id as "workflowId", w.workspace_id as "workspaceId", v.id as "versionId", v.trigger, v.actions
+        from claimed
+        join workflows w on w.workspace_id = claimed.workspace_id and w.is_active
+         and w.active_trigger_type = any(case claimed.type ${recordTriggerTypes} end)
+         and w.active_trigger_object = claimed.object
+        join workflow_versions v on v.id = w.active_version_id and v.workspace_id = w.workspace_id
+      union all
+      select w.id, w.workspace_id, v.id, v.trigger, v.actions
+        from claimed
+        join workflows w on w.id = claimed.workflow_id and w.workspace_id = claimed.workspace_id and w.is_active
+         and w.active_trigger_type = 'webhook'
+        join workflow_versions v on v.id = w.active_version_id and v.workspace_id = w.workspace_id
+       where claimed.type = 'webhook.received'
+    )
+    select to_jsonb(claimed) as event, coalesce((select jsonb_agg(to_jsonb(matched)) from matched), '[]'::jsonb) as candidates
+      from claimed`);
+  const raw = rowsOf<unknown>(result)[0];
+  if (!raw) return null;
+  const row = ClaimedSchema.parse(raw);
+  return { event: rowFromDriver(events, row.event), candidates: row.candidates };
 }
 
 /** Whether a candidate's trigger accepts this event (type and object are already matched by the query). */
