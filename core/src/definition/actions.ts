@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { DurationSchema, FieldNameSchema, JsonObjectSchema, JsonSchema, ObjectNameSchema, isTemplated } from './common';
+import { DurationSchema, FieldNameSchema, JsonSchema, ObjectNameSchema, isTemplated } from './common';
 import { ConditionGroupSchema } from './conditions';
 
 /** Action ids are referenced as {{steps.<id>.output}}, so they must be plain identifiers. */

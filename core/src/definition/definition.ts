@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { ACTION_TYPES, MAX_BRANCH_ACTIONS, WorkflowActionSchema, type WorkflowAction } from './actions';
+import { ACTION_TYPES, MAX_BRANCH_ACTIONS, WorkflowActionSchema } from './actions';
 import { WorkflowTriggerSchema } from './triggers';
 import { walkActions } from './walk';
 
