@@ -13,12 +13,11 @@ export type Candidate = {
   actions: WorkflowAction[];
 };
 
-/** The trigger types an event can fire, by event type. */
-const TRIGGER_TYPES_BY_EVENT: Record<string, TriggerType[]> = {
+/** The trigger types a record event can fire, by event type (a webhook event names its one workflow). */
+const RECORD_TRIGGER_TYPES: Record<string, TriggerType[]> = {
   'record.created': ['record_created'],
   'record.updated': ['record_updated', 'field_changed'],
   'record.deleted': ['record_deleted'],
-  'webhook.received': ['webhook'],
 };
 
 const ClaimedSchema = z.object({
@@ -32,9 +31,7 @@ const ClaimedSchema = z.object({
 });
 
 const recordTriggerTypes = sql.join(
-  Object.entries(TRIGGER_TYPES_BY_EVENT)
-    .filter(([type]) => type.startsWith('record.'))
-    .map(([type, types]) => sql`when ${type} then ${`{${types.join(',')}}`}::text[]`),
+  Object.entries(RECORD_TRIGGER_TYPES).map(([type, types]) => sql`when ${type} then ${`{${types.join(',')}}`}::text[]`),
   sql` `,
 );
 
