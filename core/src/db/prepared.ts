@@ -1,3 +1,5 @@
+import type { SQL } from 'drizzle-orm';
+import { PgDialect } from 'drizzle-orm/pg-core';
 import type { DbOrTx } from './client';
 
 /**
@@ -19,4 +21,19 @@ export function preparedQuery<P>(name: string, build: (db: DbOrTx, name: string)
     }
     return q;
   };
+}
+
+/** A prepared hand-written statement; answers the driver's raw result (read it with rowsOf / affectedRowsOf). */
+export type PreparedSql = { execute(values: Record<string, unknown>): Promise<unknown> };
+
+const dialect = new PgDialect();
+
+/**
+ * preparedQuery for a statement the builders cannot express (data-modifying CTEs, jsonb_to_recordset
+ * batches): written once with `sql`, values only through `sql.placeholder`, compiled once, and
+ * parsed and planned once per connection by PostgreSQL instead of on every call.
+ */
+export function preparedSql(name: string, statement: SQL): (db: DbOrTx) => PreparedSql {
+  const query = dialect.sqlToQuery(statement);
+  return preparedQuery(name, (db) => db._.session.prepareQuery(query, undefined, name, false));
 }

@@ -3,6 +3,7 @@ import { z } from 'zod';
 import { ROOT_CAUSATION, type Causation, type JsonObject, type RecordEventKind, type RecordTriggerPayload } from '../definition';
 import { events, records } from '../db/schema';
 import { rowFromDriver, rowsOf } from '../db/driver-row';
+import { preparedSql } from '../db/prepared';
 import type { Db, DbOrTx } from '../db/client';
 import { appendEvent, type StoredEvent } from './events';
 import { isUuid } from './ids';
@@ -52,6 +53,37 @@ export async function createRecord(db: Db, input: Scope & Cause & { data: JsonOb
   });
 }
 
+// Every PATCH and every update_record step: prepared once per connection (see updateRecord).
+const updateStatement = preparedSql('record_update', sql`
+  with prev as (
+    select id, data, updated_at from records
+     where id = ${sql.placeholder('id')}::uuid and workspace_id = ${sql.placeholder('workspaceId')}::uuid and object = ${sql.placeholder('object')}
+       for update
+  ), upd as (
+    update records r set data = r.data || ${sql.placeholder('data')}::jsonb, updated_at = now()
+      from prev where r.id = prev.id
+    returning r.*, prev.data as previous_data, prev.updated_at as previous_updated_at
+  ), diff as (
+    select coalesce(jsonb_agg(k order by k collate "C"), '[]'::jsonb) as changed
+      from upd, lateral (select jsonb_object_keys(upd.previous_data) as k union select jsonb_object_keys(upd.data)) keys
+     where upd.data -> k is distinct from upd.previous_data -> k
+  ), ev as (
+    insert into events (workspace_id, source, type, object, record_id, payload, causation)
+    select upd.workspace_id, 'record', 'record.updated', upd.object, upd.id::text,
+           jsonb_build_object(
+             'kind', 'record', 'event', 'updated', 'object', upd.object, 'recordId', upd.id,
+             'record', upd.data || jsonb_build_object('id', upd.id),
+             'previous', upd.previous_data || jsonb_build_object('id', upd.id),
+             'changed', diff.changed),
+           ${sql.placeholder('causation')}::jsonb
+      from upd, diff
+    returning *
+  )
+  select to_jsonb(upd) - 'previous_data' - 'previous_updated_at' as record,
+         jsonb_build_object('data', upd.previous_data, 'updated_at', upd.previous_updated_at) as previous,
+         to_jsonb(ev) as event
+    from upd, ev`);
+
 const RecordUpdateRowSchema = z.object({ record: z.record(z.string(), z.unknown()), previous: z.record(z.string(), z.unknown()), event: z.record(z.string(), z.unknown()) });
 
 /**
@@ -70,35 +102,13 @@ export async function updateRecord(
 ): Promise<(RecordChange & { previous: RecordRow; changed: string[] }) | null> {
   if (!isUuid(input.id)) return null;
   const causation = input.causation ?? ROOT_CAUSATION;
-  const result = await db.execute(sql`
-    with prev as (
-      select id, data, updated_at from records
-       where id = ${input.id} and workspace_id = ${input.workspaceId} and object = ${input.object}
-         for update
-    ), upd as (
-      update records r set data = r.data || ${JSON.stringify(input.data)}::jsonb, updated_at = now()
-        from prev where r.id = prev.id
-      returning r.*, prev.data as previous_data, prev.updated_at as previous_updated_at
-    ), diff as (
-      select coalesce(jsonb_agg(k order by k collate "C"), '[]'::jsonb) as changed
-        from upd, lateral (select jsonb_object_keys(upd.previous_data) as k union select jsonb_object_keys(upd.data)) keys
-       where upd.data -> k is distinct from upd.previous_data -> k
-    ), ev as (
-      insert into events (workspace_id, source, type, object, record_id, payload, causation)
-      select upd.workspace_id, 'record', 'record.updated', upd.object, upd.id::text,
-             jsonb_build_object(
-               'kind', 'record', 'event', 'updated', 'object', upd.object, 'recordId', upd.id,
-               'record', upd.data || jsonb_build_object('id', upd.id),
-               'previous', upd.previous_data || jsonb_build_object('id', upd.id),
-               'changed', diff.changed),
-             ${JSON.stringify(causation)}::jsonb
-        from upd, diff
-      returning *
-    )
-    select to_jsonb(upd) - 'previous_data' - 'previous_updated_at' as record,
-           jsonb_build_object('data', upd.previous_data, 'updated_at', upd.previous_updated_at) as previous,
-           to_jsonb(ev) as event
-      from upd, ev`);
+  const result = await updateStatement(db).execute({
+    id: input.id,
+    workspaceId: input.workspaceId,
+    object: input.object,
+    data: JSON.stringify(input.data),
+    causation: JSON.stringify(causation),
+  });
   const raw = rowsOf<Record<string, unknown>>(result)[0];
   if (!raw) return null;
   const row = RecordUpdateRowSchema.parse(raw);

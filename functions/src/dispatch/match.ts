@@ -1,6 +1,6 @@
 import { sql } from 'drizzle-orm';
 import { z } from 'zod';
-import { events, rowFromDriver, rowsOf, type Db } from '@conduit/core/db';
+import { events, preparedSql, rowFromDriver, rowsOf, type Db } from '@conduit/core/db';
 import type { Json, JsonObject, TriggerPayload, TriggerType, WorkflowAction, WorkflowTrigger } from '@conduit/core/definition';
 import { jsonEqual, type StoredEvent } from '@conduit/core/domain';
 
@@ -35,6 +35,31 @@ const recordTriggerTypes = sql.join(
   sql` `,
 );
 
+// Every event: prepared once per connection.
+const claimStatement = preparedSql('event_claim', sql`
+  with claimed as (
+    update events set attempts = attempts + 1
+     where id = ${sql.placeholder('id')}::uuid and dispatched_at is null
+       and (${sql.placeholder('workspaceId')}::uuid is null or workspace_id = ${sql.placeholder('workspaceId')}::uuid)
+    returning *
+  ), matched as (
+    select w.id as "workflowId", w.workspace_id as "workspaceId", v.id as "versionId", v.trigger, v.actions
+      from claimed
+      join workflows w on w.workspace_id = claimed.workspace_id and w.is_active
+       and w.active_trigger_type = any(case claimed.type ${recordTriggerTypes} end)
+       and w.active_trigger_object = claimed.object
+      join workflow_versions v on v.id = w.active_version_id and v.workspace_id = w.workspace_id
+    union all
+    select w.id, w.workspace_id, v.id, v.trigger, v.actions
+      from claimed
+      join workflows w on w.id = claimed.workflow_id and w.workspace_id = claimed.workspace_id and w.is_active
+       and w.active_trigger_type = 'webhook'
+      join workflow_versions v on v.id = w.active_version_id and v.workspace_id = w.workspace_id
+     where claimed.type = 'webhook.received'
+  )
+  select to_jsonb(claimed) as event, coalesce((select jsonb_agg(to_jsonb(matched)) from matched), '[]'::jsonb) as candidates
+    from claimed`);
+
 /**
  * Claims an event and finds the active workflows it may start, in one statement. The claim counts
  * the attempt (an event that crashes the dispatcher still runs out of attempts) and finds nothing
@@ -43,28 +68,7 @@ const recordTriggerTypes = sql.join(
  * not grow with the number of workflows in the workspace; a webhook event names its one workflow.
  */
 export async function claimEvent(db: Db, id: string, workspaceId?: string): Promise<{ event: StoredEvent; candidates: Candidate[] } | null> {
-  const result = await db.execute(sql`
-    with claimed as (
-      update events set attempts = attempts + 1
-       where id = ${id} and dispatched_at is null ${workspaceId ? sql`and workspace_id = ${workspaceId}` : sql``}
-      returning *
-    ), matched as (
-      select w.id as "workflowId", w.workspace_id as "workspaceId", v.id as "versionId", v.trigger, v.actions
-        from claimed
-        join workflows w on w.workspace_id = claimed.workspace_id and w.is_active
-         and w.active_trigger_type = any(case claimed.type ${recordTriggerTypes} end)
-         and w.active_trigger_object = claimed.object
-        join workflow_versions v on v.id = w.active_version_id and v.workspace_id = w.workspace_id
-      union all
-      select w.id, w.workspace_id, v.id, v.trigger, v.actions
-        from claimed
-        join workflows w on w.id = claimed.workflow_id and w.workspace_id = claimed.workspace_id and w.is_active
-         and w.active_trigger_type = 'webhook'
-        join workflow_versions v on v.id = w.active_version_id and v.workspace_id = w.workspace_id
-       where claimed.type = 'webhook.received'
-    )
-    select to_jsonb(claimed) as event, coalesce((select jsonb_agg(to_jsonb(matched)) from matched), '[]'::jsonb) as candidates
-      from claimed`);
+  const result = await claimStatement(db).execute({ id, workspaceId: workspaceId ?? null });
   const raw = rowsOf<unknown>(result)[0];
   if (!raw) return null;
   const row = ClaimedSchema.parse(raw);
