@@ -6,7 +6,7 @@ export type BodyResult =
   | { ok: false; status: 413 };
 
 /** The Node request under @hono/node-server (c.env.incoming); reading it directly skips building a web Request. */
-export type NodeIncoming = Readable & { headers: Record<string, string | string[] | undefined> };
+export type NodeIncoming = Readable & { headers: Record<string, string | string[] | undefined>; complete?: boolean };
 
 export function nodeIncoming(env: unknown): NodeIncoming | null {
   const incoming = typeof env === 'object' && env !== null ? (env as { incoming?: unknown }).incoming : undefined;
@@ -41,6 +41,8 @@ export async function readBody(req: Request, limit: number, incoming: NodeIncomi
  */
 export function readNode(stream: NodeIncoming, limit: number): Promise<BodyResult> {
   if (stream.readableEnded) return Promise.resolve({ ok: true, raw: Buffer.alloc(0) });
+  // The usual small webhook arrived with its headers and is already parsed and buffered: take it now.
+  if (stream.complete === true) return Promise.resolve(readBuffered(stream, limit));
   return new Promise((resolve, reject) => {
     const chunks: Buffer[] = [];
     let size = 0;
@@ -69,6 +71,18 @@ export function readNode(stream: NodeIncoming, limit: number): Promise<BodyResul
     stream.on('end', onEnd);
     stream.on('error', onError);
   });
+}
+
+/** A complete message's body, all of it in the stream's buffer; read() hands it over (and 'end' follows). */
+function readBuffered(stream: NodeIncoming, limit: number): BodyResult {
+  const chunks: Buffer[] = [];
+  let size = 0;
+  for (let chunk: Buffer | null; (chunk = stream.read() as Buffer | null) !== null; ) {
+    size += chunk.length;
+    if (size > limit) return { ok: false, status: 413 };
+    chunks.push(chunk);
+  }
+  return { ok: true, raw: chunks.length === 1 ? chunks[0]! : Buffer.concat(chunks) };
 }
 
 export type ParsedBody = { ok: true; body: Json } | { ok: false; status: 400 | 415; message: string };

@@ -1,6 +1,6 @@
 import { and, eq, inArray, sql } from 'drizzle-orm';
 import { ROOT_CAUSATION, type WebhookTriggerPayload } from '@conduit/core/definition';
-import { events, rowsOf, type Db } from '@conduit/core/db';
+import { affectedRowsOf, events, preparedSql, type Db } from '@conduit/core/db';
 
 export type WebhookEventInput = {
   workspaceId: string;
@@ -13,6 +13,22 @@ export type WebhookEventInput = {
 export type WrittenEvent = { id: string; workspaceId: string; duplicate: boolean };
 
 type Pending = { row: WebhookEventInput & { id: string }; json: string; resolve: (w: WrittenEvent) => void; reject: (e: unknown) => void };
+
+/**
+ * The batch insert, prepared once per connection. One parameter for the whole batch
+ * (jsonb_to_recordset): the driver serialises one string instead of 8 bound values per row, and
+ * nothing is returned, since the row count says whether every row went in.
+ */
+const insertBatch = preparedSql('webhook_events_insert', sql`
+  insert into events (id, workspace_id, source, type, workflow_id, payload, causation, dedupe_key)
+  select x.id, x.workspace_id, 'webhook', 'webhook.received', x.workflow_id, x.payload, ${JSON.stringify(ROOT_CAUSATION)}::jsonb, x.dedupe_key
+    from jsonb_to_recordset(${sql.placeholder('rows')}::jsonb) as x(id uuid, workspace_id uuid, workflow_id uuid, payload jsonb, dedupe_key text)
+  on conflict do nothing`);
+
+async function storedIds(db: Db, ids: string[]): Promise<Set<string>> {
+  const rows = await db.select({ id: events.id }).from(events).where(inArray(events.id, ids));
+  return new Set(rows.map((r) => r.id));
+}
 
 /**
  * Group commit: concurrent requests are inserted together in one INSERT (one round trip, one WAL
@@ -42,18 +58,11 @@ export function createEventWriter(db: Db, opts: { maxBatch?: number; maxInFlight
 
   async function flush(batch: Pending[]) {
     try {
-      // One parameter for the whole batch (jsonb_to_recordset): the statement text is constant and
-      // the driver serialises one string, instead of 8 bound values per row.
       const rows = `[${batch.map((p) => p.json).join(',')}]`;
-      const result = await db.execute<{ id: string }>(sql`
-        insert into events (id, workspace_id, source, type, workflow_id, payload, causation, dedupe_key)
-        select x.id, x.workspace_id, 'webhook', 'webhook.received', x.workflow_id, x.payload, ${JSON.stringify(ROOT_CAUSATION)}::jsonb, x.dedupe_key
-        from jsonb_to_recordset(${rows}::jsonb) as x(id uuid, workspace_id uuid, workflow_id uuid, payload jsonb, dedupe_key text)
-        on conflict do nothing
-        returning id`);
-      const inserted = rowsOf<{ id: string }>(result);
-      const stored = new Set(inserted.map((r) => r.id));
-      const clashes = batch.filter((p) => !stored.has(p.row.id));
+      const inserted = affectedRowsOf(await insertBatch(db).execute({ rows }));
+      // Only a dedupe-key clash skips a row (ids are fresh UUIDs): find out which, in the rare batch that had one.
+      const stored = inserted === batch.length ? null : await storedIds(db, batch.map((p) => p.row.id));
+      const clashes = stored ? batch.filter((p) => !stored.has(p.row.id)) : [];
       const existing = new Map<string, string>();
       if (clashes.length > 0) {
         // Group per workspace: the dedupe key is unique per workspace.
@@ -68,7 +77,7 @@ export function createEventWriter(db: Db, opts: { maxBatch?: number; maxInFlight
         }
       }
       for (const p of batch) {
-        if (stored.has(p.row.id)) p.resolve({ id: p.row.id, workspaceId: p.row.workspaceId, duplicate: false });
+        if (!stored || stored.has(p.row.id)) p.resolve({ id: p.row.id, workspaceId: p.row.workspaceId, duplicate: false });
         else {
           const id = p.row.dedupeKey ? existing.get(`${p.row.workspaceId}\u0000${p.row.dedupeKey}`) : undefined;
           if (id) p.resolve({ id, workspaceId: p.row.workspaceId, duplicate: true });
