@@ -1,6 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { eq } from 'drizzle-orm';
 import { apiKeys, sessions } from '@conduit/core/db';
+import { sha256 } from '@conduit/core/domain';
 import { createApp } from '../src/app';
 import { createTestApi, PASSWORD, snapshot, type TestApi } from './api-helpers';
 
@@ -90,6 +91,21 @@ describe.each(['pglite', 'pg'] as const)('auth and API keys (%s)', (kind) => {
     const out = await t.call('POST', '/api/auth/logout', { cookie });
     expect(out.status).toBe(200);
     expect(out.headers.get('set-cookie')).toMatch(/conduit_session=;/);
+    expect((await t.call('GET', '/api/me', { cookie })).status).toBe(401);
+  });
+
+  it('a session reaches its own workspace by id or slug; another, an unknown one and an expired session do not', async () => {
+    const cookie = await t.login(t.a.member.email);
+    for (const ws of [t.a.id, t.a.slug]) expect((await t.call('GET', `/api/workspaces/${ws}/workflows`, { cookie })).status, ws).toBe(200);
+    // Not a member, no such workspace (by slug and by id): the same 404, so nothing is revealed.
+    for (const ws of [t.b.id, t.b.slug, 'no-such-workspace', '00000000-0000-4000-8000-000000000000']) {
+      const r = await t.call('GET', `/api/workspaces/${ws}/workflows`, { cookie });
+      expect(r.status, ws).toBe(404);
+      expect(r.data.error.code).toBe('not_found');
+    }
+    const token = /conduit_session=([^;]+)/.exec(cookie)![1]!;
+    await t.db.update(sessions).set({ expiresAt: new Date(Date.now() - 1_000) }).where(eq(sessions.id, sha256(token)));
+    expect((await t.call('GET', `/api/workspaces/${t.a.id}/workflows`, { cookie })).status).toBe(401);
     expect((await t.call('GET', '/api/me', { cookie })).status).toBe(401);
   });
 

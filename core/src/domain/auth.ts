@@ -1,6 +1,6 @@
 import { createHash, randomBytes, scrypt as scryptCb, timingSafeEqual, type ScryptOptions } from 'node:crypto';
 import { and, desc, eq, gt, isNull, or, sql } from 'drizzle-orm';
-import { apiKeys, sessions, users, type Role } from '../db/schema';
+import { apiKeys, memberships, sessions, users, workspaces, type Role } from '../db/schema';
 import type { DbOrTx } from '../db/client';
 import { preparedQuery } from '../db/prepared';
 import { isUuid } from './ids';
@@ -84,6 +84,35 @@ const sessionUser = preparedQuery('auth_session_user', (db, name) =>
 export async function findSessionUser(db: DbOrTx, sessionToken: string, now = new Date()): Promise<UserRow | null> {
   const [row] = await sessionUser(db).execute({ id: sha256(sessionToken), now });
   return row?.user ?? null;
+}
+
+// A workspace route asks for the session and the workspace together: one round trip, not two.
+const sessionWithWorkspaceBy = (by: 'id' | 'slug') =>
+  preparedQuery(`auth_session_workspace_by_${by}`, (db, name) =>
+    db
+      .select({ user: users, workspace: workspaces, role: memberships.role })
+      .from(sessions)
+      .innerJoin(users, eq(users.id, sessions.userId))
+      .leftJoin(workspaces, eq(by === 'id' ? workspaces.id : workspaces.slug, sql.placeholder('key')))
+      .leftJoin(memberships, and(eq(memberships.workspaceId, workspaces.id), eq(memberships.userId, users.id)))
+      .where(and(eq(sessions.id, sql.placeholder('id')), gt(sessions.expiresAt, sql.placeholder('now'))))
+      .prepare(name));
+const sessionWithWorkspaceQueries = { id: sessionWithWorkspaceBy('id'), slug: sessionWithWorkspaceBy('slug') };
+
+/**
+ * findSessionUser and findWorkspaceForUser in one query: the session's user, and the workspace
+ * named by id or slug with the user's role in it (role null when not a member; workspace null when
+ * there is no such workspace). Null when the session is unknown or expired.
+ */
+export async function findSessionUserWithWorkspace(
+  db: DbOrTx,
+  sessionToken: string,
+  idOrSlug: string,
+  now = new Date(),
+): Promise<{ user: UserRow; workspace: { workspace: typeof workspaces.$inferSelect; role: Role | null } | null } | null> {
+  const [row] = await sessionWithWorkspaceQueries[isUuid(idOrSlug) ? 'id' : 'slug'](db).execute({ id: sha256(sessionToken), key: idOrSlug, now });
+  if (!row) return null;
+  return { user: row.user, workspace: row.workspace ? { workspace: row.workspace, role: row.role ?? null } : null };
 }
 
 export async function deleteSession(db: DbOrTx, sessionToken: string): Promise<void> {

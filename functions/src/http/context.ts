@@ -1,7 +1,7 @@
 import type { Context } from 'hono';
 import { getCookie } from 'hono/cookie';
 import type { Role } from '@conduit/core/db';
-import { findApiKey, findSessionUser, findWorkspace, findWorkspaceForUser, type ApiKeyInfo, type UserRow, type WorkspaceRow } from '@conduit/core/domain';
+import { findApiKey, findSessionUser, findSessionUserWithWorkspace, findWorkspace, findWorkspaceForUser, type ApiKeyInfo, type UserRow, type WorkspaceRow } from '@conduit/core/domain';
 import type { AppDeps } from '../deps';
 import { forbidden, notFound, unauthorized } from './errors';
 
@@ -10,13 +10,19 @@ export const SESSION_COOKIE = 'conduit_session';
 /** Who is calling: a signed-in user (cookie) or a workspace API key (Bearer). */
 export type Principal = { kind: 'session'; user: UserRow; token: string } | { kind: 'api_key'; key: ApiKeyInfo };
 
-export type Env = { Variables: { principal: Principal | null } };
+/** The workspace of a workspace route, looked up with the session (`key`: the id or slug in the path). */
+type SessionWorkspace = { key: string; found: { workspace: WorkspaceRow; role: Role | null } | null };
+
+export type Env = { Variables: { principal: Principal | null; sessionWorkspace?: SessionWorkspace } };
+
+/** `/api/workspaces/<id or slug>[/…]`: the plain segment (anything encoded is looked up the ordinary way). */
+const WORKSPACE_PATH = /^\/api\/workspaces\/([A-Za-z0-9_-]+)(?:\/|$)/;
 
 /** The caller inside one workspace, after the role check. */
 export type Access = { workspace: WorkspaceRow; role: Role; userId: string | null; principal: Principal };
 
 /** Resolves the caller once per request; a bad or expired credential is simply "nobody" (→ 401 where needed). */
-export async function resolvePrincipal(c: Context, deps: AppDeps): Promise<Principal | null> {
+export async function resolvePrincipal(c: Context<Env>, deps: AppDeps): Promise<Principal | null> {
   const now = deps.clock?.() ?? new Date();
   const auth = c.req.header('authorization');
   if (auth) {
@@ -28,6 +34,13 @@ export async function resolvePrincipal(c: Context, deps: AppDeps): Promise<Princ
   }
   const token = getCookie(c, SESSION_COOKIE);
   if (!token || token.length > 200) return null;
+  const ws = WORKSPACE_PATH.exec(c.req.path)?.[1];
+  if (ws) {
+    const found = await findSessionUserWithWorkspace(deps.db, token, ws, now);
+    if (!found) return null;
+    c.set('sessionWorkspace', { key: ws, found: found.workspace });
+    return { kind: 'session', user: found.user, token };
+  }
   const user = await findSessionUser(deps.db, token, now);
   return user ? { kind: 'session', user, token } : null;
 }
@@ -52,7 +65,8 @@ export async function workspaceAccess(c: Context<Env>, deps: AppDeps, ws: string
     workspace = found;
     role = principal.key.workspaceId === workspace.id ? principal.key.role : null;
   } else {
-    const found = await findWorkspaceForUser(deps.db, ws, principal.user.id);
+    const pre = c.get('sessionWorkspace');
+    const found = pre?.key === ws ? pre.found : await findWorkspaceForUser(deps.db, ws, principal.user.id);
     if (!found) throw notFound('workspace');
     ({ workspace, role } = found);
   }
