@@ -77,6 +77,9 @@ describe('bad input', () => {
       [base, { name: '\u202ex', trigger: { type: 'record_created', object: '💥' } }, 'trigger.object'],
       // jsonb cannot store U+0000: refused up front, naming the field.
       [base, { name: 'a\u0000b', trigger: { type: 'webhook' } }, 'name'],
+      // Nor an unpaired surrogate, which JSON.parse accepts as an escape: 400, not a failed write.
+      [`/api/workspaces/${t.a.id}/records/deal`, { data: { note: 'a\ud800b' } }, 'data.note'],
+      [`/api/workspaces/${t.a.id}/records/deal`, { data: { ['k\udc00']: 1 } }, 'data.k\udc00'],
       [base, [], ''],
       [`/api/workspaces/${t.a.id}/records/deal`, { data: 'nope' }, 'data'],
       [`/api/workspaces/${t.a.id}/api-keys`, { name: 'k', role: 'owner' }, 'role'],

@@ -123,15 +123,28 @@ describe.each<[TestDbKind, Transport]>([['pg', 'hono'], ['pglite', 'hono'], ['pg
     expect(await eventsOf(wf.workflowId)).toHaveLength(0);
   });
 
-  it('refuses a NUL character with 400 without failing other requests in the same batch', async () => {
+  it('refuses what jsonb cannot store (NUL, unpaired surrogates) with 400 without failing other requests in the same batch', async () => {
     const wf = await hook(none);
-    const [bad, good] = await Promise.all([
-      app.request(`/${wf.hookId}`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: '{"a":"x\\u0000y"}' }),
-      app.request(`/${wf.hookId}`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: '{"a":"fine"}' }),
-    ]);
-    expect(bad.status).toBe(400);
-    expect(good.status).toBe(202);
-    expect(await eventsOf(wf.workflowId)).toHaveLength(1);
+    const post = (body: string) => app.request(`/${wf.hookId}`, { method: 'POST', headers: { 'content-type': 'application/json' }, body });
+    const refused: [string, () => Promise<Response>][] = [
+      ['NUL', () => post('{"a":"x\\u0000y"}')],
+      ['lone high surrogate', () => post('{"a":"x\\ud800y"}')],
+      ['lone low surrogate', () => post('{"a":"\\udc00"}')],
+      ['lone surrogate in a key', () => post('{"k\\udbff":1}')],
+      ['NUL in the query', () => app.request(`/${wf.hookId}?a=%00`, { method: 'POST' })],
+    ];
+    for (const [what, send] of refused) {
+      const [bad, good] = await Promise.all([send(), post('{"a":"fine"}')]);
+      expect(bad.status, what).toBe(400);
+      expect(((await bad.json()) as { error: { code: string } }).error.code, what).toBe('bad_request');
+      expect(good.status, what).toBe(202);
+    }
+    // A backslash the sender escaped is text, not an escape: stored as sent.
+    const literal = await post('{"a":"\\\\u0000 and \\\\ud800"}');
+    expect(literal.status).toBe(202);
+    const stored = await eventsOf(wf.workflowId);
+    expect(stored).toHaveLength(6);
+    expect(stored.map((e) => (e.payload as { body: { a?: string } }).body.a)).toContain('\\u0000 and \\ud800');
   });
 
   it('answers 404 alike for unknown and inactive hooks, and 405 for GET unless allowed', async () => {

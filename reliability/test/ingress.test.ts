@@ -208,7 +208,13 @@ describe.each<TestDbKind>(['pglite', 'pg'])('webhook ingress on %s', (kind) => {
       fc.constantFrom('application/json', 'application/vnd.api+json', 'text/plain', 'application/x-www-form-urlencoded', 'text/html; charset=latin1', 'application/json;charset="UTF-8"', 'image/png', '', ';;;', 'application/json; charset=', '*/*'),
       ascii,
     );
-    const body = fc.oneof(fc.jsonValue().map((v) => JSON.stringify(v)), fc.constantFrom(...ODD_STRINGS), fc.string({ unit: 'binary', maxLength: 200 }));
+    const body = fc.oneof(
+      fc.jsonValue().map((v) => JSON.stringify(v)),
+      // Odd text inside JSON arrives as escapes (\u0000, a lone \ud800) that JSON.parse accepts and jsonb does not.
+      fc.constantFrom(...ODD_STRINGS).map((s) => JSON.stringify({ [s]: s })),
+      fc.constantFrom(...ODD_STRINGS),
+      fc.string({ unit: 'binary', maxLength: 200 }),
+    );
     await fc.assert(
       fc.asyncProperty(contentType, body, async (ct, b) => {
         const before = await snapshotDb(db);

@@ -12,3 +12,44 @@ export function jsonEqual(a: Json | undefined, b: Json | undefined): boolean {
   const keys = Object.keys(ao);
   return keys.length === Object.keys(bo).length && keys.every((k) => Object.hasOwn(bo, k) && jsonEqual(ao[k], bo[k]));
 }
+
+// PostgreSQL refuses U+0000 in text and jsonb, and jsonb refuses an unpaired UTF-16 surrogate
+// (JSON.parse accepts both as escapes, and JavaScript strings may hold them).
+const UNSTORABLE = /\u0000|\p{Cs}/u;
+const UNSTORABLE_ALL = /\u0000|\p{Cs}/gu;
+
+/** Why PostgreSQL cannot store this text, or null when it can. */
+export function unstorableText(s: string): string | null {
+  if (!UNSTORABLE.test(s)) return null;
+  return s.includes('\u0000') ? 'text may not contain the NUL character (U+0000)' : 'text may not contain an unpaired UTF-16 surrogate (U+D800–U+DFFF)';
+}
+
+type Refusal = { path: (string | number)[]; reason: string };
+
+/**
+ * The first string or key in a JSON value that PostgreSQL cannot store, with its path; null when
+ * all can be. `refuseKey` refuses keys for reasons of the caller's own (checked first).
+ */
+export function findUnstorable(v: unknown, path: (string | number)[] = [], refuseKey?: (key: string) => string | null): Refusal | null {
+  if (typeof v === 'string') {
+    const reason = unstorableText(v);
+    return reason ? { path, reason } : null;
+  }
+  if (Array.isArray(v)) {
+    for (let i = 0; i < v.length; i++) {
+      const hit = findUnstorable(v[i], [...path, i], refuseKey);
+      if (hit) return hit;
+    }
+  } else if (v !== null && typeof v === 'object') {
+    for (const [k, x] of Object.entries(v)) {
+      const reason = refuseKey?.(k) ?? unstorableText(k);
+      if (reason) return { path: [...path, k], reason };
+      const hit = findUnstorable(x, [...path, k], refuseKey);
+      if (hit) return hit;
+    }
+  }
+  return null;
+}
+
+/** The text with what PostgreSQL cannot store replaced by U+FFFD: for messages and logs, never for data. */
+export const storableText = (s: string): string => s.replace(UNSTORABLE_ALL, '\uFFFD');

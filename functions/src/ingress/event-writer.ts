@@ -15,6 +15,13 @@ export type WrittenEvent = { id: string; workspaceId: string; duplicate: boolean
 type Pending = { row: WebhookEventInput & { id: string }; json: string; resolve: (w: WrittenEvent) => void; reject: (e: unknown) => void };
 
 /**
+ * What PostgreSQL's jsonb cannot hold, as JSON.stringify writes it: U+0000, or an unpaired surrogate
+ * (a paired one is written as itself, never escaped). The backslash must not be an escaped one,
+ * which is text the sender meant literally.
+ */
+const UNSTORABLE = /(?<!\\)(?:\\\\)*\\u(?:0000|d[89a-f][0-9a-f]{2})/i;
+
+/**
  * The batch insert, prepared once per connection. One parameter for the whole batch
  * (jsonb_to_recordset): the driver serialises one string instead of 8 bound values per row, and
  * nothing is returned, since the row count says whether every row went in.
@@ -93,8 +100,10 @@ export function createEventWriter(db: Db, opts: { maxBatch?: number; maxInFlight
     write(input: WebhookEventInput): Promise<WrittenEvent> {
       const row = { ...input, id: crypto.randomUUID() };
       const json = JSON.stringify({ id: row.id, workspace_id: row.workspaceId, workflow_id: row.workflowId, payload: row.payload, dedupe_key: row.dedupeKey });
-      // PostgreSQL's jsonb has no NUL character; refuse this one request rather than fail its whole batch.
-      if (json.includes('\\u0000')) return Promise.reject(new UnstorableEventError('the payload contains a NUL character (\\u0000), which cannot be stored'));
+      // jsonb refuses these; refuse this one request rather than fail its whole batch.
+      if (json.includes('\\u') && UNSTORABLE.test(json)) {
+        return Promise.reject(new UnstorableEventError('the payload contains text that cannot be stored: a NUL character (\\u0000) or an unpaired UTF-16 surrogate (\\ud800–\\udfff)'));
+      }
       return new Promise<WrittenEvent>((resolve, reject) => {
         pending.push({ row, json, resolve, reject });
         pump();
