@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createRecord, getRecord } from '@conduit/core/domain';
+import { createRecord, findUnstorable, getRecord } from '@conduit/core/domain';
 import { startHarness, type Harness } from './harness';
 
 let h: Harness;
@@ -88,6 +88,30 @@ describe('interpreter', () => {
     expect(progress).toMatchObject({ executionId, status: 'failed', steps: [{ actionId: 'ok', status: 'completed' }, { actionId: 'bad', status: 'failed' }] });
     const s = await h.steps(executionId);
     expect(s.bad!.error).toMatch(/TypeError: .*\(line 2\)/);
+  });
+});
+
+describe('text PostgreSQL cannot store', () => {
+  it('an output holding NUL or an unpaired surrogate fails its step, naming where; logs and error messages are stored with U+FFFD', async () => {
+    const { executionId, handle } = await h.startRun([
+      { id: 'nul', type: 'run_script', code: 'return { s: "a\\u0000b" }', onFailure: 'continue' },
+      { id: 'logged', type: 'run_script', code: 'console.log("x\\u0000" + String.fromCharCode(0xd800)); return 1' },
+      { id: 'thrown', type: 'run_script', code: 'throw new Error("bad\\u0000" + String.fromCharCode(0xdc00))', onFailure: 'continue' },
+      { id: 'lone', type: 'run_script', code: 'return [String.fromCharCode(0xdc00)]' },
+      { id: 'after', type: 'run_script', code: 'return 2' },
+    ]);
+    const summary = await handle.result();
+    expect(summary.status).toBe('failed');
+    const s = await h.steps(executionId);
+    expect(s.nul).toMatchObject({ status: 'failed', attempts: 1, error: "the step's output.s cannot be stored: text may not contain the NUL character (U+0000)" });
+    expect(s.logged).toMatchObject({ status: 'completed', output: 1 });
+    const logs = (s.logged!.input as { logs: string[] }).logs;
+    expect(logs).toEqual([expect.stringMatching(/^x/)]);
+    expect(findUnstorable(logs)).toBeNull();
+    expect(s.thrown).toMatchObject({ status: 'failed' });
+    expect(s.thrown!.error).toContain('bad\ufffd\ufffd');
+    expect(s.lone).toMatchObject({ status: 'failed', error: "the step's output[0] cannot be stored: text may not contain an unpaired UTF-16 surrogate (U+D800–U+DFFF)" });
+    expect(s.after!.status).toBe('skipped');
   });
 });
 

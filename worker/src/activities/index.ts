@@ -1,7 +1,7 @@
 import { ApplicationFailure, Context } from '@temporalio/activity';
-import { describeIssues, WorkflowActionSchema, type ActionType, type Json, type StepResult, type WorkflowAction } from '@conduit/core/definition';
+import { describeIssues, formatPath, WorkflowActionSchema, type ActionType, type Json, type StepResult, type WorkflowAction } from '@conduit/core/definition';
 import type { Db } from '@conduit/core/db';
-import { createScheduledExecution, finishExecution, markExecutionRunning, writeSteps, type StepWrite } from '@conduit/core/domain';
+import { createScheduledExecution, findUnstorable, finishExecution, markExecutionRunning, storableText, writeSteps, type StepWrite } from '@conduit/core/domain';
 import {
   STEP_ERROR, type BeginInline, type BeginRun, type FinishRun, type RunRef, type RuntimeActivities, type SegmentCall, type SegmentOutcome, type StepCall,
   type StepFailureDetails, type StepMeta, type StepOutcome,
@@ -27,7 +27,7 @@ const rowFor = (run: RunRef, meta: StepMeta, patch: Omit<StepWrite, 'executionId
 });
 
 const asStepError = (e: unknown): StepError => (e instanceof StepError ? e : new StepError((e as Error)?.message ?? String(e), true));
-const withLogs = (input: Json, logs: string[] | undefined): Json => (logs ? { ...(input as Record<string, Json>), logs } : input);
+const withLogs = (input: Json, logs: string[] | undefined): Json => (logs ? { ...(input as Record<string, Json>), logs: logs.map(storableText) } : input);
 
 /** pending → running (and, for a schedule fire, the execution row itself). Idempotent. */
 async function beginExecution(db: Db, run: RunRef, b: BeginInline): Promise<void> {
@@ -57,7 +57,11 @@ export function createActivities(deps: ActivityDeps): RuntimeActivities {
     // Templates resolved at run time are checked like the definition was (e.g. a resolved email address).
     const parsed = WorkflowActionSchema.safeParse({ ...resolved, id: meta.actionId, type });
     if (!parsed.success) throw new StepError(`invalid input after templating: ${describeIssues(parsed.error).map((i) => i.message).join('; ')}`);
-    return handler(parsed.data as WorkflowAction & { type: typeof type }, { run, step: meta, attempt, signal, scriptInput }, deps);
+    const result = await handler(parsed.data as WorkflowAction & { type: typeof type }, { run, step: meta, attempt, signal, scriptInput }, deps);
+    // Later steps read the output as it was: refused, not altered, when PostgreSQL cannot store it.
+    const bad = findUnstorable(result.output, ['output']);
+    if (bad) throw new StepError(`the step's ${formatPath(bad.path)} cannot be stored: ${bad.reason}`);
+    return result;
   }
 
   async function runStep(call: StepCall): Promise<StepOutcome> {

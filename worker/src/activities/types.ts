@@ -1,5 +1,6 @@
 import type { Config } from '@conduit/core/config';
 import type { Db } from '@conduit/core/db';
+import { storableText } from '@conduit/core/domain';
 import type { EventQueue } from '@conduit/core/events';
 import type { ActionType, Json, WorkflowAction } from '@conduit/core/definition';
 import type { RunRef, StepMeta } from '../workflows/contract';
@@ -37,7 +38,8 @@ export type ActionHandler<T extends ActionType> = (action: Extract<WorkflowActio
 /** A failure with a message meant for the user; `retryable` false ends retries at once. */
 export class StepError extends Error {
   constructor(message: string, readonly retryable = false, readonly retryAfterMs?: number) {
-    super(message);
+    // The message is stored (step row, run output): user text in it must not break that write.
+    super(storableText(message));
     this.name = 'StepError';
   }
 }
