@@ -4,6 +4,7 @@ import { apiKeys, memberships, sessions, users, workspaces, type Role } from '..
 import type { DbOrTx } from '../db/client';
 import { preparedQuery } from '../db/prepared';
 import { isUuid } from './ids';
+import type { WorkspaceRow } from './workspaces';
 
 /**
  * Passwords: scrypt (memory-hard; N=2^15, r=8 → 32 MiB per hash), stored as
@@ -109,7 +110,7 @@ export async function findSessionUserWithWorkspace(
   sessionToken: string,
   idOrSlug: string,
   now = new Date(),
-): Promise<{ user: UserRow; workspace: { workspace: typeof workspaces.$inferSelect; role: Role | null } | null } | null> {
+): Promise<{ user: UserRow; workspace: { workspace: WorkspaceRow; role: Role | null } | null } | null> {
   const [row] = await sessionWithWorkspaceQueries[isUuid(idOrSlug) ? 'id' : 'slug'](db).execute({ id: sha256(sessionToken), key: idOrSlug, now });
   if (!row) return null;
   return { user: row.user, workspace: row.workspace ? { workspace: row.workspace, role: row.role ?? null } : null };

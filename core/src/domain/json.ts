@@ -51,5 +51,13 @@ export function findUnstorable(v: unknown, path: (string | number)[] = [], refus
   return null;
 }
 
+// The same, as JSON.stringify writes it: U+0000 and an unpaired surrogate are the only escapes it
+// emits in that range (a paired surrogate is written as itself). An escaped backslash before the
+// `u` is text the sender meant literally.
+const UNSTORABLE_ESCAPE = /(?<!\\)(?:\\\\)*\\u(?:0000|d[89a-f][0-9a-f]{2})/i;
+
+/** Whether JSON text from JSON.stringify holds something PostgreSQL cannot store: one scan, no walk. */
+export const jsonHasUnstorable = (json: string): boolean => json.includes('\\u') && UNSTORABLE_ESCAPE.test(json);
+
 /** The text with what PostgreSQL cannot store replaced by U+FFFD: for messages and logs, never for data. */
 export const storableText = (s: string): string => s.replace(UNSTORABLE_ALL, '\uFFFD');

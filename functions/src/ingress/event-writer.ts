@@ -1,6 +1,7 @@
 import { and, eq, inArray, sql } from 'drizzle-orm';
 import { ROOT_CAUSATION, type WebhookTriggerPayload } from '@conduit/core/definition';
 import { affectedRowsOf, events, preparedSql, type Db } from '@conduit/core/db';
+import { jsonHasUnstorable } from '@conduit/core/domain';
 
 export type WebhookEventInput = {
   workspaceId: string;
@@ -13,13 +14,6 @@ export type WebhookEventInput = {
 export type WrittenEvent = { id: string; workspaceId: string; duplicate: boolean };
 
 type Pending = { row: WebhookEventInput & { id: string }; json: string; resolve: (w: WrittenEvent) => void; reject: (e: unknown) => void };
-
-/**
- * What PostgreSQL's jsonb cannot hold, as JSON.stringify writes it: U+0000, or an unpaired surrogate
- * (a paired one is written as itself, never escaped). The backslash must not be an escaped one,
- * which is text the sender meant literally.
- */
-const UNSTORABLE = /(?<!\\)(?:\\\\)*\\u(?:0000|d[89a-f][0-9a-f]{2})/i;
 
 /**
  * The batch insert, prepared once per connection. One parameter for the whole batch
@@ -101,7 +95,7 @@ export function createEventWriter(db: Db, opts: { maxBatch?: number; maxInFlight
       const row = { ...input, id: crypto.randomUUID() };
       const json = JSON.stringify({ id: row.id, workspace_id: row.workspaceId, workflow_id: row.workflowId, payload: row.payload, dedupe_key: row.dedupeKey });
       // jsonb refuses these; refuse this one request rather than fail its whole batch.
-      if (json.includes('\\u') && UNSTORABLE.test(json)) {
+      if (jsonHasUnstorable(json)) {
         return Promise.reject(new UnstorableEventError('the payload contains text that cannot be stored: a NUL character (\\u0000) or an unpaired UTF-16 surrogate (\\ud800–\\udfff)'));
       }
       return new Promise<WrittenEvent>((resolve, reject) => {

@@ -1,7 +1,7 @@
 import { ApplicationFailure, Context } from '@temporalio/activity';
 import { describeIssues, formatPath, WorkflowActionSchema, type ActionType, type Json, type StepResult, type WorkflowAction } from '@conduit/core/definition';
 import type { Db } from '@conduit/core/db';
-import { createScheduledExecution, findUnstorable, finishExecution, markExecutionRunning, storableText, writeSteps, type StepWrite } from '@conduit/core/domain';
+import { createScheduledExecution, findUnstorable, finishExecution, markExecutionRunning, writeSteps, type StepWrite } from '@conduit/core/domain';
 import {
   STEP_ERROR, type BeginInline, type BeginRun, type FinishRun, type RunRef, type RuntimeActivities, type SegmentCall, type SegmentOutcome, type StepCall,
   type StepFailureDetails, type StepMeta, type StepOutcome,
@@ -27,7 +27,7 @@ const rowFor = (run: RunRef, meta: StepMeta, patch: Omit<StepWrite, 'executionId
 });
 
 const asStepError = (e: unknown): StepError => (e instanceof StepError ? e : new StepError((e as Error)?.message ?? String(e), true));
-const withLogs = (input: Json, logs: string[] | undefined): Json => (logs ? { ...(input as Record<string, Json>), logs: logs.map(storableText) } : input);
+const withLogs = (input: Json, logs: string[] | undefined): Json => (logs ? { ...(input as Record<string, Json>), logs } : input);
 
 /** pending → running (and, for a schedule fire, the execution row itself). Idempotent. */
 async function beginExecution(db: Db, run: RunRef, b: BeginInline): Promise<void> {
