@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { eq } from 'drizzle-orm';
-import { events, workflowExecutions, type DbHandle } from '@conduit/core/db';
+import { events, workflowExecutions, workflowVersions, type DbHandle } from '@conduit/core/db';
 import { appendEvent, createRecord, deleteRecord, updateRecord } from '@conduit/core/domain';
 import type { Client } from '@temporalio/client';
 import { createDispatcher } from '../src/dispatch';
@@ -110,10 +110,14 @@ describe.each<TestDbKind>(['pg', 'pglite'])('dispatcher on %s', (kind) => {
     const object = `lead_${kind}`;
     const wf = await seedWorkflow(h.db, ws, { trigger: { type: 'record_created', object } });
     const c = await createRecord(h.db, { workspaceId: ws.workspaceId, object, data: { n: 1 } });
-    await Promise.all([dispatcher.dispatchEventById(c.event.id), dispatcher.dispatchEventById(c.event.id)]);
+    // On pg the claims overlap: a later one waits for the first one's commit and must find its row.
+    const concurrent = await Promise.all([1, 2, 3].map(() => dispatcher.dispatchEventById(c.event.id)));
     await dispatcher.dispatchEventById(c.event.id);
     const rows = await runsOf(wf.workflowId);
     expect(rows).toHaveLength(1);
+    const named = concurrent.flatMap((r) => (r.status === 'dispatched' ? r.runs : []));
+    expect(named.length).toBeGreaterThan(0);
+    expect(new Set(named)).toEqual(new Set([rows[0]!.id]));
     // Exactly one Temporal workflow for it: the id is derived from the execution row.
     const desc = await temporal.client.workflow.getHandle(rows[0]!.temporalWorkflowId).describe();
     expect(desc.workflowId).toBe(`run-${rows[0]!.id}`);
@@ -124,6 +128,21 @@ describe.each<TestDbKind>(['pg', 'pglite'])('dispatcher on %s', (kind) => {
     const again = await dispatcher.dispatchEventById(c.event.id);
     expect(again).toMatchObject({ status: 'dispatched', deduplicated: 1, runs: [rows[0]!.id] });
     expect(await runsOf(wf.workflowId)).toHaveLength(1);
+  });
+
+  it('fails a run visibly when its stored definition no longer parses, instead of leaving it pending', async () => {
+    const object = `broken_${kind}`;
+    const wf = await seedWorkflow(h.db, ws, { trigger: { type: 'record_created', object } });
+    // Rows written by an older release, or by hand: nothing the run starter can send to Temporal.
+    await h.db.update(workflowVersions).set({ actions: [{ id: 'x', type: 'no_such_action' }] as never }).where(eq(workflowVersions.id, wf.versionId));
+    const c = await createRecord(h.db, { workspaceId: ws.workspaceId, object, data: {} });
+    const result = await dispatcher.dispatchEventById(c.event.id);
+    const rows = await runsOf(wf.workflowId);
+    expect(rows).toHaveLength(1);
+    expect(rows[0]).toMatchObject({ status: 'failed', eventId: c.event.id });
+    expect(rows[0]!.error).toMatch(/the run's input is invalid/);
+    expect(result).toMatchObject({ status: 'dispatched', runs: [rows[0]!.id] });
+    expect((await eventRow(c.event.id)).status).toBe('dispatched');
   });
 
   it('stops an event past the loop depth limit and starts nothing, visibly', async () => {

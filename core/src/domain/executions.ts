@@ -60,15 +60,16 @@ export async function createExecution(db: DbOrTx, e: NewExecution): Promise<{ ex
     temporalWorkflowId: runWorkflowId(id),
   });
   if (row) return { execution: row, created: true };
-  const [existing] = await db
-    .select()
-    .from(workflowExecutions)
-    .where(
-      and(
-        eq(workflowExecutions.workflowId, e.workflowId),
-        e.eventId ? eq(workflowExecutions.eventId, e.eventId) : isNull(workflowExecutions.eventId),
-      ),
-    );
+  const existing = await findEventExecution(db, e.workflowId, e.eventId);
   if (!existing) throw new Error('execution insert conflicted but no row was found');
   return { execution: existing, created: false };
+}
+
+/** The execution of a workflow for one event (the unique pair); undefined when none was made. */
+export async function findEventExecution(db: DbOrTx, workflowId: string, eventId: string | null): Promise<ExecutionRow | undefined> {
+  const [row] = await db
+    .select()
+    .from(workflowExecutions)
+    .where(and(eq(workflowExecutions.workflowId, workflowId), eventId ? eq(workflowExecutions.eventId, eventId) : isNull(workflowExecutions.eventId)));
+  return row;
 }

@@ -5,8 +5,10 @@
 export const TASK_QUEUE = 'conduit-runs';
 export const RUN_WORKFLOW = 'runWorkflow';
 
-/** Temporal workflow id of an execution; an execution id is derived from (workflow, event) upstream. */
-export const runWorkflowId = (executionId: string): string => `run-${executionId}`;
+/** Also spelled into SQL that creates execution rows (the dispatcher's claim). */
+export const RUN_WORKFLOW_ID_PREFIX = 'run-';
+/** Temporal workflow id of an execution; an execution is unique per (workflow, event) upstream. */
+export const runWorkflowId = (executionId: string): string => `${RUN_WORKFLOW_ID_PREFIX}${executionId}`;
 /** Temporal schedule id of a schedule-triggered workflow. */
 export const scheduleId = (workflowId: string): string => `schedule-${workflowId}`;
 

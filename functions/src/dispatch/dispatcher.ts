@@ -1,9 +1,9 @@
 import { and, eq, sql } from 'drizzle-orm';
 import type { Config } from '@conduit/core/config';
 import { events, preparedQuery, type Db, type EventOutcome } from '@conduit/core/db';
-import { isUuid, type StoredEvent } from '@conduit/core/domain';
-import type { RunStarter } from '../runs';
-import { claimEvent, triggerAccepts, type Candidate } from './match';
+import { findEventExecution, isUuid, type StoredEvent } from '@conduit/core/domain';
+import type { RunStarter, StartRunResult } from '../runs';
+import { claimEvent, type ClaimedRun } from './match';
 
 /** After this many failed attempts an event is marked failed and left for a human (replay). */
 export const MAX_DISPATCH_ATTEMPTS = 8;
@@ -49,15 +49,38 @@ export function createDispatcher(deps: DispatcherDeps): Dispatcher {
   const finish = (id: string, status: 'dispatched' | 'loop_stopped' | 'failed', outcome: EventOutcome) =>
     finishQuery(db).execute({ id, status, outcome: JSON.stringify(outcome) });
 
+  const claim = (id: string, workspaceId?: string) => claimEvent(db, { id, ...(workspaceId ? { workspaceId } : {}), maxDepth: limit });
+
   async function dispatch(stored: StoredEvent): Promise<DispatchResult> {
     if (stored.dispatchedAt) return { status: 'already_dispatched' };
-    const claimed = await claimEvent(db, stored.id, stored.workspaceId);
+    const claimed = await claim(stored.id, stored.workspaceId);
     if (!claimed) return { status: 'already_dispatched' };
-    return run(claimed.event, claimed.candidates);
+    return run(claimed.event, claimed.runs);
   }
 
-  async function run(event: StoredEvent, matched: Candidate[]): Promise<DispatchResult> {
-    const counted = event;
+  /** Starts the run of one claimed row, unless an earlier attempt already took it past pending. */
+  async function startClaimed(event: StoredEvent, c: ClaimedRun): Promise<StartRunResult> {
+    let { executionId, state } = c;
+    if (executionId === null) {
+      const row = await findEventExecution(db, c.workflowId, event.id);
+      if (!row) throw new Error(`no execution row for workflow ${c.workflowId}`);
+      ({ id: executionId, status: state } = row);
+    }
+    if (state !== 'created' && state !== 'pending') return { executionId, deduplicated: true };
+    return deps.runs.launch({
+      executionId,
+      workspaceId: event.workspaceId,
+      workflowId: c.workflowId,
+      versionId: c.versionId,
+      definition: { trigger: c.trigger, actions: c.actions },
+      trigger: event.payload,
+      eventId: event.id,
+      causation: event.causation,
+      recordId: event.recordId,
+    });
+  }
+
+  async function run(event: StoredEvent, claimed: ClaimedRun[]): Promise<DispatchResult> {
     if (event.causation.depth > limit) {
       await finish(event.id, 'loop_stopped', {
         runs: [],
@@ -68,21 +91,7 @@ export function createDispatcher(deps: DispatcherDeps): Dispatcher {
       return { status: 'loop_stopped' };
     }
 
-    const candidates = matched.filter((c) => triggerAccepts(c.trigger, event.payload));
-    const results = await Promise.allSettled(
-      candidates.map((c) =>
-        deps.runs.start({
-          workspaceId: event.workspaceId,
-          workflowId: c.workflowId,
-          versionId: c.versionId,
-          definition: { trigger: c.trigger, actions: c.actions },
-          trigger: event.payload,
-          eventId: event.id,
-          causation: event.causation,
-          recordId: event.recordId,
-        }),
-      ),
-    );
+    const results = await Promise.allSettled(claimed.map((c) => startClaimed(event, c)));
     const runs: string[] = [];
     let deduplicated = 0;
     const errors: string[] = [];
@@ -94,7 +103,7 @@ export function createDispatcher(deps: DispatcherDeps): Dispatcher {
     }
     if (errors.length > 0) {
       const outcome: EventOutcome = { runs, deduplicated, error: errors[0] };
-      if (counted.attempts >= MAX_DISPATCH_ATTEMPTS) {
+      if (event.attempts >= MAX_DISPATCH_ATTEMPTS) {
         await finish(event.id, 'failed', outcome);
         deps.log?.('error', 'event failed after its last attempt', { eventId: event.id, error: errors[0] });
         return { status: 'dispatched', runs, deduplicated };
@@ -110,8 +119,8 @@ export function createDispatcher(deps: DispatcherDeps): Dispatcher {
 
   async function dispatchEventById(id: string, workspaceId?: string): Promise<DispatchResult> {
     if (!isUuid(id) || (workspaceId !== undefined && !isUuid(workspaceId))) return { status: 'missing' };
-    const claimed = await claimEvent(db, id, workspaceId);
-    if (claimed) return run(claimed.event, claimed.candidates);
+    const claimed = await claim(id, workspaceId);
+    if (claimed) return run(claimed.event, claimed.runs);
     const [exists] = await db
       .select({ id: events.id })
       .from(events)

@@ -1,16 +1,25 @@
 import { sql } from 'drizzle-orm';
 import { z } from 'zod';
 import { events, preparedSql, rowFromDriver, rowsOf, type Db } from '@conduit/core/db';
-import type { Json, JsonObject, TriggerPayload, TriggerType, WorkflowAction, WorkflowTrigger } from '@conduit/core/definition';
-import { jsonEqual, type StoredEvent } from '@conduit/core/domain';
+import { EXECUTION_STATUSES, type ExecutionStatus, type TriggerType, type WorkflowAction, type WorkflowTrigger } from '@conduit/core/definition';
+import type { StoredEvent } from '@conduit/core/domain';
+import { RUN_WORKFLOW_ID_PREFIX } from '@conduit/core/temporal';
 
-/** An active workflow with the pinned definition of its active version. */
+/** An active workflow whose trigger accepts the event, with the pinned definition of its active version. */
 export type Candidate = {
   workflowId: string;
   workspaceId: string;
   versionId: string;
   trigger: WorkflowTrigger;
   actions: WorkflowAction[];
+};
+
+/** A candidate with the execution row its run starts on. */
+export type ClaimedRun = Candidate & {
+  /** Null only when a concurrent claim of the same event made the row after this one began: look it up. */
+  executionId: string | null;
+  /** 'created' by this claim; otherwise the status of the row an earlier attempt made. */
+  state: 'created' | ExecutionStatus | null;
 };
 
 /** The trigger types a record event can fire, by event type (a webhook event names its one workflow). */
@@ -22,11 +31,13 @@ const RECORD_TRIGGER_TYPES: Record<string, TriggerType[]> = {
 
 const ClaimedSchema = z.object({
   event: z.record(z.string(), z.unknown()),
-  candidates: z.array(z.object({
+  runs: z.array(z.object({
     workflowId: z.string(), workspaceId: z.string(), versionId: z.string(),
     // Stored JSON, validated when the version was published and again by the run starter.
     trigger: z.custom<WorkflowTrigger>((v) => typeof v === 'object' && v !== null),
     actions: z.custom<WorkflowAction[]>((v) => Array.isArray(v)),
+    executionId: z.string().nullable(),
+    state: z.enum(['created', ...EXECUTION_STATUSES]).nullable(),
   })),
 });
 
@@ -35,7 +46,8 @@ const recordTriggerTypes = sql.join(
   sql` `,
 );
 
-// Every event: prepared once per connection.
+// Every event: prepared once per connection. One statement, so one commit, from the event to its
+// runs' execution rows; the Temporal starts follow.
 const claimStatement = preparedSql('event_claim', sql`
   with claimed as (
     update events set attempts = attempts + 1
@@ -56,49 +68,49 @@ const claimStatement = preparedSql('event_claim', sql`
        and w.active_trigger_type = 'webhook'
       join workflow_versions v on v.id = w.active_version_id and v.workspace_id = w.workspace_id
      where claimed.type = 'webhook.received'
+  ), accepted as (
+    -- Type and object matched above; field_changed also needs the field among the changed ones and
+    -- its optional from / to equal (jsonb equality: key order and number spelling do not matter).
+    select gen_random_uuid() as "executionId", m.*
+      from matched m cross join claimed c
+     where m.trigger->>'type' <> 'field_changed' or (
+       c.payload->'changed' ? (m.trigger->>'field')
+       and (not m.trigger ? 'from' or c.payload->'previous'->(m.trigger->>'field') = m.trigger->'from')
+       and (not m.trigger ? 'to' or c.payload->'record'->(m.trigger->>'field') = m.trigger->'to'))
+  ), created as (
+    -- Past the loop guard's depth no run starts, so no row is made.
+    insert into workflow_executions (id, workspace_id, workflow_id, version_id, event_id, input, status, record_id, temporal_workflow_id)
+    select a."executionId", a."workspaceId", a."workflowId", a."versionId", c.id, c.payload, 'pending', c.record_id, ${RUN_WORKFLOW_ID_PREFIX} || a."executionId"
+      from accepted a cross join claimed c
+     where coalesce((c.causation->>'depth')::int, 0) <= ${sql.placeholder('maxDepth')}::int
+    on conflict (workflow_id, event_id) do nothing
+    returning id
   )
-  select to_jsonb(claimed) as event, coalesce((select jsonb_agg(to_jsonb(matched)) from matched), '[]'::jsonb) as candidates
+  select to_jsonb(claimed) as event, coalesce((
+    -- Existing rows are read from the statement's snapshot: the ones earlier attempts made.
+    select jsonb_agg(to_jsonb(a) || jsonb_build_object(
+             'executionId', coalesce(n.id, x.id),
+             'state', case when n.id is not null then 'created' else x.status end))
+      from accepted a
+      left join created n on n.id = a."executionId"
+      left join workflow_executions x on x.workflow_id = a."workflowId" and x.event_id = claimed.id
+  ), '[]'::jsonb) as runs
     from claimed`);
 
 /**
- * Claims an event and finds the active workflows it may start, in one statement. The claim counts
- * the attempt (an event that crashes the dispatcher still runs out of attempts) and finds nothing
- * when the event is missing, already dispatched, or in another workspace. Record events match with
- * workflows_dispatch_idx (workspace, trigger type, object, partial on is_active), so the cost does
- * not grow with the number of workflows in the workspace; a webhook event names its one workflow.
+ * Claims an event, finds the active workflows whose triggers accept it, and makes their pending
+ * execution rows, in one statement. The claim counts the attempt (an event that crashes the
+ * dispatcher still runs out of attempts) and finds nothing when the event is missing, already
+ * dispatched, or in another workspace. Record events match with workflows_dispatch_idx (workspace,
+ * trigger type, object, partial on is_active), so the cost does not grow with the number of
+ * workflows in the workspace; a webhook event names its one workflow. Rows are unique per
+ * (workflow, event), so a redelivered event finds the rows of its first attempt instead.
  */
-export async function claimEvent(db: Db, id: string, workspaceId?: string): Promise<{ event: StoredEvent; candidates: Candidate[] } | null> {
-  const result = await claimStatement(db).execute({ id, workspaceId: workspaceId ?? null });
+export async function claimEvent(db: Db, q: { id: string; workspaceId?: string; maxDepth: number }): Promise<{ event: StoredEvent; runs: ClaimedRun[] } | null> {
+  const result = await claimStatement(db).execute({ id: q.id, workspaceId: q.workspaceId ?? null, maxDepth: q.maxDepth });
   const raw = rowsOf<unknown>(result)[0];
   if (!raw) return null;
   const row = ClaimedSchema.parse(raw);
-  return { event: rowFromDriver(events, row.event), candidates: row.candidates };
+  return { event: rowFromDriver(events, row.event), runs: row.runs };
 }
 
-/** Whether a candidate's trigger accepts this event (type and object are already matched by the query). */
-export function triggerAccepts(trigger: WorkflowTrigger, payload: TriggerPayload): boolean {
-  switch (trigger.type) {
-    case 'webhook':
-      return payload.kind === 'webhook';
-    case 'record_created':
-      return payload.kind === 'record' && payload.event === 'created' && payload.object === trigger.object;
-    case 'record_updated':
-      return payload.kind === 'record' && payload.event === 'updated' && payload.object === trigger.object;
-    case 'record_deleted':
-      return payload.kind === 'record' && payload.event === 'deleted' && payload.object === trigger.object;
-    case 'field_changed': {
-      if (payload.kind !== 'record' || payload.event !== 'updated' || payload.object !== trigger.object) return false;
-      if (!payload.changed.includes(trigger.field)) return false;
-      const before = fieldOf(payload.previous, trigger.field);
-      const after = fieldOf(payload.record, trigger.field);
-      if (trigger.from !== undefined && !jsonEqual(before, trigger.from)) return false;
-      if (trigger.to !== undefined && !jsonEqual(after, trigger.to)) return false;
-      return true;
-    }
-    case 'schedule':
-      // Schedules fire through Temporal Schedules, never through the event dispatcher.
-      return false;
-  }
-}
-
-const fieldOf = (o: JsonObject | null, field: string): Json | undefined => (o && Object.hasOwn(o, field) ? o[field] : undefined);

@@ -22,7 +22,10 @@ export function lazyRunStarter(db: Db): RunStarter {
     const [{ createRunStarter }, temporal] = await Promise.all([import('./temporal-modules'), lambdaTemporal()]);
     return createRunStarter({ db, temporal });
   });
-  return { start: async (input) => (await starter()).start(input) };
+  return {
+    start: async (input) => (await starter()).start(input),
+    launch: async (input) => (await starter()).launch(input),
+  };
 }
 
 /** Keeps Temporal Schedules in step with the database; loads the Temporal client on first use. */

@@ -1,8 +1,8 @@
 import { WorkflowExecutionAlreadyStartedError, type Client } from '@temporalio/client';
-import type { Causation, Json, StepResult, TriggerPayload, WorkflowAction, WorkflowTrigger } from '@conduit/core/definition';
+import { describeIssues, type Causation, type Json, type StepResult, type TriggerPayload, type WorkflowAction, type WorkflowTrigger } from '@conduit/core/definition';
 import type { Db } from '@conduit/core/db';
 import { createExecution, finishExecution } from '@conduit/core/domain';
-import { RUN_WORKFLOW, RunInputSchema, TASK_QUEUE, runWorkflowId, type RunInput } from '@conduit/core/temporal';
+import { RUN_WORKFLOW, RunInputSchema, TASK_QUEUE, runWorkflowId, type RunInput, type RunInputArg } from '@conduit/core/temporal';
 
 export type StartRunInput = {
   workspaceId: string;
@@ -27,14 +27,13 @@ export type StartRunResult = {
   eagerlyStarted?: boolean;
 };
 
-export type RunStarter = { start(input: StartRunInput): Promise<StartRunResult> };
+export type RunStarter = {
+  /** Makes the execution row (or finds the one for the same (workflow, event)) and starts its run. */
+  start(input: StartRunInput): Promise<StartRunResult>;
+  /** Starts the run of a pending execution row made already (the dispatcher's claim makes them). */
+  launch(input: StartRunInput & { executionId: string }): Promise<StartRunResult>;
+};
 
-/**
- * Starts a run: the execution row first (unique per (workflow, event)), then the Temporal workflow
- * with an id derived from that row. Both steps are idempotent, so a crash between them is healed by
- * redelivery: the second attempt finds the row and starts the same workflow id, and Temporal
- * refuses a duplicate (REJECT_DUPLICATE keeps a finished run from being started again).
- */
 export type RunStarterDeps = {
   db: Db;
   temporal: Client;
@@ -47,24 +46,57 @@ export type RunStarterDeps = {
   eagerStart?: boolean;
 };
 
+/**
+ * Starts a run: the execution row first (unique per (workflow, event)), then the Temporal workflow
+ * with an id derived from that row. Both steps are idempotent, so a crash between them is healed by
+ * redelivery: the second attempt finds the row and starts the same workflow id, and Temporal
+ * refuses a duplicate (REJECT_DUPLICATE keeps a finished run from being started again).
+ */
 export function createRunStarter(deps: RunStarterDeps): RunStarter {
   const taskQueue = deps.taskQueue ?? TASK_QUEUE;
   const eager = deps.eagerStart ? { requestEagerStart: true } : {};
+
+  // Validated before anything is written where the caller allows it: the workflow takes its input as
+  // parsed (defaults applied) and carries no zod, since its bundle is evaluated again for every run.
+  const runInput = (input: StartRunInput): RunInputArg => ({
+    workspaceId: input.workspaceId,
+    workflowId: input.workflowId,
+    versionId: input.versionId,
+    definition: input.definition,
+    trigger: input.trigger,
+    causation: input.causation,
+    eventId: input.eventId,
+    isTest: input.isTest ?? false,
+    ...(input.resume ? { resume: input.resume } : {}),
+  });
+
+  const fail = (input: StartRunInput, executionId: string, error: string) =>
+    finishExecution(deps.db, { workspaceId: input.workspaceId, executionId, status: 'failed', error });
+
+  async function startWorkflow(input: StartRunInput, args: RunInput & { executionId: string }): Promise<StartRunResult> {
+    const { executionId } = args;
+    let eagerlyStarted: boolean;
+    try {
+      ({ eagerlyStarted } = await deps.temporal.workflow.start(RUN_WORKFLOW, {
+        taskQueue,
+        workflowId: runWorkflowId(executionId),
+        workflowIdReusePolicy: 'REJECT_DUPLICATE',
+        args: [args],
+        ...eager,
+      }));
+    } catch (err) {
+      if (err instanceof WorkflowExecutionAlreadyStartedError) return { executionId, deduplicated: true };
+      // Without an event nothing redelivers this start (test runs, retries): close the row so it
+      // never sits pending forever, and let the caller report the error.
+      if (input.eventId === null) await fail(input, executionId, `could not start the run: ${err instanceof Error ? err.message : String(err)}`);
+      throw err;
+    }
+    return { executionId, deduplicated: false, ...(eagerlyStarted ? { eagerlyStarted } : {}) };
+  }
+
   return {
     async start(input) {
-      // Validated here, before anything is written: the workflow takes its input as parsed (defaults
-      // applied) and carries no zod, since its bundle is evaluated again for every run.
-      const parsed = RunInputSchema.parse({
-        workspaceId: input.workspaceId,
-        workflowId: input.workflowId,
-        versionId: input.versionId,
-        definition: input.definition,
-        trigger: input.trigger,
-        causation: input.causation,
-        eventId: input.eventId,
-        isTest: input.isTest ?? false,
-        ...(input.resume ? { resume: input.resume } : {}),
-      });
+      const parsed = RunInputSchema.parse(runInput(input));
       const { execution, created } = await createExecution(deps.db, {
         workspaceId: input.workspaceId,
         workflowId: input.workflowId,
@@ -77,29 +109,19 @@ export function createRunStarter(deps: RunStarterDeps): RunStarter {
       });
       // Seen before and already past pending: the run exists; never start it again.
       if (!created && execution.status !== 'pending') return { executionId: execution.id, deduplicated: true };
+      // Not created but still pending: an earlier attempt died before starting it; it starts now.
+      return startWorkflow(input, { ...parsed, executionId: execution.id });
+    },
 
-      const args: RunInput = { ...parsed, executionId: execution.id };
-      let eagerlyStarted: boolean;
-      try {
-        ({ eagerlyStarted } = await deps.temporal.workflow.start(RUN_WORKFLOW, {
-          taskQueue,
-          workflowId: runWorkflowId(execution.id),
-          workflowIdReusePolicy: 'REJECT_DUPLICATE',
-          args: [args],
-          ...eager,
-        }));
-      } catch (err) {
-        if (err instanceof WorkflowExecutionAlreadyStartedError) return { executionId: execution.id, deduplicated: true };
-        // Without an event nothing redelivers this start (test runs, retries): close the row so it
-        // never sits pending forever, and let the caller report the error.
-        if (input.eventId === null) {
-          const reason = err instanceof Error ? err.message : String(err);
-          await finishExecution(deps.db, { workspaceId: input.workspaceId, executionId: execution.id, status: 'failed', error: `could not start the run: ${reason}` });
-        }
-        throw err;
+    async launch(input) {
+      const parsed = RunInputSchema.safeParse(runInput(input));
+      if (!parsed.success) {
+        // The row exists and no retry can make this input valid: the run fails visibly instead.
+        const reason = describeIssues(parsed.error).map((i) => i.message).join('; ');
+        await fail(input, input.executionId, `the run's input is invalid: ${reason}`);
+        return { executionId: input.executionId, deduplicated: false };
       }
-      // Not created but still pending: an earlier attempt died before starting it; now it has started.
-      return { executionId: execution.id, deduplicated: false, ...(eagerlyStarted ? { eagerlyStarted } : {}) };
+      return startWorkflow(input, { ...parsed.data, executionId: input.executionId });
     },
   };
 }
