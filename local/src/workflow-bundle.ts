@@ -2,7 +2,7 @@ import { createHash } from 'node:crypto';
 import { existsSync, mkdirSync, readdirSync, readFileSync, renameSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { bundleWorkflowCode } from '@temporalio/worker';
-import { workflowsPath } from '@conduit/worker';
+import { workflowBundleOptions } from '@conduit/worker';
 import { withLock } from './file-lock';
 import { REPO_ROOT } from './web-build';
 
@@ -10,7 +10,7 @@ import { REPO_ROOT } from './web-build';
  * Everything the workflow bundle is built from: the workflow code, the core it imports, and the
  * locked package versions (zod, @temporalio/workflow). Any change to these gives a new bundle.
  */
-const INPUTS = ['worker/src/workflows', 'core/src', 'worker/package.json', 'core/package.json', 'package-lock.json'];
+const INPUTS = ['worker/src/workflows', 'worker/src/workflow-bundle-options.ts', 'core/src', 'worker/package.json', 'core/package.json', 'package-lock.json'];
 
 function hashInputs(): string {
   const h = createHash('sha256');
@@ -45,7 +45,7 @@ export async function cachedWorkflowBundle(cacheDir = BUNDLE_CACHE_DIR, log: (li
 }
 
 async function build(file: string, cacheDir: string): Promise<string> {
-  const { code } = await bundleWorkflowCode({ workflowsPath, logger: quietLogger });
+  const { code } = await bundleWorkflowCode({ ...workflowBundleOptions, logger: quietLogger });
   // Write then rename, so a parallel start never reads half a bundle.
   const tmp = `${file}.${process.pid}.tmp`;
   writeFileSync(tmp, code);

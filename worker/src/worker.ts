@@ -7,6 +7,7 @@ import { createMailer, type Mailer } from './activities/mailer';
 import { createSafeHttp, type SafeHttp } from './activities/safe-http';
 import { ScriptSandbox } from './activities/sandbox';
 import { consoleLogger } from './logger';
+import { workflowBundleOptions } from './workflow-bundle-options';
 
 export type CreateWorkerOptions = {
   connection: NativeConnection;
@@ -16,7 +17,7 @@ export type CreateWorkerOptions = {
   namespace?: string;
   /** Defaults to the shared TASK_QUEUE; tests give each file its own. */
   taskQueue?: string;
-  /** A prebuilt bundle (from bundleWorkflowCode) instead of bundling at start. */
+  /** A prebuilt bundle (bundleWorkflowCode with workflowBundleOptions) instead of bundling at start. */
   workflowBundle?: { code: string } | { codePath: string };
   mailer?: Mailer;
   http?: SafeHttp;
@@ -35,7 +36,6 @@ export type ConduitWorker = {
   shutdown(): Promise<void>;
 };
 
-export const workflowsPath = new URL('./workflows/index.ts', import.meta.url).pathname;
 
 /** The Temporal worker with its dependencies injected; used by main.ts and the local launcher alike. */
 export async function createWorker(opts: CreateWorkerOptions): Promise<ConduitWorker> {
@@ -51,7 +51,9 @@ export async function createWorker(opts: CreateWorkerOptions): Promise<ConduitWo
     namespace: opts.namespace ?? opts.config.TEMPORAL_NAMESPACE,
     taskQueue,
     activities,
-    ...(opts.workflowBundle ? { workflowBundle: opts.workflowBundle } : { workflowsPath }),
+    ...(opts.workflowBundle
+      ? { workflowBundle: opts.workflowBundle }
+      : { workflowsPath: workflowBundleOptions.workflowsPath, bundlerOptions: { preloadModules: workflowBundleOptions.preloadModules } }),
     shutdownGraceTime: '10s',
     ...opts.workerOptions,
   });

@@ -8,7 +8,7 @@ import { createExecution, listStepRows, getExecutionState, type StoredEvent } fr
 import { RUN_WORKFLOW, RunInputSchema, runWorkflowId, type RunInputArg } from '@conduit/core/temporal';
 import { createTestDb, type TestDbKind } from '../../local/src/testing/db';
 import { testEnv } from '../../local/src/testing/env';
-import { createWorker, workflowsPath, type ConduitWorker, type CreateWorkerOptions } from '../src';
+import { createWorker, workflowBundleOptions, type ConduitWorker, type CreateWorkerOptions } from '../src';
 
 const quiet = { info() {}, warn() {}, error() {} };
 try {
@@ -18,7 +18,7 @@ try {
 }
 let bundle: Promise<{ code: string }> | undefined;
 /** One workflow bundle per test file, reused by every worker the file starts. */
-const sharedBundle = () => (bundle ??= bundleWorkflowCode({ workflowsPath, logger: { trace() {}, debug() {}, info() {}, warn() {}, error() {}, log() {} } as never }));
+const sharedBundle = () => (bundle ??= bundleWorkflowCode({ ...workflowBundleOptions, logger: { trace() {}, debug() {}, info() {}, warn() {}, error() {}, log() {} } as never }));
 
 export type Harness = Awaited<ReturnType<typeof startHarness>>;
 

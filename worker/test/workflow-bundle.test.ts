@@ -1,10 +1,13 @@
+import vm from 'node:vm';
 import { describe, expect, it } from 'vitest';
 import { bundleWorkflowCode } from '@temporalio/worker';
 import { PROGRESS_QUERY } from '@conduit/core/temporal';
 import { PROGRESS_QUERY as WORKFLOW_PROGRESS_QUERY } from '../src/workflows/contract';
-import { workflowsPath } from '../src';
+import { workflowBundleOptions } from '../src';
 
 const silent = { trace() {}, debug() {}, info() {}, warn() {}, error() {}, log() {} };
+let built: Promise<{ code: string }> | undefined;
+const bundle = () => (built ??= bundleWorkflowCode({ ...workflowBundleOptions, logger: silent as never }));
 
 /**
  * The SDK evaluates every module of the workflow bundle again for each run (reusable V8 context), so a
@@ -13,7 +16,7 @@ const silent = { trace() {}, debug() {}, info() {}, warn() {}, error() {}, log()
  */
 describe('workflow bundle', () => {
   it('holds no zod and no module that builds schemas', async () => {
-    const { code } = await bundleWorkflowCode({ workflowsPath, logger: silent as never });
+    const { code } = await bundle();
     const modules = [...code.matchAll(/^\/\*\*\*\/ "([^"]+)"$/gm)].map((m) => m[1]!);
     expect(modules.some((m) => m.endsWith('worker/src/workflows/run-workflow.ts'))).toBe(true);
     expect(modules.filter((m) => /\/node_modules\/(zod|croner)\//.test(m))).toEqual([]);
@@ -21,6 +24,18 @@ describe('workflow bundle', () => {
     const definition = modules.filter((m) => m.includes('core/src/definition/'));
     expect(definition.filter((m) => !/\/(walk|duration|condition-nodes)\.ts$/.test(m))).toEqual([]);
     expect(modules.filter((m) => /core\/src\/temporal\/(index|run-input)\.ts$/.test(m))).toEqual([]);
+  });
+
+  it('runs workflow code without stack traces, and leaves the host context its own', async () => {
+    const { code } = await bundle();
+    // As the SDK's reusable context does: evaluate the bundle, then its preloaded modules, before any workflow.
+    const context = vm.createContext({});
+    Object.defineProperty(context, '__webpack_module_cache__', { value: {} });
+    new vm.Script(code).runInContext(context);
+    vm.runInContext('__TEMPORAL__.preloadModules()', context);
+    expect(vm.runInContext('Error.stackTraceLimit', context)).toBe(0);
+    expect(vm.runInContext('new Error("x").stack', context)).toBe('Error: x');
+    expect(Error.stackTraceLimit).toBeGreaterThan(0);
   });
 
   it('answers the progress query by the name core shares with clients', () => {
