@@ -1,5 +1,5 @@
 export { createWorker, type ConduitWorker, type CreateWorkerOptions } from './worker';
-export { workflowBundleOptions, workflowsPath } from './workflow-bundle-options';
+export { workflowBundleOptions } from './workflow-bundle-options';
 export { createActivities, type ActivityDeps, type EventPublisher, type Logger } from './activities';
 export { createMailer, type Mailer, type Mail } from './activities/mailer';
 export { createSafeHttp, addressProblem, type SafeHttp } from './activities/safe-http';

@@ -36,7 +36,6 @@ export type ConduitWorker = {
   shutdown(): Promise<void>;
 };
 
-
 /** The Temporal worker with its dependencies injected; used by main.ts and the local launcher alike. */
 export async function createWorker(opts: CreateWorkerOptions): Promise<ConduitWorker> {
   const logger = opts.logger ?? consoleLogger;
