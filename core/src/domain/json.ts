@@ -16,7 +16,7 @@ export function jsonEqual(a: Json | undefined, b: Json | undefined): boolean {
 // PostgreSQL refuses U+0000 in text and jsonb, and jsonb refuses an unpaired UTF-16 surrogate
 // (JSON.parse accepts both as escapes, and JavaScript strings may hold them).
 const UNSTORABLE = /\u0000|\p{Cs}/u;
-const UNSTORABLE_ALL = /\u0000|\p{Cs}/gu;
+const UNSTORABLE_ALL = new RegExp(UNSTORABLE.source, 'gu');
 
 /** Why PostgreSQL cannot store this text, or null when it can. */
 export function unstorableText(s: string): string | null {
