@@ -7,14 +7,17 @@ import { formatSoakTable, runSoak, soakProblems } from '../src/soak/run';
  * The CI-sized soak: 500 webhooks (SOAK_EVENTS overrides) through separate ingress, dispatcher and
  * worker processes while every kind of fault is injected at least once. Its own Temporal dev server
  * and moto (they get stopped and cut off); a fresh database on the shared PostgreSQL server.
+ * SOAK_SEED replays a run's fault schedule (the seed is printed at the start).
  */
 const EVENTS = Number(process.env.SOAK_EVENTS ?? 500);
+const SEED = process.env.SOAK_SEED ? Number(process.env.SOAK_SEED) : undefined;
 
 describe('fault-injection soak (CI size)', () => {
   it(`${EVENTS} webhooks under faults: nothing lost, nothing duplicated, every run final, Temporal agrees`, async () => {
     const t0 = Date.now();
     const result = await runSoak({
       events: EVENTS,
+      ...(SEED === undefined ? {} : { seed: SEED }),
       rate: 25,
       concurrency: 16,
       drainTimeoutMs: 600_000,

@@ -20,20 +20,46 @@ export type FaultTargets = {
 
 export type FaultRecord = { kind: FaultKind; at: number; detail: string };
 
-/** Injects one fault and returns once the system has been given back what it lost (process, server, network). */
-export async function injectFault(kind: FaultKind, t: FaultTargets, rng: Rng): Promise<string> {
+/** Kinds that only take while events flow, so they go first, inside the load window. */
+const NEEDS_TRAFFIC: ReadonlySet<FaultKind> = new Set(['dispatcher_killed_before_start']);
+
+/**
+ * Which fault comes next. Every kind once first, in a seeded order (those that need live traffic
+ * leading), so even a short load window meets them all: random picks alone once left a kind out.
+ * Then seeded random picks while the load lasts.
+ */
+export function createFaultPlan(rng: Rng) {
+  const firstRound = rng.shuffle(FAULT_KINDS).sort((a, b) => Number(NEEDS_TRAFFIC.has(b)) - Number(NEEDS_TRAFFIC.has(a)));
+  return {
+    /** The next kind, given how often each has taken; null once nothing left could take. */
+    next(taken: Readonly<Record<FaultKind, number>>, sending: boolean): FaultKind | null {
+      const unseen = firstRound.find((k) => taken[k] === 0 && (sending || !NEEDS_TRAFFIC.has(k)));
+      if (unseen) return unseen;
+      return sending ? rng.pick(FAULT_KINDS) : null;
+    },
+    /** Still in the first round: faults come close together then. */
+    covering: (taken: Readonly<Record<FaultKind, number>>) => FAULT_KINDS.some((k) => taken[k] === 0),
+  };
+}
+
+/**
+ * Injects one fault and returns once the system has been given back what it lost (process, server,
+ * network). `took` is false when the fault found nothing to break (an armed crash no message reached).
+ */
+export async function injectFault(kind: FaultKind, t: FaultTargets, rng: Rng): Promise<{ took: boolean; detail: string }> {
+  const took = (detail: string) => ({ took: true, detail });
   switch (kind) {
     case 'worker_killed': {
       await t.worker.kill();
       const down = Math.round(rng.between(200, 1_500));
       await sleep(down);
       await startWithRetry(t.worker);
-      return `SIGKILL, restarted after ${down} ms`;
+      return took(`SIGKILL, restarted after ${down} ms`);
     }
     case 'temporal_restarted': {
       const down = Math.round(rng.between(300, 2_000));
       await t.restartTemporal(down);
-      return `stopped, restarted after ${down} ms on the same port and database file`;
+      return took(`stopped, restarted after ${down} ms on the same port and database file`);
     }
     case 'dispatcher_killed_before_start': {
       // Armed: the dispatcher kills itself (SIGKILL) at its next run start, after receiving the
@@ -43,14 +69,16 @@ export async function injectFault(kind: FaultKind, t: FaultTargets, rng: Rng): P
       const deadline = Date.now() + 15_000;
       while (t.dispatcher.inducedExits === before && Date.now() < deadline) await sleep(100);
       await t.dispatcher.settled();
-      return t.dispatcher.inducedExits > before ? 'crashed between receive and start, restarted' : 'armed; no message arrived within 15 s';
+      return t.dispatcher.inducedExits > before
+        ? took('crashed between receive and start, restarted')
+        : { took: false, detail: 'armed; no message arrived within 15 s' };
     }
     case 'postgres_connections_dropped': {
       const c = new pg.Client({ connectionString: t.postgresServerUrl });
       await c.connect();
       try {
         const r = await c.query('select count(pg_terminate_backend(pid)) as n from pg_stat_activity where datname = $1 and pid <> pg_backend_pid()', [t.database]);
-        return `pg_terminate_backend on ${String((r.rows[0] as { n: string }).n)} connections`;
+        return took(`pg_terminate_backend on ${String((r.rows[0] as { n: string }).n)} connections`);
       } finally {
         await c.end();
       }
@@ -60,7 +88,7 @@ export async function injectFault(kind: FaultKind, t: FaultTargets, rng: Rng): P
       t.sqsProxy.down();
       await sleep(down);
       t.sqsProxy.up();
-      return `unreachable for ${down} ms`;
+      return took(`unreachable for ${down} ms`);
     }
   }
 }

@@ -9,7 +9,7 @@ export function recordSoak(r: SoakResult, o: { command: string; durationMs: numb
     command: o.command,
     notes: [
       'Webhooks sent to the ingress process over HTTP; PostgreSQL; the SQS adapter on moto; the Temporal dev server.',
-      'Faults at random moments: worker SIGKILLed and restarted, Temporal dev server stopped and restarted (same port,',
+      'Faults (every kind once, then at random moments): worker SIGKILLed and restarted, Temporal dev server stopped and restarted (same port,',
       'same SQLite file), dispatcher SIGKILLed after receiving a message and before starting the run, PostgreSQL',
       'connections terminated (pg_terminate_backend), SQS unreachable for a while. Every 50th event carries a forged',
       'signature and must be refused. Effects go to a local HTTP sink that counts Idempotency-Key values.',

@@ -12,6 +12,15 @@ export function createRng(seed: number) {
     next,
     between: (lo: number, hi: number) => lo + (hi - lo) * next(),
     pick: <T>(xs: readonly T[]): T => xs[Math.floor(next() * xs.length)]!,
+    /** A seeded Fisher-Yates shuffle into a new array. */
+    shuffle: <T>(xs: readonly T[]): T[] => {
+      const out = [...xs];
+      for (let i = out.length - 1; i > 0; i--) {
+        const j = Math.floor(next() * (i + 1));
+        [out[i], out[j]] = [out[j]!, out[i]!];
+      }
+      return out;
+    },
   };
 }
 export type Rng = ReturnType<typeof createRng>;

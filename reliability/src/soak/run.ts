@@ -14,7 +14,7 @@ import { startTemporalDevServer, type TemporalDevServer } from '@conduit/local/s
 import { cachedWorkflowBundle } from '@conduit/local/workflow-bundle';
 import { newEncryptionKey, seedWebhookWorkflow, seedWorkspace, type SeededHook } from '../fixtures';
 import { Child, sleep } from './child';
-import { FAULT_KINDS, injectFault, type FaultKind, type FaultRecord } from './faults';
+import { createFaultPlan, FAULT_KINDS, injectFault, type FaultKind, type FaultRecord } from './faults';
 import { createRng } from './rng';
 import { startSink } from './sink';
 import { startTcpProxy } from './tcp-proxy';
@@ -179,23 +179,25 @@ export async function runSoak(o: SoakOptions): Promise<SoakResult> {
     const base = `http://127.0.0.1:${String(ingress.readyInfo.port)}`;
     log(`stack up: ingress ${base}, Temporal ${temporal.address}, SQS via proxy :${proxy.port}, seed ${seed}`);
 
-    // Faults, at random moments while the load runs, until every kind has happened at least once.
+    // Faults while the load runs: every kind once (close together), then random ones at random moments.
     const faults = Object.fromEntries(FAULT_KINDS.map((k) => [k, 0])) as Record<FaultKind, number>;
     const faultLog: FaultRecord[] = [];
+    const plan = createFaultPlan(rng);
     const t0 = Date.now();
     let sending = true;
     const faultLoop = (async () => {
       if (o.faults === false) return;
       const deadline = Date.now() + Math.max(60_000, (o.events / rate) * 1_000 + 60_000);
-      while (Date.now() < deadline && !o.signal?.aborted && (sending || FAULT_KINDS.some((k) => faults[k] === 0))) {
-        await sleep(rng.between(gapLo, gapHi));
-        // The kinds not yet seen go first, so a short run still meets every fault.
-        const unseen = FAULT_KINDS.filter((k) => faults[k] === 0);
-        const kind = unseen.length && rng.next() < 0.6 ? rng.pick(unseen) : rng.pick(FAULT_KINDS);
+      while (Date.now() < deadline && !o.signal?.aborted) {
+        await sleep(plan.covering(faults) ? rng.between(300, 1_000) : rng.between(gapLo, gapHi));
+        const kind = plan.next(faults, sending);
+        if (!kind) break;
         try {
-          const detail = await injectFault(kind, { worker, dispatcher, restartTemporal, postgresServerUrl: serverUrl, database, sqsProxy: proxy }, rng);
-          faults[kind]++;
-          faultLog.push({ kind, at: Date.now() - t0, detail });
+          const { took, detail } = await injectFault(kind, { worker, dispatcher, restartTemporal, postgresServerUrl: serverUrl, database, sqsProxy: proxy }, rng);
+          if (took) {
+            faults[kind]++;
+            faultLog.push({ kind, at: Date.now() - t0, detail });
+          }
           log(`  fault ${kind} at ${((Date.now() - t0) / 1000).toFixed(1)} s: ${detail}`);
         } catch (e) {
           log(`  fault ${kind} failed to inject: ${(e as Error).message}`);
