@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ReceiveMessageCommand } from '@aws-sdk/client-sqs';
-import { eq, sql } from 'drizzle-orm';
+import { eq, inArray, sql } from 'drizzle-orm';
 import type { Client } from '@temporalio/client';
 import { events, workflowExecutions, type DbHandle } from '@conduit/core/db';
 import { createExecution, createRecord, listEvents, replayEvent } from '@conduit/core/domain';
@@ -145,6 +145,28 @@ describe('nothing is lost (PostgreSQL, moto, Temporal)', () => {
     await h.db.update(events).set({ sweptAt: sql`now() - interval '5 seconds'` }).where(eq(events.id, c.event.id));
     expect(await sentOf()).toBe(2);
     await h.db.update(events).set({ dispatchedAt: new Date() }).where(eq(events.id, c.event.id));
+  });
+
+  it('a queue failing halfway through a sweep keeps the slices it took: those are not re-sent at once', async () => {
+    const made: string[] = [];
+    for (let i = 0; i < 5; i++) made.push((await createRecord(h.db, { workspaceId: ws.workspaceId, object: 'halfway', data: { i } })).event.id);
+    // Older than anything else left undispatched here, so they are this sweep's first five.
+    await h.db.update(events).set({ receivedAt: sql`now() - interval '1 year'` }).where(inArray(events.id, made));
+    const sent: string[] = [];
+    let calls = 0;
+    const flaky = {
+      kind: 'in-process' as const,
+      publish: async () => { throw new Error('publishMany is used'); },
+      publishMany: async (es: Array<{ id: string }>) => {
+        if (++calls === 2) throw new Error('queue went away');
+        sent.push(...es.map((e) => e.id));
+      },
+    };
+    await expect(createSweeper({ db: h.db, queue: flaky }, { olderThanMs: 0, sliceSize: 2 }).sweepOnce()).rejects.toThrow(/after 2 of \d+ re-sends: queue went away/);
+    expect(sent).toEqual(made.slice(0, 2));
+    const rows = await h.db.select({ id: events.id, sweeps: events.sweeps }).from(events).where(inArray(events.id, made));
+    expect(Object.fromEntries(rows.map((r) => [r.id, r.sweeps]))).toEqual(Object.fromEntries(made.map((id, i) => [id, i < 2 ? 1 : 0])));
+    await h.db.update(events).set({ dispatchedAt: new Date() }).where(inArray(events.id, made));
   });
 
   it('the sweeper leaves young events to the normal path', async () => {

@@ -10,6 +10,8 @@ export type SweeperOptions = {
   batchSize?: number;
   /** Longest wait between two re-sends of the same event (default 5 minutes). */
   maxBackoffMs?: number;
+  /** Events per publish call (default 50); each slice is counted as soon as it is sent. */
+  sliceSize?: number;
 };
 
 export type Sweeper = {
@@ -31,6 +33,7 @@ export function createSweeper(deps: { db: Db; queue: EventQueue }, opts: Sweeper
   const olderThanMs = opts.olderThanMs ?? 5_000;
   const batchSize = opts.batchSize ?? 500;
   const maxBackoffMs = opts.maxBackoffMs ?? 300_000;
+  const sliceSize = opts.sliceSize ?? 50;
   let timer: NodeJS.Timeout | undefined;
   let running: Promise<unknown> | undefined;
 
@@ -50,15 +53,25 @@ export function createSweeper(deps: { db: Db; queue: EventQueue }, opts: Sweeper
       ))
       .orderBy(asc(events.receivedAt))
       .limit(batchSize);
-    if (due.length === 0) return { republished: 0 };
-    if (deps.queue.publishMany) await deps.queue.publishMany(due);
-    else for (const e of due) await deps.queue.publish(e);
-    // Counted once sent: a queue that is down never uses up an event's quick re-sends.
-    await deps.db
-      .update(events)
-      .set({ sweeps: sql`${events.sweeps} + 1`, sweptAt: sql`now()` })
-      .where(inArray(events.id, due.map((e) => e.id)));
-    return { republished: due.length };
+    let republished = 0;
+    for (let i = 0; i < due.length; i += sliceSize) {
+      const slice = due.slice(i, i + sliceSize);
+      try {
+        if (deps.queue.publishMany) await deps.queue.publishMany(slice);
+        else for (const e of slice) await deps.queue.publish(e);
+      } catch (err) {
+        if (republished === 0) throw err;
+        throw new Error(`the queue failed after ${republished} of ${due.length} re-sends: ${err instanceof Error ? err.message : String(err)}`, { cause: err });
+      }
+      // Counted once sent, slice by slice: a queue that is down never uses up an event's quick
+      // re-sends, and one that fails halfway keeps what got through (not sent again at once).
+      await deps.db
+        .update(events)
+        .set({ sweeps: sql`${events.sweeps} + 1`, sweptAt: sql`now()` })
+        .where(inArray(events.id, slice.map((e) => e.id)));
+      republished += slice.length;
+    }
+    return { republished };
   }
 
   return {
