@@ -33,7 +33,7 @@ export function createSweeper(deps: { db: Db; queue: EventQueue }, opts: Sweeper
   const olderThanMs = opts.olderThanMs ?? 5_000;
   const batchSize = opts.batchSize ?? 500;
   const maxBackoffMs = opts.maxBackoffMs ?? 300_000;
-  const sliceSize = opts.sliceSize ?? 50;
+  const sliceSize = Math.max(1, opts.sliceSize ?? 50);
   let timer: NodeJS.Timeout | undefined;
   let running: Promise<unknown> | undefined;
 
