@@ -18,16 +18,18 @@ function firstRound(seed: number): FaultKind[] {
 }
 
 describe('soak fault plan', () => {
-  it('meets every kind in its first round, whatever the seed, the crash that needs traffic first', () => {
+  it('meets every kind in its first round, whatever the seed: the crash that needs traffic, quick outages, then restarts', () => {
     for (let seed = 0; seed < 500; seed++) {
       const order = firstRound(seed);
       expect(order[0]).toBe('dispatcher_killed_before_start');
-      expect([...order].sort()).toEqual([...FAULT_KINDS].sort());
+      expect(order.slice(1, 3).sort()).toEqual(['postgres_connections_dropped', 'sqs_unavailable']);
+      expect(order.slice(3).sort()).toEqual(['temporal_restarted', 'worker_killed']);
     }
   });
 
-  it('orders the first round by seed', () => {
-    expect(new Set(Array.from({ length: 50 }, (_, seed) => firstRound(seed).join())).size).toBeGreaterThan(5);
+  it('orders the first round by seed, within each rank', () => {
+    // Two ranks of two kinds each: four orders, all of which some seed picks.
+    expect(new Set(Array.from({ length: 50 }, (_, seed) => firstRound(seed).join())).size).toBe(4);
   });
 
   it('retries a fault that did not take, and stops once the load is over and every kind has taken', () => {

@@ -20,16 +20,28 @@ export type FaultTargets = {
 
 export type FaultRecord = { kind: FaultKind; at: number; detail: string };
 
-/** Kinds that only take while events flow, so they go first, inside the load window. */
+/** Kinds that only take while events flow. */
 const NEEDS_TRAFFIC: ReadonlySet<FaultKind> = new Set(['dispatcher_killed_before_start']);
 
 /**
- * Which fault comes next. Every kind once first, in a seeded order (those that need live traffic
- * leading), so even a short load window meets them all: random picks alone once left a kind out.
- * Then seeded random picks while the load lasts.
+ * Place in the first round: the crash that needs traffic, then the quick outages, then the
+ * restarts that take seconds, so every kind starts inside even a short load window.
+ */
+const FIRST_ROUND_RANK: Record<FaultKind, number> = {
+  dispatcher_killed_before_start: 0,
+  sqs_unavailable: 1,
+  postgres_connections_dropped: 1,
+  worker_killed: 2,
+  temporal_restarted: 2,
+};
+
+/**
+ * Which fault comes next. Every kind once first (ranked as above, seeded order within a rank), so
+ * a short load window meets them all: random picks alone once left a kind out. Then seeded random
+ * picks while the load lasts.
  */
 export function createFaultPlan(rng: Rng) {
-  const firstRound = rng.shuffle(FAULT_KINDS).sort((a, b) => Number(NEEDS_TRAFFIC.has(b)) - Number(NEEDS_TRAFFIC.has(a)));
+  const firstRound = rng.shuffle(FAULT_KINDS).sort((a, b) => FIRST_ROUND_RANK[a] - FIRST_ROUND_RANK[b]);
   return {
     /** The next kind, given how often each has taken; null once nothing left could take. */
     next(taken: Readonly<Record<FaultKind, number>>, sending: boolean): FaultKind | null {
