@@ -247,6 +247,7 @@ async function settleAll<const T extends readonly unknown[]>(parts: { [K in keyo
   const results = await Promise.allSettled(parts);
   const failed = results.find((r): r is PromiseRejectedResult => r.status === 'rejected');
   if (failed) throw failed.reason;
+  // Sound: none was rejected, and the value at each position is the T[K] its promise was typed with.
   return results.map((r) => (r as PromiseFulfilledResult<unknown>).value) as unknown as T;
 }
 

@@ -38,6 +38,13 @@ export async function createDb(opts: CreateDbOptions = {}): Promise<DbHandle> {
   return handle;
 }
 
+/**
+ * The three drivers' drizzle instances differ only in their query-result type parameter; services use
+ * the shared query builder, and read raw `execute` results through driver-row.ts, which handles each
+ * driver's shape. So treating all three as one Db is sound, though TypeScript cannot see it.
+ */
+const asDb = (d: object): Db => d as unknown as Db;
+
 async function open(driver: DbDriver, opts: CreateDbOptions): Promise<DbHandle> {
   if (driver === 'pglite') {
     const { PGlite } = await import('@electric-sql/pglite');
@@ -46,7 +53,7 @@ async function open(driver: DbDriver, opts: CreateDbOptions): Promise<DbHandle> 
     const dir = url.startsWith('memory:') ? undefined : url.replace(/^pglite:/, '') || opts.dataDir;
     const client = dir ? new PGlite(dir) : new PGlite();
     await client.waitReady;
-    return { db: drizzle(client, { schema }) as unknown as Db, driver, close: () => client.close() };
+    return { db: asDb(drizzle(client, { schema })), driver, close: () => client.close() };
   }
   if (driver === 'pg') {
     const { default: pg } = await import('pg');
@@ -54,14 +61,14 @@ async function open(driver: DbDriver, opts: CreateDbOptions): Promise<DbHandle> 
     const pool = new pg.Pool({ connectionString: opts.url, max: opts.poolSize ?? 10 });
     // An idle client that loses its connection must not crash the process; the pool replaces it.
     pool.on('error', () => {});
-    return { db: drizzle(pool, { schema }) as unknown as Db, driver, close: () => pool.end() };
+    return { db: asDb(drizzle(pool, { schema })), driver, close: () => pool.end() };
   }
   const { Pool, neonConfig } = await import('@neondatabase/serverless');
   const { drizzle } = await import('drizzle-orm/neon-serverless');
   if (typeof WebSocket === 'undefined') neonConfig.webSocketConstructor = (await import('ws')).default;
   const pool = new Pool({ connectionString: opts.url, max: opts.poolSize ?? 5 });
   pool.on('error', () => {});
-  return { db: drizzle(pool, { schema }) as unknown as Db, driver, close: () => pool.end() };
+  return { db: asDb(drizzle(pool, { schema })), driver, close: () => pool.end() };
 }
 
 /** Applies drizzle-kit's migrations; on a shared server an advisory lock keeps concurrent starts apart. */

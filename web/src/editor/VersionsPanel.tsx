@@ -30,6 +30,7 @@ export function VersionsPanel(props: { tick: number; activeVersionId?: string | 
       confirmLabel: 'Restore',
     });
     if (!ok) return;
+    // Sound: a version's trigger and actions were validated when it was published; the API types them loosely.
     props.onRestore({ name: v.name, description: store.draft.description ?? null, trigger: v.trigger, actions: v.actions } as unknown as Draft);
     setMsg(`Version ${v.version} restored into the draft. Publish to make it live.`);
   };

@@ -36,6 +36,7 @@ export function createDraftStore(initial: Draft) {
     },
     /** Edits the action list at `path` in place (add, move, remove). */
     editList(path: Path, edit: (list: WorkflowAction[]) => void) {
+      // Sound: callers pass the path of an action list (the top level or a branch).
       setDraft(produce((d) => edit(at(d, path) as unknown as WorkflowAction[])));
     },
     replaceAll(next: Draft) {
