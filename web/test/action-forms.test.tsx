@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { fireEvent, screen, within } from '@solidjs/testing-library';
 import { ACTION_TYPES, type WorkflowAction } from '@conduit/core/definition';
 import { ActionList } from '../src/editor/ActionList';
-import { ACTION_FORMS } from '../src/editor/actions/registry';
+import { ACTION_FORMS, formFor } from '../src/editor/actions/registry';
 import { newAction } from '../src/editor/defaults';
 import { baseDraft, renderEditor } from './harness';
 
@@ -29,7 +29,7 @@ describe('action forms', () => {
     const d = h.draft();
     expect(d.actions.map((a) => a.type)).toEqual([...ACTION_TYPES]);
     expect(new Set(d.actions.map((a) => a.id)).size).toBe(ACTION_TYPES.length);
-    for (const type of ACTION_TYPES) expect(screen.getAllByText(ACTION_FORMS[type].label).length).toBeGreaterThan(0);
+    for (const type of ACTION_TYPES) expect(screen.getAllByText(formFor(type).label).length).toBeGreaterThan(0);
     // send_email starts with empty recipient and subject: both are flagged next to their fields.
     const problems = h.editor.problems();
     expect(problems.get('actions[0].subject')).toBe('a subject is required');

@@ -1,13 +1,17 @@
 import { describe, expect, it } from 'vitest';
 import { fireEvent, screen, within } from '@solidjs/testing-library';
 import { TRIGGER_TYPES } from '@conduit/core/definition';
-import { TriggerForm } from '../src/editor/triggers/TriggerForm';
+import { TRIGGER_FORMS, TriggerForm } from '../src/editor/triggers/TriggerForm';
 import { nextFireTimes } from '../src/editor/triggers/ScheduleForm';
 import { baseDraft, renderEditor } from './harness';
 
 const typeInto = (el: HTMLElement, value: string) => fireEvent.input(el, { target: { value } });
 
 describe('trigger forms', () => {
+  it('has a form for every trigger type core lists', () => {
+    expect(Object.keys(TRIGGER_FORMS).sort()).toEqual([...TRIGGER_TYPES].sort());
+  });
+
   it('offers all six trigger types and swaps the form when the type changes', () => {
     const { draft } = renderEditor(baseDraft(), () => <TriggerForm />);
     const select = screen.getByLabelText('When') as HTMLSelectElement;

@@ -24,6 +24,9 @@ describe('workflow bundle', () => {
     const definition = modules.filter((m) => m.includes('core/src/definition/'));
     expect(definition.filter((m) => !/\/(walk|duration|condition-nodes)\.ts$/.test(m))).toEqual([]);
     expect(modules.filter((m) => /core\/src\/temporal\/(index|run-input)\.ts$/.test(m))).toEqual([]);
+    // Per-type facts come in through the zod-free meta files, never the schema files beside them.
+    expect(modules.some((m) => m.endsWith('core/src/actions/meta.ts'))).toBe(true);
+    expect(modules.filter((m) => /core\/src\/(actions|triggers)\//.test(m) && !/\/(meta|define|records)\.ts$/.test(m))).toEqual([]);
   });
 
   it('runs workflow code without stack traces, and leaves the host context its own', async () => {

@@ -1,6 +1,6 @@
 import { z } from 'zod';
-import { ACTION_TYPES, MAX_BRANCH_ACTIONS, WorkflowActionSchema } from './actions';
-import { WorkflowTriggerSchema } from './triggers';
+import { ACTION_TYPES, MAX_BRANCH_ACTIONS, WorkflowActionSchema } from '../actions';
+import { WorkflowTriggerSchema } from '../triggers';
 import { walkActions } from './walk';
 
 export const MAX_TOTAL_ACTIONS = 1_000;

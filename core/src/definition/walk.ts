@@ -1,7 +1,8 @@
-import type { WorkflowAction } from './actions';
+import { childListsOf } from '../actions/meta';
+import type { WorkflowAction } from '../actions/schemas';
 
 /**
- * Visits every action, nested branches included, with its JSON path inside `actions`. Zod-free on
+ * Visits every action, nested lists included, with its JSON path inside `actions`. Zod-free on
  * purpose: the Temporal workflow bundle imports this.
  */
 export function walkActions(
@@ -12,9 +13,6 @@ export function walkActions(
   actions.forEach((a, i) => {
     const here = [...path, i];
     visit(a, here);
-    if (a.type === 'condition') {
-      walkActions(a.then, visit, [...here, 'then']);
-      walkActions(a.else, visit, [...here, 'else']);
-    }
+    for (const child of childListsOf(a)) walkActions(child.actions, visit, [...here, child.key]);
   });
 }

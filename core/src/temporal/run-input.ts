@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import { ActionsSchema } from '../definition/definition';
-import { WorkflowTriggerSchema } from '../definition/triggers';
+import { WorkflowTriggerSchema } from '../triggers';
 import { CausationSchema, TriggerPayloadSchema } from '../definition/payloads';
 import { StepResultSchema } from '../definition/run';
 

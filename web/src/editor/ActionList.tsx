@@ -1,6 +1,6 @@
 import { createSignal, For, Show } from 'solid-js';
 import { Dynamic } from 'solid-js/web';
-import { ACTION_TYPES, formatPath, walkActions, type ActionType, type WorkflowAction } from '@conduit/core/definition';
+import { ACTION_TYPES, formatPath, summarizeAction, walkActions, type ActionType, type WorkflowAction } from '@conduit/core/definition';
 import { useEditor } from './context';
 import type { Path } from './draft';
 import { duplicateAction, newAction } from './defaults';
@@ -65,6 +65,8 @@ function ActionCard(props: { action: WorkflowAction; index: number; count: numbe
         <button type="button" class="link" aria-expanded={open()} onClick={() => setOpen(!open())}>
           {open() ? '▾' : '▸'} <strong>{entry().label}</strong> <code>{props.action.id}</code>
         </button>
+        {/* Folded, the card still says what the step does. */}
+        <Show when={!open()}><span class="muted card-summary">{summarizeAction(props.action)}</span></Show>
         <Show when={cardProblems().length > 0}>
           <span class="badge s-failed">{cardProblems().length} problem{cardProblems().length > 1 ? 's' : ''}</span>
         </Show>

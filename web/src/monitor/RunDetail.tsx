@@ -6,7 +6,7 @@ import type { Execution } from '../api/schemas';
 import { confirmAction } from '../components/confirm';
 import { JsonView } from '../components/JsonView';
 import { StatusBadge, fmtDuration, fmtTime } from '../components/ui';
-import { ACTION_LABELS } from '../app/describe';
+import { actionLabel } from '@conduit/core/definition';
 import { temporalUiUrl } from '../app/session';
 import { buildTimeline, type StepNode } from './timeline';
 
@@ -15,7 +15,7 @@ const unfinished = (s: string) => s === 'pending' || s === 'running';
 
 function StepItem(props: { node: StepNode }) {
   const s = () => props.node.step;
-  const label = () => ACTION_LABELS[s().actionType as keyof typeof ACTION_LABELS] ?? s().actionType;
+  const label = () => actionLabel(s().actionType);
   return (
     <li class={`step s-${s().status}`} data-testid={`step-${s().actionId}`}>
       <details open={s().status === 'failed' || s().status === 'running'}>

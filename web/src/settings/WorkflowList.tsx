@@ -5,7 +5,7 @@ import { errorText } from '../api/client';
 import type { Execution, Workflow } from '../api/schemas';
 import { confirmAction } from '../components/confirm';
 import { Empty, ErrorText, StatusBadge, fmtTime } from '../components/ui';
-import { describeTrigger } from '../app/describe';
+import { summarizeTrigger } from '@conduit/core/definition';
 import { newWorkflowDefinition } from '../editor/defaults';
 
 const WEEK_MS = 7 * 86_400_000;
@@ -135,7 +135,7 @@ export function WorkflowList() {
                   <>
                     <tr>
                       <td><A href={`/w/${params.ws}/settings/workflows/${wf.id}`}>{wf.name}</A></td>
-                      <td>{describeTrigger(wf.trigger)}</td>
+                      <td>{summarizeTrigger(wf.trigger)}</td>
                       <td>
                         <label class="switch">
                           <input type="checkbox" role="switch" checked={wf.isActive} aria-label={`Active: ${wf.name}`}

@@ -1,27 +1,46 @@
 import type { Component } from 'solid-js';
-import type { ActionType, WorkflowAction } from '@conduit/core/definition';
-import { ACTION_LABELS } from '../../app/describe';
+import { ACTION_META, type ActionOf, type ActionType, type WorkflowAction } from '@conduit/core/definition';
+import { ConditionForm } from './ConditionForm';
 import {
   CreateRecordForm, DeleteRecordForm, RunScriptForm, SendEmailForm, SendWebhookForm, UpdateRecordForm, WaitForm,
 } from './forms';
-import { ConditionForm } from './ConditionForm';
 import type { ActionFormProps } from './types';
 
-type Entry<K extends ActionType> = { label: string; description: string; Form: Component<ActionFormProps<Extract<WorkflowAction, { type: K }>>> };
-
-/**
- * The editor's one registry of action forms. Typed over every ActionType, so a new action type in
- * core fails to compile here until it has a form.
- */
-export const ACTION_FORMS: { [K in ActionType]: Entry<K> } = {
-  send_email: { label: ACTION_LABELS.send_email, description: 'Send an email (kept in the dev inbox locally).', Form: SendEmailForm },
-  send_webhook: { label: ACTION_LABELS.send_webhook, description: 'Call an HTTP endpoint with JSON or text.', Form: SendWebhookForm },
-  create_record: { label: ACTION_LABELS.create_record, description: 'Create a record of an object.', Form: CreateRecordForm },
-  update_record: { label: ACTION_LABELS.update_record, description: 'Change fields of a record.', Form: UpdateRecordForm },
-  delete_record: { label: ACTION_LABELS.delete_record, description: 'Delete a record.', Form: DeleteRecordForm },
-  run_script: { label: ACTION_LABELS.run_script, description: 'Run JavaScript in a sandbox.', Form: RunScriptForm },
-  wait: { label: ACTION_LABELS.wait, description: 'Pause the run for a while or until a date.', Form: WaitForm },
-  condition: { label: ACTION_LABELS.condition, description: 'Branch: then / else.', Form: ConditionForm },
+/** What the editor adds for a type: its form and the values a new action of it starts with. */
+type Entry<K extends ActionType> = {
+  Form: Component<ActionFormProps<ActionOf<K>>>;
+  starter: () => Omit<ActionOf<K>, 'id' | 'onFailure'>;
 };
 
-export const formFor = (type: ActionType) => ACTION_FORMS[type] as unknown as Entry<ActionType> & { Form: Component<ActionFormProps<WorkflowAction>> };
+/**
+ * The editor's one registry of action types. Typed over every ActionType, so a new action type in
+ * core fails to compile here until it has a form. Label and description come from core's meta table.
+ */
+export const ACTION_FORMS: { [K in ActionType]: Entry<K> } = {
+  send_email: { Form: SendEmailForm, starter: () => ({ type: 'send_email', to: '', subject: '', body: '' }) },
+  send_webhook: {
+    Form: SendWebhookForm,
+    starter: () => ({ type: 'send_webhook', method: 'POST', url: '', headers: {}, query: {}, bodyType: 'json', timeoutMs: 10_000, sign: false }),
+  },
+  create_record: { Form: CreateRecordForm, starter: () => ({ type: 'create_record', object: 'deal', data: {} }) },
+  update_record: { Form: UpdateRecordForm, starter: () => ({ type: 'update_record', object: 'deal', recordId: '{{trigger.record.id}}', data: {} }) },
+  delete_record: { Form: DeleteRecordForm, starter: () => ({ type: 'delete_record', object: 'deal', recordId: '{{trigger.record.id}}' }) },
+  run_script: { Form: RunScriptForm, starter: () => ({ type: 'run_script', code: 'return { ok: true };', memoryMb: 64, cpuMs: 1000 }) },
+  wait: { Form: WaitForm, starter: () => ({ type: 'wait', duration: '1h' }) },
+  condition: {
+    Form: ConditionForm,
+    starter: () => ({ type: 'condition', if: { all: [{ left: '{{trigger.record.amount}}', op: 'gt', right: 0 }] }, then: [], else: [] }),
+  },
+};
+
+type AnyEntry = { label: string; description: string; Form: Component<ActionFormProps<WorkflowAction>> };
+
+/**
+ * The form and words of a type, for code that holds an action of any type. The widening is sound: the
+ * form is always given the action it was looked up by.
+ */
+export const formFor = (type: ActionType): AnyEntry => ({
+  label: ACTION_META[type].label,
+  description: ACTION_META[type].description,
+  Form: ACTION_FORMS[type].Form as Component<ActionFormProps<WorkflowAction>>,
+});

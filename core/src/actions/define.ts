@@ -1,0 +1,50 @@
+/**
+ * What every action type declares besides its schema. Zod-free on purpose: the Temporal workflow
+ * bundle and the browser read these facts, and the bundle must not build schemas (see
+ * worker/test/workflow-bundle.test.ts).
+ */
+import type { RetryPolicy } from './common';
+
+/**
+ * Where a step runs: `workflow` is evaluated by the interpreter itself (deterministic, no I/O);
+ * `local` is a local activity (fast, in the worker's process, no heartbeat); `activity` is a regular,
+ * heartbeating activity (slow outside effects, cancellable while they run).
+ */
+export type Placement = 'workflow' | 'local' | 'activity';
+
+/** The fields every action has; the interpreter copies them as written. */
+export const COMMON_RAW_FIELDS = ['name', 'retry', 'onFailure'] as const;
+/** Never part of a step's input: identity and structure. */
+export const COMMON_STRUCTURAL_FIELDS = ['id', 'type'] as const;
+
+export type ActionMeta<A extends { type: string }> = {
+  type: A['type'];
+  /** A person's name for the type, as the builder and the run timeline show it. */
+  label: string;
+  /** One sentence for the builder's picker. */
+  description: string;
+  /** Base of new action ids ("email" → email, email_2, …), so `{{steps.<id>}}` stays readable. */
+  idBase: string;
+  placement: Placement | ((action: A) => Placement);
+  /** Retry policy when the action sets none; null for types the workflow evaluates. */
+  retry: RetryPolicy | null;
+  /** Start-to-close timeout of one attempt, for types that run as activities. */
+  timeoutMs: ((action: A) => number) | null;
+  /** Fields copied as written instead of templated (besides name, retry and onFailure). */
+  rawFields: readonly string[];
+  /** Fields that are structure, not input (besides id and type): never templated nor stored as input. */
+  structuralFields: readonly string[];
+  /** The nested action lists of this action, with their key, for walking a definition. */
+  children?: (action: A) => readonly { key: string; actions: readonly unknown[] }[];
+  /** The action in words, for lists and timelines ("Email to ada@example.com"). */
+  summary: (action: A) => string;
+};
+
+/** Identity at the type level: checks a meta table entry against its action type. */
+export const defineActionMeta = <A extends { type: string }>(meta: ActionMeta<A>): ActionMeta<A> => meta;
+
+/** Short text for a summary: templates stay as written, long values are cut. */
+export function brief(value: unknown, max = 60): string {
+  const s = typeof value === 'string' ? value : JSON.stringify(value) ?? '';
+  return s.length > max ? `${s.slice(0, max - 1)}…` : s;
+}

@@ -1,0 +1,66 @@
+/**
+ * The per-type facts as one table, zod-free: the workflow bundle, the worker, the API and the
+ * browser read it. Typed over ActionType (derived from the schema list in ./schemas.ts), so a type
+ * listed there without an entry here, or an entry for no type, fails to compile.
+ */
+import { conditionMeta } from './condition/meta';
+import { createRecordMeta } from './create_record/meta';
+import { COMMON_RAW_FIELDS, COMMON_STRUCTURAL_FIELDS, type ActionMeta, type Placement } from './define';
+import { deleteRecordMeta } from './delete_record/meta';
+import { runScriptMeta } from './run_script/meta';
+import type { ActionOf, ActionType, WorkflowAction } from './schemas';
+import { sendEmailMeta } from './send_email/meta';
+import { sendWebhookMeta } from './send_webhook/meta';
+import { updateRecordMeta } from './update_record/meta';
+import { waitMeta } from './wait/meta';
+import type { RetryPolicy } from './common';
+
+export const ACTION_META: { readonly [T in ActionType]: ActionMeta<ActionOf<T>> } = {
+  send_email: sendEmailMeta,
+  send_webhook: sendWebhookMeta,
+  create_record: createRecordMeta,
+  update_record: updateRecordMeta,
+  delete_record: deleteRecordMeta,
+  run_script: runScriptMeta,
+  wait: waitMeta,
+  condition: conditionMeta,
+};
+
+/**
+ * The entry for an action of any type. Sound: the entry is looked up by the action's own `type`, and
+ * the table's type pairs each key with the meta of that type; TypeScript cannot follow the pairing
+ * through a union, hence the widening.
+ */
+const metaOf = (action: WorkflowAction): ActionMeta<WorkflowAction> => ACTION_META[action.type] as ActionMeta<WorkflowAction>;
+
+export function placementOf(action: WorkflowAction): Placement {
+  const p = metaOf(action).placement;
+  return typeof p === 'function' ? p(action) : p;
+}
+
+/** The action's own retry policy, else its type's default; null for types the workflow evaluates. */
+export function retryPolicyOf(action: WorkflowAction): RetryPolicy | null {
+  return action.retry ?? metaOf(action).retry;
+}
+
+/** Start-to-close timeout of one attempt; null for types the workflow evaluates. */
+export function timeoutMsOf(action: WorkflowAction): number | null {
+  return metaOf(action).timeoutMs?.(action) ?? null;
+}
+
+export const actionLabel = (type: string): string => (ACTION_META as Record<string, { label: string }>)[type]?.label ?? type;
+export const summarizeAction = (action: WorkflowAction): string => metaOf(action).summary(action);
+
+/** The nested action lists of an action (a condition's then and else). */
+export const childListsOf = (action: WorkflowAction): readonly { key: string; actions: readonly WorkflowAction[] }[] =>
+  (metaOf(action).children?.(action) ?? []) as readonly { key: string; actions: readonly WorkflowAction[] }[];
+
+function fieldSets(key: 'rawFields' | 'structuralFields', common: readonly string[]): Record<ActionType, ReadonlySet<string>> {
+  const out = {} as Record<ActionType, ReadonlySet<string>>;
+  for (const type of Object.keys(ACTION_META) as ActionType[]) out[type] = new Set([...common, ...ACTION_META[type][key]]);
+  return out;
+}
+/** Per type, the fields copied as written (never templated). */
+export const RAW_FIELDS = fieldSets('rawFields', COMMON_RAW_FIELDS);
+/** Per type, the fields that are structure, not input. */
+export const STRUCTURAL_FIELDS = fieldSets('structuralFields', COMMON_STRUCTURAL_FIELDS);

@@ -1,0 +1,48 @@
+/**
+ * The per-type facts of triggers as one table, zod-free, typed over TriggerType (derived from the
+ * schema list in ./schemas.ts): a missing or extra entry fails to compile.
+ */
+import type { TriggerMeta } from './define';
+import { fieldChangedMeta } from './field_changed/meta';
+import { recordCreatedMeta } from './record_created/meta';
+import { recordDeletedMeta } from './record_deleted/meta';
+import { recordUpdatedMeta } from './record_updated/meta';
+import { scheduleMeta } from './schedule/meta';
+import type { TriggerOf, TriggerType, WorkflowTrigger } from './schemas';
+import { webhookMeta } from './webhook/meta';
+
+export const TRIGGER_META: { readonly [T in TriggerType]: TriggerMeta<TriggerOf<T>> } = {
+  schedule: scheduleMeta,
+  webhook: webhookMeta,
+  record_created: recordCreatedMeta,
+  record_updated: recordUpdatedMeta,
+  record_deleted: recordDeletedMeta,
+  field_changed: fieldChangedMeta,
+};
+
+export const triggerLabel = (type: string): string => (TRIGGER_META as Record<string, { label: string }>)[type]?.label ?? type;
+
+/**
+ * The trigger in words. Takes a stored trigger as the API returns it (validated when it was saved);
+ * a type this build does not know is shown by name. The widening is sound: the entry is looked up by
+ * the trigger's own type.
+ */
+export function summarizeTrigger(t: { type: string }): string {
+  const meta = (TRIGGER_META as Record<string, TriggerMeta<WorkflowTrigger>>)[t.type];
+  return meta ? meta.summary(t as WorkflowTrigger) : t.type;
+}
+
+/** The trigger types a record event fires, by event type (derived from each type's source). */
+export const TRIGGER_TYPES_BY_RECORD_EVENT: Readonly<Record<string, readonly TriggerType[]>> = (() => {
+  const out: Record<string, TriggerType[]> = {};
+  for (const type of Object.keys(TRIGGER_META) as TriggerType[]) {
+    const source = TRIGGER_META[type].source;
+    if (source.kind === 'record') (out[source.event] ??= []).push(type);
+  }
+  return out;
+})();
+
+export const RECORD_TRIGGER_TYPES = Object.values(TRIGGER_TYPES_BY_RECORD_EVENT).flat();
+export type RecordTriggerType = Extract<WorkflowTrigger, { object: string }>['type'];
+export const isRecordTrigger = (t: WorkflowTrigger): t is Extract<WorkflowTrigger, { type: RecordTriggerType }> =>
+  TRIGGER_META[t.type].source.kind === 'record';

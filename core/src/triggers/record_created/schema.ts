@@ -1,0 +1,5 @@
+import type { z } from 'zod';
+import { recordTriggerSchema } from '../record';
+
+export const RecordCreatedTriggerSchema = recordTriggerSchema('record_created');
+export type RecordCreatedTrigger = z.infer<typeof RecordCreatedTriggerSchema>;
