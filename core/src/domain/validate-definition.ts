@@ -2,15 +2,13 @@
  * Definition checks beyond the schema, shared by the API (PATCH, activate, test) and the web editor.
  * Browser-safe: imports only the definition schemas and the expression parser.
  */
-import { formatPath, walkActions, type ApiError, type Json, type WorkflowAction } from '../definition';
+import { childListsOf, formatPath, walkActions, type ApiError, type Json, type WorkflowAction } from '../definition';
 import { referencedSteps } from '../expressions';
-
-const NESTED = new Set(['id', 'type', 'then', 'else']);
 
 /**
  * `{{steps.X…}}` may only name steps that have run before the action: earlier siblings, earlier
- * siblings of its ancestors, and the conditions enclosing it. Not later steps, not steps inside a
- * branch (the other branch may have run instead), not itself.
+ * siblings of its ancestors, and the actions enclosing it (a condition). Not later steps, not steps
+ * inside a nested list (a condition's other branch may have run instead), not itself.
  */
 export function validateStepReferences(actions: readonly WorkflowAction[]): ApiError[] {
   const all = new Map<string, (string | number)[]>();
@@ -21,8 +19,10 @@ export function validateStepReferences(actions: readonly WorkflowAction[]): ApiE
     const seen = new Set(before);
     list.forEach((action, i) => {
       const here = [...base, i];
+      const children = childListsOf(action);
+      const nested = new Set(children.map((c) => c.key));
       for (const [field, value] of Object.entries(action)) {
-        if (NESTED.has(field)) continue;
+        if (field === 'id' || field === 'type' || nested.has(field)) continue;
         for (const ref of referencedSteps(value as Json)) {
           if (seen.has(ref)) continue;
           const path = formatPath(['actions', ...here, field]);
@@ -35,10 +35,9 @@ export function validateStepReferences(actions: readonly WorkflowAction[]): ApiE
           errors.push({ code: 'invalid_reference', message: `${path}: {{steps.${ref}…}}: ${why}`, path });
         }
       }
-      if (action.type === 'condition') {
+      if (children.length > 0) {
         const inside = new Set([...seen, action.id]);
-        visit(action.then, [...here, 'then'], inside);
-        visit(action.else, [...here, 'else'], inside);
+        for (const child of children) visit(child.actions, [...here, child.key], inside);
       }
       seen.add(action.id);
     });

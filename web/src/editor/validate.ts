@@ -1,4 +1,4 @@
-import { WorkflowDefinitionSchema, formatPath, walkActions, type WorkflowAction, type Json } from '@conduit/core/definition';
+import { WorkflowDefinitionSchema, childListsOf, formatPath, walkActions, type WorkflowAction, type Json } from '@conduit/core/definition';
 import { extractReferences, parsePath } from '@conduit/core/expressions';
 import { validateStepReferences } from '@conduit/core/api';
 import type { z } from 'zod';
@@ -50,10 +50,10 @@ export function earlierStepIds(actions: readonly WorkflowAction[], path: readonl
     const index = path[i] as number;
     for (const a of list.slice(0, index)) out.push(a.id);
     const here = list[index];
-    const branch = path[i + 1];
-    if (!here || here.type !== 'condition' || (branch !== 'then' && branch !== 'else')) break;
+    const child = here && childListsOf(here).find((c) => c.key === path[i + 1]);
+    if (!here || !child) break;
     out.push(here.id);
-    list = here[branch];
+    list = child.actions;
     i += 2;
   }
   return out;
