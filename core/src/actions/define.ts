@@ -34,6 +34,8 @@ export type ActionMeta<A extends { type: string }> = {
   rawFields: readonly string[];
   /** Fields that are structure, not input (besides id and type): never templated nor stored as input. */
   structuralFields: readonly string[];
+  /** The handler is given the run so far ({ trigger, steps }) besides its resolved fields (a script's `input`). */
+  receivesRunContext?: boolean;
   /** The nested action lists of this action, with their key, for walking a definition. */
   children?: (action: A) => readonly { key: string; actions: readonly unknown[] }[];
   /** The action in words, for lists and timelines ("Email to ada@example.com"). */

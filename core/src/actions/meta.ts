@@ -48,6 +48,9 @@ export function timeoutMsOf(action: WorkflowAction): number | null {
   return metaOf(action).timeoutMs?.(action) ?? null;
 }
 
+/** True when the step's handler is given { trigger, steps } (a script's `input`). */
+export const receivesRunContext = (type: ActionType): boolean => ACTION_META[type].receivesRunContext === true;
+
 export const actionLabel = (type: string): string => (ACTION_META as Record<string, { label: string }>)[type]?.label ?? type;
 export const summarizeAction = (action: WorkflowAction): string => metaOf(action).summary(action);
 

@@ -19,6 +19,7 @@ export const runScriptMeta = defineActionMeta<RunScriptAction>({
   // The code is data for the sandbox, never a template.
   rawFields: ['code'],
   structuralFields: [],
+  receivesRunContext: true,
   summary: (a) => {
     const first = a.code.split('\n').find((l) => l.trim() !== '')?.trim() ?? '';
     return `Run a script${first ? `: ${first.length > 50 ? `${first.slice(0, 49)}…` : first}` : ''}`;
