@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import {
   ACTION_META, ACTION_TYPES, RAW_FIELDS, STRUCTURAL_FIELDS, TRIGGER_META, TRIGGER_TYPES, TRIGGER_TYPES_BY_RECORD_EVENT, WorkflowActionSchema,
-  WorkflowTriggerSchema, placementOf, retryPolicyOf, summarizeAction, summarizeTrigger, timeoutMsOf, walkActions, type WorkflowAction,
+  TriggerPayloadSchema, WorkflowTriggerSchema, placementOf, sampleTriggerPayload, shapeTriggerSample, triggerVariables, retryPolicyOf, summarizeAction, summarizeTrigger, timeoutMsOf, walkActions, type WorkflowAction,
 } from '@conduit/core/definition';
 
 // The compiler makes every table cover every type; these check the same at run time, where a cast or
@@ -62,5 +62,28 @@ describe('action and trigger registries', () => {
     expect(summarizeAction(WorkflowActionSchema.parse({ id: 'm', type: 'send_email', to: ['a@x.io', 'b@x.io'], subject: 'Hi', body: 'x' }))).toBe('Email to a@x.io, b@x.io: Hi');
     expect(summarizeTrigger(WorkflowTriggerSchema.parse({ type: 'field_changed', object: 'deal', field: 'stage', to: 'won' }))).toBe("When a deal's stage changes to won");
     expect(summarizeTrigger({ type: 'from_the_future' })).toBe('from_the_future');
+  });
+
+  it('every trigger type gives a valid sample payload, shapes a partial sample, and offers variables', () => {
+    const triggers = [
+      { type: 'schedule', cron: '0 9 * * *', timezone: 'Europe/Paris' },
+      { type: 'webhook' },
+      { type: 'record_created', object: 'deal' },
+      { type: 'record_updated', object: 'deal' },
+      { type: 'record_deleted', object: 'deal' },
+      { type: 'field_changed', object: 'deal', field: 'stage', from: 'open', to: 'won' },
+    ].map((t) => WorkflowTriggerSchema.parse(t));
+    expect(triggers.map((t) => t.type)).toEqual([...TRIGGER_TYPES]);
+    for (const t of triggers) {
+      const sample = TriggerPayloadSchema.parse(sampleTriggerPayload(t, { id: 'r1', data: { stage: 'open', amount: 3 } }));
+      const shaped = TriggerPayloadSchema.parse(shapeTriggerSample(t, { amount: 5 }, new Date('2026-01-01T00:00:00Z')));
+      expect(shaped.kind).toBe(sample.kind);
+      expect(triggerVariables(t, ['id', 'amount']).length).toBeGreaterThan(1);
+    }
+    const changed = sampleTriggerPayload(triggers[5]!, { id: 'r1', data: { stage: 'open' } });
+    expect(changed).toMatchObject({ event: 'updated', record: { stage: 'won' }, previous: { stage: 'open' }, changed: ['stage'] });
+    expect(shapeTriggerSample(triggers[1]!, { a: 1 }, new Date(0))).toMatchObject({ kind: 'webhook', body: { a: 1 } });
+    expect(triggerVariables(triggers[2]!, ['id', 'amount']).some((v) => v.value.startsWith('trigger.previous'))).toBe(false);
+    expect(triggerVariables(triggers[3]!, ['id', 'amount']).some((v) => v.value === 'trigger.previous.amount')).toBe(true);
   });
 });

@@ -2,7 +2,7 @@
 // the facts table in meta.ts. See docs/architecture.md for the checklist of adding one.
 export * from './schemas';
 export * from './meta';
-export type { TriggerMeta, TriggerSource } from './define';
+export type { TriggerMeta, TriggerSource, TriggerVariable } from './define';
 export { ScheduleTriggerSchema, cronError, isValidTimeZone, type ScheduleTrigger } from './schedule/schema';
 export { WebhookAuthSchema, WebhookTriggerSchema, type WebhookTrigger } from './webhook/schema';
 export { RecordCreatedTriggerSchema, type RecordCreatedTrigger } from './record_created/schema';

@@ -20,6 +20,13 @@ export const TRIGGER_META: { readonly [T in TriggerType]: TriggerMeta<TriggerOf<
   field_changed: fieldChangedMeta,
 };
 
+/** Sound widening, as for summarizeTrigger: the entry is looked up by the trigger's own type. */
+const metaOf = (t: WorkflowTrigger) => TRIGGER_META[t.type] as TriggerMeta<WorkflowTrigger>;
+export const triggerVariables = (t: WorkflowTrigger, fields: readonly string[]) => metaOf(t).variables(t, fields);
+export const sampleTriggerPayload = (t: WorkflowTrigger, record?: { id: string; data: Record<string, unknown> }) =>
+  metaOf(t).sample(t, { now: new Date().toISOString(), ...(record ? { record } : {}) });
+export const shapeTriggerSample = (t: WorkflowTrigger, sample: unknown, now: Date) => metaOf(t).shapeSample(t, sample, now.toISOString());
+
 export const triggerLabel = (type: string): string => (TRIGGER_META as Record<string, { label: string }>)[type]?.label ?? type;
 
 /**

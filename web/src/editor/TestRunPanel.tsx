@@ -1,11 +1,11 @@
 import { createResource, createSignal, For, onCleanup, Show } from 'solid-js';
 import { A } from '@solidjs/router';
+import { sampleTriggerPayload } from '@conduit/core/definition';
 import { api } from '../api/endpoints';
 import { errorText } from '../api/client';
 import type { Execution, Step } from '../api/schemas';
 import { StatusBadge } from '../components/ui';
 import { useEditor } from './context';
-import { samplePayload } from './variables';
 
 const TERMINAL = new Set(['completed', 'failed', 'cancelled']);
 const POLL_MS = 700;
@@ -26,7 +26,7 @@ export function TestRunPanel(props: { onSteps: (m: Map<string, Step>) => void; s
 
   const fill = () => {
     const rec = records()?.find((r) => r.id === recordId());
-    setPayloadText(JSON.stringify(samplePayload(store.draft.trigger, rec), null, 2));
+    setPayloadText(JSON.stringify(sampleTriggerPayload(store.draft.trigger, rec), null, 2));
     setPayloadError(undefined);
   };
   const show = (e: Execution) => {

@@ -1,4 +1,5 @@
 import { defineTriggerMeta, show } from '../define';
+import { recordSample, recordVariables, shapeRecordSample } from '../record-payload';
 import type { FieldChangedTrigger } from './schema';
 
 export const fieldChangedMeta = defineTriggerMeta<FieldChangedTrigger>({
@@ -11,4 +12,7 @@ export const fieldChangedMeta = defineTriggerMeta<FieldChangedTrigger>({
     const to = t.to !== undefined ? ` to ${show(t.to)}` : '';
     return `When a ${show(t.object)}'s ${show(t.field)} changes${from}${to}`;
   },
+  variables: (t, fields) => recordVariables(t, fields, true),
+  sample: (t, at) => recordSample(t, 'updated', at),
+  shapeSample: (t, sample) => shapeRecordSample(t, 'updated', sample),
 });
