@@ -7,6 +7,7 @@ import {
   type StepFailureDetails, type StepMeta, type StepOutcome,
 } from '../workflows/contract';
 import { resolveAction } from '../workflows/resolve';
+import { asStepError } from './errors';
 import { redactHeaders, redactJson } from './redact';
 import { ACTION_HANDLERS } from './registry';
 import { ScriptError } from './run-script';
@@ -26,7 +27,6 @@ const rowFor = (run: RunRef, meta: StepMeta, patch: Omit<StepWrite, 'executionId
   executionId: run.executionId, workspaceId: run.workspaceId, actionId: meta.actionId, actionType: meta.actionType, path: meta.path, seq: meta.seq, ...patch,
 });
 
-const asStepError = (e: unknown): StepError => (e instanceof StepError ? e : new StepError((e as Error)?.message ?? String(e), true));
 const withLogs = (input: Json, logs: string[] | undefined): Json => (logs ? { ...(input as Record<string, Json>), logs } : input);
 
 /** pending → running (and, for a schedule fire, the execution row itself). Idempotent. */
@@ -47,108 +47,115 @@ async function writeStepsAndFinish(db: Db, f: Omit<FinishRun, 'flush'>, rows: St
   });
 }
 
+/** Validates the resolved action and runs its handler. */
+async function execute(deps: ActivityDeps, run: RunRef, meta: StepMeta, resolved: Record<string, Json>, attempt: number, signal: AbortSignal, scriptInput?: { trigger: Json; steps: Json }) {
+  const type: ActionType = meta.actionType;
+  const handler = ACTION_HANDLERS[type] as ActionHandler<typeof type> | null;
+  if (!handler) throw new StepError(`"${type}" runs inside the workflow, not as an activity`);
+  // Templates resolved at run time are checked like the definition was (e.g. a resolved email address).
+  const parsed = WorkflowActionSchema.safeParse({ ...resolved, id: meta.actionId, type });
+  if (!parsed.success) throw new StepError(`invalid input after templating: ${describeIssues(parsed.error).map((i) => i.message).join('; ')}`);
+  const result = await handler(parsed.data as WorkflowAction & { type: typeof type }, { run, step: meta, attempt, signal, scriptInput }, deps);
+  // Later steps read the output as it was: refused, not altered, when PostgreSQL cannot store it.
+  const bad = findUnstorable(result.output, ['output']);
+  if (bad) throw new StepError(`the step's ${formatPath(bad.path)} cannot be stored: ${bad.reason}`);
+  return result;
+}
+
+/** One step in its own activity (local or regular), with the run's begin and finish when they ride along. */
+async function runStep(deps: ActivityDeps, call: StepCall): Promise<StepOutcome> {
+  const actx = Context.current();
+  const attempt = actx.info.attempt;
+  const startedAt = new Date();
+  const input = storedInput(call.action);
+  let flushed = false;
+  // Heartbeats carry cancellation to a regular activity; local ones are cancelled through the workflow task.
+  const beat = call.remote ? setInterval(() => actx.heartbeat(), 1_000) : null;
+  if (call.remote) actx.heartbeat();
+  try {
+    if (call.begin) await beginExecution(deps.db, call.run, call.begin);
+    // Slow effects show as running while they run; local steps record start and end together.
+    if (call.remote) {
+      await writeSteps(deps.db, [...call.flush, rowFor(call.run, call.step, { status: 'running', input, attempts: attempt, startedAt })]);
+      flushed = true;
+    }
+    const result = await execute(deps, call.run, call.step, call.action, attempt, actx.cancellationSignal, call.scriptInput);
+    const completedAt = new Date();
+    const rows = [...(flushed ? [] : call.flush),
+      rowFor(call.run, call.step, { status: 'completed', input: withLogs(input, result.logs), output: result.output, attempts: attempt, startedAt, completedAt })];
+    // The run's last step: end the execution here unless a cancel came in (the workflow records that).
+    const finished = !!call.finish && !actx.cancellationSignal.aborted;
+    if (finished) {
+      const steps = { ...call.finish!.steps, [call.step.actionId]: { status: 'completed', output: result.output } };
+      await writeStepsAndFinish(deps.db, { run: call.run, status: 'completed', output: { steps } as unknown as Json, error: null }, [...rows, ...call.finish!.skipped]);
+    } else await writeSteps(deps.db, rows);
+    return { output: result.output, attempts: attempt, startedAt: startedAt.toISOString(), completedAt: completedAt.toISOString(), ...(finished ? { finished } : {}) };
+  } catch (e) {
+    throw await attemptFailed(deps, call, e, { attempt, startedAt, input, flushed });
+  } finally {
+    if (beat) clearInterval(beat);
+  }
+}
+
+/** Records a failed attempt on the step's row and turns the error into the failure Temporal retries or not. */
+async function attemptFailed(deps: ActivityDeps, call: StepCall, e: unknown, a: { attempt: number; startedAt: Date; input: Json; flushed: boolean }): Promise<ApplicationFailure> {
+  const err = asStepError(e);
+  // The row shows the latest attempt's error; the workflow writes the final state once retries end.
+  await writeSteps(deps.db, [...(a.flushed ? [] : call.flush),
+    rowFor(call.run, call.step, { status: 'running', input: withLogs(a.input, e instanceof ScriptError ? e.logs : undefined), error: err.message, attempts: a.attempt, startedAt: a.startedAt })])
+    .catch((we: Error) => deps.logger.error('step row write failed', { error: we.message }));
+  const details: StepFailureDetails = { attempt: a.attempt, startedAt: a.startedAt.toISOString() };
+  return ApplicationFailure.create({
+    message: err.message, type: STEP_ERROR, nonRetryable: !err.retryable, details: [details],
+    ...(err.retryAfterMs !== undefined ? { nextRetryDelay: err.retryAfterMs } : {}),
+  });
+}
+
+/** Consecutive local steps in one local activity: one round trip and one batched row write. */
+async function runSegment(deps: ActivityDeps, call: SegmentCall): Promise<SegmentOutcome> {
+  const actx = Context.current();
+  const began = Date.now();
+  const steps: Record<string, StepResult> = { ...call.steps };
+  const rows: StepWrite[] = [...call.flush];
+  const out: SegmentOutcome = { done: [] };
+  if (call.begin) await beginExecution(deps.db, call.run, call.begin);
+  try {
+    for (const { meta, action } of call.items) {
+      if (out.done.length > 0 && (Date.now() - began > call.budgetMs || actx.cancellationSignal.aborted)) break;
+      const startedAt = new Date();
+      const resolved = resolveAction(action, { trigger: call.trigger, steps });
+      const input = storedInput(resolved);
+      try {
+        const scriptInput = meta.actionType === 'run_script' ? { trigger: call.trigger, steps: steps as unknown as Json } : undefined;
+        const result = await execute(deps, call.run, meta, resolved, 1, actx.cancellationSignal, scriptInput);
+        const completedAt = new Date();
+        rows.push(rowFor(call.run, meta, { status: 'completed', input: withLogs(input, result.logs), output: result.output, attempts: 1, startedAt, completedAt }));
+        steps[meta.actionId] = { status: 'completed', output: result.output };
+        out.done.push({ actionId: meta.actionId, output: result.output, startedAt: startedAt.toISOString(), completedAt: completedAt.toISOString() });
+      } catch (e) {
+        const err = asStepError(e);
+        const failedInput = withLogs(input, e instanceof ScriptError ? e.logs : undefined);
+        rows.push(rowFor(call.run, meta, { status: 'running', input: failedInput, error: err.message, attempts: 1, startedAt }));
+        out.failed = { actionId: meta.actionId, message: err.message, retryable: err.retryable, startedAt: startedAt.toISOString(), input: failedInput };
+        break;
+      }
+    }
+  } finally {
+    // One write for every step of the segment (and the rows the workflow queued before it); when
+    // they were the run's last steps and all completed, the execution ends in the same transaction.
+    if (call.finish && !out.failed && out.done.length === call.items.length && !actx.cancellationSignal.aborted) {
+      await writeStepsAndFinish(deps.db, { run: call.run, status: 'completed', output: { steps } as unknown as Json, error: null }, [...rows, ...call.finish.skipped]);
+      out.finished = true;
+    } else await writeSteps(deps.db, rows);
+  }
+  return out;
+}
+
 /** The activities the interpreter calls; every dependency comes in through `deps`. */
 export function createActivities(deps: ActivityDeps): RuntimeActivities {
-  /** Validates the resolved action and runs its handler. */
-  async function execute(run: RunRef, meta: StepMeta, resolved: Record<string, Json>, attempt: number, signal: AbortSignal, scriptInput?: { trigger: Json; steps: Json }) {
-    const type: ActionType = meta.actionType;
-    const handler = ACTION_HANDLERS[type] as ActionHandler<typeof type> | null;
-    if (!handler) throw new StepError(`"${type}" runs inside the workflow, not as an activity`);
-    // Templates resolved at run time are checked like the definition was (e.g. a resolved email address).
-    const parsed = WorkflowActionSchema.safeParse({ ...resolved, id: meta.actionId, type });
-    if (!parsed.success) throw new StepError(`invalid input after templating: ${describeIssues(parsed.error).map((i) => i.message).join('; ')}`);
-    const result = await handler(parsed.data as WorkflowAction & { type: typeof type }, { run, step: meta, attempt, signal, scriptInput }, deps);
-    // Later steps read the output as it was: refused, not altered, when PostgreSQL cannot store it.
-    const bad = findUnstorable(result.output, ['output']);
-    if (bad) throw new StepError(`the step's ${formatPath(bad.path)} cannot be stored: ${bad.reason}`);
-    return result;
-  }
-
-  async function runStep(call: StepCall): Promise<StepOutcome> {
-    const actx = Context.current();
-    const attempt = actx.info.attempt;
-    const startedAt = new Date();
-    const input = storedInput(call.action);
-    let flushed = false;
-    // Heartbeats carry cancellation to a regular activity; local ones are cancelled through the workflow task.
-    const beat = call.remote ? setInterval(() => actx.heartbeat(), 1_000) : null;
-    if (call.remote) actx.heartbeat();
-    try {
-      if (call.begin) await beginExecution(deps.db, call.run, call.begin);
-      // Slow effects show as running while they run; local steps record start and end together.
-      if (call.remote) {
-        await writeSteps(deps.db, [...call.flush, rowFor(call.run, call.step, { status: 'running', input, attempts: attempt, startedAt })]);
-        flushed = true;
-      }
-      const result = await execute(call.run, call.step, call.action, attempt, actx.cancellationSignal, call.scriptInput);
-      const completedAt = new Date();
-      const rows = [...(flushed ? [] : call.flush),
-        rowFor(call.run, call.step, { status: 'completed', input: withLogs(input, result.logs), output: result.output, attempts: attempt, startedAt, completedAt })];
-      // The run's last step: end the execution here unless a cancel came in (the workflow records that).
-      const finished = !!call.finish && !actx.cancellationSignal.aborted;
-      if (finished) {
-        const steps = { ...call.finish!.steps, [call.step.actionId]: { status: 'completed', output: result.output } };
-        await writeStepsAndFinish(deps.db, { run: call.run, status: 'completed', output: { steps } as unknown as Json, error: null }, [...rows, ...call.finish!.skipped]);
-      } else await writeSteps(deps.db, rows);
-      return { output: result.output, attempts: attempt, startedAt: startedAt.toISOString(), completedAt: completedAt.toISOString(), ...(finished ? { finished } : {}) };
-    } catch (e) {
-      const err = asStepError(e);
-      // The row shows the latest attempt's error; the workflow writes the final state once retries end.
-      await writeSteps(deps.db, [...(flushed ? [] : call.flush),
-        rowFor(call.run, call.step, { status: 'running', input: withLogs(input, e instanceof ScriptError ? e.logs : undefined), error: err.message, attempts: attempt, startedAt })])
-        .catch((we: Error) => deps.logger.error('step row write failed', { error: we.message }));
-      const details: StepFailureDetails = { attempt, startedAt: startedAt.toISOString() };
-      throw ApplicationFailure.create({
-        message: err.message, type: STEP_ERROR, nonRetryable: !err.retryable, details: [details],
-        ...(err.retryAfterMs !== undefined ? { nextRetryDelay: err.retryAfterMs } : {}),
-      });
-    } finally {
-      if (beat) clearInterval(beat);
-    }
-  }
-
-  async function runSegment(call: SegmentCall): Promise<SegmentOutcome> {
-    const actx = Context.current();
-    const began = Date.now();
-    const steps: Record<string, StepResult> = { ...call.steps };
-    const rows: StepWrite[] = [...call.flush];
-    const out: SegmentOutcome = { done: [] };
-    if (call.begin) await beginExecution(deps.db, call.run, call.begin);
-    try {
-      for (const { meta, action } of call.items) {
-        if (out.done.length > 0 && (Date.now() - began > call.budgetMs || actx.cancellationSignal.aborted)) break;
-        const startedAt = new Date();
-        const resolved = resolveAction(action, { trigger: call.trigger, steps });
-        const input = storedInput(resolved);
-        try {
-          const scriptInput = meta.actionType === 'run_script' ? { trigger: call.trigger, steps: steps as unknown as Json } : undefined;
-          const result = await execute(call.run, meta, resolved, 1, actx.cancellationSignal, scriptInput);
-          const completedAt = new Date();
-          rows.push(rowFor(call.run, meta, { status: 'completed', input: withLogs(input, result.logs), output: result.output, attempts: 1, startedAt, completedAt }));
-          steps[meta.actionId] = { status: 'completed', output: result.output };
-          out.done.push({ actionId: meta.actionId, output: result.output, startedAt: startedAt.toISOString(), completedAt: completedAt.toISOString() });
-        } catch (e) {
-          const err = asStepError(e);
-          const failedInput = withLogs(input, e instanceof ScriptError ? e.logs : undefined);
-          rows.push(rowFor(call.run, meta, { status: 'running', input: failedInput, error: err.message, attempts: 1, startedAt }));
-          out.failed = { actionId: meta.actionId, message: err.message, retryable: err.retryable, startedAt: startedAt.toISOString(), input: failedInput };
-          break;
-        }
-      }
-    } finally {
-      // One write for every step of the segment (and the rows the workflow queued before it); when
-      // they were the run's last steps and all completed, the execution ends in the same transaction.
-      if (call.finish && !out.failed && out.done.length === call.items.length && !actx.cancellationSignal.aborted) {
-        await writeStepsAndFinish(deps.db, { run: call.run, status: 'completed', output: { steps } as unknown as Json, error: null }, [...rows, ...call.finish.skipped]);
-        out.finished = true;
-      } else await writeSteps(deps.db, rows);
-    }
-    return out;
-  }
-
   return {
-    runStep,
-    runSegment,
+    runStep: (call) => runStep(deps, call),
+    runSegment: (call) => runSegment(deps, call),
     async beginRun(b: BeginRun) {
       await beginExecution(deps.db, b.run, b);
       await writeSteps(deps.db, b.flush);

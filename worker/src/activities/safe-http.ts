@@ -72,12 +72,11 @@ export function addressProblem(address: string, allow: Allow = { hosts: new Set(
   return range === 'unicast' ? null : `${ip.toString()} is a ${range} address, not a public one`;
 }
 
-export function createSafeHttp(opts: { allowlist?: readonly string[]; resolver?: Resolver } = {}): SafeHttp {
-  const allow = parseAllowlist(opts.allowlist ?? []);
-  const resolver = opts.resolver ?? systemResolver;
+type ResolveChecked = (hostname: string) => Promise<Resolved[]>;
 
-  /** Resolves a name and checks every answer; the connection then uses exactly these addresses. */
-  async function resolveChecked(hostname: string): Promise<Resolved[]> {
+/** Resolves a name and checks every answer; the connection then uses exactly these addresses. */
+function checkedResolver(allow: Allow, resolver: Resolver): ResolveChecked {
+  return async (hostname) => {
     const host = hostname.toLowerCase();
     const answers = await resolver(host);
     if (answers.length === 0) throw new BlockedAddressError(`${host} did not resolve`);
@@ -87,10 +86,12 @@ export function createSafeHttp(opts: { allowlist?: readonly string[]; resolver?:
       if (problem) throw new BlockedAddressError(`refused ${host}: it resolves to ${problem}`);
     }
     return answers;
-  }
+  };
+}
 
-  // DNS rebinding: the socket connects to the address this lookup checked, not a second answer.
-  const lookup: LookupFunction = (hostname, options, callback) => {
+/** DNS rebinding: the socket connects to the address this lookup checked, not a second answer. */
+function checkedLookup(resolveChecked: ResolveChecked): LookupFunction {
+  return (hostname, options, callback) => {
     resolveChecked(hostname).then(
       (answers) => {
         const family = typeof options === 'object' && options?.family ? Number(options.family) : 0;
@@ -102,24 +103,58 @@ export function createSafeHttp(opts: { allowlist?: readonly string[]; resolver?:
       (err: Error) => callback(err as NodeJS.ErrnoException, '', 0),
     );
   };
-  const agent = new Agent({ connect: { lookup }, keepAliveTimeout: 4_000 });
+}
 
-  async function check(url: string): Promise<void> {
-    let u: URL;
-    try { u = new URL(url); } catch { throw new BlockedAddressError(`"${url}" is not a valid URL`); }
-    if (u.protocol !== 'http:' && u.protocol !== 'https:') throw new BlockedAddressError(`refused ${u.protocol} URL: only http and https`);
-    // WHATWG URL parsing already turns decimal, octal and hex spellings into dotted IPv4.
-    const host = u.hostname.replace(/^\[|\]$/g, '').toLowerCase();
-    if (allow.hosts.has(host)) return;
-    if (isIP(host)) {
-      const problem = addressProblem(host, allow);
-      if (problem) throw new BlockedAddressError(`refused ${host}: ${problem}`);
-      return;
-    }
-    if (host === 'localhost' || host.endsWith('.localhost') || host.endsWith('.internal') || host.endsWith('.local'))
-      throw new BlockedAddressError(`refused ${host}: a local host name`);
-    await resolveChecked(host);
+async function checkUrl(url: string, allow: Allow, resolveChecked: ResolveChecked): Promise<void> {
+  let u: URL;
+  try { u = new URL(url); } catch { throw new BlockedAddressError(`"${url}" is not a valid URL`); }
+  if (u.protocol !== 'http:' && u.protocol !== 'https:') throw new BlockedAddressError(`refused ${u.protocol} URL: only http and https`);
+  // WHATWG URL parsing already turns decimal, octal and hex spellings into dotted IPv4.
+  const host = u.hostname.replace(/^\[|\]$/g, '').toLowerCase();
+  if (allow.hosts.has(host)) return;
+  if (isIP(host)) {
+    const problem = addressProblem(host, allow);
+    if (problem) throw new BlockedAddressError(`refused ${host}: ${problem}`);
+    return;
   }
+  if (host === 'localhost' || host.endsWith('.localhost') || host.endsWith('.internal') || host.endsWith('.local'))
+    throw new BlockedAddressError(`refused ${host}: a local host name`);
+  await resolveChecked(host);
+}
+
+/** At most maxBodyBytes of the body; the rest is not read. */
+async function readCapped(body: AsyncIterable<unknown> & { destroy(): unknown }): Promise<{ text: string; truncated: boolean }> {
+  const chunks: Buffer[] = [];
+  let size = 0;
+  let truncated = false;
+  for await (const chunk of body) {
+    const buf = chunk as Buffer;
+    if (size + buf.length > HTTP_LIMITS.maxBodyBytes) {
+      chunks.push(buf.subarray(0, HTTP_LIMITS.maxBodyBytes - size));
+      truncated = true;
+      body.destroy();
+      break;
+    }
+    chunks.push(buf);
+    size += buf.length;
+  }
+  return { text: Buffer.concat(chunks).toString('utf8'), truncated };
+}
+
+function keptHeaders(headers: Record<string, string | string[] | undefined>): Record<string, string> {
+  const kept: Record<string, string> = {};
+  for (const h of KEEP_HEADERS) {
+    const v = headers[h];
+    if (v !== undefined) kept[h] = Array.isArray(v) ? v.join(', ') : String(v);
+  }
+  return kept;
+}
+
+export function createSafeHttp(opts: { allowlist?: readonly string[]; resolver?: Resolver } = {}): SafeHttp {
+  const allow = parseAllowlist(opts.allowlist ?? []);
+  const resolveChecked = checkedResolver(allow, opts.resolver ?? systemResolver);
+  const agent = new Agent({ connect: { lookup: checkedLookup(resolveChecked) }, keepAliveTimeout: 4_000 });
+  const check = (url: string) => checkUrl(url, allow, resolveChecked);
 
   async function send(req: HttpRequest): Promise<HttpResponse> {
     let url = req.url;
@@ -143,26 +178,8 @@ export function createSafeHttp(opts: { allowlist?: readonly string[]; resolver?:
         url = next.toString();
         continue;
       }
-      const chunks: Buffer[] = [];
-      let size = 0;
-      let truncated = false;
-      for await (const chunk of res.body) {
-        const buf = chunk as Buffer;
-        if (size + buf.length > HTTP_LIMITS.maxBodyBytes) {
-          chunks.push(buf.subarray(0, HTTP_LIMITS.maxBodyBytes - size));
-          truncated = true;
-          res.body.destroy();
-          break;
-        }
-        chunks.push(buf);
-        size += buf.length;
-      }
-      const kept: Record<string, string> = {};
-      for (const h of KEEP_HEADERS) {
-        const v = res.headers[h];
-        if (v !== undefined) kept[h] = Array.isArray(v) ? v.join(', ') : String(v);
-      }
-      return { status: res.statusCode, url, redirects, headers: kept, body: Buffer.concat(chunks).toString('utf8'), truncated };
+      const { text, truncated } = await readCapped(res.body);
+      return { status: res.statusCode, url, redirects, headers: keptHeaders(res.headers), body: text, truncated };
     }
   }
 

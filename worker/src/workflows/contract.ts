@@ -20,24 +20,6 @@ export type RunRef = {
 
 export type StepMeta = { actionId: string; actionType: ActionType; path: string; seq: number };
 
-/** Effects run in activities; `wait` and `condition` are evaluated inside the workflow. */
-export const ACTION_PLACEMENT = {
-  send_email: 'activity',
-  send_webhook: 'activity',
-  create_record: 'local',
-  update_record: 'local',
-  delete_record: 'local',
-  run_script: 'local',
-  wait: 'workflow',
-  condition: 'workflow',
-} as const satisfies Record<ActionType, 'activity' | 'local' | 'workflow'>;
-
-/**
- * Local activities are fast but only see a cancel at the next workflow-task heartbeat (seconds),
- * so a script allowed to run long goes through a regular, heartbeating activity instead.
- */
-export const LOCAL_SCRIPT_MAX_CPU_MS = 2_000;
-
 /**
  * Run bookends that ride with the first and last effect call instead of their own local activities:
  * each local activity is a round trip between the workflow and activity sides of the worker, which

@@ -1,0 +1,406 @@
+// The interpreter's pure half: no @temporalio import, so it is unit-tested without a server. It decides
+// what runs next, keeps results, step rows, skipped rows, the progress view and the continue-as-new
+// bookkeeping; every command (activity, timer, continue-as-new) goes through RunCommands, which the
+// Temporal shell (run-workflow.ts) implements. Runs inside the workflow sandbox, where `new Date()` and
+// `Date.now()` are deterministic. Types only from zod-based modules (see test/workflow-bundle.test.ts).
+import type { Json, RetryPolicy, StepResult, TriggerPayload, WorkflowAction } from '@conduit/core/definition';
+import type { StepWrite } from '@conduit/core/domain';
+import { evaluateCondition, parseDuration, walkActions, type TemplateContext } from '@conduit/core/expressions';
+import type { RunInput } from '@conduit/core/temporal';
+import { placementOf, retryPolicyOf, startToCloseMs } from './action-runtime';
+import { resolveAction } from './resolve';
+import type {
+  BeginInline, BeginRun, FinishRun, Progress, RunRef, RunSummary, SegmentCall, SegmentOutcome, StepCall, StepFailureDetails, StepMeta, StepOutcome, StepView,
+} from './contract';
+
+/** The interpreter's own second argument (never set by callers of RUN_WORKFLOW in production). */
+export type RunOptions = {
+  /** Set across continue-as-new: the execution exists and its finished steps are already recorded. */
+  continued?: { executionId: string; seq: number };
+  /** History length after which the run continues as new; tests lower it. */
+  historyLimit?: number;
+  /**
+   * Steps run by one Temporal run before it continues as new. Local activities inside one workflow
+   * task do not show in historyLength until the task ends, so this bounds the history directly.
+   */
+  stepsPerRun?: number;
+};
+
+export const STEPS_PER_RUN = 250;
+/** A segment returns after this much wall time so cancels and history checks are not held up. */
+export const SEGMENT_BUDGET_MS = 1_000;
+
+/** An activity call that failed (not cancelled): what the shell makes of the failure. */
+export class CallFailed extends Error {
+  constructor(message: string, readonly details?: StepFailureDetails) {
+    super(message);
+  }
+}
+
+/**
+ * The commands the interpreter issues. The shell throws CallFailed for a failed call and rethrows
+ * anything else (a cancellation) as it came.
+ */
+export type RunCommands = {
+  runStep(call: StepCall, placement: 'local' | 'activity', policy: RetryPolicy, startToCloseMs: number): Promise<StepOutcome>;
+  runSegment(call: SegmentCall): Promise<SegmentOutcome>;
+  beginRun(b: BeginRun): Promise<void>;
+  recordSteps(rows: StepWrite[]): Promise<void>;
+  finishRun(f: FinishRun): Promise<void>;
+  sleep(ms: number): Promise<void>;
+  /** Temporal's own reasons to continue as new (history length or size, the server's suggestion). */
+  historyFull(): boolean;
+  continueAsNew(next: RunInput, options: RunOptions): Promise<never>;
+};
+
+/** 'finished': the last effect call also ended the execution (see FinishIfDone). */
+export type Outcome = 'ok' | 'stop' | 'finished';
+type Current = { action: WorkflowAction; meta: StepMeta; input: Json | null; startedAt: string };
+type RowPatch = Omit<StepWrite, 'executionId' | 'workspaceId' | 'actionId' | 'actionType' | 'path' | 'seq'>;
+
+/** A wait's length from its resolved fields: `until` in the past is 0; `until` that is not a date-time is an error. */
+export function waitMs(resolved: Record<string, Json>, now: number): { ms: number; error: string | null } {
+  if (typeof resolved.duration === 'string') return { ms: parseDuration(resolved.duration) ?? 0, error: null };
+  const until = Date.parse(String(resolved.until ?? ''));
+  if (Number.isNaN(until)) return { ms: 0, error: `"until" resolved to ${JSON.stringify(resolved.until ?? null)}, which is not a date-time` };
+  return { ms: Math.max(0, until - now), error: null };
+}
+
+/** `path` of a definition walk as the step rows spell it: actions[1].then[0]. */
+const pathOf = (p: readonly (string | number)[]) => p.reduce<string>((acc, s) => (typeof s === 'number' ? `${acc}[${s}]` : `${acc}.${s}`), 'actions');
+
+const branchOf = (r: StepResult): 'then' | 'else' => ((r.output as { branch?: string } | undefined)?.branch === 'then' ? 'then' : 'else');
+
+/**
+ * Runs a pinned definition step by step. Conditions, waits and templating are evaluated here
+ * (deterministic); effects are commands. Every step leaves a row; steps that never ran are marked
+ * skipped at the end.
+ */
+export class Interpreter {
+  readonly executionId: string;
+  readonly results: Record<string, StepResult> = {};
+  readonly views: StepView[] = [];
+  status: Progress['status'] = 'running';
+  private readonly run: RunRef;
+  private readonly trigger: TriggerPayload;
+  private readonly fresh: boolean;
+  private readonly stepsPerRun: number;
+  /** Steps reused from a retried run (completed only) or carried over continue-as-new (every finished one). */
+  private readonly reusable: Record<string, StepResult> = {};
+  private pending: StepWrite[] = [];
+  private seq: number;
+  private stepsThisRun = 0;
+  private current: Current | null = null;
+  private stopError: string | null = null;
+  /** Not yet sent: the execution is still `pending` in the database. It rides with the first effect call. */
+  private begin: BeginInline | null = null;
+
+  constructor(
+    private readonly input: RunInput,
+    private readonly options: RunOptions,
+    ids: { executionId: string; temporalWorkflowId: string },
+    private readonly commands: RunCommands,
+  ) {
+    const continuation = options.continued;
+    this.fresh = !continuation;
+    this.stepsPerRun = options.stepsPerRun ?? STEPS_PER_RUN;
+    this.executionId = ids.executionId;
+    this.seq = continuation?.seq ?? 0;
+    this.trigger = input.trigger ?? scheduleTrigger(input);
+    this.run = { executionId: ids.executionId, workspaceId: input.workspaceId, workflowId: input.workflowId, causation: input.causation };
+    for (const [id, r] of Object.entries(input.resume?.steps ?? {})) if (!this.fresh || r.status === 'completed') this.reusable[id] = r;
+    if (this.fresh) {
+      // Schedule fires have no execution row yet: the run creates it.
+      const trigger = this.trigger;
+      this.begin = {
+        versionId: input.versionId, startedAt: new Date().toISOString(),
+        ...(input.executionId ? {} : { createExecution: { trigger, input: { trigger } as unknown as Json, temporalWorkflowId: ids.temporalWorkflowId } }),
+      };
+    }
+  }
+
+  /** The progress query's answer. */
+  progress(): Progress {
+    return { executionId: this.executionId, status: this.status, steps: this.views };
+  }
+
+  /** Runs the definition to its end and records the outcome (unless the last effect call already did). */
+  async execute(): Promise<RunSummary> {
+    const outcome = await this.runList(this.input.definition.actions, 'actions', true);
+    this.status = outcome === 'stop' ? 'failed' : 'completed';
+    if (outcome === 'finished') return this.summary(this.status, null);
+    await this.finish(this.status, this.stopError);
+    return this.summary(this.status, this.stopError);
+  }
+
+  /** A bug or bad input must end the run visibly, not retry the workflow task forever. */
+  async stopUnexpectedly(err: unknown): Promise<RunSummary> {
+    this.status = 'failed';
+    const message = `the run stopped unexpectedly: ${err instanceof Error ? err.message : String(err)}`;
+    await this.finish('failed', message);
+    return this.summary('failed', message);
+  }
+
+  /** After a cancel: the current step is cancelled, the rest skipped. The shell runs this in a non-cancellable scope. */
+  async recordCancel(): Promise<void> {
+    this.status = 'cancelled';
+    const c = this.current;
+    if (c) this.write(c.meta, { status: 'cancelled', input: c.input, error: 'cancelled', startedAt: c.startedAt, completedAt: new Date().toISOString() });
+    await this.finish('cancelled', 'cancelled');
+  }
+
+  private async finish(status: FinishRun['status'], error: string | null): Promise<void> {
+    await this.ensureBegun();
+    await this.commands.finishRun({ run: this.run, status, output: { steps: this.results } as unknown as Json, error, flush: [...this.takePending(), ...this.skippedRows()] });
+  }
+
+  private summary(status: RunSummary['status'], error: string | null): RunSummary {
+    return { executionId: this.executionId, status, error, steps: this.results };
+  }
+
+  private ctx(): TemplateContext {
+    return { trigger: this.trigger, steps: this.results };
+  }
+
+  private takePending(): StepWrite[] {
+    const p = this.pending;
+    this.pending = [];
+    return p;
+  }
+
+  private takeBegin(): { begin?: BeginInline } {
+    const b = this.begin;
+    this.begin = null;
+    return b ? { begin: b } : {};
+  }
+
+  /** Before a plumbing write when no effect call has carried the begin yet (waits, runs without effects, failures). */
+  private async ensureBegun(): Promise<void> {
+    if (!this.begin) return;
+    const b = this.begin;
+    await this.commands.beginRun({ run: this.run, ...b, flush: [] });
+    this.begin = null;
+  }
+
+  /** Queues a step row for the next command and updates the progress view. */
+  private write(meta: StepMeta, patch: RowPatch): void {
+    this.pending.push({ executionId: this.executionId, workspaceId: this.run.workspaceId, actionId: meta.actionId, actionType: meta.actionType, path: meta.path, seq: meta.seq, ...patch });
+    const view: StepView = { actionId: meta.actionId, actionType: meta.actionType, path: meta.path, status: patch.status };
+    if (patch.error) view.error = patch.error;
+    if (patch.startedAt) view.startedAt = String(patch.startedAt);
+    if (patch.completedAt) view.completedAt = String(patch.completedAt);
+    this.setView(view);
+  }
+
+  private setView(view: StepView): void {
+    const i = this.views.findIndex((v) => v.actionId === view.actionId);
+    if (i >= 0) this.views[i] = view; else this.views.push(view);
+  }
+
+  /** `tail`: nothing runs after this list (it is the definition's, or a branch of the run's last action). */
+  private async runList(actions: readonly WorkflowAction[], prefix: string, tail: boolean): Promise<Outcome> {
+    for (let i = 0; i < actions.length; ) {
+      const n = this.segmentLength(actions, i);
+      if (n >= 2) {
+        const r = await this.runSegment(actions.slice(i, i + n), prefix, i, tail && i + n === actions.length);
+        i += r.consumed;
+        if (r.outcome !== 'ok') return r.outcome;
+      } else {
+        const r = await this.runAction(actions[i]!, `${prefix}[${i}]`, tail && i === actions.length - 1);
+        if (r !== 'ok') return r;
+        i++;
+      }
+      await this.continueAsNewIfDue();
+    }
+    return 'ok';
+  }
+
+  private async continueAsNewIfDue(): Promise<void> {
+    if (!this.commands.historyFull() && this.stepsThisRun < this.stepsPerRun) return;
+    await this.ensureBegun();
+    await this.commands.recordSteps(this.takePending());
+    const { executionId, trigger, seq } = this;
+    const next: RunInput = { ...this.input, executionId, trigger, resume: { fromExecutionId: executionId, steps: { ...this.reusable, ...this.results } } };
+    await this.commands.continueAsNew(next, { ...this.options, continued: { executionId, seq } });
+  }
+
+  /** How many actions from `i` on can run as one segment: consecutive, local, not reused. */
+  private segmentLength(actions: readonly WorkflowAction[], i: number): number {
+    let n = 0;
+    while (i + n < actions.length && this.stepsThisRun + n < this.stepsPerRun) {
+      const a = actions[i + n]!;
+      if (this.reusable[a.id] || placementOf(a) !== 'local') break;
+      n++;
+    }
+    return n;
+  }
+
+  /**
+   * `last`: nothing runs after this action, so its call may end the run (see FinishIfDone).
+   * 'finished' means the activity did, and the workflow only returns.
+   */
+  private async runAction(action: WorkflowAction, path: string, last: boolean): Promise<Outcome> {
+    const meta: StepMeta = { actionId: action.id, actionType: action.type, path, seq: 0 };
+    const reused = this.reusable[action.id];
+    if (reused) return this.reuse(action, meta, reused, last);
+    meta.seq = this.seq++;
+    this.stepsThisRun++;
+    const startedAt = new Date().toISOString();
+    if (action.type === 'condition') return this.runCondition(action, meta, startedAt, last);
+    if (action.type === 'wait') return this.runWait(action, meta, startedAt);
+    return this.runEffect(action, meta, startedAt, last);
+  }
+
+  private reuse(action: WorkflowAction, meta: StepMeta, reused: StepResult, last: boolean): Promise<Outcome> | Outcome {
+    this.results[action.id] = reused;
+    if (this.fresh) {
+      meta.seq = this.seq++;
+      this.write(meta, { status: reused.status, output: reused.output ?? null, error: reused.error ?? null, input: { reusedFrom: this.input.resume?.fromExecutionId ?? null } });
+    }
+    if (action.type !== 'condition') return 'ok';
+    const branch = branchOf(reused);
+    return this.runList(branch === 'then' ? action.then : action.else, `${meta.path}.${branch}`, last);
+  }
+
+  private runCondition(action: Extract<WorkflowAction, { type: 'condition' }>, meta: StepMeta, startedAt: string, last: boolean): Promise<Outcome> {
+    const { result, trace } = evaluateCondition(action.if, this.ctx());
+    const branch = result ? 'then' : 'else';
+    const output: Json = { branch, result, trace: trace as unknown as Json };
+    this.results[action.id] = { status: 'completed', output };
+    this.write(meta, { status: 'completed', input: { if: action.if as unknown as Json }, output, attempts: 1, startedAt, completedAt: startedAt });
+    return this.runList(result ? action.then : action.else, `${meta.path}.${branch}`, last);
+  }
+
+  private async runWait(action: Extract<WorkflowAction, { type: 'wait' }>, meta: StepMeta, startedAt: string): Promise<Outcome> {
+    const resolved = resolveAction(action, this.ctx());
+    const { ms, error } = waitMs(resolved, Date.now());
+    if (error) return this.fail(action, meta, resolved, startedAt, error, 1);
+    this.current = { action, meta, input: resolved, startedAt };
+    this.write(meta, { status: 'running', input: resolved, attempts: 1, startedAt });
+    // The running row is written before the timer so the timeline shows the wait as it happens.
+    await this.ensureBegun();
+    await this.commands.recordSteps(this.takePending());
+    if (ms > 0) await this.commands.sleep(ms);
+    this.current = null;
+    const completedAt = new Date().toISOString();
+    const output: Json = { waitedMs: ms, until: new Date(Date.parse(startedAt) + ms).toISOString() };
+    this.results[action.id] = { status: 'completed', output };
+    this.write(meta, { status: 'completed', input: resolved, output, attempts: 1, startedAt, completedAt });
+    return 'ok';
+  }
+
+  /** One effect in its own activity call; the queued rows, the begin and (when `last`) the finish ride with it. */
+  private async runEffect(action: WorkflowAction, meta: StepMeta, startedAt: string, last: boolean): Promise<Outcome> {
+    const resolved = resolveAction(action, this.ctx());
+    this.current = { action, meta, input: resolved, startedAt };
+    const placement = placementOf(action) === 'activity' ? 'activity' : 'local';
+    const policy = retryPolicyOf(action);
+    const scriptInput = action.type === 'run_script' ? { trigger: this.trigger as unknown as Json, steps: this.results as unknown as Json } : undefined;
+    const finish = last ? { finish: { steps: { ...this.results }, skipped: this.skippedRows(new Set([action.id]), this.seq) } } : {};
+    const call: StepCall = {
+      run: this.run, step: meta, action: resolved, flush: this.takePending(), remote: placement === 'activity', ...(scriptInput ? { scriptInput } : {}), ...this.takeBegin(), ...finish,
+    };
+    let outcome: StepOutcome;
+    try {
+      outcome = await this.commands.runStep(call, placement, policy, startToCloseMs(action, placement));
+    } catch (err) {
+      // The begin may not have happened (idempotent, so it is sent again); a cancelled run records it too.
+      this.begin ??= call.begin ?? null;
+      if (!(err instanceof CallFailed)) throw err;
+      // Rows the activity never wrote (it failed before writing) must not be lost.
+      this.pending = [...call.flush, ...this.pending];
+      return this.fail(action, meta, resolved, err.details?.startedAt ?? startedAt, err.message, err.details?.attempt ?? policy.maxAttempts);
+    }
+    this.current = null;
+    this.results[action.id] = { status: 'completed', output: outcome.output };
+    // The activity already wrote this row; the view is for the progress query.
+    this.setView({ actionId: action.id, actionType: action.type, path: meta.path, status: 'completed', startedAt: outcome.startedAt, completedAt: outcome.completedAt });
+    return outcome.finished ? 'finished' : 'ok';
+  }
+
+  private fail(action: WorkflowAction, meta: StepMeta, resolved: Json, startedAt: string, message: string, attempts: number): 'ok' | 'stop' {
+    this.current = null;
+    const completedAt = new Date().toISOString();
+    if (action.onFailure === 'continue') {
+      // The error becomes the step's output so later steps can branch on it.
+      const output: Json = { error: message };
+      this.results[action.id] = { status: 'failed', output, error: message };
+      this.write(meta, { status: 'failed', input: resolved, output, error: message, attempts, startedAt, completedAt });
+      return 'ok';
+    }
+    this.results[action.id] = { status: 'failed', error: message };
+    this.write(meta, { status: 'failed', input: resolved, error: message, attempts, startedAt, completedAt });
+    this.stopError = `step "${action.id}" failed: ${message}`;
+    return 'stop';
+  }
+
+  /** Consecutive local steps in one call. `terminal`: the items are the run's last actions. */
+  private async runSegment(items: readonly WorkflowAction[], prefix: string, offset: number, terminal: boolean): Promise<{ consumed: number; outcome: Outcome }> {
+    const base = this.seq;
+    const metas: StepMeta[] = items.map((a, k) => ({ actionId: a.id, actionType: a.type, path: `${prefix}[${offset + k}]`, seq: base + k }));
+    // No single current step: on cancel, the segment's finished steps keep their rows and the rest are skipped.
+    const flush = this.takePending();
+    const bookends = { ...this.takeBegin(), ...(terminal ? { finish: { skipped: this.skippedRows(new Set(items.map((a) => a.id)), base + items.length) } } : {}) };
+    let outcome: SegmentOutcome;
+    try {
+      outcome = await this.commands.runSegment({
+        run: this.run, trigger: this.trigger as unknown as Json, steps: this.results, flush, budgetMs: SEGMENT_BUDGET_MS,
+        items: items.map((action, k) => ({ meta: metas[k]!, action })), ...bookends,
+      });
+    } catch (err) {
+      this.begin ??= bookends.begin ?? null;
+      if (!(err instanceof CallFailed)) throw err;
+      // The segment itself broke (not a step): run its first step the ordinary way, with its retry policy.
+      this.pending = [...flush, ...this.pending];
+      const r = await this.runAction(items[0]!, metas[0]!.path, terminal && items.length === 1);
+      return { consumed: 1, outcome: r };
+    }
+    return this.afterSegment(items, metas, outcome, terminal);
+  }
+
+  /** Takes in what the segment finished; a failed step goes on through its retry policy or fails here. */
+  private async afterSegment(items: readonly WorkflowAction[], metas: StepMeta[], outcome: SegmentOutcome, terminal: boolean): Promise<{ consumed: number; outcome: Outcome }> {
+    for (const d of outcome.done) {
+      this.results[d.actionId] = { status: 'completed', output: d.output };
+      const m = metas.find((x) => x.actionId === d.actionId)!;
+      this.views.push({ actionId: m.actionId, actionType: m.actionType, path: m.path, status: 'completed', startedAt: d.startedAt, completedAt: d.completedAt });
+    }
+    let consumed = outcome.done.length;
+    this.seq = metas[0]!.seq + consumed;
+    this.stepsThisRun += consumed;
+    if (outcome.finished) return { consumed, outcome: 'finished' };
+    const failed = outcome.failed;
+    if (!failed) return { consumed, outcome: 'ok' };
+    const a = items[consumed]!;
+    let r: Outcome;
+    if (failed.retryable && retryPolicyOf(a).maxAttempts > 1) {
+      // The first attempt ran in the segment; the rest go through the step's own retry policy.
+      r = await this.runAction(a, metas[consumed]!.path, terminal && consumed === items.length - 1);
+    } else {
+      const meta = { ...metas[consumed]!, seq: this.seq++ };
+      this.stepsThisRun++;
+      r = this.fail(a, meta, failed.input, failed.startedAt, failed.message, 1);
+    }
+    consumed++;
+    return { consumed, outcome: r };
+  }
+
+  /**
+   * Rows for every action that never ran (untaken branches, steps after a failure or cancel).
+   * `ran` and `from`: computed ahead for a call that may end the run, as if its actions had run.
+   */
+  private skippedRows(ran: ReadonlySet<string> = new Set(), from = this.seq): StepWrite[] {
+    const rows: StepWrite[] = [];
+    let order = from;
+    walkActions(this.input.definition.actions, (a, p) => {
+      if (this.results[a.id] || ran.has(a.id) || this.current?.action.id === a.id) return;
+      rows.push({ executionId: this.executionId, workspaceId: this.run.workspaceId, actionId: a.id, actionType: a.type, path: pathOf(p), seq: order++, status: 'skipped' });
+    });
+    return rows;
+  }
+}
+
+function scheduleTrigger(input: RunInput): TriggerPayload {
+  const tz = input.definition.trigger.type === 'schedule' ? input.definition.trigger.timezone : 'UTC';
+  return { kind: 'schedule', scheduledAt: new Date().toISOString(), timezone: tz };
+}
