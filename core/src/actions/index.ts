@@ -10,5 +10,4 @@ export { CreateRecordActionSchema, type CreateRecordAction } from './create_reco
 export { UpdateRecordActionSchema, type UpdateRecordAction } from './update_record/schema';
 export { DeleteRecordActionSchema, type DeleteRecordAction } from './delete_record/schema';
 export { RunScriptActionSchema, SCRIPT_LIMITS, type RunScriptAction } from './run_script/schema';
-export { LOCAL_SCRIPT_MAX_CPU_MS } from './run_script/meta';
 export { WaitActionSchema, type WaitAction } from './wait/schema';

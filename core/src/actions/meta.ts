@@ -15,6 +15,8 @@ import { updateRecordMeta } from './update_record/meta';
 import { waitMeta } from './wait/meta';
 import type { RetryPolicy } from './common';
 
+export { LOCAL_SCRIPT_MAX_CPU_MS } from './run_script/meta';
+
 export const ACTION_META: { readonly [T in ActionType]: ActionMeta<ActionOf<T>> } = {
   send_email: sendEmailMeta,
   send_webhook: sendWebhookMeta,

@@ -1,8 +1,9 @@
 import { ApplicationFailure, Context } from '@temporalio/activity';
-import { describeIssues, formatPath, WorkflowActionSchema, type ActionType, type Json, type StepResult, type WorkflowAction } from '@conduit/core/definition';
+import { describeIssues, formatPath, receivesRunContext, WorkflowActionSchema, type ActionType, type Json, type StepResult, type WorkflowAction } from '@conduit/core/definition';
 import type { Db } from '@conduit/core/db';
 import { createScheduledExecution, findUnstorable, finishExecution, markExecutionRunning, writeSteps, type StepWrite } from '@conduit/core/domain';
 import {
+  asJson,
   STEP_ERROR, type BeginInline, type BeginRun, type FinishRun, type RunRef, type RuntimeActivities, type SegmentCall, type SegmentOutcome, type StepCall,
   type StepFailureDetails, type StepMeta, type StepOutcome,
 } from '../workflows/contract';
@@ -87,7 +88,7 @@ async function runStep(deps: ActivityDeps, call: StepCall): Promise<StepOutcome>
     const finished = !!call.finish && !actx.cancellationSignal.aborted;
     if (finished) {
       const steps = { ...call.finish!.steps, [call.step.actionId]: { status: 'completed', output: result.output } };
-      await writeStepsAndFinish(deps.db, { run: call.run, status: 'completed', output: { steps } as unknown as Json, error: null }, [...rows, ...call.finish!.skipped]);
+      await writeStepsAndFinish(deps.db, { run: call.run, status: 'completed', output: asJson({ steps }), error: null }, [...rows, ...call.finish!.skipped]);
     } else await writeSteps(deps.db, rows);
     return { output: result.output, attempts: attempt, startedAt: startedAt.toISOString(), completedAt: completedAt.toISOString(), ...(finished ? { finished } : {}) };
   } catch (e) {
@@ -126,7 +127,7 @@ async function runSegment(deps: ActivityDeps, call: SegmentCall): Promise<Segmen
       const resolved = resolveAction(action, { trigger: call.trigger, steps });
       const input = storedInput(resolved);
       try {
-        const scriptInput = meta.actionType === 'run_script' ? { trigger: call.trigger, steps: steps as unknown as Json } : undefined;
+        const scriptInput = receivesRunContext(meta.actionType) ? { trigger: call.trigger, steps: asJson(steps) } : undefined;
         const result = await execute(deps, call.run, meta, resolved, 1, actx.cancellationSignal, scriptInput);
         const completedAt = new Date();
         rows.push(rowFor(call.run, meta, { status: 'completed', input: withLogs(input, result.logs), output: result.output, attempts: 1, startedAt, completedAt }));
@@ -144,7 +145,7 @@ async function runSegment(deps: ActivityDeps, call: SegmentCall): Promise<Segmen
     // One write for every step of the segment (and the rows the workflow queued before it); when
     // they were the run's last steps and all completed, the execution ends in the same transaction.
     if (call.finish && !out.failed && out.done.length === call.items.length && !actx.cancellationSignal.aborted) {
-      await writeStepsAndFinish(deps.db, { run: call.run, status: 'completed', output: { steps } as unknown as Json, error: null }, [...rows, ...call.finish.skipped]);
+      await writeStepsAndFinish(deps.db, { run: call.run, status: 'completed', output: asJson({ steps }), error: null }, [...rows, ...call.finish.skipped]);
       out.finished = true;
     } else await writeSteps(deps.db, rows);
   }

@@ -11,6 +11,14 @@ import type { StepWrite } from '@conduit/core/domain';
  */
 export const PROGRESS_QUERY = 'progress';
 
+/**
+ * Run data as the JSON it is, for fields typed Json. Sound: trigger payloads, step results, condition
+ * trees and traces are made of JSON values (they travel as Temporal's JSON payloads and are stored as
+ * jsonb); their TypeScript types differ from Json only by optional properties, which are absent, never
+ * undefined, in data that went through JSON.
+ */
+export const asJson = (value: object): Json => value as unknown as Json;
+
 export type RunRef = {
   executionId: string;
   workspaceId: string;

@@ -7,8 +7,9 @@ import type { Json, RetryPolicy, StepResult, TriggerPayload, WorkflowAction } fr
 import type { StepWrite } from '@conduit/core/domain';
 import { evaluateCondition, parseDuration, walkActions, type TemplateContext } from '@conduit/core/expressions';
 import type { RunInput } from '@conduit/core/temporal';
-import { placementOf, retryPolicyOf, startToCloseMs } from './action-runtime';
+import { placementOf, receivesRunContext, retryPolicyOf, timeoutMsOf } from '@conduit/core/action-meta';
 import { resolveAction } from './resolve';
+import { asJson } from './contract';
 import type {
   BeginInline, BeginRun, FinishRun, Progress, RunRef, RunSummary, SegmentCall, SegmentOutcome, StepCall, StepFailureDetails, StepMeta, StepOutcome, StepView,
 } from './contract';
@@ -27,6 +28,12 @@ export type RunOptions = {
 };
 
 export const STEPS_PER_RUN = 250;
+
+// Every type that runs as an activity declares its retry and timeout (core/test/registries.test.ts);
+// these fallbacks only give the types a value for the ones that do not run as activities.
+const ONE_ATTEMPT: RetryPolicy = { maxAttempts: 1, initialIntervalMs: 1_000, backoffCoefficient: 2, maxIntervalMs: 10_000 };
+const DEFAULT_TIMEOUT_MS = 30_000;
+const effectPolicy = (a: WorkflowAction): RetryPolicy => retryPolicyOf(a) ?? ONE_ATTEMPT;
 /** A segment returns after this much wall time so cancels and history checks are not held up. */
 export const SEGMENT_BUDGET_MS = 1_000;
 
@@ -114,7 +121,7 @@ export class Interpreter {
       const trigger = this.trigger;
       this.begin = {
         versionId: input.versionId, startedAt: new Date().toISOString(),
-        ...(input.executionId ? {} : { createExecution: { trigger, input: { trigger } as unknown as Json, temporalWorkflowId: ids.temporalWorkflowId } }),
+        ...(input.executionId ? {} : { createExecution: { trigger, input: asJson({ trigger }), temporalWorkflowId: ids.temporalWorkflowId } }),
       };
     }
   }
@@ -151,7 +158,7 @@ export class Interpreter {
 
   private async finish(status: FinishRun['status'], error: string | null): Promise<void> {
     await this.ensureBegun();
-    await this.commands.finishRun({ run: this.run, status, output: { steps: this.results } as unknown as Json, error, flush: [...this.takePending(), ...this.skippedRows()] });
+    await this.commands.finishRun({ run: this.run, status, output: asJson({ steps: this.results }), error, flush: [...this.takePending(), ...this.skippedRows()] });
   }
 
   private summary(status: RunSummary['status'], error: string | null): RunSummary {
@@ -265,9 +272,9 @@ export class Interpreter {
   private runCondition(action: Extract<WorkflowAction, { type: 'condition' }>, meta: StepMeta, startedAt: string, last: boolean): Promise<Outcome> {
     const { result, trace } = evaluateCondition(action.if, this.ctx());
     const branch = result ? 'then' : 'else';
-    const output: Json = { branch, result, trace: trace as unknown as Json };
+    const output: Json = { branch, result, trace: asJson(trace) };
     this.results[action.id] = { status: 'completed', output };
-    this.write(meta, { status: 'completed', input: { if: action.if as unknown as Json }, output, attempts: 1, startedAt, completedAt: startedAt });
+    this.write(meta, { status: 'completed', input: { if: asJson(action.if) }, output, attempts: 1, startedAt, completedAt: startedAt });
     return this.runList(result ? action.then : action.else, `${meta.path}.${branch}`, last);
   }
 
@@ -294,15 +301,15 @@ export class Interpreter {
     const resolved = resolveAction(action, this.ctx());
     this.current = { action, meta, input: resolved, startedAt };
     const placement = placementOf(action) === 'activity' ? 'activity' : 'local';
-    const policy = retryPolicyOf(action);
-    const scriptInput = action.type === 'run_script' ? { trigger: this.trigger as unknown as Json, steps: this.results as unknown as Json } : undefined;
+    const policy = effectPolicy(action);
+    const scriptInput = receivesRunContext(action.type) ? { trigger: asJson(this.trigger), steps: asJson(this.results) } : undefined;
     const finish = last ? { finish: { steps: { ...this.results }, skipped: this.skippedRows(new Set([action.id]), this.seq) } } : {};
     const call: StepCall = {
       run: this.run, step: meta, action: resolved, flush: this.takePending(), remote: placement === 'activity', ...(scriptInput ? { scriptInput } : {}), ...this.takeBegin(), ...finish,
     };
     let outcome: StepOutcome;
     try {
-      outcome = await this.commands.runStep(call, placement, policy, startToCloseMs(action, placement));
+      outcome = await this.commands.runStep(call, placement, policy, timeoutMsOf(action) ?? DEFAULT_TIMEOUT_MS);
     } catch (err) {
       // The begin may not have happened (idempotent, so it is sent again); a cancelled run records it too.
       this.begin ??= call.begin ?? null;
@@ -344,7 +351,7 @@ export class Interpreter {
     let outcome: SegmentOutcome;
     try {
       outcome = await this.commands.runSegment({
-        run: this.run, trigger: this.trigger as unknown as Json, steps: this.results, flush, budgetMs: SEGMENT_BUDGET_MS,
+        run: this.run, trigger: asJson(this.trigger), steps: this.results, flush, budgetMs: SEGMENT_BUDGET_MS,
         items: items.map((action, k) => ({ meta: metas[k]!, action })), ...bookends,
       });
     } catch (err) {
@@ -373,7 +380,7 @@ export class Interpreter {
     if (!failed) return { consumed, outcome: 'ok' };
     const a = items[consumed]!;
     let r: Outcome;
-    if (failed.retryable && retryPolicyOf(a).maxAttempts > 1) {
+    if (failed.retryable && effectPolicy(a).maxAttempts > 1) {
       // The first attempt ran in the segment; the rest go through the step's own retry policy.
       r = await this.runAction(a, metas[consumed]!.path, terminal && consumed === items.length - 1);
     } else {

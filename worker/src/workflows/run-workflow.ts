@@ -6,7 +6,7 @@ import {
 // may build schemas (see test/workflow-bundle.test.ts). The starter validated the input.
 import type { RetryPolicy } from '@conduit/core/definition';
 import type { RunInput } from '@conduit/core/temporal';
-import { LOCAL_SCRIPT_MAX_CPU_MS } from './action-runtime';
+import { LOCAL_SCRIPT_MAX_CPU_MS } from '@conduit/core/action-meta';
 import { PROGRESS_QUERY, STEP_ERROR, type Progress, type RunSummary, type RuntimeActivities, type StepFailureDetails } from './contract';
 import { CallFailed, Interpreter, SEGMENT_BUDGET_MS, type RunCommands, type RunOptions } from './interpreter';
 
