@@ -1,6 +1,6 @@
 import { OpenAPIHono } from '@hono/zod-openapi';
 import { HTTPException } from 'hono/http-exception';
-import { sql } from 'drizzle-orm';
+import { pingDatabase } from '@conduit/core/domain';
 import type { AppDeps } from './deps';
 import { createHookResolver, createIngress } from './ingress';
 import { apiBodyLimit, jsonGuard } from './http/body-guard';
@@ -65,7 +65,7 @@ export function createApp(deps: AppDeps): OpenAPIHono<Env> {
 
   app.get('/api/health', async (c) => {
     try {
-      await deps.db.execute(sql`select 1`);
+      await pingDatabase(deps.db);
       return c.json({ status: 'ok' }, 200);
     } catch {
       return c.json({ status: 'unavailable', error: { code: 'db_unavailable', message: 'the database is unreachable' } }, 503);

@@ -139,6 +139,15 @@ export async function putWorkflowSecret(db: DbOrTx, q: { workspaceId: string; wo
     .onConflictDoUpdate({ target: [workflowSecrets.workflowId, workflowSecrets.kind], set: { ciphertext: q.ciphertext, createdAt: sql`now()` } });
 }
 
+/** A workflow's sealed secret of one kind (the caller opens it); null when it has none. */
+export async function workflowSecretCiphertext(db: DbOrTx, q: { workspaceId: string; workflowId: string; kind: SecretKind }): Promise<string | null> {
+  const [row] = await db
+    .select({ ciphertext: workflowSecrets.ciphertext })
+    .from(workflowSecrets)
+    .where(and(eq(workflowSecrets.workflowId, q.workflowId), eq(workflowSecrets.workspaceId, q.workspaceId), eq(workflowSecrets.kind, q.kind)));
+  return row?.ciphertext ?? null;
+}
+
 /** Which secrets a workflow has (never their values). */
 export async function workflowSecretKinds(db: DbOrTx, q: { workspaceId: string; workflowIds: string[] }): Promise<Map<string, SecretKind[]>> {
   const out = new Map<string, SecretKind[]>();
