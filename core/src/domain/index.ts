@@ -19,3 +19,5 @@ export * from './hooks';
 export * from './schedules';
 export * from './dev-mail';
 export * from './health';
+export * from './drafts';
+export * from './workflow-lifecycle';
