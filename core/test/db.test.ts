@@ -1,9 +1,7 @@
 import { afterAll, describe, expect, it } from 'vitest';
-import { companies, workspaces, type DbHandle } from '@conduit/core/db';
+import { companies, workspaces, events, eq, type DbHandle } from '@conduit/core/testing';
 import { changedFields, createRecord, getRecord, listRecords, updateRecord, deleteRecord } from '@conduit/core/domain';
 import type { JsonObject } from '@conduit/core/definition';
-import { events } from '@conduit/core/db';
-import { eq } from 'drizzle-orm';
 import { createTestDb, TEST_DB_KINDS } from '../../local/src/testing/db';
 
 describe.each(TEST_DB_KINDS)('records outbox on %s', (kind) => {

@@ -1,11 +1,11 @@
 import { OpenAPIHono } from '@hono/zod-openapi';
 import { HTTPException } from 'hono/http-exception';
-import { sql } from 'drizzle-orm';
+import { InvalidInputError, pingDatabase } from '@conduit/core/domain';
 import type { AppDeps } from './deps';
 import { createHookResolver, createIngress } from './ingress';
 import { apiBodyLimit, jsonGuard } from './http/body-guard';
 import { resolvePrincipal, type Env } from './http/context';
-import { errorJson, HttpError, unauthorized, zodInvalid } from './http/errors';
+import { errorJson, HttpError, invalid, unauthorized, zodInvalid } from './http/errors';
 import { apiKeyRoutes } from './routes/api-keys';
 import { authRoutes } from './routes/auth';
 import type { RouteDeps } from './routes/common';
@@ -36,6 +36,8 @@ export function createApp(deps: AppDeps): OpenAPIHono<Env> {
 
   app.onError((err, c) => {
     if (err instanceof HttpError) return errorJson(c, err);
+    // The domain's refusals (definition and input rules) answer 400 like the routes' own.
+    if (err instanceof InvalidInputError) return errorJson(c, invalid(err.issues, err.code));
     if (err instanceof HTTPException) {
       const status = err.status;
       const code = status === 400 ? 'malformed_json' : status === 413 ? 'payload_too_large' : 'bad_request';
@@ -65,7 +67,7 @@ export function createApp(deps: AppDeps): OpenAPIHono<Env> {
 
   app.get('/api/health', async (c) => {
     try {
-      await deps.db.execute(sql`select 1`);
+      await pingDatabase(deps.db);
       return c.json({ status: 'ok' }, 200);
     } catch {
       return c.json({ status: 'unavailable', error: { code: 'db_unavailable', message: 'the database is unreachable' } }, 503);

@@ -1,6 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { eq } from 'drizzle-orm';
-import { apiKeys, sessions } from '@conduit/core/db';
+import { apiKeys, sessions, eq } from '@conduit/core/testing';
 import { sha256 } from '@conduit/core/domain';
 import { createApp } from '../src/app';
 import { createTestApi, PASSWORD, snapshot, type TestApi } from './api-helpers';

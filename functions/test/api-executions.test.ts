@@ -1,6 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { eq } from 'drizzle-orm';
-import { executionSteps, workflowExecutions } from '@conduit/core/db';
+import { executionSteps, workflowExecutions, eq } from '@conduit/core/testing';
 import { createExecution } from '@conduit/core/domain';
 import { runWorkflowId } from '@conduit/core/temporal';
 import { createTestApi, snapshot, startedInput, webhookWorkflow, type TestApi } from './api-helpers';

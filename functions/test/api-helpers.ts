@@ -3,7 +3,7 @@ import { Client, Connection } from '@temporalio/client';
 import { defaultPayloadConverter } from '@temporalio/common';
 import { loadConfig } from '@conduit/core/config';
 import { createSecretBox } from '@conduit/core/crypto';
-import { companies, type Db } from '@conduit/core/db';
+import { companies, type Db } from '@conduit/core/testing';
 import { addMember, createUser, createWorkspace, hashPassword } from '@conduit/core/domain';
 import { createInProcessQueue, type EventMessage } from '@conduit/core/events';
 import { runWorkflowId, type RunInput } from '@conduit/core/temporal';
@@ -96,7 +96,7 @@ export async function startedInput(client: Client, executionId: string): Promise
 
 /** Every row of the tables a refused request must not touch, for before/after comparison. */
 export async function snapshot(db: Db): Promise<string> {
-  const s = await import('@conduit/core/db');
+  const s = await import('@conduit/core/testing');
   const tables = [s.workflows, s.workflowVersions, s.workflowSecrets, s.records, s.events, s.workflowExecutions, s.apiKeys, s.sessions, s.memberships];
   const out: unknown[] = [];
   for (const t of tables) out.push(await db.select().from(t as typeof s.workflows));

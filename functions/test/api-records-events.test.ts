@@ -1,6 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { eq } from 'drizzle-orm';
-import { devMail, events, records } from '@conduit/core/db';
+import { devMail, events, records, eq } from '@conduit/core/testing';
 import { createTestApi, snapshot, type TestApi } from './api-helpers';
 
 describe.each(['pglite', 'pg'] as const)('records, events and dev mail (%s)', (kind) => {

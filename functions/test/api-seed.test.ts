@@ -1,6 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { eq } from 'drizzle-orm';
-import { memberships, records, users, workspaces } from '@conduit/core/db';
+import { memberships, records, users, workspaces, eq } from '@conduit/core/testing';
 import { seedDemo } from '@conduit/core/domain';
 import { createTestApi, type TestApi } from './api-helpers';
 

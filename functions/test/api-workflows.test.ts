@@ -1,6 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { eq } from 'drizzle-orm';
-import { workflowSecrets, workflowVersions, workflows } from '@conduit/core/db';
+import { workflowSecrets, workflowVersions, workflows, eq } from '@conduit/core/testing';
 import { createSecretBox } from '@conduit/core/crypto';
 import { createTestApi, ENCRYPTION_KEY, snapshot, webhookWorkflow, type TestApi } from './api-helpers';
 

@@ -1,7 +1,7 @@
 /** Shared setup for the trigger tests (dispatch, ingress, schedules, runs): real Temporal, real databases. */
 import { Client, Connection } from '@temporalio/client';
 import { defaultPayloadConverter } from '@temporalio/common';
-import { companies, workflowSecrets, workflowVersions, workflows, workspaces, type Db } from '@conduit/core/db';
+import { companies, workflowSecrets, workflowVersions, workflows, workspaces, type Db } from '@conduit/core/testing';
 import type { WorkflowAction, WorkflowTrigger } from '@conduit/core/definition';
 import { createSecretBox } from '@conduit/core/crypto';
 import { runWorkflowId, type RunInput } from '@conduit/core/temporal';
@@ -59,7 +59,7 @@ export async function seedWorkflow(
       activeTriggerType: o.trigger.type,
       activeTriggerObject: 'object' in o.trigger ? o.trigger.object : null,
     })
-    .where((await import('drizzle-orm')).eq(workflows.id, wf!.id));
+    .where((await import('@conduit/core/testing')).eq(workflows.id, wf!.id));
   if (o.secret) {
     await db.insert(workflowSecrets).values({ workflowId: wf!.id, workspaceId: ws.workspaceId, kind: 'webhook_inbound', ciphertext: box.seal(o.secret) });
   }

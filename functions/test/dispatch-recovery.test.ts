@@ -1,8 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ReceiveMessageCommand } from '@aws-sdk/client-sqs';
-import { eq, inArray, sql } from 'drizzle-orm';
 import type { Client } from '@temporalio/client';
-import { events, workflowExecutions, type DbHandle } from '@conduit/core/db';
+import { events, workflowExecutions, eq, inArray, sql, type DbHandle } from '@conduit/core/testing';
 import { createExecution, createRecord, listEvents, replayEvent } from '@conduit/core/domain';
 import { createSqsQueue } from '@conduit/core/events';
 import { createDispatcher, createSweeper, replayAndPublish } from '../src/dispatch';

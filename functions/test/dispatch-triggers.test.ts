@@ -1,6 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { eq } from 'drizzle-orm';
-import { events, workflowExecutions, workflowVersions, type DbHandle } from '@conduit/core/db';
+import { events, workflowExecutions, workflowVersions, eq, type DbHandle } from '@conduit/core/testing';
 import { appendEvent, createRecord, deleteRecord, updateRecord } from '@conduit/core/domain';
 import type { Client } from '@temporalio/client';
 import { createDispatcher } from '../src/dispatch';
@@ -184,7 +183,7 @@ describe.each<TestDbKind>(['pg', 'pglite'])('dispatcher on %s', (kind) => {
 
   it('uses workflows_dispatch_idx to find matches', async () => {
     if (kind !== 'pg') return;
-    const { sql } = await import('drizzle-orm');
+    const { sql } = await import('@conduit/core/testing');
     await h.db.execute(sql`analyze workflows`);
     await h.db.execute(sql`set enable_seqscan = off`);
     const plan = await h.db.execute(sql`explain select id from workflows where workspace_id = ${ws.workspaceId} and active_trigger_type in ('record_updated','field_changed') and active_trigger_object = 'deal' and is_active`);

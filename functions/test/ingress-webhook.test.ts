@@ -1,9 +1,8 @@
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { eq } from 'drizzle-orm';
 import type { Client } from '@temporalio/client';
-import { events, workflowExecutions, type DbHandle } from '@conduit/core/db';
+import { events, workflowExecutions, eq, type DbHandle } from '@conduit/core/testing';
 import { createInProcessQueue, type InProcessQueue } from '@conduit/core/events';
 import { createDispatcher } from '../src/dispatch';
 import { createHookHandler, createIngress, createNodeHookListener, generateHookId, generateWebhookSecret, signWebhook, type IngressDeps } from '../src/ingress';

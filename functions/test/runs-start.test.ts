@@ -1,7 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { eq } from 'drizzle-orm';
 import { Client } from '@temporalio/client';
-import { workflowExecutions, type DbHandle } from '@conduit/core/db';
+import { workflowExecutions, eq, type DbHandle } from '@conduit/core/testing';
 import { appendEvent } from '@conduit/core/domain';
 import { runWorkflowId } from '@conduit/core/temporal';
 import { createRunStarter } from '../src/runs';

@@ -1,8 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { eq } from 'drizzle-orm';
 import { ScheduleNotFoundError, type Client } from '@temporalio/client';
 import { defaultPayloadConverter } from '@temporalio/common';
-import { workflowVersions, workflows, type DbHandle } from '@conduit/core/db';
+import { workflowVersions, workflows, eq, type DbHandle } from '@conduit/core/testing';
 import { RUN_WORKFLOW, scheduleId, type RunInput } from '@conduit/core/temporal';
 import { createScheduleSync, nextFireTimes } from '../src/schedules';
 import { createTestDb } from '../../local/src/testing/db';

@@ -1,9 +1,8 @@
 import { CreateSecretCommand, SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
 import { CreateQueueCommand, ReceiveMessageCommand, SQSClient } from '@aws-sdk/client-sqs';
-import { events, workspaces, type DbHandle } from '@conduit/core/db';
+import { events, workspaces, eq, type DbHandle } from '@conduit/core/testing';
 import { decodeMessage, encodeMessage } from '@conduit/core/events';
 import { createTestDb } from '@conduit/local/testing/db';
-import { eq } from 'drizzle-orm';
 import { randomBytes, randomUUID } from 'node:crypto';
 import { pathToFileURL } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';

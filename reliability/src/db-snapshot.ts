@@ -1,4 +1,4 @@
-import { sql } from 'drizzle-orm';
+import { sql } from '@conduit/core/testing';
 import type { Db } from '@conduit/core/db';
 
 /** Row count and a content hash per table: two equal snapshots mean nothing was written. */

@@ -1,7 +1,6 @@
 import { randomUUID } from 'node:crypto';
-import { eq } from 'drizzle-orm';
 import { createSecretBox } from '@conduit/core/crypto';
-import { companies, workflowSecrets, workflowVersions, workflows, workspaces, type Db } from '@conduit/core/db';
+import { companies, workflowSecrets, workflowVersions, workflows, workspaces, eq, type Db } from '@conduit/core/testing';
 import { WorkflowTriggerSchema, ActionsSchema } from '@conduit/core/definition';
 import type { z } from 'zod';
 import { generateHookId, generateWebhookSecret } from '@conduit/functions/ingress/index';

@@ -1,10 +1,9 @@
 import { request as httpRequest } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { serve, type ServerType } from '@hono/node-server';
-import { eq } from 'drizzle-orm';
 import fc from 'fast-check';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { events, type Db } from '@conduit/core/db';
+import { events, eq, type Db } from '@conduit/core/testing';
 import { signWebhook } from '@conduit/functions/ingress/index';
 import { createTestDb, type TestDbKind } from '@conduit/local/testing/db';
 import { diffSnapshots, snapshotDb } from '../src/db-snapshot';

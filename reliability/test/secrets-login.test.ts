@@ -1,8 +1,7 @@
 import fc from 'fast-check';
-import { eq } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createSecretBox } from '@conduit/core/crypto';
-import { workflowSecrets } from '@conduit/core/db';
+import { workflowSecrets, eq } from '@conduit/core/testing';
 import { redactJson } from '@conduit/worker/activities/redact';
 import { createApiUnderTest, type ApiUnderTest } from '../src/testing/api';
 import { trackFamily } from '../src/testing/track';

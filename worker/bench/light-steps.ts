@@ -2,7 +2,7 @@ import { randomUUID } from 'node:crypto';
 import { Client, Connection } from '@temporalio/client';
 import { DefaultLogger, NativeConnection, Runtime } from '@temporalio/worker';
 import { loadConfig } from '@conduit/core/config';
-import { companies, workflows, workspaces, type Db } from '@conduit/core/db';
+import { companies, workflows, workspaces, type Db } from '@conduit/core/testing';
 import type { WorkflowActionInput } from '@conduit/core/definition';
 import { createExecution, createRecord } from '@conduit/core/domain';
 import { RUN_WORKFLOW, RunInputSchema, runWorkflowId } from '@conduit/core/temporal';

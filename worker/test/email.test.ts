@@ -1,8 +1,7 @@
 import type { AddressInfo } from 'node:net';
 import { SMTPServer } from 'smtp-server';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { eq } from 'drizzle-orm';
-import { devMail } from '@conduit/core/db';
+import { devMail, eq } from '@conduit/core/testing';
 import { startHarness, type Harness } from './harness';
 
 type Received = { from: string; to: string[]; raw: string };

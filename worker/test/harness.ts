@@ -2,7 +2,7 @@ import { randomUUID } from 'node:crypto';
 import { Client, Connection, WorkflowHandle } from '@temporalio/client';
 import { bundleWorkflowCode, DefaultLogger, NativeConnection, Runtime } from '@temporalio/worker';
 import { loadConfig, type Config } from '@conduit/core/config';
-import { companies, workflows, workspaces, type Db } from '@conduit/core/db';
+import { companies, workflows, workspaces, type Db } from '@conduit/core/testing';
 import type { TriggerPayload, WorkflowActionInput } from '@conduit/core/definition';
 import { createExecution, listStepRows, getExecutionState, type StoredEvent } from '@conduit/core/domain';
 import { RUN_WORKFLOW, RunInputSchema, runWorkflowId, type RunInputArg } from '@conduit/core/temporal';

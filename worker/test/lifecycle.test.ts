@@ -1,7 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { and, eq } from 'drizzle-orm';
 import { Client, WorkflowFailedError } from '@temporalio/client';
-import { records } from '@conduit/core/db';
+import { records, and, eq } from '@conduit/core/testing';
 import type { StepResult } from '@conduit/core/definition';
 import type { Progress } from '../src';
 import { createRunStarter } from '../../functions/src/runs';

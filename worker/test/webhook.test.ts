@@ -3,7 +3,7 @@ import { createServer, type IncomingMessage, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createSecretBox } from '@conduit/core/crypto';
-import { workflowSecrets } from '@conduit/core/db';
+import { workflowSecrets } from '@conduit/core/testing';
 import { BlockedAddressError, createSafeHttp, type Resolver } from '../src/activities/safe-http';
 import { startHarness, type Harness } from './harness';
 

@@ -9,6 +9,8 @@ export type WorkflowRow = typeof workflows.$inferSelect;
 export type WorkflowVersionRow = typeof workflowVersions.$inferSelect;
 export type Draft = { name: string; description?: string | null | undefined; trigger: WorkflowTrigger; actions: WorkflowAction[] };
 type Scope = { workspaceId: string; id: string };
+/** `at`: the change's time for updated_at (the caller's clock); now when left out. */
+type At = { at?: Date | undefined };
 
 /** An unguessable hook id: 24 random bytes, base64url (192 bits). */
 export const newHookId = (): string => randomBytes(24).toString('base64url');
@@ -42,11 +44,11 @@ export async function createWorkflow(db: DbOrTx, input: Draft & { workspaceId: s
 }
 
 /** Saves the draft; the active version (what runs) is unchanged until the next activate. */
-export async function saveDraft(db: DbOrTx, q: Scope & { draft: Draft }): Promise<WorkflowRow | null> {
+export async function saveDraft(db: DbOrTx, q: Scope & At & { draft: Draft }): Promise<WorkflowRow | null> {
   if (!isUuid(q.id)) return null;
   const [row] = await db
     .update(workflows)
-    .set({ name: q.draft.name, description: q.draft.description ?? null, trigger: q.draft.trigger, actions: q.draft.actions, updatedAt: new Date() })
+    .set({ name: q.draft.name, description: q.draft.description ?? null, trigger: q.draft.trigger, actions: q.draft.actions, updatedAt: q.at ?? new Date() })
     .where(and(eq(workflows.id, q.id), eq(workflows.workspaceId, q.workspaceId)))
     .returning();
   return row ?? null;
@@ -64,7 +66,7 @@ export async function deleteWorkflow(db: DbOrTx, q: Scope): Promise<WorkflowRow 
  */
 export async function activateWorkflow(
   db: Db,
-  q: Scope & { publishedBy: string | null; draft: Draft },
+  q: Scope & At & { publishedBy: string | null; draft: Draft },
 ): Promise<{ workflow: WorkflowRow; version: WorkflowVersionRow } | null> {
   if (!isUuid(q.id)) return null;
   return db.transaction(async (tx) => {
@@ -97,7 +99,7 @@ export async function activateWorkflow(
         activeTriggerType: trigger.type,
         activeTriggerObject: 'object' in trigger ? trigger.object : null,
         hookId: trigger.type === 'webhook' ? (current.hookId ?? newHookId()) : current.hookId,
-        updatedAt: new Date(),
+        updatedAt: q.at ?? new Date(),
       })
       .where(eq(workflows.id, current.id))
       .returning();
@@ -106,11 +108,11 @@ export async function activateWorkflow(
   });
 }
 
-export async function deactivateWorkflow(db: DbOrTx, q: Scope): Promise<WorkflowRow | null> {
+export async function deactivateWorkflow(db: DbOrTx, q: Scope & At): Promise<WorkflowRow | null> {
   if (!isUuid(q.id)) return null;
   const [row] = await db
     .update(workflows)
-    .set({ isActive: false, updatedAt: new Date() })
+    .set({ isActive: false, updatedAt: q.at ?? new Date() })
     .where(and(eq(workflows.id, q.id), eq(workflows.workspaceId, q.workspaceId)))
     .returning();
   return row ?? null;
@@ -137,6 +139,15 @@ export async function putWorkflowSecret(db: DbOrTx, q: { workspaceId: string; wo
     .insert(workflowSecrets)
     .values(q)
     .onConflictDoUpdate({ target: [workflowSecrets.workflowId, workflowSecrets.kind], set: { ciphertext: q.ciphertext, createdAt: sql`now()` } });
+}
+
+/** A workflow's sealed secret of one kind (the caller opens it); null when it has none. */
+export async function workflowSecretCiphertext(db: DbOrTx, q: { workspaceId: string; workflowId: string; kind: SecretKind }): Promise<string | null> {
+  const [row] = await db
+    .select({ ciphertext: workflowSecrets.ciphertext })
+    .from(workflowSecrets)
+    .where(and(eq(workflowSecrets.workflowId, q.workflowId), eq(workflowSecrets.workspaceId, q.workspaceId), eq(workflowSecrets.kind, q.kind)));
+  return row?.ciphertext ?? null;
 }
 
 /** Which secrets a workflow has (never their values). */

@@ -1,9 +1,9 @@
-import { and, eq, sql } from 'drizzle-orm';
 import type { Config } from '@conduit/core/config';
-import { events, preparedQuery, type Db, type EventOutcome } from '@conduit/core/db';
-import { findEventExecution, isUuid, type StoredEvent } from '@conduit/core/domain';
+import type { Db } from '@conduit/core/db';
+import {
+  claimEvent, eventExists, finishEvent, findEventExecution, isUuid, keepEventPending, type ClaimedRun, type EventOutcome, type StoredEvent,
+} from '@conduit/core/domain';
 import type { RunStarter, StartRunResult } from '../runs';
-import { claimEvent, type ClaimedRun } from './match';
 
 /** After this many failed attempts an event is marked failed and left for a human (replay). */
 export const MAX_DISPATCH_ATTEMPTS = 8;
@@ -29,14 +29,6 @@ export type DispatcherDeps = {
   log?: (level: 'info' | 'warn' | 'error', msg: string, fields?: Record<string, unknown>) => void;
 };
 
-// Every event ends with this: a prepared statement.
-const finishQuery = preparedQuery('event_finish', (db, name) =>
-  db
-    .update(events)
-    .set({ status: sql`${sql.placeholder('status')}`, outcome: sql`${sql.placeholder('outcome')}::jsonb`, dispatchedAt: sql`now()` })
-    .where(eq(events.id, sql.placeholder('id')))
-    .prepare(name));
-
 /**
  * Turns a stored event into runs: one per matching active workflow, each pinned to the active
  * version. Idempotent (executions are unique per (workflow, event)), so at-least-once delivery and
@@ -47,7 +39,7 @@ export function createDispatcher(deps: DispatcherDeps): Dispatcher {
   const limit = deps.config.LOOP_DEPTH_LIMIT ?? 5;
 
   const finish = (id: string, status: 'dispatched' | 'loop_stopped' | 'failed', outcome: EventOutcome) =>
-    finishQuery(db).execute({ id, status, outcome: JSON.stringify(outcome) });
+    finishEvent(db, id, status, outcome);
 
   const claim = (id: string, workspaceId?: string) => claimEvent(db, { id, ...(workspaceId ? { workspaceId } : {}), maxDepth: limit });
 
@@ -110,7 +102,7 @@ export function createDispatcher(deps: DispatcherDeps): Dispatcher {
       }
       // Left pending (the error kept for the log): the queue redelivers it, or the sweeper re-publishes
       // it; runs that did start deduplicate next time.
-      await db.update(events).set({ outcome }).where(eq(events.id, event.id));
+      await keepEventPending(db, event.id, outcome);
       throw new Error(`event ${event.id}: ${errors.length} of ${results.length} runs failed to start: ${errors[0]}`);
     }
     await finish(event.id, 'dispatched', { runs, deduplicated });
@@ -121,11 +113,7 @@ export function createDispatcher(deps: DispatcherDeps): Dispatcher {
     if (!isUuid(id) || (workspaceId !== undefined && !isUuid(workspaceId))) return { status: 'missing' };
     const claimed = await claim(id, workspaceId);
     if (claimed) return run(claimed.event, claimed.runs);
-    const [exists] = await db
-      .select({ id: events.id })
-      .from(events)
-      .where(workspaceId ? and(eq(events.id, id), eq(events.workspaceId, workspaceId)) : eq(events.id, id));
-    return exists ? { status: 'already_dispatched' } : { status: 'missing' };
+    return (await eventExists(db, id, workspaceId)) ? { status: 'already_dispatched' } : { status: 'missing' };
   }
 
   return {

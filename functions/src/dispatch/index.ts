@@ -1,4 +1,3 @@
 export * from './dispatcher';
 export * from './sweeper';
-export * from './match';
 export * from './replay';

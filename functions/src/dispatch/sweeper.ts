@@ -1,5 +1,5 @@
-import { and, asc, inArray, isNull, lt, or, sql } from 'drizzle-orm';
-import { events, type Db } from '@conduit/core/db';
+import type { Db } from '@conduit/core/db';
+import { eventsDueForSweep, markEventsSwept } from '@conduit/core/domain';
 import type { EventQueue } from '@conduit/core/events';
 import { MAX_DISPATCH_ATTEMPTS } from './dispatcher';
 
@@ -39,20 +39,7 @@ export function createSweeper(deps: { db: Db; queue: EventQueue }, opts: Sweeper
 
   async function sweepOnce() {
     const cutoff = new Date(Date.now() - olderThanMs);
-    // Re-send n waits olderThanMs × 2^n after re-send n-1 (database clock, as swept_at is).
-    const backoff = sql`least(${olderThanMs}::float8 * power(2, least(${events.sweeps}, 20)), ${maxBackoffMs}::float8) * interval '1 millisecond'`;
-    // events_undispatched_idx: received_at where dispatched_at is null.
-    const due = await deps.db
-      .select({ id: events.id, workspaceId: events.workspaceId })
-      .from(events)
-      .where(and(
-        isNull(events.dispatchedAt),
-        lt(events.receivedAt, cutoff),
-        lt(events.attempts, MAX_DISPATCH_ATTEMPTS),
-        or(isNull(events.sweptAt), sql`${events.sweptAt} < now() - ${backoff}`),
-      ))
-      .orderBy(asc(events.receivedAt))
-      .limit(batchSize);
+    const due = await eventsDueForSweep(deps.db, { cutoff, olderThanMs, maxBackoffMs, maxAttempts: MAX_DISPATCH_ATTEMPTS, limit: batchSize });
     let republished = 0;
     for (let i = 0; i < due.length; i += sliceSize) {
       const slice = due.slice(i, i + sliceSize);
@@ -65,10 +52,7 @@ export function createSweeper(deps: { db: Db; queue: EventQueue }, opts: Sweeper
       }
       // Counted once sent, slice by slice: a queue that is down never uses up an event's quick
       // re-sends, and one that fails halfway keeps what got through (not sent again at once).
-      await deps.db
-        .update(events)
-        .set({ sweeps: sql`${events.sweeps} + 1`, sweptAt: sql`now()` })
-        .where(inArray(events.id, slice.map((e) => e.id)));
+      await markEventsSwept(deps.db, slice.map((e) => e.id));
       republished += slice.length;
     }
     return { republished };

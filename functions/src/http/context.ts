@@ -1,7 +1,6 @@
 import type { Context } from 'hono';
 import { getCookie } from 'hono/cookie';
-import type { Role } from '@conduit/core/db';
-import { findApiKey, findSessionUser, findSessionUserWithWorkspace, findWorkspace, findWorkspaceForUser, type ApiKeyInfo, type UserRow, type WorkspaceRow } from '@conduit/core/domain';
+import { findApiKey, findSessionUser, findSessionUserWithWorkspace, findWorkspace, findWorkspaceForUser, type ApiKeyInfo, type Role, type UserRow, type WorkspaceRow } from '@conduit/core/domain';
 import type { AppDeps } from '../deps';
 import { forbidden, notFound, unauthorized } from './errors';
 

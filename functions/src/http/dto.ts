@@ -1,7 +1,6 @@
-import type { SecretKind } from '@conduit/core/db';
 import type { ApiKeyDto, DevMailDto, EventDto, ExecutionDto, RecordDto, StepDto, VersionDto, WorkflowDto } from '@conduit/core/api';
 import type {
-  ApiKeyInfo, DevMailRow, EventSummary, ExecutionListItem, ExecutionStepRow as StepRow, RecordRow, StoredEvent, WorkflowRow, WorkflowVersionRow,
+  ApiKeyInfo, DevMailRow, EventSummary, ExecutionListItem, ExecutionStepRow as StepRow, RecordRow, SecretKind, StoredEvent, WorkflowRow, WorkflowVersionRow,
 } from '@conduit/core/domain';
 import { nextFireTimes } from '../schedules/fire-times';
 

@@ -1,7 +1,6 @@
-import { and, eq, inArray, sql } from 'drizzle-orm';
-import { ROOT_CAUSATION, type WebhookTriggerPayload } from '@conduit/core/definition';
-import { affectedRowsOf, events, preparedSql, type Db } from '@conduit/core/db';
-import { jsonHasUnstorable } from '@conduit/core/domain';
+import type { WebhookTriggerPayload } from '@conduit/core/definition';
+import type { Db } from '@conduit/core/db';
+import { eventsByDedupeKeys, insertWebhookEvents, jsonHasUnstorable, storedEventIds } from '@conduit/core/domain';
 
 export type WebhookEventInput = {
   workspaceId: string;
@@ -14,22 +13,6 @@ export type WebhookEventInput = {
 export type WrittenEvent = { id: string; workspaceId: string; duplicate: boolean };
 
 type Pending = { row: WebhookEventInput & { id: string }; json: string; resolve: (w: WrittenEvent) => void; reject: (e: unknown) => void };
-
-/**
- * The batch insert, prepared once per connection. One parameter for the whole batch
- * (jsonb_to_recordset): the driver serialises one string instead of 8 bound values per row, and
- * nothing is returned, since the row count says whether every row went in.
- */
-const insertBatch = preparedSql('webhook_events_insert', sql`
-  insert into events (id, workspace_id, source, type, workflow_id, payload, causation, dedupe_key)
-  select x.id, x.workspace_id, 'webhook', 'webhook.received', x.workflow_id, x.payload, ${JSON.stringify(ROOT_CAUSATION)}::jsonb, x.dedupe_key
-    from jsonb_to_recordset(${sql.placeholder('rows')}::jsonb) as x(id uuid, workspace_id uuid, workflow_id uuid, payload jsonb, dedupe_key text)
-  on conflict do nothing`);
-
-async function storedIds(db: Db, ids: string[]): Promise<Set<string>> {
-  const rows = await db.select({ id: events.id }).from(events).where(inArray(events.id, ids));
-  return new Set(rows.map((r) => r.id));
-}
 
 /**
  * Group commit: concurrent requests are inserted together in one INSERT (one round trip, one WAL
@@ -60,9 +43,9 @@ export function createEventWriter(db: Db, opts: { maxBatch?: number; maxInFlight
   async function flush(batch: Pending[]) {
     try {
       const rows = `[${batch.map((p) => p.json).join(',')}]`;
-      const inserted = affectedRowsOf(await insertBatch(db).execute({ rows }));
+      const inserted = await insertWebhookEvents(db, rows);
       // Only a dedupe-key clash skips a row (ids are fresh UUIDs): find out which, in the rare batch that had one.
-      const stored = inserted === batch.length ? null : await storedIds(db, batch.map((p) => p.row.id));
+      const stored = inserted === batch.length ? null : await storedEventIds(db, batch.map((p) => p.row.id));
       const clashes = stored ? batch.filter((p) => !stored.has(p.row.id)) : [];
       const existing = new Map<string, string>();
       if (clashes.length > 0) {
@@ -70,10 +53,7 @@ export function createEventWriter(db: Db, opts: { maxBatch?: number; maxInFlight
         const byWorkspace = new Map<string, string[]>();
         for (const p of clashes) if (p.row.dedupeKey) byWorkspace.set(p.row.workspaceId, [...(byWorkspace.get(p.row.workspaceId) ?? []), p.row.dedupeKey]);
         for (const [workspaceId, keys] of byWorkspace) {
-          const rows = await db
-            .select({ id: events.id, dedupeKey: events.dedupeKey })
-            .from(events)
-            .where(and(eq(events.workspaceId, workspaceId), inArray(events.dedupeKey, keys)));
+          const rows = await eventsByDedupeKeys(db, workspaceId, keys);
           for (const r of rows) if (r.dedupeKey) existing.set(`${workspaceId}\u0000${r.dedupeKey}`, r.id);
         }
       }

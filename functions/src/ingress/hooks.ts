@@ -1,6 +1,5 @@
-import { and, eq } from 'drizzle-orm';
 import type { Db } from '@conduit/core/db';
-import { workflowSecrets, workflowVersions, workflows } from '@conduit/core/db';
+import { findActiveHook, workflowSecretCiphertext } from '@conduit/core/domain';
 import type { SecretBox } from '@conduit/core/crypto';
 import { WebhookTriggerSchema, type WebhookTrigger } from '@conduit/core/definition';
 
@@ -26,29 +25,16 @@ export function createHookResolver(deps: { db: Db; box: SecretBox | null; ttlMs?
   const cache = new Map<string, { hook: Promise<Hook | null>; expires: number }>();
 
   async function load(hookId: string): Promise<Hook | null> {
-    const [row] = await deps.db
-      .select({ workflowId: workflows.id, workspaceId: workflows.workspaceId, trigger: workflowVersions.trigger })
-      .from(workflows)
-      .innerJoin(workflowVersions, eq(workflowVersions.id, workflows.activeVersionId))
-      .where(and(eq(workflows.hookId, hookId), eq(workflows.isActive, true), eq(workflows.activeTriggerType, 'webhook')));
+    const row = await findActiveHook(deps.db, hookId);
     if (!row) return null;
     const parsed = WebhookTriggerSchema.safeParse(row.trigger);
     if (!parsed.success) return null;
     const trigger = parsed.data;
     let secret: string | null = null;
     if (trigger.auth.mode !== 'none') {
-      const [s] = await deps.db
-        .select({ ciphertext: workflowSecrets.ciphertext })
-        .from(workflowSecrets)
-        .where(
-          and(
-            eq(workflowSecrets.workflowId, row.workflowId),
-            eq(workflowSecrets.workspaceId, row.workspaceId),
-            eq(workflowSecrets.kind, 'webhook_inbound'),
-          ),
-        );
+      const ciphertext = await workflowSecretCiphertext(deps.db, { workflowId: row.workflowId, workspaceId: row.workspaceId, kind: 'webhook_inbound' });
       // No key (or no way to open it): fail closed; the ingress answers 401 to every request.
-      secret = s && deps.box ? safeOpen(deps.box, s.ciphertext) : null;
+      secret = ciphertext !== null && deps.box ? safeOpen(deps.box, ciphertext) : null;
     }
     return { workflowId: row.workflowId, workspaceId: row.workspaceId, trigger, secret };
   }

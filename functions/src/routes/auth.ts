@@ -2,9 +2,7 @@ import { createRoute, z } from '@hono/zod-openapi';
 import { deleteCookie, setCookie } from 'hono/cookie';
 import type { Context } from 'hono';
 import { LoginBodySchema, LoginResultSchema, MeDtoSchema, type MeDto } from '@conduit/core/api';
-import { authenticate, createSession, deleteSession, listUserWorkspaces, SESSION_TTL_MS, type WorkspaceWithRole } from '@conduit/core/domain';
-import { workspaces } from '@conduit/core/db';
-import { eq } from 'drizzle-orm';
+import { authenticate, createSession, deleteSession, findWorkspace, listUserWorkspaces, SESSION_TTL_MS, type WorkspaceWithRole } from '@conduit/core/domain';
 import { HttpError, unauthorized } from '../http/errors';
 import { SESSION_COOKIE, requirePrincipal } from '../http/context';
 import { createLoginLimiter } from '../http/login-limit';
@@ -77,7 +75,7 @@ export function authRoutes(app: Api, deps: RouteDeps): void {
         const me: MeDto = { user: { id: p.user.id, email: p.user.email, name: p.user.name }, apiKey: null, workspaces: wss.map(wsDto), temporalUiUrl };
         return c.json(me, 200);
       }
-      const [ws] = await deps.db.select().from(workspaces).where(eq(workspaces.id, p.key.workspaceId));
+      const ws = await findWorkspace(deps.db, p.key.workspaceId);
       if (!ws) throw unauthorized();
       const me: MeDto = {
         user: null, apiKey: { id: p.key.id, name: p.key.name, role: p.key.role },

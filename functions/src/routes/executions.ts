@@ -2,12 +2,11 @@ import { createRoute } from '@hono/zod-openapi';
 import { WorkflowNotFoundError } from '@temporalio/common';
 import { ExecutionDtoSchema, ExecutionListQuerySchema, pageOf } from '@conduit/core/api';
 import { ROOT_CAUSATION, TriggerPayloadSchema, type StepResult } from '@conduit/core/definition';
-import { getEvent, getExecutionDetail, getVersion, getWorkflow, listExecutions, markExecutionCancelled } from '@conduit/core/domain';
+import { checkDraft, getEvent, getExecutionDetail, getVersion, getWorkflow, listExecutions, markExecutionCancelled } from '@conduit/core/domain';
 import { workspaceAccess } from '../http/context';
 import { executionDto } from '../http/dto';
 import { conflict, HttpError, notFound } from '../http/errors';
 import { WsIdParams, WsParams, errors, json, type Api, type RouteDeps } from './common';
-import { checkDraft } from './workflow-draft';
 
 const tags = ['executions'];
 

@@ -5,8 +5,7 @@ import {
 } from '@conduit/core/api';
 import { describeIssues, ROOT_CAUSATION, ScheduleTriggerSchema } from '@conduit/core/definition';
 import {
-  activateWorkflow, companyInWorkspace, createWorkflow, deactivateWorkflow, defaultCompanyId, deleteWorkflow, getExecutionDetail,
-  getWorkflow, lastRuns, listVersions, listWorkflows, putWorkflowSecret, saveDraft, workflowSecretKinds, type WorkflowRow,
+  checkDraft, createWorkflowLifecycle, getExecutionDetail, getWorkflow, lastRuns, listVersions, listWorkflows, workflowSecretKinds, type WorkflowRow,
 } from '@conduit/core/domain';
 import { generateWebhookSecret } from '../ingress/signature';
 import { nextFireTimes } from '../schedules/fire-times';
@@ -14,7 +13,6 @@ import { workspaceAccess } from '../http/context';
 import { executionDto, versionDto, workflowDto } from '../http/dto';
 import { HttpError, invalid, notFound } from '../http/errors';
 import { WsIdParams, WsParams, body, errors, json, type Api, type RouteDeps } from './common';
-import { checkDraft, draftInput } from './workflow-draft';
 import { testTriggerPayload } from './test-payload';
 
 const tags = ['workflows'];
@@ -30,20 +28,11 @@ export function workflowRoutes(app: Api, deps: RouteDeps): void {
     if (!w) throw notFound('workflow');
     return w;
   };
-  /** Schedules follow the database; a Temporal hiccup is reported, and start-up reconcile heals it. */
-  const syncSchedule = async (w: WorkflowRow, wasSchedule: boolean): Promise<'ok' | 'failed' | undefined> => {
-    if (!deps.schedules || (w.trigger.type !== 'schedule' && !wasSchedule)) return undefined;
-    try {
-      await deps.schedules.sync(w.id);
-      return 'ok';
-    } catch (err) {
-      deps.log?.('error', 'schedule sync failed', { workflowId: w.id, error: err instanceof Error ? err.message : String(err) });
-      return 'failed';
-    }
-  };
-  const dropHook = (hookId: string | null) => {
-    if (hookId) deps.hooks?.invalidate(hookId);
-  };
+  // Every change of a workflow goes through the lifecycle, with its side effects (version, secret,
+  // hook cache, schedule); the routes parse, authorise, call it and shape the DTO.
+  const lifecycle = createWorkflowLifecycle({
+    db: deps.db, secrets: deps.secrets, newSecret: generateWebhookSecret, schedules: deps.schedules, hooks: deps.hooks, log: deps.log, now: deps.now,
+  });
 
   app.openapi(
     createRoute({ method: 'get', path: '/api/workspaces/{ws}/workflows', tags, summary: 'List workflows', request: { params: WsParams }, responses: { 200: json(pageOf(WorkflowDtoSchema)), ...errors } }),
@@ -68,11 +57,7 @@ export function workflowRoutes(app: Api, deps: RouteDeps): void {
     async (c) => {
       const a = await workspaceAccess(c, deps, c.req.valid('param').ws, 'admin', CHANGE);
       const b = c.req.valid('json');
-      const draft = checkDraft(draftInput(b, { actions: [] }));
-      if (b.companyId && !(await companyInWorkspace(deps.db, a.workspace.id, b.companyId)))
-        throw invalid([{ code: 'invalid', message: 'companyId: no such company in this workspace', path: 'companyId' }]);
-      const companyId = b.companyId ?? (await defaultCompanyId(deps.db, a.workspace));
-      const w = await createWorkflow(deps.db, { ...draft, workspaceId: a.workspace.id, companyId, createdBy: a.userId });
+      const w = await lifecycle.create({ workspace: a.workspace, fields: b, companyId: b.companyId, createdBy: a.userId });
       return c.json(await dto(w), 201);
     },
   );
@@ -94,9 +79,7 @@ export function workflowRoutes(app: Api, deps: RouteDeps): void {
     async (c) => {
       const p = c.req.valid('param');
       const a = await workspaceAccess(c, deps, p.ws, 'admin', CHANGE);
-      const current = await load(a.workspace.id, p.id);
-      const draft = checkDraft(draftInput(c.req.valid('json'), current));
-      const w = await saveDraft(deps.db, { workspaceId: a.workspace.id, id: current.id, draft });
+      const w = await lifecycle.updateDraft({ workspaceId: a.workspace.id, id: p.id, fields: c.req.valid('json') });
       if (!w) throw notFound('workflow');
       return c.json(await dto(w), 200);
     },
@@ -107,11 +90,8 @@ export function workflowRoutes(app: Api, deps: RouteDeps): void {
     async (c) => {
       const p = c.req.valid('param');
       const a = await workspaceAccess(c, deps, p.ws, 'admin', CHANGE);
-      const w = await deleteWorkflow(deps.db, { workspaceId: a.workspace.id, id: p.id });
+      const w = await lifecycle.delete({ workspaceId: a.workspace.id, id: p.id });
       if (!w) throw notFound('workflow');
-      dropHook(w.hookId);
-      if (deps.schedules && (w.trigger.type === 'schedule' || w.activeTriggerType === 'schedule'))
-        await deps.schedules.remove(w.id).catch((err: unknown) => deps.log?.('error', 'schedule remove failed', { workflowId: w.id, error: String(err) }));
       return c.body(null, 204);
     },
   );
@@ -125,20 +105,9 @@ export function workflowRoutes(app: Api, deps: RouteDeps): void {
     async (c) => {
       const p = c.req.valid('param');
       const a = await workspaceAccess(c, deps, p.ws, 'admin', CHANGE);
-      const current = await load(a.workspace.id, p.id);
-      const draft = checkDraft(current);
-      const done = await activateWorkflow(deps.db, { workspaceId: a.workspace.id, id: current.id, publishedBy: a.userId, draft });
+      const done = await lifecycle.activate({ workspaceId: a.workspace.id, id: p.id, publishedBy: a.userId });
       if (!done) throw notFound('workflow');
-      let secret: string | undefined;
-      if (draft.trigger.type === 'webhook' && draft.trigger.auth.mode !== 'none') {
-        const kinds = await workflowSecretKinds(deps.db, { workspaceId: a.workspace.id, workflowIds: [current.id] });
-        if (!kinds.get(current.id)?.includes('webhook_inbound')) {
-          secret = generateWebhookSecret();
-          await putWorkflowSecret(deps.db, { workspaceId: a.workspace.id, workflowId: current.id, kind: 'webhook_inbound', ciphertext: deps.secrets.seal(secret) });
-        }
-      }
-      dropHook(done.workflow.hookId);
-      const scheduleSync = await syncSchedule(done.workflow, current.activeTriggerType === 'schedule');
+      const { secret, scheduleSync } = done;
       return c.json({ workflow: await dto(done.workflow), version: versionDto(done.version), ...(secret ? { secret } : {}), ...(scheduleSync ? { scheduleSync } : {}) }, 200);
     },
   );
@@ -148,10 +117,8 @@ export function workflowRoutes(app: Api, deps: RouteDeps): void {
     async (c) => {
       const p = c.req.valid('param');
       const a = await workspaceAccess(c, deps, p.ws, 'admin', CHANGE);
-      const w = await deactivateWorkflow(deps.db, { workspaceId: a.workspace.id, id: p.id });
+      const w = await lifecycle.deactivate({ workspaceId: a.workspace.id, id: p.id });
       if (!w) throw notFound('workflow');
-      dropHook(w.hookId);
-      await syncSchedule(w, w.activeTriggerType === 'schedule');
       return c.json(await dto(w), 200);
     },
   );
@@ -180,9 +147,7 @@ export function workflowRoutes(app: Api, deps: RouteDeps): void {
       const w = await load(a.workspace.id, p.id);
       const parsed = SecretRotateBodySchema.safeParse((await c.req.text()) ? await c.req.json() : {});
       if (!parsed.success) throw invalid(describeIssues(parsed.error));
-      const secret = generateWebhookSecret();
-      await putWorkflowSecret(deps.db, { workspaceId: a.workspace.id, workflowId: w.id, kind: parsed.data.kind, ciphertext: deps.secrets.seal(secret) });
-      dropHook(w.hookId);
+      const secret = await lifecycle.rotateSecret({ workflow: w, kind: parsed.data.kind });
       return c.json({ kind: parsed.data.kind, secret }, 200);
     },
   );

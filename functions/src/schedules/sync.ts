@@ -1,7 +1,6 @@
 import { ScheduleNotFoundError, type Client, type ScheduleOptionsAction, type ScheduleUpdateOptions } from '@temporalio/client';
-import { and, eq } from 'drizzle-orm';
 import type { Db } from '@conduit/core/db';
-import { workflowVersions, workflows } from '@conduit/core/db';
+import { getScheduleTarget, listActiveScheduleWorkflows } from '@conduit/core/domain';
 import { ScheduleTriggerSchema, type WorkflowAction, type WorkflowTrigger } from '@conduit/core/definition';
 import { RUN_WORKFLOW, RunInputSchema, TASK_QUEUE, scheduleId, type RunInput } from '@conduit/core/temporal';
 
@@ -41,22 +40,6 @@ export function createScheduleSync(deps: ScheduleSyncDeps): ScheduleSync {
   const taskQueue = deps.taskQueue ?? TASK_QUEUE;
   const deployment = deps.deployment ?? 'conduit';
   const catchupWindow = deps.catchupWindow ?? '10 minutes';
-
-  async function load(workflowId: string) {
-    const [row] = await deps.db
-      .select({
-        id: workflows.id,
-        workspaceId: workflows.workspaceId,
-        isActive: workflows.isActive,
-        versionId: workflowVersions.id,
-        trigger: workflowVersions.trigger,
-        actions: workflowVersions.actions,
-      })
-      .from(workflows)
-      .leftJoin(workflowVersions, and(eq(workflowVersions.id, workflows.activeVersionId), eq(workflowVersions.workspaceId, workflows.workspaceId)))
-      .where(eq(workflows.id, workflowId));
-    return row;
-  }
 
   function options(w: { id: string; workspaceId: string; versionId: string; trigger: WorkflowTrigger; actions: WorkflowAction[] }) {
     const trigger = ScheduleTriggerSchema.parse(w.trigger);
@@ -98,7 +81,7 @@ export function createScheduleSync(deps: ScheduleSyncDeps): ScheduleSync {
   }
 
   async function sync(workflowId: string): Promise<SyncResult> {
-    const w = await load(workflowId);
+    const w = await getScheduleTarget(deps.db, workflowId);
     const wanted = w && w.isActive && w.versionId && w.trigger?.type === 'schedule' && w.actions;
     if (!wanted) return (await remove(workflowId)) ? 'deleted' : 'none';
     const opts = options({ id: w.id, workspaceId: w.workspaceId, versionId: w.versionId!, trigger: w.trigger!, actions: w.actions! });
@@ -114,10 +97,7 @@ export function createScheduleSync(deps: ScheduleSyncDeps): ScheduleSync {
   }
 
   async function reconcile() {
-    const active = await deps.db
-      .select({ id: workflows.id })
-      .from(workflows)
-      .where(and(eq(workflows.isActive, true), eq(workflows.activeTriggerType, 'schedule')));
+    const active = await listActiveScheduleWorkflows(deps.db);
     const activeIds = new Set(active.map((r) => r.id));
     let synced = 0;
     for (const { id } of active) {

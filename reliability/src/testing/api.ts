@@ -1,7 +1,7 @@
 import { Client, Connection } from '@temporalio/client';
 import { loadConfig } from '@conduit/core/config';
 import { createSecretBox } from '@conduit/core/crypto';
-import { companies, type Db } from '@conduit/core/db';
+import { companies, type Db } from '@conduit/core/testing';
 import { addMember, createApiKey, createUser, createWorkspace, hashPassword } from '@conduit/core/domain';
 import { createInProcessQueue } from '@conduit/core/events';
 import { createApp } from '@conduit/functions/app';

@@ -1,7 +1,7 @@
 import nodemailer from 'nodemailer';
 import type { Config } from '@conduit/core/config';
 import type { Db } from '@conduit/core/db';
-import { devMail } from '@conduit/core/db';
+import { insertDevMail } from '@conduit/core/domain';
 
 export type Mail = {
   workspaceId: string;
@@ -27,7 +27,7 @@ export async function createMailer(config: Config, db: Db): Promise<Mailer> {
       kind: 'dev-inbox',
       async send(m) {
         const messageId = `<${m.idempotencyKey}@conduit.dev-inbox>`;
-        await db.insert(devMail).values({
+        await insertDevMail(db, {
           workspaceId: m.workspaceId, executionId: m.executionId, messageId, from: m.from,
           to: m.to, cc: m.cc, bcc: m.bcc, subject: m.subject, text: m.text ?? null, html: m.html ?? null,
         });

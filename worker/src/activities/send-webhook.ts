@@ -1,7 +1,6 @@
 import { createHmac } from 'node:crypto';
-import { and, eq } from 'drizzle-orm';
 import { createSecretBox } from '@conduit/core/crypto';
-import { workflowSecrets } from '@conduit/core/db';
+import { workflowSecretCiphertext } from '@conduit/core/domain';
 import type { Json } from '@conduit/core/definition';
 import { BlockedAddressError } from './safe-http';
 import { StepError, type ActivityDeps, type ActionHandler } from './types';
@@ -14,12 +13,9 @@ export function signStandardWebhook(secret: string, id: string, timestamp: numbe
 
 async function signingSecret(deps: ActivityDeps, workspaceId: string, workflowId: string): Promise<string> {
   if (!deps.config.ENCRYPTION_KEY) throw new StepError('signing is on but ENCRYPTION_KEY is not configured');
-  const [row] = await deps.db
-    .select({ ciphertext: workflowSecrets.ciphertext })
-    .from(workflowSecrets)
-    .where(and(eq(workflowSecrets.workflowId, workflowId), eq(workflowSecrets.workspaceId, workspaceId), eq(workflowSecrets.kind, 'webhook_signing')));
-  if (!row) throw new StepError('signing is on but this workflow has no signing secret; create one in the workflow settings');
-  return createSecretBox(deps.config.ENCRYPTION_KEY).open(row.ciphertext);
+  const ciphertext = await workflowSecretCiphertext(deps.db, { workflowId, workspaceId, kind: 'webhook_signing' });
+  if (ciphertext === null) throw new StepError('signing is on but this workflow has no signing secret; create one in the workflow settings');
+  return createSecretBox(deps.config.ENCRYPTION_KEY).open(ciphertext);
 }
 
 /** Seconds from a Retry-After header (delta or HTTP date), capped at 10 minutes. */

@@ -1,9 +1,15 @@
-import { sql } from 'drizzle-orm';
+import { and, asc, eq, inArray, isNull, lt, or, sql } from 'drizzle-orm';
 import { z } from 'zod';
-import { events, preparedSql, rowFromDriver, rowsOf, type Db } from '@conduit/core/db';
-import { EXECUTION_STATUSES, type ExecutionStatus, type TriggerType, type WorkflowAction, type WorkflowTrigger } from '@conduit/core/definition';
-import type { StoredEvent } from '@conduit/core/domain';
-import { RUN_WORKFLOW_ID_PREFIX } from '@conduit/core/temporal';
+import { EXECUTION_STATUSES, type ExecutionStatus, type TriggerType, type WorkflowAction, type WorkflowTrigger } from '../definition';
+import { events, type EventOutcome } from '../db/schema';
+import type { Db } from '../db/client';
+import { preparedQuery, preparedSql } from '../db/prepared';
+import { rowFromDriver, rowsOf } from '../db/driver-row';
+import { RUN_WORKFLOW_ID_PREFIX } from '../temporal';
+import type { StoredEvent } from './events';
+
+// The dispatcher's and the outbox sweeper's statements (functions/src/dispatch). The claim and the
+// finish are on every event's path and tuned for it: one prepared statement each.
 
 /** An active workflow whose trigger accepts the event, with the pinned definition of its active version. */
 export type Candidate = {
@@ -114,3 +120,62 @@ export async function claimEvent(db: Db, q: { id: string; workspaceId?: string; 
   return { event: rowFromDriver(events, row.event), runs: row.runs };
 }
 
+// Every event ends with this: a prepared statement.
+const finishQuery = preparedQuery('event_finish', (db, name) =>
+  db
+    .update(events)
+    .set({ status: sql`${sql.placeholder('status')}`, outcome: sql`${sql.placeholder('outcome')}::jsonb`, dispatchedAt: sql`now()` })
+    .where(eq(events.id, sql.placeholder('id')))
+    .prepare(name));
+
+/** Marks an event done (dispatched, stopped by the loop guard, or failed for good) with its outcome. */
+export function finishEvent(db: Db, id: string, status: 'dispatched' | 'loop_stopped' | 'failed', outcome: EventOutcome) {
+  return finishQuery(db).execute({ id, status, outcome: JSON.stringify(outcome) });
+}
+
+/** Keeps the event pending (it will be retried) with the outcome of this attempt, for the log. */
+export async function keepEventPending(db: Db, id: string, outcome: EventOutcome): Promise<void> {
+  await db.update(events).set({ outcome }).where(eq(events.id, id));
+}
+
+/** Whether the event exists (in the workspace, when given); asked after a claim found nothing. */
+export async function eventExists(db: Db, id: string, workspaceId?: string): Promise<boolean> {
+  const [exists] = await db
+    .select({ id: events.id })
+    .from(events)
+    .where(workspaceId ? and(eq(events.id, id), eq(events.workspaceId, workspaceId)) : eq(events.id, id));
+  return !!exists;
+}
+
+/**
+ * Events the sweeper re-sends: undispatched, older than the cutoff, attempts left, and not re-sent
+ * within their backoff (re-send n waits olderThanMs × 2^n after re-send n-1, up to maxBackoffMs;
+ * database clock, as swept_at is). Oldest first.
+ */
+export async function eventsDueForSweep(
+  db: Db,
+  q: { cutoff: Date; olderThanMs: number; maxBackoffMs: number; maxAttempts: number; limit: number },
+): Promise<{ id: string; workspaceId: string }[]> {
+  const { cutoff, olderThanMs, maxBackoffMs } = q;
+  const backoff = sql`least(${olderThanMs}::float8 * power(2, least(${events.sweeps}, 20)), ${maxBackoffMs}::float8) * interval '1 millisecond'`;
+  // events_undispatched_idx: received_at where dispatched_at is null.
+  return db
+    .select({ id: events.id, workspaceId: events.workspaceId })
+    .from(events)
+    .where(and(
+      isNull(events.dispatchedAt),
+      lt(events.receivedAt, cutoff),
+      lt(events.attempts, q.maxAttempts),
+      or(isNull(events.sweptAt), sql`${events.sweptAt} < now() - ${backoff}`),
+    ))
+    .orderBy(asc(events.receivedAt))
+    .limit(q.limit);
+}
+
+/** Counts one re-send of each event (its backoff doubles). */
+export async function markEventsSwept(db: Db, ids: string[]): Promise<void> {
+  await db
+    .update(events)
+    .set({ sweeps: sql`${events.sweeps} + 1`, sweptAt: sql`now()` })
+    .where(inArray(events.id, ids));
+}

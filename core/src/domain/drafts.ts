@@ -1,0 +1,35 @@
+import { describeIssues, WorkflowDefinitionSchema, type ApiError } from '../definition';
+import { validateStepReferences } from './validate-definition';
+import type { Draft } from './workflows';
+
+/**
+ * Input the domain refuses: the API answers 400 with the issues (the first is the headline) and the
+ * code. Thrown instead of an HTTP error so the rules stay here and the transport stays in functions.
+ */
+export class InvalidInputError extends Error {
+  constructor(
+    readonly issues: ApiError[],
+    readonly code = 'invalid',
+  ) {
+    super(issues[0]?.message ?? 'invalid input');
+    this.name = 'InvalidInputError';
+  }
+}
+
+/** A definition as the API stores it: schema-valid and every `{{steps.X}}` pointing at an earlier step. */
+export function checkDraft(input: unknown): Draft {
+  const parsed = WorkflowDefinitionSchema.safeParse(input);
+  if (!parsed.success) throw new InvalidInputError(describeIssues(parsed.error));
+  const refs: ApiError[] = validateStepReferences(parsed.data.actions);
+  if (refs.length > 0) throw new InvalidInputError(refs, 'invalid_reference');
+  return parsed.data;
+}
+
+export type DraftFields = { name?: unknown; description?: unknown; trigger?: unknown; actions?: unknown };
+/** A patch over a base: fields the patch leaves out keep the base's value. */
+export const draftInput = (b: DraftFields, base: DraftFields): Record<string, unknown> => ({
+  name: b.name !== undefined ? b.name : base.name,
+  description: b.description !== undefined ? b.description : base.description,
+  trigger: b.trigger !== undefined ? b.trigger : base.trigger,
+  actions: b.actions !== undefined ? b.actions : base.actions,
+});

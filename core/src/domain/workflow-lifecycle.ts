@@ -1,0 +1,142 @@
+import type { SecretBox } from '../crypto';
+import type { Db } from '../db/client';
+import type { SecretKind } from '../db/schema';
+import { checkDraft, draftInput, InvalidInputError, type DraftFields } from './drafts';
+import {
+  activateWorkflow, createWorkflow, deactivateWorkflow, deleteWorkflow, getWorkflow, putWorkflowSecret, saveDraft, workflowSecretKinds,
+  type WorkflowRow, type WorkflowVersionRow,
+} from './workflows';
+import { companyInWorkspace, defaultCompanyId, type WorkspaceRow } from './workspaces';
+
+export type LifecycleLog = (level: 'info' | 'warn' | 'error', msg: string, fields?: Record<string, unknown>) => void;
+
+/**
+ * What a workflow change sets in motion outside the database, injected: the API wires Temporal's
+ * schedule sync and the ingress's hook cache, tests a recording fake (core imports no other workspace).
+ */
+export type WorkflowLifecycleDeps = {
+  db: Db;
+  /** Seals a new secret before it is stored; plaintext never reaches the database. */
+  secrets: Pick<SecretBox, 'seal'>;
+  /** A fresh webhook secret (returned to the caller once). */
+  newSecret: () => string;
+  /** The workflow's Temporal Schedule follows the database; absent where Temporal is not wired. */
+  schedules?: { sync(workflowId: string): Promise<unknown>; remove(workflowId: string): Promise<unknown> } | undefined;
+  /** The ingress's hook cache: dropped on every change to what a hook id answers. */
+  hooks?: { invalidate(hookId: string): void } | undefined;
+  log?: LifecycleLog | undefined;
+  /** updated_at of changed workflows (default: the system clock). */
+  now?: () => Date;
+};
+
+type Scope = { workspaceId: string; id: string };
+/** `ok`/`failed`: the schedule was (not) synced; undefined when the workflow has nothing to do with schedules. */
+export type ScheduleSyncOutcome = 'ok' | 'failed' | undefined;
+
+export type ActivateResult = {
+  workflow: WorkflowRow;
+  version: WorkflowVersionRow;
+  /** The inbound webhook secret, when this activation created it (shown once). */
+  secret?: string;
+  scheduleSync?: 'ok' | 'failed';
+};
+
+export type WorkflowLifecycle = ReturnType<typeof createWorkflowLifecycle>;
+
+/**
+ * Every change of a workflow's state, with its side effects in one place: a new version on
+ * activation, the inbound secret a signed or header-secret hook needs, the hook cache, the Temporal
+ * Schedule. Null means no such workflow in the workspace; refused input throws InvalidInputError.
+ */
+export function createWorkflowLifecycle(deps: WorkflowLifecycleDeps) {
+  const { db } = deps;
+  const now = () => deps.now?.() ?? new Date();
+
+  const dropHook = (hookId: string | null) => {
+    if (hookId) deps.hooks?.invalidate(hookId);
+  };
+
+  /** Schedules follow the database; a Temporal hiccup is reported, and start-up reconcile heals it. */
+  async function syncSchedule(w: WorkflowRow, wasSchedule: boolean): Promise<ScheduleSyncOutcome> {
+    if (!deps.schedules || (w.trigger.type !== 'schedule' && !wasSchedule)) return undefined;
+    try {
+      await deps.schedules.sync(w.id);
+      return 'ok';
+    } catch (err) {
+      deps.log?.('error', 'schedule sync failed', { workflowId: w.id, error: err instanceof Error ? err.message : String(err) });
+      return 'failed';
+    }
+  }
+
+  return {
+    /** A new inactive draft, in the given company or the workspace's default one. */
+    async create(q: { workspace: Pick<WorkspaceRow, 'id' | 'name'>; fields: DraftFields; companyId?: string | undefined; createdBy: string | null }): Promise<WorkflowRow> {
+      const draft = checkDraft(draftInput(q.fields, { actions: [] }));
+      if (q.companyId && !(await companyInWorkspace(db, q.workspace.id, q.companyId)))
+        throw new InvalidInputError([{ code: 'invalid', message: 'companyId: no such company in this workspace', path: 'companyId' }]);
+      const companyId = q.companyId ?? (await defaultCompanyId(db, q.workspace));
+      return createWorkflow(db, { ...draft, workspaceId: q.workspace.id, companyId, createdBy: q.createdBy });
+    },
+
+    /** Saves the draft, validated in full; fields left out keep their value. What runs is unchanged until the next activation. */
+    async updateDraft(q: Scope & { fields: DraftFields }): Promise<WorkflowRow | null> {
+      const current = await getWorkflow(db, q);
+      if (!current) return null;
+      const draft = checkDraft(draftInput(q.fields, current));
+      return saveDraft(db, { workspaceId: q.workspaceId, id: current.id, draft, at: now() });
+    },
+
+    /**
+     * Publishes the draft as the next immutable version and makes it the active one (the API has no
+     * publish without activation). A webhook with auth gets its inbound secret on first activation.
+     */
+    async activate(q: Scope & { publishedBy: string | null }): Promise<ActivateResult | null> {
+      const current = await getWorkflow(db, q);
+      if (!current) return null;
+      const draft = checkDraft(current);
+      const done = await activateWorkflow(db, { workspaceId: q.workspaceId, id: current.id, publishedBy: q.publishedBy, draft, at: now() });
+      if (!done) return null;
+      let secret: string | undefined;
+      if (draft.trigger.type === 'webhook' && draft.trigger.auth.mode !== 'none') {
+        const kinds = await workflowSecretKinds(db, { workspaceId: q.workspaceId, workflowIds: [current.id] });
+        if (!kinds.get(current.id)?.includes('webhook_inbound')) {
+          secret = deps.newSecret();
+          await putWorkflowSecret(db, { workspaceId: q.workspaceId, workflowId: current.id, kind: 'webhook_inbound', ciphertext: deps.secrets.seal(secret) });
+        }
+      }
+      dropHook(done.workflow.hookId);
+      const scheduleSync = await syncSchedule(done.workflow, current.activeTriggerType === 'schedule');
+      return { ...done, ...(secret ? { secret } : {}), ...(scheduleSync ? { scheduleSync } : {}) };
+    },
+
+    /** Stops triggering runs (running runs continue); the version stays for the next activation. */
+    async deactivate(q: Scope): Promise<WorkflowRow | null> {
+      const w = await deactivateWorkflow(db, { ...q, at: now() });
+      if (!w) return null;
+      dropHook(w.hookId);
+      await syncSchedule(w, w.activeTriggerType === 'schedule');
+      return w;
+    },
+
+    /** Deletes the workflow with its versions, secrets and runs, and its schedule. */
+    async delete(q: Scope): Promise<WorkflowRow | null> {
+      const w = await deleteWorkflow(db, q);
+      if (!w) return null;
+      dropHook(w.hookId);
+      if (deps.schedules && (w.trigger.type === 'schedule' || w.activeTriggerType === 'schedule'))
+        await deps.schedules.remove(w.id).catch((err: unknown) => deps.log?.('error', 'schedule remove failed', { workflowId: w.id, error: String(err) }));
+      return w;
+    },
+
+    /**
+     * A new secret of the kind (inbound auth, or signing of outgoing webhooks), stored sealed and
+     * returned once. Takes the workflow as loaded, so the caller decides what a missing one answers.
+     */
+    async rotateSecret(q: { workflow: Pick<WorkflowRow, 'id' | 'workspaceId' | 'hookId'>; kind: SecretKind }): Promise<string> {
+      const secret = deps.newSecret();
+      await putWorkflowSecret(db, { workspaceId: q.workflow.workspaceId, workflowId: q.workflow.id, kind: q.kind, ciphertext: deps.secrets.seal(secret) });
+      dropHook(q.workflow.hookId);
+      return secret;
+    },
+  };
+}
