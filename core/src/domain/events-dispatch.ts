@@ -1,6 +1,6 @@
 import { and, asc, eq, inArray, isNull, lt, or, sql } from 'drizzle-orm';
 import { z } from 'zod';
-import { EXECUTION_STATUSES, type ExecutionStatus, type TriggerType, type WorkflowAction, type WorkflowTrigger } from '../definition';
+import { EXECUTION_STATUSES, TRIGGER_TYPES_BY_RECORD_EVENT, type ExecutionStatus, type WorkflowAction, type WorkflowTrigger } from '../definition';
 import { events, type EventOutcome } from '../db/schema';
 import type { Db } from '../db/client';
 import { preparedQuery, preparedSql } from '../db/prepared';
@@ -28,13 +28,6 @@ export type ClaimedRun = Candidate & {
   state: 'created' | ExecutionStatus | null;
 };
 
-/** The trigger types a record event can fire, by event type (a webhook event names its one workflow). */
-const RECORD_TRIGGER_TYPES: Record<string, TriggerType[]> = {
-  'record.created': ['record_created'],
-  'record.updated': ['record_updated', 'field_changed'],
-  'record.deleted': ['record_deleted'],
-};
-
 const ClaimedSchema = z.object({
   event: z.record(z.string(), z.unknown()),
   runs: z.array(z.object({
@@ -48,7 +41,7 @@ const ClaimedSchema = z.object({
 });
 
 const recordTriggerTypes = sql.join(
-  Object.entries(RECORD_TRIGGER_TYPES).map(([type, types]) => sql`when ${type} then ${`{${types.join(',')}}`}::text[]`),
+  Object.entries(TRIGGER_TYPES_BY_RECORD_EVENT).map(([type, types]) => sql`when ${type} then ${`{${types.join(',')}}`}::text[]`),
   sql` `,
 );
 
