@@ -37,7 +37,7 @@ export function workflowRoutes(app: Api, deps: RouteDeps): void {
       await deps.schedules.sync(w.id);
       return 'ok';
     } catch (err) {
-      deps.log?.('error', 'schedule sync failed', { workflowId: w.id, error: err instanceof Error ? err.message : String(err) });
+      deps.log?.error('schedule sync failed', { workflowId: w.id, error: err instanceof Error ? err.message : String(err) });
       return 'failed';
     }
   };
@@ -111,7 +111,7 @@ export function workflowRoutes(app: Api, deps: RouteDeps): void {
       if (!w) throw notFound('workflow');
       dropHook(w.hookId);
       if (deps.schedules && (w.trigger.type === 'schedule' || w.activeTriggerType === 'schedule'))
-        await deps.schedules.remove(w.id).catch((err: unknown) => deps.log?.('error', 'schedule remove failed', { workflowId: w.id, error: String(err) }));
+        await deps.schedules.remove(w.id).catch((err: unknown) => deps.log?.error('schedule remove failed', { workflowId: w.id, error: String(err) }));
       return c.body(null, 204);
     },
   );
@@ -209,7 +209,7 @@ export function workflowRoutes(app: Api, deps: RouteDeps): void {
           trigger, eventId: null, causation: ROOT_CAUSATION, recordId: trigger.kind === 'record' ? trigger.recordId : null, isTest: true,
         });
       } catch (err) {
-        deps.log?.('error', 'test run start failed', { workflowId: w.id, error: err instanceof Error ? err.message : String(err) });
+        deps.log?.error('test run start failed', { workflowId: w.id, error: err instanceof Error ? err.message : String(err) });
         throw new HttpError(503, 'temporal_unavailable', 'the run could not be started (Temporal unreachable); try again');
       }
       const e = await getExecutionDetail(deps.db, { workspaceId: a.workspace.id, id: started.executionId });
