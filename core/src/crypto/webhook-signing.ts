@@ -15,10 +15,10 @@ import { Webhook, WebhookVerificationError } from 'standardwebhooks';
  * - a timestamp (Unix seconds) more than 5 minutes from the clock is refused;
  * - the headers are webhook-id, webhook-timestamp and webhook-signature.
  */
-export const WEBHOOK_SECRET_PREFIX = 'whsec_';
+const WEBHOOK_SECRET_PREFIX = 'whsec_';
 /** The package's tolerance, stated here so the checks below and the docs agree with it. */
-export const WEBHOOK_TOLERANCE_SEC = 5 * 60;
-export const WEBHOOK_HEADERS = { id: 'webhook-id', timestamp: 'webhook-timestamp', signature: 'webhook-signature' } as const;
+const WEBHOOK_TOLERANCE_SEC = 5 * 60;
+const WEBHOOK_HEADERS = { id: 'webhook-id', timestamp: 'webhook-timestamp', signature: 'webhook-signature' } as const;
 
 /** A secret that does not decode to a key (not base64 after the optional prefix, or empty). */
 export class WebhookSecretError extends Error {
@@ -48,8 +48,8 @@ export function signWebhook(o: { secret: string; id: string; timestamp: number; 
 }
 
 /** The three headers a signed outgoing request carries, stamped now. Throws WebhookSecretError. */
-export function webhookSignatureHeaders(o: { secret: string; id: string; body: string | Uint8Array; now?: number }): Record<string, string> {
-  const timestamp = Math.floor((o.now ?? Date.now()) / 1000);
+export function webhookSignatureHeaders(o: { secret: string; id: string; body: string | Uint8Array }): Record<string, string> {
+  const timestamp = Math.floor(Date.now() / 1000);
   return {
     [WEBHOOK_HEADERS.id]: o.id,
     [WEBHOOK_HEADERS.timestamp]: String(timestamp),
