@@ -43,7 +43,7 @@ export function createApp(deps: AppDeps): OpenAPIHono<Env> {
       const code = status === 400 ? 'malformed_json' : status === 413 ? 'payload_too_large' : 'bad_request';
       return errorJson(c, new HttpError(status, code, err.message || 'bad request'));
     }
-    deps.log?.('error', 'unhandled error', { path: c.req.path, error: err instanceof Error ? err.stack ?? err.message : String(err) });
+    deps.log?.error('unhandled error', { path: c.req.path, error: err instanceof Error ? err.stack ?? err.message : String(err) });
     return c.json({ error: { code: 'internal', message: 'something went wrong; the request was not applied' } }, 500);
   });
 
@@ -82,7 +82,7 @@ export function createApp(deps: AppDeps): OpenAPIHono<Env> {
     security: [{ session: [] }, { apiKey: [] }],
   });
 
-  app.route('/hooks', createIngress({ db: deps.db, queue: deps.queue, config: deps.config, hooks, ...(deps.hookHandler ? { handler: deps.hookHandler } : {}), ...(deps.log ? { log: deps.log } : {}) }));
+  app.route('/hooks', createIngress({ db: deps.db, queue: deps.queue, config: deps.config, secrets: deps.secrets, hooks, ...(deps.hookHandler ? { handler: deps.hookHandler } : {}), ...(deps.log ? { log: deps.log } : {}) }));
 
   app.all('/api/*', (c) => c.json({ error: { code: 'not_found', message: `no route ${c.req.method} ${c.req.path}` } }, 404));
   if (deps.staticDir) app.get('*', staticHandler(deps.staticDir));

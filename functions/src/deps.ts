@@ -1,14 +1,15 @@
 import { Client, Connection } from '@temporalio/client';
 import type { Config } from '@conduit/core/config';
-import { createSecretBox, type SecretBox } from '@conduit/core/crypto';
+import { secretBoxFromConfig, type SecretBox } from '@conduit/core/crypto';
 import { createDb, type Db } from '@conduit/core/db';
+import type { Logger } from '@conduit/core/logging';
 import { createEventQueue, type EventQueue } from '@conduit/core/events';
 import { createDispatcher } from './dispatch';
 import type { HookHandler, HookResolver } from './ingress';
 import { createRunStarter, type RunStarter } from './runs';
 import { createScheduleSync, type ScheduleSync } from './schedules';
 
-export type Logger = (level: 'info' | 'warn' | 'error', msg: string, fields?: Record<string, unknown>) => void;
+export type { Logger } from '@conduit/core/logging';
 
 /** Everything the API needs, injected so tests and each runtime (local, Lambda) wire their own. */
 export type AppDeps = {
@@ -51,9 +52,9 @@ export function temporalClient(config: Pick<Config, 'TEMPORAL_ADDRESS' | 'TEMPOR
  * in-process with the dispatcher as its consumer), and the run starter and schedule sync over them.
  */
 export async function buildDeps(config: Config): Promise<BuiltDeps> {
-  if (!config.ENCRYPTION_KEY) throw new Error('ENCRYPTION_KEY is required (32 bytes, hex or base64)');
-  const secrets = createSecretBox(config.ENCRYPTION_KEY);
-  const handle = await createDb({ url: config.DATABASE_URL, dataDir: config.DATA_DIR });
+  const secrets = secretBoxFromConfig(config);
+  if (!secrets) throw new Error('ENCRYPTION_KEY is required (32 bytes, hex or base64)');
+  const handle = await createDb({ url: config.DATABASE_URL, dataDir: config.DATA_DIR, driver: config.DATABASE_DRIVER });
   const db = handle.db;
   const temporal = temporalClient(config);
   const runs = createRunStarter({ db, temporal });

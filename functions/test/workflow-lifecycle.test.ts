@@ -1,10 +1,11 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { Logger } from '@conduit/core/logging';
 import { randomBytes } from 'node:crypto';
 import { createSecretBox } from '@conduit/core/crypto';
 import type { DbHandle } from '@conduit/core/db';
 import {
   createWorkflowLifecycle, createWorkspace, defaultCompanyId, getScheduleTarget, getWorkflow, InvalidInputError, listVersions,
-  workflowSecretCiphertext, workflowSecretKinds, type LifecycleLog, type WorkflowLifecycle,
+  workflowSecretCiphertext, workflowSecretKinds, type WorkflowLifecycle,
 } from '@conduit/core/domain';
 import { createTestDb, TEST_DB_KINDS } from '@conduit/local/testing/db';
 import { createHookResolver, generateWebhookSecret, type HookResolver } from '../src/ingress';
@@ -40,7 +41,10 @@ describe.each(TEST_DB_KINDS)('workflow lifecycle on %s', (kind) => {
       if (failSchedules) throw new Error('temporal is down');
     },
   };
-  const log: LifecycleLog = (level, msg, fields) => logged.push({ level, msg, ...(fields ? { fields } : {}) });
+  const record = (level: 'info' | 'warn' | 'error') => (msg: string, fields?: Record<string, unknown>) => {
+    logged.push({ level, msg, ...(fields ? { fields } : {}) });
+  };
+  const log: Logger = { info: record('info'), warn: record('warn'), error: record('error') };
 
   beforeAll(async () => {
     h = await createTestDb(kind);

@@ -1,6 +1,6 @@
 import type { Client } from '@temporalio/client';
 import type { Config } from '@conduit/core/config';
-import { createSecretBox } from '@conduit/core/crypto';
+import type { SecretBox } from '@conduit/core/crypto';
 import type { Db } from '@conduit/core/db';
 import { seedDemo, type DemoLogin as SeededLogin } from '@conduit/core/domain';
 import type { EventQueue } from '@conduit/core/events';
@@ -22,6 +22,8 @@ export type ApiParts = {
   schedules: ScheduleSync;
   staticDir: string | undefined;
   log: StackLogger;
+  /** The stack's one secret box (the worker opens signing secrets with the same). */
+  secrets: SecretBox;
 };
 
 /**
@@ -36,10 +38,9 @@ export type BuiltApi = {
 };
 
 export async function buildApi(parts: ApiParts): Promise<BuiltApi> {
-  if (!parts.config.ENCRYPTION_KEY) throw new Error('ENCRYPTION_KEY missing: the stack generates one, so this is a bug');
-  const secrets = createSecretBox(parts.config.ENCRYPTION_KEY);
+  const { secrets } = parts;
   const hooks = createHookResolver({ db: parts.db, box: secrets });
-  const hookHandler = createHookHandler({ db: parts.db, queue: parts.queue, config: parts.config, hooks, log: parts.log });
+  const hookHandler = createHookHandler({ db: parts.db, queue: parts.queue, config: parts.config, secrets, hooks, log: parts.log });
   const deps: AppDeps = {
     db: parts.db,
     config: parts.config,
@@ -57,7 +58,7 @@ export async function buildApi(parts: ApiParts): Promise<BuiltApi> {
   const seeded = await seedDemo(parts.db);
   return {
     fetch: (req, env) => app.fetch(req, env as never),
-    hooks: createNodeHookListener(hookHandler, (msg, e) => parts.log.error(msg, { error: e instanceof Error ? e.message : String(e) })),
+    hooks: createNodeHookListener(hookHandler, parts.log),
     login: { email: seeded.email, password: seeded.password, workspaceSlug: seeded.workspaceSlug },
   };
 }

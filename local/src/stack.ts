@@ -5,6 +5,7 @@ import { Client } from '@temporalio/client';
 import { msToTs } from '@temporalio/common/lib/time';
 import { DefaultLogger, NativeConnection, Runtime } from '@temporalio/worker';
 import { loadConfig, type Config } from '@conduit/core/config';
+import { secretBoxFromConfig } from '@conduit/core/crypto';
 import { createDb, type DbHandle } from '@conduit/core/db';
 import { createEventQueue, startSqsConsumer, type EventQueue, type SqsQueue } from '@conduit/core/events';
 import { createDispatcher, createSweeper } from '@conduit/functions/dispatch/index';
@@ -14,7 +15,7 @@ import { createWorker } from '@conduit/worker';
 import { buildApi, type DemoLogin } from './api';
 import { ensureDataDir, loadOrCreateEncryptionKey } from './data-dir';
 import { loadLocalEnv } from './local-env';
-import { createLogger, type StackLogger } from './log';
+import { stackLogger, type StackLogger } from './log';
 import { startLocalTemporal, type LocalTemporal } from './temporal';
 import { ensureWebBuild } from './web-build';
 import { cachedWorkflowBundle } from './workflow-bundle';
@@ -75,7 +76,7 @@ export async function startStack(opts: StackOptions = {}): Promise<Stack> {
   const env = opts.env ?? process.env;
   const local = loadLocalEnv(env);
   const base = loadConfig(env);
-  const log = createLogger(opts.logLevel ?? base.LOG_LEVEL, 'stack');
+  const log = stackLogger(opts.logLevel ?? base.LOG_LEVEL, 'stack');
   const closers: Closer[] = [];
   let stopping = false;
   const close = async (c: Closer) => {
@@ -146,7 +147,7 @@ export async function startStack(opts: StackOptions = {}): Promise<Stack> {
             log.info(`Temporal dev server (${t.source === 'cli' ? 'CLI' : "SDK's download"}) on ${t.address}`);
             return t;
           }),
-      createDb({ url: databaseUrl || paths.pglite }).then((h: DbHandle) => {
+      createDb({ url: databaseUrl || paths.pglite, driver: base.DATABASE_DRIVER }).then((h: DbHandle) => {
         register('database', h.close);
         log.info(`database ready (${h.driver === 'pglite' ? `PGlite in ${paths.pglite}` : h.driver})`);
         return h;
@@ -170,6 +171,9 @@ export async function startStack(opts: StackOptions = {}): Promise<Stack> {
       ...(opts.logLevel ? { LOG_LEVEL: opts.logLevel } : {}),
     });
     const { db } = dbHandle;
+    // The one secret box: the API seals and the ingress and the worker open with it.
+    const secrets = secretBoxFromConfig(config);
+    if (!secrets) throw new Error('ENCRYPTION_KEY missing: the stack generates one, so this is a bug');
     aborted();
 
     const tls = config.TEMPORAL_API_KEY ? { apiKey: config.TEMPORAL_API_KEY, tls: true } : {};
@@ -182,7 +186,7 @@ export async function startStack(opts: StackOptions = {}): Promise<Stack> {
     const client = new Client({ connection, namespace: config.TEMPORAL_NAMESPACE });
 
     const runs = createRunStarter({ db, temporal: client, eagerStart: true });
-    const dispatcher = createDispatcher({ db, runs, config, log: createLogger(config.LOG_LEVEL, 'dispatch') });
+    const dispatcher = createDispatcher({ db, runs, config, log: stackLogger(config.LOG_LEVEL, 'dispatch') });
     const dispatch = opts.dispatch !== false;
     const queue: EventQueue = createEventQueue(config, dispatch ? dispatcher.handle : async () => {}, {
       onGiveUp: (m, e) => log.warn('dispatch gave up; the sweeper retries it', { eventId: m.eventId, error: message(e) }),
@@ -197,8 +201,8 @@ export async function startStack(opts: StackOptions = {}): Promise<Stack> {
     }
 
     if (dispatch) {
-      const sweeper = createSweeper({ db, queue });
-      sweeper.start(opts.sweepIntervalMs ?? local.SWEEP_INTERVAL_MS, (e) => log.warn('outbox sweep failed', { error: message(e) }));
+      const sweeper = createSweeper({ db, queue, log });
+      sweeper.start(opts.sweepIntervalMs ?? local.SWEEP_INTERVAL_MS);
       register('outbox sweeper', sweeper.stop);
     }
 
@@ -207,14 +211,14 @@ export async function startStack(opts: StackOptions = {}): Promise<Stack> {
     // Bundling the workflow code takes seconds; the API and the schedules get ready meanwhile.
     const [worker, api] = await settleAll([
       cachedWorkflowBundle(undefined, (line) => log.info(line)).then((workflowBundle) =>
-        createWorker({ connection, db, queue, config, workflowBundle, logger: createLogger(config.LOG_LEVEL, 'worker') }),
+        createWorker({ connection, db, queue, config, workflowBundle, logger: stackLogger(config.LOG_LEVEL, 'worker'), secrets }),
       ).then((w) => {
         register('Temporal worker', w.shutdown);
         return w;
       }),
       schedules.reconcile().then(async (reconciled) => {
         if (reconciled.synced || reconciled.removed) log.info('schedules reconciled', reconciled);
-        return buildApi({ config, db, temporal: client, queue, runs, schedules, staticDir, log });
+        return buildApi({ config, db, temporal: client, queue, runs, schedules, staticDir, log, secrets });
       }),
     ] as const);
     worker.run().catch(fatal('the Temporal worker stopped'));

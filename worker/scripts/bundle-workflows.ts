@@ -10,13 +10,15 @@ import { mkdir, writeFile } from 'node:fs/promises';
 import { dirname, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
+import { ConfigSchema } from '@conduit/core/config';
 import { workflowBundleOptions } from '../src/workflow-bundle-options';
 
 const workerDir = resolve(dirname(fileURLToPath(import.meta.url)), '..');
 const { values } = parseArgs({
   options: {
     workflows: { type: 'string', default: resolve(workerDir, 'src/workflows/index.ts') },
-    out: { type: 'string', default: process.env.WORKFLOW_BUNDLE_PATH ?? resolve(workerDir, 'dist/workflow-bundle.js') },
+    // Through the config schema like the worker reads it, but only this setting: a build needs no other.
+    out: { type: 'string', default: ConfigSchema.shape.WORKFLOW_BUNDLE_PATH.parse(process.env.WORKFLOW_BUNDLE_PATH) || resolve(workerDir, 'dist/workflow-bundle.js') },
   },
 });
 const workflowsPath = resolve(values.workflows);

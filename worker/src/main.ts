@@ -1,39 +1,44 @@
 import { NativeConnection } from '@temporalio/worker';
 import { loadConfig } from '@conduit/core/config';
+import { secretBoxFromConfig } from '@conduit/core/crypto';
 import { createDb } from '@conduit/core/db';
 import { createSqsQueue } from '@conduit/core/events';
-import { consoleLogger } from './logger';
+import { createLogger, type Logger } from '@conduit/core/logging';
 import { createWorker } from './worker';
 import type { EventPublisher } from './activities/types';
+
+/** Until the configuration is read (a bad one is reported through it): JSON lines at info. */
+let log: Logger = createLogger();
 
 /**
  * Standalone worker (the container's entry). Record events are always in the outbox table; with no
  * queue configured here the outbox sweeper delivers them, so publishing is best effort.
  */
-async function main() {
+async function main(): Promise<void> {
   const config = loadConfig();
-  const { db, close } = await createDb({ url: config.DATABASE_URL, dataDir: config.DATA_DIR });
+  log = createLogger({ level: config.LOG_LEVEL });
+  const { db, close } = await createDb({ url: config.DATABASE_URL, dataDir: config.DATA_DIR, driver: config.DATABASE_DRIVER });
   const queue = loadQueue(config);
   const connection = await NativeConnection.connect({
     address: config.TEMPORAL_ADDRESS,
     ...(config.TEMPORAL_API_KEY ? { apiKey: config.TEMPORAL_API_KEY, tls: true } : {}),
   });
-  const bundlePath = process.env.WORKFLOW_BUNDLE_PATH;
-  const w = await createWorker({ connection, db, queue, config, ...(bundlePath ? { workflowBundle: { codePath: bundlePath } } : {}) });
+  const bundlePath = config.WORKFLOW_BUNDLE_PATH;
+  const w = await createWorker({ connection, db, queue, config, logger: log, secrets: secretBoxFromConfig(config), ...(bundlePath ? { workflowBundle: { codePath: bundlePath } } : {}) });
   let stopping = false;
   const stop = (signal: string) => {
     if (stopping) return;
     stopping = true;
-    consoleLogger.info('worker stopping', { signal });
+    log.info('worker stopping', { signal });
     void w.shutdown();
   };
   process.on('SIGTERM', () => stop('SIGTERM'));
   process.on('SIGINT', () => stop('SIGINT'));
-  consoleLogger.info('worker started', { taskQueue: w.taskQueue, temporal: config.TEMPORAL_ADDRESS });
+  log.info('worker started', { taskQueue: w.taskQueue, temporal: config.TEMPORAL_ADDRESS });
   await w.run();
   await connection.close();
   await close();
-  consoleLogger.info('worker stopped');
+  log.info('worker stopped');
 }
 
 /** SQS when configured; otherwise the dispatcher's outbox sweeper picks the stored events up. */
@@ -44,6 +49,6 @@ function loadQueue(config: ReturnType<typeof loadConfig>): EventPublisher {
 }
 
 main().catch((e) => {
-  consoleLogger.error('worker failed', { error: e instanceof Error ? e.message : String(e) });
+  log.error('worker failed', { error: e instanceof Error ? e.message : String(e) });
   process.exit(1);
 });

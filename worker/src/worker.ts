@@ -1,12 +1,13 @@
 import { NativeConnection, Worker, type WorkerOptions } from '@temporalio/worker';
 import type { Config } from '@conduit/core/config';
+import { secretBoxFromConfig, type SecretBox } from '@conduit/core/crypto';
 import type { Db } from '@conduit/core/db';
+import { createLogger } from '@conduit/core/logging';
 import { TASK_QUEUE } from '@conduit/core/temporal';
 import { createActivities, type EventPublisher, type Logger } from './activities';
 import { createMailer, type Mailer } from './activities/mailer';
 import { createSafeHttp, type SafeHttp } from './activities/safe-http';
 import { ScriptSandbox } from './activities/sandbox';
-import { consoleLogger } from './logger';
 import { workflowBundleOptions } from './workflow-bundle-options';
 
 export type CreateWorkerOptions = {
@@ -22,7 +23,10 @@ export type CreateWorkerOptions = {
   mailer?: Mailer;
   http?: SafeHttp;
   sandbox?: ScriptSandbox;
+  /** Default: JSON lines on the console at LOG_LEVEL. */
   logger?: Logger;
+  /** The process's secret box (opens signing secrets). Default: built from config.ENCRYPTION_KEY. */
+  secrets?: SecretBox | null;
   /** Passed through to Temporal (concurrency, shutdown grace…). */
   workerOptions?: Partial<WorkerOptions>;
 };
@@ -38,12 +42,13 @@ export type ConduitWorker = {
 
 /** The Temporal worker with its dependencies injected; used by main.ts and the local launcher alike. */
 export async function createWorker(opts: CreateWorkerOptions): Promise<ConduitWorker> {
-  const logger = opts.logger ?? consoleLogger;
+  const logger = opts.logger ?? createLogger({ level: opts.config.LOG_LEVEL });
+  const secrets = opts.secrets !== undefined ? opts.secrets : secretBoxFromConfig(opts.config);
   const mailer = opts.mailer ?? (await createMailer(opts.config, opts.db));
   const http = opts.http ?? createSafeHttp({ allowlist: opts.config.HTTP_ALLOWLIST });
   const sandbox = opts.sandbox ?? new ScriptSandbox();
   await sandbox.warm();
-  const activities = createActivities({ db: opts.db, queue: opts.queue, config: opts.config, mailer, http, sandbox, logger });
+  const activities = createActivities({ db: opts.db, queue: opts.queue, config: opts.config, mailer, http, sandbox, logger, secrets });
   const taskQueue = opts.taskQueue ?? TASK_QUEUE;
   const worker = await Worker.create({
     connection: opts.connection,

@@ -1,6 +1,7 @@
 import { createHmac } from 'node:crypto';
 import { createServer, type IncomingMessage, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
+import { Webhook } from 'standardwebhooks';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createSecretBox } from '@conduit/core/crypto';
 import { workflowSecrets } from '@conduit/core/testing';
@@ -66,6 +67,8 @@ describe('send_webhook through the worker', () => {
     const ts = req.headers['webhook-timestamp'] as string;
     const expected = createHmac('sha256', Buffer.from('super-secret-signing-key')).update(`${req.headers['webhook-id']}.${ts}.${req.body}`).digest('base64');
     expect(req.headers['webhook-signature']).toBe(`v1,${expected}`);
+    // And what any Standard Webhooks receiver does: the package's own verify accepts it.
+    expect(() => new Webhook(signingSecret).verify(req.body, req.headers as Record<string, string>)).not.toThrow();
     const step = (await h.steps(run2.executionId)).notify!;
     expect(step.output).toMatchObject({ status: 200, body: { ok: true, path: '/hook' }, headers: { 'content-type': 'application/json', 'x-request-id': 'r-1' } });
     expect(JSON.stringify(step.output)).not.toContain('session=secret');

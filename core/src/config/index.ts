@@ -10,6 +10,8 @@ export const ConfigSchema = z.object({
   NODE_ENV: z.string().default('development'),
   /** Empty: PGlite under DATA_DIR. postgres://…: PostgreSQL (Neon for *.neon.tech). memory://: throwaway PGlite. */
   DATABASE_URL: z.string().optional(),
+  /** `neon`: a postgres:// URL goes through Neon's serverless driver whatever its host (the Lambdas set it). Unset or empty: chosen by the URL. */
+  DATABASE_DRIVER: z.enum(['neon', '']).optional(),
   DATA_DIR: z.string().default('.data'),
   PORT: z.coerce.number().int().min(0).max(65535).default(8787),
   PUBLIC_URL: z.string().url().optional(),
@@ -17,6 +19,8 @@ export const ConfigSchema = z.object({
   TEMPORAL_NAMESPACE: z.string().default('default'),
   TEMPORAL_API_KEY: z.string().optional(),
   TEMPORAL_UI_URL: z.string().url().default('http://localhost:8233'),
+  /** A prebuilt workflow bundle (worker/scripts/bundle-workflows.ts) the standalone worker loads instead of bundling at start; empty: bundle at start. */
+  WORKFLOW_BUNDLE_PATH: z.string().optional(),
   /** 32 bytes, base64 or hex: AES-256-GCM key for secrets at rest. The local launcher generates one. */
   ENCRYPTION_KEY: z.string().optional(),
   /** Empty: in-process queue (local). Otherwise the SQS queue URL. */

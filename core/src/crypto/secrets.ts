@@ -1,4 +1,5 @@
 import { createCipheriv, createDecipheriv, randomBytes } from 'node:crypto';
+import type { Config } from '../config';
 
 /** AES-256-GCM: "v1.<iv>.<tag>.<ciphertext>", base64url parts. */
 export type SecretBox = { seal(plain: string): string; open(sealed: string): string };
@@ -26,4 +27,13 @@ export function createSecretBox(key: string): SecretBox {
       return Buffer.concat([d.update(Buffer.from(body, 'base64url')), d.final()]).toString('utf8');
     },
   };
+}
+
+/**
+ * The process's one secret box, from ENCRYPTION_KEY; null without a key (then nothing can be sealed
+ * or opened: signed hooks fail closed, signing steps fail clearly). Built once at start-up and
+ * injected; nothing else decodes the key or calls the cipher.
+ */
+export function secretBoxFromConfig(config: Pick<Config, 'ENCRYPTION_KEY'>): SecretBox | null {
+  return config.ENCRYPTION_KEY ? createSecretBox(config.ENCRYPTION_KEY) : null;
 }

@@ -14,10 +14,10 @@ export type DbHandle = { db: Db; driver: DbDriver; close: () => Promise<void> };
 
 export const MIGRATIONS_FOLDER = fileURLToPath(new URL('../../drizzle', import.meta.url));
 
-/** Picks the driver from the URL: none or a path → PGlite; postgres:// → pg; *.neon.tech → Neon. */
-export function driverFor(url: string | undefined): DbDriver {
+/** Picks the driver from the URL: none or a path → PGlite; postgres:// → pg; *.neon.tech (or DATABASE_DRIVER=neon) → Neon. */
+export function driverFor(url: string | undefined, forced?: 'neon' | ''): DbDriver {
   if (!url || url.startsWith('pglite:') || url.startsWith('memory:') || !url.includes('://')) return 'pglite';
-  if (/^postgres(ql)?:\/\//.test(url)) return /\.neon\.tech[:/]/.test(url) || process.env.DATABASE_DRIVER === 'neon' ? 'neon' : 'pg';
+  if (/^postgres(ql)?:\/\//.test(url)) return /\.neon\.tech[:/]/.test(url) || forced === 'neon' ? 'neon' : 'pg';
   throw new Error(`DATABASE_URL must be a postgres:// URL, a folder path, or memory://; got "${url.split(':')[0]}:…"`);
 }
 
@@ -26,13 +26,15 @@ export type CreateDbOptions = {
   url?: string;
   /** Default folder for PGlite when url is empty. */
   dataDir?: string;
+  /** DATABASE_DRIVER from the configuration: `neon` sends every postgres:// URL through Neon's driver. */
+  driver?: 'neon' | '';
   /** Apply migrations on open (default true). */
   migrate?: boolean;
   poolSize?: number;
 };
 
 export async function createDb(opts: CreateDbOptions = {}): Promise<DbHandle> {
-  const driver = driverFor(opts.url);
+  const driver = driverFor(opts.url, opts.driver);
   const handle = await open(driver, opts);
   if (opts.migrate !== false) await migrate(handle);
   return handle;

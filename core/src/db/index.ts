@@ -1,5 +1,5 @@
 // Opening the database, for code outside the domain: the tables and the query helpers are not
 // exported here. Persistence goes through `@conduit/core/domain`; tests read tables through
 // `@conduit/core/testing` (core/test/boundaries.test.ts keeps it so).
-export { createDb } from './client';
+export { createDb, driverFor } from './client';
 export type { CreateDbOptions, Db, DbDriver, DbHandle, DbOrTx, Tx } from './client';

@@ -1,4 +1,5 @@
 import type { SecretBox } from '../crypto';
+import type { Logger } from '../logging';
 import type { Db } from '../db/client';
 import type { SecretKind } from '../db/schema';
 import { checkDraft, draftInput, InvalidInputError, type DraftFields } from './drafts';
@@ -8,7 +9,6 @@ import {
 } from './workflows';
 import { companyInWorkspace, defaultCompanyId, type WorkspaceRow } from './workspaces';
 
-export type LifecycleLog = (level: 'info' | 'warn' | 'error', msg: string, fields?: Record<string, unknown>) => void;
 
 /**
  * What a workflow change sets in motion outside the database, injected: the API wires Temporal's
@@ -24,7 +24,7 @@ export type WorkflowLifecycleDeps = {
   schedules?: { sync(workflowId: string): Promise<unknown>; remove(workflowId: string): Promise<unknown> } | undefined;
   /** The ingress's hook cache: dropped on every change to what a hook id answers. */
   hooks?: { invalidate(hookId: string): void } | undefined;
-  log?: LifecycleLog | undefined;
+  log?: Logger | undefined;
   /** updated_at of changed workflows (default: the system clock). */
   now?: () => Date;
 };
@@ -63,7 +63,7 @@ export function createWorkflowLifecycle(deps: WorkflowLifecycleDeps) {
       await deps.schedules.sync(w.id);
       return 'ok';
     } catch (err) {
-      deps.log?.('error', 'schedule sync failed', { workflowId: w.id, error: err instanceof Error ? err.message : String(err) });
+      deps.log?.error('schedule sync failed', { workflowId: w.id, error: err instanceof Error ? err.message : String(err) });
       return 'failed';
     }
   }
@@ -124,7 +124,7 @@ export function createWorkflowLifecycle(deps: WorkflowLifecycleDeps) {
       if (!w) return null;
       dropHook(w.hookId);
       if (deps.schedules && (w.trigger.type === 'schedule' || w.activeTriggerType === 'schedule'))
-        await deps.schedules.remove(w.id).catch((err: unknown) => deps.log?.('error', 'schedule remove failed', { workflowId: w.id, error: String(err) }));
+        await deps.schedules.remove(w.id).catch((err: unknown) => deps.log?.error('schedule remove failed', { workflowId: w.id, error: String(err) }));
       return w;
     },
 

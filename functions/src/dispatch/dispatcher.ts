@@ -3,6 +3,7 @@ import type { Db } from '@conduit/core/db';
 import {
   claimEvent, eventExists, finishEvent, findEventExecution, isUuid, keepEventPending, type ClaimedRun, type EventOutcome, type StoredEvent,
 } from '@conduit/core/domain';
+import type { Logger } from '@conduit/core/logging';
 import type { RunStarter, StartRunResult } from '../runs';
 
 /** After this many failed attempts an event is marked failed and left for a human (replay). */
@@ -26,7 +27,7 @@ export type DispatcherDeps = {
   db: Db;
   runs: RunStarter;
   config: Pick<Config, 'LOOP_DEPTH_LIMIT'>;
-  log?: (level: 'info' | 'warn' | 'error', msg: string, fields?: Record<string, unknown>) => void;
+  log?: Logger;
 };
 
 /**
@@ -79,7 +80,7 @@ export function createDispatcher(deps: DispatcherDeps): Dispatcher {
         deduplicated: 0,
         error: `stopped by the loop guard: causal depth ${event.causation.depth} is past the limit of ${limit}`,
       });
-      deps.log?.('warn', 'event stopped by the loop guard', { eventId: event.id, depth: event.causation.depth });
+      deps.log?.warn('event stopped by the loop guard', { eventId: event.id, depth: event.causation.depth });
       return { status: 'loop_stopped' };
     }
 
@@ -97,7 +98,7 @@ export function createDispatcher(deps: DispatcherDeps): Dispatcher {
       const outcome: EventOutcome = { runs, deduplicated, error: errors[0] };
       if (event.attempts >= MAX_DISPATCH_ATTEMPTS) {
         await finish(event.id, 'failed', outcome);
-        deps.log?.('error', 'event failed after its last attempt', { eventId: event.id, error: errors[0] });
+        deps.log?.error('event failed after its last attempt', { eventId: event.id, error: errors[0] });
         return { status: 'dispatched', runs, deduplicated };
       }
       // Left pending (the error kept for the log): the queue redelivers it, or the sweeper re-publishes

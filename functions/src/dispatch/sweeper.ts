@@ -1,6 +1,7 @@
 import type { Db } from '@conduit/core/db';
 import { eventsDueForSweep, markEventsSwept } from '@conduit/core/domain';
 import type { EventQueue } from '@conduit/core/events';
+import type { Logger } from '@conduit/core/logging';
 import { MAX_DISPATCH_ATTEMPTS } from './dispatcher';
 
 export type SweeperOptions = {
@@ -17,7 +18,7 @@ export type SweeperOptions = {
 export type Sweeper = {
   /** Re-publishes events stored but not dispatched within the bound. */
   sweepOnce(): Promise<{ republished: number }>;
-  /** Sweeps every `intervalMs` until stop(); errors are reported and the next tick tries again. */
+  /** Sweeps every `intervalMs` until stop(); errors go to `onError` (default: logged) and the next tick tries again. */
   start(intervalMs?: number, onError?: (err: unknown) => void): void;
   stop(): Promise<void>;
 };
@@ -29,7 +30,7 @@ export type Sweeper = {
  * the same event waits twice as long as the last (up to maxBackoffMs), so a backlog that is only
  * slow is not flooded with copies of itself.
  */
-export function createSweeper(deps: { db: Db; queue: EventQueue }, opts: SweeperOptions = {}): Sweeper {
+export function createSweeper(deps: { db: Db; queue: EventQueue; log?: Logger }, opts: SweeperOptions = {}): Sweeper {
   const olderThanMs = opts.olderThanMs ?? 5_000;
   const batchSize = opts.batchSize ?? 500;
   const maxBackoffMs = opts.maxBackoffMs ?? 300_000;
@@ -65,7 +66,7 @@ export function createSweeper(deps: { db: Db; queue: EventQueue }, opts: Sweeper
       timer = setInterval(() => {
         if (running) return;
         running = sweepOnce()
-          .catch((err: unknown) => onError?.(err))
+          .catch((err: unknown) => (onError ? onError(err) : deps.log?.warn('outbox sweep failed', { error: err instanceof Error ? err.message : String(err) })))
           .finally(() => (running = undefined));
       }, intervalMs);
       timer.unref?.();

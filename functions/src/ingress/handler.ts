@@ -1,8 +1,9 @@
 import type { Config } from '@conduit/core/config';
-import { createSecretBox } from '@conduit/core/crypto';
+import { secretBoxFromConfig, type SecretBox } from '@conduit/core/crypto';
 import type { Db } from '@conduit/core/db';
 import type { WebhookTriggerPayload } from '@conduit/core/definition';
 import type { EventQueue } from '@conduit/core/events';
+import type { Logger } from '@conduit/core/logging';
 import { parseBody, type BodyResult } from './body';
 import { createEventWriter, UnstorableEventError, type EventWriter } from './event-writer';
 import { filterHeaders } from './headers';
@@ -14,6 +15,8 @@ export type IngressDeps = {
   db: Db;
   queue: EventQueue;
   config: Pick<Config, 'WEBHOOK_BODY_LIMIT' | 'ENCRYPTION_KEY'>;
+  /** Opens hook secrets: the process's one box. Default: built from config.ENCRYPTION_KEY; null: none (signed and header hooks fail closed). */
+  secrets?: SecretBox | null;
   /** Per-hook token bucket (default 10,000/s with a burst of 20,000). */
   rateLimit?: { perSecond: number; burst: number };
   /** How long a hook lookup is cached (default 2 s). */
@@ -21,7 +24,7 @@ export type IngressDeps = {
   /** Shared with the API so activate/deactivate can drop a cached hook at once. */
   hooks?: HookResolver;
   writer?: EventWriter;
-  log?: (level: 'info' | 'warn' | 'error', msg: string, fields?: Record<string, unknown>) => void;
+  log?: Logger;
 };
 
 /** One inbound hook request, whatever server received it (Hono on Lambda, node:http locally). */
@@ -63,8 +66,7 @@ const DEDUPE_VALUE = /^[\x21-\x7e]{1,200}$/;
  */
 export function createHookHandler(deps: IngressDeps): HookHandler {
   const limit = deps.config.WEBHOOK_BODY_LIMIT ?? 1024 * 1024;
-  const box = deps.config.ENCRYPTION_KEY ? createSecretBox(deps.config.ENCRYPTION_KEY) : null;
-  const hooks = deps.hooks ?? createHookResolver({ db: deps.db, box, ...(deps.hookCacheMs !== undefined ? { ttlMs: deps.hookCacheMs } : {}) });
+  const hooks = deps.hooks ?? createHookResolver({ db: deps.db, box: deps.secrets !== undefined ? deps.secrets : secretBoxFromConfig(deps.config), ...(deps.hookCacheMs !== undefined ? { ttlMs: deps.hookCacheMs } : {}) });
   const writer = deps.writer ?? createEventWriter(deps.db);
   const limiter = createRateLimiter(deps.rateLimit ?? { perSecond: 10_000, burst: 20_000 });
 
@@ -75,7 +77,7 @@ export function createHookHandler(deps: IngressDeps): HookHandler {
     try {
       hook = await hooks.resolve(req.hookId);
     } catch (err) {
-      deps.log?.('error', 'hook lookup failed', { error: err instanceof Error ? err.message : String(err) });
+      deps.log?.error('hook lookup failed', { error: err instanceof Error ? err.message : String(err) });
       return fail(503, 'unavailable', 'try again shortly');
     }
     if (!hook) return fail(404, 'not_found', 'no such hook');
@@ -138,14 +140,14 @@ export function createHookHandler(deps: IngressDeps): HookHandler {
       written = await writer.write({ workspaceId: hook.workspaceId, workflowId: hook.workflowId, payload, dedupeKey });
     } catch (err) {
       if (err instanceof UnstorableEventError) return fail(400, 'bad_request', err.message);
-      deps.log?.('error', 'webhook event not stored', { workflowId: hook.workflowId, error: err instanceof Error ? err.message : String(err) });
+      deps.log?.error('webhook event not stored', { workflowId: hook.workflowId, error: err instanceof Error ? err.message : String(err) });
       return fail(503, 'unavailable', 'the event could not be stored; retry');
     }
     if (written.duplicate) return { status: 202, body: { eventId: written.id, duplicate: true } };
     // Stored is what counts: a failed publish is re-sent by the sweeper. Awaited all the same, because
     // a Lambda is frozen once it has answered and a publish left pending would stall until the next call.
     await deps.queue.publish(written).catch((err: unknown) =>
-      deps.log?.('warn', 'publish failed; the sweeper will re-send', { eventId: written.id, error: err instanceof Error ? err.message : String(err) }),
+      deps.log?.warn('publish failed; the sweeper will re-send', { eventId: written.id, error: err instanceof Error ? err.message : String(err) }),
     );
     return { status: 202, body: { eventId: written.id } };
   };

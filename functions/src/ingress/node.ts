@@ -1,4 +1,5 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
+import type { Logger } from '@conduit/core/logging';
 import { readNode, type BodyResult } from './body';
 import type { HookHandler, HookReply, HookRequest } from './handler';
 
@@ -9,7 +10,7 @@ const PREFIX = '/hooks/';
  * costs no web Request/Response objects per call. Answers and returns true for `/hooks/<id>` paths;
  * anything else is left to the caller (the Hono app).
  */
-export function createNodeHookListener(handle: HookHandler, log?: (msg: string, error: unknown) => void) {
+export function createNodeHookListener(handle: HookHandler, log?: Logger) {
   return (req: IncomingMessage, res: ServerResponse): boolean => {
     const url = req.url ?? '';
     if (!url.startsWith(PREFIX)) return false;
@@ -20,7 +21,7 @@ export function createNodeHookListener(handle: HookHandler, log?: (msg: string, 
     handle(new NodeHookRequest(req, hookId, q < 0 ? '' : url.slice(q + 1))).then(
       (reply) => send(res, reply),
       (err: unknown) => {
-        log?.('webhook request failed', err);
+        log?.error('webhook request failed', { error: err instanceof Error ? err.message : String(err) });
         send(res, { status: 503, body: { error: { code: 'unavailable', message: 'try again shortly' } } });
       },
     );

@@ -1,9 +1,8 @@
-import { createSecretBox } from '@conduit/core/crypto';
 import { handle, type LambdaContext, type LambdaEvent } from 'hono/aws-lambda';
 import { createApp } from '../app';
-import { lambdaConfig, lambdaDb, lambdaQueue } from './services';
+import { lambdaConfig, lambdaDb, lambdaLogger, lambdaQueue, lambdaSecrets } from './services';
 import { lambdaTemporal, lazyRunStarter, lazyScheduleSync } from './temporal';
-import { logJson, once } from './runtime';
+import { once } from './runtime';
 
 /**
  * The settings API (/api/*) on Lambda behind the HTTP API: the same app as local, with the
@@ -13,18 +12,18 @@ import { logJson, once } from './runtime';
  * run, sync a schedule, cancel), and the SQS client on the first publish.
  */
 const app = once(async () => {
-  const [config, { db }, queue] = await Promise.all([lambdaConfig(), lambdaDb(), lambdaQueue()]);
-  if (!config.ENCRYPTION_KEY) throw new Error('ENCRYPTION_KEY must be set in the runtime secret');
+  const [config, { db }, queue, secrets, log] = await Promise.all([lambdaConfig(), lambdaDb(), lambdaQueue(), lambdaSecrets(), lambdaLogger()]);
+  if (!secrets) throw new Error('ENCRYPTION_KEY must be set in the runtime secret');
   return handle(
     createApp({
       db,
       config,
-      secrets: createSecretBox(config.ENCRYPTION_KEY),
+      secrets,
       temporal: lambdaTemporal,
       queue,
       runs: lazyRunStarter(db),
       schedules: lazyScheduleSync(db),
-      log: logJson,
+      log,
     }),
   );
 });

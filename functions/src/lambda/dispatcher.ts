@@ -1,8 +1,8 @@
 import { createSqsBatchHandler, type SqsBatchResponse } from '@conduit/core/events';
 import { createDispatcher } from '../dispatch';
-import { lambdaConfig, lambdaDb } from './services';
+import { lambdaConfig, lambdaDb, lambdaLogger } from './services';
 import { lazyRunStarter } from './temporal';
-import { logJson, once } from './runtime';
+import { once } from './runtime';
 
 /**
  * SQS batch → runs. The batch is validated with zod and each record dispatched on its own; the ids
@@ -11,11 +11,11 @@ import { logJson, once } from './runtime';
  * The Temporal client loads with the first run started, not with the import.
  */
 const batchHandler = once(async () => {
-  const [config, { db }] = await Promise.all([lambdaConfig(), lambdaDb()]);
-  const dispatcher = createDispatcher({ db, config, runs: lazyRunStarter(db), log: logJson });
+  const [config, { db }, log] = await Promise.all([lambdaConfig(), lambdaDb(), lambdaLogger()]);
+  const dispatcher = createDispatcher({ db, config, runs: lazyRunStarter(db), log });
   return createSqsBatchHandler(
     (message) => dispatcher.handle(message),
-    (messageId, err) => logJson('error', 'dispatch failed', { messageId, error: err instanceof Error ? err.message : String(err) }),
+    (messageId, err) => log.error('dispatch failed', { messageId, error: err instanceof Error ? err.message : String(err) }),
   );
 });
 

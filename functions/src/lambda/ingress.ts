@@ -1,8 +1,8 @@
 import { Hono } from 'hono';
 import { handle, type LambdaContext, type LambdaEvent } from 'hono/aws-lambda';
 import { createIngress } from '../ingress';
-import { lambdaConfig, lambdaDb, lambdaQueue } from './services';
-import { logJson, once } from './runtime';
+import { lambdaConfig, lambdaDb, lambdaLogger, lambdaQueue, lambdaSecrets } from './services';
+import { once } from './runtime';
 
 /**
  * The public webhook ingress (/hooks/*), on its own function with its own concurrency limit, so a
@@ -11,8 +11,8 @@ import { logJson, once } from './runtime';
  * which keeps its cold start short.
  */
 const app = once(async () => {
-  const [config, { db }, queue] = await Promise.all([lambdaConfig(), lambdaDb(), lambdaQueue()]);
-  return handle(new Hono().route('/hooks', createIngress({ db, queue, config, log: logJson })));
+  const [config, { db }, queue, secrets, log] = await Promise.all([lambdaConfig(), lambdaDb(), lambdaQueue(), lambdaSecrets(), lambdaLogger()]);
+  return handle(new Hono().route('/hooks', createIngress({ db, queue, config, secrets, log })));
 });
 
 export const handler = async (event: LambdaEvent, context?: LambdaContext) => (await app())(event, context);

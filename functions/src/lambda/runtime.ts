@@ -51,11 +51,3 @@ export function once<T>(init: () => Promise<T>): () => Promise<T> {
     return pending;
   };
 }
-
-/** One JSON line per log entry, for CloudWatch Logs Insights. */
-export function logJson(level: 'info' | 'warn' | 'error', msg: string, fields: Record<string, unknown> = {}): void {
-  const line = JSON.stringify({ level, msg, ...fields });
-  if (level === 'error') console.error(line);
-  else if (level === 'warn') console.warn(line);
-  else console.log(line);
-}

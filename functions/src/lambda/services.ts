@@ -1,6 +1,8 @@
 import type { Config } from '@conduit/core/config';
 import { createDb, type DbHandle } from '@conduit/core/db';
+import { secretBoxFromConfig, type SecretBox } from '@conduit/core/crypto';
 import { createSqsQueue, type SqsQueue } from '@conduit/core/events';
+import { createLogger, type Logger } from '@conduit/core/logging';
 import { loadLambdaConfig, once } from './runtime';
 
 /**
@@ -9,6 +11,12 @@ import { loadLambdaConfig, once } from './runtime';
  * connection), which keeps their cold starts short.
  */
 export const lambdaConfig = once(() => loadLambdaConfig());
+
+/** JSON lines on the console, for CloudWatch Logs Insights. */
+export const lambdaLogger = once(async (): Promise<Logger> => createLogger({ level: (await lambdaConfig()).LOG_LEVEL }));
+
+/** The one secret box of this execution environment; null without ENCRYPTION_KEY. */
+export const lambdaSecrets = once(async (): Promise<SecretBox | null> => secretBoxFromConfig(await lambdaConfig()));
 
 function need<K extends keyof Config>(config: Config, key: K): NonNullable<Config[K]> {
   const value = config[key];
@@ -24,7 +32,7 @@ function need<K extends keyof Config>(config: Config, key: K): NonNullable<Confi
 export const lambdaDb = once(async (): Promise<DbHandle> => {
   const config = await lambdaConfig();
   // One request at a time per execution environment: a small pool is plenty.
-  return createDb({ url: need(config, 'DATABASE_URL'), migrate: false, poolSize: 2 });
+  return createDb({ url: need(config, 'DATABASE_URL'), driver: config.DATABASE_DRIVER, migrate: false, poolSize: 2 });
 });
 
 export const lambdaQueue = once(async (): Promise<SqsQueue> => {

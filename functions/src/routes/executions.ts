@@ -58,7 +58,7 @@ export function executionRoutes(app: Api, deps: RouteDeps): void {
       } catch (err) {
         // Never reached Temporal (or already gone): the row is the only record, so end it here.
         if (!(err instanceof WorkflowNotFoundError)) {
-          deps.log?.('error', 'cancel failed', { executionId: e.id, error: err instanceof Error ? err.message : String(err) });
+          deps.log?.error('cancel failed', { executionId: e.id, error: err instanceof Error ? err.message : String(err) });
           throw new HttpError(503, 'temporal_unavailable', 'the run could not be cancelled (Temporal unreachable); try again');
         }
         await markExecutionCancelled(deps.db, { workspaceId: a.workspace.id, id: e.id }, deps.now());
@@ -103,7 +103,7 @@ export function executionRoutes(app: Api, deps: RouteDeps): void {
           resume: { fromExecutionId: e.id, steps },
         });
       } catch (err) {
-        deps.log?.('error', 'retry start failed', { executionId: e.id, error: err instanceof Error ? err.message : String(err) });
+        deps.log?.error('retry start failed', { executionId: e.id, error: err instanceof Error ? err.message : String(err) });
         throw new HttpError(503, 'temporal_unavailable', 'the retry could not be started (Temporal unreachable); try again');
       }
       return c.json(executionDto(await load(a.workspace.id, started.executionId)), 201);

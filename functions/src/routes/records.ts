@@ -26,7 +26,7 @@ function recordData(raw: unknown): Record<string, import('@conduit/core/definiti
 export function recordRoutes(app: Api, deps: RouteDeps): void {
   /** After commit: the event is already durable (outbox), so a failed publish is left to the sweeper. */
   const publish = (event: StoredEvent) =>
-    deps.queue.publish(event).catch((err: unknown) => deps.log?.('warn', 'event publish failed; the sweeper will resend it', { eventId: event.id, error: String(err) }));
+    deps.queue.publish(event).catch((err: unknown) => deps.log?.warn('event publish failed; the sweeper will resend it', { eventId: event.id, error: String(err) }));
 
   app.openapi(
     createRoute({ method: 'get', path: '/api/workspaces/{ws}/records/{object}', tags, summary: 'Records of one object type, newest first', request: { params: ObjParams, query: PageQuerySchema }, responses: { 200: json(pageOf(RecordDtoSchema)), ...errors } }),

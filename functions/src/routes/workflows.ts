@@ -174,7 +174,7 @@ export function workflowRoutes(app: Api, deps: RouteDeps): void {
           trigger, eventId: null, causation: ROOT_CAUSATION, recordId: trigger.kind === 'record' ? trigger.recordId : null, isTest: true,
         });
       } catch (err) {
-        deps.log?.('error', 'test run start failed', { workflowId: w.id, error: err instanceof Error ? err.message : String(err) });
+        deps.log?.error('test run start failed', { workflowId: w.id, error: err instanceof Error ? err.message : String(err) });
         throw new HttpError(503, 'temporal_unavailable', 'the run could not be started (Temporal unreachable); try again');
       }
       const e = await getExecutionDetail(deps.db, { workspaceId: a.workspace.id, id: started.executionId });

@@ -1,21 +1,14 @@
-import { createHmac } from 'node:crypto';
-import { createSecretBox } from '@conduit/core/crypto';
+import { WebhookSecretError, webhookSignatureHeaders } from '@conduit/core/crypto';
 import { workflowSecretCiphertext } from '@conduit/core/domain';
 import type { Json } from '@conduit/core/definition';
 import { BlockedAddressError } from './safe-http';
 import { StepError, type ActivityDeps, type ActionHandler } from './types';
 
-/** Standard Webhooks: "whsec_<base64>" keys are base64; other secrets are used as UTF-8 bytes. */
-export function signStandardWebhook(secret: string, id: string, timestamp: number, body: string): string {
-  const key = secret.startsWith('whsec_') ? Buffer.from(secret.slice(6), 'base64') : Buffer.from(secret, 'utf8');
-  return `v1,${createHmac('sha256', key).update(`${id}.${timestamp}.${body}`).digest('base64')}`;
-}
-
 async function signingSecret(deps: ActivityDeps, workspaceId: string, workflowId: string): Promise<string> {
-  if (!deps.config.ENCRYPTION_KEY) throw new StepError('signing is on but ENCRYPTION_KEY is not configured');
+  if (!deps.secrets) throw new StepError('signing is on but ENCRYPTION_KEY is not configured');
   const ciphertext = await workflowSecretCiphertext(deps.db, { workflowId, workspaceId, kind: 'webhook_signing' });
   if (ciphertext === null) throw new StepError('signing is on but this workflow has no signing secret; create one in the workflow settings');
-  return createSecretBox(deps.config.ENCRYPTION_KEY).open(ciphertext);
+  return deps.secrets.open(ciphertext);
 }
 
 /** Seconds from a Retry-After header (delta or HTTP date), capped at 10 minutes. */
@@ -39,10 +32,12 @@ export const sendWebhook: ActionHandler<'send_webhook'> = async (action, ctx, de
   for (const [k, v] of Object.entries(action.headers)) headers[k.toLowerCase()] = v;
   if (action.sign) {
     const secret = await signingSecret(deps, ctx.run.workspaceId, ctx.run.workflowId);
-    const ts = Math.floor(Date.now() / 1000);
-    headers['webhook-id'] = idempotencyKey;
-    headers['webhook-timestamp'] = String(ts);
-    headers['webhook-signature'] = signStandardWebhook(secret, idempotencyKey, ts, body ?? '');
+    try {
+      Object.assign(headers, webhookSignatureHeaders({ secret, id: idempotencyKey, body: body ?? '' }));
+    } catch (e) {
+      if (e instanceof WebhookSecretError) throw new StepError(`signing failed: ${e.message}`);
+      throw e;
+    }
   }
   let res;
   try {

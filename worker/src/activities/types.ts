@@ -1,7 +1,9 @@
 import type { Config } from '@conduit/core/config';
+import type { SecretBox } from '@conduit/core/crypto';
 import type { Db } from '@conduit/core/db';
 import { storableText } from '@conduit/core/domain';
 import type { EventQueue } from '@conduit/core/events';
+import type { Logger } from '@conduit/core/logging';
 import type { ActionType, Json, WorkflowAction } from '@conduit/core/definition';
 import type { RunRef, StepMeta } from '../workflows/contract';
 import type { Mailer } from './mailer';
@@ -11,7 +13,7 @@ import type { ScriptSandbox } from './sandbox';
 /** The part of the event queue the worker needs: record events go out after their commit. */
 export type EventPublisher = Pick<EventQueue, 'publish'>;
 
-export type Logger = { info(msg: string, data?: Record<string, unknown>): void; warn(msg: string, data?: Record<string, unknown>): void; error(msg: string, data?: Record<string, unknown>): void };
+export type { Logger } from '@conduit/core/logging';
 
 export type ActivityDeps = {
   db: Db;
@@ -21,6 +23,8 @@ export type ActivityDeps = {
   http: SafeHttp;
   sandbox: ScriptSandbox;
   logger: Logger;
+  /** Opens workflow secrets (the signing secret); null without ENCRYPTION_KEY. */
+  secrets: SecretBox | null;
 };
 
 export type StepContext = {

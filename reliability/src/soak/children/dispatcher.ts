@@ -12,7 +12,7 @@ import { childConfig, die, onStop, ready, sqsQueue } from './common';
  */
 async function main() {
   const config = childConfig();
-  const { db, close } = await createDb({ url: config.DATABASE_URL, migrate: false, poolSize: 20 });
+  const { db, close } = await createDb({ url: config.DATABASE_URL, driver: config.DATABASE_DRIVER, migrate: false, poolSize: 20 });
   const connection = Connection.lazy({ address: config.TEMPORAL_ADDRESS });
   const client = new Client({ connection, namespace: config.TEMPORAL_NAMESPACE });
   let armed = false;

@@ -12,7 +12,7 @@ import { childConfig, die, onStop, ready, sqsQueue } from './common';
  */
 async function main() {
   const config = childConfig();
-  const { db, close } = await createDb({ url: config.DATABASE_URL, migrate: false, poolSize: 20 });
+  const { db, close } = await createDb({ url: config.DATABASE_URL, driver: config.DATABASE_DRIVER, migrate: false, poolSize: 20 });
   const queue = sqsQueue(config);
   const app = new Hono().route('/hooks', createIngress({ db, queue, config }));
   const server = serve({ fetch: app.fetch, port: config.PORT, hostname: '127.0.0.1' });

@@ -8,8 +8,8 @@ const quiet = { info() {}, warn() {}, error(msg: string, data?: Record<string, u
 /** The soak's Temporal worker, from a prebuilt workflow bundle so a restart takes a second, not twenty. */
 async function main() {
   const config = childConfig();
-  const bundle = process.env.WORKFLOW_BUNDLE_PATH;
-  const { db, close } = await createDb({ url: config.DATABASE_URL, migrate: false, poolSize: 20 });
+  const bundle = config.WORKFLOW_BUNDLE_PATH;
+  const { db, close } = await createDb({ url: config.DATABASE_URL, driver: config.DATABASE_DRIVER, migrate: false, poolSize: 20 });
   const connection = await NativeConnection.connect({ address: config.TEMPORAL_ADDRESS });
   const w = await createWorker({
     connection, db, queue: sqsQueue(config), config, logger: quiet,
