@@ -28,7 +28,6 @@ if (missing.length) {
 }
 
 /** A Lambda handler as the runtime calls it; results are read loosely (JSON from the bundle). */
-// eslint-disable-next-line @typescript-eslint/no-explicit-any
 type Handler = (event: unknown, context?: unknown) => Promise<any>;
 const load = async (name: LambdaName): Promise<Handler> => {
   const bundle = await bundleLambda(name);

@@ -92,7 +92,6 @@ export const actionsOf = (statements: Statement[]): string[] =>
 
 /** The one resource of a type whose logical id starts with `prefix`. */
 /** CloudFormation properties: untyped JSON, read by the assertions below. */
-// eslint-disable-next-line @typescript-eslint/no-explicit-any
 export type CfnProps = any;
 
 export function resourceOf(template: Template, type: string, prefix: string): { id: string; props: CfnProps } {

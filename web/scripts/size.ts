@@ -27,7 +27,7 @@ export function initialSize(dist = join(dirname(fileURLToPath(import.meta.url)),
     const chunk = manifest[key];
     if (!chunk || seen.has(chunk.file)) return;
     seen.add(chunk.file);
-    chunk.css?.forEach((c) => css.add(c));
+    for (const c of chunk.css ?? []) css.add(c);
     chunk.imports?.forEach(visit);
   };
   for (const [key, chunk] of Object.entries(manifest)) if (chunk.isEntry) visit(key);

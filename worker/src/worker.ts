@@ -1,4 +1,4 @@
-import { NativeConnection, Worker, type WorkerOptions } from '@temporalio/worker';
+import { type NativeConnection, Worker, type WorkerOptions } from '@temporalio/worker';
 import type { Config } from '@conduit/core/config';
 import type { Db } from '@conduit/core/db';
 import { TASK_QUEUE } from '@conduit/core/temporal';

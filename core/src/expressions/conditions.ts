@@ -46,7 +46,7 @@ function order(a: Json | undefined, b: Json | undefined): number | undefined {
 function contains(haystack: Json | undefined, needle: Json | undefined): boolean {
   if (typeof haystack === 'string') return needle !== undefined && needle !== null && haystack.includes(typeof needle === 'string' ? needle : JSON.stringify(needle));
   if (Array.isArray(haystack)) return haystack.some((h) => looseEqual(h, needle));
-  if (haystack && typeof haystack === 'object' && typeof needle === 'string') return Object.prototype.hasOwnProperty.call(haystack, needle);
+  if (haystack && typeof haystack === 'object' && typeof needle === 'string') return Object.hasOwn(haystack, needle);
   return false;
 }
 

@@ -11,7 +11,10 @@ export const INHERITED_NAMES = [
 export const ODD_STRINGS = [
   '\u0000', '\uD800', '\uDFFF', 'a\uD83D', '\u202E\u0041\u0042', '\u200B\u200C\u200D', '\uFEFF', 'e\u0301\u0301\u0301',
   '👩‍👩‍👧‍👦', '𝕏', '\r\n\r\n', '\t', '%00', '%', '%ZZ', '../../etc/passwd', '..%2F..%2F', '<script>alert(1)</script>',
-  "' or 1=1 --", '"; drop table workflows; --', '${7*7}', '{{constructor.constructor("return process")()}}',
+  "' or 1=1 --", '"; drop table workflows; --',
+  // biome-ignore lint/suspicious/noTemplateCurlyInString: a template-injection probe, literal on purpose
+  '${7*7}',
+  '{{constructor.constructor("return process")()}}',
   '{{trigger.__proto__}}', 'NaN', 'Infinity', '-0', '1e309', '0x10', '9007199254740993', 'true', 'null', '[]', '{}',
 ] as const;
 

@@ -63,7 +63,7 @@ export async function request<T>(
     throw new ApiError(0, 'network', `Could not reach the server (${e instanceof Error ? e.message : String(e)}).`);
   }
   const text = await res.text();
-  let json: unknown = undefined;
+  let json: unknown;
   if (text) {
     try {
       json = JSON.parse(text);

@@ -2,7 +2,7 @@
  * Response shapes: the API's own DTO schemas from `@conduit/core/api` (browser-safe), so a drift
  * between the API and the web app fails loudly at the boundary instead of rendering garbage.
  */
-import { z } from 'zod';
+import type { z } from 'zod';
 import {
   DevMailDtoSchema, EventDtoSchema, ExecutionDtoSchema, MeDtoSchema, RecordDtoSchema, StepDtoSchema, VersionDtoSchema,
   WorkflowDtoSchema, pageOf as corePageOf,

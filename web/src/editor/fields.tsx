@@ -197,6 +197,7 @@ export function VariablePicker(props: { path: Path; onPick: (value: string) => v
     props.onPick(v);
   };
   return (
+    // biome-ignore lint/a11y/noStaticElementInteractions: the wrapper only catches Escape bubbling up from the button and the menu inside it
     <div class="picker" ref={box} onKeyDown={(e) => e.key === 'Escape' && setOpen(false)}>
       <button type="button" class="link" aria-expanded={open()} aria-label={`Insert variable into ${formatPath(props.path)}`} onClick={() => setOpen(!open())}>
         {'{ }'} Insert variable
@@ -205,6 +206,7 @@ export function VariablePicker(props: { path: Path; onPick: (value: string) => v
         <div class="picker-menu" role="menu">
           <For each={groups()}>
             {(g) => (
+              // biome-ignore lint/a11y/useSemanticElements: a group of menu items inside role="menu"; a <fieldset> is for form controls
               <div role="group" aria-label={g}>
                 <p class="picker-group">{g}</p>
                 <For each={vars().filter((v) => v.group === g)}>

@@ -51,7 +51,7 @@ export function earlierStepIds(actions: readonly WorkflowAction[], path: readonl
     for (const a of list.slice(0, index)) out.push(a.id);
     const here = list[index];
     const branch = path[i + 1];
-    if (!here || here.type !== 'condition' || (branch !== 'then' && branch !== 'else')) break;
+    if (here?.type !== 'condition' || (branch !== 'then' && branch !== 'else')) break;
     out.push(here.id);
     list = here[branch];
     i += 2;
