@@ -4,7 +4,7 @@ import { changedFields, createRecord, getRecord, listRecords, updateRecord, dele
 import type { JsonObject } from '@conduit/core/definition';
 import { events } from '@conduit/core/db';
 import { eq } from 'drizzle-orm';
-import { createTestDb, TEST_DB_KINDS } from '../../local/src/testing/db';
+import { createTestDb, TEST_DB_KINDS } from '@conduit/local/testing';
 
 describe.each(TEST_DB_KINDS)('records outbox on %s', (kind) => {
   let h: DbHandle;

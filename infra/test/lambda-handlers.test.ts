@@ -2,7 +2,7 @@ import { CreateSecretCommand, SecretsManagerClient } from '@aws-sdk/client-secre
 import { CreateQueueCommand, ReceiveMessageCommand, SQSClient } from '@aws-sdk/client-sqs';
 import { events, workspaces, type DbHandle } from '@conduit/core/db';
 import { decodeMessage, encodeMessage } from '@conduit/core/events';
-import { createTestDb } from '@conduit/local/testing/db';
+import { createTestDb } from '@conduit/local/testing';
 import { eq } from 'drizzle-orm';
 import { randomBytes, randomUUID } from 'node:crypto';
 import { pathToFileURL } from 'node:url';

@@ -3,7 +3,7 @@ import { eq } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createSecretBox } from '@conduit/core/crypto';
 import { workflowSecrets } from '@conduit/core/db';
-import { redactJson } from '@conduit/worker/activities/redact';
+import { redactJson } from '@conduit/worker/testing';
 import { createApiUnderTest, type ApiUnderTest } from '../src/testing/api';
 import { trackFamily } from '../src/testing/track';
 

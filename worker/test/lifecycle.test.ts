@@ -4,7 +4,7 @@ import { Client, WorkflowFailedError } from '@temporalio/client';
 import { records } from '@conduit/core/db';
 import type { StepResult } from '@conduit/core/definition';
 import type { Progress } from '../src';
-import { createRunStarter } from '../../functions/src/runs';
+import { createRunStarter } from '@conduit/functions/testing';
 import { startHarness, type Harness } from './harness';
 
 let h: Harness;
