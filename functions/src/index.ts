@@ -1,2 +1,2 @@
 export { createApp } from './app';
-export { temporalClient, type AppDeps, type Logger } from './deps';
+export type { AppDeps } from './deps';

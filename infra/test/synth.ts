@@ -16,7 +16,7 @@ export const ACCOUNT = '123456789012';
 export const REGION = 'eu-west-1';
 
 /** A minimal built site, standing in for web/dist. */
-export function fakeWebDist(): string {
+function fakeWebDist(): string {
   const dir = mkdtempSync(join(tmpdir(), 'conduit-web-'));
   mkdirSync(join(dir, 'assets'));
   writeFileSync(join(dir, 'index.html'), '<!doctype html><div id="root"></div>');

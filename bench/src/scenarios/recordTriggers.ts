@@ -127,7 +127,7 @@ async function sampled<T>(count: number, fn: (i: number) => Promise<T>): Promise
 
 // ---- scenario 4 -------------------------------------------------------------------------
 
-export async function runTriggerLatency(ctx: Ctx, s: Session): Promise<void> {
+async function runTriggerLatency(ctx: Ctx, s: Session): Promise<void> {
   const { warmup, samples } = ctx.profile.trigger;
   {
     const [sink] = await sinkRecords(s.api, 1);
@@ -151,7 +151,7 @@ export async function runTriggerLatency(ctx: Ctx, s: Session): Promise<void> {
 
 // ---- scenario 5 -------------------------------------------------------------------------
 
-export async function runFanout(ctx: Ctx, s: Session): Promise<void> {
+async function runFanout(ctx: Ctx, s: Session): Promise<void> {
   const { sizes, samples } = ctx.profile.fanout;
   for (const k of sizes) {
     ctx.log(`5. fan-out to ${k} workflow(s)`);

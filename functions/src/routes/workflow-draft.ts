@@ -1,4 +1,3 @@
-import type { z } from 'zod';
 import { describeIssues, WorkflowDefinitionSchema, type ApiError } from '@conduit/core/definition';
 import { validateStepReferences, type Draft } from '@conduit/core/domain';
 import { invalid } from '../http/errors';
@@ -19,5 +18,3 @@ export const draftInput = (b: DraftFields, base: DraftFields): Record<string, un
   trigger: b.trigger !== undefined ? b.trigger : base.trigger,
   actions: b.actions !== undefined ? b.actions : base.actions,
 });
-
-export type { z };

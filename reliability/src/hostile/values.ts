@@ -31,7 +31,7 @@ export const hugeString = (): fc.Arbitrary<string> =>
   fc.constantFrom(10_000, 100_000, 1_100_000).chain((n) => fc.constantFrom('a', 'é', '💥', '\u0000').map((ch) => ch.repeat(n)));
 
 /** Numbers that are not what a schema means by a number. */
-export const oddNumber = (): fc.Arbitrary<number> =>
+const oddNumber = (): fc.Arbitrary<number> =>
   fc.oneof(fc.constantFrom(-1, 0, -0, 1.5, 2 ** 31, 2 ** 53 + 2, -(2 ** 63), 1e308, Number.MIN_VALUE), fc.double({ noNaN: true, noDefaultInfinity: true }));
 
 /** An object whose own keys are prototype-chain names, as JSON text (JSON.parse keeps "__proto__" as an own key). */

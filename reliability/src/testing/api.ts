@@ -9,7 +9,7 @@ import { createRunStarter } from '@conduit/functions/testing';
 import { createTestDb, testEnv, type TestDbKind } from '@conduit/local/testing';
 import { newEncryptionKey } from '../fixtures';
 
-export const PASSWORD = 'reliability suite password 1';
+const PASSWORD = 'reliability suite password 1';
 
 export type TestTenant = { id: string; slug: string; companyId: string; admin: { id: string; email: string }; member: { id: string; email: string } };
 

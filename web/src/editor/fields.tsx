@@ -1,4 +1,4 @@
-import { createSignal, For, Index, Show, onCleanup, type JSX } from 'solid-js';
+import { createSignal, For, Index, Show, onCleanup } from 'solid-js';
 import { formatPath, type Json } from '@conduit/core/definition';
 import { useEditor } from './context';
 import type { Path } from './draft';
@@ -181,7 +181,7 @@ export function KeyValueField(props: {
 }
 
 /** Inserts `{{…}}` references: only the trigger payload and steps that run before this field's action. */
-export function VariablePicker(props: { path: Path; onPick: (value: string) => void }) {
+function VariablePicker(props: { path: Path; onPick: (value: string) => void }) {
   const { variablesFor } = useEditor();
   const [open, setOpen] = createSignal(false);
   let box: HTMLDivElement | undefined;
@@ -222,14 +222,5 @@ export function VariablePicker(props: { path: Path; onPick: (value: string) => v
         </div>
       </Show>
     </div>
-  );
-}
-
-export function Section(props: { title: string; children: JSX.Element }) {
-  return (
-    <fieldset class="section">
-      <legend>{props.title}</legend>
-      {props.children}
-    </fieldset>
   );
 }
