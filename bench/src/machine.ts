@@ -3,8 +3,7 @@ import { readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { cpus, loadavg, release, totalmem, type } from 'node:os';
 import { join } from 'node:path';
-import { PG_BIN } from '@conduit/local/services/postgres';
-import { findTemporalCli } from '@conduit/local/services/temporal';
+import { findTemporalCli, PG_BIN } from '@conduit/local/testing';
 import type { Machine } from './report/model';
 
 export function describeMachine(): Machine {

@@ -4,8 +4,7 @@ import { z } from 'zod';
 
 export const REPO_ROOT = resolve(import.meta.dirname, '../..');
 
-export const SCENARIOS = ['ingress', 'e2e', 'steps', 'trigger', 'fanout', 'sizes'] as const;
-export type ScenarioName = (typeof SCENARIOS)[number];
+const SCENARIOS = ['ingress', 'e2e', 'steps', 'trigger', 'fanout', 'sizes'] as const;
 
 /** How much each scenario measures; `quick` is a smoke run that proves the harness works. */
 export type Profile = {
@@ -19,7 +18,7 @@ export type Profile = {
   fanout: { sizes: number[]; samples: number; scale: number[]; scaleSamples: number };
 };
 
-export const PROFILES: Record<Profile['name'], Profile> = {
+const PROFILES: Record<Profile['name'], Profile> = {
   quick: {
     name: 'quick',
     rounds: 1,

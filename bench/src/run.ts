@@ -4,7 +4,7 @@
  */
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
-import { startPostgres } from '@conduit/local/services/postgres';
+import { startPostgres } from '@conduit/local/testing';
 import { cleanupAll, onCleanup, stopOnSignals } from './cleanup';
 import { describeMachine, describeVersions } from './machine';
 import { parseArgs } from './options';

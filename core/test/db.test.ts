@@ -2,7 +2,7 @@ import { afterAll, describe, expect, it } from 'vitest';
 import { companies, workspaces, events, eq, type DbHandle } from '@conduit/core/testing';
 import { changedFields, createRecord, getRecord, listRecords, updateRecord, deleteRecord } from '@conduit/core/domain';
 import type { JsonObject } from '@conduit/core/definition';
-import { createTestDb, TEST_DB_KINDS } from '../../local/src/testing/db';
+import { createTestDb, TEST_DB_KINDS } from '@conduit/local/testing';
 
 describe.each(TEST_DB_KINDS)('records outbox on %s', (kind) => {
   let h: DbHandle;

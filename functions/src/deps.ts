@@ -1,15 +1,15 @@
 import { Client, Connection } from '@temporalio/client';
 import type { Config } from '@conduit/core/config';
-import { secretBoxFromConfig, type SecretBox } from '@conduit/core/crypto';
-import { createDb, type Db } from '@conduit/core/db';
-import type { Logger } from '@conduit/core/logging';
-import { createEventQueue, type EventQueue } from '@conduit/core/events';
-import { createDispatcher } from './dispatch';
+import type { SecretBox } from '@conduit/core/crypto';
+import type { Db } from '@conduit/core/db';
+import type { EventQueue } from '@conduit/core/events';
 import type { HookHandler, HookResolver } from './ingress';
-import { createRunStarter, type RunStarter } from './runs';
-import { createScheduleSync, type ScheduleSync } from './schedules';
+import type { RunStarter } from './runs';
+import type { ScheduleSync } from './schedules';
 
-export type { Logger } from '@conduit/core/logging';
+import type { Logger } from '@conduit/core/logging';
+
+export type { Logger };
 
 /** Everything the API needs, injected so tests and each runtime (local, Lambda) wire their own. */
 export type AppDeps = {
@@ -37,36 +37,10 @@ export type AppDeps = {
   loginLimit?: { attempts: number; windowMs: number };
 };
 
-export type BuiltDeps = AppDeps & { temporal: Client; close(): Promise<void> };
-
 export function temporalClient(config: Pick<Config, 'TEMPORAL_ADDRESS' | 'TEMPORAL_NAMESPACE' | 'TEMPORAL_API_KEY'>): Client {
   const connection = Connection.lazy({
     address: config.TEMPORAL_ADDRESS,
     ...(config.TEMPORAL_API_KEY ? { apiKey: config.TEMPORAL_API_KEY, tls: true } : {}),
   });
   return new Client({ connection, namespace: config.TEMPORAL_NAMESPACE });
-}
-
-/**
- * Opens the database, a lazy Temporal client and the event queue the configuration names (SQS, or
- * in-process with the dispatcher as its consumer), and the run starter and schedule sync over them.
- */
-export async function buildDeps(config: Config): Promise<BuiltDeps> {
-  const secrets = secretBoxFromConfig(config);
-  if (!secrets) throw new Error('ENCRYPTION_KEY is required (32 bytes, hex or base64)');
-  const handle = await createDb({ url: config.DATABASE_URL, dataDir: config.DATA_DIR, driver: config.DATABASE_DRIVER });
-  const db = handle.db;
-  const temporal = temporalClient(config);
-  const runs = createRunStarter({ db, temporal });
-  const schedules = createScheduleSync({ db, temporal });
-  const dispatcher = createDispatcher({ db, runs, config });
-  const queue = createEventQueue(config, (message) => dispatcher.handle(message));
-  return {
-    db, config, secrets, temporal, queue, runs, schedules,
-    async close() {
-      await queue.stop?.();
-      await temporal.connection.close().catch(() => {});
-      await handle.close();
-    },
-  };
 }

@@ -1,2 +1,2 @@
 export { createApp } from './app';
-export { buildDeps, temporalClient, type AppDeps, type BuiltDeps, type Logger } from './deps';
+export type { AppDeps } from './deps';

@@ -10,8 +10,7 @@ import { runWorkflowId, type RunInput } from '@conduit/core/temporal';
 import { createApp } from '../src/app';
 import type { AppDeps } from '../src/deps';
 import { createRunStarter } from '../src/runs';
-import { createTestDb, type TestDbKind } from '../../local/src/testing/db';
-import { testEnv } from '../../local/src/testing/env';
+import { createTestDb, testEnv, type TestDbKind } from '@conduit/local/testing';
 
 export const ENCRYPTION_KEY = 'b'.repeat(64);
 export const PASSWORD = 'correct horse battery staple';

@@ -79,7 +79,7 @@ describe('bad input', () => {
       [base, { name: 'a\u0000b', trigger: { type: 'webhook' } }, 'name'],
       // Nor an unpaired surrogate, which JSON.parse accepts as an escape: 400, not a failed write.
       [`/api/workspaces/${t.a.id}/records/deal`, { data: { note: 'a\ud800b' } }, 'data.note'],
-      [`/api/workspaces/${t.a.id}/records/deal`, { data: { ['k\udc00']: 1 } }, 'data.k\udc00'],
+      [`/api/workspaces/${t.a.id}/records/deal`, { data: { 'k\udc00': 1 } }, 'data.k\udc00'],
       [base, [], ''],
       [`/api/workspaces/${t.a.id}/records/deal`, { data: 'nope' }, 'data'],
       [`/api/workspaces/${t.a.id}/api-keys`, { name: 'k', role: 'owner' }, 'role'],

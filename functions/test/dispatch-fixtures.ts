@@ -5,7 +5,7 @@ import { companies, workflowSecrets, workflowVersions, workflows, workspaces, ty
 import type { WorkflowAction, WorkflowTrigger } from '@conduit/core/definition';
 import { createSecretBox } from '@conduit/core/crypto';
 import { runWorkflowId, type RunInput } from '@conduit/core/temporal';
-import { testEnv } from '../../local/src/testing/env';
+import { testEnv } from '@conduit/local/testing';
 import { CreateQueueCommand, GetQueueAttributesCommand } from '@aws-sdk/client-sqs';
 import { createSqsClient } from '@conduit/core/events';
 

@@ -7,7 +7,7 @@ import { createSqsQueue } from '@conduit/core/events';
 import { createDispatcher, createSweeper, replayAndPublish } from '../src/dispatch';
 import { createIngress, generateHookId } from '../src/ingress';
 import { createRunStarter } from '../src/runs';
-import { createTestDb } from '../../local/src/testing/db';
+import { createTestDb } from '@conduit/local/testing';
 import {
   ENCRYPTION_KEY, connectTemporal, createTestQueues, isolatedTaskQueue, seedWorkflow, seedWorkspace, startedInput, waitUntil,
 } from './dispatch-fixtures';

@@ -4,7 +4,7 @@ import { appendEvent, createRecord, deleteRecord, updateRecord } from '@conduit/
 import type { Client } from '@temporalio/client';
 import { createDispatcher } from '../src/dispatch';
 import { createRunStarter } from '../src/runs';
-import { createTestDb, type TestDbKind } from '../../local/src/testing/db';
+import { createTestDb, type TestDbKind } from '@conduit/local/testing';
 import { connectTemporal, isolatedTaskQueue, seedWorkflow, seedWorkspace, startedInput } from './dispatch-fixtures';
 
 describe.each<TestDbKind>(['pg', 'pglite'])('dispatcher on %s', (kind) => {

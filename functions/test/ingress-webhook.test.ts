@@ -7,7 +7,7 @@ import { createInProcessQueue, type InProcessQueue } from '@conduit/core/events'
 import { createDispatcher } from '../src/dispatch';
 import { createHookHandler, createIngress, createNodeHookListener, generateHookId, generateWebhookSecret, signWebhook, type IngressDeps } from '../src/ingress';
 import { createRunStarter } from '../src/runs';
-import { createTestDb, type TestDbKind } from '../../local/src/testing/db';
+import { createTestDb, type TestDbKind } from '@conduit/local/testing';
 import { ENCRYPTION_KEY, connectTemporal, isolatedTaskQueue, seedWorkflow, seedWorkspace, startedInput } from './dispatch-fixtures';
 
 /** The same handler behind both servers it ships on: Hono (Lambda, the API app) and node:http (the local server). */

@@ -4,7 +4,7 @@ import { workflowExecutions, eq, type DbHandle } from '@conduit/core/testing';
 import { appendEvent } from '@conduit/core/domain';
 import { runWorkflowId } from '@conduit/core/temporal';
 import { createRunStarter } from '../src/runs';
-import { createTestDb } from '../../local/src/testing/db';
+import { createTestDb } from '@conduit/local/testing';
 import { connectTemporal, isolatedTaskQueue, noopActions, seedWorkflow, seedWorkspace, startedInput } from './dispatch-fixtures';
 
 describe('run starter', () => {

@@ -4,7 +4,7 @@ import { defaultPayloadConverter } from '@temporalio/common';
 import { workflowVersions, workflows, eq, type DbHandle } from '@conduit/core/testing';
 import { RUN_WORKFLOW, scheduleId, type RunInput } from '@conduit/core/temporal';
 import { createScheduleSync, nextFireTimes } from '../src/schedules';
-import { createTestDb } from '../../local/src/testing/db';
+import { createTestDb } from '@conduit/local/testing';
 import { connectTemporal, isolatedTaskQueue, seedWorkflow, seedWorkspace, waitUntil } from './dispatch-fixtures';
 
 describe('schedule triggers on Temporal Schedules', () => {

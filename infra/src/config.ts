@@ -10,7 +10,6 @@ import type { DeploySettings } from './settings';
  * the first deploy (docs/deploy.md); the stacks only reference it, so no value is ever in a template.
  */
 export const RUNTIME_SECRET_KEYS = ['DATABASE_URL', 'ENCRYPTION_KEY', 'TEMPORAL_API_KEY', 'SMTP_URL'] as const;
-export type RuntimeSecretKey = (typeof RUNTIME_SECRET_KEYS)[number];
 
 /** Plain (non-secret) SSM String parameters under the stage's prefix, resolved by CloudFormation at deploy. */
 export const SSM_PARAMETERS = {
@@ -18,7 +17,7 @@ export const SSM_PARAMETERS = {
   TEMPORAL_NAMESPACE: 'temporal-namespace',
   MAIL_FROM: 'mail-from',
 } as const;
-export type SsmSetting = keyof typeof SSM_PARAMETERS;
+type SsmSetting = keyof typeof SSM_PARAMETERS;
 
 export type RuntimeConfig = {
   secret: secretsmanager.ISecret;

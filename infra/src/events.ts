@@ -13,7 +13,7 @@ import type { DeploySettings } from './settings';
 
 /** Deliveries before a message is parked in the DLQ; each is one dispatcher attempt. */
 export const MAX_RECEIVE_COUNT = 5;
-export const DISPATCHER_TIMEOUT = Duration.seconds(30);
+const DISPATCHER_TIMEOUT = Duration.seconds(30);
 
 /**
  * The event queue: ingress, the API and the sweeper send event ids; the dispatcher starts the runs.

@@ -31,7 +31,7 @@ export type LambdaMeasure = {
  * what the Lambda runtime provides (the AWS SDK v3), so a static import of anything left external
  * fails here as in Lambda. Returns the copy of the entry.
  */
-export function isolateBundle(file: string): string {
+function isolateBundle(file: string): string {
   const dir = mkdtempSync(join(tmpdir(), 'conduit-lambda-'));
   mkdirSync(join(dir, 'node_modules'));
   symlinkSync(join(REPO_ROOT, 'node_modules/@aws-sdk'), join(dir, 'node_modules/@aws-sdk'), 'dir');
@@ -40,7 +40,7 @@ export function isolateBundle(file: string): string {
 }
 
 /** Loads the bundle in a fresh Node process (as a Lambda cold start does) and times the import. */
-export function coldImport(file: string): { ms: number; cpuMs: number; handlerType: string } {
+function coldImport(file: string): { ms: number; cpuMs: number; handlerType: string } {
   const script = `const c = process.cpuUsage(); const t = performance.now(); const m = await import(${JSON.stringify(pathToFileURL(file).href)}); ` +
     `const ms = performance.now() - t; const u = process.cpuUsage(c); ` +
     `console.log(JSON.stringify({ ms, cpuMs: (u.user + u.system) / 1000, handlerType: typeof m.handler }));`;

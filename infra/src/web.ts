@@ -7,8 +7,8 @@ import { Construct } from 'constructs';
 import type { DeploySettings } from './settings';
 
 /** Vite puts content-hashed files under /assets/: safe to cache for a year. */
-export const ASSETS_PATH = '/assets/*';
-export const API_PATHS = ['/api/*', '/hooks/*'] as const;
+const ASSETS_PATH = '/assets/*';
+const API_PATHS = ['/api/*', '/hooks/*'] as const;
 
 /**
  * Rewrites client-side routes (no file extension) to /index.html, so deep links work. Done in a

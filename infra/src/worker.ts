@@ -19,7 +19,7 @@ import type { DeploySettings } from './settings';
  */
 export const WORKER_HEALTH_PORT = 8080;
 /** Fargate's maximum: time between SIGTERM and SIGKILL for in-flight activities to finish. */
-export const WORKER_STOP_TIMEOUT = Duration.seconds(120);
+const WORKER_STOP_TIMEOUT = Duration.seconds(120);
 
 /**
  * The Temporal worker on ECS Fargate. No load balancer (it only polls Temporal), public subnets
@@ -116,7 +116,7 @@ export class WorkerConstruct extends Construct {
 }
 
 /** Patterns of worker/.dockerignore: what CDK leaves out when it stages the build context. */
-export function workerDockerIgnore(): string[] {
+function workerDockerIgnore(): string[] {
   return readFileSync(join(REPO_ROOT, 'worker/.dockerignore'), 'utf8')
     .split('\n')
     .map((l) => l.trim())

@@ -2,7 +2,7 @@ import { CreateSecretCommand, SecretsManagerClient } from '@aws-sdk/client-secre
 import { CreateQueueCommand, ReceiveMessageCommand, SQSClient } from '@aws-sdk/client-sqs';
 import { events, workspaces, eq, type DbHandle } from '@conduit/core/testing';
 import { decodeMessage, encodeMessage } from '@conduit/core/events';
-import { createTestDb } from '@conduit/local/testing/db';
+import { createTestDb } from '@conduit/local/testing';
 import { randomBytes, randomUUID } from 'node:crypto';
 import { pathToFileURL } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -27,7 +27,6 @@ if (missing.length) {
 }
 
 /** A Lambda handler as the runtime calls it; results are read loosely (JSON from the bundle). */
-// eslint-disable-next-line @typescript-eslint/no-explicit-any
 type Handler = (event: unknown, context?: unknown) => Promise<any>;
 const load = async (name: LambdaName): Promise<Handler> => {
   const bundle = await bundleLambda(name);

@@ -16,7 +16,7 @@ export const ACCOUNT = '123456789012';
 export const REGION = 'eu-west-1';
 
 /** A minimal built site, standing in for web/dist. */
-export function fakeWebDist(): string {
+function fakeWebDist(): string {
   const dir = mkdtempSync(join(tmpdir(), 'conduit-web-'));
   mkdirSync(join(dir, 'assets'));
   writeFileSync(join(dir, 'index.html'), '<!doctype html><div id="root"></div>');
@@ -92,7 +92,6 @@ export const actionsOf = (statements: Statement[]): string[] =>
 
 /** The one resource of a type whose logical id starts with `prefix`. */
 /** CloudFormation properties: untyped JSON, read by the assertions below. */
-// eslint-disable-next-line @typescript-eslint/no-explicit-any
 export type CfnProps = any;
 
 export function resourceOf(template: Template, type: string, prefix: string): { id: string; props: CfnProps } {

@@ -6,7 +6,7 @@ import { parseKey } from '@conduit/core/crypto';
 /** Where the local stack keeps its state; one folder, so deleting it is a full reset. */
 export type DataPaths = { root: string; pglite: string; temporalDb: string; secretKey: string };
 
-export function dataPaths(dataDir: string): DataPaths {
+function dataPaths(dataDir: string): DataPaths {
   const root = resolve(dataDir);
   return {
     root,

@@ -4,7 +4,7 @@ import { z } from 'zod';
  * Settings only the local launcher reads (the product's own settings are in @conduit/core/config).
  * Validated like every other boundary.
  */
-export const LocalEnvSchema = z.object({
+const LocalEnvSchema = z.object({
   /** Interface the one local port listens on; 0.0.0.0 to reach it from other machines. */
   HOST: z.string().min(1).default('127.0.0.1'),
   /** Temporal CLI binary; else `temporal` on PATH; else the Temporal SDK's cached download. */

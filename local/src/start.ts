@@ -64,5 +64,5 @@ if (stack && !stopping) {
     '  Press Ctrl-C to stop.',
     '',
   ];
-  process.stdout.write(lines.join('\n') + '\n');
+  process.stdout.write(`${lines.join('\n')}\n`);
 }

@@ -5,8 +5,8 @@ import { fileURLToPath } from 'node:url';
 import { withLock } from './file-lock';
 
 export const REPO_ROOT = fileURLToPath(new URL('../..', import.meta.url));
-export const WEB_DIR = join(REPO_ROOT, 'web');
-export const WEB_DIST = join(WEB_DIR, 'dist');
+const WEB_DIR = join(REPO_ROOT, 'web');
+const WEB_DIST = join(WEB_DIR, 'dist');
 
 /** Inputs of the web build: its own sources and config, and the browser-safe part of core it imports. */
 const WEB_INPUTS = ['web/src', 'web/index.html', 'web/vite.config.ts', 'web/package.json', 'core/src/definition', 'core/src/expressions'];

@@ -30,7 +30,7 @@ function hashInputs(): string {
  * The worker's workflow bundle, built once per version of its sources and cached in node_modules/.cache:
  * webpack takes 5–20 s, and a restart with unchanged code should not pay it again.
  */
-export const BUNDLE_CACHE_DIR = join(REPO_ROOT, 'node_modules/.cache/conduit');
+const BUNDLE_CACHE_DIR = join(REPO_ROOT, 'node_modules/.cache/conduit');
 
 export async function cachedWorkflowBundle(cacheDir = BUNDLE_CACHE_DIR, log: (line: string) => void = () => {}): Promise<{ code: string }> {
   const file = join(cacheDir, `workflows-${hashInputs()}.js`);

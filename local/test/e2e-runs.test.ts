@@ -57,7 +57,7 @@ describe.each(['pglite', 'pg'] as const)('runs end to end on %s', (kind) => {
     const [run] = await api.waitForRuns(wf.id, 1);
     expect(run?.status).toBe('completed');
     expect(run?.steps?.map((s) => [s.actionId, s.status])).toEqual([['save', 'completed'], ['mark', 'completed']]);
-    const created = (run?.steps?.[0]?.output as { id: string }).id;
+    const created = (run!.steps![0]!.output as { id: string }).id;
 
     const contacts = (await recordsInTable('contact')).filter((r) => r.data.email === 'ada@example.com');
     expect(contacts).toEqual([{ id: created, data: { name: 'Ada Lovelace', email: 'ada@example.com', status: 'welcomed' } }]);

@@ -3,7 +3,7 @@ import { createSecretBox } from '@conduit/core/crypto';
 import { companies, workflowSecrets, workflowVersions, workflows, workspaces, eq, type Db } from '@conduit/core/testing';
 import { WorkflowTriggerSchema, ActionsSchema } from '@conduit/core/definition';
 import type { z } from 'zod';
-import { generateHookId, generateWebhookSecret } from '@conduit/functions/ingress/index';
+import { generateHookId, generateWebhookSecret } from '@conduit/functions/testing';
 
 export type SeededHook = { workspaceId: string; companyId: string; workflowId: string; versionId: string; hookId: string; secret: string | null };
 

@@ -3,7 +3,7 @@ import { fileURLToPath } from 'node:url';
 import { readResults, RESULTS_DIR, type FamilyResult } from './results';
 
 /** The repository root's RELIABILITY.md, written from the last runs' results; never edited by hand. */
-export const REPORT_PATH = process.env.RELIABILITY_REPORT ?? fileURLToPath(new URL('../../RELIABILITY.md', import.meta.url));
+const REPORT_PATH = process.env.RELIABILITY_REPORT ?? fileURLToPath(new URL('../../RELIABILITY.md', import.meta.url));
 
 /** Families in the order a reader wants them: the soak first, then hostile input. */
 const ORDER = ['soak', 'api-fuzz', 'api-authz', 'ingress', 'secrets', 'login', 'templating'];
@@ -43,7 +43,7 @@ function section(r: FamilyResult): string[] {
   return out;
 }
 
-export function renderReport(results: FamilyResult[], invalid: string[] = []): string {
+function renderReport(results: FamilyResult[], invalid: string[] = []): string {
   const sorted = [...results].sort((a, b) => {
     const ia = ORDER.indexOf(a.family);
     const ib = ORDER.indexOf(b.family);
@@ -74,7 +74,7 @@ export function renderReport(results: FamilyResult[], invalid: string[] = []): s
   return `${lines.join('\n').trimEnd()}\n`;
 }
 
-export function writeReport(dir = RESULTS_DIR, path = REPORT_PATH): string {
+function writeReport(dir = RESULTS_DIR, path = REPORT_PATH): string {
   const { results, invalid } = readResults(dir);
   writeFileSync(path, renderReport(results, invalid));
   return path;

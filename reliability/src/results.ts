@@ -8,7 +8,7 @@ export const RESULTS_DIR = process.env.RELIABILITY_RESULTS_DIR ?? fileURLToPath(
 
 const Figure = z.union([z.number(), z.string(), z.boolean()]);
 
-export const CheckSchema = z.object({
+const CheckSchema = z.object({
   name: z.string(),
   /** passed; failed; known_failure: a reported bug in someone else's code, pinned with it.fails. */
   outcome: z.enum(['passed', 'failed', 'known_failure']),
@@ -16,7 +16,7 @@ export const CheckSchema = z.object({
 });
 export type Check = z.infer<typeof CheckSchema>;
 
-export const FamilyResultSchema = z.object({
+const FamilyResultSchema = z.object({
   family: z.string(),
   title: z.string(),
   /** The command that reproduces this run. */
@@ -32,7 +32,7 @@ export const FamilyResultSchema = z.object({
 });
 export type FamilyResult = z.infer<typeof FamilyResultSchema>;
 
-export function writeResult(result: FamilyResult, dir = RESULTS_DIR): string {
+function writeResult(result: FamilyResult, dir = RESULTS_DIR): string {
   mkdirSync(dir, { recursive: true });
   const file = join(dir, `${result.family}.json`);
   writeFileSync(file, `${JSON.stringify(FamilyResultSchema.parse(result), null, 2)}\n`);

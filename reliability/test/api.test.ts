@@ -1,6 +1,6 @@
 import fc from 'fast-check';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { TestDbKind } from '@conduit/local/testing/db';
+import type { TestDbKind } from '@conduit/local/testing';
 import { diffSnapshots, snapshotDb } from '../src/db-snapshot';
 import { fillPath, operationsOf, typeOf, type ApiOperation } from '../src/hostile/openapi';
 import { hugeString, ODD_STRINGS, oddString, prototypePolluted, wrongType } from '../src/hostile/values';

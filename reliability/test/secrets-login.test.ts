@@ -2,7 +2,7 @@ import fc from 'fast-check';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createSecretBox } from '@conduit/core/crypto';
 import { workflowSecrets, eq } from '@conduit/core/testing';
-import { redactJson } from '@conduit/worker/activities/redact';
+import { redactJson } from '@conduit/worker/testing';
 import { createApiUnderTest, type ApiUnderTest } from '../src/testing/api';
 import { trackFamily } from '../src/testing/track';
 

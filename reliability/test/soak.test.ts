@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { testEnv } from '@conduit/local/testing/env';
+import { testEnv } from '@conduit/local/testing';
 import { recordSoak } from '../src/soak/record';
 import { formatSoakTable, runSoak, soakProblems } from '../src/soak/run';
 

@@ -17,9 +17,9 @@ const ManifestSchema = z.record(
   z.object({ file: z.string(), isEntry: z.boolean().optional(), imports: z.array(z.string()).optional(), css: z.array(z.string()).optional() }),
 );
 
-export type InitialSize = { files: { file: string; bytes: number; gzipBytes: number }[]; jsBytes: number; jsGzipBytes: number; cssGzipBytes: number };
+type InitialSize = { files: { file: string; bytes: number; gzipBytes: number }[]; jsBytes: number; jsGzipBytes: number; cssGzipBytes: number };
 
-export function initialSize(dist = join(dirname(fileURLToPath(import.meta.url)), '..', 'dist')): InitialSize {
+function initialSize(dist = join(dirname(fileURLToPath(import.meta.url)), '..', 'dist')): InitialSize {
   const manifest = ManifestSchema.parse(JSON.parse(readFileSync(join(dist, '.vite', 'manifest.json'), 'utf8')));
   const seen = new Set<string>();
   const css = new Set<string>();
@@ -27,7 +27,7 @@ export function initialSize(dist = join(dirname(fileURLToPath(import.meta.url)),
     const chunk = manifest[key];
     if (!chunk || seen.has(chunk.file)) return;
     seen.add(chunk.file);
-    chunk.css?.forEach((c) => css.add(c));
+    for (const c of chunk.css ?? []) css.add(c);
     chunk.imports?.forEach(visit);
   };
   for (const [key, chunk] of Object.entries(manifest)) if (chunk.isEntry) visit(key);

@@ -1,4 +1,4 @@
-import { NativeConnection, Worker, type WorkerOptions } from '@temporalio/worker';
+import { type NativeConnection, Worker, type WorkerOptions } from '@temporalio/worker';
 import type { Config } from '@conduit/core/config';
 import { secretBoxFromConfig, type SecretBox } from '@conduit/core/crypto';
 import type { Db } from '@conduit/core/db';

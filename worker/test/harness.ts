@@ -1,13 +1,12 @@
 import { randomUUID } from 'node:crypto';
-import { Client, Connection, WorkflowHandle } from '@temporalio/client';
+import { Client, Connection, type WorkflowHandle } from '@temporalio/client';
 import { bundleWorkflowCode, DefaultLogger, NativeConnection, Runtime } from '@temporalio/worker';
 import { loadConfig, type Config } from '@conduit/core/config';
 import { companies, workflows, workspaces, type Db } from '@conduit/core/testing';
 import type { TriggerPayload, WorkflowActionInput } from '@conduit/core/definition';
 import { createExecution, listStepRows, getExecutionState, type StoredEvent } from '@conduit/core/domain';
 import { RUN_WORKFLOW, RunInputSchema, runWorkflowId, type RunInputArg } from '@conduit/core/temporal';
-import { createTestDb, type TestDbKind } from '../../local/src/testing/db';
-import { testEnv } from '../../local/src/testing/env';
+import { createTestDb, testEnv, type TestDbKind } from '@conduit/local/testing';
 import { createWorker, workflowBundleOptions, type ConduitWorker, type CreateWorkerOptions } from '../src';
 
 const quiet = { info() {}, warn() {}, error() {} };

@@ -3,7 +3,7 @@ import { Client, WorkflowFailedError } from '@temporalio/client';
 import { records, and, eq } from '@conduit/core/testing';
 import type { StepResult } from '@conduit/core/definition';
 import type { Progress } from '../src';
-import { createRunStarter } from '../../functions/src/runs';
+import { createRunStarter } from '@conduit/functions/testing';
 import { startHarness, type Harness } from './harness';
 
 let h: Harness;

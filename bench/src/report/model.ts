@@ -1,6 +1,6 @@
 import type { LatencySummary } from '../stats';
 
-export type Target = 'conduit' | 'n8n';
+type Target = 'conduit' | 'n8n';
 
 /** One line of the results table: a figure measured on one target, over one or more rounds. */
 export type Row = {

@@ -127,7 +127,7 @@ async function sampled<T>(count: number, fn: (i: number) => Promise<T>): Promise
 
 // ---- scenario 4 -------------------------------------------------------------------------
 
-export async function runTriggerLatency(ctx: Ctx, s: Session): Promise<void> {
+async function runTriggerLatency(ctx: Ctx, s: Session): Promise<void> {
   const { warmup, samples } = ctx.profile.trigger;
   {
     const [sink] = await sinkRecords(s.api, 1);
@@ -151,22 +151,20 @@ export async function runTriggerLatency(ctx: Ctx, s: Session): Promise<void> {
 
 // ---- scenario 5 -------------------------------------------------------------------------
 
-export async function runFanout(ctx: Ctx, s: Session): Promise<void> {
+async function runFanout(ctx: Ctx, s: Session): Promise<void> {
   const { sizes, samples } = ctx.profile.fanout;
-  {
-    for (const k of sizes) {
-      ctx.log(`5. fan-out to ${k} workflow(s)`);
-      const object = `bench_fan_${k}`;
-      const sinks = await sinkRecords(s.api, k);
-      await mapLimit(sinks, 8, (sink, j) => s.api.createActiveWorkflow(recordUpdatedToUpdate(`bench: fan-out ${k} #${j}`, object, sink)));
-      const recs = await createRecords(s.api, object, samples + 1);
-      await sampled(1, () => patchAndWait(s, object, recs[0]!, k, 0));
-      const r = await sampled(samples, (i) => patchAndWait(s, object, recs[i + 1]!, k, i));
-      const label = `${k} workflow${k === 1 ? '' : 's'}`;
-      ctx.rows.push(latencyRow(FANOUT, `${label}: last first action started`, r.ok.map((x) => x.lastStartMs), r.errors, r.firstError));
-      ctx.rows.push(latencyRow(FANOUT, `${label}: all runs completed`, r.ok.map((x) => x.completedMs), 0,
-        `observed by polling the database every 2 ms`));
-    }
+  for (const k of sizes) {
+    ctx.log(`5. fan-out to ${k} workflow(s)`);
+    const object = `bench_fan_${k}`;
+    const sinks = await sinkRecords(s.api, k);
+    await mapLimit(sinks, 8, (sink, j) => s.api.createActiveWorkflow(recordUpdatedToUpdate(`bench: fan-out ${k} #${j}`, object, sink)));
+    const recs = await createRecords(s.api, object, samples + 1);
+    await sampled(1, () => patchAndWait(s, object, recs[0]!, k, 0));
+    const r = await sampled(samples, (i) => patchAndWait(s, object, recs[i + 1]!, k, i));
+    const label = `${k} workflow${k === 1 ? '' : 's'}`;
+    ctx.rows.push(latencyRow(FANOUT, `${label}: last first action started`, r.ok.map((x) => x.lastStartMs), r.errors, r.firstError));
+    ctx.rows.push(latencyRow(FANOUT, `${label}: all runs completed`, r.ok.map((x) => x.completedMs), 0,
+      `observed by polling the database every 2 ms`));
   }
 }
 
@@ -181,7 +179,10 @@ export async function runRecordScenarios(ctx: Ctx, which: { trigger: boolean; fa
     }
   };
   await guard('4–5. record scenarios', () => withConduit(ctx, async (s) => {
-    if (which.trigger) await guard('4. trigger latency', () => (ctx.log('4. trigger latency'), runTriggerLatency(ctx, s)));
+    if (which.trigger) await guard('4. trigger latency', () => {
+      ctx.log('4. trigger latency');
+      return runTriggerLatency(ctx, s);
+    });
     if (which.fanout) await guard('5. fan-out', () => runFanout(ctx, s));
   }));
 }

@@ -160,7 +160,7 @@ async function e2eN8n(ctx: Ctx, c: number): Promise<ClosedLoopResult> {
 
 // ---- scenario 3 -------------------------------------------------------------------------
 
-export type StepsResult = ClosedLoopResult & { stepMs?: number[] };
+type StepsResult = ClosedLoopResult & { stepMs?: number[] };
 
 async function stepsConduit(ctx: Ctx, s: Session, kind: StepKind): Promise<StepsResult> {
   const [sink] = await sinkRecords(s.api, 1);

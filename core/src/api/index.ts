@@ -14,7 +14,7 @@ export { validateStepReferences } from '../domain/validate-definition';
 const id = z.string().meta({ example: '0b5e0c8e-7c55-4a53-9f5e-8f0b2f0f8a11' });
 const date = z.string().meta({ description: 'ISO 8601 timestamp' });
 const json = z.unknown().meta({ description: 'any JSON value' });
-export const RoleSchema = z.enum(['admin', 'member']);
+const RoleSchema = z.enum(['admin', 'member']);
 
 export const ErrorBodySchema = z
   .object({
@@ -39,8 +39,8 @@ export const LoginBodySchema = z.object({
   email: z.string().trim().min(3).max(320),
   password: z.string().min(1).max(1024),
 });
-export const UserDtoSchema = z.object({ id, email: z.string(), name: z.string() }).meta({ id: 'User' });
-export const WorkspaceDtoSchema = z.object({ id, name: z.string(), slug: z.string(), role: RoleSchema }).meta({ id: 'Workspace' });
+const UserDtoSchema = z.object({ id, email: z.string(), name: z.string() }).meta({ id: 'User' });
+const WorkspaceDtoSchema = z.object({ id, name: z.string(), slug: z.string(), role: RoleSchema }).meta({ id: 'Workspace' });
 export const MeDtoSchema = z
   .object({
     user: UserDtoSchema.nullable(),
@@ -67,8 +67,8 @@ export const ApiKeyCreatedSchema = z.object({ key: z.string().meta({ description
 
 // Workflows ----------------------------------------------------------------------------------
 
-export const TriggerDtoSchema = z.looseObject({ type: z.enum(TRIGGER_TYPES as [string, ...string[]]) }).meta({ id: 'Trigger', description: 'a WorkflowTrigger (see docs/api.md)' });
-export const ActionDtoSchema = z.looseObject({ id: z.string(), type: z.enum(ACTION_TYPES) }).meta({ id: 'Action', description: 'a WorkflowAction (see docs/api.md)' });
+const TriggerDtoSchema = z.looseObject({ type: z.enum(TRIGGER_TYPES as [string, ...string[]]) }).meta({ id: 'Trigger', description: 'a WorkflowTrigger (see docs/api.md)' });
+const ActionDtoSchema = z.looseObject({ id: z.string(), type: z.enum(ACTION_TYPES) }).meta({ id: 'Action', description: 'a WorkflowAction (see docs/api.md)' });
 
 export const WorkflowCreateBodySchema = z.object({
   name: json,
@@ -84,7 +84,7 @@ export const WorkflowPatchBodySchema = z.object({
   actions: json.optional(),
 });
 
-export const SECRET_KIND_VALUES = ['webhook_inbound', 'webhook_signing'] as const;
+const SECRET_KIND_VALUES = ['webhook_inbound', 'webhook_signing'] as const;
 export const WorkflowDtoSchema = z
   .object({
     id, name: z.string(), description: z.string().nullable(), companyId: z.string(),
@@ -125,7 +125,7 @@ export const SchedulePreviewSchema = z.object({ cron: z.string(), timezone: z.st
 
 // Executions ---------------------------------------------------------------------------------
 
-export const StepDtoSchema = z
+const StepDtoSchema = z
   .object({
     id, actionId: z.string(), actionType: z.string(), path: z.string(), seq: z.number().int(), status: StepStatusSchema,
     input: json, output: json, error: z.string().nullable(), attempts: z.number().int(), startedAt: date.nullable(), completedAt: date.nullable(),
@@ -155,8 +155,8 @@ export const ExecutionListQuerySchema = PageQuerySchema.extend({
 
 // Events -------------------------------------------------------------------------------------
 
-export const EVENT_STATUS_VALUES = ['pending', 'dispatched', 'loop_stopped', 'failed'] as const;
-export const EVENT_SOURCE_VALUES = ['webhook', 'record', 'schedule'] as const;
+const EVENT_STATUS_VALUES = ['pending', 'dispatched', 'loop_stopped', 'failed'] as const;
+const EVENT_SOURCE_VALUES = ['webhook', 'record', 'schedule'] as const;
 export const EventDtoSchema = z
   .object({
     id, source: z.enum(EVENT_SOURCE_VALUES), type: z.string(), object: z.string().nullable(), recordId: z.string().nullable(), workflowId: z.string().nullable(),
@@ -193,7 +193,6 @@ export const DevMailDtoSchema = z
   })
   .meta({ id: 'DevMail' });
 
-export type ErrorBody = z.infer<typeof ErrorBodySchema>;
 export type MeDto = z.infer<typeof MeDtoSchema>;
 export type WorkflowDto = z.infer<typeof WorkflowDtoSchema>;
 export type VersionDto = z.infer<typeof VersionDtoSchema>;

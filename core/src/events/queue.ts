@@ -1,7 +1,5 @@
 import type { EventMessage, PublishableEvent } from './message';
 
-export { EventMessageSchema, type EventMessage, type PublishableEvent } from './message';
-
 /** Consumes one message; throwing means "not handled", and the queue delivers it again later. */
 export type EventHandler = (message: EventMessage) => Promise<void>;
 

@@ -164,7 +164,7 @@ export function startSqsConsumer(o: {
 }
 
 /** The part of a Lambda SQS event the handler reads; other fields pass through. */
-export const SqsBatchEventSchema = z.object({
+const SqsBatchEventSchema = z.object({
   Records: z.array(z.looseObject({ messageId: z.string().min(1), body: z.string() })),
 });
 export type SqsBatchResponse = { batchItemFailures: Array<{ itemIdentifier: string }> };

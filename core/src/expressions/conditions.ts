@@ -6,7 +6,7 @@ import { getPath, parsePath } from './path';
 import { resolveTemplate, type TemplateContext } from './template';
 
 /** One comparison as evaluated: what was compared and the outcome, for the run timeline. */
-export type ComparisonTrace = {
+type ComparisonTrace = {
   /** Where the comparison sits in the group, e.g. "all[0].any[1]". */
   path: string;
   op: ComparisonOp;
@@ -19,7 +19,7 @@ export type ConditionResult = { result: boolean; trace: ComparisonTrace[] };
 const isNumeric = (v: unknown): boolean => (typeof v === 'number' && Number.isFinite(v)) || (typeof v === 'string' && v.trim() !== '' && Number.isFinite(Number(v)));
 
 /** Equality that forgives the string/number mix mixed-text templates produce ("5" eq 5). */
-export function looseEqual(a: Json | undefined, b: Json | undefined): boolean {
+function looseEqual(a: Json | undefined, b: Json | undefined): boolean {
   if (jsonEqual(a, b)) return true;
   if (isNumeric(a) && isNumeric(b)) return Number(a) === Number(b);
   if (typeof a === 'boolean' && typeof b === 'string') return String(a) === b;
@@ -46,11 +46,11 @@ function order(a: Json | undefined, b: Json | undefined): number | undefined {
 function contains(haystack: Json | undefined, needle: Json | undefined): boolean {
   if (typeof haystack === 'string') return needle !== undefined && needle !== null && haystack.includes(typeof needle === 'string' ? needle : JSON.stringify(needle));
   if (Array.isArray(haystack)) return haystack.some((h) => looseEqual(h, needle));
-  if (haystack && typeof haystack === 'object' && typeof needle === 'string') return Object.prototype.hasOwnProperty.call(haystack, needle);
+  if (haystack && typeof haystack === 'object' && typeof needle === 'string') return Object.hasOwn(haystack, needle);
   return false;
 }
 
-export function isEmpty(v: Json | undefined): boolean {
+function isEmpty(v: Json | undefined): boolean {
   if (v === undefined || v === null) return true;
   if (typeof v === 'string') return v.trim() === '';
   if (Array.isArray(v)) return v.length === 0;
@@ -62,7 +62,7 @@ export function isEmpty(v: Json | undefined): boolean {
  * `changed` names a field: "stage", "record.stage", "trigger.record.stage" or "{{trigger.record.stage}}"
  * all mean the record field "stage"; true when the trigger's `changed` list holds it.
  */
-export function changedField(left: Json | undefined): string | undefined {
+function changedField(left: Json | undefined): string | undefined {
   if (typeof left !== 'string') return undefined;
   const raw = left.trim().replace(/^\{\{\s*/, '').replace(/\s*\}\}$/, '');
   const seg = parsePath(raw);

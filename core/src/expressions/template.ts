@@ -54,7 +54,7 @@ export function evaluateExpression(expr: string, ctx: TemplateContext): Json | u
   let value = segments ? getPath(ctx, segments) : undefined;
   for (const f of filters) {
     const m = /^([a-z_]+)\s*(?::(.*))?$/i.exec(f);
-    const fn = m && Object.prototype.hasOwnProperty.call(FILTERS, m[1]!) ? FILTERS[m[1]!] : undefined;
+    const fn = m && Object.hasOwn(FILTERS, m[1]!) ? FILTERS[m[1]!] : undefined;
     if (fn) value = fn(value, parseArg(m?.[2]));
   }
   return value;

@@ -7,7 +7,7 @@ import { HttpError } from './errors';
 /** Keys that would reach an object's prototype if a body were ever merged naively. Refused anywhere. */
 const FORBIDDEN_KEYS = new Set(['__proto__', 'constructor', 'prototype']);
 const JSON_TYPE = /^application\/(?:[\w.+-]+\+)?json\s*(?:;|$)/i;
-export const API_BODY_LIMIT = 1024 * 1024;
+const API_BODY_LIMIT = 1024 * 1024;
 
 /** 413 past the limit, whether or not Content-Length is sent (the stream is counted). */
 export const apiBodyLimit = (maxSize = API_BODY_LIMIT): MiddlewareHandler =>

@@ -31,7 +31,7 @@ export const versionDto = (v: WorkflowVersionRow): VersionDto => ({
   publishedBy: v.publishedBy, publishedAt: iso(v.publishedAt),
 });
 
-export const stepDto = (s: StepRow): StepDto => ({
+const stepDto = (s: StepRow): StepDto => ({
   id: s.id, actionId: s.actionId, actionType: s.actionType, path: s.path, seq: s.seq, status: s.status,
   input: s.input, output: s.output, error: s.error, attempts: s.attempts, startedAt: isoOrNull(s.startedAt), completedAt: isoOrNull(s.completedAt),
 });

@@ -6,7 +6,7 @@ import { once } from './runtime';
 
 /**
  * The settings API (/api/*) on Lambda behind the HTTP API: the same app as local, with the
- * Lambda's own wiring of AppDeps (buildDeps would migrate on open and start an in-process queue;
+ * Lambda's own wiring of AppDeps (the local runner's migrates on open and may queue events in process;
  * here the database is Neon without migrations and the queue is SQS). The Temporal client is not
  * part of the import nor of the first request: it loads on the first route that needs it (start a
  * run, sync a schedule, cancel), and the SQS client on the first publish.

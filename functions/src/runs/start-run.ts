@@ -4,7 +4,7 @@ import type { Db } from '@conduit/core/db';
 import { createExecution, finishExecution } from '@conduit/core/domain';
 import { RUN_WORKFLOW, RunInputSchema, TASK_QUEUE, runWorkflowId, type RunInput, type RunInputArg } from '@conduit/core/temporal';
 
-export type StartRunInput = {
+type StartRunInput = {
   workspaceId: string;
   workflowId: string;
   /** The published version the run is pinned to; null for a test run of a draft. */

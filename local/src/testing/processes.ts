@@ -4,7 +4,7 @@ import { readdirSync, readFileSync } from 'node:fs';
 export type ProcInfo = { pid: number; ppid: number; pgid: number; comm: string };
 
 /** Every live process (Linux /proc), for checking that a launcher left nothing behind. */
-export function listProcesses(): ProcInfo[] {
+function listProcesses(): ProcInfo[] {
   const out: ProcInfo[] = [];
   for (const name of readdirSync('/proc')) {
     if (!/^\d+$/.test(name)) continue;
@@ -21,20 +21,6 @@ export function listProcesses(): ProcInfo[] {
     }
   }
   return out;
-}
-
-/** The process and all its descendants. */
-export function descendants(pid: number, all = listProcesses()): ProcInfo[] {
-  const found: ProcInfo[] = [];
-  const queue = [pid];
-  while (queue.length) {
-    const p = queue.shift()!;
-    for (const c of all.filter((x) => x.ppid === p)) {
-      found.push(c);
-      queue.push(c.pid);
-    }
-  }
-  return found;
 }
 
 export const groupMembers = (pgid: number) => listProcesses().filter((p) => p.pgid === pgid);

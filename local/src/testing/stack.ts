@@ -41,7 +41,7 @@ export async function startStack(opts: StackOptions = {}): Promise<TestStack> {
 }
 
 /** A fresh namespace on a running server; usable at once on the dev server. */
-export async function createNamespace(address: string, prefix = 'test'): Promise<string> {
+async function createNamespace(address: string, prefix = 'test'): Promise<string> {
   const namespace = `${prefix}-${Date.now().toString(36)}-${Math.random().toString(36).slice(2, 8)}`;
   const conn = await Connection.connect({ address });
   try {

@@ -30,7 +30,7 @@ const Operation = z.looseObject({
   parameters: z.array(Parameter).optional(),
   requestBody: z.looseObject({ content: z.record(z.string(), z.looseObject({ schema: SchemaObject.optional() })) }).optional(),
 });
-export const OpenApiDocSchema = z.looseObject({ paths: z.record(z.string(), z.record(z.string(), z.unknown())) });
+const OpenApiDocSchema = z.looseObject({ paths: z.record(z.string(), z.record(z.string(), z.unknown())) });
 
 export type ApiOperation = {
   method: string;

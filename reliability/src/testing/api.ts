@@ -4,14 +4,12 @@ import { createSecretBox } from '@conduit/core/crypto';
 import { companies, type Db } from '@conduit/core/testing';
 import { addMember, createApiKey, createUser, createWorkspace, hashPassword } from '@conduit/core/domain';
 import { createInProcessQueue } from '@conduit/core/events';
-import { createApp } from '@conduit/functions/app';
-import type { AppDeps } from '@conduit/functions/deps';
-import { createRunStarter } from '@conduit/functions/runs/index';
-import { createTestDb, type TestDbKind } from '@conduit/local/testing/db';
-import { testEnv } from '@conduit/local/testing/env';
+import { createApp, type AppDeps } from '@conduit/functions';
+import { createRunStarter } from '@conduit/functions/testing';
+import { createTestDb, testEnv, type TestDbKind } from '@conduit/local/testing';
 import { newEncryptionKey } from '../fixtures';
 
-export const PASSWORD = 'reliability suite password 1';
+const PASSWORD = 'reliability suite password 1';
 
 export type TestTenant = { id: string; slug: string; companyId: string; admin: { id: string; email: string }; member: { id: string; email: string } };
 

@@ -1,7 +1,7 @@
 import { Hono } from 'hono';
 import { createInProcessQueue, type EventMessage } from '@conduit/core/events';
 import type { Db } from '@conduit/core/db';
-import { createIngress } from '@conduit/functions/ingress/index';
+import { createIngress } from '@conduit/functions/testing';
 
 /**
  * The real ingress mounted at /hooks over a real database. The queue is the in-process adapter

@@ -26,7 +26,7 @@ const ErrorBodySchema = z.object({
 
 export type Query = Record<string, string | number | undefined | null>;
 
-export function withQuery(url: string, query?: Query): string {
+function withQuery(url: string, query?: Query): string {
   if (!query) return url;
   const qs = new URLSearchParams();
   for (const [k, v] of Object.entries(query)) if (v !== undefined && v !== null && v !== '') qs.set(k, String(v));
@@ -63,7 +63,7 @@ export async function request<T>(
     throw new ApiError(0, 'network', `Could not reach the server (${e instanceof Error ? e.message : String(e)}).`);
   }
   const text = await res.text();
-  let json: unknown = undefined;
+  let json: unknown;
   if (text) {
     try {
       json = JSON.parse(text);

@@ -16,9 +16,5 @@ export const session = createRoot(() => {
   return { me, refetch, clear: () => mutate(null) };
 });
 
-export const DEFAULT_TEMPORAL_UI = 'http://localhost:8233';
+const DEFAULT_TEMPORAL_UI = 'http://localhost:8233';
 export const temporalUiUrl = () => session.me()?.temporalUiUrl ?? DEFAULT_TEMPORAL_UI;
-export const isAdmin = (wsId: string) => {
-  const w = session.me()?.workspaces.find((x) => x.id === wsId);
-  return w?.role === 'admin';
-};

@@ -1,4 +1,4 @@
-import { createMemo, createResource, createSignal, Match, Show, Switch } from 'solid-js';
+import { createResource, Match, Switch } from 'solid-js';
 import { A, useParams } from '@solidjs/router';
 import { api } from '../api/endpoints';
 import { errorText } from '../api/client';

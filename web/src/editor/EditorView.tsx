@@ -36,7 +36,7 @@ export function EditorView(props: { workspaceId: string; initial: Workflow }) {
     loadFields: async (object) => {
       const page = await api.records.list(props.workspaceId, object, { limit: 25 });
       const keys = new Set<string>();
-      for (const r of page.items) Object.keys(r.data).forEach((k) => keys.add(k));
+      for (const r of page.items) for (const k of Object.keys(r.data)) keys.add(k);
       return [...keys].sort();
     },
     // A server refusal stays next to its field until the draft changes.

@@ -1,4 +1,4 @@
-import { createSignal, For, Index, Show, onCleanup, type JSX } from 'solid-js';
+import { createSignal, For, Index, Show, onCleanup } from 'solid-js';
 import { formatPath, type Json } from '@conduit/core/definition';
 import { useEditor } from './context';
 import type { Path } from './draft';
@@ -181,7 +181,7 @@ export function KeyValueField(props: {
 }
 
 /** Inserts `{{…}}` references: only the trigger payload and steps that run before this field's action. */
-export function VariablePicker(props: { path: Path; onPick: (value: string) => void }) {
+function VariablePicker(props: { path: Path; onPick: (value: string) => void }) {
   const { variablesFor } = useEditor();
   const [open, setOpen] = createSignal(false);
   let box: HTMLDivElement | undefined;
@@ -197,6 +197,7 @@ export function VariablePicker(props: { path: Path; onPick: (value: string) => v
     props.onPick(v);
   };
   return (
+    // biome-ignore lint/a11y/noStaticElementInteractions: the wrapper only catches Escape bubbling up from the button and the menu inside it
     <div class="picker" ref={box} onKeyDown={(e) => e.key === 'Escape' && setOpen(false)}>
       <button type="button" class="link" aria-expanded={open()} aria-label={`Insert variable into ${formatPath(props.path)}`} onClick={() => setOpen(!open())}>
         {'{ }'} Insert variable
@@ -205,6 +206,7 @@ export function VariablePicker(props: { path: Path; onPick: (value: string) => v
         <div class="picker-menu" role="menu">
           <For each={groups()}>
             {(g) => (
+              // biome-ignore lint/a11y/useSemanticElements: a group of menu items inside role="menu"; a <fieldset> is for form controls
               <div role="group" aria-label={g}>
                 <p class="picker-group">{g}</p>
                 <For each={vars().filter((v) => v.group === g)}>
@@ -220,14 +222,5 @@ export function VariablePicker(props: { path: Path; onPick: (value: string) => v
         </div>
       </Show>
     </div>
-  );
-}
-
-export function Section(props: { title: string; children: JSX.Element }) {
-  return (
-    <fieldset class="section">
-      <legend>{props.title}</legend>
-      {props.children}
-    </fieldset>
   );
 }

@@ -63,7 +63,7 @@ export function earlierStepIds(actions: readonly WorkflowAction[], path: readonl
  * Template references that point at nothing the action can see. `{{steps.…}}` is checked by the
  * API's own rule (`validateStepReferences`); other roots must be `trigger`.
  */
-export function referenceProblems(actions: readonly WorkflowAction[]): Problems {
+function referenceProblems(actions: readonly WorkflowAction[]): Problems {
   const problems: Problems = new Map();
   for (const e of validateStepReferences(actions)) {
     if (!e.path || problems.has(e.path)) continue;

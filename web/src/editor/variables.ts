@@ -5,7 +5,7 @@ import type { Variable } from './context';
 import { earlierStepIds } from './validate';
 
 /** ["actions", 1, "then", 0, "url"] → [1, "then", 0]: where the field's action sits in the list. */
-export function actionPathOf(fieldPath: Path): (string | number)[] | undefined {
+function actionPathOf(fieldPath: Path): (string | number)[] | undefined {
   if (fieldPath[0] !== 'actions' || typeof fieldPath[1] !== 'number') return undefined;
   const out: (string | number)[] = [fieldPath[1]];
   let i = 2;

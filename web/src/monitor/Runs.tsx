@@ -88,6 +88,7 @@ export default function Runs() {
   return (
     <section aria-labelledby="runs-title">
       <h1 id="runs-title">Workflow runs</h1>
+      {/* biome-ignore lint/a11y/useSemanticElements: <form role="search"> is the ARIA search landmark every browser and reader knows; <search> is newer */}
       <form class="filters row wrap" role="search" onSubmit={(e) => e.preventDefault()}>
         <div class="field">
           <label for="f-workflow">Workflow</label>

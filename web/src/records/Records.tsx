@@ -22,7 +22,7 @@ export default function Records() {
   const items = () => list()?.items ?? [];
   const columns = createMemo(() => {
     const keys = new Set<string>();
-    for (const r of items()) Object.keys(r.data).forEach((k) => keys.add(k));
+    for (const r of items()) for (const k of Object.keys(r.data)) keys.add(k);
     return [...keys].slice(0, 8);
   });
 

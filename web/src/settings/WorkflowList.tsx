@@ -138,8 +138,14 @@ export function WorkflowList() {
                       <td>{summarizeTrigger(wf.trigger)}</td>
                       <td>
                         <label class="switch">
-                          <input type="checkbox" role="switch" checked={wf.isActive} aria-label={`Active: ${wf.name}`}
-                            onChange={(e) => toggle(wf, e.currentTarget.checked)} />
+                          <input
+                            type="checkbox"
+                            // biome-ignore lint/a11y/useAriaPropsForRole: a native checkbox exposes its checked state; ARIA in HTML says not to add aria-checked to it
+                            role="switch"
+                            checked={wf.isActive}
+                            aria-label={`Active: ${wf.name}`}
+                            onChange={(e) => toggle(wf, e.currentTarget.checked)}
+                          />
                           <span>{wf.isActive ? 'On' : 'Off'}</span>
                         </label>
                       </td>

@@ -2,7 +2,7 @@ import type { Json } from '@conduit/core/definition';
 
 /** Header names whose values never reach logs or step rows. */
 const SECRET_HEADER = /^(authorization|proxy-authorization|cookie|set-cookie|x-api-key|api-key|x-auth-token|webhook-signature)$|(secret|token|password|passwd|signature|credential)/i;
-export const REDACTED = '[redacted]';
+const REDACTED = '[redacted]';
 
 export function redactHeaders(headers: Record<string, string>): Record<string, string> {
   const out: Record<string, string> = {};

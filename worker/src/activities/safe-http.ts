@@ -3,7 +3,7 @@ import { isIP, type LookupFunction } from 'node:net';
 import ipaddr from 'ipaddr.js';
 import { Agent, request } from 'undici';
 
-export type Resolved = { address: string; family: number };
+type Resolved = { address: string; family: number };
 export type Resolver = (hostname: string) => Promise<Resolved[]>;
 const systemResolver: Resolver = (h) => dnsLookup(h, { all: true, verbatim: true });
 
@@ -15,7 +15,7 @@ export class BlockedAddressError extends Error {
   }
 }
 
-export type HttpRequest = {
+type HttpRequest = {
   method: string;
   url: string;
   headers: Record<string, string>;
@@ -23,7 +23,7 @@ export type HttpRequest = {
   timeoutMs: number;
   signal?: AbortSignal;
 };
-export type HttpResponse = {
+type HttpResponse = {
   status: number;
   /** Final URL after redirects. */
   url: string;
@@ -39,7 +39,7 @@ export type SafeHttp = {
   close(): Promise<void>;
 };
 
-export const HTTP_LIMITS = { maxRedirects: 5, maxBodyBytes: 64 * 1024 } as const;
+const HTTP_LIMITS = { maxRedirects: 5, maxBodyBytes: 64 * 1024 } as const;
 /** Response headers kept in the step output; everything else (cookies included) is dropped. */
 const KEEP_HEADERS = ['content-type', 'content-length', 'location', 'retry-after', 'date', 'etag', 'x-request-id', 'request-id'];
 
@@ -63,7 +63,7 @@ function parseAllowlist(entries: readonly string[]): Allow {
  * IPv4-mapped IPv6 is judged as the IPv4 it carries; every special range (loopback, private,
  * link-local incl. cloud metadata, CGNAT, ULA, unspecified, multicast, 6to4/Teredo…) is refused.
  */
-export function addressProblem(address: string, allow: Allow = { hosts: new Set(), cidrs: [] }): string | null {
+function addressProblem(address: string, allow: Allow = { hosts: new Set(), cidrs: [] }): string | null {
   if (!ipaddr.isValid(address)) return `"${address}" is not an IP address`;
   let ip = ipaddr.parse(address);
   if (ip.kind() === 'ipv6' && (ip as ipaddr.IPv6).isIPv4MappedAddress()) ip = (ip as ipaddr.IPv6).toIPv4Address();

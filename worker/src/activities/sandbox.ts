@@ -1,7 +1,7 @@
 import { Worker } from 'node:worker_threads';
 import type { Json } from '@conduit/core/definition';
 
-export const SANDBOX_LIMITS = {
+const SANDBOX_LIMITS = {
   /** Largest JSON result a script may return. */
   maxOutputBytes: 256 * 1024,
   maxLogLines: 200,

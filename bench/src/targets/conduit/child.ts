@@ -5,7 +5,7 @@
 import { z } from 'zod';
 import { startStack } from '@conduit/local/stack';
 
-export const READY = 'CONDUIT_BENCH_STACK_READY ';
+const READY = 'CONDUIT_BENCH_STACK_READY ';
 
 const OptsSchema = z.object({ dataDir: z.string(), port: z.number().int(), databaseUrl: z.string(), temporalAddress: z.string(), dispatch: z.boolean() });
 

@@ -4,8 +4,7 @@ import { join } from 'node:path';
 import { z } from 'zod';
 
 /** The newest n8n line that runs on Node 20 (2.x needs Node 24). */
-export const N8N_VERSION_RANGE = '1.123.x';
-export const N8N_SPEC = '~1.123.81';
+const N8N_SPEC = '~1.123.81';
 
 /**
  * xlsx and isolated-vm cannot be had as published here (a CDN tarball; a Node 24-only build).

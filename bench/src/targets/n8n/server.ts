@@ -1,7 +1,7 @@
 import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { freePort } from '@conduit/local/services/ports';
+import { freePort } from '@conduit/local/testing';
 import { Fatal, pollUntil } from '../../bounded';
 import { onCleanup } from '../../cleanup';
 import { runToEnd, spawnGroup } from '../../proc';

@@ -1,8 +1,7 @@
 import { Client, Connection } from '@temporalio/client';
 import { createDb } from '@conduit/core/db';
 import { startSqsConsumer } from '@conduit/core/events';
-import { createDispatcher } from '@conduit/functions/dispatch/index';
-import { createRunStarter } from '@conduit/functions/runs/index';
+import { createDispatcher, createRunStarter } from '@conduit/functions/testing';
 import { childConfig, die, onStop, ready, sqsQueue } from './common';
 
 /**

@@ -2,8 +2,7 @@ import type { AddressInfo } from 'node:net';
 import { serve } from '@hono/node-server';
 import { Hono } from 'hono';
 import { createDb } from '@conduit/core/db';
-import { createSweeper } from '@conduit/functions/dispatch/index';
-import { createIngress } from '@conduit/functions/ingress/index';
+import { createIngress, createSweeper } from '@conduit/functions/testing';
 import { childConfig, die, onStop, ready, sqsQueue } from './common';
 
 /**

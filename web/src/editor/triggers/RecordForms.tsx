@@ -6,7 +6,7 @@ import type { TriggerFormProps } from './types';
 
 type RecordTrigger = Extract<WorkflowTrigger, { type: 'record_created' | 'record_updated' | 'record_deleted' }>;
 
-export function ObjectField(props: { value: string; onInput: (v: string) => void }) {
+function ObjectField(props: { value: string; onInput: (v: string) => void }) {
   const { knownObjects } = useEditor();
   return (
     <>
