@@ -121,7 +121,7 @@ describe('the logger', () => {
     log.debug('stopped database in 3 ms');
     log.warn('SQS poll failed', { error: 'down' });
     expect(lines[0]).toMatch(/^\S+Z debug \[stack\] stopped database in 3 ms$/);
-    expect(lines[1]).toMatch(/^\S+Z warn  \[stack\] SQS poll failed {"error":"down"}$/);
+    expect(lines[1]).toMatch(/^\S+Z warn {2}\[stack\] SQS poll failed {"error":"down"}$/);
   });
 });
 

@@ -127,7 +127,10 @@ describe('nothing is lost (PostgreSQL, moto, Temporal)', () => {
     await h.db.update(events).set({ receivedAt: sql`now() - interval '1 minute'` }).where(eq(events.id, c.event.id));
     const published: string[] = [];
     const sweeper = createSweeper({ db: h.db, queue: { kind: 'in-process', publish: async (e) => void published.push(e.id) } }, { olderThanMs: 2_000 });
-    const sentOf = async () => (await sweeper.sweepOnce(), published.filter((id) => id === c.event.id).length);
+    const sentOf = async () => {
+      await sweeper.sweepOnce();
+      return published.filter((id) => id === c.event.id).length;
+    };
     expect(await sentOf()).toBe(1);
     // Still queued somewhere (slow, not lost): the next sweep leaves it alone.
     expect(await sentOf()).toBe(1);

@@ -98,7 +98,7 @@ describe.each<TestDbKind>(['pglite', 'pg'])('webhook ingress on %s', (kind) => {
       fc.record({ id: fc.option(ascii, { nil: undefined }), ts: fc.option(ascii, { nil: undefined }), sig: fc.option(ascii, { nil: undefined }) }),
       // Right shape, wrong key.
       fc.record({ id: ascii.filter((s) => s.length > 0), ts: fc.constant(String(now)), sig: fc.constant('') }).map((r) => ({
-        ...r, sig: signWebhook({ secret: 'whsec_' + Buffer.from('not the key at all').toString('base64'), id: r.id, timestamp: now, body }),
+        ...r, sig: signWebhook({ secret: `whsec_${Buffer.from('not the key at all').toString('base64')}`, id: r.id, timestamp: now, body }),
       })),
       // Signed over another body (tampering), or with the version tag changed, or truncated.
       fc.tuple(ascii.filter((s) => s.length > 0), fc.constantFrom('tamper', 'v2', 'truncate', 'many')).map(([id, how]) => {

@@ -25,7 +25,7 @@ export const actionBase = {
 };
 export const ActionBaseSchema = z.object(actionBase);
 
-const EMAIL = /^[^\s@<>(),;:"\[\]]+@[^\s@<>(),;:"\[\]]+\.[^\s@<>(),;:"\[\]]+$/;
+const EMAIL = /^[^\s@<>(),;:"[\]]+@[^\s@<>(),;:"[\]]+\.[^\s@<>(),;:"[\]]+$/;
 export const isValidEmail = (s: string): boolean => EMAIL.test(s);
 export const EmailAddressSchema = z
   .string()

@@ -44,7 +44,7 @@ export const TRIGGER_TYPES_BY_RECORD_EVENT: Readonly<Record<string, readonly Tri
   const out: Record<string, TriggerType[]> = {};
   for (const type of Object.keys(TRIGGER_META) as TriggerType[]) {
     const source = TRIGGER_META[type].source;
-    if (source.kind === 'record') (out[source.event] ??= []).push(type);
+    if (source.kind === 'record') out[source.event] = [...(out[source.event] ?? []), type];
   }
   return out;
 })();

@@ -82,7 +82,7 @@ export function createScheduleSync(deps: ScheduleSyncDeps): ScheduleSync {
 
   async function sync(workflowId: string): Promise<SyncResult> {
     const w = await getScheduleTarget(deps.db, workflowId);
-    const wanted = w && w.isActive && w.versionId && w.trigger?.type === 'schedule' && w.actions;
+    const wanted = w?.isActive && w.versionId && w.trigger?.type === 'schedule' && w.actions;
     if (!wanted) return (await remove(workflowId)) ? 'deleted' : 'none';
     const opts = options({ id: w.id, workspaceId: w.workspaceId, versionId: w.versionId!, trigger: w.trigger!, actions: w.actions! });
     const handle = client.getHandle(scheduleId(w.id));
