@@ -17,8 +17,15 @@ export default defineConfig({
   test: {
     globalSetup: ['./local/src/testing/global-setup.ts'],
     projects: [
-      node('core'), node('functions'), node('worker'), node('local'), node('infra'),
-      './web/vitest.config.ts', './web/vitest.e2e.config.ts', './bench/vitest.config.ts', './reliability/vitest.config.ts',
+      node('core'),
+      node('functions'),
+      node('worker'),
+      node('local'),
+      node('infra'),
+      './web/vitest.config.ts',
+      './web/vitest.e2e.config.ts',
+      './bench/vitest.config.ts',
+      './reliability/vitest.config.ts',
     ],
   },
 });

@@ -1,7 +1,10 @@
 /** Every loop in the bench is bounded by a count and a time; this is the time half. */
 export class Deadline {
   private readonly end: number;
-  constructor(readonly what: string, readonly ms: number) {
+  constructor(
+    readonly what: string,
+    readonly ms: number,
+  ) {
     this.end = Date.now() + ms;
   }
   get passed(): boolean {
@@ -21,7 +24,11 @@ export const sleep = (ms: number) => new Promise<void>((r) => setTimeout(r, ms))
 export class Fatal extends Error {}
 
 /** Polls `probe` until it returns a value (not undefined), at most `maxTries` times and `ms` milliseconds. */
-export async function pollUntil<T>(what: string, probe: () => Promise<T | undefined>, opts: { ms: number; intervalMs?: number; maxTries?: number }): Promise<T> {
+export async function pollUntil<T>(
+  what: string,
+  probe: () => Promise<T | undefined>,
+  opts: { ms: number; intervalMs?: number; maxTries?: number },
+): Promise<T> {
   const deadline = new Deadline(what, opts.ms);
   const maxTries = opts.maxTries ?? Math.ceil(opts.ms / (opts.intervalMs ?? 10)) + 1;
   let lastError: unknown;

@@ -61,7 +61,11 @@ export function parseArgs(argv: string[]): Options {
     };
     if (a === '--quick') raw.quick = true;
     else if (a === '--no-n8n') raw.n8n = false;
-    else if (a === '--only') raw.only = value().split(',').map((s) => s.trim()).filter(Boolean);
+    else if (a === '--only')
+      raw.only = value()
+        .split(',')
+        .map((s) => s.trim())
+        .filter(Boolean);
     else if (a === '--out') raw.out = resolve(value());
     else if (a === '--n8n-dir') raw.n8nDir = resolve(value());
     else throw new Error(`unknown argument ${a}\n${USAGE}`);

@@ -65,7 +65,10 @@ describe('ratios to n8n', () => {
 
 describe('report', () => {
   it('shows errors, failures and a FAILED banner', () => {
-    const md = renderMarkdown(report([ingress('conduit', [5000], 3), ingress('n8n', [20])], { failures: ['ingress c=256 conduit: boom'] }), '/x/BENCHMARKS.svg');
+    const md = renderMarkdown(
+      report([ingress('conduit', [5000], 3), ingress('n8n', [20])], { failures: ['ingress c=256 conduit: boom'] }),
+      '/x/BENCHMARKS.svg',
+    );
     expect(md).toContain('FAILED — 1 scenario failure(s), 3 request error(s)');
     expect(md).toContain('- ingress c=256 conduit: boom');
     expect(md).toContain('![Benchmark chart](BENCHMARKS.svg)');
@@ -78,7 +81,7 @@ describe('report', () => {
     expect(md).toContain('**Result: every scenario ran, 0 errors.**');
   });
 
-  it('checks the issues\' targets against the measured figures', () => {
+  it("checks the issues' targets against the measured figures", () => {
     const goals = report([ingress('conduit', [6000], 0, 45), steps('conduit', '40 × update_record', [1200, 1300])]).goals;
     expect(goals.find((g) => g.goal.startsWith('Webhook ingress'))?.met).toBe(true);
     expect(goals.find((g) => g.goal.includes('40 × update_record'))?.met).toBe(false);

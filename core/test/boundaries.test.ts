@@ -43,7 +43,10 @@ function importsOf(text: string, fileName = 'x.ts'): { specifier: string; line: 
     if (ts.isImportDeclaration(node) || ts.isExportDeclaration(node)) add(node.moduleSpecifier);
     else if (ts.isImportEqualsDeclaration(node) && ts.isExternalModuleReference(node.moduleReference)) add(node.moduleReference.expression);
     else if (ts.isImportTypeNode(node) && ts.isLiteralTypeNode(node.argument)) add(node.argument.literal);
-    else if (ts.isCallExpression(node) && (node.expression.kind === ts.SyntaxKind.ImportKeyword || (ts.isIdentifier(node.expression) && node.expression.text === 'require')))
+    else if (
+      ts.isCallExpression(node) &&
+      (node.expression.kind === ts.SyntaxKind.ImportKeyword || (ts.isIdentifier(node.expression) && node.expression.text === 'require'))
+    )
       add(node.arguments[0]);
     ts.forEachChild(node, visit);
   };
@@ -60,7 +63,10 @@ function violation(path: string, specifier: string): string | null {
       ? 'production code reaches the database only through @conduit/core/domain'
       : 'tests take the drizzle operators from @conduit/core/testing';
   let target = specifier;
-  if (specifier.startsWith('.')) target = relative(ROOT, resolve(ROOT, dirname(path), specifier)).split(sep).join('/');
+  if (specifier.startsWith('.'))
+    target = relative(ROOT, resolve(ROOT, dirname(path), specifier))
+      .split(sep)
+      .join('/');
   else if (specifier.startsWith('@conduit/core/')) target = `core/${specifier.slice('@conduit/core/'.length)}`;
   else return null;
   // The tables, by package entry or by path, and core's private query helpers.
@@ -119,7 +125,13 @@ describe('persistence boundary', () => {
       "const names = ['drizzle-orm/pglite']; // a string, not an import",
     ].join('\n');
     expect(importsOf(text).map((i) => `${i.line}:${i.specifier}`)).toEqual([
-      '1:drizzle-orm', '2:drizzle-orm/pg-core', '3:drizzle-orm', '4:@conduit/core/testing', '5:../../core/src/db/schema', '6:drizzle-orm', '7:drizzle-orm',
+      '1:drizzle-orm',
+      '2:drizzle-orm/pg-core',
+      '3:drizzle-orm',
+      '4:@conduit/core/testing',
+      '5:../../core/src/db/schema',
+      '6:drizzle-orm',
+      '7:drizzle-orm',
     ]);
   });
 

@@ -11,7 +11,10 @@ describe.each(TEST_DB_KINDS)('records outbox on %s', (kind) => {
 
   it('writes a record and its event in one transaction, with old/new values and changed fields', async () => {
     h = await createTestDb(kind);
-    const [w] = await h.db.insert(workspaces).values({ name: 'Acme', slug: `acme-${kind}` }).returning();
+    const [w] = await h.db
+      .insert(workspaces)
+      .values({ name: 'Acme', slug: `acme-${kind}` })
+      .returning();
     ws = w!.id;
     await h.db.insert(companies).values({ workspaceId: ws, name: 'Acme Inc' });
     const created = await createRecord(h.db, { workspaceId: ws, object: 'deal', data: { name: 'Big', stage: 'open', amount: 5 } });
@@ -42,11 +45,26 @@ describe.each(TEST_DB_KINDS)('records outbox on %s', (kind) => {
     expect(u?.record).toMatchObject({ id: record.id, workspaceId: ws, object: 'person', data: merged, createdAt: record.createdAt });
     expect(u?.record.updatedAt).toBeInstanceOf(Date);
     expect(u?.previous.data).toEqual(before);
-    expect(u?.event).toMatchObject({ workspaceId: ws, source: 'record', type: 'record.updated', object: 'person', recordId: record.id, status: 'pending', attempts: 0, dispatchedAt: null, causation });
+    expect(u?.event).toMatchObject({
+      workspaceId: ws,
+      source: 'record',
+      type: 'record.updated',
+      object: 'person',
+      recordId: record.id,
+      status: 'pending',
+      attempts: 0,
+      dispatchedAt: null,
+      causation,
+    });
     expect(u?.event.receivedAt).toBeInstanceOf(Date);
     expect(u?.event.payload).toEqual({
-      kind: 'record', event: 'updated', object: 'person', recordId: record.id,
-      record: { ...merged, id: record.id }, previous: { ...before, id: record.id }, changed,
+      kind: 'record',
+      event: 'updated',
+      object: 'person',
+      recordId: record.id,
+      record: { ...merged, id: record.id },
+      previous: { ...before, id: record.id },
+      changed,
     });
     // The stored rows are the returned ones.
     const [stored] = await h.db.select().from(events).where(eq(events.id, u!.event.id));
@@ -68,7 +86,12 @@ describe.each(TEST_DB_KINDS)('records outbox on %s', (kind) => {
   });
 
   it('scopes reads and writes by workspace and treats malformed ids as missing', async () => {
-    const other = (await h.db.insert(workspaces).values({ name: 'Other', slug: `other-${kind}` }).returning())[0]!.id;
+    const other = (
+      await h.db
+        .insert(workspaces)
+        .values({ name: 'Other', slug: `other-${kind}` })
+        .returning()
+    )[0]!.id;
     const { record } = await createRecord(h.db, { workspaceId: ws, object: 'deal', data: { name: 'Mine' } });
     expect(await getRecord(h.db, { workspaceId: other, object: 'deal', id: record.id })).toBeNull();
     expect(await updateRecord(h.db, { workspaceId: other, object: 'deal', id: record.id, data: { x: 1 } })).toBeNull();

@@ -1,7 +1,14 @@
 import { describe, expect, it } from 'vitest';
 import {
-  ACTION_TYPES, TRIGGER_TYPES, WorkflowActionSchema, WorkflowDefinitionSchema, WorkflowTriggerSchema,
-  describeIssues, parseDuration, walkActions, type WorkflowAction,
+  ACTION_TYPES,
+  TRIGGER_TYPES,
+  WorkflowActionSchema,
+  WorkflowDefinitionSchema,
+  WorkflowTriggerSchema,
+  describeIssues,
+  parseDuration,
+  walkActions,
+  type WorkflowAction,
 } from '@conduit/core/definition';
 
 /** The ARCHITECTURE.md example, verbatim. */
@@ -11,7 +18,8 @@ const example = {
   actions: [
     { id: 'notify', type: 'send_webhook', method: 'POST', url: 'https://hooks.example.com/won', body: { deal: '{{trigger.record.name}}' } },
     {
-      id: 'big', type: 'condition',
+      id: 'big',
+      type: 'condition',
       if: { all: [{ left: '{{trigger.record.amount}}', op: 'gt', right: 10000 }] },
       then: [{ id: 'mail', type: 'send_email', to: '{{trigger.record.ownerEmail}}', subject: 'Big win: {{trigger.record.name}}', body: 'Well done.' }],
       else: [],
@@ -104,13 +112,27 @@ describe('triggers', () => {
 
 const validActions: Record<string, unknown> = {
   send_email: { id: 'a', type: 'send_email', to: ['x@example.com', '{{trigger.record.email}}'], cc: 'y@example.com', subject: 'Hi', html: '<b>hi</b>' },
-  send_webhook: { id: 'a', type: 'send_webhook', url: 'https://example.com/h', headers: { 'X-Thing': '1' }, query: { q: '{{trigger.body.q}}' }, body: 'raw', bodyType: 'text', sign: true },
+  send_webhook: {
+    id: 'a',
+    type: 'send_webhook',
+    url: 'https://example.com/h',
+    headers: { 'X-Thing': '1' },
+    query: { q: '{{trigger.body.q}}' },
+    body: 'raw',
+    bodyType: 'text',
+    sign: true,
+  },
   create_record: { id: 'a', type: 'create_record', object: 'contact', data: { email: '{{trigger.body.email}}' } },
   update_record: { id: 'a', type: 'update_record', object: 'deal', recordId: '{{trigger.record.id}}', data: { stage: 'won' } },
   delete_record: { id: 'a', type: 'delete_record', object: 'deal', recordId: '{{trigger.record.id}}' },
   run_script: { id: 'a', type: 'run_script', code: 'return 1', cpuMs: 500, memoryMb: 32 },
   wait: { id: 'a', type: 'wait', until: '{{trigger.record.followUpAt}}' },
-  condition: { id: 'a', type: 'condition', if: { any: [{ left: '{{trigger.record.email}}', op: 'exists' }, { all: [{ left: 1, op: 'in', right: [1, 2] }] }] }, then: [{ id: 'b', type: 'wait', duration: '1h30m' }] },
+  condition: {
+    id: 'a',
+    type: 'condition',
+    if: { any: [{ left: '{{trigger.record.email}}', op: 'exists' }, { all: [{ left: 1, op: 'in', right: [1, 2] }] }] },
+    then: [{ id: 'b', type: 'wait', duration: '1h30m' }],
+  },
 };
 const invalidActions: Record<string, [unknown, string]> = {
   send_email: [{ id: 'a', type: 'send_email', to: 'x@example.com', subject: 'Hi' }, 'body'],

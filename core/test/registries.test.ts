@@ -1,7 +1,25 @@
 import { describe, expect, it } from 'vitest';
 import {
-  ACTION_META, ACTION_TYPES, RAW_FIELDS, STRUCTURAL_FIELDS, TRIGGER_META, TRIGGER_TYPES, TRIGGER_TYPES_BY_RECORD_EVENT, WorkflowActionSchema,
-  TriggerPayloadSchema, WorkflowTriggerSchema, placementOf, sampleTriggerPayload, shapeTriggerSample, triggerVariables, retryPolicyOf, summarizeAction, summarizeTrigger, timeoutMsOf, walkActions, type WorkflowAction,
+  ACTION_META,
+  ACTION_TYPES,
+  RAW_FIELDS,
+  STRUCTURAL_FIELDS,
+  TRIGGER_META,
+  TRIGGER_TYPES,
+  TRIGGER_TYPES_BY_RECORD_EVENT,
+  WorkflowActionSchema,
+  TriggerPayloadSchema,
+  WorkflowTriggerSchema,
+  placementOf,
+  sampleTriggerPayload,
+  shapeTriggerSample,
+  triggerVariables,
+  retryPolicyOf,
+  summarizeAction,
+  summarizeTrigger,
+  timeoutMsOf,
+  walkActions,
+  type WorkflowAction,
 } from '@conduit/core/definition';
 
 // The compiler makes every table cover every type; these check the same at run time, where a cast or
@@ -53,14 +71,24 @@ describe('action and trigger registries', () => {
 
   it('walks nested lists through the meta table and describes actions and triggers in words', () => {
     const actions = [
-      { id: 'c', type: 'condition', if: { all: [{ left: '{{trigger.x}}', op: 'eq', right: 1 }] }, then: [{ id: 'a', type: 'wait', duration: '1h' }], else: [{ id: 'b', type: 'delete_record', object: 'deal', recordId: 'x' }] },
+      {
+        id: 'c',
+        type: 'condition',
+        if: { all: [{ left: '{{trigger.x}}', op: 'eq', right: 1 }] },
+        then: [{ id: 'a', type: 'wait', duration: '1h' }],
+        else: [{ id: 'b', type: 'delete_record', object: 'deal', recordId: 'x' }],
+      },
     ].map((a) => WorkflowActionSchema.parse(a));
     const seen: string[] = [];
     walkActions(actions, (a, p) => seen.push(`${a.id}@${p.join('.')}`));
     expect(seen).toEqual(['c@0', 'a@0.then.0', 'b@0.else.0']);
     expect(summarizeAction(actions[0] as WorkflowAction)).toBe('If … then 1 step, else 1 step');
-    expect(summarizeAction(WorkflowActionSchema.parse({ id: 'm', type: 'send_email', to: ['a@x.io', 'b@x.io'], subject: 'Hi', body: 'x' }))).toBe('Email to a@x.io, b@x.io: Hi');
-    expect(summarizeTrigger(WorkflowTriggerSchema.parse({ type: 'field_changed', object: 'deal', field: 'stage', to: 'won' }))).toBe("When a deal's stage changes to won");
+    expect(summarizeAction(WorkflowActionSchema.parse({ id: 'm', type: 'send_email', to: ['a@x.io', 'b@x.io'], subject: 'Hi', body: 'x' }))).toBe(
+      'Email to a@x.io, b@x.io: Hi',
+    );
+    expect(summarizeTrigger(WorkflowTriggerSchema.parse({ type: 'field_changed', object: 'deal', field: 'stage', to: 'won' }))).toBe(
+      "When a deal's stage changes to won",
+    );
     expect(summarizeTrigger({ type: 'from_the_future' })).toBe('from_the_future');
   });
 

@@ -60,7 +60,10 @@ describe('the webhook signer', () => {
     expect(() => signWebhook({ secret: 'not base64 at all!', id: 'm', timestamp: nowSec(), body })).toThrow(WebhookSecretError);
     expect(() => signWebhook({ secret: 'whsec_', id: 'm', timestamp: nowSec(), body })).toThrow(WebhookSecretError);
     const ts = String(nowSec());
-    expect(verifyWebhookSignature({ secret: 'not base64 at all!', id: 'm', timestamp: ts, signature: 'v1,AAAA', body })).toEqual({ ok: false, reason: 'bad_secret' });
+    expect(verifyWebhookSignature({ secret: 'not base64 at all!', id: 'm', timestamp: ts, signature: 'v1,AAAA', body })).toEqual({
+      ok: false,
+      reason: 'bad_secret',
+    });
   });
 
   it('refuses a tampered body, a wrong secret, old and future timestamps, odd timestamps and missing headers', () => {
@@ -127,7 +130,10 @@ describe('the logger', () => {
 
 describe('settings read through the config schema', () => {
   it('validates DATABASE_DRIVER and reads WORKFLOW_BUNDLE_PATH', () => {
-    expect(loadConfig({ DATABASE_DRIVER: 'neon', WORKFLOW_BUNDLE_PATH: '/app/bundle.js' })).toMatchObject({ DATABASE_DRIVER: 'neon', WORKFLOW_BUNDLE_PATH: '/app/bundle.js' });
+    expect(loadConfig({ DATABASE_DRIVER: 'neon', WORKFLOW_BUNDLE_PATH: '/app/bundle.js' })).toMatchObject({
+      DATABASE_DRIVER: 'neon',
+      WORKFLOW_BUNDLE_PATH: '/app/bundle.js',
+    });
     expect(loadConfig({}).DATABASE_DRIVER).toBeUndefined();
     expect(() => loadConfig({ DATABASE_DRIVER: 'mysql' })).toThrow(/DATABASE_DRIVER/);
     expect(ConfigSchema.shape.WORKFLOW_BUNDLE_PATH.parse(undefined)).toBeUndefined();

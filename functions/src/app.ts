@@ -43,19 +43,24 @@ export function createApp(deps: AppDeps): OpenAPIHono<Env> {
       const code = status === 400 ? 'malformed_json' : status === 413 ? 'payload_too_large' : 'bad_request';
       return errorJson(c, new HttpError(status, code, err.message || 'bad request'));
     }
-    deps.log?.error('unhandled error', { path: c.req.path, error: err instanceof Error ? err.stack ?? err.message : String(err) });
+    deps.log?.error('unhandled error', { path: c.req.path, error: err instanceof Error ? (err.stack ?? err.message) : String(err) });
     return c.json({ error: { code: 'internal', message: 'something went wrong; the request was not applied' } }, 500);
   });
 
-  app.use('/api/*', async (c, next) => {
-    c.header('Cache-Control', 'no-store');
-    const principal = await resolvePrincipal(c, d);
-    // Workspace routes all need a caller: refuse a missing one before the body is read or validated,
-    // so an anonymous request gets 401 and learns nothing about the shape of a valid one.
-    if (!principal && (c.req.path.startsWith('/api/workspaces/') || c.req.path === '/api/me')) throw unauthorized();
-    c.set('principal', principal);
-    await next();
-  }, apiBodyLimit(), jsonGuard);
+  app.use(
+    '/api/*',
+    async (c, next) => {
+      c.header('Cache-Control', 'no-store');
+      const principal = await resolvePrincipal(c, d);
+      // Workspace routes all need a caller: refuse a missing one before the body is read or validated,
+      // so an anonymous request gets 401 and learns nothing about the shape of a valid one.
+      if (!principal && (c.req.path.startsWith('/api/workspaces/') || c.req.path === '/api/me')) throw unauthorized();
+      c.set('principal', principal);
+      await next();
+    },
+    apiBodyLimit(),
+    jsonGuard,
+  );
 
   authRoutes(app, d);
   apiKeyRoutes(app, d);
@@ -78,11 +83,26 @@ export function createApp(deps: AppDeps): OpenAPIHono<Env> {
   app.openAPIRegistry.registerComponent('securitySchemes', 'apiKey', { type: 'http', scheme: 'bearer' });
   app.doc31('/api/openapi.json', {
     openapi: '3.1.0',
-    info: { title: 'Conduit settings API', version: '1.0.0', description: 'Workflows, runs, records and events of a workspace. Errors: { error: { code, message, path? } }.' },
+    info: {
+      title: 'Conduit settings API',
+      version: '1.0.0',
+      description: 'Workflows, runs, records and events of a workspace. Errors: { error: { code, message, path? } }.',
+    },
     security: [{ session: [] }, { apiKey: [] }],
   });
 
-  app.route('/hooks', createIngress({ db: deps.db, queue: deps.queue, config: deps.config, secrets: deps.secrets, hooks, ...(deps.hookHandler ? { handler: deps.hookHandler } : {}), ...(deps.log ? { log: deps.log } : {}) }));
+  app.route(
+    '/hooks',
+    createIngress({
+      db: deps.db,
+      queue: deps.queue,
+      config: deps.config,
+      secrets: deps.secrets,
+      hooks,
+      ...(deps.hookHandler ? { handler: deps.hookHandler } : {}),
+      ...(deps.log ? { log: deps.log } : {}),
+    }),
+  );
 
   app.all('/api/*', (c) => c.json({ error: { code: 'not_found', message: `no route ${c.req.method} ${c.req.path}` } }, 404));
   if (deps.staticDir) app.get('*', staticHandler(deps.staticDir));

@@ -16,7 +16,11 @@ describe.each(['pglite', 'pg'] as const)('auth and API keys (%s)', (kind) => {
   afterAll(() => t.close());
 
   it('login sets an httpOnly SameSite=Lax session cookie and /me lists workspaces with roles', async () => {
-    const res = await t.app.request('/api/auth/login', { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ email: t.a.admin.email.toUpperCase(), password: PASSWORD }) });
+    const res = await t.app.request('/api/auth/login', {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ email: t.a.admin.email.toUpperCase(), password: PASSWORD }),
+    });
     expect(res.status).toBe(200);
     const cookie = res.headers.get('set-cookie')!;
     expect(cookie).toMatch(/^conduit_session=/);
@@ -34,7 +38,11 @@ describe.each(['pglite', 'pg'] as const)('auth and API keys (%s)', (kind) => {
 
   it('the cookie is Secure when SECURE_COOKIES is on', async () => {
     const app = createApp({ ...t.deps, config: { ...t.deps.config, SECURE_COOKIES: true } });
-    const res = await app.request('/api/auth/login', { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ email: t.a.admin.email, password: PASSWORD }) });
+    const res = await app.request('/api/auth/login', {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ email: t.a.admin.email, password: PASSWORD }),
+    });
     expect(res.headers.get('set-cookie')).toMatch(/Secure/);
   });
 
@@ -52,13 +60,21 @@ describe.each(['pglite', 'pg'] as const)('auth and API keys (%s)', (kind) => {
   it('login is rate-limited per email and address with 429 and Retry-After', async () => {
     const app = createApp({ ...t.deps, loginLimit: { attempts: 3, windowMs: 60_000 } });
     const attempt = (password: string) =>
-      app.request('/api/auth/login', { method: 'POST', headers: { 'content-type': 'application/json', 'x-forwarded-for': '203.0.113.9' }, body: JSON.stringify({ email: t.a.member.email, password }) });
+      app.request('/api/auth/login', {
+        method: 'POST',
+        headers: { 'content-type': 'application/json', 'x-forwarded-for': '203.0.113.9' },
+        body: JSON.stringify({ email: t.a.member.email, password }),
+      });
     for (let i = 0; i < 3; i++) expect((await attempt('bad')).status).toBe(401);
     const limited = await attempt(PASSWORD);
     expect(limited.status).toBe(429);
     expect(Number(limited.headers.get('retry-after'))).toBeGreaterThan(0);
     // Another address is not limited.
-    const other = await app.request('/api/auth/login', { method: 'POST', headers: { 'content-type': 'application/json', 'x-forwarded-for': '198.51.100.1' }, body: JSON.stringify({ email: t.a.member.email, password: PASSWORD }) });
+    const other = await app.request('/api/auth/login', {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', 'x-forwarded-for': '198.51.100.1' },
+      body: JSON.stringify({ email: t.a.member.email, password: PASSWORD }),
+    });
     expect(other.status).toBe(200);
   });
 
@@ -69,7 +85,15 @@ describe.each(['pglite', 'pg'] as const)('auth and API keys (%s)', (kind) => {
   });
 
   it('no session → 401 on every workspace route; logout ends the session', async () => {
-    for (const path of ['/api/me', `/api/workspaces/${t.a.id}/workflows`, `/api/workspaces/${t.a.id}/executions`, `/api/workspaces/${t.a.id}/events`, `/api/workspaces/${t.a.id}/records/deal`, `/api/workspaces/${t.a.id}/dev-mail`, `/api/workspaces/${t.a.id}/api-keys`]) {
+    for (const path of [
+      '/api/me',
+      `/api/workspaces/${t.a.id}/workflows`,
+      `/api/workspaces/${t.a.id}/executions`,
+      `/api/workspaces/${t.a.id}/events`,
+      `/api/workspaces/${t.a.id}/records/deal`,
+      `/api/workspaces/${t.a.id}/dev-mail`,
+      `/api/workspaces/${t.a.id}/api-keys`,
+    ]) {
       const r = await t.call('GET', path);
       expect(r.status, path).toBe(401);
       expect(r.data.error.code).toBe('unauthorized');
@@ -103,7 +127,10 @@ describe.each(['pglite', 'pg'] as const)('auth and API keys (%s)', (kind) => {
       expect(r.data.error.code).toBe('not_found');
     }
     const token = /conduit_session=([^;]+)/.exec(cookie)![1]!;
-    await t.db.update(sessions).set({ expiresAt: new Date(Date.now() - 1_000) }).where(eq(sessions.id, sha256(token)));
+    await t.db
+      .update(sessions)
+      .set({ expiresAt: new Date(Date.now() - 1_000) })
+      .where(eq(sessions.id, sha256(token)));
     expect((await t.call('GET', `/api/workspaces/${t.a.id}/workflows`, { cookie })).status).toBe(401);
     expect((await t.call('GET', '/api/me', { cookie })).status).toBe(401);
   });
@@ -135,7 +162,10 @@ describe.each(['pglite', 'pg'] as const)('auth and API keys (%s)', (kind) => {
   });
 
   it('an expired API key → 401; a malformed Bearer → 401; member keys cannot change workflows', async () => {
-    const created = await t.call('POST', `/api/workspaces/${t.a.id}/api-keys`, { cookie: adminCookie, json: { name: 'short', expiresAt: new Date(Date.now() + 60_000).toISOString() } });
+    const created = await t.call('POST', `/api/workspaces/${t.a.id}/api-keys`, {
+      cookie: adminCookie,
+      json: { name: 'short', expiresAt: new Date(Date.now() + 60_000).toISOString() },
+    });
     expect(created.status).toBe(201);
     expect(created.data.apiKey.role).toBe('member');
     expect((await t.call('GET', `/api/workspaces/${t.a.id}/workflows`, { key: created.data.key })).status).toBe(200);
@@ -144,7 +174,10 @@ describe.each(['pglite', 'pg'] as const)('auth and API keys (%s)', (kind) => {
     expect(res.status).toBe(401);
     expect((await t.call('GET', '/api/me', { key: 'cdk_not-a-real-key' })).status).toBe(401);
     expect((await t.call('GET', '/api/me', { headers: { authorization: 'Basic Zm9vOmJhcg==' } })).status).toBe(401);
-    const write = await t.call('POST', `/api/workspaces/${t.a.id}/workflows`, { key: created.data.key, json: { name: 'x', trigger: { type: 'webhook' }, actions: [] } });
+    const write = await t.call('POST', `/api/workspaces/${t.a.id}/workflows`, {
+      key: created.data.key,
+      json: { name: 'x', trigger: { type: 'webhook' }, actions: [] },
+    });
     expect(write.status).toBe(403);
     const past = await t.call('POST', `/api/workspaces/${t.a.id}/api-keys`, { cookie: adminCookie, json: { name: 'old', expiresAt: '2000-01-01T00:00:00Z' } });
     expect(past.status).toBe(400);

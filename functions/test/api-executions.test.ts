@@ -42,7 +42,14 @@ describe.each(['pglite', 'pg'] as const)('executions API (%s)', (kind) => {
 
   it('lists with filters and cursor, and shows one run with its steps in order', async () => {
     const mk = async (status: 'failed' | 'completed', recordId: string | null, createdAt: Date) => {
-      const { execution } = await createExecution(t.db, { workspaceId: t.a.id, workflowId: wfId, versionId, eventId: crypto.randomUUID(), input: { kind: 'manual' }, recordId });
+      const { execution } = await createExecution(t.db, {
+        workspaceId: t.a.id,
+        workflowId: wfId,
+        versionId,
+        eventId: crypto.randomUUID(),
+        input: { kind: 'manual' },
+        recordId,
+      });
       await t.db.update(workflowExecutions).set({ status, createdAt }).where(eq(workflowExecutions.id, execution.id));
       return execution.id;
     };
@@ -51,7 +58,16 @@ describe.each(['pglite', 'pg'] as const)('executions API (%s)', (kind) => {
     const e3 = await mk('failed', 'rec-1', new Date('2026-01-03T00:00:00Z'));
     await t.db.insert(executionSteps).values([
       { executionId: e3, workspaceId: t.a.id, actionId: 'b', actionType: 'wait', path: 'actions[1]', seq: 1, status: 'failed', error: 'boom' },
-      { executionId: e3, workspaceId: t.a.id, actionId: 'a', actionType: 'create_record', path: 'actions[0]', seq: 0, status: 'completed', output: { id: 'r1' } },
+      {
+        executionId: e3,
+        workspaceId: t.a.id,
+        actionId: 'a',
+        actionType: 'create_record',
+        path: 'actions[0]',
+        seq: 0,
+        status: 'completed',
+        output: { id: 'r1' },
+      },
     ]);
     const ws = `/api/workspaces/${t.a.id}/executions`;
     const ids = async (q: string) => (await t.call('GET', `${ws}?isTest=false&${q}`, { cookie: member })).data.items.map((e: { id: string }) => e.id);
@@ -92,7 +108,13 @@ describe.each(['pglite', 'pg'] as const)('executions API (%s)', (kind) => {
     const history = await t.temporal.workflow.getHandle(run.data.temporalWorkflowId).fetchHistory();
     expect(history.events?.some((e) => e.workflowExecutionCancelRequestedEventAttributes)).toBe(true);
 
-    const { execution } = await createExecution(t.db, { workspaceId: t.a.id, workflowId: wfId, versionId, eventId: crypto.randomUUID(), input: { kind: 'manual' } });
+    const { execution } = await createExecution(t.db, {
+      workspaceId: t.a.id,
+      workflowId: wfId,
+      versionId,
+      eventId: crypto.randomUUID(),
+      input: { kind: 'manual' },
+    });
     const orphan = await t.call('POST', `${ws}/${execution.id}/cancel`, { cookie: admin });
     expect(orphan.status).toBe(202);
     expect(orphan.data.status).toBe('cancelled');
@@ -105,7 +127,11 @@ describe.each(['pglite', 'pg'] as const)('executions API (%s)', (kind) => {
     const ws = `/api/workspaces/${t.a.id}/executions`;
     const [mine] = (await t.call('GET', `${ws}?limit=1`, { cookie: admin })).data.items;
     const before = await snapshot(t.db);
-    for (const [m, p] of [['GET', ''], ['POST', '/cancel'], ['POST', '/retry']] as const) {
+    for (const [m, p] of [
+      ['GET', ''],
+      ['POST', '/cancel'],
+      ['POST', '/retry'],
+    ] as const) {
       const r = await t.call(m, `/api/workspaces/${t.b.id}/executions/${mine.id}${p}`, { cookie: bAdmin });
       expect(r.status, `${m} ${p}`).toBe(404);
     }

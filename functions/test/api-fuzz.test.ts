@@ -28,14 +28,31 @@ describe('fuzzed bodies', () => {
   });
   afterAll(() => t.close());
 
-  const key = fc.oneof(fc.string(), fc.constantFrom('__proto__', 'constructor', 'prototype', 'name', 'trigger', 'actions', 'data', 'type', 'email', 'password', 'kind', 'role'));
+  const key = fc.oneof(
+    fc.string(),
+    fc.constantFrom('__proto__', 'constructor', 'prototype', 'name', 'trigger', 'actions', 'data', 'type', 'email', 'password', 'kind', 'role'),
+  );
   const value = fc.letrec((tie) => ({
-    v: fc.oneof({ depthSize: 'small' }, fc.string({ unit: 'binary' }), fc.double(), fc.integer(), fc.boolean(), fc.constant(null),
-      fc.array(tie('v'), { maxLength: 4 }), fc.dictionary(key, tie('v'), { maxKeys: 5 })),
+    v: fc.oneof(
+      { depthSize: 'small' },
+      fc.string({ unit: 'binary' }),
+      fc.double(),
+      fc.integer(),
+      fc.boolean(),
+      fc.constant(null),
+      fc.array(tie('v'), { maxLength: 4 }),
+      fc.dictionary(key, tie('v'), { maxKeys: 5 }),
+    ),
   })).v;
   const body = fc.oneof(
     value.map((v) => JSON.stringify(v)),
-    fc.record({ name: value, trigger: fc.oneof(value, fc.record({ type: fc.constantFrom('webhook', 'schedule', 'record_created', 'field_changed'), cron: value, object: value })), actions: fc.oneof(value, fc.array(fc.record({ id: value, type: fc.constantFrom('wait', 'condition', 'send_webhook'), url: value }), { maxLength: 3 })) }).map((v) => JSON.stringify(v)),
+    fc
+      .record({
+        name: value,
+        trigger: fc.oneof(value, fc.record({ type: fc.constantFrom('webhook', 'schedule', 'record_created', 'field_changed'), cron: value, object: value })),
+        actions: fc.oneof(value, fc.array(fc.record({ id: value, type: fc.constantFrom('wait', 'condition', 'send_webhook'), url: value }), { maxLength: 3 })),
+      })
+      .map((v) => JSON.stringify(v)),
     fc.string({ unit: 'binary', maxLength: 200 }),
   );
 

@@ -20,7 +20,10 @@ export type Tenant = { id: string; slug: string; companyId: string; admin: { id:
 async function tenant(db: Db, name: string, hash: string): Promise<Tenant> {
   const tag = crypto.randomUUID().slice(0, 8);
   const ws = await createWorkspace(db, { name, slug: `${name.toLowerCase()}-${tag}` });
-  const [co] = await db.insert(companies).values({ workspaceId: ws.id, name: `${name} Inc` }).returning();
+  const [co] = await db
+    .insert(companies)
+    .values({ workspaceId: ws.id, name: `${name} Inc` })
+    .returning();
   const admin = await createUser(db, { email: `admin-${tag}@${name.toLowerCase()}.test`, name: 'Admin', passwordHash: hash });
   const member = await createUser(db, { email: `member-${tag}@${name.toLowerCase()}.test`, name: 'Member', passwordHash: hash });
   await addMember(db, { workspaceId: ws.id, userId: admin.id, role: 'admin' });
@@ -48,7 +51,11 @@ export async function createTestApi(kind: TestDbKind, o: { taskQueue?: string; d
   const a = await tenant(db, 'Alpha', hash);
   const b = await tenant(db, 'Beta', hash);
 
-  async function call(method: string, path: string, init: { cookie?: string; key?: string; json?: unknown; body?: string; headers?: Record<string, string> } = {}) {
+  async function call(
+    method: string,
+    path: string,
+    init: { cookie?: string; key?: string; json?: unknown; body?: string; headers?: Record<string, string> } = {},
+  ) {
     const headers: Record<string, string> = { ...init.headers };
     if (init.cookie) headers.cookie = init.cookie;
     if (init.key) headers.authorization = `Bearer ${init.key}`;
@@ -69,14 +76,26 @@ export async function createTestApi(kind: TestDbKind, o: { taskQueue?: string; d
   }
 
   async function login(email: string, password = PASSWORD): Promise<string> {
-    const res = await app.request('/api/auth/login', { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ email, password }) });
+    const res = await app.request('/api/auth/login', {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ email, password }),
+    });
     if (res.status !== 200) throw new Error(`login failed: ${res.status} ${await res.text()}`);
     const cookie = res.headers.get('set-cookie') ?? '';
     return cookie.split(';')[0]!;
   }
 
   return {
-    app, db, deps, a, b, call, login, published, temporal,
+    app,
+    db,
+    deps,
+    a,
+    b,
+    call,
+    login,
+    published,
+    temporal,
     async close() {
       await queue.stop?.();
       await connection.close().catch(() => {});
@@ -102,4 +121,8 @@ export async function snapshot(db: Db): Promise<string> {
   return JSON.stringify(out);
 }
 
-export const webhookWorkflow = { name: 'Hook', trigger: { type: 'webhook' }, actions: [{ id: 'mk', type: 'create_record', object: 'deal', data: { name: '{{trigger.body.name}}' } }] };
+export const webhookWorkflow = {
+  name: 'Hook',
+  trigger: { type: 'webhook' },
+  actions: [{ id: 'mk', type: 'create_record', object: 'deal', data: { name: '{{trigger.body.name}}' } }],
+};

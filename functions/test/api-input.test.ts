@@ -29,7 +29,12 @@ describe('bad input', () => {
 
   it('a body that is not JSON → 415, on every writing route', async () => {
     const before = await snapshot(t.db);
-    for (const [path, ct] of [[base, 'text/plain'], [base, 'application/x-www-form-urlencoded'], [`/api/workspaces/${t.a.id}/records/deal`, 'multipart/form-data; boundary=x'], ['/api/auth/login', 'text/plain']] as const) {
+    for (const [path, ct] of [
+      [base, 'text/plain'],
+      [base, 'application/x-www-form-urlencoded'],
+      [`/api/workspaces/${t.a.id}/records/deal`, 'multipart/form-data; boundary=x'],
+      ['/api/auth/login', 'text/plain'],
+    ] as const) {
       const r = await t.call('POST', path, { cookie: admin, body: 'name=x', headers: { 'content-type': ct } });
       expect(r.status, `${path} ${ct}`).toBe(415);
       expect(isError(r.data)).toBe(true);
@@ -46,8 +51,18 @@ describe('bad input', () => {
     expect(r.status).toBe(413);
     expect(r.data.error.code).toBe('payload_too_large');
     // Without Content-Length (a stream): counted as it arrives.
-    const stream = new ReadableStream({ start(c) { c.enqueue(new TextEncoder().encode(big)); c.close(); } });
-    const res = await t.app.request(base, { method: 'POST', headers: { cookie: admin, 'content-type': 'application/json' }, body: stream, duplex: 'half' } as RequestInit);
+    const stream = new ReadableStream({
+      start(c) {
+        c.enqueue(new TextEncoder().encode(big));
+        c.close();
+      },
+    });
+    const res = await t.app.request(base, {
+      method: 'POST',
+      headers: { cookie: admin, 'content-type': 'application/json' },
+      body: stream,
+      duplex: 'half',
+    } as RequestInit);
     expect(res.status).toBe(413);
     expect(await snapshot(t.db)).toBe(before);
   });
@@ -99,7 +114,13 @@ describe('bad input', () => {
   });
 
   it('unknown routes and methods → 404 in the error format', async () => {
-    for (const [m, p] of [['GET', '/api/nope'], ['DELETE', '/api/me'], ['GET', `/api/workspaces/${t.a.id}/unknown`], ['PUT', base], ['GET', '/nothing']] as const) {
+    for (const [m, p] of [
+      ['GET', '/api/nope'],
+      ['DELETE', '/api/me'],
+      ['GET', `/api/workspaces/${t.a.id}/unknown`],
+      ['PUT', base],
+      ['GET', '/nothing'],
+    ] as const) {
       const r = await t.call(m, p, { cookie: admin });
       expect(r.status, `${m} ${p}`).toBe(404);
       expect(isError(r.data)).toBe(true);
@@ -110,7 +131,15 @@ describe('bad input', () => {
     const doc = await t.call('GET', '/api/openapi.json');
     expect(doc.status).toBe(200);
     expect(doc.data.openapi).toBe('3.1.0');
-    for (const p of ['/api/auth/login', '/api/me', '/api/workspaces/{ws}/workflows', '/api/workspaces/{ws}/workflows/{id}/activate', '/api/workspaces/{ws}/executions/{id}/retry', '/api/workspaces/{ws}/records/{object}/{id}', '/api/workspaces/{ws}/events/{id}/replay'])
+    for (const p of [
+      '/api/auth/login',
+      '/api/me',
+      '/api/workspaces/{ws}/workflows',
+      '/api/workspaces/{ws}/workflows/{id}/activate',
+      '/api/workspaces/{ws}/executions/{id}/retry',
+      '/api/workspaces/{ws}/records/{object}/{id}',
+      '/api/workspaces/{ws}/events/{id}/replay',
+    ])
       expect(Object.keys(doc.data.paths), p).toContain(p);
     expect(doc.data.components.schemas.Workflow).toBeDefined();
     const health = await t.call('GET', '/api/health');

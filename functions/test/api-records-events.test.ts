@@ -79,7 +79,19 @@ describe.each(['pglite', 'pg'] as const)('records, events and dev mail (%s)', (k
 
   it('dev mail lists the workspace’s kept mail, newest first, with cursor paging', async () => {
     const at = (s: number) => new Date(Date.UTC(2026, 0, 1, 0, 0, s));
-    await t.db.insert(devMail).values([1, 2, 3].map((i) => ({ workspaceId: t.a.id, messageId: `<m${i}@x>`, from: 'a@x', to: ['b@x'], cc: [], bcc: [], subject: `S${i}`, text: 't', createdAt: at(i) })));
+    await t.db.insert(devMail).values(
+      [1, 2, 3].map((i) => ({
+        workspaceId: t.a.id,
+        messageId: `<m${i}@x>`,
+        from: 'a@x',
+        to: ['b@x'],
+        cc: [],
+        bcc: [],
+        subject: `S${i}`,
+        text: 't',
+        createdAt: at(i),
+      })),
+    );
     await t.db.insert(devMail).values({ workspaceId: t.b.id, messageId: '<b@x>', from: 'a@x', to: ['b@x'], cc: [], bcc: [], subject: 'B mail', text: 't' });
     const p1 = await t.call('GET', `/api/workspaces/${t.a.id}/dev-mail?limit=2`, { cookie: member });
     expect(p1.data.items.map((m: { subject: string }) => m.subject)).toEqual(['S3', 'S2']);

@@ -36,7 +36,14 @@ describe.each(['pglite', 'pg'] as const)('workflows API (%s)', (kind) => {
       [{ name: 'x', trigger: { type: 'schedule', cron: '0 9 * * *', timezone: 'Mars/Base' }, actions: [] }, 'trigger.timezone'],
       [{ name: 'x', trigger: { type: 'nope' }, actions: [] }, 'trigger.type'],
       [{ name: 'x', trigger: { type: 'webhook' }, actions: [{ id: 'a', type: 'send_webhook', url: 'ftp://x' }] }, 'actions[0].url'],
-      [{ name: 'x', trigger: { type: 'webhook' }, actions: [{ id: 'c', type: 'condition', if: { all: [{ left: 1, op: 'eq', right: 1 }] }, then: [{ id: 'd', type: 'wait' }], else: [] }] }, 'actions[0].then[0]'],
+      [
+        {
+          name: 'x',
+          trigger: { type: 'webhook' },
+          actions: [{ id: 'c', type: 'condition', if: { all: [{ left: 1, op: 'eq', right: 1 }] }, then: [{ id: 'd', type: 'wait' }], else: [] }],
+        },
+        'actions[0].then[0]',
+      ],
       [{ name: 'x', trigger: { type: 'webhook' }, actions: 'nope' }, 'actions'],
       [{ name: 'x', trigger: { type: 'webhook' }, actions: [], companyId: crypto.randomUUID() }, 'companyId'],
     ];
@@ -50,32 +57,53 @@ describe.each(['pglite', 'pg'] as const)('workflows API (%s)', (kind) => {
 
   it('refuses templates that reference later steps, unknown steps or another branch', async () => {
     const before = await snapshot(t.db);
-    const later = { name: 'x', trigger: { type: 'webhook' }, actions: [
-      { id: 'first', type: 'create_record', object: 'deal', data: { v: '{{steps.second.output.id}}' } },
-      { id: 'second', type: 'create_record', object: 'deal', data: { v: 1 } },
-    ] };
+    const later = {
+      name: 'x',
+      trigger: { type: 'webhook' },
+      actions: [
+        { id: 'first', type: 'create_record', object: 'deal', data: { v: '{{steps.second.output.id}}' } },
+        { id: 'second', type: 'create_record', object: 'deal', data: { v: 1 } },
+      ],
+    };
     const r1 = await t.call('POST', base, { cookie: admin, json: later });
     expect(r1.status).toBe(400);
     expect(r1.data.error.code).toBe('invalid_reference');
     expect(r1.data.error.path).toBe('actions[0].data');
     expect(r1.data.error.message).toMatch(/does not run before/);
-    const branch = { name: 'x', trigger: { type: 'webhook' }, actions: [
-      { id: 'c', type: 'condition', if: { all: [{ left: '{{trigger.body.x}}', op: 'eq', right: 1 }] },
-        then: [{ id: 'yes', type: 'create_record', object: 'deal', data: { v: 1 } }],
-        else: [{ id: 'no', type: 'create_record', object: 'deal', data: { v: '{{steps.yes.output.id}}' } }] },
-      { id: 'after', type: 'create_record', object: 'deal', data: { v: '{{steps.ghost.output}}' } },
-    ] };
+    const branch = {
+      name: 'x',
+      trigger: { type: 'webhook' },
+      actions: [
+        {
+          id: 'c',
+          type: 'condition',
+          if: { all: [{ left: '{{trigger.body.x}}', op: 'eq', right: 1 }] },
+          then: [{ id: 'yes', type: 'create_record', object: 'deal', data: { v: 1 } }],
+          else: [{ id: 'no', type: 'create_record', object: 'deal', data: { v: '{{steps.yes.output.id}}' } }],
+        },
+        { id: 'after', type: 'create_record', object: 'deal', data: { v: '{{steps.ghost.output}}' } },
+      ],
+    };
     const r2 = await t.call('POST', base, { cookie: admin, json: branch });
     expect(r2.status).toBe(400);
     expect(r2.data.error.path).toBe('actions[0].else[0].data');
     expect(r2.data.error.issues.map((i: { path: string }) => i.path)).toEqual(['actions[0].else[0].data', 'actions[1].data']);
     expect(await snapshot(t.db)).toBe(before);
-    const ok = { name: 'ok', trigger: { type: 'webhook' }, actions: [
-      { id: 'a', type: 'create_record', object: 'deal', data: { v: 1 } },
-      { id: 'c', type: 'condition', if: { all: [{ left: '{{steps.a.output.id}}', op: 'exists' }] },
-        then: [{ id: 'b', type: 'update_record', object: 'deal', recordId: '{{steps.a.output.id}}', data: { c: '{{steps.c.output.branch}}' } }], else: [] },
-      { id: 'd', type: 'update_record', object: 'deal', recordId: '{{steps.a.output.id}}', data: { done: '{{steps.c.output}}' } },
-    ] };
+    const ok = {
+      name: 'ok',
+      trigger: { type: 'webhook' },
+      actions: [
+        { id: 'a', type: 'create_record', object: 'deal', data: { v: 1 } },
+        {
+          id: 'c',
+          type: 'condition',
+          if: { all: [{ left: '{{steps.a.output.id}}', op: 'exists' }] },
+          then: [{ id: 'b', type: 'update_record', object: 'deal', recordId: '{{steps.a.output.id}}', data: { c: '{{steps.c.output.branch}}' } }],
+          else: [],
+        },
+        { id: 'd', type: 'update_record', object: 'deal', recordId: '{{steps.a.output.id}}', data: { done: '{{steps.c.output}}' } },
+      ],
+    };
     expect((await t.call('POST', base, { cookie: admin, json: ok })).status).toBe(201);
   });
 
@@ -107,7 +135,10 @@ describe.each(['pglite', 'pg'] as const)('workflows API (%s)', (kind) => {
     expect(act2.data.version.version).toBe(2);
     expect(act2.data.workflow.hookId).toBe(hookId);
     const versions = await t.call('GET', `${base}/${id}/versions`, { cookie: member });
-    expect(versions.data.items.map((v: { version: number; name: string }) => [v.version, v.name])).toEqual([[2, 'V2'], [1, 'Renamed']]);
+    expect(versions.data.items.map((v: { version: number; name: string }) => [v.version, v.name])).toEqual([
+      [2, 'V2'],
+      [1, 'Renamed'],
+    ]);
 
     const off = await t.call('POST', `${base}/${id}/deactivate`, { cookie: admin });
     expect(off.status).toBe(200);
@@ -115,7 +146,10 @@ describe.each(['pglite', 'pg'] as const)('workflows API (%s)', (kind) => {
   });
 
   it('a record trigger sets the dispatch columns', async () => {
-    const created = await t.call('POST', base, { cookie: admin, json: { name: 'won', trigger: { type: 'field_changed', object: 'deal', field: 'stage', to: 'won' }, actions: [] } });
+    const created = await t.call('POST', base, {
+      cookie: admin,
+      json: { name: 'won', trigger: { type: 'field_changed', object: 'deal', field: 'stage', to: 'won' }, actions: [] },
+    });
     await t.call('POST', `${base}/${created.data.id}/activate`, { cookie: admin });
     const [row] = await t.db.select().from(workflows).where(eq(workflows.id, created.data.id));
     expect(row).toMatchObject({ activeTriggerType: 'field_changed', activeTriggerObject: 'deal', hookId: null });
@@ -149,14 +183,19 @@ describe.each(['pglite', 'pg'] as const)('workflows API (%s)', (kind) => {
   });
 
   it('schedule workflows show their next five fire times in their zone; the preview validates cron and zone', async () => {
-    const created = await t.call('POST', base, { cookie: admin, json: { name: 's', trigger: { type: 'schedule', cron: '30 9 * * 1-5', timezone: 'Europe/Paris' }, actions: [] } });
+    const created = await t.call('POST', base, {
+      cookie: admin,
+      json: { name: 's', trigger: { type: 'schedule', cron: '30 9 * * 1-5', timezone: 'Europe/Paris' }, actions: [] },
+    });
     const times: string[] = created.data.nextFireTimes;
     expect(times).toHaveLength(5);
     for (const iso of times) {
       const local = new Intl.DateTimeFormat('en-GB', { timeZone: 'Europe/Paris', hour: '2-digit', minute: '2-digit', weekday: 'short' }).format(new Date(iso));
       expect(local).toMatch(/^(Mon|Tue|Wed|Thu|Fri) 09:30$/);
     }
-    const preview = await t.call('GET', `/api/workspaces/${t.a.id}/schedule-preview?cron=${encodeURIComponent('0 2 * * *')}&timezone=America/New_York`, { cookie: member });
+    const preview = await t.call('GET', `/api/workspaces/${t.a.id}/schedule-preview?cron=${encodeURIComponent('0 2 * * *')}&timezone=America/New_York`, {
+      cookie: member,
+    });
     expect(preview.status).toBe(200);
     expect(preview.data.nextFireTimes).toHaveLength(5);
     const badCron = await t.call('GET', `/api/workspaces/${t.a.id}/schedule-preview?cron=61+*+*+*+*`, { cookie: member });
@@ -171,8 +210,13 @@ describe.each(['pglite', 'pg'] as const)('workflows API (%s)', (kind) => {
     const id = created.data.id;
     const before = await snapshot(t.db);
     const attempts: [string, string, unknown?][] = [
-      ['POST', base, webhookWorkflow], ['PATCH', `${base}/${id}`, { name: 'm' }], ['DELETE', `${base}/${id}`],
-      ['POST', `${base}/${id}/activate`], ['POST', `${base}/${id}/deactivate`], ['POST', `${base}/${id}/secret/rotate`], ['POST', `${base}/${id}/test`, {}],
+      ['POST', base, webhookWorkflow],
+      ['PATCH', `${base}/${id}`, { name: 'm' }],
+      ['DELETE', `${base}/${id}`],
+      ['POST', `${base}/${id}/activate`],
+      ['POST', `${base}/${id}/deactivate`],
+      ['POST', `${base}/${id}/secret/rotate`],
+      ['POST', `${base}/${id}/test`, {}],
     ];
     for (const [method, path, json] of attempts) {
       const r = await t.call(method, path, { cookie: member, ...(json !== undefined ? { json } : {}) });
@@ -189,8 +233,14 @@ describe.each(['pglite', 'pg'] as const)('workflows API (%s)', (kind) => {
     const id = bw.data.id;
     const before = await snapshot(t.db);
     const routes: [string, string, unknown?][] = [
-      ['GET', `${base}/${id}`], ['PATCH', `${base}/${id}`, { name: 'stolen' }], ['DELETE', `${base}/${id}`], ['POST', `${base}/${id}/activate`],
-      ['POST', `${base}/${id}/deactivate`], ['GET', `${base}/${id}/versions`], ['POST', `${base}/${id}/secret/rotate`], ['POST', `${base}/${id}/test`, {}],
+      ['GET', `${base}/${id}`],
+      ['PATCH', `${base}/${id}`, { name: 'stolen' }],
+      ['DELETE', `${base}/${id}`],
+      ['POST', `${base}/${id}/activate`],
+      ['POST', `${base}/${id}/deactivate`],
+      ['GET', `${base}/${id}/versions`],
+      ['POST', `${base}/${id}/secret/rotate`],
+      ['POST', `${base}/${id}/test`, {}],
       ['GET', `${base}/not-a-uuid`],
     ];
     for (const [method, path, json] of routes) {

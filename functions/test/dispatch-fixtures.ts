@@ -21,7 +21,10 @@ export async function connectTemporal(): Promise<{ client: Client; close: () => 
 }
 
 export async function seedWorkspace(db: Db): Promise<{ workspaceId: string; companyId: string }> {
-  const [ws] = await db.insert(workspaces).values({ name: 'Acme', slug: `acme-${crypto.randomUUID()}` }).returning();
+  const [ws] = await db
+    .insert(workspaces)
+    .values({ name: 'Acme', slug: `acme-${crypto.randomUUID()}` })
+    .returning();
   const [co] = await db.insert(companies).values({ workspaceId: ws!.id, name: 'Acme Inc' }).returning();
   return { workspaceId: ws!.id, companyId: co!.id };
 }
@@ -104,4 +107,3 @@ export async function createTestQueues(o: { visibility?: number; maxReceiveCount
   );
   return { endpoint, client, queueUrl: main.QueueUrl!, dlqUrl: dlq.QueueUrl! };
 }
-

@@ -9,7 +9,14 @@ import { createIngress, generateHookId } from '../src/ingress';
 import { createRunStarter } from '../src/runs';
 import { createTestDb } from '@conduit/local/testing';
 import {
-  ENCRYPTION_KEY, connectTemporal, createTestQueues, isolatedTaskQueue, seedWorkflow, seedWorkspace, startedInput, waitUntil,
+  ENCRYPTION_KEY,
+  connectTemporal,
+  createTestQueues,
+  isolatedTaskQueue,
+  seedWorkflow,
+  seedWorkspace,
+  startedInput,
+  waitUntil,
 } from './dispatch-fixtures';
 
 describe('nothing is lost (PostgreSQL, moto, Temporal)', () => {
@@ -46,7 +53,11 @@ describe('nothing is lost (PostgreSQL, moto, Temporal)', () => {
     const got = await sqs.client.send(new ReceiveMessageCommand({ QueueUrl: sqs.queueUrl, WaitTimeSeconds: 2 }));
     expect(got.Messages).toHaveLength(1);
     const orphan = await createExecution(h.db, {
-      workspaceId: ws.workspaceId, workflowId: wf.workflowId, versionId: wf.versionId, eventId: change.event.id, input: null,
+      workspaceId: ws.workspaceId,
+      workflowId: wf.workflowId,
+      versionId: wf.versionId,
+      eventId: change.event.id,
+      input: null,
     });
 
     // After the visibility timeout, dispatcher B gets the same message and finishes the job.
@@ -101,7 +112,11 @@ describe('nothing is lost (PostgreSQL, moto, Temporal)', () => {
     const { Client } = await import('@temporalio/client');
     // A real Temporal refusal: the namespace does not exist.
     const broken = new Client({ connection: temporal.client.connection, namespace: `missing-${crypto.randomUUID()}` });
-    const brokenDispatcher = createDispatcher({ db: h.db, runs: createRunStarter({ db: h.db, temporal: broken, taskQueue: isolatedTaskQueue() }), config: { LOOP_DEPTH_LIMIT: 5 } });
+    const brokenDispatcher = createDispatcher({
+      db: h.db,
+      runs: createRunStarter({ db: h.db, temporal: broken, taskQueue: isolatedTaskQueue() }),
+      config: { LOOP_DEPTH_LIMIT: 5 },
+    });
     const wf = await seedWorkflow(h.db, ws, { trigger: { type: 'record_created', object: 'tdown' } });
     const c = await createRecord(h.db, { workspaceId: ws.workspaceId, object: 'tdown', data: {} });
     await expect(brokenDispatcher.dispatchEventById(c.event.id)).rejects.toThrow(/failed to start/);
@@ -158,13 +173,17 @@ describe('nothing is lost (PostgreSQL, moto, Temporal)', () => {
     let calls = 0;
     const flaky = {
       kind: 'in-process' as const,
-      publish: async () => { throw new Error('publishMany is used'); },
+      publish: async () => {
+        throw new Error('publishMany is used');
+      },
       publishMany: async (es: Array<{ id: string }>) => {
         if (++calls === 2) throw new Error('queue went away');
         sent.push(...es.map((e) => e.id));
       },
     };
-    await expect(createSweeper({ db: h.db, queue: flaky }, { olderThanMs: 0, sliceSize: 2 }).sweepOnce()).rejects.toThrow(/after 2 of \d+ re-sends: queue went away/);
+    await expect(createSweeper({ db: h.db, queue: flaky }, { olderThanMs: 0, sliceSize: 2 }).sweepOnce()).rejects.toThrow(
+      /after 2 of \d+ re-sends: queue went away/,
+    );
     expect(sent).toEqual(made.slice(0, 2));
     const rows = await h.db.select({ id: events.id, sweeps: events.sweeps }).from(events).where(inArray(events.id, made));
     expect(Object.fromEntries(rows.map((r) => [r.id, r.sweeps]))).toEqual(Object.fromEntries(made.map((id, i) => [id, i < 2 ? 1 : 0])));

@@ -61,7 +61,11 @@ describe.each<TestDbKind>(['pg', 'pglite'])('dispatcher on %s', (kind) => {
     await dispatcher.dispatchEventById(u!.event.id);
     const [urun] = await runsOf(updated.workflowId);
     expect((await startedInput(temporal.client, urun!.id)).trigger).toMatchObject({
-      kind: 'record', event: 'updated', record: { name: 'Ada L.' }, previous: { name: 'Ada' }, changed: ['name'],
+      kind: 'record',
+      event: 'updated',
+      record: { name: 'Ada L.' },
+      previous: { name: 'Ada' },
+      changed: ['name'],
     });
 
     const d = await deleteRecord(h.db, { workspaceId: ws.workspaceId, object, id: c.record.id });
@@ -95,12 +99,12 @@ describe.each<TestDbKind>(['pg', 'pglite'])('dispatcher on %s', (kind) => {
     const e5 = await step({ tags: { b: null, a: [1, 2] } }); // key order differs: still equal
 
     const ids = async (w: { workflowId: string }) => (await runsOf(w.workflowId)).map((r) => r.eventId).sort();
-    expect((await runsOf(any.workflowId))).toHaveLength(4);
+    expect(await runsOf(any.workflowId)).toHaveLength(4);
     expect(await ids(toWon)).toHaveLength(2);
     expect(await ids(fromOpenToWon)).toEqual([e2]);
     expect(await ids(tagsTo)).toEqual([e5]);
     expect(await runsOf(amount.workflowId)).toHaveLength(0);
-    expect((await ids(any))).toContain(e1);
+    expect(await ids(any)).toContain(e1);
     const [won] = await runsOf(fromOpenToWon.workflowId);
     expect((await startedInput(temporal.client, won!.id)).trigger).toMatchObject({ previous: { stage: 'open' }, record: { stage: 'won' }, changed: ['stage'] });
   });
@@ -133,7 +137,10 @@ describe.each<TestDbKind>(['pg', 'pglite'])('dispatcher on %s', (kind) => {
     const object = `broken_${kind}`;
     const wf = await seedWorkflow(h.db, ws, { trigger: { type: 'record_created', object } });
     // Rows written by an older release, or by hand: nothing the run starter can send to Temporal.
-    await h.db.update(workflowVersions).set({ actions: [{ id: 'x', type: 'no_such_action' }] as never }).where(eq(workflowVersions.id, wf.versionId));
+    await h.db
+      .update(workflowVersions)
+      .set({ actions: [{ id: 'x', type: 'no_such_action' }] as never })
+      .where(eq(workflowVersions.id, wf.versionId));
     const c = await createRecord(h.db, { workspaceId: ws.workspaceId, object, data: {} });
     const result = await dispatcher.dispatchEventById(c.event.id);
     const rows = await runsOf(wf.workflowId);
@@ -149,8 +156,20 @@ describe.each<TestDbKind>(['pg', 'pglite'])('dispatcher on %s', (kind) => {
     const wf = await seedWorkflow(h.db, ws, { trigger: { type: 'record_updated', object } });
     const rec = await createRecord(h.db, { workspaceId: ws.workspaceId, object, data: { n: 0 } });
     // Depth 5 is at the limit and still runs; depth 6 is past it.
-    const at = await updateRecord(h.db, { workspaceId: ws.workspaceId, object, id: rec.record.id, data: { n: 5 }, causation: { depth: 5, chain: ['a', 'b', 'c', 'd', 'e'] } });
-    const past = await updateRecord(h.db, { workspaceId: ws.workspaceId, object, id: rec.record.id, data: { n: 6 }, causation: { depth: 6, chain: ['a', 'b', 'c', 'd', 'e', 'f'] } });
+    const at = await updateRecord(h.db, {
+      workspaceId: ws.workspaceId,
+      object,
+      id: rec.record.id,
+      data: { n: 5 },
+      causation: { depth: 5, chain: ['a', 'b', 'c', 'd', 'e'] },
+    });
+    const past = await updateRecord(h.db, {
+      workspaceId: ws.workspaceId,
+      object,
+      id: rec.record.id,
+      data: { n: 6 },
+      causation: { depth: 6, chain: ['a', 'b', 'c', 'd', 'e', 'f'] },
+    });
     expect(await dispatcher.dispatchEventById(at!.event.id)).toMatchObject({ status: 'dispatched' });
     expect(await dispatcher.dispatchEventById(past!.event.id)).toEqual({ status: 'loop_stopped' });
     const runs = await runsOf(wf.workflowId);
@@ -166,15 +185,37 @@ describe.each<TestDbKind>(['pg', 'pglite'])('dispatcher on %s', (kind) => {
   it('sends a webhook event to its own workflow only, and never across workspaces', async () => {
     const a = await seedWorkflow(h.db, ws, { trigger: { type: 'webhook', auth: { mode: 'none' }, allowGet: false } });
     const b = await seedWorkflow(h.db, ws, { trigger: { type: 'webhook', auth: { mode: 'none' }, allowGet: false } });
-    const payload = { kind: 'webhook' as const, method: 'POST', body: { x: 1 }, query: {}, headers: {}, contentType: 'application/json', receivedAt: new Date().toISOString() };
-    const e = await appendEvent(h.db, { workspaceId: ws.workspaceId, source: 'webhook', type: 'webhook.received', workflowId: a.workflowId, payload, causation: { depth: 0, chain: [] } });
+    const payload = {
+      kind: 'webhook' as const,
+      method: 'POST',
+      body: { x: 1 },
+      query: {},
+      headers: {},
+      contentType: 'application/json',
+      receivedAt: new Date().toISOString(),
+    };
+    const e = await appendEvent(h.db, {
+      workspaceId: ws.workspaceId,
+      source: 'webhook',
+      type: 'webhook.received',
+      workflowId: a.workflowId,
+      payload,
+      causation: { depth: 0, chain: [] },
+    });
     await dispatcher.dispatchEventById(e.id);
     expect(await runsOf(a.workflowId)).toHaveLength(1);
     expect(await runsOf(b.workflowId)).toHaveLength(0);
 
     // An event in another workspace naming this workflow matches nothing.
     const other = await seedWorkspace(h.db);
-    const forged = await appendEvent(h.db, { workspaceId: other.workspaceId, source: 'webhook', type: 'webhook.received', workflowId: b.workflowId, payload, causation: { depth: 0, chain: [] } });
+    const forged = await appendEvent(h.db, {
+      workspaceId: other.workspaceId,
+      source: 'webhook',
+      type: 'webhook.received',
+      workflowId: b.workflowId,
+      payload,
+      causation: { depth: 0, chain: [] },
+    });
     expect(await dispatcher.dispatchEventById(forged.id)).toMatchObject({ status: 'dispatched', runs: [] });
     expect(await runsOf(b.workflowId)).toHaveLength(0);
     // And a message naming the wrong workspace finds no event.
@@ -186,9 +227,10 @@ describe.each<TestDbKind>(['pg', 'pglite'])('dispatcher on %s', (kind) => {
     const { sql } = await import('@conduit/core/testing');
     await h.db.execute(sql`analyze workflows`);
     await h.db.execute(sql`set enable_seqscan = off`);
-    const plan = await h.db.execute(sql`explain select id from workflows where workspace_id = ${ws.workspaceId} and active_trigger_type in ('record_updated','field_changed') and active_trigger_object = 'deal' and is_active`);
+    const plan = await h.db.execute(
+      sql`explain select id from workflows where workspace_id = ${ws.workspaceId} and active_trigger_type in ('record_updated','field_changed') and active_trigger_object = 'deal' and is_active`,
+    );
     await h.db.execute(sql`set enable_seqscan = on`);
     expect(JSON.stringify(plan)).toContain('workflows_dispatch_idx');
   });
 });
-

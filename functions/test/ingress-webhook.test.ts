@@ -34,7 +34,11 @@ afterAll(async () => {
   await Promise.all(servers.map((s) => new Promise((r) => s.close(r))));
 });
 
-describe.each<[TestDbKind, Transport]>([['pg', 'hono'], ['pglite', 'hono'], ['pg', 'node']])('webhook ingress on %s over %s', (kind, transport) => {
+describe.each<[TestDbKind, Transport]>([
+  ['pg', 'hono'],
+  ['pglite', 'hono'],
+  ['pg', 'node'],
+])('webhook ingress on %s over %s', (kind, transport) => {
   let h: DbHandle;
   let temporal: { client: Client; close: () => Promise<void> };
   let queue: InProcessQueue;
@@ -79,7 +83,11 @@ describe.each<[TestDbKind, Transport]>([['pg', 'hono'], ['pglite', 'hono'], ['pg
     const [run] = await runsOf(wf.workflowId);
     const input = await startedInput(temporal.client, run!.id);
     expect(input.trigger).toMatchObject({
-      kind: 'webhook', method: 'POST', body: { deal: { name: 'Big', amount: 12000 } }, query: { source: 'crm', x: '1' }, contentType: 'application/json',
+      kind: 'webhook',
+      method: 'POST',
+      body: { deal: { name: 'Big', amount: 12000 } },
+      query: { source: 'crm', x: '1' },
+      contentType: 'application/json',
     });
     const headers = (input.trigger as { headers: Record<string, string> }).headers;
     expect(headers['x-request-id']).toBe('abc');
@@ -91,11 +99,25 @@ describe.each<[TestDbKind, Transport]>([['pg', 'hono'], ['pglite', 'hono'], ['pg
 
   it('accepts form and text bodies, and drops prototype keys from JSON', async () => {
     const wf = await hook(none);
-    const form = await app.request(`/${wf.hookId}`, { method: 'POST', headers: { 'content-type': 'application/x-www-form-urlencoded' }, body: 'a=1&b=two&a=3&__proto__=x' });
+    const form = await app.request(`/${wf.hookId}`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/x-www-form-urlencoded' },
+      body: 'a=1&b=two&a=3&__proto__=x',
+    });
     const text = await app.request(`/${wf.hookId}`, { method: 'POST', headers: { 'content-type': 'text/plain; charset=utf-8' }, body: 'hello' });
-    const evil = await app.request(`/${wf.hookId}`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: '{"a":{"__proto__":{"polluted":true}},"constructor":{"prototype":{"p":1}},"ok":1}' });
+    const evil = await app.request(`/${wf.hookId}`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: '{"a":{"__proto__":{"polluted":true}},"constructor":{"prototype":{"p":1}},"ok":1}',
+    });
     expect([form.status, text.status, evil.status]).toEqual([202, 202, 202]);
-    const byId = async (r: Response) => (await h.db.select().from(events).where(eq(events.id, ((await r.json()) as { eventId: string }).eventId)))[0]!.payload;
+    const byId = async (r: Response) =>
+      (
+        await h.db
+          .select()
+          .from(events)
+          .where(eq(events.id, ((await r.json()) as { eventId: string }).eventId))
+      )[0]!.payload;
     const formPayload = (await byId(form)) as { body: object };
     expect(formPayload).toMatchObject({ body: { a: ['1', '3'], b: 'two' } });
     expect(Object.keys(formPayload.body)).toEqual(['a', 'b']);
@@ -107,11 +129,25 @@ describe.each<[TestDbKind, Transport]>([['pg', 'hono'], ['pglite', 'hono'], ['pg
   it('refuses wrong content type (415), oversized (413), bad JSON (400), and stores nothing', async () => {
     const wf = await hook(none);
     const small = await ingress({ db: h.db, queue, config: { WEBHOOK_BODY_LIMIT: 2048, ENCRYPTION_KEY }, hookCacheMs: 0 });
-    const big = await small.request(`/${wf.hookId}`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ s: 'x'.repeat(3000) }) });
+    const big = await small.request(`/${wf.hookId}`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ s: 'x'.repeat(3000) }),
+    });
     expect(big.status).toBe(413);
     // Without a content-length (chunked), the limit holds while reading.
-    const stream = new ReadableStream({ start(c) { for (let i = 0; i < 4; i++) c.enqueue(new TextEncoder().encode('y'.repeat(1000))); c.close(); } });
-    const chunked = await small.request(`/${wf.hookId}`, { method: 'POST', headers: { 'content-type': 'text/plain' }, body: stream, duplex: 'half' } as RequestInit);
+    const stream = new ReadableStream({
+      start(c) {
+        for (let i = 0; i < 4; i++) c.enqueue(new TextEncoder().encode('y'.repeat(1000)));
+        c.close();
+      },
+    });
+    const chunked = await small.request(`/${wf.hookId}`, {
+      method: 'POST',
+      headers: { 'content-type': 'text/plain' },
+      body: stream,
+      duplex: 'half',
+    } as RequestInit);
     expect(chunked.status).toBe(413);
     const multipart = await app.request(`/${wf.hookId}`, { method: 'POST', headers: { 'content-type': 'multipart/form-data; boundary=x' }, body: '--x--' });
     expect(multipart.status).toBe(415);
@@ -218,7 +254,8 @@ describe.each<[TestDbKind, Transport]>([['pg', 'hono'], ['pglite', 'hono'], ['pg
 
   it('answers a repeated Idempotency-Key with the first event id, concurrent repeats included', async () => {
     const wf = await hook(none);
-    const send = () => app.request(`/${wf.hookId}`, { method: 'POST', headers: { 'content-type': 'application/json', 'idempotency-key': 'order-42' }, body: '{"n":1}' });
+    const send = () =>
+      app.request(`/${wf.hookId}`, { method: 'POST', headers: { 'content-type': 'application/json', 'idempotency-key': 'order-42' }, body: '{"n":1}' });
     const answers = await Promise.all([send(), send(), send()]);
     expect(answers.map((r) => r.status)).toEqual([202, 202, 202]);
     const ids = new Set(await Promise.all(answers.map(async (r) => ((await r.json()) as { eventId: string }).eventId)));
@@ -255,7 +292,9 @@ describe.each<[TestDbKind, Transport]>([['pg', 'hono'], ['pglite', 'hono'], ['pg
     // Dispatch is not under test here; a queue that drops messages keeps 200 runs out of Temporal.
     const storeOnly = await ingress({ db: h.db, queue: createInProcessQueue(async () => {}), config: { WEBHOOK_BODY_LIMIT: 1 << 20, ENCRYPTION_KEY } });
     const answers = await Promise.all(
-      Array.from({ length: 200 }, (_, i) => storeOnly.request(`/${wf.hookId}`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ i }) })),
+      Array.from({ length: 200 }, (_, i) =>
+        storeOnly.request(`/${wf.hookId}`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ i }) }),
+      ),
     );
     expect(answers.every((r) => r.status === 202)).toBe(true);
     const ids = await Promise.all(answers.map(async (r) => ((await r.json()) as { eventId: string }).eventId));

@@ -1,19 +1,14 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { GetQueueAttributesCommand, ReceiveMessageCommand, SendMessageCommand } from '@aws-sdk/client-sqs';
-import {
-  createInProcessQueue,
-  createSqsBatchHandler,
-  type createSqsClient,
-  createSqsQueue,
-  startSqsConsumer,
-  type EventMessage,
-} from '@conduit/core/events';
+import { createInProcessQueue, createSqsBatchHandler, type createSqsClient, createSqsQueue, startSqsConsumer, type EventMessage } from '@conduit/core/events';
 import { createTestQueues } from './dispatch-fixtures';
 
 const id = () => crypto.randomUUID();
 
 const depth = async (client: ReturnType<typeof createSqsClient>, url: string) => {
-  const a = await client.send(new GetQueueAttributesCommand({ QueueUrl: url, AttributeNames: ['ApproximateNumberOfMessages', 'ApproximateNumberOfMessagesNotVisible'] }));
+  const a = await client.send(
+    new GetQueueAttributesCommand({ QueueUrl: url, AttributeNames: ['ApproximateNumberOfMessages', 'ApproximateNumberOfMessagesNotVisible'] }),
+  );
   return Number(a.Attributes!.ApproximateNumberOfMessages) + Number(a.Attributes!.ApproximateNumberOfMessagesNotVisible);
 };
 

@@ -24,12 +24,31 @@ describe('run starter', () => {
     const runs = createRunStarter({ db: h.db, temporal: temporal.client, taskQueue });
     const ws = await seedWorkspace(h.db);
     const wf = await seedWorkflow(h.db, ws, { trigger: { type: 'webhook', auth: { mode: 'none' }, allowGet: false } });
-    const trigger = { kind: 'webhook' as const, method: 'POST', body: { a: 1 }, query: {}, headers: {}, contentType: null, receivedAt: '2026-01-01T00:00:00.000Z' };
-    const event = await appendEvent(h.db, { workspaceId: ws.workspaceId, source: 'webhook', type: 'webhook.received', workflowId: wf.workflowId, payload: trigger, causation: { depth: 1, chain: ['x'] } });
+    const trigger = {
+      kind: 'webhook' as const,
+      method: 'POST',
+      body: { a: 1 },
+      query: {},
+      headers: {},
+      contentType: null,
+      receivedAt: '2026-01-01T00:00:00.000Z',
+    };
+    const event = await appendEvent(h.db, {
+      workspaceId: ws.workspaceId,
+      source: 'webhook',
+      type: 'webhook.received',
+      workflowId: wf.workflowId,
+      payload: trigger,
+      causation: { depth: 1, chain: ['x'] },
+    });
     const input = {
-      workspaceId: ws.workspaceId, workflowId: wf.workflowId, versionId: wf.versionId,
+      workspaceId: ws.workspaceId,
+      workflowId: wf.workflowId,
+      versionId: wf.versionId,
       definition: { trigger: { type: 'webhook' as const, auth: { mode: 'none' as const }, allowGet: false }, actions: noopActions },
-      trigger, eventId: event.id, causation: { depth: 1, chain: ['x'] },
+      trigger,
+      eventId: event.id,
+      causation: { depth: 1, chain: ['x'] },
     };
     const results = await Promise.all([runs.start(input), runs.start(input), runs.start(input)]);
     const ids = new Set(results.map((r) => r.executionId));
@@ -55,20 +74,32 @@ describe('run starter', () => {
     const ws = await seedWorkspace(h.db);
     const wf = await seedWorkflow(h.db, ws, { trigger: { type: 'record_created', object: 'deal' } });
     const base = {
-      workspaceId: ws.workspaceId, workflowId: wf.workflowId, versionId: null,
+      workspaceId: ws.workspaceId,
+      workflowId: wf.workflowId,
+      versionId: null,
       definition: { trigger: { type: 'record_created' as const, object: 'deal' }, actions: noopActions },
-      trigger: { kind: 'manual' as const, sample: 1 }, eventId: null, causation: { depth: 0, chain: [] },
+      trigger: { kind: 'manual' as const, sample: 1 },
+      eventId: null,
+      causation: { depth: 0, chain: [] },
     };
     const a = await runs.start({ ...base, isTest: true });
     const b = await runs.start({ ...base, isTest: true });
     expect(a.executionId).not.toBe(b.executionId);
-    const retry = await runs.start({ ...base, retryOf: a.executionId, resume: { fromExecutionId: a.executionId, steps: { wait: { status: 'completed', output: 1 } } } });
+    const retry = await runs.start({
+      ...base,
+      retryOf: a.executionId,
+      resume: { fromExecutionId: a.executionId, steps: { wait: { status: 'completed', output: 1 } } },
+    });
     const input = await startedInput(temporal.client, retry.executionId);
     expect(input.resume).toEqual({ fromExecutionId: a.executionId, steps: { wait: { status: 'completed', output: 1 } } });
     const [row] = await h.db.select().from(workflowExecutions).where(eq(workflowExecutions.id, retry.executionId));
     expect(row).toMatchObject({ retryOf: a.executionId, isTest: false });
     expect((await temporal.client.workflow.getHandle(runWorkflowId(a.executionId)).describe()).taskQueue).toBe(taskQueue);
-    for (const id of [a.executionId, b.executionId, retry.executionId]) await temporal.client.workflow.getHandle(runWorkflowId(id)).terminate('test').catch(() => {});
+    for (const id of [a.executionId, b.executionId, retry.executionId])
+      await temporal.client.workflow
+        .getHandle(runWorkflowId(id))
+        .terminate('test')
+        .catch(() => {});
   });
 
   it('closes the row of a test run that Temporal refuses, so it never sits pending', async () => {
@@ -77,11 +108,18 @@ describe('run starter', () => {
     const runs = createRunStarter({ db: h.db, temporal: broken, taskQueue: isolatedTaskQueue() });
     const ws = await seedWorkspace(h.db);
     const wf = await seedWorkflow(h.db, ws, { trigger: { type: 'record_created', object: 'deal' } });
-    await expect(runs.start({
-      workspaceId: ws.workspaceId, workflowId: wf.workflowId, versionId: null,
-      definition: { trigger: { type: 'record_created', object: 'deal' }, actions: noopActions },
-      trigger: { kind: 'manual', sample: 1 }, eventId: null, causation: { depth: 0, chain: [] }, isTest: true,
-    })).rejects.toThrow();
+    await expect(
+      runs.start({
+        workspaceId: ws.workspaceId,
+        workflowId: wf.workflowId,
+        versionId: null,
+        definition: { trigger: { type: 'record_created', object: 'deal' }, actions: noopActions },
+        trigger: { kind: 'manual', sample: 1 },
+        eventId: null,
+        causation: { depth: 0, chain: [] },
+        isTest: true,
+      }),
+    ).rejects.toThrow();
     const rows = await h.db.select().from(workflowExecutions).where(eq(workflowExecutions.workflowId, wf.workflowId));
     expect(rows).toHaveLength(1);
     expect(rows[0]).toMatchObject({ status: 'failed' });

@@ -77,7 +77,14 @@ describe('schedule triggers on Temporal Schedules', () => {
     // A new version is published with another cron.
     const [v2] = await h.db
       .insert(workflowVersions)
-      .values({ workflowId: wf.workflowId, workspaceId: ws.workspaceId, version: 2, name: 'v2', trigger: { type: 'schedule', cron: '15 18 * * *', timezone: 'Europe/Paris' }, actions: [] })
+      .values({
+        workflowId: wf.workflowId,
+        workspaceId: ws.workspaceId,
+        version: 2,
+        name: 'v2',
+        trigger: { type: 'schedule', cron: '15 18 * * *', timezone: 'Europe/Paris' },
+        actions: [],
+      })
       .returning();
     await h.db.update(workflows).set({ activeVersionId: v2!.id }).where(eq(workflows.id, wf.workflowId));
     expect(await sync.sync(wf.workflowId)).toBe('updated');
@@ -123,6 +130,12 @@ describe('nextFireTimes', () => {
     // New York switches to EDT on 2026-03-08: 09:00 local moves from 14:00Z to 13:00Z.
     const times = nextFireTimes('0 9 * * *', 'America/New_York', 3, new Date('2026-03-06T15:00:00Z'));
     expect(times.map((t) => t.toISOString())).toEqual(['2026-03-07T14:00:00.000Z', '2026-03-08T13:00:00.000Z', '2026-03-09T13:00:00.000Z']);
-    expect(nextFireTimes('*/15 * * * *', 'UTC', 5, new Date('2026-01-01T00:01:00Z')).map((t) => t.toISOString().slice(11, 16))).toEqual(['00:15', '00:30', '00:45', '01:00', '01:15']);
+    expect(nextFireTimes('*/15 * * * *', 'UTC', 5, new Date('2026-01-01T00:01:00Z')).map((t) => t.toISOString().slice(11, 16))).toEqual([
+      '00:15',
+      '00:30',
+      '00:45',
+      '01:00',
+      '01:15',
+    ]);
   });
 });

@@ -4,8 +4,16 @@ import { randomBytes } from 'node:crypto';
 import { createSecretBox } from '@conduit/core/crypto';
 import type { DbHandle } from '@conduit/core/db';
 import {
-  createWorkflowLifecycle, createWorkspace, defaultCompanyId, getScheduleTarget, getWorkflow, InvalidInputError, listVersions,
-  workflowSecretCiphertext, workflowSecretKinds, type WorkflowLifecycle,
+  createWorkflowLifecycle,
+  createWorkspace,
+  defaultCompanyId,
+  getScheduleTarget,
+  getWorkflow,
+  InvalidInputError,
+  listVersions,
+  workflowSecretCiphertext,
+  workflowSecretKinds,
+  type WorkflowLifecycle,
 } from '@conduit/core/domain';
 import { createTestDb, TEST_DB_KINDS } from '@conduit/local/testing/db';
 import { createHookResolver, generateWebhookSecret, type HookResolver } from '../src/ingress';
@@ -93,7 +101,11 @@ describe.each(TEST_DB_KINDS)('workflow lifecycle on %s', (kind) => {
     expect(saved).toMatchObject({ name: 'Renamed', actions: addAction, activeVersionId: active!.version.id, updatedAt: at });
 
     const refs = await lifecycle
-      .updateDraft({ workspaceId: ws.id, id: w.id, fields: { actions: [{ id: 'a', type: 'create_record', object: 'contact', data: { x: '{{steps.later.output}}' } }] } })
+      .updateDraft({
+        workspaceId: ws.id,
+        id: w.id,
+        fields: { actions: [{ id: 'a', type: 'create_record', object: 'contact', data: { x: '{{steps.later.output}}' } }] },
+      })
       .catch((e: unknown) => e);
     expect(refs).toMatchObject({ code: 'invalid_reference' });
     expect((await getWorkflow(h.db, { workspaceId: ws.id, id: w.id }))?.name).toBe('Renamed');
@@ -145,7 +157,10 @@ describe.each(TEST_DB_KINDS)('workflow lifecycle on %s', (kind) => {
     expect(started!.scheduleSync).toBe('ok');
     await lifecycle.deactivate({ workspaceId: ws.id, id: sched.id });
     // Each sync saw the committed state: active after activation, inactive after deactivation (so the real sync deletes the schedule).
-    expect(calls).toEqual([{ op: 'sync', workflowId: sched.id, active: true }, { op: 'sync', workflowId: sched.id, active: false }]);
+    expect(calls).toEqual([
+      { op: 'sync', workflowId: sched.id, active: true },
+      { op: 'sync', workflowId: sched.id, active: false },
+    ]);
   });
 
   it('a draft switched away from a schedule still syncs on activation, so the old schedule is removed', async () => {

@@ -15,10 +15,7 @@ let failed = false;
 console.log(`budget: ${kib(MAX_BUNDLE_BYTES)} per bundle, ${MAX_COLD_IMPORT_MS} ms cold import (cpu); load average ${loadavg()[0]!.toFixed(1)}`);
 for (const name of LAMBDA_ENTRIES) {
   const m = await measureLambda(name, 7);
-  const over = [
-    m.bytes > MAX_BUNDLE_BYTES ? 'size over budget' : '',
-    m.coldImportCpuMs > MAX_COLD_IMPORT_MS ? 'import over budget' : '',
-  ].filter(Boolean);
+  const over = [m.bytes > MAX_BUNDLE_BYTES ? 'size over budget' : '', m.coldImportCpuMs > MAX_COLD_IMPORT_MS ? 'import over budget' : ''].filter(Boolean);
   console.log(`${formatMeasure(m)}${over.length ? `  <-- ${over.join(', ')}` : ''}`);
   if (over.length) failed = true;
 }

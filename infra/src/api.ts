@@ -18,11 +18,7 @@ export class ApiConstruct extends Construct {
   readonly api: lambda.Function;
   readonly ingress: lambda.Function;
 
-  constructor(
-    scope: Construct,
-    id: string,
-    props: { settings: DeploySettings; config: RuntimeConfig; events: Pick<EventsConstruct, 'queue' | 'grantSend'> },
-  ) {
+  constructor(scope: Construct, id: string, props: { settings: DeploySettings; config: RuntimeConfig; events: Pick<EventsConstruct, 'queue' | 'grantSend'> }) {
     super(scope, id);
     const environment = { SQS_QUEUE_URL: props.events.queue.queueUrl, SECURE_COOKIES: 'true' };
     this.api = conduitFunction(this, 'ApiFunction', { entry: 'api', config: props.config, timeout: Duration.seconds(29), environment });

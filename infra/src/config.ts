@@ -39,10 +39,7 @@ export function referenceRuntimeConfig(scope: Construct, settings: DeploySetting
     ? secretsmanager.Secret.fromSecretCompleteArn(scope, 'RuntimeSecret', settings.secret)
     : secretsmanager.Secret.fromSecretNameV2(scope, 'RuntimeSecret', settings.secret);
   const params = Object.fromEntries(
-    Object.entries(SSM_PARAMETERS).map(([key, name]) => [
-      key,
-      ssm.StringParameter.valueForStringParameter(scope, `${settings.ssmPrefix}/${name}`),
-    ]),
+    Object.entries(SSM_PARAMETERS).map(([key, name]) => [key, ssm.StringParameter.valueForStringParameter(scope, `${settings.ssmPrefix}/${name}`)]),
   ) as Record<SsmSetting, string>;
   const grantSecretRead = (grantee: iam.IGrantable) => {
     // A statement of our own instead of secret.grantRead: GetSecretValue only (no DescribeSecret),
@@ -58,5 +55,8 @@ export function referenceRuntimeConfig(scope: Construct, settings: DeploySetting
 
 function secretArnPattern(scope: Construct, secret: string): string {
   if (secret.startsWith('arn:')) return secret;
-  return Arn.format({ service: 'secretsmanager', resource: 'secret', resourceName: `${secret}-??????`, arnFormat: ArnFormat.COLON_RESOURCE_NAME }, Stack.of(scope));
+  return Arn.format(
+    { service: 'secretsmanager', resource: 'secret', resourceName: `${secret}-??????`, arnFormat: ArnFormat.COLON_RESOURCE_NAME },
+    Stack.of(scope),
+  );
 }

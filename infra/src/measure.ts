@@ -41,7 +41,8 @@ function isolateBundle(file: string): string {
 
 /** Loads the bundle in a fresh Node process (as a Lambda cold start does) and times the import. */
 function coldImport(file: string): { ms: number; cpuMs: number; handlerType: string } {
-  const script = `const c = process.cpuUsage(); const t = performance.now(); const m = await import(${JSON.stringify(pathToFileURL(file).href)}); ` +
+  const script =
+    `const c = process.cpuUsage(); const t = performance.now(); const m = await import(${JSON.stringify(pathToFileURL(file).href)}); ` +
     `const ms = performance.now() - t; const u = process.cpuUsage(c); ` +
     `console.log(JSON.stringify({ ms, cpuMs: (u.user + u.system) / 1000, handlerType: typeof m.handler }));`;
   const out = execFileSync(process.execPath, ['--input-type=module', '-e', script], { encoding: 'utf8', env: { PATH: process.env.PATH ?? '' } });
@@ -80,6 +81,9 @@ export async function measureLambda(name: LambdaName, runs = 5): Promise<LambdaM
 export const kib = (n: number) => `${(n / 1024).toFixed(0)} KiB`;
 
 export function formatMeasure(m: LambdaMeasure): string {
-  const top = m.largest.slice(0, 5).map(([pkg, b]) => `${pkg} ${kib(b)}`).join(', ');
+  const top = m.largest
+    .slice(0, 5)
+    .map(([pkg, b]) => `${pkg} ${kib(b)}`)
+    .join(', ');
   return `${m.name.padEnd(10)} ${kib(m.bytes).padStart(9)} (gzip ${kib(m.gzipBytes)}, ${kib(m.importBytes)} loaded at import)  cold import ${m.coldImportMs.toFixed(0)} ms (cpu ${m.coldImportCpuMs.toFixed(0)} ms)  largest: ${top}`;
 }

@@ -14,10 +14,7 @@ export const DeploySettingsSchema = z.object({
   /** SSM prefix of the plain (non-secret) parameters, e.g. /conduit/prod. */
   ssmPrefix: z.string().regex(/^\/[A-Za-z0-9_.\-/]+[^/]$/, 'an absolute SSM path without a trailing slash'),
   /** Worker image: built from worker/Dockerfile at deploy (`asset`), or a pushed image URI. */
-  workerImage: z.discriminatedUnion('kind', [
-    z.object({ kind: z.literal('asset') }),
-    z.object({ kind: z.literal('registry'), uri: z.string().min(1) }),
-  ]),
+  workerImage: z.discriminatedUnion('kind', [z.object({ kind: z.literal('asset') }), z.object({ kind: z.literal('registry'), uri: z.string().min(1) })]),
   workerMinTasks: z.number().int().min(0).max(50),
   workerMaxTasks: z.number().int().min(1).max(100),
   /** Reserved concurrency of the webhook ingress: a flood cannot take the account's whole pool. 0 = unreserved. */

@@ -32,11 +32,7 @@ export class WorkerConstruct extends Construct {
   readonly taskDefinition: ecs.FargateTaskDefinition;
   readonly container: ecs.ContainerDefinition;
 
-  constructor(
-    scope: Construct,
-    id: string,
-    props: { settings: DeploySettings; config: RuntimeConfig; events: Pick<EventsConstruct, 'queue' | 'grantSend'> },
-  ) {
+  constructor(scope: Construct, id: string, props: { settings: DeploySettings; config: RuntimeConfig; events: Pick<EventsConstruct, 'queue' | 'grantSend'> }) {
     super(scope, id);
     const { settings, config } = props;
     const vpc = new ec2.Vpc(this, 'Vpc', {

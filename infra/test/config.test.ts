@@ -60,7 +60,9 @@ describe('configuration and secrets', () => {
     const params = t.toJSON().Parameters as Record<string, { Type: string; Default: string }>;
     const ssm = Object.entries(params).filter(([, p]) => p.Type === 'AWS::SSM::Parameter::Value<String>' && p.Default.startsWith('/conduit/'));
     expect(ssm.map(([, p]) => p.Default).sort()).toEqual(
-      Object.values(SSM_PARAMETERS).map((n) => `/conduit/test/${n}`).sort(),
+      Object.values(SSM_PARAMETERS)
+        .map((n) => `/conduit/test/${n}`)
+        .sort(),
     );
     const addressParam = ssm.find(([, p]) => p.Default.endsWith('temporal-address'))![0];
     const api = Object.values(t.findResources('AWS::Lambda::Function')).find((f) => f.Properties.Environment)!;

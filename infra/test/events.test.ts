@@ -56,9 +56,7 @@ describe('events stack', () => {
       },
     ]);
     // Besides that, only reading the runtime secret; no email, no wildcard actions.
-    expect(actionsOf(statements)).toEqual(
-      ['secretsmanager:GetSecretValue', 'sqs:DeleteMessage', 'sqs:GetQueueAttributes', 'sqs:ReceiveMessage'].sort(),
-    );
+    expect(actionsOf(statements)).toEqual(['secretsmanager:GetSecretValue', 'sqs:DeleteMessage', 'sqs:GetQueueAttributes', 'sqs:ReceiveMessage'].sort());
   });
 
   it('alarms on the first message in the dead-letter queue', () => {

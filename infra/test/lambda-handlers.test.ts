@@ -21,7 +21,9 @@ const services = {
   temporal: process.env.TEST_TEMPORAL_ADDRESS,
   aws: process.env.TEST_SQS_ENDPOINT,
 };
-const missing = Object.entries(services).filter(([, v]) => !v).map(([k]) => k);
+const missing = Object.entries(services)
+  .filter(([, v]) => !v)
+  .map(([k]) => k);
 if (missing.length) {
   console.warn(`[lambda handlers] skipped: test services not running (${missing.join(', ')}); run through the root vitest config`);
 }
@@ -33,8 +35,20 @@ const load = async (name: LambdaName): Promise<Handler> => {
   return ((await import(pathToFileURL(bundle.file).href)) as { handler: Handler }).handler;
 };
 
-const ENV_KEYS = ['CONDUIT_SECRET_ID', 'AWS_ENDPOINT_URL_SECRETS_MANAGER', 'AWS_ACCESS_KEY_ID', 'AWS_SECRET_ACCESS_KEY', 'AWS_REGION',
-  'TEMPORAL_ADDRESS', 'TEMPORAL_NAMESPACE', 'SQS_QUEUE_URL', 'SQS_ENDPOINT', 'DATABASE_URL', 'DATABASE_DRIVER', 'ENCRYPTION_KEY'];
+const ENV_KEYS = [
+  'CONDUIT_SECRET_ID',
+  'AWS_ENDPOINT_URL_SECRETS_MANAGER',
+  'AWS_ACCESS_KEY_ID',
+  'AWS_SECRET_ACCESS_KEY',
+  'AWS_REGION',
+  'TEMPORAL_ADDRESS',
+  'TEMPORAL_NAMESPACE',
+  'SQS_QUEUE_URL',
+  'SQS_ENDPOINT',
+  'DATABASE_URL',
+  'DATABASE_DRIVER',
+  'ENCRYPTION_KEY',
+];
 const savedEnv: Record<string, string | undefined> = {};
 
 describe.skipIf(missing.length > 0)('lambda handlers in-process', () => {
@@ -53,15 +67,17 @@ describe.skipIf(missing.length > 0)('lambda handlers in-process', () => {
     queueUrl = (await sqs.send(new CreateQueueCommand({ QueueName: `events-${randomUUID()}` }))).QueueUrl!;
     const secretName = `conduit/test-${randomUUID()}/runtime`;
     const secrets = new SecretsManagerClient({ region, endpoint, credentials });
-    await secrets.send(new CreateSecretCommand({
-      Name: secretName,
-      SecretString: JSON.stringify({
-        DATABASE_URL: testDb.url,
-        ENCRYPTION_KEY: randomBytes(32).toString('base64'),
-        TEMPORAL_API_KEY: '',
-        SMTP_URL: '',
+    await secrets.send(
+      new CreateSecretCommand({
+        Name: secretName,
+        SecretString: JSON.stringify({
+          DATABASE_URL: testDb.url,
+          ENCRYPTION_KEY: randomBytes(32).toString('base64'),
+          TEMPORAL_API_KEY: '',
+          SMTP_URL: '',
+        }),
       }),
-    }));
+    );
     secrets.destroy();
 
     for (const k of ENV_KEYS) savedEnv[k] = process.env[k];
@@ -80,7 +96,10 @@ describe.skipIf(missing.length > 0)('lambda handlers in-process', () => {
       SQS_ENDPOINT: endpoint,
     });
 
-    const [ws] = await db.db.insert(workspaces).values({ name: 'Lambda test', slug: `lambda-${randomUUID()}` }).returning();
+    const [ws] = await db.db
+      .insert(workspaces)
+      .values({ name: 'Lambda test', slug: `lambda-${randomUUID()}` })
+      .returning();
     workspaceId = ws!.id;
   });
 
@@ -100,7 +119,15 @@ describe.skipIf(missing.length > 0)('lambda handlers in-process', () => {
         workspaceId,
         source: 'webhook',
         type: 'webhook.received',
-        payload: { kind: 'webhook', method: 'POST', body: { n: 1 }, query: {}, headers: {}, contentType: 'application/json', receivedAt: receivedAt.toISOString() },
+        payload: {
+          kind: 'webhook',
+          method: 'POST',
+          body: { n: 1 },
+          query: {},
+          headers: {},
+          contentType: 'application/json',
+          receivedAt: receivedAt.toISOString(),
+        },
         causation: { depth: 0, chain: [] },
         receivedAt,
       })
@@ -115,9 +142,16 @@ describe.skipIf(missing.length > 0)('lambda handlers in-process', () => {
     rawQueryString: '',
     headers: { host: 'example.execute-api.us-east-1.amazonaws.com', 'content-type': 'application/json' },
     requestContext: {
-      accountId: '123456789012', apiId: 'example', domainName: 'example.execute-api.us-east-1.amazonaws.com', domainPrefix: 'example',
+      accountId: '123456789012',
+      apiId: 'example',
+      domainName: 'example.execute-api.us-east-1.amazonaws.com',
+      domainPrefix: 'example',
       http: { method, path, protocol: 'HTTP/1.1', sourceIp: '203.0.113.9', userAgent: 'test' },
-      requestId: randomUUID(), routeKey: '$default', stage: '$default', time: new Date().toUTCString(), timeEpoch: Date.now(),
+      requestId: randomUUID(),
+      routeKey: '$default',
+      stage: '$default',
+      time: new Date().toUTCString(),
+      timeEpoch: Date.now(),
     },
     body,
     isBase64Encoded: false,
@@ -145,8 +179,13 @@ describe.skipIf(missing.length > 0)('lambda handlers in-process', () => {
     const dispatcher = await load('dispatcher');
     const event = await storeEvent();
     const record = (messageId: string, body: string) => ({
-      messageId, receiptHandle: `rh-${messageId}`, body, md5OfBody: '', eventSource: 'aws:sqs',
-      eventSourceARN: 'arn:aws:sqs:us-east-1:123456789012:events', awsRegion: 'us-east-1',
+      messageId,
+      receiptHandle: `rh-${messageId}`,
+      body,
+      md5OfBody: '',
+      eventSource: 'aws:sqs',
+      eventSourceARN: 'arn:aws:sqs:us-east-1:123456789012:events',
+      awsRegion: 'us-east-1',
       attributes: { ApproximateReceiveCount: '1', SentTimestamp: String(Date.now()), SenderId: 'x', ApproximateFirstReceiveTimestamp: String(Date.now()) },
       messageAttributes: {},
     });

@@ -31,9 +31,6 @@ describe('sweeper stack', () => {
   });
 
   it('may only send to the event queue and read its secret', () => {
-    expect(actionsOf(statementsOfRole(synth.templates.sweeper, 'SweeperFunctionServiceRole'))).toEqual([
-      'secretsmanager:GetSecretValue',
-      'sqs:SendMessage',
-    ]);
+    expect(actionsOf(statementsOfRole(synth.templates.sweeper, 'SweeperFunctionServiceRole'))).toEqual(['secretsmanager:GetSecretValue', 'sqs:SendMessage']);
   });
 });

@@ -87,8 +87,7 @@ export function statementsOfRole(template: Template, rolePrefix: string): Statem
   return out;
 }
 
-export const actionsOf = (statements: Statement[]): string[] =>
-  statements.flatMap((s) => (Array.isArray(s.Action) ? s.Action : [s.Action])).sort();
+export const actionsOf = (statements: Statement[]): string[] => statements.flatMap((s) => (Array.isArray(s.Action) ? s.Action : [s.Action])).sort();
 
 /** The one resource of a type whose logical id starts with `prefix`. */
 /** CloudFormation properties: untyped JSON, read by the assertions below. */

@@ -16,7 +16,11 @@ describe.skipIf(!address)('Temporal client bundled with the Lambda settings', ()
     const outfile = join(mkdtempSync(join(tmpdir(), 'conduit-probe-')), 'probe.mjs');
     const result = await build(lambdaBuildOptions(join(import.meta.dirname, 'fixtures/temporal-probe.ts'), outfile));
     for (const o of result.outputFiles) writeFileSync(o.path, o.contents);
-    const copies = new Set(Object.keys(result.metafile.inputs).map((i) => /^(.*node_modules\/protobufjs)\//.exec(i)?.[1]).filter(Boolean));
+    const copies = new Set(
+      Object.keys(result.metafile.inputs)
+        .map((i) => /^(.*node_modules\/protobufjs)\//.exec(i)?.[1])
+        .filter(Boolean),
+    );
     expect([...copies]).toHaveLength(1);
     const inputs = Object.keys(result.metafile.inputs);
     expect(inputs.some((i) => i.includes('@grpc/proto-loader'))).toBe(false);

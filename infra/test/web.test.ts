@@ -20,7 +20,10 @@ describe('web stack', () => {
     const t = synth.templates.web;
     const bucket = resourceOf(t, 'AWS::S3::Bucket', 'WebBucket');
     expect(bucket.props.PublicAccessBlockConfiguration).toEqual({
-      BlockPublicAcls: true, BlockPublicPolicy: true, IgnorePublicAcls: true, RestrictPublicBuckets: true,
+      BlockPublicAcls: true,
+      BlockPublicPolicy: true,
+      IgnorePublicAcls: true,
+      RestrictPublicBuckets: true,
     });
     const oac = resourceOf(t, 'AWS::CloudFront::OriginAccessControl', 'WebDistribution');
     expect(oac.props.OriginAccessControlConfig).toMatchObject({ OriginAccessControlOriginType: 's3', SigningBehavior: 'always', SigningProtocol: 'sigv4' });
@@ -43,9 +46,7 @@ describe('web stack', () => {
     expect(def.FunctionAssociations).toEqual([{ EventType: 'viewer-request', FunctionARN: { 'Fn::GetAtt': [fn.id, 'FunctionARN'] } }]);
     const headers = resourceOf(t, 'AWS::CloudFront::ResponseHeadersPolicy', 'WebHtmlHeaders');
     expect(def.ResponseHeadersPolicyId).toEqual({ Ref: headers.id });
-    expect(headers.props.ResponseHeadersPolicyConfig.CustomHeadersConfig.Items).toEqual([
-      { Header: 'Cache-Control', Override: true, Value: 'no-cache' },
-    ]);
+    expect(headers.props.ResponseHeadersPolicyConfig.CustomHeadersConfig.Items).toEqual([{ Header: 'Cache-Control', Override: true, Value: 'no-cache' }]);
   });
 
   it('rewrites routes without a file extension and leaves files alone', () => {

@@ -106,7 +106,11 @@ describe('worker image', () => {
           connection
             .withAbortSignal(abort.signal, () =>
               connection.withDeadline(Date.now() + 70_000, () =>
-                connection.workflowService.pollWorkflowTaskQueue({ namespace: 'default', taskQueue: { name: taskQueue, kind: 1 }, identity: '4242@worker-host-a' }),
+                connection.workflowService.pollWorkflowTaskQueue({
+                  namespace: 'default',
+                  taskQueue: { name: taskQueue, kind: 1 },
+                  identity: '4242@worker-host-a',
+                }),
               ),
             )
             .catch(() => undefined),

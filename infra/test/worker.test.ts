@@ -108,7 +108,16 @@ describe('worker stack', () => {
     expect(images[0]!.source).toMatchObject({ dockerFile: 'worker/Dockerfile', platform: 'linux/arm64' });
     // The staged build context holds what the Dockerfile copies, and none of the rest of the repository.
     const ctx = join(outdir, images[0]!.source.directory);
-    for (const needed of ['worker/Dockerfile', 'package.json', 'package-lock.json', 'core/package.json', 'core/src/db/client.ts', 'worker/scripts/bundle-workflows.ts', 'worker/scripts/healthcheck.mjs', 'functions/package.json']) {
+    for (const needed of [
+      'worker/Dockerfile',
+      'package.json',
+      'package-lock.json',
+      'core/package.json',
+      'core/src/db/client.ts',
+      'worker/scripts/bundle-workflows.ts',
+      'worker/scripts/healthcheck.mjs',
+      'functions/package.json',
+    ]) {
       expect(existsSync(join(ctx, needed)), needed).toBe(true);
     }
     for (const left of ['node_modules', 'core/node_modules', 'infra/src', 'web/src', 'functions/src', '.git']) {

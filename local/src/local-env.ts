@@ -15,7 +15,10 @@ const LocalEnvSchema = z.object({
   /** Outbox sweep period: re-sends events that were committed but never dispatched. */
   SWEEP_INTERVAL_MS: z.coerce.number().int().min(100).default(5_000),
   /** `false` skips building and serving the web app (API only). */
-  SERVE_WEB: z.enum(['true', 'false', '1', '0']).default('true').transform((v) => v === 'true' || v === '1'),
+  SERVE_WEB: z
+    .enum(['true', 'false', '1', '0'])
+    .default('true')
+    .transform((v) => v === 'true' || v === '1'),
 });
 export type LocalEnv = z.infer<typeof LocalEnvSchema>;
 

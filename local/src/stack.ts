@@ -122,11 +122,15 @@ export async function startStack(opts: StackOptions = {}): Promise<Stack> {
     const encryptionKey = base.ENCRYPTION_KEY ?? loadOrCreateEncryptionKey(paths.secretKey);
 
     // One port for everything; it answers 503 until the app is wired, so the URL is known early.
-    let handler: Fetch = () =>
-      Response.json({ error: { code: 'starting', message: 'Conduit is starting' } }, { status: 503 });
+    let handler: Fetch = () => Response.json({ error: { code: 'starting', message: 'Conduit is starting' } }, { status: 503 });
     let hooks: NodeHandler = () => false;
     const host = opts.host ?? local.HOST;
-    const server = await listen((req, env) => handler(req, env), (req, res) => hooks(req, res), opts.port ?? base.PORT, host);
+    const server = await listen(
+      (req, env) => handler(req, env),
+      (req, res) => hooks(req, res),
+      opts.port ?? base.PORT,
+      host,
+    );
     register(HTTP, () => closeServer(server));
     const port = (server.address() as AddressInfo).port;
     const url = `http://${host === '127.0.0.1' || host === '0.0.0.0' ? 'localhost' : host}:${port}`;
@@ -193,7 +197,11 @@ export async function startStack(opts: StackOptions = {}): Promise<Stack> {
     });
     if (!dispatch) log.info('dispatch is off: accepted events stay in the outbox');
     else if (queue.kind === 'sqs') {
-      const consumer = startSqsConsumer({ queue: queue as SqsQueue, handler: dispatcher.handle, onError: (e) => log.warn('SQS poll failed', { error: message(e) }) });
+      const consumer = startSqsConsumer({
+        queue: queue as SqsQueue,
+        handler: dispatcher.handle,
+        onError: (e) => log.warn('SQS poll failed', { error: message(e) }),
+      });
       register('SQS consumer', consumer.stop);
     } else {
       queue.start?.();
@@ -210,12 +218,12 @@ export async function startStack(opts: StackOptions = {}): Promise<Stack> {
 
     // Bundling the workflow code takes seconds; the API and the schedules get ready meanwhile.
     const [worker, api] = await settleAll([
-      cachedWorkflowBundle(undefined, (line) => log.info(line)).then((workflowBundle) =>
-        createWorker({ connection, db, queue, config, workflowBundle, logger: stackLogger(config.LOG_LEVEL, 'worker'), secrets }),
-      ).then((w) => {
-        register('Temporal worker', w.shutdown);
-        return w;
-      }),
+      cachedWorkflowBundle(undefined, (line) => log.info(line))
+        .then((workflowBundle) => createWorker({ connection, db, queue, config, workflowBundle, logger: stackLogger(config.LOG_LEVEL, 'worker'), secrets }))
+        .then((w) => {
+          register('Temporal worker', w.shutdown);
+          return w;
+        }),
       schedules.reconcile().then(async (reconciled) => {
         if (reconciled.synced || reconciled.removed) log.info('schedules reconciled', reconciled);
         return buildApi({ config, db, temporal: client, queue, runs, schedules, staticDir, log, secrets });
@@ -260,7 +268,7 @@ let runtimeInstalled = false;
 function installTemporalRuntime(level: Config['LOG_LEVEL']): void {
   if (runtimeInstalled) return;
   runtimeInstalled = true;
-  const sdkLevel = level === 'debug' ? 'DEBUG' : level === 'info' ? 'WARN' : level.toUpperCase() as 'WARN' | 'ERROR';
+  const sdkLevel = level === 'debug' ? 'DEBUG' : level === 'info' ? 'WARN' : (level.toUpperCase() as 'WARN' | 'ERROR');
   try {
     Runtime.install({ logger: new DefaultLogger(sdkLevel) });
   } catch {

@@ -134,9 +134,7 @@ export async function startLocalTemporal(opts: LocalTemporalOptions): Promise<Lo
       ...(uiPort ? { uiPort } : {}),
       log: { format: 'pretty', level: 'error' },
       extraArgs: SQLITE_PRAGMAS,
-      executable: opts.sdkExecutablePath
-        ? { type: 'existing-path', path: opts.sdkExecutablePath }
-        : { type: 'cached-download' },
+      executable: opts.sdkExecutablePath ? { type: 'existing-path', path: opts.sdkExecutablePath } : { type: 'cached-download' },
     },
   });
   return {

@@ -56,7 +56,10 @@ describe.each(['pglite', 'pg'] as const)('runs end to end on %s', (kind) => {
 
     const [run] = await api.waitForRuns(wf.id, 1);
     expect(run?.status).toBe('completed');
-    expect(run?.steps?.map((s) => [s.actionId, s.status])).toEqual([['save', 'completed'], ['mark', 'completed']]);
+    expect(run?.steps?.map((s) => [s.actionId, s.status])).toEqual([
+      ['save', 'completed'],
+      ['mark', 'completed'],
+    ]);
     const created = (run!.steps![0]!.output as { id: string }).id;
 
     const contacts = (await recordsInTable('contact')).filter((r) => r.data.email === 'ada@example.com');
@@ -69,7 +72,12 @@ describe.each(['pglite', 'pg'] as const)('runs end to end on %s', (kind) => {
       name: 'Deal follow-up',
       trigger: { type: 'record_updated', object: 'deal' },
       actions: [
-        { id: 'task', type: 'create_record', object: 'task', data: { title: 'Follow up: {{trigger.record.name}}', dealId: '{{trigger.record.id}}', stage: '{{trigger.record.stage}}' } },
+        {
+          id: 'task',
+          type: 'create_record',
+          object: 'task',
+          data: { title: 'Follow up: {{trigger.record.name}}', dealId: '{{trigger.record.id}}', stage: '{{trigger.record.stage}}' },
+        },
         { id: 'open', type: 'update_record', object: 'task', recordId: '{{steps.task.output.id}}', data: { status: 'open' } },
       ],
     });
@@ -80,7 +88,10 @@ describe.each(['pglite', 'pg'] as const)('runs end to end on %s', (kind) => {
     expect(run?.status).toBe('completed');
     expect(run?.recordId).toBe(deal.id);
     expect(run?.input).toMatchObject({ kind: 'record', event: 'updated', recordId: deal.id, changed: ['stage'] });
-    expect(run?.steps?.map((s) => [s.actionId, s.status])).toEqual([['task', 'completed'], ['open', 'completed']]);
+    expect(run?.steps?.map((s) => [s.actionId, s.status])).toEqual([
+      ['task', 'completed'],
+      ['open', 'completed'],
+    ]);
 
     const tasks = (await recordsInTable('task')).filter((t) => t.data.dealId === deal.id);
     expect(tasks.map((t) => t.data)).toEqual([{ title: 'Follow up: Orbital licence', dealId: deal.id, stage: 'won', status: 'open' }]);

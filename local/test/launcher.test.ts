@@ -26,7 +26,9 @@ beforeAll(async () => {
   temporalPort = await freePort();
   // What a user's shell would have: no service addresses, so everything embedded is used.
   const inherited = Object.fromEntries(
-    Object.entries(process.env).filter(([k]) => !/^(TEST_|VITEST|DATABASE_URL|TEMPORAL_(ADDRESS|NAMESPACE|API_KEY|UI_URL)|ENCRYPTION_KEY|SQS_|SMTP_URL|PUBLIC_URL|PORT$|DATA_DIR$)/.test(k)),
+    Object.entries(process.env).filter(
+      ([k]) => !/^(TEST_|VITEST|DATABASE_URL|TEMPORAL_(ADDRESS|NAMESPACE|API_KEY|UI_URL)|ENCRYPTION_KEY|SQS_|SMTP_URL|PUBLIC_URL|PORT$|DATA_DIR$)/.test(k),
+    ),
   );
   env = {
     ...inherited,

@@ -11,7 +11,10 @@ export type SeededHook = { workspaceId: string; companyId: string; workflowId: s
 export async function seedWorkspace(db: Db, name = 'reliability'): Promise<{ workspaceId: string; companyId: string }> {
   const slug = `${name}-${randomUUID().slice(0, 8)}`;
   const [ws] = await db.insert(workspaces).values({ name, slug }).returning({ id: workspaces.id });
-  const [co] = await db.insert(companies).values({ workspaceId: ws!.id, name: `${name} company` }).returning({ id: companies.id });
+  const [co] = await db
+    .insert(companies)
+    .values({ workspaceId: ws!.id, name: `${name} company` })
+    .returning({ id: companies.id });
   return { workspaceId: ws!.id, companyId: co!.id };
 }
 
@@ -22,7 +25,14 @@ export async function seedWorkspace(db: Db, name = 'reliability'): Promise<{ wor
  */
 export async function seedWebhookWorkflow(
   db: Db,
-  o: { workspaceId: string; companyId: string; auth: 'none' | 'signature' | 'header'; actions: z.input<typeof ActionsSchema>; encryptionKey?: string; name?: string },
+  o: {
+    workspaceId: string;
+    companyId: string;
+    auth: 'none' | 'signature' | 'header';
+    actions: z.input<typeof ActionsSchema>;
+    encryptionKey?: string;
+    name?: string;
+  },
 ): Promise<SeededHook> {
   const trigger = WorkflowTriggerSchema.parse({ type: 'webhook', auth: { mode: o.auth } });
   const actions = ActionsSchema.parse(o.actions);
@@ -36,10 +46,7 @@ export async function seedWebhookWorkflow(
     .insert(workflowVersions)
     .values({ workflowId, workspaceId: o.workspaceId, version: 1, name: o.name ?? 'reliability hook', trigger, actions })
     .returning({ id: workflowVersions.id });
-  await db
-    .update(workflows)
-    .set({ isActive: true, activeVersionId: v!.id, activeTriggerType: 'webhook', activeTriggerObject: null })
-    .where(eqId(workflowId));
+  await db.update(workflows).set({ isActive: true, activeVersionId: v!.id, activeTriggerType: 'webhook', activeTriggerObject: null }).where(eqId(workflowId));
   let secret: string | null = null;
   if (o.auth !== 'none') {
     if (!o.encryptionKey) throw new Error('a signed hook needs an encryption key');

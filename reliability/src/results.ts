@@ -43,7 +43,9 @@ function writeResult(result: FamilyResult, dir = RESULTS_DIR): string {
 export function readResults(dir = RESULTS_DIR): { results: FamilyResult[]; invalid: string[] } {
   let names: string[] = [];
   try {
-    names = readdirSync(dir).filter((n) => n.endsWith('.json')).sort();
+    names = readdirSync(dir)
+      .filter((n) => n.endsWith('.json'))
+      .sort();
   } catch {
     return { results: [], invalid: [] };
   }
@@ -87,17 +89,20 @@ export function createRecorder(meta: { family: string; title: string; command: s
     figures,
     /** `durationMs` overrides the time since the recorder was made (the soak measures its own). */
     write(dir?: string, durationMs?: number) {
-      return writeResult({
-        family: meta.family,
-        title: meta.title,
-        command: meta.command,
-        ranAt: new Date().toISOString(),
-        durationMs: durationMs ?? Date.now() - started,
-        figures,
-        checks,
-        ...(table.length ? { table } : {}),
-        notes: meta.notes ?? [],
-      }, dir);
+      return writeResult(
+        {
+          family: meta.family,
+          title: meta.title,
+          command: meta.command,
+          ranAt: new Date().toISOString(),
+          durationMs: durationMs ?? Date.now() - started,
+          figures,
+          checks,
+          ...(table.length ? { table } : {}),
+          notes: meta.notes ?? [],
+        },
+        dir,
+      );
     },
   };
 }

@@ -54,7 +54,10 @@ describe.each<TestDbKind>(['pglite', 'pg'])('settings API on %s', (kind) => {
     adminA = await t.login(t.a.admin.email);
     memberA = await t.login(t.a.member.email);
     const adminB = await t.login(t.b.admin.email);
-    for (const [side, ws, cookie] of [['a', t.a.id, adminA], ['b', t.b.id, adminB]] as const) {
+    for (const [side, ws, cookie] of [
+      ['a', t.a.id, adminA],
+      ['b', t.b.id, adminB],
+    ] as const) {
       const wf = await t.call('POST', `/api/workspaces/${ws}/workflows`, { cookie, json: { name: `wf ${side}`, trigger: { type: 'webhook' }, actions: [] } });
       expect(wf.status, wf.text).toBeLessThan(300);
       const rec = await t.call('POST', `/api/workspaces/${ws}/records/contact`, { cookie, json: { data: { name: `r ${side}` } } });
@@ -119,24 +122,33 @@ describe.each<TestDbKind>(['pglite', 'pg'])('settings API on %s', (kind) => {
 
   it('without a session or key, every workspace operation is a 401 and changes nothing', async () => {
     for (const op of ops.filter(scoped)) {
-      await unchanged(() => t.call(op.method, authPath(op, 'a'), authBody(op)), (r) => expectRefusal(r, authStatus(op, 401)));
+      await unchanged(
+        () => t.call(op.method, authPath(op, 'a'), authBody(op)),
+        (r) => expectRefusal(r, authStatus(op, 401)),
+      );
     }
   });
 
   it("another workspace's data is a 404, never the data, and changes nothing", async () => {
     for (const op of ops.filter(scoped)) {
       // A's admin, B's workspace and B's ids.
-      await unchanged(() => t.call(op.method, authPath(op, 'b'), { cookie: adminA, ...authBody(op) }), (r) => {
-        expectRefusal(r, authStatus(op, 404));
-        expect(r.text).not.toContain(ids.b.workflows);
-      });
+      await unchanged(
+        () => t.call(op.method, authPath(op, 'b'), { cookie: adminA, ...authBody(op) }),
+        (r) => {
+          expectRefusal(r, authStatus(op, 404));
+          expect(r.text).not.toContain(ids.b.workflows);
+        },
+      );
       // A's admin, A's workspace, B's ids.
       if (op.pathParams.includes('id')) {
         const family = /\/api\/workspaces\/\{ws\}\/([a-z-]+)/.exec(op.path)?.[1] ?? '';
-        await unchanged(() => t.call(op.method, authPath(op, 'a', { id: ids.b[family] ?? crypto.randomUUID() }), { cookie: adminA, ...authBody(op) }), (r) => {
-          expectRefusal(r, authStatus(op, 404));
-          expect(r.text).not.toContain(`wf b`);
-        });
+        await unchanged(
+          () => t.call(op.method, authPath(op, 'a', { id: ids.b[family] ?? crypto.randomUUID() }), { cookie: adminA, ...authBody(op) }),
+          (r) => {
+            expectRefusal(r, authStatus(op, 404));
+            expect(r.text).not.toContain(`wf b`);
+          },
+        );
       }
     }
   });
@@ -145,7 +157,10 @@ describe.each<TestDbKind>(['pglite', 'pg'])('settings API on %s', (kind) => {
     const adminOps = ops.filter((op) => scoped(op) && adminOnly(op));
     expect(adminOps.length).toBeGreaterThan(3);
     for (const op of adminOps) {
-      await unchanged(() => t.call(op.method, authPath(op, 'a'), { cookie: memberA, ...authBody(op) }), (r) => expectRefusal(r, authStatus(op, 403)));
+      await unchanged(
+        () => t.call(op.method, authPath(op, 'a'), { cookie: memberA, ...authBody(op) }),
+        (r) => expectRefusal(r, authStatus(op, 403)),
+      );
     }
   });
 
@@ -156,7 +171,10 @@ describe.each<TestDbKind>(['pglite', 'pg'])('settings API on %s', (kind) => {
     expect(revoke.status, revoke.text).toBeLessThan(300);
     for (const op of ops.filter(scoped)) {
       for (const key of [expired.key, revokedKey.key, `${expired.key.slice(0, -1)}x`, 'cdk_', 'Bearer', `cdk_${'A'.repeat(300)}`]) {
-        await unchanged(() => t.call(op.method, authPath(op, 'a'), { headers: { authorization: `Bearer ${key}` }, ...authBody(op) }), (r) => expectRefusal(r, authStatus(op, 401)));
+        await unchanged(
+          () => t.call(op.method, authPath(op, 'a'), { headers: { authorization: `Bearer ${key}` }, ...authBody(op) }),
+          (r) => expectRefusal(r, authStatus(op, 401)),
+        );
       }
     }
   });
@@ -164,19 +182,30 @@ describe.each<TestDbKind>(['pglite', 'pg'])('settings API on %s', (kind) => {
   it('hostile path ids and query strings: a 4xx or an answer, never a 5xx; refusals change nothing', async () => {
     for (const op of ops.filter(scoped)) {
       await fc.assert(
-        fc.asyncProperty(oddString(), fc.dictionary(fc.constantFrom(...op.query.map((q) => q.name), '__proto__', 'constructor'), fc.oneof(oddString(), fc.constant('-1'), fc.constant('1e309'), fc.constant('x'.repeat(5000))), { maxKeys: 3 }), async (id, query) => {
-          const qs = new URLSearchParams(Object.entries(query)).toString();
-          let path: string;
-          try {
-            path = pathFor(op, 'a', op.pathParams.includes('id') ? { id } : op.pathParams.includes('object') ? { object: id } : {});
-          } catch {
-            return; // a lone surrogate cannot be URL-encoded by a client either
-          }
-          await unchanged(() => t.call(op.method, `${path}${qs ? `?${qs}` : ''}`, { cookie: adminA, ...(op.body ? { json: {} } : {}) }), (r) => {
-            expect(r.status, `${op.method} ${path}?${qs}: ${r.text.slice(0, 300)}`).toBeLessThan(500);
-            if (r.status >= 400) expectRefusal(r);
-          });
-        }),
+        fc.asyncProperty(
+          oddString(),
+          fc.dictionary(
+            fc.constantFrom(...op.query.map((q) => q.name), '__proto__', 'constructor'),
+            fc.oneof(oddString(), fc.constant('-1'), fc.constant('1e309'), fc.constant('x'.repeat(5000))),
+            { maxKeys: 3 },
+          ),
+          async (id, query) => {
+            const qs = new URLSearchParams(Object.entries(query)).toString();
+            let path: string;
+            try {
+              path = pathFor(op, 'a', op.pathParams.includes('id') ? { id } : op.pathParams.includes('object') ? { object: id } : {});
+            } catch {
+              return; // a lone surrogate cannot be URL-encoded by a client either
+            }
+            await unchanged(
+              () => t.call(op.method, `${path}${qs ? `?${qs}` : ''}`, { cookie: adminA, ...(op.body ? { json: {} } : {}) }),
+              (r) => {
+                expect(r.status, `${op.method} ${path}?${qs}: ${r.text.slice(0, 300)}`).toBeLessThan(500);
+                if (r.status >= 400) expectRefusal(r);
+              },
+            );
+          },
+        ),
         { numRuns: RUNS },
       );
     }
@@ -188,25 +217,32 @@ describe.each<TestDbKind>(['pglite', 'pg'])('settings API on %s', (kind) => {
       for (const [field, schema] of Object.entries(op.body!.properties!)) {
         await fc.assert(
           fc.asyncProperty(wrongType(typeOf(schema)), async (bad) => {
-            await unchanged(() => t.call(op.method, pathFor(op, 'a'), { cookie: adminA, json: { ...(base ?? {}), [field]: bad } }), (r) => {
-              expect(r.status, `${op.method} ${op.path} ${field}=${JSON.stringify(bad)?.slice(0, 80)}: ${r.text.slice(0, 300)}`).toBeLessThan(500);
-              // A wrong type is refused; with an otherwise valid body the refusal names this field.
-              const accepted = r.status < 300;
-              if (!accepted) {
-                expectRefusal(r);
-                const e = (r.data as ErrorBody).error!;
-                if (base && r.status === 400) expect(`${String(e.path ?? '')} ${String(e.message)} ${JSON.stringify(e.issues ?? '')}`, r.text.slice(0, 300)).toContain(field);
-              } else {
-                rec.add('wrong-typed fields accepted (coerced or tolerated)');
-              }
-            });
+            await unchanged(
+              () => t.call(op.method, pathFor(op, 'a'), { cookie: adminA, json: { ...(base ?? {}), [field]: bad } }),
+              (r) => {
+                expect(r.status, `${op.method} ${op.path} ${field}=${JSON.stringify(bad)?.slice(0, 80)}: ${r.text.slice(0, 300)}`).toBeLessThan(500);
+                // A wrong type is refused; with an otherwise valid body the refusal names this field.
+                const accepted = r.status < 300;
+                if (!accepted) {
+                  expectRefusal(r);
+                  const e = (r.data as ErrorBody).error!;
+                  if (base && r.status === 400)
+                    expect(`${String(e.path ?? '')} ${String(e.message)} ${JSON.stringify(e.issues ?? '')}`, r.text.slice(0, 300)).toContain(field);
+                } else {
+                  rec.add('wrong-typed fields accepted (coerced or tolerated)');
+                }
+              },
+            );
           }),
           { numRuns: RUNS },
         );
       }
       // The body as a whole of the wrong type.
       for (const whole of [[], 'text', 42, null, true]) {
-        await unchanged(() => t.call(op.method, pathFor(op, 'a'), { cookie: adminA, json: whole }), (r) => expectRefusal(r, [400, 415, 422]));
+        await unchanged(
+          () => t.call(op.method, pathFor(op, 'a'), { cookie: adminA, json: whole }),
+          (r) => expectRefusal(r, [400, 415, 422]),
+        );
       }
     }
   });
@@ -223,15 +259,30 @@ describe.each<TestDbKind>(['pglite', 'pg'])('settings API on %s', (kind) => {
     for (const op of ops.filter((o) => scoped(o) && o.body)) {
       const path = pathFor(op, 'a');
       for (const body of ['{', '{"a":}', '\u0000', '[1,2', '{"__proto__":', ...ODD_STRINGS.slice(0, 6)]) {
-        await unchanged(() => t.call(op.method, path, { cookie: adminA, body, headers: { 'content-type': 'application/json' } }), (r) => expectRefusal(r));
+        await unchanged(
+          () => t.call(op.method, path, { cookie: adminA, body, headers: { 'content-type': 'application/json' } }),
+          (r) => expectRefusal(r),
+        );
       }
-      await unchanged(() => t.call(op.method, path, { cookie: adminA, body: 'name=x', headers: { 'content-type': 'application/x-www-form-urlencoded' } }), (r) => expectRefusal(r));
+      await unchanged(
+        () => t.call(op.method, path, { cookie: adminA, body: 'name=x', headers: { 'content-type': 'application/x-www-form-urlencoded' } }),
+        (r) => expectRefusal(r),
+      );
       const huge = fc.sample(hugeString(), { numRuns: 1, seed: 7 })[0]!;
-      await unchanged(() => t.call(op.method, path, { cookie: adminA, json: { name: huge, data: { big: 'x'.repeat(2 * 1024 * 1024) } } }), (r) => expectRefusal(r));
-      for (const text of ['{"__proto__":{"polluted":true},"name":"p","data":{"a":1}}', '{"constructor":{"prototype":{"polluted":true}},"name":"p","data":{"__proto__":{"isAdmin":true}}}']) {
-        await unchanged(() => t.call(op.method, path, { cookie: adminA, body: text, headers: { 'content-type': 'application/json' } }), (r) => {
-          expect(r.status, r.text.slice(0, 300)).toBeLessThan(500);
-        });
+      await unchanged(
+        () => t.call(op.method, path, { cookie: adminA, json: { name: huge, data: { big: 'x'.repeat(2 * 1024 * 1024) } } }),
+        (r) => expectRefusal(r),
+      );
+      for (const text of [
+        '{"__proto__":{"polluted":true},"name":"p","data":{"a":1}}',
+        '{"constructor":{"prototype":{"polluted":true}},"name":"p","data":{"__proto__":{"isAdmin":true}}}',
+      ]) {
+        await unchanged(
+          () => t.call(op.method, path, { cookie: adminA, body: text, headers: { 'content-type': 'application/json' } }),
+          (r) => {
+            expect(r.status, r.text.slice(0, 300)).toBeLessThan(500);
+          },
+        );
         expect(prototypePolluted()).toBe(false);
       }
     }

@@ -55,7 +55,13 @@ describe('templating cannot leave the payload', () => {
         rec.add('polluting payloads tried');
         const trigger = JSON.parse(text) as Json;
         const ctx: TemplateContext = { trigger, steps: { s: { output: trigger } } };
-        for (const expr of [`trigger.${key}`, `trigger.${key}.polluted`, `trigger["${key}"]`, `steps.s.output.${key}.prototype`, `trigger.constructor.prototype.polluted`])
+        for (const expr of [
+          `trigger.${key}`,
+          `trigger.${key}.polluted`,
+          `trigger["${key}"]`,
+          `steps.s.output.${key}.prototype`,
+          `trigger.constructor.prototype.polluted`,
+        ])
           expect(evaluateExpression(expr, ctx)).toBeUndefined();
         expect(resolveString(`x{{trigger.${key}}}y`, ctx)).toBe('xy');
         const cond = evaluateCondition({ all: [{ left: `{{trigger.${key}.polluted}}`, op: 'exists' }] }, ctx);
@@ -69,8 +75,15 @@ describe('templating cannot leave the payload', () => {
   it('function-call and code-looking expressions are text, never evaluated', () => {
     const ctx: TemplateContext = { trigger: { a: 1 }, steps: {} };
     for (const expr of [
-      'constructor.constructor("return process")()', 'trigger.a.constructor', 'this', 'globalThis', 'process.env',
-      'trigger.toString()', 'trigger["constructor"]["constructor"]', "trigger['__proto__']", 'trigger.a.__proto__.toFixed',
+      'constructor.constructor("return process")()',
+      'trigger.a.constructor',
+      'this',
+      'globalThis',
+      'process.env',
+      'trigger.toString()',
+      'trigger["constructor"]["constructor"]',
+      "trigger['__proto__']",
+      'trigger.a.__proto__.toFixed',
     ]) {
       rec.add('expressions tried');
       expect(evaluateExpression(expr, ctx)).toBeUndefined();
@@ -91,7 +104,13 @@ describe('templating cannot leave the payload', () => {
   it('an own getter on the context is never invoked', () => {
     let calls = 0;
     const trigger = {};
-    Object.defineProperty(trigger, 'g', { enumerable: true, get: () => { calls++; return 'from a getter'; } });
+    Object.defineProperty(trigger, 'g', {
+      enumerable: true,
+      get: () => {
+        calls++;
+        return 'from a getter';
+      },
+    });
     rec.add('expressions tried');
     expect(evaluateExpression('trigger.g', { trigger, steps: {} })).toBeUndefined();
     expect(calls).toBe(0);

@@ -98,21 +98,39 @@ describe.each<TestDbKind>(['pglite', 'pg'])('webhook ingress on %s', (kind) => {
       fc.record({ id: fc.option(ascii, { nil: undefined }), ts: fc.option(ascii, { nil: undefined }), sig: fc.option(ascii, { nil: undefined }) }),
       // Right shape, wrong key.
       fc.record({ id: ascii.filter((s) => s.length > 0), ts: fc.constant(String(now)), sig: fc.constant('') }).map((r) => ({
-        ...r, sig: signWebhook({ secret: `whsec_${Buffer.from('not the key at all').toString('base64')}`, id: r.id, timestamp: now, body }),
+        ...r,
+        sig: signWebhook({ secret: `whsec_${Buffer.from('not the key at all').toString('base64')}`, id: r.id, timestamp: now, body }),
       })),
       // Signed over another body (tampering), or with the version tag changed, or truncated.
-      fc.tuple(ascii.filter((s) => s.length > 0), fc.constantFrom('tamper', 'v2', 'truncate', 'many')).map(([id, how]) => {
-        const good = signWebhook({ secret: signed.secret!, id, timestamp: now, body: how === 'tamper' ? `${body} ` : body });
-        const sig = how === 'tamper' ? good : how === 'v2' ? good.replace('v1,', 'v2,') : how === 'truncate' ? good.slice(0, -4) : Array.from({ length: 300 }, () => 'v1,AAAA').join(' ');
-        return { id, ts: String(now), sig };
-      }),
+      fc
+        .tuple(
+          ascii.filter((s) => s.length > 0),
+          fc.constantFrom('tamper', 'v2', 'truncate', 'many'),
+        )
+        .map(([id, how]) => {
+          const good = signWebhook({ secret: signed.secret!, id, timestamp: now, body: how === 'tamper' ? `${body} ` : body });
+          const sig =
+            how === 'tamper'
+              ? good
+              : how === 'v2'
+                ? good.replace('v1,', 'v2,')
+                : how === 'truncate'
+                  ? good.slice(0, -4)
+                  : Array.from({ length: 300 }, () => 'v1,AAAA').join(' ');
+          return { id, ts: String(now), sig };
+        }),
       // Timestamps that are not Unix seconds or are out of tolerance.
       // (Offsets are applied when the case is sent, so a long run never drifts back into tolerance.)
-      fc.tuple(ascii.filter((s) => s.length > 0), fc.constantFrom(-400, 400, -100_000, 10 ** 9, '-1', '1e10', ' 1', '0x10', '99999999999999', '.0')).map(([id, t]) => {
-        const at = Math.floor(Date.now() / 1000);
-        const ts = typeof t === 'number' ? String(at + t) : t === '.0' ? `${at}.0` : t;
-        return { id, ts, sig: /^\d+$/.test(ts) ? signWebhook({ secret: signed.secret!, id, timestamp: Number(ts), body }) : 'v1,AAAA' };
-      }),
+      fc
+        .tuple(
+          ascii.filter((s) => s.length > 0),
+          fc.constantFrom(-400, 400, -100_000, 10 ** 9, '-1', '1e10', ' 1', '0x10', '99999999999999', '.0'),
+        )
+        .map(([id, t]) => {
+          const at = Math.floor(Date.now() / 1000);
+          const ts = typeof t === 'number' ? String(at + t) : t === '.0' ? `${at}.0` : t;
+          return { id, ts, sig: /^\d+$/.test(ts) ? signWebhook({ secret: signed.secret!, id, timestamp: Number(ts), body }) : 'v1,AAAA' };
+        }),
     );
     await fc.assert(
       fc.asyncProperty(forged, async ({ id, ts, sig }) => {
@@ -129,11 +147,19 @@ describe.each<TestDbKind>(['pglite', 'pg'])('webhook ingress on %s', (kind) => {
   it('refuses a wrong or missing shared header secret', async () => {
     await refused(() => post(header.hookId, '{}', { 'content-type': 'application/json' }), 401, 'unauthorized');
     await refused(() => post(header.hookId, '{}', { 'content-type': 'application/json', 'x-webhook-secret': `${header.secret}x` }), 401, 'unauthorized');
-    await refused(() => post(header.hookId, '{}', { 'content-type': 'application/json', 'x-webhook-secret': header.secret!.slice(0, -1) }), 401, 'unauthorized');
+    await refused(
+      () => post(header.hookId, '{}', { 'content-type': 'application/json', 'x-webhook-secret': header.secret!.slice(0, -1) }),
+      401,
+      'unauthorized',
+    );
   });
 
   it('never stores the inbound secret in the event payload', async () => {
-    const res = await post(header.hookId, '{"a":1}', { 'content-type': 'application/json', 'x-webhook-secret': header.secret!, authorization: 'Bearer abcdefgh' });
+    const res = await post(header.hookId, '{"a":1}', {
+      'content-type': 'application/json',
+      'x-webhook-secret': header.secret!,
+      authorization: 'Bearer abcdefgh',
+    });
     rec.add('payloads tried');
     expect(res.status).toBe(202);
     const { eventId } = (await res.json()) as { eventId: string };
@@ -168,7 +194,10 @@ describe.each<TestDbKind>(['pglite', 'pg'])('webhook ingress on %s', (kind) => {
       ids.add(((await r.json()) as { eventId: string }).eventId);
     }
     expect(ids.size).toBe(1);
-    const stored = await db.select({ id: events.id }).from(events).where(eq(events.dedupeKey, `${signed.workflowId}:webhook-id:${id2}`));
+    const stored = await db
+      .select({ id: events.id })
+      .from(events)
+      .where(eq(events.dedupeKey, `${signed.workflowId}:webhook-id:${id2}`));
     expect(stored).toHaveLength(1);
   });
 
@@ -195,7 +224,11 @@ describe.each<TestDbKind>(['pglite', 'pg'])('webhook ingress on %s', (kind) => {
     // JSON announced as text stays text: never parsed behind the sender's back.
     expect(await stored(await post(open.hookId, '{"a":1}', { 'content-type': 'text/plain' }))).toBe('{"a":1}');
     // Prototype keys are dropped from JSON and forms, and nothing is polluted.
-    const j = await stored(await post(open.hookId, '{"__proto__":{"polluted":1},"constructor":{"prototype":{"polluted":1}},"a":{"__proto__":{"isAdmin":true},"b":2}}', { 'content-type': 'application/json' }));
+    const j = await stored(
+      await post(open.hookId, '{"__proto__":{"polluted":1},"constructor":{"prototype":{"polluted":1}},"a":{"__proto__":{"isAdmin":true},"b":2}}', {
+        'content-type': 'application/json',
+      }),
+    );
     expect(j).toEqual({ a: { b: 2 } });
     const f = await stored(await post(open.hookId, '__proto__[polluted]=1&constructor=2&a=1&a=2', { 'content-type': 'application/x-www-form-urlencoded' }));
     expect(f).toEqual({ '__proto__[polluted]': '1', a: ['1', '2'] });
@@ -204,7 +237,19 @@ describe.each<TestDbKind>(['pglite', 'pg'])('webhook ingress on %s', (kind) => {
 
   it('any content type and body: a 2xx or a clear 4xx, never a 5xx; refused ones store nothing', async () => {
     const contentType = fc.oneof(
-      fc.constantFrom('application/json', 'application/vnd.api+json', 'text/plain', 'application/x-www-form-urlencoded', 'text/html; charset=latin1', 'application/json;charset="UTF-8"', 'image/png', '', ';;;', 'application/json; charset=', '*/*'),
+      fc.constantFrom(
+        'application/json',
+        'application/vnd.api+json',
+        'text/plain',
+        'application/x-www-form-urlencoded',
+        'text/html; charset=latin1',
+        'application/json;charset="UTF-8"',
+        'image/png',
+        '',
+        ';;;',
+        'application/json; charset=',
+        '*/*',
+      ),
       ascii,
     );
     const body = fc.oneof(
@@ -290,7 +335,13 @@ describe.each<TestDbKind>(['pglite', 'pg'])('webhook ingress on %s', (kind) => {
     });
 
     /** A raw request whose body is written in chunks, `gapMs` apart; resolves with the status. */
-    function trickle(o: { path: string; chunks: number; chunkSize: number; gapMs: number; headers?: Record<string, string> }): Promise<{ status: number; body: string }> {
+    function trickle(o: {
+      path: string;
+      chunks: number;
+      chunkSize: number;
+      gapMs: number;
+      headers?: Record<string, string>;
+    }): Promise<{ status: number; body: string }> {
       return new Promise((resolve, reject) => {
         const req = httpRequest({ host: '127.0.0.1', port, method: 'POST', path: o.path, headers: { 'content-type': 'text/plain', ...o.headers } }, (res) => {
           let body = '';
@@ -313,7 +364,11 @@ describe.each<TestDbKind>(['pglite', 'pg'])('webhook ingress on %s', (kind) => {
       const slow = trickle({ path: `/hooks/${open.hookId}`, chunks: 20, chunkSize: 100, gapMs: 50 });
       const slowTooBig = trickle({ path: `/hooks/${open.hookId}`, chunks: 400, chunkSize: 1024, gapMs: 5 });
       const t0 = Date.now();
-      const quick = await fetch(`http://127.0.0.1:${port}/hooks/${open.hookId}`, { method: 'POST', body: '{"q":1}', headers: { 'content-type': 'application/json' } });
+      const quick = await fetch(`http://127.0.0.1:${port}/hooks/${open.hookId}`, {
+        method: 'POST',
+        body: '{"q":1}',
+        headers: { 'content-type': 'application/json' },
+      });
       expect(quick.status).toBe(202);
       expect(Date.now() - t0).toBeLessThan(900);
       const s = await slow;

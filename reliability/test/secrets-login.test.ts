@@ -30,7 +30,10 @@ describe('secrets and sign-in (PostgreSQL)', () => {
 
   it('a webhook secret is shown once, never returned again, and stored AES-256-GCM sealed', async () => {
     const ws = t.a.id;
-    const wf = await t.call('POST', `/api/workspaces/${ws}/workflows`, { cookie: admin, json: { name: 'signed', trigger: { type: 'webhook', auth: { mode: 'signature' } }, actions: [] } });
+    const wf = await t.call('POST', `/api/workspaces/${ws}/workflows`, {
+      cookie: admin,
+      json: { name: 'signed', trigger: { type: 'webhook', auth: { mode: 'signature' } }, actions: [] },
+    });
     expect(wf.status, wf.text).toBeLessThan(300);
     const id = (wf.data as { id: string }).id;
     const rotated = await t.call('POST', `/api/workspaces/${ws}/workflows/${id}/secret/rotate`, { cookie: admin, json: { kind: 'webhook_inbound' } });
@@ -43,7 +46,9 @@ describe('secrets and sign-in (PostgreSQL)', () => {
     // Every read the API offers, as admin, member and API key: the secret is never in the answer.
     const member = await t.login(t.a.member.email);
     const key = (await t.apiKey(ws, 'admin')).key;
-    const reads = ['', '/versions'].map((s) => `/api/workspaces/${ws}/workflows/${id}${s}`).concat([`/api/workspaces/${ws}/workflows`, `/api/workspaces/${ws}/events`, '/api/me']);
+    const reads = ['', '/versions']
+      .map((s) => `/api/workspaces/${ws}/workflows/${id}${s}`)
+      .concat([`/api/workspaces/${ws}/workflows`, `/api/workspaces/${ws}/events`, '/api/me']);
     for (const path of reads) {
       for (const auth of [{ cookie: admin }, { cookie: member }, { key }]) {
         const r = await t.call('GET', path, auth);
@@ -76,13 +81,18 @@ describe('secrets and sign-in (PostgreSQL)', () => {
 
   it('the run-log redactor masks a known secret anywhere in a value and secret-named keys', () => {
     fc.assert(
-      fc.property(fc.jsonValue({ maxDepth: 3 }), fc.string({ minLength: 6, maxLength: 30 }).filter((s) => s.trim().length >= 6), fc.string({ maxLength: 10 }), (value, secret, around) => {
-        rec.add('values redacted');
-        const withSecret = { data: value, note: `${around}${secret}${around}`, nested: [{ authorization: 'Bearer abc' }, `x${secret}`] };
-        const out = JSON.stringify(redactJson(withSecret as never, [secret]));
-        expect(out).not.toContain(secret);
-        expect(out).not.toContain('Bearer abc');
-      }),
+      fc.property(
+        fc.jsonValue({ maxDepth: 3 }),
+        fc.string({ minLength: 6, maxLength: 30 }).filter((s) => s.trim().length >= 6),
+        fc.string({ maxLength: 10 }),
+        (value, secret, around) => {
+          rec.add('values redacted');
+          const withSecret = { data: value, note: `${around}${secret}${around}`, nested: [{ authorization: 'Bearer abc' }, `x${secret}`] };
+          const out = JSON.stringify(redactJson(withSecret as never, [secret]));
+          expect(out).not.toContain(secret);
+          expect(out).not.toContain('Bearer abc');
+        },
+      ),
       { numRuns: 200 },
     );
   });

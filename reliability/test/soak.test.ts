@@ -25,7 +25,10 @@ describe('fault-injection soak (CI size)', () => {
       log: (l) => console.log(l),
     });
     console.log(formatSoakTable(result));
-    recordSoak(result, { command: `${EVENTS === 500 ? '' : `SOAK_EVENTS=${EVENTS} `}npx vitest run --project reliability test/soak.test.ts`, durationMs: Date.now() - t0 });
+    recordSoak(result, {
+      command: `${EVENTS === 500 ? '' : `SOAK_EVENTS=${EVENTS} `}npx vitest run --project reliability test/soak.test.ts`,
+      durationMs: Date.now() - t0,
+    });
     for (const kind of Object.keys(result.faults)) expect.soft(result.faults[kind as keyof typeof result.faults], kind).toBeGreaterThan(0);
     expect(result.sent).toBe(EVENTS);
     expect(result.accepted + result.refused).toBe(EVENTS);

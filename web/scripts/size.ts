@@ -50,7 +50,9 @@ if (process.argv[1] && fileURLToPath(import.meta.url) === process.argv[1]) {
   if (args.includes('--json')) console.log(JSON.stringify(size));
   else {
     for (const f of size.files) console.log(`${f.file}  ${(f.bytes / 1024).toFixed(1)} KB  (${(f.gzipBytes / 1024).toFixed(1)} KB gzipped)`);
-    console.log(`initial JS: ${(size.jsGzipBytes / 1024).toFixed(1)} KB gzipped (${(size.jsBytes / 1024).toFixed(1)} KB raw); CSS ${(size.cssGzipBytes / 1024).toFixed(1)} KB gzipped`);
+    console.log(
+      `initial JS: ${(size.jsGzipBytes / 1024).toFixed(1)} KB gzipped (${(size.jsBytes / 1024).toFixed(1)} KB raw); CSS ${(size.cssGzipBytes / 1024).toFixed(1)} KB gzipped`,
+    );
   }
   const maxIdx = args.indexOf('--max-kb');
   if (maxIdx >= 0) {

@@ -11,8 +11,8 @@ const typeInto = (el: HTMLElement, value: string) => fireEvent.input(el, { targe
 function renderActions(actions: WorkflowAction[]) {
   return renderEditor(baseDraft({ actions }), (e) => <ActionList path={['actions']} actions={e.store.draft.actions} />);
 }
-const webhook = (id = 'notify'): WorkflowAction => ({ ...newAction('send_webhook', new Set()), id, url: 'https://hooks.example.com/won' } as WorkflowAction);
-const email = (id = 'mail'): WorkflowAction => ({ ...newAction('send_email', new Set()), id, to: 'a@example.com', subject: 'Hi', body: 'x' } as WorkflowAction);
+const webhook = (id = 'notify'): WorkflowAction => ({ ...newAction('send_webhook', new Set()), id, url: 'https://hooks.example.com/won' }) as WorkflowAction;
+const email = (id = 'mail'): WorkflowAction => ({ ...newAction('send_email', new Set()), id, to: 'a@example.com', subject: 'Hi', body: 'x' }) as WorkflowAction;
 
 describe('action forms', () => {
   it('has a form for every action type, and each added action starts valid or says what is missing', () => {
@@ -136,7 +136,9 @@ describe('variable picker', () => {
     subject.setSelectionRange(6, 6);
     fireEvent.click(screen.getByRole('button', { name: 'Insert variable into actions[1].subject' }));
     const menu = screen.getByRole('menu');
-    const options = within(menu).getAllByRole('menuitem').map((b) => b.querySelector('code')?.textContent);
+    const options = within(menu)
+      .getAllByRole('menuitem')
+      .map((b) => b.querySelector('code')?.textContent);
     expect(options).toContain('trigger.record.id');
     expect(options).toContain('steps.first.output');
     expect(options).not.toContain('steps.second.output');
@@ -156,16 +158,27 @@ describe('variable picker', () => {
   });
 
   it('inside a branch: earlier steps and the enclosing condition are offered, the other branch is not', () => {
-    const cond: WorkflowAction = { id: 'check', type: 'condition', onFailure: 'stop', if: { all: [{ left: 1, op: 'eq', right: 1 }] }, then: [webhook('inThen')], else: [email('inElse')] };
+    const cond: WorkflowAction = {
+      id: 'check',
+      type: 'condition',
+      onFailure: 'stop',
+      if: { all: [{ left: 1, op: 'eq', right: 1 }] },
+      then: [webhook('inThen')],
+      else: [email('inElse')],
+    };
     renderActions([webhook('before'), cond, email('after')]);
     fireEvent.click(screen.getByRole('button', { name: 'Insert variable into actions[2].subject' }));
-    const after = within(screen.getByRole('menu')).getAllByRole('menuitem').map((b) => b.querySelector('code')?.textContent);
+    const after = within(screen.getByRole('menu'))
+      .getAllByRole('menuitem')
+      .map((b) => b.querySelector('code')?.textContent);
     // After the condition, its branch steps may not have run, so only the condition itself is offered.
     expect(after).toContain('steps.check.output');
     expect(after).not.toContain('steps.inThen.output');
     fireEvent.click(screen.getByRole('button', { name: 'Insert variable into actions[2].subject' }));
     fireEvent.click(screen.getByRole('button', { name: 'Insert variable into actions[1].else[0].subject' }));
-    const options = within(screen.getByRole('menu')).getAllByRole('menuitem').map((b) => b.querySelector('code')?.textContent);
+    const options = within(screen.getByRole('menu'))
+      .getAllByRole('menuitem')
+      .map((b) => b.querySelector('code')?.textContent);
     expect(options).toContain('steps.before.output');
     expect(options).toContain('steps.check.output');
     expect(options).not.toContain('steps.inThen.output');

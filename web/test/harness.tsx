@@ -12,7 +12,11 @@ afterEach(cleanup);
  * Renders editor forms around a real draft store and the real core validation. Only the records
  * lookup for field pickers is given inline data (there is no server in a component test).
  */
-export function renderEditor(initial: Draft, ui: (editor: ReturnType<typeof createEditor>) => JSX.Element, fields: Record<string, string[]> = { deal: ['amount', 'name', 'ownerEmail', 'stage'] }) {
+export function renderEditor(
+  initial: Draft,
+  ui: (editor: ReturnType<typeof createEditor>) => JSX.Element,
+  fields: Record<string, string[]> = { deal: ['amount', 'name', 'ownerEmail', 'stage'] },
+) {
   let editor!: ReturnType<typeof createEditor>;
   const result = render(() => {
     editor = createEditor({

@@ -41,7 +41,13 @@ describe('trigger forms', () => {
     const times = nextFireTimes('0 9 * * 1-5', 'America/New_York');
     expect(Array.isArray(times)).toBe(true);
     for (const d of times as Date[]) {
-      const parts = new Intl.DateTimeFormat('en-US', { timeZone: 'America/New_York', weekday: 'short', hour: '2-digit', minute: '2-digit', hourCycle: 'h23' }).formatToParts(d);
+      const parts = new Intl.DateTimeFormat('en-US', {
+        timeZone: 'America/New_York',
+        weekday: 'short',
+        hour: '2-digit',
+        minute: '2-digit',
+        hourCycle: 'h23',
+      }).formatToParts(d);
       const get = (t: string) => parts.find((p) => p.type === t)?.value;
       expect(`${get('hour')}:${get('minute')}`).toBe('09:00');
       expect(['Sat', 'Sun']).not.toContain(get('weekday'));

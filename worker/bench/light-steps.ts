@@ -17,7 +17,16 @@ export type LightStepsOptions = {
   runs?: number;
   kind?: 'update_record' | 'run_script';
 };
-export type LightStepsResult = { kind: string; steps: number; runs: number; medianMs: number; p95Ms: number; minMs: number; perStepMs: number; samplesMs: number[] };
+export type LightStepsResult = {
+  kind: string;
+  steps: number;
+  runs: number;
+  medianMs: number;
+  p95Ms: number;
+  minMs: number;
+  perStepMs: number;
+  samplesMs: number[];
+};
 
 /**
  * End to end: from client.workflow.start to the result, for a run of N sequential light steps,
@@ -28,14 +37,27 @@ export async function benchLightSteps(opts: LightStepsOptions): Promise<LightSte
   const runs = opts.runs ?? 10;
   const kind = opts.kind ?? 'update_record';
   const { db } = opts;
-  const [ws] = await db.insert(workspaces).values({ name: 'Bench', slug: `bench-${randomUUID().slice(0, 8)}` }).returning();
+  const [ws] = await db
+    .insert(workspaces)
+    .values({ name: 'Bench', slug: `bench-${randomUUID().slice(0, 8)}` })
+    .returning();
   const [co] = await db.insert(companies).values({ workspaceId: ws!.id, name: 'Bench' }).returning();
   const { record } = await createRecord(db, { workspaceId: ws!.id, object: 'deal', data: { n: 0 } });
   const actions: WorkflowActionInput[] = Array.from({ length: n }, (_, i) =>
     kind === 'update_record'
       ? { id: `s${i}`, type: 'update_record', object: 'deal', recordId: record.id, data: { n: i } }
-      : { id: `s${i}`, type: 'run_script', code: `return ${i}` });
-  const [wf] = await db.insert(workflows).values({ name: 'bench', workspaceId: ws!.id, companyId: co!.id, trigger: { type: 'webhook', auth: { mode: 'none' }, allowGet: false }, actions: actions as never }).returning();
+      : { id: `s${i}`, type: 'run_script', code: `return ${i}` },
+  );
+  const [wf] = await db
+    .insert(workflows)
+    .values({
+      name: 'bench',
+      workspaceId: ws!.id,
+      companyId: co!.id,
+      trigger: { type: 'webhook', auth: { mode: 'none' }, allowGet: false },
+      actions: actions as never,
+    })
+    .returning();
 
   const taskQueue = `bench-${randomUUID()}`;
   const connection = await NativeConnection.connect({ address: opts.temporalAddress });
@@ -50,9 +72,19 @@ export async function benchLightSteps(opts: LightStepsOptions): Promise<LightSte
       const { execution } = await createExecution(db, { workspaceId: ws!.id, workflowId: wf!.id, versionId: null, eventId: null, input: {} });
       const t = performance.now();
       const handle = await client.workflow.start(RUN_WORKFLOW, {
-        taskQueue, workflowId: runWorkflowId(execution.id),
+        taskQueue,
+        workflowId: runWorkflowId(execution.id),
         // Validated as the run starter does (inside the timed span, since a starter pays for it too).
-        args: [RunInputSchema.parse({ executionId: execution.id, workspaceId: ws!.id, workflowId: wf!.id, versionId: null, definition: { trigger: { type: 'webhook' }, actions }, trigger: { kind: 'manual' } })],
+        args: [
+          RunInputSchema.parse({
+            executionId: execution.id,
+            workspaceId: ws!.id,
+            workflowId: wf!.id,
+            versionId: null,
+            definition: { trigger: { type: 'webhook' }, actions },
+            trigger: { kind: 'manual' },
+          }),
+        ],
       });
       const res = (await handle.result()) as { status: string; error: string | null };
       const ms = performance.now() - t;
@@ -69,14 +101,27 @@ export async function benchLightSteps(opts: LightStepsOptions): Promise<LightSte
   const pick = (q: number) => sorted[Math.min(sorted.length - 1, Math.floor(q * sorted.length))]!;
   const median = pick(0.5);
   const r2 = (x: number) => Math.round(x * 10) / 10;
-  return { kind, steps: n, runs, medianMs: r2(median), p95Ms: r2(pick(0.95)), minMs: r2(sorted[0]!), perStepMs: Math.round((median / n) * 100) / 100, samplesMs: samples.map(r2) };
+  return {
+    kind,
+    steps: n,
+    runs,
+    medianMs: r2(median),
+    p95Ms: r2(pick(0.95)),
+    minMs: r2(sorted[0]!),
+    perStepMs: Math.round((median / n) * 100) / 100,
+    samplesMs: samples.map(r2),
+  };
 }
 
 /** `npx tsx worker/bench/light-steps.ts`: starts its own dev server and an in-memory PGlite (or DATABASE_URL). */
 if (import.meta.url === `file://${process.argv[1]}`) {
   const { startTemporalDevServer } = await import('../../local/src/services/temporal');
   const { createDb } = await import('@conduit/core/db');
-  try { Runtime.install({ logger: new DefaultLogger('ERROR') }); } catch { /* installed */ }
+  try {
+    Runtime.install({ logger: new DefaultLogger('ERROR') });
+  } catch {
+    /* installed */
+  }
   const server = process.env.TEMPORAL_ADDRESS ? null : await startTemporalDevServer();
   const address = process.env.TEMPORAL_ADDRESS ?? server!.address;
   const handle = await createDb({ url: process.env.DATABASE_URL ?? 'memory://' });

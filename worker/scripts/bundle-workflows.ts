@@ -18,7 +18,10 @@ const { values } = parseArgs({
   options: {
     workflows: { type: 'string', default: resolve(workerDir, 'src/workflows/index.ts') },
     // Through the config schema like the worker reads it, but only this setting: a build needs no other.
-    out: { type: 'string', default: ConfigSchema.shape.WORKFLOW_BUNDLE_PATH.parse(process.env.WORKFLOW_BUNDLE_PATH) || resolve(workerDir, 'dist/workflow-bundle.js') },
+    out: {
+      type: 'string',
+      default: ConfigSchema.shape.WORKFLOW_BUNDLE_PATH.parse(process.env.WORKFLOW_BUNDLE_PATH) || resolve(workerDir, 'dist/workflow-bundle.js'),
+    },
   },
 });
 const workflowsPath = resolve(values.workflows);

@@ -53,9 +53,19 @@ function startHookServer(): Promise<{ server: Server; base: string }> {
     req.on('end', () => {
       const u = new URL(req.url!, 'http://x');
       const key = String(req.headers['idempotency-key']);
-      if (u.pathname === '/flaky' && !flaky.has(key)) { flaky.add(key); res.writeHead(503, { 'retry-after': '1' }).end('busy'); return; }
-      if (u.pathname === '/down') { res.writeHead(503).end('down'); return; }
-      if (u.pathname === '/missing') { res.writeHead(404).end('no such thing'); return; }
+      if (u.pathname === '/flaky' && !flaky.has(key)) {
+        flaky.add(key);
+        res.writeHead(503, { 'retry-after': '1' }).end('busy');
+        return;
+      }
+      if (u.pathname === '/down') {
+        res.writeHead(503).end('down');
+        return;
+      }
+      if (u.pathname === '/missing') {
+        res.writeHead(404).end('no such thing');
+        return;
+      }
       res.writeHead(200, { 'content-type': 'application/json' }).end(JSON.stringify({ ok: true, path: u.pathname }));
     });
   });
@@ -78,7 +88,10 @@ async function chain(h: Harness, handle: WorkflowHandle) {
 
 async function until(fn: () => Promise<boolean>, ms = 20_000) {
   const end = Date.now() + ms;
-  while (Date.now() < end) { if (await fn()) return; await new Promise((r) => setTimeout(r, 50)); }
+  while (Date.now() < end) {
+    if (await fn()) return;
+    await new Promise((r) => setTimeout(r, 50));
+  }
   throw new Error('condition not reached');
 }
 
@@ -86,24 +99,38 @@ async function until(fn: () => Promise<boolean>, ms = 20_000) {
 async function startWithOptions(h: Harness, actions: WorkflowActionInput[], options: Record<string, number>) {
   const wf = await h.createWorkflow(actions);
   const { execution } = await createExecution(h.db, { workspaceId: h.workspaceId, workflowId: wf.id, versionId: null, eventId: null, input: {} });
-  const input = RunInputSchema.parse({ executionId: execution.id, workspaceId: h.workspaceId, workflowId: wf.id, versionId: null, definition: { trigger: { type: 'webhook' }, actions }, trigger: { kind: 'manual' } });
-  return h.client.workflow.start(RUN_WORKFLOW, { taskQueue: h.taskQueue, workflowId: runWorkflowId(execution.id), args: [input, options] }) as Promise<WorkflowHandle>;
+  const input = RunInputSchema.parse({
+    executionId: execution.id,
+    workspaceId: h.workspaceId,
+    workflowId: wf.id,
+    versionId: null,
+    definition: { trigger: { type: 'webhook' }, actions },
+    trigger: { kind: 'manual' },
+  });
+  return h.client.workflow.start(RUN_WORKFLOW, {
+    taskQueue: h.taskQueue,
+    workflowId: runWorkflowId(execution.id),
+    args: [input, options],
+  }) as Promise<WorkflowHandle>;
 }
 
 const retry = (maxAttempts: number) => ({ maxAttempts, initialIntervalMs: 100, backoffCoefficient: 2, maxIntervalMs: 1_000 });
 
 async function everyAction(h: Harness, base: string): Promise<Recorded> {
   // Activities and lone local steps alternate, so each local step is a call of its own; the last one carries the finish.
-  const r = await h.startRun([
-    { id: 'mail', type: 'send_email', to: '{{trigger.owner}}', subject: 'Deal {{trigger.name}}', body: 'Hello {{trigger.name}}' },
-    { id: 'made', type: 'create_record', object: 'deal', data: { name: '{{trigger.name}}', amount: '{{trigger.amount}}' } },
-    { id: 'hook', type: 'send_webhook', url: `${base}/hook`, body: { id: '{{steps.made.output.id}}' } },
-    { id: 'slow', type: 'run_script', cpuMs: 3_000, code: 'return input.steps.hook.output.status' },
-    { id: 'edit', type: 'update_record', object: 'deal', recordId: '{{steps.made.output.id}}', data: { stage: 'won' } },
-    { id: 'score', type: 'run_script', code: 'return input.steps.edit.output.record.amount / 1000' },
-    { id: 'nap', type: 'wait', duration: '1s' },
-    { id: 'gone', type: 'delete_record', object: 'deal', recordId: '{{steps.made.output.id}}' },
-  ], { trigger: { kind: 'manual', owner: 'ann@example.com', name: 'Acme', amount: 12_000 } });
+  const r = await h.startRun(
+    [
+      { id: 'mail', type: 'send_email', to: '{{trigger.owner}}', subject: 'Deal {{trigger.name}}', body: 'Hello {{trigger.name}}' },
+      { id: 'made', type: 'create_record', object: 'deal', data: { name: '{{trigger.name}}', amount: '{{trigger.amount}}' } },
+      { id: 'hook', type: 'send_webhook', url: `${base}/hook`, body: { id: '{{steps.made.output.id}}' } },
+      { id: 'slow', type: 'run_script', cpuMs: 3_000, code: 'return input.steps.hook.output.status' },
+      { id: 'edit', type: 'update_record', object: 'deal', recordId: '{{steps.made.output.id}}', data: { stage: 'won' } },
+      { id: 'score', type: 'run_script', code: 'return input.steps.edit.output.record.amount / 1000' },
+      { id: 'nap', type: 'wait', duration: '1s' },
+      { id: 'gone', type: 'delete_record', object: 'deal', recordId: '{{steps.made.output.id}}' },
+    ],
+    { trigger: { kind: 'manual', owner: 'ann@example.com', name: 'Acme', amount: 12_000 } },
+  );
   return { name: 'every-action', handle: r.handle, expect: 'completed' };
 }
 
@@ -112,9 +139,16 @@ async function segments(h: Harness): Promise<Recorded> {
     { id: 'a', type: 'create_record', object: 'seg', data: { n: 1 } },
     { id: 'b', type: 'update_record', object: 'seg', recordId: '{{steps.a.output.id}}', data: { n: 2 } },
     { id: 'c', type: 'run_script', code: 'return input.steps.b.output.record.n' },
-    { id: 'gate', type: 'condition', if: { all: [{ left: '{{steps.c.output}}', op: 'eq', right: 2 }] },
-      then: [{ id: 'd', type: 'run_script', code: 'return 4' }, { id: 'e', type: 'run_script', code: 'return 5' }],
-      else: [{ id: 'never', type: 'run_script', code: 'return 0' }] },
+    {
+      id: 'gate',
+      type: 'condition',
+      if: { all: [{ left: '{{steps.c.output}}', op: 'eq', right: 2 }] },
+      then: [
+        { id: 'd', type: 'run_script', code: 'return 4' },
+        { id: 'e', type: 'run_script', code: 'return 5' },
+      ],
+      else: [{ id: 'never', type: 'run_script', code: 'return 0' }],
+    },
     { id: 'f', type: 'run_script', code: 'return 6' },
     { id: 'g', type: 'delete_record', object: 'seg', recordId: '{{steps.a.output.id}}' },
   ]);
@@ -122,29 +156,50 @@ async function segments(h: Harness): Promise<Recorded> {
 }
 
 async function conditions(h: Harness): Promise<Recorded> {
-  const r = await h.startRun([
-    { id: 'outer', type: 'condition', if: { all: [{ left: '{{trigger.amount}}', op: 'gt', right: 10 }] },
-      then: [
-        { id: 'inner', type: 'condition', if: { any: [{ left: '{{trigger.name}}', op: 'eq', right: 'Other' }] },
-          then: [{ id: 'innerThen', type: 'run_script', code: 'return "then"' }],
-          else: [{ id: 'innerElse', type: 'create_record', object: 'cond', data: { name: '{{trigger.name}}' } }] },
-      ],
-      else: [{ id: 'outerElse', type: 'run_script', code: 'return "else"' }] },
-    { id: 'last', type: 'condition', if: { all: [{ left: '{{trigger.amount}}', op: 'lt', right: 0 }] },
-      then: [{ id: 'lastThen', type: 'run_script', code: 'return 1' }],
-      else: [{ id: 'x', type: 'run_script', code: 'return 2' }, { id: 'y', type: 'run_script', code: 'return input.steps.x.output + 1' }] },
-  ], { trigger: { kind: 'manual', name: 'Acme', amount: 50 } });
+  const r = await h.startRun(
+    [
+      {
+        id: 'outer',
+        type: 'condition',
+        if: { all: [{ left: '{{trigger.amount}}', op: 'gt', right: 10 }] },
+        then: [
+          {
+            id: 'inner',
+            type: 'condition',
+            if: { any: [{ left: '{{trigger.name}}', op: 'eq', right: 'Other' }] },
+            then: [{ id: 'innerThen', type: 'run_script', code: 'return "then"' }],
+            else: [{ id: 'innerElse', type: 'create_record', object: 'cond', data: { name: '{{trigger.name}}' } }],
+          },
+        ],
+        else: [{ id: 'outerElse', type: 'run_script', code: 'return "else"' }],
+      },
+      {
+        id: 'last',
+        type: 'condition',
+        if: { all: [{ left: '{{trigger.amount}}', op: 'lt', right: 0 }] },
+        then: [{ id: 'lastThen', type: 'run_script', code: 'return 1' }],
+        else: [
+          { id: 'x', type: 'run_script', code: 'return 2' },
+          { id: 'y', type: 'run_script', code: 'return input.steps.x.output + 1' },
+        ],
+      },
+    ],
+    { trigger: { kind: 'manual', name: 'Acme', amount: 50 } },
+  );
   return { name: 'conditions', handle: r.handle, expect: 'completed' };
 }
 
 async function waits(h: Harness): Promise<Recorded> {
-  const r = await h.startRun([
-    { id: 'short', type: 'wait', duration: '1s' },
-    { id: 'until', type: 'wait', until: '{{trigger.at}}' },
-    { id: 'past', type: 'wait', until: '{{trigger.past}}' },
-    { id: 'bad', type: 'wait', until: '{{trigger.nothing}}', onFailure: 'continue' },
-    { id: 'after', type: 'create_record', object: 'waited', data: { n: 1 } },
-  ], { trigger: { kind: 'manual', at: new Date(Date.now() + 1_500).toISOString(), past: '2020-01-01T00:00:00Z' } });
+  const r = await h.startRun(
+    [
+      { id: 'short', type: 'wait', duration: '1s' },
+      { id: 'until', type: 'wait', until: '{{trigger.at}}' },
+      { id: 'past', type: 'wait', until: '{{trigger.past}}' },
+      { id: 'bad', type: 'wait', until: '{{trigger.nothing}}', onFailure: 'continue' },
+      { id: 'after', type: 'create_record', object: 'waited', data: { n: 1 } },
+    ],
+    { trigger: { kind: 'manual', at: new Date(Date.now() + 1_500).toISOString(), past: '2020-01-01T00:00:00Z' } },
+  );
   return { name: 'waits', handle: r.handle, expect: 'completed' };
 }
 
@@ -188,7 +243,10 @@ async function cancelWait(h: Harness): Promise<Recorded> {
 }
 
 async function cancelScript(h: Harness): Promise<Recorded> {
-  const r = await h.startRun([{ id: 'spin', type: 'run_script', code: 'while (true) {}', cpuMs: 10_000 }, { id: 'never', type: 'run_script', code: 'return 1' }]);
+  const r = await h.startRun([
+    { id: 'spin', type: 'run_script', code: 'while (true) {}', cpuMs: 10_000 },
+    { id: 'never', type: 'run_script', code: 'return 1' },
+  ]);
   await until(async () => (await h.steps(r.executionId)).spin?.status === 'running');
   await r.handle.cancel();
   return { name: 'cancel-script', handle: r.handle, expect: 'cancelled' };
@@ -197,7 +255,13 @@ async function cancelScript(h: Harness): Promise<Recorded> {
 async function resume(h: Harness): Promise<Recorded[]> {
   const actions: WorkflowActionInput[] = [
     { id: 'made', type: 'create_record', object: 'retry_made', data: { n: 1 } },
-    { id: 'gate', type: 'condition', if: { all: [{ left: '{{steps.made.output.object}}', op: 'eq', right: 'retry_made' }] }, then: [{ id: 'inBranch', type: 'run_script', code: 'return 1' }], else: [] },
+    {
+      id: 'gate',
+      type: 'condition',
+      if: { all: [{ left: '{{steps.made.output.object}}', op: 'eq', right: 'retry_made' }] },
+      then: [{ id: 'inBranch', type: 'run_script', code: 'return 1' }],
+      else: [],
+    },
     { id: 'check', type: 'run_script', code: 'if (input.trigger.fail) throw new Error("upstream said no"); return { made: input.steps.made.output.id }' },
     { id: 'after', type: 'create_record', object: 'retry_after', data: { made: '{{steps.check.output.made}}' } },
   ];
@@ -205,17 +269,29 @@ async function resume(h: Harness): Promise<Recorded[]> {
   await first.handle.result();
   // What the API's retry route does: reuse the outputs of the steps that completed.
   const steps: Record<string, StepResult> = {};
-  for (const [id, row] of Object.entries(await h.steps(first.executionId))) if (row.status === 'completed') steps[id] = { status: 'completed', output: row.output ?? null };
-  const second = await h.startRun(actions, { trigger: { kind: 'manual', fail: false }, retryOf: first.executionId, resume: { fromExecutionId: first.executionId, steps } });
-  return [{ name: 'resume-failed', handle: first.handle, expect: 'failed' }, { name: 'resume', handle: second.handle, expect: 'completed' }];
+  for (const [id, row] of Object.entries(await h.steps(first.executionId)))
+    if (row.status === 'completed') steps[id] = { status: 'completed', output: row.output ?? null };
+  const second = await h.startRun(actions, {
+    trigger: { kind: 'manual', fail: false },
+    retryOf: first.executionId,
+    resume: { fromExecutionId: first.executionId, steps },
+  });
+  return [
+    { name: 'resume-failed', handle: first.handle, expect: 'failed' },
+    { name: 'resume', handle: second.handle, expect: 'completed' },
+  ];
 }
 
 async function continueAsNewSteps(h: Harness): Promise<Recorded> {
   const actions: WorkflowActionInput[] = [
     ...Array.from({ length: 4 }, (_, i) => ({ id: `a${i}`, type: 'run_script' as const, code: `return ${i}` })),
-    { id: 'branch', type: 'condition', if: { all: [{ left: '{{steps.a3.output}}', op: 'eq', right: 3 }] },
+    {
+      id: 'branch',
+      type: 'condition',
+      if: { all: [{ left: '{{steps.a3.output}}', op: 'eq', right: 3 }] },
       then: Array.from({ length: 3 }, (_, i) => ({ id: `t${i}`, type: 'run_script' as const, code: `return input.steps.a${i}.output + 100` })),
-      else: [{ id: 'never', type: 'run_script', code: 'return 0' }] },
+      else: [{ id: 'never', type: 'run_script', code: 'return 0' }],
+    },
     { id: 'mail', type: 'send_email', to: 'ann@example.com', subject: 'halfway', body: 'value {{steps.t2.output}}' },
     { id: 'last', type: 'run_script', code: 'return Object.keys(input.steps).length' },
   ];
@@ -233,11 +309,21 @@ async function continueAsNewHistory(h: Harness): Promise<Recorded> {
 }
 
 async function scheduleFire(h: Harness): Promise<Recorded> {
-  const actions: WorkflowActionInput[] = [{ id: 'tick', type: 'create_record', object: 'tick', data: { at: '{{trigger.scheduledAt}}', tz: '{{trigger.timezone}}' } }];
+  const actions: WorkflowActionInput[] = [
+    { id: 'tick', type: 'create_record', object: 'tick', data: { at: '{{trigger.scheduledAt}}', tz: '{{trigger.timezone}}' } },
+  ];
   const wf = await h.createWorkflow(actions);
   const handle = await h.client.workflow.start(RUN_WORKFLOW, {
-    taskQueue: h.taskQueue, workflowId: `schedule-${wf.id}`,
-    args: [RunInputSchema.parse({ workspaceId: h.workspaceId, workflowId: wf.id, versionId: null, definition: { trigger: { type: 'schedule', cron: '* * * * *', timezone: 'Europe/Paris' }, actions } })],
+    taskQueue: h.taskQueue,
+    workflowId: `schedule-${wf.id}`,
+    args: [
+      RunInputSchema.parse({
+        workspaceId: h.workspaceId,
+        workflowId: wf.id,
+        versionId: null,
+        definition: { trigger: { type: 'schedule', cron: '* * * * *', timezone: 'Europe/Paris' }, actions },
+      }),
+    ],
   });
   return { name: 'schedule-fire', handle: handle as WorkflowHandle, expect: 'completed' };
 }
@@ -253,19 +339,40 @@ async function main() {
   const sandbox = new FlakySandbox();
   const h = await startHarness({ db: 'pglite', env: { HTTP_ALLOWLIST: '127.0.0.1' }, worker: { sandbox } });
   try {
-    const runs = (await Promise.all([
-      everyAction(h, base), segments(h), conditions(h), waits(h), onFailure(h), retries(h, base), cancelWait(h), cancelScript(h),
-      resume(h), continueAsNewSteps(h), continueAsNewHistory(h), scheduleFire(h),
-    ])).flat();
+    const runs = (
+      await Promise.all([
+        everyAction(h, base),
+        segments(h),
+        conditions(h),
+        waits(h),
+        onFailure(h),
+        retries(h, base),
+        cancelWait(h),
+        cancelScript(h),
+        resume(h),
+        continueAsNewSteps(h),
+        continueAsNewHistory(h),
+        scheduleFire(h),
+      ])
+    ).flat();
     await mkdir(outDir, { recursive: true });
     const written = new Set<string>();
     for (const run of runs) {
-      const status = await run.handle.result().then((s: { status: string }) => s.status, () => 'cancelled');
-      if (status !== run.expect) throw new Error(`${run.name}: expected ${run.expect}, the run ended ${status}: ${JSON.stringify(await run.handle.result().catch((e: Error) => e.message))}`);
+      const status = await run.handle.result().then(
+        (s: { status: string }) => s.status,
+        () => 'cancelled',
+      );
+      if (status !== run.expect)
+        throw new Error(
+          `${run.name}: expected ${run.expect}, the run ended ${status}: ${JSON.stringify(await run.handle.result().catch((e: Error) => e.message))}`,
+        );
       const histories = await chain(h, run.handle);
       for (const [i, history] of histories.entries()) {
         const file = histories.length > 1 ? `${run.name}.run${i + 1}.json` : `${run.name}.json`;
-        const body = { workflowId: run.handle.workflowId, history: proto.temporal.api.history.v1.History.toObject(proto.temporal.api.history.v1.History.fromObject(history), HISTORY_JSON) };
+        const body = {
+          workflowId: run.handle.workflowId,
+          history: proto.temporal.api.history.v1.History.toObject(proto.temporal.api.history.v1.History.fromObject(history), HISTORY_JSON),
+        };
         await writeFile(resolve(outDir, file), `${JSON.stringify(body, null, 1)}\n`);
         written.add(file);
         console.log(`${file}: ${history.events?.length ?? 0} events`);
@@ -281,7 +388,10 @@ async function main() {
   }
 }
 
-main().then(() => process.exit(0), (e) => {
-  console.error(e);
-  process.exit(1);
-});
+main().then(
+  () => process.exit(0),
+  (e) => {
+    console.error(e);
+    process.exit(1);
+  },
+);

@@ -24,7 +24,15 @@ async function main(): Promise<void> {
     ...(config.TEMPORAL_API_KEY ? { apiKey: config.TEMPORAL_API_KEY, tls: true } : {}),
   });
   const bundlePath = config.WORKFLOW_BUNDLE_PATH;
-  const w = await createWorker({ connection, db, queue, config, logger: log, secrets: secretBoxFromConfig(config), ...(bundlePath ? { workflowBundle: { codePath: bundlePath } } : {}) });
+  const w = await createWorker({
+    connection,
+    db,
+    queue,
+    config,
+    logger: log,
+    secrets: secretBoxFromConfig(config),
+    ...(bundlePath ? { workflowBundle: { codePath: bundlePath } } : {}),
+  });
   let stopping = false;
   const stop = (signal: string) => {
     if (stopping) return;

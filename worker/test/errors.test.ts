@@ -25,10 +25,15 @@ describe('error classification', () => {
   it('fails anything else at once, saying so', () => {
     const bug = asStepError(new TypeError("Cannot read properties of undefined (reading 'id')"));
     expect(bug.retryable).toBe(false);
-    expect(bug.message).toBe("unexpected TypeError: Cannot read properties of undefined (reading 'id') (not retried: an error that is not known to be transient)");
+    expect(bug.message).toBe(
+      "unexpected TypeError: Cannot read properties of undefined (reading 'id') (not retried: an error that is not known to be transient)",
+    );
     expect(asStepError(new RangeError('Invalid time value')).retryable).toBe(false);
     expect(asStepError(withCode('duplicate key value violates unique constraint', '23505')).retryable).toBe(false);
-    expect(asStepError('thrown text')).toMatchObject({ retryable: false, message: 'unexpected string: thrown text (not retried: an error that is not known to be transient)' });
+    expect(asStepError('thrown text')).toMatchObject({
+      retryable: false,
+      message: 'unexpected string: thrown text (not retried: an error that is not known to be transient)',
+    });
   });
 });
 
@@ -47,8 +52,13 @@ class FaultySandbox extends ScriptSandbox {
 describe('through the worker', () => {
   let h: Harness;
   const sandbox = new FaultySandbox();
-  beforeAll(async () => { h = await startHarness({ db: 'pglite', worker: { sandbox } }); });
-  afterAll(async () => { await h?.close(); await sandbox.close(); });
+  beforeAll(async () => {
+    h = await startHarness({ db: 'pglite', worker: { sandbox } });
+  });
+  afterAll(async () => {
+    await h?.close();
+    await sandbox.close();
+  });
 
   it('a handler bug fails after exactly one attempt; a transient error is retried, in regular and local activities', async () => {
     const retry = { maxAttempts: 3, initialIntervalMs: 100, backoffCoefficient: 2, maxIntervalMs: 500 };

@@ -17,14 +17,18 @@ try {
 }
 let bundle: Promise<{ code: string }> | undefined;
 /** One workflow bundle per test file, reused by every worker the file starts. */
-const sharedBundle = () => (bundle ??= bundleWorkflowCode({ ...workflowBundleOptions, logger: { trace() {}, debug() {}, info() {}, warn() {}, error() {}, log() {} } as never }));
+const sharedBundle = () =>
+  (bundle ??= bundleWorkflowCode({ ...workflowBundleOptions, logger: { trace() {}, debug() {}, info() {}, warn() {}, error() {}, log() {} } as never }));
 
 export type Harness = Awaited<ReturnType<typeof startHarness>>;
 
 export async function startHarness(opts: { db?: TestDbKind; env?: Record<string, string>; worker?: Partial<CreateWorkerOptions> } = {}) {
   const dbh = await createTestDb(opts.db ?? 'pglite');
   const db: Db = dbh.db;
-  const [ws] = await db.insert(workspaces).values({ name: 'Test', slug: `t-${randomUUID().slice(0, 8)}` }).returning();
+  const [ws] = await db
+    .insert(workspaces)
+    .values({ name: 'Test', slug: `t-${randomUUID().slice(0, 8)}` })
+    .returning();
   const [co] = await db.insert(companies).values({ workspaceId: ws!.id, name: 'Acme' }).returning();
   const config: Config = loadConfig({ ENCRYPTION_KEY: 'a'.repeat(64), ...opts.env });
   const taskQueue = `test-${randomUUID()}`;
@@ -32,7 +36,11 @@ export async function startHarness(opts: { db?: TestDbKind; env?: Record<string,
   const clientConn = await Connection.connect({ address: testEnv.temporalAddress() });
   const client = new Client({ connection: clientConn });
   const published: StoredEvent[] = [];
-  const queue = { publish: async (e: StoredEvent) => { published.push(e); } };
+  const queue = {
+    publish: async (e: StoredEvent) => {
+      published.push(e);
+    },
+  };
   const workflowBundle = await sharedBundle();
 
   let current: ConduitWorker | null = null;
@@ -49,18 +57,35 @@ export async function startHarness(opts: { db?: TestDbKind; env?: Record<string,
   await startWorker();
 
   async function createWorkflow(actions: WorkflowActionInput[]) {
-    const [wf] = await db.insert(workflows).values({
-      name: 'wf', workspaceId: ws!.id, companyId: co!.id, trigger: { type: 'webhook', auth: { mode: 'none' }, allowGet: false }, actions: actions as never,
-    }).returning();
+    const [wf] = await db
+      .insert(workflows)
+      .values({
+        name: 'wf',
+        workspaceId: ws!.id,
+        companyId: co!.id,
+        trigger: { type: 'webhook', auth: { mode: 'none' }, allowGet: false },
+        actions: actions as never,
+      })
+      .returning();
     return wf!;
   }
 
   /** Inserts the execution as the dispatcher would, then starts the run on this file's task queue. */
   async function startRun(actions: WorkflowActionInput[], extra: Partial<RunInputArg> & { trigger?: TriggerPayload; retryOf?: string } = {}) {
     const wf = await createWorkflow(actions);
-    const { execution } = await createExecution(db, { workspaceId: ws!.id, workflowId: wf.id, versionId: null, eventId: null, input: {}, retryOf: extra.retryOf ?? null });
+    const { execution } = await createExecution(db, {
+      workspaceId: ws!.id,
+      workflowId: wf.id,
+      versionId: null,
+      eventId: null,
+      input: {},
+      retryOf: extra.retryOf ?? null,
+    });
     const input: RunInputArg = {
-      executionId: execution.id, workspaceId: ws!.id, workflowId: wf.id, versionId: null,
+      executionId: execution.id,
+      workspaceId: ws!.id,
+      workflowId: wf.id,
+      versionId: null,
       definition: { trigger: { type: 'webhook' }, actions } as never,
       trigger: extra.trigger ?? { kind: 'manual', sample: 1 },
       ...extra,
@@ -79,5 +104,21 @@ export async function startHarness(opts: { db?: TestDbKind; env?: Record<string,
     await connection.close();
     await dbh.close();
   }
-  return { db, workspaceId: ws!.id, companyId: co!.id, config, taskQueue, client, connection, published, startRun, createWorkflow, execution, steps, startWorker, stopWorker, close };
+  return {
+    db,
+    workspaceId: ws!.id,
+    companyId: co!.id,
+    config,
+    taskQueue,
+    client,
+    connection,
+    published,
+    startRun,
+    createWorkflow,
+    execution,
+    steps,
+    startWorker,
+    stopWorker,
+    close,
+  };
 }

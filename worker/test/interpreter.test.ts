@@ -14,10 +14,19 @@ type Recorded = { name: string; arg: unknown; extra?: unknown[] };
 class ContinuedAsNew extends Error {}
 class Cancelled extends Error {}
 
-function setup(actions: WorkflowActionInput[], opts: { input?: Partial<RunInputArg>; options?: RunOptions; commands?: Partial<RunCommands>; historyFull?: boolean } = {}) {
+function setup(
+  actions: WorkflowActionInput[],
+  opts: { input?: Partial<RunInputArg>; options?: RunOptions; commands?: Partial<RunCommands>; historyFull?: boolean } = {},
+) {
   const calls: Recorded[] = [];
   const input = RunInputSchema.parse({
-    executionId: ids.executionId, workspaceId: ws, workflowId: wf, versionId: null, definition: { trigger: { type: 'webhook' }, actions }, trigger: { kind: 'manual', n: 5 }, ...opts.input,
+    executionId: ids.executionId,
+    workspaceId: ws,
+    workflowId: wf,
+    versionId: null,
+    definition: { trigger: { type: 'webhook' }, actions },
+    trigger: { kind: 'manual', n: 5 },
+    ...opts.input,
   });
   const base: RunCommands = {
     async runStep(call, placement, policy, ms) {
@@ -26,20 +35,37 @@ function setup(actions: WorkflowActionInput[], opts: { input?: Partial<RunInputA
     },
     async runSegment(call) {
       calls.push({ name: 'runSegment', arg: call });
-      return { done: call.items.map((i) => ({ actionId: i.meta.actionId, output: `out:${i.meta.actionId}`, startedAt: 's', completedAt: 'c' })), ...(call.finish ? { finished: true } : {}) };
+      return {
+        done: call.items.map((i) => ({ actionId: i.meta.actionId, output: `out:${i.meta.actionId}`, startedAt: 's', completedAt: 'c' })),
+        ...(call.finish ? { finished: true } : {}),
+      };
     },
-    async beginRun(b) { calls.push({ name: 'beginRun', arg: b }); },
-    async recordSteps(rows) { calls.push({ name: 'recordSteps', arg: rows }); },
-    async finishRun(f) { calls.push({ name: 'finishRun', arg: f }); },
-    async sleep(ms) { calls.push({ name: 'sleep', arg: ms }); },
+    async beginRun(b) {
+      calls.push({ name: 'beginRun', arg: b });
+    },
+    async recordSteps(rows) {
+      calls.push({ name: 'recordSteps', arg: rows });
+    },
+    async finishRun(f) {
+      calls.push({ name: 'finishRun', arg: f });
+    },
+    async sleep(ms) {
+      calls.push({ name: 'sleep', arg: ms });
+    },
     historyFull: () => opts.historyFull ?? false,
-    async continueAsNew(next, options) { calls.push({ name: 'continueAsNew', arg: next, extra: [options] }); throw new ContinuedAsNew(); },
+    async continueAsNew(next, options) {
+      calls.push({ name: 'continueAsNew', arg: next, extra: [options] });
+      throw new ContinuedAsNew();
+    },
   };
   const commands = { ...base, ...opts.commands } as RunCommands;
   // Overrides still get recorded by name.
   for (const k of Object.keys(opts.commands ?? {}) as (keyof RunCommands)[]) {
     const f = commands[k] as (...a: unknown[]) => unknown;
-    (commands as Record<string, unknown>)[k] = (...a: unknown[]) => { calls.push({ name: k, arg: a[0], extra: a.slice(1) }); return f(...a); };
+    (commands as Record<string, unknown>)[k] = (...a: unknown[]) => {
+      calls.push({ name: k, arg: a[0], extra: a.slice(1) });
+      return f(...a);
+    };
   }
   const interpreter = new Interpreter(input, opts.options ?? {}, ids, commands);
   return { interpreter, calls, names: () => calls.map((c) => c.name) };
@@ -58,7 +84,10 @@ describe('interpreter plan', () => {
     const summary = await interpreter.execute();
     expect(names()).toEqual(['runSegment', 'runStep', 'runStep']);
     const seg = calls[0]!.arg as SegmentCall;
-    expect(seg.items.map((i) => [i.meta.actionId, i.meta.seq, i.meta.path])).toEqual([['a', 0, 'actions[0]'], ['b', 1, 'actions[1]']]);
+    expect(seg.items.map((i) => [i.meta.actionId, i.meta.seq, i.meta.path])).toEqual([
+      ['a', 0, 'actions[0]'],
+      ['b', 1, 'actions[1]'],
+    ]);
     expect(seg.begin).toMatchObject({ versionId: null });
     expect(seg.begin!.createExecution).toBeUndefined();
     expect(seg.finish).toBeUndefined();
@@ -71,15 +100,28 @@ describe('interpreter plan', () => {
     expect(calls[2]!.extra).toEqual(['local', 3, 30_000]);
     // Templates are resolved against the results so far.
     expect(last.action).toMatchObject({ recordId: 'out:a' });
-    expect(last.finish).toEqual({ steps: { a: { status: 'completed', output: 'out:a' }, b: { status: 'completed', output: 'out:b' }, c: { status: 'completed', output: 'out:c' } }, skipped: [] });
+    expect(last.finish).toEqual({
+      steps: { a: { status: 'completed', output: 'out:a' }, b: { status: 'completed', output: 'out:b' }, c: { status: 'completed', output: 'out:c' } },
+      skipped: [],
+    });
     expect(summary).toMatchObject({ executionId: ids.executionId, status: 'completed', error: null });
-    expect(interpreter.progress().steps.map((s) => [s.actionId, s.status])).toEqual([['a', 'completed'], ['b', 'completed'], ['c', 'completed'], ['d', 'completed']]);
+    expect(interpreter.progress().steps.map((s) => [s.actionId, s.status])).toEqual([
+      ['a', 'completed'],
+      ['b', 'completed'],
+      ['c', 'completed'],
+      ['d', 'completed'],
+    ]);
   });
 
   it('evaluates a condition inline, queues its row for the next call and skips the untaken branch in the finishing call', async () => {
     const { interpreter, calls, names } = setup([
-      { id: 'gate', type: 'condition', if: { all: [{ left: '{{trigger.n}}', op: 'gt', right: 3 }] },
-        then: [{ id: 'yes', type: 'run_script', code: 'return 1' }], else: [{ id: 'no', type: 'run_script', code: 'return 0' }] },
+      {
+        id: 'gate',
+        type: 'condition',
+        if: { all: [{ left: '{{trigger.n}}', op: 'gt', right: 3 }] },
+        then: [{ id: 'yes', type: 'run_script', code: 'return 1' }],
+        else: [{ id: 'no', type: 'run_script', code: 'return 0' }],
+      },
       { id: 'mail', type: 'send_email', to: 'a@example.com', subject: 's', body: 'b' },
     ]);
     await interpreter.execute();
@@ -95,11 +137,20 @@ describe('interpreter plan', () => {
 
   it('a failed first effect sends the begin again, fails the run and skips the rest; onFailure continue keeps going', async () => {
     let n = 0;
-    const { interpreter, calls, names } = setup([
-      { id: 'soft', type: 'send_webhook', url: 'https://example.com/a', onFailure: 'continue' },
-      { id: 'hard', type: 'send_webhook', url: 'https://example.com/b' },
-      { id: 'after', type: 'create_record', object: 'deal', data: {} },
-    ], { commands: { runStep: async () => { throw new CallFailed(`boom ${++n}`, { attempt: 2, startedAt: '2030-01-01T00:00:00.000Z' }); } } });
+    const { interpreter, calls, names } = setup(
+      [
+        { id: 'soft', type: 'send_webhook', url: 'https://example.com/a', onFailure: 'continue' },
+        { id: 'hard', type: 'send_webhook', url: 'https://example.com/b' },
+        { id: 'after', type: 'create_record', object: 'deal', data: {} },
+      ],
+      {
+        commands: {
+          runStep: async () => {
+            throw new CallFailed(`boom ${++n}`, { attempt: 2, startedAt: '2030-01-01T00:00:00.000Z' });
+          },
+        },
+      },
+    );
     const summary = await interpreter.execute();
     expect(summary).toMatchObject({ status: 'failed', error: 'step "hard" failed: boom 2' });
     expect(summary.steps.soft).toEqual({ status: 'failed', output: { error: 'boom 1' }, error: 'boom 1' });
@@ -111,7 +162,11 @@ describe('interpreter plan', () => {
     expect(rowsOf(second.flush)).toEqual([['soft', 'failed', 0, 'actions[0]']]);
     const finish = calls[3]!.arg as { status: string; error: string; flush: unknown };
     expect(finish).toMatchObject({ status: 'failed', error: 'step "hard" failed: boom 2' });
-    expect(rowsOf(finish.flush)).toEqual([['soft', 'failed', 0, 'actions[0]'], ['hard', 'failed', 1, 'actions[1]'], ['after', 'skipped', 2, 'actions[2]']]);
+    expect(rowsOf(finish.flush)).toEqual([
+      ['soft', 'failed', 0, 'actions[0]'],
+      ['hard', 'failed', 1, 'actions[1]'],
+      ['after', 'skipped', 2, 'actions[2]'],
+    ]);
     expect((finish.flush as { attempts?: number; startedAt?: string }[])[1]).toMatchObject({ attempts: 2, startedAt: '2030-01-01T00:00:00.000Z' });
   });
 
@@ -130,44 +185,71 @@ describe('interpreter plan', () => {
     expect(calls[2]!.arg).toBe(2_000);
     expect(summary.steps.nap).toMatchObject({ status: 'completed', output: { waitedMs: 2_000 } });
     expect(summary.steps.bad).toMatchObject({ status: 'failed', error: '"until" resolved to null, which is not a date-time' });
-    expect(rowsOf((calls[3]!.arg as { flush: unknown }).flush)).toEqual([['nap', 'completed', 0, 'actions[0]'], ['bad', 'failed', 1, 'actions[1]']]);
+    expect(rowsOf((calls[3]!.arg as { flush: unknown }).flush)).toEqual([
+      ['nap', 'completed', 0, 'actions[0]'],
+      ['bad', 'failed', 1, 'actions[1]'],
+    ]);
   });
 
   it('on cancel, marks the current step cancelled and the rest skipped', async () => {
-    const { interpreter, calls } = setup([
-      { id: 'first', type: 'create_record', object: 'deal', data: {} },
-      { id: 'slow', type: 'send_webhook', url: 'https://example.com' },
-      { id: 'never', type: 'create_record', object: 'deal', data: {} },
-    ], { commands: { runStep: async (call: StepCall) => { if (call.step.actionId === 'slow') throw new Cancelled(); return { output: 1, attempts: 1, startedAt: 's', completedAt: 'c' }; } } });
+    const { interpreter, calls } = setup(
+      [
+        { id: 'first', type: 'create_record', object: 'deal', data: {} },
+        { id: 'slow', type: 'send_webhook', url: 'https://example.com' },
+        { id: 'never', type: 'create_record', object: 'deal', data: {} },
+      ],
+      {
+        commands: {
+          runStep: async (call: StepCall) => {
+            if (call.step.actionId === 'slow') throw new Cancelled();
+            return { output: 1, attempts: 1, startedAt: 's', completedAt: 'c' };
+          },
+        },
+      },
+    );
     await expect(interpreter.execute()).rejects.toBeInstanceOf(Cancelled);
     await interpreter.recordCancel();
     const finish = calls.at(-1)!;
     expect(finish.name).toBe('finishRun');
     expect(finish.arg).toMatchObject({ status: 'cancelled', error: 'cancelled' });
-    expect(rowsOf((finish.arg as { flush: unknown }).flush)).toEqual([['slow', 'cancelled', 1, 'actions[1]'], ['never', 'skipped', 2, 'actions[2]']]);
+    expect(rowsOf((finish.arg as { flush: unknown }).flush)).toEqual([
+      ['slow', 'cancelled', 1, 'actions[1]'],
+      ['never', 'skipped', 2, 'actions[2]'],
+    ]);
     // The begin rode with the first call, which succeeded: no separate begin.
     expect(calls.some((c) => c.name === 'beginRun')).toBe(false);
     expect(interpreter.progress().status).toBe('cancelled');
   });
 
   it('a segment step failing transiently goes on through its retry policy; a final failure fails at once with one attempt', async () => {
-    const { interpreter, calls, names } = setup([
-      { id: 'shaky', type: 'create_record', object: 'deal', data: {} },
-      { id: 'calm', type: 'run_script', code: 'return 1' },
-      { id: 'broken', type: 'run_script', code: 'throw 1', onFailure: 'continue' },
-      { id: 'tail', type: 'run_script', code: 'return 2' },
-    ], { commands: { runSegment: async (call: SegmentCall) => {
-      // Completes items up to the first of shaky / broken, which fails (shaky transiently).
-      const k = call.items.findIndex((i) => i.meta.actionId === 'shaky' || i.meta.actionId === 'broken');
-      const done = call.items.slice(0, k).map((i) => ({ actionId: i.meta.actionId, output: 1, startedAt: 's', completedAt: 'c' }));
-      const bad = call.items[k]!.meta.actionId;
-      return { done, failed: { actionId: bad, message: `${bad} failed`, retryable: bad === 'shaky', startedAt: 's', input: { seen: true } } };
-    } } });
+    const { interpreter, calls, names } = setup(
+      [
+        { id: 'shaky', type: 'create_record', object: 'deal', data: {} },
+        { id: 'calm', type: 'run_script', code: 'return 1' },
+        { id: 'broken', type: 'run_script', code: 'throw 1', onFailure: 'continue' },
+        { id: 'tail', type: 'run_script', code: 'return 2' },
+      ],
+      {
+        commands: {
+          runSegment: async (call: SegmentCall) => {
+            // Completes items up to the first of shaky / broken, which fails (shaky transiently).
+            const k = call.items.findIndex((i) => i.meta.actionId === 'shaky' || i.meta.actionId === 'broken');
+            const done = call.items.slice(0, k).map((i) => ({ actionId: i.meta.actionId, output: 1, startedAt: 's', completedAt: 'c' }));
+            const bad = call.items[k]!.meta.actionId;
+            return { done, failed: { actionId: bad, message: `${bad} failed`, retryable: bad === 'shaky', startedAt: 's', input: { seen: true } } };
+          },
+        },
+      },
+    );
     const summary = await interpreter.execute();
     expect(names()).toEqual(['runSegment', 'runStep', 'runSegment', 'runStep']);
     expect(calls[1]!.extra).toEqual(['local', 3, 30_000]);
     expect((calls[1]!.arg as StepCall).step).toMatchObject({ actionId: 'shaky', seq: 0 });
-    expect((calls[2]!.arg as SegmentCall).items.map((i) => [i.meta.actionId, i.meta.seq])).toEqual([['calm', 1], ['broken', 2], ['tail', 3]]);
+    expect((calls[2]!.arg as SegmentCall).items.map((i) => [i.meta.actionId, i.meta.seq])).toEqual([
+      ['calm', 1],
+      ['broken', 2],
+      ['tail', 3],
+    ]);
     // run_script is not retried by default: its failure in the segment is final (one attempt), recorded with the next call.
     const tail = calls[3]!.arg as StepCall;
     expect(tail.step).toMatchObject({ actionId: 'tail', seq: 3 });
@@ -179,27 +261,52 @@ describe('interpreter plan', () => {
 });
 
 describe('reuse and continue-as-new', () => {
-  it('reuses the completed steps of a retried run (rows marked reusedFrom), following a reused condition\'s branch', async () => {
+  it("reuses the completed steps of a retried run (rows marked reusedFrom), following a reused condition's branch", async () => {
     const from = '00000000-0000-4000-8000-0000000000f1';
-    const { interpreter, calls, names } = setup([
-      { id: 'a', type: 'create_record', object: 'deal', data: {} },
-      { id: 'gate', type: 'condition', if: { all: [{ left: 1, op: 'eq', right: 2 }] }, then: [{ id: 't', type: 'run_script', code: 'return 1' }], else: [{ id: 'e', type: 'run_script', code: 'return 2' }] },
-      { id: 'b', type: 'run_script', code: 'return 3' },
-      { id: 'c', type: 'run_script', code: 'return 4' },
-    ], { input: { resume: { fromExecutionId: from, steps: { a: { status: 'completed', output: 'old-a' }, gate: { status: 'completed', output: { branch: 'then' } }, t: { status: 'failed', error: 'x' } } } } });
+    const { interpreter, calls, names } = setup(
+      [
+        { id: 'a', type: 'create_record', object: 'deal', data: {} },
+        {
+          id: 'gate',
+          type: 'condition',
+          if: { all: [{ left: 1, op: 'eq', right: 2 }] },
+          then: [{ id: 't', type: 'run_script', code: 'return 1' }],
+          else: [{ id: 'e', type: 'run_script', code: 'return 2' }],
+        },
+        { id: 'b', type: 'run_script', code: 'return 3' },
+        { id: 'c', type: 'run_script', code: 'return 4' },
+      ],
+      {
+        input: {
+          resume: {
+            fromExecutionId: from,
+            steps: {
+              a: { status: 'completed', output: 'old-a' },
+              gate: { status: 'completed', output: { branch: 'then' } },
+              t: { status: 'failed', error: 'x' },
+            },
+          },
+        },
+      },
+    );
     await interpreter.execute();
     // `t` failed before, so it runs again; b and c form a segment.
     expect(names()).toEqual(['runStep', 'runSegment']);
     const t = calls[0]!.arg as StepCall;
     expect(t.step).toMatchObject({ actionId: 't', seq: 2, path: 'actions[1].then[0]' });
-    expect(rowsOf(t.flush)).toEqual([['a', 'completed', 0, 'actions[0]'], ['gate', 'completed', 1, 'actions[1]']]);
+    expect(rowsOf(t.flush)).toEqual([
+      ['a', 'completed', 0, 'actions[0]'],
+      ['gate', 'completed', 1, 'actions[1]'],
+    ]);
     expect(t.flush[0]!.input).toEqual({ reusedFrom: from });
     expect(rowsOf((calls[1]!.arg as SegmentCall).finish!.skipped)).toEqual([['e', 'skipped', 5, 'actions[1].else[0]']]);
   });
 
   it('continues as new after stepsPerRun steps, carrying results and seq; the next run neither reruns nor rewrites them', async () => {
     const actions: WorkflowActionInput[] = [
-      { id: 'a', type: 'run_script', code: 'return 1' }, { id: 'b', type: 'run_script', code: 'return 2' }, { id: 'c', type: 'run_script', code: 'return 3' },
+      { id: 'a', type: 'run_script', code: 'return 1' },
+      { id: 'b', type: 'run_script', code: 'return 2' },
+      { id: 'c', type: 'run_script', code: 'return 3' },
     ];
     const first = setup(actions, { options: { stepsPerRun: 2 } });
     await expect(first.interpreter.execute()).rejects.toBeInstanceOf(ContinuedAsNew);
@@ -207,7 +314,10 @@ describe('reuse and continue-as-new', () => {
     expect((first.calls[0]!.arg as SegmentCall).items).toHaveLength(2);
     const can = first.calls[2]!;
     const next = can.arg as RunInputArg;
-    expect(next).toMatchObject({ executionId: ids.executionId, resume: { fromExecutionId: ids.executionId, steps: { a: { status: 'completed' }, b: { status: 'completed' } } } });
+    expect(next).toMatchObject({
+      executionId: ids.executionId,
+      resume: { fromExecutionId: ids.executionId, steps: { a: { status: 'completed' }, b: { status: 'completed' } } },
+    });
     expect(can.extra).toEqual([{ stepsPerRun: 2, continued: { executionId: ids.executionId, seq: 2 } }]);
 
     const second = setup(actions, { input: next, options: can.extra![0] as RunOptions });
@@ -222,14 +332,27 @@ describe('reuse and continue-as-new', () => {
   });
 
   it('continues as new when Temporal says the history is full', async () => {
-    const { interpreter, names } = setup([{ id: 'w', type: 'wait', duration: '1s' }, { id: 'x', type: 'run_script', code: 'return 1' }], { historyFull: true });
+    const { interpreter, names } = setup(
+      [
+        { id: 'w', type: 'wait', duration: '1s' },
+        { id: 'x', type: 'run_script', code: 'return 1' },
+      ],
+      { historyFull: true },
+    );
     await expect(interpreter.execute()).rejects.toBeInstanceOf(ContinuedAsNew);
     expect(names()).toEqual(['beginRun', 'recordSteps', 'sleep', 'recordSteps', 'continueAsNew']);
   });
 
   it('a schedule fire creates its execution with the begin and builds its trigger', async () => {
     const { interpreter, calls } = setup([{ id: 'tick', type: 'create_record', object: 't', data: { tz: '{{trigger.timezone}}' } }], {
-      input: { executionId: undefined, trigger: undefined, definition: { trigger: { type: 'schedule', cron: '* * * * *', timezone: 'Europe/Paris' }, actions: [{ id: 'tick', type: 'create_record', object: 't', data: { tz: '{{trigger.timezone}}' } }] } },
+      input: {
+        executionId: undefined,
+        trigger: undefined,
+        definition: {
+          trigger: { type: 'schedule', cron: '* * * * *', timezone: 'Europe/Paris' },
+          actions: [{ id: 'tick', type: 'create_record', object: 't', data: { tz: '{{trigger.timezone}}' } }],
+        },
+      },
     });
     await interpreter.execute();
     const call = calls[0]!.arg as StepCall;

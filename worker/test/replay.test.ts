@@ -10,7 +10,9 @@ import { workflowBundleOptions } from '../src';
  * means the interpreter's command sequence changed; guard the change with patched() (docs/runtime.md).
  */
 const dir = new URL('./histories/', import.meta.url);
-const files = readdirSync(dir).filter((f) => f.endsWith('.json')).sort();
+const files = readdirSync(dir)
+  .filter((f) => f.endsWith('.json'))
+  .sort();
 
 try {
   Runtime.install({ logger: new DefaultLogger('ERROR') });
@@ -36,7 +38,21 @@ beforeAll(async () => {
 
 describe('recorded histories replay on the current workflow code', () => {
   it('covers the representative runs', () => {
-    for (const name of ['every-action', 'segments', 'conditions', 'waits', 'on-failure', 'retries', 'cancel-wait', 'cancel-script', 'resume-failed', 'resume', 'continue-as-new-steps.run1', 'continue-as-new-history.run1', 'schedule-fire'])
+    for (const name of [
+      'every-action',
+      'segments',
+      'conditions',
+      'waits',
+      'on-failure',
+      'retries',
+      'cancel-wait',
+      'cancel-script',
+      'resume-failed',
+      'resume',
+      'continue-as-new-steps.run1',
+      'continue-as-new-history.run1',
+      'schedule-fire',
+    ])
       expect(files).toContain(`${name}.json`);
   });
 

@@ -22,29 +22,55 @@ beforeAll(async () => {
     req.on('end', () => {
       seen.push({ method: req.method!, url: req.url!, headers: req.headers, body });
       const u = new URL(req.url!, 'http://x');
-      if (u.pathname === '/flaky' && flaky++ === 0) { res.writeHead(503, { 'retry-after': '1' }).end('busy'); return; }
-      if (u.pathname === '/missing') { res.writeHead(404).end('no such thing'); return; }
-      if (u.pathname === '/redirect') { res.writeHead(302, { location: u.searchParams.get('to')! }).end(); return; }
-      if (u.pathname === '/big') { res.writeHead(200, { 'content-type': 'text/plain' }).end('x'.repeat(200_000)); return; }
-      res.writeHead(200, { 'content-type': 'application/json', 'set-cookie': 'session=secret', 'x-request-id': 'r-1' }).end(JSON.stringify({ ok: true, path: u.pathname }));
+      if (u.pathname === '/flaky' && flaky++ === 0) {
+        res.writeHead(503, { 'retry-after': '1' }).end('busy');
+        return;
+      }
+      if (u.pathname === '/missing') {
+        res.writeHead(404).end('no such thing');
+        return;
+      }
+      if (u.pathname === '/redirect') {
+        res.writeHead(302, { location: u.searchParams.get('to')! }).end();
+        return;
+      }
+      if (u.pathname === '/big') {
+        res.writeHead(200, { 'content-type': 'text/plain' }).end('x'.repeat(200_000));
+        return;
+      }
+      res
+        .writeHead(200, { 'content-type': 'application/json', 'set-cookie': 'session=secret', 'x-request-id': 'r-1' })
+        .end(JSON.stringify({ ok: true, path: u.pathname }));
     });
   });
   await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
   port = (server.address() as AddressInfo).port;
   base = `http://127.0.0.1:${port}`;
 });
-afterAll(async () => { await new Promise((r) => server.close(r)); });
+afterAll(async () => {
+  await new Promise((r) => server.close(r));
+});
 
 describe('send_webhook through the worker', () => {
   let h: Harness;
-  beforeAll(async () => { h = await startHarness({ db: 'pglite', env: { HTTP_ALLOWLIST: '127.0.0.1' } }); });
-  afterAll(async () => { await h?.close(); });
+  beforeAll(async () => {
+    h = await startHarness({ db: 'pglite', env: { HTTP_ALLOWLIST: '127.0.0.1' } });
+  });
+  afterAll(async () => {
+    await h?.close();
+  });
 
   it('sends templated JSON with an idempotency key and a Standard Webhooks signature, records the response, redacts secrets', async () => {
     const signingSecret = `whsec_${Buffer.from('super-secret-signing-key').toString('base64')}`;
     const action = {
-      id: 'notify', type: 'send_webhook' as const, method: 'POST' as const, url: `${base}/hook`, query: { deal: '{{trigger.name}}' },
-      headers: { Authorization: 'Bearer top-secret-token', 'X-Custom': 'v-{{trigger.name}}' }, body: { deal: '{{trigger.name}}', amount: '{{trigger.amount}}' }, sign: true,
+      id: 'notify',
+      type: 'send_webhook' as const,
+      method: 'POST' as const,
+      url: `${base}/hook`,
+      query: { deal: '{{trigger.name}}' },
+      headers: { Authorization: 'Bearer top-secret-token', 'X-Custom': 'v-{{trigger.name}}' },
+      body: { deal: '{{trigger.name}}', amount: '{{trigger.amount}}' },
+      sign: true,
     };
     // Signing without a stored secret fails the step clearly.
     const run1 = await h.startRun([action], { trigger: { kind: 'manual', name: 'Acme', amount: 5 } });
@@ -53,7 +79,12 @@ describe('send_webhook through the worker', () => {
 
     // Now with a secret.
     const wf = await h.createWorkflow([]);
-    await h.db.insert(workflowSecrets).values({ workflowId: wf.id, workspaceId: h.workspaceId, kind: 'webhook_signing', ciphertext: createSecretBox(h.config.ENCRYPTION_KEY!).seal(signingSecret) });
+    await h.db.insert(workflowSecrets).values({
+      workflowId: wf.id,
+      workspaceId: h.workspaceId,
+      kind: 'webhook_signing',
+      ciphertext: createSecretBox(h.config.ENCRYPTION_KEY!).seal(signingSecret),
+    });
     seen.length = 0;
     const run2 = await h.startRun([action], { trigger: { kind: 'manual', name: 'Acme', amount: 5 }, workflowId: wf.id });
     expect((await run2.handle.result()).status).toBe('completed');
@@ -70,7 +101,11 @@ describe('send_webhook through the worker', () => {
     // And what any Standard Webhooks receiver does: the package's own verify accepts it.
     expect(() => new Webhook(signingSecret).verify(req.body, req.headers as Record<string, string>)).not.toThrow();
     const step = (await h.steps(run2.executionId)).notify!;
-    expect(step.output).toMatchObject({ status: 200, body: { ok: true, path: '/hook' }, headers: { 'content-type': 'application/json', 'x-request-id': 'r-1' } });
+    expect(step.output).toMatchObject({
+      status: 200,
+      body: { ok: true, path: '/hook' },
+      headers: { 'content-type': 'application/json', 'x-request-id': 'r-1' },
+    });
     expect(JSON.stringify(step.output)).not.toContain('session=secret');
     expect(JSON.stringify(step.input)).not.toContain('top-secret-token');
     expect(JSON.stringify(step.input)).not.toContain('super-secret-signing-key');
@@ -79,9 +114,19 @@ describe('send_webhook through the worker', () => {
   it('retries 503 honouring Retry-After, never retries 4xx, caps the stored body', async () => {
     flaky = 0;
     const r = await h.startRun([
-      { id: 'flaky', type: 'send_webhook', url: `${base}/flaky`, retry: { maxAttempts: 3, initialIntervalMs: 100, backoffCoefficient: 2, maxIntervalMs: 1000 } },
+      {
+        id: 'flaky',
+        type: 'send_webhook',
+        url: `${base}/flaky`,
+        retry: { maxAttempts: 3, initialIntervalMs: 100, backoffCoefficient: 2, maxIntervalMs: 1000 },
+      },
       { id: 'big', type: 'send_webhook', method: 'GET', url: `${base}/big` },
-      { id: 'missing', type: 'send_webhook', url: `${base}/missing`, retry: { maxAttempts: 5, initialIntervalMs: 100, backoffCoefficient: 2, maxIntervalMs: 1000 } },
+      {
+        id: 'missing',
+        type: 'send_webhook',
+        url: `${base}/missing`,
+        retry: { maxAttempts: 5, initialIntervalMs: 100, backoffCoefficient: 2, maxIntervalMs: 1000 },
+      },
     ]);
     expect((await r.handle.result()).status).toBe('failed');
     const s = await h.steps(r.executionId);
@@ -89,7 +134,7 @@ describe('send_webhook through the worker', () => {
     // Retry-After: 1 was honoured rather than the 100 ms backoff.
     expect(s.flaky!.completedAt!.getTime() - s.flaky!.startedAt!.getTime()).toBeGreaterThanOrEqual(900);
     expect(s.big!.output).toMatchObject({ status: 200, truncated: true });
-    expect(((s.big!.output as { body: string }).body).length).toBe(64 * 1024);
+    expect((s.big!.output as { body: string }).body.length).toBe(64 * 1024);
     expect(s.missing).toMatchObject({ status: 'failed', attempts: 1, error: 'webhook answered HTTP 404: no such thing' });
   });
 
@@ -104,11 +149,18 @@ describe('send_webhook through the worker', () => {
 
 describe('SSRF protection', () => {
   const internal: Record<string, string[]> = {
-    'loopback.test': ['127.0.0.1'], 'v6loop.test': ['::1'], 'private.test': ['10.1.2.3'], 'mixed.test': ['93.184.216.34', '192.168.1.1'],
-    'metadata.test': ['169.254.169.254'], 'cgnat.test': ['100.100.100.200'], 'ula.test': ['fd00:ec2::254'], 'mapped.test': ['::ffff:127.0.0.1'],
+    'loopback.test': ['127.0.0.1'],
+    'v6loop.test': ['::1'],
+    'private.test': ['10.1.2.3'],
+    'mixed.test': ['93.184.216.34', '192.168.1.1'],
+    'metadata.test': ['169.254.169.254'],
+    'cgnat.test': ['100.100.100.200'],
+    'ula.test': ['fd00:ec2::254'],
+    'mapped.test': ['::ffff:127.0.0.1'],
     'zero.test': ['0.0.0.0'],
   };
-  const resolver: Resolver = async (host) => (internal[host] ?? (host === 'allowed.test' ? ['127.0.0.1'] : ['93.184.216.34'])).map((address) => ({ address, family: address.includes(':') ? 6 : 4 }));
+  const resolver: Resolver = async (host) =>
+    (internal[host] ?? (host === 'allowed.test' ? ['127.0.0.1'] : ['93.184.216.34'])).map((address) => ({ address, family: address.includes(':') ? 6 : 4 }));
   const http = createSafeHttp({ resolver, allowlist: ['allowed.test'] });
   afterAll(() => http.close());
   const redirect = (to: string) => `http://allowed.test:${port}/redirect?to=${encodeURIComponent(to)}`;
@@ -159,7 +211,10 @@ describe('SSRF protection', () => {
     expect(list.length).toBeGreaterThanOrEqual(20);
     seen.length = 0;
     for (const [name, url] of list) {
-      const err = await http.request({ method: 'GET', url, headers: {}, timeoutMs: 3000 }).then(() => null, (e: unknown) => e);
+      const err = await http.request({ method: 'GET', url, headers: {}, timeoutMs: 3000 }).then(
+        () => null,
+        (e: unknown) => e,
+      );
       expect(err, name).toBeInstanceOf(BlockedAddressError);
     }
     // Only the allowlisted first hops of the redirect cases reached the server; no redirect target did.
@@ -171,7 +226,10 @@ describe('SSRF protection', () => {
     let calls = 0;
     // First answer public, every later answer loopback: a check-then-resolve-again client would be fooled.
     const rebinding = createSafeHttp({ resolver: async () => [{ address: calls++ === 0 ? '93.184.216.34' : '127.0.0.1', family: 4 }] });
-    const err = await rebinding.request({ method: 'GET', url: `http://rebind.test:${port}/secret`, headers: {}, timeoutMs: 3000 }).then(() => null, (e: unknown) => e);
+    const err = await rebinding.request({ method: 'GET', url: `http://rebind.test:${port}/secret`, headers: {}, timeoutMs: 3000 }).then(
+      () => null,
+      (e: unknown) => e,
+    );
     await rebinding.close();
     expect(String((err as { cause?: Error })?.cause?.message ?? (err as Error)?.message)).toMatch(/127\.0\.0\.1 is a loopback address/);
     expect(seen.some((r) => r.url === '/secret')).toBe(false);

@@ -47,8 +47,23 @@ function cliPath(): string {
 export function runAutocannon(spec: LoadSpec): Promise<LoadResult> {
   const url = new URL(spec.url);
   if (url.hostname !== '127.0.0.1') throw new Error(`the bench only sends requests to 127.0.0.1, not ${url.hostname}`);
-  const args = [cliPath(), '--json', '--no-progress', '-c', String(spec.concurrency), '-d', String(spec.durationSec),
-    '-t', String(spec.timeoutSec ?? 30), '-m', 'POST', '-H', 'content-type=application/json', '-b', spec.body];
+  const args = [
+    cliPath(),
+    '--json',
+    '--no-progress',
+    '-c',
+    String(spec.concurrency),
+    '-d',
+    String(spec.durationSec),
+    '-t',
+    String(spec.timeoutSec ?? 30),
+    '-m',
+    'POST',
+    '-H',
+    'content-type=application/json',
+    '-b',
+    spec.body,
+  ];
   for (const [k, v] of Object.entries(spec.headers ?? {})) args.push('-H', `${k}=${v}`);
   args.push(spec.url);
   return new Promise((resolve, reject) => {

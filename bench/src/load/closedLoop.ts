@@ -44,5 +44,13 @@ export async function closedLoop(spec: ClosedLoopSpec): Promise<ClosedLoopResult
   };
   await Promise.all(Array.from({ length: spec.concurrency }, client));
   const elapsedSec = (performance.now() - t0) / 1_000;
-  return { concurrency: spec.concurrency, latenciesMs: latencies, ok: latencies.length, errors, firstErrors, elapsedSec, okPerSec: latencies.length / elapsedSec };
+  return {
+    concurrency: spec.concurrency,
+    latenciesMs: latencies,
+    ok: latencies.length,
+    errors,
+    firstErrors,
+    elapsedSec,
+    okPerSec: latencies.length / elapsedSec,
+  };
 }

@@ -23,24 +23,38 @@ function panelsOf(report: Report): Panel[] {
     {
       title: '1. Webhook ingress — accepted requests per second (higher is better)',
       unit: 'req/s',
-      bars: bars((r) => r.scenario.startsWith('1.'), (r) => `${r.target} · ${r.variant}`),
+      bars: bars(
+        (r) => r.scenario.startsWith('1.'),
+        (r) => `${r.target} · ${r.variant}`,
+      ),
       goal: { value: 5_000, label: 'goal 5,000 req/s' },
     },
     {
       title: '2. Webhook → run completed — runs per second (higher is better)',
       unit: 'runs/s',
-      bars: bars((r) => r.scenario.startsWith('2.'), (r) => `${r.target} · ${r.variant}`),
+      bars: bars(
+        (r) => r.scenario.startsWith('2.'),
+        (r) => `${r.target} · ${r.variant}`,
+      ),
     },
     {
       title: '3. One run of 40 sequential steps — ms, median with p99 whisker (lower is better)',
       unit: 'ms',
-      bars: bars((r) => r.scenario.startsWith('3.'), (r) => `${r.target} · ${r.variant}`, true),
+      bars: bars(
+        (r) => r.scenario.startsWith('3.'),
+        (r) => `${r.target} · ${r.variant}`,
+        true,
+      ),
       goal: { value: 1_000, label: 'goal 1.0 s' },
     },
     {
       title: '4–5. Record change → first action started / runs done — ms, p50 with p99 whisker (lower is better)',
       unit: 'ms',
-      bars: bars((r) => /^(4|5|5b)\./.test(r.scenario), (r) => r.variant, true),
+      bars: bars(
+        (r) => /^(4|5|5b)\./.test(r.scenario),
+        (r) => r.variant,
+        true,
+      ),
     },
   ];
   return panels.filter((p) => p.bars.length > 0);
@@ -77,7 +91,8 @@ export function renderChart(report: Report): string {
     }
     y += 30;
   }
-  const legend = `<rect x="${W - 250}" y="14" width="12" height="12" fill="${COLORS.conduit}"/><text x="${W - 233}" y="25" class="label">Conduit</text>` +
+  const legend =
+    `<rect x="${W - 250}" y="14" width="12" height="12" fill="${COLORS.conduit}"/><text x="${W - 233}" y="25" class="label">Conduit</text>` +
     `<rect x="${W - 160}" y="14" width="12" height="12" fill="${COLORS.n8n}"/><text x="${W - 143}" y="25" class="label">n8n ${esc(report.n8nStatus.ok ? report.n8nStatus.version : '(not run)')}</text>`;
   const sub = `${report.machine.cores} × ${report.machine.cpuModel}, ${report.machine.memoryGiB} GiB · ${report.startedAt.toISOString().slice(0, 16).replace('T', ' ')} UTC · profile ${report.profile}`;
   return [

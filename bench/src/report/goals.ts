@@ -26,7 +26,9 @@ export function evaluateGoals(report: Omit<Report, 'goals'>, dispatchRatio: numb
     goals.push({
       source: 'team target',
       goal: 'End to end: ≥ 10× the completed runs per second of n8n (best concurrency of each)',
-      measured: peerBest ? `${num(best, 'runs/s')} vs n8n ${num(peerBest, 'runs/s')} (${(best / peerBest).toFixed(1)}×)` : `${num(best, 'runs/s')}; n8n not measured`,
+      measured: peerBest
+        ? `${num(best, 'runs/s')} vs n8n ${num(peerBest, 'runs/s')} (${(best / peerBest).toFixed(1)}×)`
+        : `${num(best, 'runs/s')}; n8n not measured`,
       met: peerBest !== undefined && best >= 10 * peerBest,
     });
   }

@@ -5,20 +5,25 @@ import { bytes, describeRatio, headline, ms, num, peerOf, ratio } from './format
 const cell = (s: string) => s.replace(/\|/g, '\\|').replace(/\n/g, ' ');
 
 const WHAT: Record<string, string> = {
-  '1.': 'autocannon (its own process) posts JSON to one webhook for a fixed time. Conduit: `POST /hooks/:hookId` answered 202 once the event is committed to PostgreSQL (default durability: fsync on, synchronous commit). The ingress is measured alone, as it runs in the cloud (its own Lambda): the stack stores the events and dispatches none, so no worker shares the cores; scenario 2 measures the whole path, runs included. n8n: a Webhook → Set workflow with `responseMode: lastNode`, so its answer comes when the run has finished; before its measurement the bench waits until the runs left by the warm-up are done. Latency is autocannon\'s (1 ms resolution); p50/p99 are the median of the rounds\' percentiles.',
+  '1.': "autocannon (its own process) posts JSON to one webhook for a fixed time. Conduit: `POST /hooks/:hookId` answered 202 once the event is committed to PostgreSQL (default durability: fsync on, synchronous commit). The ingress is measured alone, as it runs in the cloud (its own Lambda): the stack stores the events and dispatches none, so no worker shares the cores; scenario 2 measures the whole path, runs included. n8n: a Webhook → Set workflow with `responseMode: lastNode`, so its answer comes when the run has finished; before its measurement the bench waits until the runs left by the warm-up are done. Latency is autocannon's (1 ms resolution); p50/p99 are the median of the rounds' percentiles.",
   '2.': 'Closed loop: each client posts to the webhook and waits for its run to complete before the next request. Conduit: webhook → `update_record`, completion observed by polling `workflow_executions` every 2 ms; n8n: Webhook → Set, completion = the HTTP answer. runs/s = completed runs ÷ wall time.',
   '3.': 'One client, one run at a time, request → run completed. Conduit: 40 `update_record` (or 40 trivial `run_script`) after a webhook trigger; n8n: 40 chained Code nodes after a webhook. Per-step figures divide the run by 40.',
-  '4.': 'A `record_updated` workflow; PATCH a record through the API and take the first step row\'s `started_at` (stamped by the worker when the action starts; same machine, same clock) minus the moment the PATCH was sent. One sample at a time, twice: with each PATCH sent 100 ms after the previous run was seen completed (the goal\'s row: a trigger on a quiet stack, after Temporal has closed the previous workflow and the dispatcher has handled the event of its sink update), and back to back, as soon as it was seen completed. The bench reads the rows every 20 ms (the time comes from the row, not from when the bench noticed it). The note splits the median by stage, from the rows\' own clocks: event stored, claim begun (the run row\'s `created_at`), run started in Temporal (the event\'s `dispatched_at`), first action.',
+  '4.': "A `record_updated` workflow; PATCH a record through the API and take the first step row's `started_at` (stamped by the worker when the action starts; same machine, same clock) minus the moment the PATCH was sent. One sample at a time, twice: with each PATCH sent 100 ms after the previous run was seen completed (the goal's row: a trigger on a quiet stack, after Temporal has closed the previous workflow and the dispatcher has handled the event of its sink update), and back to back, as soon as it was seen completed. The bench reads the rows every 20 ms (the time comes from the row, not from when the bench noticed it). The note splits the median by stage, from the rows' own clocks: event stored, claim begun (the run row's `created_at`), run started in Temporal (the event's `dispatched_at`), first action.",
   '5.': 'N active workflows listen to the same object; one PATCH must start N runs. Times are from sending the PATCH.',
   '5b': 'The same trigger-latency measurement (samples 100 ms apart) with few and then many active workflows in the workspace (the extra workflows listen to other objects or are webhooks, so the event still matches one; they are published with the core domain services, straight on the database).',
 };
 
 function table(rows: Row[], all: Row[]): string[] {
-  const out = ['| Variant | Target | Median | p50 ms | p99 ms | min ms | max ms | Runs | Errors | vs n8n | Note |', '|---|---|--:|--:|--:|--:|--:|--:|--:|---|---|'];
+  const out = [
+    '| Variant | Target | Median | p50 ms | p99 ms | min ms | max ms | Runs | Errors | vs n8n | Note |',
+    '|---|---|--:|--:|--:|--:|--:|--:|--:|---|---|',
+  ];
   for (const r of rows) {
     const peer = peerOf(r, all);
     const vs = peer ? describeRatio(r, ratio(r, peer)) : r.target === 'n8n' ? 'baseline' : '–';
-    out.push(`| ${cell(r.variant)} | ${r.target} | ${num(headline(r), r.metric.unit)} | ${ms(r.latency?.p50)} | ${ms(r.latency?.p99)} | ${ms(r.latency?.min)} | ${ms(r.latency?.max)} | ${r.runs} | ${r.errors} | ${vs} | ${cell(r.note ?? '')} |`);
+    out.push(
+      `| ${cell(r.variant)} | ${r.target} | ${num(headline(r), r.metric.unit)} | ${ms(r.latency?.p50)} | ${ms(r.latency?.p99)} | ${ms(r.latency?.min)} | ${ms(r.latency?.max)} | ${r.runs} | ${r.errors} | ${vs} | ${cell(r.note ?? '')} |`,
+    );
   }
   return out;
 }
@@ -35,7 +40,9 @@ export function renderMarkdown(report: Report, chartFile: string): string {
       `(profile **${report.profile}**, ${tookMin.toFixed(1)} min). Every number below was measured in that one run; ` +
       'this file and the chart are written by the script, never by hand. How to rerun and what each scenario measures: [docs/bench.md](docs/bench.md).',
     '',
-    ok ? `**Result: every scenario ran, 0 errors.**` : `**Result: FAILED — ${report.failures.length} scenario failure(s), ${errors} request error(s); see below.**`,
+    ok
+      ? `**Result: every scenario ran, 0 errors.**`
+      : `**Result: FAILED — ${report.failures.length} scenario failure(s), ${errors} request error(s); see below.**`,
     '',
     report.n8nStatus.ok
       ? `Side by side with **n8n ${report.n8nStatus.version}** (SQLite default, legacy expression engine, no task runners), measured A/B/A/B on the same machine in the same run. "vs n8n" is Conduit ÷ n8n for the median figure (geometric mean of each round's ratio).`
@@ -65,26 +72,42 @@ export function renderMarkdown(report: Report, chartFile: string): string {
     lines.push(`### ${s}`, '');
     const what = Object.entries(WHAT).find(([k]) => s.startsWith(k))?.[1];
     if (what) lines.push(what, '');
-    lines.push(...table(report.rows.filter((r) => r.scenario === s), report.rows), '');
+    lines.push(
+      ...table(
+        report.rows.filter((r) => r.scenario === s),
+        report.rows,
+      ),
+      '',
+    );
   }
   if (report.sizes.length) {
-    lines.push('### 6. Sizes', '', 'Web: `vite build` of web/, the entry chunk and its static imports, gzip -9. Lambdas: the deployment\'s own esbuild bundling (infra/src/bundle.ts); cold import = median of 5 fresh `node` processes importing the bundle. Worker: apparent size of every package folder npm lists for the worker.', '');
+    lines.push(
+      '### 6. Sizes',
+      '',
+      "Web: `vite build` of web/, the entry chunk and its static imports, gzip -9. Lambdas: the deployment's own esbuild bundling (infra/src/bundle.ts); cold import = median of 5 fresh `node` processes importing the bundle. Worker: apparent size of every package folder npm lists for the worker.",
+      '',
+    );
     lines.push('| Artifact | Size | gzip | Limit | Cold import | Note |', '|---|--:|--:|--:|--:|---|');
     for (const z of report.sizes) {
-      lines.push(`| ${cell(z.artifact)} | ${bytes(z.bytes)} | ${bytes(z.gzipBytes)} | ${bytes(z.limitBytes)} | ${z.importMs?.length ? `${num(z.importMs[0]!)} ms` : '–'} | ${cell(z.note ?? '')} |`);
+      lines.push(
+        `| ${cell(z.artifact)} | ${bytes(z.bytes)} | ${bytes(z.gzipBytes)} | ${bytes(z.limitBytes)} | ${z.importMs?.length ? `${num(z.importMs[0]!)} ms` : '–'} | ${cell(z.note ?? '')} |`,
+      );
     }
     lines.push('');
   }
   if (report.failures.length) {
     lines.push('## Failures', '', ...report.failures.map((f) => `- ${cell(f).slice(0, 600)}`), '');
   }
-  lines.push('## How these were measured', '',
+  lines.push(
+    '## How these were measured',
+    '',
     '- Conduit runs as `startStack` in a child process of the bench against a throwaway PostgreSQL 15 cluster with its default durability (fsync and synchronous commit on) and an in-memory `temporal server start-dev`; scenario 1 starts a fresh stack (new database, new Temporal) for every measurement.',
     '- n8n runs from a cached install outside the project (`~/.cache/conduit-bench/n8n`) with a fresh user folder and its SQLite default.',
     '- Every measurement follows a warm-up of the same shape; warm-up figures are discarded.',
     '- Errors are requests that failed, were refused (non-2xx), timed out or were never answered, and runs that did not complete; any error makes `npm run bench` exit non-zero.',
     '- Requests go to 127.0.0.1 only. Medians are over rounds for throughput and over samples for latency.',
     ...report.notes.map((n) => `- ${n}`),
-    '');
+    '',
+  );
   return lines.join('\n');
 }

@@ -50,10 +50,14 @@ const TERMINAL = new Set(['completed', 'failed', 'cancelled']);
 async function patchAndWait(s: Session, object: string, recordId: string, expected: number, i: number, pollMs = 2) {
   const t0 = nowMs();
   await s.api.patchRecord(object, recordId, { v: i });
-  const runs = await pollUntil(`${expected} run(s) of record ${recordId}`, async () => {
-    const seen = await runsOfRecord(s, recordId);
-    return seen.length >= expected && seen.every((r) => TERMINAL.has(r.status)) ? seen : undefined;
-  }, { ms: 60_000 + expected * 1_000, intervalMs: pollMs });
+  const runs = await pollUntil(
+    `${expected} run(s) of record ${recordId}`,
+    async () => {
+      const seen = await runsOfRecord(s, recordId);
+      return seen.length >= expected && seen.every((r) => TERMINAL.has(r.status)) ? seen : undefined;
+    },
+    { ms: 60_000 + expected * 1_000, intervalMs: pollMs },
+  );
   const completedMs = nowMs() - t0;
   if (runs.length !== expected) throw new Error(`expected ${expected} run(s), saw ${runs.length}`);
   const failed = runs.filter((r) => r.status !== 'completed');
@@ -84,15 +88,21 @@ function stageNote(ok: Sample[], firstError?: string): string {
     return v.length ? median(v).toFixed(1) : '–';
   };
   const parts = ok.length
-    ? [`event stored → dispatched p50 ${p50((x) => x.dispatchMs)} ms`,
-      `stages from the PATCH (p50 ms): event stored ${p50((x) => x.stages.stored)}, claim began ${p50((x) => x.stages.claimed)}, ` +
-        `run started in Temporal ${p50((x) => x.stages.dispatched)}, first action ${p50((x) => x.firstStartMs)}`]
+    ? [
+        `event stored → dispatched p50 ${p50((x) => x.dispatchMs)} ms`,
+        `stages from the PATCH (p50 ms): event stored ${p50((x) => x.stages.stored)}, claim began ${p50((x) => x.stages.claimed)}, ` +
+          `run started in Temporal ${p50((x) => x.stages.dispatched)}, first action ${p50((x) => x.firstStartMs)}`,
+      ]
     : [];
   return [...parts, firstError ?? ''].filter(Boolean).join('; ');
 }
 
 async function createRecords(api: ConduitApi, object: string, count: number): Promise<string[]> {
-  return mapLimit(Array.from({ length: count }, (_, i) => i), 8, (i) => api.createRecord(object, { v: -1, i }));
+  return mapLimit(
+    Array.from({ length: count }, (_, i) => i),
+    8,
+    (i) => api.createRecord(object, { v: -1, i }),
+  );
 }
 
 function latencyRow(scenario: string, variant: string, values: number[], errors: number, note?: string): Row {
@@ -144,7 +154,15 @@ async function runTriggerLatency(ctx: Ctx, s: Session): Promise<void> {
         if (v.settle > 0) await sleep(v.settle);
         return patchAndWait(s, 'bench_trigger', recs[v.offset + i]!, 1, i, START_POLL_MS);
       });
-      ctx.rows.push(latencyRow(TRIGGER, v.label, r.ok.map((x) => x.firstStartMs), r.errors, stageNote(r.ok, r.firstError)));
+      ctx.rows.push(
+        latencyRow(
+          TRIGGER,
+          v.label,
+          r.ok.map((x) => x.firstStartMs),
+          r.errors,
+          stageNote(r.ok, r.firstError),
+        ),
+      );
     }
   }
 }
@@ -162,9 +180,24 @@ async function runFanout(ctx: Ctx, s: Session): Promise<void> {
     await sampled(1, () => patchAndWait(s, object, recs[0]!, k, 0));
     const r = await sampled(samples, (i) => patchAndWait(s, object, recs[i + 1]!, k, i));
     const label = `${k} workflow${k === 1 ? '' : 's'}`;
-    ctx.rows.push(latencyRow(FANOUT, `${label}: last first action started`, r.ok.map((x) => x.lastStartMs), r.errors, r.firstError));
-    ctx.rows.push(latencyRow(FANOUT, `${label}: all runs completed`, r.ok.map((x) => x.completedMs), 0,
-      `observed by polling the database every 2 ms`));
+    ctx.rows.push(
+      latencyRow(
+        FANOUT,
+        `${label}: last first action started`,
+        r.ok.map((x) => x.lastStartMs),
+        r.errors,
+        r.firstError,
+      ),
+    );
+    ctx.rows.push(
+      latencyRow(
+        FANOUT,
+        `${label}: all runs completed`,
+        r.ok.map((x) => x.completedMs),
+        0,
+        `observed by polling the database every 2 ms`,
+      ),
+    );
   }
 }
 
@@ -178,13 +211,16 @@ export async function runRecordScenarios(ctx: Ctx, which: { trigger: boolean; fa
       ctx.log(`FAILED ${what}: ${(e as Error).message.slice(0, 500)}`);
     }
   };
-  await guard('4–5. record scenarios', () => withConduit(ctx, async (s) => {
-    if (which.trigger) await guard('4. trigger latency', () => {
-      ctx.log('4. trigger latency');
-      return runTriggerLatency(ctx, s);
-    });
-    if (which.fanout) await guard('5. fan-out', () => runFanout(ctx, s));
-  }));
+  await guard('4–5. record scenarios', () =>
+    withConduit(ctx, async (s) => {
+      if (which.trigger)
+        await guard('4. trigger latency', () => {
+          ctx.log('4. trigger latency');
+          return runTriggerLatency(ctx, s);
+        });
+      if (which.fanout) await guard('5. fan-out', () => runFanout(ctx, s));
+    }),
+  );
 }
 
 /** Workflows that never match the measured event: other objects, other trigger types, webhooks. */
@@ -192,11 +228,16 @@ function bystander(i: number, sink: string): Definition {
   const object = `bench_other_${i % 50}`;
   const touch = [{ id: 'touch', type: 'update_record' as const, object: SINK_OBJECT, recordId: sink, data: { i } }];
   switch (i % 5) {
-    case 0: return { name: `bench: bystander ${i}`, trigger: { type: 'record_created', object }, actions: touch };
-    case 1: return { name: `bench: bystander ${i}`, trigger: { type: 'record_updated', object }, actions: touch };
-    case 2: return { name: `bench: bystander ${i}`, trigger: { type: 'record_deleted', object }, actions: touch };
-    case 3: return { name: `bench: bystander ${i}`, trigger: { type: 'field_changed', object, field: 'stage', to: 'won' }, actions: touch };
-    default: return { name: `bench: bystander ${i}`, trigger: { type: 'webhook', auth: { mode: 'none' }, allowGet: false }, actions: touch };
+    case 0:
+      return { name: `bench: bystander ${i}`, trigger: { type: 'record_created', object }, actions: touch };
+    case 1:
+      return { name: `bench: bystander ${i}`, trigger: { type: 'record_updated', object }, actions: touch };
+    case 2:
+      return { name: `bench: bystander ${i}`, trigger: { type: 'record_deleted', object }, actions: touch };
+    case 3:
+      return { name: `bench: bystander ${i}`, trigger: { type: 'field_changed', object, field: 'stage', to: 'won' }, actions: touch };
+    default:
+      return { name: `bench: bystander ${i}`, trigger: { type: 'webhook', auth: { mode: 'none' }, allowGet: false }, actions: touch };
   }
 }
 
@@ -212,7 +253,9 @@ export async function runDispatchScale(ctx: Ctx): Promise<{ ratio: number; base:
      * published with the same core domain services the API calls, straight on the stack's
      * database. Only the measured event goes through the API.
      */
-    const { rows } = await s.stack.db.query<{ company_id: string }>('select company_id::text from workflows where workspace_id = $1 limit 1', [s.api.workspaceId]);
+    const { rows } = await s.stack.db.query<{ company_id: string }>('select company_id::text from workflows where workspace_id = $1 limit 1', [
+      s.api.workspaceId,
+    ]);
     const companyId = rows[0]?.company_id;
     if (!companyId) throw new Error('no workflow to take the company id from');
     const handle = await createDb({ url: s.stack.databaseUrl, migrate: false, poolSize: 8 });
@@ -238,7 +281,13 @@ export async function runDispatchScale(ctx: Ctx): Promise<{ ratio: number; base:
         await sleep(SETTLE_MS);
         return patchAndWait(s, 'bench_scale', recs[i + 2]!, 1, i, START_POLL_MS);
       });
-      const row = latencyRow(SCALE, `${label} active workflows`, r.ok.map((x) => x.firstStartMs), r.errors, stageNote(r.ok, r.firstError));
+      const row = latencyRow(
+        SCALE,
+        `${label} active workflows`,
+        r.ok.map((x) => x.firstStartMs),
+        r.errors,
+        stageNote(r.ok, r.firstError),
+      );
       ctx.rows.push(row);
       return median(row.metric.values);
     };
@@ -246,7 +295,9 @@ export async function runDispatchScale(ctx: Ctx): Promise<{ ratio: number; base:
       await grow(small);
       const base = await measure(small.toLocaleString('en-US'));
       await grow(large);
-      const { rows: n } = await s.stack.db.query<{ n: string }>('select count(*) as n from workflows where workspace_id = $1 and is_active', [s.api.workspaceId]);
+      const { rows: n } = await s.stack.db.query<{ n: string }>('select count(*) as n from workflows where workspace_id = $1 and is_active', [
+        s.api.workspaceId,
+      ]);
       if (Number(n[0]?.n) !== large) throw new Error(`expected ${large} active workflows, found ${n[0]?.n}`);
       const grown = await measure(large.toLocaleString('en-US'));
       return { ratio: grown / base, base, grown };

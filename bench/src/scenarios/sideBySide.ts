@@ -59,20 +59,26 @@ export async function runSideBySide(ctx: Ctx, which: { ingress: boolean; e2e: bo
     }
     if (which.e2e || which.steps) {
       ctx.log(`[round ${round}] 2–3. conduit`);
-      await guarded(ctx, 'scenarios 2–3 conduit', () => withConduit(ctx, async (s) => {
-        if (which.e2e) {
-          for (const c of p.e2e.concurrencies) {
-            const r = await guarded(ctx, `e2e c=${c} conduit`, () => e2eConduit(ctx, s, c), failures);
-            if (r) push(got.conduit, `e2e:${c}`, r);
-          }
-        }
-        if (which.steps) {
-          for (const kind of STEP_KINDS) {
-            const r = await guarded(ctx, `steps ${kind} conduit`, () => stepsConduit(ctx, s, kind), failures);
-            if (r) push(got.conduit, `steps:${kind}`, r);
-          }
-        }
-      }), failures);
+      await guarded(
+        ctx,
+        'scenarios 2–3 conduit',
+        () =>
+          withConduit(ctx, async (s) => {
+            if (which.e2e) {
+              for (const c of p.e2e.concurrencies) {
+                const r = await guarded(ctx, `e2e c=${c} conduit`, () => e2eConduit(ctx, s, c), failures);
+                if (r) push(got.conduit, `e2e:${c}`, r);
+              }
+            }
+            if (which.steps) {
+              for (const kind of STEP_KINDS) {
+                const r = await guarded(ctx, `steps ${kind} conduit`, () => stepsConduit(ctx, s, kind), failures);
+                if (r) push(got.conduit, `steps:${kind}`, r);
+              }
+            }
+          }),
+        failures,
+      );
       if (ctx.n8n) {
         ctx.log(`[round ${round}] 2–3. n8n`);
         if (which.e2e) {
@@ -95,16 +101,20 @@ export async function runSideBySide(ctx: Ctx, which: { ingress: boolean; e2e: bo
 // ---- scenario 1 -------------------------------------------------------------------------
 
 async function ingressConduit(ctx: Ctx, c: number): Promise<LoadResult> {
-  return withConduit(ctx, async ({ stack, api }) => {
-    const [sink] = await sinkRecords(api, 1);
-    const wf = await api.createActiveWorkflow(webhookToUpdate('bench: ingress'));
-    if (!wf.hookId) throw new Error('the activated webhook workflow has no hook id');
-    const spec = { url: `${stack.url}/hooks/${wf.hookId}`, concurrency: c, body: JSON.stringify({ recordId: sink, n: 'load' }) };
-    await runAutocannon({ ...spec, durationSec: ctx.profile.ingress.warmupSec });
-    return runAutocannon({ ...spec, durationSec: ctx.profile.ingress.durationSec });
-    // The ingress alone, as it runs in the cloud (its own function): the stack stores events but
-    // dispatches none, so its worker does not share the cores; scenario 2 measures the whole path.
-  }, { dispatch: false });
+  return withConduit(
+    ctx,
+    async ({ stack, api }) => {
+      const [sink] = await sinkRecords(api, 1);
+      const wf = await api.createActiveWorkflow(webhookToUpdate('bench: ingress'));
+      if (!wf.hookId) throw new Error('the activated webhook workflow has no hook id');
+      const spec = { url: `${stack.url}/hooks/${wf.hookId}`, concurrency: c, body: JSON.stringify({ recordId: sink, n: 'load' }) };
+      await runAutocannon({ ...spec, durationSec: ctx.profile.ingress.warmupSec });
+      return runAutocannon({ ...spec, durationSec: ctx.profile.ingress.durationSec });
+      // The ingress alone, as it runs in the cloud (its own function): the stack stores events but
+      // dispatches none, so its worker does not share the cores; scenario 2 measures the whole path.
+    },
+    { dispatch: false },
+  );
 }
 
 async function ingressN8n(ctx: Ctx, c: number): Promise<LoadResult> {
@@ -143,7 +153,12 @@ async function e2eConduit(ctx: Ctx, s: Session, c: number): Promise<ClosedLoopRe
 
 async function postN8n(url: string, body: unknown, timeoutMs = 60_000): Promise<number> {
   const t0 = nowMs();
-  const r = await fetch(url, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(body), signal: AbortSignal.timeout(timeoutMs) });
+  const r = await fetch(url, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json' },
+    body: JSON.stringify(body),
+    signal: AbortSignal.timeout(timeoutMs),
+  });
   await r.arrayBuffer();
   if (!r.ok) throw new Error(`n8n answered ${r.status}`);
   return nowMs() - t0;
@@ -220,7 +235,8 @@ function loadRow(target: 'conduit' | 'n8n', c: number, rs: LoadResult[]): Row {
     },
     runs: rs.length,
     errors: rs.reduce((n, r) => n + r.errors, 0),
-    note: `${rs.reduce((n, r) => n + r.ok, 0).toLocaleString('en-US')} requests answered 2xx` +
+    note:
+      `${rs.reduce((n, r) => n + r.ok, 0).toLocaleString('en-US')} requests answered 2xx` +
       (rs.some((r) => r.ok === 0) ? '; in some round no answer came within the measured window' : ''),
   };
 }
@@ -265,7 +281,10 @@ function stepsRow(variant: string, target: 'conduit' | 'n8n', rs: StepsResult[],
 function buildRows(ctx: Ctx, got: Collected, which: { ingress: boolean; e2e: boolean; steps: boolean }): void {
   const p = ctx.profile;
   const take = <T>(m: Map<string, unknown[]>, k: string) => (m.get(k) ?? []) as T[];
-  const targets = [['conduit', got.conduit], ['n8n', got.n8n]] as const;
+  const targets = [
+    ['conduit', got.conduit],
+    ['n8n', got.n8n],
+  ] as const;
   if (which.ingress) {
     for (const c of p.ingress.concurrencies) {
       for (const [t, m] of targets) {

@@ -32,14 +32,21 @@ export async function runSizes(ctx: Ctx): Promise<string[]> {
         gzipBytes: m.gzipBytes,
         importMs: [m.coldImportMs],
         limitBytes: MAX_BUNDLE_BYTES,
-        note: `handler is a ${m.handlerType}; largest: ${m.largest.slice(0, 3).map(([p, b]) => `${p} ${Math.round(b / 1024)} KiB`).join(', ')}`,
+        note: `handler is a ${m.handlerType}; largest: ${m.largest
+          .slice(0, 3)
+          .map(([p, b]) => `${p} ${Math.round(b / 1024)} KiB`)
+          .join(', ')}`,
       });
     }
   });
   await step('worker node_modules', async () => {
     ctx.sizes.push(await workerModules(['--omit=dev', '--workspace', '@conduit/worker'], 'Worker production node_modules (npm ls --omit=dev)'));
-    ctx.sizes.push(await workerModules(['--workspace', '@conduit/worker', '--workspace', '@conduit/core', '--include-workspace-root'],
-      'Worker image node_modules (as worker/Dockerfile installs it, dev tools included)'));
+    ctx.sizes.push(
+      await workerModules(
+        ['--workspace', '@conduit/worker', '--workspace', '@conduit/core', '--include-workspace-root'],
+        'Worker image node_modules (as worker/Dockerfile installs it, dev tools included)',
+      ),
+    );
   });
   return failures;
 }
@@ -117,6 +124,10 @@ async function workerModules(lsArgs: string[], artifact: string) {
     bytes += b;
     sizes.push([d.replace(/^.*node_modules\//, ''), b]);
   }
-  const top = sizes.sort((a, b) => b[1] - a[1]).slice(0, 3).map(([p, b]) => `${p} ${(b / 1024 ** 2).toFixed(0)} MiB`).join(', ');
+  const top = sizes
+    .sort((a, b) => b[1] - a[1])
+    .slice(0, 3)
+    .map(([p, b]) => `${p} ${(b / 1024 ** 2).toFixed(0)} MiB`)
+    .join(', ');
   return { artifact, bytes, note: `${dirs.size} packages (workspace sources included); largest: ${top}` };
 }

@@ -2,9 +2,7 @@ import { z } from 'zod';
 import { FieldNameSchema, JsonSchema, isTemplated } from '../definition/common';
 
 /** Action ids are referenced as {{steps.<id>.output}}, so they must be plain identifiers. */
-export const ActionIdSchema = z
-  .string()
-  .regex(/^[A-Za-z_][A-Za-z0-9_]{0,63}$/, 'use letters, digits and _, starting with a letter (for example "notify")');
+export const ActionIdSchema = z.string().regex(/^[A-Za-z_][A-Za-z0-9_]{0,63}$/, 'use letters, digits and _, starting with a letter (for example "notify")');
 
 export const RetryPolicySchema = z.object({
   maxAttempts: z.number().int().min(1).max(10).default(3),
@@ -34,9 +32,7 @@ export const EmailAddressSchema = z
   .refine((s) => isTemplated(s) || EMAIL.test(s), 'not a valid email address');
 
 export const RecordIdSchema = z.string().min(1).max(200);
-export const RecordDataSchema = z
-  .record(FieldNameSchema, JsonSchema)
-  .refine((d) => Object.keys(d).length <= 200, 'at most 200 fields');
+export const RecordDataSchema = z.record(FieldNameSchema, JsonSchema).refine((d) => Object.keys(d).length <= 200, 'at most 200 fields');
 
 /** Most steps one branch (or the top level) may hold. */
 export const MAX_BRANCH_ACTIONS = 500;

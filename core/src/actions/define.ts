@@ -47,6 +47,6 @@ export const defineActionMeta = <A extends { type: string }>(meta: ActionMeta<A>
 
 /** Short text for a summary: templates stay as written, long values are cut. */
 export function brief(value: unknown, max = 60): string {
-  const s = typeof value === 'string' ? value : JSON.stringify(value) ?? '';
+  const s = typeof value === 'string' ? value : (JSON.stringify(value) ?? '');
   return s.length > max ? `${s.slice(0, max - 1)}…` : s;
 }

@@ -54,8 +54,15 @@ export const LoginResultSchema = z.object({ user: UserDtoSchema, workspaces: z.a
 
 export const ApiKeyDtoSchema = z
   .object({
-    id, name: z.string(), prefix: z.string(), role: RoleSchema, createdBy: z.string().nullable(),
-    createdAt: date, expiresAt: date.nullable(), revokedAt: date.nullable(), lastUsedAt: date.nullable(),
+    id,
+    name: z.string(),
+    prefix: z.string(),
+    role: RoleSchema,
+    createdBy: z.string().nullable(),
+    createdAt: date,
+    expiresAt: date.nullable(),
+    revokedAt: date.nullable(),
+    lastUsedAt: date.nullable(),
   })
   .meta({ id: 'ApiKey' });
 export const ApiKeyCreateBodySchema = z.object({
@@ -67,7 +74,9 @@ export const ApiKeyCreatedSchema = z.object({ key: z.string().meta({ description
 
 // Workflows ----------------------------------------------------------------------------------
 
-const TriggerDtoSchema = z.looseObject({ type: z.enum(TRIGGER_TYPES as [string, ...string[]]) }).meta({ id: 'Trigger', description: 'a WorkflowTrigger (see docs/api.md)' });
+const TriggerDtoSchema = z
+  .looseObject({ type: z.enum(TRIGGER_TYPES as [string, ...string[]]) })
+  .meta({ id: 'Trigger', description: 'a WorkflowTrigger (see docs/api.md)' });
 const ActionDtoSchema = z.looseObject({ id: z.string(), type: z.enum(ACTION_TYPES) }).meta({ id: 'Action', description: 'a WorkflowAction (see docs/api.md)' });
 
 export const WorkflowCreateBodySchema = z.object({
@@ -87,9 +96,13 @@ export const WorkflowPatchBodySchema = z.object({
 const SECRET_KIND_VALUES = ['webhook_inbound', 'webhook_signing'] as const;
 export const WorkflowDtoSchema = z
   .object({
-    id, name: z.string(), description: z.string().nullable(), companyId: z.string(),
+    id,
+    name: z.string(),
+    description: z.string().nullable(),
+    companyId: z.string(),
     isActive: z.boolean(),
-    trigger: TriggerDtoSchema, actions: z.array(ActionDtoSchema),
+    trigger: TriggerDtoSchema,
+    actions: z.array(ActionDtoSchema),
     activeVersionId: z.string().nullable(),
     hookId: z.string().nullable(),
     /** Path of the public webhook URL (prefix with the API origin). */
@@ -101,12 +114,22 @@ export const WorkflowDtoSchema = z
     /** In lists: the latest non-test run. */
     lastRun: z.object({ status: ExecutionStatusSchema, createdAt: date }).nullable().optional(),
     createdBy: z.string().nullable(),
-    createdAt: date, updatedAt: date,
+    createdAt: date,
+    updatedAt: date,
   })
   .meta({ id: 'Workflow' });
 
 export const VersionDtoSchema = z
-  .object({ id, workflowId: z.string(), version: z.number().int(), name: z.string(), trigger: TriggerDtoSchema, actions: z.array(ActionDtoSchema), publishedBy: z.string().nullable(), publishedAt: date })
+  .object({
+    id,
+    workflowId: z.string(),
+    version: z.number().int(),
+    name: z.string(),
+    trigger: TriggerDtoSchema,
+    actions: z.array(ActionDtoSchema),
+    publishedBy: z.string().nullable(),
+    publishedAt: date,
+  })
   .meta({ id: 'WorkflowVersion' });
 
 export const ActivateResultSchema = z.object({
@@ -127,18 +150,40 @@ export const SchedulePreviewSchema = z.object({ cron: z.string(), timezone: z.st
 
 const StepDtoSchema = z
   .object({
-    id, actionId: z.string(), actionType: z.string(), path: z.string(), seq: z.number().int(), status: StepStatusSchema,
-    input: json, output: json, error: z.string().nullable(), attempts: z.number().int(), startedAt: date.nullable(), completedAt: date.nullable(),
+    id,
+    actionId: z.string(),
+    actionType: z.string(),
+    path: z.string(),
+    seq: z.number().int(),
+    status: StepStatusSchema,
+    input: json,
+    output: json,
+    error: z.string().nullable(),
+    attempts: z.number().int(),
+    startedAt: date.nullable(),
+    completedAt: date.nullable(),
   })
   .meta({ id: 'Step' });
 
 export const ExecutionDtoSchema = z
   .object({
-    id, workflowId: z.string(), workflowName: z.string().nullable(), status: ExecutionStatusSchema,
-    input: json, output: json, error: z.string().nullable(),
-    startedAt: date.nullable(), completedAt: date.nullable(), createdAt: date,
-    versionId: z.string().nullable(), version: z.number().int().nullable(), eventId: z.string().nullable(), recordId: z.string().nullable(),
-    temporalWorkflowId: z.string(), retryOf: z.string().nullable(), isTest: z.boolean(),
+    id,
+    workflowId: z.string(),
+    workflowName: z.string().nullable(),
+    status: ExecutionStatusSchema,
+    input: json,
+    output: json,
+    error: z.string().nullable(),
+    startedAt: date.nullable(),
+    completedAt: date.nullable(),
+    createdAt: date,
+    versionId: z.string().nullable(),
+    version: z.number().int().nullable(),
+    eventId: z.string().nullable(),
+    recordId: z.string().nullable(),
+    temporalWorkflowId: z.string(),
+    retryOf: z.string().nullable(),
+    isTest: z.boolean(),
     steps: z.array(StepDtoSchema).optional(),
   })
   .meta({ id: 'Execution' });
@@ -159,10 +204,20 @@ const EVENT_STATUS_VALUES = ['pending', 'dispatched', 'loop_stopped', 'failed'] 
 const EVENT_SOURCE_VALUES = ['webhook', 'record', 'schedule'] as const;
 export const EventDtoSchema = z
   .object({
-    id, source: z.enum(EVENT_SOURCE_VALUES), type: z.string(), object: z.string().nullable(), recordId: z.string().nullable(), workflowId: z.string().nullable(),
-    payload: json.optional(), causation: json, dedupeKey: z.string().nullable(), status: z.enum(EVENT_STATUS_VALUES),
+    id,
+    source: z.enum(EVENT_SOURCE_VALUES),
+    type: z.string(),
+    object: z.string().nullable(),
+    recordId: z.string().nullable(),
+    workflowId: z.string().nullable(),
+    payload: json.optional(),
+    causation: json,
+    dedupeKey: z.string().nullable(),
+    status: z.enum(EVENT_STATUS_VALUES),
     outcome: z.object({ runs: z.array(z.string()), deduplicated: z.number(), error: z.string().optional() }).nullable(),
-    attempts: z.number().int(), receivedAt: date, dispatchedAt: date.nullable(),
+    attempts: z.number().int(),
+    receivedAt: date,
+    dispatchedAt: date.nullable(),
   })
   .meta({ id: 'Event' });
 export const EventListQuerySchema = PageQuerySchema.extend({
@@ -188,8 +243,17 @@ export const RecordPatchBodySchema = z.object({ data: z.record(z.string().max(20
 
 export const DevMailDtoSchema = z
   .object({
-    id, executionId: z.string().nullable(), messageId: z.string(), from: z.string(), to: z.array(z.string()), cc: z.array(z.string()), bcc: z.array(z.string()),
-    subject: z.string(), text: z.string().nullable(), html: z.string().nullable(), createdAt: date,
+    id,
+    executionId: z.string().nullable(),
+    messageId: z.string(),
+    from: z.string(),
+    to: z.array(z.string()),
+    cc: z.array(z.string()),
+    bcc: z.array(z.string()),
+    subject: z.string(),
+    text: z.string().nullable(),
+    html: z.string().nullable(),
+    createdAt: date,
   })
   .meta({ id: 'DevMail' });
 

@@ -1,9 +1,12 @@
 import { z } from 'zod';
 
-const bool = z
-  .enum(['true', 'false', '1', '0', ''])
-  .transform((v) => v === 'true' || v === '1');
-const csv = z.string().transform((s) => s.split(',').map((x) => x.trim()).filter(Boolean));
+const bool = z.enum(['true', 'false', '1', '0', '']).transform((v) => v === 'true' || v === '1');
+const csv = z.string().transform((s) =>
+  s
+    .split(',')
+    .map((x) => x.trim())
+    .filter(Boolean),
+);
 
 /** Every setting the services read, from the environment, validated once at start-up. */
 export const ConfigSchema = z.object({
@@ -32,7 +35,11 @@ export const ConfigSchema = z.object({
   MAIL_FROM: z.string().default('Conduit <workflows@conduit.localhost>'),
   /** Hosts or CIDRs that outgoing webhooks may reach even though they are private (tests, self-hosters). */
   HTTP_ALLOWLIST: csv.default([]),
-  WEBHOOK_BODY_LIMIT: z.coerce.number().int().min(1024).default(1024 * 1024),
+  WEBHOOK_BODY_LIMIT: z.coerce
+    .number()
+    .int()
+    .min(1024)
+    .default(1024 * 1024),
   LOOP_DEPTH_LIMIT: z.coerce.number().int().min(1).max(50).default(5),
   SECURE_COOKIES: bool.default(false),
   LOG_LEVEL: z.enum(['debug', 'info', 'warn', 'error']).default('info'),

@@ -1,7 +1,5 @@
 import { sql } from 'drizzle-orm';
-import {
-  boolean, index, integer, jsonb, pgTable, primaryKey, text, timestamp, uniqueIndex, uuid,
-} from 'drizzle-orm/pg-core';
+import { boolean, index, integer, jsonb, pgTable, primaryKey, text, timestamp, uniqueIndex, uuid } from 'drizzle-orm/pg-core';
 import type { Causation, ExecutionStatus, Json, JsonObject, StepStatus, TriggerPayload, WorkflowAction, WorkflowTrigger } from '../definition';
 
 const createdAt = () => timestamp('created_at', { withTimezone: true }).notNull().defaultNow();
@@ -14,12 +12,18 @@ export const workspaces = pgTable('workspaces', {
   createdAt: createdAt(),
 });
 
-export const companies = pgTable('companies', {
-  id: id(),
-  workspaceId: uuid('workspace_id').notNull().references(() => workspaces.id, { onDelete: 'cascade' }),
-  name: text('name').notNull(),
-  createdAt: createdAt(),
-}, (t) => [index('companies_workspace_idx').on(t.workspaceId)]);
+export const companies = pgTable(
+  'companies',
+  {
+    id: id(),
+    workspaceId: uuid('workspace_id')
+      .notNull()
+      .references(() => workspaces.id, { onDelete: 'cascade' }),
+    name: text('name').notNull(),
+    createdAt: createdAt(),
+  },
+  (t) => [index('companies_workspace_idx').on(t.workspaceId)],
+);
 
 export const users = pgTable('users', {
   id: id(),
@@ -33,24 +37,36 @@ export const users = pgTable('users', {
 export const ROLES = ['admin', 'member'] as const;
 export type Role = (typeof ROLES)[number];
 
-export const memberships = pgTable('memberships', {
-  workspaceId: uuid('workspace_id').notNull().references(() => workspaces.id, { onDelete: 'cascade' }),
-  userId: uuid('user_id').notNull().references(() => users.id, { onDelete: 'cascade' }),
-  role: text('role').$type<Role>().notNull(),
-  createdAt: createdAt(),
-}, (t) => [primaryKey({ columns: [t.workspaceId, t.userId] }), index('memberships_user_idx').on(t.userId)]);
+export const memberships = pgTable(
+  'memberships',
+  {
+    workspaceId: uuid('workspace_id')
+      .notNull()
+      .references(() => workspaces.id, { onDelete: 'cascade' }),
+    userId: uuid('user_id')
+      .notNull()
+      .references(() => users.id, { onDelete: 'cascade' }),
+    role: text('role').$type<Role>().notNull(),
+    createdAt: createdAt(),
+  },
+  (t) => [primaryKey({ columns: [t.workspaceId, t.userId] }), index('memberships_user_idx').on(t.userId)],
+);
 
 export const sessions = pgTable('sessions', {
   /** SHA-256 of the session token; the token itself is only in the cookie. */
   id: text('id').primaryKey(),
-  userId: uuid('user_id').notNull().references(() => users.id, { onDelete: 'cascade' }),
+  userId: uuid('user_id')
+    .notNull()
+    .references(() => users.id, { onDelete: 'cascade' }),
   createdAt: createdAt(),
   expiresAt: timestamp('expires_at', { withTimezone: true }).notNull(),
 });
 
 export const apiKeys = pgTable('api_keys', {
   id: id(),
-  workspaceId: uuid('workspace_id').notNull().references(() => workspaces.id, { onDelete: 'cascade' }),
+  workspaceId: uuid('workspace_id')
+    .notNull()
+    .references(() => workspaces.id, { onDelete: 'cascade' }),
   name: text('name').notNull(),
   /** First characters of the key, shown in lists so users can tell keys apart. */
   prefix: text('prefix').notNull(),
@@ -64,65 +80,95 @@ export const apiKeys = pgTable('api_keys', {
   lastUsedAt: timestamp('last_used_at', { withTimezone: true }),
 });
 
-export const records = pgTable('records', {
-  id: id(),
-  workspaceId: uuid('workspace_id').notNull().references(() => workspaces.id, { onDelete: 'cascade' }),
-  companyId: uuid('company_id').references(() => companies.id, { onDelete: 'set null' }),
-  object: text('object').notNull(),
-  data: jsonb('data').$type<JsonObject>().notNull(),
-  createdAt: createdAt(),
-  updatedAt: timestamp('updated_at', { withTimezone: true }).notNull().defaultNow(),
-}, (t) => [index('records_workspace_object_idx').on(t.workspaceId, t.object, t.createdAt)]);
+export const records = pgTable(
+  'records',
+  {
+    id: id(),
+    workspaceId: uuid('workspace_id')
+      .notNull()
+      .references(() => workspaces.id, { onDelete: 'cascade' }),
+    companyId: uuid('company_id').references(() => companies.id, { onDelete: 'set null' }),
+    object: text('object').notNull(),
+    data: jsonb('data').$type<JsonObject>().notNull(),
+    createdAt: createdAt(),
+    updatedAt: timestamp('updated_at', { withTimezone: true }).notNull().defaultNow(),
+  },
+  (t) => [index('records_workspace_object_idx').on(t.workspaceId, t.object, t.createdAt)],
+);
 
 /** The seed's table, columns kept exactly; the rest are additions. `trigger`/`actions` hold the draft. */
-export const workflows = pgTable('workflows', {
-  id: id(),
-  name: text('name').notNull(),
-  description: text('description'),
-  workspaceId: uuid('workspace_id').notNull().references(() => workspaces.id, { onDelete: 'cascade' }),
-  companyId: uuid('company_id').notNull().references(() => companies.id, { onDelete: 'cascade' }),
-  isActive: boolean('is_active').notNull().default(false),
-  trigger: jsonb('trigger').$type<WorkflowTrigger>().notNull(),
-  actions: jsonb('actions').$type<WorkflowAction[]>().notNull(),
-  createdBy: uuid('created_by').references(() => users.id),
-  createdAt: timestamp('created_at').notNull().defaultNow(),
-  updatedAt: timestamp('updated_at').notNull().defaultNow(),
-  // Additions.
-  /** The published version runs start on. */
-  activeVersionId: uuid('active_version_id'),
-  /** Copied from the active version so the dispatcher finds matches with an index, not a scan. */
-  activeTriggerType: text('active_trigger_type'),
-  activeTriggerObject: text('active_trigger_object'),
-  /** Unguessable id in /hooks/:hookId. */
-  hookId: text('hook_id').unique(),
-}, (t) => [
-  index('workflows_workspace_idx').on(t.workspaceId, t.createdAt),
-  index('workflows_dispatch_idx').on(t.workspaceId, t.activeTriggerType, t.activeTriggerObject).where(sql`${t.isActive}`),
-]);
+export const workflows = pgTable(
+  'workflows',
+  {
+    id: id(),
+    name: text('name').notNull(),
+    description: text('description'),
+    workspaceId: uuid('workspace_id')
+      .notNull()
+      .references(() => workspaces.id, { onDelete: 'cascade' }),
+    companyId: uuid('company_id')
+      .notNull()
+      .references(() => companies.id, { onDelete: 'cascade' }),
+    isActive: boolean('is_active').notNull().default(false),
+    trigger: jsonb('trigger').$type<WorkflowTrigger>().notNull(),
+    actions: jsonb('actions').$type<WorkflowAction[]>().notNull(),
+    createdBy: uuid('created_by').references(() => users.id),
+    createdAt: timestamp('created_at').notNull().defaultNow(),
+    updatedAt: timestamp('updated_at').notNull().defaultNow(),
+    // Additions.
+    /** The published version runs start on. */
+    activeVersionId: uuid('active_version_id'),
+    /** Copied from the active version so the dispatcher finds matches with an index, not a scan. */
+    activeTriggerType: text('active_trigger_type'),
+    activeTriggerObject: text('active_trigger_object'),
+    /** Unguessable id in /hooks/:hookId. */
+    hookId: text('hook_id').unique(),
+  },
+  (t) => [
+    index('workflows_workspace_idx').on(t.workspaceId, t.createdAt),
+    index('workflows_dispatch_idx').on(t.workspaceId, t.activeTriggerType, t.activeTriggerObject).where(sql`${t.isActive}`),
+  ],
+);
 
-export const workflowVersions = pgTable('workflow_versions', {
-  id: id(),
-  workflowId: uuid('workflow_id').notNull().references(() => workflows.id, { onDelete: 'cascade' }),
-  workspaceId: uuid('workspace_id').notNull().references(() => workspaces.id, { onDelete: 'cascade' }),
-  version: integer('version').notNull(),
-  name: text('name').notNull(),
-  trigger: jsonb('trigger').$type<WorkflowTrigger>().notNull(),
-  actions: jsonb('actions').$type<WorkflowAction[]>().notNull(),
-  publishedBy: uuid('published_by').references(() => users.id, { onDelete: 'set null' }),
-  publishedAt: timestamp('published_at', { withTimezone: true }).notNull().defaultNow(),
-}, (t) => [uniqueIndex('workflow_versions_workflow_version_idx').on(t.workflowId, t.version)]);
+export const workflowVersions = pgTable(
+  'workflow_versions',
+  {
+    id: id(),
+    workflowId: uuid('workflow_id')
+      .notNull()
+      .references(() => workflows.id, { onDelete: 'cascade' }),
+    workspaceId: uuid('workspace_id')
+      .notNull()
+      .references(() => workspaces.id, { onDelete: 'cascade' }),
+    version: integer('version').notNull(),
+    name: text('name').notNull(),
+    trigger: jsonb('trigger').$type<WorkflowTrigger>().notNull(),
+    actions: jsonb('actions').$type<WorkflowAction[]>().notNull(),
+    publishedBy: uuid('published_by').references(() => users.id, { onDelete: 'set null' }),
+    publishedAt: timestamp('published_at', { withTimezone: true }).notNull().defaultNow(),
+  },
+  (t) => [uniqueIndex('workflow_versions_workflow_version_idx').on(t.workflowId, t.version)],
+);
 
 export const SECRET_KINDS = ['webhook_inbound', 'webhook_signing'] as const;
 export type SecretKind = (typeof SECRET_KINDS)[number];
 
 /** Per-workflow secrets, AES-256-GCM encrypted; never returned by the API after creation. */
-export const workflowSecrets = pgTable('workflow_secrets', {
-  workflowId: uuid('workflow_id').notNull().references(() => workflows.id, { onDelete: 'cascade' }),
-  workspaceId: uuid('workspace_id').notNull().references(() => workspaces.id, { onDelete: 'cascade' }),
-  kind: text('kind').$type<SecretKind>().notNull(),
-  ciphertext: text('ciphertext').notNull(),
-  createdAt: createdAt(),
-}, (t) => [primaryKey({ columns: [t.workflowId, t.kind] })]);
+export const workflowSecrets = pgTable(
+  'workflow_secrets',
+  {
+    workflowId: uuid('workflow_id')
+      .notNull()
+      .references(() => workflows.id, { onDelete: 'cascade' }),
+    workspaceId: uuid('workspace_id')
+      .notNull()
+      .references(() => workspaces.id, { onDelete: 'cascade' }),
+    kind: text('kind').$type<SecretKind>().notNull(),
+    ciphertext: text('ciphertext').notNull(),
+    createdAt: createdAt(),
+  },
+  (t) => [primaryKey({ columns: [t.workflowId, t.kind] })],
+);
 
 export const EVENT_STATUSES = ['pending', 'dispatched', 'loop_stopped', 'failed'] as const;
 export type EventStatus = (typeof EVENT_STATUSES)[number];
@@ -132,93 +178,119 @@ export type EventSource = (typeof EVENT_SOURCES)[number];
 export type EventOutcome = { runs: string[]; deduplicated: number; error?: string };
 
 /** Inbound event log and outbox: written in the same transaction as the change it describes. */
-export const events = pgTable('events', {
-  id: id(),
-  workspaceId: uuid('workspace_id').notNull().references(() => workspaces.id, { onDelete: 'cascade' }),
-  source: text('source').$type<EventSource>().notNull(),
-  /** record.created | record.updated | record.deleted | webhook.received | schedule.fired */
-  type: text('type').notNull(),
-  object: text('object'),
-  recordId: text('record_id'),
-  /** For webhook events: the one workflow whose hook received it. */
-  workflowId: uuid('workflow_id'),
-  payload: jsonb('payload').$type<TriggerPayload>().notNull(),
-  causation: jsonb('causation').$type<Causation>().notNull(),
-  dedupeKey: text('dedupe_key'),
-  status: text('status').$type<EventStatus>().notNull().default('pending'),
-  outcome: jsonb('outcome').$type<EventOutcome>(),
-  attempts: integer('attempts').notNull().default(0),
-  /** Times the outbox sweeper re-sent it, and when last: the next re-send backs off exponentially. */
-  sweeps: integer('sweeps').notNull().default(0),
-  sweptAt: timestamp('swept_at', { withTimezone: true }),
-  receivedAt: timestamp('received_at', { withTimezone: true }).notNull().defaultNow(),
-  dispatchedAt: timestamp('dispatched_at', { withTimezone: true }),
-}, (t) => [
-  uniqueIndex('events_dedupe_idx').on(t.workspaceId, t.dedupeKey),
-  index('events_workspace_idx').on(t.workspaceId, t.receivedAt),
-  index('events_undispatched_idx').on(t.receivedAt).where(sql`${t.dispatchedAt} is null`),
-]);
+export const events = pgTable(
+  'events',
+  {
+    id: id(),
+    workspaceId: uuid('workspace_id')
+      .notNull()
+      .references(() => workspaces.id, { onDelete: 'cascade' }),
+    source: text('source').$type<EventSource>().notNull(),
+    /** record.created | record.updated | record.deleted | webhook.received | schedule.fired */
+    type: text('type').notNull(),
+    object: text('object'),
+    recordId: text('record_id'),
+    /** For webhook events: the one workflow whose hook received it. */
+    workflowId: uuid('workflow_id'),
+    payload: jsonb('payload').$type<TriggerPayload>().notNull(),
+    causation: jsonb('causation').$type<Causation>().notNull(),
+    dedupeKey: text('dedupe_key'),
+    status: text('status').$type<EventStatus>().notNull().default('pending'),
+    outcome: jsonb('outcome').$type<EventOutcome>(),
+    attempts: integer('attempts').notNull().default(0),
+    /** Times the outbox sweeper re-sent it, and when last: the next re-send backs off exponentially. */
+    sweeps: integer('sweeps').notNull().default(0),
+    sweptAt: timestamp('swept_at', { withTimezone: true }),
+    receivedAt: timestamp('received_at', { withTimezone: true }).notNull().defaultNow(),
+    dispatchedAt: timestamp('dispatched_at', { withTimezone: true }),
+  },
+  (t) => [
+    uniqueIndex('events_dedupe_idx').on(t.workspaceId, t.dedupeKey),
+    index('events_workspace_idx').on(t.workspaceId, t.receivedAt),
+    index('events_undispatched_idx').on(t.receivedAt).where(sql`${t.dispatchedAt} is null`),
+  ],
+);
 
 /** The seed's table, columns kept exactly (status gains `cancelled`); the rest are additions. */
-export const workflowExecutions = pgTable('workflow_executions', {
-  id: id(),
-  workflowId: uuid('workflow_id').notNull().references(() => workflows.id, { onDelete: 'cascade' }),
-  status: text('status').$type<ExecutionStatus>().notNull(),
-  input: jsonb('input').$type<Json>(),
-  output: jsonb('output').$type<Json>(),
-  error: text('error'),
-  startedAt: timestamp('started_at'),
-  completedAt: timestamp('completed_at'),
-  createdAt: timestamp('created_at').notNull().defaultNow(),
-  // Additions.
-  workspaceId: uuid('workspace_id').notNull().references(() => workspaces.id, { onDelete: 'cascade' }),
-  versionId: uuid('version_id').references(() => workflowVersions.id, { onDelete: 'set null' }),
-  eventId: uuid('event_id'),
-  /** Record the trigger was about, for filtering runs by record. */
-  recordId: text('record_id'),
-  temporalWorkflowId: text('temporal_workflow_id').notNull(),
-  /** Set on a retry: the failed execution it resumes. */
-  retryOf: uuid('retry_of'),
-  /** Test runs of a draft; not counted as production runs. */
-  isTest: boolean('is_test').notNull().default(false),
-}, (t) => [
-  uniqueIndex('executions_workflow_event_idx').on(t.workflowId, t.eventId),
-  index('executions_workspace_idx').on(t.workspaceId, t.createdAt),
-  index('executions_workflow_idx').on(t.workflowId, t.createdAt),
-  index('executions_record_idx').on(t.workspaceId, t.recordId),
-]);
+export const workflowExecutions = pgTable(
+  'workflow_executions',
+  {
+    id: id(),
+    workflowId: uuid('workflow_id')
+      .notNull()
+      .references(() => workflows.id, { onDelete: 'cascade' }),
+    status: text('status').$type<ExecutionStatus>().notNull(),
+    input: jsonb('input').$type<Json>(),
+    output: jsonb('output').$type<Json>(),
+    error: text('error'),
+    startedAt: timestamp('started_at'),
+    completedAt: timestamp('completed_at'),
+    createdAt: timestamp('created_at').notNull().defaultNow(),
+    // Additions.
+    workspaceId: uuid('workspace_id')
+      .notNull()
+      .references(() => workspaces.id, { onDelete: 'cascade' }),
+    versionId: uuid('version_id').references(() => workflowVersions.id, { onDelete: 'set null' }),
+    eventId: uuid('event_id'),
+    /** Record the trigger was about, for filtering runs by record. */
+    recordId: text('record_id'),
+    temporalWorkflowId: text('temporal_workflow_id').notNull(),
+    /** Set on a retry: the failed execution it resumes. */
+    retryOf: uuid('retry_of'),
+    /** Test runs of a draft; not counted as production runs. */
+    isTest: boolean('is_test').notNull().default(false),
+  },
+  (t) => [
+    uniqueIndex('executions_workflow_event_idx').on(t.workflowId, t.eventId),
+    index('executions_workspace_idx').on(t.workspaceId, t.createdAt),
+    index('executions_workflow_idx').on(t.workflowId, t.createdAt),
+    index('executions_record_idx').on(t.workspaceId, t.recordId),
+  ],
+);
 
-export const executionSteps = pgTable('execution_steps', {
-  id: id(),
-  executionId: uuid('execution_id').notNull().references(() => workflowExecutions.id, { onDelete: 'cascade' }),
-  workspaceId: uuid('workspace_id').notNull(),
-  actionId: text('action_id').notNull(),
-  actionType: text('action_type').notNull(),
-  /** Where the action sits, e.g. "actions[1].then[0]". */
-  path: text('path').notNull(),
-  /** Order in which steps started (skipped steps keep their definition order). */
-  seq: integer('seq').notNull(),
-  status: text('status').$type<StepStatus>().notNull(),
-  input: jsonb('input').$type<Json>(),
-  output: jsonb('output').$type<Json>(),
-  error: text('error'),
-  attempts: integer('attempts').notNull().default(0),
-  startedAt: timestamp('started_at', { withTimezone: true }),
-  completedAt: timestamp('completed_at', { withTimezone: true }),
-}, (t) => [uniqueIndex('execution_steps_action_idx').on(t.executionId, t.actionId)]);
+export const executionSteps = pgTable(
+  'execution_steps',
+  {
+    id: id(),
+    executionId: uuid('execution_id')
+      .notNull()
+      .references(() => workflowExecutions.id, { onDelete: 'cascade' }),
+    workspaceId: uuid('workspace_id').notNull(),
+    actionId: text('action_id').notNull(),
+    actionType: text('action_type').notNull(),
+    /** Where the action sits, e.g. "actions[1].then[0]". */
+    path: text('path').notNull(),
+    /** Order in which steps started (skipped steps keep their definition order). */
+    seq: integer('seq').notNull(),
+    status: text('status').$type<StepStatus>().notNull(),
+    input: jsonb('input').$type<Json>(),
+    output: jsonb('output').$type<Json>(),
+    error: text('error'),
+    attempts: integer('attempts').notNull().default(0),
+    startedAt: timestamp('started_at', { withTimezone: true }),
+    completedAt: timestamp('completed_at', { withTimezone: true }),
+  },
+  (t) => [uniqueIndex('execution_steps_action_idx').on(t.executionId, t.actionId)],
+);
 
 /** Mail kept by the local stack when no SMTP server is configured. */
-export const devMail = pgTable('dev_mail', {
-  id: id(),
-  workspaceId: uuid('workspace_id').notNull().references(() => workspaces.id, { onDelete: 'cascade' }),
-  executionId: uuid('execution_id'),
-  messageId: text('message_id').notNull(),
-  from: text('from').notNull(),
-  to: jsonb('to').$type<string[]>().notNull(),
-  cc: jsonb('cc').$type<string[]>().notNull(),
-  bcc: jsonb('bcc').$type<string[]>().notNull(),
-  subject: text('subject').notNull(),
-  text: text('text'),
-  html: text('html'),
-  createdAt: createdAt(),
-}, (t) => [index('dev_mail_workspace_idx').on(t.workspaceId, t.createdAt)]);
+export const devMail = pgTable(
+  'dev_mail',
+  {
+    id: id(),
+    workspaceId: uuid('workspace_id')
+      .notNull()
+      .references(() => workspaces.id, { onDelete: 'cascade' }),
+    executionId: uuid('execution_id'),
+    messageId: text('message_id').notNull(),
+    from: text('from').notNull(),
+    to: jsonb('to').$type<string[]>().notNull(),
+    cc: jsonb('cc').$type<string[]>().notNull(),
+    bcc: jsonb('bcc').$type<string[]>().notNull(),
+    subject: text('subject').notNull(),
+    text: text('text'),
+    html: text('html'),
+    createdAt: createdAt(),
+  },
+  (t) => [index('dev_mail_workspace_idx').on(t.workspaceId, t.createdAt)],
+);

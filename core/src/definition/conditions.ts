@@ -2,7 +2,19 @@ import { z } from 'zod';
 import { JsonSchema } from './common';
 
 export const COMPARISON_OPS = [
-  'eq', 'neq', 'gt', 'gte', 'lt', 'lte', 'contains', 'not_contains', 'starts_with', 'in', 'exists', 'is_empty', 'changed',
+  'eq',
+  'neq',
+  'gt',
+  'gte',
+  'lt',
+  'lte',
+  'contains',
+  'not_contains',
+  'starts_with',
+  'in',
+  'exists',
+  'is_empty',
+  'changed',
 ] as const;
 /** Operators that look only at `left`. */
 export const UNARY_OPS = ['exists', 'is_empty', 'changed'] as const;
@@ -35,8 +47,6 @@ export const ConditionGroupSchema: z.ZodType<ConditionGroup> = z.lazy(() =>
     z.strictObject({ any: z.array(ConditionNodeSchema).min(1, 'add at least one comparison').max(MAX_CONDITIONS) }),
   ]),
 );
-export const ConditionNodeSchema: z.ZodType<ConditionNode> = z.lazy(() =>
-  z.union([ComparisonSchema, ConditionGroupSchema]),
-);
+export const ConditionNodeSchema: z.ZodType<ConditionNode> = z.lazy(() => z.union([ComparisonSchema, ConditionGroupSchema]));
 
 export { isGroup } from './condition-nodes';

@@ -15,8 +15,7 @@ export const ActionsSchema = z
     let total = 0;
     walkActions(actions, (a, path) => {
       total++;
-      if (seen.has(a.id))
-        ctx.addIssue({ code: 'custom', path: [...path, 'id'], message: `action id "${a.id}" is used twice; ids must be unique` });
+      if (seen.has(a.id)) ctx.addIssue({ code: 'custom', path: [...path, 'id'], message: `action id "${a.id}" is used twice; ids must be unique` });
       else seen.set(a.id, path);
     });
     if (total > MAX_TOTAL_ACTIONS) ctx.addIssue({ code: 'custom', message: `at most ${MAX_TOTAL_ACTIONS} actions in all` });

@@ -13,9 +13,7 @@ import type { WorkspaceRow } from './workspaces';
 const SCRYPT = { N: 1 << 15, r: 8, p: 1, keylen: 32 } as const;
 
 function scrypt(password: string, salt: Buffer, keylen: number, opts: ScryptOptions): Promise<Buffer> {
-  return new Promise((resolve, reject) =>
-    scryptCb(password.normalize('NFKC'), salt, keylen, opts, (err, key) => (err ? reject(err) : resolve(key))),
-  );
+  return new Promise((resolve, reject) => scryptCb(password.normalize('NFKC'), salt, keylen, opts, (err, key) => (err ? reject(err) : resolve(key))));
 }
 const maxmem = (N: number, r: number) => 256 * N * r + 1024 * 1024;
 
@@ -28,7 +26,9 @@ export async function hashPassword(password: string): Promise<string> {
 export async function verifyPassword(password: string, stored: string): Promise<boolean> {
   const [alg, n, r, p, salt, hash] = stored.split('$');
   if (alg !== 'scrypt' || !n || !r || !p || !salt || !hash) return false;
-  const N = Number(n), R = Number(r), P = Number(p);
+  const N = Number(n),
+    R = Number(r),
+    P = Number(p);
   if (![N, R, P].every(Number.isSafeInteger)) return false;
   const expected = Buffer.from(hash, 'base64');
   const key = await scrypt(password, Buffer.from(salt, 'base64'), expected.length, { N, r: R, p: P, maxmem: maxmem(N, R) });
@@ -97,7 +97,8 @@ const sessionWithWorkspaceBy = (by: 'id' | 'slug') =>
       .leftJoin(workspaces, eq(by === 'id' ? workspaces.id : workspaces.slug, sql.placeholder('key')))
       .leftJoin(memberships, and(eq(memberships.workspaceId, workspaces.id), eq(memberships.userId, users.id)))
       .where(and(eq(sessions.id, sql.placeholder('id')), gt(sessions.expiresAt, sql.placeholder('now'))))
-      .prepare(name));
+      .prepare(name),
+  );
 const sessionWithWorkspaceQueries = { id: sessionWithWorkspaceBy('id'), slug: sessionWithWorkspaceBy('slug') };
 
 /**
@@ -132,7 +133,15 @@ export async function createApiKey(
   const key = `${API_KEY_PREFIX}${token(32)}`;
   const [row] = await db
     .insert(apiKeys)
-    .values({ workspaceId: input.workspaceId, name: input.name, role: input.role, createdBy: input.createdBy, expiresAt: input.expiresAt, prefix: key.slice(0, 12), keyHash: sha256(key) })
+    .values({
+      workspaceId: input.workspaceId,
+      name: input.name,
+      role: input.role,
+      createdBy: input.createdBy,
+      expiresAt: input.expiresAt,
+      prefix: key.slice(0, 12),
+      keyHash: sha256(key),
+    })
     .returning();
   if (!row) throw new Error('api key insert returned nothing');
   const { keyHash: _, ...info } = row;
@@ -148,7 +157,11 @@ export async function findApiKey(db: DbOrTx, key: string, now = new Date()): Pro
     .where(and(eq(apiKeys.keyHash, sha256(key)), isNull(apiKeys.revokedAt), or(isNull(apiKeys.expiresAt), gt(apiKeys.expiresAt, now))));
   if (!row) return null;
   // Best effort: a failed bookkeeping write must not refuse the request.
-  await db.update(apiKeys).set({ lastUsedAt: now }).where(eq(apiKeys.id, row.id)).catch(() => {});
+  await db
+    .update(apiKeys)
+    .set({ lastUsedAt: now })
+    .where(eq(apiKeys.id, row.id))
+    .catch(() => {});
   const { keyHash: _, ...info } = row;
   return info;
 }

@@ -80,7 +80,10 @@ export async function listEvents(db: Db, q: ListEventsQuery): Promise<{ items: E
 /** One event with its payload; null when it is not in this workspace. */
 export async function getEvent(db: Db, q: { workspaceId: string; id: string }): Promise<StoredEvent | null> {
   if (!isUuid(q.id)) return null;
-  const [row] = await db.select().from(events).where(and(eq(events.id, q.id), eq(events.workspaceId, q.workspaceId)));
+  const [row] = await db
+    .select()
+    .from(events)
+    .where(and(eq(events.id, q.id), eq(events.workspaceId, q.workspaceId)));
   return row ?? null;
 }
 

@@ -30,14 +30,18 @@ export type ClaimedRun = Candidate & {
 
 const ClaimedSchema = z.object({
   event: z.record(z.string(), z.unknown()),
-  runs: z.array(z.object({
-    workflowId: z.string(), workspaceId: z.string(), versionId: z.string(),
-    // Stored JSON, validated when the version was published and again by the run starter.
-    trigger: z.custom<WorkflowTrigger>((v) => typeof v === 'object' && v !== null),
-    actions: z.custom<WorkflowAction[]>((v) => Array.isArray(v)),
-    executionId: z.string().nullable(),
-    state: z.enum(['created', ...EXECUTION_STATUSES]).nullable(),
-  })),
+  runs: z.array(
+    z.object({
+      workflowId: z.string(),
+      workspaceId: z.string(),
+      versionId: z.string(),
+      // Stored JSON, validated when the version was published and again by the run starter.
+      trigger: z.custom<WorkflowTrigger>((v) => typeof v === 'object' && v !== null),
+      actions: z.custom<WorkflowAction[]>((v) => Array.isArray(v)),
+      executionId: z.string().nullable(),
+      state: z.enum(['created', ...EXECUTION_STATUSES]).nullable(),
+    }),
+  ),
 });
 
 const recordTriggerTypes = sql.join(
@@ -47,7 +51,9 @@ const recordTriggerTypes = sql.join(
 
 // Every event: prepared once per connection. One statement, so one commit, from the event to its
 // runs' execution rows; the Temporal starts follow.
-const claimStatement = preparedSql('event_claim', sql`
+const claimStatement = preparedSql(
+  'event_claim',
+  sql`
   with claimed as (
     update events set attempts = attempts + 1
      where id = ${sql.placeholder('id')}::uuid and dispatched_at is null
@@ -94,7 +100,8 @@ const claimStatement = preparedSql('event_claim', sql`
       left join created n on n.id = a."executionId"
       left join workflow_executions x on x.workflow_id = a."workflowId" and x.event_id = claimed.id
   ), '[]'::jsonb) as runs
-    from claimed`);
+    from claimed`,
+);
 
 /**
  * Claims an event, finds the active workflows whose triggers accept it, and makes their pending
@@ -105,7 +112,10 @@ const claimStatement = preparedSql('event_claim', sql`
  * workflows in the workspace; a webhook event names its one workflow. Rows are unique per
  * (workflow, event), so a redelivered event finds the rows of its first attempt instead.
  */
-export async function claimEvent(db: Db, q: { id: string; workspaceId?: string; maxDepth: number }): Promise<{ event: StoredEvent; runs: ClaimedRun[] } | null> {
+export async function claimEvent(
+  db: Db,
+  q: { id: string; workspaceId?: string; maxDepth: number },
+): Promise<{ event: StoredEvent; runs: ClaimedRun[] } | null> {
   const result = await claimStatement(db).execute({ id: q.id, workspaceId: q.workspaceId ?? null, maxDepth: q.maxDepth });
   const raw = rowsOf<unknown>(result)[0];
   if (!raw) return null;
@@ -119,7 +129,8 @@ const finishQuery = preparedQuery('event_finish', (db, name) =>
     .update(events)
     .set({ status: sql`${sql.placeholder('status')}`, outcome: sql`${sql.placeholder('outcome')}::jsonb`, dispatchedAt: sql`now()` })
     .where(eq(events.id, sql.placeholder('id')))
-    .prepare(name));
+    .prepare(name),
+);
 
 /** Marks an event done (dispatched, stopped by the loop guard, or failed for good) with its outcome. */
 export function finishEvent(db: Db, id: string, status: 'dispatched' | 'loop_stopped' | 'failed', outcome: EventOutcome) {
@@ -155,12 +166,14 @@ export async function eventsDueForSweep(
   return db
     .select({ id: events.id, workspaceId: events.workspaceId })
     .from(events)
-    .where(and(
-      isNull(events.dispatchedAt),
-      lt(events.receivedAt, cutoff),
-      lt(events.attempts, q.maxAttempts),
-      or(isNull(events.sweptAt), sql`${events.sweptAt} < now() - ${backoff}`),
-    ))
+    .where(
+      and(
+        isNull(events.dispatchedAt),
+        lt(events.receivedAt, cutoff),
+        lt(events.attempts, q.maxAttempts),
+        or(isNull(events.sweptAt), sql`${events.sweptAt} < now() - ${backoff}`),
+      ),
+    )
     .orderBy(asc(events.receivedAt))
     .limit(q.limit);
 }

@@ -12,11 +12,14 @@ import { affectedRowsOf } from '../db/driver-row';
  * (jsonb_to_recordset): the driver serialises one string instead of 8 bound values per row, and
  * nothing is returned, since the row count says whether every row went in.
  */
-const insertBatch = preparedSql('webhook_events_insert', sql`
+const insertBatch = preparedSql(
+  'webhook_events_insert',
+  sql`
   insert into events (id, workspace_id, source, type, workflow_id, payload, causation, dedupe_key)
   select x.id, x.workspace_id, 'webhook', 'webhook.received', x.workflow_id, x.payload, ${JSON.stringify(ROOT_CAUSATION)}::jsonb, x.dedupe_key
     from jsonb_to_recordset(${sql.placeholder('rows')}::jsonb) as x(id uuid, workspace_id uuid, workflow_id uuid, payload jsonb, dedupe_key text)
-  on conflict do nothing`);
+  on conflict do nothing`,
+);
 
 /**
  * Inserts a batch of webhook events in one statement; `rows` is a JSON array of

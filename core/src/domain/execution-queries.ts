@@ -83,7 +83,12 @@ export async function listDevMail(db: DbOrTx, q: { workspaceId: string; cursor?:
   const where: SQL[] = [eq(devMail.workspaceId, q.workspaceId)];
   const cur = decodeCursor(q.cursor);
   if (cur) where.push(or(lt(devMail.createdAt, cur.at), and(eq(devMail.createdAt, cur.at), lt(devMail.id, cur.id)))!);
-  const rows = await db.select().from(devMail).where(and(...where)).orderBy(desc(devMail.createdAt), desc(devMail.id)).limit(limit + 1);
+  const rows = await db
+    .select()
+    .from(devMail)
+    .where(and(...where))
+    .orderBy(desc(devMail.createdAt), desc(devMail.id))
+    .limit(limit + 1);
   const items = rows.slice(0, limit);
   const last = items[items.length - 1];
   return { items, nextCursor: rows.length > limit && last ? encodeCursor(last.createdAt, last.id) : null };
@@ -94,7 +99,13 @@ export async function markExecutionCancelled(db: DbOrTx, q: { workspaceId: strin
   const [row] = await db
     .update(workflowExecutions)
     .set({ status: 'cancelled', completedAt: now, error: 'cancelled' })
-    .where(and(eq(workflowExecutions.id, q.id), eq(workflowExecutions.workspaceId, q.workspaceId), or(eq(workflowExecutions.status, 'pending'), eq(workflowExecutions.status, 'running'))))
+    .where(
+      and(
+        eq(workflowExecutions.id, q.id),
+        eq(workflowExecutions.workspaceId, q.workspaceId),
+        or(eq(workflowExecutions.status, 'pending'), eq(workflowExecutions.status, 'running')),
+      ),
+    )
     .returning();
   return row ?? null;
 }
@@ -102,7 +113,11 @@ export async function markExecutionCancelled(db: DbOrTx, q: { workspaceId: strin
 /** The latest non-test run of each workflow in the workspace (one DISTINCT ON query over the workflow index). */
 export async function lastRuns(db: DbOrTx, workspaceId: string): Promise<Map<string, { status: ExecutionStatus; createdAt: Date }>> {
   const rows = await db
-    .selectDistinctOn([workflowExecutions.workflowId], { workflowId: workflowExecutions.workflowId, status: workflowExecutions.status, createdAt: workflowExecutions.createdAt })
+    .selectDistinctOn([workflowExecutions.workflowId], {
+      workflowId: workflowExecutions.workflowId,
+      status: workflowExecutions.status,
+      createdAt: workflowExecutions.createdAt,
+    })
     .from(workflowExecutions)
     .where(and(eq(workflowExecutions.workspaceId, workspaceId), eq(workflowExecutions.isTest, false)))
     .orderBy(workflowExecutions.workflowId, desc(workflowExecutions.createdAt));

@@ -54,7 +54,9 @@ export async function createRecord(db: Db, input: Scope & Cause & { data: JsonOb
 }
 
 // Every PATCH and every update_record step: prepared once per connection (see updateRecord).
-const updateStatement = preparedSql('record_update', sql`
+const updateStatement = preparedSql(
+  'record_update',
+  sql`
   with prev as (
     select id, data, updated_at from records
      where id = ${sql.placeholder('id')}::uuid and workspace_id = ${sql.placeholder('workspaceId')}::uuid and object = ${sql.placeholder('object')}
@@ -82,9 +84,14 @@ const updateStatement = preparedSql('record_update', sql`
   select to_jsonb(upd) - 'previous_data' - 'previous_updated_at' as record,
          jsonb_build_object('data', upd.previous_data, 'updated_at', upd.previous_updated_at) as previous,
          to_jsonb(ev) as event
-    from upd, ev`);
+    from upd, ev`,
+);
 
-const RecordUpdateRowSchema = z.object({ record: z.record(z.string(), z.unknown()), previous: z.record(z.string(), z.unknown()), event: z.record(z.string(), z.unknown()) });
+const RecordUpdateRowSchema = z.object({
+  record: z.record(z.string(), z.unknown()),
+  previous: z.record(z.string(), z.unknown()),
+  event: z.record(z.string(), z.unknown()),
+});
 
 /**
  * Merges `data` into the record's fields. Null when the record does not exist in this workspace.
@@ -149,7 +156,12 @@ export async function listRecords(db: DbOrTx, input: Scope & { limit?: number; c
   const conds = [eq(records.workspaceId, input.workspaceId), eq(records.object, input.object)];
   const cur = decodeCursor(input.cursor);
   if (cur) conds.push(or(lt(records.createdAt, cur.at), and(eq(records.createdAt, cur.at), lt(records.id, cur.id)))!);
-  const rows = await db.select().from(records).where(and(...conds)).orderBy(desc(records.createdAt), desc(records.id)).limit(limit + 1);
+  const rows = await db
+    .select()
+    .from(records)
+    .where(and(...conds))
+    .orderBy(desc(records.createdAt), desc(records.id))
+    .limit(limit + 1);
   const items = rows.slice(0, limit);
   const last = items[items.length - 1];
   return { items, nextCursor: rows.length > limit && last ? encodeCursor(last.createdAt, last.id) : null };

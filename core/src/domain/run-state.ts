@@ -12,16 +12,19 @@ const markRunning = preparedQuery('execution_mark_running', (db, name) =>
   db
     .update(workflowExecutions)
     .set({ status: 'running', startedAt: sql`${sql.placeholder('startedAt')}::timestamptz` })
-    .where(and(eq(workflowExecutions.id, sql.placeholder('id')), eq(workflowExecutions.workspaceId, sql.placeholder('workspaceId')), eq(workflowExecutions.status, 'pending')))
+    .where(
+      and(
+        eq(workflowExecutions.id, sql.placeholder('id')),
+        eq(workflowExecutions.workspaceId, sql.placeholder('workspaceId')),
+        eq(workflowExecutions.status, 'pending'),
+      ),
+    )
     .returning({ id: workflowExecutions.id })
     .prepare(name),
 );
 
 /** pending → running. Idempotent; never reopens a finished execution. */
-export async function markExecutionRunning(
-  db: DbOrTx,
-  e: { workspaceId: string; executionId: string; startedAt?: Date },
-): Promise<boolean> {
+export async function markExecutionRunning(db: DbOrTx, e: { workspaceId: string; executionId: string; startedAt?: Date }): Promise<boolean> {
   const rows = await markRunning(db).execute({ id: e.executionId, workspaceId: e.workspaceId, startedAt: (e.startedAt ?? new Date()).toISOString() });
   return rows.length > 0;
 }
@@ -29,7 +32,14 @@ export async function markExecutionRunning(
 /** running → completed | failed | cancelled. Only an open execution changes, so a replayed write is harmless. */
 export async function finishExecution(
   db: DbOrTx,
-  e: { workspaceId: string; executionId: string; status: Exclude<ExecutionStatus, 'pending' | 'running'>; output?: Json | null; error?: string | null; completedAt?: Date },
+  e: {
+    workspaceId: string;
+    executionId: string;
+    status: Exclude<ExecutionStatus, 'pending' | 'running'>;
+    output?: Json | null;
+    error?: string | null;
+    completedAt?: Date;
+  },
 ): Promise<boolean> {
   const rows = await db
     .update(workflowExecutions)
@@ -46,7 +56,15 @@ export async function finishExecution(
  */
 export async function createScheduledExecution(
   db: Db,
-  e: { executionId: string; workspaceId: string; workflowId: string; versionId: string | null; trigger: TriggerPayload; input: Json; temporalWorkflowId?: string },
+  e: {
+    executionId: string;
+    workspaceId: string;
+    workflowId: string;
+    versionId: string | null;
+    trigger: TriggerPayload;
+    input: Json;
+    temporalWorkflowId?: string;
+  },
 ): Promise<void> {
   await db.transaction(async (tx) => {
     const dedupeKey = `schedule:${e.executionId}`;

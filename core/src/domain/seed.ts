@@ -23,10 +23,17 @@ export async function seedDemo(db: Db): Promise<DemoLogin> {
     const fresh = !ws;
     if (!ws) [ws] = await tx.insert(workspaces).values(DEMO.workspace).returning();
     if (!ws) throw new Error('workspace insert returned nothing');
-    let [co] = await tx.select().from(companies).where(and(eq(companies.workspaceId, ws.id), eq(companies.name, DEMO.company)));
+    let [co] = await tx
+      .select()
+      .from(companies)
+      .where(and(eq(companies.workspaceId, ws.id), eq(companies.name, DEMO.company)));
     if (!co) [co] = await tx.insert(companies).values({ workspaceId: ws.id, name: DEMO.company }).returning();
-    for (const [u, role] of [[DEMO.admin, 'admin'], [DEMO.member, 'member']] as const) {
-      const user = (await findUserByEmail(tx, u.email)) ?? (await createUser(tx, { email: u.email, name: u.name, passwordHash: await hashPassword(u.password) }));
+    for (const [u, role] of [
+      [DEMO.admin, 'admin'],
+      [DEMO.member, 'member'],
+    ] as const) {
+      const user =
+        (await findUserByEmail(tx, u.email)) ?? (await createUser(tx, { email: u.email, name: u.name, passwordHash: await hashPassword(u.password) }));
       await addMember(tx, { workspaceId: ws.id, userId: user.id, role });
     }
     if (fresh && co) {
@@ -34,7 +41,12 @@ export async function seedDemo(db: Db): Promise<DemoLogin> {
       await tx.insert(records).values([
         { workspaceId: ws.id, companyId: co.id, object: 'contact', data: { name: 'Grace Hopper', email: 'grace@example.com' } },
         { workspaceId: ws.id, companyId: co.id, object: 'contact', data: { name: 'Alan Turing', email: 'alan@example.com' } },
-        { workspaceId: ws.id, companyId: co.id, object: 'deal', data: { name: 'Compiler licence', stage: 'open', amount: 25000, ownerEmail: 'admin@acme.test' } },
+        {
+          workspaceId: ws.id,
+          companyId: co.id,
+          object: 'deal',
+          data: { name: 'Compiler licence', stage: 'open', amount: 25000, ownerEmail: 'admin@acme.test' },
+        },
         { workspaceId: ws.id, companyId: co.id, object: 'deal', data: { name: 'Support plan', stage: 'open', amount: 4000, ownerEmail: 'member@acme.test' } },
       ]);
     }

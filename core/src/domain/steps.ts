@@ -68,10 +68,14 @@ export async function writeSteps(db: DbOrTx, writes: readonly StepWrite[]): Prom
   const final = all.filter((w) => w.status !== 'skipped' && FINAL.includes(w.status));
   const open = all.filter((w) => !FINAL.includes(w.status));
   if (final.length)
-    await db.insert(executionSteps).values(final.map(values))
+    await db
+      .insert(executionSteps)
+      .values(final.map(values))
       .onConflictDoUpdate({ target: [executionSteps.executionId, executionSteps.actionId], set: SET });
   if (open.length)
-    await db.insert(executionSteps).values(open.map(values))
+    await db
+      .insert(executionSteps)
+      .values(open.map(values))
       .onConflictDoUpdate({
         target: [executionSteps.executionId, executionSteps.actionId],
         set: SET,

@@ -4,11 +4,18 @@ import type { Db } from '../db/client';
 import type { SecretKind } from '../db/schema';
 import { checkDraft, draftInput, InvalidInputError, type DraftFields } from './drafts';
 import {
-  activateWorkflow, createWorkflow, deactivateWorkflow, deleteWorkflow, getWorkflow, putWorkflowSecret, saveDraft, workflowSecretKinds,
-  type WorkflowRow, type WorkflowVersionRow,
+  activateWorkflow,
+  createWorkflow,
+  deactivateWorkflow,
+  deleteWorkflow,
+  getWorkflow,
+  putWorkflowSecret,
+  saveDraft,
+  workflowSecretKinds,
+  type WorkflowRow,
+  type WorkflowVersionRow,
 } from './workflows';
 import { companyInWorkspace, defaultCompanyId, type WorkspaceRow } from './workspaces';
-
 
 /**
  * What a workflow change sets in motion outside the database, injected: the API wires Temporal's
@@ -70,7 +77,12 @@ export function createWorkflowLifecycle(deps: WorkflowLifecycleDeps) {
 
   return {
     /** A new inactive draft, in the given company or the workspace's default one. */
-    async create(q: { workspace: Pick<WorkspaceRow, 'id' | 'name'>; fields: DraftFields; companyId?: string | undefined; createdBy: string | null }): Promise<WorkflowRow> {
+    async create(q: {
+      workspace: Pick<WorkspaceRow, 'id' | 'name'>;
+      fields: DraftFields;
+      companyId?: string | undefined;
+      createdBy: string | null;
+    }): Promise<WorkflowRow> {
       const draft = checkDraft(draftInput(q.fields, { actions: [] }));
       if (q.companyId && !(await companyInWorkspace(db, q.workspace.id, q.companyId)))
         throw new InvalidInputError([{ code: 'invalid', message: 'companyId: no such company in this workspace', path: 'companyId' }]);

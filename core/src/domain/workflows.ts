@@ -21,7 +21,10 @@ export async function listWorkflows(db: DbOrTx, workspaceId: string): Promise<Wo
 
 export async function getWorkflow(db: DbOrTx, q: Scope): Promise<WorkflowRow | null> {
   if (!isUuid(q.id)) return null;
-  const [row] = await db.select().from(workflows).where(and(eq(workflows.id, q.id), eq(workflows.workspaceId, q.workspaceId)));
+  const [row] = await db
+    .select()
+    .from(workflows)
+    .where(and(eq(workflows.id, q.id), eq(workflows.workspaceId, q.workspaceId)));
   return row ?? null;
 }
 
@@ -56,7 +59,10 @@ export async function saveDraft(db: DbOrTx, q: Scope & At & { draft: Draft }): P
 
 export async function deleteWorkflow(db: DbOrTx, q: Scope): Promise<WorkflowRow | null> {
   if (!isUuid(q.id)) return null;
-  const [row] = await db.delete(workflows).where(and(eq(workflows.id, q.id), eq(workflows.workspaceId, q.workspaceId))).returning();
+  const [row] = await db
+    .delete(workflows)
+    .where(and(eq(workflows.id, q.id), eq(workflows.workspaceId, q.workspaceId)))
+    .returning();
   return row ?? null;
 }
 
@@ -76,7 +82,10 @@ export async function activateWorkflow(
       .where(and(eq(workflows.id, q.id), eq(workflows.workspaceId, q.workspaceId)))
       .for('update');
     if (!current) return null;
-    const [last] = await tx.select({ n: max(workflowVersions.version) }).from(workflowVersions).where(eq(workflowVersions.workflowId, current.id));
+    const [last] = await tx
+      .select({ n: max(workflowVersions.version) })
+      .from(workflowVersions)
+      .where(eq(workflowVersions.workflowId, current.id));
     const [version] = await tx
       .insert(workflowVersions)
       .values({
@@ -129,7 +138,10 @@ export async function listVersions(db: DbOrTx, q: { workspaceId: string; workflo
 
 export async function getVersion(db: DbOrTx, q: { workspaceId: string; id: string }): Promise<WorkflowVersionRow | null> {
   if (!isUuid(q.id)) return null;
-  const [row] = await db.select().from(workflowVersions).where(and(eq(workflowVersions.id, q.id), eq(workflowVersions.workspaceId, q.workspaceId)));
+  const [row] = await db
+    .select()
+    .from(workflowVersions)
+    .where(and(eq(workflowVersions.id, q.id), eq(workflowVersions.workspaceId, q.workspaceId)));
   return row ?? null;
 }
 

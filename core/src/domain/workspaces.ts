@@ -11,7 +11,12 @@ export type WorkspaceWithRole = WorkspaceRow & { role: Role };
 // workspace by id or by slug.
 const workspaceBy = (by: 'id' | 'slug') =>
   preparedQuery(`workspace_by_${by}`, (db, name) =>
-    db.select().from(workspaces).where(eq(by === 'id' ? workspaces.id : workspaces.slug, sql.placeholder('key'))).prepare(name));
+    db
+      .select()
+      .from(workspaces)
+      .where(eq(by === 'id' ? workspaces.id : workspaces.slug, sql.placeholder('key')))
+      .prepare(name),
+  );
 const workspaceWithRoleBy = (by: 'id' | 'slug') =>
   preparedQuery(`workspace_with_role_by_${by}`, (db, name) =>
     db
@@ -19,7 +24,8 @@ const workspaceWithRoleBy = (by: 'id' | 'slug') =>
       .from(workspaces)
       .leftJoin(memberships, and(eq(memberships.workspaceId, workspaces.id), eq(memberships.userId, sql.placeholder('userId'))))
       .where(eq(by === 'id' ? workspaces.id : workspaces.slug, sql.placeholder('key')))
-      .prepare(name));
+      .prepare(name),
+  );
 const workspaceQueries = { id: workspaceBy('id'), slug: workspaceBy('slug') };
 const workspaceWithRoleQueries = { id: workspaceWithRoleBy('id'), slug: workspaceWithRoleBy('slug') };
 
@@ -52,11 +58,17 @@ export async function createWorkspace(db: DbOrTx, input: { name: string; slug: s
 }
 
 export async function addMember(db: DbOrTx, input: { workspaceId: string; userId: string; role: Role }): Promise<void> {
-  await db.insert(memberships).values(input).onConflictDoUpdate({ target: [memberships.workspaceId, memberships.userId], set: { role: input.role } });
+  await db
+    .insert(memberships)
+    .values(input)
+    .onConflictDoUpdate({ target: [memberships.workspaceId, memberships.userId], set: { role: input.role } });
 }
 
 export async function createUser(db: DbOrTx, input: { email: string; name: string; passwordHash: string }) {
-  const [row] = await db.insert(users).values({ ...input, email: input.email.trim().toLowerCase() }).returning();
+  const [row] = await db
+    .insert(users)
+    .values({ ...input, email: input.email.trim().toLowerCase() })
+    .returning();
   if (!row) throw new Error('user insert returned nothing');
   return row;
 }
@@ -72,6 +84,9 @@ export async function defaultCompanyId(db: DbOrTx, workspace: Pick<WorkspaceRow,
 
 export async function companyInWorkspace(db: DbOrTx, workspaceId: string, companyId: string): Promise<boolean> {
   if (!isUuid(companyId)) return false;
-  const [row] = await db.select({ id: companies.id }).from(companies).where(and(eq(companies.id, companyId), eq(companies.workspaceId, workspaceId)));
+  const [row] = await db
+    .select({ id: companies.id })
+    .from(companies)
+    .where(and(eq(companies.id, companyId), eq(companies.workspaceId, workspaceId)));
   return !!row;
 }

@@ -27,9 +27,7 @@ export type SqsQueueOptions = {
 export function createSqsClient(opts: { region?: string; endpoint?: string }): SQSClient {
   return new (sqsSdk().SQSClient)({
     region: opts.region ?? 'us-east-1',
-    ...(opts.endpoint
-      ? { endpoint: opts.endpoint, credentials: { accessKeyId: 'local', secretAccessKey: 'local' } }
-      : {}),
+    ...(opts.endpoint ? { endpoint: opts.endpoint, credentials: { accessKeyId: 'local', secretAccessKey: 'local' } } : {}),
     // Fail fast when the queue is unreachable: the event is already stored and the sweeper retries.
     maxAttempts: 2,
   });
@@ -119,9 +117,7 @@ async function pollOnce(
         await handler(message);
       } catch {
         // Make it visible again soon rather than after the whole visibility timeout.
-        await client
-          .send(new ChangeMessageVisibilityCommand({ QueueUrl: queueUrl, ReceiptHandle: m.ReceiptHandle, VisibilityTimeout: 2 }))
-          .catch(() => {});
+        await client.send(new ChangeMessageVisibilityCommand({ QueueUrl: queueUrl, ReceiptHandle: m.ReceiptHandle, VisibilityTimeout: 2 })).catch(() => {});
         return false;
       }
       await client.send(new DeleteMessageCommand({ QueueUrl: queueUrl, ReceiptHandle: m.ReceiptHandle }));

@@ -16,7 +16,8 @@ type ComparisonTrace = {
 };
 export type ConditionResult = { result: boolean; trace: ComparisonTrace[] };
 
-const isNumeric = (v: unknown): boolean => (typeof v === 'number' && Number.isFinite(v)) || (typeof v === 'string' && v.trim() !== '' && Number.isFinite(Number(v)));
+const isNumeric = (v: unknown): boolean =>
+  (typeof v === 'number' && Number.isFinite(v)) || (typeof v === 'string' && v.trim() !== '' && Number.isFinite(Number(v)));
 
 /** Equality that forgives the string/number mix mixed-text templates produce ("5" eq 5). */
 function looseEqual(a: Json | undefined, b: Json | undefined): boolean {
@@ -44,7 +45,8 @@ function order(a: Json | undefined, b: Json | undefined): number | undefined {
 }
 
 function contains(haystack: Json | undefined, needle: Json | undefined): boolean {
-  if (typeof haystack === 'string') return needle !== undefined && needle !== null && haystack.includes(typeof needle === 'string' ? needle : JSON.stringify(needle));
+  if (typeof haystack === 'string')
+    return needle !== undefined && needle !== null && haystack.includes(typeof needle === 'string' ? needle : JSON.stringify(needle));
   if (Array.isArray(haystack)) return haystack.some((h) => looseEqual(h, needle));
   if (haystack && typeof haystack === 'object' && typeof needle === 'string') return Object.hasOwn(haystack, needle);
   return false;
@@ -64,7 +66,10 @@ function isEmpty(v: Json | undefined): boolean {
  */
 function changedField(left: Json | undefined): string | undefined {
   if (typeof left !== 'string') return undefined;
-  const raw = left.trim().replace(/^\{\{\s*/, '').replace(/\s*\}\}$/, '');
+  const raw = left
+    .trim()
+    .replace(/^\{\{\s*/, '')
+    .replace(/\s*\}\}$/, '');
   const seg = parsePath(raw);
   if (!seg || seg.length === 0) return undefined;
   let rest = seg;
@@ -85,18 +90,50 @@ function compare(c: Comparison, ctx: TemplateContext, path: string): ComparisonT
   const right = c.right === undefined ? undefined : resolveTemplate(c.right, ctx);
   let result: boolean;
   switch (c.op) {
-    case 'eq': result = looseEqual(left, right); break;
-    case 'neq': result = !looseEqual(left, right); break;
-    case 'gt': { const o = order(left, right); result = o !== undefined && o > 0; break; }
-    case 'gte': { const o = order(left, right); result = o !== undefined && o >= 0; break; }
-    case 'lt': { const o = order(left, right); result = o !== undefined && o < 0; break; }
-    case 'lte': { const o = order(left, right); result = o !== undefined && o <= 0; break; }
-    case 'contains': result = contains(left, right); break;
-    case 'not_contains': result = !contains(left, right); break;
-    case 'starts_with': result = typeof left === 'string' && right !== undefined && right !== null && left.startsWith(String(right)); break;
-    case 'in': result = Array.isArray(right) ? right.some((r) => looseEqual(left, r)) : typeof right === 'string' && typeof left === 'string' && right.includes(left); break;
-    case 'exists': result = left !== undefined && left !== null; break;
-    case 'is_empty': result = isEmpty(left); break;
+    case 'eq':
+      result = looseEqual(left, right);
+      break;
+    case 'neq':
+      result = !looseEqual(left, right);
+      break;
+    case 'gt': {
+      const o = order(left, right);
+      result = o !== undefined && o > 0;
+      break;
+    }
+    case 'gte': {
+      const o = order(left, right);
+      result = o !== undefined && o >= 0;
+      break;
+    }
+    case 'lt': {
+      const o = order(left, right);
+      result = o !== undefined && o < 0;
+      break;
+    }
+    case 'lte': {
+      const o = order(left, right);
+      result = o !== undefined && o <= 0;
+      break;
+    }
+    case 'contains':
+      result = contains(left, right);
+      break;
+    case 'not_contains':
+      result = !contains(left, right);
+      break;
+    case 'starts_with':
+      result = typeof left === 'string' && right !== undefined && right !== null && left.startsWith(String(right));
+      break;
+    case 'in':
+      result = Array.isArray(right) ? right.some((r) => looseEqual(left, r)) : typeof right === 'string' && typeof left === 'string' && right.includes(left);
+      break;
+    case 'exists':
+      result = left !== undefined && left !== null;
+      break;
+    case 'is_empty':
+      result = isEmpty(left);
+      break;
     default: {
       const never: never = c.op;
       throw new Error(`unknown operator ${String(never)}`);

@@ -37,7 +37,10 @@ export function getPath(root: unknown, segments: readonly (string | number)[]): 
     if (typeof seg === 'string' && FORBIDDEN.has(seg)) return undefined;
     if (Array.isArray(cur)) {
       const idx = typeof seg === 'number' ? seg : /^\d+$/.test(seg) ? Number(seg) : seg === 'length' ? -1 : NaN;
-      if (idx === -1) { cur = cur.length; continue; }
+      if (idx === -1) {
+        cur = cur.length;
+        continue;
+      }
       if (!Number.isInteger(idx) || idx < 0 || idx >= cur.length) return undefined;
       const desc = Object.getOwnPropertyDescriptor(cur, idx);
       if (!desc || !('value' in desc)) return undefined;

@@ -38,9 +38,21 @@ function splitPipes(expr: string): string[] {
   let cur = '';
   let quote: string | null = null;
   for (const ch of expr) {
-    if (quote) { if (ch === quote) quote = null; cur += ch; continue; }
-    if (ch === '"' || ch === "'") { quote = ch; cur += ch; continue; }
-    if (ch === '|') { parts.push(cur); cur = ''; continue; }
+    if (quote) {
+      if (ch === quote) quote = null;
+      cur += ch;
+      continue;
+    }
+    if (ch === '"' || ch === "'") {
+      quote = ch;
+      cur += ch;
+      continue;
+    }
+    if (ch === '|') {
+      parts.push(cur);
+      cur = '';
+      continue;
+    }
     cur += ch;
   }
   parts.push(cur);

@@ -24,9 +24,7 @@ export const RunInputSchema = z.object({
   eventId: z.string().uuid().nullable().default(null),
   isTest: z.boolean().default(false),
   /** A retry of a failed run: steps that succeeded there are reused, not run again. */
-  resume: z
-    .object({ fromExecutionId: z.string().uuid(), steps: z.record(z.string(), StepResultSchema) })
-    .optional(),
+  resume: z.object({ fromExecutionId: z.string().uuid(), steps: z.record(z.string(), StepResultSchema) }).optional(),
 });
 /** What the workflow receives: parsed, defaults applied. */
 export type RunInput = z.infer<typeof RunInputSchema>;

@@ -40,7 +40,10 @@ export function shapeRecordSample(trigger: RecordTrigger, event: RecordEvent, sa
   const record = isPlainObject(s.record) ? s.record : s;
   const id = typeof record.id === 'string' ? record.id : 'test-record';
   return {
-    kind: 'record', event, object: trigger.object, recordId: id,
+    kind: 'record',
+    event,
+    object: trigger.object,
+    recordId: id,
     record: { ...record, id },
     previous: isPlainObject(s.previous) ? s.previous : null,
     changed: Array.isArray(s.changed) ? s.changed : trigger.field ? [trigger.field] : Object.keys(record).sort(),

@@ -1,7 +1,15 @@
 import type { Config } from '@conduit/core/config';
 import type { Db } from '@conduit/core/db';
 import {
-  claimEvent, eventExists, finishEvent, findEventExecution, isUuid, keepEventPending, type ClaimedRun, type EventOutcome, type StoredEvent,
+  claimEvent,
+  eventExists,
+  finishEvent,
+  findEventExecution,
+  isUuid,
+  keepEventPending,
+  type ClaimedRun,
+  type EventOutcome,
+  type StoredEvent,
 } from '@conduit/core/domain';
 import type { Logger } from '@conduit/core/logging';
 import type { RunStarter, StartRunResult } from '../runs';
@@ -39,8 +47,7 @@ export function createDispatcher(deps: DispatcherDeps): Dispatcher {
   const { db } = deps;
   const limit = deps.config.LOOP_DEPTH_LIMIT ?? 5;
 
-  const finish = (id: string, status: 'dispatched' | 'loop_stopped' | 'failed', outcome: EventOutcome) =>
-    finishEvent(db, id, status, outcome);
+  const finish = (id: string, status: 'dispatched' | 'loop_stopped' | 'failed', outcome: EventOutcome) => finishEvent(db, id, status, outcome);
 
   const claim = (id: string, workspaceId?: string) => claimEvent(db, { id, ...(workspaceId ? { workspaceId } : {}), maxDepth: limit });
 

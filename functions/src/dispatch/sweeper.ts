@@ -53,7 +53,10 @@ export function createSweeper(deps: { db: Db; queue: EventQueue; log?: Logger },
       }
       // Counted once sent, slice by slice: a queue that is down never uses up an event's quick
       // re-sends, and one that fails halfway keeps what got through (not sent again at once).
-      await markEventsSwept(deps.db, slice.map((e) => e.id));
+      await markEventsSwept(
+        deps.db,
+        slice.map((e) => e.id),
+      );
       republished += slice.length;
     }
     return { republished };
@@ -66,7 +69,9 @@ export function createSweeper(deps: { db: Db; queue: EventQueue; log?: Logger },
       timer = setInterval(() => {
         if (running) return;
         running = sweepOnce()
-          .catch((err: unknown) => (onError ? onError(err) : deps.log?.warn('outbox sweep failed', { error: err instanceof Error ? err.message : String(err) })))
+          .catch((err: unknown) =>
+            onError ? onError(err) : deps.log?.warn('outbox sweep failed', { error: err instanceof Error ? err.message : String(err) }),
+          )
           .finally(() => (running = undefined));
       }, intervalMs);
       timer.unref?.();

@@ -1,6 +1,16 @@
 import type { Context } from 'hono';
 import { getCookie } from 'hono/cookie';
-import { findApiKey, findSessionUser, findSessionUserWithWorkspace, findWorkspace, findWorkspaceForUser, type ApiKeyInfo, type Role, type UserRow, type WorkspaceRow } from '@conduit/core/domain';
+import {
+  findApiKey,
+  findSessionUser,
+  findSessionUserWithWorkspace,
+  findWorkspace,
+  findWorkspaceForUser,
+  type ApiKeyInfo,
+  type Role,
+  type UserRow,
+  type WorkspaceRow,
+} from '@conduit/core/domain';
 import type { AppDeps } from '../deps';
 import { forbidden, notFound, unauthorized } from './errors';
 

@@ -34,6 +34,8 @@ export function zodInvalid(error: z.ZodError, where: 'json' | 'query' | 'param' 
 }
 
 export function errorJson(c: Context, e: HttpError) {
-  const body = { error: { code: e.code, message: e.message, ...(e.path ? { path: e.path } : {}), ...(e.issues && e.issues.length > 1 ? { issues: e.issues } : {}) } };
+  const body = {
+    error: { code: e.code, message: e.message, ...(e.path ? { path: e.path } : {}), ...(e.issues && e.issues.length > 1 ? { issues: e.issues } : {}) },
+  };
   return c.json(body, e.status);
 }

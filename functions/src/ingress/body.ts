@@ -1,16 +1,16 @@
 import type { Readable } from 'node:stream';
 import type { Json } from '@conduit/core/definition';
 
-export type BodyResult =
-  | { ok: true; raw: Buffer }
-  | { ok: false; status: 413 };
+export type BodyResult = { ok: true; raw: Buffer } | { ok: false; status: 413 };
 
 /** The Node request under @hono/node-server (c.env.incoming); reading it directly skips building a web Request. */
 export type NodeIncoming = Readable & { headers: Record<string, string | string[] | undefined>; complete?: boolean };
 
 export function nodeIncoming(env: unknown): NodeIncoming | null {
   const incoming = typeof env === 'object' && env !== null ? (env as { incoming?: unknown }).incoming : undefined;
-  return incoming && typeof incoming === 'object' && typeof (incoming as { on?: unknown }).on === 'function' && 'headers' in incoming ? (incoming as NodeIncoming) : null;
+  return incoming && typeof incoming === 'object' && typeof (incoming as { on?: unknown }).on === 'function' && 'headers' in incoming
+    ? (incoming as NodeIncoming)
+    : null;
 }
 
 /** Reads the body up to `limit` bytes; beyond it, stops reading and reports 413. */
@@ -97,7 +97,11 @@ const FORBIDDEN_KEYS = new Set(['__proto__', 'constructor', 'prototype']);
 export function parseBody(raw: Buffer, contentType: string | null): ParsedBody {
   if (raw.length === 0) return { ok: true, body: null };
   const mime = (contentType ?? '').split(';', 1)[0]!.trim().toLowerCase();
-  const charset = /charset=([^;]+)/i.exec(contentType ?? '')?.[1]?.trim().replace(/"/g, '').toLowerCase();
+  const charset = /charset=([^;]+)/i
+    .exec(contentType ?? '')?.[1]
+    ?.trim()
+    .replace(/"/g, '')
+    .toLowerCase();
   if (charset && charset !== 'utf-8' && charset !== 'utf8' && charset !== 'us-ascii') {
     return { ok: false, status: 415, message: `charset ${charset} is not supported; send UTF-8` };
   }

@@ -45,7 +45,13 @@ export function createEventWriter(db: Db, opts: { maxBatch?: number; maxInFlight
       const rows = `[${batch.map((p) => p.json).join(',')}]`;
       const inserted = await insertWebhookEvents(db, rows);
       // Only a dedupe-key clash skips a row (ids are fresh UUIDs): find out which, in the rare batch that had one.
-      const stored = inserted === batch.length ? null : await storedEventIds(db, batch.map((p) => p.row.id));
+      const stored =
+        inserted === batch.length
+          ? null
+          : await storedEventIds(
+              db,
+              batch.map((p) => p.row.id),
+            );
       const clashes = stored ? batch.filter((p) => !stored.has(p.row.id)) : [];
       const existing = new Map<string, string>();
       if (clashes.length > 0) {
@@ -76,7 +82,11 @@ export function createEventWriter(db: Db, opts: { maxBatch?: number; maxInFlight
       const json = JSON.stringify({ id: row.id, workspace_id: row.workspaceId, workflow_id: row.workflowId, payload: row.payload, dedupe_key: row.dedupeKey });
       // jsonb refuses these; refuse this one request rather than fail its whole batch.
       if (jsonHasUnstorable(json)) {
-        return Promise.reject(new UnstorableEventError('the payload contains text that cannot be stored: a NUL character (\\u0000) or an unpaired UTF-16 surrogate (\\ud800–\\udfff)'));
+        return Promise.reject(
+          new UnstorableEventError(
+            'the payload contains text that cannot be stored: a NUL character (\\u0000) or an unpaired UTF-16 surrogate (\\ud800–\\udfff)',
+          ),
+        );
       }
       return new Promise<WrittenEvent>((resolve, reject) => {
         pending.push({ row, json, resolve, reject });

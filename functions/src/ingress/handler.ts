@@ -40,7 +40,15 @@ export type HookRequest = {
   readBody(limit: number): Promise<BodyResult>;
 };
 
-type ErrorCode = 'not_found' | 'method_not_allowed' | 'rate_limited' | 'payload_too_large' | 'unsupported_media_type' | 'bad_request' | 'unauthorized' | 'unavailable';
+type ErrorCode =
+  | 'not_found'
+  | 'method_not_allowed'
+  | 'rate_limited'
+  | 'payload_too_large'
+  | 'unsupported_media_type'
+  | 'bad_request'
+  | 'unauthorized'
+  | 'unavailable';
 
 export type HookReply = {
   status: 202 | 400 | 401 | 404 | 405 | 413 | 415 | 429 | 503;
@@ -50,8 +58,11 @@ export type HookReply = {
 
 export type HookHandler = (req: HookRequest) => Promise<HookReply>;
 
-const fail = (status: Exclude<HookReply['status'], 202>, code: ErrorCode, message: string, headers?: Record<string, string>): HookReply =>
-  ({ status, body: { error: { code, message } }, ...(headers ? { headers } : {}) });
+const fail = (status: Exclude<HookReply['status'], 202>, code: ErrorCode, message: string, headers?: Record<string, string>): HookReply => ({
+  status,
+  body: { error: { code, message } },
+  ...(headers ? { headers } : {}),
+});
 
 const ALLOW_POST = { Allow: 'POST' };
 
@@ -66,7 +77,13 @@ const DEDUPE_VALUE = /^[\x21-\x7e]{1,200}$/;
  */
 export function createHookHandler(deps: IngressDeps): HookHandler {
   const limit = deps.config.WEBHOOK_BODY_LIMIT ?? 1024 * 1024;
-  const hooks = deps.hooks ?? createHookResolver({ db: deps.db, box: deps.secrets !== undefined ? deps.secrets : secretBoxFromConfig(deps.config), ...(deps.hookCacheMs !== undefined ? { ttlMs: deps.hookCacheMs } : {}) });
+  const hooks =
+    deps.hooks ??
+    createHookResolver({
+      db: deps.db,
+      box: deps.secrets !== undefined ? deps.secrets : secretBoxFromConfig(deps.config),
+      ...(deps.hookCacheMs !== undefined ? { ttlMs: deps.hookCacheMs } : {}),
+    });
   const writer = deps.writer ?? createEventWriter(deps.db);
   const limiter = createRateLimiter(deps.rateLimit ?? { perSecond: 10_000, burst: 20_000 });
 
@@ -108,9 +125,12 @@ export function createHookHandler(deps: IngressDeps): HookHandler {
       });
       if (!check.ok) {
         const message =
-          check.reason === 'timestamp_out_of_tolerance' ? 'webhook-timestamp is outside the 5-minute tolerance'
-            : check.reason === 'missing_headers' ? 'webhook-id, webhook-timestamp and webhook-signature are required'
-              : check.reason === 'bad_timestamp' ? 'webhook-timestamp must be Unix seconds'
+          check.reason === 'timestamp_out_of_tolerance'
+            ? 'webhook-timestamp is outside the 5-minute tolerance'
+            : check.reason === 'missing_headers'
+              ? 'webhook-id, webhook-timestamp and webhook-signature are required'
+              : check.reason === 'bad_timestamp'
+                ? 'webhook-timestamp must be Unix seconds'
                 : 'the signature does not match';
         return fail(401, 'unauthorized', message);
       }
@@ -146,9 +166,11 @@ export function createHookHandler(deps: IngressDeps): HookHandler {
     if (written.duplicate) return { status: 202, body: { eventId: written.id, duplicate: true } };
     // Stored is what counts: a failed publish is re-sent by the sweeper. Awaited all the same, because
     // a Lambda is frozen once it has answered and a publish left pending would stall until the next call.
-    await deps.queue.publish(written).catch((err: unknown) =>
-      deps.log?.warn('publish failed; the sweeper will re-send', { eventId: written.id, error: err instanceof Error ? err.message : String(err) }),
-    );
+    await deps.queue
+      .publish(written)
+      .catch((err: unknown) =>
+        deps.log?.warn('publish failed; the sweeper will re-send', { eventId: written.id, error: err instanceof Error ? err.message : String(err) }),
+      );
     return { status: 202, body: { eventId: written.id } };
   };
 }

@@ -1,8 +1,22 @@
 /** Headers never copied into the trigger payload: credentials, signatures and hop-by-hop noise. */
 const DROP = new Set([
-  'authorization', 'proxy-authorization', 'cookie', 'set-cookie', 'x-api-key', 'api-key',
-  'webhook-signature', 'webhook-secret', 'x-hub-signature', 'x-hub-signature-256', 'stripe-signature',
-  'connection', 'keep-alive', 'transfer-encoding', 'upgrade', 'te', 'trailer',
+  'authorization',
+  'proxy-authorization',
+  'cookie',
+  'set-cookie',
+  'x-api-key',
+  'api-key',
+  'webhook-signature',
+  'webhook-secret',
+  'x-hub-signature',
+  'x-hub-signature-256',
+  'stripe-signature',
+  'connection',
+  'keep-alive',
+  'transfer-encoding',
+  'upgrade',
+  'te',
+  'trailer',
 ]);
 const SENSITIVE = /secret|signature|token|password|passwd|auth|session|credential|api[-_]?key/i;
 

@@ -32,7 +32,11 @@ export function createNodeHookListener(handle: HookHandler, log?: Logger) {
 /** A class rather than an object of closures: a webhook flood then allocates one object per request, not five functions. */
 class NodeHookRequest implements HookRequest {
   readonly method: string;
-  constructor(private readonly req: IncomingMessage, readonly hookId: string, private readonly search: string) {
+  constructor(
+    private readonly req: IncomingMessage,
+    readonly hookId: string,
+    private readonly search: string,
+  ) {
     this.method = req.method ?? 'GET';
   }
   header(name: string): string | undefined {

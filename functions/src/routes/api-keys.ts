@@ -9,8 +9,12 @@ import { WsIdParams, WsParams, body, errors, json, type Api, type RouteDeps } fr
 export function apiKeyRoutes(app: Api, deps: RouteDeps): void {
   app.openapi(
     createRoute({
-      method: 'get', path: '/api/workspaces/{ws}/api-keys', tags: ['api keys'], summary: 'List API keys (never the keys themselves)',
-      request: { params: WsParams }, responses: { 200: json(pageOf(ApiKeyDtoSchema)), ...errors },
+      method: 'get',
+      path: '/api/workspaces/{ws}/api-keys',
+      tags: ['api keys'],
+      summary: 'List API keys (never the keys themselves)',
+      request: { params: WsParams },
+      responses: { 200: json(pageOf(ApiKeyDtoSchema)), ...errors },
     }),
     async (c) => {
       const a = await workspaceAccess(c, deps, c.req.valid('param').ws, 'admin', 'manage API keys');
@@ -21,8 +25,12 @@ export function apiKeyRoutes(app: Api, deps: RouteDeps): void {
 
   app.openapi(
     createRoute({
-      method: 'post', path: '/api/workspaces/{ws}/api-keys', tags: ['api keys'], summary: 'Create an API key; the key is returned once',
-      request: { params: WsParams, body: body(ApiKeyCreateBodySchema) }, responses: { 201: json(ApiKeyCreatedSchema), ...errors },
+      method: 'post',
+      path: '/api/workspaces/{ws}/api-keys',
+      tags: ['api keys'],
+      summary: 'Create an API key; the key is returned once',
+      request: { params: WsParams, body: body(ApiKeyCreateBodySchema) },
+      responses: { 201: json(ApiKeyCreatedSchema), ...errors },
     }),
     async (c) => {
       const a = await workspaceAccess(c, deps, c.req.valid('param').ws, 'admin', 'manage API keys');
@@ -36,8 +44,12 @@ export function apiKeyRoutes(app: Api, deps: RouteDeps): void {
 
   app.openapi(
     createRoute({
-      method: 'delete', path: '/api/workspaces/{ws}/api-keys/{id}', tags: ['api keys'], summary: 'Revoke an API key',
-      request: { params: WsIdParams }, responses: { 200: json(ApiKeyDtoSchema), ...errors },
+      method: 'delete',
+      path: '/api/workspaces/{ws}/api-keys/{id}',
+      tags: ['api keys'],
+      summary: 'Revoke an API key',
+      request: { params: WsIdParams },
+      responses: { 200: json(ApiKeyDtoSchema), ...errors },
     }),
     async (c) => {
       const p = c.req.valid('param');

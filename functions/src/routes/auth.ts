@@ -21,9 +21,17 @@ export function authRoutes(app: Api, deps: RouteDeps): void {
 
   app.openapi(
     createRoute({
-      method: 'post', path: '/api/auth/login', tags: ['auth'], summary: 'Sign in; sets the session cookie',
+      method: 'post',
+      path: '/api/auth/login',
+      tags: ['auth'],
+      summary: 'Sign in; sets the session cookie',
       request: { body: body(LoginBodySchema) },
-      responses: { 200: json(LoginResultSchema), 400: errors[400], 401: errors[401], 429: json(z.object({ error: z.object({ code: z.string(), message: z.string() }) }), 'too many attempts') },
+      responses: {
+        200: json(LoginResultSchema),
+        400: errors[400],
+        401: errors[401],
+        429: json(z.object({ error: z.object({ code: z.string(), message: z.string() }) }), 'too many attempts'),
+      },
     }),
     async (c) => {
       const { email, password } = c.req.valid('json');
@@ -42,7 +50,11 @@ export function authRoutes(app: Api, deps: RouteDeps): void {
       limiter.reset(key);
       const session = await createSession(deps.db, user.id, deps.now());
       setCookie(c, SESSION_COOKIE, session.token, {
-        httpOnly: true, sameSite: 'Lax', secure: deps.config.SECURE_COOKIES, path: '/', maxAge: Math.floor(SESSION_TTL_MS / 1000),
+        httpOnly: true,
+        sameSite: 'Lax',
+        secure: deps.config.SECURE_COOKIES,
+        path: '/',
+        maxAge: Math.floor(SESSION_TTL_MS / 1000),
       });
       const wss = await listUserWorkspaces(deps.db, user.id);
       return c.json({ user: { id: user.id, email: user.email, name: user.name }, workspaces: wss.map(wsDto) }, 200);
@@ -51,7 +63,10 @@ export function authRoutes(app: Api, deps: RouteDeps): void {
 
   app.openapi(
     createRoute({
-      method: 'post', path: '/api/auth/logout', tags: ['auth'], summary: 'Sign out (ends the session)',
+      method: 'post',
+      path: '/api/auth/logout',
+      tags: ['auth'],
+      summary: 'Sign out (ends the session)',
       responses: { 200: json(z.object({ ok: z.boolean() })) },
     }),
     async (c) => {
@@ -64,7 +79,10 @@ export function authRoutes(app: Api, deps: RouteDeps): void {
 
   app.openapi(
     createRoute({
-      method: 'get', path: '/api/me', tags: ['auth'], summary: 'The caller, their workspaces and roles',
+      method: 'get',
+      path: '/api/me',
+      tags: ['auth'],
+      summary: 'The caller, their workspaces and roles',
       responses: { 200: json(MeDtoSchema), 401: errors[401] },
     }),
     async (c) => {
@@ -78,8 +96,10 @@ export function authRoutes(app: Api, deps: RouteDeps): void {
       const ws = await findWorkspace(deps.db, p.key.workspaceId);
       if (!ws) throw unauthorized();
       const me: MeDto = {
-        user: null, apiKey: { id: p.key.id, name: p.key.name, role: p.key.role },
-        workspaces: [wsDto({ ...ws, role: p.key.role })], temporalUiUrl,
+        user: null,
+        apiKey: { id: p.key.id, name: p.key.name, role: p.key.role },
+        workspaces: [wsDto({ ...ws, role: p.key.role })],
+        temporalUiUrl,
       };
       return c.json(me, 200);
     },

@@ -8,8 +8,12 @@ import { WsParams, errors, json, type Api, type RouteDeps } from './common';
 export function devMailRoutes(app: Api, deps: RouteDeps): void {
   app.openapi(
     createRoute({
-      method: 'get', path: '/api/workspaces/{ws}/dev-mail', tags: ['dev mail'], summary: 'Mail kept by the local dev inbox (no SMTP configured), newest first',
-      request: { params: WsParams, query: PageQuerySchema }, responses: { 200: json(pageOf(DevMailDtoSchema)), ...errors },
+      method: 'get',
+      path: '/api/workspaces/{ws}/dev-mail',
+      tags: ['dev mail'],
+      summary: 'Mail kept by the local dev inbox (no SMTP configured), newest first',
+      request: { params: WsParams, query: PageQuerySchema },
+      responses: { 200: json(pageOf(DevMailDtoSchema)), ...errors },
     }),
     async (c) => {
       const a = await workspaceAccess(c, deps, c.req.valid('param').ws);

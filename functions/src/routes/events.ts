@@ -12,24 +12,38 @@ const tags = ['events'];
 export function eventRoutes(app: Api, deps: RouteDeps): void {
   app.openapi(
     createRoute({
-      method: 'get', path: '/api/workspaces/{ws}/events', tags, summary: 'Inbound event log with outcomes, newest first (payloads omitted)',
-      request: { params: WsParams, query: EventListQuerySchema }, responses: { 200: json(pageOf(EventDtoSchema)), ...errors },
+      method: 'get',
+      path: '/api/workspaces/{ws}/events',
+      tags,
+      summary: 'Inbound event log with outcomes, newest first (payloads omitted)',
+      request: { params: WsParams, query: EventListQuerySchema },
+      responses: { 200: json(pageOf(EventDtoSchema)), ...errors },
     }),
     async (c) => {
       const a = await workspaceAccess(c, deps, c.req.valid('param').ws);
       const q = c.req.valid('query');
       const page = await listEvents(deps.db, {
         workspaceId: a.workspace.id,
-        ...(q.status ? { status: q.status } : {}), ...(q.source ? { source: q.source } : {}),
-        ...(q.workflowId ? { workflowId: q.workflowId } : {}), ...(q.recordId ? { recordId: q.recordId } : {}),
-        ...(q.cursor ? { cursor: q.cursor } : {}), ...(q.limit ? { limit: q.limit } : {}),
+        ...(q.status ? { status: q.status } : {}),
+        ...(q.source ? { source: q.source } : {}),
+        ...(q.workflowId ? { workflowId: q.workflowId } : {}),
+        ...(q.recordId ? { recordId: q.recordId } : {}),
+        ...(q.cursor ? { cursor: q.cursor } : {}),
+        ...(q.limit ? { limit: q.limit } : {}),
       });
       return c.json({ items: page.items.map(eventDto), nextCursor: page.nextCursor }, 200);
     },
   );
 
   app.openapi(
-    createRoute({ method: 'get', path: '/api/workspaces/{ws}/events/{id}', tags, summary: 'One event with its payload', request: { params: WsIdParams }, responses: { 200: json(EventDtoSchema), ...errors } }),
+    createRoute({
+      method: 'get',
+      path: '/api/workspaces/{ws}/events/{id}',
+      tags,
+      summary: 'One event with its payload',
+      request: { params: WsIdParams },
+      responses: { 200: json(EventDtoSchema), ...errors },
+    }),
     async (c) => {
       const p = c.req.valid('param');
       const a = await workspaceAccess(c, deps, p.ws);
@@ -41,8 +55,12 @@ export function eventRoutes(app: Api, deps: RouteDeps): void {
 
   app.openapi(
     createRoute({
-      method: 'post', path: '/api/workspaces/{ws}/events/{id}/replay', tags, summary: 'Dispatch an event again (reset if unfinished, else a fresh copy)',
-      request: { params: WsIdParams }, responses: { 202: json(ReplayResultSchema), ...errors },
+      method: 'post',
+      path: '/api/workspaces/{ws}/events/{id}/replay',
+      tags,
+      summary: 'Dispatch an event again (reset if unfinished, else a fresh copy)',
+      request: { params: WsIdParams },
+      responses: { 202: json(ReplayResultSchema), ...errors },
     }),
     async (c) => {
       const p = c.req.valid('param');

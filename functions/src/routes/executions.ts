@@ -19,22 +19,40 @@ export function executionRoutes(app: Api, deps: RouteDeps): void {
 
   app.openapi(
     createRoute({
-      method: 'get', path: '/api/workspaces/{ws}/executions', tags, summary: 'Runs, newest first; filter by workflow, status, record, time range',
-      request: { params: WsParams, query: ExecutionListQuerySchema }, responses: { 200: json(pageOf(ExecutionDtoSchema)), ...errors },
+      method: 'get',
+      path: '/api/workspaces/{ws}/executions',
+      tags,
+      summary: 'Runs, newest first; filter by workflow, status, record, time range',
+      request: { params: WsParams, query: ExecutionListQuerySchema },
+      responses: { 200: json(pageOf(ExecutionDtoSchema)), ...errors },
     }),
     async (c) => {
       const a = await workspaceAccess(c, deps, c.req.valid('param').ws);
       const q = c.req.valid('query');
       const page = await listExecutions(deps.db, {
-        workspaceId: a.workspace.id, workflowId: q.workflowId, status: q.status, recordId: q.recordId, isTest: q.isTest,
-        from: q.from ? new Date(q.from) : undefined, to: q.to ? new Date(q.to) : undefined, cursor: q.cursor, limit: q.limit,
+        workspaceId: a.workspace.id,
+        workflowId: q.workflowId,
+        status: q.status,
+        recordId: q.recordId,
+        isTest: q.isTest,
+        from: q.from ? new Date(q.from) : undefined,
+        to: q.to ? new Date(q.to) : undefined,
+        cursor: q.cursor,
+        limit: q.limit,
       });
       return c.json({ items: page.items.map(executionDto), nextCursor: page.nextCursor }, 200);
     },
   );
 
   app.openapi(
-    createRoute({ method: 'get', path: '/api/workspaces/{ws}/executions/{id}', tags, summary: 'One run with its steps', request: { params: WsIdParams }, responses: { 200: json(ExecutionDtoSchema), ...errors } }),
+    createRoute({
+      method: 'get',
+      path: '/api/workspaces/{ws}/executions/{id}',
+      tags,
+      summary: 'One run with its steps',
+      request: { params: WsIdParams },
+      responses: { 200: json(ExecutionDtoSchema), ...errors },
+    }),
     async (c) => {
       const p = c.req.valid('param');
       const a = await workspaceAccess(c, deps, p.ws);
@@ -44,8 +62,12 @@ export function executionRoutes(app: Api, deps: RouteDeps): void {
 
   app.openapi(
     createRoute({
-      method: 'post', path: '/api/workspaces/{ws}/executions/{id}/cancel', tags, summary: 'Cancel a pending or running run (it ends cancelled)',
-      request: { params: WsIdParams }, responses: { 202: json(ExecutionDtoSchema), 409: errors[400], ...errors },
+      method: 'post',
+      path: '/api/workspaces/{ws}/executions/{id}/cancel',
+      tags,
+      summary: 'Cancel a pending or running run (it ends cancelled)',
+      request: { params: WsIdParams },
+      responses: { 202: json(ExecutionDtoSchema), 409: errors[400], ...errors },
     }),
     async (c) => {
       const p = c.req.valid('param');
@@ -69,9 +91,12 @@ export function executionRoutes(app: Api, deps: RouteDeps): void {
 
   app.openapi(
     createRoute({
-      method: 'post', path: '/api/workspaces/{ws}/executions/{id}/retry', tags,
+      method: 'post',
+      path: '/api/workspaces/{ws}/executions/{id}/retry',
+      tags,
       summary: 'Retry a failed or cancelled run from where it stopped, as a new run linked by retryOf',
-      request: { params: WsIdParams }, responses: { 201: json(ExecutionDtoSchema), 409: errors[400], ...errors },
+      request: { params: WsIdParams },
+      responses: { 201: json(ExecutionDtoSchema), 409: errors[400], ...errors },
     }),
     async (c) => {
       const p = c.req.valid('param');
@@ -98,8 +123,16 @@ export function executionRoutes(app: Api, deps: RouteDeps): void {
       let started;
       try {
         started = await deps.runs.start({
-          workspaceId: a.workspace.id, workflowId: e.workflowId, versionId: e.versionId, definition, trigger: trigger.data,
-          eventId: null, causation: event?.causation ?? ROOT_CAUSATION, recordId: e.recordId, isTest: e.isTest, retryOf: e.id,
+          workspaceId: a.workspace.id,
+          workflowId: e.workflowId,
+          versionId: e.versionId,
+          definition,
+          trigger: trigger.data,
+          eventId: null,
+          causation: event?.causation ?? ROOT_CAUSATION,
+          recordId: e.recordId,
+          isTest: e.isTest,
+          retryOf: e.id,
           resume: { fromExecutionId: e.id, steps },
         });
       } catch (err) {

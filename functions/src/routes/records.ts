@@ -26,21 +26,42 @@ function recordData(raw: unknown): Record<string, import('@conduit/core/definiti
 export function recordRoutes(app: Api, deps: RouteDeps): void {
   /** After commit: the event is already durable (outbox), so a failed publish is left to the sweeper. */
   const publish = (event: StoredEvent) =>
-    deps.queue.publish(event).catch((err: unknown) => deps.log?.warn('event publish failed; the sweeper will resend it', { eventId: event.id, error: String(err) }));
+    deps.queue
+      .publish(event)
+      .catch((err: unknown) => deps.log?.warn('event publish failed; the sweeper will resend it', { eventId: event.id, error: String(err) }));
 
   app.openapi(
-    createRoute({ method: 'get', path: '/api/workspaces/{ws}/records/{object}', tags, summary: 'Records of one object type, newest first', request: { params: ObjParams, query: PageQuerySchema }, responses: { 200: json(pageOf(RecordDtoSchema)), ...errors } }),
+    createRoute({
+      method: 'get',
+      path: '/api/workspaces/{ws}/records/{object}',
+      tags,
+      summary: 'Records of one object type, newest first',
+      request: { params: ObjParams, query: PageQuerySchema },
+      responses: { 200: json(pageOf(RecordDtoSchema)), ...errors },
+    }),
     async (c) => {
       const p = c.req.valid('param');
       const a = await workspaceAccess(c, deps, p.ws);
       const q = c.req.valid('query');
-      const page = await listRecords(deps.db, { workspaceId: a.workspace.id, object: objectName(p.object), cursor: q.cursor ?? null, ...(q.limit ? { limit: q.limit } : {}) });
+      const page = await listRecords(deps.db, {
+        workspaceId: a.workspace.id,
+        object: objectName(p.object),
+        cursor: q.cursor ?? null,
+        ...(q.limit ? { limit: q.limit } : {}),
+      });
       return c.json({ items: page.items.map(recordDto), nextCursor: page.nextCursor }, 200);
     },
   );
 
   app.openapi(
-    createRoute({ method: 'post', path: '/api/workspaces/{ws}/records/{object}', tags, summary: 'Create a record (emits record.created)', request: { params: ObjParams, body: body(RecordWriteBodySchema) }, responses: { 201: json(RecordDtoSchema), ...errors } }),
+    createRoute({
+      method: 'post',
+      path: '/api/workspaces/{ws}/records/{object}',
+      tags,
+      summary: 'Create a record (emits record.created)',
+      request: { params: ObjParams, body: body(RecordWriteBodySchema) },
+      responses: { 201: json(RecordDtoSchema), ...errors },
+    }),
     async (c) => {
       const p = c.req.valid('param');
       const a = await workspaceAccess(c, deps, p.ws);
@@ -56,7 +77,14 @@ export function recordRoutes(app: Api, deps: RouteDeps): void {
   );
 
   app.openapi(
-    createRoute({ method: 'get', path: '/api/workspaces/{ws}/records/{object}/{id}', tags, summary: 'One record', request: { params: ObjIdParams }, responses: { 200: json(RecordDtoSchema), ...errors } }),
+    createRoute({
+      method: 'get',
+      path: '/api/workspaces/{ws}/records/{object}/{id}',
+      tags,
+      summary: 'One record',
+      request: { params: ObjIdParams },
+      responses: { 200: json(RecordDtoSchema), ...errors },
+    }),
     async (c) => {
       const p = c.req.valid('param');
       const a = await workspaceAccess(c, deps, p.ws);
@@ -67,7 +95,14 @@ export function recordRoutes(app: Api, deps: RouteDeps): void {
   );
 
   app.openapi(
-    createRoute({ method: 'patch', path: '/api/workspaces/{ws}/records/{object}/{id}', tags, summary: 'Merge fields into a record (emits record.updated)', request: { params: ObjIdParams, body: body(RecordPatchBodySchema) }, responses: { 200: json(RecordDtoSchema), ...errors } }),
+    createRoute({
+      method: 'patch',
+      path: '/api/workspaces/{ws}/records/{object}/{id}',
+      tags,
+      summary: 'Merge fields into a record (emits record.updated)',
+      request: { params: ObjIdParams, body: body(RecordPatchBodySchema) },
+      responses: { 200: json(RecordDtoSchema), ...errors },
+    }),
     async (c) => {
       const p = c.req.valid('param');
       const a = await workspaceAccess(c, deps, p.ws);
@@ -81,7 +116,14 @@ export function recordRoutes(app: Api, deps: RouteDeps): void {
   );
 
   app.openapi(
-    createRoute({ method: 'delete', path: '/api/workspaces/{ws}/records/{object}/{id}', tags, summary: 'Delete a record (emits record.deleted)', request: { params: ObjIdParams }, responses: { 204: { description: 'deleted' }, ...errors } }),
+    createRoute({
+      method: 'delete',
+      path: '/api/workspaces/{ws}/records/{object}/{id}',
+      tags,
+      summary: 'Delete a record (emits record.deleted)',
+      request: { params: ObjIdParams },
+      responses: { 204: { description: 'deleted' }, ...errors },
+    }),
     async (c) => {
       const p = c.req.valid('param');
       const a = await workspaceAccess(c, deps, p.ws);

@@ -1,11 +1,28 @@
 import { createRoute, z } from '@hono/zod-openapi';
 import {
-  ActivateResultSchema, ExecutionDtoSchema, SchedulePreviewSchema, SecretRotateBodySchema, SecretRotatedSchema, TestRunBodySchema,
-  VersionDtoSchema, WorkflowCreateBodySchema, WorkflowDtoSchema, WorkflowPatchBodySchema, pageOf,
+  ActivateResultSchema,
+  ExecutionDtoSchema,
+  SchedulePreviewSchema,
+  SecretRotateBodySchema,
+  SecretRotatedSchema,
+  TestRunBodySchema,
+  VersionDtoSchema,
+  WorkflowCreateBodySchema,
+  WorkflowDtoSchema,
+  WorkflowPatchBodySchema,
+  pageOf,
 } from '@conduit/core/api';
 import { describeIssues, ROOT_CAUSATION, ScheduleTriggerSchema } from '@conduit/core/definition';
 import {
-  checkDraft, createWorkflowLifecycle, getExecutionDetail, getWorkflow, lastRuns, listVersions, listWorkflows, workflowSecretKinds, type WorkflowRow,
+  checkDraft,
+  createWorkflowLifecycle,
+  getExecutionDetail,
+  getWorkflow,
+  lastRuns,
+  listVersions,
+  listWorkflows,
+  workflowSecretKinds,
+  type WorkflowRow,
 } from '@conduit/core/domain';
 import { generateWebhookSecret } from '../ingress/signature';
 import { nextFireTimes } from '../schedules/fire-times';
@@ -31,11 +48,24 @@ export function workflowRoutes(app: Api, deps: RouteDeps): void {
   // Every change of a workflow goes through the lifecycle, with its side effects (version, secret,
   // hook cache, schedule); the routes parse, authorise, call it and shape the DTO.
   const lifecycle = createWorkflowLifecycle({
-    db: deps.db, secrets: deps.secrets, newSecret: generateWebhookSecret, schedules: deps.schedules, hooks: deps.hooks, log: deps.log, now: deps.now,
+    db: deps.db,
+    secrets: deps.secrets,
+    newSecret: generateWebhookSecret,
+    schedules: deps.schedules,
+    hooks: deps.hooks,
+    log: deps.log,
+    now: deps.now,
   });
 
   app.openapi(
-    createRoute({ method: 'get', path: '/api/workspaces/{ws}/workflows', tags, summary: 'List workflows', request: { params: WsParams }, responses: { 200: json(pageOf(WorkflowDtoSchema)), ...errors } }),
+    createRoute({
+      method: 'get',
+      path: '/api/workspaces/{ws}/workflows',
+      tags,
+      summary: 'List workflows',
+      request: { params: WsParams },
+      responses: { 200: json(pageOf(WorkflowDtoSchema)), ...errors },
+    }),
     async (c) => {
       const a = await workspaceAccess(c, deps, c.req.valid('param').ws);
       const rows = await listWorkflows(deps.db, a.workspace.id);
@@ -51,8 +81,12 @@ export function workflowRoutes(app: Api, deps: RouteDeps): void {
 
   app.openapi(
     createRoute({
-      method: 'post', path: '/api/workspaces/{ws}/workflows', tags, summary: 'Create a workflow (inactive draft)',
-      request: { params: WsParams, body: body(WorkflowCreateBodySchema) }, responses: { 201: json(WorkflowDtoSchema), ...errors },
+      method: 'post',
+      path: '/api/workspaces/{ws}/workflows',
+      tags,
+      summary: 'Create a workflow (inactive draft)',
+      request: { params: WsParams, body: body(WorkflowCreateBodySchema) },
+      responses: { 201: json(WorkflowDtoSchema), ...errors },
     }),
     async (c) => {
       const a = await workspaceAccess(c, deps, c.req.valid('param').ws, 'admin', CHANGE);
@@ -63,7 +97,14 @@ export function workflowRoutes(app: Api, deps: RouteDeps): void {
   );
 
   app.openapi(
-    createRoute({ method: 'get', path: '/api/workspaces/{ws}/workflows/{id}', tags, summary: 'One workflow (draft, active version, secrets present)', request: { params: WsIdParams }, responses: { 200: json(WorkflowDtoSchema), ...errors } }),
+    createRoute({
+      method: 'get',
+      path: '/api/workspaces/{ws}/workflows/{id}',
+      tags,
+      summary: 'One workflow (draft, active version, secrets present)',
+      request: { params: WsIdParams },
+      responses: { 200: json(WorkflowDtoSchema), ...errors },
+    }),
     async (c) => {
       const p = c.req.valid('param');
       const a = await workspaceAccess(c, deps, p.ws);
@@ -73,8 +114,12 @@ export function workflowRoutes(app: Api, deps: RouteDeps): void {
 
   app.openapi(
     createRoute({
-      method: 'patch', path: '/api/workspaces/{ws}/workflows/{id}', tags, summary: 'Save the draft (validated in full); runs keep using the active version',
-      request: { params: WsIdParams, body: body(WorkflowPatchBodySchema) }, responses: { 200: json(WorkflowDtoSchema), ...errors },
+      method: 'patch',
+      path: '/api/workspaces/{ws}/workflows/{id}',
+      tags,
+      summary: 'Save the draft (validated in full); runs keep using the active version',
+      request: { params: WsIdParams, body: body(WorkflowPatchBodySchema) },
+      responses: { 200: json(WorkflowDtoSchema), ...errors },
     }),
     async (c) => {
       const p = c.req.valid('param');
@@ -86,7 +131,14 @@ export function workflowRoutes(app: Api, deps: RouteDeps): void {
   );
 
   app.openapi(
-    createRoute({ method: 'delete', path: '/api/workspaces/{ws}/workflows/{id}', tags, summary: 'Delete a workflow, its versions, runs and schedule', request: { params: WsIdParams }, responses: { 204: { description: 'deleted' }, ...errors } }),
+    createRoute({
+      method: 'delete',
+      path: '/api/workspaces/{ws}/workflows/{id}',
+      tags,
+      summary: 'Delete a workflow, its versions, runs and schedule',
+      request: { params: WsIdParams },
+      responses: { 204: { description: 'deleted' }, ...errors },
+    }),
     async (c) => {
       const p = c.req.valid('param');
       const a = await workspaceAccess(c, deps, p.ws, 'admin', CHANGE);
@@ -98,9 +150,12 @@ export function workflowRoutes(app: Api, deps: RouteDeps): void {
 
   app.openapi(
     createRoute({
-      method: 'post', path: '/api/workspaces/{ws}/workflows/{id}/activate', tags,
+      method: 'post',
+      path: '/api/workspaces/{ws}/workflows/{id}/activate',
+      tags,
       summary: 'Publish the draft as a new immutable version and make it active',
-      request: { params: WsIdParams }, responses: { 200: json(ActivateResultSchema.extend({ scheduleSync: z.enum(['ok', 'failed']).optional() })), ...errors },
+      request: { params: WsIdParams },
+      responses: { 200: json(ActivateResultSchema.extend({ scheduleSync: z.enum(['ok', 'failed']).optional() })), ...errors },
     }),
     async (c) => {
       const p = c.req.valid('param');
@@ -108,12 +163,22 @@ export function workflowRoutes(app: Api, deps: RouteDeps): void {
       const done = await lifecycle.activate({ workspaceId: a.workspace.id, id: p.id, publishedBy: a.userId });
       if (!done) throw notFound('workflow');
       const { secret, scheduleSync } = done;
-      return c.json({ workflow: await dto(done.workflow), version: versionDto(done.version), ...(secret ? { secret } : {}), ...(scheduleSync ? { scheduleSync } : {}) }, 200);
+      return c.json(
+        { workflow: await dto(done.workflow), version: versionDto(done.version), ...(secret ? { secret } : {}), ...(scheduleSync ? { scheduleSync } : {}) },
+        200,
+      );
     },
   );
 
   app.openapi(
-    createRoute({ method: 'post', path: '/api/workspaces/{ws}/workflows/{id}/deactivate', tags, summary: 'Stop triggering runs (running runs continue)', request: { params: WsIdParams }, responses: { 200: json(WorkflowDtoSchema), ...errors } }),
+    createRoute({
+      method: 'post',
+      path: '/api/workspaces/{ws}/workflows/{id}/deactivate',
+      tags,
+      summary: 'Stop triggering runs (running runs continue)',
+      request: { params: WsIdParams },
+      responses: { 200: json(WorkflowDtoSchema), ...errors },
+    }),
     async (c) => {
       const p = c.req.valid('param');
       const a = await workspaceAccess(c, deps, p.ws, 'admin', CHANGE);
@@ -124,7 +189,14 @@ export function workflowRoutes(app: Api, deps: RouteDeps): void {
   );
 
   app.openapi(
-    createRoute({ method: 'get', path: '/api/workspaces/{ws}/workflows/{id}/versions', tags, summary: 'Published versions, newest first', request: { params: WsIdParams }, responses: { 200: json(pageOf(VersionDtoSchema)), ...errors } }),
+    createRoute({
+      method: 'get',
+      path: '/api/workspaces/{ws}/workflows/{id}/versions',
+      tags,
+      summary: 'Published versions, newest first',
+      request: { params: WsIdParams },
+      responses: { 200: json(pageOf(VersionDtoSchema)), ...errors },
+    }),
     async (c) => {
       const p = c.req.valid('param');
       const a = await workspaceAccess(c, deps, p.ws);
@@ -136,7 +208,9 @@ export function workflowRoutes(app: Api, deps: RouteDeps): void {
 
   app.openapi(
     createRoute({
-      method: 'post', path: '/api/workspaces/{ws}/workflows/{id}/secret/rotate', tags,
+      method: 'post',
+      path: '/api/workspaces/{ws}/workflows/{id}/secret/rotate',
+      tags,
       summary: 'New webhook secret (inbound auth, or signing of outgoing webhooks); returned once, stored encrypted',
       request: { params: WsIdParams, body: { required: false, content: { 'application/json': { schema: SecretRotateBodySchema } } } },
       responses: { 200: json(SecretRotatedSchema), ...errors },
@@ -154,7 +228,10 @@ export function workflowRoutes(app: Api, deps: RouteDeps): void {
 
   app.openapi(
     createRoute({
-      method: 'post', path: '/api/workspaces/{ws}/workflows/{id}/test', tags, summary: 'Run the draft once with a sample payload (a test run)',
+      method: 'post',
+      path: '/api/workspaces/{ws}/workflows/{id}/test',
+      tags,
+      summary: 'Run the draft once with a sample payload (a test run)',
       request: { params: WsIdParams, body: { required: false, content: { 'application/json': { schema: TestRunBodySchema } } } },
       responses: { 201: json(ExecutionDtoSchema), 503: { description: 'Temporal unreachable' }, ...errors },
     }),
@@ -170,8 +247,15 @@ export function workflowRoutes(app: Api, deps: RouteDeps): void {
       let started;
       try {
         started = await deps.runs.start({
-          workspaceId: a.workspace.id, workflowId: w.id, versionId: null, definition: { trigger: draft.trigger, actions: draft.actions },
-          trigger, eventId: null, causation: ROOT_CAUSATION, recordId: trigger.kind === 'record' ? trigger.recordId : null, isTest: true,
+          workspaceId: a.workspace.id,
+          workflowId: w.id,
+          versionId: null,
+          definition: { trigger: draft.trigger, actions: draft.actions },
+          trigger,
+          eventId: null,
+          causation: ROOT_CAUSATION,
+          recordId: trigger.kind === 'record' ? trigger.recordId : null,
+          isTest: true,
         });
       } catch (err) {
         deps.log?.error('test run start failed', { workflowId: w.id, error: err instanceof Error ? err.message : String(err) });
@@ -185,7 +269,10 @@ export function workflowRoutes(app: Api, deps: RouteDeps): void {
 
   app.openapi(
     createRoute({
-      method: 'get', path: '/api/workspaces/{ws}/schedule-preview', tags, summary: 'Validate a cron + zone and show the next five fire times',
+      method: 'get',
+      path: '/api/workspaces/{ws}/schedule-preview',
+      tags,
+      summary: 'Validate a cron + zone and show the next five fire times',
       request: { params: WsParams, query: z.object({ cron: z.string().max(200), timezone: z.string().max(100).optional() }) },
       responses: { 200: json(SchedulePreviewSchema), ...errors },
     }),

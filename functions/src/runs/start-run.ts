@@ -1,5 +1,13 @@
 import { WorkflowExecutionAlreadyStartedError, type Client } from '@temporalio/client';
-import { describeIssues, type Causation, type Json, type StepResult, type TriggerPayload, type WorkflowAction, type WorkflowTrigger } from '@conduit/core/definition';
+import {
+  describeIssues,
+  type Causation,
+  type Json,
+  type StepResult,
+  type TriggerPayload,
+  type WorkflowAction,
+  type WorkflowTrigger,
+} from '@conduit/core/definition';
 import type { Db } from '@conduit/core/db';
 import { createExecution, finishExecution } from '@conduit/core/domain';
 import { RUN_WORKFLOW, RunInputSchema, TASK_QUEUE, runWorkflowId, type RunInput, type RunInputArg } from '@conduit/core/temporal';
@@ -117,7 +125,9 @@ export function createRunStarter(deps: RunStarterDeps): RunStarter {
       const parsed = RunInputSchema.safeParse(runInput(input));
       if (!parsed.success) {
         // The row exists and no retry can make this input valid: the run fails visibly instead.
-        const reason = describeIssues(parsed.error).map((i) => i.message).join('; ');
+        const reason = describeIssues(parsed.error)
+          .map((i) => i.message)
+          .join('; ');
         await fail(input, input.executionId, `the run's input is invalid: ${reason}`);
         return { executionId: input.executionId, deduplicated: false };
       }

@@ -21,12 +21,23 @@ export async function startPostgres(opts: { durable?: boolean } = {}): Promise<P
   const data = join(dir, 'data');
   const asRoot = process.getuid?.() === 0;
   const run = (bin: string, args: string[]) =>
-    asRoot ? ['runuser', ['-u', 'postgres', '--', join(PG_BIN, bin), ...args]] as const : [join(PG_BIN, bin), args] as const;
+    asRoot ? (['runuser', ['-u', 'postgres', '--', join(PG_BIN, bin), ...args]] as const) : ([join(PG_BIN, bin), args] as const);
   const [initCmd, initArgs] = run('initdb', ['-D', data, '-U', 'postgres', '-A', 'trust', '--no-sync', '-E', 'UTF8']);
   execFileSync(initCmd, [...initArgs], { stdio: 'pipe' });
   const port = await freePort();
-  const [cmd, args] = run('postgres', ['-D', data, '-p', String(port), '-k', dir, '-c', 'listen_addresses=127.0.0.1',
-    ...(opts.durable ? [] : ['-c', 'fsync=off', '-c', 'synchronous_commit=off', '-c', 'full_page_writes=off']), '-c', 'max_connections=300']);
+  const [cmd, args] = run('postgres', [
+    '-D',
+    data,
+    '-p',
+    String(port),
+    '-k',
+    dir,
+    '-c',
+    'listen_addresses=127.0.0.1',
+    ...(opts.durable ? [] : ['-c', 'fsync=off', '-c', 'synchronous_commit=off', '-c', 'full_page_writes=off']),
+    '-c',
+    'max_connections=300',
+  ]);
   const proc = startProcess(cmd, [...args]);
   const url = `postgres://postgres@127.0.0.1:${port}/postgres`;
   await waitFor('PostgreSQL', async () => {

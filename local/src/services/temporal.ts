@@ -38,16 +38,20 @@ export async function startTemporalDevServer(opts: TemporalDevServerOptions = {}
   const proc = startProcess(cli, args);
   const address = `127.0.0.1:${port}`;
   try {
-    await waitFor('Temporal dev server', async () => {
-      if (proc.child.exitCode !== null) throw new Error(`temporal exited: ${proc.output()}`);
-      const conn = await Connection.connect({ address, connectTimeout: 1_000 });
-      try {
-        await conn.workflowService.describeNamespace({ namespace: 'default' });
-        return true;
-      } finally {
-        await conn.close();
-      }
-    }, 180_000);
+    await waitFor(
+      'Temporal dev server',
+      async () => {
+        if (proc.child.exitCode !== null) throw new Error(`temporal exited: ${proc.output()}`);
+        const conn = await Connection.connect({ address, connectTimeout: 1_000 });
+        try {
+          await conn.workflowService.describeNamespace({ namespace: 'default' });
+          return true;
+        } finally {
+          await conn.close();
+        }
+      },
+      180_000,
+    );
   } catch (e) {
     await proc.stop();
     throw new Error(`${(e as Error).message}\n${proc.output()}`);

@@ -1,7 +1,13 @@
 import { z } from 'zod';
 import {
-  ActivateResultSchema, ExecutionDtoSchema, LoginResultSchema, RecordDtoSchema, WorkflowDtoSchema, pageOf,
-  type ExecutionDto, type WorkflowDto,
+  ActivateResultSchema,
+  ExecutionDtoSchema,
+  LoginResultSchema,
+  RecordDtoSchema,
+  WorkflowDtoSchema,
+  pageOf,
+  type ExecutionDto,
+  type WorkflowDto,
 } from '@conduit/core/api';
 
 /**
@@ -17,7 +23,10 @@ export async function signIn(baseUrl: string, login: { email: string; password: 
     body: JSON.stringify({ email: login.email, password: login.password }),
   });
   if (res.status !== 200) throw new Error(`login → ${res.status}: ${await res.text()}`);
-  const cookie = res.headers.getSetCookie().map((c) => c.split(';')[0]).join('; ');
+  const cookie = res.headers
+    .getSetCookie()
+    .map((c) => c.split(';')[0])
+    .join('; ');
   const me = LoginResultSchema.parse(await res.json());
   const ws = me.workspaces[0];
   if (!ws) throw new Error('the user has no workspace');
@@ -39,7 +48,8 @@ export async function signIn(baseUrl: string, login: { email: string; password: 
     workspace: ws,
     cookie,
     call,
-    createWorkflow: (def: { name: string; trigger: unknown; actions: unknown[] }): Promise<WorkflowDto> => call(WorkflowDtoSchema, 'POST', `${w}/workflows`, def),
+    createWorkflow: (def: { name: string; trigger: unknown; actions: unknown[] }): Promise<WorkflowDto> =>
+      call(WorkflowDtoSchema, 'POST', `${w}/workflows`, def),
     activate: (id: string) => call(ActivateResultSchema, 'POST', `${w}/workflows/${id}/activate`),
     listWorkflows: async () => (await call(pageOf(WorkflowDtoSchema), 'GET', `${w}/workflows`)).items,
     createRecord: (object: string, data: Record<string, unknown>) => call(RecordDtoSchema, 'POST', `${w}/records/${object}`, { data }),
@@ -65,6 +75,9 @@ export async function signIn(baseUrl: string, login: { email: string; password: 
 /** POST to a workflow's public hook; answers 202 with the stored event's id. */
 export async function postHook(baseUrl: string, hookPath: string, body: unknown): Promise<{ status: number; eventId: string | undefined }> {
   const r = await fetch(`${baseUrl}${hookPath}`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(body) });
-  const parsed = z.object({ eventId: z.string().optional(), id: z.string().optional() }).loose().safeParse(await r.json().catch(() => ({})));
+  const parsed = z
+    .object({ eventId: z.string().optional(), id: z.string().optional() })
+    .loose()
+    .safeParse(await r.json().catch(() => ({})));
   return { status: r.status, eventId: parsed.success ? (parsed.data.eventId ?? parsed.data.id) : undefined };
 }

@@ -16,9 +16,18 @@ export default async function setup(_project: TestProject) {
     process.env.TEST_SQS_ENDPOINT ? null : startMoto(),
   ]);
   const [pgServer, temporal, moto] = started;
-  if (pgServer) { process.env.TEST_DATABASE_URL = pgServer.url; stops.push(pgServer.stop); }
-  if (temporal) { process.env.TEST_TEMPORAL_ADDRESS = temporal.address; stops.push(temporal.stop); }
-  if (moto) { process.env.TEST_SQS_ENDPOINT = moto.endpoint; stops.push(moto.stop); }
+  if (pgServer) {
+    process.env.TEST_DATABASE_URL = pgServer.url;
+    stops.push(pgServer.stop);
+  }
+  if (temporal) {
+    process.env.TEST_TEMPORAL_ADDRESS = temporal.address;
+    stops.push(temporal.stop);
+  }
+  if (moto) {
+    process.env.TEST_SQS_ENDPOINT = moto.endpoint;
+    stops.push(moto.stop);
+  }
   return async () => {
     await Promise.all(stops.map((s) => s()));
   };

@@ -25,7 +25,12 @@ export type JsonSchemaLike = {
   [k: string]: unknown;
 };
 
-const Parameter = z.looseObject({ name: z.string(), in: z.enum(['path', 'query', 'header', 'cookie']), schema: SchemaObject.optional(), required: z.boolean().optional() });
+const Parameter = z.looseObject({
+  name: z.string(),
+  in: z.enum(['path', 'query', 'header', 'cookie']),
+  schema: SchemaObject.optional(),
+  required: z.boolean().optional(),
+});
 const Operation = z.looseObject({
   parameters: z.array(Parameter).optional(),
   requestBody: z.looseObject({ content: z.record(z.string(), z.looseObject({ schema: SchemaObject.optional() })) }).optional(),

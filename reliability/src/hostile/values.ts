@@ -3,19 +3,55 @@ import fc from 'fast-check';
 /** Names that reach the prototype chain or built-ins when a program follows them blindly. */
 export const PROTO_KEYS = ['__proto__', 'constructor', 'prototype'] as const;
 export const INHERITED_NAMES = [
-  ...PROTO_KEYS, 'toString', 'valueOf', 'hasOwnProperty', 'isPrototypeOf', 'propertyIsEnumerable',
-  '__defineGetter__', '__defineSetter__', '__lookupGetter__', '__lookupSetter__', 'toLocaleString',
+  ...PROTO_KEYS,
+  'toString',
+  'valueOf',
+  'hasOwnProperty',
+  'isPrototypeOf',
+  'propertyIsEnumerable',
+  '__defineGetter__',
+  '__defineSetter__',
+  '__lookupGetter__',
+  '__lookupSetter__',
+  'toLocaleString',
 ] as const;
 
 /** Unicode that breaks naive code: NUL, lone surrogates, RTL overrides, zero-width, combining marks, emoji, BOM. */
 export const ODD_STRINGS = [
-  '\u0000', '\uD800', '\uDFFF', 'a\uD83D', '\u202E\u0041\u0042', '\u200B\u200C\u200D', '\uFEFF', 'e\u0301\u0301\u0301',
-  '👩‍👩‍👧‍👦', '𝕏', '\r\n\r\n', '\t', '%00', '%', '%ZZ', '../../etc/passwd', '..%2F..%2F', '<script>alert(1)</script>',
-  "' or 1=1 --", '"; drop table workflows; --',
+  '\u0000',
+  '\uD800',
+  '\uDFFF',
+  'a\uD83D',
+  '\u202E\u0041\u0042',
+  '\u200B\u200C\u200D',
+  '\uFEFF',
+  'e\u0301\u0301\u0301',
+  '👩‍👩‍👧‍👦',
+  '𝕏',
+  '\r\n\r\n',
+  '\t',
+  '%00',
+  '%',
+  '%ZZ',
+  '../../etc/passwd',
+  '..%2F..%2F',
+  '<script>alert(1)</script>',
+  "' or 1=1 --",
+  '"; drop table workflows; --',
   // biome-ignore lint/suspicious/noTemplateCurlyInString: a template-injection probe, literal on purpose
   '${7*7}',
   '{{constructor.constructor("return process")()}}',
-  '{{trigger.__proto__}}', 'NaN', 'Infinity', '-0', '1e309', '0x10', '9007199254740993', 'true', 'null', '[]', '{}',
+  '{{trigger.__proto__}}',
+  'NaN',
+  'Infinity',
+  '-0',
+  '1e309',
+  '0x10',
+  '9007199254740993',
+  'true',
+  'null',
+  '[]',
+  '{}',
 ] as const;
 
 export const oddString = (): fc.Arbitrary<string> =>
@@ -37,7 +73,10 @@ const oddNumber = (): fc.Arbitrary<number> =>
 /** An object whose own keys are prototype-chain names, as JSON text (JSON.parse keeps "__proto__" as an own key). */
 export const pollutingJson = (): fc.Arbitrary<string> =>
   fc
-    .tuple(fc.constantFrom(...PROTO_KEYS), fc.dictionary(fc.constantFrom('polluted', 'isAdmin', 'role', 'toString'), fc.jsonValue({ maxDepth: 1 }), { maxKeys: 3 }))
+    .tuple(
+      fc.constantFrom(...PROTO_KEYS),
+      fc.dictionary(fc.constantFrom('polluted', 'isAdmin', 'role', 'toString'), fc.jsonValue({ maxDepth: 1 }), { maxKeys: 3 }),
+    )
     .map(([key, inner]) => `{"${key}":${JSON.stringify(inner)},"constructor":{"prototype":{"polluted":true}}}`);
 
 /** A value of a different JSON type than `kind`. */

@@ -4,7 +4,13 @@ import { sleep } from './child';
 import type { Rng } from './rng';
 import type { TcpProxy } from './tcp-proxy';
 
-export const FAULT_KINDS = ['worker_killed', 'temporal_restarted', 'dispatcher_killed_before_start', 'postgres_connections_dropped', 'sqs_unavailable'] as const;
+export const FAULT_KINDS = [
+  'worker_killed',
+  'temporal_restarted',
+  'dispatcher_killed_before_start',
+  'postgres_connections_dropped',
+  'sqs_unavailable',
+] as const;
 export type FaultKind = (typeof FAULT_KINDS)[number];
 
 export type FaultTargets = {
@@ -89,7 +95,9 @@ export async function injectFault(kind: FaultKind, t: FaultTargets, rng: Rng): P
       const c = new pg.Client({ connectionString: t.postgresServerUrl });
       await c.connect();
       try {
-        const r = await c.query('select count(pg_terminate_backend(pid)) as n from pg_stat_activity where datname = $1 and pid <> pg_backend_pid()', [t.database]);
+        const r = await c.query('select count(pg_terminate_backend(pid)) as n from pg_stat_activity where datname = $1 and pid <> pg_backend_pid()', [
+          t.database,
+        ]);
         return took(`pg_terminate_backend on ${String((r.rows[0] as { n: string }).n)} connections`);
       } finally {
         await c.end();

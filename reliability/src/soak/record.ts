@@ -20,19 +20,36 @@ export function recordSoak(r: SoakResult, o: { command: string; durationMs: numb
     ],
   });
   const figures: Array<[string, number | string]> = [
-    ['events sent', r.sent], ['accepted', r.accepted], ['refused (forged on purpose)', r.refusedForged], ['refused (genuine, after retries)', r.refusedGenuine],
-    ['runs expected', r.runsExpected], ['runs found', r.runsFound], ['lost', r.lost], ['duplicated runs', r.duplicates],
-    ['runs not final', r.notFinal], ['runs completed', r.runsCompleted], ['runs failed', r.runsFailed],
-    ['effects (distinct Idempotency-Key)', r.effects], ['effects run twice', r.duplicateEffects], ['redeliveries absorbed by the key', r.redeliveriesAbsorbed],
-    ['forged events stored', r.forgedStored], ['Temporal/database disagreements', r.temporalMismatches],
+    ['events sent', r.sent],
+    ['accepted', r.accepted],
+    ['refused (forged on purpose)', r.refusedForged],
+    ['refused (genuine, after retries)', r.refusedGenuine],
+    ['runs expected', r.runsExpected],
+    ['runs found', r.runsFound],
+    ['lost', r.lost],
+    ['duplicated runs', r.duplicates],
+    ['runs not final', r.notFinal],
+    ['runs completed', r.runsCompleted],
+    ['runs failed', r.runsFailed],
+    ['effects (distinct Idempotency-Key)', r.effects],
+    ['effects run twice', r.duplicateEffects],
+    ['redeliveries absorbed by the key', r.redeliveriesAbsorbed],
+    ['forged events stored', r.forgedStored],
+    ['Temporal/database disagreements', r.temporalMismatches],
     ['faults injected', Object.values(r.faults).reduce((a, b) => a + b, 0)],
-    ['time to drain (s)', Number((r.timeToDrainMs / 1000).toFixed(1))], ['load window (s)', Number((r.sendMs / 1000).toFixed(1))], ['seed', r.seed],
+    ['time to drain (s)', Number((r.timeToDrainMs / 1000).toFixed(1))],
+    ['load window (s)', Number((r.sendMs / 1000).toFixed(1))],
+    ['seed', r.seed],
   ];
   for (const [k, v] of figures) rec.set(k, v);
   for (const [kind, n] of Object.entries(r.faults)) rec.row({ fault: kind, injected: n });
   for (const [name, n] of Object.entries(r.unexpectedRestarts)) if (n) rec.row({ fault: `${name} exited on its own, restarted`, injected: n });
   const problems = soakProblems(r);
-  rec.check('every accepted event has exactly one run, every run final, no effect twice, Temporal agrees', problems.length ? 'failed' : 'passed', problems.join('; ') || undefined);
+  rec.check(
+    'every accepted event has exactly one run, every run final, no effect twice, Temporal agrees',
+    problems.length ? 'failed' : 'passed',
+    problems.join('; ') || undefined,
+  );
   const file = rec.write(undefined, o.durationMs);
   return file;
 }

@@ -142,7 +142,11 @@ export async function runSoak(o: SoakOptions): Promise<SoakResult> {
     const ws = await seedWorkspace(db, 'soak');
     const actions = [
       {
-        id: 'effect', type: 'send_webhook', method: 'POST', url: sink.url, timeoutMs: 3_000,
+        id: 'effect',
+        type: 'send_webhook',
+        method: 'POST',
+        url: sink.url,
+        timeoutMs: 3_000,
         body: { event: '{{trigger.body.n}}', soak: runId },
         retry: { maxAttempts: 10, initialIntervalMs: 200, backoffCoefficient: 2, maxIntervalMs: 2_000 },
       },
@@ -190,7 +194,11 @@ export async function runSoak(o: SoakOptions): Promise<SoakResult> {
         const kind = plan.next(faults, sending);
         if (!kind) break;
         try {
-          const { took, detail } = await injectFault(kind, { worker, dispatcher, restartTemporal, postgresServerUrl: serverUrl, database, sqsProxy: proxy }, rng);
+          const { took, detail } = await injectFault(
+            kind,
+            { worker, dispatcher, restartTemporal, postgresServerUrl: serverUrl, database, sqsProxy: proxy },
+            rng,
+          );
           if (took) {
             faults[kind]++;
             faultLog.push({ kind, at: Date.now() - t0, detail });
@@ -215,7 +223,12 @@ export async function runSoak(o: SoakOptions): Promise<SoakResult> {
       const body = JSON.stringify({ n });
       for (let attempt = 0; attempt < 12; attempt++) {
         const ts = Math.floor(Date.now() / 1000);
-        const sig = signWebhook({ secret: isForged ? `whsec_${Buffer.from('forged key, not the hook secret').toString('base64')}` : hook.secret!, id, timestamp: ts, body });
+        const sig = signWebhook({
+          secret: isForged ? `whsec_${Buffer.from('forged key, not the hook secret').toString('base64')}` : hook.secret!,
+          id,
+          timestamp: ts,
+          body,
+        });
         let status = 0;
         let json: { eventId?: string } = {};
         try {
@@ -295,7 +308,13 @@ export async function runSoak(o: SoakOptions): Promise<SoakResult> {
 
     // Verify.
     const runs = await db
-      .select({ id: workflowExecutions.id, eventId: workflowExecutions.eventId, workflowId: workflowExecutions.workflowId, status: workflowExecutions.status, temporalWorkflowId: workflowExecutions.temporalWorkflowId })
+      .select({
+        id: workflowExecutions.id,
+        eventId: workflowExecutions.eventId,
+        workflowId: workflowExecutions.workflowId,
+        status: workflowExecutions.status,
+        temporalWorkflowId: workflowExecutions.temporalWorkflowId,
+      })
       .from(workflowExecutions)
       .where(eq(workflowExecutions.workspaceId, ws.workspaceId));
     const storedEvents = await db.select({ id: events.id, dedupeKey: events.dedupeKey }).from(events).where(eq(events.workspaceId, ws.workspaceId));
@@ -329,7 +348,13 @@ export async function runSoak(o: SoakOptions): Promise<SoakResult> {
     let temporalMismatches = 0;
     try {
       const client = new Client({ connection: conn, namespace: 'default' });
-      const expected: Record<string, string[]> = { completed: ['COMPLETED'], failed: ['FAILED', 'TERMINATED', 'TIMED_OUT'], cancelled: ['CANCELLED', 'TERMINATED'], running: ['RUNNING'], pending: ['RUNNING'] };
+      const expected: Record<string, string[]> = {
+        completed: ['COMPLETED'],
+        failed: ['FAILED', 'TERMINATED', 'TIMED_OUT'],
+        cancelled: ['CANCELLED', 'TERMINATED'],
+        running: ['RUNNING'],
+        pending: ['RUNNING'],
+      };
       const agreeBy = Date.now() + 60_000;
       for (;;) {
         const inTemporal = new Map<string, string>();
@@ -414,4 +439,3 @@ export function formatSoakTable(r: SoakResult): string {
   const line = `+${'-'.repeat(w + 2)}+${'-'.repeat(52)}+`;
   return [line, ...rows.map(([k, v]) => `| ${k.padEnd(w)} | ${String(v).padEnd(50)} |`), line].join('\n');
 }
-

@@ -50,9 +50,10 @@ export async function startSink(): Promise<Sink> {
   const { port } = server.address() as AddressInfo;
   return Object.assign(sink, {
     url: `http://127.0.0.1:${port}/effect`,
-    close: () => new Promise<void>((r) => {
-      server.closeAllConnections();
-      server.close(() => r());
-    }),
+    close: () =>
+      new Promise<void>((r) => {
+        server.closeAllConnections();
+        server.close(() => r());
+      }),
   }) as Sink;
 }

@@ -37,10 +37,11 @@ export async function startTcpProxy(target: { host: string; port: number }) {
     up() {
       isDown = false;
     },
-    close: () => new Promise<void>((r) => {
-      for (const s of open) s.destroy();
-      server.close(() => r());
-    }),
+    close: () =>
+      new Promise<void>((r) => {
+        for (const s of open) s.destroy();
+        server.close(() => r());
+      }),
   };
 }
 export type TcpProxy = Awaited<ReturnType<typeof startTcpProxy>>;

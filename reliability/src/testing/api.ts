@@ -16,7 +16,10 @@ export type TestTenant = { id: string; slug: string; companyId: string; admin: {
 async function tenant(db: Db, name: string, hash: string): Promise<TestTenant> {
   const tag = crypto.randomUUID().slice(0, 8);
   const ws = await createWorkspace(db, { name, slug: `${name.toLowerCase()}-${tag}` });
-  const [co] = await db.insert(companies).values({ workspaceId: ws.id, name: `${name} company` }).returning({ id: companies.id });
+  const [co] = await db
+    .insert(companies)
+    .values({ workspaceId: ws.id, name: `${name} company` })
+    .returning({ id: companies.id });
   const admin = await createUser(db, { email: `admin-${tag}@${name.toLowerCase()}.example`, name: 'Admin', passwordHash: hash });
   const member = await createUser(db, { email: `member-${tag}@${name.toLowerCase()}.example`, name: 'Member', passwordHash: hash });
   await addMember(db, { workspaceId: ws.id, userId: admin.id, role: 'admin' });
@@ -46,7 +49,11 @@ export async function createApiUnderTest(kind: TestDbKind, o: { deps?: Partial<A
   const a = await tenant(db, 'Alpha', hash);
   const b = await tenant(db, 'Beta', hash);
 
-  async function call(method: string, path: string, init: { cookie?: string; key?: string; json?: unknown; body?: string; headers?: Record<string, string> } = {}): Promise<Reply> {
+  async function call(
+    method: string,
+    path: string,
+    init: { cookie?: string; key?: string; json?: unknown; body?: string; headers?: Record<string, string> } = {},
+  ): Promise<Reply> {
     const headers: Record<string, string> = { ...init.headers };
     if (init.cookie) headers.cookie = init.cookie;
     if (init.key) headers.authorization = `Bearer ${init.key}`;
@@ -76,7 +83,15 @@ export async function createApiUnderTest(kind: TestDbKind, o: { deps?: Partial<A
     createApiKey(db, { workspaceId, name: `reliability ${role}`, role, createdBy: null, expiresAt });
 
   return {
-    app, db, deps, a, b, call, login, apiKey, encryptionKey,
+    app,
+    db,
+    deps,
+    a,
+    b,
+    call,
+    login,
+    apiKey,
+    encryptionKey,
     async close() {
       await queue.stop?.();
       await connection.close().catch(() => {});

@@ -44,13 +44,7 @@ export const setUnauthorizedHandler = (fn: () => void) => {
  * Every call goes through here: same-origin cookie session, JSON in and out, and the response
  * checked against a zod schema so a contract drift shows as a readable error, not a blank page.
  */
-export async function request<T>(
-  method: string,
-  url: string,
-  schema: z.ZodType<T>,
-  body?: unknown,
-  query?: Query,
-): Promise<T> {
+export async function request<T>(method: string, url: string, schema: z.ZodType<T>, body?: unknown, query?: Query): Promise<T> {
   let res: Response;
   try {
     res = await fetch(withQuery(url, query), {

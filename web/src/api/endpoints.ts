@@ -17,18 +17,14 @@ export const api = {
     list: (w: string) => request('GET', `${ws(w)}/workflows`, pageOf(WorkflowSchema)),
     get: (w: string, id: string) => request('GET', `${ws(w)}/workflows/${enc(id)}`, WorkflowSchema),
     create: (w: string, def: WorkflowDefinitionInput) => request('POST', `${ws(w)}/workflows`, WorkflowSchema, def),
-    patch: (w: string, id: string, def: Partial<WorkflowDefinitionInput>) =>
-      request('PATCH', `${ws(w)}/workflows/${enc(id)}`, WorkflowSchema, def),
+    patch: (w: string, id: string, def: Partial<WorkflowDefinitionInput>) => request('PATCH', `${ws(w)}/workflows/${enc(id)}`, WorkflowSchema, def),
     remove: (w: string, id: string) => request('DELETE', `${ws(w)}/workflows/${enc(id)}`, ok),
     /** Publishes the draft as a new version; a webhook secret generated on first activation comes back once. */
-    activate: (w: string, id: string) =>
-      request('POST', `${ws(w)}/workflows/${enc(id)}/activate`, ActivateResultSchema, {}),
+    activate: (w: string, id: string) => request('POST', `${ws(w)}/workflows/${enc(id)}/activate`, ActivateResultSchema, {}),
     deactivate: (w: string, id: string) => request('POST', `${ws(w)}/workflows/${enc(id)}/deactivate`, ok, {}),
     versions: (w: string, id: string) => request('GET', `${ws(w)}/workflows/${enc(id)}/versions`, pageOf(VersionSchema)),
-    test: (w: string, id: string, payload: unknown) =>
-      request('POST', `${ws(w)}/workflows/${enc(id)}/test`, ExecutionSchema, { payload }),
-    rotateSecret: (w: string, id: string) =>
-      request('POST', `${ws(w)}/workflows/${enc(id)}/secret/rotate`, SecretRotatedSchema, {}),
+    test: (w: string, id: string, payload: unknown) => request('POST', `${ws(w)}/workflows/${enc(id)}/test`, ExecutionSchema, { payload }),
+    rotateSecret: (w: string, id: string) => request('POST', `${ws(w)}/workflows/${enc(id)}/secret/rotate`, SecretRotatedSchema, {}),
   },
 
   executions: {
@@ -45,8 +41,7 @@ export const api = {
 
   records: {
     list: (w: string, object: string, q: Query = {}) => request('GET', `${ws(w)}/records/${enc(object)}`, pageOf(RecordSchema), undefined, q),
-    create: (w: string, object: string, data: Record<string, unknown>) =>
-      request('POST', `${ws(w)}/records/${enc(object)}`, RecordSchema, { data }),
+    create: (w: string, object: string, data: Record<string, unknown>) => request('POST', `${ws(w)}/records/${enc(object)}`, RecordSchema, { data }),
     update: (w: string, object: string, id: string, data: Record<string, unknown>) =>
       request('PATCH', `${ws(w)}/records/${enc(object)}/${enc(id)}`, RecordSchema, { data }),
     remove: (w: string, object: string, id: string) => request('DELETE', `${ws(w)}/records/${enc(object)}/${enc(id)}`, ok),

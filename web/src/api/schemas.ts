@@ -4,9 +4,21 @@
  */
 import type { z } from 'zod';
 import {
-  DevMailDtoSchema, EventDtoSchema, ExecutionDtoSchema, MeDtoSchema, RecordDtoSchema, VersionDtoSchema,
-  WorkflowDtoSchema, pageOf as corePageOf,
-  type EventDto, type ExecutionDto, type MeDto, type RecordDto, type StepDto, type VersionDto, type WorkflowDto,
+  DevMailDtoSchema,
+  EventDtoSchema,
+  ExecutionDtoSchema,
+  MeDtoSchema,
+  RecordDtoSchema,
+  VersionDtoSchema,
+  WorkflowDtoSchema,
+  pageOf as corePageOf,
+  type EventDto,
+  type ExecutionDto,
+  type MeDto,
+  type RecordDto,
+  type StepDto,
+  type VersionDto,
+  type WorkflowDto,
 } from '@conduit/core/api';
 
 export const MeSchema = MeDtoSchema;

@@ -19,7 +19,9 @@ function Home() {
   return (
     <Switch fallback={<p class="page">Loading…</p>}>
       <Match when={session.me.error}>
-        <p class="page error" role="alert">Could not load your account: {errorText(session.me.error)}</p>
+        <p class="page error" role="alert">
+          Could not load your account: {errorText(session.me.error)}
+        </p>
       </Match>
       <Match when={session.me() === null}>
         <Navigate href="/login" />
@@ -27,9 +29,7 @@ function Home() {
       <Match when={session.me()?.workspaces.length === 0}>
         <p class="page">You are not a member of any workspace yet. Ask an admin to invite you.</p>
       </Match>
-      <Match when={session.me()?.workspaces[0]}>
-        {(w) => <Navigate href={`/w/${w().id}/settings/workflows`} />}
-      </Match>
+      <Match when={session.me()?.workspaces[0]}>{(w) => <Navigate href={`/w/${w().id}/settings/workflows`} />}</Match>
     </Switch>
   );
 }
@@ -63,7 +63,16 @@ export function App() {
         <Route path="/settings/dev-mail" component={DevInbox} />
         <Route path="/records/:object?" component={Records} />
       </Route>
-      <Route path="*" component={() => <Show when={true}><p class="page">Page not found. <a href="/">Go to your workspace</a>.</p></Show>} />
+      <Route
+        path="*"
+        component={() => (
+          <Show when={true}>
+            <p class="page">
+              Page not found. <a href="/">Go to your workspace</a>.
+            </p>
+          </Show>
+        )}
+      />
     </Router>
   );
 }

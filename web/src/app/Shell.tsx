@@ -28,18 +28,24 @@ export function Shell(props: ParentProps) {
   return (
     <Switch fallback={<p class="page">Loading…</p>}>
       <Match when={session.me.error}>
-        <p class="page error" role="alert">Could not load your account: {errorText(session.me.error)}</p>
+        <p class="page error" role="alert">
+          Could not load your account: {errorText(session.me.error)}
+        </p>
       </Match>
       <Match when={session.me() === null}>
         <Navigate href={`/login?next=${encodeURIComponent(location.pathname)}`} />
       </Match>
       <Match when={session.me() && !workspace()}>
-        <p class="page">This workspace does not exist or you are not a member. <a href="/">Go to your workspace</a>.</p>
+        <p class="page">
+          This workspace does not exist or you are not a member. <a href="/">Go to your workspace</a>.
+        </p>
       </Match>
       <Match when={workspace()}>
         <div class="shell">
           <header class="topbar">
-            <a class="brand" href="/">Conduit</a>
+            <a class="brand" href="/">
+              Conduit
+            </a>
             <label class="switcher">
               <span class="sr-only">Workspace</span>
               <select aria-label="Workspace" value={params.ws} onChange={(e) => switchTo(e.currentTarget.value)}>
@@ -47,20 +53,34 @@ export function Shell(props: ParentProps) {
               </select>
             </label>
             <nav aria-label="Main" class="mainnav">
-              <A href={`/w/${params.ws}/records/deal`} activeClass="active">Records</A>
-              <A href={`/w/${params.ws}/settings/workflows`} activeClass="active">Settings</A>
+              <A href={`/w/${params.ws}/records/deal`} activeClass="active">
+                Records
+              </A>
+              <A href={`/w/${params.ws}/settings/workflows`} activeClass="active">
+                Settings
+              </A>
             </nav>
             <span class="spacer" />
             <span class="user">{session.me()?.user?.email}</span>
-            <button type="button" onClick={logout}>Sign out</button>
+            <button type="button" onClick={logout}>
+              Sign out
+            </button>
           </header>
           <Show when={location.pathname.includes('/settings/')}>
             <nav aria-label="Settings" class="subnav">
               <span class="muted">Settings:</span>
-              <A href={`/w/${params.ws}/settings/workflows`} activeClass="active">Workflows</A>
-              <A href={`/w/${params.ws}/settings/runs`} activeClass="active">Workflow runs</A>
-              <A href={`/w/${params.ws}/settings/events`} activeClass="active">Event log</A>
-              <A href={`/w/${params.ws}/settings/dev-mail`} activeClass="active">Dev inbox</A>
+              <A href={`/w/${params.ws}/settings/workflows`} activeClass="active">
+                Workflows
+              </A>
+              <A href={`/w/${params.ws}/settings/runs`} activeClass="active">
+                Workflow runs
+              </A>
+              <A href={`/w/${params.ws}/settings/events`} activeClass="active">
+                Event log
+              </A>
+              <A href={`/w/${params.ws}/settings/dev-mail`} activeClass="active">
+                Dev inbox
+              </A>
             </nav>
           </Show>
           <main class="page">{props.children}</main>

@@ -14,4 +14,3 @@ export function parseLoose(text: string): Json {
   return text;
 }
 export const showLoose = (v: Json | undefined): string => (v === undefined ? '' : typeof v === 'string' ? v : JSON.stringify(v));
-

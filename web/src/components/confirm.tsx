@@ -10,11 +10,7 @@ export function confirmAction(opts: Omit<Ask, 'resolve'>): Promise<boolean> {
 }
 
 export function ConfirmHost() {
-  return (
-    <Show when={pending()}>
-      {(ask) => <ConfirmDialog ask={ask()} />}
-    </Show>
-  );
+  return <Show when={pending()}>{(ask) => <ConfirmDialog ask={ask()} />}</Show>;
 }
 
 function ConfirmDialog(props: { ask: Ask }) {
@@ -41,7 +37,9 @@ function ConfirmDialog(props: { ask: Ask }) {
         <h2 id="confirm-title">{props.ask.title}</h2>
         <p id="confirm-msg">{props.ask.message}</p>
         <div class="row end">
-          <button type="button" onClick={() => close(false)}>Cancel</button>
+          <button type="button" onClick={() => close(false)}>
+            Cancel
+          </button>
           <button type="button" ref={confirmBtn} class={props.ask.danger ? 'danger' : 'primary'} onClick={() => close(true)}>
             {props.ask.confirmLabel}
           </button>

@@ -4,7 +4,9 @@ import type { ExecutionStatus, StepStatus } from '@conduit/core/definition';
 export function ErrorText(props: { id?: string; message?: string | undefined }) {
   return (
     <Show when={props.message}>
-      <p class="error" id={props.id} role="alert">{props.message}</p>
+      <p class="error" id={props.id} role="alert">
+        {props.message}
+      </p>
     </Show>
   );
 }

@@ -28,11 +28,15 @@ function AddAction(props: { path: Path; at: number }) {
   };
   return (
     <div class="add-action row">
-      <label for={id()} class="sr-only">Action type to add</label>
+      <label for={id()} class="sr-only">
+        Action type to add
+      </label>
       <select id={id()} value={type()} onChange={(e) => setType(e.currentTarget.value as ActionType)}>
         <For each={ACTION_TYPES}>{(t) => <option value={t}>{formFor(t).label}</option>}</For>
       </select>
-      <button type="button" onClick={add}>Add action</button>
+      <button type="button" onClick={add}>
+        Add action
+      </button>
     </div>
   );
 }
@@ -66,30 +70,53 @@ function ActionCard(props: { action: WorkflowAction; index: number; count: numbe
           {open() ? '▾' : '▸'} <strong>{entry().label}</strong> <code>{props.action.id}</code>
         </button>
         {/* Folded, the card still says what the step does. */}
-        <Show when={!open()}><span class="muted card-summary">{summarizeAction(props.action)}</span></Show>
+        <Show when={!open()}>
+          <span class="muted card-summary">{summarizeAction(props.action)}</span>
+        </Show>
         <Show when={cardProblems().length > 0}>
-          <span class="badge s-failed">{cardProblems().length} problem{cardProblems().length > 1 ? 's' : ''}</span>
+          <span class="badge s-failed">
+            {cardProblems().length} problem{cardProblems().length > 1 ? 's' : ''}
+          </span>
         </Show>
         <Show when={step()}>{(s) => <StatusBadge status={s().status} />}</Show>
         <span class="spacer" />
-        <button type="button" class="icon" aria-label={`Move ${props.action.id} up`} disabled={props.index === 0} onClick={() => move(-1)}>↑</button>
-        <button type="button" class="icon" aria-label={`Move ${props.action.id} down`} disabled={props.index === props.count - 1} onClick={() => move(1)}>↓</button>
-        <button type="button" aria-label={`Duplicate ${props.action.id}`} onClick={duplicate}>Duplicate</button>
-        <button type="button" class="danger" aria-label={`Delete ${props.action.id}`} onClick={remove}>Delete</button>
+        <button type="button" class="icon" aria-label={`Move ${props.action.id} up`} disabled={props.index === 0} onClick={() => move(-1)}>
+          ↑
+        </button>
+        <button type="button" class="icon" aria-label={`Move ${props.action.id} down`} disabled={props.index === props.count - 1} onClick={() => move(1)}>
+          ↓
+        </button>
+        <button type="button" aria-label={`Duplicate ${props.action.id}`} onClick={duplicate}>
+          Duplicate
+        </button>
+        <button type="button" class="danger" aria-label={`Delete ${props.action.id}`} onClick={remove}>
+          Delete
+        </button>
       </div>
       <Show when={open()}>
         <div class="card-body">
           <div class="row wrap">
-            <TextField label="Step id" path={[...path(), 'id']} value={props.action.id}
-              hint="Later steps use it as {{steps.<id>.output}}." onInput={(id) => store.patchAt(path(), { id })} />
-            <TextField label="Label (optional)" path={[...path(), 'name']} value={props.action.name}
-              onInput={(name) => store.patchAt(path(), { name: name || undefined })} />
+            <TextField
+              label="Step id"
+              path={[...path(), 'id']}
+              value={props.action.id}
+              hint="Later steps use it as {{steps.<id>.output}}."
+              onInput={(id) => store.patchAt(path(), { id })}
+            />
+            <TextField
+              label="Label (optional)"
+              path={[...path(), 'name']}
+              value={props.action.name}
+              onInput={(name) => store.patchAt(path(), { name: name || undefined })}
+            />
           </div>
           <Dynamic component={entry().Form} action={props.action} path={path()} patch={(p: Record<string, unknown>) => store.patchAt(path(), p)} />
           <Show when={props.action.type !== 'condition'}>
             <div class="field narrow">
               <label for={`${fieldId(path())}-onfail`}>If this step fails</label>
-              <select id={`${fieldId(path())}-onfail`} value={props.action.onFailure}
+              <select
+                id={`${fieldId(path())}-onfail`}
+                value={props.action.onFailure}
                 onChange={(e) => store.patchAt(path(), { onFailure: e.currentTarget.value })}>
                 <option value="stop">stop the run</option>
                 <option value="continue">continue with the next step</option>
@@ -99,9 +126,15 @@ function ActionCard(props: { action: WorkflowAction; index: number; count: numbe
           <Show when={step()}>
             {(s) => (
               <div class="test-result" data-testid={`test-result-${props.action.id}`}>
-                <p><strong>Test run:</strong> <StatusBadge status={s().status} /> {s().attempts ? `${s().attempts} attempt(s)` : ''}</p>
-                <Show when={s().error}><p class="error">{s().error}</p></Show>
-                <Show when={s().output !== undefined && s().output !== null}><JsonView value={s().output} label="output" /></Show>
+                <p>
+                  <strong>Test run:</strong> <StatusBadge status={s().status} /> {s().attempts ? `${s().attempts} attempt(s)` : ''}
+                </p>
+                <Show when={s().error}>
+                  <p class="error">{s().error}</p>
+                </Show>
+                <Show when={s().output !== undefined && s().output !== null}>
+                  <JsonView value={s().output} label="output" />
+                </Show>
               </div>
             )}
           </Show>
@@ -116,12 +149,12 @@ export function ActionList(props: { path: Path; actions: WorkflowAction[] }) {
   return (
     <div class="action-list">
       <Show when={props.actions.length === 0}>
-        <p class="muted">No actions here yet. Choose an action type and press <em>Add action</em>.</p>
+        <p class="muted">
+          No actions here yet. Choose an action type and press <em>Add action</em>.
+        </p>
       </Show>
       <ol>
-        <For each={props.actions}>
-          {(action, i) => <ActionCard action={action} index={i()} count={props.actions.length} listPath={props.path} />}
-        </For>
+        <For each={props.actions}>{(action, i) => <ActionCard action={action} index={i()} count={props.actions.length} listPath={props.path} />}</For>
       </ol>
       <AddAction path={props.path} at={props.actions.length} />
     </div>

@@ -82,12 +82,16 @@ export function EditorView(props: { workspaceId: string; initial: Workflow }) {
   };
 
   createEffect(
-    on(json, (current) => {
-      if (current === lastSaved) return;
-      setSaveState(validateDraft(JSON.parse(current)).size > 0 ? 'invalid' : 'unsaved');
-      clearTimeout(timer);
-      timer = setTimeout(() => void save(), AUTOSAVE_MS);
-    }, { defer: true }),
+    on(
+      json,
+      (current) => {
+        if (current === lastSaved) return;
+        setSaveState(validateDraft(JSON.parse(current)).size > 0 ? 'invalid' : 'unsaved');
+        clearTimeout(timer);
+        timer = setTimeout(() => void save(), AUTOSAVE_MS);
+      },
+      { defer: true },
+    ),
   );
   // Leaving inside the app: save a valid draft first; ask before dropping an invalid one.
   useBeforeLeave(async (e) => {
@@ -117,7 +121,10 @@ export function EditorView(props: { workspaceId: string; initial: Workflow }) {
   const publish = async () => {
     setPublishMsg(undefined);
     if (!(await save())) {
-      setPublishMsg({ ok: false, text: problems().size > 0 ? `Fix the ${problems().size} problem(s) first; they are marked next to each field.` : 'Save failed; see the message above.' });
+      setPublishMsg({
+        ok: false,
+        text: problems().size > 0 ? `Fix the ${problems().size} problem(s) first; they are marked next to each field.` : 'Save failed; see the message above.',
+      });
       return;
     }
     try {
@@ -156,26 +163,54 @@ export function EditorView(props: { workspaceId: string; initial: Workflow }) {
     <EditorCtx.Provider value={ctx}>
       <div class="editor">
         <div class="editor-head">
-          <A href={`/w/${props.workspaceId}/settings/workflows`} class="back">← Workflows</A>
+          <A href={`/w/${props.workspaceId}/settings/workflows`} class="back">
+            ← Workflows
+          </A>
           <div class="field grow">
             <label for="wf-name">Workflow name</label>
-            <input id="wf-name" class="title-input" value={store.draft.name} aria-invalid={problems().has('name') ? 'true' : undefined}
-              onInput={(e) => store.patchAt([], { name: e.currentTarget.value })} />
-            <Show when={problems().get('name')}><p class="error field-error">{problems().get('name')}</p></Show>
+            <input
+              id="wf-name"
+              class="title-input"
+              value={store.draft.name}
+              aria-invalid={problems().has('name') ? 'true' : undefined}
+              onInput={(e) => store.patchAt([], { name: e.currentTarget.value })}
+            />
+            <Show when={problems().get('name')}>
+              <p class="error field-error">{problems().get('name')}</p>
+            </Show>
           </div>
           <div class="publish-box">
-            <p class={`save-state ${saveState()}`} role="status" aria-live="polite" data-testid="save-state">{saveLabel()}</p>
+            <p class={`save-state ${saveState()}`} role="status" aria-live="polite" data-testid="save-state">
+              {saveLabel()}
+            </p>
             <p class="muted">{workflow().isActive ? 'Active' : 'Inactive'}</p>
             <div class="row">
-              <button type="button" class="primary" onClick={publish}>Publish</button>
-              <Show when={workflow().isActive}><button type="button" onClick={deactivate}>Deactivate</button></Show>
+              <button type="button" class="primary" onClick={publish}>
+                Publish
+              </button>
+              <Show when={workflow().isActive}>
+                <button type="button" onClick={deactivate}>
+                  Deactivate
+                </button>
+              </Show>
             </div>
           </div>
         </div>
         <Show when={serverError()}>
-          {(e) => <p class="error" role="alert">Server: {e().message}{e().path ? ` (at ${normalisePath(e().path!)})` : ''}</p>}
+          {(e) => (
+            <p class="error" role="alert">
+              Server: {e().message}
+              {e().path ? ` (at ${normalisePath(e().path!)})` : ''}
+            </p>
+          )}
         </Show>
-        <Show when={publishMsg()}>{(m) => <p class={m().ok ? 'ok' : 'error'} role={m().ok ? 'status' : 'alert'}>{m().text}</p>}</Show>
+        <Show when={publishMsg()}>
+          {(m) => (
+            <p class={m().ok ? 'ok' : 'error'} role={m().ok ? 'status' : 'alert'}>
+              {m().text}
+            </p>
+          )}
+        </Show>
         <Show when={newSecret()}>
           <div class="card">
             <label for="published-secret">Webhook secret (shown once: store it now)</label>
@@ -193,14 +228,22 @@ export function EditorView(props: { workspaceId: string; initial: Workflow }) {
           <aside class="editor-side">
             <Show when={problems().size > 0}>
               <section class="card problems" aria-labelledby="problems-title">
-                <h3 id="problems-title">{problems().size} problem{problems().size === 1 ? '' : 's'}</h3>
+                <h3 id="problems-title">
+                  {problems().size} problem{problems().size === 1 ? '' : 's'}
+                </h3>
                 <ul>
                   <For each={[...problems()]}>
                     {([path, message]) => (
                       <li>
-                        <a href={`#${fieldId(pathToArray(path))}`} onClick={(e) => { e.preventDefault(); focusField(path); }}>
+                        <a
+                          href={`#${fieldId(pathToArray(path))}`}
+                          onClick={(e) => {
+                            e.preventDefault();
+                            focusField(path);
+                          }}>
                           <code>{path || 'workflow'}</code>
-                        </a>: {message}
+                        </a>
+                        : {message}
                       </li>
                     )}
                   </For>
@@ -229,7 +272,10 @@ function refusal(e: unknown, forDraft: string) {
 }
 
 const pathToArray = (p: string): (string | number)[] =>
-  p.split(/\.|\[|\]/).filter(Boolean).map((s) => (/^\d+$/.test(s) ? Number(s) : s));
+  p
+    .split(/\.|\[|\]/)
+    .filter(Boolean)
+    .map((s) => (/^\d+$/.test(s) ? Number(s) : s));
 
 function focusField(path: string) {
   const parts = pathToArray(path);

@@ -20,7 +20,12 @@ export function TestRunPanel(props: { onSteps: (m: Map<string, Step>) => void; s
   const [busy, setBusy] = createSignal(false);
   const [recordId, setRecordId] = createSignal('');
   const object = () => ('object' in store.draft.trigger ? store.draft.trigger.object : undefined);
-  const [records] = createResource(object, (o) => api.records.list(workspaceId, o, { limit: 50 }).then((p) => p.items).catch(() => []));
+  const [records] = createResource(object, (o) =>
+    api.records
+      .list(workspaceId, o, { limit: 50 })
+      .then((p) => p.items)
+      .catch(() => []),
+  );
   let poll: ReturnType<typeof setTimeout> | undefined;
   onCleanup(() => clearTimeout(poll));
 
@@ -90,25 +95,44 @@ export function TestRunPanel(props: { onSteps: (m: Map<string, Step>) => void; s
               <option value="">Sample data</option>
               <For each={records()}>{(r) => <option value={r.id}>{String(r.data.name ?? r.id)}</option>}</For>
             </select>
-            <button type="button" onClick={fill}>Fill payload</button>
+            <button type="button" onClick={fill}>
+              Fill payload
+            </button>
           </div>
         </div>
       </Show>
       <div class="field">
         <label for="test-payload">Trigger payload (JSON)</label>
-        <textarea id="test-payload" class="mono" rows={8} value={payloadText()} placeholder="Press Fill payload for a sample"
-          aria-invalid={payloadError() ? 'true' : undefined} onInput={(e) => setPayloadText(e.currentTarget.value)} />
-        <Show when={payloadError()}><p class="error field-error">{payloadError()}</p></Show>
+        <textarea
+          id="test-payload"
+          class="mono"
+          rows={8}
+          value={payloadText()}
+          placeholder="Press Fill payload for a sample"
+          aria-invalid={payloadError() ? 'true' : undefined}
+          onInput={(e) => setPayloadText(e.currentTarget.value)}
+        />
+        <Show when={payloadError()}>
+          <p class="error field-error">{payloadError()}</p>
+        </Show>
       </div>
-      <button type="button" class="primary" onClick={start} disabled={busy()}>{busy() ? 'Running…' : 'Run test'}</button>
-      <Show when={error()}><p class="error" role="alert">{error()}</p></Show>
+      <button type="button" class="primary" onClick={start} disabled={busy()}>
+        {busy() ? 'Running…' : 'Run test'}
+      </button>
+      <Show when={error()}>
+        <p class="error" role="alert">
+          {error()}
+        </p>
+      </Show>
       <Show when={run()}>
         {(r) => (
           <div class="test-summary" role="status" aria-live="polite" data-testid="test-status">
             <p>
               Test run <StatusBadge status={r().status} /> <A href={`/w/${workspaceId}/settings/runs/${r().id}`}>open in runs</A>
             </p>
-            <Show when={r().error}><p class="error">{r().error}</p></Show>
+            <Show when={r().error}>
+              <p class="error">{r().error}</p>
+            </Show>
           </div>
         )}
       </Show>

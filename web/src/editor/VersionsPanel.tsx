@@ -37,9 +37,15 @@ export function VersionsPanel(props: { tick: number; activeVersionId?: string | 
   return (
     <section class="card" aria-labelledby="versions-title">
       <h3 id="versions-title">Versions</h3>
-      <Show when={versions.error}><p class="error" role="alert">Could not load versions: {errorText(versions.error)}</p></Show>
+      <Show when={versions.error}>
+        <p class="error" role="alert">
+          Could not load versions: {errorText(versions.error)}
+        </p>
+      </Show>
       <Show when={versions() && versions()!.length === 0}>
-        <p class="muted">Nothing published yet. Press <strong>Publish</strong> to make the first version and activate the workflow.</p>
+        <p class="muted">
+          Nothing published yet. Press <strong>Publish</strong> to make the first version and activate the workflow.
+        </p>
       </Show>
       <ul class="versions">
         <For each={versions()}>
@@ -48,14 +54,22 @@ export function VersionsPanel(props: { tick: number; activeVersionId?: string | 
               <div>
                 <strong>v{v.version}</strong> {v.id === props.activeVersionId ? <span class="badge s-completed">active</span> : null}
                 <br />
-                <span class="muted">{who(v)} · {fmtTime(v.publishedAt)}</span>
+                <span class="muted">
+                  {who(v)} · {fmtTime(v.publishedAt)}
+                </span>
               </div>
-              <button type="button" onClick={() => restore(v)} aria-label={`Restore version ${v.version}`}>Restore</button>
+              <button type="button" onClick={() => restore(v)} aria-label={`Restore version ${v.version}`}>
+                Restore
+              </button>
             </li>
           )}
         </For>
       </ul>
-      <Show when={msg()}><p class="ok" role="status">{msg()}</p></Show>
+      <Show when={msg()}>
+        <p class="ok" role="status">
+          {msg()}
+        </p>
+      </Show>
     </section>
   );
 }

@@ -65,15 +65,27 @@ export function TextField(props: TextProps) {
       </div>
       <Show
         when={props.multiline}
-        fallback={<input {...common()} ref={(e) => (el = e)} type={props.type ?? 'text'} list={props.list} value={props.value ?? ''} onInput={(e) => props.onInput(e.currentTarget.value)} />}
-      >
+        fallback={
+          <input
+            {...common()}
+            ref={(e) => (el = e)}
+            type={props.type ?? 'text'}
+            list={props.list}
+            value={props.value ?? ''}
+            onInput={(e) => props.onInput(e.currentTarget.value)}
+          />
+        }>
         <textarea {...common()} ref={(e) => (el = e)} rows={props.rows ?? 4} value={props.value ?? ''} onInput={(e) => props.onInput(e.currentTarget.value)} />
       </Show>
       <Show when={props.hint}>
-        <p class="hint" id={`${id()}-hint`}>{props.hint}</p>
+        <p class="hint" id={`${id()}-hint`}>
+          {props.hint}
+        </p>
       </Show>
       <Show when={error()}>
-        <p class="error field-error" id={`${id()}-err`}>{error()}</p>
+        <p class="error field-error" id={`${id()}-err`}>
+          {error()}
+        </p>
       </Show>
     </div>
   );
@@ -101,15 +113,30 @@ export function SelectField<T extends string>(props: {
   );
 }
 
-export function NumberField(props: { label: string; path: Path; value: number | undefined; onInput: (v: number | undefined) => void; min?: number; max?: number; step?: number }) {
+export function NumberField(props: {
+  label: string;
+  path: Path;
+  value: number | undefined;
+  onInput: (v: number | undefined) => void;
+  min?: number;
+  max?: number;
+  step?: number;
+}) {
   const id = () => fieldId(props.path);
   const error = useFieldError(() => props.path);
   return (
     <div class="field narrow">
       <label for={id()}>{props.label}</label>
-      <input id={id()} type="number" min={props.min} max={props.max} step={props.step} value={props.value ?? ''}
+      <input
+        id={id()}
+        type="number"
+        min={props.min}
+        max={props.max}
+        step={props.step}
+        value={props.value ?? ''}
         aria-invalid={error() ? 'true' : undefined}
-        onInput={(e) => props.onInput(e.currentTarget.value === '' ? undefined : Number(e.currentTarget.value))} />
+        onInput={(e) => props.onInput(e.currentTarget.value === '' ? undefined : Number(e.currentTarget.value))}
+      />
       <Show when={error()}>
         <p class="error field-error">{error()}</p>
       </Show>
@@ -164,15 +191,29 @@ export function KeyValueField(props: {
       <Index each={entries()}>
         {(entry, i) => (
           <div class="kv-row">
-            <TextField label={`${props.keyLabel ?? 'Field'} ${i + 1} name`} path={[...props.path, `${i}:key`]} value={entry()[0]} list={props.keyList}
-              onInput={(nk) => rebuild(i, nk, entry()[1])} />
-            <TextField label={`${props.keyLabel ?? 'Field'} ${i + 1} value`} path={[...props.path, entry()[0]]} value={showLoose(entry()[1])} vars
-              onInput={(text) => rebuild(i, entry()[0], props.raw ? text : parseLoose(text))} />
-            <button type="button" class="icon" aria-label={`Remove ${entry()[0] || 'entry'}`} onClick={() => remove(i)}>✕</button>
+            <TextField
+              label={`${props.keyLabel ?? 'Field'} ${i + 1} name`}
+              path={[...props.path, `${i}:key`]}
+              value={entry()[0]}
+              list={props.keyList}
+              onInput={(nk) => rebuild(i, nk, entry()[1])}
+            />
+            <TextField
+              label={`${props.keyLabel ?? 'Field'} ${i + 1} value`}
+              path={[...props.path, entry()[0]]}
+              value={showLoose(entry()[1])}
+              vars
+              onInput={(text) => rebuild(i, entry()[0], props.raw ? text : parseLoose(text))}
+            />
+            <button type="button" class="icon" aria-label={`Remove ${entry()[0] || 'entry'}`} onClick={() => remove(i)}>
+              ✕
+            </button>
           </div>
         )}
       </Index>
-      <button type="button" onClick={add}>{props.addLabel ?? 'Add field'}</button>
+      <button type="button" onClick={add}>
+        {props.addLabel ?? 'Add field'}
+      </button>
       <Show when={error()}>
         <p class="error field-error">{error()}</p>
       </Show>

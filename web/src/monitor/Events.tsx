@@ -28,10 +28,18 @@ export default function Events() {
       setLoaded(true);
     }
   };
-  createEffect(on(() => [params.ws, search.source, search.status], () => void load(false)));
+  createEffect(
+    on(
+      () => [params.ws, search.source, search.status],
+      () => void load(false),
+    ),
+  );
 
   const replay = async (ev: InboundEvent) => {
-    if (!(await confirmAction({ title: 'Replay this event?', message: 'Workflows that match it now run again with the same payload.', confirmLabel: 'Replay' }))) return;
+    if (
+      !(await confirmAction({ title: 'Replay this event?', message: 'Workflows that match it now run again with the same payload.', confirmLabel: 'Replay' }))
+    )
+      return;
     try {
       await api.events.replay(params.ws, ev.id);
       setRowMsg({ id: ev.id, ok: true, text: 'Replayed: new runs appear under Workflow runs.' });
@@ -66,9 +74,15 @@ export default function Events() {
           </select>
         </div>
       </div>
-      <Show when={error()}><p class="error" role="alert">Could not load events: {error()}</p></Show>
+      <Show when={error()}>
+        <p class="error" role="alert">
+          Could not load events: {error()}
+        </p>
+      </Show>
       <Show when={loaded() && !error() && items().length === 0}>
-        <Empty><p>No events yet. They appear when a webhook is called or a record is created, changed or deleted (try the Records page).</p></Empty>
+        <Empty>
+          <p>No events yet. They appear when a webhook is called or a record is created, changed or deleted (try the Records page).</p>
+        </Empty>
       </Show>
       <ul class="events">
         <For each={items()}>
@@ -76,31 +90,57 @@ export default function Events() {
             <li class="card">
               <div class="row between wrap">
                 <div>
-                  <StatusBadge status={ev.status} /> <strong>{ev.type}</strong> <span class="muted">{ev.source}{ev.object ? ` · ${ev.object}` : ''}{ev.recordId ? ` · ${ev.recordId.slice(0, 8)}` : ''}</span>
+                  <StatusBadge status={ev.status} /> <strong>{ev.type}</strong>{' '}
+                  <span class="muted">
+                    {ev.source}
+                    {ev.object ? ` · ${ev.object}` : ''}
+                    {ev.recordId ? ` · ${ev.recordId.slice(0, 8)}` : ''}
+                  </span>
                   <br />
-                  <span class="muted small">received {fmtTime(ev.receivedAt)}{ev.dispatchedAt ? ` · dispatched ${fmtTime(ev.dispatchedAt)}` : ''}</span>
+                  <span class="muted small">
+                    received {fmtTime(ev.receivedAt)}
+                    {ev.dispatchedAt ? ` · dispatched ${fmtTime(ev.dispatchedAt)}` : ''}
+                  </span>
                 </div>
-                <button type="button" onClick={() => replay(ev)} aria-label={`Replay event ${ev.type} received ${fmtTime(ev.receivedAt)}`}>Replay</button>
+                <button type="button" onClick={() => replay(ev)} aria-label={`Replay event ${ev.type} received ${fmtTime(ev.receivedAt)}`}>
+                  Replay
+                </button>
               </div>
               <p>
                 <Show when={ev.outcome} fallback={<span class="muted">Not dispatched yet.</span>}>
                   {(o) => (
                     <>
                       {o().runs.length === 0 ? 'No workflow matched.' : `Started ${o().runs.length} run(s): `}
-                      <For each={o().runs}>{(id) => <><A href={`/w/${params.ws}/settings/runs/${id}`}>{id.slice(0, 8)}</A>{' '}</>}</For>
+                      <For each={o().runs}>
+                        {(id) => (
+                          <>
+                            <A href={`/w/${params.ws}/settings/runs/${id}`}>{id.slice(0, 8)}</A>{' '}
+                          </>
+                        )}
+                      </For>
                       {o().deduplicated ? ` ${o().deduplicated} duplicate(s) ignored.` : ''}
-                      <Show when={o().error}><span class="error"> {o().error}</span></Show>
+                      <Show when={o().error}>
+                        <span class="error"> {o().error}</span>
+                      </Show>
                     </>
                   )}
                 </Show>
               </p>
-              <Show when={rowMsg()?.id === ev.id}><p class={rowMsg()!.ok ? 'ok' : 'error'} role="status">{rowMsg()!.text}</p></Show>
+              <Show when={rowMsg()?.id === ev.id}>
+                <p class={rowMsg()!.ok ? 'ok' : 'error'} role="status">
+                  {rowMsg()!.text}
+                </p>
+              </Show>
               <JsonView value={ev.payload ?? null} label="payload" depth={2} />
             </li>
           )}
         </For>
       </ul>
-      <Show when={cursor()}><button type="button" onClick={() => load(true)}>Load more</button></Show>
+      <Show when={cursor()}>
+        <button type="button" onClick={() => load(true)}>
+          Load more
+        </button>
+      </Show>
     </section>
   );
 }

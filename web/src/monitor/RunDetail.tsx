@@ -21,20 +21,40 @@ function StepItem(props: { node: StepNode }) {
       <details open={s().status === 'failed' || s().status === 'running'}>
         <summary>
           <StatusBadge status={s().status} /> <strong>{label()}</strong> <code>{s().actionId}</code>
-          <span class="muted"> · {fmtDuration(s().startedAt, s().completedAt)}{s().attempts > 1 ? ` · ${s().attempts} attempts` : ''}</span>
+          <span class="muted">
+            {' '}
+            · {fmtDuration(s().startedAt, s().completedAt)}
+            {s().attempts > 1 ? ` · ${s().attempts} attempts` : ''}
+          </span>
         </summary>
         <div class="step-body">
-          <Show when={s().status === 'skipped'}><p class="muted">Skipped: its branch was not taken.</p></Show>
-          <Show when={s().error}><p class="error">{s().error}</p></Show>
-          <Show when={s().input !== undefined && s().input !== null}><JsonView value={s().input} label="input" /></Show>
-          <Show when={s().output !== undefined && s().output !== null}><JsonView value={s().output} label="output" /></Show>
-          <p class="muted small">Started {fmtTime(s().startedAt)} · finished {fmtTime(s().completedAt)} · attempts {s().attempts}</p>
+          <Show when={s().status === 'skipped'}>
+            <p class="muted">Skipped: its branch was not taken.</p>
+          </Show>
+          <Show when={s().error}>
+            <p class="error">{s().error}</p>
+          </Show>
+          <Show when={s().input !== undefined && s().input !== null}>
+            <JsonView value={s().input} label="input" />
+          </Show>
+          <Show when={s().output !== undefined && s().output !== null}>
+            <JsonView value={s().output} label="output" />
+          </Show>
+          <p class="muted small">
+            Started {fmtTime(s().startedAt)} · finished {fmtTime(s().completedAt)} · attempts {s().attempts}
+          </p>
         </div>
       </details>
       <Show when={props.node.then.length > 0 || props.node.else.length > 0 || s().actionType === 'condition'}>
         <div class="branches">
-          <div class="branch then"><h4>Then</h4><Timeline nodes={props.node.then} /></div>
-          <div class="branch else"><h4>Else</h4><Timeline nodes={props.node.else} /></div>
+          <div class="branch then">
+            <h4>Then</h4>
+            <Timeline nodes={props.node.then} />
+          </div>
+          <div class="branch else">
+            <h4>Else</h4>
+            <Timeline nodes={props.node.else} />
+          </div>
         </div>
       </Show>
     </li>
@@ -53,9 +73,15 @@ function Timeline(props: { nodes: StepNode[] }) {
 
 export default function RunDetail() {
   const params = useParams<{ ws: string; id: string }>();
-  const [run, { refetch, mutate }] = createResource(() => [params.ws, params.id] as const, ([ws, id]) => api.executions.get(ws, id));
+  const [run, { refetch, mutate }] = createResource(
+    () => [params.ws, params.id] as const,
+    ([ws, id]) => api.executions.get(ws, id),
+  );
   const [result, setResult] = createSignal<{ ok: boolean; text: string; link?: string }>();
-  const [workflow] = createResource(() => run()?.workflowId, (id) => api.workflows.get(params.ws, id).catch(() => undefined));
+  const [workflow] = createResource(
+    () => run()?.workflowId,
+    (id) => api.workflows.get(params.ws, id).catch(() => undefined),
+  );
 
   // Live: poll while the run is unfinished (at most once every 800 ms).
   let timer: ReturnType<typeof setTimeout> | undefined;
@@ -75,7 +101,15 @@ export default function RunDetail() {
   onCleanup(() => clearTimeout(timer));
 
   const cancel = async (r: Execution) => {
-    if (!(await confirmAction({ title: 'Cancel this run?', message: 'Steps already done stay done; the rest will not run.', confirmLabel: 'Cancel run', danger: true }))) return;
+    if (
+      !(await confirmAction({
+        title: 'Cancel this run?',
+        message: 'Steps already done stay done; the rest will not run.',
+        confirmLabel: 'Cancel run',
+        danger: true,
+      }))
+    )
+      return;
     try {
       await api.executions.cancel(params.ws, r.id);
       setResult({ ok: true, text: 'Cancellation requested. The run stops at its next step boundary.' });
@@ -85,7 +119,14 @@ export default function RunDetail() {
     }
   };
   const retry = async (r: Execution) => {
-    if (!(await confirmAction({ title: 'Retry this run?', message: 'A new run starts with the same trigger payload and the same workflow version.', confirmLabel: 'Retry run' }))) return;
+    if (
+      !(await confirmAction({
+        title: 'Retry this run?',
+        message: 'A new run starts with the same trigger payload and the same workflow version.',
+        confirmLabel: 'Retry run',
+      }))
+    )
+      return;
     try {
       const res = await api.executions.retry(params.ws, r.id);
       const id = res && typeof res === 'object' && 'id' in res && typeof res.id === 'string' ? res.id : undefined;
@@ -101,8 +142,14 @@ export default function RunDetail() {
 
   return (
     <section aria-labelledby="run-title">
-      <A href={`/w/${params.ws}/settings/runs`} class="back">← Workflow runs</A>
-      <Show when={run.error}><p class="error" role="alert">Could not load this run: {errorText(run.error)}</p></Show>
+      <A href={`/w/${params.ws}/settings/runs`} class="back">
+        ← Workflow runs
+      </A>
+      <Show when={run.error}>
+        <p class="error" role="alert">
+          Could not load this run: {errorText(run.error)}
+        </p>
+      </Show>
       <Show when={run()}>
         {(r) => (
           <>
@@ -112,36 +159,70 @@ export default function RunDetail() {
                 <StatusBadge status={r().status} />
               </h1>
               <div class="row">
-                <Show when={unfinished(r().status)}><button type="button" class="danger" onClick={() => cancel(r())}>Cancel run</button></Show>
-                <Show when={r().status === 'failed' || r().status === 'cancelled'}><button type="button" class="primary" onClick={() => retry(r())}>Retry run</button></Show>
+                <Show when={unfinished(r().status)}>
+                  <button type="button" class="danger" onClick={() => cancel(r())}>
+                    Cancel run
+                  </button>
+                </Show>
+                <Show when={r().status === 'failed' || r().status === 'cancelled'}>
+                  <button type="button" class="primary" onClick={() => retry(r())}>
+                    Retry run
+                  </button>
+                </Show>
               </div>
             </div>
             <Show when={result()}>
               {(m) => (
                 <p class={m().ok ? 'ok' : 'error'} role={m().ok ? 'status' : 'alert'}>
-                  {m().text} <Show when={m().link}><A href={m().link!}>Open the new run</A></Show>
+                  {m().text}{' '}
+                  <Show when={m().link}>
+                    <A href={m().link!}>Open the new run</A>
+                  </Show>
                 </p>
               )}
             </Show>
             <dl class="facts">
-              <dt>Status</dt><dd data-testid="run-status">{r().status}{unfinished(r().status) ? ' (updating live)' : ''}</dd>
-              <dt>Started</dt><dd>{fmtTime(r().startedAt ?? r().createdAt)}</dd>
-              <dt>Finished</dt><dd>{fmtTime(r().completedAt)}</dd>
-              <dt>Duration</dt><dd>{fmtDuration(r().startedAt, r().completedAt)}</dd>
+              <dt>Status</dt>
+              <dd data-testid="run-status">
+                {r().status}
+                {unfinished(r().status) ? ' (updating live)' : ''}
+              </dd>
+              <dt>Started</dt>
+              <dd>{fmtTime(r().startedAt ?? r().createdAt)}</dd>
+              <dt>Finished</dt>
+              <dd>{fmtTime(r().completedAt)}</dd>
+              <dt>Duration</dt>
+              <dd>{fmtDuration(r().startedAt, r().completedAt)}</dd>
               <dt>Version</dt>
               <dd>
-                <A href={`/w/${params.ws}/settings/workflows/${r().workflowId}`}>{r().version ? `v${r().version}` : r().isTest ? 'draft (test run)' : (r().versionId?.slice(0, 8) ?? '—')}</A>
+                <A href={`/w/${params.ws}/settings/workflows/${r().workflowId}`}>
+                  {r().version ? `v${r().version}` : r().isTest ? 'draft (test run)' : (r().versionId?.slice(0, 8) ?? '—')}
+                </A>
               </dd>
-              <Show when={r().recordId}><dt>Record</dt><dd><code>{r().recordId}</code></dd></Show>
-              <Show when={r().retryOf}><dt>Retry of</dt><dd><A href={`/w/${params.ws}/settings/runs/${r().retryOf}`}>{r().retryOf!.slice(0, 8)}</A></dd></Show>
+              <Show when={r().recordId}>
+                <dt>Record</dt>
+                <dd>
+                  <code>{r().recordId}</code>
+                </dd>
+              </Show>
+              <Show when={r().retryOf}>
+                <dt>Retry of</dt>
+                <dd>
+                  <A href={`/w/${params.ws}/settings/runs/${r().retryOf}`}>{r().retryOf!.slice(0, 8)}</A>
+                </dd>
+              </Show>
               <dt>Temporal</dt>
               <dd>
                 <Show when={temporalLink(r())} fallback={<span class="muted">not started yet</span>}>
-                  <a href={temporalLink(r())} target="_blank" rel="noopener noreferrer">Open in Temporal UI</a>
+                  <a href={temporalLink(r())} target="_blank" rel="noopener noreferrer">
+                    Open in Temporal UI
+                  </a>
                 </Show>
               </dd>
             </dl>
-            <Show when={r().error}><p class="error">Error: {r().error}</p></Show>
+            <Show when={r().error}>
+              <p class="error">Error: {r().error}</p>
+            </Show>
             <h2>Steps</h2>
             <Timeline nodes={buildTimeline(r().steps ?? [])} />
             <h2>Trigger payload</h2>

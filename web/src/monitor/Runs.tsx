@@ -17,13 +17,22 @@ export default function Runs() {
   const params = useParams<{ ws: string }>();
   const [search, setSearch] = useSearchParams<{ workflowId?: string; status?: string; range?: string; recordId?: string }>();
   const range = (): Range => (search.range && search.range in RANGES ? (search.range as Range) : '7d');
-  const filters = createMemo((): Query => ({
-    workflowId: search.workflowId,
-    status: search.status,
-    recordId: search.recordId,
-    from: new Date(Date.now() - RANGES[range()] * 86_400_000).toISOString(),
-  }));
-  const [workflows] = createResource(() => params.ws, (ws) => api.workflows.list(ws).then((p) => p.items).catch(() => []));
+  const filters = createMemo(
+    (): Query => ({
+      workflowId: search.workflowId,
+      status: search.status,
+      recordId: search.recordId,
+      from: new Date(Date.now() - RANGES[range()] * 86_400_000).toISOString(),
+    }),
+  );
+  const [workflows] = createResource(
+    () => params.ws,
+    (ws) =>
+      api.workflows
+        .list(ws)
+        .then((p) => p.items)
+        .catch(() => []),
+  );
   const wfName = (id: string) => workflows()?.find((w) => w.id === id)?.name;
 
   const [items, setItems] = createSignal<Execution[]>([]);
@@ -47,7 +56,12 @@ export default function Runs() {
       setLoading(false);
     }
   };
-  createEffect(on(() => [params.ws, JSON.stringify(filters())], () => void load(false)));
+  createEffect(
+    on(
+      () => [params.ws, JSON.stringify(filters())],
+      () => void load(false),
+    ),
+  );
 
   // Live: new runs and status changes appear without reload; once a second while a listed run is
   // unfinished, every five seconds otherwise.
@@ -55,16 +69,19 @@ export default function Runs() {
   let timer: ReturnType<typeof setInterval> | undefined;
   createEffect(() => {
     clearInterval(timer);
-    timer = setInterval(async () => {
-      try {
-        const page = await api.executions.list(params.ws, { ...filters(), limit: PAGE });
-        const fresh = new Map(page.items.map((r) => [r.id, r]));
-        const known = new Set(items().map((r) => r.id));
-        setItems([...page.items.filter((r) => !known.has(r.id) && inRange(r)), ...items().map((r) => fresh.get(r.id) ?? r)]);
-      } catch {
-        /* the next tick retries; the error banner is for user actions */
-      }
-    }, live() ? LIVE_MS : IDLE_MS);
+    timer = setInterval(
+      async () => {
+        try {
+          const page = await api.executions.list(params.ws, { ...filters(), limit: PAGE });
+          const fresh = new Map(page.items.map((r) => [r.id, r]));
+          const known = new Set(items().map((r) => r.id));
+          setItems([...page.items.filter((r) => !known.has(r.id) && inRange(r)), ...items().map((r) => fresh.get(r.id) ?? r)]);
+        } catch {
+          /* the next tick retries; the error banner is for user actions */
+        }
+      },
+      live() ? LIVE_MS : IDLE_MS,
+    );
   });
   onCleanup(() => clearInterval(timer));
 
@@ -118,24 +135,49 @@ export default function Runs() {
         </div>
       </form>
       <Show when={chart()}>{(d) => <RunsChart data={d()} />}</Show>
-      <Show when={chart.error}><p class="error">Could not draw the chart: {errorText(chart.error)}</p></Show>
-      <Show when={error()}><p class="error" role="alert">Could not load runs: {error()}</p></Show>
+      <Show when={chart.error}>
+        <p class="error">Could not draw the chart: {errorText(chart.error)}</p>
+      </Show>
+      <Show when={error()}>
+        <p class="error" role="alert">
+          Could not load runs: {error()}
+        </p>
+      </Show>
       <Show when={!loading() && !error() && items().length === 0}>
         <Empty>
-          <p>No runs match these filters. Runs appear here when an active workflow's trigger fires, or when you press <strong>Run test</strong> in the editor. Try a longer time range or clear the filters.</p>
+          <p>
+            No runs match these filters. Runs appear here when an active workflow's trigger fires, or when you press <strong>Run test</strong> in the editor.
+            Try a longer time range or clear the filters.
+          </p>
         </Empty>
       </Show>
       <Show when={items().length > 0}>
         <div class="table-wrap">
           <table class="table">
             <caption class="sr-only">Runs, newest first{live() ? '; updating live' : ''}</caption>
-            <thead><tr><th>Status</th><th>Workflow</th><th>Started</th><th>Duration</th><th>Record</th><th>Error</th></tr></thead>
+            <thead>
+              <tr>
+                <th>Status</th>
+                <th>Workflow</th>
+                <th>Started</th>
+                <th>Duration</th>
+                <th>Record</th>
+                <th>Error</th>
+              </tr>
+            </thead>
             <tbody>
               <For each={items()}>
                 {(r) => (
                   <tr>
-                    <td><A href={`/w/${params.ws}/settings/runs/${r.id}`} aria-label={`Run ${r.id}: ${r.status}`}><StatusBadge status={r.status} /></A>{r.isTest ? <span class="muted"> test</span> : null}</td>
-                    <td><A href={`/w/${params.ws}/settings/runs/${r.id}`}>{r.workflowName ?? wfName(r.workflowId) ?? r.workflowId.slice(0, 8)}</A></td>
+                    <td>
+                      <A href={`/w/${params.ws}/settings/runs/${r.id}`} aria-label={`Run ${r.id}: ${r.status}`}>
+                        <StatusBadge status={r.status} />
+                      </A>
+                      {r.isTest ? <span class="muted"> test</span> : null}
+                    </td>
+                    <td>
+                      <A href={`/w/${params.ws}/settings/runs/${r.id}`}>{r.workflowName ?? wfName(r.workflowId) ?? r.workflowId.slice(0, 8)}</A>
+                    </td>
                     <td>{fmtTime(r.startedAt ?? r.createdAt)}</td>
                     <td>{fmtDuration(r.startedAt, r.completedAt)}</td>
                     <td>{r.recordId ? <code>{r.recordId.slice(0, 8)}</code> : <span class="muted">—</span>}</td>
@@ -149,9 +191,15 @@ export default function Runs() {
       </Show>
       <div class="row">
         <Show when={cursor()}>
-          <button type="button" onClick={() => load(true)} disabled={loading()}>{loading() ? 'Loading…' : 'Load more'}</button>
+          <button type="button" onClick={() => load(true)} disabled={loading()}>
+            {loading() ? 'Loading…' : 'Load more'}
+          </button>
         </Show>
-        <Show when={live()}><span class="muted" role="status">Updating live…</span></Show>
+        <Show when={live()}>
+          <span class="muted" role="status">
+            Updating live…
+          </span>
+        </Show>
       </div>
     </section>
   );

@@ -37,8 +37,7 @@ export function RunsChart(props: { data: DayCounts[] }) {
   const barW = () => W / Math.max(1, props.data.length);
   const total = () => props.data.reduce((n, d) => n + EXECUTION_STATUSES.reduce((m, s) => m + d.counts[s], 0), 0);
   const summary = () =>
-    `${total()} runs over ${props.data.length} days: ` +
-    EXECUTION_STATUSES.map((s) => `${props.data.reduce((n, d) => n + d.counts[s], 0)} ${s}`).join(', ');
+    `${total()} runs over ${props.data.length} days: ` + EXECUTION_STATUSES.map((s) => `${props.data.reduce((n, d) => n + d.counts[s], 0)} ${s}`).join(', ');
   return (
     <figure class="chart">
       <svg viewBox={`0 0 ${W} ${H + 18}`} role="img" aria-label={summary()}>
@@ -47,7 +46,11 @@ export function RunsChart(props: { data: DayCounts[] }) {
             let y = H;
             return (
               <g>
-                <title>{`${d.day}: ${EXECUTION_STATUSES.filter((s) => d.counts[s]).map((s) => `${d.counts[s]} ${s}`).join(', ') || 'no runs'}`}</title>
+                <title>{`${d.day}: ${
+                  EXECUTION_STATUSES.filter((s) => d.counts[s])
+                    .map((s) => `${d.counts[s]} ${s}`)
+                    .join(', ') || 'no runs'
+                }`}</title>
                 <For each={EXECUTION_STATUSES.filter((s) => d.counts[s] > 0)}>
                   {(s) => {
                     const h = (d.counts[s] / max()) * (H - 4);
@@ -57,7 +60,9 @@ export function RunsChart(props: { data: DayCounts[] }) {
                 </For>
                 <rect x={i() * barW()} y={0} width={barW()} height={H} fill="transparent" />
                 {props.data.length <= 14 || i() % Math.ceil(props.data.length / 10) === 0 ? (
-                  <text x={i() * barW() + barW() / 2} y={H + 14} text-anchor="middle" font-size="10" fill="#4a5568">{d.day.slice(5)}</text>
+                  <text x={i() * barW() + barW() / 2} y={H + 14} text-anchor="middle" font-size="10" fill="#4a5568">
+                    {d.day.slice(5)}
+                  </text>
                 ) : null}
               </g>
             );
@@ -65,7 +70,13 @@ export function RunsChart(props: { data: DayCounts[] }) {
         </For>
       </svg>
       <figcaption class="legend">
-        <For each={EXECUTION_STATUSES}>{(s) => <span><i style={{ background: COLORS[s] }} /> {s}</span>}</For>
+        <For each={EXECUTION_STATUSES}>
+          {(s) => (
+            <span>
+              <i style={{ background: COLORS[s] }} /> {s}
+            </span>
+          )}
+        </For>
       </figcaption>
     </figure>
   );

@@ -44,18 +44,30 @@ export function RecordForm(props: {
               <label for={`rf-val-${i}`}>{row().key || `Value ${i + 1}`}</label>
               <input id={`rf-val-${i}`} value={row().value} onInput={(e) => set(i, { value: e.currentTarget.value })} />
             </div>
-            <button type="button" class="icon" aria-label={`Remove ${row().key || 'field'}`} onClick={() => setRows(rows().filter((_, j) => j !== i))}>✕</button>
+            <button type="button" class="icon" aria-label={`Remove ${row().key || 'field'}`} onClick={() => setRows(rows().filter((_, j) => j !== i))}>
+              ✕
+            </button>
           </div>
         )}
       </Index>
       <datalist id="record-field-list">
         <Index each={props.suggested}>{(f) => <option value={f()} />}</Index>
       </datalist>
-      <button type="button" onClick={() => setRows([...rows(), { key: '', value: '' }])}>Add field</button>
-      <Show when={local() ?? props.error}><p class="error" role="alert">{local() ?? props.error}</p></Show>
+      <button type="button" onClick={() => setRows([...rows(), { key: '', value: '' }])}>
+        Add field
+      </button>
+      <Show when={local() ?? props.error}>
+        <p class="error" role="alert">
+          {local() ?? props.error}
+        </p>
+      </Show>
       <div class="row end">
-        <button type="button" onClick={props.onCancel}>Cancel</button>
-        <button type="submit" class="primary">{props.submitLabel}</button>
+        <button type="button" onClick={props.onCancel}>
+          Cancel
+        </button>
+        <button type="submit" class="primary">
+          {props.submitLabel}
+        </button>
       </div>
     </form>
   );

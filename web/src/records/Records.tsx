@@ -15,7 +15,10 @@ export default function Records() {
   const navigate = useNavigate();
   const object = () => params.object || 'deal';
   const [objectInput, setObjectInput] = createSignal(object());
-  const [list, { refetch }] = createResource(() => [params.ws, object()] as const, ([ws, o]) => api.records.list(ws, o, { limit: 100 }));
+  const [list, { refetch }] = createResource(
+    () => [params.ws, object()] as const,
+    ([ws, o]) => api.records.list(ws, o, { limit: 100 }),
+  );
   const [editing, setEditing] = createSignal<RecordRow | 'new'>();
   const [formError, setFormError] = createSignal<string>();
   const [msg, setMsg] = createSignal<{ ok: boolean; text: string }>();
@@ -40,7 +43,10 @@ export default function Records() {
     }
   };
   const remove = async (r: RecordRow) => {
-    if (!(await confirmAction({ title: `Delete this ${object()}?`, message: 'Workflows triggered by deletes will run.', confirmLabel: 'Delete', danger: true }))) return;
+    if (
+      !(await confirmAction({ title: `Delete this ${object()}?`, message: 'Workflows triggered by deletes will run.', confirmLabel: 'Delete', danger: true }))
+    )
+      return;
     try {
       await api.records.remove(params.ws, object(), r.id);
       setMsg({ ok: true, text: `Deleted the ${object()}.` });
@@ -54,17 +60,41 @@ export default function Records() {
     <section aria-labelledby="records-title">
       <div class="row between wrap">
         <h1 id="records-title">Records: {object()}</h1>
-        <form class="row" onSubmit={(e) => { e.preventDefault(); const o = objectInput().trim(); if (o) navigate(`/w/${params.ws}/records/${o}`); }}>
+        <form
+          class="row"
+          onSubmit={(e) => {
+            e.preventDefault();
+            const o = objectInput().trim();
+            if (o) navigate(`/w/${params.ws}/records/${o}`);
+          }}>
           <label for="rec-object">Object</label>
           <input id="rec-object" list="rec-objects" value={objectInput()} onInput={(e) => setObjectInput(e.currentTarget.value)} />
-          <datalist id="rec-objects"><option value="deal" /><option value="contact" /><option value="company" /></datalist>
+          <datalist id="rec-objects">
+            <option value="deal" />
+            <option value="contact" />
+            <option value="company" />
+          </datalist>
           <button type="submit">Show</button>
         </form>
       </div>
       <div class="row">
-        <button type="button" class="primary" onClick={() => { setFormError(undefined); setEditing('new'); }}>New {object()}</button>
+        <button
+          type="button"
+          class="primary"
+          onClick={() => {
+            setFormError(undefined);
+            setEditing('new');
+          }}>
+          New {object()}
+        </button>
       </div>
-      <Show when={msg()}>{(m) => <p class={m().ok ? 'ok' : 'error'} role="status">{m().text}</p>}</Show>
+      <Show when={msg()}>
+        {(m) => (
+          <p class={m().ok ? 'ok' : 'error'} role="status">
+            {m().text}
+          </p>
+        )}
+      </Show>
       <Show when={editing()}>
         {(t) => (
           <RecordForm
@@ -78,23 +108,51 @@ export default function Records() {
           />
         )}
       </Show>
-      <Show when={list.error}><p class="error" role="alert">Could not load records: {errorText(list.error)}</p></Show>
+      <Show when={list.error}>
+        <p class="error" role="alert">
+          Could not load records: {errorText(list.error)}
+        </p>
+      </Show>
       <Show when={list() && items().length === 0}>
-        <Empty><p>No {object()} records yet. Press <strong>New {object()}</strong> to create one; record triggers fire on create, update and delete.</p></Empty>
+        <Empty>
+          <p>
+            No {object()} records yet. Press <strong>New {object()}</strong> to create one; record triggers fire on create, update and delete.
+          </p>
+        </Empty>
       </Show>
       <Show when={items().length > 0}>
         <div class="table-wrap">
           <table class="table">
-            <thead><tr><th>Id</th><For each={columns()}>{(c) => <th>{c}</th>}</For><th><span class="sr-only">Actions</span></th></tr></thead>
+            <thead>
+              <tr>
+                <th>Id</th>
+                <For each={columns()}>{(c) => <th>{c}</th>}</For>
+                <th>
+                  <span class="sr-only">Actions</span>
+                </th>
+              </tr>
+            </thead>
             <tbody>
               <For each={items()}>
                 {(r) => (
                   <tr>
-                    <td><code>{r.id.slice(0, 8)}</code></td>
+                    <td>
+                      <code>{r.id.slice(0, 8)}</code>
+                    </td>
                     <For each={columns()}>{(c) => <td>{showLoose(r.data[c] as Json | undefined)}</td>}</For>
                     <td class="row">
-                      <button type="button" onClick={() => { setFormError(undefined); setEditing(r); }} aria-label={`Edit ${String(r.data.name ?? r.id)}`}>Edit</button>
-                      <button type="button" class="danger" onClick={() => remove(r)} aria-label={`Delete ${String(r.data.name ?? r.id)}`}>Delete</button>
+                      <button
+                        type="button"
+                        onClick={() => {
+                          setFormError(undefined);
+                          setEditing(r);
+                        }}
+                        aria-label={`Edit ${String(r.data.name ?? r.id)}`}>
+                        Edit
+                      </button>
+                      <button type="button" class="danger" onClick={() => remove(r)} aria-label={`Delete ${String(r.data.name ?? r.id)}`}>
+                        Delete
+                      </button>
                     </td>
                   </tr>
                 )}

@@ -35,8 +35,14 @@ async function weekStats(ws: string) {
 export function WorkflowList() {
   const params = useParams<{ ws: string }>();
   const navigate = useNavigate();
-  const [list, { refetch, mutate }] = createResource(() => params.ws, (ws) => api.workflows.list(ws));
-  const [stats] = createResource(() => params.ws, (ws) => weekStats(ws).catch(() => new Map<string, { count: number; last?: Execution }>()));
+  const [list, { refetch, mutate }] = createResource(
+    () => params.ws,
+    (ws) => api.workflows.list(ws),
+  );
+  const [stats] = createResource(
+    () => params.ws,
+    (ws) => weekStats(ws).catch(() => new Map<string, { count: number; last?: Execution }>()),
+  );
   const [error, setError] = createSignal<string>();
   const [rowError, setRowError] = createSignal<{ id: string; message: string; ok?: boolean }>();
   const [busy, setBusy] = createSignal(false);
@@ -112,29 +118,47 @@ export function WorkflowList() {
     <section aria-labelledby="wf-title">
       <div class="row between">
         <h1 id="wf-title">Workflows</h1>
-        <button type="button" class="primary" onClick={create} disabled={busy()}>New workflow</button>
+        <button type="button" class="primary" onClick={create} disabled={busy()}>
+          New workflow
+        </button>
       </div>
       <ErrorText message={error()} />
       <Show when={list.error}>
-        <p class="error" role="alert">Could not load workflows: {errorText(list.error)}</p>
+        <p class="error" role="alert">
+          Could not load workflows: {errorText(list.error)}
+        </p>
       </Show>
       <Show when={list() && items().length === 0}>
         <Empty>
-          <p>No workflows yet. Create one with <strong>New workflow</strong>: pick a trigger (a schedule, a webhook or a record change), then add the actions to run.</p>
+          <p>
+            No workflows yet. Create one with <strong>New workflow</strong>: pick a trigger (a schedule, a webhook or a record change), then add the actions to
+            run.
+          </p>
         </Empty>
       </Show>
       <Show when={items().length > 0}>
         <div class="table-wrap">
           <table class="table">
             <thead>
-              <tr><th>Name</th><th>Trigger</th><th>Active</th><th>Last run</th><th>Runs (7 days)</th><th><span class="sr-only">Actions</span></th></tr>
+              <tr>
+                <th>Name</th>
+                <th>Trigger</th>
+                <th>Active</th>
+                <th>Last run</th>
+                <th>Runs (7 days)</th>
+                <th>
+                  <span class="sr-only">Actions</span>
+                </th>
+              </tr>
             </thead>
             <tbody>
               <For each={items()}>
                 {(wf) => (
                   <>
                     <tr>
-                      <td><A href={`/w/${params.ws}/settings/workflows/${wf.id}`}>{wf.name}</A></td>
+                      <td>
+                        <A href={`/w/${params.ws}/settings/workflows/${wf.id}`}>{wf.name}</A>
+                      </td>
                       <td>{summarizeTrigger(wf.trigger)}</td>
                       <td>
                         <label class="switch">
@@ -151,19 +175,33 @@ export function WorkflowList() {
                       </td>
                       <td>
                         <Show when={lastRun(wf)} fallback={<span class="muted">Never run</span>}>
-                          {(r) => <><StatusBadge status={r().status} /> <span class="muted">{fmtTime(r().at)}</span></>}
+                          {(r) => (
+                            <>
+                              <StatusBadge status={r().status} /> <span class="muted">{fmtTime(r().at)}</span>
+                            </>
+                          )}
                         </Show>
                       </td>
                       <td>
                         <A href={`/w/${params.ws}/settings/runs?workflowId=${wf.id}`}>{weekCount(wf)}</A>
                       </td>
                       <td class="row">
-                        <button type="button" onClick={() => duplicate(wf)} aria-label={`Duplicate ${wf.name}`}>Duplicate</button>
-                        <button type="button" class="danger" onClick={() => remove(wf)} aria-label={`Delete ${wf.name}`}>Delete</button>
+                        <button type="button" onClick={() => duplicate(wf)} aria-label={`Duplicate ${wf.name}`}>
+                          Duplicate
+                        </button>
+                        <button type="button" class="danger" onClick={() => remove(wf)} aria-label={`Delete ${wf.name}`}>
+                          Delete
+                        </button>
                       </td>
                     </tr>
                     <Show when={rowError()?.id === wf.id}>
-                      <tr><td colspan="6"><p class={rowError()?.ok ? 'ok' : 'error'} role={rowError()?.ok ? 'status' : 'alert'}>{rowError()?.message}</p></td></tr>
+                      <tr>
+                        <td colspan="6">
+                          <p class={rowError()?.ok ? 'ok' : 'error'} role={rowError()?.ok ? 'status' : 'alert'}>
+                            {rowError()?.message}
+                          </p>
+                        </td>
+                      </tr>
                     </Show>
                   </>
                 )}

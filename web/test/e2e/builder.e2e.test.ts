@@ -80,7 +80,12 @@ describe('workflow builder and monitor in a real browser', () => {
     await page.getByRole('link', { name: 'Records' }).click();
     await page.getByRole('button', { name: 'New deal' }).click();
     const form = page.getByRole('form', { name: 'New deal' });
-    const fields: [string, string][] = [['name', 'Acme renewal'], ['stage', 'negotiation'], ['amount', '25000'], ['ownerEmail', 'owner@example.com']];
+    const fields: [string, string][] = [
+      ['name', 'Acme renewal'],
+      ['stage', 'negotiation'],
+      ['amount', '25000'],
+      ['ownerEmail', 'owner@example.com'],
+    ];
     for (const [i, [k, v]] of fields.entries()) {
       if (i > 0) await form.getByRole('button', { name: 'Add field' }).click();
       await form.getByLabel(`Field ${i + 1}`, { exact: true }).fill(k);
@@ -114,7 +119,10 @@ describe('workflow builder and monitor in a real browser', () => {
     const notify = page.locator('#card-notify');
     await notify.getByLabel('URL', { exact: true }).fill('not a url');
     await notify.getByText('not a valid http(s) URL').waitFor();
-    await page.getByTestId('save-state').getByText(/Not saved: fix/).waitFor();
+    await page
+      .getByTestId('save-state')
+      .getByText(/Not saved: fix/)
+      .waitFor();
     await shot(page, 'builder-invalid-url');
     await notify.getByLabel('URL', { exact: true }).fill(`${receiver.url}/won`);
     await notify.getByLabel('Body (JSON)', { exact: true }).fill('{"deal": "{{trigger.record.name}}", "amount": "{{trigger.record.amount}}"}');
@@ -188,7 +196,10 @@ describe('workflow builder and monitor in a real browser', () => {
     const runLink = page.locator('tbody tr').filter({ hasNotText: 'test' }).getByRole('link', { name: 'Won deal follow-up' }).first();
     await runLink.waitFor({ timeout: 60_000 });
     await runLink.click();
-    await page.getByTestId('run-status').getByText(/^completed$/).waitFor({ timeout: 90_000 });
+    await page
+      .getByTestId('run-status')
+      .getByText(/^completed$/)
+      .waitFor({ timeout: 90_000 });
     for (const id of ['notify', 'big', 'mail', 'save']) {
       await page.getByTestId(`step-${id}`).locator('summary').first().getByText('completed').waitFor();
     }
@@ -218,7 +229,10 @@ describe('workflow builder and monitor in a real browser', () => {
     const wf = await api('POST', `/api/workspaces/${ws}/workflows`, {
       name: 'Slow follow-up',
       trigger: { type: 'record_created', object: 'task' },
-      actions: [{ id: 'pause', type: 'wait', duration: '1h' }, { id: 'after', type: 'delete_record', object: 'task', recordId: '{{trigger.record.id}}' }],
+      actions: [
+        { id: 'pause', type: 'wait', duration: '1h' },
+        { id: 'after', type: 'delete_record', object: 'task', recordId: '{{trigger.record.id}}' },
+      ],
     });
     await api('POST', `/api/workspaces/${ws}/workflows/${idOf(wf)}/activate`, {});
     await api('POST', `/api/workspaces/${ws}/records/task`, { data: { name: 'call back' } });
@@ -227,11 +241,17 @@ describe('workflow builder and monitor in a real browser', () => {
     const link = page.getByRole('link', { name: 'Slow follow-up' }).first();
     await link.waitFor({ timeout: 60_000 });
     await link.click();
-    await page.getByTestId('run-status').getByText(/running/).waitFor({ timeout: 60_000 });
+    await page
+      .getByTestId('run-status')
+      .getByText(/running/)
+      .waitFor({ timeout: 60_000 });
     await page.getByRole('button', { name: 'Cancel run' }).click();
     await page.getByRole('alertdialog').getByRole('button', { name: 'Cancel run' }).click();
     await page.getByText(/Cancellation requested/).waitFor();
-    await page.getByTestId('run-status').getByText(/^cancelled$/).waitFor({ timeout: 60_000 });
+    await page
+      .getByTestId('run-status')
+      .getByText(/^cancelled$/)
+      .waitFor({ timeout: 60_000 });
     await shot(page, 'monitor-cancelled');
   });
 
@@ -239,7 +259,16 @@ describe('workflow builder and monitor in a real browser', () => {
     const wf = await api('POST', `/api/workspaces/${ws}/workflows`, {
       name: 'Flaky notify',
       trigger: { type: 'record_created', object: 'ticket' },
-      actions: [{ id: 'ping', type: 'send_webhook', method: 'POST', url: `${receiver.url}/fail-until-ok`, body: { t: '{{trigger.record.id}}' }, retry: { maxAttempts: 1 } }],
+      actions: [
+        {
+          id: 'ping',
+          type: 'send_webhook',
+          method: 'POST',
+          url: `${receiver.url}/fail-until-ok`,
+          body: { t: '{{trigger.record.id}}' },
+          retry: { maxAttempts: 1 },
+        },
+      ],
     });
     await api('POST', `/api/workspaces/${ws}/workflows/${idOf(wf)}/activate`, {});
     await api('POST', `/api/workspaces/${ws}/records/ticket`, { data: { name: 'broken' } });
@@ -248,7 +277,10 @@ describe('workflow builder and monitor in a real browser', () => {
     const link = page.getByRole('link', { name: 'Flaky notify' }).first();
     await link.waitFor({ timeout: 60_000 });
     await link.click();
-    await page.getByTestId('run-status').getByText(/^failed$/).waitFor({ timeout: 90_000 });
+    await page
+      .getByTestId('run-status')
+      .getByText(/^failed$/)
+      .waitFor({ timeout: 90_000 });
     await page.getByTestId('step-ping').getByText(/500/).first().waitFor();
     await shot(page, 'monitor-failed');
 
@@ -257,14 +289,20 @@ describe('workflow builder and monitor in a real browser', () => {
     await page.getByRole('alertdialog').getByRole('button', { name: 'Retry run' }).click();
     await page.getByText('Retry started.').waitFor();
     await page.getByRole('link', { name: 'Open the new run' }).click();
-    await page.getByTestId('run-status').getByText(/^completed$/).waitFor({ timeout: 90_000 });
+    await page
+      .getByTestId('run-status')
+      .getByText(/^completed$/)
+      .waitFor({ timeout: 90_000 });
     await shot(page, 'monitor-retried');
   });
 
   it('the event log lists the record events with their runs', async () => {
     await page.goto(`${stack.url}/w/${ws}/settings/events`);
     await page.getByRole('heading', { name: 'Event log' }).waitFor();
-    await page.getByText(/Started 1 run/).first().waitFor();
+    await page
+      .getByText(/Started 1 run/)
+      .first()
+      .waitFor();
     await shot(page, 'event-log');
   });
 });

@@ -4,7 +4,10 @@ import { StepError, type ActionHandler } from './types';
 
 export const deleteRecordAction: ActionHandler<'delete_record'> = async (action, ctx, deps) => {
   const res = await deleteRecord(deps.db, {
-    workspaceId: ctx.run.workspaceId, object: action.object, id: action.recordId, causation: causedBy(ctx),
+    workspaceId: ctx.run.workspaceId,
+    object: action.object,
+    id: action.recordId,
+    causation: causedBy(ctx),
   });
   if (!res) throw new StepError(`no ${action.object} record with id "${action.recordId}" in this workspace`);
   await publishAfterCommit(deps, res.event);

@@ -7,7 +7,16 @@ import { StepError } from './types';
  * the same way again, so it fails the step at once instead of burning its retries.
  */
 const NETWORK_CODES = new Set([
-  'ECONNRESET', 'ECONNREFUSED', 'ECONNABORTED', 'ETIMEDOUT', 'EPIPE', 'EHOSTUNREACH', 'ENETUNREACH', 'EAI_AGAIN', 'UND_ERR_SOCKET', 'UND_ERR_CONNECT_TIMEOUT',
+  'ECONNRESET',
+  'ECONNREFUSED',
+  'ECONNABORTED',
+  'ETIMEDOUT',
+  'EPIPE',
+  'EHOSTUNREACH',
+  'ENETUNREACH',
+  'EAI_AGAIN',
+  'UND_ERR_SOCKET',
+  'UND_ERR_CONNECT_TIMEOUT',
 ]);
 /** serialization_failure, deadlock_detected, admin/crash shutdown, cannot_connect_now, too_many_connections; class 08 is added below. */
 const PG_CODES = new Set(['40001', '40P01', '57P01', '57P02', '57P03', '53300']);

@@ -1,11 +1,30 @@
 import { ApplicationFailure, Context } from '@temporalio/activity';
-import { describeIssues, formatPath, receivesRunContext, WorkflowActionSchema, type ActionType, type Json, type StepResult, type WorkflowAction } from '@conduit/core/definition';
+import {
+  describeIssues,
+  formatPath,
+  receivesRunContext,
+  WorkflowActionSchema,
+  type ActionType,
+  type Json,
+  type StepResult,
+  type WorkflowAction,
+} from '@conduit/core/definition';
 import type { Db } from '@conduit/core/db';
 import { createScheduledExecution, findUnstorable, finishExecution, markExecutionRunning, writeSteps, type StepWrite } from '@conduit/core/domain';
 import {
   asJson,
-  STEP_ERROR, type BeginInline, type BeginRun, type FinishRun, type RunRef, type RuntimeActivities, type SegmentCall, type SegmentOutcome, type StepCall,
-  type StepFailureDetails, type StepMeta, type StepOutcome,
+  STEP_ERROR,
+  type BeginInline,
+  type BeginRun,
+  type FinishRun,
+  type RunRef,
+  type RuntimeActivities,
+  type SegmentCall,
+  type SegmentOutcome,
+  type StepCall,
+  type StepFailureDetails,
+  type StepMeta,
+  type StepOutcome,
 } from '../workflows/contract';
 import { resolveAction } from '../workflows/resolve';
 import { asStepError } from './errors';
@@ -24,8 +43,18 @@ function storedInput(action: Record<string, Json>): Json {
   return redactJson(copy);
 }
 
-const rowFor = (run: RunRef, meta: StepMeta, patch: Omit<StepWrite, 'executionId' | 'workspaceId' | 'actionId' | 'actionType' | 'path' | 'seq'>): StepWrite => ({
-  executionId: run.executionId, workspaceId: run.workspaceId, actionId: meta.actionId, actionType: meta.actionType, path: meta.path, seq: meta.seq, ...patch,
+const rowFor = (
+  run: RunRef,
+  meta: StepMeta,
+  patch: Omit<StepWrite, 'executionId' | 'workspaceId' | 'actionId' | 'actionType' | 'path' | 'seq'>,
+): StepWrite => ({
+  executionId: run.executionId,
+  workspaceId: run.workspaceId,
+  actionId: meta.actionId,
+  actionType: meta.actionType,
+  path: meta.path,
+  seq: meta.seq,
+  ...patch,
 });
 
 const withLogs = (input: Json, logs: string[] | undefined): Json => (logs ? { ...(input as Record<string, Json>), logs } : input);
@@ -34,8 +63,13 @@ const withLogs = (input: Json, logs: string[] | undefined): Json => (logs ? { ..
 async function beginExecution(db: Db, run: RunRef, b: BeginInline): Promise<void> {
   if (b.createExecution)
     await createScheduledExecution(db, {
-      executionId: run.executionId, workspaceId: run.workspaceId, workflowId: run.workflowId, versionId: b.versionId,
-      trigger: b.createExecution.trigger, input: b.createExecution.input, temporalWorkflowId: b.createExecution.temporalWorkflowId,
+      executionId: run.executionId,
+      workspaceId: run.workspaceId,
+      workflowId: run.workflowId,
+      versionId: b.versionId,
+      trigger: b.createExecution.trigger,
+      input: b.createExecution.input,
+      temporalWorkflowId: b.createExecution.temporalWorkflowId,
     });
   await markExecutionRunning(db, { executionId: run.executionId, workspaceId: run.workspaceId, startedAt: new Date(b.startedAt) });
 }
@@ -49,13 +83,26 @@ async function writeStepsAndFinish(db: Db, f: Omit<FinishRun, 'flush'>, rows: St
 }
 
 /** Validates the resolved action and runs its handler. */
-async function execute(deps: ActivityDeps, run: RunRef, meta: StepMeta, resolved: Record<string, Json>, attempt: number, signal: AbortSignal, scriptInput?: { trigger: Json; steps: Json }) {
+async function execute(
+  deps: ActivityDeps,
+  run: RunRef,
+  meta: StepMeta,
+  resolved: Record<string, Json>,
+  attempt: number,
+  signal: AbortSignal,
+  scriptInput?: { trigger: Json; steps: Json },
+) {
   const type: ActionType = meta.actionType;
   const handler = ACTION_HANDLERS[type] as ActionHandler<typeof type> | null;
   if (!handler) throw new StepError(`"${type}" runs inside the workflow, not as an activity`);
   // Templates resolved at run time are checked like the definition was (e.g. a resolved email address).
   const parsed = WorkflowActionSchema.safeParse({ ...resolved, id: meta.actionId, type });
-  if (!parsed.success) throw new StepError(`invalid input after templating: ${describeIssues(parsed.error).map((i) => i.message).join('; ')}`);
+  if (!parsed.success)
+    throw new StepError(
+      `invalid input after templating: ${describeIssues(parsed.error)
+        .map((i) => i.message)
+        .join('; ')}`,
+    );
   const result = await handler(parsed.data as WorkflowAction & { type: typeof type }, { run, step: meta, attempt, signal, scriptInput }, deps);
   // Later steps read the output as it was: refused, not altered, when PostgreSQL cannot store it.
   const bad = findUnstorable(result.output, ['output']);
@@ -82,15 +129,30 @@ async function runStep(deps: ActivityDeps, call: StepCall): Promise<StepOutcome>
     }
     const result = await execute(deps, call.run, call.step, call.action, attempt, actx.cancellationSignal, call.scriptInput);
     const completedAt = new Date();
-    const rows = [...(flushed ? [] : call.flush),
-      rowFor(call.run, call.step, { status: 'completed', input: withLogs(input, result.logs), output: result.output, attempts: attempt, startedAt, completedAt })];
+    const rows = [
+      ...(flushed ? [] : call.flush),
+      rowFor(call.run, call.step, {
+        status: 'completed',
+        input: withLogs(input, result.logs),
+        output: result.output,
+        attempts: attempt,
+        startedAt,
+        completedAt,
+      }),
+    ];
     // The run's last step: end the execution here unless a cancel came in (the workflow records that).
     const finished = !!call.finish && !actx.cancellationSignal.aborted;
     if (finished) {
       const steps = { ...call.finish!.steps, [call.step.actionId]: { status: 'completed', output: result.output } };
       await writeStepsAndFinish(deps.db, { run: call.run, status: 'completed', output: asJson({ steps }), error: null }, [...rows, ...call.finish!.skipped]);
     } else await writeSteps(deps.db, rows);
-    return { output: result.output, attempts: attempt, startedAt: startedAt.toISOString(), completedAt: completedAt.toISOString(), ...(finished ? { finished } : {}) };
+    return {
+      output: result.output,
+      attempts: attempt,
+      startedAt: startedAt.toISOString(),
+      completedAt: completedAt.toISOString(),
+      ...(finished ? { finished } : {}),
+    };
   } catch (e) {
     throw await attemptFailed(deps, call, e, { attempt, startedAt, input, flushed });
   } finally {
@@ -99,15 +161,30 @@ async function runStep(deps: ActivityDeps, call: StepCall): Promise<StepOutcome>
 }
 
 /** Records a failed attempt on the step's row and turns the error into the failure Temporal retries or not. */
-async function attemptFailed(deps: ActivityDeps, call: StepCall, e: unknown, a: { attempt: number; startedAt: Date; input: Json; flushed: boolean }): Promise<ApplicationFailure> {
+async function attemptFailed(
+  deps: ActivityDeps,
+  call: StepCall,
+  e: unknown,
+  a: { attempt: number; startedAt: Date; input: Json; flushed: boolean },
+): Promise<ApplicationFailure> {
   const err = asStepError(e);
   // The row shows the latest attempt's error; the workflow writes the final state once retries end.
-  await writeSteps(deps.db, [...(a.flushed ? [] : call.flush),
-    rowFor(call.run, call.step, { status: 'running', input: withLogs(a.input, e instanceof ScriptError ? e.logs : undefined), error: err.message, attempts: a.attempt, startedAt: a.startedAt })])
-    .catch((we: Error) => deps.logger.error('step row write failed', { error: we.message }));
+  await writeSteps(deps.db, [
+    ...(a.flushed ? [] : call.flush),
+    rowFor(call.run, call.step, {
+      status: 'running',
+      input: withLogs(a.input, e instanceof ScriptError ? e.logs : undefined),
+      error: err.message,
+      attempts: a.attempt,
+      startedAt: a.startedAt,
+    }),
+  ]).catch((we: Error) => deps.logger.error('step row write failed', { error: we.message }));
   const details: StepFailureDetails = { attempt: a.attempt, startedAt: a.startedAt.toISOString() };
   return ApplicationFailure.create({
-    message: err.message, type: STEP_ERROR, nonRetryable: !err.retryable, details: [details],
+    message: err.message,
+    type: STEP_ERROR,
+    nonRetryable: !err.retryable,
+    details: [details],
     ...(err.retryAfterMs !== undefined ? { nextRetryDelay: err.retryAfterMs } : {}),
   });
 }
@@ -130,7 +207,9 @@ async function runSegment(deps: ActivityDeps, call: SegmentCall): Promise<Segmen
         const scriptInput = receivesRunContext(meta.actionType) ? { trigger: call.trigger, steps: asJson(steps) } : undefined;
         const result = await execute(deps, call.run, meta, resolved, 1, actx.cancellationSignal, scriptInput);
         const completedAt = new Date();
-        rows.push(rowFor(call.run, meta, { status: 'completed', input: withLogs(input, result.logs), output: result.output, attempts: 1, startedAt, completedAt }));
+        rows.push(
+          rowFor(call.run, meta, { status: 'completed', input: withLogs(input, result.logs), output: result.output, attempts: 1, startedAt, completedAt }),
+        );
         steps[meta.actionId] = { status: 'completed', output: result.output };
         out.done.push({ actionId: meta.actionId, output: result.output, startedAt: startedAt.toISOString(), completedAt: completedAt.toISOString() });
       } catch (e) {

@@ -28,8 +28,16 @@ export async function createMailer(config: Config, db: Db): Promise<Mailer> {
       async send(m) {
         const messageId = `<${m.idempotencyKey}@conduit.dev-inbox>`;
         await insertDevMail(db, {
-          workspaceId: m.workspaceId, executionId: m.executionId, messageId, from: m.from,
-          to: m.to, cc: m.cc, bcc: m.bcc, subject: m.subject, text: m.text ?? null, html: m.html ?? null,
+          workspaceId: m.workspaceId,
+          executionId: m.executionId,
+          messageId,
+          from: m.from,
+          to: m.to,
+          cc: m.cc,
+          bcc: m.bcc,
+          subject: m.subject,
+          text: m.text ?? null,
+          html: m.html ?? null,
         });
         return { messageId };
       },
@@ -49,7 +57,14 @@ export async function createMailer(config: Config, db: Db): Promise<Mailer> {
     kind,
     async send(m) {
       const info = await transport.sendMail({
-        from: m.from, to: m.to, cc: m.cc, bcc: m.bcc, replyTo: m.replyTo, subject: m.subject, text: m.text, html: m.html,
+        from: m.from,
+        to: m.to,
+        cc: m.cc,
+        bcc: m.bcc,
+        replyTo: m.replyTo,
+        subject: m.subject,
+        text: m.text,
+        html: m.html,
         headers: { 'X-Conduit-Idempotency-Key': m.idempotencyKey },
       });
       return { messageId: String(info.messageId ?? '') };

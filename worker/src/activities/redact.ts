@@ -1,7 +1,8 @@
 import type { Json } from '@conduit/core/definition';
 
 /** Header names whose values never reach logs or step rows. */
-const SECRET_HEADER = /^(authorization|proxy-authorization|cookie|set-cookie|x-api-key|api-key|x-auth-token|webhook-signature)$|(secret|token|password|passwd|signature|credential)/i;
+const SECRET_HEADER =
+  /^(authorization|proxy-authorization|cookie|set-cookie|x-api-key|api-key|x-auth-token|webhook-signature)$|(secret|token|password|passwd|signature|credential)/i;
 const REDACTED = '[redacted]';
 
 export function redactHeaders(headers: Record<string, string>): Record<string, string> {

@@ -52,8 +52,10 @@ function parseAllowlist(entries: readonly string[]): Allow {
     const e = raw.trim().toLowerCase();
     if (!e) continue;
     if (e.includes('/') && ipaddr.isValidCIDR(e)) cidrs.push(ipaddr.parseCIDR(e));
-    else if (ipaddr.isValid(e)) { const a = ipaddr.parse(e); cidrs.push([a, a.kind() === 'ipv4' ? 32 : 128]); }
-    else hosts.add(e);
+    else if (ipaddr.isValid(e)) {
+      const a = ipaddr.parse(e);
+      cidrs.push([a, a.kind() === 'ipv4' ? 32 : 128]);
+    } else hosts.add(e);
   }
   return { hosts, cidrs };
 }
@@ -107,7 +109,11 @@ function checkedLookup(resolveChecked: ResolveChecked): LookupFunction {
 
 async function checkUrl(url: string, allow: Allow, resolveChecked: ResolveChecked): Promise<void> {
   let u: URL;
-  try { u = new URL(url); } catch { throw new BlockedAddressError(`"${url}" is not a valid URL`); }
+  try {
+    u = new URL(url);
+  } catch {
+    throw new BlockedAddressError(`"${url}" is not a valid URL`);
+  }
   if (u.protocol !== 'http:' && u.protocol !== 'https:') throw new BlockedAddressError(`refused ${u.protocol} URL: only http and https`);
   // WHATWG URL parsing already turns decimal, octal and hex spellings into dotted IPv4.
   const host = u.hostname.replace(/^\[|\]$/g, '').toLowerCase();
@@ -165,16 +171,27 @@ export function createSafeHttp(opts: { allowlist?: readonly string[]; resolver?:
     for (let redirects = 0; ; redirects++) {
       await check(url);
       const res = await request(url, {
-        method: method as 'GET', headers, body, dispatcher: agent, signal,
-        headersTimeout: req.timeoutMs, bodyTimeout: req.timeoutMs,
+        method: method as 'GET',
+        headers,
+        body,
+        dispatcher: agent,
+        signal,
+        headersTimeout: req.timeoutMs,
+        bodyTimeout: req.timeoutMs,
       });
       const location = res.headers.location;
       if ([301, 302, 303, 307, 308].includes(res.statusCode) && typeof location === 'string') {
         await res.body.dump();
         if (redirects >= HTTP_LIMITS.maxRedirects) throw new BlockedAddressError(`too many redirects (more than ${HTTP_LIMITS.maxRedirects})`);
         const next = new URL(location, url);
-        if (new URL(url).origin !== next.origin) { delete headers.authorization; delete headers.Authorization; }
-        if (res.statusCode === 303 || ((res.statusCode === 301 || res.statusCode === 302) && method === 'POST')) { method = 'GET'; body = undefined; }
+        if (new URL(url).origin !== next.origin) {
+          delete headers.authorization;
+          delete headers.Authorization;
+        }
+        if (res.statusCode === 303 || ((res.statusCode === 301 || res.statusCode === 302) && method === 'POST')) {
+          method = 'GET';
+          body = undefined;
+        }
         url = next.toString();
         continue;
       }

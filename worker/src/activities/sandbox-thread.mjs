@@ -26,7 +26,11 @@ function run({ code, input, memoryMb, cpuMs, maxOutputBytes, maxLogLines, maxLog
   const timeUp = () => fail(`script exceeded its CPU time limit of ${cpuMs} ms`);
   const describe = (handle) => {
     let e;
-    try { e = ctx.dump(handle); } catch { e = { name: 'Error', message: 'unreadable error' }; }
+    try {
+      e = ctx.dump(handle);
+    } catch {
+      e = { name: 'Error', message: 'unreadable error' };
+    }
     handle.dispose();
     if (e && typeof e === 'object') {
       const msg = `${e.name ?? 'Error'}: ${e.message ?? ''}`;
@@ -42,7 +46,12 @@ function run({ code, input, memoryMb, cpuMs, maxOutputBytes, maxLogLines, maxLog
     const consoleObj = ctx.newObject();
     const log = ctx.newFunction('log', (...args) => {
       if (logs.length >= maxLogLines) return;
-      const line = args.map((a) => { const v = ctx.dump(a); return typeof v === 'string' ? v : (JSON.stringify(v) ?? String(v)); }).join(' ');
+      const line = args
+        .map((a) => {
+          const v = ctx.dump(a);
+          return typeof v === 'string' ? v : (JSON.stringify(v) ?? String(v));
+        })
+        .join(' ');
       logs.push(line.slice(0, maxLogLineChars));
     });
     ctx.setProp(consoleObj, 'log', log);
@@ -50,8 +59,11 @@ function run({ code, input, memoryMb, cpuMs, maxOutputBytes, maxLogLines, maxLog
     log.dispose();
     consoleObj.dispose();
     // Lines past the cap stop in the sandbox, so a log flood costs no host calls.
-    const prelude = ctx.evalCode(`(() => { const host = __console.log; let n = 0; const log = (...a) => { if (n++ < ${maxLogLines}) host(...a); };
-      globalThis.console = { log, info: log, warn: log, error: log, debug: log }; delete globalThis.__console; })()`, 'prelude.js');
+    const prelude = ctx.evalCode(
+      `(() => { const host = __console.log; let n = 0; const log = (...a) => { if (n++ < ${maxLogLines}) host(...a); };
+      globalThis.console = { log, info: log, warn: log, error: log, debug: log }; delete globalThis.__console; })()`,
+      'prelude.js',
+    );
     if (prelude.error) return describe(prelude.error);
     prelude.value.dispose();
     const inputHandle = ctx.newString(JSON.stringify(input ?? null));
@@ -86,7 +98,12 @@ function run({ code, input, memoryMb, cpuMs, maxOutputBytes, maxLogLines, maxLog
     if (/memory/i.test(msg)) return fail(`script exceeded its memory limit of ${memoryMb} MB`);
     return fail(`script failed: ${msg}`);
   } finally {
-    try { ctx.dispose(); runtime.dispose(); } catch { /* a leaked handle; the thread is recycled below */ }
+    try {
+      ctx.dispose();
+      runtime.dispose();
+    } catch {
+      /* a leaked handle; the thread is recycled below */
+    }
   }
 }
 

@@ -45,10 +45,17 @@ export class ScriptSandbox {
     return new Promise((resolve) => {
       const onAbort = () => this.abort(job);
       const job: Job = {
-        ...run, id: this.nextId++,
-        resolve: (r) => { run.signal?.removeEventListener('abort', onAbort); resolve(r); },
+        ...run,
+        id: this.nextId++,
+        resolve: (r) => {
+          run.signal?.removeEventListener('abort', onAbort);
+          resolve(r);
+        },
       };
-      if (run.signal?.aborted) { job.resolve({ ok: false, error: 'script cancelled', line: null, logs: [], durationMs: 0 }); return; }
+      if (run.signal?.aborted) {
+        job.resolve({ ok: false, error: 'script cancelled', line: null, logs: [], durationMs: 0 });
+        return;
+      }
       run.signal?.addEventListener('abort', onAbort, { once: true });
       this.queue.push(job);
       this.pump();
@@ -68,7 +75,11 @@ export class ScriptSandbox {
     let markReady!: () => void;
     const slot: Slot = { worker, ready: new Promise<void>((r) => (markReady = r)), job: null, timer: null };
     worker.on('message', (msg: { ready?: true; id?: number; result?: ScriptResult }) => {
-      if (msg.ready) { markReady(); this.pump(); return; }
+      if (msg.ready) {
+        markReady();
+        this.pump();
+        return;
+      }
       const job = slot.job;
       if (!job || msg.id !== job.id || !msg.result) return;
       this.release(slot);
@@ -89,8 +100,14 @@ export class ScriptSandbox {
         if (slot.job !== job) return;
         slot.timer = setTimeout(() => this.recycle(slot, `script exceeded its CPU time limit of ${job.cpuMs} ms`), job.cpuMs + SANDBOX_LIMITS.hardKillGraceMs);
         slot.worker.postMessage({
-          id: job.id, code: job.code, input: job.input, memoryMb: job.memoryMb, cpuMs: job.cpuMs,
-          maxOutputBytes: SANDBOX_LIMITS.maxOutputBytes, maxLogLines: SANDBOX_LIMITS.maxLogLines, maxLogLineChars: SANDBOX_LIMITS.maxLogLineChars,
+          id: job.id,
+          code: job.code,
+          input: job.input,
+          memoryMb: job.memoryMb,
+          cpuMs: job.cpuMs,
+          maxOutputBytes: SANDBOX_LIMITS.maxOutputBytes,
+          maxLogLines: SANDBOX_LIMITS.maxLogLines,
+          maxLogLineChars: SANDBOX_LIMITS.maxLogLineChars,
         });
       });
     }
@@ -107,7 +124,10 @@ export class ScriptSandbox {
     if (slot) this.recycle(slot, 'script cancelled');
     else {
       const i = this.queue.indexOf(job);
-      if (i >= 0) { this.queue.splice(i, 1); job.resolve({ ok: false, error: 'script cancelled', line: null, logs: [], durationMs: 0 }); }
+      if (i >= 0) {
+        this.queue.splice(i, 1);
+        job.resolve({ ok: false, error: 'script cancelled', line: null, logs: [], durationMs: 0 });
+      }
     }
   }
 

@@ -1,7 +1,11 @@
 import { isValidEmail } from '@conduit/core/definition';
 import { StepError, type ActionHandler } from './types';
 
-const list = (v: string | string[] | undefined): string[] => (v === undefined ? [] : Array.isArray(v) ? v : [v]).flatMap((s) => s.split(',')).map((s) => s.trim()).filter(Boolean);
+const list = (v: string | string[] | undefined): string[] =>
+  (v === undefined ? [] : Array.isArray(v) ? v : [v])
+    .flatMap((s) => s.split(','))
+    .map((s) => s.trim())
+    .filter(Boolean);
 
 export const sendEmail: ActionHandler<'send_email'> = async (action, ctx, deps) => {
   const to = list(action.to);
@@ -12,8 +16,16 @@ export const sendEmail: ActionHandler<'send_email'> = async (action, ctx, deps) 
   if (to.length === 0) throw new StepError('no recipient: "to" resolved to nothing');
   try {
     const { messageId } = await deps.mailer.send({
-      workspaceId: ctx.run.workspaceId, executionId: ctx.run.executionId, from: deps.config.MAIL_FROM,
-      to, cc, bcc, replyTo: action.replyTo, subject: action.subject, text: action.body, html: action.html,
+      workspaceId: ctx.run.workspaceId,
+      executionId: ctx.run.executionId,
+      from: deps.config.MAIL_FROM,
+      to,
+      cc,
+      bcc,
+      replyTo: action.replyTo,
+      subject: action.subject,
+      text: action.body,
+      html: action.html,
       idempotencyKey: `${ctx.run.executionId}.${ctx.step.actionId}`,
     });
     return { output: { messageId, to, cc, bcc, transport: deps.mailer.kind } };

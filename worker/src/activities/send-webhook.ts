@@ -43,7 +43,11 @@ export const sendWebhook: ActionHandler<'send_webhook'> = async (action, ctx, de
   try {
     res = await deps.http.request({ method: action.method, url: url.toString(), headers, body, timeoutMs: action.timeoutMs, signal: ctx.signal });
   } catch (e) {
-    if (e instanceof BlockedAddressError || (e as { code?: string }).code === 'ERR_BLOCKED_ADDRESS' || (e as { cause?: { code?: string } }).cause?.code === 'ERR_BLOCKED_ADDRESS') {
+    if (
+      e instanceof BlockedAddressError ||
+      (e as { code?: string }).code === 'ERR_BLOCKED_ADDRESS' ||
+      (e as { cause?: { code?: string } }).cause?.code === 'ERR_BLOCKED_ADDRESS'
+    ) {
       const msg = (e as { cause?: Error }).cause?.message ?? (e as Error).message;
       throw new StepError(`webhook refused: ${msg}`);
     }
@@ -51,11 +55,14 @@ export const sendWebhook: ActionHandler<'send_webhook'> = async (action, ctx, de
   }
   let parsed: Json = res.body;
   if (!res.truncated && /json/i.test(res.headers['content-type'] ?? '')) {
-    try { parsed = JSON.parse(res.body) as Json; } catch { /* keep the text */ }
+    try {
+      parsed = JSON.parse(res.body) as Json;
+    } catch {
+      /* keep the text */
+    }
   }
   const output: Json = { status: res.status, url: res.url, redirects: res.redirects, headers: res.headers, body: parsed, truncated: res.truncated };
-  if (res.status === 429 || res.status >= 500)
-    throw new StepError(`webhook answered HTTP ${res.status}`, true, retryAfterMs(res.headers['retry-after']));
+  if (res.status === 429 || res.status >= 500) throw new StepError(`webhook answered HTTP ${res.status}`, true, retryAfterMs(res.headers['retry-after']));
   if (res.status >= 400) throw new StepError(`webhook answered HTTP ${res.status}: ${res.body.slice(0, 200)}`);
   return { output };
 };

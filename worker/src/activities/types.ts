@@ -37,11 +37,19 @@ export type StepContext = {
 
 /** An action's effect. Returns the step's output; throw StepError for a clear, final failure. */
 export type HandlerResult = { output: Json; logs?: string[] };
-export type ActionHandler<T extends ActionType> = (action: Extract<WorkflowAction, { type: T }>, ctx: StepContext, deps: ActivityDeps) => Promise<HandlerResult>;
+export type ActionHandler<T extends ActionType> = (
+  action: Extract<WorkflowAction, { type: T }>,
+  ctx: StepContext,
+  deps: ActivityDeps,
+) => Promise<HandlerResult>;
 
 /** A failure with a message meant for the user; `retryable` false ends retries at once. */
 export class StepError extends Error {
-  constructor(message: string, readonly retryable = false, readonly retryAfterMs?: number) {
+  constructor(
+    message: string,
+    readonly retryable = false,
+    readonly retryAfterMs?: number,
+  ) {
     // The message is stored (step row, run output): user text in it must not break that write.
     super(storableText(message));
     this.name = 'StepError';

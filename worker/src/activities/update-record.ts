@@ -4,7 +4,11 @@ import { StepError, type ActionHandler } from './types';
 
 export const updateRecordAction: ActionHandler<'update_record'> = async (action, ctx, deps) => {
   const res = await updateRecord(deps.db, {
-    workspaceId: ctx.run.workspaceId, object: action.object, id: action.recordId, data: action.data, causation: causedBy(ctx),
+    workspaceId: ctx.run.workspaceId,
+    object: action.object,
+    id: action.recordId,
+    data: action.data,
+    causation: causedBy(ctx),
   });
   if (!res) throw new StepError(`no ${action.object} record with id "${action.recordId}" in this workspace`);
   await publishAfterCommit(deps, res.event);

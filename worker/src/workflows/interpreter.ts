@@ -11,7 +11,19 @@ import { placementOf, receivesRunContext, retryPolicyOf, timeoutMsOf } from '@co
 import { resolveAction } from './resolve';
 import { asJson } from './contract';
 import type {
-  BeginInline, BeginRun, FinishRun, Progress, RunRef, RunSummary, SegmentCall, SegmentOutcome, StepCall, StepFailureDetails, StepMeta, StepOutcome, StepView,
+  BeginInline,
+  BeginRun,
+  FinishRun,
+  Progress,
+  RunRef,
+  RunSummary,
+  SegmentCall,
+  SegmentOutcome,
+  StepCall,
+  StepFailureDetails,
+  StepMeta,
+  StepOutcome,
+  StepView,
 } from './contract';
 
 /** The interpreter's own second argument (never set by callers of RUN_WORKFLOW in production). */
@@ -39,7 +51,10 @@ export const SEGMENT_BUDGET_MS = 1_000;
 
 /** An activity call that failed (not cancelled): what the shell makes of the failure. */
 export class CallFailed extends Error {
-  constructor(message: string, readonly details?: StepFailureDetails) {
+  constructor(
+    message: string,
+    readonly details?: StepFailureDetails,
+  ) {
     super(message);
   }
 }
@@ -120,7 +135,8 @@ export class Interpreter {
       // Schedule fires have no execution row yet: the run creates it.
       const trigger = this.trigger;
       this.begin = {
-        versionId: input.versionId, startedAt: new Date().toISOString(),
+        versionId: input.versionId,
+        startedAt: new Date().toISOString(),
         ...(input.executionId ? {} : { createExecution: { trigger, input: asJson({ trigger }), temporalWorkflowId: ids.temporalWorkflowId } }),
       };
     }
@@ -158,7 +174,13 @@ export class Interpreter {
 
   private async finish(status: FinishRun['status'], error: string | null): Promise<void> {
     await this.ensureBegun();
-    await this.commands.finishRun({ run: this.run, status, output: asJson({ steps: this.results }), error, flush: [...this.takePending(), ...this.skippedRows()] });
+    await this.commands.finishRun({
+      run: this.run,
+      status,
+      output: asJson({ steps: this.results }),
+      error,
+      flush: [...this.takePending(), ...this.skippedRows()],
+    });
   }
 
   private summary(status: RunSummary['status'], error: string | null): RunSummary {
@@ -191,7 +213,15 @@ export class Interpreter {
 
   /** Queues a step row for the next command and updates the progress view. */
   private write(meta: StepMeta, patch: RowPatch): void {
-    this.pending.push({ executionId: this.executionId, workspaceId: this.run.workspaceId, actionId: meta.actionId, actionType: meta.actionType, path: meta.path, seq: meta.seq, ...patch });
+    this.pending.push({
+      executionId: this.executionId,
+      workspaceId: this.run.workspaceId,
+      actionId: meta.actionId,
+      actionType: meta.actionType,
+      path: meta.path,
+      seq: meta.seq,
+      ...patch,
+    });
     const view: StepView = { actionId: meta.actionId, actionType: meta.actionType, path: meta.path, status: patch.status };
     if (patch.error) view.error = patch.error;
     if (patch.startedAt) view.startedAt = String(patch.startedAt);
@@ -201,7 +231,8 @@ export class Interpreter {
 
   private setView(view: StepView): void {
     const i = this.views.findIndex((v) => v.actionId === view.actionId);
-    if (i >= 0) this.views[i] = view; else this.views.push(view);
+    if (i >= 0) this.views[i] = view;
+    else this.views.push(view);
   }
 
   /** `tail`: nothing runs after this list (it is the definition's, or a branch of the run's last action). */
@@ -262,7 +293,12 @@ export class Interpreter {
     this.results[action.id] = reused;
     if (this.fresh) {
       meta.seq = this.seq++;
-      this.write(meta, { status: reused.status, output: reused.output ?? null, error: reused.error ?? null, input: { reusedFrom: this.input.resume?.fromExecutionId ?? null } });
+      this.write(meta, {
+        status: reused.status,
+        output: reused.output ?? null,
+        error: reused.error ?? null,
+        input: { reusedFrom: this.input.resume?.fromExecutionId ?? null },
+      });
     }
     if (action.type !== 'condition') return 'ok';
     const branch = branchOf(reused);
@@ -305,7 +341,14 @@ export class Interpreter {
     const scriptInput = receivesRunContext(action.type) ? { trigger: asJson(this.trigger), steps: asJson(this.results) } : undefined;
     const finish = last ? { finish: { steps: { ...this.results }, skipped: this.skippedRows(new Set([action.id]), this.seq) } } : {};
     const call: StepCall = {
-      run: this.run, step: meta, action: resolved, flush: this.takePending(), remote: placement === 'activity', ...(scriptInput ? { scriptInput } : {}), ...this.takeBegin(), ...finish,
+      run: this.run,
+      step: meta,
+      action: resolved,
+      flush: this.takePending(),
+      remote: placement === 'activity',
+      ...(scriptInput ? { scriptInput } : {}),
+      ...this.takeBegin(),
+      ...finish,
     };
     let outcome: StepOutcome;
     try {
@@ -321,7 +364,14 @@ export class Interpreter {
     this.current = null;
     this.results[action.id] = { status: 'completed', output: outcome.output };
     // The activity already wrote this row; the view is for the progress query.
-    this.setView({ actionId: action.id, actionType: action.type, path: meta.path, status: 'completed', startedAt: outcome.startedAt, completedAt: outcome.completedAt });
+    this.setView({
+      actionId: action.id,
+      actionType: action.type,
+      path: meta.path,
+      status: 'completed',
+      startedAt: outcome.startedAt,
+      completedAt: outcome.completedAt,
+    });
     return outcome.finished ? 'finished' : 'ok';
   }
 
@@ -342,17 +392,30 @@ export class Interpreter {
   }
 
   /** Consecutive local steps in one call. `terminal`: the items are the run's last actions. */
-  private async runSegment(items: readonly WorkflowAction[], prefix: string, offset: number, terminal: boolean): Promise<{ consumed: number; outcome: Outcome }> {
+  private async runSegment(
+    items: readonly WorkflowAction[],
+    prefix: string,
+    offset: number,
+    terminal: boolean,
+  ): Promise<{ consumed: number; outcome: Outcome }> {
     const base = this.seq;
     const metas: StepMeta[] = items.map((a, k) => ({ actionId: a.id, actionType: a.type, path: `${prefix}[${offset + k}]`, seq: base + k }));
     // No single current step: on cancel, the segment's finished steps keep their rows and the rest are skipped.
     const flush = this.takePending();
-    const bookends = { ...this.takeBegin(), ...(terminal ? { finish: { skipped: this.skippedRows(new Set(items.map((a) => a.id)), base + items.length) } } : {}) };
+    const bookends = {
+      ...this.takeBegin(),
+      ...(terminal ? { finish: { skipped: this.skippedRows(new Set(items.map((a) => a.id)), base + items.length) } } : {}),
+    };
     let outcome: SegmentOutcome;
     try {
       outcome = await this.commands.runSegment({
-        run: this.run, trigger: asJson(this.trigger), steps: this.results, flush, budgetMs: SEGMENT_BUDGET_MS,
-        items: items.map((action, k) => ({ meta: metas[k]!, action })), ...bookends,
+        run: this.run,
+        trigger: asJson(this.trigger),
+        steps: this.results,
+        flush,
+        budgetMs: SEGMENT_BUDGET_MS,
+        items: items.map((action, k) => ({ meta: metas[k]!, action })),
+        ...bookends,
       });
     } catch (err) {
       this.begin ??= bookends.begin ?? null;
@@ -366,11 +429,23 @@ export class Interpreter {
   }
 
   /** Takes in what the segment finished; a failed step goes on through its retry policy or fails here. */
-  private async afterSegment(items: readonly WorkflowAction[], metas: StepMeta[], outcome: SegmentOutcome, terminal: boolean): Promise<{ consumed: number; outcome: Outcome }> {
+  private async afterSegment(
+    items: readonly WorkflowAction[],
+    metas: StepMeta[],
+    outcome: SegmentOutcome,
+    terminal: boolean,
+  ): Promise<{ consumed: number; outcome: Outcome }> {
     for (const d of outcome.done) {
       this.results[d.actionId] = { status: 'completed', output: d.output };
       const m = metas.find((x) => x.actionId === d.actionId)!;
-      this.views.push({ actionId: m.actionId, actionType: m.actionType, path: m.path, status: 'completed', startedAt: d.startedAt, completedAt: d.completedAt });
+      this.views.push({
+        actionId: m.actionId,
+        actionType: m.actionType,
+        path: m.path,
+        status: 'completed',
+        startedAt: d.startedAt,
+        completedAt: d.completedAt,
+      });
     }
     let consumed = outcome.done.length;
     this.seq = metas[0]!.seq + consumed;
@@ -401,7 +476,15 @@ export class Interpreter {
     let order = from;
     walkActions(this.input.definition.actions, (a, p) => {
       if (this.results[a.id] || ran.has(a.id) || this.current?.action.id === a.id) return;
-      rows.push({ executionId: this.executionId, workspaceId: this.run.workspaceId, actionId: a.id, actionType: a.type, path: pathOf(p), seq: order++, status: 'skipped' });
+      rows.push({
+        executionId: this.executionId,
+        workspaceId: this.run.workspaceId,
+        actionId: a.id,
+        actionType: a.type,
+        path: pathOf(p),
+        seq: order++,
+        status: 'skipped',
+      });
     });
     return rows;
   }

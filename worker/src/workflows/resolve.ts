@@ -13,7 +13,10 @@ export function resolveAction(action: WorkflowAction, ctx: TemplateContext): Rec
   const skip = STRUCTURAL_FIELDS[action.type];
   for (const [k, v] of Object.entries(action) as [string, Json][]) {
     if (skip.has(k)) continue;
-    if (raw.has(k)) { out[k] = v; continue; }
+    if (raw.has(k)) {
+      out[k] = v;
+      continue;
+    }
     const r = resolveTemplate(v, ctx);
     if (r !== undefined) out[k] = r;
   }

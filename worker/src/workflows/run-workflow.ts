@@ -1,6 +1,17 @@
 import {
-  ActivityFailure, ApplicationFailure, CancellationScope, ContinueAsNew, continueAsNew, defineQuery, isCancellation, proxyActivities,
-  proxyLocalActivities, setHandler, sleep, uuid4, workflowInfo,
+  ActivityFailure,
+  ApplicationFailure,
+  CancellationScope,
+  ContinueAsNew,
+  continueAsNew,
+  defineQuery,
+  isCancellation,
+  proxyActivities,
+  proxyLocalActivities,
+  setHandler,
+  sleep,
+  uuid4,
+  workflowInfo,
 } from '@temporalio/workflow';
 // Types only from zod-based modules: this bundle is evaluated again for every run, so nothing here
 // may build schemas (see test/workflow-bundle.test.ts). The starter validated the input.
@@ -27,7 +38,10 @@ const HISTORY_SOFT_LIMIT = 8_000;
 const HISTORY_BYTES_LIMIT = 8 * 1024 * 1024;
 
 const retryOptions = (p: RetryPolicy) => ({
-  maximumAttempts: p.maxAttempts, initialInterval: p.initialIntervalMs, backoffCoefficient: p.backoffCoefficient, maximumInterval: p.maxIntervalMs,
+  maximumAttempts: p.maxAttempts,
+  initialInterval: p.initialIntervalMs,
+  backoffCoefficient: p.backoffCoefficient,
+  maximumInterval: p.maxIntervalMs,
 });
 
 const segmentActivity = proxyLocalActivities<RuntimeActivities>({

@@ -3,8 +3,7 @@ import type { WorkflowActionInput, WorkflowTrigger } from '@conduit/core/definit
 
 const IdSchema = z.object({ id: z.string() });
 /** Entities may come bare or wrapped ({ workflow: … }); the bench only needs their ids. */
-const unwrap = (json: unknown, key: string): unknown =>
-  json && typeof json === 'object' && key in json ? (json as Record<string, unknown>)[key] : json;
+const unwrap = (json: unknown, key: string): unknown => (json && typeof json === 'object' && key in json ? (json as Record<string, unknown>)[key] : json);
 
 const MeSchema = z.object({
   workspaces: z.array(z.object({ id: z.string(), role: z.string().optional() })).min(1),
@@ -15,13 +14,20 @@ export type Definition = { name: string; trigger: WorkflowTrigger; actions: Work
 
 /** The slice of Conduit's REST API the bench uses to set up its scenarios (session-cookie auth). */
 export class ConduitApi {
-  private constructor(readonly base: string, private readonly cookie: string, readonly workspaceId: string) {}
+  private constructor(
+    readonly base: string,
+    private readonly cookie: string,
+    readonly workspaceId: string,
+  ) {}
 
   static async login(base: string, login: { email: string; password: string }): Promise<ConduitApi> {
     const r = await fetch(`${base}/api/auth/login`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(login) });
     if (!r.ok) throw new Error(`login failed: ${r.status} ${await r.text()}`);
     await r.arrayBuffer();
-    const cookie = r.headers.getSetCookie().map((c) => c.split(';')[0]).join('; ');
+    const cookie = r.headers
+      .getSetCookie()
+      .map((c) => c.split(';')[0])
+      .join('; ');
     if (!cookie) throw new Error('login answered without a session cookie');
     const me = await fetch(`${base}/api/me`, { headers: { cookie } });
     if (!me.ok) throw new Error(`GET /api/me: ${me.status}`);

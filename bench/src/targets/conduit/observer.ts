@@ -18,7 +18,11 @@ export class CompletionObserver {
   private running = true;
   private readonly loop: Promise<void>;
 
-  constructor(private readonly db: pg.Pool, private readonly workflowId: string, readonly intervalMs = 2) {
+  constructor(
+    private readonly db: pg.Pool,
+    private readonly workflowId: string,
+    readonly intervalMs = 2,
+  ) {
     this.loop = this.run();
   }
 

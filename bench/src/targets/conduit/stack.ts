@@ -36,11 +36,20 @@ export async function startConduit(pgServerUrl: string, opts: ConduitOptions = {
   const temporal = await startTemporalDevServer();
   const forgetTemporal = onCleanup(temporal.stop);
   const dataDir = mkdtempSync(join(tmpdir(), 'conduit-bench-data-'));
-  const child = spawnGroup(process.execPath, ['--import', 'tsx', join(REPO_ROOT, 'bench/src/targets/conduit/child.ts'),
-    JSON.stringify({ dataDir, port: await freePort(), databaseUrl, temporalAddress: temporal.address, dispatch: opts.dispatch !== false })], {
-    cwd: REPO_ROOT,
-    env: { ...process.env, LOG_LEVEL: 'warn' },
-  }, READY);
+  const child = spawnGroup(
+    process.execPath,
+    [
+      '--import',
+      'tsx',
+      join(REPO_ROOT, 'bench/src/targets/conduit/child.ts'),
+      JSON.stringify({ dataDir, port: await freePort(), databaseUrl, temporalAddress: temporal.address, dispatch: opts.dispatch !== false }),
+    ],
+    {
+      cwd: REPO_ROOT,
+      env: { ...process.env, LOG_LEVEL: 'warn' },
+    },
+    READY,
+  );
   const forget = onCleanup(() => child.stop(3_000));
   const cleanup = async () => {
     forget();
@@ -52,11 +61,15 @@ export async function startConduit(pgServerUrl: string, opts: ConduitOptions = {
   };
   let ready: z.infer<typeof ReadySchema>;
   try {
-    ready = await pollUntil('Conduit stack start', async () => {
-      if (child.child.exitCode !== null) throw new Fatal(`stack exited ${child.child.exitCode}`);
-      const line = child.marked[0];
-      return line ? ReadySchema.parse(JSON.parse(line.slice(READY.length))) : undefined;
-    }, { ms: 120_000, intervalMs: 50 });
+    ready = await pollUntil(
+      'Conduit stack start',
+      async () => {
+        if (child.child.exitCode !== null) throw new Fatal(`stack exited ${child.child.exitCode}`);
+        const line = child.marked[0];
+        return line ? ReadySchema.parse(JSON.parse(line.slice(READY.length))) : undefined;
+      },
+      { ms: 120_000, intervalMs: 50 },
+    );
   } catch (e) {
     const out = child.output();
     await cleanup();

@@ -54,18 +54,26 @@ export async function startN8n(install: N8nInstall, log: (s: string) => void): P
     rmSync(userFolder, { recursive: true, force: true });
   };
   try {
-    await pollUntil('n8n /healthz', async () => {
-      if (proc.child.exitCode !== null) throw new Fatal(`n8n exited ${proc.child.exitCode}`);
-      const r = await fetch(`${url}/healthz`);
-      return r.ok ? true : undefined;
-    }, { ms: 180_000, intervalMs: 250 });
+    await pollUntil(
+      'n8n /healthz',
+      async () => {
+        if (proc.child.exitCode !== null) throw new Fatal(`n8n exited ${proc.child.exitCode}`);
+        const r = await fetch(`${url}/healthz`);
+        return r.ok ? true : undefined;
+      },
+      { ms: 180_000, intervalMs: 250 },
+    );
     // Active webhooks are registered a moment after the server answers health checks.
     for (const path of Object.values(N8N_PATHS)) {
-      await pollUntil(`n8n webhook /${path}`, async () => {
-        const r = await fetch(`${url}/webhook/${path}`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: '{"n":"probe"}' });
-        await r.arrayBuffer();
-        return r.ok ? true : undefined;
-      }, { ms: 60_000, intervalMs: 250 });
+      await pollUntil(
+        `n8n webhook /${path}`,
+        async () => {
+          const r = await fetch(`${url}/webhook/${path}`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: '{"n":"probe"}' });
+          await r.arrayBuffer();
+          return r.ok ? true : undefined;
+        },
+        { ms: 60_000, intervalMs: 250 },
+      );
     }
   } catch (e) {
     const out = proc.output();

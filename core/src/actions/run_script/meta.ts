@@ -21,7 +21,11 @@ export const runScriptMeta = defineActionMeta<RunScriptAction>({
   structuralFields: [],
   receivesRunContext: true,
   summary: (a) => {
-    const first = a.code.split('\n').find((l) => l.trim() !== '')?.trim() ?? '';
+    const first =
+      a.code
+        .split('\n')
+        .find((l) => l.trim() !== '')
+        ?.trim() ?? '';
     return `Run a script${first ? `: ${first.length > 50 ? `${first.slice(0, 49)}…` : first}` : ''}`;
   },
 });

@@ -28,10 +28,7 @@ export const ScheduleTriggerSchema = z.object({
     const err = cronError(v);
     if (err) ctx.addIssue({ code: 'custom', message: `invalid cron: ${err}` });
   }),
-  timezone: z
-    .string()
-    .default('UTC')
-    .refine(isValidTimeZone, 'unknown time zone; use an IANA name such as "Europe/Paris"'),
+  timezone: z.string().default('UTC').refine(isValidTimeZone, 'unknown time zone; use an IANA name such as "Europe/Paris"'),
 });
 
 export type ScheduleTrigger = z.infer<typeof ScheduleTriggerSchema>;

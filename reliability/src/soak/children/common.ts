@@ -33,7 +33,7 @@ export function onStop(stop: () => Promise<void>): void {
 
 export function die(what: string) {
   return (e: unknown) => {
-    process.stderr.write(`${what}: ${e instanceof Error ? e.stack ?? e.message : String(e)}\n`);
+    process.stderr.write(`${what}: ${e instanceof Error ? (e.stack ?? e.message) : String(e)}\n`);
     process.exit(1);
   };
 }

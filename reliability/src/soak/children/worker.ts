@@ -3,7 +3,13 @@ import { createDb } from '@conduit/core/db';
 import { createWorker } from '@conduit/worker';
 import { childConfig, die, onStop, ready, sqsQueue } from './common';
 
-const quiet = { info() {}, warn() {}, error(msg: string, data?: Record<string, unknown>) { process.stderr.write(`${msg} ${JSON.stringify(data ?? {})}\n`); } };
+const quiet = {
+  info() {},
+  warn() {},
+  error(msg: string, data?: Record<string, unknown>) {
+    process.stderr.write(`${msg} ${JSON.stringify(data ?? {})}\n`);
+  },
+};
 
 /** The soak's Temporal worker, from a prebuilt workflow bundle so a restart takes a second, not twenty. */
 async function main() {
@@ -12,7 +18,11 @@ async function main() {
   const { db, close } = await createDb({ url: config.DATABASE_URL, driver: config.DATABASE_DRIVER, migrate: false, poolSize: 20 });
   const connection = await NativeConnection.connect({ address: config.TEMPORAL_ADDRESS });
   const w = await createWorker({
-    connection, db, queue: sqsQueue(config), config, logger: quiet,
+    connection,
+    db,
+    queue: sqsQueue(config),
+    config,
+    logger: quiet,
     ...(bundle ? { workflowBundle: { codePath: bundle } } : {}),
   });
   let stopping = false;

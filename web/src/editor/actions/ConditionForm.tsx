@@ -1,6 +1,13 @@
 import { For, Show } from 'solid-js';
 import {
-  COMPARISON_OPS, UNARY_OPS, formatPath, isGroup, type ComparisonOp, type ConditionAction, type ConditionGroup, type ConditionNode,
+  COMPARISON_OPS,
+  UNARY_OPS,
+  formatPath,
+  isGroup,
+  type ComparisonOp,
+  type ConditionAction,
+  type ConditionGroup,
+  type ConditionNode,
 } from '@conduit/core/definition';
 import { TextField, parseLoose, showLoose } from '../fields';
 import { useEditor } from '../context';
@@ -9,9 +16,19 @@ import { ActionList } from '../ActionList';
 import type { ActionFormProps } from './types';
 
 const OP_LABELS: Record<ComparisonOp, string> = {
-  eq: 'equals', neq: 'does not equal', gt: 'is greater than', gte: 'is at least', lt: 'is less than', lte: 'is at most',
-  contains: 'contains', not_contains: 'does not contain', starts_with: 'starts with', in: 'is one of',
-  exists: 'exists', is_empty: 'is empty', changed: 'changed',
+  eq: 'equals',
+  neq: 'does not equal',
+  gt: 'is greater than',
+  gte: 'is at least',
+  lt: 'is less than',
+  lte: 'is at most',
+  contains: 'contains',
+  not_contains: 'does not contain',
+  starts_with: 'starts with',
+  in: 'is one of',
+  exists: 'exists',
+  is_empty: 'is empty',
+  changed: 'changed',
 };
 const isUnary = (op: ComparisonOp) => (UNARY_OPS as readonly string[]).includes(op);
 
@@ -37,16 +54,25 @@ function GroupEditor(props: { group: ConditionGroup; path: Path; onChange: (g: C
           const nodePath = () => [...props.path, mode(), i()];
           return (
             <div class="cond-row">
-              <Show when={!isGroup(node)} fallback={<GroupEditor group={node as ConditionGroup} path={nodePath()} depth={props.depth + 1} onChange={(g) => setAt(i(), g)} />}>
+              <Show
+                when={!isGroup(node)}
+                fallback={<GroupEditor group={node as ConditionGroup} path={nodePath()} depth={props.depth + 1} onChange={(g) => setAt(i(), g)} />}>
                 {(() => {
                   const c = () => node as Extract<ConditionNode, { op: ComparisonOp }>;
                   return (
                     <div class="row wrap">
-                      <TextField label="Value" path={[...nodePath(), 'left']} value={showLoose(c().left)} vars
-                        onInput={(t) => setAt(i(), { ...c(), left: parseLoose(t) })} />
+                      <TextField
+                        label="Value"
+                        path={[...nodePath(), 'left']}
+                        value={showLoose(c().left)}
+                        vars
+                        onInput={(t) => setAt(i(), { ...c(), left: parseLoose(t) })}
+                      />
                       <div class="field narrow">
                         <label for={`op-${nodePath().join('_')}`}>Comparison</label>
-                        <select id={`op-${nodePath().join('_')}`} value={c().op}
+                        <select
+                          id={`op-${nodePath().join('_')}`}
+                          value={c().op}
                           onChange={(e) => {
                             const op = e.currentTarget.value as ComparisonOp;
                             const { right, ...rest } = c();
@@ -56,23 +82,34 @@ function GroupEditor(props: { group: ConditionGroup; path: Path; onChange: (g: C
                         </select>
                       </div>
                       <Show when={!isUnary(c().op)}>
-                        <TextField label="Compared to" path={[...nodePath(), 'right']} value={showLoose(c().right)} vars
+                        <TextField
+                          label="Compared to"
+                          path={[...nodePath(), 'right']}
+                          value={showLoose(c().right)}
+                          vars
                           hint={c().op === 'in' ? 'A JSON list, for example ["won", "lost"].' : undefined}
-                          onInput={(t) => setAt(i(), { ...c(), right: parseLoose(t) })} />
+                          onInput={(t) => setAt(i(), { ...c(), right: parseLoose(t) })}
+                        />
                       </Show>
                     </div>
                   );
                 })()}
               </Show>
-              <button type="button" class="icon" aria-label="Remove this comparison" onClick={() => remove(i())}>✕</button>
+              <button type="button" class="icon" aria-label="Remove this comparison" onClick={() => remove(i())}>
+                ✕
+              </button>
             </div>
           );
         }}
       </For>
       <div class="row">
-        <button type="button" onClick={() => set([...items(), { left: '', op: 'eq', right: '' }])}>Add comparison</button>
+        <button type="button" onClick={() => set([...items(), { left: '', op: 'eq', right: '' }])}>
+          Add comparison
+        </button>
         <Show when={props.depth < 3}>
-          <button type="button" onClick={() => set([...items(), { any: [{ left: '', op: 'eq', right: '' }] }])}>Add group</button>
+          <button type="button" onClick={() => set([...items(), { any: [{ left: '', op: 'eq', right: '' }] }])}>
+            Add group
+          </button>
         </Show>
       </div>
     </div>
@@ -87,7 +124,9 @@ export function ConditionForm(props: ActionFormProps<ConditionAction>) {
       <fieldset class="field">
         <legend>If</legend>
         <GroupEditor group={props.action.if} path={[...props.path, 'if']} depth={0} onChange={(g) => props.patch({ if: g })} />
-        <Show when={ifError()}><p class="error field-error">{ifError()}</p></Show>
+        <Show when={ifError()}>
+          <p class="error field-error">{ifError()}</p>
+        </Show>
       </fieldset>
       <div class="branches">
         <section class="branch then" aria-label={`Then branch of ${props.action.id}`}>

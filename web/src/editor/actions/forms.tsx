@@ -1,6 +1,12 @@
 import { createSignal, For, Show } from 'solid-js';
 import type {
-  CreateRecordAction, DeleteRecordAction, RunScriptAction, SendEmailAction, SendWebhookAction, UpdateRecordAction, WaitAction,
+  CreateRecordAction,
+  DeleteRecordAction,
+  RunScriptAction,
+  SendEmailAction,
+  SendWebhookAction,
+  UpdateRecordAction,
+  WaitAction,
 } from '@conduit/core/definition';
 import { CheckField, KeyValueField, NumberField, SelectField, TextField, fieldId, useFieldError } from '../fields';
 import { useEditor } from '../context';
@@ -9,17 +15,32 @@ import type { ActionFormProps } from './types';
 const recipients = (v: string | string[] | undefined) => (Array.isArray(v) ? v.join(', ') : (v ?? ''));
 /** "a@x.com, b@y.com" → ["a@x.com", "b@y.com"]; one address stays a string. */
 const toRecipients = (text: string): string | string[] => {
-  const parts = text.split(',').map((s) => s.trim()).filter(Boolean);
+  const parts = text
+    .split(',')
+    .map((s) => s.trim())
+    .filter(Boolean);
   return parts.length > 1 ? parts : text.trim();
 };
 
 export function SendEmailForm(props: ActionFormProps<SendEmailAction>) {
   return (
     <>
-      <TextField label="To" path={[...props.path, 'to']} value={recipients(props.action.to)} vars placeholder="{{trigger.record.ownerEmail}}"
-        hint="One address or several separated by commas." onInput={(t) => props.patch({ to: toRecipients(t) })} />
-      <TextField label="Cc (optional)" path={[...props.path, 'cc']} value={recipients(props.action.cc)} vars
-        onInput={(t) => props.patch({ cc: t.trim() ? toRecipients(t) : undefined })} />
+      <TextField
+        label="To"
+        path={[...props.path, 'to']}
+        value={recipients(props.action.to)}
+        vars
+        placeholder="{{trigger.record.ownerEmail}}"
+        hint="One address or several separated by commas."
+        onInput={(t) => props.patch({ to: toRecipients(t) })}
+      />
+      <TextField
+        label="Cc (optional)"
+        path={[...props.path, 'cc']}
+        value={recipients(props.action.cc)}
+        vars
+        onInput={(t) => props.patch({ cc: t.trim() ? toRecipients(t) : undefined })}
+      />
       <TextField label="Subject" path={[...props.path, 'subject']} value={props.action.subject} vars onInput={(subject) => props.patch({ subject })} />
       <TextField label="Body" path={[...props.path, 'body']} value={props.action.body} vars multiline onInput={(body) => props.patch({ body })} />
     </>
@@ -50,13 +71,25 @@ function JsonBodyField(props: { path: (string | number)[]; value: unknown; onCha
   return (
     <div class="field">
       <label for={id()}>Body (JSON)</label>
-      <textarea id={id()} class="mono" rows={6} value={text()} aria-invalid={error() ? 'true' : undefined}
-        aria-describedby={`${id()}-hint`} onInput={(e) => onInput(e.currentTarget.value)} />
+      <textarea
+        id={id()}
+        class="mono"
+        rows={6}
+        value={text()}
+        aria-invalid={error() ? 'true' : undefined}
+        aria-describedby={`${id()}-hint`}
+        onInput={(e) => onInput(e.currentTarget.value)}
+      />
       <p class="hint" id={`${id()}-hint`}>
         Strings may contain variables, for example <code>{'{"deal": "{{trigger.record.name}}"}'}</code>. Available here:{' '}
-        {variablesFor(props.path).slice(0, 6).map((v) => v.value).join(', ')}
+        {variablesFor(props.path)
+          .slice(0, 6)
+          .map((v) => v.value)
+          .join(', ')}
       </p>
-      <Show when={error()}><p class="error field-error">{error()}</p></Show>
+      <Show when={error()}>
+        <p class="error field-error">{error()}</p>
+      </Show>
     </div>
   );
 }
@@ -65,30 +98,84 @@ export function SendWebhookForm(props: ActionFormProps<SendWebhookAction>) {
   return (
     <>
       <div class="row wrap">
-        <SelectField label="Method" path={[...props.path, 'method']} value={props.action.method}
+        <SelectField
+          label="Method"
+          path={[...props.path, 'method']}
+          value={props.action.method}
           options={(['GET', 'POST', 'PUT', 'PATCH', 'DELETE'] as const).map((m) => ({ value: m, label: m }))}
-          onChange={(method) => props.patch({ method })} />
-        <TextField class="grow" label="URL" path={[...props.path, 'url']} value={props.action.url} vars type="url" placeholder="https://hooks.example.com/won"
-          onInput={(url) => props.patch({ url })} />
+          onChange={(method) => props.patch({ method })}
+        />
+        <TextField
+          class="grow"
+          label="URL"
+          path={[...props.path, 'url']}
+          value={props.action.url}
+          vars
+          type="url"
+          placeholder="https://hooks.example.com/won"
+          onInput={(url) => props.patch({ url })}
+        />
       </div>
       <Show when={props.action.method !== 'GET'}>
-        <SelectField label="Body type" path={[...props.path, 'bodyType']} value={props.action.bodyType}
-          options={[{ value: 'json', label: 'JSON' }, { value: 'text', label: 'Text' }]}
-          onChange={(bodyType) => props.patch({ bodyType })} />
-        <Show when={props.action.bodyType === 'json'}
-          fallback={<TextField label="Body (text)" path={[...props.path, 'body']} value={typeof props.action.body === 'string' ? props.action.body : ''} vars multiline onInput={(body) => props.patch({ body })} />}>
+        <SelectField
+          label="Body type"
+          path={[...props.path, 'bodyType']}
+          value={props.action.bodyType}
+          options={[
+            { value: 'json', label: 'JSON' },
+            { value: 'text', label: 'Text' },
+          ]}
+          onChange={(bodyType) => props.patch({ bodyType })}
+        />
+        <Show
+          when={props.action.bodyType === 'json'}
+          fallback={
+            <TextField
+              label="Body (text)"
+              path={[...props.path, 'body']}
+              value={typeof props.action.body === 'string' ? props.action.body : ''}
+              vars
+              multiline
+              onInput={(body) => props.patch({ body })}
+            />
+          }>
           <JsonBodyField path={[...props.path, 'body']} value={props.action.body} onChange={(body) => props.patch({ body })} />
         </Show>
       </Show>
-      <KeyValueField label="Headers" keyLabel="Header" addLabel="Add header" raw path={[...props.path, 'headers']} value={props.action.headers}
-        onChange={(headers) => props.patch({ headers })} />
-      <KeyValueField label="Query parameters" keyLabel="Parameter" addLabel="Add parameter" raw path={[...props.path, 'query']} value={props.action.query}
-        onChange={(query) => props.patch({ query })} />
+      <KeyValueField
+        label="Headers"
+        keyLabel="Header"
+        addLabel="Add header"
+        raw
+        path={[...props.path, 'headers']}
+        value={props.action.headers}
+        onChange={(headers) => props.patch({ headers })}
+      />
+      <KeyValueField
+        label="Query parameters"
+        keyLabel="Parameter"
+        addLabel="Add parameter"
+        raw
+        path={[...props.path, 'query']}
+        value={props.action.query}
+        onChange={(query) => props.patch({ query })}
+      />
       <div class="row wrap">
-        <NumberField label="Timeout (ms)" path={[...props.path, 'timeoutMs']} value={props.action.timeoutMs} min={100} max={30000} step={100}
-          onInput={(timeoutMs) => props.patch({ timeoutMs })} />
-        <CheckField label="Sign the request (Standard Webhooks)" path={[...props.path, 'sign']} checked={props.action.sign}
-          onChange={(sign) => props.patch({ sign })} />
+        <NumberField
+          label="Timeout (ms)"
+          path={[...props.path, 'timeoutMs']}
+          value={props.action.timeoutMs}
+          min={100}
+          max={30000}
+          step={100}
+          onInput={(timeoutMs) => props.patch({ timeoutMs })}
+        />
+        <CheckField
+          label="Sign the request (Standard Webhooks)"
+          path={[...props.path, 'sign']}
+          checked={props.action.sign}
+          onChange={(sign) => props.patch({ sign })}
+        />
       </div>
     </>
   );
@@ -106,7 +193,12 @@ function ObjectInput(props: { path: (string | number)[]; value: string; onInput:
   );
 }
 
-function DataField(props: { path: (string | number)[]; object: string; value: Record<string, never> | CreateRecordAction['data']; onChange: (d: CreateRecordAction['data']) => void }) {
+function DataField(props: {
+  path: (string | number)[];
+  object: string;
+  value: Record<string, never> | CreateRecordAction['data'];
+  onChange: (d: CreateRecordAction['data']) => void;
+}) {
   const { knownFields } = useEditor();
   const listId = () => `fields-${props.path.join('_')}`;
   return (
@@ -150,12 +242,33 @@ export function DeleteRecordForm(props: ActionFormProps<DeleteRecordAction>) {
 export function RunScriptForm(props: ActionFormProps<RunScriptAction>) {
   return (
     <>
-      <TextField label="Code" path={[...props.path, 'code']} value={props.action.code} multiline rows={8} class="mono"
+      <TextField
+        label="Code"
+        path={[...props.path, 'code']}
+        value={props.action.code}
+        multiline
+        rows={8}
+        class="mono"
         hint="Body of an async function. input.trigger and input.steps hold the trigger payload and earlier outputs; the returned value becomes this step's output. No network or file access."
-        onInput={(code) => props.patch({ code })} />
+        onInput={(code) => props.patch({ code })}
+      />
       <div class="row wrap">
-        <NumberField label="Memory (MB)" path={[...props.path, 'memoryMb']} value={props.action.memoryMb} min={8} max={256} onInput={(memoryMb) => props.patch({ memoryMb })} />
-        <NumberField label="CPU time (ms)" path={[...props.path, 'cpuMs']} value={props.action.cpuMs} min={10} max={10000} onInput={(cpuMs) => props.patch({ cpuMs })} />
+        <NumberField
+          label="Memory (MB)"
+          path={[...props.path, 'memoryMb']}
+          value={props.action.memoryMb}
+          min={8}
+          max={256}
+          onInput={(memoryMb) => props.patch({ memoryMb })}
+        />
+        <NumberField
+          label="CPU time (ms)"
+          path={[...props.path, 'cpuMs']}
+          value={props.action.cpuMs}
+          min={10}
+          max={10000}
+          onInput={(cpuMs) => props.patch({ cpuMs })}
+        />
       </div>
     </>
   );
@@ -168,13 +281,39 @@ export function WaitForm(props: ActionFormProps<WaitAction>) {
     <>
       <fieldset class="field inline-radios">
         <legend>Wait</legend>
-        <label><input type="radio" name={name()} checked={mode() === 'duration'} onChange={() => props.patch({ duration: '1h', until: undefined })} /> for a duration</label>
-        <label><input type="radio" name={name()} checked={mode() === 'until'} onChange={() => props.patch({ until: '{{trigger.record.dueAt}}', duration: undefined })} /> until a date</label>
+        <label>
+          <input type="radio" name={name()} checked={mode() === 'duration'} onChange={() => props.patch({ duration: '1h', until: undefined })} /> for a duration
+        </label>
+        <label>
+          <input
+            type="radio"
+            name={name()}
+            checked={mode() === 'until'}
+            onChange={() => props.patch({ until: '{{trigger.record.dueAt}}', duration: undefined })}
+          />{' '}
+          until a date
+        </label>
       </fieldset>
-      <Show when={mode() === 'duration'}
-        fallback={<TextField label="Until" path={[...props.path, 'until']} value={props.action.until} vars placeholder="2026-12-01T09:00:00Z" onInput={(until) => props.patch({ until })} />}>
-        <TextField label="Duration" path={[...props.path, 'duration']} value={props.action.duration} placeholder="2d" hint="For example 30s, 15m, 2d or 1h30m."
-          onInput={(duration) => props.patch({ duration })} />
+      <Show
+        when={mode() === 'duration'}
+        fallback={
+          <TextField
+            label="Until"
+            path={[...props.path, 'until']}
+            value={props.action.until}
+            vars
+            placeholder="2026-12-01T09:00:00Z"
+            onInput={(until) => props.patch({ until })}
+          />
+        }>
+        <TextField
+          label="Duration"
+          path={[...props.path, 'duration']}
+          value={props.action.duration}
+          placeholder="2d"
+          hint="For example 30s, 15m, 2d or 1h30m."
+          onInput={(duration) => props.patch({ duration })}
+        />
       </Show>
     </>
   );

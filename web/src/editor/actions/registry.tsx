@@ -1,9 +1,7 @@
 import type { Component } from 'solid-js';
 import { ACTION_META, type ActionOf, type ActionType, type WorkflowAction } from '@conduit/core/definition';
 import { ConditionForm } from './ConditionForm';
-import {
-  CreateRecordForm, DeleteRecordForm, RunScriptForm, SendEmailForm, SendWebhookForm, UpdateRecordForm, WaitForm,
-} from './forms';
+import { CreateRecordForm, DeleteRecordForm, RunScriptForm, SendEmailForm, SendWebhookForm, UpdateRecordForm, WaitForm } from './forms';
 import type { ActionFormProps } from './types';
 
 /** What the editor adds for a type: its form and the values a new action of it starts with. */

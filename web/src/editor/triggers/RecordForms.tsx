@@ -10,8 +10,14 @@ function ObjectField(props: { value: string; onInput: (v: string) => void }) {
   const { knownObjects } = useEditor();
   return (
     <>
-      <TextField label="Object" path={['trigger', 'object']} value={props.value} list="object-list"
-        hint="The record type, such as deal or contact." onInput={props.onInput} />
+      <TextField
+        label="Object"
+        path={['trigger', 'object']}
+        value={props.value}
+        list="object-list"
+        hint="The record type, such as deal or contact."
+        onInput={props.onInput}
+      />
       <datalist id="object-list">
         <For each={knownObjects()}>{(o) => <option value={o} />}</For>
       </datalist>
@@ -28,20 +34,28 @@ export function FieldChangedForm(props: TriggerFormProps<FieldChangedTrigger>) {
   return (
     <>
       <ObjectField value={props.trigger.object} onInput={(object) => props.patch({ object })} />
-      <TextField label="Field" path={['trigger', 'field']} value={props.trigger.field} list="trigger-field-list"
-        onInput={(field) => props.patch({ field })} />
+      <TextField label="Field" path={['trigger', 'field']} value={props.trigger.field} list="trigger-field-list" onInput={(field) => props.patch({ field })} />
       <datalist id="trigger-field-list">
         <For each={knownFields(props.trigger.object)}>{(f) => <option value={f} />}</For>
       </datalist>
       <div class="row wrap">
-        <TextField label="From (optional)" path={['trigger', 'from']} value={showLoose(props.trigger.from)}
+        <TextField
+          label="From (optional)"
+          path={['trigger', 'from']}
+          value={showLoose(props.trigger.from)}
           hint="Only when the old value equals this. Leave empty for any."
-          onInput={(t) => props.patch({ from: t.trim() === '' ? undefined : parseLoose(t) })} />
-        <TextField label="To (optional)" path={['trigger', 'to']} value={showLoose(props.trigger.to)}
+          onInput={(t) => props.patch({ from: t.trim() === '' ? undefined : parseLoose(t) })}
+        />
+        <TextField
+          label="To (optional)"
+          path={['trigger', 'to']}
+          value={showLoose(props.trigger.to)}
           hint="Only when the new value equals this. Leave empty for any."
-          onInput={(t) => props.patch({ to: t.trim() === '' ? undefined : parseLoose(t) })} />
+          onInput={(t) => props.patch({ to: t.trim() === '' ? undefined : parseLoose(t) })}
+        />
       </div>
-      <Show when={props.trigger.from !== undefined && props.trigger.to !== undefined && JSON.stringify(props.trigger.from) === JSON.stringify(props.trigger.to)}>
+      <Show
+        when={props.trigger.from !== undefined && props.trigger.to !== undefined && JSON.stringify(props.trigger.from) === JSON.stringify(props.trigger.to)}>
         <p class="hint">From and to are the same value, so this never fires.</p>
       </Show>
     </>

@@ -26,15 +26,24 @@ export function nextFireTimes(cron: string, timezone: string, count = 5): Date[]
 
 export function ScheduleForm(props: TriggerFormProps<ScheduleTrigger>) {
   const next = createMemo(() => nextFireTimes(props.trigger.cron, props.trigger.timezone ?? 'UTC'));
-  const fmt = (d: Date) =>
-    new Intl.DateTimeFormat(undefined, { dateStyle: 'medium', timeStyle: 'short', timeZone: props.trigger.timezone || 'UTC' }).format(d);
+  const fmt = (d: Date) => new Intl.DateTimeFormat(undefined, { dateStyle: 'medium', timeStyle: 'short', timeZone: props.trigger.timezone || 'UTC' }).format(d);
   return (
     <>
-      <TextField label="Cron expression" path={['trigger', 'cron']} value={props.trigger.cron} placeholder="0 9 * * 1-5"
+      <TextField
+        label="Cron expression"
+        path={['trigger', 'cron']}
+        value={props.trigger.cron}
+        placeholder="0 9 * * 1-5"
         hint="Five fields: minute hour day-of-month month weekday. Example: 0 9 * * 1-5 runs at 09:00 on weekdays."
-        onInput={(cron) => props.patch({ cron })} />
-      <TextField label="Time zone" path={['trigger', 'timezone']} value={props.trigger.timezone} list="tz-list"
-        onInput={(timezone) => props.patch({ timezone })} />
+        onInput={(cron) => props.patch({ cron })}
+      />
+      <TextField
+        label="Time zone"
+        path={['trigger', 'timezone']}
+        value={props.trigger.timezone}
+        list="tz-list"
+        onInput={(timezone) => props.patch({ timezone })}
+      />
       <datalist id="tz-list">
         <For each={zones}>{(z) => <option value={z} />}</For>
       </datalist>
@@ -42,7 +51,13 @@ export function ScheduleForm(props: TriggerFormProps<ScheduleTrigger>) {
         <p class="field-label">Next five runs</p>
         <Show when={Array.isArray(next())} fallback={<p class="muted">No upcoming runs until the expression and zone are valid.</p>}>
           <ol class="fire-times" data-testid="fire-times">
-            <For each={next() as Date[]}>{(d) => <li>{fmt(d)} <span class="muted">({props.trigger.timezone})</span></li>}</For>
+            <For each={next() as Date[]}>
+              {(d) => (
+                <li>
+                  {fmt(d)} <span class="muted">({props.trigger.timezone})</span>
+                </li>
+              )}
+            </For>
           </ol>
         </Show>
       </div>

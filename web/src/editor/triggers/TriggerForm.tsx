@@ -43,7 +43,9 @@ export function TriggerForm() {
       <legend id="trigger-legend">Trigger</legend>
       <div class="field">
         <label for="trigger-type">When</label>
-        <select id="trigger-type" value={trigger().type}
+        <select
+          id="trigger-type"
+          value={trigger().type}
           onChange={(e) => store.replaceAt(['trigger'], newTrigger(e.currentTarget.value as TriggerType, trigger()))}>
           <For each={TRIGGER_TYPES}>{(t) => <option value={t}>{TRIGGER_META[t].label}</option>}</For>
         </select>

@@ -52,21 +52,32 @@ export function WebhookForm(props: TriggerFormProps<WebhookTrigger>) {
         <label for="hook-url">Webhook URL</label>
         <div class="row">
           <input id="hook-url" readOnly value={url() ?? 'The URL appears once the draft is saved.'} />
-          <button type="button" disabled={!url()} onClick={() => url() && copy(url()!, setNote)}>Copy URL</button>
+          <button type="button" disabled={!url()} onClick={() => url() && copy(url()!, setNote)}>
+            Copy URL
+          </button>
         </div>
-        <p class="hint">Callers POST JSON (or any body) here; the request becomes <code>trigger.body</code>.</p>
+        <p class="hint">
+          Callers POST JSON (or any body) here; the request becomes <code>trigger.body</code>.
+        </p>
       </div>
-      <SelectField label="Authentication" path={['trigger', 'auth', 'mode']} value={mode()}
+      <SelectField
+        label="Authentication"
+        path={['trigger', 'auth', 'mode']}
+        value={mode()}
         options={[
           { value: 'none', label: 'None: anyone with the URL' },
           { value: 'header', label: 'Shared secret in a header' },
           { value: 'signature', label: 'Signed (Standard Webhooks HMAC-SHA256)' },
         ]}
-        onChange={(m) => props.patch({ auth: m === 'header' ? { mode: 'header', headerName: 'X-Webhook-Secret' } : { mode: m } })} />
+        onChange={(m) => props.patch({ auth: m === 'header' ? { mode: 'header', headerName: 'X-Webhook-Secret' } : { mode: m } })}
+      />
       <Show when={props.trigger.auth?.mode === 'header'}>
-        <TextField label="Header name" path={['trigger', 'auth', 'headerName']}
+        <TextField
+          label="Header name"
+          path={['trigger', 'auth', 'headerName']}
           value={props.trigger.auth?.mode === 'header' ? props.trigger.auth.headerName : ''}
-          onInput={(headerName) => props.patch({ auth: { mode: 'header', headerName } })} />
+          onInput={(headerName) => props.patch({ auth: { mode: 'header', headerName } })}
+        />
       </Show>
       <Show when={mode() !== 'none'}>
         <div class="field">
@@ -74,17 +85,33 @@ export function WebhookForm(props: TriggerFormProps<WebhookTrigger>) {
           <Show when={secret()} fallback={<p class="muted">Secrets are stored encrypted and never shown again. Rotate to get a new one.</p>}>
             <div class="row">
               <input aria-label="New secret" readOnly value={secret()} />
-              <button type="button" onClick={() => copy(secret()!, setNote)}>Copy secret</button>
+              <button type="button" onClick={() => copy(secret()!, setNote)}>
+                Copy secret
+              </button>
             </div>
             <p class="hint">Save this secret now; it will not be shown again.</p>
           </Show>
-          <button type="button" onClick={rotate} disabled={!workflow()}>Rotate secret</button>
+          <button type="button" onClick={rotate} disabled={!workflow()}>
+            Rotate secret
+          </button>
         </div>
       </Show>
-      <CheckField label="Also accept GET requests" path={['trigger', 'allowGet']} checked={props.trigger.allowGet ?? false}
-        onChange={(allowGet) => props.patch({ allowGet })} />
-      <Show when={note()}><p class="hint" role="status">{note()}</p></Show>
-      <Show when={error()}><p class="error" role="alert">{error()}</p></Show>
+      <CheckField
+        label="Also accept GET requests"
+        path={['trigger', 'allowGet']}
+        checked={props.trigger.allowGet ?? false}
+        onChange={(allowGet) => props.patch({ allowGet })}
+      />
+      <Show when={note()}>
+        <p class="hint" role="status">
+          {note()}
+        </p>
+      </Show>
+      <Show when={error()}>
+        <p class="error" role="alert">
+          {error()}
+        </p>
+      </Show>
     </>
   );
 }
