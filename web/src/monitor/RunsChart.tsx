@@ -37,7 +37,7 @@ export function RunsChart(props: { data: DayCounts[] }) {
   const barW = () => W / Math.max(1, props.data.length);
   const total = () => props.data.reduce((n, d) => n + EXECUTION_STATUSES.reduce((m, s) => m + d.counts[s], 0), 0);
   const summary = () =>
-    `${total()} runs over ${props.data.length} days: ` + EXECUTION_STATUSES.map((s) => `${props.data.reduce((n, d) => n + d.counts[s], 0)} ${s}`).join(', ');
+    `${total()} runs over ${props.data.length} days: ${EXECUTION_STATUSES.map((s) => `${props.data.reduce((n, d) => n + d.counts[s], 0)} ${s}`).join(', ')}`;
   return (
     <figure class="chart">
       <svg viewBox={`0 0 ${W} ${H + 18}`} role="img" aria-label={summary()}>
