@@ -1,6 +1,6 @@
 import { afterAll, describe, expect, it } from 'vitest';
 import { companies, workspaces, events, eq, type DbHandle } from '@conduit/core/testing';
-import { changedFields, createRecord, getRecord, listRecords, updateRecord, deleteRecord } from '@conduit/core/domain';
+import { changedFields, createRecord, getRecord, listRecords, updateRecord, deleteRecord, uuidFromName } from '@conduit/core/domain';
 import type { JsonObject } from '@conduit/core/definition';
 import { createTestDb, TEST_DB_KINDS } from '@conduit/local/testing';
 
@@ -28,6 +28,21 @@ describe.each(TEST_DB_KINDS)('records outbox on %s', (kind) => {
     const rows = await h.db.select().from(events).where(eq(events.workspaceId, ws));
     expect(rows.map((r) => r.type).sort()).toEqual(['record.created', 'record.updated']);
     expect(rows.every((r) => r.dispatchedAt === null)).toBe(true);
+  });
+
+  it('a create named by its step is made once: a re-run returns the record and event of the first', async () => {
+    const id = uuidFromName(`exec-${kind}/add`);
+    expect(id).toBe(uuidFromName(`exec-${kind}/add`));
+    expect(id).not.toBe(uuidFromName(`exec-${kind}/add_2`));
+    expect(id).toMatch(/^[0-9a-f]{8}-[0-9a-f]{4}-5[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}$/);
+    const first = await createRecord(h.db, { id, workspaceId: ws, object: 'lead', data: { name: 'Once' } });
+    const again = await createRecord(h.db, { id, workspaceId: ws, object: 'lead', data: { name: 'Once' } });
+    expect(again.record.id).toBe(first.record.id);
+    expect(again.event.id).toBe(first.event.id);
+    const leads = await listRecords(h.db, { workspaceId: ws, object: 'lead' });
+    expect(leads.items.map((r) => r.data.name)).toEqual(['Once']);
+    const created = await h.db.select().from(events).where(eq(events.recordId, id));
+    expect(created).toHaveLength(1);
   });
 
   it('an update, built in SQL, stores what the JavaScript merge and diff would: record, previous, changed, row', async () => {

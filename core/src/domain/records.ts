@@ -40,17 +40,49 @@ function recordEvent(kind: RecordEventKind, row: RecordRow, previous: JsonObject
  * Record writes and their events share one transaction (the outbox): a committed change always has
  * its event stored, and the dispatcher (or the sweeper, after a crash) turns it into runs.
  */
-export async function createRecord(db: Db, input: Scope & Cause & { data: JsonObject; companyId?: string | null }): Promise<RecordChange> {
+/**
+ * `id`, when given, makes the create idempotent: a record of that id already made (by an earlier
+ * attempt of the same step, cut off before its result was recorded) is returned with its event
+ * instead of being made again.
+ */
+export async function createRecord(db: Db, input: Scope & Cause & { data: JsonObject; companyId?: string | null; id?: string }): Promise<RecordChange> {
   return db.transaction(async (tx) => {
     const [row] = await tx
       .insert(records)
-      .values({ workspaceId: input.workspaceId, companyId: input.companyId ?? null, object: input.object, data: input.data })
+      .values({
+        ...(input.id ? { id: input.id } : {}),
+        workspaceId: input.workspaceId,
+        companyId: input.companyId ?? null,
+        object: input.object,
+        data: input.data,
+      })
+      .onConflictDoNothing({ target: records.id })
       .returning();
-    if (!row) throw new Error('record insert returned nothing');
+    if (!row) return existingCreate(tx, input.workspaceId, input.id);
     const changed = Object.keys(row.data).sort();
     const event = await appendEvent(tx, recordEvent('created', row, null, changed, input.causation ?? ROOT_CAUSATION));
     return { record: row, event };
   });
+}
+
+async function existingCreate(tx: DbOrTx, workspaceId: string, id: string | undefined): Promise<RecordChange> {
+  const [record] = id
+    ? await tx
+        .select()
+        .from(records)
+        .where(and(eq(records.id, id), eq(records.workspaceId, workspaceId)))
+    : [];
+  const [event] = record
+    ? await tx
+        .select()
+        .from(events)
+        .where(and(eq(events.workspaceId, workspaceId), eq(events.recordId, record.id), eq(events.type, 'record.created')))
+        .limit(1)
+    : [];
+  // Every record's created event is kept with it, so only an id taken in another workspace (a uuid
+  // collision) gets here.
+  if (!record || !event) throw new Error('a record with this id exists and cannot be returned');
+  return { record, event };
 }
 
 // Every PATCH and every update_record step: prepared once per connection (see updateRecord).
