@@ -27,8 +27,6 @@ export const sampleTriggerPayload = (t: WorkflowTrigger, record?: { id: string; 
   metaOf(t).sample(t, { now: new Date().toISOString(), ...(record ? { record } : {}) });
 export const shapeTriggerSample = (t: WorkflowTrigger, sample: unknown, now: Date) => metaOf(t).shapeSample(t, sample, now.toISOString());
 
-export const triggerLabel = (type: string): string => (TRIGGER_META as Record<string, { label: string }>)[type]?.label ?? type;
-
 /**
  * The trigger in words. Takes a stored trigger as the API returns it (validated when it was saved);
  * a type this build does not know is shown by name. The widening is sound: the entry is looked up by
@@ -48,8 +46,3 @@ export const TRIGGER_TYPES_BY_RECORD_EVENT: Readonly<Record<string, readonly Tri
   }
   return out;
 })();
-
-export const RECORD_TRIGGER_TYPES = Object.values(TRIGGER_TYPES_BY_RECORD_EVENT).flat();
-export type RecordTriggerType = Extract<WorkflowTrigger, { object: string }>['type'];
-export const isRecordTrigger = (t: WorkflowTrigger): t is Extract<WorkflowTrigger, { type: RecordTriggerType }> =>
-  TRIGGER_META[t.type].source.kind === 'record';

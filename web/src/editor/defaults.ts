@@ -7,7 +7,7 @@ export function newWorkflowDefinition(): WorkflowDefinitionInput {
 }
 
 /** A unique id such as "send_email_2", so `{{steps.<id>}}` stays readable. */
-export function uniqueId(base: string, taken: ReadonlySet<string>): string {
+function uniqueId(base: string, taken: ReadonlySet<string>): string {
   if (!taken.has(base)) return base;
   for (let i = 2; ; i++) if (!taken.has(`${base}_${i}`)) return `${base}_${i}`;
 }

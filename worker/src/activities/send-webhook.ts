@@ -12,7 +12,7 @@ async function signingSecret(deps: ActivityDeps, workspaceId: string, workflowId
 }
 
 /** Seconds from a Retry-After header (delta or HTTP date), capped at 10 minutes. */
-export function retryAfterMs(value: string | undefined, now = Date.now()): number | undefined {
+function retryAfterMs(value: string | undefined, now = Date.now()): number | undefined {
   if (!value) return undefined;
   const secs = Number(value);
   const ms = Number.isFinite(secs) ? secs * 1000 : Date.parse(value) - now;

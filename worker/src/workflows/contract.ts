@@ -112,6 +112,5 @@ export type RuntimeActivities = {
   finishRun(f: FinishRun): Promise<void>;
 };
 
-/** Error type names the workflow and activities agree on. */
+/** The failure type the workflow and activities agree on for a step that failed. */
 export const STEP_ERROR = 'StepError';
-export const INVALID_INPUT = 'InvalidStepInput';

@@ -39,7 +39,7 @@ export type RunOptions = {
   stepsPerRun?: number;
 };
 
-export const STEPS_PER_RUN = 250;
+const STEPS_PER_RUN = 250;
 
 // Every type that runs as an activity declares its retry and timeout (core/test/registries.test.ts);
 // these fallbacks only give the types a value for the ones that do not run as activities.

@@ -29,7 +29,7 @@ export const TRIGGER_FORMS: { [K in TriggerType]: Entry<K> } = {
   field_changed: { Form: FieldChangedForm, starter: (object) => ({ type: 'field_changed', object, field: 'stage' }) },
 };
 
-export function newTrigger(type: TriggerType, previous?: WorkflowTrigger): WorkflowTrigger {
+function newTrigger(type: TriggerType, previous?: WorkflowTrigger): WorkflowTrigger {
   return TRIGGER_FORMS[type].starter(previous && 'object' in previous ? previous.object : 'deal');
 }
 
