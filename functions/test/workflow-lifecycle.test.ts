@@ -15,7 +15,7 @@ import {
   workflowSecretKinds,
   type WorkflowLifecycle,
 } from '@conduit/core/domain';
-import { createTestDb, TEST_DB_KINDS } from '@conduit/local/testing/db';
+import { createTestDb, TEST_DB_KINDS } from '@conduit/local/testing';
 import { createHookResolver, generateWebhookSecret, type HookResolver } from '../src/ingress';
 
 /**

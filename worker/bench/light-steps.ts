@@ -115,7 +115,7 @@ export async function benchLightSteps(opts: LightStepsOptions): Promise<LightSte
 
 /** `npx tsx worker/bench/light-steps.ts`: starts its own dev server and an in-memory PGlite (or DATABASE_URL). */
 if (import.meta.url === `file://${process.argv[1]}`) {
-  const { startTemporalDevServer } = await import('../../local/src/services/temporal');
+  const { startTemporalDevServer } = await import('@conduit/local/testing');
   const { createDb } = await import('@conduit/core/db');
   try {
     Runtime.install({ logger: new DefaultLogger('ERROR') });

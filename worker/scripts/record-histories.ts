@@ -18,7 +18,7 @@ import proto from '@temporalio/proto';
 import type { StepResult, WorkflowActionInput } from '@conduit/core/definition';
 import { createExecution } from '@conduit/core/domain';
 import { RUN_WORKFLOW, RunInputSchema, runWorkflowId } from '@conduit/core/temporal';
-import { startTemporalDevServer } from '../../local/src/services/temporal';
+import { startTemporalDevServer } from '@conduit/local/testing';
 import { ScriptSandbox, type ScriptRun, type ScriptResult } from '../src/activities/sandbox';
 import { startHarness, type Harness } from '../test/harness';
 
