@@ -1,17 +1,24 @@
-import { triggerVariables, type WorkflowAction, type WorkflowTrigger } from '@conduit/core/definition';
+import { childListsOf, triggerVariables, type WorkflowAction, type WorkflowTrigger } from '@conduit/core/definition';
 import type { Step } from '../api/schemas';
 import type { Path } from './draft';
 import type { Variable } from './context';
 import { earlierStepIds } from './validate';
 
-/** ["actions", 1, "then", 0, "url"] → [1, "then", 0]: where the field's action sits in the list. */
-function actionPathOf(fieldPath: Path): (string | number)[] | undefined {
+/**
+ * ["actions", 1, "then", 0, "url"] → [1, "then", 0]: where the field's action sits in the list. A key
+ * counts as a nested list only where that action's type says it holds one (a condition's then and
+ * else), so a field that is an array (["actions", 0, "to", 1]) stays the action's own.
+ */
+function actionPathOf(fieldPath: Path, actions: readonly WorkflowAction[]): (string | number)[] | undefined {
   if (fieldPath[0] !== 'actions' || typeof fieldPath[1] !== 'number') return undefined;
   const out: (string | number)[] = [fieldPath[1]];
-  let i = 2;
-  while ((fieldPath[i] === 'then' || fieldPath[i] === 'else') && typeof fieldPath[i + 1] === 'number') {
-    out.push(fieldPath[i] as string, fieldPath[i + 1] as number);
-    i += 2;
+  let action = actions[fieldPath[1]];
+  for (let i = 2; action && typeof fieldPath[i + 1] === 'number'; i += 2) {
+    const child = childListsOf(action).find((c) => c.key === fieldPath[i]);
+    if (!child) break;
+    const index = fieldPath[i + 1] as number;
+    out.push(child.key, index);
+    action = child.actions[index];
   }
   return out;
 }
@@ -25,7 +32,7 @@ export function variablesFor(
   testSteps: Map<string, Step>,
 ): Variable[] {
   const vars = triggerVariables(trigger, fields);
-  const at = actionPathOf(fieldPath);
+  const at = actionPathOf(fieldPath, actions);
   if (!at) return vars;
   for (const id of earlierStepIds(actions, at)) {
     vars.push({ value: `steps.${id}.output`, label: `output of ${id}`, group: 'Earlier steps' });
