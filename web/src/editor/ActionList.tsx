@@ -71,7 +71,9 @@ function ActionCard(props: { action: WorkflowAction; index: number; count: numbe
         </button>
         {/* Folded, the card still says what the step does. */}
         <Show when={!open()}>
-          <span class="muted card-summary">{summarizeAction(props.action)}</span>
+          <span class="muted card-summary" title={summarizeAction(props.action)}>
+            {summarizeAction(props.action)}
+          </span>
         </Show>
         <Show when={cardProblems().length > 0}>
           <span class="badge s-failed">
