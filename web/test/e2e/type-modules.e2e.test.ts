@@ -1,0 +1,138 @@
+/**
+ * The builder's parts that now come from core's per-type modules, used as a person would in headless
+ * Chromium against the real local stack: trigger labels and starters, new actions' ids and starting
+ * values, the variables a trigger offers, a folded card saying what its step does, the sample payload,
+ * and the trigger in words in the list. Typed key by key; focus checked after each action; both
+ * layouts looked at (screenshots) and checked for sideways scrolling and serious axe-core findings.
+ */
+import { createRequire } from 'node:module';
+import type { Locator, Page } from 'playwright-core';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { openBrowser, shot } from './browser';
+
+type Stack = { url: string; stop(): Promise<void>; login: { email: string; password: string } };
+type StartStack = (opts?: { web?: boolean | string; env?: Record<string, string | undefined> }) => Promise<Stack>;
+const STACK_MODULE = '@conduit/local/testing/stack';
+const loadStartStack = async (): Promise<StartStack> => ((await import(/* @vite-ignore */ STACK_MODULE)) as { startStack: StartStack }).startStack;
+const AXE_SOURCE = createRequire(import.meta.url).resolve('axe-core/axe.min.js');
+
+let stack: Stack;
+let browser: Awaited<ReturnType<typeof openBrowser>>;
+let page: Page;
+
+/** Clicks the field, types the text one key at a time, and checks the field kept focus and the text. */
+async function typeInto(field: Locator, text: string) {
+  await field.click();
+  await field.pressSequentially(text);
+  await expect(field.evaluate((el) => el === document.activeElement)).resolves.toBe(true);
+  await expect(field.inputValue()).resolves.toBe(text);
+}
+
+const focusedId = () => page.evaluate(() => document.activeElement?.id ?? '');
+
+async function seriousAxeFindings(): Promise<string[]> {
+  await page.addScriptTag({ path: AXE_SOURCE });
+  return page.evaluate(async () => {
+    const axe = (window as unknown as { axe: { run(): Promise<{ violations: { id: string; impact: string | null; nodes: unknown[] }[] }> } }).axe;
+    const r = await axe.run();
+    return r.violations.filter((v) => v.impact === 'serious' || v.impact === 'critical').map((v) => `${v.id} (${v.nodes.length})`);
+  });
+}
+
+async function checkLayout(name: string) {
+  for (const width of [1440, 390]) {
+    await page.setViewportSize({ width, height: 900 });
+    const overflow = await page.evaluate(() => document.documentElement.scrollWidth - window.innerWidth);
+    await shot(page, `${name}-${width}px`);
+    expect({ width, overflow }).toEqual({ width, overflow: 0 });
+  }
+  await page.setViewportSize({ width: 1440, height: 900 });
+  expect(await seriousAxeFindings()).toEqual([]);
+}
+
+beforeAll(async () => {
+  const startStack = await loadStartStack();
+  stack = await startStack({ web: true, env: { ...process.env } });
+  browser = await openBrowser();
+  page = browser.page;
+  page.setDefaultTimeout(20_000);
+  await page.setViewportSize({ width: 1440, height: 900 });
+});
+
+afterAll(async () => {
+  await browser?.close();
+  await stack?.stop();
+});
+
+describe('builder parts from the per-type modules, used by a person', () => {
+  it('signs in by typing', async () => {
+    await page.goto(`${stack.url}/`);
+    await page.waitForURL(/\/login/);
+    await typeInto(page.getByLabel('Email', { exact: true }), stack.login.email);
+    await typeInto(page.getByLabel('Password', { exact: true }), stack.login.password);
+    await page.keyboard.press('Enter');
+    await page.getByRole('heading', { name: 'Workflows' }).waitFor();
+  });
+
+  it('builds a field-changed workflow: labels, starters, ids, variables, a folded card in words, a sample payload', async () => {
+    await page.getByRole('button', { name: 'New workflow' }).click();
+    await page.waitForURL(/\/settings\/workflows\/[^/]+$/);
+    const name = page.getByLabel('Workflow name', { exact: true });
+    await name.click();
+    await name.press('ControlOrMeta+a');
+    await name.press('Backspace');
+    await typeInto(name, 'Stage watcher');
+
+    // The trigger picker names types by their modules' labels; each type starts with its own values.
+    const when = page.getByLabel('When', { exact: true });
+    await when.focus();
+    await when.selectOption({ label: 'Webhook' });
+    await expect(focusedId()).resolves.toBe('trigger-type');
+    await page.getByLabel('Webhook URL', { exact: true }).waitFor();
+    await when.selectOption({ label: 'Field changed' });
+    await expect(focusedId()).resolves.toBe('trigger-type');
+    await expect(page.getByLabel('Field', { exact: true }).inputValue()).resolves.toBe('stage');
+    await typeInto(page.getByLabel('To (optional)', { exact: true }), 'won');
+
+    // A new action gets its type's id base and starting values; focus lands on the new card.
+    const addRow = page.locator('.editor-main > fieldset.section').last().locator(':scope > .action-list > .add-action').last();
+    await addRow.locator('select').selectOption({ label: 'Send email' });
+    await addRow.getByRole('button', { name: 'Add action' }).click();
+    const card = page.locator('#card-email');
+    await expect.poll(focusedId).toBe('card-email');
+    await typeInto(card.getByLabel('To', { exact: true }), 'owner@example.com');
+    const subject = card.getByLabel('Subject', { exact: true });
+    await typeInto(subject, 'Stage is ');
+
+    // The variables come from the trigger's module: the record, the values before the change, what changed.
+    await card.getByRole('button', { name: /Insert variable into .*subject/ }).click();
+    const menu = card.getByRole('menu');
+    await expect(menu.getByRole('menuitem', { name: /trigger\.changed/ }).count()).resolves.toBe(1);
+    await expect(menu.getByRole('menuitem', { name: /trigger\.previous\.stage/ }).count()).resolves.toBe(1);
+    await menu.getByRole('menuitem', { name: /trigger\.record\.stage/ }).click();
+    await expect(subject.inputValue()).resolves.toBe('Stage is {{trigger.record.stage}}');
+    await shot(page, 'type-modules-builder-open');
+
+    // Folded, the card says what the step does, and focus stays on the fold button.
+    const fold = card.locator('.card-head > button').first();
+    await fold.click();
+    await expect(fold.evaluate((el) => el === document.activeElement)).resolves.toBe(true);
+    await expect(card.locator('.card-summary').textContent()).resolves.toBe('Email to owner@example.com: Stage is {{trigger.record.stage}}');
+    await expect(card.getByLabel('Subject', { exact: true }).count()).resolves.toBe(0);
+
+    // The sample payload comes from the trigger's module: an update that changed the field to the value asked for.
+    await page.getByRole('button', { name: 'Fill payload' }).click();
+    const payload = JSON.parse(await page.getByLabel('Trigger payload (JSON)', { exact: true }).inputValue()) as Record<string, unknown>;
+    expect(payload).toMatchObject({ kind: 'record', event: 'updated', object: 'deal', changed: ['stage'], record: { stage: 'won' } });
+
+    await page.getByTestId('save-state').getByText('All changes saved').waitFor({ timeout: 15_000 });
+    await checkLayout('type-modules-builder');
+  });
+
+  it('the list says the trigger in words', async () => {
+    await page.getByRole('link', { name: 'Settings' }).click();
+    const row = page.getByRole('row', { name: /Stage watcher/ });
+    await expect(row.getByText("When a deal's stage changes to won").count()).resolves.toBe(1);
+    await checkLayout('type-modules-list');
+  });
+});
