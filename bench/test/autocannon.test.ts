@@ -13,7 +13,7 @@ beforeAll(async () => {
     req.resume();
     req.on('end', () => {
       served++;
-      res.statusCode = req.url === '/refuse' ? 429 : 202;
+      res.statusCode = req.url === '/refuse' ? 429 : req.url === '/fail' ? 500 : 202;
       res.setHeader('content-type', 'application/json');
       res.end('{"eventId":"x"}');
     });
@@ -33,10 +33,14 @@ describe('runAutocannon', () => {
     expect(r.latencyMs.max).toBeGreaterThanOrEqual(r.latencyMs.p50);
   });
 
-  it('counts refused requests as errors', async () => {
-    const r = await runAutocannon({ url: `${base}/refuse`, concurrency: 2, durationSec: 1, body: '{}' });
-    expect(r.ok).toBe(0);
-    expect(r.errors).toBeGreaterThan(10);
+  it('counts 429 refusals apart from errors, and other non-2xx answers as errors', async () => {
+    const refused = await runAutocannon({ url: `${base}/refuse`, concurrency: 2, durationSec: 1, body: '{}', zeroIsError: false });
+    expect(refused.ok).toBe(0);
+    expect(refused.refused).toBeGreaterThan(10);
+    expect(refused.errors).toBe(0);
+    const failed = await runAutocannon({ url: `${base}/fail`, concurrency: 2, durationSec: 1, body: '{}', zeroIsError: false });
+    expect(failed.refused).toBe(0);
+    expect(failed.errors).toBeGreaterThan(10);
   });
 
   it('refuses to load anything but 127.0.0.1', () => {

@@ -72,7 +72,14 @@ describe('report', () => {
     expect(md).toContain('FAILED — 1 scenario failure(s), 3 request error(s)');
     expect(md).toContain('- ingress c=256 conduit: boom');
     expect(md).toContain('![Benchmark chart](BENCHMARKS.svg)');
-    expect(md).toMatch(/\| concurrency 16 \| conduit \| 5,000 req\/s .*\| 3 \| 250\.0×/);
+    expect(md).toMatch(/\| concurrency 16 \| conduit \| 5,000 req\/s .*\| 3 \| 0 \| 250\.0×/);
+  });
+
+  it('shows designed refusals in their own column, not as errors', () => {
+    const row = { ...ingress('conduit', [5000]), refused: 1234 };
+    const md = renderMarkdown(report([row, ingress('n8n', [20])]), '/x/BENCHMARKS.svg');
+    expect(md).toContain('**Result: every scenario ran, 0 errors.**');
+    expect(md).toMatch(/\| concurrency 16 \| conduit \| 5,000 req\/s .*\| 0 \| 1234 \| 250\.0×/);
   });
 
   it('says plainly when n8n was not compared', () => {

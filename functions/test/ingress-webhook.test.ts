@@ -269,9 +269,13 @@ describe.each<[TestDbKind, Transport]>([
     expect(await eventsOf(wf.workflowId)).toHaveLength(2);
   });
 
-  it('rate-limits per hook with 429 and Retry-After', async () => {
+  it('rate-limits per hook with 429 and Retry-After, at the configured WEBHOOK_RATE_LIMIT and burst', async () => {
     const wf = await hook(none);
-    const limited = await ingress({ db: h.db, queue, config: { WEBHOOK_BODY_LIMIT: 1024 * 1024, ENCRYPTION_KEY }, rateLimit: { perSecond: 1, burst: 3 } });
+    const limited = await ingress({
+      db: h.db,
+      queue,
+      config: { WEBHOOK_BODY_LIMIT: 1024 * 1024, ENCRYPTION_KEY, WEBHOOK_RATE_LIMIT: 1, WEBHOOK_RATE_BURST: 3 },
+    });
     const statuses: number[] = [];
     let retryAfter: string | null = null;
     for (let i = 0; i < 5; i++) {

@@ -13,6 +13,7 @@ const ReportSchema = z.object({
   '2xx': z.number(),
   latency: Histogram,
   requests: z.object({ average: z.number(), total: z.number(), sent: z.number() }),
+  statusCodeStats: z.record(z.string(), z.object({ count: z.number() })).default({}),
 });
 
 export type LoadResult = {
@@ -22,8 +23,10 @@ export type LoadResult = {
   okPerSec: number;
   ok: number;
   sent: number;
-  /** Transport errors (timeouts included) + non-2xx answers + requests sent but never answered. */
+  /** Transport errors (timeouts included) + non-2xx answers other than 429 + requests sent but never answered. */
   errors: number;
+  /** 429 answers: the system's own designed refusal (a rate limit), reported apart from errors. */
+  refused: number;
   latencyMs: { p50: number; p99: number; min: number; max: number; mean: number };
 };
 
@@ -89,6 +92,7 @@ export function runAutocannon(spec: LoadSpec): Promise<LoadResult> {
       if (!parsed.success) return reject(new Error(`unexpected autocannon report: ${parsed.error.message}`));
       const r = parsed.data;
       const answered = r['2xx'] + r.non2xx;
+      const refused = r.statusCodeStats['429']?.count ?? 0;
       // Requests still in flight when the duration ended are cut off, not dropped; anything else missing is.
       const unanswered = Math.max(0, r.requests.sent - answered - r.errors - spec.concurrency);
       // A run in which nothing at all was answered measured nothing: every connection counts as failed.
@@ -99,7 +103,8 @@ export function runAutocannon(spec: LoadSpec): Promise<LoadResult> {
         okPerSec: r['2xx'] / r.duration,
         ok: r['2xx'],
         sent: r.requests.sent,
-        errors: r.errors + r.non2xx + unanswered + nothing,
+        errors: r.errors + r.non2xx - refused + unanswered + nothing,
+        refused,
         latencyMs: { p50: r.latency.p50, p99: r.latency.p99, min: r.latency.min, max: r.latency.max, mean: r.latency.average },
       });
     });

@@ -19,8 +19,10 @@ export type Row = {
   latency?: LatencySummary;
   /** Rounds or samples measured (warm-ups excluded). */
   runs: number;
-  /** Failed, refused or unanswered requests; any error fails the bench. */
+  /** Failed or unanswered requests and non-2xx answers other than designed refusals; any error fails the bench. */
   errors: number;
+  /** Designed refusals (429 from a rate limit), counted apart: they are the product working, not failing. The note says why. */
+  refused?: number;
   note?: string;
   /** Secondary figures other parts of the report read (e.g. per-step time). */
   figures?: Record<string, number>;

@@ -220,6 +220,7 @@ async function stepsN8n(ctx: Ctx): Promise<StepsResult> {
 // ---- rows -------------------------------------------------------------------------------
 
 function loadRow(target: 'conduit' | 'n8n', c: number, rs: LoadResult[]): Row {
+  const refused = rs.reduce((n, r) => n + r.refused, 0);
   return {
     scenario: INGRESS,
     variant: `concurrency ${c}`,
@@ -235,8 +236,10 @@ function loadRow(target: 'conduit' | 'n8n', c: number, rs: LoadResult[]): Row {
     },
     runs: rs.length,
     errors: rs.reduce((n, r) => n + r.errors, 0),
+    refused,
     note:
       `${rs.reduce((n, r) => n + r.ok, 0).toLocaleString('en-US')} requests answered 2xx` +
+      (refused ? `; ${refused.toLocaleString('en-US')} answered 429 by the per-hook rate limit (WEBHOOK_RATE_LIMIT)` : '') +
       (rs.some((r) => r.ok === 0) ? '; in some round no answer came within the measured window' : ''),
   };
 }

@@ -40,6 +40,10 @@ export const ConfigSchema = z.object({
     .int()
     .min(1024)
     .default(1024 * 1024),
+  /** Requests per second one webhook accepts (a token bucket per hook and ingress process); beyond it, 429 with Retry-After. */
+  WEBHOOK_RATE_LIMIT: z.coerce.number().int().min(1).default(10_000),
+  /** Requests a quiet hook may take at once above its rate; empty: twice WEBHOOK_RATE_LIMIT. */
+  WEBHOOK_RATE_BURST: z.coerce.number().int().min(1).optional(),
   LOOP_DEPTH_LIMIT: z.coerce.number().int().min(1).max(50).default(5),
   SECURE_COOKIES: bool.default(false),
   LOG_LEVEL: z.enum(['debug', 'info', 'warn', 'error']).default('info'),

@@ -14,11 +14,9 @@ import { safeEqual, verifyWebhookSignature } from './signature';
 export type IngressDeps = {
   db: Db;
   queue: EventQueue;
-  config: Pick<Config, 'WEBHOOK_BODY_LIMIT' | 'ENCRYPTION_KEY'>;
+  config: Pick<Config, 'WEBHOOK_BODY_LIMIT' | 'ENCRYPTION_KEY'> & Partial<Pick<Config, 'WEBHOOK_RATE_LIMIT' | 'WEBHOOK_RATE_BURST'>>;
   /** Opens hook secrets: the process's one box. Default: built from config.ENCRYPTION_KEY; null: none (signed and header hooks fail closed). */
   secrets?: SecretBox | null;
-  /** Per-hook token bucket (default 10,000/s with a burst of 20,000). */
-  rateLimit?: { perSecond: number; burst: number };
   /** How long a hook lookup is cached (default 2 s). */
   hookCacheMs?: number;
   /** Shared with the API so activate/deactivate can drop a cached hook at once. */
@@ -85,7 +83,9 @@ export function createHookHandler(deps: IngressDeps): HookHandler {
       ...(deps.hookCacheMs !== undefined ? { ttlMs: deps.hookCacheMs } : {}),
     });
   const writer = deps.writer ?? createEventWriter(deps.db);
-  const limiter = createRateLimiter(deps.rateLimit ?? { perSecond: 10_000, burst: 20_000 });
+  // A token bucket per hook (per process): config.WEBHOOK_RATE_LIMIT per second, burst WEBHOOK_RATE_BURST (default twice the rate).
+  const perSecond = deps.config.WEBHOOK_RATE_LIMIT ?? 10_000;
+  const limiter = createRateLimiter({ perSecond, burst: deps.config.WEBHOOK_RATE_BURST ?? perSecond * 2 });
 
   return async (req) => {
     // HEAD is served by GET handlers in most servers; a HEAD must never store an event.
