@@ -1,8 +1,8 @@
-import { Arn, ArnFormat, Stack } from 'aws-cdk-lib';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import * as secretsmanager from 'aws-cdk-lib/aws-secretsmanager';
 import * as ssm from 'aws-cdk-lib/aws-ssm';
 import type { Construct } from 'constructs';
+import { isCompleteSecretArn } from './secret-arn';
 import type { DeploySettings } from './settings';
 
 /**
@@ -21,8 +21,7 @@ type SsmSetting = keyof typeof SSM_PARAMETERS;
 
 export type RuntimeConfig = {
   secret: secretsmanager.ISecret;
-  /** What a Lambda passes to GetSecretValue: the secret's name or full ARN, as configured (a
-   *  name-based ARN without AWS's random suffix is ambiguous to Secrets Manager). */
+  /** What a Lambda passes to GetSecretValue: the secret's complete ARN. */
   secretId: string;
   /** Values of the SSM parameters, as deploy-time references (CloudFormation parameters). */
   params: Record<SsmSetting, string>;
@@ -35,28 +34,17 @@ export type RuntimeConfig = {
  * itself, so no stack exports configuration to another.
  */
 export function referenceRuntimeConfig(scope: Construct, settings: DeploySettings): RuntimeConfig {
-  const secret = settings.secret.startsWith('arn:')
-    ? secretsmanager.Secret.fromSecretCompleteArn(scope, 'RuntimeSecret', settings.secret)
-    : secretsmanager.Secret.fromSecretNameV2(scope, 'RuntimeSecret', settings.secret);
+  // Only a complete ARN: ECS resolves `<arn>:KEY::` and IAM grants match it exactly (see secret-arn.ts).
+  if (!isCompleteSecretArn(settings.secret)) {
+    throw new Error(`The runtime secret must be referenced by its complete ARN (mountStacks looks it up from the name), not "${settings.secret}"`);
+  }
+  const secret = secretsmanager.Secret.fromSecretCompleteArn(scope, 'RuntimeSecret', settings.secret);
   const params = Object.fromEntries(
     Object.entries(SSM_PARAMETERS).map(([key, name]) => [key, ssm.StringParameter.valueForStringParameter(scope, `${settings.ssmPrefix}/${name}`)]),
   ) as Record<SsmSetting, string>;
   const grantSecretRead = (grantee: iam.IGrantable) => {
-    // A statement of our own instead of secret.grantRead: GetSecretValue only (no DescribeSecret),
-    // on this secret only (the name form matches the random 6-character suffix AWS appends).
-    iam.Grant.addToPrincipal({
-      grantee,
-      actions: ['secretsmanager:GetSecretValue'],
-      resourceArns: [secretArnPattern(scope, settings.secret)],
-    });
+    // A statement of our own instead of secret.grantRead: GetSecretValue only (no DescribeSecret), on this secret only.
+    iam.Grant.addToPrincipal({ grantee, actions: ['secretsmanager:GetSecretValue'], resourceArns: [settings.secret] });
   };
   return { secret, secretId: settings.secret, params, grantSecretRead };
-}
-
-function secretArnPattern(scope: Construct, secret: string): string {
-  if (secret.startsWith('arn:')) return secret;
-  return Arn.format(
-    { service: 'secretsmanager', resource: 'secret', resourceName: `${secret}-??????`, arnFormat: ArnFormat.COLON_RESOURCE_NAME },
-    Stack.of(scope),
-  );
 }

@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { RUNTIME_SECRET_KEYS, SSM_PARAMETERS } from '../src/config';
 import { settingsFromEnv } from '../src/settings';
-import { ACCOUNT, REGION, synthAll, type Synth } from './synth';
+import { SECRET_ARN, synthAll, testSettings, type Synth } from './synth';
 
 // Values a careless stack could copy from the deploying shell into a template.
 const SENTINELS = {
@@ -35,16 +35,14 @@ describe('configuration and secrets', () => {
     }
   });
 
-  it('gives each Lambda the secret by name and lets it read that secret only', () => {
-    const secretArn = {
-      'Fn::Join': ['', ['arn:', { Ref: 'AWS::Partition' }, `:secretsmanager:${REGION}:${ACCOUNT}:secret:conduit/test/runtime-??????`]],
-    };
+  it('gives each Lambda the secret by its complete ARN and lets it read that secret only', () => {
+    const secretArn = SECRET_ARN;
     for (const t of [synth.templates.api, synth.templates.events, synth.templates.sweeper]) {
       const fns = Object.values(t.findResources('AWS::Lambda::Function')).filter((f) => f.Properties.Environment);
       expect(fns.length).toBeGreaterThan(0);
       for (const fn of fns) {
         const vars = fn.Properties.Environment.Variables;
-        expect(vars.CONDUIT_SECRET_ID).toBe('conduit/test/runtime');
+        expect(vars.CONDUIT_SECRET_ID).toBe(SECRET_ARN);
         for (const key of RUNTIME_SECRET_KEYS) expect(vars[key]).toBeUndefined();
       }
       const reads = Object.values(t.findResources('AWS::IAM::Policy'))
@@ -67,6 +65,11 @@ describe('configuration and secrets', () => {
     const addressParam = ssm.find(([, p]) => p.Default.endsWith('temporal-address'))![0];
     const api = Object.values(t.findResources('AWS::Lambda::Function')).find((f) => f.Properties.Environment)!;
     expect(api.Properties.Environment.Variables.TEMPORAL_ADDRESS).toEqual({ Ref: addressParam });
+  });
+
+  it('refuses to reference the runtime secret by a name or partial ARN', async () => {
+    await expect(synthAll(testSettings({ secret: 'conduit/test/runtime' }))).rejects.toThrow(/complete ARN/);
+    await expect(synthAll(testSettings({ secret: SECRET_ARN.replace(/-AbC123$/, '') }))).rejects.toThrow(/complete ARN/);
   });
 
   it('validates deploy settings from the environment', () => {

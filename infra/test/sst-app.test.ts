@@ -1,3 +1,4 @@
+import { CreateSecretCommand, DescribeSecretCommand, ResourceExistsException, SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
 import { Template } from 'aws-cdk-lib/assertions';
 import { App, getStack } from 'sst/constructs';
 import { initProject } from 'sst/project.js';
@@ -10,11 +11,22 @@ import { mountStacks, STACKS } from '../src/stacks';
  * function mounted on SST's App (NODE_ENV=test makes SST skip its AWS bootstrap lookup).
  */
 let app: App;
+let secretArn: string;
 beforeAll(async () => {
   process.env.CONDUIT_WORKER_IMAGE = 'public.ecr.aws/example/conduit-worker:1.0.0';
+  // The deploy looks the runtime secret's complete ARN up by name: here in moto's Secrets Manager.
+  const secretsManager = new SecretsManagerClient({
+    region: 'eu-west-1',
+    endpoint: process.env.TEST_SQS_ENDPOINT,
+    credentials: { accessKeyId: 'test', secretAccessKey: 'test' },
+  });
+  await secretsManager.send(new CreateSecretCommand({ Name: 'conduit/ci/runtime', SecretString: '{}' })).catch((err: unknown) => {
+    if (!(err instanceof ResourceExistsException)) throw err;
+  });
+  secretArn = (await secretsManager.send(new DescribeSecretCommand({ SecretId: 'conduit/ci/runtime' }))).ARN!;
   await initProject({ stage: 'ci', root: REPO_ROOT, region: 'eu-west-1' });
   app = new App({ mode: 'deploy', stage: 'ci', name: 'conduit', region: 'eu-west-1', account: '123456789012' });
-  await mountStacks(app);
+  await mountStacks(app, { secretsManager });
 });
 
 describe('SST app', () => {
@@ -36,6 +48,13 @@ describe('SST app', () => {
     expect(Object.keys(t(Events).toJSON().Outputs ?? {})).toEqual(expect.arrayContaining(['EventQueueUrl', 'DeadLetterQueueUrl']));
     expect(JSON.stringify(t(Web).toJSON().Outputs)).toContain('SiteUrl');
     expect(JSON.stringify(t(Api).toJSON().Outputs)).toContain('ApiEndpoint');
+  });
+
+  it('references the runtime secret by the complete ARN it looked up from the name', () => {
+    const worker = JSON.stringify(Template.fromStack(getStack(STACKS[3])).toJSON());
+    expect(secretArn).toMatch(/:secret:conduit\/ci\/runtime-[A-Za-z0-9]{6}$/);
+    expect(worker).toContain(`${secretArn}:DATABASE_URL::`);
+    expect(worker).not.toContain('conduit/ci/runtime:');
   });
 
   it('keeps data of non-production stages removable', () => {

@@ -14,6 +14,8 @@ import { WorkerConstruct } from '../src/worker';
 
 export const ACCOUNT = '123456789012';
 export const REGION = 'eu-west-1';
+/** The runtime secret as mountStacks hands it to the stacks: its complete ARN, suffix included. */
+export const SECRET_ARN = `arn:aws:secretsmanager:${REGION}:${ACCOUNT}:secret:conduit/test/runtime-AbC123`;
 
 /** A minimal built site, standing in for web/dist. */
 function fakeWebDist(): string {
@@ -27,7 +29,7 @@ function fakeWebDist(): string {
 export function testSettings(over: Partial<DeploySettings> = {}): DeploySettings {
   return DeploySettingsSchema.parse({
     stage: 'test',
-    secret: 'conduit/test/runtime',
+    secret: SECRET_ARN,
     ssmPrefix: '/conduit/test',
     workerImage: { kind: 'registry', uri: 'public.ecr.aws/example/conduit-worker:1.0.0' },
     workerMinTasks: 1,

@@ -6,7 +6,7 @@ import { join } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { RUNTIME_SECRET_KEYS } from '../src/config';
 import { WORKER_HEALTH_PORT } from '../src/worker';
-import { ACCOUNT, REGION, actionsOf, resourceOf, statementsOfRole, synthAll, testSettings, type CfnProps, type Synth } from './synth';
+import { ACCOUNT, REGION, SECRET_ARN, actionsOf, resourceOf, statementsOfRole, synthAll, testSettings, type CfnProps, type Synth } from './synth';
 
 let synth: Synth;
 let container: CfnProps;
@@ -24,8 +24,8 @@ describe('worker stack', () => {
     const secrets = container.Secrets as Array<{ Name: string; ValueFrom: unknown }>;
     expect(secrets.map((s) => s.Name).sort()).toEqual([...RUNTIME_SECRET_KEYS].sort());
     for (const s of secrets) {
-      // arn:…:secret:conduit/test/runtime:<KEY>:: — a JSON key of the secret, resolved when the task starts.
-      expect(JSON.stringify(s.ValueFrom)).toContain(`:secret:conduit/test/runtime:${s.Name}::`);
+      // <complete ARN>:<KEY>:: — a JSON key of the secret, resolved when the task starts.
+      expect(s.ValueFrom).toBe(`${SECRET_ARN}:${s.Name}::`);
     }
     const envNames = (container.Environment as Array<{ Name: string }>).map((e) => e.Name);
     for (const key of RUNTIME_SECRET_KEYS) expect(envNames).not.toContain(key);
