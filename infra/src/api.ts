@@ -1,12 +1,17 @@
 import { CfnOutput, Duration } from 'aws-cdk-lib';
 import * as apigw from 'aws-cdk-lib/aws-apigatewayv2';
+import * as cloudwatch from 'aws-cdk-lib/aws-cloudwatch';
 import { HttpLambdaIntegration } from 'aws-cdk-lib/aws-apigatewayv2-integrations';
 import type * as lambda from 'aws-cdk-lib/aws-lambda';
 import { Construct } from 'constructs';
 import type { RuntimeConfig } from './config';
 import type { EventsConstruct } from './events';
 import { conduitFunction } from './lambda';
+import { notifyingAlarm } from './monitoring';
 import type { DeploySettings } from './settings';
+
+/** Share of 5xx answers (percent, over 5 minutes) above which the API alarms. */
+export const SERVER_ERROR_RATE_PERCENT = 5;
 
 /**
  * One HTTPS endpoint (API Gateway HTTP API) with two functions behind it: the settings API on
@@ -18,15 +23,21 @@ export class ApiConstruct extends Construct {
   readonly api: lambda.Function;
   readonly ingress: lambda.Function;
 
-  constructor(scope: Construct, id: string, props: { settings: DeploySettings; config: RuntimeConfig; events: Pick<EventsConstruct, 'queue' | 'grantSend'> }) {
+  constructor(
+    scope: Construct,
+    id: string,
+    props: { settings: DeploySettings; config: RuntimeConfig; events: Pick<EventsConstruct, 'queue' | 'grantSend' | 'alarmTopic'> },
+  ) {
     super(scope, id);
     const environment = { SQS_QUEUE_URL: props.events.queue.queueUrl, SECURE_COOKIES: 'true' };
-    this.api = conduitFunction(this, 'ApiFunction', { entry: 'api', config: props.config, timeout: Duration.seconds(29), environment });
+    const alarmTopic = props.events.alarmTopic;
+    this.api = conduitFunction(this, 'ApiFunction', { entry: 'api', config: props.config, timeout: Duration.seconds(29), environment, alarmTopic });
     this.ingress = conduitFunction(this, 'IngressFunction', {
       entry: 'ingress',
       config: props.config,
       timeout: Duration.seconds(10),
       environment,
+      alarmTopic,
       ...(props.settings.ingressReservedConcurrency > 0 ? { reservedConcurrency: props.settings.ingressReservedConcurrency } : {}),
     });
     // Both may enqueue event ids (webhooks, record changes, replays); neither may read the queue.
@@ -43,6 +54,23 @@ export class ApiConstruct extends Construct {
       path: '/hooks/{proxy+}',
       methods: [apigw.HttpMethod.ANY],
       integration: new HttpLambdaIntegration('IngressIntegration', this.ingress),
+    });
+    // 5xx answers as a share of all answers, over 5 minutes; below 20 requests a window says nothing.
+    notifyingAlarm(this, 'ServerErrorRateAlarm', alarmTopic, {
+      alarmDescription: `More than ${SERVER_ERROR_RATE_PERCENT} % of API and webhook requests answered 5xx over 5 minutes`,
+      metric: new cloudwatch.MathExpression({
+        expression: 'IF(requests >= 20, 100 * errors / requests, 0)',
+        usingMetrics: {
+          errors: this.httpApi.metricServerError({ period: Duration.minutes(5), statistic: 'Sum' }),
+          requests: this.httpApi.metricCount({ period: Duration.minutes(5), statistic: 'Sum' }),
+        },
+        period: Duration.minutes(5),
+        label: '5xx %',
+      }),
+      threshold: SERVER_ERROR_RATE_PERCENT,
+      comparisonOperator: cloudwatch.ComparisonOperator.GREATER_THAN_THRESHOLD,
+      evaluationPeriods: 1,
+      treatMissingData: cloudwatch.TreatMissingData.NOT_BREACHING,
     });
     new CfnOutput(this, 'ApiEndpoint', { value: this.httpApi.apiEndpoint, description: 'HTTP API (also served under the site URL)' });
   }

@@ -1,6 +1,5 @@
 import { Duration } from 'aws-cdk-lib';
 import * as cloudwatch from 'aws-cdk-lib/aws-cloudwatch';
-import * as cwActions from 'aws-cdk-lib/aws-cloudwatch-actions';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import * as lambda from 'aws-cdk-lib/aws-lambda';
 import * as sns from 'aws-cdk-lib/aws-sns';
@@ -9,11 +8,14 @@ import * as sqs from 'aws-cdk-lib/aws-sqs';
 import { Construct } from 'constructs';
 import type { RuntimeConfig } from './config';
 import { conduitFunction } from './lambda';
+import { notifyingAlarm } from './monitoring';
 import type { DeploySettings } from './settings';
 
 /** Deliveries before a message is parked in the DLQ; each is one dispatcher attempt. */
 export const MAX_RECEIVE_COUNT = 5;
 const DISPATCHER_TIMEOUT = Duration.seconds(30);
+/** An event waiting longer than this means dispatch has stalled (runs are not starting). */
+export const OLDEST_EVENT_ALARM_SECONDS = 300;
 
 /**
  * The event queue: ingress, the API and the sweeper send event ids; the dispatcher starts the runs.
@@ -26,6 +28,7 @@ export class EventsConstruct extends Construct {
   readonly dispatcher: lambda.Function;
   readonly alarmTopic: sns.Topic;
   readonly dlqAlarm: cloudwatch.Alarm;
+  readonly oldestEventAlarm: cloudwatch.Alarm;
 
   constructor(scope: Construct, id: string, props: { settings: DeploySettings; config: RuntimeConfig }) {
     super(scope, id);
@@ -43,10 +46,15 @@ export class EventsConstruct extends Construct {
       deadLetterQueue: { queue: this.deadLetterQueue, maxReceiveCount: MAX_RECEIVE_COUNT },
     });
 
+    // Every alarm of the stage notifies this topic (the other stacks get it from here).
+    this.alarmTopic = new sns.Topic(this, 'AlarmTopic', { displayName: `Conduit ${props.settings.stage} alarms` });
+    if (props.settings.alarmEmail) this.alarmTopic.addSubscription(new subs.EmailSubscription(props.settings.alarmEmail));
+
     this.dispatcher = conduitFunction(this, 'Dispatcher', {
       entry: 'dispatcher',
       config: props.config,
       timeout: DISPATCHER_TIMEOUT,
+      alarmTopic: this.alarmTopic,
     });
     // The mapping is declared by hand instead of SqsEventSource, whose grantConsumeMessages would also
     // allow ChangeMessageVisibility and GetQueueUrl. Lambda's poller needs exactly these three actions.
@@ -67,9 +75,7 @@ export class EventsConstruct extends Construct {
     // CloudFormation must create the policy before the mapping, or the mapping's validation fails.
     mapping.node.addDependency(this.dispatcher.role!);
 
-    this.alarmTopic = new sns.Topic(this, 'AlarmTopic', { displayName: `Conduit ${props.settings.stage} alarms` });
-    if (props.settings.alarmEmail) this.alarmTopic.addSubscription(new subs.EmailSubscription(props.settings.alarmEmail));
-    this.dlqAlarm = new cloudwatch.Alarm(this, 'DeadLetterAlarm', {
+    this.dlqAlarm = notifyingAlarm(this, 'DeadLetterAlarm', this.alarmTopic, {
       alarmDescription: 'Events that failed dispatch MAX_RECEIVE_COUNT times are waiting in the DLQ',
       metric: this.deadLetterQueue.metricApproximateNumberOfMessagesVisible({ period: Duration.minutes(1), statistic: 'Maximum' }),
       threshold: 0,
@@ -77,7 +83,14 @@ export class EventsConstruct extends Construct {
       evaluationPeriods: 1,
       treatMissingData: cloudwatch.TreatMissingData.NOT_BREACHING,
     });
-    this.dlqAlarm.addAlarmAction(new cwActions.SnsAction(this.alarmTopic));
+    this.oldestEventAlarm = notifyingAlarm(this, 'OldestEventAlarm', this.alarmTopic, {
+      alarmDescription: `An event has waited more than ${OLDEST_EVENT_ALARM_SECONDS / 60} minutes in the queue: the dispatcher is not starting runs`,
+      metric: this.queue.metricApproximateAgeOfOldestMessage({ period: Duration.minutes(1), statistic: 'Maximum' }),
+      threshold: OLDEST_EVENT_ALARM_SECONDS,
+      comparisonOperator: cloudwatch.ComparisonOperator.GREATER_THAN_THRESHOLD,
+      evaluationPeriods: 3,
+      treatMissingData: cloudwatch.TreatMissingData.NOT_BREACHING,
+    });
   }
 
   /** SendMessage on the event queue, nothing else: for ingress, the API and the sweeper. */

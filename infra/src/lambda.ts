@@ -1,9 +1,11 @@
 import type { Duration } from 'aws-cdk-lib';
 import * as lambda from 'aws-cdk-lib/aws-lambda';
 import * as logs from 'aws-cdk-lib/aws-logs';
+import type * as sns from 'aws-cdk-lib/aws-sns';
 import type { Construct } from 'constructs';
 import { builtBundle, type LambdaName } from './bundle';
 import type { RuntimeConfig } from './config';
+import { functionAlarms } from './monitoring';
 
 export type ConduitFunctionProps = {
   entry: LambdaName;
@@ -13,6 +15,8 @@ export type ConduitFunctionProps = {
   reservedConcurrency?: number;
   /** Extra environment (queue URL and the like); never secret values. */
   environment?: Record<string, string>;
+  /** The stage's alarm topic: every function alarms on errors and throttles. */
+  alarmTopic: sns.ITopic;
 };
 
 /**
@@ -42,5 +46,6 @@ export function conduitFunction(scope: Construct, id: string, props: ConduitFunc
     },
   });
   props.config.grantSecretRead(fn);
+  functionAlarms(scope, id, fn, props.alarmTopic);
   return fn;
 }

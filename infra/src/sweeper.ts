@@ -17,13 +17,18 @@ export class SweeperConstruct extends Construct {
   readonly fn: lambda.Function;
   readonly rule: events.Rule;
 
-  constructor(scope: Construct, id: string, props: { settings: DeploySettings; config: RuntimeConfig; events: Pick<EventsConstruct, 'queue' | 'grantSend'> }) {
+  constructor(
+    scope: Construct,
+    id: string,
+    props: { settings: DeploySettings; config: RuntimeConfig; events: Pick<EventsConstruct, 'queue' | 'grantSend' | 'alarmTopic'> },
+  ) {
     super(scope, id);
     this.fn = conduitFunction(this, 'Function', {
       entry: 'sweeper',
       config: props.config,
       timeout: Duration.seconds(50),
       environment: { SQS_QUEUE_URL: props.events.queue.queueUrl },
+      alarmTopic: props.events.alarmTopic,
     });
     props.events.grantSend(this.fn);
     this.rule = new events.Rule(this, 'Schedule', {

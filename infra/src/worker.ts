@@ -1,4 +1,5 @@
 import { Duration, IgnoreMode, Stack } from 'aws-cdk-lib';
+import * as cloudwatch from 'aws-cdk-lib/aws-cloudwatch';
 import * as ec2 from 'aws-cdk-lib/aws-ec2';
 import * as ecrAssets from 'aws-cdk-lib/aws-ecr-assets';
 import * as ecr from 'aws-cdk-lib/aws-ecr';
@@ -10,6 +11,7 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { RUNTIME_SECRET_KEYS, type RuntimeConfig } from './config';
 import type { EventsConstruct } from './events';
+import { notifyingAlarm } from './monitoring';
 import { REPO_ROOT } from './paths';
 import type { DeploySettings } from './settings';
 
@@ -32,7 +34,11 @@ export class WorkerConstruct extends Construct {
   readonly taskDefinition: ecs.FargateTaskDefinition;
   readonly container: ecs.ContainerDefinition;
 
-  constructor(scope: Construct, id: string, props: { settings: DeploySettings; config: RuntimeConfig; events: Pick<EventsConstruct, 'queue' | 'grantSend'> }) {
+  constructor(
+    scope: Construct,
+    id: string,
+    props: { settings: DeploySettings; config: RuntimeConfig; events: Pick<EventsConstruct, 'queue' | 'grantSend' | 'alarmTopic'> },
+  ) {
     super(scope, id);
     const { settings, config } = props;
     const vpc = new ec2.Vpc(this, 'Vpc', {
@@ -45,7 +51,8 @@ export class WorkerConstruct extends Construct {
       description: 'Conduit worker: outbound only',
       allowAllOutbound: true,
     });
-    this.cluster = new ecs.Cluster(this, 'Cluster', { vpc });
+    // Container Insights gives RunningTaskCount, which the "no worker running" alarm reads.
+    this.cluster = new ecs.Cluster(this, 'Cluster', { vpc, containerInsightsV2: ecs.ContainerInsights.ENABLED });
 
     this.taskDefinition = new ecs.FargateTaskDefinition(this, 'Task', {
       cpu: 512,
@@ -102,11 +109,33 @@ export class WorkerConstruct extends Construct {
       minHealthyPercent: 100,
       maxHealthyPercent: 200,
     });
+    if (settings.workerMinTasks > 0) {
+      // No data at all is the worst case (no task reports anything), so missing data breaches.
+      notifyingAlarm(this, 'RunningTasksAlarm', props.events.alarmTopic, {
+        alarmDescription: `Fewer than ${settings.workerMinTasks} worker task(s) running for 3 minutes: runs are not progressing`,
+        metric: this.runningTasks(),
+        threshold: settings.workerMinTasks,
+        comparisonOperator: cloudwatch.ComparisonOperator.LESS_THAN_THRESHOLD,
+        evaluationPeriods: 3,
+        treatMissingData: cloudwatch.TreatMissingData.BREACHING,
+      });
+    }
     const scaling = this.service.autoScaleTaskCount({ minCapacity: settings.workerMinTasks, maxCapacity: settings.workerMaxTasks });
     scaling.scaleOnCpuUtilization('Cpu', {
       targetUtilizationPercent: 60,
       scaleInCooldown: Duration.minutes(5),
       scaleOutCooldown: Duration.minutes(1),
+    });
+  }
+
+  /** Worker tasks running (Container Insights), per minute. */
+  runningTasks(): cloudwatch.Metric {
+    return new cloudwatch.Metric({
+      namespace: 'ECS/ContainerInsights',
+      metricName: 'RunningTaskCount',
+      dimensionsMap: { ClusterName: this.cluster.clusterName, ServiceName: this.service.serviceName },
+      period: Duration.minutes(1),
+      statistic: 'Minimum',
     });
   }
 }

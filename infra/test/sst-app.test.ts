@@ -32,11 +32,11 @@ beforeAll(async () => {
 describe('SST app', () => {
   it('mounts one stage-prefixed stack per concern', () => {
     const names = STACKS.map((fn) => getStack(fn).stackName);
-    expect(names).toEqual(['ci-conduit-Events', 'ci-conduit-Api', 'ci-conduit-Sweeper', 'ci-conduit-Worker', 'ci-conduit-Web']);
+    expect(names).toEqual(['ci-conduit-Events', 'ci-conduit-Api', 'ci-conduit-Sweeper', 'ci-conduit-Worker', 'ci-conduit-Web', 'ci-conduit-Monitoring']);
   });
 
   it('synthesizes each stack through SST with the resources of its concern', () => {
-    const [Events, Api, Sweeper, Worker, Web] = STACKS;
+    const [Events, Api, Sweeper, Worker, Web, Monitoring] = STACKS;
     const t = (fn: (typeof STACKS)[number]) => Template.fromStack(getStack(fn));
     t(Events).resourceCountIs('AWS::SQS::Queue', 2);
     t(Events).resourceCountIs('AWS::Lambda::EventSourceMapping', 1);
@@ -44,6 +44,7 @@ describe('SST app', () => {
     t(Sweeper).resourceCountIs('AWS::Events::Rule', 1);
     t(Worker).resourceCountIs('AWS::ECS::Service', 1);
     t(Web).resourceCountIs('AWS::CloudFront::Distribution', 1);
+    t(Monitoring).resourceCountIs('AWS::CloudWatch::Dashboard', 1);
     // Stack outputs `sst deploy` prints.
     expect(Object.keys(t(Events).toJSON().Outputs ?? {})).toEqual(expect.arrayContaining(['EventQueueUrl', 'DeadLetterQueueUrl']));
     expect(JSON.stringify(t(Web).toJSON().Outputs)).toContain('SiteUrl');

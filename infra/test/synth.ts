@@ -4,6 +4,7 @@ import { mkdtempSync, mkdirSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { ApiConstruct } from '../src/api';
+import { DashboardConstruct } from '../src/dashboard';
 import { bundleLambdas } from '../src/bundle';
 import { referenceRuntimeConfig } from '../src/config';
 import { EventsConstruct } from '../src/events';
@@ -44,8 +45,15 @@ export function testSettings(over: Partial<DeploySettings> = {}): DeploySettings
 
 export type Synth = {
   app: App;
-  templates: Record<'events' | 'api' | 'sweeper' | 'worker' | 'web', Template>;
-  constructs: { events: EventsConstruct; api: ApiConstruct; sweeper: SweeperConstruct; worker: WorkerConstruct; web: WebConstruct };
+  templates: Record<'events' | 'api' | 'sweeper' | 'worker' | 'web' | 'monitoring', Template>;
+  constructs: {
+    events: EventsConstruct;
+    api: ApiConstruct;
+    sweeper: SweeperConstruct;
+    worker: WorkerConstruct;
+    web: WebConstruct;
+    dashboard: DashboardConstruct;
+  };
 };
 
 /**
@@ -57,7 +65,14 @@ export async function synthAll(settings: DeploySettings = testSettings(), outdir
   const app = new App(outdir ? { outdir } : {});
   const env = { account: ACCOUNT, region: REGION };
   const stack = (id: string) => new Stack(app, `${settings.stage}-conduit-${id}`, { env });
-  const s = { events: stack('Events'), api: stack('Api'), sweeper: stack('Sweeper'), worker: stack('Worker'), web: stack('Web') };
+  const s = {
+    events: stack('Events'),
+    api: stack('Api'),
+    sweeper: stack('Sweeper'),
+    worker: stack('Worker'),
+    web: stack('Web'),
+    monitoring: stack('Monitoring'),
+  };
   const config = (st: Stack) => referenceRuntimeConfig(st, settings);
 
   const events = new EventsConstruct(s.events, 'Events', { settings, config: config(s.events) });
@@ -65,14 +80,16 @@ export async function synthAll(settings: DeploySettings = testSettings(), outdir
   const sweeper = new SweeperConstruct(s.sweeper, 'Sweeper', { settings, config: config(s.sweeper), events });
   const worker = new WorkerConstruct(s.worker, 'Worker', { settings, config: config(s.worker), events });
   const web = new WebConstruct(s.web, 'Web', { settings, apiEndpoint: api.httpApi.apiEndpoint });
+  const dashboard = new DashboardConstruct(s.monitoring, 'Dashboard', { settings, events, api, worker });
   const templates = {
     events: Template.fromStack(s.events),
     api: Template.fromStack(s.api),
     sweeper: Template.fromStack(s.sweeper),
     worker: Template.fromStack(s.worker),
     web: Template.fromStack(s.web),
+    monitoring: Template.fromStack(s.monitoring),
   };
-  return { app, templates, constructs: { events, api, sweeper, worker, web } };
+  return { app, templates, constructs: { events, api, sweeper, worker, web, dashboard } };
 }
 
 type Statement = { Effect: string; Action: string | string[]; Resource: unknown; Condition?: unknown };
