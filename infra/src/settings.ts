@@ -17,6 +17,8 @@ export const DeploySettingsSchema = z.object({
   workerImage: z.discriminatedUnion('kind', [z.object({ kind: z.literal('asset') }), z.object({ kind: z.literal('registry'), uri: z.string().min(1) })]),
   workerMinTasks: z.number().int().min(0).max(50),
   workerMaxTasks: z.number().int().min(1).max(100),
+  /** Activities one worker task runs at once (its database pool is sized to match). */
+  workerActivitySlots: z.number().int().min(1).max(1000).default(40),
   /** Reserved concurrency of the webhook ingress: a flood cannot take the account's whole pool. 0 = unreserved. */
   ingressReservedConcurrency: z.number().int().min(0).max(1000),
   /** SES identity (domain or address) the worker may send from; empty = any verified identity of the account. */
@@ -36,6 +38,7 @@ const EnvSchema = z.object({
   CONDUIT_WORKER_IMAGE: z.string().optional(),
   CONDUIT_WORKER_MIN_TASKS: z.coerce.number().default(1),
   CONDUIT_WORKER_MAX_TASKS: z.coerce.number().default(4),
+  CONDUIT_WORKER_ACTIVITY_SLOTS: z.coerce.number().default(40),
   CONDUIT_INGRESS_CONCURRENCY: z.coerce.number().default(20),
   CONDUIT_SES_IDENTITY: z.string().default(''),
   CONDUIT_ALARM_EMAIL: z.string().default(''),
@@ -53,6 +56,7 @@ export function settingsFromEnv(stage: string, env: Record<string, string | unde
     workerImage: e.CONDUIT_WORKER_IMAGE ? { kind: 'registry', uri: e.CONDUIT_WORKER_IMAGE } : { kind: 'asset' },
     workerMinTasks: e.CONDUIT_WORKER_MIN_TASKS,
     workerMaxTasks: e.CONDUIT_WORKER_MAX_TASKS,
+    workerActivitySlots: e.CONDUIT_WORKER_ACTIVITY_SLOTS,
     ingressReservedConcurrency: e.CONDUIT_INGRESS_CONCURRENCY,
     sesIdentity: e.CONDUIT_SES_IDENTITY,
     alarmEmail: e.CONDUIT_ALARM_EMAIL,

@@ -1,4 +1,5 @@
 import { Duration, IgnoreMode, Stack } from 'aws-cdk-lib';
+import * as appscaling from 'aws-cdk-lib/aws-applicationautoscaling';
 import * as cloudwatch from 'aws-cdk-lib/aws-cloudwatch';
 import * as ec2 from 'aws-cdk-lib/aws-ec2';
 import * as ecrAssets from 'aws-cdk-lib/aws-ecr-assets';
@@ -11,7 +12,7 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { RUNTIME_SECRET_KEYS, type RuntimeConfig } from './config';
 import type { EventsConstruct } from './events';
-import { notifyingAlarm } from './monitoring';
+import { notifyingAlarm, productMetric } from './monitoring';
 import { REPO_ROOT } from './paths';
 import type { DeploySettings } from './settings';
 
@@ -22,6 +23,13 @@ import type { DeploySettings } from './settings';
 export const WORKER_HEALTH_PORT = 8080;
 /** Fargate's maximum: time between SIGTERM and SIGKILL for in-flight activities to finish. */
 const WORKER_STOP_TIMEOUT = Duration.seconds(120);
+/** The worker's own drain after SIGTERM, inside the stop timeout with room to close connections. */
+export const WORKER_SHUTDOWN_GRACE_SECONDS = 100;
+/**
+ * Temporal's backlog signal: the p99 time work waited for a free worker slot (schedule-to-start,
+ * reported by the worker each minute). Above SCALE_OUT_MS the fleet grows; below SCALE_IN_MS it shrinks.
+ */
+export const BACKLOG = { scaleOutMs: 1_000, scaleInMs: 100, alarmMs: 5_000 } as const;
 
 /**
  * The Temporal worker on ECS Fargate. No load balancer (it only polls Temporal), public subnets
@@ -33,6 +41,7 @@ export class WorkerConstruct extends Construct {
   readonly service: ecs.FargateService;
   readonly taskDefinition: ecs.FargateTaskDefinition;
   readonly container: ecs.ContainerDefinition;
+  private readonly stage: string;
 
   constructor(
     scope: Construct,
@@ -41,6 +50,7 @@ export class WorkerConstruct extends Construct {
   ) {
     super(scope, id);
     const { settings, config } = props;
+    this.stage = settings.stage;
     const vpc = new ec2.Vpc(this, 'Vpc', {
       maxAzs: 2,
       natGateways: 0,
@@ -73,6 +83,9 @@ export class WorkerConstruct extends Construct {
         MAIL_FROM: config.params.MAIL_FROM,
         SQS_QUEUE_URL: props.events.queue.queueUrl,
         HEALTH_PORT: String(WORKER_HEALTH_PORT),
+        CLOUDWATCH_METRICS_STAGE: settings.stage,
+        WORKER_ACTIVITY_SLOTS: String(settings.workerActivitySlots),
+        WORKER_SHUTDOWN_GRACE_SECONDS: String(WORKER_SHUTDOWN_GRACE_SECONDS),
       },
       secrets: Object.fromEntries(RUNTIME_SECRET_KEYS.map((key) => [key, ecs.Secret.fromSecretsManager(config.secret, key)])),
       healthCheck: {
@@ -101,7 +114,7 @@ export class WorkerConstruct extends Construct {
     this.service = new ecs.FargateService(this, 'Service', {
       cluster: this.cluster,
       taskDefinition: this.taskDefinition,
-      desiredCount: settings.workerMinTasks,
+      // No desiredCount: a deploy then leaves the count autoscaling chose alone (a new service starts at 1).
       assignPublicIp: true,
       vpcSubnets: { subnetType: ec2.SubnetType.PUBLIC },
       securityGroups: [securityGroup],
@@ -121,10 +134,53 @@ export class WorkerConstruct extends Construct {
       });
     }
     const scaling = this.service.autoScaleTaskCount({ minCapacity: settings.workerMinTasks, maxCapacity: settings.workerMaxTasks });
+    // Webhook, email and wait activities barely use CPU, so CPU alone never sees a Temporal backlog:
+    // scale out on how long work waits for a slot, and keep CPU as the second signal.
+    scaling.scaleOnMetric('Backlog', {
+      metric: this.scheduleToStartMs(),
+      scalingSteps: [
+        { upper: BACKLOG.scaleInMs, change: -1 },
+        { lower: BACKLOG.scaleOutMs, change: +1 },
+        { lower: BACKLOG.alarmMs, change: +2 },
+      ],
+      adjustmentType: appscaling.AdjustmentType.CHANGE_IN_CAPACITY,
+      cooldown: Duration.minutes(2),
+      evaluationPeriods: 3,
+    });
     scaling.scaleOnCpuUtilization('Cpu', {
       targetUtilizationPercent: 60,
       scaleInCooldown: Duration.minutes(5),
       scaleOutCooldown: Duration.minutes(1),
+    });
+    notifyingAlarm(this, 'ScheduleToStartAlarm', props.events.alarmTopic, {
+      alarmDescription: `Work waited more than ${BACKLOG.alarmMs / 1000} s for a worker (p99 schedule-to-start) for 5 minutes: the fleet is at its maximum or stuck`,
+      metric: this.scheduleToStartMs(),
+      threshold: BACKLOG.alarmMs,
+      comparisonOperator: cloudwatch.ComparisonOperator.GREATER_THAN_THRESHOLD,
+      evaluationPeriods: 5,
+      treatMissingData: cloudwatch.TreatMissingData.NOT_BREACHING,
+    });
+    notifyingAlarm(this, 'SlotsExhaustedAlarm', props.events.alarmTopic, {
+      alarmDescription: 'A worker had no free activity slot for 5 minutes: raise CONDUIT_WORKER_ACTIVITY_SLOTS or the task maximum',
+      metric: productMetric(settings.stage, 'ActivitySlotsAvailable', { statistic: 'Minimum' }),
+      threshold: 0,
+      comparisonOperator: cloudwatch.ComparisonOperator.LESS_THAN_OR_EQUAL_TO_THRESHOLD,
+      evaluationPeriods: 5,
+      treatMissingData: cloudwatch.TreatMissingData.NOT_BREACHING,
+    });
+  }
+
+  /** The larger of the workflow-task and activity p99 schedule-to-start (ms), per minute. */
+  scheduleToStartMs(): cloudwatch.IMetric {
+    const stage = this.stage;
+    return new cloudwatch.MathExpression({
+      expression: 'MAX([wf, act])',
+      usingMetrics: {
+        wf: productMetric(stage, 'WorkflowTaskScheduleToStartMs', { statistic: 'Maximum' }),
+        act: productMetric(stage, 'ActivityScheduleToStartMs', { statistic: 'Maximum' }),
+      },
+      period: Duration.minutes(1),
+      label: 'schedule-to-start p99 (ms)',
     });
   }
 

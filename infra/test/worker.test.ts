@@ -43,21 +43,32 @@ describe('worker stack', () => {
     expect(container.StopTimeout).toBe(120);
     expect(container.LinuxParameters).toMatchObject({ InitProcessEnabled: true });
     expect(container.Environment).toContainEqual({ Name: 'HEALTH_PORT', Value: String(WORKER_HEALTH_PORT) });
+    // The drain the worker allows itself fits inside the time ECS gives before SIGKILL.
+    const env = Object.fromEntries((container.Environment as Array<{ Name: string; Value: unknown }>).map((e) => [e.Name, e.Value]));
+    expect(Number(env.WORKER_SHUTDOWN_GRACE_SECONDS)).toBeLessThan(container.StopTimeout);
+    expect(env).toMatchObject({ CLOUDWATCH_METRICS_STAGE: 'test', WORKER_ACTIVITY_SLOTS: '40' });
   });
 
-  it('scales between the configured bounds on CPU and rolls back a failing deployment', () => {
+  it('scales between the configured bounds on the Temporal backlog and on CPU, keeps its count across deploys, and rolls back a failing deployment', () => {
     const t = synth.templates.worker;
     const service = resourceOf(t, 'AWS::ECS::Service', 'WorkerService').props;
     expect(service).toMatchObject({
       LaunchType: 'FARGATE',
-      DesiredCount: 1,
       DeploymentConfiguration: {
         DeploymentCircuitBreaker: { Enable: true, Rollback: true },
         MinimumHealthyPercent: 100,
         MaximumPercent: 200,
       },
     });
+    // A deploy that sets DesiredCount would reset what autoscaling chose.
+    expect(service.DesiredCount).toBeUndefined();
     expect(service.NetworkConfiguration.AwsvpcConfiguration.AssignPublicIp).toBe('ENABLED');
+    const out = resourceOf(t, 'AWS::ApplicationAutoScaling::ScalingPolicy', 'WorkerServiceTaskCountTargetBacklogUpper').props;
+    expect(out.PolicyType).toBe('StepScaling');
+    expect(out.StepScalingPolicyConfiguration.StepAdjustments.map((a: { ScalingAdjustment: number }) => a.ScalingAdjustment)).toEqual([1, 2]);
+    const backlogAlarms = Object.values(t.findResources('AWS::CloudWatch::Alarm')).filter((a) => JSON.stringify(a.Properties.AlarmActions).includes('Backlog'));
+    expect(backlogAlarms.length).toBeGreaterThanOrEqual(2);
+    for (const a of backlogAlarms) expect(JSON.stringify(a.Properties.Metrics)).toContain('ActivityScheduleToStartMs');
     t.hasResourceProperties('AWS::ApplicationAutoScaling::ScalableTarget', { MinCapacity: 1, MaxCapacity: 4, ScalableDimension: 'ecs:service:DesiredCount' });
     t.hasResourceProperties('AWS::ApplicationAutoScaling::ScalingPolicy', {
       PolicyType: 'TargetTrackingScaling',

@@ -1,9 +1,11 @@
-import { NativeConnection } from '@temporalio/worker';
+import { NativeConnection, Runtime } from '@temporalio/worker';
 import { loadConfig } from '@conduit/core/config';
 import { secretBoxFromConfig } from '@conduit/core/crypto';
 import { createDb } from '@conduit/core/db';
 import { createSqsQueue } from '@conduit/core/events';
 import { createLogger, type Logger } from '@conduit/core/logging';
+import { startHealthServer } from './health';
+import { PROMETHEUS_BIND, startTemporalMetricsReporter } from './metrics';
 import { createWorker } from './worker';
 import type { EventPublisher } from './activities/types';
 
@@ -17,7 +19,15 @@ let log: Logger = createLogger();
 async function main(): Promise<void> {
   const config = loadConfig();
   log = createLogger({ level: config.LOG_LEVEL });
-  const { db, close } = await createDb({ url: config.DATABASE_URL, dataDir: config.DATA_DIR, driver: config.DATABASE_DRIVER });
+  // Before any connection: the SDK's metrics exporter is part of its one Runtime.
+  if (config.CLOUDWATCH_METRICS_STAGE) Runtime.install({ telemetryOptions: { metrics: { prometheus: { bindAddress: PROMETHEUS_BIND } } } });
+  const slots = config.WORKER_ACTIVITY_SLOTS;
+  const { db, close } = await createDb({
+    url: config.DATABASE_URL,
+    dataDir: config.DATA_DIR,
+    driver: config.DATABASE_DRIVER,
+    poolSize: config.DATABASE_POOL_SIZE ?? slots,
+  });
   const queue = loadQueue(config);
   const connection = await NativeConnection.connect({
     address: config.TEMPORAL_ADDRESS,
@@ -32,7 +42,16 @@ async function main(): Promise<void> {
     logger: log,
     secrets: secretBoxFromConfig(config),
     ...(bundlePath ? { workflowBundle: { codePath: bundlePath } } : {}),
+    workerOptions: {
+      maxConcurrentActivityTaskExecutions: slots,
+      maxConcurrentLocalActivityExecutions: slots,
+      shutdownGraceTime: config.WORKER_SHUTDOWN_GRACE_SECONDS * 1000,
+    },
   });
+  const health = config.HEALTH_PORT ? await startHealthServer(config.HEALTH_PORT, () => w.worker.getState() === 'RUNNING') : null;
+  const metrics = config.CLOUDWATCH_METRICS_STAGE
+    ? startTemporalMetricsReporter({ stage: config.CLOUDWATCH_METRICS_STAGE, onError: (e) => log.warn('metrics', { error: String(e) }) })
+    : null;
   let stopping = false;
   const stop = (signal: string) => {
     if (stopping) return;
@@ -44,6 +63,8 @@ async function main(): Promise<void> {
   process.on('SIGINT', () => stop('SIGINT'));
   log.info('worker started', { taskQueue: w.taskQueue, temporal: config.TEMPORAL_ADDRESS });
   await w.run();
+  metrics?.stop();
+  health?.close();
   await connection.close();
   await close();
   log.info('worker stopped');

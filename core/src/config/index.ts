@@ -46,6 +46,16 @@ export const ConfigSchema = z.object({
   WEBHOOK_RATE_BURST: z.coerce.number().int().min(1).optional(),
   LOOP_DEPTH_LIMIT: z.coerce.number().int().min(1).max(50).default(5),
   SECURE_COOKIES: bool.default(false),
+  /** Worker: activities (and local activities) it runs at once; the database pool is sized to match. */
+  WORKER_ACTIVITY_SLOTS: z.coerce.number().int().min(1).max(1000).default(40),
+  /** Worker: database connections; empty = WORKER_ACTIVITY_SLOTS (each running activity holds at most one). */
+  DATABASE_POOL_SIZE: z.coerce.number().int().min(1).max(1000).optional(),
+  /** Worker: seconds in-flight activities get to finish after SIGTERM (keep below the container's stop timeout). */
+  WORKER_SHUTDOWN_GRACE_SECONDS: z.coerce.number().int().min(0).max(600).default(100),
+  /** Worker: the port of GET /healthz (liveness, no Temporal or database call); empty = none. */
+  HEALTH_PORT: z.coerce.number().int().min(1).max(65535).optional(),
+  /** Worker: the Stage dimension of the Temporal metrics it writes as CloudWatch embedded metric format; empty = off. */
+  CLOUDWATCH_METRICS_STAGE: z.string().optional(),
   LOG_LEVEL: z.enum(['debug', 'info', 'warn', 'error']).default('info'),
 });
 export type Config = z.infer<typeof ConfigSchema>;
