@@ -5,7 +5,7 @@ import { createDb } from '@conduit/core/db';
 import { createSqsQueue } from '@conduit/core/events';
 import { createLogger, type Logger } from '@conduit/core/logging';
 import { startHealthServer } from './health';
-import { PROMETHEUS_BIND, startTemporalMetricsReporter } from './metrics';
+import { createRunCounters, PROMETHEUS_BIND, startTemporalMetricsReporter } from './metrics';
 import { createWorker } from './worker';
 import type { EventPublisher } from './activities/types';
 
@@ -34,6 +34,7 @@ async function main(): Promise<void> {
     ...(config.TEMPORAL_API_KEY ? { apiKey: config.TEMPORAL_API_KEY, tls: true } : {}),
   });
   const bundlePath = config.WORKFLOW_BUNDLE_PATH;
+  const runs = config.CLOUDWATCH_METRICS_STAGE ? createRunCounters() : null;
   const w = await createWorker({
     connection,
     db,
@@ -42,6 +43,7 @@ async function main(): Promise<void> {
     logger: log,
     secrets: secretBoxFromConfig(config),
     ...(bundlePath ? { workflowBundle: { codePath: bundlePath } } : {}),
+    ...(runs ? { runEvents: runs } : {}),
     workerOptions: {
       maxConcurrentActivityTaskExecutions: slots,
       maxConcurrentLocalActivityExecutions: slots,
@@ -50,7 +52,11 @@ async function main(): Promise<void> {
   });
   const health = config.HEALTH_PORT ? await startHealthServer(config.HEALTH_PORT, () => w.worker.getState() === 'RUNNING') : null;
   const metrics = config.CLOUDWATCH_METRICS_STAGE
-    ? startTemporalMetricsReporter({ stage: config.CLOUDWATCH_METRICS_STAGE, onError: (e) => log.warn('metrics', { error: String(e) }) })
+    ? startTemporalMetricsReporter({
+        stage: config.CLOUDWATCH_METRICS_STAGE,
+        ...(runs ? { runs } : {}),
+        onError: (e) => log.warn('metrics', { error: String(e) }),
+      })
     : null;
   let stopping = false;
   const stop = (signal: string) => {

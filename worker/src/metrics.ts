@@ -58,6 +58,23 @@ function slotsAvailable(samples: Sample[], workerType: string): number | null {
   return values.length ? Math.min(...values) : null;
 }
 
+/** Runs this worker moved to running and to their end since the last report (each transition counted once, by the row it changed). */
+export function createRunCounters() {
+  const n = { RunsStarted: 0, RunsCompleted: 0, RunsFailed: 0, RunsCancelled: 0 };
+  return {
+    began: () => void n.RunsStarted++,
+    finished: (status: 'completed' | 'failed' | 'cancelled') =>
+      void (status === 'completed' ? n.RunsCompleted++ : status === 'failed' ? n.RunsFailed++ : n.RunsCancelled++),
+    /** The counts so far, reset to zero. */
+    take(): Record<keyof typeof n, number> {
+      const out = { ...n };
+      for (const k of Object.keys(n) as Array<keyof typeof n>) n[k] = 0;
+      return out;
+    },
+  };
+}
+export type RunCounters = ReturnType<typeof createRunCounters>;
+
 export type TemporalMetricsReporter = {
   /** Reads the exporter once and writes one EMF line (a first call only sets the baseline). */
   tick(): Promise<void>;
@@ -66,10 +83,12 @@ export type TemporalMetricsReporter = {
 
 /**
  * Reports, each interval: schedule-to-start p99 of workflow tasks and of activities (how long work
- * waited for a free worker: the backlog signal) and the free workflow and activity slots.
+ * waited for a free worker: the backlog signal), the free workflow and activity slots, and the runs
+ * begun and finished here since the last report.
  */
 export function startTemporalMetricsReporter(opts: {
   stage: string;
+  runs?: RunCounters;
   url?: string;
   intervalMs?: number;
   write?: (line: string) => void;
@@ -92,6 +111,7 @@ export function startTemporalMetricsReporter(opts: {
       ActivityScheduleToStartMs: last ? (quantileOfDelta(last.act, act, 0.99) ?? 0) : null,
       WorkflowSlotsAvailable: slotsAvailable(samples, 'WorkflowWorker'),
       ActivitySlotsAvailable: slotsAvailable(samples, 'ActivityWorker'),
+      ...opts.runs?.take(),
     };
     last = { wf, act };
     const present = Object.entries(values).filter((e): e is [string, number] => e[1] !== null);

@@ -5,6 +5,7 @@ import type { Db } from '@conduit/core/db';
 import { createLogger } from '@conduit/core/logging';
 import { TASK_QUEUE } from '@conduit/core/temporal';
 import { createActivities, type EventPublisher, type Logger } from './activities';
+import type { RunEvents } from './activities/types';
 import { createMailer, type Mailer } from './activities/mailer';
 import { createSafeHttp, type SafeHttp } from './activities/safe-http';
 import { ScriptSandbox } from './activities/sandbox';
@@ -27,6 +28,8 @@ export type CreateWorkerOptions = {
   logger?: Logger;
   /** The process's secret box (opens signing secrets). Default: built from config.ENCRYPTION_KEY. */
   secrets?: SecretBox | null;
+  /** Told when a run begins and ends (the worker's metrics). */
+  runEvents?: RunEvents;
   /** Passed through to Temporal (concurrency, shutdown grace…). */
   workerOptions?: Partial<WorkerOptions>;
 };
@@ -48,7 +51,17 @@ export async function createWorker(opts: CreateWorkerOptions): Promise<ConduitWo
   const http = opts.http ?? createSafeHttp({ allowlist: opts.config.HTTP_ALLOWLIST });
   const sandbox = opts.sandbox ?? new ScriptSandbox();
   await sandbox.warm();
-  const activities = createActivities({ db: opts.db, queue: opts.queue, config: opts.config, mailer, http, sandbox, logger, secrets });
+  const activities = createActivities({
+    db: opts.db,
+    queue: opts.queue,
+    config: opts.config,
+    mailer,
+    http,
+    sandbox,
+    logger,
+    secrets,
+    ...(opts.runEvents ? { runEvents: opts.runEvents } : {}),
+  });
   const taskQueue = opts.taskQueue ?? TASK_QUEUE;
   const worker = await Worker.create({
     connection: opts.connection,

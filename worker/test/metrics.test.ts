@@ -1,11 +1,12 @@
 import { prometheusBind } from './prometheus-runtime';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { parsePrometheus, quantileOfDelta, startTemporalMetricsReporter } from '../src/metrics';
+import { createRunCounters, parsePrometheus, quantileOfDelta, startTemporalMetricsReporter } from '../src/metrics';
 import { startHarness, type Harness } from './harness';
 
 let h: Harness;
+const runs = createRunCounters();
 beforeAll(async () => {
-  h = await startHarness();
+  h = await startHarness({ worker: { runEvents: runs } });
 });
 afterAll(async () => {
   await h?.close();
@@ -15,6 +16,7 @@ describe('Temporal metrics as CloudWatch EMF', () => {
   it("reads the SDK's own Prometheus exporter and reports schedule-to-start and free slots for a real worker", async () => {
     const lines: string[] = [];
     const reporter = startTemporalMetricsReporter({
+      runs,
       stage: 'test',
       url: `http://${prometheusBind}/metrics`,
       intervalMs: 3_600_000,
@@ -26,6 +28,8 @@ describe('Temporal metrics as CloudWatch EMF', () => {
         const { handle } = await h.startRun([{ id: 'pause', type: 'wait', duration: '10ms' }]);
         await handle.result();
       }
+      const failed = await h.startRun([{ id: 'boom', type: 'run_script', code: 'throw new Error("no")' }]);
+      await failed.handle.result();
       await reporter.tick();
       const emf = JSON.parse(lines.at(-1)!);
       expect(emf._aws.CloudWatchMetrics[0].Namespace).toBe('Conduit');
@@ -35,6 +39,8 @@ describe('Temporal metrics as CloudWatch EMF', () => {
       expect(typeof emf.WorkflowTaskScheduleToStartMs).toBe('number');
       expect(emf.WorkflowTaskScheduleToStartMs).toBeGreaterThan(0);
       expect(emf.WorkflowSlotsAvailable).toBeGreaterThan(0);
+      // The runs this worker began and finished since the baseline, by outcome.
+      expect(emf).toMatchObject({ RunsStarted: 4, RunsCompleted: 3, RunsFailed: 1, RunsCancelled: 0 });
       const names = emf._aws.CloudWatchMetrics[0].Metrics.map((m: { Name: string }) => m.Name);
       expect(names).toEqual(expect.arrayContaining(['WorkflowTaskScheduleToStartMs', 'WorkflowSlotsAvailable']));
       for (const n of names) expect(typeof emf[n]).toBe('number');

@@ -60,7 +60,8 @@ const rowFor = (
 const withLogs = (input: Json, logs: string[] | undefined): Json => (logs ? { ...(input as Record<string, Json>), logs } : input);
 
 /** pending → running (and, for a schedule fire, the execution row itself). Idempotent. */
-async function beginExecution(db: Db, run: RunRef, b: BeginInline): Promise<void> {
+async function beginExecution(deps: Pick<ActivityDeps, 'db' | 'runEvents'>, run: RunRef, b: BeginInline): Promise<void> {
+  const { db } = deps;
   if (b.createExecution)
     await createScheduledExecution(db, {
       executionId: run.executionId,
@@ -71,15 +72,17 @@ async function beginExecution(db: Db, run: RunRef, b: BeginInline): Promise<void
       input: b.createExecution.input,
       temporalWorkflowId: b.createExecution.temporalWorkflowId,
     });
-  await markExecutionRunning(db, { executionId: run.executionId, workspaceId: run.workspaceId, startedAt: new Date(b.startedAt) });
+  // Counted only when this call moved it (pending → running): a begin sent again after a failed call is not a new run.
+  if (await markExecutionRunning(db, { executionId: run.executionId, workspaceId: run.workspaceId, startedAt: new Date(b.startedAt) })) deps.runEvents?.began();
 }
 
 /** The last step rows and the execution's end in one transaction, so a finished run never lacks its steps. */
-async function writeStepsAndFinish(db: Db, f: Omit<FinishRun, 'flush'>, rows: StepWrite[]): Promise<void> {
-  await db.transaction(async (tx) => {
+async function writeStepsAndFinish(deps: Pick<ActivityDeps, 'db' | 'runEvents'>, f: Omit<FinishRun, 'flush'>, rows: StepWrite[]): Promise<void> {
+  const ended = await deps.db.transaction(async (tx) => {
     await writeSteps(tx, rows);
-    await finishExecution(tx, { executionId: f.run.executionId, workspaceId: f.run.workspaceId, status: f.status, output: f.output, error: f.error });
+    return finishExecution(tx, { executionId: f.run.executionId, workspaceId: f.run.workspaceId, status: f.status, output: f.output, error: f.error });
   });
+  if (ended) deps.runEvents?.finished(f.status);
 }
 
 /** Validates the resolved action and runs its handler. */
@@ -121,7 +124,7 @@ async function runStep(deps: ActivityDeps, call: StepCall): Promise<StepOutcome>
   const beat = call.remote ? setInterval(() => actx.heartbeat(), 1_000) : null;
   if (call.remote) actx.heartbeat();
   try {
-    if (call.begin) await beginExecution(deps.db, call.run, call.begin);
+    if (call.begin) await beginExecution(deps, call.run, call.begin);
     // Slow effects show as running while they run; local steps record start and end together.
     if (call.remote) {
       await writeSteps(deps.db, [...call.flush, rowFor(call.run, call.step, { status: 'running', input, attempts: attempt, startedAt })]);
@@ -144,7 +147,7 @@ async function runStep(deps: ActivityDeps, call: StepCall): Promise<StepOutcome>
     const finished = !!call.finish && !actx.cancellationSignal.aborted;
     if (finished) {
       const steps = { ...call.finish!.steps, [call.step.actionId]: { status: 'completed', output: result.output } };
-      await writeStepsAndFinish(deps.db, { run: call.run, status: 'completed', output: asJson({ steps }), error: null }, [...rows, ...call.finish!.skipped]);
+      await writeStepsAndFinish(deps, { run: call.run, status: 'completed', output: asJson({ steps }), error: null }, [...rows, ...call.finish!.skipped]);
     } else await writeSteps(deps.db, rows);
     return {
       output: result.output,
@@ -196,7 +199,7 @@ async function runSegment(deps: ActivityDeps, call: SegmentCall): Promise<Segmen
   const steps: Record<string, StepResult> = { ...call.steps };
   const rows: StepWrite[] = [...call.flush];
   const out: SegmentOutcome = { done: [] };
-  if (call.begin) await beginExecution(deps.db, call.run, call.begin);
+  if (call.begin) await beginExecution(deps, call.run, call.begin);
   try {
     for (const { meta, action } of call.items) {
       if (out.done.length > 0 && (Date.now() - began > call.budgetMs || actx.cancellationSignal.aborted)) break;
@@ -224,7 +227,7 @@ async function runSegment(deps: ActivityDeps, call: SegmentCall): Promise<Segmen
     // One write for every step of the segment (and the rows the workflow queued before it); when
     // they were the run's last steps and all completed, the execution ends in the same transaction.
     if (call.finish && !out.failed && out.done.length === call.items.length && !actx.cancellationSignal.aborted) {
-      await writeStepsAndFinish(deps.db, { run: call.run, status: 'completed', output: asJson({ steps }), error: null }, [...rows, ...call.finish.skipped]);
+      await writeStepsAndFinish(deps, { run: call.run, status: 'completed', output: asJson({ steps }), error: null }, [...rows, ...call.finish.skipped]);
       out.finished = true;
     } else await writeSteps(deps.db, rows);
   }
@@ -237,14 +240,14 @@ export function createActivities(deps: ActivityDeps): RuntimeActivities {
     runStep: (call) => runStep(deps, call),
     runSegment: (call) => runSegment(deps, call),
     async beginRun(b: BeginRun) {
-      await beginExecution(deps.db, b.run, b);
+      await beginExecution(deps, b.run, b);
       await writeSteps(deps.db, b.flush);
     },
     async recordSteps(rows) {
       await writeSteps(deps.db, rows);
     },
     async finishRun(f: FinishRun) {
-      await writeStepsAndFinish(deps.db, f, f.flush);
+      await writeStepsAndFinish(deps, f, f.flush);
     },
   };
 }

@@ -25,7 +25,11 @@ export type ActivityDeps = {
   logger: Logger;
   /** Opens workflow secrets (the signing secret); null without ENCRYPTION_KEY. */
   secrets: SecretBox | null;
+  /** Told when a run begins and ends (after commit), for the worker's metrics; absent = nobody listens. */
+  runEvents?: RunEvents;
 };
+
+export type RunEvents = { began(): void; finished(status: 'completed' | 'failed' | 'cancelled'): void };
 
 export type StepContext = {
   run: RunRef;
