@@ -1,15 +1,17 @@
 import { build, type BuildOptions, type Metafile, type Plugin } from 'esbuild';
-import { mkdirSync, readdirSync, renameSync, rmSync, writeFileSync } from 'node:fs';
+import { cpSync, mkdirSync, readdirSync, renameSync, rmSync, writeFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { brotliCompressSync, constants as zlibConstants } from 'node:zlib';
 import { basename, dirname, join, resolve } from 'node:path';
 import { REPO_ROOT } from './paths';
 
 /** The Lambda entries in functions/src/lambda/, one bundle each. */
-export const LAMBDA_ENTRIES = ['api', 'ingress', 'dispatcher', 'sweeper'] as const;
+export const LAMBDA_ENTRIES = ['api', 'ingress', 'dispatcher', 'sweeper', 'migrate'] as const;
 export type LambdaName = (typeof LAMBDA_ENTRIES)[number];
 
 const OUT_ROOT = join(REPO_ROOT, 'infra/dist/lambda');
+/** Files a bundle carries beside its code: the migration step reads drizzle-kit's SQL at run time. */
+const CARRIED: Partial<Record<LambdaName, { from: string; to: string }>> = { migrate: { from: join(REPO_ROOT, 'core/drizzle'), to: 'drizzle' } };
 
 /**
  * Kept out of the bundle, because the Lambda runtime provides them or the code never loads them:
@@ -192,7 +194,15 @@ async function runBuild(name: LambdaName): Promise<LambdaBundle> {
     writeFileSync(tmp, o.contents);
     renameSync(tmp, o.path);
   }
-  const keep = new Set(result.outputFiles.map((o) => basename(o.path)));
+  const carried = CARRIED[name];
+  if (carried) {
+    const tmp = join(OUT_ROOT, `.${name}.${process.pid}.${carried.to}.tmp`);
+    rmSync(tmp, { recursive: true, force: true });
+    cpSync(carried.from, tmp, { recursive: true });
+    rmSync(join(dir, carried.to), { recursive: true, force: true });
+    renameSync(tmp, join(dir, carried.to));
+  }
+  const keep = new Set([...result.outputFiles.map((o) => basename(o.path)), ...(carried ? [carried.to] : [])]);
   for (const f of readdirSync(dir)) if (!keep.has(f)) rmSync(join(dir, f), { force: true, recursive: true });
   const bytes = result.outputFiles.reduce((n, o) => n + o.contents.byteLength, 0);
   return { name, dir, file, bytes, importBytes: staticallyLoadedBytes(result.metafile, file), metafile: result.metafile };

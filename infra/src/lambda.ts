@@ -15,8 +15,8 @@ export type ConduitFunctionProps = {
   reservedConcurrency?: number;
   /** Extra environment (queue URL and the like); never secret values. */
   environment?: Record<string, string>;
-  /** The stage's alarm topic: every function alarms on errors and throttles. */
-  alarmTopic: sns.ITopic;
+  /** The stage's alarm topic: every function alarms on errors and throttles (null only for the deploy's own migration step). */
+  alarmTopic: sns.ITopic | null;
 };
 
 /**
@@ -46,6 +46,6 @@ export function conduitFunction(scope: Construct, id: string, props: ConduitFunc
     },
   });
   props.config.grantSecretRead(fn);
-  functionAlarms(scope, id, fn, props.alarmTopic);
+  if (props.alarmTopic) functionAlarms(scope, id, fn, props.alarmTopic);
   return fn;
 }

@@ -84,6 +84,8 @@ export class WorkerConstruct extends Construct {
         SQS_QUEUE_URL: props.events.queue.queueUrl,
         HEALTH_PORT: String(WORKER_HEALTH_PORT),
         CLOUDWATCH_METRICS_STAGE: settings.stage,
+        // The deploy migrates in its own step before tasks change (migrations.ts); a task never does.
+        MIGRATE_ON_START: 'false',
         WORKER_ACTIVITY_SLOTS: String(settings.workerActivitySlots),
         WORKER_SHUTDOWN_GRACE_SECONDS: String(WORKER_SHUTDOWN_GRACE_SECONDS),
       },

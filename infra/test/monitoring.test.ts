@@ -36,6 +36,8 @@ describe('alarms', () => {
 
   it('watches every Lambda for errors and throttles', () => {
     for (const [name, t] of Object.entries(synth.templates)) {
+      // The migration step is the exception: its failure fails the deploy, where the operator is looking.
+      if (name === 'migrations') continue;
       const fnIds = Object.entries(t.findResources('AWS::Lambda::Function'))
         .filter(([, f]) => f.Properties.Environment?.Variables?.CONDUIT_SECRET_ID)
         .map(([id]) => id);

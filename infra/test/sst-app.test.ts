@@ -32,12 +32,23 @@ beforeAll(async () => {
 describe('SST app', () => {
   it('mounts one stage-prefixed stack per concern', () => {
     const names = STACKS.map((fn) => getStack(fn).stackName);
-    expect(names).toEqual(['ci-conduit-Events', 'ci-conduit-Api', 'ci-conduit-Sweeper', 'ci-conduit-Worker', 'ci-conduit-Web', 'ci-conduit-Monitoring']);
+    expect(names).toEqual([
+      'ci-conduit-Migrations',
+      'ci-conduit-Events',
+      'ci-conduit-Api',
+      'ci-conduit-Sweeper',
+      'ci-conduit-Worker',
+      'ci-conduit-Web',
+      'ci-conduit-Monitoring',
+    ]);
   });
 
   it('synthesizes each stack through SST with the resources of its concern', () => {
-    const [Events, Api, Sweeper, Worker, Web, Monitoring] = STACKS;
+    const [Migrations, Events, Api, Sweeper, Worker, Web, Monitoring] = STACKS;
     const t = (fn: (typeof STACKS)[number]) => Template.fromStack(getStack(fn));
+    t(Migrations).resourceCountIs('Custom::ConduitSchema', 1);
+    // CloudFormation migrates before any stack that runs product code changes.
+    for (const fn of [Events, Api, Sweeper, Worker]) expect(getStack(fn).dependencies.map((d) => d.stackName)).toContain('ci-conduit-Migrations');
     t(Events).resourceCountIs('AWS::SQS::Queue', 2);
     t(Events).resourceCountIs('AWS::Lambda::EventSourceMapping', 1);
     t(Api).resourceCountIs('AWS::ApiGatewayV2::Api', 1);
@@ -52,14 +63,14 @@ describe('SST app', () => {
   });
 
   it('references the runtime secret by the complete ARN it looked up from the name', () => {
-    const worker = JSON.stringify(Template.fromStack(getStack(STACKS[3])).toJSON());
+    const worker = JSON.stringify(Template.fromStack(getStack(STACKS[4])).toJSON());
     expect(secretArn).toMatch(/:secret:conduit\/ci\/runtime-[A-Za-z0-9]{6}$/);
     expect(worker).toContain(`${secretArn}:DATABASE_URL::`);
     expect(worker).not.toContain('conduit/ci/runtime:');
   });
 
   it('keeps data of non-production stages removable', () => {
-    const web = Template.fromStack(getStack(STACKS[4]));
+    const web = Template.fromStack(getStack(STACKS[5]));
     const bucket = Object.values(web.findResources('AWS::S3::Bucket'))[0]!;
     expect(bucket.DeletionPolicy).toBe('Delete');
   });

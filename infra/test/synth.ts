@@ -5,6 +5,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { ApiConstruct } from '../src/api';
 import { DashboardConstruct } from '../src/dashboard';
+import { MigrationsConstruct } from '../src/migrations';
 import { bundleLambdas } from '../src/bundle';
 import { referenceRuntimeConfig } from '../src/config';
 import { EventsConstruct } from '../src/events';
@@ -45,8 +46,9 @@ export function testSettings(over: Partial<DeploySettings> = {}): DeploySettings
 
 export type Synth = {
   app: App;
-  templates: Record<'events' | 'api' | 'sweeper' | 'worker' | 'web' | 'monitoring', Template>;
+  templates: Record<'migrations' | 'events' | 'api' | 'sweeper' | 'worker' | 'web' | 'monitoring', Template>;
   constructs: {
+    migrations: MigrationsConstruct;
     events: EventsConstruct;
     api: ApiConstruct;
     sweeper: SweeperConstruct;
@@ -66,6 +68,7 @@ export async function synthAll(settings: DeploySettings = testSettings(), outdir
   const env = { account: ACCOUNT, region: REGION };
   const stack = (id: string) => new Stack(app, `${settings.stage}-conduit-${id}`, { env });
   const s = {
+    migrations: stack('Migrations'),
     events: stack('Events'),
     api: stack('Api'),
     sweeper: stack('Sweeper'),
@@ -75,6 +78,8 @@ export async function synthAll(settings: DeploySettings = testSettings(), outdir
   };
   const config = (st: Stack) => referenceRuntimeConfig(st, settings);
 
+  const migrations = new MigrationsConstruct(s.migrations, 'Migrations', { config: config(s.migrations) });
+  for (const st of [s.events, s.api, s.sweeper, s.worker]) st.addDependency(s.migrations);
   const events = new EventsConstruct(s.events, 'Events', { settings, config: config(s.events) });
   const api = new ApiConstruct(s.api, 'Api', { settings, config: config(s.api), events });
   const sweeper = new SweeperConstruct(s.sweeper, 'Sweeper', { settings, config: config(s.sweeper), events });
@@ -82,6 +87,7 @@ export async function synthAll(settings: DeploySettings = testSettings(), outdir
   const web = new WebConstruct(s.web, 'Web', { settings, apiEndpoint: api.httpApi.apiEndpoint });
   const dashboard = new DashboardConstruct(s.monitoring, 'Dashboard', { settings, events, api, worker });
   const templates = {
+    migrations: Template.fromStack(s.migrations),
     events: Template.fromStack(s.events),
     api: Template.fromStack(s.api),
     sweeper: Template.fromStack(s.sweeper),
@@ -89,7 +95,7 @@ export async function synthAll(settings: DeploySettings = testSettings(), outdir
     web: Template.fromStack(s.web),
     monitoring: Template.fromStack(s.monitoring),
   };
-  return { app, templates, constructs: { events, api, sweeper, worker, web, dashboard } };
+  return { app, templates, constructs: { migrations, events, api, sweeper, worker, web, dashboard } };
 }
 
 type Statement = { Effect: string; Action: string | string[]; Resource: unknown; Condition?: unknown };

@@ -27,6 +27,7 @@ async function main(): Promise<void> {
     dataDir: config.DATA_DIR,
     driver: config.DATABASE_DRIVER,
     poolSize: config.DATABASE_POOL_SIZE ?? slots,
+    migrate: config.MIGRATE_ON_START,
   });
   const queue = loadQueue(config);
   const connection = await NativeConnection.connect({

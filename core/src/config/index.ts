@@ -46,6 +46,8 @@ export const ConfigSchema = z.object({
   WEBHOOK_RATE_BURST: z.coerce.number().int().min(1).optional(),
   LOOP_DEPTH_LIMIT: z.coerce.number().int().min(1).max(50).default(5),
   SECURE_COOKIES: bool.default(false),
+  /** Apply pending migrations when a process opens the database (local default). The cloud migrates in a deploy step and turns this off. */
+  MIGRATE_ON_START: bool.default(true),
   /** Worker: activities (and local activities) it runs at once; the database pool is sized to match. */
   WORKER_ACTIVITY_SLOTS: z.coerce.number().int().min(1).max(1000).default(40),
   /** Worker: database connections; empty = WORKER_ACTIVITY_SLOTS (each running activity holds at most one). */

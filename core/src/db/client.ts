@@ -30,13 +30,15 @@ export type CreateDbOptions = {
   driver?: 'neon' | '';
   /** Apply migrations on open (default true). */
   migrate?: boolean;
+  /** Where drizzle-kit's migrations are (default: core/drizzle; a bundle that ships them elsewhere says so). */
+  migrationsFolder?: string;
   poolSize?: number;
 };
 
 export async function createDb(opts: CreateDbOptions = {}): Promise<DbHandle> {
   const driver = driverFor(opts.url, opts.driver);
   const handle = await open(driver, opts);
-  if (opts.migrate !== false) await migrate(handle);
+  if (opts.migrate !== false) await migrate(handle, opts.migrationsFolder);
   return handle;
 }
 
@@ -74,8 +76,8 @@ async function open(driver: DbDriver, opts: CreateDbOptions): Promise<DbHandle> 
 }
 
 /** Applies drizzle-kit's migrations; on a shared server an advisory lock keeps concurrent starts apart. */
-export async function migrate(handle: DbHandle): Promise<void> {
-  const config = { migrationsFolder: MIGRATIONS_FOLDER };
+export async function migrate(handle: DbHandle, migrationsFolder = MIGRATIONS_FOLDER): Promise<void> {
+  const config = { migrationsFolder };
   if (handle.driver === 'pglite') {
     const { migrate: run } = await import('drizzle-orm/pglite/migrator');
     await run(handle.db as never, config);

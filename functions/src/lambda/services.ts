@@ -26,8 +26,7 @@ function need<K extends keyof Config>(config: Config, key: K): NonNullable<Confi
 
 /**
  * The database through @neondatabase/serverless (the stacks set DATABASE_DRIVER=neon). Migrations
- * are not run here: the bundle does not carry them, and every cold start would contend for the
- * migration lock. The worker migrates when it starts (see docs/deploy.md).
+ * are not run here: the deploy applies them in its own step before new code runs (migrate.ts).
  */
 export const lambdaDb = once(async (): Promise<DbHandle> => {
   const config = await lambdaConfig();

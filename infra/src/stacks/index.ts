@@ -6,13 +6,14 @@ import { settingsFromEnv } from '../settings';
 import { Api } from './api';
 import { useSettings } from './context';
 import { Events } from './events';
+import { Migrations } from './migrations';
 import { Monitoring } from './monitoring';
 import { Sweeper } from './sweeper';
 import { Web } from './web';
 import { Worker } from './worker';
 
 /** Stacks in dependency order; sst.config.ts and the tests mount them through this. */
-export const STACKS = [Events, Api, Sweeper, Worker, Web, Monitoring] as const;
+export const STACKS = [Migrations, Events, Api, Sweeper, Worker, Web, Monitoring] as const;
 
 /**
  * Resolves the settings (the runtime secret's complete ARN, from its name, with the deploy's own AWS
