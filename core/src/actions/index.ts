@@ -11,3 +11,7 @@ export { UpdateRecordActionSchema, type UpdateRecordAction } from './update_reco
 export { DeleteRecordActionSchema, type DeleteRecordAction } from './delete_record/schema';
 export { RunScriptActionSchema, SCRIPT_LIMITS, type RunScriptAction } from './run_script/schema';
 export { WaitActionSchema, type WaitAction } from './wait/schema';
+export { FindRecordsActionSchema, FIND_LIMIT_MAX, RECORD_OPS, type FindRecordsAction, type OrderBy } from './find_records/schema';
+export * from './find_records/where';
+export * from './find_records/fields';
+export { UpsertRecordActionSchema, type UpsertRecordAction } from './upsert_record/schema';
