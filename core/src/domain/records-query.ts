@@ -53,10 +53,16 @@ const isIsoInstant = (v: unknown): v is string => typeof v === 'string' && ISO_I
 /** Text PostgreSQL casts to numeric without error (the exponent is kept small so it never overflows). */
 const NUMERIC_TEXT = '^\\s*[-+]?(\\d+\\.?\\d*|\\.\\d+)([eE][-+]?\\d{1,3})?\\s*$';
 
-/** Seconds since the epoch of ISO text (UTC when it has no offset); SQL NULL for anything else. */
-const instantOf = (text: SQL): SQL => sql`(select extract(epoch from make_timestamp(m[1]::int, m[2]::int, 1, coalesce(m[4], '0')::int, coalesce(m[5], '0')::int, coalesce(m[6], '0')::float8))
-  + (m[3]::int - 1) * 86400
-  - case when m[8] is null then 0 else (case m[8] when '-' then -1 else 1 end) * (m[9]::int * 3600 + coalesce(m[10], '0')::int * 60) end
+/**
+ * Seconds since the epoch of ISO text (UTC when it has no offset); SQL NULL for anything else,
+ * 30 February included. Built from the parts (day 1, then the days added) so no value errs: a cast
+ * would fail the whole query on one bad record, and PostgreSQL 15 has no error-free cast.
+ */
+const instantOf = (text: SQL): SQL => sql`(select case when m[3]::int <= extract(day from make_date(m[1]::int, m[2]::int, 1) + interval '1 month' - interval '1 day') then
+    extract(epoch from make_timestamp(m[1]::int, m[2]::int, 1, coalesce(m[4], '0')::int, coalesce(m[5], '0')::int, coalesce(m[6], '0')::float8))
+    + (m[3]::int - 1) * 86400
+    - case when m[8] is null then 0 else (case m[8] when '-' then -1 else 1 end) * (m[9]::int * 3600 + coalesce(m[10], '0')::int * 60) end
+  end
   from regexp_match(${text}, ${ISO_INSTANT}) as m)`;
 
 const jsonParam = (v: Json): SQL => sql`${JSON.stringify(v)}::jsonb`;
