@@ -18,9 +18,9 @@ describe('find_records and upsert_record schemas', () => {
   });
 
   it('where takes record fields on the left, the condition operators less "changed", nested groups', () => {
-    expect(find({ where: { all: [{ left: 'email', op: 'eq', right: '{{trigger.record.email}}' }, { any: [{ left: 'address.city', op: 'is_empty' }] }] } }).success).toBe(
-      true,
-    );
+    expect(
+      find({ where: { all: [{ left: 'email', op: 'eq', right: '{{trigger.record.email}}' }, { any: [{ left: 'address.city', op: 'is_empty' }] }] } }).success,
+    ).toBe(true);
     expect(find({ where: { all: [{ left: '{{trigger.record.x}}', op: 'eq', right: 1 }] } }).success).toBe(false);
     expect(find({ where: { all: [{ left: 'stage', op: 'changed' }] } }).success).toBe(false);
     expect(find({ where: { all: [{ left: 'stage', op: 'in', right: 'won' }] } }).success).toBe(false);
@@ -35,7 +35,17 @@ describe('find_records and upsert_record schemas', () => {
 
   it('says the query in words', () => {
     const a = find({
-      where: { all: [{ left: 'email', op: 'eq', right: 'ada@example.com' }, { any: [{ left: 'stage', op: 'eq', right: 'won' }, { left: 'amount', op: 'gt', right: 5 }] }] },
+      where: {
+        all: [
+          { left: 'email', op: 'eq', right: 'ada@example.com' },
+          {
+            any: [
+              { left: 'stage', op: 'eq', right: 'won' },
+              { left: 'amount', op: 'gt', right: 5 },
+            ],
+          },
+        ],
+      },
       orderBy: [{ field: '_createdAt', direction: 'desc' }],
       limit: 5,
     }).data!;
@@ -113,10 +123,29 @@ describe.each(TEST_DB_KINDS)('find_records and upsert_record on %s', (kind) => {
       '"stage is one of" needs a list of values; the value was the text "won"',
     );
     expect(await names({ where: { all: [{ left: 'email', op: 'exists' }] } })).toEqual(['ada', 'bob', 'cy']);
-    expect(await names({ where: { all: [{ left: 'note', op: 'is_empty' }, { left: 'tags', op: 'is_empty' }] } })).toEqual(['bob', 'dee']);
     expect(
       await names({
-        where: { any: [{ all: [{ left: 'stage', op: 'eq', right: 'won' }, { left: 'amount', op: 'gt', right: 1 }] }, { left: 'name', op: 'eq', right: 'cy' }] },
+        where: {
+          all: [
+            { left: 'note', op: 'is_empty' },
+            { left: 'tags', op: 'is_empty' },
+          ],
+        },
+      }),
+    ).toEqual(['bob', 'dee']);
+    expect(
+      await names({
+        where: {
+          any: [
+            {
+              all: [
+                { left: 'stage', op: 'eq', right: 'won' },
+                { left: 'amount', op: 'gt', right: 1 },
+              ],
+            },
+            { left: 'name', op: 'eq', right: 'cy' },
+          ],
+        },
       }),
     ).toEqual(['ada', 'cy']);
   });
@@ -129,16 +158,42 @@ describe.each(TEST_DB_KINDS)('find_records and upsert_record on %s', (kind) => {
     expect(await names({ where: { all: [{ left: '_createdAt', op: 'lt', right: '2000-01-01' }] } })).toEqual([]);
     expect(await names({ orderBy: [{ field: '_createdAt', direction: 'desc' }] })).toEqual(['dee', 'cy', 'bob', 'ada']);
     // jsonb order: numbers before text; records without the field last in both directions.
-    expect(await names({ orderBy: [{ field: 'stage', direction: 'asc' }, { field: 'name', direction: 'desc' }] })).toEqual(['cy', 'bob', 'dee', 'ada']);
+    expect(
+      await names({
+        orderBy: [
+          { field: 'stage', direction: 'asc' },
+          { field: 'name', direction: 'desc' },
+        ],
+      }),
+    ).toEqual(['cy', 'bob', 'dee', 'ada']);
     expect(await names({ orderBy: [{ field: 'note', direction: 'desc' }] })).toEqual(['bob', 'ada', 'cy', 'dee']);
     const page = await find({ limit: 2 });
     expect(page).toMatchObject({ count: 2, hasMore: true, first: { name: 'ada', id: ids.ada } });
-    expect(page.items[1]).toEqual({ name: 'bob', email: 'bob@example.com', amount: '12', stage: 'open', tags: [], closedAt: '2026-01-10T09:00:00-03:00', note: '  ', id: ids.bob });
-    expect(await find({ where: { all: [{ left: 'email', op: 'eq', right: 'zed@example.com' }] } })).toEqual({ items: [], count: 0, first: null, hasMore: false });
+    expect(page.items[1]).toEqual({
+      name: 'bob',
+      email: 'bob@example.com',
+      amount: '12',
+      stage: 'open',
+      tags: [],
+      closedAt: '2026-01-10T09:00:00-03:00',
+      note: '  ',
+      id: ids.bob,
+    });
+    expect(await find({ where: { all: [{ left: 'email', op: 'eq', right: 'zed@example.com' }] } })).toEqual({
+      items: [],
+      count: 0,
+      first: null,
+      hasMore: false,
+    });
   });
 
   it('refuses to sort by a field no record of the object has (records are schemaless: that is a typo), but not on an empty object', async () => {
-    const err = await find({ orderBy: [{ field: 'amount', direction: 'asc' }, { field: 'amuont', direction: 'asc' }] }).catch((e: unknown) => e);
+    const err = await find({
+      orderBy: [
+        { field: 'amount', direction: 'asc' },
+        { field: 'amuont', direction: 'asc' },
+      ],
+    }).catch((e: unknown) => e);
     expect(err).toBeInstanceOf(RecordQueryError);
     expect((err as Error).message).toBe('cannot sort by "amuont": no contact record has that field');
     expect(await find({ object: 'ticket', orderBy: [{ field: 'priority', direction: 'asc' }] })).toMatchObject({ count: 0 });
@@ -207,7 +262,12 @@ describe.each(TEST_DB_KINDS)('find_records and upsert_record on %s', (kind) => {
       and (data @> ${JSON.stringify({ email: 'u777@example.com' })}::jsonb) order by created_at asc, id asc limit 101`);
     const text = JSON.stringify(plan);
     expect(text).toContain('records_data_path_idx');
-    const found = await findRecords(h.db, { workspaceId: ws, object: 'bulk', limit: 100, where: { all: [{ left: 'email', op: 'eq', right: 'u777@example.com' }] } });
+    const found = await findRecords(h.db, {
+      workspaceId: ws,
+      object: 'bulk',
+      limit: 100,
+      where: { all: [{ left: 'email', op: 'eq', right: 'u777@example.com' }] },
+    });
     expect(found.first).toMatchObject({ n: 777 });
   });
 });

@@ -58,7 +58,9 @@ const NUMERIC_TEXT = '^\\s*[-+]?(\\d+\\.?\\d*|\\.\\d+)([eE][-+]?\\d{1,3})?\\s*$'
  * 30 February included. Built from the parts (day 1, then the days added) so no value errs: a cast
  * would fail the whole query on one bad record, and PostgreSQL 15 has no error-free cast.
  */
-const instantOf = (text: SQL): SQL => sql`(select case when m[3]::int <= extract(day from make_date(m[1]::int, m[2]::int, 1) + interval '1 month' - interval '1 day') then
+const instantOf = (
+  text: SQL,
+): SQL => sql`(select case when m[3]::int <= extract(day from make_date(m[1]::int, m[2]::int, 1) + interval '1 month' - interval '1 day') then
     extract(epoch from make_timestamp(m[1]::int, m[2]::int, 1, coalesce(m[4], '0')::int, coalesce(m[5], '0')::int, coalesce(m[6], '0')::float8))
     + (m[3]::int - 1) * 86400
     - case when m[8] is null then 0 else (case m[8] when '-' then -1 else 1 end) * (m[9]::int * 3600 + coalesce(m[10], '0')::int * 60) end
@@ -146,7 +148,8 @@ function contains(o: Operand, v: Json | undefined): SQL {
 
 function oneOf(o: Operand, v: Json | undefined): SQL {
   if (!Array.isArray(v)) throw new RecordQueryError(`"${fieldLabel(o.field)} is one of" needs a list of values; the value was ${describe(v)}`);
-  if (v.length > MAX_IN_VALUES) throw new RecordQueryError(`"${fieldLabel(o.field)} is one of" takes at most ${MAX_IN_VALUES} values; it was given ${v.length}`);
+  if (v.length > MAX_IN_VALUES)
+    throw new RecordQueryError(`"${fieldLabel(o.field)} is one of" takes at most ${MAX_IN_VALUES} values; it was given ${v.length}`);
   if (o.column === 'id') {
     const ids = v.filter((x): x is string => typeof x === 'string' && isUuid(x));
     return ids.length ? sql`id in (select jsonb_array_elements_text(${jsonParam(ids)})::uuid)` : sql`false`;
@@ -332,11 +335,7 @@ export async function upsertRecord(db: Db, input: UpsertInput): Promise<UpsertRe
     const changed = changedFields(existing.data, data);
     // Nothing new: no write and no record_updated (an event for no change would start runs for nothing).
     if (changed.length === 0) return { record: existing, created: false, changed, event: null };
-    const [row] = await tx
-      .update(records)
-      .set({ data, updatedAt: sql`now()` })
-      .where(eq(records.id, existing.id))
-      .returning();
+    const [row] = await tx.update(records).set({ data, updatedAt: sql`now()` }).where(eq(records.id, existing.id)).returning();
     if (!row) throw new Error('record update returned nothing');
     const event = await appendEvent(tx, { ...recordEvent('updated', row, recordView(existing), changed, causation), dedupeKey: input.dedupeKey ?? null });
     return { record: row, created: false, changed, event };

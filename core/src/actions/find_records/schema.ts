@@ -8,7 +8,9 @@ import type { RecordConditionGroup, RecordConditionNode } from './where';
 /** The condition action's operators, less `changed` (a record found by a query has no change to look at). */
 export const RECORD_OPS = COMPARISON_OPS.filter((op) => op !== 'changed') as [Exclude<(typeof COMPARISON_OPS)[number], 'changed'>, ...never[]];
 
-export const FieldPathSchema = z.string().regex(FIELD_PATH, 'name a record field: letters, digits and _ (for example "email", or "address.city" for a nested one)');
+export const FieldPathSchema = z
+  .string()
+  .regex(FIELD_PATH, 'name a record field: letters, digits and _ (for example "email", or "address.city" for a nested one)');
 
 /** One comparison: a record field on the left, a value (templates allowed) on the right. */
 export const RecordComparisonSchema = z
@@ -21,7 +23,11 @@ export const RecordComparisonSchema = z
     const unary = (UNARY_OPS as readonly string[]).includes(c.op);
     if (!unary && c.right === undefined) ctx.addIssue({ code: 'custom', path: ['right'], message: `"${c.op}" needs a value to compare with` });
     if (c.op === 'in' && c.right !== undefined && !Array.isArray(c.right) && !(typeof c.right === 'string' && c.right.includes('{{')))
-      ctx.addIssue({ code: 'custom', path: ['right'], message: '"is one of" needs a list of values' });
+      ctx.addIssue({
+        code: 'custom',
+        path: ['right'],
+        message: `"${c.left} is one of" needs a list of values; the value was ${JSON.stringify(c.right).slice(0, 60)}`,
+      });
   });
 
 const MAX_CONDITIONS = 50;

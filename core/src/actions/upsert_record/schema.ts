@@ -13,8 +13,7 @@ export const UpsertRecordActionSchema = z
   })
   .superRefine((a, ctx) => {
     a.match.forEach((f, i) => {
-      if (!Object.hasOwn(a.data, f))
-        ctx.addIssue({ code: 'custom', path: ['match', i], message: `"${f}" is matched on, so give it a value in Fields` });
+      if (!Object.hasOwn(a.data, f)) ctx.addIssue({ code: 'custom', path: ['match', i], message: `"${f}" is matched on, so give it a value in Fields` });
       if (a.match.indexOf(f) !== i) ctx.addIssue({ code: 'custom', path: ['match', i], message: `"${f}" is listed twice` });
     });
   });
