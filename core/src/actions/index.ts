@@ -12,6 +12,19 @@ export { DeleteRecordActionSchema, type DeleteRecordAction } from './delete_reco
 export { RunScriptActionSchema, SCRIPT_LIMITS, type RunScriptAction } from './run_script/schema';
 export { WaitActionSchema, type WaitAction } from './wait/schema';
 export { FindRecordsActionSchema, FIND_LIMIT_MAX, RECORD_OPS, type FindRecordsAction, type OrderBy } from './find_records/schema';
-export * from './find_records/where';
-export * from './find_records/fields';
+export {
+  RECORD_COLUMNS,
+  RECORD_OP_WORDS,
+  FIELD_PATH,
+  describeFind,
+  describeWhere,
+  fieldLabel,
+  isRecordColumn,
+  isRecordGroup,
+  type RecordColumn,
+  type RecordComparison,
+  type RecordConditionGroup,
+  type RecordConditionNode,
+  type RecordOp,
+} from './find_records/meta';
 export { UpsertRecordActionSchema, type UpsertRecordAction } from './upsert_record/schema';

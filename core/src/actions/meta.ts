@@ -27,9 +27,9 @@ export const ACTION_META: { readonly [T in ActionType]: ActionMeta<ActionOf<T>> 
   delete_record: deleteRecordMeta,
   run_script: runScriptMeta,
   wait: waitMeta,
-  condition: conditionMeta,
   find_records: findRecordsMeta,
   upsert_record: upsertRecordMeta,
+  condition: conditionMeta,
 };
 
 /**

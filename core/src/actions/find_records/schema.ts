@@ -2,8 +2,7 @@ import { z } from 'zod';
 import { JsonSchema, ObjectNameSchema } from '../../definition/common';
 import { COMPARISON_OPS, UNARY_OPS } from '../../definition/conditions';
 import { actionBase } from '../common';
-import { FIELD_PATH } from './fields';
-import type { RecordConditionGroup, RecordConditionNode } from './where';
+import { FIELD_PATH, type RecordConditionGroup, type RecordConditionNode } from './meta';
 
 /** The condition action's operators, less `changed` (a record found by a query has no change to look at). */
 export const RECORD_OPS = COMPARISON_OPS.filter((op) => op !== 'changed') as [Exclude<(typeof COMPARISON_OPS)[number], 'changed'>, ...never[]];
