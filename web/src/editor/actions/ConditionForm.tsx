@@ -1,4 +1,4 @@
-import { For, Show, type JSX } from 'solid-js';
+import { For, Index, Show, type JSX } from 'solid-js';
 import { Dynamic } from 'solid-js/web';
 import {
   COMPARISON_OPS,
@@ -63,29 +63,30 @@ export function GroupEditor(props: {
           <option value="any">any of these</option>
         </select>
       </div>
-      <For each={items()}>
+      {/* Index, not For: a row keeps its fields (and focus) while its comparison is replaced on every key. */}
+      <Index each={items()}>
         {(node, i) => {
-          const nodePath = () => [...props.path, mode(), i()];
+          const nodePath = () => [...props.path, mode(), i];
           return (
             <div class="cond-row">
               <Show
-                when={!isGroup(node)}
+                when={!isGroup(node())}
                 fallback={
                   <GroupEditor
-                    group={node as ConditionGroup}
+                    group={node() as ConditionGroup}
                     path={nodePath()}
                     depth={props.depth + 1}
                     ops={props.ops}
                     left={props.left}
-                    onChange={(g) => setAt(i(), g)}
+                    onChange={(g) => setAt(i, g)}
                   />
                 }>
                 {(() => {
-                  const c = () => node as Extract<ConditionNode, { op: ComparisonOp }>;
+                  const c = () => node() as Extract<ConditionNode, { op: ComparisonOp }>;
                   return (
                     <div class="row wrap">
                       {/* Dynamic, not a call: the field is made once and its props follow the draft (focus stays while typing). */}
-                      <Dynamic component={left()} path={[...nodePath(), 'left']} value={c().left} onInput={(v: Json) => setAt(i(), { ...c(), left: v })} />
+                      <Dynamic component={left()} path={[...nodePath(), 'left']} value={c().left} onInput={(v: Json) => setAt(i, { ...c(), left: v })} />
                       <div class="field narrow">
                         <label for={`op-${nodePath().join('_')}`}>Comparison</label>
                         <select
@@ -94,7 +95,7 @@ export function GroupEditor(props: {
                           onChange={(e) => {
                             const op = e.currentTarget.value as ComparisonOp;
                             const { right, ...rest } = c();
-                            setAt(i(), isUnary(op) ? { ...rest, op } : { ...rest, op, right: right ?? '' });
+                            setAt(i, isUnary(op) ? { ...rest, op } : { ...rest, op, right: right ?? '' });
                           }}>
                           <For each={props.ops ?? COMPARISON_OPS}>{(op) => <option value={op}>{OP_LABELS[op]}</option>}</For>
                         </select>
@@ -106,20 +107,20 @@ export function GroupEditor(props: {
                           value={showLoose(c().right)}
                           vars
                           hint={c().op === 'in' ? 'A JSON list, for example ["won", "lost"].' : undefined}
-                          onInput={(t) => setAt(i(), { ...c(), right: parseLoose(t) })}
+                          onInput={(t) => setAt(i, { ...c(), right: parseLoose(t) })}
                         />
                       </Show>
                     </div>
                   );
                 })()}
               </Show>
-              <button type="button" class="icon" aria-label="Remove this comparison" onClick={() => remove(i())}>
+              <button type="button" class="icon" aria-label="Remove this comparison" onClick={() => remove(i)}>
                 ✕
               </button>
             </div>
           );
         }}
-      </For>
+      </Index>
       <div class="row">
         <button type="button" onClick={() => set([...items(), { left: '', op: 'eq', right: '' }])}>
           Add comparison

@@ -109,8 +109,8 @@ export function FindRecordsForm(props: ActionFormProps<FindRecordsAction>) {
                 path={[...props.path, 'orderBy', i, 'direction']}
                 value={row().direction}
                 options={[
-                  { value: 'asc', label: 'Ascending (A→Z, 1→9, oldest first)' },
-                  { value: 'desc', label: 'Descending (Z→A, 9→1, newest first)' },
+                  { value: 'asc', label: 'Ascending (A→Z, 1→9)' },
+                  { value: 'desc', label: 'Descending (Z→A, 9→1)' },
                 ]}
                 onChange={(direction) => setOrder(orderBy().map((r, j) => (j === i ? { ...r, direction } : r)))}
               />
