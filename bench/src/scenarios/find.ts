@@ -28,7 +28,9 @@ export async function runFind(ctx: Ctx): Promise<string[]> {
       const wf = await s.api.createActiveWorkflow({
         name: 'bench find',
         trigger: { type: 'webhook', auth: { mode: 'none' }, allowGet: false },
-        actions: [{ id: 'find', type: 'find_records', object: 'contact', where: { all: [{ left: 'email', op: 'eq', right: '{{trigger.body.email}}' }] }, limit: 10 }],
+        actions: [
+          { id: 'find', type: 'find_records', object: 'contact', where: { all: [{ left: 'email', op: 'eq', right: '{{trigger.body.email}}' }] }, limit: 10 },
+        ],
       });
       if (!wf.hookId) throw new Error('the activated webhook workflow has no hook id');
       const observer = new CompletionObserver(s.stack.db, wf.id);

@@ -341,3 +341,25 @@ export async function upsertRecord(db: Db, input: UpsertInput): Promise<UpsertRe
     return { record: row, created: false, changed, event };
   });
 }
+
+// ---------------------------------------------------------------------------------------------
+// What the editor suggests: the workspace's objects and the fields their records hold.
+
+/** Records read for an object's field names: the newest, so a field added lately shows up. */
+export const FIELD_SAMPLE = 500;
+
+/** The object names that have records in the workspace, sorted. */
+export async function recordObjects(db: Db, workspaceId: string): Promise<string[]> {
+  const rows = await db.selectDistinct({ object: records.object }).from(records).where(eq(records.workspaceId, workspaceId)).orderBy(asc(records.object));
+  return rows.map((r) => r.object);
+}
+
+/** Field names found on the newest FIELD_SAMPLE records of the object, sorted (records are schemaless). */
+export async function recordFields(db: Db, input: { workspaceId: string; object: string }): Promise<string[]> {
+  const result = await db.execute(sql`select distinct k.name from
+      (select data from records where workspace_id = ${input.workspaceId}::uuid and object = ${input.object}
+        order by created_at desc limit ${FIELD_SAMPLE}) as r,
+      jsonb_object_keys(case when jsonb_typeof(r.data) = 'object' then r.data else '{}'::jsonb end) as k(name)
+    order by k.name collate "C"`);
+  return rowsOf<{ name: string }>(result).map((r) => r.name);
+}
