@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { events, workspaces, eq, and, sql, type DbHandle } from '@conduit/core/testing';
-import { createRecord, findRecords, RecordQueryError, upsertRecord, type FindInput } from '@conduit/core/domain';
+import { createRecord, findRecords, findStatement, RecordQueryError, upsertRecord, type FindInput } from '@conduit/core/domain';
 import { FindRecordsActionSchema, UpsertRecordActionSchema, describeFind, describeIssues, type JsonObject } from '@conduit/core/definition';
 import { createTestDb, TEST_DB_KINDS } from '@conduit/local/testing';
 
@@ -257,17 +257,24 @@ describe.each(TEST_DB_KINDS)('find_records and upsert_record on %s', (kind) => {
     await h.db.execute(sql`insert into records (workspace_id, object, data)
       select ${ws}::uuid, 'bulk', jsonb_build_object('email', 'u' || g || '@example.com', 'n', g) from generate_series(1, 20000) g`);
     await h.db.execute(sql`analyze records`);
-    // The plan of the statement findRecords sends, taken through EXPLAIN of the same SQL text.
-    const plan = await h.db.execute(sql`explain select id from records where workspace_id = ${ws}::uuid and object = 'bulk'
-      and (data @> ${JSON.stringify({ email: 'u777@example.com' })}::jsonb) order by created_at asc, id asc limit 101`);
-    const text = JSON.stringify(plan);
-    expect(text).toContain('records_data_path_idx');
-    const found = await findRecords(h.db, {
-      workspaceId: ws,
-      object: 'bulk',
-      limit: 100,
-      where: { all: [{ left: 'email', op: 'eq', right: 'u777@example.com' }] },
-    });
-    expect(found.first).toMatchObject({ n: 777 });
+    // The plan of the very statement findRecords sends, for an equality alone, a loose one (number
+    // or numeric text) and one beside other conditions: each probes the index instead of reading all.
+    const wheres: FindInput['where'][] = [
+      { all: [{ left: 'email', op: 'eq', right: 'u777@example.com' }] },
+      { all: [{ left: 'n', op: 'eq', right: '777' }] },
+      {
+        all: [
+          { left: 'email', op: 'in', right: ['u777@example.com', 'u5@example.com'] },
+          { left: 'n', op: 'gt', right: 100 },
+        ],
+      },
+    ];
+    for (const where of wheres) {
+      const input = { workspaceId: ws, object: 'bulk', limit: 100, where };
+      const plan = JSON.stringify(await h.db.execute(sql`explain ${findStatement(input)}`));
+      expect(plan, JSON.stringify(where)).toContain('Bitmap Index Scan on records_data_path_idx');
+      expect(plan).not.toContain('Seq Scan');
+      expect((await findRecords(h.db, input)).first).toMatchObject({ n: 777 });
+    }
   });
 });

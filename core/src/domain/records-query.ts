@@ -69,6 +69,8 @@ const instantOf = (
 
 const jsonParam = (v: Json): SQL => sql`${JSON.stringify(v)}::jsonb`;
 
+const isScalar = (v: Json | undefined): v is string | number | boolean | null => v !== undefined && (v === null || typeof v !== 'object');
+
 /** The values the condition action treats as equal to `v` ("5" and 5, "true" and true). */
 function looseVariants(v: Json): Json[] {
   if (typeof v === 'number') return [v, String(v)];
@@ -102,11 +104,20 @@ function nested(path: string[], v: Json): JsonObject {
 
 const anyOf = (parts: SQL[]): SQL => (parts.length === 0 ? sql`false` : parts.length === 1 ? parts[0]! : sql`(${sql.join(parts, sql` or `)})`);
 
+/**
+ * `data @> any(array[…])` over the loose variants of every value: one probe of the GIN index. An OR
+ * of containments would mean the same, but PostgreSQL plans that as a scan of every record.
+ */
+function contained(path: string[], values: Json[]): SQL {
+  const docs = values.flatMap(looseVariants).map((x) => jsonParam(nested(path, x)));
+  return docs.length === 1 ? sql`data @> ${docs[0]!}` : sql`data @> any(array[${sql.join(docs, sql`, `)}])`;
+}
+
 function equals(o: Operand, v: Json): SQL {
   if (o.column === 'id') return typeof v === 'string' && isUuid(v) ? sql`id = ${v}::uuid` : sql`false`;
   // Scalars as containment (data @> '{"email":"…"}'), which the jsonb_path_ops index answers.
   // Containment of a list or an object is not equality ([1] is contained in [1, 2]), so those compare whole.
-  if (o.path && (v === null || typeof v !== 'object')) return anyOf(looseVariants(v).map((x) => sql`data @> ${jsonParam(nested(o.path!, x))}`));
+  if (o.path && isScalar(v)) return contained(o.path, [v]);
   return anyOf(looseVariants(v).map((x) => sql`${o.x} = ${jsonParam(x)}`));
 }
 
@@ -154,7 +165,17 @@ function oneOf(o: Operand, v: Json | undefined): SQL {
     const ids = v.filter((x): x is string => typeof x === 'string' && isUuid(x));
     return ids.length ? sql`id in (select jsonb_array_elements_text(${jsonParam(ids)})::uuid)` : sql`false`;
   }
+  if (v.length === 0) return sql`false`;
+  if (o.path && v.every(isScalar)) return contained(o.path, v);
   return anyOf(v.map((x) => equals(o, x)));
+}
+
+/** True when the comparison compiles to containment or an id test only (see equals and oneOf). */
+function neverNull(o: Operand, c: RecordComparison): boolean {
+  if (c.op !== 'eq' && c.op !== 'neq' && c.op !== 'in') return false;
+  if (o.column === 'id') return true;
+  if (!o.path) return false;
+  return c.op === 'in' ? Array.isArray(c.right) && c.right.every(isScalar) : isScalar(c.right);
 }
 
 function comparison(c: RecordComparison): SQL {
@@ -190,7 +211,9 @@ function comparison(c: RecordComparison): SQL {
     }
   };
   // A missing field makes SQL NULL; the condition action calls that "not equal", "does not contain".
-  const p = sql`coalesce(${positive()}, false)`;
+  // Containment and the id test are never NULL and stay bare: wrapped in coalesce, PostgreSQL could
+  // no longer answer them from the GIN index (or estimate them), and would read every record.
+  const p = neverNull(o, c) ? positive() : sql`coalesce(${positive()}, false)`;
   return c.op === 'neq' || c.op === 'not_contains' ? sql`not ${p}` : p;
 }
 
@@ -230,6 +253,19 @@ export type FindResult = { items: JsonObject[]; count: number; first: JsonObject
  * record has is a typo, not an order).
  */
 export async function findRecords(db: Db, input: FindInput): Promise<FindResult> {
+  const [row] = rowsOf<{ items: { id: string; data: JsonObject }[]; unknown: string[] }>(await db.execute(findStatement(input)));
+  const missing = row?.unknown ?? [];
+  if (missing.length)
+    throw new RecordQueryError(
+      `cannot sort by ${missing.map((f) => `"${f}"`).join(', ')}: no ${input.object} record has ${missing.length === 1 ? 'that field' : 'those fields'}`,
+    );
+  const all = (row?.items ?? []).map(recordView);
+  const items = all.slice(0, input.limit);
+  return { items, count: items.length, first: items[0] ?? null, hasMore: all.length > input.limit };
+}
+
+/** The one statement findRecords sends (exported so a test can ask PostgreSQL for its plan). */
+export function findStatement(input: FindInput): SQL {
   const orderBy = input.orderBy ?? [];
   const scope = sql`workspace_id = ${input.workspaceId}::uuid and object = ${input.object}`;
   const order = orderSql(orderBy);
@@ -239,22 +275,13 @@ export async function findRecords(db: Db, input: FindInput): Promise<FindResult>
          where exists (select 1 from records where ${scope})
            and not exists (select 1 from records where ${scope} and data #> string_to_array(f.name, '.') is not null))`
     : sql`'[]'::jsonb`;
-  const statement = sql`select
+  return sql`select
     (select coalesce(jsonb_agg(jsonb_build_object('id', id, 'data', data) order by ${order}), '[]'::jsonb)
        from (select id, data, created_at, updated_at from records
               where ${scope} and ${whereSql(input.where)}
               order by ${order}
               limit ${input.limit + 1}) as found) as items,
     ${unknown} as unknown`;
-  const [row] = rowsOf<{ items: { id: string; data: JsonObject }[]; unknown: string[] }>(await db.execute(statement));
-  const missing = row?.unknown ?? [];
-  if (missing.length)
-    throw new RecordQueryError(
-      `cannot sort by ${missing.map((f) => `"${f}"`).join(', ')}: no ${input.object} record has ${missing.length === 1 ? 'that field' : 'those fields'}`,
-    );
-  const all = (row?.items ?? []).map(recordView);
-  const items = all.slice(0, input.limit);
-  return { items, count: items.length, first: items[0] ?? null, hasMore: all.length > input.limit };
 }
 
 // ---------------------------------------------------------------------------------------------
