@@ -65,6 +65,7 @@ describe.each(['pglite', 'pg'] as const)('find_records and upsert_record through
     expect(objects.status).toBe(200);
     expect(objects.data.items).toEqual(['contact', 'deal']);
     const fields = await t.call('GET', `${base}/objects/contact/fields`, { cookie: member });
+    expect(fields.status, JSON.stringify(fields.data)).toBe(200);
     expect(fields.data.items).toEqual(['email', 'name', 'phone']);
     expect((await t.call('GET', `${base}/objects/ticket/fields`, { cookie: member })).data.items).toEqual([]);
     const bad = await t.call('GET', `${base}/objects/${encodeURIComponent('Bad!')}/fields`, { cookie: member });

@@ -383,10 +383,10 @@ export async function recordObjects(db: Db, workspaceId: string): Promise<string
 
 /** Field names found on the newest FIELD_SAMPLE records of the object, sorted (records are schemaless). */
 export async function recordFields(db: Db, input: { workspaceId: string; object: string }): Promise<string[]> {
-  const result = await db.execute(sql`select distinct k.name from
+  const result = await db.execute(sql`select distinct k.name collate "C" as name from
       (select data from records where workspace_id = ${input.workspaceId}::uuid and object = ${input.object}
         order by created_at desc limit ${FIELD_SAMPLE}) as r,
       jsonb_object_keys(case when jsonb_typeof(r.data) = 'object' then r.data else '{}'::jsonb end) as k(name)
-    order by k.name collate "C"`);
+    order by 1`);
   return rowsOf<{ name: string }>(result).map((r) => r.name);
 }
