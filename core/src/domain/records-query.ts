@@ -224,7 +224,7 @@ function node(n: RecordConditionNode): SQL {
 }
 
 /** The `where` group as one SQL condition over a row of `records`. */
-export const whereSql = (where: RecordConditionGroup | undefined): SQL => (where ? node(where) : sql`true`);
+const whereSql = (where: RecordConditionGroup | undefined): SQL => (where ? node(where) : sql`true`);
 
 function orderSql(orderBy: readonly { field: string; direction: 'asc' | 'desc' }[]): SQL {
   const parts = orderBy.map((o) => {

@@ -2,7 +2,7 @@ import { findRecords, RecordQueryError } from '@conduit/core/domain';
 import { StepError, type ActionHandler } from './types';
 
 /** The most a find's output may hold: it travels through the workflow history and the step row. */
-export const FIND_OUTPUT_MAX_BYTES = 1_000_000;
+const FIND_OUTPUT_MAX_BYTES = 1_000_000;
 
 export const findRecordsAction: ActionHandler<'find_records'> = async (action, ctx, deps) => {
   try {

@@ -7,12 +7,10 @@ import { FIELD_PATH, type RecordConditionGroup, type RecordConditionNode } from 
 /** The condition action's operators, less `changed` (a record found by a query has no change to look at). */
 export const RECORD_OPS = COMPARISON_OPS.filter((op) => op !== 'changed') as [Exclude<(typeof COMPARISON_OPS)[number], 'changed'>, ...never[]];
 
-export const FieldPathSchema = z
-  .string()
-  .regex(FIELD_PATH, 'name a record field: letters, digits and _ (for example "email", or "address.city" for a nested one)');
+const FieldPathSchema = z.string().regex(FIELD_PATH, 'name a record field: letters, digits and _ (for example "email", or "address.city" for a nested one)');
 
 /** One comparison: a record field on the left, a value (templates allowed) on the right. */
-export const RecordComparisonSchema = z
+const RecordComparisonSchema = z
   .object({
     left: FieldPathSchema,
     op: z.enum(RECORD_OPS),
@@ -31,7 +29,7 @@ export const RecordComparisonSchema = z
 
 const MAX_CONDITIONS = 50;
 /** The condition action's all/any groups (nested), over record fields. */
-export const RecordConditionGroupSchema: z.ZodType<RecordConditionGroup> = z.lazy(() =>
+const RecordConditionGroupSchema: z.ZodType<RecordConditionGroup> = z.lazy(() =>
   z.union([
     z.strictObject({ all: z.array(RecordConditionNodeSchema).min(1, 'add at least one comparison').max(MAX_CONDITIONS) }),
     z.strictObject({ any: z.array(RecordConditionNodeSchema).min(1, 'add at least one comparison').max(MAX_CONDITIONS) }),
@@ -42,7 +40,7 @@ const RecordConditionNodeSchema: z.ZodType<RecordConditionNode> = z.lazy(() => z
 export const FIND_LIMIT_MAX = 1_000;
 const LIMIT_MESSAGE = `Limit must be a whole number from 1 to ${FIND_LIMIT_MAX.toLocaleString('en-US')}`;
 
-export const OrderBySchema = z.object({ field: FieldPathSchema, direction: z.enum(['asc', 'desc']).default('asc') });
+const OrderBySchema = z.object({ field: FieldPathSchema, direction: z.enum(['asc', 'desc']).default('asc') });
 
 export const FindRecordsActionSchema = z.object({
   ...actionBase,
