@@ -4,7 +4,7 @@ import { z } from 'zod';
 
 export const REPO_ROOT = resolve(import.meta.dirname, '../..');
 
-const SCENARIOS = ['ingress', 'e2e', 'steps', 'trigger', 'fanout', 'sizes'] as const;
+const SCENARIOS = ['ingress', 'e2e', 'steps', 'trigger', 'fanout', 'sizes', 'find'] as const;
 
 /** How much each scenario measures; `quick` is a smoke run that proves the harness works. */
 export type Profile = {
@@ -16,6 +16,7 @@ export type Profile = {
   steps: { warmupRuns: number; runs: number };
   trigger: { warmup: number; samples: number };
   fanout: { sizes: number[]; samples: number; scale: number[]; scaleSamples: number };
+  find: { records: number; warmup: number; samples: number };
 };
 
 const PROFILES: Record<Profile['name'], Profile> = {
@@ -27,6 +28,7 @@ const PROFILES: Record<Profile['name'], Profile> = {
     steps: { warmupRuns: 1, runs: 2 },
     trigger: { warmup: 2, samples: 5 },
     fanout: { sizes: [1, 10], samples: 2, scale: [10, 1_000], scaleSamples: 5 },
+    find: { records: 100_000, warmup: 5, samples: 50 },
   },
   full: {
     name: 'full',
@@ -36,6 +38,7 @@ const PROFILES: Record<Profile['name'], Profile> = {
     steps: { warmupRuns: 2, runs: 8 },
     trigger: { warmup: 5, samples: 50 },
     fanout: { sizes: [1, 10, 100], samples: 8, scale: [10, 10_000], scaleSamples: 30 },
+    find: { records: 100_000, warmup: 20, samples: 300 },
   },
 };
 
@@ -48,7 +51,7 @@ const ArgsSchema = z.object({
 });
 export type Options = z.infer<typeof ArgsSchema> & { profile: Profile };
 
-const USAGE = `usage: npm run bench -- [--quick] [--no-n8n] [--only ingress,e2e,steps,trigger,fanout,sizes] [--out FILE.md] [--n8n-dir DIR]`;
+const USAGE = `usage: npm run bench -- [--quick] [--no-n8n] [--only ingress,e2e,steps,trigger,fanout,sizes,find] [--out FILE.md] [--n8n-dir DIR]`;
 
 export function parseArgs(argv: string[]): Options {
   const raw: Record<string, unknown> = { quick: false, n8n: true, only: [...SCENARIOS] };

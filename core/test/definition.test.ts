@@ -133,6 +133,14 @@ const validActions: Record<string, unknown> = {
     if: { any: [{ left: '{{trigger.record.email}}', op: 'exists' }, { all: [{ left: 1, op: 'in', right: [1, 2] }] }] },
     then: [{ id: 'b', type: 'wait', duration: '1h30m' }],
   },
+  find_records: {
+    id: 'a',
+    type: 'find_records',
+    object: 'contact',
+    where: { all: [{ left: 'email', op: 'eq', right: '{{trigger.body.email}}' }] },
+    orderBy: [{ field: '_createdAt', direction: 'desc' }],
+  },
+  upsert_record: { id: 'a', type: 'upsert_record', object: 'contact', match: ['email'], data: { email: '{{trigger.body.email}}', name: 'Ada' } },
 };
 const invalidActions: Record<string, [unknown, string]> = {
   send_email: [{ id: 'a', type: 'send_email', to: 'x@example.com', subject: 'Hi' }, 'body'],
@@ -143,6 +151,8 @@ const invalidActions: Record<string, [unknown, string]> = {
   run_script: [{ id: 'a', type: 'run_script', code: 'return 1', memoryMb: 4096 }, 'memoryMb'],
   wait: [{ id: 'a', type: 'wait', duration: '2d', until: '2030-01-01T00:00:00Z' }, 'duration'],
   condition: [{ id: 'a', type: 'condition', if: { all: [{ left: 1, op: 'gt' }] } }, 'if.all[0].right'],
+  find_records: [{ id: 'a', type: 'find_records', object: 'contact', limit: 0 }, 'limit'],
+  upsert_record: [{ id: 'a', type: 'upsert_record', object: 'contact', match: ['email'], data: { name: 'Ada' } }, 'match[0]'],
 };
 
 describe('actions', () => {

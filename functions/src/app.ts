@@ -13,6 +13,7 @@ import { devMailRoutes } from './routes/dev-mail';
 import { eventRoutes } from './routes/events';
 import { executionRoutes } from './routes/executions';
 import { recordRoutes } from './routes/records';
+import { objectRoutes } from './routes/objects';
 import { workflowRoutes } from './routes/workflows';
 import { staticHandler } from './static';
 
@@ -68,6 +69,7 @@ export function createApp(deps: AppDeps): OpenAPIHono<Env> {
   executionRoutes(app, d);
   eventRoutes(app, d);
   recordRoutes(app, d);
+  objectRoutes(app, d);
   devMailRoutes(app, d);
 
   app.get('/api/health', async (c) => {

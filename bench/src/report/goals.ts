@@ -72,6 +72,15 @@ export function evaluateGoals(report: Omit<Report, 'goals'>, dispatchRatio: numb
       met: dispatchRatio <= 1.2,
     });
   }
+  const find = ours('7.')[0];
+  if (find?.latency) {
+    goals.push({
+      source: 'issue 16',
+      goal: "`find_records` by one field's equality over 100,000 records: p50 ≤ 10 ms, p99 ≤ 30 ms inside the step",
+      measured: `p50 ${num(find.latency.p50)} ms, p99 ${num(find.latency.p99)} ms`,
+      met: find.latency.p50 <= 10 && find.latency.p99 <= 30 && find.errors === 0,
+    });
+  }
   for (const s of report.sizes.filter((x) => x.limitBytes !== undefined)) {
     const imp = s.importMs?.[0];
     goals.push({

@@ -11,3 +11,20 @@ export { UpdateRecordActionSchema, type UpdateRecordAction } from './update_reco
 export { DeleteRecordActionSchema, type DeleteRecordAction } from './delete_record/schema';
 export { RunScriptActionSchema, SCRIPT_LIMITS, type RunScriptAction } from './run_script/schema';
 export { WaitActionSchema, type WaitAction } from './wait/schema';
+export { FindRecordsActionSchema, FIND_LIMIT_MAX, RECORD_OPS, type FindRecordsAction, type OrderBy } from './find_records/schema';
+export {
+  RECORD_COLUMNS,
+  RECORD_OP_WORDS,
+  FIELD_PATH,
+  describeFind,
+  describeWhere,
+  fieldLabel,
+  isRecordColumn,
+  isRecordGroup,
+  type RecordColumn,
+  type RecordComparison,
+  type RecordConditionGroup,
+  type RecordConditionNode,
+  type RecordOp,
+} from './find_records/meta';
+export { UpsertRecordActionSchema, type UpsertRecordAction } from './upsert_record/schema';

@@ -7,11 +7,13 @@ import { conditionMeta } from './condition/meta';
 import { createRecordMeta } from './create_record/meta';
 import { COMMON_RAW_FIELDS, COMMON_STRUCTURAL_FIELDS, type ActionMeta, type Placement } from './define';
 import { deleteRecordMeta } from './delete_record/meta';
+import { findRecordsMeta } from './find_records/meta';
 import { runScriptMeta } from './run_script/meta';
 import type { ActionOf, ActionType, WorkflowAction } from './schemas';
 import { sendEmailMeta } from './send_email/meta';
 import { sendWebhookMeta } from './send_webhook/meta';
 import { updateRecordMeta } from './update_record/meta';
+import { upsertRecordMeta } from './upsert_record/meta';
 import { waitMeta } from './wait/meta';
 import type { RetryPolicy } from './common';
 
@@ -25,6 +27,8 @@ export const ACTION_META: { readonly [T in ActionType]: ActionMeta<ActionOf<T>> 
   delete_record: deleteRecordMeta,
   run_script: runScriptMeta,
   wait: waitMeta,
+  find_records: findRecordsMeta,
+  upsert_record: upsertRecordMeta,
   condition: conditionMeta,
 };
 

@@ -3,10 +3,12 @@ import { MAX_BRANCH_ACTIONS } from './common';
 import { ConditionActionBaseSchema } from './condition/schema';
 import { CreateRecordActionSchema } from './create_record/schema';
 import { DeleteRecordActionSchema } from './delete_record/schema';
+import { FindRecordsActionSchema } from './find_records/schema';
 import { RunScriptActionSchema } from './run_script/schema';
 import { SendEmailActionSchema } from './send_email/schema';
 import { SendWebhookActionSchema } from './send_webhook/schema';
 import { UpdateRecordActionSchema } from './update_record/schema';
+import { UpsertRecordActionSchema } from './upsert_record/schema';
 import { WaitActionSchema } from './wait/schema';
 
 /**
@@ -23,6 +25,8 @@ const LEAF_ACTION_SCHEMAS = [
   DeleteRecordActionSchema,
   RunScriptActionSchema,
   WaitActionSchema,
+  FindRecordsActionSchema,
+  UpsertRecordActionSchema,
 ] as const;
 type LeafSchema = (typeof LEAF_ACTION_SCHEMAS)[number];
 

@@ -2,6 +2,7 @@ export * from './ids';
 export * from './json';
 export * from './events';
 export * from './records';
+export * from './records-query';
 export * from './executions';
 export * from './steps';
 export * from './run-state';

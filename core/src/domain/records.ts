@@ -23,7 +23,7 @@ export function changedFields(before: JsonObject, after: JsonObject): string[] {
   return [...keys].filter((k) => !jsonEqual(before[k], after[k])).sort();
 }
 
-function recordEvent(kind: RecordEventKind, row: RecordRow, previous: JsonObject | null, changed: string[], causation: Causation) {
+export function recordEvent(kind: RecordEventKind, row: RecordRow, previous: JsonObject | null, changed: string[], causation: Causation) {
   const payload: RecordTriggerPayload = {
     kind: 'record',
     event: kind,

@@ -5,6 +5,7 @@ import { ActivateResultSchema, ReplayResultSchema, SecretRotatedSchema } from '@
 import { DevMailSchema, EventSchema, ExecutionSchema, MeSchema, RecordSchema, VersionSchema, WorkflowSchema, pageOf } from './schemas';
 
 const ok = z.unknown();
+const NamesSchema = z.object({ items: z.array(z.string()) });
 const ws = (id: string) => `/api/workspaces/${encodeURIComponent(id)}`;
 const enc = encodeURIComponent;
 
@@ -45,6 +46,12 @@ export const api = {
     update: (w: string, object: string, id: string, data: Record<string, unknown>) =>
       request('PATCH', `${ws(w)}/records/${enc(object)}/${enc(id)}`, RecordSchema, { data }),
     remove: (w: string, object: string, id: string) => request('DELETE', `${ws(w)}/records/${enc(object)}/${enc(id)}`, ok),
+  },
+
+  /** What pickers suggest: the workspace's objects and the fields their newest records hold. */
+  objects: {
+    list: (w: string) => request('GET', `${ws(w)}/objects`, NamesSchema),
+    fields: (w: string, object: string) => request('GET', `${ws(w)}/objects/${enc(object)}/fields`, NamesSchema),
   },
 
   devMail: (w: string) => request('GET', `${ws(w)}/dev-mail`, pageOf(DevMailSchema)),

@@ -33,12 +33,8 @@ export function EditorView(props: { workspaceId: string; initial: Workflow }) {
     workspaceId: props.workspaceId,
     initial: draftOf(props.initial),
     workflow,
-    loadFields: async (object) => {
-      const page = await api.records.list(props.workspaceId, object, { limit: 25 });
-      const keys = new Set<string>();
-      for (const r of page.items) for (const k of Object.keys(r.data)) keys.add(k);
-      return [...keys].sort();
-    },
+    loadFields: async (object) => (await api.objects.fields(props.workspaceId, object)).items,
+    loadObjects: async () => (await api.objects.list(props.workspaceId)).items,
     // A server refusal stays next to its field until the draft changes.
     extraProblems: (current) => {
       const s = serverError();

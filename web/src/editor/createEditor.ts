@@ -11,6 +11,8 @@ export type EditorDeps = {
   workflow: EditorContext['workflow'];
   /** Field names seen on records of an object (the editor asks the records API). */
   loadFields: (object: string) => Promise<string[]>;
+  /** Object names that have records in the workspace, for the object pickers. */
+  loadObjects?: () => Promise<string[]>;
   /** Problems the server reported, merged next to the fields they name. */
   extraProblems?: (draftJson: string) => [string, string][];
 };
@@ -37,7 +39,12 @@ export function createEditor(deps: EditorDeps): EditorContext & { json: Accessor
     }
     return fields().get(object) ?? [];
   };
-  const knownObjects = createMemo(() => [...new Set(['deal', 'contact', 'company', ...fields().keys()])]);
+  const [objects, setObjects] = createSignal<string[]>([]);
+  deps
+    .loadObjects?.()
+    .then(setObjects)
+    .catch(() => undefined);
+  const knownObjects = createMemo(() => [...new Set(['deal', 'contact', 'company', ...objects(), ...fields().keys()])]);
   return {
     store,
     json,

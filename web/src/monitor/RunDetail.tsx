@@ -9,6 +9,7 @@ import { StatusBadge, fmtDuration, fmtTime } from '../components/ui';
 import { actionLabel } from '@conduit/core/definition';
 import { temporalUiUrl } from '../app/session';
 import { buildTimeline, type StepNode } from './timeline';
+import { FindStepFacts } from './FindStepFacts';
 
 const LIVE_MS = 800;
 const unfinished = (s: string) => s === 'pending' || s === 'running';
@@ -45,6 +46,8 @@ function StepItem(props: { node: StepNode }) {
           </p>
         </div>
       </details>
+      {/* Outside the fold: what a find looked for and how much it found is the step's gist. */}
+      <FindStepFacts step={s()} />
       <Show when={props.node.then.length > 0 || props.node.else.length > 0 || s().actionType === 'condition'}>
         <div class="branches">
           <div class="branch then">

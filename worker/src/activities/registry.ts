@@ -1,10 +1,12 @@
 import type { ActionType } from '@conduit/core/definition';
 import { createRecordAction } from './create-record';
 import { deleteRecordAction } from './delete-record';
+import { findRecordsAction } from './find-records';
 import { runScriptAction } from './run-script';
 import { sendEmail } from './send-email';
 import { sendWebhook } from './send-webhook';
 import { updateRecordAction } from './update-record';
+import { upsertRecordAction } from './upsert-record';
 import type { ActionHandler } from './types';
 
 /**
@@ -20,4 +22,6 @@ export const ACTION_HANDLERS: { [T in ActionType]: ActionHandler<T> | null } = {
   run_script: runScriptAction,
   wait: null,
   condition: null,
+  find_records: findRecordsAction,
+  upsert_record: upsertRecordAction,
 };

@@ -1,4 +1,5 @@
-import { For, Show } from 'solid-js';
+import { For, Index, Show, type JSX } from 'solid-js';
+import { Dynamic } from 'solid-js/web';
 import {
   COMPARISON_OPS,
   UNARY_OPS,
@@ -8,6 +9,7 @@ import {
   type ConditionAction,
   type ConditionGroup,
   type ConditionNode,
+  type Json,
 } from '@conduit/core/definition';
 import { TextField, parseLoose, showLoose } from '../fields';
 import { useEditor } from '../context';
@@ -32,8 +34,20 @@ const OP_LABELS: Record<ComparisonOp, string> = {
 };
 const isUnary = (op: ComparisonOp) => (UNARY_OPS as readonly string[]).includes(op);
 
-/** Edits an all/any group of comparisons; groups nest. */
-function GroupEditor(props: { group: ConditionGroup; path: Path; onChange: (g: ConditionGroup) => void; depth: number }) {
+/** How the left-hand side of a comparison is edited (find_records names a record field there). */
+export type LeftEditor = (p: { path: Path; value: Json; onInput: (v: Json) => void }) => JSX.Element;
+const templateLeft: LeftEditor = (p) => <TextField label="Value" path={p.path} value={showLoose(p.value)} vars onInput={(t) => p.onInput(parseLoose(t))} />;
+
+/** Edits an all/any group of comparisons; groups nest. `ops` and `left` adapt it to other comparisons than the condition's. */
+export function GroupEditor(props: {
+  group: ConditionGroup;
+  path: Path;
+  onChange: (g: ConditionGroup) => void;
+  depth: number;
+  ops?: readonly ComparisonOp[];
+  left?: LeftEditor;
+}) {
+  const left = () => props.left ?? templateLeft;
   const mode = () => ('all' in props.group ? 'all' : 'any');
   const items = (): ConditionNode[] => ('all' in props.group ? props.group.all : props.group.any);
   const set = (nodes: ConditionNode[], m = mode()) => props.onChange(m === 'all' ? { all: nodes } : { any: nodes });
@@ -49,25 +63,30 @@ function GroupEditor(props: { group: ConditionGroup; path: Path; onChange: (g: C
           <option value="any">any of these</option>
         </select>
       </div>
-      <For each={items()}>
+      {/* Index, not For: a row keeps its fields (and focus) while its comparison is replaced on every key. */}
+      <Index each={items()}>
         {(node, i) => {
-          const nodePath = () => [...props.path, mode(), i()];
+          const nodePath = () => [...props.path, mode(), i];
           return (
             <div class="cond-row">
               <Show
-                when={!isGroup(node)}
-                fallback={<GroupEditor group={node as ConditionGroup} path={nodePath()} depth={props.depth + 1} onChange={(g) => setAt(i(), g)} />}>
+                when={!isGroup(node())}
+                fallback={
+                  <GroupEditor
+                    group={node() as ConditionGroup}
+                    path={nodePath()}
+                    depth={props.depth + 1}
+                    ops={props.ops}
+                    left={props.left}
+                    onChange={(g) => setAt(i, g)}
+                  />
+                }>
                 {(() => {
-                  const c = () => node as Extract<ConditionNode, { op: ComparisonOp }>;
+                  const c = () => node() as Extract<ConditionNode, { op: ComparisonOp }>;
                   return (
                     <div class="row wrap">
-                      <TextField
-                        label="Value"
-                        path={[...nodePath(), 'left']}
-                        value={showLoose(c().left)}
-                        vars
-                        onInput={(t) => setAt(i(), { ...c(), left: parseLoose(t) })}
-                      />
+                      {/* Dynamic, not a call: the field is made once and its props follow the draft (focus stays while typing). */}
+                      <Dynamic component={left()} path={[...nodePath(), 'left']} value={c().left} onInput={(v: Json) => setAt(i, { ...c(), left: v })} />
                       <div class="field narrow">
                         <label for={`op-${nodePath().join('_')}`}>Comparison</label>
                         <select
@@ -76,9 +95,9 @@ function GroupEditor(props: { group: ConditionGroup; path: Path; onChange: (g: C
                           onChange={(e) => {
                             const op = e.currentTarget.value as ComparisonOp;
                             const { right, ...rest } = c();
-                            setAt(i(), isUnary(op) ? { ...rest, op } : { ...rest, op, right: right ?? '' });
+                            setAt(i, isUnary(op) ? { ...rest, op } : { ...rest, op, right: right ?? '' });
                           }}>
-                          <For each={COMPARISON_OPS}>{(op) => <option value={op}>{OP_LABELS[op]}</option>}</For>
+                          <For each={props.ops ?? COMPARISON_OPS}>{(op) => <option value={op}>{OP_LABELS[op]}</option>}</For>
                         </select>
                       </div>
                       <Show when={!isUnary(c().op)}>
@@ -88,20 +107,20 @@ function GroupEditor(props: { group: ConditionGroup; path: Path; onChange: (g: C
                           value={showLoose(c().right)}
                           vars
                           hint={c().op === 'in' ? 'A JSON list, for example ["won", "lost"].' : undefined}
-                          onInput={(t) => setAt(i(), { ...c(), right: parseLoose(t) })}
+                          onInput={(t) => setAt(i, { ...c(), right: parseLoose(t) })}
                         />
                       </Show>
                     </div>
                   );
                 })()}
               </Show>
-              <button type="button" class="icon" aria-label="Remove this comparison" onClick={() => remove(i())}>
+              <button type="button" class="icon" aria-label="Remove this comparison" onClick={() => remove(i)}>
                 ✕
               </button>
             </div>
           );
         }}
-      </For>
+      </Index>
       <div class="row">
         <button type="button" onClick={() => set([...items(), { left: '', op: 'eq', right: '' }])}>
           Add comparison

@@ -181,7 +181,7 @@ export function SendWebhookForm(props: ActionFormProps<SendWebhookAction>) {
   );
 }
 
-function ObjectInput(props: { path: (string | number)[]; value: string; onInput: (v: string) => void }) {
+export function ObjectInput(props: { path: (string | number)[]; value: string; onInput: (v: string) => void }) {
   const { knownObjects } = useEditor();
   return (
     <>
@@ -193,7 +193,7 @@ function ObjectInput(props: { path: (string | number)[]; value: string; onInput:
   );
 }
 
-function DataField(props: {
+export function DataField(props: {
   path: (string | number)[];
   object: string;
   value: Record<string, never> | CreateRecordAction['data'];

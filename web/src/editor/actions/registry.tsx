@@ -2,6 +2,7 @@ import type { Component } from 'solid-js';
 import { ACTION_META, type ActionOf, type ActionType, type WorkflowAction } from '@conduit/core/definition';
 import { ConditionForm } from './ConditionForm';
 import { CreateRecordForm, DeleteRecordForm, RunScriptForm, SendEmailForm, SendWebhookForm, UpdateRecordForm, WaitForm } from './forms';
+import { FindRecordsForm, UpsertRecordForm } from './RecordQueryForms';
 import type { ActionFormProps } from './types';
 
 /** What the editor adds for a type: its form and the values a new action of it starts with. */
@@ -28,6 +29,14 @@ export const ACTION_FORMS: { [K in ActionType]: Entry<K> } = {
   condition: {
     Form: ConditionForm,
     starter: () => ({ type: 'condition', if: { all: [{ left: '{{trigger.record.amount}}', op: 'gt', right: 0 }] }, then: [], else: [] }),
+  },
+  find_records: {
+    Form: FindRecordsForm,
+    starter: () => ({ type: 'find_records', object: 'contact', where: { all: [{ left: 'email', op: 'eq', right: '{{trigger.record.email}}' }] }, limit: 100 }),
+  },
+  upsert_record: {
+    Form: UpsertRecordForm,
+    starter: () => ({ type: 'upsert_record', object: 'contact', match: ['email'], data: { email: '{{trigger.record.email}}' } }),
   },
 };
 

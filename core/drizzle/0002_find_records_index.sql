@@ -1,0 +1,1 @@
+CREATE INDEX "records_data_path_idx" ON "records" USING gin ("data" jsonb_path_ops);
