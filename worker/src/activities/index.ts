@@ -201,7 +201,7 @@ async function runSegment(deps: ActivityDeps, call: SegmentCall): Promise<Segmen
     for (const { meta, action } of call.items) {
       if (out.done.length > 0 && (Date.now() - began > call.budgetMs || actx.cancellationSignal.aborted)) break;
       const startedAt = new Date();
-      const resolved = resolveAction(action, { trigger: call.trigger, steps });
+      const resolved = resolveAction(action, { trigger: call.trigger, steps, ...call.scope });
       const input = storedInput(resolved);
       try {
         const scriptInput = receivesRunContext(meta.actionType) ? { trigger: call.trigger, steps: asJson(steps) } : undefined;

@@ -62,6 +62,8 @@ export type SegmentCall = {
   trigger: Json;
   /** Results so far; the activity resolves each step's templates against these plus the segment's own outputs. */
   steps: Record<string, StepResult>;
+  /** Inside a loop: the iteration's `{{item}}` and `{{index}}`. */
+  scope?: { item: Json; index: number };
   items: { meta: StepMeta; action: WorkflowAction }[];
   flush: StepWrite[];
   /** Wall time after which the segment returns what it finished, so a cancel or a long history is noticed soon. */
