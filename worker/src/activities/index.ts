@@ -90,7 +90,7 @@ async function execute(
   resolved: Record<string, Json>,
   attempt: number,
   signal: AbortSignal,
-  scriptInput?: { trigger: Json; steps: Json },
+  scriptInput?: { trigger: Json; steps: Json; item?: Json; index?: number },
 ) {
   const type: ActionType = meta.actionType;
   const handler = ACTION_HANDLERS[type] as ActionHandler<typeof type> | null;
@@ -204,7 +204,7 @@ async function runSegment(deps: ActivityDeps, call: SegmentCall): Promise<Segmen
       const resolved = resolveAction(action, { trigger: call.trigger, steps, ...call.scope });
       const input = storedInput(resolved);
       try {
-        const scriptInput = receivesRunContext(meta.actionType) ? { trigger: call.trigger, steps: asJson(steps) } : undefined;
+        const scriptInput = receivesRunContext(meta.actionType) ? { trigger: call.trigger, steps: asJson(steps), ...call.scope } : undefined;
         const result = await execute(deps, call.run, meta, resolved, 1, actx.cancellationSignal, scriptInput);
         const completedAt = new Date();
         rows.push(

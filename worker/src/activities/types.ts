@@ -32,7 +32,7 @@ export type StepContext = {
   step: StepMeta;
   attempt: number;
   signal: AbortSignal;
-  scriptInput?: { trigger: Json; steps: Json };
+  scriptInput?: { trigger: Json; steps: Json; item?: Json; index?: number };
 };
 
 /** An action's effect. Returns the step's output; throw StepError for a clear, final failure. */

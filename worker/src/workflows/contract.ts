@@ -46,7 +46,7 @@ export type StepCall = {
   /** The action with its templates resolved (run_script code is never templated). */
   action: { [key: string]: Json };
   /** `input` of run_script: { trigger, steps }. */
-  scriptInput?: { trigger: Json; steps: Json };
+  scriptInput?: { trigger: Json; steps: Json; item?: Json; index?: number };
   /** Step rows the workflow decided since the last activity (conditions, waits): written in the same round trip. */
   flush: StepWrite[];
   /** Regular (not local) activity: writes a running row first and heartbeats so a cancel reaches it. */

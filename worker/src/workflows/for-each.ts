@@ -122,47 +122,45 @@ export async function runForEach(host: LoopHost, action: ForEachAction, meta: St
   host.write(rowMeta, { status: 'running', input, output: { count: items.length, done: position.next }, attempts: 1, startedAt });
 
   const concurrent = (scope?.concurrent ?? false) || action.concurrency > 1;
-  try {
-    while (position.next < items.length) {
-      const from = position.next;
-      const to = Math.min(items.length, from + action.concurrency);
-      const wave: Scope[] = [];
-      for (let k = from; k < to; k++)
-        wave.push({
-          parent: scope,
-          item: items[k] ?? null,
-          index: k,
-          results: {},
-          reusable: k === from ? (carried && carried.next === k ? (carried.done ?? {}) : {}) : {},
-          concurrent,
-        });
-      open.active = wave.length === 1 ? wave[0]! : null;
-      const outcomes = await Promise.all(wave.map((s) => host.runList(action.steps, `${meta.path}#${s.index}.steps`, s)));
-      const stopped = outcomes.findIndex((o) => o === 'stop');
-      if (stopped >= 0) {
-        const error = `item ${fmt(from + stopped + 1)} of ${fmt(items.length)}: ${host.stopError() ?? 'a step failed'}`;
-        host.setResult(scope, action.id, { status: 'failed', error });
-        host.setStopError(`step "${action.id}" failed: ${error}`);
-        host.write(rowMeta, {
-          status: 'failed',
-          input,
-          output: loopOutput(position, items.length),
-          error,
-          attempts: 1,
-          startedAt,
-          completedAt: new Date().toISOString(),
-        });
-        return 'stop';
-      }
-      for (const s of wave) keep(position, s.last ?? null);
-      position.next = to;
-      open.active = null;
-      // Between iterations: the place where a long loop continues as new (carrying `position`).
-      await host.continueAsNewIfDue(scope);
+  while (position.next < items.length) {
+    const from = position.next;
+    const to = Math.min(items.length, from + action.concurrency);
+    const wave: Scope[] = [];
+    for (let k = from; k < to; k++)
+      wave.push({
+        parent: scope,
+        item: items[k] ?? null,
+        index: k,
+        results: {},
+        reusable: k === from ? (carried && carried.next === k ? (carried.done ?? {}) : {}) : {},
+        concurrent,
+      });
+    open.active = wave.length === 1 ? wave[0]! : null;
+    const outcomes = await Promise.all(wave.map((s) => host.runList(action.steps, `${meta.path}#${s.index}.steps`, s)));
+    const stopped = outcomes.indexOf('stop');
+    if (stopped >= 0) {
+      const error = `item ${fmt(from + stopped + 1)} of ${fmt(items.length)}: ${host.stopError() ?? 'a step failed'}`;
+      host.loops.delete(meta.path);
+      host.setResult(scope, action.id, { status: 'failed', error });
+      host.setStopError(`step "${action.id}" failed: ${error}`);
+      host.write(rowMeta, {
+        status: 'failed',
+        input,
+        output: loopOutput(position, items.length),
+        error,
+        attempts: 1,
+        startedAt,
+        completedAt: new Date().toISOString(),
+      });
+      return 'stop';
     }
-  } finally {
-    host.loops.delete(meta.path);
+    for (const s of wave) keep(position, s.last ?? null);
+    position.next = to;
+    open.active = null;
+    // Between iterations: the place where a long loop continues as new (carrying `position`).
+    await host.continueAsNewIfDue(scope);
   }
+  host.loops.delete(meta.path);
   const output = loopOutput(position, items.length);
   host.setResult(scope, action.id, { status: 'completed', output });
   host.write(rowMeta, { status: 'completed', input, output, attempts: 1, startedAt, completedAt: new Date().toISOString() });

@@ -388,7 +388,9 @@ export class Interpreter {
     this.current = { action, meta, input: resolved, startedAt };
     const placement = placementOf(action) === 'activity' ? 'activity' : 'local';
     const policy = effectPolicy(action);
-    const scriptInput = receivesRunContext(action.type) ? { trigger: asJson(this.trigger), steps: asJson(stepsIn(scope, this.results)) } : undefined;
+    const scriptInput = receivesRunContext(action.type)
+      ? { trigger: asJson(this.trigger), steps: asJson(stepsIn(scope, this.results)), ...(scope ? { item: scope.item, index: scope.index } : {}) }
+      : undefined;
     const finish = last ? { finish: { steps: { ...this.results }, skipped: this.skippedRows(new Set([action.id]), this.seq) } } : {};
     const call: StepCall = {
       run: this.run,
@@ -536,7 +538,9 @@ export class Interpreter {
     const rows: StepWrite[] = [];
     let order = from;
     walkActions(this.input.definition.actions, (a, p) => {
-      if (this.results[a.id] || ran.has(a.id) || this.current?.action.id === a.id || this.loopHost.looped.has(a.id)) return;
+      if (this.results[a.id] || ran.has(a.id) || this.current?.action.id === a.id) return;
+      // Steps of loops that ran have rows per iteration; an open loop (cancelled) has its own row.
+      if (this.loopHost.looped.has(a.id) || this.loopHost.loops.has(pathOf(p))) return;
       rows.push({
         executionId: this.executionId,
         workspaceId: this.run.workspaceId,
