@@ -133,6 +133,7 @@ const validActions: Record<string, unknown> = {
     if: { any: [{ left: '{{trigger.record.email}}', op: 'exists' }, { all: [{ left: 1, op: 'in', right: [1, 2] }] }] },
     then: [{ id: 'b', type: 'wait', duration: '1h30m' }],
   },
+  for_each: { id: 'a', type: 'for_each', items: '{{trigger.record.tags}}', concurrency: 2, steps: [{ id: 'b', type: 'wait', duration: '1s' }] },
 };
 const invalidActions: Record<string, [unknown, string]> = {
   send_email: [{ id: 'a', type: 'send_email', to: 'x@example.com', subject: 'Hi' }, 'body'],
@@ -143,6 +144,7 @@ const invalidActions: Record<string, [unknown, string]> = {
   run_script: [{ id: 'a', type: 'run_script', code: 'return 1', memoryMb: 4096 }, 'memoryMb'],
   wait: [{ id: 'a', type: 'wait', duration: '2d', until: '2030-01-01T00:00:00Z' }, 'duration'],
   condition: [{ id: 'a', type: 'condition', if: { all: [{ left: 1, op: 'gt' }] } }, 'if.all[0].right'],
+  for_each: [{ id: 'a', type: 'for_each', items: '{{trigger.list}}', maxItems: 20_000 }, 'maxItems'],
 };
 
 describe('actions', () => {

@@ -54,7 +54,12 @@ describe('for_each on the real stack', () => {
               then: [{ id: 'big', type: 'create_record', object: 'loop_big', data: { name: '{{item.name | upper}}', i: '{{index}}' } }],
               else: [],
             },
-            { id: 'inner', type: 'for_each', items: '{{item.tags}}', steps: [{ id: 'tag', type: 'run_script', code: 'return input.item + "@" + input.index' }] },
+            {
+              id: 'inner',
+              type: 'for_each',
+              items: '{{item.tags}}',
+              steps: [{ id: 'tag', type: 'run_script', code: 'return input.item + "@" + input.index' }],
+            },
             {
               id: 'sum',
               type: 'run_script',
@@ -103,7 +108,13 @@ describe('for_each on the real stack', () => {
 
   it('runs iterations side by side with concurrency, keeping results in item order', async () => {
     const r = await h.startRun([
-      { id: 'loop', type: 'for_each', items: [1, 2, 3, 4, 5, 6, 7], concurrency: 3, steps: [{ id: 'sq', type: 'run_script', code: 'return input.item * input.item' }] },
+      {
+        id: 'loop',
+        type: 'for_each',
+        items: [1, 2, 3, 4, 5, 6, 7],
+        concurrency: 3,
+        steps: [{ id: 'sq', type: 'run_script', code: 'return input.item * input.item' }],
+      },
     ]);
     expect((await r.handle.result()).status).toBe('completed');
     const s = await rows(r.executionId);
@@ -123,7 +134,15 @@ describe('for_each on the real stack', () => {
 
   it('refuses a list longer than maxItems (10,001 items) before running any of them', async () => {
     const r = await h.startRun(
-      [{ id: 'loop', type: 'for_each', items: '{{trigger.list}}', maxItems: 10_000, steps: [{ id: 'x', type: 'create_record', object: 'never_10001', data: {} }] }],
+      [
+        {
+          id: 'loop',
+          type: 'for_each',
+          items: '{{trigger.list}}',
+          maxItems: 10_000,
+          steps: [{ id: 'x', type: 'create_record', object: 'never_10001', data: {} }],
+        },
+      ],
       { trigger: { kind: 'manual', list: Array.from({ length: 10_001 }, (_, i) => i) } },
     );
     expect((await r.handle.result()).status).toBe('failed');
@@ -163,7 +182,11 @@ describe('for_each on the real stack', () => {
     expect(s['actions[0]']).toMatchObject({ status: 'cancelled' });
     const iterations = Object.keys(s).filter((p) => p.includes('#'));
     expect(iterations.length).toBeLessThan(10);
-    expect(Object.values(s).filter((x) => x.status === 'cancelled').map((x) => x.actionId)).toEqual(expect.arrayContaining(['loop', 'nap']));
+    expect(
+      Object.values(s)
+        .filter((x) => x.status === 'cancelled')
+        .map((x) => x.actionId),
+    ).toEqual(expect.arrayContaining(['loop', 'nap']));
     expect(s['actions[1]']!.status).toBe('skipped');
     await new Promise((res) => setTimeout(res, 800));
     expect(Object.keys(await rows(r.executionId)).filter((p) => p.includes('#'))).toHaveLength(iterations.length);
@@ -179,7 +202,12 @@ describe('for_each on the real stack', () => {
         items: [0, 1, 2],
         steps: [
           { id: 'pre', type: 'create_record' as const, object: 'can_loop_pre', data: { o: '{{item}}' } },
-          { id: 'inner', type: 'for_each' as const, items: [0, 1, 2, 3], steps: [{ id: 'mk', type: 'create_record' as const, object: 'can_loop', data: { i: '{{index}}' } }] },
+          {
+            id: 'inner',
+            type: 'for_each' as const,
+            items: [0, 1, 2, 3],
+            steps: [{ id: 'mk', type: 'create_record' as const, object: 'can_loop', data: { i: '{{index}}' } }],
+          },
           { id: 'tally', type: 'run_script' as const, code: 'return input.steps.pre.output.record.o * 10 + input.steps.inner.output.count' },
         ],
       },
@@ -263,5 +291,39 @@ describe('a worker killed mid-loop', () => {
     const s = await rows(r.executionId);
     expect(s['actions[0]']).toMatchObject({ status: 'completed', output: { count: 30 } });
     expect(Object.keys(s).filter((p) => p.includes('#'))).toHaveLength(30);
+  });
+});
+
+describe('a long loop', () => {
+  it('runs 10,000 items to the end, continuing as new along the way, each item once', { timeout: 20 * 60_000 }, async () => {
+    const t = Date.now();
+    const r = await h.startRun(
+      [
+        {
+          id: 'loop',
+          type: 'for_each',
+          items: '{{trigger.ids}}',
+          maxItems: 10_000,
+          steps: [{ id: 'mk', type: 'create_record', object: 'ten_k', data: { i: '{{item}}' } }],
+        },
+      ],
+      { trigger: { kind: 'manual', ids: Array.from({ length: 10_000 }, (_, i) => i) } },
+    );
+    const result = await r.handle.result();
+    expect([result.status, result.error]).toEqual(['completed', null]);
+    const seconds = (Date.now() - t) / 1000;
+    console.log(`10,000-item loop: ${seconds.toFixed(1)} s`);
+    const made = await recordsOf('ten_k');
+    expect(made).toHaveLength(10_000);
+    expect(new Set(made.map((x) => (x.data as { i: number }).i)).size).toBe(10_000);
+    const s = await rows(r.executionId);
+    const loop = s['actions[0]']!.output as { count: number; results: unknown[]; truncated?: { kept: number; total: number } };
+    expect(loop.count).toBe(10_000);
+    expect(loop.truncated).toMatchObject({ total: 10_000 });
+    expect(loop.results).toHaveLength(loop.truncated!.kept);
+    // The history stayed far below Temporal's limits: the run continued as new many times.
+    const desc = await r.handle.describe();
+    expect(desc.historyLength).toBeLessThan(10_000);
+    expect(desc.runId).not.toBe((r.handle as unknown as { firstExecutionRunId: string }).firstExecutionRunId);
   });
 });

@@ -14,6 +14,8 @@ export type ExpressionFunction = {
   apply: (value: Json | undefined, args: readonly (Json | undefined)[]) => Json | undefined;
   /** One line for the docs and the editor's hint. */
   describe: string;
+  /** The argument is the rest of the text, commas included (`default: Hello, world`). */
+  wholeArgument?: boolean;
 };
 
 const DATE_UNITS = ['years', 'quarters', 'months', 'weeks', 'days', 'hours', 'minutes', 'seconds', 'milliseconds'] as const;
@@ -106,6 +108,7 @@ export const FUNCTIONS: Readonly<Record<string, ExpressionFunction>> = {
   // The first seven filters, unchanged.
   default: {
     args: [1, 1],
+    wholeArgument: true,
     apply: (v, [arg]) => (v === undefined || v === null || v === '' ? (arg ?? null) : v),
     describe: 'the argument when the value is missing, null or empty text',
   },

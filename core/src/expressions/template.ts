@@ -55,14 +55,14 @@ function splitOutside(expr: string, sep: string): string[] {
 /** "a.b | default: 'x' | upper" → ["a.b", "default: 'x'", "upper"]. */
 const splitPipes = (expr: string): string[] => splitOutside(expr, '|');
 
-/** One `name: args` step of a pipe; a function taking at most one argument gets the whole text (commas included). */
+/** One `name: args` step of a pipe; `default` takes the whole text as its argument (commas included). */
 function parseCall(f: string): { name: string; fn: ExpressionFunction | undefined; args: string[] } | null {
   const m = /^([a-z_]+)\s*(?::(.*))?$/is.exec(f);
   if (!m) return null;
   const name = m[1]!;
   const fn = Object.hasOwn(FUNCTIONS, name) ? FUNCTIONS[name] : undefined;
   const rest = m[2];
-  const args = rest === undefined || rest.trim() === '' ? [] : fn && fn.args[1] <= 1 ? [rest] : splitOutside(rest, ',');
+  const args = rest === undefined || rest.trim() === '' ? [] : fn?.wholeArgument ? [rest] : splitOutside(rest, ',');
   return { name, fn, args };
 }
 
