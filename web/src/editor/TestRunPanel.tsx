@@ -114,7 +114,15 @@ export function TestRunPanel(props: { onSteps: (m: Map<string, Step>) => void; o
           value={payloadText()}
           placeholder="Press Fill payload for a sample"
           aria-invalid={payloadError() ? 'true' : undefined}
-          onInput={(e) => setPayloadText(e.currentTarget.value)}
+          onInput={(e) => {
+            setPayloadText(e.currentTarget.value);
+            // Previews follow the payload as it is typed, once it is JSON.
+            try {
+              props.onPayload?.(JSON.parse(e.currentTarget.value));
+            } catch {
+              /* not JSON yet: previews keep the last good payload */
+            }
+          }}
         />
         <Show when={payloadError()}>
           <p class="error field-error">{payloadError()}</p>
