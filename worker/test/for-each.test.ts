@@ -169,6 +169,38 @@ describe('for_each on the real stack', () => {
     expect(s['actions[0]#2.steps[0]']).toBeUndefined();
   });
 
+  it('runs an all-local loop many items per round trip; a step failing mid-batch resumes its item without re-running the rest of it', async () => {
+    const r = await h.startRun([
+      {
+        id: 'loop',
+        type: 'for_each',
+        items: [0, 1, 2, 3, 4, 5],
+        steps: [
+          { id: 'mk', type: 'create_record', object: 'batch_mk', data: { i: '{{item}}' } },
+          {
+            id: 'chk',
+            type: 'run_script',
+            onFailure: 'continue',
+            code: 'if (input.item === 3) throw new Error("three"); return input.steps.mk.output.record.i * 10',
+          },
+        ],
+      },
+    ]);
+    expect((await r.handle.result()).status).toBe('completed');
+    const made = await recordsOf('batch_mk');
+    expect(made.map((x) => (x.data as { i: number }).i).sort()).toEqual([0, 1, 2, 3, 4, 5]);
+    const s = await rows(r.executionId);
+    const out = s['actions[0]']!.output as { count: number; results: unknown[] };
+    expect(out.count).toBe(6);
+    expect(out.results[2]).toBe(20);
+    expect(out.results[3]).toMatchObject({ error: expect.stringContaining('three') });
+    expect(out.results[5]).toBe(50);
+    expect(s['actions[0]#3.steps[1]']).toMatchObject({ status: 'failed' });
+    expect(Object.keys(s).filter((p) => p.includes('#'))).toHaveLength(12);
+    const all = await listStepRows(h.db, { workspaceId: h.workspaceId, executionId: r.executionId });
+    expect(new Set(all.map((x) => x.seq)).size).toBe(all.length);
+  });
+
   it('cancel stops the loop between items: the loop row says how far it got, no item starts after', async () => {
     const r = await h.startRun([
       { id: 'loop', type: 'for_each', items: Array.from({ length: 40 }, (_, i) => i), steps: [{ id: 'nap', type: 'wait', duration: '300ms' }] },

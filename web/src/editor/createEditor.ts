@@ -4,7 +4,7 @@ import { createDraftStore, snapshot, type Draft } from './draft';
 import type { EditorContext } from './context';
 import { validateDraft, type Problems } from './validate';
 import { actionPathOf, loopsAround, variablesFor } from './variables';
-import { sampleTriggerPayload, type ForEachAction, type Json } from '@conduit/core/definition';
+import { sampleTriggerPayload, shapeTriggerSample, TriggerPayloadSchema, type ForEachAction, type Json } from '@conduit/core/definition';
 import { resolveString, resolveTemplate, type TemplateContext } from '@conduit/core/expressions';
 
 export type EditorDeps = {
@@ -56,7 +56,14 @@ export function createEditor(
       if (!text.includes('{{')) return null;
       const steps: Record<string, unknown> = {};
       for (const [id, st] of testSteps()) steps[id] = { status: st.status, output: st.output };
-      const trigger = testPayload() ?? sampleTriggerPayload(store.draft.trigger);
+      // As the test run will see it: a full payload as is, else shaped by the trigger's type (a webhook's body).
+      const typed = testPayload();
+      const trigger =
+        typed === undefined
+          ? sampleTriggerPayload(store.draft.trigger)
+          : TriggerPayloadSchema.safeParse(typed).success
+            ? typed
+            : shapeTriggerSample(store.draft.trigger, typed, new Date());
       const ctx: TemplateContext = { trigger, steps };
       const at = actionPathOf(path, store.draft.actions);
       const loops = at ? (loopsAround(at, store.draft.actions) as ForEachAction[]) : [];

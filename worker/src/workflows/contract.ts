@@ -64,7 +64,8 @@ export type SegmentCall = {
   steps: Record<string, StepResult>;
   /** Inside a loop: the iteration's `{{item}}` and `{{index}}`. */
   scope?: { item: Json; index: number };
-  items: { meta: StepMeta; action: WorkflowAction }[];
+  /** `scope` per item: several iterations of a loop in one segment (see for-each.ts). */
+  items: { meta: StepMeta; action: WorkflowAction; scope?: { item: Json; index: number } }[];
   flush: StepWrite[];
   /** Wall time after which the segment returns what it finished, so a cancel or a long history is noticed soon. */
   budgetMs: number;

@@ -5,7 +5,8 @@
 import type { ForEachAction, Json, StepResult, WorkflowAction } from '@conduit/core/definition';
 import type { StepWrite } from '@conduit/core/domain';
 import { resolveTemplate, walkActions, type TemplateContext } from '@conduit/core/expressions';
-import type { StepMeta } from './contract';
+import { childListsOf, placementOf } from '@conduit/core/action-meta';
+import type { SegmentOutcome, StepMeta } from './contract';
 
 /** One iteration's view of the run. */
 export type Scope = {
@@ -59,7 +60,18 @@ export type LoopHost = {
   looped: Set<string>;
   stopError(): string | null;
   setStopError(message: string): void;
+  /** Steps this Temporal run may still take before it continues as new. */
+  stepsLeftThisRun(): number;
+  /** Runs the items (steps of several iterations) as one segment; null when the call itself broke. */
+  runBatch(items: { meta: StepMeta; action: WorkflowAction; scope: Scope }[], outer: Scope | null): Promise<SegmentOutcome | null>;
 };
+
+/** Iterations of an all-local loop run in one segment: at most this many, and within the step budget. */
+const BATCH_ITERATIONS = 100;
+
+/** A loop whose steps are all local leaf steps runs several iterations per round trip. */
+const batchable = (action: ForEachAction): boolean =>
+  action.concurrency === 1 && action.steps.length > 0 && action.steps.every((a) => placementOf(a) === 'local' && childListsOf(a).length === 0);
 
 /** The kind of value a person sees in "… resolved to a text, not a list". */
 function kindOf(v: Json | undefined): string {
@@ -122,19 +134,25 @@ export async function runForEach(host: LoopHost, action: ForEachAction, meta: St
   host.write(rowMeta, { status: 'running', input, output: { count: items.length, done: position.next }, attempts: 1, startedAt });
 
   const concurrent = (scope?.concurrent ?? false) || action.concurrency > 1;
+  // Steps already finished in iteration `position.next` (carried over continue-as-new, or left by a batch).
+  let partial: Record<string, StepResult> | null = carried?.done && Object.keys(carried.done).length ? carried.done : null;
   while (position.next < items.length) {
+    if (!partial && batchable(action)) {
+      const r = await runBatchFrom(host, action, meta.path, items, position, scope, concurrent);
+      partial = r.partial;
+      // What a continue-as-new right now must carry of the half-done iteration.
+      open.active = partial ? { parent: scope, item: null, index: position.next, results: partial, reusable: {}, concurrent } : null;
+      if (r.advanced) {
+        await host.continueAsNewIfDue(scope);
+        continue;
+      }
+    }
     const from = position.next;
     const to = Math.min(items.length, from + action.concurrency);
     const wave: Scope[] = [];
     for (let k = from; k < to; k++)
-      wave.push({
-        parent: scope,
-        item: items[k] ?? null,
-        index: k,
-        results: {},
-        reusable: k === from ? (carried && carried.next === k ? (carried.done ?? {}) : {}) : {},
-        concurrent,
-      });
+      wave.push({ parent: scope, item: items[k] ?? null, index: k, results: {}, reusable: k === from ? (partial ?? {}) : {}, concurrent });
+    partial = null;
     open.active = wave.length === 1 ? wave[0]! : null;
     const outcomes = await Promise.all(wave.map((s) => host.runList(action.steps, `${meta.path}#${s.index}.steps`, s)));
     const stopped = outcomes.indexOf('stop');
@@ -165,6 +183,40 @@ export async function runForEach(host: LoopHost, action: ForEachAction, meta: St
   host.setResult(scope, action.id, { status: 'completed', output });
   host.write(rowMeta, { status: 'completed', input, output, attempts: 1, startedAt, completedAt: new Date().toISOString() });
   return 'ok';
+}
+
+/**
+ * Runs fresh iterations from `position.next` as one segment and takes in every iteration it finished
+ * whole. An iteration it left half done comes back as `partial` (its finished steps, reused by the
+ * ordinary path); when not even one iteration finished (a step failed, or the call broke), that
+ * iteration runs the ordinary way: its failing step through its own retry policy and onFailure
+ * (a local step that failed runs again once there, which a failed record write or script affords).
+ */
+async function runBatchFrom(
+  host: LoopHost,
+  action: ForEachAction,
+  path: string,
+  items: readonly Json[],
+  position: LoopPosition,
+  scope: Scope | null,
+  concurrent: boolean,
+): Promise<{ advanced: boolean; partial: Record<string, StepResult> | null }> {
+  const per = action.steps.length;
+  const count = Math.min(items.length - position.next, BATCH_ITERATIONS, Math.max(1, Math.floor(host.stepsLeftThisRun() / per)));
+  const scopes: Scope[] = [];
+  const batch: { meta: StepMeta; action: WorkflowAction; scope: Scope }[] = [];
+  for (let k = position.next; k < position.next + count; k++) {
+    const s: Scope = { parent: scope, item: items[k] ?? null, index: k, results: {}, reusable: {}, concurrent };
+    scopes.push(s);
+    action.steps.forEach((a, j) => batch.push({ meta: { actionId: a.id, actionType: a.type, path: `${path}#${k}.steps[${j}]`, seq: 0 }, action: a, scope: s }));
+  }
+  const outcome = await host.runBatch(batch, scope);
+  const done = outcome?.done.length ?? 0;
+  const whole = Math.floor(done / per);
+  for (const s of scopes.slice(0, whole)) keep(position, s.last ?? null);
+  position.next += whole;
+  const rest = scopes[whole];
+  return { advanced: whole > 0, partial: rest && done % per !== 0 ? { ...rest.results } : null };
 }
 
 /** The positions of the open loops as continue-as-new carries them (the current iteration's finished steps included). */

@@ -148,6 +148,8 @@ export class Interpreter {
       setStopError: (message) => {
         this.stopError = message;
       },
+      stepsLeftThisRun: () => this.stepsPerRun - this.stepsThisRun,
+      runBatch: (items, scope) => this.runBatch(items, scope),
     };
     if (this.fresh) {
       // Schedule fires have no execution row yet: the run creates it.
@@ -189,7 +191,13 @@ export class Interpreter {
     if (c) this.write(c.meta, { status: 'cancelled', input: c.input, error: 'cancelled', startedAt: c.startedAt, completedAt: new Date().toISOString() });
     // Loops stop between items: their rows say how far they got.
     for (const { meta, position } of this.loopHost.loops.values())
-      this.write(meta, { status: 'cancelled', output: { done: position.next }, error: 'cancelled', startedAt: position.startedAt, completedAt: new Date().toISOString() });
+      this.write(meta, {
+        status: 'cancelled',
+        output: { done: position.next },
+        error: 'cancelled',
+        startedAt: position.startedAt,
+        completedAt: new Date().toISOString(),
+      });
     await this.finish('cancelled', 'cancelled');
   }
 
@@ -335,7 +343,8 @@ export class Interpreter {
 
   private reuse(action: WorkflowAction, meta: StepMeta, reused: StepResult, last: boolean, scope: Scope | null): Promise<Outcome> | Outcome {
     this.setResult(scope, action.id, reused);
-    if (this.fresh) {
+    // Inside a loop the reused step already has its row from this execution.
+    if (this.fresh && !scope) {
       meta.seq = this.seq++;
       this.write(meta, {
         status: reused.status,
@@ -488,6 +497,51 @@ export class Interpreter {
       return { consumed: 1, outcome: r };
     }
     return this.afterSegment(items, metas, outcome, terminal, scope);
+  }
+
+  /**
+   * Several iterations of a loop whose steps are all local, in one segment (for-each.ts decides).
+   * Returns what finished, with seq and the step budget accounted; null when the call itself broke.
+   */
+  private async runBatch(items: { meta: StepMeta; action: WorkflowAction; scope: Scope }[], outer: Scope | null): Promise<SegmentOutcome | null> {
+    const base = this.seq;
+    items.forEach((x, k) => {
+      x.meta.seq = base + k;
+    });
+    const flush = this.takePending();
+    const begin = this.takeBegin();
+    let outcome: SegmentOutcome;
+    try {
+      outcome = await this.commands.runSegment({
+        run: this.run,
+        trigger: asJson(this.trigger),
+        steps: stepsIn(outer, this.results),
+        flush,
+        budgetMs: SEGMENT_BUDGET_MS,
+        items: items.map(({ meta, action, scope }) => ({ meta, action, scope: { item: scope.item, index: scope.index } })),
+        ...begin,
+      });
+    } catch (err) {
+      this.begin ??= begin.begin ?? null;
+      if (!(err instanceof CallFailed)) throw err;
+      this.pending = [...flush, ...this.pending];
+      return null;
+    }
+    outcome.done.forEach((d, k) => {
+      const { meta, scope } = items[k]!;
+      this.setResult(scope, d.actionId, { status: 'completed', output: d.output });
+      this.setView({
+        actionId: d.actionId,
+        actionType: meta.actionType,
+        path: meta.path,
+        status: 'completed',
+        startedAt: d.startedAt,
+        completedAt: d.completedAt,
+      });
+    });
+    this.seq = base + outcome.done.length;
+    this.stepsThisRun += outcome.done.length;
+    return outcome;
   }
 
   /** Takes in what the segment finished; a failed step goes on through its retry policy or fails here. */
