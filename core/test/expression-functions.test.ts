@@ -215,18 +215,30 @@ describe('refusing bad functions at save', () => {
     expect(validateTemplates(outside.actions).map((e) => e.message)).toEqual([
       'Step Create record "mk", field "Data": {{index}} is only known inside a "For each" loop',
     ]);
-    const inside = def([{ id: 'l', type: 'for_each', items: '{{trigger.list}}', steps: [{ id: 'mk', type: 'create_record', object: 'x', data: { n: '{{index}}' } }] }]);
+    const inside = def([
+      { id: 'l', type: 'for_each', items: '{{trigger.list}}', steps: [{ id: 'mk', type: 'create_record', object: 'x', data: { n: '{{index}}' } }] },
+    ]);
     expect(validateTemplates(inside.actions)).toEqual([]);
     const loop = (id: string, steps: unknown[]) => ({ id, type: 'for_each', items: '{{trigger.list}}', steps });
-    expect(WorkflowDefinitionSchema.safeParse({ name: 'x', trigger: { type: 'webhook' }, actions: [loop('a', [loop('b', [loop('c', [])])])] }).success).toBe(true);
-    const deep = WorkflowDefinitionSchema.safeParse({ name: 'x', trigger: { type: 'webhook' }, actions: [loop('a', [loop('b', [loop('c', [loop('d', [])])])])] });
+    expect(WorkflowDefinitionSchema.safeParse({ name: 'x', trigger: { type: 'webhook' }, actions: [loop('a', [loop('b', [loop('c', [])])])] }).success).toBe(
+      true,
+    );
+    const deep = WorkflowDefinitionSchema.safeParse({
+      name: 'x',
+      trigger: { type: 'webhook' },
+      actions: [loop('a', [loop('b', [loop('c', [loop('d', [])])])])],
+    });
     expect(deep.success).toBe(false);
     expect(deep.error!.issues[0]!.message).toBe('loops may nest at most 3 deep; move this loop out of the one around it');
   });
 
   it('for_each settings are bounded', () => {
     const parse = (extra: object) =>
-      WorkflowDefinitionSchema.safeParse({ name: 'x', trigger: { type: 'webhook' }, actions: [{ id: 'l', type: 'for_each', items: '{{trigger.list}}', steps: [], ...extra }] });
+      WorkflowDefinitionSchema.safeParse({
+        name: 'x',
+        trigger: { type: 'webhook' },
+        actions: [{ id: 'l', type: 'for_each', items: '{{trigger.list}}', steps: [], ...extra }],
+      });
     expect(parse({}).data?.actions[0]).toMatchObject({ concurrency: 1, maxItems: 1000 });
     expect(parse({ concurrency: 11 }).success).toBe(false);
     expect(parse({ concurrency: 0 }).success).toBe(false);

@@ -393,7 +393,8 @@ async function main() {
       ['for-each', () => forEach(h)],
     ];
     const chosen = only.length ? scenarios.filter(([name]) => only.includes(name)) : scenarios;
-    if (chosen.length !== (only.length || scenarios.length)) throw new Error(`unknown scenario in ${only.join(', ')}; known: ${scenarios.map(([n]) => n).join(', ')}`);
+    if (chosen.length !== (only.length || scenarios.length))
+      throw new Error(`unknown scenario in ${only.join(', ')}; known: ${scenarios.map(([n]) => n).join(', ')}`);
     const runs = (await Promise.all(chosen.map(([, run]) => run()))).flat();
     await mkdir(outDir, { recursive: true });
     const written = new Set<string>();
@@ -419,8 +420,7 @@ async function main() {
       }
     }
     // Scenarios that were removed or renamed leave no stale history behind (only on a full re-record).
-    if (!only.length)
-      for (const f of await readdir(outDir)) if (f.endsWith('.json') && !written.has(f)) await rm(resolve(outDir, f));
+    if (!only.length) for (const f of await readdir(outDir)) if (f.endsWith('.json') && !written.has(f)) await rm(resolve(outDir, f));
   } finally {
     await h.close();
     await sandbox.close();

@@ -95,7 +95,11 @@ export async function startHarness(opts: { db?: TestDbKind; env?: Record<string,
       ...extra,
     };
     // Parsed here as every starter does: the workflow takes its input as validated.
-    const handle = await client.workflow.start(RUN_WORKFLOW, { taskQueue, workflowId: runWorkflowId(execution.id), args: [RunInputSchema.parse(input), ...(options ? [options] : [])] });
+    const handle = await client.workflow.start(RUN_WORKFLOW, {
+      taskQueue,
+      workflowId: runWorkflowId(execution.id),
+      args: [RunInputSchema.parse(input), ...(options ? [options] : [])],
+    });
     return { executionId: execution.id, workflowId: wf.id, handle: handle as WorkflowHandle };
   }
 

@@ -24,7 +24,11 @@ export const ActionsSchema = z
       list.forEach((a, i) => {
         const d = a.type === 'for_each' ? depth + 1 : depth;
         if (a.type === 'for_each' && d > FOR_EACH_MAX_DEPTH)
-          ctx.addIssue({ code: 'custom', path: [...path, i, 'type'], message: `loops may nest at most ${FOR_EACH_MAX_DEPTH} deep; move this loop out of the one around it` });
+          ctx.addIssue({
+            code: 'custom',
+            path: [...path, i, 'type'],
+            message: `loops may nest at most ${FOR_EACH_MAX_DEPTH} deep; move this loop out of the one around it`,
+          });
         for (const c of childListsOf(a)) loops(c.actions, [...path, i, c.key], d);
       });
     loops(actions, [], 0);

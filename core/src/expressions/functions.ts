@@ -87,10 +87,12 @@ function roundTo(n: number, digits: number, mode: 'round' | 'floor' | 'ceil'): n
   return r / f;
 }
 
-const numeric = (mode: 'round' | 'floor' | 'ceil') => (v: Json | undefined, [d]: readonly (Json | undefined)[]) => {
-  const n = numberOf(v);
-  return n === null ? null : roundTo(n, digitsOf(d), mode);
-};
+const numeric =
+  (mode: 'round' | 'floor' | 'ceil') =>
+  (v: Json | undefined, [d]: readonly (Json | undefined)[]) => {
+    const n = numberOf(v);
+    return n === null ? null : roundTo(n, digitsOf(d), mode);
+  };
 
 const fieldOf = (item: Json | undefined, field: Json | undefined): Json | undefined => {
   if (item === null || typeof item !== 'object' || Array.isArray(item) || typeof field !== 'string') return undefined;
@@ -182,7 +184,7 @@ export const FUNCTIONS: Readonly<Record<string, ExpressionFunction>> = {
     args: [0, 1],
     apply: (v, args) => {
       const ns = args.length ? [numberOf(v), numberOf(args[0])].filter((n): n is number => n !== null) : numbersOf(v);
-      return ns && ns.length ? Math.min(...ns) : null;
+      return ns?.length ? Math.min(...ns) : null;
     },
     describe: 'the smallest number of a list, or the smaller of the value and the argument',
   },
@@ -190,7 +192,7 @@ export const FUNCTIONS: Readonly<Record<string, ExpressionFunction>> = {
     args: [0, 1],
     apply: (v, args) => {
       const ns = args.length ? [numberOf(v), numberOf(args[0])].filter((n): n is number => n !== null) : numbersOf(v);
-      return ns && ns.length ? Math.max(...ns) : null;
+      return ns?.length ? Math.max(...ns) : null;
     },
     describe: 'the largest number of a list, or the larger of the value and the argument',
   },
@@ -214,7 +216,10 @@ export const FUNCTIONS: Readonly<Record<string, ExpressionFunction>> = {
       if (n === null) return null;
       const d = digits === undefined ? undefined : digitsOf(digits);
       try {
-        return new Intl.NumberFormat(typeof locale === 'string' ? locale : 'en-US', d === undefined ? {} : { minimumFractionDigits: d, maximumFractionDigits: d }).format(n);
+        return new Intl.NumberFormat(
+          typeof locale === 'string' ? locale : 'en-US',
+          d === undefined ? {} : { minimumFractionDigits: d, maximumFractionDigits: d },
+        ).format(n);
       } catch {
         return null;
       }
@@ -231,9 +236,7 @@ export const FUNCTIONS: Readonly<Record<string, ExpressionFunction>> = {
   join: {
     args: [0, 1],
     apply: (v, [sep]) =>
-      Array.isArray(v)
-        ? v.map((x) => (x === null ? '' : typeof x === 'object' ? JSON.stringify(x) : String(x))).join(typeof sep === 'string' ? sep : ', ')
-        : v,
+      Array.isArray(v) ? v.map((x) => (x === null ? '' : typeof x === 'object' ? JSON.stringify(x) : String(x))).join(typeof sep === 'string' ? sep : ', ') : v,
     describe: 'a list joined into text (", " by default)',
   },
   replace: {

@@ -117,7 +117,11 @@ export function evaluateExpression(expr: string, ctx: TemplateContext): Json | u
   // Unknown functions are refused when the definition is saved; one that slipped in leaves the value as is.
   for (const f of filters) {
     const call = parseCall(f);
-    if (call?.fn) value = call.fn.apply(value, call.args.map((a) => parseArg(a, ctx)));
+    if (call?.fn)
+      value = call.fn.apply(
+        value,
+        call.args.map((a) => parseArg(a, ctx)),
+      );
   }
   return value;
 }

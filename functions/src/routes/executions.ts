@@ -120,7 +120,8 @@ export function executionRoutes(app: Api, deps: RouteDeps): void {
       const event = e.eventId ? await getEvent(deps.db, { workspaceId: a.workspace.id, id: e.eventId }) : null;
       const steps: Record<string, StepResult> = {};
       // Iteration rows (path with "#") are not reused: the loop runs again as a whole.
-      for (const s of e.steps) if (s.status === 'completed' && !s.path.includes('#')) steps[s.actionId] = { status: 'completed', ...(s.output !== null ? { output: s.output } : {}) };
+      for (const s of e.steps)
+        if (s.status === 'completed' && !s.path.includes('#')) steps[s.actionId] = { status: 'completed', ...(s.output !== null ? { output: s.output } : {}) };
       let started;
       try {
         started = await deps.runs.start({

@@ -80,7 +80,8 @@ function referenceProblems(actions: readonly WorkflowAction[]): Problems {
         const where = formatPath(['actions', ...path, field]);
         if (problems.has(where)) continue;
         if (!seg || seg.length === 0) problems.set(where, `"{{${ref}}}" is not a valid reference`);
-        else if (!(TEMPLATE_ROOTS as readonly unknown[]).includes(seg[0])) problems.set(where, `"{{${ref}}}" must start with trigger. or steps. (or be item, index or now)`);
+        else if (!(TEMPLATE_ROOTS as readonly unknown[]).includes(seg[0]))
+          problems.set(where, `"{{${ref}}}" must start with trigger. or steps. (or be item, index or now)`);
       }
     }
   });

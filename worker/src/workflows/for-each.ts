@@ -208,7 +208,9 @@ async function runBatchFrom(
   for (let k = position.next; k < position.next + count; k++) {
     const s: Scope = { parent: scope, item: items[k] ?? null, index: k, results: {}, reusable: {}, concurrent };
     scopes.push(s);
-    action.steps.forEach((a, j) => batch.push({ meta: { actionId: a.id, actionType: a.type, path: `${path}#${k}.steps[${j}]`, seq: 0 }, action: a, scope: s }));
+    action.steps.forEach((a, j) => {
+      batch.push({ meta: { actionId: a.id, actionType: a.type, path: `${path}#${k}.steps[${j}]`, seq: 0 }, action: a, scope: s });
+    });
   }
   const outcome = await host.runBatch(batch, scope);
   const done = outcome?.done.length ?? 0;

@@ -16,5 +16,10 @@ export const ForEachActionBaseSchema = z.object({
   /** Iterations run side by side. */
   concurrency: z.number().int().min(1, 'at least 1').max(10, 'at most 10').default(1),
   /** A longer list fails the step instead of running. */
-  maxItems: z.number().int().min(1, 'at least 1').max(FOR_EACH_MAX_ITEMS, `at most ${FOR_EACH_MAX_ITEMS.toLocaleString('en-US')}`).default(1_000),
+  maxItems: z
+    .number()
+    .int()
+    .min(1, 'at least 1')
+    .max(FOR_EACH_MAX_ITEMS, `at most ${FOR_EACH_MAX_ITEMS.toLocaleString('en-US')}`)
+    .default(1_000),
 });
