@@ -17,6 +17,7 @@ import { runFind } from './scenarios/find';
 import { runDispatchScale, runRecordScenarios } from './scenarios/recordTriggers';
 import { runSideBySide } from './scenarios/sideBySide';
 import { runSizes } from './scenarios/sizes';
+import { runLoops } from './scenarios/loops';
 import { ensureN8n } from './targets/n8n/install';
 import { startN8n } from './targets/n8n/server';
 
@@ -28,7 +29,7 @@ const machine = describeMachine();
 const versions = describeVersions();
 const has = (s: (typeof opts.only)[number]) => opts.only.includes(s);
 const sideBySide = { ingress: has('ingress'), e2e: has('e2e'), steps: has('steps') };
-const needsStack = sideBySide.ingress || sideBySide.e2e || sideBySide.steps || has('trigger') || has('fanout') || has('find');
+const needsStack = sideBySide.ingress || sideBySide.e2e || sideBySide.steps || has('trigger') || has('fanout') || has('find') || has('loop');
 
 log(`profile ${opts.profile.name}; scenarios ${opts.only.join(', ')}; ${machine.cores} × ${machine.cpuModel}, load ${machine.loadAvg.join('/')}`);
 
@@ -88,6 +89,7 @@ try {
   }
   if (has('sizes')) failures.push(...(await runSizes(ctx)));
   if (has('find')) failures.push(...(await runFind(ctx)));
+  if (has('loop')) failures.push(...(await runLoops(ctx)));
 } catch (e) {
   failures.push(`bench: ${(e as Error).stack ?? (e as Error).message}`);
 } finally {

@@ -141,6 +141,7 @@ const validActions: Record<string, unknown> = {
     orderBy: [{ field: '_createdAt', direction: 'desc' }],
   },
   upsert_record: { id: 'a', type: 'upsert_record', object: 'contact', match: ['email'], data: { email: '{{trigger.body.email}}', name: 'Ada' } },
+  for_each: { id: 'a', type: 'for_each', items: '{{trigger.record.tags}}', concurrency: 2, steps: [{ id: 'b', type: 'wait', duration: '1s' }] },
 };
 const invalidActions: Record<string, [unknown, string]> = {
   send_email: [{ id: 'a', type: 'send_email', to: 'x@example.com', subject: 'Hi' }, 'body'],
@@ -153,6 +154,7 @@ const invalidActions: Record<string, [unknown, string]> = {
   condition: [{ id: 'a', type: 'condition', if: { all: [{ left: 1, op: 'gt' }] } }, 'if.all[0].right'],
   find_records: [{ id: 'a', type: 'find_records', object: 'contact', limit: 0 }, 'limit'],
   upsert_record: [{ id: 'a', type: 'upsert_record', object: 'contact', match: ['email'], data: { name: 'Ada' } }, 'match[0]'],
+  for_each: [{ id: 'a', type: 'for_each', items: '{{trigger.list}}', maxItems: 20_000 }, 'maxItems'],
 };
 
 describe('actions', () => {

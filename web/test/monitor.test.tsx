@@ -28,6 +28,31 @@ describe('run timeline', () => {
   });
 });
 
+describe('loop iterations in the timeline', () => {
+  it("groups a loop's rows by item, in item order, nested loops and branches inside", () => {
+    const loop = { ...step('loop', 'actions[0]', 0), actionType: 'for_each' } as Step;
+    const inner = { ...step('inner', 'actions[0]#1.steps[1]', 5), actionType: 'for_each' } as Step;
+    const tree = buildTimeline([
+      loop,
+      step('a', 'actions[0]#10.steps[0]', 9),
+      step('a', 'actions[0]#1.steps[0]', 4),
+      inner,
+      step('t', 'actions[0]#1.steps[1]#0.steps[0]', 6),
+      step('t', 'actions[0]#1.steps[1]#1.steps[0]', 7),
+      step('c', 'actions[0]#2.steps[0]', 8),
+      step('m', 'actions[0]#2.steps[0].then[0]', 9),
+      step('a', 'actions[0]#0.steps[0]', 1),
+      step('after', 'actions[1]', 10),
+    ]);
+    expect(tree.map((n) => n.step.actionId)).toEqual(['loop', 'after']);
+    const its = tree[0]!.iterations;
+    expect(its.map((i) => i.index)).toEqual([0, 1, 2, 10]);
+    expect(its[1]!.steps.map((n) => n.step.actionId)).toEqual(['a', 'inner']);
+    expect(its[1]!.steps[1]!.iterations.map((i) => i.steps[0]!.step.path)).toEqual(['actions[0]#1.steps[1]#0.steps[0]', 'actions[0]#1.steps[1]#1.steps[0]']);
+    expect(its[2]!.steps[0]!.then.map((n) => n.step.actionId)).toEqual(['m']);
+  });
+});
+
 describe('runs per day', () => {
   it('counts runs by local day and status, with empty days present', () => {
     const now = new Date(2026, 10, 25, 15, 0);

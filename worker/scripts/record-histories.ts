@@ -3,7 +3,8 @@
  * Temporal dev server, PGlite, a local HTTP server for send_webhook, the dev inbox for mail), each
  * run's full Temporal history written to test/histories/<name>.json as { workflowId, history }.
  *
- *   npm run record-histories -w worker
+ *   npm run record-histories -w worker             (every scenario)
+ *   npm run record-histories -w worker -- for-each (only the named ones; the other files are kept)
  *
  * Re-record only on purpose: a history recorded by new code no longer proves that runs started on
  * the old code still replay (see docs/runtime.md, "Replay tests").
@@ -153,6 +154,42 @@ async function segments(h: Harness): Promise<Recorded> {
     { id: 'g', type: 'delete_record', object: 'seg', recordId: '{{steps.a.output.id}}' },
   ]);
   return { name: 'segments', handle: r.handle, expect: 'completed' };
+}
+
+/** A loop with a condition, a nested concurrent loop and continue-as-new inside the outer loop. */
+async function forEach(h: Harness): Promise<Recorded> {
+  const r = await h.startRun(
+    [
+      {
+        id: 'outer',
+        type: 'for_each',
+        items: '{{trigger.deals}}',
+        steps: [
+          {
+            id: 'big',
+            type: 'condition',
+            if: { all: [{ left: '{{item.amount}}', op: 'gt', right: 10 }] },
+            then: [{ id: 'mk', type: 'create_record', object: 'loop', data: { name: '{{item.name | upper}}', at: '{{index}}' } }],
+            else: [],
+          },
+          { id: 'inner', type: 'for_each', items: '{{item.tags}}', concurrency: 2, steps: [{ id: 'tag', type: 'run_script', code: 'return input.item' }] },
+        ],
+      },
+      { id: 'after', type: 'run_script', code: 'return input.steps.outer.output.count' },
+    ],
+    {
+      trigger: {
+        kind: 'manual',
+        deals: [
+          { name: 'a', amount: 5, tags: ['x', 'y', 'z'] },
+          { name: 'b', amount: 50, tags: ['w'] },
+          { name: 'c', amount: 70, tags: [] },
+        ],
+      },
+    },
+    { stepsPerRun: 4 },
+  );
+  return { name: 'for-each', handle: r.handle, expect: 'completed' };
 }
 
 async function conditions(h: Harness): Promise<Recorded> {
@@ -338,23 +375,27 @@ async function main() {
   const { server, base } = await startHookServer();
   const sandbox = new FlakySandbox();
   const h = await startHarness({ db: 'pglite', env: { HTTP_ALLOWLIST: '127.0.0.1' }, worker: { sandbox } });
+  const only = process.argv.slice(2);
   try {
-    const runs = (
-      await Promise.all([
-        everyAction(h, base),
-        segments(h),
-        conditions(h),
-        waits(h),
-        onFailure(h),
-        retries(h, base),
-        cancelWait(h),
-        cancelScript(h),
-        resume(h),
-        continueAsNewSteps(h),
-        continueAsNewHistory(h),
-        scheduleFire(h),
-      ])
-    ).flat();
+    const scenarios: [string, () => Promise<Recorded | Recorded[]>][] = [
+      ['every-action', () => everyAction(h, base)],
+      ['segments', () => segments(h)],
+      ['conditions', () => conditions(h)],
+      ['waits', () => waits(h)],
+      ['on-failure', () => onFailure(h)],
+      ['retries', () => retries(h, base)],
+      ['cancel-wait', () => cancelWait(h)],
+      ['cancel-script', () => cancelScript(h)],
+      ['resume', () => resume(h)],
+      ['continue-as-new-steps', () => continueAsNewSteps(h)],
+      ['continue-as-new-history', () => continueAsNewHistory(h)],
+      ['schedule-fire', () => scheduleFire(h)],
+      ['for-each', () => forEach(h)],
+    ];
+    const chosen = only.length ? scenarios.filter(([name]) => only.includes(name)) : scenarios;
+    if (chosen.length !== (only.length || scenarios.length))
+      throw new Error(`unknown scenario in ${only.join(', ')}; known: ${scenarios.map(([n]) => n).join(', ')}`);
+    const runs = (await Promise.all(chosen.map(([, run]) => run()))).flat();
     await mkdir(outDir, { recursive: true });
     const written = new Set<string>();
     for (const run of runs) {
@@ -378,8 +419,8 @@ async function main() {
         console.log(`${file}: ${history.events?.length ?? 0} events`);
       }
     }
-    // Scenarios that were removed or renamed leave no stale history behind.
-    for (const f of await readdir(outDir)) if (f.endsWith('.json') && !written.has(f)) await rm(resolve(outDir, f));
+    // Scenarios that were removed or renamed leave no stale history behind (only on a full re-record).
+    if (!only.length) for (const f of await readdir(outDir)) if (f.endsWith('.json') && !written.has(f)) await rm(resolve(outDir, f));
   } finally {
     await h.close();
     await sandbox.close();

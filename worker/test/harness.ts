@@ -71,7 +71,11 @@ export async function startHarness(opts: { db?: TestDbKind; env?: Record<string,
   }
 
   /** Inserts the execution as the dispatcher would, then starts the run on this file's task queue. */
-  async function startRun(actions: WorkflowActionInput[], extra: Partial<RunInputArg> & { trigger?: TriggerPayload; retryOf?: string } = {}) {
+  async function startRun(
+    actions: WorkflowActionInput[],
+    extra: Partial<RunInputArg> & { trigger?: TriggerPayload; retryOf?: string } = {},
+    options?: { stepsPerRun?: number; historyLimit?: number },
+  ) {
     const wf = await createWorkflow(actions);
     const { execution } = await createExecution(db, {
       workspaceId: ws!.id,
@@ -91,7 +95,11 @@ export async function startHarness(opts: { db?: TestDbKind; env?: Record<string,
       ...extra,
     };
     // Parsed here as every starter does: the workflow takes its input as validated.
-    const handle = await client.workflow.start(RUN_WORKFLOW, { taskQueue, workflowId: runWorkflowId(execution.id), args: [RunInputSchema.parse(input)] });
+    const handle = await client.workflow.start(RUN_WORKFLOW, {
+      taskQueue,
+      workflowId: runWorkflowId(execution.id),
+      args: [RunInputSchema.parse(input), ...(options ? [options] : [])],
+    });
     return { executionId: execution.id, workflowId: wf.id, handle: handle as WorkflowHandle };
   }
 
@@ -106,6 +114,10 @@ export async function startHarness(opts: { db?: TestDbKind; env?: Record<string,
   }
   return {
     db,
+    /** The database's URL, for a worker in another process (pg only). */
+    dbUrl: dbh.url,
+    /** The workflow bundle's code, for a worker in another process. */
+    bundleCode: async () => (await sharedBundle()).code,
     workspaceId: ws!.id,
     companyId: co!.id,
     config,

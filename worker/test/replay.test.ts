@@ -52,6 +52,7 @@ describe('recorded histories replay on the current workflow code', () => {
       'continue-as-new-steps.run1',
       'continue-as-new-history.run1',
       'schedule-fire',
+      'for-each.run1',
     ])
       expect(files).toContain(`${name}.json`);
   });

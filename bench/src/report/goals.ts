@@ -54,6 +54,18 @@ export function evaluateGoals(report: Omit<Report, 'goals'>, dispatchRatio: numb
       });
     }
   }
+  for (const row of ours('8.')) {
+    const items = row.figures?.items ?? 0;
+    goals.push({
+      source: 'issue 16',
+      goal:
+        items >= 10_000
+          ? `for_each over ${row.variant} completes (history within limits)`
+          : `for_each over ${row.variant} of one update_record ≤ 5 s end to end`,
+      measured: `${num(headline(row) / 1000)} s (${num(row.figures?.perItemMs ?? Number.NaN)} ms per item)`,
+      met: row.errors === 0 && (items >= 10_000 || headline(row) <= 5_000),
+    });
+  }
   const trigger = ours('4.')[0];
   if (trigger?.latency) {
     goals.push({

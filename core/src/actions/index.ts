@@ -28,3 +28,4 @@ export {
   type RecordOp,
 } from './find_records/meta';
 export { UpsertRecordActionSchema, type UpsertRecordAction } from './upsert_record/schema';
+export { ForEachActionBaseSchema, FOR_EACH_MAX_DEPTH, FOR_EACH_MAX_ITEMS } from './for_each/schema';

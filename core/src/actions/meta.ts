@@ -4,6 +4,7 @@
  * listed there without an entry here, or an entry for no type, fails to compile.
  */
 import { conditionMeta } from './condition/meta';
+import { forEachMeta } from './for_each/meta';
 import { createRecordMeta } from './create_record/meta';
 import { COMMON_RAW_FIELDS, COMMON_STRUCTURAL_FIELDS, type ActionMeta, type Placement } from './define';
 import { deleteRecordMeta } from './delete_record/meta';
@@ -30,6 +31,7 @@ export const ACTION_META: { readonly [T in ActionType]: ActionMeta<ActionOf<T>> 
   find_records: findRecordsMeta,
   upsert_record: upsertRecordMeta,
   condition: conditionMeta,
+  for_each: forEachMeta,
 };
 
 /**

@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import { MAX_BRANCH_ACTIONS } from './common';
 import { ConditionActionBaseSchema } from './condition/schema';
+import { ForEachActionBaseSchema } from './for_each/schema';
 import { CreateRecordActionSchema } from './create_record/schema';
 import { DeleteRecordActionSchema } from './delete_record/schema';
 import { FindRecordsActionSchema } from './find_records/schema';
@@ -35,9 +36,12 @@ type LeafSchema = (typeof LEAF_ACTION_SCHEMAS)[number];
 export type ConditionAction = z.output<typeof ConditionActionBaseSchema> & { then: WorkflowAction[]; else: WorkflowAction[] };
 type ConditionActionInput = z.input<typeof ConditionActionBaseSchema> & { then?: WorkflowActionInput[]; else?: WorkflowActionInput[] };
 
-export type WorkflowAction = z.output<LeafSchema> | ConditionAction;
+export type ForEachAction = z.output<typeof ForEachActionBaseSchema> & { steps: WorkflowAction[] };
+type ForEachActionInput = z.input<typeof ForEachActionBaseSchema> & { steps?: WorkflowActionInput[] };
+
+export type WorkflowAction = z.output<LeafSchema> | ConditionAction | ForEachAction;
 /** Input side of the action union (defaults may be omitted). */
-export type WorkflowActionInput = z.input<LeafSchema> | ConditionActionInput;
+export type WorkflowActionInput = z.input<LeafSchema> | ConditionActionInput | ForEachActionInput;
 export type ActionType = WorkflowAction['type'];
 export type ActionOf<T extends ActionType> = Extract<WorkflowAction, { type: T }>;
 
@@ -51,7 +55,13 @@ export const ConditionActionSchema = ConditionActionBaseSchema.extend({
   },
 });
 
-const ACTION_SCHEMAS = [...LEAF_ACTION_SCHEMAS, ConditionActionSchema] as const;
+export const ForEachActionSchema = ForEachActionBaseSchema.extend({
+  get steps(): Branch {
+    return z.array(WorkflowActionSchema).max(MAX_BRANCH_ACTIONS).default([]);
+  },
+});
+
+const ACTION_SCHEMAS = [...LEAF_ACTION_SCHEMAS, ConditionActionSchema, ForEachActionSchema] as const;
 
 export const WorkflowActionSchema: z.ZodType<WorkflowAction, WorkflowActionInput> = z.discriminatedUnion('type', ACTION_SCHEMAS);
 

@@ -263,7 +263,7 @@ export const executionSteps = pgTable(
     workspaceId: uuid('workspace_id').notNull(),
     actionId: text('action_id').notNull(),
     actionType: text('action_type').notNull(),
-    /** Where the action sits, e.g. "actions[1].then[0]". */
+    /** Where the action sits, e.g. "actions[1].then[0]"; a loop's iteration n adds "#n": "actions[2]#3.steps[0]". */
     path: text('path').notNull(),
     /** Order in which steps started (skipped steps keep their definition order). */
     seq: integer('seq').notNull(),
@@ -275,7 +275,8 @@ export const executionSteps = pgTable(
     startedAt: timestamp('started_at', { withTimezone: true }),
     completedAt: timestamp('completed_at', { withTimezone: true }),
   },
-  (t) => [uniqueIndex('execution_steps_action_idx').on(t.executionId, t.actionId)],
+  // One row per place: a step inside a loop has one row per iteration, told apart by its path.
+  (t) => [uniqueIndex('execution_steps_path_idx').on(t.executionId, t.path)],
 );
 
 /** Mail kept by the local stack when no SMTP server is configured. */

@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { ACTION_TYPES, MAX_BRANCH_ACTIONS, WorkflowActionSchema } from '../actions';
+import { ACTION_TYPES, FOR_EACH_MAX_DEPTH, MAX_BRANCH_ACTIONS, WorkflowActionSchema, childListsOf, type WorkflowAction } from '../actions';
 import { WorkflowTriggerSchema } from '../triggers';
 import { walkActions } from './walk';
 
@@ -19,6 +19,19 @@ export const ActionsSchema = z
       else seen.set(a.id, path);
     });
     if (total > MAX_TOTAL_ACTIONS) ctx.addIssue({ code: 'custom', message: `at most ${MAX_TOTAL_ACTIONS} actions in all` });
+    // Loops multiply: three levels already reach billions of iterations.
+    const loops = (list: readonly WorkflowAction[], path: (string | number)[], depth: number): void =>
+      list.forEach((a, i) => {
+        const d = a.type === 'for_each' ? depth + 1 : depth;
+        if (a.type === 'for_each' && d > FOR_EACH_MAX_DEPTH)
+          ctx.addIssue({
+            code: 'custom',
+            path: [...path, i, 'type'],
+            message: `loops may nest at most ${FOR_EACH_MAX_DEPTH} deep; move this loop out of the one around it`,
+          });
+        for (const c of childListsOf(a)) loops(c.actions, [...path, i, c.key], d);
+      });
+    loops(actions, [], 0);
   });
 
 export const WorkflowDefinitionSchema = z.object({

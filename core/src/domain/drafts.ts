@@ -1,5 +1,5 @@
 import { describeIssues, WorkflowDefinitionSchema, type ApiError } from '../definition';
-import { validateStepReferences } from './validate-definition';
+import { validateStepReferences, validateTemplates } from './validate-definition';
 import type { Draft } from './workflows';
 
 /**
@@ -22,6 +22,8 @@ export function checkDraft(input: unknown): Draft {
   if (!parsed.success) throw new InvalidInputError(describeIssues(parsed.error));
   const refs: ApiError[] = validateStepReferences(parsed.data.actions);
   if (refs.length > 0) throw new InvalidInputError(refs, 'invalid_reference');
+  const templates = validateTemplates(parsed.data.actions).map(({ code, message, path }) => ({ code, message, path }));
+  if (templates.length > 0) throw new InvalidInputError(templates, 'invalid_template');
   return parsed.data;
 }
 

@@ -5,7 +5,7 @@ import type { DbOrTx } from '../db/client';
 
 export type ExecutionStepRow = typeof executionSteps.$inferSelect;
 
-/** One step row as the runtime writes it; (executionId, actionId) is unique, so writes are upserts. */
+/** One step row as the runtime writes it; (executionId, path) is unique, so writes are upserts. */
 export type StepWrite = {
   executionId: string;
   workspaceId: string;
@@ -60,9 +60,9 @@ const SET = {
  */
 export async function writeSteps(db: DbOrTx, writes: readonly StepWrite[]): Promise<void> {
   if (writes.length === 0) return;
-  // The last write for an action wins within one batch (a step's start and end may travel together).
+  // The last write for a step wins within one batch (a step's start and end may travel together).
   const byAction = new Map<string, StepWrite>();
-  for (const w of writes) byAction.set(`${w.executionId}/${w.actionId}`, w);
+  for (const w of writes) byAction.set(`${w.executionId}/${w.path}`, w);
   const all = [...byAction.values()];
   const skipped = all.filter((w) => w.status === 'skipped');
   const final = all.filter((w) => w.status !== 'skipped' && FINAL.includes(w.status));
@@ -71,13 +71,13 @@ export async function writeSteps(db: DbOrTx, writes: readonly StepWrite[]): Prom
     await db
       .insert(executionSteps)
       .values(final.map(values))
-      .onConflictDoUpdate({ target: [executionSteps.executionId, executionSteps.actionId], set: SET });
+      .onConflictDoUpdate({ target: [executionSteps.executionId, executionSteps.path], set: SET });
   if (open.length)
     await db
       .insert(executionSteps)
       .values(open.map(values))
       .onConflictDoUpdate({
-        target: [executionSteps.executionId, executionSteps.actionId],
+        target: [executionSteps.executionId, executionSteps.path],
         set: SET,
         setWhere: inArray(executionSteps.status, ['pending', 'running']),
       });

@@ -5,3 +5,4 @@ export * from './conditions';
 // zod so the Temporal workflow bundle (re-evaluated for every run) does not build schemas.
 export { walkActions } from '../definition/walk';
 export { parseDuration } from '../definition/duration';
+export * from './functions';

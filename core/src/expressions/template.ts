@@ -1,54 +1,47 @@
 import type { Json } from '../definition/common';
+import { FUNCTIONS, nowIso, type ExpressionFunction } from './functions';
 import { getPath, parsePath } from './path';
 
-/** What templates can see: `{{trigger.…}}` and `{{steps.<id>.output…}}`. */
-export type TemplateContext = { trigger: unknown; steps: Record<string, unknown> };
+/** What templates can see: `{{trigger.…}}`, `{{steps.<id>.output…}}`, and inside a loop `{{item}}` and `{{index}}`. */
+export type TemplateContext = { trigger: unknown; steps: Record<string, unknown>; item?: unknown; index?: number };
 
 const TEMPLATE = /\{\{\s*([^{}]*?)\s*\}\}/g;
 const WHOLE = /^\s*\{\{\s*([^{}]*?)\s*\}\}\s*$/;
 
-type Filter = (v: Json | undefined, arg: Json | undefined) => Json | undefined;
-/** A few filters, `{{ path | name }}` or `{{ path | name: "arg" }}`; unknown filters leave the value as is. */
-const FILTERS: Record<string, Filter> = {
-  default: (v, arg) => (v === undefined || v === null || v === '' ? (arg ?? null) : v),
-  upper: (v) => (typeof v === 'string' ? v.toUpperCase() : v),
-  lower: (v) => (typeof v === 'string' ? v.toLowerCase() : v),
-  trim: (v) => (typeof v === 'string' ? v.trim() : v),
-  json: (v) => (v === undefined ? '' : JSON.stringify(v)),
-  number: (v) => {
-    const n = typeof v === 'number' ? v : typeof v === 'string' && v.trim() !== '' ? Number(v) : NaN;
-    return Number.isFinite(n) ? n : null;
-  },
-  length: (v) => (typeof v === 'string' || Array.isArray(v) ? v.length : v && typeof v === 'object' ? Object.keys(v).length : 0),
-};
+/** Roots a template may start with besides `trigger` and `steps`: the loop's `item` and `index`, and `now`. */
+export const TEMPLATE_ROOTS = ['trigger', 'steps', 'item', 'index', 'now'] as const;
 
-function parseArg(text: string | undefined): Json | undefined {
+/** A function argument: JSON (`3`, `"x"`, `true`), 'single-quoted' text, a path (`item.id`), else the bare text. */
+function parseArg(text: string | undefined, ctx: TemplateContext): Json | undefined {
   if (text === undefined) return undefined;
   const t = text.trim();
   try {
     return JSON.parse(t) as Json;
   } catch {
-    return t.replace(/^'(.*)'$/, '$1');
+    const quoted = /^'(.*)'$/s.exec(t);
+    if (quoted) return quoted[1];
+    const seg = parsePath(t);
+    if (seg && (TEMPLATE_ROOTS as readonly unknown[]).includes(seg[0])) return valueAt(seg, ctx);
+    return t;
   }
 }
 
-/** Splits "a.b | default: 'x' | upper" on pipes outside quotes. */
-function splitPipes(expr: string): string[] {
+/** Splits on a separator outside quotes and brackets. */
+function splitOutside(expr: string, sep: string): string[] {
   const parts: string[] = [];
   let cur = '';
   let quote: string | null = null;
+  let depth = 0;
   for (const ch of expr) {
     if (quote) {
       if (ch === quote) quote = null;
       cur += ch;
       continue;
     }
-    if (ch === '"' || ch === "'") {
-      quote = ch;
-      cur += ch;
-      continue;
-    }
-    if (ch === '|') {
+    if (ch === '"' || ch === "'") quote = ch;
+    else if (ch === '[' || ch === '{') depth++;
+    else if (ch === ']' || ch === '}') depth--;
+    else if (ch === sep && depth === 0) {
       parts.push(cur);
       cur = '';
       continue;
@@ -59,15 +52,76 @@ function splitPipes(expr: string): string[] {
   return parts.map((p) => p.trim());
 }
 
+/** "a.b | default: 'x' | upper" → ["a.b", "default: 'x'", "upper"]. */
+const splitPipes = (expr: string): string[] => splitOutside(expr, '|');
+
+/** One `name: args` step of a pipe; `default` takes the whole text as its argument (commas included). */
+function parseCall(f: string): { name: string; fn: ExpressionFunction | undefined; args: string[] } | null {
+  const m = /^([a-z_]+)\s*(?::(.*))?$/is.exec(f);
+  if (!m) return null;
+  const name = m[1]!;
+  const fn = Object.hasOwn(FUNCTIONS, name) ? FUNCTIONS[name] : undefined;
+  const rest = m[2];
+  const args = rest === undefined || rest.trim() === '' ? [] : fn?.wholeArgument ? [rest] : splitOutside(rest, ',');
+  return { name, fn, args };
+}
+
+function valueAt(segments: readonly (string | number)[], ctx: TemplateContext): Json | undefined {
+  if (segments.length === 1 && segments[0] === 'now') return nowIso();
+  return getPath(ctx, segments);
+}
+
+/**
+ * What is wrong with the functions of one `{{ expression }}` (unknown name, wrong number of
+ * arguments), in words for a person; empty when nothing is.
+ */
+export function expressionProblems(expr: string): string[] {
+  const out: string[] = [];
+  for (const f of splitPipes(expr).slice(1)) {
+    const call = parseCall(f);
+    if (!call) {
+      out.push(`"${f}" is not a function call (write | name or | name: argument)`);
+      continue;
+    }
+    if (!call.fn) {
+      out.push(`unknown function "${call.name}"`);
+      continue;
+    }
+    const [min, max] = call.fn.args;
+    if (call.args.length < min || call.args.length > max) {
+      const want = min === max ? `${min}` : `${min} to ${max}`;
+      out.push(`"${call.name}" takes ${want} argument${max === 1 ? '' : 's'}, not ${call.args.length}`);
+    }
+  }
+  return out;
+}
+
+/** Every function problem of the templates inside a value. */
+export function templateProblems(value: Json | undefined): string[] {
+  const out: string[] = [];
+  const visit = (v: Json | undefined): void => {
+    if (typeof v === 'string') {
+      for (const m of v.matchAll(TEMPLATE)) out.push(...expressionProblems(m[1]!));
+    } else if (Array.isArray(v)) v.forEach(visit);
+    else if (v !== null && typeof v === 'object') Object.values(v).forEach(visit);
+  };
+  visit(value);
+  return out;
+}
+
 /** The value of one `{{ expression }}` (without braces); undefined when the path is missing. */
 export function evaluateExpression(expr: string, ctx: TemplateContext): Json | undefined {
   const [pathText = '', ...filters] = splitPipes(expr);
   const segments = parsePath(pathText);
-  let value = segments ? getPath(ctx, segments) : undefined;
+  let value = segments ? valueAt(segments, ctx) : undefined;
+  // Unknown functions are refused when the definition is saved; one that slipped in leaves the value as is.
   for (const f of filters) {
-    const m = /^([a-z_]+)\s*(?::(.*))?$/i.exec(f);
-    const fn = m && Object.hasOwn(FILTERS, m[1]!) ? FILTERS[m[1]!] : undefined;
-    if (fn) value = fn(value, parseArg(m?.[2]));
+    const call = parseCall(f);
+    if (call?.fn)
+      value = call.fn.apply(
+        value,
+        call.args.map((a) => parseArg(a, ctx)),
+      );
   }
   return value;
 }

@@ -119,7 +119,9 @@ export function executionRoutes(app: Api, deps: RouteDeps): void {
       if (!trigger.success) throw conflict('this run has no stored trigger payload to retry with');
       const event = e.eventId ? await getEvent(deps.db, { workspaceId: a.workspace.id, id: e.eventId }) : null;
       const steps: Record<string, StepResult> = {};
-      for (const s of e.steps) if (s.status === 'completed') steps[s.actionId] = { status: 'completed', ...(s.output !== null ? { output: s.output } : {}) };
+      // Iteration rows (path with "#") are not reused: the loop runs again as a whole.
+      for (const s of e.steps)
+        if (s.status === 'completed' && !s.path.includes('#')) steps[s.actionId] = { status: 'completed', ...(s.output !== null ? { output: s.output } : {}) };
       let started;
       try {
         started = await deps.runs.start({

@@ -41,7 +41,7 @@ export function EditorView(props: { workspaceId: string; initial: Workflow }) {
       return s && s.forDraft === current ? s.issues : [];
     },
   });
-  const { store, json, problems, setTestSteps } = ctx;
+  const { store, json, problems, setTestSteps, setTestPayload } = ctx;
 
   let lastSaved = json();
   let timer: ReturnType<typeof setTimeout> | undefined;
@@ -246,7 +246,7 @@ export function EditorView(props: { workspaceId: string; initial: Workflow }) {
                 </ul>
               </section>
             </Show>
-            <TestRunPanel onSteps={setTestSteps} save={save} />
+            <TestRunPanel onSteps={setTestSteps} onPayload={setTestPayload} save={save} />
             <VersionsPanel tick={versionsTick()} onRestore={(d) => store.replaceAll(d)} activeVersionId={workflow().activeVersionId ?? undefined} />
           </aside>
         </div>

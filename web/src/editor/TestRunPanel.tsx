@@ -11,7 +11,7 @@ const TERMINAL = new Set(['completed', 'failed', 'cancelled']);
 const POLL_MS = 700;
 
 /** Runs the saved draft against a sample payload and shows each step's result on its card. */
-export function TestRunPanel(props: { onSteps: (m: Map<string, Step>) => void; save: () => Promise<boolean> }) {
+export function TestRunPanel(props: { onSteps: (m: Map<string, Step>) => void; onPayload?: (p: unknown) => void; save: () => Promise<boolean> }) {
   const { workspaceId, workflow, store } = useEditor();
   const [payloadText, setPayloadText] = createSignal('');
   const [payloadError, setPayloadError] = createSignal<string>();
@@ -31,7 +31,10 @@ export function TestRunPanel(props: { onSteps: (m: Map<string, Step>) => void; s
 
   const fill = () => {
     const rec = records()?.find((r) => r.id === recordId());
-    setPayloadText(JSON.stringify(sampleTriggerPayload(store.draft.trigger, rec), null, 2));
+    const sample = sampleTriggerPayload(store.draft.trigger, rec);
+    setPayloadText(JSON.stringify(sample, null, 2));
+    // Field previews resolve against the same payload the test run will send.
+    props.onPayload?.(sample);
     setPayloadError(undefined);
   };
   const show = (e: Execution) => {
@@ -59,6 +62,7 @@ export function TestRunPanel(props: { onSteps: (m: Map<string, Step>) => void; s
     try {
       payload = JSON.parse(payloadText());
       setPayloadError(undefined);
+      props.onPayload?.(payload);
     } catch (e) {
       setPayloadError(`The sample payload is not valid JSON: ${errorText(e)}`);
       return;
@@ -110,7 +114,15 @@ export function TestRunPanel(props: { onSteps: (m: Map<string, Step>) => void; s
           value={payloadText()}
           placeholder="Press Fill payload for a sample"
           aria-invalid={payloadError() ? 'true' : undefined}
-          onInput={(e) => setPayloadText(e.currentTarget.value)}
+          onInput={(e) => {
+            setPayloadText(e.currentTarget.value);
+            // Previews follow the payload as it is typed, once it is JSON.
+            try {
+              props.onPayload?.(JSON.parse(e.currentTarget.value));
+            } catch {
+              /* not JSON yet: previews keep the last good payload */
+            }
+          }}
         />
         <Show when={payloadError()}>
           <p class="error field-error">{payloadError()}</p>

@@ -2,6 +2,7 @@ import { createContext, useContext, type Accessor } from 'solid-js';
 import type { DraftStore, Path } from './draft';
 import type { Problems } from './validate';
 import type { Step } from '../api/schemas';
+import type { Json } from '@conduit/core/definition';
 
 export type Variable = { value: string; label: string; group: string };
 
@@ -15,6 +16,11 @@ export type EditorContext = {
   knownObjects: Accessor<string[]>;
   /** Step results of the latest test run, by action id. */
   testSteps: Accessor<Map<string, Step>>;
+  /**
+   * The value a field's templates give against the test payload (the test run panel's, else a sample)
+   * and the last test run's step outputs; inside a loop, for its first item. Null without a template.
+   */
+  preview: (path: Path, text: string) => { value: Json | undefined; loop: boolean } | null;
   workspaceId: string;
   workflow: Accessor<{ id: string; hookId?: string | null | undefined; hookPath?: string | null | undefined } | undefined>;
 };

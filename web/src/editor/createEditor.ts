@@ -3,7 +3,9 @@ import type { Step } from '../api/schemas';
 import { createDraftStore, snapshot, type Draft } from './draft';
 import type { EditorContext } from './context';
 import { validateDraft, type Problems } from './validate';
-import { variablesFor } from './variables';
+import { actionPathOf, loopsAround, variablesFor } from './variables';
+import { sampleTriggerPayload, shapeTriggerSample, TriggerPayloadSchema, type ForEachAction, type Json } from '@conduit/core/definition';
+import { resolveString, resolveTemplate, type TemplateContext } from '@conduit/core/expressions';
 
 export type EditorDeps = {
   workspaceId: string;
@@ -18,9 +20,12 @@ export type EditorDeps = {
 };
 
 /** Builds the editor's state: the draft store, validation, pickers. Shared by the page and the component tests. */
-export function createEditor(deps: EditorDeps): EditorContext & { json: Accessor<string>; setTestSteps: (m: Map<string, Step>) => void } {
+export function createEditor(
+  deps: EditorDeps,
+): EditorContext & { json: Accessor<string>; setTestSteps: (m: Map<string, Step>) => void; setTestPayload: (p: unknown) => void } {
   const store = createDraftStore(deps.initial);
   const [testSteps, setTestSteps] = createSignal(new Map<string, Step>());
+  const [testPayload, setTestPayload] = createSignal<unknown>(undefined);
   const [fields, setFields] = createSignal(new Map<string, string[]>());
   const json = createMemo(() => JSON.stringify(snapshot(store.draft)));
   const problems = createMemo((): Problems => {
@@ -53,6 +58,30 @@ export function createEditor(deps: EditorDeps): EditorContext & { json: Accessor
     knownObjects,
     testSteps,
     setTestSteps,
+    setTestPayload,
+    preview: (path, text) => {
+      if (!text.includes('{{')) return null;
+      const steps: Record<string, unknown> = {};
+      for (const [id, st] of testSteps()) steps[id] = { status: st.status, output: st.output };
+      // As the test run will see it: a full payload as is, else shaped by the trigger's type (a webhook's body).
+      const typed = testPayload();
+      const trigger =
+        typed === undefined
+          ? sampleTriggerPayload(store.draft.trigger)
+          : TriggerPayloadSchema.safeParse(typed).success
+            ? typed
+            : shapeTriggerSample(store.draft.trigger, typed, new Date());
+      const ctx: TemplateContext = { trigger, steps };
+      const at = actionPathOf(path, store.draft.actions);
+      const loops = at ? (loopsAround(at, store.draft.actions) as ForEachAction[]) : [];
+      // Inside loops: each one's first item, resolved from the outside in.
+      for (const loop of loops) {
+        const items = typeof loop.items === 'string' ? resolveTemplate(loop.items, ctx) : loop.items;
+        ctx.item = Array.isArray(items) ? (items[0] ?? null) : null;
+        ctx.index = 0;
+      }
+      return { value: resolveString(text, ctx) as Json | undefined, loop: loops.length > 0 };
+    },
     workspaceId: deps.workspaceId,
     workflow: deps.workflow,
     variablesFor: (path) => {

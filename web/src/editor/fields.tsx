@@ -34,6 +34,8 @@ type TextProps = {
 export function TextField(props: TextProps) {
   const id = () => fieldId(props.path);
   const error = useFieldError(() => props.path);
+  const { preview } = useEditor();
+  const shown = () => (props.vars ? preview(props.path, props.value ?? '') : null);
   let el: HTMLInputElement | HTMLTextAreaElement | undefined;
   const insert = (text: string) => {
     const input = el;
@@ -82,6 +84,13 @@ export function TextField(props: TextProps) {
           {props.hint}
         </p>
       </Show>
+      <Show when={!error() && shown()}>
+        {(p) => (
+          <p class="hint preview" id={`${id()}-preview`} aria-live="polite">
+            Preview{p().loop ? ' (first item)' : ''}: <code>{previewText(p().value)}</code>
+          </p>
+        )}
+      </Show>
       <Show when={error()}>
         <p class="error field-error" id={`${id()}-err`}>
           {error()}
@@ -89,6 +98,13 @@ export function TextField(props: TextProps) {
       </Show>
     </div>
   );
+}
+
+/** A template's value as the preview line shows it: text as is, anything else as JSON, long values cut. */
+function previewText(v: Json | undefined): string {
+  if (v === undefined) return 'nothing (the path is not in the test payload)';
+  const s = typeof v === 'string' ? v : JSON.stringify(v);
+  return s.length > 200 ? `${s.slice(0, 199)}…` : s;
 }
 
 export function SelectField<T extends string>(props: {

@@ -1,6 +1,6 @@
 import { WorkflowDefinitionSchema, childListsOf, formatPath, walkActions, type WorkflowAction, type Json } from '@conduit/core/definition';
-import { extractReferences, parsePath } from '@conduit/core/expressions';
-import { validateStepReferences } from '@conduit/core/api';
+import { extractReferences, parsePath, TEMPLATE_ROOTS } from '@conduit/core/expressions';
+import { validateStepReferences, validateTemplates } from '@conduit/core/api';
 import type { z } from 'zod';
 import type { Draft } from './draft';
 
@@ -69,15 +69,19 @@ function referenceProblems(actions: readonly WorkflowAction[]): Problems {
     if (!e.path || problems.has(e.path)) continue;
     problems.set(e.path, e.message.startsWith(`${e.path}: `) ? e.message.slice(e.path.length + 2) : e.message);
   }
+  // Unknown functions, and {{item}} outside a loop: the API's own rule, shown at the field.
+  for (const e of validateTemplates(actions)) if (!problems.has(e.path)) problems.set(e.path, e.problem);
   walkActions(actions, (action, path) => {
+    const nested = new Set(childListsOf(action).map((c) => c.key));
     for (const [field, value] of Object.entries(action)) {
-      if (field === 'then' || field === 'else' || field === 'id' || field === 'type') continue;
+      if (nested.has(field) || field === 'id' || field === 'type') continue;
       for (const ref of extractReferences(value as Json)) {
         const seg = parsePath(ref);
         const where = formatPath(['actions', ...path, field]);
         if (problems.has(where)) continue;
         if (!seg || seg.length === 0) problems.set(where, `"{{${ref}}}" is not a valid reference`);
-        else if (seg[0] !== 'trigger' && seg[0] !== 'steps') problems.set(where, `"{{${ref}}}" must start with trigger. or steps.`);
+        else if (!(TEMPLATE_ROOTS as readonly unknown[]).includes(seg[0]))
+          problems.set(where, `"{{${ref}}}" must start with trigger. or steps. (or be item, index or now)`);
       }
     }
   });

@@ -34,6 +34,10 @@ export function variablesFor(
   const vars = triggerVariables(trigger, fields);
   const at = actionPathOf(fieldPath, actions);
   if (!at) return vars;
+  if (loopsAround(at, actions).length > 0) {
+    vars.push({ value: 'item', label: 'the current item of the loop', group: 'This loop' });
+    vars.push({ value: 'index', label: 'its position, from 0', group: 'This loop' });
+  }
   for (const id of earlierStepIds(actions, at)) {
     vars.push({ value: `steps.${id}.output`, label: `output of ${id}`, group: 'Earlier steps' });
     const out = testSteps.get(id)?.output;
@@ -42,3 +46,22 @@ export function variablesFor(
   }
   return vars;
 }
+
+/**
+ * The loops whose steps hold the action at `at` (outermost first). A loop's own fields (its `items`)
+ * are outside it: only a field of an action inside the loop's steps sees `{{item}}`.
+ */
+export function loopsAround(at: readonly (string | number)[], actions: readonly WorkflowAction[]): WorkflowAction[] {
+  const out: WorkflowAction[] = [];
+  let list: readonly WorkflowAction[] = actions;
+  for (let i = 0; i < at.length; i += 2) {
+    const action = list[at[i] as number];
+    const key = at[i + 1];
+    if (!action || key === undefined) break;
+    if (action.type === 'for_each' && key === 'steps') out.push(action);
+    list = childListsOf(action).find((c) => c.key === key)?.actions ?? [];
+  }
+  return out;
+}
+
+export { actionPathOf };

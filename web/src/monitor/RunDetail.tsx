@@ -8,8 +8,8 @@ import { JsonView } from '../components/JsonView';
 import { StatusBadge, fmtDuration, fmtTime } from '../components/ui';
 import { actionLabel } from '@conduit/core/definition';
 import { temporalUiUrl } from '../app/session';
-import { buildTimeline, type StepNode } from './timeline';
 import { FindStepFacts } from './FindStepFacts';
+import { buildTimeline, type Iteration, type StepNode } from './timeline';
 
 const LIVE_MS = 800;
 const unfinished = (s: string) => s === 'pending' || s === 'running';
@@ -48,6 +48,9 @@ function StepItem(props: { node: StepNode }) {
       </details>
       {/* Outside the fold: what a find looked for and how much it found is the step's gist. */}
       <FindStepFacts step={s()} />
+      <Show when={s().actionType === 'for_each' && props.node.iterations.length > 0}>
+        <Iterations loopId={s().actionId} iterations={props.node.iterations} />
+      </Show>
       <Show when={props.node.then.length > 0 || props.node.else.length > 0 || s().actionType === 'condition'}>
         <div class="branches">
           <div class="branch then">
@@ -61,6 +64,69 @@ function StepItem(props: { node: StepNode }) {
         </div>
       </Show>
     </li>
+  );
+}
+
+const ITERATIONS_PER_PAGE = 20;
+
+/** How one iteration went: failed or cancelled if a step did, running while one is, else completed. */
+function iterationStatus(it: Iteration): string {
+  const all: string[] = [];
+  const visit = (ns: StepNode[]) => {
+    for (const n of ns) {
+      all.push(n.step.status);
+      visit(n.then);
+      visit(n.else);
+      for (const i of n.iterations) visit(i.steps);
+    }
+  };
+  visit(it.steps);
+  for (const s of ['failed', 'cancelled', 'running', 'pending']) if (all.includes(s)) return s;
+  return 'completed';
+}
+
+/** A loop's iterations, a page at a time, each with its own steps. */
+function Iterations(props: { loopId: string; iterations: Iteration[] }) {
+  const [page, setPage] = createSignal(0);
+  const pages = () => Math.max(1, Math.ceil(props.iterations.length / ITERATIONS_PER_PAGE));
+  const shown = () => props.iterations.slice(page() * ITERATIONS_PER_PAGE, (page() + 1) * ITERATIONS_PER_PAGE);
+  const first = () => page() * ITERATIONS_PER_PAGE + 1;
+  const last = () => Math.min(props.iterations.length, (page() + 1) * ITERATIONS_PER_PAGE);
+  return (
+    <section class="iterations" aria-label={`Items of loop ${props.loopId}`}>
+      <div class="row between wrap">
+        <h4>
+          Items {first()}–{last()} of {props.iterations.length}
+        </h4>
+        <Show when={pages() > 1}>
+          <div class="row">
+            <button type="button" disabled={page() === 0} onClick={() => setPage(page() - 1)}>
+              Previous items
+            </button>
+            <span class="muted">
+              Page {page() + 1} of {pages()}
+            </span>
+            <button type="button" disabled={page() >= pages() - 1} onClick={() => setPage(page() + 1)}>
+              Next items
+            </button>
+          </div>
+        </Show>
+      </div>
+      <ol class="iteration-list">
+        <For each={shown()}>
+          {(it) => (
+            <li class="iteration" data-testid={`iteration-${props.loopId}-${it.index}`}>
+              <details open={iterationStatus(it) === 'failed'}>
+                <summary>
+                  <StatusBadge status={iterationStatus(it)} /> Item {it.index + 1}
+                </summary>
+                <Timeline nodes={it.steps} />
+              </details>
+            </li>
+          )}
+        </For>
+      </ol>
+    </section>
   );
 }
 

@@ -1,12 +1,12 @@
 import { createRecord, recordView, uuidFromName } from '@conduit/core/domain';
 import { causedBy, publishAfterCommit } from './causation';
-import type { ActionHandler } from './types';
+import { stepKey, type ActionHandler } from './types';
 
 export const createRecordAction: ActionHandler<'create_record'> = async (action, ctx, deps) => {
   const { record, event } = await createRecord(deps.db, {
     // Named after the step: a local activity re-run after a crash (its result not yet in the history)
     // finds the record it made instead of making a second one.
-    id: uuidFromName(`${ctx.run.executionId}/${ctx.step.actionId}`),
+    id: uuidFromName(`${ctx.run.executionId}/${stepKey(ctx.step)}`),
     workspaceId: ctx.run.workspaceId,
     object: action.object,
     data: action.data,

@@ -93,7 +93,7 @@ async function execute(
   resolved: Record<string, Json>,
   attempt: number,
   signal: AbortSignal,
-  scriptInput?: { trigger: Json; steps: Json },
+  scriptInput?: { trigger: Json; steps: Json; item?: Json; index?: number },
 ) {
   const type: ActionType = meta.actionType;
   const handler = ACTION_HANDLERS[type] as ActionHandler<typeof type> | null;
@@ -201,13 +201,17 @@ async function runSegment(deps: ActivityDeps, call: SegmentCall): Promise<Segmen
   const out: SegmentOutcome = { done: [] };
   if (call.begin) await beginExecution(deps, call.run, call.begin);
   try {
-    for (const { meta, action } of call.items) {
+    for (const { meta, action, scope: own } of call.items) {
       if (out.done.length > 0 && (Date.now() - began > call.budgetMs || actx.cancellationSignal.aborted)) break;
       const startedAt = new Date();
-      const resolved = resolveAction(action, { trigger: call.trigger, steps });
+      // Items of several loop iterations: each with its own item/index. Outputs of an earlier
+      // iteration's steps stay in `steps` but are never read: a step only refers to earlier siblings,
+      // which its own iteration has run again by then.
+      const scope = own ?? call.scope;
+      const resolved = resolveAction(action, { trigger: call.trigger, steps, ...scope });
       const input = storedInput(resolved);
       try {
-        const scriptInput = receivesRunContext(meta.actionType) ? { trigger: call.trigger, steps: asJson(steps) } : undefined;
+        const scriptInput = receivesRunContext(meta.actionType) ? { trigger: call.trigger, steps: asJson(steps), ...scope } : undefined;
         const result = await execute(deps, call.run, meta, resolved, 1, actx.cancellationSignal, scriptInput);
         const completedAt = new Date();
         rows.push(

@@ -24,4 +24,5 @@ export const ACTION_HANDLERS: { [T in ActionType]: ActionHandler<T> | null } = {
   condition: null,
   find_records: findRecordsAction,
   upsert_record: upsertRecordAction,
+  for_each: null,
 };

@@ -1,5 +1,5 @@
 import { isValidEmail } from '@conduit/core/definition';
-import { StepError, type ActionHandler } from './types';
+import { StepError, stepKey, type ActionHandler } from './types';
 
 const list = (v: string | string[] | undefined): string[] =>
   (v === undefined ? [] : Array.isArray(v) ? v : [v])
@@ -26,7 +26,7 @@ export const sendEmail: ActionHandler<'send_email'> = async (action, ctx, deps) 
       subject: action.subject,
       text: action.body,
       html: action.html,
-      idempotencyKey: `${ctx.run.executionId}.${ctx.step.actionId}`,
+      idempotencyKey: `${ctx.run.executionId}.${stepKey(ctx.step)}`,
     });
     return { output: { messageId, to, cc, bcc, transport: deps.mailer.kind } };
   } catch (e) {

@@ -2,7 +2,7 @@ import { WebhookSecretError, webhookSignatureHeaders } from '@conduit/core/crypt
 import { workflowSecretCiphertext } from '@conduit/core/domain';
 import type { Json } from '@conduit/core/definition';
 import { BlockedAddressError } from './safe-http';
-import { StepError, type ActivityDeps, type ActionHandler } from './types';
+import { StepError, stepKey, type ActivityDeps, type ActionHandler } from './types';
 
 async function signingSecret(deps: ActivityDeps, workspaceId: string, workflowId: string): Promise<string> {
   if (!deps.secrets) throw new StepError('signing is on but ENCRYPTION_KEY is not configured');
@@ -22,7 +22,7 @@ function retryAfterMs(value: string | undefined, now = Date.now()): number | und
 export const sendWebhook: ActionHandler<'send_webhook'> = async (action, ctx, deps) => {
   const url = new URL(action.url);
   for (const [k, v] of Object.entries(action.query)) url.searchParams.append(k, v);
-  const idempotencyKey = `${ctx.run.executionId}.${ctx.step.actionId}`;
+  const idempotencyKey = `${ctx.run.executionId}.${stepKey(ctx.step)}`;
   let body: string | undefined;
   const headers: Record<string, string> = { 'user-agent': 'Conduit-Webhooks/1', 'idempotency-key': idempotencyKey };
   if (action.body !== undefined && action.method !== 'GET') {

@@ -36,7 +36,7 @@ export type StepContext = {
   step: StepMeta;
   attempt: number;
   signal: AbortSignal;
-  scriptInput?: { trigger: Json; steps: Json };
+  scriptInput?: { trigger: Json; steps: Json; item?: Json; index?: number };
 };
 
 /** An action's effect. Returns the step's output; throw StepError for a clear, final failure. */
@@ -59,3 +59,9 @@ export class StepError extends Error {
     this.name = 'StepError';
   }
 }
+
+/**
+ * The step's identity for idempotency keys: its action id, and inside a loop its row path too
+ * ("actions[2]#3.steps[0]"), so each iteration's effect is its own (and a retried one is the same).
+ */
+export const stepKey = (step: StepMeta): string => (step.path.includes('#') ? `${step.actionId}@${step.path}` : step.actionId);

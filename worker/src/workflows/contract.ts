@@ -46,7 +46,7 @@ export type StepCall = {
   /** The action with its templates resolved (run_script code is never templated). */
   action: { [key: string]: Json };
   /** `input` of run_script: { trigger, steps }. */
-  scriptInput?: { trigger: Json; steps: Json };
+  scriptInput?: { trigger: Json; steps: Json; item?: Json; index?: number };
   /** Step rows the workflow decided since the last activity (conditions, waits): written in the same round trip. */
   flush: StepWrite[];
   /** Regular (not local) activity: writes a running row first and heartbeats so a cancel reaches it. */
@@ -62,7 +62,10 @@ export type SegmentCall = {
   trigger: Json;
   /** Results so far; the activity resolves each step's templates against these plus the segment's own outputs. */
   steps: Record<string, StepResult>;
-  items: { meta: StepMeta; action: WorkflowAction }[];
+  /** Inside a loop: the iteration's `{{item}}` and `{{index}}`. */
+  scope?: { item: Json; index: number };
+  /** `scope` per item: several iterations of a loop in one segment (see for-each.ts). */
+  items: { meta: StepMeta; action: WorkflowAction; scope?: { item: Json; index: number } }[];
   flush: StepWrite[];
   /** Wall time after which the segment returns what it finished, so a cancel or a long history is noticed soon. */
   budgetMs: number;

@@ -8,6 +8,7 @@ import type { StepWrite } from '@conduit/core/domain';
 import { evaluateCondition, parseDuration, walkActions, type TemplateContext } from '@conduit/core/expressions';
 import type { RunInput } from '@conduit/core/temporal';
 import { placementOf, receivesRunContext, retryPolicyOf, timeoutMsOf } from '@conduit/core/action-meta';
+import { carryLoops, runForEach, stepsIn, type LoopHost, type LoopPosition, type Scope } from './for-each';
 import { resolveAction } from './resolve';
 import { asJson } from './contract';
 import type {
@@ -29,7 +30,7 @@ import type {
 /** The interpreter's own second argument (never set by callers of RUN_WORKFLOW in production). */
 export type RunOptions = {
   /** Set across continue-as-new: the execution exists and its finished steps are already recorded. */
-  continued?: { executionId: string; seq: number };
+  continued?: { executionId: string; seq: number; loops?: Record<string, LoopPosition> };
   /** History length after which the run continues as new; tests lower it. */
   historyLimit?: number;
   /**
@@ -116,6 +117,8 @@ export class Interpreter {
   private stopError: string | null = null;
   /** Not yet sent: the execution is still `pending` in the database. It rides with the first effect call. */
   private begin: BeginInline | null = null;
+  /** What for-each.ts needs of this interpreter; its open loops ride across continue-as-new. */
+  private readonly loopHost: LoopHost;
 
   constructor(
     private readonly input: RunInput,
@@ -131,6 +134,23 @@ export class Interpreter {
     this.trigger = input.trigger ?? scheduleTrigger(input);
     this.run = { executionId: ids.executionId, workspaceId: input.workspaceId, workflowId: input.workflowId, causation: input.causation };
     for (const [id, r] of Object.entries(input.resume?.steps ?? {})) if (!this.fresh || r.status === 'completed') this.reusable[id] = r;
+    this.loopHost = {
+      ctx: (scope) => this.ctx(scope),
+      runList: (actions, prefix, scope) => this.runList(actions, prefix, false, scope),
+      write: (meta, patch) => this.write(meta, patch),
+      setResult: (scope, id, r) => this.setResult(scope, id, r),
+      fail: (action, meta, input, startedAt, message, scope) => this.fail(action, meta, input, startedAt, message, 1, scope),
+      continueAsNewIfDue: (scope) => this.continueAsNewIfDue(scope),
+      loops: new Map(),
+      carried: continuation?.loops ?? {},
+      looped: new Set(),
+      stopError: () => this.stopError,
+      setStopError: (message) => {
+        this.stopError = message;
+      },
+      stepsLeftThisRun: () => this.stepsPerRun - this.stepsThisRun,
+      runBatch: (items, scope) => this.runBatch(items, scope),
+    };
     if (this.fresh) {
       // Schedule fires have no execution row yet: the run creates it.
       const trigger = this.trigger;
@@ -169,6 +189,15 @@ export class Interpreter {
     this.status = 'cancelled';
     const c = this.current;
     if (c) this.write(c.meta, { status: 'cancelled', input: c.input, error: 'cancelled', startedAt: c.startedAt, completedAt: new Date().toISOString() });
+    // Loops stop between items: their rows say how far they got.
+    for (const { meta, position } of this.loopHost.loops.values())
+      this.write(meta, {
+        status: 'cancelled',
+        output: { done: position.next },
+        error: 'cancelled',
+        startedAt: position.startedAt,
+        completedAt: new Date().toISOString(),
+      });
     await this.finish('cancelled', 'cancelled');
   }
 
@@ -187,8 +216,19 @@ export class Interpreter {
     return { executionId: this.executionId, status, error, steps: this.results };
   }
 
-  private ctx(): TemplateContext {
-    return { trigger: this.trigger, steps: this.results };
+  private ctx(scope: Scope | null = null): TemplateContext {
+    if (!scope) return { trigger: this.trigger, steps: this.results };
+    return { trigger: this.trigger, steps: stepsIn(scope, this.results), item: scope.item, index: scope.index };
+  }
+
+  /** A step's result: the run's, or inside a loop its iteration's (the output also becomes the iteration's last). */
+  private setResult(scope: Scope | null, id: string, r: StepResult): void {
+    if (!scope) {
+      this.results[id] = r;
+      return;
+    }
+    scope.results[id] = r;
+    scope.last = r.output ?? null;
   }
 
   private takePending(): StepWrite[] {
@@ -235,39 +275,50 @@ export class Interpreter {
     else this.views.push(view);
   }
 
-  /** `tail`: nothing runs after this list (it is the definition's, or a branch of the run's last action). */
-  private async runList(actions: readonly WorkflowAction[], prefix: string, tail: boolean): Promise<Outcome> {
+  /**
+   * `tail`: nothing runs after this list (it is the definition's, or a branch of the run's last action).
+   * `scope`: the list is a loop's steps, run for one item (see for-each.ts).
+   */
+  private async runList(actions: readonly WorkflowAction[], prefix: string, tail: boolean, scope: Scope | null = null): Promise<Outcome> {
     for (let i = 0; i < actions.length; ) {
-      const n = this.segmentLength(actions, i);
+      const n = this.segmentLength(actions, i, scope);
       if (n >= 2) {
-        const r = await this.runSegment(actions.slice(i, i + n), prefix, i, tail && i + n === actions.length);
+        const r = await this.runSegment(actions.slice(i, i + n), prefix, i, tail && i + n === actions.length, scope);
         i += r.consumed;
         if (r.outcome !== 'ok') return r.outcome;
       } else {
-        const r = await this.runAction(actions[i]!, `${prefix}[${i}]`, tail && i === actions.length - 1);
+        const r = await this.runAction(actions[i]!, `${prefix}[${i}]`, tail && i === actions.length - 1, scope);
         if (r !== 'ok') return r;
         i++;
       }
-      await this.continueAsNewIfDue();
+      await this.continueAsNewIfDue(scope);
     }
     return 'ok';
   }
 
-  private async continueAsNewIfDue(): Promise<void> {
+  private async continueAsNewIfDue(scope: Scope | null = null): Promise<void> {
+    // Iterations running side by side have no single position to carry: their loop checks between waves.
+    if (scope?.concurrent) return;
     if (!this.commands.historyFull() && this.stepsThisRun < this.stepsPerRun) return;
     await this.ensureBegun();
     await this.commands.recordSteps(this.takePending());
     const { executionId, trigger, seq } = this;
     const next: RunInput = { ...this.input, executionId, trigger, resume: { fromExecutionId: executionId, steps: { ...this.reusable, ...this.results } } };
-    await this.commands.continueAsNew(next, { ...this.options, continued: { executionId, seq } });
+    const loops = carryLoops(this.loopHost);
+    await this.commands.continueAsNew(next, { ...this.options, continued: { executionId, seq, ...(Object.keys(loops).length ? { loops } : {}) } });
+  }
+
+  /** Steps to take as they are instead of running: the run's, or inside a loop the iteration's. */
+  private reusableIn(scope: Scope | null): Record<string, StepResult> {
+    return scope ? scope.reusable : this.reusable;
   }
 
   /** How many actions from `i` on can run as one segment: consecutive, local, not reused. */
-  private segmentLength(actions: readonly WorkflowAction[], i: number): number {
+  private segmentLength(actions: readonly WorkflowAction[], i: number, scope: Scope | null): number {
     let n = 0;
     while (i + n < actions.length && this.stepsThisRun + n < this.stepsPerRun) {
       const a = actions[i + n]!;
-      if (this.reusable[a.id] || placementOf(a) !== 'local') break;
+      if (this.reusableIn(scope)[a.id] || placementOf(a) !== 'local') break;
       n++;
     }
     return n;
@@ -277,21 +328,23 @@ export class Interpreter {
    * `last`: nothing runs after this action, so its call may end the run (see FinishIfDone).
    * 'finished' means the activity did, and the workflow only returns.
    */
-  private async runAction(action: WorkflowAction, path: string, last: boolean): Promise<Outcome> {
+  private async runAction(action: WorkflowAction, path: string, last: boolean, scope: Scope | null = null): Promise<Outcome> {
     const meta: StepMeta = { actionId: action.id, actionType: action.type, path, seq: 0 };
-    const reused = this.reusable[action.id];
-    if (reused) return this.reuse(action, meta, reused, last);
+    const reused = this.reusableIn(scope)[action.id];
+    if (reused) return this.reuse(action, meta, reused, last, scope);
     meta.seq = this.seq++;
     this.stepsThisRun++;
     const startedAt = new Date().toISOString();
-    if (action.type === 'condition') return this.runCondition(action, meta, startedAt, last);
-    if (action.type === 'wait') return this.runWait(action, meta, startedAt);
-    return this.runEffect(action, meta, startedAt, last);
+    if (action.type === 'condition') return this.runCondition(action, meta, startedAt, last, scope);
+    if (action.type === 'wait') return this.runWait(action, meta, startedAt, scope);
+    if (action.type === 'for_each') return runForEach(this.loopHost, action, meta, startedAt, scope);
+    return this.runEffect(action, meta, startedAt, last, scope);
   }
 
-  private reuse(action: WorkflowAction, meta: StepMeta, reused: StepResult, last: boolean): Promise<Outcome> | Outcome {
-    this.results[action.id] = reused;
-    if (this.fresh) {
+  private reuse(action: WorkflowAction, meta: StepMeta, reused: StepResult, last: boolean, scope: Scope | null): Promise<Outcome> | Outcome {
+    this.setResult(scope, action.id, reused);
+    // Inside a loop the reused step already has its row from this execution.
+    if (this.fresh && !scope) {
       meta.seq = this.seq++;
       this.write(meta, {
         status: reused.status,
@@ -302,22 +355,28 @@ export class Interpreter {
     }
     if (action.type !== 'condition') return 'ok';
     const branch = branchOf(reused);
-    return this.runList(branch === 'then' ? action.then : action.else, `${meta.path}.${branch}`, last);
+    return this.runList(branch === 'then' ? action.then : action.else, `${meta.path}.${branch}`, last, scope);
   }
 
-  private runCondition(action: Extract<WorkflowAction, { type: 'condition' }>, meta: StepMeta, startedAt: string, last: boolean): Promise<Outcome> {
-    const { result, trace } = evaluateCondition(action.if, this.ctx());
+  private runCondition(
+    action: Extract<WorkflowAction, { type: 'condition' }>,
+    meta: StepMeta,
+    startedAt: string,
+    last: boolean,
+    scope: Scope | null,
+  ): Promise<Outcome> {
+    const { result, trace } = evaluateCondition(action.if, this.ctx(scope));
     const branch = result ? 'then' : 'else';
     const output: Json = { branch, result, trace: asJson(trace) };
-    this.results[action.id] = { status: 'completed', output };
+    this.setResult(scope, action.id, { status: 'completed', output });
     this.write(meta, { status: 'completed', input: { if: asJson(action.if) }, output, attempts: 1, startedAt, completedAt: startedAt });
-    return this.runList(result ? action.then : action.else, `${meta.path}.${branch}`, last);
+    return this.runList(result ? action.then : action.else, `${meta.path}.${branch}`, last, scope);
   }
 
-  private async runWait(action: Extract<WorkflowAction, { type: 'wait' }>, meta: StepMeta, startedAt: string): Promise<Outcome> {
-    const resolved = resolveAction(action, this.ctx());
+  private async runWait(action: Extract<WorkflowAction, { type: 'wait' }>, meta: StepMeta, startedAt: string, scope: Scope | null): Promise<Outcome> {
+    const resolved = resolveAction(action, this.ctx(scope));
     const { ms, error } = waitMs(resolved, Date.now());
-    if (error) return this.fail(action, meta, resolved, startedAt, error, 1);
+    if (error) return this.fail(action, meta, resolved, startedAt, error, 1, scope);
     this.current = { action, meta, input: resolved, startedAt };
     this.write(meta, { status: 'running', input: resolved, attempts: 1, startedAt });
     // The running row is written before the timer so the timeline shows the wait as it happens.
@@ -327,18 +386,20 @@ export class Interpreter {
     this.current = null;
     const completedAt = new Date().toISOString();
     const output: Json = { waitedMs: ms, until: new Date(Date.parse(startedAt) + ms).toISOString() };
-    this.results[action.id] = { status: 'completed', output };
+    this.setResult(scope, action.id, { status: 'completed', output });
     this.write(meta, { status: 'completed', input: resolved, output, attempts: 1, startedAt, completedAt });
     return 'ok';
   }
 
   /** One effect in its own activity call; the queued rows, the begin and (when `last`) the finish ride with it. */
-  private async runEffect(action: WorkflowAction, meta: StepMeta, startedAt: string, last: boolean): Promise<Outcome> {
-    const resolved = resolveAction(action, this.ctx());
+  private async runEffect(action: WorkflowAction, meta: StepMeta, startedAt: string, last: boolean, scope: Scope | null): Promise<Outcome> {
+    const resolved = resolveAction(action, this.ctx(scope));
     this.current = { action, meta, input: resolved, startedAt };
     const placement = placementOf(action) === 'activity' ? 'activity' : 'local';
     const policy = effectPolicy(action);
-    const scriptInput = receivesRunContext(action.type) ? { trigger: asJson(this.trigger), steps: asJson(this.results) } : undefined;
+    const scriptInput = receivesRunContext(action.type)
+      ? { trigger: asJson(this.trigger), steps: asJson(stepsIn(scope, this.results)), ...(scope ? { item: scope.item, index: scope.index } : {}) }
+      : undefined;
     const finish = last ? { finish: { steps: { ...this.results }, skipped: this.skippedRows(new Set([action.id]), this.seq) } } : {};
     const call: StepCall = {
       run: this.run,
@@ -359,10 +420,10 @@ export class Interpreter {
       if (!(err instanceof CallFailed)) throw err;
       // Rows the activity never wrote (it failed before writing) must not be lost.
       this.pending = [...call.flush, ...this.pending];
-      return this.fail(action, meta, resolved, err.details?.startedAt ?? startedAt, err.message, err.details?.attempt ?? policy.maxAttempts);
+      return this.fail(action, meta, resolved, err.details?.startedAt ?? startedAt, err.message, err.details?.attempt ?? policy.maxAttempts, scope);
     }
     this.current = null;
-    this.results[action.id] = { status: 'completed', output: outcome.output };
+    this.setResult(scope, action.id, { status: 'completed', output: outcome.output });
     // The activity already wrote this row; the view is for the progress query.
     this.setView({
       actionId: action.id,
@@ -375,17 +436,25 @@ export class Interpreter {
     return outcome.finished ? 'finished' : 'ok';
   }
 
-  private fail(action: WorkflowAction, meta: StepMeta, resolved: Json, startedAt: string, message: string, attempts: number): 'ok' | 'stop' {
+  private fail(
+    action: WorkflowAction,
+    meta: StepMeta,
+    resolved: Json,
+    startedAt: string,
+    message: string,
+    attempts: number,
+    scope: Scope | null = null,
+  ): 'ok' | 'stop' {
     this.current = null;
     const completedAt = new Date().toISOString();
     if (action.onFailure === 'continue') {
       // The error becomes the step's output so later steps can branch on it.
       const output: Json = { error: message };
-      this.results[action.id] = { status: 'failed', output, error: message };
+      this.setResult(scope, action.id, { status: 'failed', output, error: message });
       this.write(meta, { status: 'failed', input: resolved, output, error: message, attempts, startedAt, completedAt });
       return 'ok';
     }
-    this.results[action.id] = { status: 'failed', error: message };
+    this.setResult(scope, action.id, { status: 'failed', error: message });
     this.write(meta, { status: 'failed', input: resolved, error: message, attempts, startedAt, completedAt });
     this.stopError = `step "${action.id}" failed: ${message}`;
     return 'stop';
@@ -397,6 +466,7 @@ export class Interpreter {
     prefix: string,
     offset: number,
     terminal: boolean,
+    scope: Scope | null,
   ): Promise<{ consumed: number; outcome: Outcome }> {
     const base = this.seq;
     const metas: StepMeta[] = items.map((a, k) => ({ actionId: a.id, actionType: a.type, path: `${prefix}[${offset + k}]`, seq: base + k }));
@@ -411,7 +481,8 @@ export class Interpreter {
       outcome = await this.commands.runSegment({
         run: this.run,
         trigger: asJson(this.trigger),
-        steps: this.results,
+        steps: stepsIn(scope, this.results),
+        ...(scope ? { scope: { item: scope.item, index: scope.index } } : {}),
         flush,
         budgetMs: SEGMENT_BUDGET_MS,
         items: items.map((action, k) => ({ meta: metas[k]!, action })),
@@ -422,10 +493,55 @@ export class Interpreter {
       if (!(err instanceof CallFailed)) throw err;
       // The segment itself broke (not a step): run its first step the ordinary way, with its retry policy.
       this.pending = [...flush, ...this.pending];
-      const r = await this.runAction(items[0]!, metas[0]!.path, terminal && items.length === 1);
+      const r = await this.runAction(items[0]!, metas[0]!.path, terminal && items.length === 1, scope);
       return { consumed: 1, outcome: r };
     }
-    return this.afterSegment(items, metas, outcome, terminal);
+    return this.afterSegment(items, metas, outcome, terminal, scope);
+  }
+
+  /**
+   * Several iterations of a loop whose steps are all local, in one segment (for-each.ts decides).
+   * Returns what finished, with seq and the step budget accounted; null when the call itself broke.
+   */
+  private async runBatch(items: { meta: StepMeta; action: WorkflowAction; scope: Scope }[], outer: Scope | null): Promise<SegmentOutcome | null> {
+    const base = this.seq;
+    items.forEach((x, k) => {
+      x.meta.seq = base + k;
+    });
+    const flush = this.takePending();
+    const begin = this.takeBegin();
+    let outcome: SegmentOutcome;
+    try {
+      outcome = await this.commands.runSegment({
+        run: this.run,
+        trigger: asJson(this.trigger),
+        steps: stepsIn(outer, this.results),
+        flush,
+        budgetMs: SEGMENT_BUDGET_MS,
+        items: items.map(({ meta, action, scope }) => ({ meta, action, scope: { item: scope.item, index: scope.index } })),
+        ...begin,
+      });
+    } catch (err) {
+      this.begin ??= begin.begin ?? null;
+      if (!(err instanceof CallFailed)) throw err;
+      this.pending = [...flush, ...this.pending];
+      return null;
+    }
+    outcome.done.forEach((d, k) => {
+      const { meta, scope } = items[k]!;
+      this.setResult(scope, d.actionId, { status: 'completed', output: d.output });
+      this.setView({
+        actionId: d.actionId,
+        actionType: meta.actionType,
+        path: meta.path,
+        status: 'completed',
+        startedAt: d.startedAt,
+        completedAt: d.completedAt,
+      });
+    });
+    this.seq = base + outcome.done.length;
+    this.stepsThisRun += outcome.done.length;
+    return outcome;
   }
 
   /** Takes in what the segment finished; a failed step goes on through its retry policy or fails here. */
@@ -434,11 +550,12 @@ export class Interpreter {
     metas: StepMeta[],
     outcome: SegmentOutcome,
     terminal: boolean,
+    scope: Scope | null,
   ): Promise<{ consumed: number; outcome: Outcome }> {
     for (const d of outcome.done) {
-      this.results[d.actionId] = { status: 'completed', output: d.output };
+      this.setResult(scope, d.actionId, { status: 'completed', output: d.output });
       const m = metas.find((x) => x.actionId === d.actionId)!;
-      this.views.push({
+      this.setView({
         actionId: m.actionId,
         actionType: m.actionType,
         path: m.path,
@@ -457,11 +574,11 @@ export class Interpreter {
     let r: Outcome;
     if (failed.retryable && effectPolicy(a).maxAttempts > 1) {
       // The first attempt ran in the segment; the rest go through the step's own retry policy.
-      r = await this.runAction(a, metas[consumed]!.path, terminal && consumed === items.length - 1);
+      r = await this.runAction(a, metas[consumed]!.path, terminal && consumed === items.length - 1, scope);
     } else {
       const meta = { ...metas[consumed]!, seq: this.seq++ };
       this.stepsThisRun++;
-      r = this.fail(a, meta, failed.input, failed.startedAt, failed.message, 1);
+      r = this.fail(a, meta, failed.input, failed.startedAt, failed.message, 1, scope);
     }
     consumed++;
     return { consumed, outcome: r };
@@ -476,6 +593,8 @@ export class Interpreter {
     let order = from;
     walkActions(this.input.definition.actions, (a, p) => {
       if (this.results[a.id] || ran.has(a.id) || this.current?.action.id === a.id) return;
+      // Steps of loops that ran have rows per iteration; an open loop (cancelled) has its own row.
+      if (this.loopHost.looped.has(a.id) || this.loopHost.loops.has(pathOf(p))) return;
       rows.push({
         executionId: this.executionId,
         workspaceId: this.run.workspaceId,

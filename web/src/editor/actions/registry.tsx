@@ -1,6 +1,7 @@
 import type { Component } from 'solid-js';
 import { ACTION_META, type ActionOf, type ActionType, type WorkflowAction } from '@conduit/core/definition';
 import { ConditionForm } from './ConditionForm';
+import { ForEachForm } from './ForEachForm';
 import { CreateRecordForm, DeleteRecordForm, RunScriptForm, SendEmailForm, SendWebhookForm, UpdateRecordForm, WaitForm } from './forms';
 import { FindRecordsForm, UpsertRecordForm } from './RecordQueryForms';
 import type { ActionFormProps } from './types';
@@ -38,6 +39,7 @@ export const ACTION_FORMS: { [K in ActionType]: Entry<K> } = {
     Form: UpsertRecordForm,
     starter: () => ({ type: 'upsert_record', object: 'contact', match: ['email'], data: { email: '{{trigger.record.email}}' } }),
   },
+  for_each: { Form: ForEachForm, starter: () => ({ type: 'for_each', items: '', concurrency: 1, maxItems: 1000, steps: [] }) },
 };
 
 type AnyEntry = { label: string; description: string; Form: Component<ActionFormProps<WorkflowAction>> };
