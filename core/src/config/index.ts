@@ -42,6 +42,8 @@ export const ConfigSchema = z.object({
     .default(1024 * 1024),
   LOOP_DEPTH_LIMIT: z.coerce.number().int().min(1).max(50).default(5),
   SECURE_COOKIES: bool.default(false),
+  /** `open`: anyone may sign up, creating a workspace with themselves as its first admin. */
+  SIGNUP: z.enum(['closed', 'open']).default('closed'),
   LOG_LEVEL: z.enum(['debug', 'info', 'warn', 'error']).default('info'),
 });
 export type Config = z.infer<typeof ConfigSchema>;

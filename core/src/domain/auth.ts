@@ -149,7 +149,7 @@ export async function setPassword(tx: DbOrTx, q: { userId: string; passwordHash:
 // Every API request asks this: a prepared statement.
 const sessionUser = preparedQuery('auth_session_user', (db, name) =>
   db
-    .select({ user: users })
+    .select({ user: users, lastSeenAt: sessions.lastSeenAt })
     .from(sessions)
     .innerJoin(users, eq(users.id, sessions.userId))
     .where(and(eq(sessions.id, sql.placeholder('id')), gt(sessions.expiresAt, sql.placeholder('now'))))
@@ -157,15 +157,23 @@ const sessionUser = preparedQuery('auth_session_user', (db, name) =>
 );
 
 export async function findSessionUser(db: DbOrTx, sessionToken: string, now = new Date()): Promise<UserRow | null> {
-  const [row] = await sessionUser(db).execute({ id: sha256(sessionToken), now });
-  return row?.user ?? null;
+  return (await findSession(db, sessionToken, now))?.user ?? null;
 }
+
+/** The session's user and when the session was last seen (to refresh it at most once a minute). */
+export async function findSession(db: DbOrTx, sessionToken: string, now = new Date()): Promise<{ user: UserRow; lastSeenAt: Date } | null> {
+  const [row] = await sessionUser(db).execute({ id: sha256(sessionToken), now });
+  return row ?? null;
+}
+
+/** Whether the session's last-seen time is old enough to write again. */
+export const sessionSeenStale = (lastSeenAt: Date, now: Date): boolean => now.getTime() - lastSeenAt.getTime() >= LAST_SEEN_GRANULARITY_MS;
 
 // A workspace route asks for the session and the workspace together: one round trip, not two.
 const sessionWithWorkspaceBy = (by: 'id' | 'slug') =>
   preparedQuery(`auth_session_workspace_by_${by}`, (db, name) =>
     db
-      .select({ user: users, workspace: workspaces, role: memberships.role })
+      .select({ user: users, workspace: workspaces, role: memberships.role, lastSeenAt: sessions.lastSeenAt })
       .from(sessions)
       .innerJoin(users, eq(users.id, sessions.userId))
       .leftJoin(workspaces, eq(by === 'id' ? workspaces.id : workspaces.slug, sql.placeholder('key')))
@@ -185,10 +193,10 @@ export async function findSessionUserWithWorkspace(
   sessionToken: string,
   idOrSlug: string,
   now = new Date(),
-): Promise<{ user: UserRow; workspace: { workspace: WorkspaceRow; role: Role | null } | null } | null> {
+): Promise<{ user: UserRow; lastSeenAt: Date; workspace: { workspace: WorkspaceRow; role: Role | null } | null } | null> {
   const [row] = await sessionWithWorkspaceQueries[isUuid(idOrSlug) ? 'id' : 'slug'](db).execute({ id: sha256(sessionToken), key: idOrSlug, now });
   if (!row) return null;
-  return { user: row.user, workspace: row.workspace ? { workspace: row.workspace, role: row.role ?? null } : null };
+  return { user: row.user, lastSeenAt: row.lastSeenAt, workspace: row.workspace ? { workspace: row.workspace, role: row.role ?? null } : null };
 }
 
 export async function deleteSession(db: DbOrTx, sessionToken: string): Promise<void> {
@@ -240,9 +248,14 @@ export async function findApiKey(db: DbOrTx, key: string, now = new Date()): Pro
   return info;
 }
 
-export async function listApiKeys(db: DbOrTx, workspaceId: string): Promise<ApiKeyInfo[]> {
-  const rows = await db.select().from(apiKeys).where(eq(apiKeys.workspaceId, workspaceId)).orderBy(desc(apiKeys.createdAt));
-  return rows.map(({ keyHash: _, ...info }) => info);
+export async function listApiKeys(db: DbOrTx, workspaceId: string): Promise<(ApiKeyInfo & { createdByName: string | null })[]> {
+  const rows = await db
+    .select({ key: apiKeys, createdByName: users.name })
+    .from(apiKeys)
+    .leftJoin(users, eq(users.id, apiKeys.createdBy))
+    .where(eq(apiKeys.workspaceId, workspaceId))
+    .orderBy(desc(apiKeys.createdAt));
+  return rows.map(({ key: { keyHash: _, ...info }, createdByName }) => ({ ...info, createdByName }));
 }
 
 /** Revokes a key of this workspace; null when there is no such key here. */

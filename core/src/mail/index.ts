@@ -73,3 +73,4 @@ export async function createMailer(config: Pick<Config, 'SMTP_URL' | 'AWS_REGION
     close: () => transport.close(),
   };
 }
+export { invitationMail } from './invitation';
