@@ -216,13 +216,13 @@ describe('a team in the browser', () => {
     });
     const otherCookie = /conduit_session=([^;]+)/.exec(other.headers.get('set-cookie') ?? '')![1]!;
     await page.reload();
-    await page.getByRole('cell', { name: /Safari on iOS/ }).waitFor();
+    await page.getByRole('cell', { name: /^Safari on iOS/ }).waitFor();
     await checkLayout('account');
     await page.getByRole('button', { name: 'Sign out of all other sessions' }).click();
     await confirmDialog('Sign out others');
     await page.getByRole('status').filter({ hasText: /Signed out of \d+ other session/ }).waitFor();
     expect((await focused()).id).toBe('sessions-title');
-    await expect(page.getByRole('cell', { name: /Safari on iOS/ }).count()).resolves.toBe(0);
+    await expect(page.getByRole('cell', { name: /^Safari on iOS/ }).count()).resolves.toBe(0);
     const gone = await fetch(`${stack.url}/api/me`, { headers: { cookie: `conduit_session=${otherCookie}` } });
     expect(gone.status).toBe(401);
   });
