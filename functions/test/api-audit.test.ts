@@ -2,7 +2,12 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { eq, workflowExecutions } from '@conduit/core/testing';
 import { createTestApi, PASSWORD, type TestApi } from './api-helpers';
 
-type Entry = { action: string; actor: { kind: string; id: string | null; name: string }; target: { type: string; id: string | null; name: string | null }; summary: string };
+type Entry = {
+  action: string;
+  actor: { kind: string; id: string | null; name: string };
+  target: { type: string; id: string | null; name: string | null };
+  summary: string;
+};
 
 /**
  * Each audited action performed once through the API, then exactly one matching entry with the
@@ -59,7 +64,9 @@ describe('audit log', () => {
     expect((await call('DELETE', `/api-keys/${keyId}`)).status).toBe(200);
 
     const inv = await call('POST', '/invites', { email: 'joiner@alpha.test', role: 'member' });
-    const joined = await t.call('POST', `/api/invites/${inv.data.link.split('/invite/')[1]}/accept`, { json: { name: 'Jo Joiner', password: 'violet-anchor-77' } });
+    const joined = await t.call('POST', `/api/invites/${inv.data.link.split('/invite/')[1]}/accept`, {
+      json: { name: 'Jo Joiner', password: 'violet-anchor-77' },
+    });
     expect(joined.status).toBe(200);
     joinedId = joined.data.user.id;
     const other = await call('POST', '/invites', { email: 'never@alpha.test' });

@@ -14,7 +14,12 @@ const TABLE: Record<string, Expect> = {
   'POST /api/auth/login': { body: 'login', admin: 200, member: 200, anonymous: 200 },
   'POST /api/auth/logout': { admin: 200, member: 200, anonymous: 200 },
   'GET /api/auth/options': { admin: 200, member: 200, anonymous: 200 },
-  'POST /api/auth/signup': { body: { name: 'N', email: 'n@x.test', password: 'violet-anchor-77', workspaceName: 'N', workspaceSlug: 'nn' }, admin: 404, member: 404, anonymous: 404 },
+  'POST /api/auth/signup': {
+    body: { name: 'N', email: 'n@x.test', password: 'violet-anchor-77', workspaceName: 'N', workspaceSlug: 'nn' },
+    admin: 404,
+    member: 404,
+    anonymous: 404,
+  },
   'GET /api/me': { admin: 200, member: 200, anonymous: 401 },
   'GET /api/me/sessions': { admin: 200, member: 200, anonymous: 401 },
   'POST /api/me/sessions/end-others': { admin: 200, member: 200, anonymous: 401 },
@@ -88,7 +93,8 @@ describe('role table over /api/openapi.json', () => {
         .replace('{object}', 'contact')
         .replace('{token}', 'not-a-token')
         .replace(/\{(id|userId)\}/g, () => crypto.randomUUID());
-      const json = row.body === 'login' ? { email: t.a.member.email, password: PASSWORD } : (row.body ?? (method === 'GET' || method === 'DELETE' ? undefined : {}));
+      const json =
+        row.body === 'login' ? { email: t.a.member.email, password: PASSWORD } : (row.body ?? (method === 'GET' || method === 'DELETE' ? undefined : {}));
       const res = await t.call(method, row.query ? `${path}?${row.query}` : path, { ...(cookie ? { cookie } : {}), ...(json !== undefined ? { json } : {}) });
       got[op] = res.status;
       want[op] = row[role];

@@ -60,7 +60,9 @@ describe.each(['pglite', 'pg'] as const)('members, invitations and sessions (%s)
     // Single use.
     expect((await t.call('POST', `/api/invites/${token}/accept`, { json: { name: 'X', password: NEW_PASSWORD } })).status).toBe(404);
     expect((await t.call('GET', `/api/invites/${token}`)).status).toBe(404);
-    expect((await t.call('GET', `/api/workspaces/${t.a.slug}/invites`, { cookie: admin })).data.items.map((i: { email: string }) => i.email)).not.toContain(email);
+    expect((await t.call('GET', `/api/workspaces/${t.a.slug}/invites`, { cookie: admin })).data.items.map((i: { email: string }) => i.email)).not.toContain(
+      email,
+    );
 
     const nia = await t.login(email, NEW_PASSWORD);
     const userId = accepted.data.user.id as string;
@@ -68,7 +70,10 @@ describe.each(['pglite', 'pg'] as const)('members, invitations and sessions (%s)
     expect((await t.call('GET', `/api/workspaces/${t.a.slug}/workflows`, { cookie: nia })).status).toBe(200);
     expect((await t.call('GET', `/api/workspaces/${t.a.slug}/members`, { cookie: nia })).status).toBe(200);
     expect((await t.call('POST', `/api/workspaces/${t.a.slug}/records/contact`, { cookie: nia, json: { data: { name: 'by member' } } })).status).toBe(201);
-    const refused = await t.call('POST', `/api/workspaces/${t.a.slug}/workflows`, { cookie: nia, json: { name: 'x', trigger: { type: 'webhook' }, actions: [] } });
+    const refused = await t.call('POST', `/api/workspaces/${t.a.slug}/workflows`, {
+      cookie: nia,
+      json: { name: 'x', trigger: { type: 'webhook' }, actions: [] },
+    });
     expect(refused.status).toBe(403);
     expect((await t.call('POST', `/api/workspaces/${t.a.slug}/invites`, { cookie: nia, json: { email: 'x@y.test' } })).status).toBe(403);
     expect((await t.call('GET', `/api/workspaces/${t.a.slug}/audit`, { cookie: nia })).status).toBe(403);
@@ -93,7 +98,10 @@ describe.each(['pglite', 'pg'] as const)('members, invitations and sessions (%s)
   });
 
   it('the last admin can be neither demoted nor removed (409 saying so)', async () => {
-    const demote = await t.call('PATCH', `/api/workspaces/${t.b.slug}/members/${t.b.admin.id}`, { cookie: await t.login(t.b.admin.email), json: { role: 'member' } });
+    const demote = await t.call('PATCH', `/api/workspaces/${t.b.slug}/members/${t.b.admin.id}`, {
+      cookie: await t.login(t.b.admin.email),
+      json: { role: 'member' },
+    });
     expect(demote.status).toBe(409);
     expect(demote.data.error).toMatchObject({ code: 'last_admin' });
     expect(demote.data.error.message).toMatch(/last admin/);
@@ -127,7 +135,9 @@ describe.each(['pglite', 'pg'] as const)('members, invitations and sessions (%s)
     const ok = await t.call('POST', `/api/invites/${token}/accept`, { cookie: bAdmin, json: {} });
     expect(ok.status).toBe(200);
     const me = await t.call('GET', '/api/me', { cookie: bAdmin });
-    expect(me.data.workspaces.map((w: { slug: string; role: string }) => `${w.slug}:${w.role}`).sort()).toEqual([`${t.a.slug}:member`, `${t.b.slug}:admin`].sort());
+    expect(me.data.workspaces.map((w: { slug: string; role: string }) => `${w.slug}:${w.role}`).sort()).toEqual(
+      [`${t.a.slug}:member`, `${t.b.slug}:admin`].sort(),
+    );
   });
 
   it('sessions: listed with device and last seen, others signed out; a password change ends the other sessions', async () => {
@@ -179,7 +189,7 @@ describe.each(['pglite', 'pg'] as const)('members, invitations and sessions (%s)
     const res = await open.request('/api/auth/signup', { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(body) });
     expect(res.status).toBe(201);
     const me = await open.request('/api/me', { headers: { cookie: cookieOf(res.headers) } });
-    expect((await me.json()).workspaces).toEqual([expect.objectContaining({ slug: `startup-${kind}`, role: 'admin' })]);
+    expect(((await me.json()) as { workspaces: unknown[] }).workspaces).toEqual([expect.objectContaining({ slug: `startup-${kind}`, role: 'admin' })]);
     const again = await open.request('/api/auth/signup', { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(body) });
     expect(again.status).toBe(409);
   });
@@ -189,7 +199,11 @@ describe.each(['pglite', 'pg'] as const)('members, invitations and sessions (%s)
     const [row] = await t.db.select().from(auditLog).where(eq(auditLog.workspaceId, t.a.id)).limit(1);
     expect(row).toBeTruthy();
     // drizzle wraps the database's error; the trigger's words are in its cause.
-    const refusal = (p: Promise<unknown>) => p.then(() => 'allowed', (e: Error & { cause?: Error }) => String(e.cause?.message ?? e.message));
+    const refusal = (p: Promise<unknown>) =>
+      p.then(
+        () => 'allowed',
+        (e: Error & { cause?: Error }) => String(e.cause?.message ?? e.message),
+      );
     expect(await refusal(t.db.update(auditLog).set({ summary: 'rewritten' }).where(eq(auditLog.id, row!.id)))).toMatch(/append-only: UPDATE/);
     expect(await refusal(t.db.delete(auditLog).where(eq(auditLog.id, row!.id)))).toMatch(/append-only: DELETE/);
     const [still] = await t.db.select().from(auditLog).where(eq(auditLog.id, row!.id));
@@ -205,7 +219,11 @@ describe('login limiter keyed on the address the platform saw', () => {
   afterAll(() => t.close());
 
   const attempt = (app: ReturnType<typeof createApp>, env: unknown, xff: string, email: string, password: string) =>
-    app.request('/api/auth/login', { method: 'POST', headers: { 'content-type': 'application/json', 'x-forwarded-for': xff }, body: JSON.stringify({ email, password }) }, env);
+    app.request(
+      '/api/auth/login',
+      { method: 'POST', headers: { 'content-type': 'application/json', 'x-forwarded-for': xff }, body: JSON.stringify({ email, password }) },
+      env,
+    );
 
   it('a forged X-Forwarded-For does not buy fresh attempts (Node socket and Lambda sourceIp)', async () => {
     for (const env of [

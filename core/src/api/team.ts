@@ -4,13 +4,17 @@ import { z } from 'zod';
 const id = z.string().meta({ example: '0b5e0c8e-7c55-4a53-9f5e-8f0b2f0f8a11' });
 const date = z.string().meta({ description: 'ISO 8601 timestamp' });
 export const TeamRoleSchema = z.enum(['admin', 'member']);
-const email = z.string().trim().toLowerCase().min(3).max(320).pipe(z.email({ message: 'Enter an email address like name@example.com.' }));
+const email = z
+  .string()
+  .trim()
+  .toLowerCase()
+  .min(3)
+  .max(320)
+  .pipe(z.email({ message: 'Enter an email address like name@example.com.' }));
 /** Length and common-password checks happen on the server with words for people; this is the outer bound. */
 const password = z.string().min(1).max(1024);
 
-export const MemberDtoSchema = z
-  .object({ userId: id, email: z.string(), name: z.string(), role: TeamRoleSchema, joinedAt: date })
-  .meta({ id: 'Member' });
+export const MemberDtoSchema = z.object({ userId: id, email: z.string(), name: z.string(), role: TeamRoleSchema, joinedAt: date }).meta({ id: 'Member' });
 export const MemberPatchBodySchema = z.object({ role: TeamRoleSchema });
 
 export const InviteBodySchema = z.object({ email, role: TeamRoleSchema.default('member') });

@@ -77,7 +77,11 @@ export async function listAudit(db: Db, q: AuditQuery): Promise<{ items: AuditEn
   const where = and(
     eq(auditLog.workspaceId, q.workspaceId),
     q.actor ? or(sql`${auditLog.actorId} = ${q.actor}`, ilike(auditLog.actorName, like(q.actor))) : undefined,
-    q.action ? (q.action.endsWith('.') ? ilike(auditLog.action, `${q.action.replace(/[\\%_]/g, (m) => `\\${m}`)}%`) : eq(auditLog.action, q.action)) : undefined,
+    q.action
+      ? q.action.endsWith('.')
+        ? ilike(auditLog.action, `${q.action.replace(/[\\%_]/g, (m) => `\\${m}`)}%`)
+        : eq(auditLog.action, q.action)
+      : undefined,
     q.target ? or(sql`${auditLog.targetId} = ${q.target}`, ilike(auditLog.targetName, like(q.target))) : undefined,
     q.from ? gte(auditLog.at, q.from) : undefined,
     q.to ? lte(auditLog.at, q.to) : undefined,

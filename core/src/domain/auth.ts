@@ -96,7 +96,15 @@ export async function touchSession(db: DbOrTx, sessionToken: string, now = new D
     .where(and(eq(sessions.id, sha256(sessionToken)), lt(sessions.lastSeenAt, new Date(now.getTime() - LAST_SEEN_GRANULARITY_MS))));
 }
 
-export type SessionInfo = { id: string; createdAt: Date; lastSeenAt: Date; expiresAt: Date; userAgent: string | null; clientAddress: string | null; current: boolean };
+export type SessionInfo = {
+  id: string;
+  createdAt: Date;
+  lastSeenAt: Date;
+  expiresAt: Date;
+  userAgent: string | null;
+  clientAddress: string | null;
+  current: boolean;
+};
 
 /**
  * A person's live sessions, the current one marked. The id shown is a second hash of the stored

@@ -60,7 +60,10 @@ async function otherAdmins(tx: DbOrTx, workspaceId: string, userId: string): Pro
 }
 
 /** Changes a member's role; null when not a member. Run inside a transaction. */
-export async function changeMemberRole(tx: DbOrTx, q: { workspaceId: string; userId: string; role: Role }): Promise<{ before: MemberRow; after: MemberRow } | null> {
+export async function changeMemberRole(
+  tx: DbOrTx,
+  q: { workspaceId: string; userId: string; role: Role },
+): Promise<{ before: MemberRow; after: MemberRow } | null> {
   await lockWorkspace(tx, q.workspaceId);
   const before = await getMember(tx, q);
   if (!before) return null;
@@ -171,7 +174,11 @@ export async function findInvitation(db: DbOrTx, token: string, now = new Date()
  * and makes the user a member with the invited role. Null when the token is no longer usable.
  * An existing member keeps the higher of their role and the invited one.
  */
-export async function acceptInvitation(tx: DbOrTx, q: { token: string; user: Pick<UserRow, 'id'> }, now = new Date()): Promise<{ invitation: InvitationRow; role: Role } | null> {
+export async function acceptInvitation(
+  tx: DbOrTx,
+  q: { token: string; user: Pick<UserRow, 'id'> },
+  now = new Date(),
+): Promise<{ invitation: InvitationRow; role: Role } | null> {
   const [inv] = await tx
     .update(invitations)
     .set({ acceptedAt: now, acceptedBy: q.user.id })

@@ -84,12 +84,14 @@ export function createWorkflowLifecycle(deps: WorkflowLifecycleDeps) {
 
   return {
     /** A new inactive draft, in the given company or the workspace's default one. */
-    async create(q: {
-      workspace: Pick<WorkspaceRow, 'id' | 'name'>;
-      fields: DraftFields;
-      companyId?: string | undefined;
-      createdBy: string | null;
-    } & Audited): Promise<WorkflowRow> {
+    async create(
+      q: {
+        workspace: Pick<WorkspaceRow, 'id' | 'name'>;
+        fields: DraftFields;
+        companyId?: string | undefined;
+        createdBy: string | null;
+      } & Audited,
+    ): Promise<WorkflowRow> {
       const draft = checkDraft(draftInput(q.fields, { actions: [] }));
       if (q.companyId && !(await companyInWorkspace(db, q.workspace.id, q.companyId)))
         throw new InvalidInputError([{ code: 'invalid', message: 'companyId: no such company in this workspace', path: 'companyId' }]);
@@ -143,7 +145,12 @@ export function createWorkflowLifecycle(deps: WorkflowLifecycleDeps) {
           const target = wfTarget(done.workflow);
           await audit(tx, q.audit, { workspaceId: q.workspaceId, action: 'workflow.published', target, summary: `published version ${done.version.version}` });
           if (!current.isActive)
-            await audit(tx, q.audit, { workspaceId: q.workspaceId, action: 'workflow.activated', target, summary: `activated version ${done.version.version}` });
+            await audit(tx, q.audit, {
+              workspaceId: q.workspaceId,
+              action: 'workflow.activated',
+              target,
+              summary: `activated version ${done.version.version}`,
+            });
         }
         return { done, secret };
       });
@@ -159,7 +166,8 @@ export function createWorkflowLifecycle(deps: WorkflowLifecycleDeps) {
       const w = await db.transaction(async (tx) => {
         const before = await getWorkflow(tx, q);
         const w = await deactivateWorkflow(tx, { workspaceId: q.workspaceId, id: q.id, at: now() });
-        if (w && before?.isActive && q.audit) await audit(tx, q.audit, { workspaceId: q.workspaceId, action: 'workflow.deactivated', target: wfTarget(w), summary: 'deactivated' });
+        if (w && before?.isActive && q.audit)
+          await audit(tx, q.audit, { workspaceId: q.workspaceId, action: 'workflow.deactivated', target: wfTarget(w), summary: 'deactivated' });
         return w;
       });
       if (!w) return null;
@@ -173,7 +181,12 @@ export function createWorkflowLifecycle(deps: WorkflowLifecycleDeps) {
       const w = await db.transaction(async (tx) => {
         const w = await deleteWorkflow(tx, { workspaceId: q.workspaceId, id: q.id });
         if (w && q.audit)
-          await audit(tx, q.audit, { workspaceId: q.workspaceId, action: 'workflow.deleted', target: wfTarget(w), summary: 'deleted with its versions and runs' });
+          await audit(tx, q.audit, {
+            workspaceId: q.workspaceId,
+            action: 'workflow.deleted',
+            target: wfTarget(w),
+            summary: 'deleted with its versions and runs',
+          });
         return w;
       });
       if (!w) return null;

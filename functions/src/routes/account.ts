@@ -52,7 +52,17 @@ export function describeDevice(ua: string | null): string {
           : /curl\//.test(ua)
             ? 'curl'
             : 'Browser';
-  const os = /Android/.test(ua) ? 'Android' : /iPhone|iPad/.test(ua) ? 'iOS' : /Mac OS X/.test(ua) ? 'macOS' : /Windows/.test(ua) ? 'Windows' : /Linux/.test(ua) ? 'Linux' : '';
+  const os = /Android/.test(ua)
+    ? 'Android'
+    : /iPhone|iPad/.test(ua)
+      ? 'iOS'
+      : /Mac OS X/.test(ua)
+        ? 'macOS'
+        : /Windows/.test(ua)
+          ? 'Windows'
+          : /Linux/.test(ua)
+            ? 'Linux'
+            : '';
   return os ? `${browser} on ${os}` : browser;
 }
 const sessionDto = (s: SessionInfo) => ({
@@ -97,8 +107,10 @@ export function accountRoutes(app: Api, deps: RouteDeps): void {
       if (deps.config.SIGNUP !== 'open') throw new HttpError(404, 'signup_closed', 'sign-up is closed on this server; ask an admin to invite you');
       const b = c.req.valid('json');
       await checkPassword(b.password, { email: b.email, name: b.name }, 'password');
-      if (await findUserByEmail(deps.db, b.email)) throw new HttpError(409, 'email_taken', 'Email: an account with this email exists; sign in instead', 'email');
-      if (await findWorkspace(deps.db, b.workspaceSlug)) throw new HttpError(409, 'slug_taken', 'Workspace address: this address is taken; choose another', 'workspaceSlug');
+      if (await findUserByEmail(deps.db, b.email))
+        throw new HttpError(409, 'email_taken', 'Email: an account with this email exists; sign in instead', 'email');
+      if (await findWorkspace(deps.db, b.workspaceSlug))
+        throw new HttpError(409, 'slug_taken', 'Workspace address: this address is taken; choose another', 'workspaceSlug');
       const passwordHash = await hashPassword(b.password);
       const { user, ws } = await deps.db.transaction(async (tx) => {
         const ws = await createWorkspace(tx, { name: b.workspaceName, slug: b.workspaceSlug });
@@ -115,7 +127,10 @@ export function accountRoutes(app: Api, deps: RouteDeps): void {
         return { user, ws };
       });
       await startSession(c, deps, user);
-      return c.json({ user: { id: user.id, email: user.email, name: user.name }, workspace: { id: ws.id, name: ws.name, slug: ws.slug, role: 'admin' as const } }, 201);
+      return c.json(
+        { user: { id: user.id, email: user.email, name: user.name }, workspace: { id: ws.id, name: ws.name, slug: ws.slug, role: 'admin' as const } },
+        201,
+      );
     },
   );
 

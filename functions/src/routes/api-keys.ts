@@ -68,7 +68,13 @@ export function apiKeyRoutes(app: Api, deps: RouteDeps): void {
       const ctx = auditContext(c, a.principal);
       const key = await deps.db.transaction(async (tx) => {
         const k = await revokeApiKey(tx, { workspaceId: a.workspace.id, id: p.id }, deps.now());
-        if (k) await audit(tx, ctx, { workspaceId: a.workspace.id, action: 'api_key.revoked', target: { type: 'api_key', id: k.id, name: k.name }, summary: `revoked (prefix ${k.prefix})` });
+        if (k)
+          await audit(tx, ctx, {
+            workspaceId: a.workspace.id,
+            action: 'api_key.revoked',
+            target: { type: 'api_key', id: k.id, name: k.name },
+            summary: `revoked (prefix ${k.prefix})`,
+          });
         return k;
       });
       if (!key) throw notFound('API key');

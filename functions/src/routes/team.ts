@@ -96,17 +96,19 @@ export function teamRoutes(app: Api, deps: RouteDeps): void {
       const a = await workspaceAccess(c, deps, p.ws, 'admin', MANAGE);
       const { role } = c.req.valid('json');
       const ctx = auditContext(c, a.principal);
-      const done = await deps.db.transaction(async (tx) => {
-        const r = await changeMemberRole(tx, { workspaceId: a.workspace.id, userId: p.userId, role });
-        if (r && r.before.role !== role)
-          await audit(tx, ctx, {
-            workspaceId: a.workspace.id,
-            action: 'member.role_changed',
-            target: { type: 'user', id: r.after.userId, name: r.after.email },
-            summary: `role changed from ${r.before.role} to ${role}`,
-          });
-        return r;
-      }).catch(lastAdmin);
+      const done = await deps.db
+        .transaction(async (tx) => {
+          const r = await changeMemberRole(tx, { workspaceId: a.workspace.id, userId: p.userId, role });
+          if (r && r.before.role !== role)
+            await audit(tx, ctx, {
+              workspaceId: a.workspace.id,
+              action: 'member.role_changed',
+              target: { type: 'user', id: r.after.userId, name: r.after.email },
+              summary: `role changed from ${r.before.role} to ${role}`,
+            });
+          return r;
+        })
+        .catch(lastAdmin);
       if (!done) throw notFound('member');
       return c.json(memberDto(done.after), 200);
     },
@@ -125,17 +127,19 @@ export function teamRoutes(app: Api, deps: RouteDeps): void {
       const p = c.req.valid('param');
       const a = await workspaceAccess(c, deps, p.ws, 'admin', MANAGE);
       const ctx = auditContext(c, a.principal);
-      const done = await deps.db.transaction(async (tx) => {
-        const r = await removeMember(tx, { workspaceId: a.workspace.id, userId: p.userId }, deps.now());
-        if (r)
-          await audit(tx, ctx, {
-            workspaceId: a.workspace.id,
-            action: 'member.removed',
-            target: { type: 'user', id: r.member.userId, name: r.member.email },
-            summary: `removed (was ${r.member.role}); ${r.keysRevoked} API key(s) they created revoked`,
-          });
-        return r;
-      }).catch(lastAdmin);
+      const done = await deps.db
+        .transaction(async (tx) => {
+          const r = await removeMember(tx, { workspaceId: a.workspace.id, userId: p.userId }, deps.now());
+          if (r)
+            await audit(tx, ctx, {
+              workspaceId: a.workspace.id,
+              action: 'member.removed',
+              target: { type: 'user', id: r.member.userId, name: r.member.email },
+              summary: `removed (was ${r.member.role}); ${r.keysRevoked} API key(s) they created revoked`,
+            });
+          return r;
+        })
+        .catch(lastAdmin);
       if (!done) throw notFound('member');
       return c.json({ removed: memberDto(done.member), keysRevoked: done.keysRevoked }, 200);
     },

@@ -32,7 +32,11 @@ export default function Account() {
     }
   };
   const endOthers = async () => {
-    const ok = await confirmAction({ title: 'Sign out everywhere else?', message: 'Every other browser and device has to sign in again.', confirmLabel: 'Sign out others' });
+    const ok = await confirmAction({
+      title: 'Sign out everywhere else?',
+      message: 'Every other browser and device has to sign in again.',
+      confirmLabel: 'Sign out others',
+    });
     if (!ok) return;
     try {
       const r = await teamApi.endOtherSessions();

@@ -165,7 +165,9 @@ export default function Members() {
             <tr>
               <th scope="col">Name</th>
               <th scope="col">Role</th>
-              <th scope="col">Joined</th>
+              <th scope="col" class="hide-narrow">
+                Joined
+              </th>
               <Show when={isAdmin()}>
                 <th scope="col">
                   <span class="sr-only">Actions</span>
@@ -189,13 +191,16 @@ export default function Members() {
                   </td>
                   <td>
                     <Show when={isAdmin()} fallback={roleWords[m.role]}>
-                      <select aria-label={`Role of ${m.name}`} value={m.role} onChange={(e) => void changeRole(m, e.currentTarget.value as Role, e.currentTarget)}>
+                      <select
+                        aria-label={`Role of ${m.name}`}
+                        value={m.role}
+                        onChange={(e) => void changeRole(m, e.currentTarget.value as Role, e.currentTarget)}>
                         <option value="member">Member</option>
                         <option value="admin">Admin</option>
                       </select>
                     </Show>
                   </td>
-                  <td>{fmtTime(m.joinedAt)}</td>
+                  <td class="hide-narrow">{fmtTime(m.joinedAt)}</td>
                   <Show when={isAdmin()}>
                     <td>
                       <button type="button" class="danger" onClick={() => void remove(m)} aria-label={`Remove ${m.name}`}>

@@ -21,7 +21,8 @@ export default function Signup() {
   const [slugTouched, setSlugTouched] = createSignal(false);
   const [error, setError] = createSignal<string>();
   const [busy, setBusy] = createSignal(false);
-  const set = (k: keyof ReturnType<typeof f>, v: string) => setF({ ...f(), [k]: v, ...(k === 'workspaceName' && !slugTouched() ? { workspaceSlug: slugify(v) } : {}) });
+  const set = (k: keyof ReturnType<typeof f>, v: string) =>
+    setF({ ...f(), [k]: v, ...(k === 'workspaceName' && !slugTouched() ? { workspaceSlug: slugify(v) } : {}) });
 
   const submit = async (e: SubmitEvent) => {
     e.preventDefault();
@@ -53,8 +54,7 @@ export default function Signup() {
                 <p>Ask an admin of your workspace to invite you.</p>
                 <A href="/login">Go to sign-in</A>
               </div>
-            }
-          >
+            }>
             <form class="card" onSubmit={submit} aria-labelledby="signup-title">
               <h1 id="signup-title">Create a workspace</h1>
               <label for="su-name">Your name</label>

@@ -21,7 +21,6 @@ const AXE_SOURCE = createRequire(import.meta.url).resolve('axe-core/axe.min.js')
 let stack: Stack;
 let browser: Awaited<ReturnType<typeof openBrowser>>;
 let page: Page;
-let ws = '';
 let link = '';
 let memberCookie = '';
 const NEW_EMAIL = 'nia@acme.test';
@@ -61,7 +60,6 @@ async function signIn(email: string, password: string) {
   await typeInto(page.getByLabel('Password', { exact: true }), password);
   await page.keyboard.press('Enter');
   await page.getByRole('heading', { name: 'Workflows' }).waitFor();
-  ws = /\/w\/([^/]+)\//.exec(page.url())![1]!;
 }
 const settings = async (link: string, heading: string) => {
   await page.getByRole('navigation', { name: 'Settings' }).getByRole('link', { name: link, exact: true }).click();
@@ -220,7 +218,10 @@ describe('a team in the browser', () => {
     await checkLayout('account');
     await page.getByRole('button', { name: 'Sign out of all other sessions' }).click();
     await confirmDialog('Sign out others');
-    await page.getByRole('status').filter({ hasText: /Signed out of \d+ other session/ }).waitFor();
+    await page
+      .getByRole('status')
+      .filter({ hasText: /Signed out of \d+ other session/ })
+      .waitFor();
     expect((await focused()).id).toBe('sessions-title');
     await expect(page.getByRole('cell', { name: /^Safari on iOS/ }).count()).resolves.toBe(0);
     const gone = await fetch(`${stack.url}/api/me`, { headers: { cookie: `conduit_session=${otherCookie}` } });
