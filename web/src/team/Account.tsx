@@ -2,7 +2,7 @@ import { createResource, createSignal, For, Show } from 'solid-js';
 import type { SessionDto } from '@conduit/core/api';
 import { errorText } from '../api/client';
 import { teamApi } from '../api/team';
-import { confirmAction } from '../components/confirm';
+import { confirmed } from './confirmed';
 import { ErrorText, fmtTime } from '../components/ui';
 
 /** Settings → Your account: where you are signed in, and your password. */
@@ -19,34 +19,27 @@ export default function Account() {
 
   const others = () => (sessions()?.items ?? []).filter((s) => !s.current).length;
 
-  const end = async (s: SessionDto) => {
-    const ok = await confirmAction({ title: `Sign out ${s.device}?`, message: 'That browser has to sign in again.', confirmLabel: 'Sign out' });
-    if (!ok) return;
-    try {
-      await teamApi.endSession(s.id);
-      setMsg({ ok: true, text: `Signed out ${s.device}.` });
-      await refetch();
-      document.getElementById('sessions-title')?.focus();
-    } catch (e) {
-      setMsg({ ok: false, text: errorText(e) });
-    }
-  };
-  const endOthers = async () => {
-    const ok = await confirmAction({
-      title: 'Sign out everywhere else?',
-      message: 'Every other browser and device has to sign in again.',
-      confirmLabel: 'Sign out others',
-    });
-    if (!ok) return;
-    try {
-      const r = await teamApi.endOtherSessions();
-      setMsg({ ok: true, text: `Signed out of ${r.ended} other session${r.ended === 1 ? '' : 's'}.` });
-      await refetch();
-      document.getElementById('sessions-title')?.focus();
-    } catch (e) {
-      setMsg({ ok: false, text: errorText(e) });
-    }
-  };
+  const onError = (text: string) => setMsg({ ok: false, text });
+  const end = (s: SessionDto) =>
+    confirmed(
+      { title: `Sign out ${s.device}?`, message: 'That browser has to sign in again.', confirmLabel: 'Sign out' },
+      async () => {
+        await teamApi.endSession(s.id);
+        setMsg({ ok: true, text: `Signed out ${s.device}.` });
+        await refetch();
+      },
+      { focusId: 'sessions-title', onError },
+    );
+  const endOthers = () =>
+    confirmed(
+      { title: 'Sign out everywhere else?', message: 'Every other browser and device has to sign in again.', confirmLabel: 'Sign out others' },
+      async () => {
+        const r = await teamApi.endOtherSessions();
+        setMsg({ ok: true, text: `Signed out of ${r.ended} other session${r.ended === 1 ? '' : 's'}.` });
+        await refetch();
+      },
+      { focusId: 'sessions-title', onError },
+    );
 
   const change = async (e: SubmitEvent) => {
     e.preventDefault();

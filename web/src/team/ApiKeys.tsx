@@ -3,7 +3,7 @@ import { useParams } from '@solidjs/router';
 import type { ApiKeyDto } from '@conduit/core/api';
 import { errorText } from '../api/client';
 import { teamApi } from '../api/team';
-import { confirmAction } from '../components/confirm';
+import { confirmed } from './confirmed';
 import { ErrorText, fmtTime } from '../components/ui';
 import { CopyOnce } from './CopyOnce';
 
@@ -55,22 +55,15 @@ export default function ApiKeys() {
     }
   };
 
-  const revoke = async (k: ApiKeyDto) => {
-    const ok = await confirmAction({
-      title: `Revoke “${k.name}”?`,
-      message: 'Scripts using this key are refused from now on. This cannot be undone.',
-      confirmLabel: 'Revoke',
-      danger: true,
-    });
-    if (!ok) return;
-    try {
-      await teamApi.revokeApiKey(params.ws, k.id);
-      await refetch();
-      document.getElementById('keys-title')?.focus();
-    } catch (err) {
-      setRowMsg({ id: k.id, text: errorText(err) });
-    }
-  };
+  const revoke = (k: ApiKeyDto) =>
+    confirmed(
+      { title: `Revoke “${k.name}”?`, message: 'Scripts using this key are refused from now on. This cannot be undone.', confirmLabel: 'Revoke', danger: true },
+      async () => {
+        await teamApi.revokeApiKey(params.ws, k.id);
+        await refetch();
+      },
+      { focusId: 'keys-title', onError: (text) => setRowMsg({ id: k.id, text }) },
+    );
 
   return (
     <section aria-labelledby="keys-title">
@@ -155,11 +148,7 @@ export default function ApiKeys() {
                       <div class="muted small">
                         <code>{k.prefix}…</code> · {keyState(k)}
                       </div>
-                      <Show when={rowMsg()?.id === k.id}>
-                        <p class="error" role="alert">
-                          {rowMsg()?.text}
-                        </p>
-                      </Show>
+                      <ErrorText message={rowMsg()?.id === k.id ? rowMsg()?.text : undefined} />
                     </td>
                     <td>{k.role === 'admin' ? 'Admin' : 'Member'}</td>
                     <td>{k.lastUsedAt ? fmtTime(k.lastUsedAt) : 'Never'}</td>

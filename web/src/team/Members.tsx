@@ -5,6 +5,7 @@ import { errorText } from '../api/client';
 import { teamApi } from '../api/team';
 import { session } from '../app/session';
 import { confirmAction } from '../components/confirm';
+import { confirmed } from './confirmed';
 import { ErrorText, fmtTime } from '../components/ui';
 import { CopyOnce } from './CopyOnce';
 
@@ -70,40 +71,37 @@ export default function Members() {
     }
   };
 
-  const remove = async (m: MemberDto) => {
+  const remove = (m: MemberDto) => {
     setRowMsg(undefined);
-    const ok = await confirmAction({
-      title: `Remove ${m.name}?`,
-      message: `${m.email} loses access to this workspace at once; the API keys they created here stop working.`,
-      confirmLabel: 'Remove',
-      danger: true,
-    });
-    if (!ok) return;
-    try {
-      await teamApi.removeMember(params.ws, m.userId);
-      await refetchMembers();
-      document.getElementById('members-title')?.focus();
-    } catch (err) {
-      setRowMsg({ id: m.userId, text: errorText(err) });
-    }
+    return confirmed(
+      {
+        title: `Remove ${m.name}?`,
+        message: `${m.email} loses access to this workspace at once; the API keys they created here stop working.`,
+        confirmLabel: 'Remove',
+        danger: true,
+      },
+      async () => {
+        await teamApi.removeMember(params.ws, m.userId);
+        await refetchMembers();
+      },
+      { focusId: 'members-title', onError: (text) => setRowMsg({ id: m.userId, text }) },
+    );
   };
 
-  const revoke = async (i: InvitationDto) => {
-    const ok = await confirmAction({
-      title: `Revoke the invitation of ${i.email}?`,
-      message: 'The link stops working; you can invite them again later.',
-      confirmLabel: 'Revoke',
-      danger: true,
-    });
-    if (!ok) return;
-    try {
-      await teamApi.revokeInvite(params.ws, i.id);
-      await refetchInvites();
-      document.getElementById('pending-title')?.focus();
-    } catch (err) {
-      setRowMsg({ id: i.id, text: errorText(err) });
-    }
-  };
+  const revoke = (i: InvitationDto) =>
+    confirmed(
+      {
+        title: `Revoke the invitation of ${i.email}?`,
+        message: 'The link stops working; you can invite them again later.',
+        confirmLabel: 'Revoke',
+        danger: true,
+      },
+      async () => {
+        await teamApi.revokeInvite(params.ws, i.id);
+        await refetchInvites();
+      },
+      { focusId: 'pending-title', onError: (text) => setRowMsg({ id: i.id, text }) },
+    );
 
   return (
     <section aria-labelledby="members-title">
@@ -183,11 +181,7 @@ export default function Members() {
                     {m.name}
                     {m.userId === myId() ? ' (you)' : ''}
                     <div class="muted small">{m.email}</div>
-                    <Show when={rowMsg()?.id === m.userId}>
-                      <p class="error" role="alert">
-                        {rowMsg()?.text}
-                      </p>
-                    </Show>
+                    <ErrorText message={rowMsg()?.id === m.userId ? rowMsg()?.text : undefined} />
                   </td>
                   <td>
                     <Show when={isAdmin()} fallback={roleWords[m.role]}>
@@ -243,11 +237,7 @@ export default function Members() {
                         <Show when={i.invitedBy}>
                           <div class="muted small">invited by {i.invitedBy}</div>
                         </Show>
-                        <Show when={rowMsg()?.id === i.id}>
-                          <p class="error" role="alert">
-                            {rowMsg()?.text}
-                          </p>
-                        </Show>
+                        <ErrorText message={rowMsg()?.id === i.id ? rowMsg()?.text : undefined} />
                       </td>
                       <td>{roleWords[i.role]}</td>
                       <td>{fmtTime(i.expiresAt)}</td>
