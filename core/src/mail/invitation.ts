@@ -1,4 +1,4 @@
-import type { Role } from '../db/schema';
+import type { Role } from '../domain/model';
 import type { Mail } from './index';
 
 /** The invitation mail, one wording for the API and the operator command. */
