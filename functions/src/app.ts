@@ -6,6 +6,7 @@ import { createHookResolver, createIngress } from './ingress';
 import { apiBodyLimit, jsonGuard } from './http/body-guard';
 import { resolvePrincipal, type Env } from './http/context';
 import { errorJson, HttpError, invalid, unauthorized, zodInvalid } from './http/errors';
+import { accountRoutes } from './routes/account';
 import { apiKeyRoutes } from './routes/api-keys';
 import { authRoutes } from './routes/auth';
 import type { RouteDeps } from './routes/common';
@@ -14,6 +15,7 @@ import { eventRoutes } from './routes/events';
 import { executionRoutes } from './routes/executions';
 import { recordRoutes } from './routes/records';
 import { objectRoutes } from './routes/objects';
+import { teamRoutes } from './routes/team';
 import { workflowRoutes } from './routes/workflows';
 import { staticHandler } from './static';
 
@@ -55,7 +57,7 @@ export function createApp(deps: AppDeps): OpenAPIHono<Env> {
       const principal = await resolvePrincipal(c, d);
       // Workspace routes all need a caller: refuse a missing one before the body is read or validated,
       // so an anonymous request gets 401 and learns nothing about the shape of a valid one.
-      if (!principal && (c.req.path.startsWith('/api/workspaces/') || c.req.path === '/api/me')) throw unauthorized();
+      if (!principal && (c.req.path.startsWith('/api/workspaces/') || c.req.path === '/api/me' || c.req.path.startsWith('/api/me/'))) throw unauthorized();
       c.set('principal', principal);
       await next();
     },
@@ -71,6 +73,8 @@ export function createApp(deps: AppDeps): OpenAPIHono<Env> {
   recordRoutes(app, d);
   objectRoutes(app, d);
   devMailRoutes(app, d);
+  teamRoutes(app, d);
+  accountRoutes(app, d);
 
   app.get('/api/health', async (c) => {
     try {

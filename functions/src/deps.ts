@@ -8,6 +8,7 @@ import type { RunStarter } from './runs';
 import type { ScheduleSync } from './schedules';
 
 import type { Logger } from '@conduit/core/logging';
+import type { Mailer } from '@conduit/core/mail';
 
 export type { Logger };
 
@@ -33,6 +34,8 @@ export type AppDeps = {
   /** The webhook handler behind /hooks, when the caller also serves it outside Hono (the local server). */
   hookHandler?: HookHandler;
   log?: Logger;
+  /** Sends the product's own mail (invitations); default: the mailer SMTP_URL selects (dev inbox when unset). */
+  mailer?: Pick<Mailer, 'send'>;
   /** Login attempts allowed per email+IP per window (default 10 per 15 minutes). */
   loginLimit?: { attempts: number; windowMs: number };
 };

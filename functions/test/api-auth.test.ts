@@ -59,22 +59,23 @@ describe.each(['pglite', 'pg'] as const)('auth and API keys (%s)', (kind) => {
 
   it('login is rate-limited per email and address with 429 and Retry-After', async () => {
     const app = createApp({ ...t.deps, loginLimit: { attempts: 3, windowMs: 60_000 } });
+    // The address is the one the platform saw (here the Node socket), not a header the client writes.
     const attempt = (password: string) =>
-      app.request('/api/auth/login', {
-        method: 'POST',
-        headers: { 'content-type': 'application/json', 'x-forwarded-for': '203.0.113.9' },
-        body: JSON.stringify({ email: t.a.member.email, password }),
-      });
+      app.request(
+        '/api/auth/login',
+        { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ email: t.a.member.email, password }) },
+        { incoming: { socket: { remoteAddress: '203.0.113.9' } } },
+      );
     for (let i = 0; i < 3; i++) expect((await attempt('bad')).status).toBe(401);
     const limited = await attempt(PASSWORD);
     expect(limited.status).toBe(429);
     expect(Number(limited.headers.get('retry-after'))).toBeGreaterThan(0);
     // Another address is not limited.
-    const other = await app.request('/api/auth/login', {
-      method: 'POST',
-      headers: { 'content-type': 'application/json', 'x-forwarded-for': '198.51.100.1' },
-      body: JSON.stringify({ email: t.a.member.email, password: PASSWORD }),
-    });
+    const other = await app.request(
+      '/api/auth/login',
+      { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ email: t.a.member.email, password: PASSWORD }) },
+      { incoming: { socket: { remoteAddress: '198.51.100.1' } } },
+    );
     expect(other.status).toBe(200);
   });
 

@@ -60,6 +60,7 @@ if (stack && !stopping) {
     `  App:          ${stack.url}`,
     `  Temporal UI:  ${stack.temporalUiUrl ?? '(none: the Temporal server is external and TEMPORAL_UI_URL is not set)'}`,
     `  Log in as:    ${stack.login.email}  /  ${stack.login.password}`,
+    `  Invite:       a colleague under Settings → Members (or: npm run admin -- invite --workspace ${stack.login.workspaceSlug} --email …)`,
     `  Data folder:  ${stack.config.DATA_DIR}`,
     '  Press Ctrl-C to stop.',
     '',

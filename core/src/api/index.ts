@@ -59,6 +59,7 @@ export const ApiKeyDtoSchema = z
     prefix: z.string(),
     role: RoleSchema,
     createdBy: z.string().nullable(),
+    createdByName: z.string().nullable().optional().meta({ description: 'name of the person who created it, in lists' }),
     createdAt: date,
     expiresAt: date.nullable(),
     revokedAt: date.nullable(),
@@ -266,3 +267,4 @@ export type EventDto = z.infer<typeof EventDtoSchema>;
 export type RecordDto = z.infer<typeof RecordDtoSchema>;
 export type ApiKeyDto = z.infer<typeof ApiKeyDtoSchema>;
 export type DevMailDto = z.infer<typeof DevMailDtoSchema>;
+export * from './team';

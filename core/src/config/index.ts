@@ -58,6 +58,8 @@ export const ConfigSchema = z.object({
   HEALTH_PORT: z.coerce.number().int().min(1).max(65535).optional(),
   /** Worker: the Stage dimension of the Temporal metrics it writes as CloudWatch embedded metric format; empty = off. */
   CLOUDWATCH_METRICS_STAGE: z.string().optional(),
+  /** `open`: anyone may sign up, creating a workspace with themselves as its first admin. */
+  SIGNUP: z.enum(['closed', 'open']).default('closed'),
   LOG_LEVEL: z.enum(['debug', 'info', 'warn', 'error']).default('info'),
 });
 export type Config = z.infer<typeof ConfigSchema>;

@@ -60,6 +60,11 @@ export const sessions = pgTable('sessions', {
     .references(() => users.id, { onDelete: 'cascade' }),
   createdAt: createdAt(),
   expiresAt: timestamp('expires_at', { withTimezone: true }).notNull(),
+  /** What a person sees in their list of sessions: the browser's User-Agent and the address it signed in from. */
+  userAgent: text('user_agent'),
+  clientAddress: text('client_address'),
+  /** Updated at most once a minute by the requests the session makes. */
+  lastSeenAt: timestamp('last_seen_at', { withTimezone: true }).notNull().defaultNow(),
 });
 
 export const apiKeys = pgTable('api_keys', {
@@ -299,4 +304,54 @@ export const devMail = pgTable(
     createdAt: createdAt(),
   },
   (t) => [index('dev_mail_workspace_idx').on(t.workspaceId, t.createdAt)],
+);
+
+/** Pending invitations to a workspace: the token is only in the link, only its SHA-256 is stored. */
+export const invitations = pgTable(
+  'invitations',
+  {
+    id: id(),
+    workspaceId: uuid('workspace_id')
+      .notNull()
+      .references(() => workspaces.id, { onDelete: 'cascade' }),
+    email: text('email').notNull(),
+    role: text('role').$type<Role>().notNull(),
+    tokenHash: text('token_hash').notNull().unique(),
+    invitedBy: uuid('invited_by').references(() => users.id, { onDelete: 'set null' }),
+    createdAt: createdAt(),
+    expiresAt: timestamp('expires_at', { withTimezone: true }).notNull(),
+    acceptedAt: timestamp('accepted_at', { withTimezone: true }),
+    acceptedBy: uuid('accepted_by').references(() => users.id, { onDelete: 'set null' }),
+    revokedAt: timestamp('revoked_at', { withTimezone: true }),
+  },
+  (t) => [index('invitations_workspace_idx').on(t.workspaceId, t.createdAt)],
+);
+
+export const AUDIT_ACTOR_KINDS = ['user', 'api_key', 'system'] as const;
+export type AuditActorKind = (typeof AUDIT_ACTOR_KINDS)[number];
+
+/**
+ * Who changed what: append-only (a trigger in the migration refuses UPDATE and DELETE). Actor and
+ * target names are copied in, so an entry still reads right after the user, key or workflow is gone.
+ */
+export const auditLog = pgTable(
+  'audit_log',
+  {
+    id: id(),
+    workspaceId: uuid('workspace_id')
+      .notNull()
+      .references(() => workspaces.id, { onDelete: 'cascade' }),
+    at: timestamp('at', { withTimezone: true }).notNull().defaultNow(),
+    actorKind: text('actor_kind').$type<AuditActorKind>().notNull(),
+    actorId: text('actor_id'),
+    actorName: text('actor_name').notNull(),
+    /** `<thing>.<verb>`, e.g. workflow.published, member.invited. */
+    action: text('action').notNull(),
+    targetType: text('target_type').notNull(),
+    targetId: text('target_id'),
+    targetName: text('target_name'),
+    summary: text('summary').notNull(),
+    clientAddress: text('client_address'),
+  },
+  (t) => [index('audit_log_workspace_idx').on(t.workspaceId, t.at), index('audit_log_action_idx').on(t.workspaceId, t.action, t.at)],
 );

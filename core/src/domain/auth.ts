@@ -1,5 +1,5 @@
 import { createHash, randomBytes, scrypt as scryptCb, timingSafeEqual, type ScryptOptions } from 'node:crypto';
-import { and, desc, eq, gt, isNull, or, sql } from 'drizzle-orm';
+import { and, desc, eq, gt, isNull, lt, ne, or, sql } from 'drizzle-orm';
 import { apiKeys, memberships, sessions, users, workspaces, type Role } from '../db/schema';
 import type { DbOrTx } from '../db/client';
 import { preparedQuery } from '../db/prepared';
@@ -65,17 +65,99 @@ export async function authenticate(db: DbOrTx, email: string, password: string):
 export const SESSION_TTL_MS = 30 * 24 * 3600 * 1000;
 
 /** A new session; the token goes in the cookie, only its SHA-256 is stored. */
-export async function createSession(db: DbOrTx, userId: string, now = new Date()): Promise<{ token: string; expiresAt: Date }> {
+export async function createSession(
+  db: DbOrTx,
+  userId: string,
+  now = new Date(),
+  device: { userAgent?: string | null; clientAddress?: string | null } = {},
+): Promise<{ token: string; expiresAt: Date }> {
   const t = token();
   const expiresAt = new Date(now.getTime() + SESSION_TTL_MS);
-  await db.insert(sessions).values({ id: sha256(t), userId, expiresAt });
+  await db.insert(sessions).values({
+    id: sha256(t),
+    userId,
+    expiresAt,
+    createdAt: now,
+    lastSeenAt: now,
+    userAgent: device.userAgent?.slice(0, 500) ?? null,
+    clientAddress: device.clientAddress?.slice(0, 100) ?? null,
+  });
   return { token: t, expiresAt };
+}
+
+/** How stale `last_seen_at` may get before a request writes it again: one write a minute, not one a request. */
+const LAST_SEEN_GRANULARITY_MS = 60_000;
+
+/** Marks the session seen; cheap enough for every request (a no-op row filter most of the time). */
+export async function touchSession(db: DbOrTx, sessionToken: string, now = new Date()): Promise<void> {
+  await db
+    .update(sessions)
+    .set({ lastSeenAt: now })
+    .where(and(eq(sessions.id, sha256(sessionToken)), lt(sessions.lastSeenAt, new Date(now.getTime() - LAST_SEEN_GRANULARITY_MS))));
+}
+
+export type SessionInfo = {
+  id: string;
+  createdAt: Date;
+  lastSeenAt: Date;
+  expiresAt: Date;
+  userAgent: string | null;
+  clientAddress: string | null;
+  current: boolean;
+};
+
+/**
+ * A person's live sessions, the current one marked. The id shown is a second hash of the stored
+ * one, so the list never carries what the database keys sessions by.
+ */
+export async function listSessions(db: DbOrTx, q: { userId: string; currentToken: string | null }, now = new Date()): Promise<SessionInfo[]> {
+  const rows = await db
+    .select()
+    .from(sessions)
+    .where(and(eq(sessions.userId, q.userId), gt(sessions.expiresAt, now)))
+    .orderBy(desc(sessions.lastSeenAt));
+  const current = q.currentToken ? sha256(q.currentToken) : null;
+  return rows.map((r) => ({
+    id: publicSessionId(r.id),
+    createdAt: r.createdAt,
+    lastSeenAt: r.lastSeenAt,
+    expiresAt: r.expiresAt,
+    userAgent: r.userAgent,
+    clientAddress: r.clientAddress,
+    current: r.id === current,
+  }));
+}
+const publicSessionId = (stored: string) => sha256(`session:${stored}`).slice(0, 32);
+
+/** Ends one of the user's sessions by its public id; false when there is none such. */
+export async function endSession(db: DbOrTx, q: { userId: string; id: string }): Promise<boolean> {
+  const rows = await db.select({ id: sessions.id }).from(sessions).where(eq(sessions.userId, q.userId));
+  const hit = rows.find((r) => publicSessionId(r.id) === q.id);
+  if (!hit) return false;
+  await db.delete(sessions).where(and(eq(sessions.id, hit.id), eq(sessions.userId, q.userId)));
+  return true;
+}
+
+/** Ends every session of the user but the one holding `keepToken`; the number ended. */
+export async function endOtherSessions(db: DbOrTx, q: { userId: string; keepToken: string | null }): Promise<number> {
+  const keep = q.keepToken ? sha256(q.keepToken) : '';
+  const rows = await db
+    .delete(sessions)
+    .where(and(eq(sessions.userId, q.userId), ne(sessions.id, keep)))
+    .returning({ id: sessions.id });
+  return rows.length;
+}
+
+/** Sets a new password hash and ends the user's other sessions, in one transaction. */
+export async function setPassword(tx: DbOrTx, q: { userId: string; passwordHash: string; keepToken: string | null }): Promise<number> {
+  await tx.update(users).set({ passwordHash: q.passwordHash }).where(eq(users.id, q.userId));
+  return endOtherSessions(tx, q);
 }
 
 // Every API request asks this: a prepared statement.
 const sessionUser = preparedQuery('auth_session_user', (db, name) =>
   db
-    .select({ user: users })
+    .select({ user: users, lastSeenAt: sessions.lastSeenAt })
     .from(sessions)
     .innerJoin(users, eq(users.id, sessions.userId))
     .where(and(eq(sessions.id, sql.placeholder('id')), gt(sessions.expiresAt, sql.placeholder('now'))))
@@ -83,15 +165,23 @@ const sessionUser = preparedQuery('auth_session_user', (db, name) =>
 );
 
 export async function findSessionUser(db: DbOrTx, sessionToken: string, now = new Date()): Promise<UserRow | null> {
-  const [row] = await sessionUser(db).execute({ id: sha256(sessionToken), now });
-  return row?.user ?? null;
+  return (await findSession(db, sessionToken, now))?.user ?? null;
 }
+
+/** The session's user and when the session was last seen (to refresh it at most once a minute). */
+export async function findSession(db: DbOrTx, sessionToken: string, now = new Date()): Promise<{ user: UserRow; lastSeenAt: Date } | null> {
+  const [row] = await sessionUser(db).execute({ id: sha256(sessionToken), now });
+  return row ?? null;
+}
+
+/** Whether the session's last-seen time is old enough to write again. */
+export const sessionSeenStale = (lastSeenAt: Date, now: Date): boolean => now.getTime() - lastSeenAt.getTime() >= LAST_SEEN_GRANULARITY_MS;
 
 // A workspace route asks for the session and the workspace together: one round trip, not two.
 const sessionWithWorkspaceBy = (by: 'id' | 'slug') =>
   preparedQuery(`auth_session_workspace_by_${by}`, (db, name) =>
     db
-      .select({ user: users, workspace: workspaces, role: memberships.role })
+      .select({ user: users, workspace: workspaces, role: memberships.role, lastSeenAt: sessions.lastSeenAt })
       .from(sessions)
       .innerJoin(users, eq(users.id, sessions.userId))
       .leftJoin(workspaces, eq(by === 'id' ? workspaces.id : workspaces.slug, sql.placeholder('key')))
@@ -111,10 +201,10 @@ export async function findSessionUserWithWorkspace(
   sessionToken: string,
   idOrSlug: string,
   now = new Date(),
-): Promise<{ user: UserRow; workspace: { workspace: WorkspaceRow; role: Role | null } | null } | null> {
+): Promise<{ user: UserRow; lastSeenAt: Date; workspace: { workspace: WorkspaceRow; role: Role | null } | null } | null> {
   const [row] = await sessionWithWorkspaceQueries[isUuid(idOrSlug) ? 'id' : 'slug'](db).execute({ id: sha256(sessionToken), key: idOrSlug, now });
   if (!row) return null;
-  return { user: row.user, workspace: row.workspace ? { workspace: row.workspace, role: row.role ?? null } : null };
+  return { user: row.user, lastSeenAt: row.lastSeenAt, workspace: row.workspace ? { workspace: row.workspace, role: row.role ?? null } : null };
 }
 
 export async function deleteSession(db: DbOrTx, sessionToken: string): Promise<void> {
@@ -166,9 +256,14 @@ export async function findApiKey(db: DbOrTx, key: string, now = new Date()): Pro
   return info;
 }
 
-export async function listApiKeys(db: DbOrTx, workspaceId: string): Promise<ApiKeyInfo[]> {
-  const rows = await db.select().from(apiKeys).where(eq(apiKeys.workspaceId, workspaceId)).orderBy(desc(apiKeys.createdAt));
-  return rows.map(({ keyHash: _, ...info }) => info);
+export async function listApiKeys(db: DbOrTx, workspaceId: string): Promise<(ApiKeyInfo & { createdByName: string | null })[]> {
+  const rows = await db
+    .select({ key: apiKeys, createdByName: users.name })
+    .from(apiKeys)
+    .leftJoin(users, eq(users.id, apiKeys.createdBy))
+    .where(eq(apiKeys.workspaceId, workspaceId))
+    .orderBy(desc(apiKeys.createdAt));
+  return rows.map(({ key: { keyHash: _, ...info }, createdByName }) => ({ ...info, createdByName }));
 }
 
 /** Revokes a key of this workspace; null when there is no such key here. */

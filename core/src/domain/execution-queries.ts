@@ -1,4 +1,4 @@
-import { and, asc, desc, eq, gte, lt, lte, or, type SQL } from 'drizzle-orm';
+import { and, asc, desc, eq, gte, isNotNull, lt, lte, or, type SQL } from 'drizzle-orm';
 import type { ExecutionStatus } from '../definition';
 import { devMail, executionSteps, workflowExecutions, workflowVersions, workflows } from '../db/schema';
 import type { DbOrTx } from '../db/client';
@@ -78,9 +78,14 @@ export async function getExecutionDetail(db: DbOrTx, q: { workspaceId: string; i
 export type DevMailRow = typeof devMail.$inferSelect;
 
 /** The dev inbox of a workspace, newest first. */
-export async function listDevMail(db: DbOrTx, q: { workspaceId: string; cursor?: string | undefined; limit?: number | undefined }): Promise<Page<DevMailRow>> {
+export async function listDevMail(
+  db: DbOrTx,
+  q: { workspaceId: string; cursor?: string | undefined; limit?: number | undefined; runMailOnly?: boolean },
+): Promise<Page<DevMailRow>> {
   const limit = Math.min(Math.max(q.limit ?? 50, 1), 200);
   const where: SQL[] = [eq(devMail.workspaceId, q.workspaceId)];
+  // The product's own mail (invitations, no run) carries one-time links: not for every member's eyes.
+  if (q.runMailOnly) where.push(isNotNull(devMail.executionId));
   const cur = decodeCursor(q.cursor);
   if (cur) where.push(or(lt(devMail.createdAt, cur.at), and(eq(devMail.createdAt, cur.at), lt(devMail.id, cur.id)))!);
   const rows = await db

@@ -22,3 +22,6 @@ export * from './dev-mail';
 export * from './health';
 export * from './drafts';
 export * from './workflow-lifecycle';
+export * from './audit';
+export * from './members';
+export * from './passwords';

@@ -16,6 +16,7 @@ import {
   type WorkflowVersionRow,
 } from './workflows';
 import { companyInWorkspace, defaultCompanyId, type WorkspaceRow } from './workspaces';
+import { audit, definitionDiff, type AuditContext } from './audit';
 
 /**
  * What a workflow change sets in motion outside the database, injected: the API wires Temporal's
@@ -37,6 +38,12 @@ export type WorkflowLifecycleDeps = {
 };
 
 type Scope = { workspaceId: string; id: string };
+/**
+ * Who asked for a change: given, the change's audit entry is written in the same transaction as the
+ * change (absent only for internal callers that are not a person's or key's act).
+ */
+type Audited = { audit?: AuditContext | undefined };
+const wfTarget = (w: Pick<WorkflowRow, 'id' | 'name'>) => ({ type: 'workflow', id: w.id, name: w.name });
 /** `ok`/`failed`: the schedule was (not) synced; undefined when the workflow has nothing to do with schedules. */
 export type ScheduleSyncOutcome = 'ok' | 'failed' | undefined;
 
@@ -77,53 +84,92 @@ export function createWorkflowLifecycle(deps: WorkflowLifecycleDeps) {
 
   return {
     /** A new inactive draft, in the given company or the workspace's default one. */
-    async create(q: {
-      workspace: Pick<WorkspaceRow, 'id' | 'name'>;
-      fields: DraftFields;
-      companyId?: string | undefined;
-      createdBy: string | null;
-    }): Promise<WorkflowRow> {
+    async create(
+      q: {
+        workspace: Pick<WorkspaceRow, 'id' | 'name'>;
+        fields: DraftFields;
+        companyId?: string | undefined;
+        createdBy: string | null;
+      } & Audited,
+    ): Promise<WorkflowRow> {
       const draft = checkDraft(draftInput(q.fields, { actions: [] }));
       if (q.companyId && !(await companyInWorkspace(db, q.workspace.id, q.companyId)))
         throw new InvalidInputError([{ code: 'invalid', message: 'companyId: no such company in this workspace', path: 'companyId' }]);
       const companyId = q.companyId ?? (await defaultCompanyId(db, q.workspace));
-      return createWorkflow(db, { ...draft, workspaceId: q.workspace.id, companyId, createdBy: q.createdBy });
+      return db.transaction(async (tx) => {
+        const w = await createWorkflow(tx, { ...draft, workspaceId: q.workspace.id, companyId, createdBy: q.createdBy });
+        if (q.audit)
+          await audit(tx, q.audit, {
+            workspaceId: w.workspaceId,
+            action: 'workflow.created',
+            target: wfTarget(w),
+            summary: `created with a ${w.trigger.type} trigger and ${w.actions.length} action(s)`,
+          });
+        return w;
+      });
     },
 
     /** Saves the draft, validated in full; fields left out keep their value. What runs is unchanged until the next activation. */
-    async updateDraft(q: Scope & { fields: DraftFields }): Promise<WorkflowRow | null> {
+    async updateDraft(q: Scope & { fields: DraftFields } & Audited): Promise<WorkflowRow | null> {
       const current = await getWorkflow(db, q);
       if (!current) return null;
       const draft = checkDraft(draftInput(q.fields, current));
-      return saveDraft(db, { workspaceId: q.workspaceId, id: current.id, draft, at: now() });
+      return db.transaction(async (tx) => {
+        const w = await saveDraft(tx, { workspaceId: q.workspaceId, id: current.id, draft, at: now() });
+        if (w && q.audit)
+          await audit(tx, q.audit, { workspaceId: w.workspaceId, action: 'workflow.updated', target: wfTarget(w), summary: definitionDiff(current, w) });
+        return w;
+      });
     },
 
     /**
      * Publishes the draft as the next immutable version and makes it the active one (the API has no
      * publish without activation). A webhook with auth gets its inbound secret on first activation.
      */
-    async activate(q: Scope & { publishedBy: string | null }): Promise<ActivateResult | null> {
+    async activate(q: Scope & { publishedBy: string | null } & Audited): Promise<ActivateResult | null> {
       const current = await getWorkflow(db, q);
       if (!current) return null;
       const draft = checkDraft(current);
-      const done = await activateWorkflow(db, { workspaceId: q.workspaceId, id: current.id, publishedBy: q.publishedBy, draft, at: now() });
-      if (!done) return null;
-      let secret: string | undefined;
-      if (draft.trigger.type === 'webhook' && draft.trigger.auth.mode !== 'none') {
-        const kinds = await workflowSecretKinds(db, { workspaceId: q.workspaceId, workflowIds: [current.id] });
-        if (!kinds.get(current.id)?.includes('webhook_inbound')) {
-          secret = deps.newSecret();
-          await putWorkflowSecret(db, { workspaceId: q.workspaceId, workflowId: current.id, kind: 'webhook_inbound', ciphertext: deps.secrets.seal(secret) });
+      const tx = await db.transaction(async (tx) => {
+        const done = await activateWorkflow(tx, { workspaceId: q.workspaceId, id: current.id, publishedBy: q.publishedBy, draft, at: now() });
+        if (!done) return null;
+        let secret: string | undefined;
+        if (draft.trigger.type === 'webhook' && draft.trigger.auth.mode !== 'none') {
+          const kinds = await workflowSecretKinds(tx, { workspaceId: q.workspaceId, workflowIds: [current.id] });
+          if (!kinds.get(current.id)?.includes('webhook_inbound')) {
+            secret = deps.newSecret();
+            await putWorkflowSecret(tx, { workspaceId: q.workspaceId, workflowId: current.id, kind: 'webhook_inbound', ciphertext: deps.secrets.seal(secret) });
+          }
         }
-      }
+        if (q.audit) {
+          const target = wfTarget(done.workflow);
+          await audit(tx, q.audit, { workspaceId: q.workspaceId, action: 'workflow.published', target, summary: `published version ${done.version.version}` });
+          if (!current.isActive)
+            await audit(tx, q.audit, {
+              workspaceId: q.workspaceId,
+              action: 'workflow.activated',
+              target,
+              summary: `activated version ${done.version.version}`,
+            });
+        }
+        return { done, secret };
+      });
+      if (!tx) return null;
+      const { done, secret } = tx;
       dropHook(done.workflow.hookId);
       const scheduleSync = await syncSchedule(done.workflow, current.activeTriggerType === 'schedule');
       return { ...done, ...(secret ? { secret } : {}), ...(scheduleSync ? { scheduleSync } : {}) };
     },
 
     /** Stops triggering runs (running runs continue); the version stays for the next activation. */
-    async deactivate(q: Scope): Promise<WorkflowRow | null> {
-      const w = await deactivateWorkflow(db, { ...q, at: now() });
+    async deactivate(q: Scope & Audited): Promise<WorkflowRow | null> {
+      const w = await db.transaction(async (tx) => {
+        const before = await getWorkflow(tx, q);
+        const w = await deactivateWorkflow(tx, { workspaceId: q.workspaceId, id: q.id, at: now() });
+        if (w && before?.isActive && q.audit)
+          await audit(tx, q.audit, { workspaceId: q.workspaceId, action: 'workflow.deactivated', target: wfTarget(w), summary: 'deactivated' });
+        return w;
+      });
       if (!w) return null;
       dropHook(w.hookId);
       await syncSchedule(w, w.activeTriggerType === 'schedule');
@@ -131,8 +177,18 @@ export function createWorkflowLifecycle(deps: WorkflowLifecycleDeps) {
     },
 
     /** Deletes the workflow with its versions, secrets and runs, and its schedule. */
-    async delete(q: Scope): Promise<WorkflowRow | null> {
-      const w = await deleteWorkflow(db, q);
+    async delete(q: Scope & Audited): Promise<WorkflowRow | null> {
+      const w = await db.transaction(async (tx) => {
+        const w = await deleteWorkflow(tx, { workspaceId: q.workspaceId, id: q.id });
+        if (w && q.audit)
+          await audit(tx, q.audit, {
+            workspaceId: q.workspaceId,
+            action: 'workflow.deleted',
+            target: wfTarget(w),
+            summary: 'deleted with its versions and runs',
+          });
+        return w;
+      });
       if (!w) return null;
       dropHook(w.hookId);
       if (deps.schedules && (w.trigger.type === 'schedule' || w.activeTriggerType === 'schedule'))
@@ -144,9 +200,19 @@ export function createWorkflowLifecycle(deps: WorkflowLifecycleDeps) {
      * A new secret of the kind (inbound auth, or signing of outgoing webhooks), stored sealed and
      * returned once. Takes the workflow as loaded, so the caller decides what a missing one answers.
      */
-    async rotateSecret(q: { workflow: Pick<WorkflowRow, 'id' | 'workspaceId' | 'hookId'>; kind: SecretKind }): Promise<string> {
+    async rotateSecret(q: { workflow: Pick<WorkflowRow, 'id' | 'workspaceId' | 'hookId' | 'name'>; kind: SecretKind } & Audited): Promise<string> {
       const secret = deps.newSecret();
-      await putWorkflowSecret(db, { workspaceId: q.workflow.workspaceId, workflowId: q.workflow.id, kind: q.kind, ciphertext: deps.secrets.seal(secret) });
+      await db.transaction(async (tx) => {
+        await putWorkflowSecret(tx, { workspaceId: q.workflow.workspaceId, workflowId: q.workflow.id, kind: q.kind, ciphertext: deps.secrets.seal(secret) });
+        if (q.audit)
+          await audit(tx, q.audit, {
+            workspaceId: q.workflow.workspaceId,
+            action: 'webhook_secret.rotated',
+            target: wfTarget(q.workflow),
+            // Which secret, never its value.
+            summary: q.kind === 'webhook_signing' ? 'signing secret of outgoing webhooks rotated' : 'inbound webhook secret rotated',
+          });
+      });
       dropHook(q.workflow.hookId);
       return secret;
     },

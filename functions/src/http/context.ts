@@ -2,8 +2,10 @@ import type { Context } from 'hono';
 import { getCookie } from 'hono/cookie';
 import {
   findApiKey,
-  findSessionUser,
+  findSession,
   findSessionUserWithWorkspace,
+  sessionSeenStale,
+  touchSession,
   findWorkspace,
   findWorkspaceForUser,
   type ApiKeyInfo,
@@ -48,10 +50,19 @@ export async function resolvePrincipal(c: Context<Env>, deps: AppDeps): Promise<
     const found = await findSessionUserWithWorkspace(deps.db, token, ws, now);
     if (!found) return null;
     c.set('sessionWorkspace', { key: ws, found: found.workspace });
+    await seen(deps, token, found.lastSeenAt, now);
     return { kind: 'session', user: found.user, token };
   }
-  const user = await findSessionUser(deps.db, token, now);
-  return user ? { kind: 'session', user, token } : null;
+  const found = await findSession(deps.db, token, now);
+  if (!found) return null;
+  await seen(deps, token, found.lastSeenAt, now);
+  return { kind: 'session', user: found.user, token };
+}
+
+/** Keeps "last seen" of the session list current, writing at most once a minute per session. */
+async function seen(deps: AppDeps, token: string, lastSeenAt: Date, now: Date): Promise<void> {
+  // Best effort: bookkeeping must not refuse the request.
+  if (sessionSeenStale(lastSeenAt, now)) await touchSession(deps.db, token, now).catch(() => {});
 }
 
 export function requirePrincipal(c: Context<Env>): Principal {

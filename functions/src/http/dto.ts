@@ -122,8 +122,9 @@ export const recordDto = (r: RecordRow): RecordDto => ({
   updatedAt: iso(r.updatedAt),
 });
 
-export const apiKeyDto = (k: ApiKeyInfo): ApiKeyDto => ({
+export const apiKeyDto = (k: ApiKeyInfo & { createdByName?: string | null }): ApiKeyDto => ({
   id: k.id,
+  ...(k.createdByName !== undefined ? { createdByName: k.createdByName } : {}),
   name: k.name,
   prefix: k.prefix,
   role: k.role,

@@ -1,6 +1,7 @@
 import { createRoute } from '@hono/zod-openapi';
 import { ApiKeyCreateBodySchema, ApiKeyCreatedSchema, ApiKeyDtoSchema, pageOf } from '@conduit/core/api';
-import { createApiKey, listApiKeys, revokeApiKey } from '@conduit/core/domain';
+import { audit, createApiKey, listApiKeys, revokeApiKey } from '@conduit/core/domain';
+import { auditContext } from '../http/audit-context';
 import { workspaceAccess } from '../http/context';
 import { apiKeyDto } from '../http/dto';
 import { invalid, notFound } from '../http/errors';
@@ -37,7 +38,17 @@ export function apiKeyRoutes(app: Api, deps: RouteDeps): void {
       const b = c.req.valid('json');
       const expiresAt = b.expiresAt ? new Date(b.expiresAt) : null;
       if (expiresAt && expiresAt <= deps.now()) throw invalid([{ code: 'invalid', message: 'expiresAt: must be in the future', path: 'expiresAt' }]);
-      const { key, info } = await createApiKey(deps.db, { workspaceId: a.workspace.id, name: b.name, role: b.role, createdBy: a.userId, expiresAt });
+      const ctx = auditContext(c, a.principal);
+      const { key, info } = await deps.db.transaction(async (tx) => {
+        const r = await createApiKey(tx, { workspaceId: a.workspace.id, name: b.name, role: b.role, createdBy: a.userId, expiresAt });
+        await audit(tx, ctx, {
+          workspaceId: a.workspace.id,
+          action: 'api_key.created',
+          target: { type: 'api_key', id: r.info.id, name: r.info.name },
+          summary: `created with role ${r.info.role}${expiresAt ? `, expires ${expiresAt.toISOString()}` : ', no expiry'} (prefix ${r.info.prefix})`,
+        });
+        return r;
+      });
       return c.json({ key, apiKey: apiKeyDto(info) }, 201);
     },
   );
@@ -54,7 +65,18 @@ export function apiKeyRoutes(app: Api, deps: RouteDeps): void {
     async (c) => {
       const p = c.req.valid('param');
       const a = await workspaceAccess(c, deps, p.ws, 'admin', 'manage API keys');
-      const key = await revokeApiKey(deps.db, { workspaceId: a.workspace.id, id: p.id }, deps.now());
+      const ctx = auditContext(c, a.principal);
+      const key = await deps.db.transaction(async (tx) => {
+        const k = await revokeApiKey(tx, { workspaceId: a.workspace.id, id: p.id }, deps.now());
+        if (k)
+          await audit(tx, ctx, {
+            workspaceId: a.workspace.id,
+            action: 'api_key.revoked',
+            target: { type: 'api_key', id: k.id, name: k.name },
+            summary: `revoked (prefix ${k.prefix})`,
+          });
+        return k;
+      });
       if (!key) throw notFound('API key');
       return c.json(apiKeyDto(key), 200);
     },

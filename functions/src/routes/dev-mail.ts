@@ -18,7 +18,8 @@ export function devMailRoutes(app: Api, deps: RouteDeps): void {
     async (c) => {
       const a = await workspaceAccess(c, deps, c.req.valid('param').ws);
       const q = c.req.valid('query');
-      const page = await listDevMail(deps.db, { workspaceId: a.workspace.id, cursor: q.cursor, limit: q.limit });
+      // Members see the mail runs sent; invitation mail (with its one-time links) only admins.
+      const page = await listDevMail(deps.db, { workspaceId: a.workspace.id, cursor: q.cursor, limit: q.limit, runMailOnly: a.role !== 'admin' });
       return c.json({ items: page.items.map(devMailDto), nextCursor: page.nextCursor }, 200);
     },
   );

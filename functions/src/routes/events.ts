@@ -1,6 +1,7 @@
+import { auditContext } from '../http/audit-context';
 import { createRoute } from '@hono/zod-openapi';
 import { EventDtoSchema, EventListQuerySchema, ReplayResultSchema, pageOf } from '@conduit/core/api';
-import { getEvent, listEvents } from '@conduit/core/domain';
+import { audit, getEvent, listEvents } from '@conduit/core/domain';
 import { replayAndPublish } from '../dispatch/replay';
 import { workspaceAccess } from '../http/context';
 import { eventDto } from '../http/dto';
@@ -67,6 +68,12 @@ export function eventRoutes(app: Api, deps: RouteDeps): void {
       const a = await workspaceAccess(c, deps, p.ws, 'admin', 'replay events');
       const r = await replayAndPublish(deps, { workspaceId: a.workspace.id, id: p.id });
       if (!r) throw notFound('event');
+      await audit(deps.db, auditContext(c, a.principal), {
+        workspaceId: a.workspace.id,
+        action: 'event.replayed',
+        target: { type: 'event', id: p.id, name: null },
+        summary: r.mode === 'reset' ? 'dispatched again' : `replayed as a fresh copy ${r.event.id}`,
+      });
       return c.json({ event: eventDto(r.event), mode: r.mode, replayOf: r.replayOf }, 202);
     },
   );

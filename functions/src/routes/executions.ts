@@ -1,8 +1,9 @@
+import { auditContext } from '../http/audit-context';
 import { createRoute } from '@hono/zod-openapi';
 import { WorkflowNotFoundError } from '@temporalio/common';
 import { ExecutionDtoSchema, ExecutionListQuerySchema, pageOf } from '@conduit/core/api';
 import { ROOT_CAUSATION, TriggerPayloadSchema, type StepResult } from '@conduit/core/definition';
-import { checkDraft, getEvent, getExecutionDetail, getVersion, getWorkflow, listExecutions, markExecutionCancelled } from '@conduit/core/domain';
+import { audit, checkDraft, getEvent, getExecutionDetail, getVersion, getWorkflow, listExecutions, markExecutionCancelled } from '@conduit/core/domain';
 import { workspaceAccess } from '../http/context';
 import { executionDto } from '../http/dto';
 import { conflict, HttpError, notFound } from '../http/errors';
@@ -85,6 +86,13 @@ export function executionRoutes(app: Api, deps: RouteDeps): void {
         }
         await markExecutionCancelled(deps.db, { workspaceId: a.workspace.id, id: e.id }, deps.now());
       }
+      // Temporal accepted the cancellation (or the row was ended here): the change is done, record it.
+      await audit(deps.db, auditContext(c, a.principal), {
+        workspaceId: a.workspace.id,
+        action: 'execution.cancelled',
+        target: { type: 'execution', id: e.id, name: null },
+        summary: `run of workflow ${e.workflowId} cancelled (was ${e.status})`,
+      });
       return c.json(executionDto(await load(a.workspace.id, e.id)), 202);
     },
   );
@@ -141,6 +149,12 @@ export function executionRoutes(app: Api, deps: RouteDeps): void {
         deps.log?.error('retry start failed', { executionId: e.id, error: err instanceof Error ? err.message : String(err) });
         throw new HttpError(503, 'temporal_unavailable', 'the retry could not be started (Temporal unreachable); try again');
       }
+      await audit(deps.db, auditContext(c, a.principal), {
+        workspaceId: a.workspace.id,
+        action: 'execution.retried',
+        target: { type: 'execution', id: e.id, name: null },
+        summary: `retried from where it stopped as run ${started.executionId}`,
+      });
       return c.json(executionDto(await load(a.workspace.id, started.executionId)), 201);
     },
   );

@@ -14,6 +14,7 @@ import {
 } from '@conduit/core/api';
 import { describeIssues, ROOT_CAUSATION, ScheduleTriggerSchema } from '@conduit/core/definition';
 import {
+  audit,
   checkDraft,
   createWorkflowLifecycle,
   getExecutionDetail,
@@ -26,6 +27,7 @@ import {
 } from '@conduit/core/domain';
 import { generateWebhookSecret } from '../ingress/signature';
 import { nextFireTimes } from '../schedules/fire-times';
+import { auditContext } from '../http/audit-context';
 import { workspaceAccess } from '../http/context';
 import { executionDto, versionDto, workflowDto } from '../http/dto';
 import { HttpError, invalid, notFound } from '../http/errors';
@@ -91,7 +93,7 @@ export function workflowRoutes(app: Api, deps: RouteDeps): void {
     async (c) => {
       const a = await workspaceAccess(c, deps, c.req.valid('param').ws, 'admin', CHANGE);
       const b = c.req.valid('json');
-      const w = await lifecycle.create({ workspace: a.workspace, fields: b, companyId: b.companyId, createdBy: a.userId });
+      const w = await lifecycle.create({ workspace: a.workspace, fields: b, companyId: b.companyId, createdBy: a.userId, audit: auditContext(c, a.principal) });
       return c.json(await dto(w), 201);
     },
   );
@@ -124,7 +126,7 @@ export function workflowRoutes(app: Api, deps: RouteDeps): void {
     async (c) => {
       const p = c.req.valid('param');
       const a = await workspaceAccess(c, deps, p.ws, 'admin', CHANGE);
-      const w = await lifecycle.updateDraft({ workspaceId: a.workspace.id, id: p.id, fields: c.req.valid('json') });
+      const w = await lifecycle.updateDraft({ workspaceId: a.workspace.id, id: p.id, fields: c.req.valid('json'), audit: auditContext(c, a.principal) });
       if (!w) throw notFound('workflow');
       return c.json(await dto(w), 200);
     },
@@ -142,7 +144,7 @@ export function workflowRoutes(app: Api, deps: RouteDeps): void {
     async (c) => {
       const p = c.req.valid('param');
       const a = await workspaceAccess(c, deps, p.ws, 'admin', CHANGE);
-      const w = await lifecycle.delete({ workspaceId: a.workspace.id, id: p.id });
+      const w = await lifecycle.delete({ workspaceId: a.workspace.id, id: p.id, audit: auditContext(c, a.principal) });
       if (!w) throw notFound('workflow');
       return c.body(null, 204);
     },
@@ -160,7 +162,7 @@ export function workflowRoutes(app: Api, deps: RouteDeps): void {
     async (c) => {
       const p = c.req.valid('param');
       const a = await workspaceAccess(c, deps, p.ws, 'admin', CHANGE);
-      const done = await lifecycle.activate({ workspaceId: a.workspace.id, id: p.id, publishedBy: a.userId });
+      const done = await lifecycle.activate({ workspaceId: a.workspace.id, id: p.id, publishedBy: a.userId, audit: auditContext(c, a.principal) });
       if (!done) throw notFound('workflow');
       const { secret, scheduleSync } = done;
       return c.json(
@@ -182,7 +184,7 @@ export function workflowRoutes(app: Api, deps: RouteDeps): void {
     async (c) => {
       const p = c.req.valid('param');
       const a = await workspaceAccess(c, deps, p.ws, 'admin', CHANGE);
-      const w = await lifecycle.deactivate({ workspaceId: a.workspace.id, id: p.id });
+      const w = await lifecycle.deactivate({ workspaceId: a.workspace.id, id: p.id, audit: auditContext(c, a.principal) });
       if (!w) throw notFound('workflow');
       return c.json(await dto(w), 200);
     },
@@ -221,7 +223,7 @@ export function workflowRoutes(app: Api, deps: RouteDeps): void {
       const w = await load(a.workspace.id, p.id);
       const parsed = SecretRotateBodySchema.safeParse((await c.req.text()) ? await c.req.json() : {});
       if (!parsed.success) throw invalid(describeIssues(parsed.error));
-      const secret = await lifecycle.rotateSecret({ workflow: w, kind: parsed.data.kind });
+      const secret = await lifecycle.rotateSecret({ workflow: w, kind: parsed.data.kind, audit: auditContext(c, a.principal) });
       return c.json({ kind: parsed.data.kind, secret }, 200);
     },
   );
@@ -261,6 +263,12 @@ export function workflowRoutes(app: Api, deps: RouteDeps): void {
         deps.log?.error('test run start failed', { workflowId: w.id, error: err instanceof Error ? err.message : String(err) });
         throw new HttpError(503, 'temporal_unavailable', 'the run could not be started (Temporal unreachable); try again');
       }
+      await audit(deps.db, auditContext(c, a.principal), {
+        workspaceId: a.workspace.id,
+        action: 'execution.test_started',
+        target: { type: 'workflow', id: w.id, name: w.name },
+        summary: `test run ${started.executionId} of the draft started`,
+      });
       const e = await getExecutionDetail(deps.db, { workspaceId: a.workspace.id, id: started.executionId });
       if (!e) throw notFound('execution');
       return c.json(executionDto(e), 201);

@@ -14,6 +14,12 @@ const RunDetail = lazy(() => import('../monitor/RunDetail'));
 const Events = lazy(() => import('../monitor/Events'));
 const Records = lazy(() => import('../records/Records'));
 const DevInbox = lazy(() => import('../monitor/DevInbox'));
+const Members = lazy(() => import('../team/Members'));
+const ApiKeys = lazy(() => import('../team/ApiKeys'));
+const AuditLog = lazy(() => import('../team/AuditLog'));
+const Account = lazy(() => import('../team/Account'));
+const AcceptInvite = lazy(() => import('../team/AcceptInvite'));
+const Signup = lazy(() => import('../team/Signup'));
 
 function Home() {
   return (
@@ -38,7 +44,8 @@ function Root(props: ParentProps) {
   const navigate = useNavigate();
   setUnauthorizedHandler(() => {
     session.clear();
-    if (!location.pathname.startsWith('/login')) navigate(`/login?next=${encodeURIComponent(location.pathname + location.search)}`);
+    // Public pages (sign-in, sign-up, an invitation) stay where they are.
+    if (!/^\/(login|signup|invite\/)/.test(location.pathname)) navigate(`/login?next=${encodeURIComponent(location.pathname + location.search)}`);
   });
   return (
     <>
@@ -52,6 +59,8 @@ export function App() {
   return (
     <Router root={Root}>
       <Route path="/login" component={Login} />
+      <Route path="/signup" component={Signup} />
+      <Route path="/invite/:token" component={AcceptInvite} />
       <Route path="/" component={Home} />
       <Route path="/w/:ws" component={Shell}>
         <Route path="/" component={() => <Navigate href="settings/workflows" />} />
@@ -61,6 +70,10 @@ export function App() {
         <Route path="/settings/runs/:id" component={RunDetail} />
         <Route path="/settings/events" component={Events} />
         <Route path="/settings/dev-mail" component={DevInbox} />
+        <Route path="/settings/members" component={Members} />
+        <Route path="/settings/api-keys" component={ApiKeys} />
+        <Route path="/settings/audit" component={AuditLog} />
+        <Route path="/settings/account" component={Account} />
         <Route path="/records/:object?" component={Records} />
       </Route>
       <Route

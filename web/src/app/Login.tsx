@@ -1,5 +1,6 @@
-import { createSignal, Show } from 'solid-js';
-import { useNavigate, useSearchParams } from '@solidjs/router';
+import { createResource, createSignal, Show } from 'solid-js';
+import { A, useNavigate, useSearchParams } from '@solidjs/router';
+import { teamApi } from '../api/team';
 import { api } from '../api/endpoints';
 import { errorText } from '../api/client';
 import { session } from './session';
@@ -11,6 +12,8 @@ export function Login() {
   const [password, setPassword] = createSignal('');
   const [error, setError] = createSignal<string>();
   const [busy, setBusy] = createSignal(false);
+  // Whether sign-up is open (SIGNUP=open); closed, or unknown, shows no link.
+  const [options] = createResource(() => teamApi.options().catch(() => ({ signup: false })));
 
   const submit = async (e: SubmitEvent) => {
     e.preventDefault();
@@ -51,6 +54,11 @@ export function Login() {
         <button type="submit" class="primary" disabled={busy()}>
           {busy() ? 'Signing in…' : 'Sign in'}
         </button>
+        <Show when={options()?.signup}>
+          <p class="hint">
+            New here? <A href="/signup">Create a workspace</A>
+          </p>
+        </Show>
       </form>
     </main>
   );

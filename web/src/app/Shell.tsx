@@ -81,6 +81,20 @@ export function Shell(props: ParentProps) {
               <A href={`/w/${params.ws}/settings/dev-mail`} activeClass="active">
                 Dev inbox
               </A>
+              <A href={`/w/${params.ws}/settings/members`} activeClass="active">
+                Members
+              </A>
+              <Show when={workspace()?.role === 'admin'}>
+                <A href={`/w/${params.ws}/settings/api-keys`} activeClass="active">
+                  API keys
+                </A>
+                <A href={`/w/${params.ws}/settings/audit`} activeClass="active">
+                  Audit log
+                </A>
+              </Show>
+              <A href={`/w/${params.ws}/settings/account`} activeClass="active">
+                Your account
+              </A>
             </nav>
           </Show>
           <main class="page">{props.children}</main>

@@ -1,0 +1,230 @@
+/**
+ * A team, used as people would in headless Chromium against the real local stack: the admin invites
+ * a colleague (link shown once, copied), the colleague opens the link read from the dev inbox,
+ * chooses a password (a weak one refused in words) and lands in the workspace as a member who can
+ * read but not manage; the admin creates and revokes an API key, promotes and then removes the
+ * member (each confirmed), and the removed member's session fails at once; the audit log shows it
+ * all, filtered; the account page lists sessions. Typed key by key; focus checked after each
+ * action; 1440 and 390 px looked at (screenshots), no sideways scroll, no serious axe-core finding.
+ */
+import { createRequire } from 'node:module';
+import type { Locator, Page } from 'playwright-core';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { openBrowser, shot } from './browser';
+
+type Stack = { url: string; stop(): Promise<void>; login: { email: string; password: string } };
+type StartStack = (opts?: { web?: boolean | string; env?: Record<string, string | undefined> }) => Promise<Stack>;
+const STACK_MODULE = '@conduit/local/testing/stack';
+const loadStartStack = async (): Promise<StartStack> => ((await import(/* @vite-ignore */ STACK_MODULE)) as { startStack: StartStack }).startStack;
+const AXE_SOURCE = createRequire(import.meta.url).resolve('axe-core/axe.min.js');
+
+let stack: Stack;
+let browser: Awaited<ReturnType<typeof openBrowser>>;
+let page: Page;
+let link = '';
+let memberCookie = '';
+const NEW_EMAIL = 'nia@acme.test';
+const NEW_PASSWORD = 'plum-orbit-cactus-42';
+
+async function typeInto(field: Locator, text: string) {
+  await field.click();
+  await field.pressSequentially(text);
+  await expect(field.evaluate((el) => el === document.activeElement)).resolves.toBe(true);
+  await expect(field.inputValue()).resolves.toBe(text);
+}
+const focused = () => page.evaluate(() => ({ id: document.activeElement?.id ?? '', text: document.activeElement?.textContent?.trim() ?? '' }));
+
+async function seriousAxeFindings(): Promise<string[]> {
+  await page.addScriptTag({ path: AXE_SOURCE });
+  return page.evaluate(async () => {
+    const axe = (window as unknown as { axe: { run(): Promise<{ violations: { id: string; impact: string | null; nodes: unknown[] }[] }> } }).axe;
+    const r = await axe.run();
+    return r.violations.filter((v) => v.impact === 'serious' || v.impact === 'critical').map((v) => `${v.id} (${v.nodes.length})`);
+  });
+}
+
+async function checkLayout(name: string) {
+  for (const width of [1440, 390]) {
+    await page.setViewportSize({ width, height: 900 });
+    const overflow = await page.evaluate(() => document.documentElement.scrollWidth - window.innerWidth);
+    await shot(page, `team-${name}-${width}px`);
+    expect({ width, overflow }).toEqual({ width, overflow: 0 });
+  }
+  await page.setViewportSize({ width: 1440, height: 900 });
+  expect(await seriousAxeFindings()).toEqual([]);
+}
+
+async function signIn(email: string, password: string) {
+  await page.goto(`${stack.url}/login`);
+  await typeInto(page.getByLabel('Email', { exact: true }), email);
+  await typeInto(page.getByLabel('Password', { exact: true }), password);
+  await page.keyboard.press('Enter');
+  await page.getByRole('heading', { name: 'Workflows' }).waitFor();
+}
+const settings = async (link: string, heading: string) => {
+  await page.getByRole('navigation', { name: 'Settings' }).getByRole('link', { name: link, exact: true }).click();
+  await page.getByRole('heading', { name: heading, level: 1 }).waitFor();
+};
+async function confirmDialog(button: string) {
+  const dialog = page.getByRole('alertdialog');
+  await dialog.waitFor();
+  // The dialog puts focus on its confirming button.
+  expect((await focused()).text).toBe(button);
+  await dialog.getByRole('button', { name: button, exact: true }).click();
+  await dialog.waitFor({ state: 'detached' });
+}
+
+beforeAll(async () => {
+  const startStack = await loadStartStack();
+  stack = await startStack({ web: true, env: { ...process.env } });
+  browser = await openBrowser();
+  page = browser.page;
+  page.setDefaultTimeout(20_000);
+  await page.setViewportSize({ width: 1440, height: 900 });
+});
+
+afterAll(async () => {
+  await browser?.close();
+  await stack?.stop();
+});
+
+describe('a team in the browser', () => {
+  it('the admin invites a colleague; the link is shown once with a copy button, and listed as pending', async () => {
+    await signIn(stack.login.email, stack.login.password);
+    await settings('Members', 'Members');
+    await typeInto(page.getByLabel('Email', { exact: true }), NEW_EMAIL);
+    await page.getByLabel('Role', { exact: true }).selectOption('member');
+    await page.getByRole('button', { name: 'Send invitation' }).click();
+    const box = page.getByLabel(`Invitation link for ${NEW_EMAIL}`);
+    await box.waitFor();
+    link = await box.inputValue();
+    expect(link).toMatch(/\/invite\/[A-Za-z0-9_-]{40,}$/);
+    expect((await focused()).text).toBe('Copy');
+    await page.context().grantPermissions(['clipboard-read', 'clipboard-write'], { origin: stack.url });
+    await page.getByRole('button', { name: 'Copy', exact: true }).click();
+    await page.getByRole('button', { name: 'Copied' }).waitFor();
+    await expect(page.evaluate(() => navigator.clipboard.readText())).resolves.toBe(link);
+    await page.getByRole('row', { name: new RegExp(NEW_EMAIL) }).waitFor();
+    await checkLayout('members-invited');
+    await page.getByRole('button', { name: 'Done' }).click();
+    expect((await focused()).id).toBe('invite-email');
+    await expect(page.getByLabel(`Invitation link for ${NEW_EMAIL}`).count()).resolves.toBe(0);
+  });
+
+  it('the colleague opens the link from the dev inbox, a weak password is refused in words, then joins as a member', async () => {
+    await settings('Dev inbox', 'Dev inbox');
+    const mail = page.locator('.mail-text', { hasText: '/invite/' }).first();
+    const fromInbox = /https?:\/\/\S+\/invite\/[A-Za-z0-9_-]+/.exec((await mail.textContent()) ?? '')?.[0];
+    expect(fromInbox).toBe(link);
+    await page.getByRole('button', { name: 'Sign out' }).click();
+    await page.waitForURL(/\/login/);
+
+    await page.goto(fromInbox!);
+    await page.getByRole('heading', { name: 'Join Acme' }).waitFor();
+    await expect(page.getByText(`invited ${NEW_EMAIL} as a member`).count()).resolves.toBe(1);
+    await checkLayout('accept-invite');
+    await typeInto(page.getByLabel('Your name'), 'Nia New');
+    await typeInto(page.getByLabel('Choose a password'), 'qwertyuiop');
+    await page.keyboard.press('Enter');
+    await expect(page.getByRole('alert').textContent()).resolves.toBe('Password: This password is one of the most common ones; choose another.');
+    expect((await focused()).id).toBe('invite-password');
+    await page.getByLabel('Choose a password').fill('');
+    await typeInto(page.getByLabel('Choose a password'), NEW_PASSWORD);
+    await page.getByRole('button', { name: 'Join Acme' }).click();
+    await page.getByRole('heading', { name: 'Workflows' }).waitFor();
+    memberCookie = (await page.context().cookies()).find((c) => c.name === 'conduit_session')!.value;
+  });
+
+  it('a member reads the members list but cannot invite, and has no API keys or audit log', async () => {
+    await settings('Members', 'Members');
+    await page.getByText('Only admins invite people and change roles.').waitFor();
+    await expect(page.getByRole('button', { name: 'Send invitation' }).count()).resolves.toBe(0);
+    const sub = page.getByRole('navigation', { name: 'Settings' });
+    await expect(sub.getByRole('link', { name: 'API keys' }).count()).resolves.toBe(0);
+    await expect(sub.getByRole('link', { name: 'Audit log' }).count()).resolves.toBe(0);
+    await page.getByRole('row', { name: /Nia New \(you\)/ }).waitFor();
+    await checkLayout('members-as-member');
+    // Leave without signing out: the session must be ended by the removal, not by us.
+    await page.context().clearCookies();
+  });
+
+  it('the admin creates an API key (shown once, copied) and revokes another, each confirmed', async () => {
+    await signIn(stack.login.email, stack.login.password);
+    await settings('API keys', 'API keys');
+    for (const name of ['CRM sync', 'Old script']) {
+      await typeInto(page.getByLabel('Name', { exact: true }), name);
+      await page.getByLabel('Role', { exact: true }).selectOption('member');
+      await page.getByLabel('Expires').selectOption('30');
+      await page.getByRole('button', { name: 'Create key' }).click();
+      const key = page.getByLabel(`The key “${name}”`);
+      await key.waitFor();
+      expect(await key.inputValue()).toMatch(/^cdk_/);
+      expect((await focused()).text).toBe('Copy');
+      await page.getByRole('button', { name: 'Copy', exact: true }).click();
+      await page.getByRole('button', { name: 'Done' }).click();
+      expect((await focused()).id).toBe('key-name');
+    }
+    const row = page.getByRole('row', { name: /CRM sync/ });
+    await expect(row.textContent()).resolves.toMatch(/cdk_.*Active, expires.*Never.*Ada Admin/s);
+    await page.getByRole('button', { name: 'Revoke Old script' }).click();
+    await confirmDialog('Revoke');
+    await expect(page.getByRole('row', { name: /Old script/ }).textContent()).resolves.toMatch(/Revoked/);
+    expect((await focused()).id).toBe('keys-title');
+    await checkLayout('api-keys');
+  });
+
+  it('the admin promotes, then removes the member (confirmed); the removed member’s session fails at once', async () => {
+    await settings('Members', 'Members');
+    await page.getByLabel('Role of Nia New').selectOption('admin');
+    await confirmDialog('Make admin');
+    await expect(page.getByLabel('Role of Nia New').inputValue()).resolves.toBe('admin');
+    const before = await fetch(`${stack.url}/api/me`, { headers: { cookie: `conduit_session=${memberCookie}` } });
+    expect(before.status).toBe(200);
+    await page.getByRole('button', { name: 'Remove Nia New' }).click();
+    await confirmDialog('Remove');
+    await expect(page.getByRole('row', { name: /Nia New/ }).count()).resolves.toBe(0);
+    expect((await focused()).id).toBe('members-title');
+    const after = await fetch(`${stack.url}/api/me`, { headers: { cookie: `conduit_session=${memberCookie}` } });
+    expect(after.status).toBe(401);
+  });
+
+  it('the audit log shows who did what, filtered to members', async () => {
+    await settings('Audit log', 'Audit log');
+    await page.getByLabel('What').selectOption('member.');
+    await page.getByRole('cell', { name: /member\.removed/ }).waitFor();
+    const text = (await page.locator('table.audit').textContent()) ?? '';
+    for (const a of ['member.invited', 'member.joined', 'member.role_changed', 'member.removed']) expect(text).toContain(a);
+    expect(text).not.toContain('api_key.created');
+    await typeInto(page.getByLabel('Who'), 'Nia');
+    await page.keyboard.press('Enter');
+    await page.waitForURL(/actor=Nia/);
+    await expect(page.locator('table.audit tbody tr').count()).resolves.toBe(1);
+    await checkLayout('audit-log');
+  });
+
+  it('the account page lists sessions with device and last seen, and signs out the others', async () => {
+    await settings('Your account', 'Your account');
+    await page.getByRole('cell', { name: /\(this browser\)/ }).waitFor();
+    await expect(page.getByRole('cell', { name: /Headless Chrome on Linux \(this browser\)/ }).count()).resolves.toBe(1);
+    // A second session of the admin, as from a phone; the page lists it after a reload.
+    const other = await fetch(`${stack.url}/api/auth/login`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', 'user-agent': 'Mozilla/5.0 (iPhone; CPU iPhone OS 17_0 like Mac OS X) Safari/604.1' },
+      body: JSON.stringify({ email: stack.login.email, password: stack.login.password }),
+    });
+    const otherCookie = /conduit_session=([^;]+)/.exec(other.headers.get('set-cookie') ?? '')![1]!;
+    await page.reload();
+    await page.getByRole('cell', { name: /^Safari on iOS/ }).waitFor();
+    await checkLayout('account');
+    await page.getByRole('button', { name: 'Sign out of all other sessions' }).click();
+    await confirmDialog('Sign out others');
+    await page
+      .getByRole('status')
+      .filter({ hasText: /Signed out of \d+ other session/ })
+      .waitFor();
+    expect((await focused()).id).toBe('sessions-title');
+    await expect(page.getByRole('cell', { name: /^Safari on iOS/ }).count()).resolves.toBe(0);
+    const gone = await fetch(`${stack.url}/api/me`, { headers: { cookie: `conduit_session=${otherCookie}` } });
+    expect(gone.status).toBe(401);
+  });
+});
