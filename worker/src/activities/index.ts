@@ -9,7 +9,6 @@ import {
   type StepResult,
   type WorkflowAction,
 } from '@conduit/core/definition';
-import type { Db } from '@conduit/core/db';
 import { createScheduledExecution, findUnstorable, finishExecution, markExecutionRunning, writeSteps, type StepWrite } from '@conduit/core/domain';
 import {
   asJson,
