@@ -13,6 +13,7 @@ import { devMailRoutes } from './routes/dev-mail';
 import { eventRoutes } from './routes/events';
 import { executionRoutes } from './routes/executions';
 import { recordRoutes } from './routes/records';
+import { secretRoutes } from './routes/secrets';
 import { workflowRoutes } from './routes/workflows';
 import { staticHandler } from './static';
 
@@ -69,6 +70,7 @@ export function createApp(deps: AppDeps): OpenAPIHono<Env> {
   eventRoutes(app, d);
   recordRoutes(app, d);
   devMailRoutes(app, d);
+  secretRoutes(app, d);
 
   app.get('/api/health', async (c) => {
     try {

@@ -11,3 +11,5 @@ export { UpdateRecordActionSchema, type UpdateRecordAction } from './update_reco
 export { DeleteRecordActionSchema, type DeleteRecordAction } from './delete_record/schema';
 export { RunScriptActionSchema, SCRIPT_LIMITS, type RunScriptAction } from './run_script/schema';
 export { WaitActionSchema, type WaitAction } from './wait/schema';
+export * from './secret-policy';
+export { SendWebhookAuthSchema, SEND_WEBHOOK_AUTH_TYPES, type SendWebhookAuth } from './send_webhook/auth';

@@ -1,4 +1,4 @@
-import { describeIssues, WorkflowDefinitionSchema, type ApiError } from '../definition';
+import { describeIssues, secretProblems, WorkflowDefinitionSchema, type ApiError } from '../definition';
 import { validateStepReferences } from './validate-definition';
 import type { Draft } from './workflows';
 
@@ -22,6 +22,9 @@ export function checkDraft(input: unknown): Draft {
   if (!parsed.success) throw new InvalidInputError(describeIssues(parsed.error));
   const refs: ApiError[] = validateStepReferences(parsed.data.actions);
   if (refs.length > 0) throw new InvalidInputError(refs, 'invalid_reference');
+  // Credentials live in workspace secrets, never in the definition every member can read.
+  const secrets = secretProblems(parsed.data.actions);
+  if (secrets.length > 0) throw new InvalidInputError(secrets, secrets[0]!.code);
   return parsed.data;
 }
 

@@ -8,7 +8,7 @@ import type { StepWrite } from '@conduit/core/domain';
 import { evaluateCondition, parseDuration, walkActions, type TemplateContext } from '@conduit/core/expressions';
 import type { RunInput } from '@conduit/core/temporal';
 import { placementOf, receivesRunContext, retryPolicyOf, timeoutMsOf } from '@conduit/core/action-meta';
-import { resolveAction } from './resolve';
+import { resolveAction, secretFieldsIn } from './resolve';
 import { asJson } from './contract';
 import type {
   BeginInline,
@@ -339,6 +339,7 @@ export class Interpreter {
     const placement = placementOf(action) === 'activity' ? 'activity' : 'local';
     const policy = effectPolicy(action);
     const scriptInput = receivesRunContext(action.type) ? { trigger: asJson(this.trigger), steps: asJson(this.results) } : undefined;
+    const secrets = secretFieldsIn(action, this.ctx());
     const finish = last ? { finish: { steps: { ...this.results }, skipped: this.skippedRows(new Set([action.id]), this.seq) } } : {};
     const call: StepCall = {
       run: this.run,
@@ -347,6 +348,7 @@ export class Interpreter {
       flush: this.takePending(),
       remote: placement === 'activity',
       ...(scriptInput ? { scriptInput } : {}),
+      ...(secrets.length > 0 ? { secrets } : {}),
       ...this.takeBegin(),
       ...finish,
     };
