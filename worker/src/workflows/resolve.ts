@@ -35,8 +35,11 @@ export function secretFieldsIn(action: WorkflowAction, ctx: TemplateContext): Se
     if (typeof v === 'string') {
       const parts = secretParts(v, ctx);
       if (parts) out.push({ path, parts });
-    } else if (Array.isArray(v)) v.forEach((x, i) => visit(x, [...path, i]));
-    else if (v !== null && typeof v === 'object') for (const [k, x] of Object.entries(v)) visit(x, [...path, k]);
+    } else if (Array.isArray(v)) {
+      v.forEach((x, i) => {
+        visit(x, [...path, i]);
+      });
+    } else if (v !== null && typeof v === 'object') for (const [k, x] of Object.entries(v)) visit(x, [...path, k]);
   };
   const fields = action as unknown as Record<string, unknown>;
   for (const field of secretFieldsOf(action.type)) if (field in fields) visit(fields[field], [field]);
