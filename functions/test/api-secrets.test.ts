@@ -71,7 +71,11 @@ describe('secrets API (pglite)', () => {
     }
     const inRecord = await t.call('POST', `${base}/workflows`, {
       cookie: admin,
-      json: { name: 'R', trigger: { type: 'webhook' }, actions: [{ id: 'mk', name: 'Save', type: 'create_record', object: 'deal', data: { k: '{{secrets.PW}}' } }] },
+      json: {
+        name: 'R',
+        trigger: { type: 'webhook' },
+        actions: [{ id: 'mk', name: 'Save', type: 'create_record', object: 'deal', data: { k: '{{secrets.PW}}' } }],
+      },
     });
     expect(inRecord.status).toBe(400);
     expect(inRecord.data.error.message).toBe('Step "Save", Data: secrets cannot be used in this field (secret PW)');
@@ -86,7 +90,14 @@ describe('secrets API (pglite)', () => {
   it('moves literal credentials of existing drafts and versions into generated secrets, once', async () => {
     const value = 'Bearer legacy-0123456789-token';
     const actions = [
-      { id: 'call', type: 'send_webhook', method: 'POST', url: 'https://api.example.com/x', headers: { Authorization: value }, query: { apikey: 'q-key-0001' } },
+      {
+        id: 'call',
+        type: 'send_webhook',
+        method: 'POST',
+        url: 'https://api.example.com/x',
+        headers: { Authorization: value },
+        query: { apikey: 'q-key-0001' },
+      },
     ];
     // Written straight to the tables, as a definition saved before the rule existed.
     const [wf] = await t.db

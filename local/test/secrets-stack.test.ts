@@ -124,7 +124,9 @@ describe('workspace secrets on the real stack', () => {
 
     // Used by: the list names the workflow; deleting while it is active is refused with its name.
     const list = await raw(admin, 'GET', `${ws}/secrets`);
-    expect(list.json.items.find((s: { name: string }) => s.name === 'CRM_KEY').usedBy).toMatchObject([{ name: 'CRM sync', active: true, inActiveVersion: true }]);
+    expect(list.json.items.find((s: { name: string }) => s.name === 'CRM_KEY').usedBy).toMatchObject([
+      { name: 'CRM sync', active: true, inActiveVersion: true },
+    ]);
     const del = await raw(admin, 'DELETE', `${ws}/secrets/CRM_KEY`);
     expect(del.status).toBe(409);
     expect(del.json.error.message).toContain('"CRM sync"');
@@ -171,7 +173,9 @@ describe('workspace secrets on the real stack', () => {
       const { rows: tables } = await c.query<{ s: string; t: string }>(
         "select table_schema as s, table_name as t from information_schema.tables where table_type = 'BASE TABLE' and table_schema not in ('pg_catalog', 'information_schema')",
       );
-      expect(tables.map((t) => t.t)).toEqual(expect.arrayContaining(['workspace_secrets', 'workflows', 'workflow_versions', 'execution_steps', 'workflow_executions', 'events']));
+      expect(tables.map((t) => t.t)).toEqual(
+        expect.arrayContaining(['workspace_secrets', 'workflows', 'workflow_versions', 'execution_steps', 'workflow_executions', 'events']),
+      );
       for (const { s, t } of tables) {
         const { rows: dump } = await c.query<{ row: string }>(`select t::text as row from "${s}"."${t}" t`);
         rows += dump.length;
@@ -189,7 +193,13 @@ describe('workspace secrets on the real stack', () => {
       for (const id of executionIds) {
         const history = await client.workflow.getHandle(runWorkflowId(id)).fetchHistory();
         const text = JSON.stringify(history, (k, v: unknown) =>
-          k === 'data' ? (v instanceof Uint8Array ? Buffer.from(v).toString('utf8') : typeof v === 'string' ? Buffer.from(v, 'base64').toString('utf8') : v) : v,
+          k === 'data'
+            ? v instanceof Uint8Array
+              ? Buffer.from(v).toString('utf8')
+              : typeof v === 'string'
+                ? Buffer.from(v, 'base64').toString('utf8')
+                : v
+            : v,
         );
         expect(history.events?.length).toBeGreaterThan(3);
         for (const v of Object.values(VALUES)) expect(text).not.toContain(v);

@@ -35,7 +35,9 @@ beforeAll(async () => {
           res.writeHead(401, { 'content-type': 'application/json' }).end(JSON.stringify({ error: 'invalid_client' }));
           return;
         }
-        res.writeHead(200, { 'content-type': 'application/json' }).end(JSON.stringify({ access_token: `at-${++tokenSeq}-opaque`, token_type: 'Bearer', expires_in: tokenLifetimeS }));
+        res
+          .writeHead(200, { 'content-type': 'application/json' })
+          .end(JSON.stringify({ access_token: `at-${++tokenSeq}-opaque`, token_type: 'Bearer', expires_in: tokenLifetimeS }));
         return;
       }
       seen.push({ url: req.url!, headers: req.headers, body });
@@ -49,7 +51,9 @@ beforeAll(async () => {
         return;
       }
       // Echoes what it got, the way some APIs do: the secret must not reach the step row this way.
-      res.writeHead(200, { 'content-type': 'application/json' }).end(JSON.stringify({ got: req.headers.authorization ?? null, key: req.headers['x-api-key'] ?? null, body }));
+      res
+        .writeHead(200, { 'content-type': 'application/json' })
+        .end(JSON.stringify({ got: req.headers.authorization ?? null, key: req.headers['x-api-key'] ?? null, body }));
     });
   });
   await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
@@ -62,7 +66,8 @@ afterAll(async () => {
 /** Every payload of a run's Temporal history as text (payload bytes decoded), to search for a value. */
 async function historyText(h: Harness, executionId: string): Promise<string> {
   const history = await h.client.workflow.getHandle(runWorkflowId(executionId)).fetchHistory();
-  const text = (v: unknown) => (v instanceof Uint8Array ? Buffer.from(v).toString('utf8') : typeof v === 'string' ? Buffer.from(v, 'base64').toString('utf8') : v);
+  const text = (v: unknown) =>
+    v instanceof Uint8Array ? Buffer.from(v).toString('utf8') : typeof v === 'string' ? Buffer.from(v, 'base64').toString('utf8') : v;
   // Payload bytes come back as bytes or base64 text: decoded, so a value in clear would show.
   return JSON.stringify(history, (k, v: unknown) => (k === 'data' ? text(v) : v));
 }

@@ -1,7 +1,7 @@
 import { z } from 'zod';
 import type { WorkflowDefinitionInput } from '@conduit/core/definition';
 import { request, type Query } from './client';
-import { ActivateResultSchema, ReplayResultSchema, SecretRotatedSchema } from '@conduit/core/api';
+import { ActivateResultSchema, ReplayResultSchema, SecretDtoSchema, SecretRotatedSchema } from '@conduit/core/api';
 import { DevMailSchema, EventSchema, ExecutionSchema, MeSchema, RecordSchema, VersionSchema, WorkflowSchema, pageOf } from './schemas';
 
 const ok = z.unknown();
@@ -45,6 +45,13 @@ export const api = {
     update: (w: string, object: string, id: string, data: Record<string, unknown>) =>
       request('PATCH', `${ws(w)}/records/${enc(object)}/${enc(id)}`, RecordSchema, { data }),
     remove: (w: string, object: string, id: string) => request('DELETE', `${ws(w)}/records/${enc(object)}/${enc(id)}`, ok),
+  },
+
+  /** Workspace secrets (admins): names, hints and users; a value is only ever sent, never read back. */
+  secrets: {
+    list: (w: string) => request('GET', `${ws(w)}/secrets`, pageOf(SecretDtoSchema)),
+    put: (w: string, name: string, value: string) => request('PUT', `${ws(w)}/secrets/${enc(name)}`, SecretDtoSchema, { value }),
+    remove: (w: string, name: string) => request('DELETE', `${ws(w)}/secrets/${enc(name)}`, SecretDtoSchema),
   },
 
   devMail: (w: string) => request('GET', `${ws(w)}/dev-mail`, pageOf(DevMailSchema)),

@@ -14,6 +14,7 @@ const RunDetail = lazy(() => import('../monitor/RunDetail'));
 const Events = lazy(() => import('../monitor/Events'));
 const Records = lazy(() => import('../records/Records'));
 const DevInbox = lazy(() => import('../monitor/DevInbox'));
+const Secrets = lazy(() => import('../settings/Secrets'));
 
 function Home() {
   return (
@@ -61,6 +62,7 @@ export function App() {
         <Route path="/settings/runs/:id" component={RunDetail} />
         <Route path="/settings/events" component={Events} />
         <Route path="/settings/dev-mail" component={DevInbox} />
+        <Route path="/settings/secrets" component={Secrets} />
         <Route path="/records/:object?" component={Records} />
       </Route>
       <Route

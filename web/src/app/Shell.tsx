@@ -81,6 +81,9 @@ export function Shell(props: ParentProps) {
               <A href={`/w/${params.ws}/settings/dev-mail`} activeClass="active">
                 Dev inbox
               </A>
+              <A href={`/w/${params.ws}/settings/secrets`} activeClass="active">
+                Secrets
+              </A>
             </nav>
           </Show>
           <main class="page">{props.children}</main>

@@ -39,6 +39,10 @@ export function EditorView(props: { workspaceId: string; initial: Workflow }) {
       for (const r of page.items) for (const k of Object.keys(r.data)) keys.add(k);
       return [...keys].sort();
     },
+    loadSecrets: async () => (await api.secrets.list(props.workspaceId)).items.map((s) => s.name),
+    saveSecret: async (name, value) => {
+      await api.secrets.put(props.workspaceId, name, value);
+    },
     // A server refusal stays next to its field until the draft changes.
     extraProblems: (current) => {
       const s = serverError();

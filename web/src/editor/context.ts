@@ -16,6 +16,10 @@ export type EditorContext = {
   /** Step results of the latest test run, by action id. */
   testSteps: Accessor<Map<string, Step>>;
   workspaceId: string;
+  /** Names of the workspace's secrets, for `{{secrets.NAME}}` pickers (empty when the caller may not list them). */
+  secretNames: Accessor<string[]>;
+  /** Creates (or replaces) a secret from the form it is needed in; the value goes to the API and is forgotten. */
+  saveSecret: (name: string, value: string) => Promise<void>;
   workflow: Accessor<{ id: string; hookId?: string | null | undefined; hookPath?: string | null | undefined } | undefined>;
 };
 

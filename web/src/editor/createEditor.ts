@@ -13,6 +13,9 @@ export type EditorDeps = {
   loadFields: (object: string) => Promise<string[]>;
   /** Problems the server reported, merged next to the fields they name. */
   extraProblems?: (draftJson: string) => [string, string][];
+  /** The workspace's secret names (the secrets API; admins only). */
+  loadSecrets?: () => Promise<string[]>;
+  saveSecret?: (name: string, value: string) => Promise<void>;
 };
 
 /** Builds the editor's state: the draft store, validation, pickers. Shared by the page and the component tests. */
@@ -37,6 +40,18 @@ export function createEditor(deps: EditorDeps): EditorContext & { json: Accessor
     }
     return fields().get(object) ?? [];
   };
+  const [secretNames, setSecretNames] = createSignal<string[]>([]);
+  const reloadSecrets = () =>
+    deps
+      .loadSecrets?.()
+      .then(setSecretNames)
+      .catch(() => undefined);
+  void reloadSecrets();
+  const saveSecret = async (name: string, value: string) => {
+    if (!deps.saveSecret) throw new Error('secrets cannot be created here');
+    await deps.saveSecret(name, value);
+    setSecretNames((names) => [...new Set([...names, name])].sort());
+  };
   const knownObjects = createMemo(() => [...new Set(['deal', 'contact', 'company', ...fields().keys()])]);
   return {
     store,
@@ -47,10 +62,12 @@ export function createEditor(deps: EditorDeps): EditorContext & { json: Accessor
     testSteps,
     setTestSteps,
     workspaceId: deps.workspaceId,
+    secretNames,
+    saveSecret,
     workflow: deps.workflow,
     variablesFor: (path) => {
       const t = store.draft.trigger;
-      return variablesFor(path, t, store.draft.actions, 'object' in t ? knownFields(t.object) : [], testSteps());
+      return variablesFor(path, t, store.draft.actions, 'object' in t ? knownFields(t.object) : [], testSteps(), secretNames());
     },
   };
 }
