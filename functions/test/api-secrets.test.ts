@@ -4,7 +4,8 @@
  * of existing drafts and versions into generated secrets and rewrites the references.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { migrateLiteralCredentials, openSecrets } from '@conduit/core/domain';
+import { createSecretBox } from '@conduit/core/crypto';
+import { migrateLiteralCredentials, openSecrets, resealSecrets } from '@conduit/core/domain';
 import { workflowVersions, workflows, workspaceSecrets, eq } from '@conduit/core/testing';
 import { createTestApi, type TestApi } from './api-helpers';
 
@@ -126,5 +127,17 @@ describe('secrets API (pglite)', () => {
     });
     // Nothing left to move: a second start changes nothing.
     expect(await migrateLiteralCredentials(t.db, t.deps.secrets)).toEqual({ secrets: 0, definitions: 0 });
+  });
+
+  it('rotating ENCRYPTION_KEY: every secret is re-encrypted under the new key and opens to the same value', async () => {
+    await t.call('PUT', `${base}/secrets/ROTATE_ME`, { cookie: admin, json: { value: 'rotate-me-0123456789' } });
+    const next = createSecretBox('c'.repeat(64));
+    const first = await resealSecrets(t.db, t.deps.secrets, next);
+    expect(first.resealed).toBeGreaterThan(0);
+    expect((await openSecrets(t.db, next, { workspaceId: t.a.id, names: ['ROTATE_ME'] })).get('ROTATE_ME')).toBe('rotate-me-0123456789');
+    await expect(openSecrets(t.db, t.deps.secrets, { workspaceId: t.a.id, names: ['ROTATE_ME'] })).rejects.toThrow();
+    // A second run finds everything under the new key already.
+    expect(await resealSecrets(t.db, t.deps.secrets, next)).toEqual({ resealed: 0, alreadyNew: first.resealed + first.alreadyNew });
+    await resealSecrets(t.db, next, t.deps.secrets);
   });
 });

@@ -2,7 +2,7 @@ import { and, asc, eq, inArray } from 'drizzle-orm';
 import { literalCredentials, SECRET_NAME_PATTERN, secretUses, walkActions, type WorkflowAction } from '../definition';
 import type { SecretBox } from '../crypto';
 import type { Db, DbOrTx } from '../db/client';
-import { users, workflowVersions, workflows, workspaceSecrets } from '../db/schema';
+import { users, workflowSecrets, workflowVersions, workflows, workspaceSecrets } from '../db/schema';
 import type { Logger } from '../logging';
 import { InvalidInputError } from './drafts';
 
@@ -264,4 +264,43 @@ function walkHasLiteral(actions: readonly WorkflowAction[]): boolean {
     if (literalCredentials(a).length > 0) found = true;
   });
   return found;
+}
+
+/**
+ * Re-encrypts every sealed secret (workspace secrets and the workflows' webhook secrets) from the
+ * old key to the new, in one transaction: the step of rotating ENCRYPTION_KEY that the database needs.
+ * Rows already sealed under the new key are left as they are, so a second run is harmless.
+ */
+export async function resealSecrets(db: Db, from: SecretBox, to: SecretBox): Promise<{ resealed: number; alreadyNew: number }> {
+  return db.transaction(async (tx) => {
+    let resealed = 0;
+    let alreadyNew = 0;
+    const reseal = (ciphertext: string): string | null => {
+      try {
+        to.open(ciphertext);
+        alreadyNew++;
+        return null;
+      } catch {
+        resealed++;
+        return to.seal(from.open(ciphertext));
+      }
+    };
+    for (const r of await tx.select().from(workspaceSecrets)) {
+      const next = reseal(r.ciphertext);
+      if (next)
+        await tx
+          .update(workspaceSecrets)
+          .set({ ciphertext: next })
+          .where(and(eq(workspaceSecrets.workspaceId, r.workspaceId), eq(workspaceSecrets.name, r.name)));
+    }
+    for (const r of await tx.select().from(workflowSecrets)) {
+      const next = reseal(r.ciphertext);
+      if (next)
+        await tx
+          .update(workflowSecrets)
+          .set({ ciphertext: next })
+          .where(and(eq(workflowSecrets.workflowId, r.workflowId), eq(workflowSecrets.kind, r.kind)));
+    }
+    return { resealed, alreadyNew };
+  });
 }
