@@ -31,7 +31,7 @@ async function typeInto(field: Locator, text: string, expected = text) {
   await expect(field.inputValue()).resolves.toBe(expected);
 }
 const focusedId = () => page.evaluate(() => document.activeElement?.id ?? '');
-const focusedText = () => page.evaluate(() => (document.activeElement as HTMLElement | null)?.innerText ?? '');
+const focusedText = () => page.evaluate(() => (document.activeElement as HTMLElement | null)?.textContent ?? '');
 
 async function seriousAxeFindings(): Promise<string[]> {
   await page.addScriptTag({ path: AXE_SOURCE });
@@ -55,7 +55,7 @@ async function checkLayout(name: string) {
 
 /** No value ever appears in the page, its inputs' attributes aside (a password field holds what is typed). */
 async function pageShowsNoValue() {
-  const html = await page.evaluate(() => document.body.innerText + document.body.outerHTML.replace(/value="[^"]*"/g, ''));
+  const html = await page.evaluate(() => document.body.textContent + document.body.outerHTML.replace(/value="[^"]*"/g, ''));
   for (const v of [FIRST, SECOND, INLINE]) expect(html).not.toContain(v);
 }
 
@@ -110,9 +110,15 @@ describe('secrets, used by a person', () => {
     await expect(field.getAttribute('type')).resolves.toBe('password');
     await field.pressSequentially(SECOND);
     await page.keyboard.press('Enter');
-    await page.getByRole('row', { name: /CRM_TOKEN/ }).getByText('…C3D4').waitFor();
+    await page
+      .getByRole('row', { name: /CRM_TOKEN/ })
+      .getByText('…C3D4')
+      .waitFor();
     await expect.poll(focusedId).toBe('replace-btn-CRM_TOKEN');
-    await page.getByRole('status').getByText(/Replaced CRM_TOKEN/).waitFor();
+    await page
+      .getByRole('status')
+      .getByText(/Replaced CRM_TOKEN/)
+      .waitFor();
     await pageShowsNoValue();
     await checkLayout('secrets-list');
   });
@@ -176,7 +182,10 @@ describe('secrets, used by a person', () => {
     const recordCard = page.locator('#card-create');
     await expect.poll(focusedId).toBe('card-create');
     await recordCard.getByRole('button', { name: 'Add field' }).click();
-    await recordCard.getByRole('button', { name: /Insert variable into .*data/ }).first().click();
+    await recordCard
+      .getByRole('button', { name: /Insert variable into .*data/ })
+      .first()
+      .click();
     await expect(recordCard.getByRole('menu').getByRole('group', { name: 'Earlier steps' }).count()).resolves.toBe(1);
     await expect(recordCard.getByRole('menu').getByRole('group', { name: 'Secrets' }).count()).resolves.toBe(0);
     await page.keyboard.press('Escape');
