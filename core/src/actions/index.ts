@@ -12,4 +12,4 @@ export { DeleteRecordActionSchema, type DeleteRecordAction } from './delete_reco
 export { RunScriptActionSchema, SCRIPT_LIMITS, type RunScriptAction } from './run_script/schema';
 export { WaitActionSchema, type WaitAction } from './wait/schema';
 export * from './secret-policy';
-export { SendWebhookAuthSchema, SEND_WEBHOOK_AUTH_TYPES, type SendWebhookAuth } from './send_webhook/auth';
+export { SendWebhookAuthSchema, type SendWebhookAuth } from './send_webhook/auth';

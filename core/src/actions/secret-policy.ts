@@ -15,14 +15,14 @@ export const SECRET_NAME_PATTERN = /^[A-Z][A-Z0-9_]{0,63}$/;
 export const SECRET_REF_PATTERN = /^\{\{\s*secrets\.[A-Z][A-Z0-9_]{0,63}\s*\}\}$/;
 
 /** The step as a person knows it: its name, else its type. */
-export const stepLabel = (action: Pick<WorkflowAction, 'type' | 'name'>): string => action.name?.trim() || actionLabel(action.type);
+const stepLabel = (action: Pick<WorkflowAction, 'type' | 'name'>): string => action.name?.trim() || actionLabel(action.type);
 
 /** Header names that carry a credential whatever their value. */
 const CREDENTIAL_HEADERS = new Set(['authorization', 'proxy-authorization', 'cookie', 'x-api-key', 'api-key']);
 /** Header or query names that look like they carry one ("X-Auth-Token", "api_key", "client_secret"). */
 const CREDENTIAL_WORDS = /token|secret|password|apikey/;
 
-export function isCredentialName(name: string, kind: 'header' | 'query'): boolean {
+function isCredentialName(name: string, kind: 'header' | 'query'): boolean {
   const n = name.toLowerCase();
   return (kind === 'header' && CREDENTIAL_HEADERS.has(n)) || CREDENTIAL_WORDS.test(n.replace(/[-_ .]/g, ''));
 }
@@ -32,7 +32,7 @@ const TEMPLATE = /\{\{[^{}]*\}\}/g;
 const SCHEME_ONLY = /^(bearer|basic|token|bot|apikey|key|digest)?$/i;
 
 /** True when a value written into a credential header or parameter holds the credential itself. */
-export function isLiteralCredential(value: string): boolean {
+function isLiteralCredential(value: string): boolean {
   const rest = value.replace(TEMPLATE, '').trim();
   return rest !== '' && !SCHEME_ONLY.test(rest);
 }

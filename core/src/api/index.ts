@@ -269,7 +269,7 @@ export type DevMailDto = z.infer<typeof DevMailDtoSchema>;
 
 // Workspace secrets --------------------------------------------------------------------------
 
-export const SecretUserDtoSchema = z
+const SecretUserDtoSchema = z
   .object({
     workflowId: id,
     name: z.string(),

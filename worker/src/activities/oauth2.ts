@@ -28,7 +28,7 @@ type Cached = { token: string; refreshAt: number };
  * run until shortly before it expires. The key holds a hash of the credentials, so a rotated client
  * secret gets a new token at once; the token itself is never stored anywhere else.
  */
-export function createTokenCache(now: () => number = Date.now) {
+function createTokenCache(now: () => number = Date.now) {
   const cache = new Map<string, Cached>();
   const inflight = new Map<string, Promise<Cached>>();
   const keyOf = (workspaceId: string, c: ClientCredentials) =>
@@ -82,6 +82,5 @@ export function createTokenCache(now: () => number = Date.now) {
   };
 }
 
-export type TokenCache = ReturnType<typeof createTokenCache>;
 /** The worker process's cache (activities of every run share it). */
 export const tokenCache = createTokenCache();

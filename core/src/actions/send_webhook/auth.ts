@@ -39,4 +39,3 @@ export const SendWebhookAuthSchema = z.discriminatedUnion('type', [
   }),
 ]);
 export type SendWebhookAuth = z.infer<typeof SendWebhookAuthSchema>;
-export const SEND_WEBHOOK_AUTH_TYPES = ['none', 'bearer', 'basic', 'header', 'oauth2_client_credentials'] as const;
