@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { COMPARISON_OPS, type ComparisonOp, type ConditionGroup } from '../src/definition';
-import { evaluateCondition, extractReferences, referencedSteps, resolveTemplate } from '../src/expressions';
+import { evaluateCondition, extractReferences, referencedSteps, resolveTemplate, secretParts, secretReferences } from '../src/expressions';
 
 const ctx = {
   trigger: {
@@ -164,5 +164,20 @@ describe('evaluateCondition', () => {
   });
   it('changed is false when the trigger has no changed list', () => {
     expect(evaluateCondition({ all: [{ left: 'stage', op: 'changed' }] }, { trigger: { kind: 'webhook' }, steps: {} }).result).toBe(false);
+  });
+});
+
+describe('secret references', () => {
+  it('are left as written by the resolver, alone or inside text, while other templates resolve', () => {
+    expect(resolveTemplate('{{secrets.API_KEY}}', ctx)).toBe('{{secrets.API_KEY}}');
+    expect(resolveTemplate({ h: 'Bearer {{ secrets.API_KEY }} for {{trigger.record.name}}' }, ctx)).toEqual({ h: 'Bearer {{ secrets.API_KEY }} for Acme' });
+    expect(secretParts('Bearer {{secrets.API_KEY}} for {{trigger.record.name}}', ctx)).toEqual(['Bearer ', { secret: 'API_KEY' }, ' for ', 'Acme']);
+    expect(secretParts('{{trigger.record.name}}', ctx)).toBeNull();
+    expect(secretReferences({ a: ['{{secrets.A}}', 'x {{secrets.B}} {{secrets.A}}'], b: '{{trigger.x}}' })).toEqual(['A', 'B']);
+  });
+
+  it('data that looks like a reference is text: its pieces never name a secret', () => {
+    const data = { trigger: { note: '{{secrets.OTHER}}' }, steps: {} };
+    expect(secretParts('k={{secrets.MINE}}&n={{trigger.note}}', data)).toEqual(['k=', { secret: 'MINE' }, '&n=', '{{secrets.OTHER}}']);
   });
 });

@@ -16,6 +16,7 @@ import { executionRoutes } from './routes/executions';
 import { recordRoutes } from './routes/records';
 import { objectRoutes } from './routes/objects';
 import { teamRoutes } from './routes/team';
+import { secretRoutes } from './routes/secrets';
 import { workflowRoutes } from './routes/workflows';
 import { staticHandler } from './static';
 
@@ -75,6 +76,7 @@ export function createApp(deps: AppDeps): OpenAPIHono<Env> {
   devMailRoutes(app, d);
   teamRoutes(app, d);
   accountRoutes(app, d);
+  secretRoutes(app, d);
 
   app.get('/api/health', async (c) => {
     try {

@@ -6,6 +6,7 @@ import { msToTs } from '@temporalio/common/lib/time';
 import { DefaultLogger, NativeConnection, Runtime } from '@temporalio/worker';
 import { loadConfig, type Config } from '@conduit/core/config';
 import { secretBoxFromConfig } from '@conduit/core/crypto';
+import { migrateLiteralCredentials } from '@conduit/core/domain';
 import { createDb, type DbHandle } from '@conduit/core/db';
 import { createEventQueue, startSqsConsumer, type EventQueue, type SqsQueue } from '@conduit/core/events';
 import { createDispatcher, createSweeper } from '@conduit/functions/dispatch/index';
@@ -178,6 +179,9 @@ export async function startStack(opts: StackOptions = {}): Promise<Stack> {
     // The one secret box: the API seals and the ingress and the worker open with it.
     const secrets = secretBoxFromConfig(config);
     if (!secrets) throw new Error('ENCRYPTION_KEY missing: the stack generates one, so this is a bug');
+    // Data migration (SQL cannot seal): literal credentials in old definitions move into secrets.
+    const moved = await migrateLiteralCredentials(db, secrets, log);
+    if (moved.secrets > 0) log.info('literal credentials moved into workspace secrets', moved);
     aborted();
 
     const tls = config.TEMPORAL_API_KEY ? { apiKey: config.TEMPORAL_API_KEY, tls: true } : {};

@@ -27,6 +27,7 @@ const VALID: Record<string, Record<string, unknown>> = {
   'POST /api/workspaces/{ws}/records/{object}': { data: { a: 1 } },
   'PATCH /api/workspaces/{ws}/records/{object}/{id}': { data: { a: 1 } },
   'POST /api/workspaces/{ws}/api-keys': { name: 'fuzzed' },
+  'PUT /api/workspaces/{ws}/secrets/{name}': { value: 'fuzzed-secret-value' },
 };
 
 const RUNS = Number(process.env.FUZZ_RUNS ?? 4);
@@ -34,8 +35,8 @@ type ErrorBody = { error?: { code?: unknown; message?: unknown; path?: unknown; 
 
 /** Operations under /api/workspaces/{ws}: the ones tenant isolation and roles apply to. */
 const scoped = (op: ApiOperation) => op.path.startsWith('/api/workspaces/{ws}');
-/** Changing workflows and API keys is for admins only (ARCHITECTURE.md, Contracts). */
-const adminOnly = (op: ApiOperation) => op.method !== 'GET' && /\/(workflows|api-keys)(\/|$)/.test(op.path);
+/** Changing workflows and API keys, and anything about workspace secrets, is for admins only (ARCHITECTURE.md, Contracts). */
+const adminOnly = (op: ApiOperation) => (op.method !== 'GET' && /\/(workflows|api-keys)(\/|$)/.test(op.path)) || /\/secrets(\/|$)/.test(op.path);
 
 describe.each<TestDbKind>(['pglite', 'pg'])('settings API on %s', (kind) => {
   let t: ApiUnderTest;
@@ -84,6 +85,7 @@ describe.each<TestDbKind>(['pglite', 'pg'])('settings API on %s', (kind) => {
     const values: Record<string, string> = {
       ws: side === 'a' ? t.a.id : t.b.id,
       object: 'contact',
+      name: 'FUZZ_SECRET',
       id: ids[side][family] ?? crypto.randomUUID(),
       ...overrides,
     };

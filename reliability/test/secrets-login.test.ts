@@ -1,7 +1,7 @@
 import fc from 'fast-check';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createSecretBox } from '@conduit/core/crypto';
-import { workflowSecrets, eq } from '@conduit/core/testing';
+import { workflowSecrets, workspaceSecrets, and, eq } from '@conduit/core/testing';
 import { redactJson } from '@conduit/worker/testing';
 import { createApiUnderTest, type ApiUnderTest } from '../src/testing/api';
 import { trackFamily } from '../src/testing/track';
@@ -77,6 +77,54 @@ describe('secrets and sign-in (PostgreSQL)', () => {
     expect(() => createSecretBox('c'.repeat(64)).open(sealed)).toThrow();
     // Two seals of the same secret differ (a fresh nonce each time).
     expect(box.seal(secret)).not.toBe(box.seal(secret));
+  });
+
+  it('a workspace secret: admins only, never in any answer, sealed at rest, and a literal credential is refused', async () => {
+    const ws = t.a.id;
+    const value = `rel-${crypto.randomUUID()}`;
+    const put = await t.call('PUT', `/api/workspaces/${ws}/secrets/REL_TOKEN`, { cookie: admin, json: { value } });
+    expect(put.status, put.text).toBe(201);
+    const member = await t.login(t.a.member.email);
+    expect((await t.call('GET', `/api/workspaces/${ws}/secrets`, { cookie: member })).status).toBe(403);
+    const wf = await t.call('POST', `/api/workspaces/${ws}/workflows`, {
+      cookie: admin,
+      json: {
+        name: 'uses a secret',
+        trigger: { type: 'webhook' },
+        actions: [{ id: 'call', type: 'send_webhook', url: 'https://api.example.com/x', auth: { type: 'bearer', token: '{{secrets.REL_TOKEN}}' } }],
+      },
+    });
+    expect(wf.status, wf.text).toBe(201);
+    const id = (wf.data as { id: string }).id;
+    expect((await t.call('POST', `/api/workspaces/${ws}/workflows/${id}/activate`, { cookie: admin })).status).toBe(200);
+    const key = (await t.apiKey(ws, 'admin')).key;
+    const reads = [`/workflows/${id}`, `/workflows/${id}/versions`, '/workflows', '/events', '/secrets']
+      .map((p) => `/api/workspaces/${ws}${p}`)
+      .concat(['/api/me']);
+    for (const path of reads)
+      for (const auth of [{ cookie: admin }, { cookie: member }, { key }]) {
+        const r = await t.call('GET', path, auth);
+        rec.add('API answers checked for a workspace secret');
+        expect(r.status, `${path} ${r.text.slice(0, 200)}`).toBeLessThan(500);
+        expect(r.text).not.toContain(value);
+      }
+    const [row] = await t.db
+      .select()
+      .from(workspaceSecrets)
+      .where(and(eq(workspaceSecrets.workspaceId, ws), eq(workspaceSecrets.name, 'REL_TOKEN')));
+    expect(JSON.stringify(row)).not.toContain(value);
+    expect(createSecretBox(t.encryptionKey).open(row!.ciphertext)).toBe(value);
+    const literal = await t.call('POST', `/api/workspaces/${ws}/workflows`, {
+      cookie: admin,
+      json: {
+        name: 'literal',
+        trigger: { type: 'webhook' },
+        actions: [{ id: 'call', type: 'send_webhook', url: 'https://api.example.com/x', headers: { 'X-Api-Key': value } }],
+      },
+    });
+    rec.add('literal credentials refused');
+    expect(literal.status).toBe(400);
+    expect(literal.text).toContain('store it as a secret');
   });
 
   it('the run-log redactor masks a known secret anywhere in a value and secret-named keys', () => {

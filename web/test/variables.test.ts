@@ -36,3 +36,17 @@ describe('variables a field may use', () => {
     expect(variablesFor(['actions', 0, 'if'], trigger, actions, ['amount'], new Map()).map((v) => v.value)).toContain('trigger.record.amount');
   });
 });
+
+describe('secrets in the variable picker', () => {
+  const secretVars = (path: (string | number)[]) =>
+    variablesFor(path, trigger, actions, [], new Map(), ['CRM_KEY', 'CRM_TOKEN'])
+      .filter((v) => v.group === 'Secrets')
+      .map((v) => v.value);
+
+  it('offered in the fields that resolve them (an email body inside a branch), not in the others', () => {
+    expect(secretVars(['actions', 0, 'then', 1, 'body'])).toEqual(['secrets.CRM_KEY', 'secrets.CRM_TOKEN']);
+    expect(secretVars(['actions', 0, 'then', 1, 'subject'])).toEqual([]);
+    expect(secretVars(['actions', 1, 'to', 0])).toEqual([]);
+    expect(secretVars(['actions', 0, 'if'])).toEqual([]);
+  });
+});

@@ -38,6 +38,10 @@ export type ActionMeta<A extends { type: string }> = {
   receivesRunContext?: boolean;
   /** The nested action lists of this action, with their key, for walking a definition. */
   children?: (action: A) => readonly { key: string; actions: readonly unknown[] }[];
+  /** Fields that may hold `{{secrets.NAME}}` references; the activity puts the values in at call time. */
+  secretFields?: readonly string[];
+  /** A person's name for fields, where the key alone reads badly ("query" → "Query parameters"). */
+  fieldLabels?: Readonly<Record<string, string>>;
   /** The action in words, for lists and timelines ("Email to ada@example.com"). */
   summary: (action: A) => string;
 };

@@ -29,3 +29,5 @@ export {
 } from './find_records/meta';
 export { UpsertRecordActionSchema, type UpsertRecordAction } from './upsert_record/schema';
 export { ForEachActionBaseSchema, FOR_EACH_MAX_DEPTH, FOR_EACH_MAX_ITEMS } from './for_each/schema';
+export * from './secret-policy';
+export { SendWebhookAuthSchema, type SendWebhookAuth } from './send_webhook/auth';

@@ -75,3 +75,14 @@ function fieldSets(key: 'rawFields' | 'structuralFields', common: readonly strin
 export const RAW_FIELDS = fieldSets('rawFields', COMMON_RAW_FIELDS);
 /** Per type, the fields that are structure, not input. */
 export const STRUCTURAL_FIELDS = fieldSets('structuralFields', COMMON_STRUCTURAL_FIELDS);
+
+/** Fields of a type that may hold `{{secrets.NAME}}` (none for most types). */
+export const secretFieldsOf = (type: string): readonly string[] =>
+  (ACTION_META as Record<string, { secretFields?: readonly string[] }>)[type]?.secretFields ?? [];
+/** A person's name for a field of a type ("query" → "Query parameters"; else the key, spaced). */
+export function fieldLabelOf(type: string, field: string): string {
+  const label = (ACTION_META as Record<string, { fieldLabels?: Readonly<Record<string, string>> }>)[type]?.fieldLabels?.[field];
+  if (label) return label;
+  const spaced = field.replace(/([a-z])([A-Z])/g, '$1 $2').toLowerCase();
+  return spaced.charAt(0).toUpperCase() + spaced.slice(1);
+}

@@ -268,3 +268,31 @@ export type RecordDto = z.infer<typeof RecordDtoSchema>;
 export type ApiKeyDto = z.infer<typeof ApiKeyDtoSchema>;
 export type DevMailDto = z.infer<typeof DevMailDtoSchema>;
 export * from './team';
+
+// Workspace secrets --------------------------------------------------------------------------
+
+const SecretUserDtoSchema = z
+  .object({
+    workflowId: id,
+    name: z.string(),
+    active: z.boolean(),
+    inDraft: z.boolean(),
+    inActiveVersion: z.boolean(),
+    versions: z.array(z.number().int()),
+  })
+  .meta({ id: 'SecretUser' });
+/** A secret as anyone may see it: never the value. */
+export const SecretDtoSchema = z
+  .object({
+    name: z.string(),
+    hint: z.string().nullable().meta({ description: 'the last 4 characters of values of 12 or more, else null' }),
+    createdAt: date,
+    createdBy: z.string().nullable().meta({ description: 'email of the admin who created it (null: the start-up migration)' }),
+    updatedAt: date,
+    updatedBy: z.string().nullable(),
+    usedBy: z.array(SecretUserDtoSchema),
+  })
+  .meta({ id: 'Secret' });
+export const SecretPutBodySchema = z.object({ value: z.string().min(1, 'a secret cannot be empty').max(16_384) });
+export const SecretNameParams = z.object({ name: z.string().min(1).max(200) });
+export type SecretDto = z.infer<typeof SecretDtoSchema>;

@@ -355,3 +355,25 @@ export const auditLog = pgTable(
   },
   (t) => [index('audit_log_workspace_idx').on(t.workspaceId, t.at), index('audit_log_action_idx').on(t.workspaceId, t.action, t.at)],
 );
+
+/**
+ * Workspace secrets, referenced as `{{secrets.NAME}}`: the value AES-256-GCM sealed under
+ * ENCRYPTION_KEY, opened only by the worker at the moment of a call; the API returns the hint.
+ */
+export const workspaceSecrets = pgTable(
+  'workspace_secrets',
+  {
+    workspaceId: uuid('workspace_id')
+      .notNull()
+      .references(() => workspaces.id, { onDelete: 'cascade' }),
+    name: text('name').notNull(),
+    ciphertext: text('ciphertext').notNull(),
+    /** The value's last 4 characters (none for values shorter than 12), so a person can tell versions apart. */
+    hint: text('hint'),
+    createdBy: uuid('created_by').references(() => users.id, { onDelete: 'set null' }),
+    createdAt: createdAt(),
+    updatedBy: uuid('updated_by').references(() => users.id, { onDelete: 'set null' }),
+    updatedAt: timestamp('updated_at', { withTimezone: true }).notNull().defaultNow(),
+  },
+  (t) => [primaryKey({ columns: [t.workspaceId, t.name] })],
+);

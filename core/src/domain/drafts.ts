@@ -1,4 +1,4 @@
-import { describeIssues, WorkflowDefinitionSchema, type ApiError } from '../definition';
+import { describeIssues, secretProblems, WorkflowDefinitionSchema, type ApiError } from '../definition';
 import { validateStepReferences, validateTemplates } from './validate-definition';
 import type { Draft } from './workflows';
 
@@ -24,6 +24,9 @@ export function checkDraft(input: unknown): Draft {
   if (refs.length > 0) throw new InvalidInputError(refs, 'invalid_reference');
   const templates = validateTemplates(parsed.data.actions).map(({ code, message, path }) => ({ code, message, path }));
   if (templates.length > 0) throw new InvalidInputError(templates, 'invalid_template');
+  // Credentials live in workspace secrets, never in the definition every member can read.
+  const secrets = secretProblems(parsed.data.actions);
+  if (secrets.length > 0) throw new InvalidInputError(secrets, secrets[0]!.code);
   return parsed.data;
 }
 

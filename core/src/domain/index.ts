@@ -25,3 +25,4 @@ export * from './workflow-lifecycle';
 export * from './audit';
 export * from './members';
 export * from './passwords';
+export * from './secrets';

@@ -15,6 +15,7 @@ import {
   type WorkflowRow,
   type WorkflowVersionRow,
 } from './workflows';
+import { checkSecretsExist } from './secrets';
 import { companyInWorkspace, defaultCompanyId, type WorkspaceRow } from './workspaces';
 import { audit, definitionDiff, type AuditContext } from './audit';
 
@@ -130,6 +131,7 @@ export function createWorkflowLifecycle(deps: WorkflowLifecycleDeps) {
       const current = await getWorkflow(db, q);
       if (!current) return null;
       const draft = checkDraft(current);
+      await checkSecretsExist(db, q.workspaceId, draft.actions);
       const tx = await db.transaction(async (tx) => {
         const done = await activateWorkflow(tx, { workspaceId: q.workspaceId, id: current.id, publishedBy: q.publishedBy, draft, at: now() });
         if (!done) return null;

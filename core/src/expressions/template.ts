@@ -129,12 +129,58 @@ export function evaluateExpression(expr: string, ctx: TemplateContext): Json | u
 const stringify = (v: Json | undefined): string =>
   v === undefined || v === null ? '' : typeof v === 'string' ? v : typeof v === 'object' ? JSON.stringify(v) : String(v);
 
-/** Renders a string: exactly one template keeps the value's JSON type; mixed text interpolates strings. */
+/** The secret a `{{secrets.NAME}}` expression names, or null for any other expression. */
+export function secretNameOf(expr: string): string | null {
+  const m = /^\s*secrets\s*\.\s*([A-Za-z0-9_]+)\s*$/.exec(splitPipes(expr)[0] ?? '');
+  return m ? m[1]! : null;
+}
+
+/**
+ * Renders a string: exactly one template keeps the value's JSON type; mixed text interpolates strings.
+ * `{{secrets.NAME}}` is never resolved here: it stays as written, so the workflow, its history and
+ * the step rows only ever hold the reference; the activity puts the value in at the moment of the call.
+ */
 export function resolveString(s: string, ctx: TemplateContext): Json | undefined {
   if (!s.includes('{{')) return s;
   const whole = WHOLE.exec(s);
-  if (whole) return evaluateExpression(whole[1]!, ctx);
-  return s.replace(TEMPLATE, (_m, expr: string) => stringify(evaluateExpression(expr, ctx)));
+  if (whole) return secretNameOf(whole[1]!) !== null ? s : evaluateExpression(whole[1]!, ctx);
+  return s.replace(TEMPLATE, (m, expr: string) => (secretNameOf(expr) !== null ? m : stringify(evaluateExpression(expr, ctx))));
+}
+
+/** A piece of a string that holds secret references: text as resolved, or the secret to put in. */
+export type SecretPart = string | { secret: string };
+
+/**
+ * The string's pieces when it references a secret, else null: the activity joins them with the
+ * values. Data substituted from other templates stays text here, so a `{{secrets.X}}` that arrives
+ * inside a record or a webhook body is never resolved (only what the definition itself wrote is).
+ */
+export function secretParts(s: string, ctx: TemplateContext): SecretPart[] | null {
+  if (!s.includes('{{')) return null;
+  const parts: SecretPart[] = [];
+  let last = 0;
+  let any = false;
+  for (const m of s.matchAll(TEMPLATE)) {
+    const name = secretNameOf(m[1]!);
+    if (m.index > last) parts.push(s.slice(last, m.index));
+    if (name !== null) {
+      any = true;
+      parts.push({ secret: name });
+    } else parts.push(stringify(evaluateExpression(m[1]!, ctx)));
+    last = m.index + m[0].length;
+  }
+  if (last < s.length) parts.push(s.slice(last));
+  return any ? parts : null;
+}
+
+/** The names of the secrets a value references, in order of appearance, without repeats. */
+export function secretReferences(value: Json | undefined): string[] {
+  const out = new Set<string>();
+  for (const ref of extractReferences(value)) {
+    const name = secretNameOf(ref);
+    if (name !== null) out.add(name);
+  }
+  return [...out];
 }
 
 /**

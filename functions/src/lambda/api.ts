@@ -1,4 +1,5 @@
 import { handle, type LambdaContext, type LambdaEvent } from 'hono/aws-lambda';
+import { migrateLiteralCredentials } from '@conduit/core/domain';
 import { createApp } from '../app';
 import { lambdaConfig, lambdaDb, lambdaLogger, lambdaQueue, lambdaSecrets } from './services';
 import { lambdaTemporal, lazyRunStarter, lazyScheduleSync } from './temporal';
@@ -14,6 +15,8 @@ import { once } from './runtime';
 const app = once(async () => {
   const [config, { db }, queue, secrets, log] = await Promise.all([lambdaConfig(), lambdaDb(), lambdaQueue(), lambdaSecrets(), lambdaLogger()]);
   if (!secrets) throw new Error('ENCRYPTION_KEY must be set in the runtime secret');
+  // Idempotent data migration: literal credentials left in old definitions move into workspace secrets.
+  await migrateLiteralCredentials(db, secrets, log);
   return handle(
     createApp({
       db,

@@ -16,6 +16,7 @@ import { describeIssues, ROOT_CAUSATION, ScheduleTriggerSchema } from '@conduit/
 import {
   audit,
   checkDraft,
+  checkSecretsExist,
   createWorkflowLifecycle,
   getExecutionDetail,
   getWorkflow,
@@ -242,6 +243,7 @@ export function workflowRoutes(app: Api, deps: RouteDeps): void {
       const a = await workspaceAccess(c, deps, p.ws, 'admin', 'run test runs');
       const w = await load(a.workspace.id, p.id);
       const draft = checkDraft(w);
+      await checkSecretsExist(deps.db, a.workspace.id, draft.actions);
       const bodyParsed = TestRunBodySchema.safeParse((await c.req.text()) ? await c.req.json() : {});
       if (!bodyParsed.success) throw invalid(describeIssues(bodyParsed.error));
       const sample = bodyParsed.data.payload;

@@ -1,7 +1,7 @@
 import { z } from 'zod';
 import type { WorkflowDefinitionInput } from '@conduit/core/definition';
 import { request, type Query } from './client';
-import { ActivateResultSchema, ReplayResultSchema, SecretRotatedSchema } from '@conduit/core/api';
+import { ActivateResultSchema, ReplayResultSchema, SecretDtoSchema, SecretRotatedSchema } from '@conduit/core/api';
 import { DevMailSchema, EventSchema, ExecutionSchema, MeSchema, RecordSchema, VersionSchema, WorkflowSchema, pageOf } from './schemas';
 
 const ok = z.unknown();
@@ -52,6 +52,13 @@ export const api = {
   objects: {
     list: (w: string) => request('GET', `${ws(w)}/objects`, NamesSchema),
     fields: (w: string, object: string) => request('GET', `${ws(w)}/objects/${enc(object)}/fields`, NamesSchema),
+  },
+
+  /** Workspace secrets (admins): names, hints and users; a value is only ever sent, never read back. */
+  secrets: {
+    list: (w: string) => request('GET', `${ws(w)}/secrets`, pageOf(SecretDtoSchema)),
+    put: (w: string, name: string, value: string) => request('PUT', `${ws(w)}/secrets/${enc(name)}`, SecretDtoSchema, { value }),
+    remove: (w: string, name: string) => request('DELETE', `${ws(w)}/secrets/${enc(name)}`, SecretDtoSchema),
   },
 
   devMail: (w: string) => request('GET', `${ws(w)}/dev-mail`, pageOf(DevMailSchema)),

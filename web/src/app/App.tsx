@@ -20,6 +20,7 @@ const AuditLog = lazy(() => import('../team/AuditLog'));
 const Account = lazy(() => import('../team/Account'));
 const AcceptInvite = lazy(() => import('../team/AcceptInvite'));
 const Signup = lazy(() => import('../team/Signup'));
+const Secrets = lazy(() => import('../settings/Secrets'));
 
 function Home() {
   return (
@@ -74,6 +75,7 @@ export function App() {
         <Route path="/settings/api-keys" component={ApiKeys} />
         <Route path="/settings/audit" component={AuditLog} />
         <Route path="/settings/account" component={Account} />
+        <Route path="/settings/secrets" component={Secrets} />
         <Route path="/records/:object?" component={Records} />
       </Route>
       <Route

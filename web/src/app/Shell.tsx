@@ -95,6 +95,9 @@ export function Shell(props: ParentProps) {
               <A href={`/w/${params.ws}/settings/account`} activeClass="active">
                 Your account
               </A>
+              <A href={`/w/${params.ws}/settings/secrets`} activeClass="active">
+                Secrets
+              </A>
             </nav>
           </Show>
           <main class="page">{props.children}</main>

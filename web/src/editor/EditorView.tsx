@@ -35,6 +35,10 @@ export function EditorView(props: { workspaceId: string; initial: Workflow }) {
     workflow,
     loadFields: async (object) => (await api.objects.fields(props.workspaceId, object)).items,
     loadObjects: async () => (await api.objects.list(props.workspaceId)).items,
+    loadSecrets: async () => (await api.secrets.list(props.workspaceId)).items.map((s) => s.name),
+    saveSecret: async (name, value) => {
+      await api.secrets.put(props.workspaceId, name, value);
+    },
     // A server refusal stays next to its field until the draft changes.
     extraProblems: (current) => {
       const s = serverError();

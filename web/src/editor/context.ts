@@ -22,6 +22,10 @@ export type EditorContext = {
    */
   preview: (path: Path, text: string) => { value: Json | undefined; loop: boolean } | null;
   workspaceId: string;
+  /** Names of the workspace's secrets, for `{{secrets.NAME}}` pickers (empty when the caller may not list them). */
+  secretNames: Accessor<string[]>;
+  /** Creates (or replaces) a secret from the form it is needed in; the value goes to the API and is forgotten. */
+  saveSecret: (name: string, value: string) => Promise<void>;
   workflow: Accessor<{ id: string; hookId?: string | null | undefined; hookPath?: string | null | undefined } | undefined>;
 };
 

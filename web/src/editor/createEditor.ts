@@ -17,6 +17,9 @@ export type EditorDeps = {
   loadObjects?: () => Promise<string[]>;
   /** Problems the server reported, merged next to the fields they name. */
   extraProblems?: (draftJson: string) => [string, string][];
+  /** The workspace's secret names (the secrets API; admins only). */
+  loadSecrets?: () => Promise<string[]>;
+  saveSecret?: (name: string, value: string) => Promise<void>;
 };
 
 /** Builds the editor's state: the draft store, validation, pickers. Shared by the page and the component tests. */
@@ -49,6 +52,18 @@ export function createEditor(
     .loadObjects?.()
     .then(setObjects)
     .catch(() => undefined);
+  const [secretNames, setSecretNames] = createSignal<string[]>([]);
+  const reloadSecrets = () =>
+    deps
+      .loadSecrets?.()
+      .then(setSecretNames)
+      .catch(() => undefined);
+  void reloadSecrets();
+  const saveSecret = async (name: string, value: string) => {
+    if (!deps.saveSecret) throw new Error('secrets cannot be created here');
+    await deps.saveSecret(name, value);
+    setSecretNames((names) => [...new Set([...names, name])].sort());
+  };
   const knownObjects = createMemo(() => [...new Set(['deal', 'contact', 'company', ...objects(), ...fields().keys()])]);
   return {
     store,
@@ -83,10 +98,12 @@ export function createEditor(
       return { value: resolveString(text, ctx) as Json | undefined, loop: loops.length > 0 };
     },
     workspaceId: deps.workspaceId,
+    secretNames,
+    saveSecret,
     workflow: deps.workflow,
     variablesFor: (path) => {
       const t = store.draft.trigger;
-      return variablesFor(path, t, store.draft.actions, 'object' in t ? knownFields(t.object) : [], testSteps());
+      return variablesFor(path, t, store.draft.actions, 'object' in t ? knownFields(t.object) : [], testSteps(), secretNames());
     },
   };
 }

@@ -1,4 +1,4 @@
-import { WorkflowDefinitionSchema, childListsOf, formatPath, walkActions, type WorkflowAction, type Json } from '@conduit/core/definition';
+import { WorkflowDefinitionSchema, childListsOf, formatPath, secretProblems, walkActions, type WorkflowAction, type Json } from '@conduit/core/definition';
 import { extractReferences, parsePath, TEMPLATE_ROOTS } from '@conduit/core/expressions';
 import { validateStepReferences, validateTemplates } from '@conduit/core/api';
 import type { z } from 'zod';
@@ -34,6 +34,8 @@ export function validateDraft(draft: Draft): Problems {
     }
   }
   for (const [key, message] of referenceProblems(draft.actions)) if (!problems.has(key)) problems.set(key, message);
+  // The API's own secret rules: no literal credentials, secrets only where they are resolved.
+  if (parsed.success) for (const p of secretProblems(parsed.data.actions)) if (!problems.has(p.path)) problems.set(p.path, p.message);
   return problems;
 }
 
@@ -80,8 +82,8 @@ function referenceProblems(actions: readonly WorkflowAction[]): Problems {
         const where = formatPath(['actions', ...path, field]);
         if (problems.has(where)) continue;
         if (!seg || seg.length === 0) problems.set(where, `"{{${ref}}}" is not a valid reference`);
-        else if (!(TEMPLATE_ROOTS as readonly unknown[]).includes(seg[0]))
-          problems.set(where, `"{{${ref}}}" must start with trigger. or steps. (or be item, index or now)`);
+        else if (!(TEMPLATE_ROOTS as readonly unknown[]).includes(seg[0]) && seg[0] !== 'secrets')
+          problems.set(where, `"{{${ref}}}" must start with trigger., steps. or secrets. (or be item, index or now)`);
       }
     }
   });

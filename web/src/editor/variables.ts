@@ -1,4 +1,4 @@
-import { childListsOf, triggerVariables, type WorkflowAction, type WorkflowTrigger } from '@conduit/core/definition';
+import { childListsOf, secretFieldsOf, triggerVariables, type WorkflowAction, type WorkflowTrigger } from '@conduit/core/definition';
 import type { Step } from '../api/schemas';
 import type { Path } from './draft';
 import type { Variable } from './context';
@@ -30,6 +30,7 @@ export function variablesFor(
   actions: readonly WorkflowAction[],
   fields: string[],
   testSteps: Map<string, Step>,
+  secrets: readonly string[] = [],
 ): Variable[] {
   const vars = triggerVariables(trigger, fields);
   const at = actionPathOf(fieldPath, actions);
@@ -38,6 +39,11 @@ export function variablesFor(
     vars.push({ value: 'item', label: 'the current item of the loop', group: 'This loop' });
     vars.push({ value: 'index', label: 'its position, from 0', group: 'This loop' });
   }
+  // Secrets only in the fields whose type resolves them at call time (a webhook's URL, headers, body…).
+  const action = actionAt(actions, at);
+  const field = fieldPath[at.length + 1];
+  if (action && typeof field === 'string' && secretFieldsOf(action.type).includes(field))
+    for (const name of secrets) vars.push({ value: `secrets.${name}`, label: 'workspace secret', group: 'Secrets' });
   for (const id of earlierStepIds(actions, at)) {
     vars.push({ value: `steps.${id}.output`, label: `output of ${id}`, group: 'Earlier steps' });
     const out = testSteps.get(id)?.output;
@@ -65,3 +71,8 @@ export function loopsAround(at: readonly (string | number)[], actions: readonly 
 }
 
 export { actionPathOf };
+function actionAt(actions: readonly WorkflowAction[], at: readonly (string | number)[]): WorkflowAction | undefined {
+  let action = actions[at[0] as number];
+  for (let i = 1; action && i + 1 < at.length; i += 2) action = childListsOf(action).find((c) => c.key === at[i])?.actions[at[i + 1] as number];
+  return action;
+}

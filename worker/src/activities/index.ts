@@ -19,14 +19,16 @@ import {
   type RunRef,
   type RuntimeActivities,
   type SegmentCall,
+  type SecretField,
   type SegmentOutcome,
   type StepCall,
   type StepFailureDetails,
   type StepMeta,
   type StepOutcome,
 } from '../workflows/contract';
-import { resolveAction } from '../workflows/resolve';
+import { resolveAction, secretFieldsIn } from '../workflows/resolve';
 import { asStepError } from './errors';
+import { Concealer, openStepSecrets, withSecrets } from './secrets';
 import { redactHeaders, redactJson } from './redact';
 import { ACTION_HANDLERS } from './registry';
 import { ScriptError } from './run-script';
@@ -93,6 +95,7 @@ async function execute(
   attempt: number,
   signal: AbortSignal,
   scriptInput?: { trigger: Json; steps: Json; item?: Json; index?: number },
+  secretFields: readonly SecretField[] = [],
 ) {
   const type: ActionType = meta.actionType;
   const handler = ACTION_HANDLERS[type] as ActionHandler<typeof type> | null;
@@ -105,7 +108,23 @@ async function execute(
         .map((i) => i.message)
         .join('; ')}`,
     );
-  const result = await handler(parsed.data as WorkflowAction & { type: typeof type }, { run, step: meta, attempt, signal, scriptInput }, deps);
+  // Secrets go in after validation (the schema wants references in credential fields) and come back
+  // out of whatever the step returns or throws, before Temporal or the database sees it.
+  const concealer = new Concealer();
+  let result;
+  try {
+    const values = await openStepSecrets(deps, run.workspaceId, secretFields);
+    for (const [name, value] of values) concealer.add(name, value);
+    const action = withSecrets(parsed.data as WorkflowAction & { type: typeof type }, secretFields, values);
+    const conceal = (label: string, value: string) => concealer.add(label, value);
+    result = await handler(action, { run, step: meta, attempt, signal, scriptInput, conceal }, deps);
+  } catch (e) {
+    if (concealer.empty) throw e;
+    const err = asStepError(e);
+    throw new StepError(concealer.text(err.message), err.retryable, err.retryAfterMs);
+  }
+  if (!concealer.empty)
+    result = { ...result, output: concealer.json(result.output), ...(result.logs ? { logs: result.logs.map((l) => concealer.text(l)) } : {}) };
   // Later steps read the output as it was: refused, not altered, when PostgreSQL cannot store it.
   const bad = findUnstorable(result.output, ['output']);
   if (bad) throw new StepError(`the step's ${formatPath(bad.path)} cannot be stored: ${bad.reason}`);
@@ -129,7 +148,7 @@ async function runStep(deps: ActivityDeps, call: StepCall): Promise<StepOutcome>
       await writeSteps(deps.db, [...call.flush, rowFor(call.run, call.step, { status: 'running', input, attempts: attempt, startedAt })]);
       flushed = true;
     }
-    const result = await execute(deps, call.run, call.step, call.action, attempt, actx.cancellationSignal, call.scriptInput);
+    const result = await execute(deps, call.run, call.step, call.action, attempt, actx.cancellationSignal, call.scriptInput, call.secrets);
     const completedAt = new Date();
     const rows = [
       ...(flushed ? [] : call.flush),
@@ -211,7 +230,8 @@ async function runSegment(deps: ActivityDeps, call: SegmentCall): Promise<Segmen
       const input = storedInput(resolved);
       try {
         const scriptInput = receivesRunContext(meta.actionType) ? { trigger: call.trigger, steps: asJson(steps), ...scope } : undefined;
-        const result = await execute(deps, call.run, meta, resolved, 1, actx.cancellationSignal, scriptInput);
+        const secretFields = secretFieldsIn(action, { trigger: call.trigger, steps, ...scope });
+        const result = await execute(deps, call.run, meta, resolved, 1, actx.cancellationSignal, scriptInput, secretFields);
         const completedAt = new Date();
         rows.push(
           rowFor(call.run, meta, { status: 'completed', input: withLogs(input, result.logs), output: result.output, attempts: 1, startedAt, completedAt }),

@@ -1,8 +1,9 @@
 import { WebhookSecretError, webhookSignatureHeaders } from '@conduit/core/crypto';
 import { workflowSecretCiphertext } from '@conduit/core/domain';
 import type { Json } from '@conduit/core/definition';
+import { tokenCache, type ClientCredentials } from './oauth2';
 import { BlockedAddressError } from './safe-http';
-import { StepError, stepKey, type ActivityDeps, type ActionHandler } from './types';
+import { StepError, stepKey, type ActivityDeps, type ActionHandler, type StepContext } from './types';
 
 async function signingSecret(deps: ActivityDeps, workspaceId: string, workflowId: string): Promise<string> {
   if (!deps.secrets) throw new StepError('signing is on but ENCRYPTION_KEY is not configured');
@@ -17,6 +18,41 @@ function retryAfterMs(value: string | undefined, now = Date.now()): number | und
   const secs = Number(value);
   const ms = Number.isFinite(secs) ? secs * 1000 : Date.parse(value) - now;
   return Number.isFinite(ms) && ms >= 0 ? Math.min(ms, 600_000) : undefined;
+}
+
+type Auth = NonNullable<Parameters<ActionHandler<'send_webhook'>>[0]['auth']>;
+
+/** The auth headers that do not need a round trip (bearer, basic, a named header); values are secrets already opened. */
+function staticAuthHeaders(auth: Auth | undefined): Record<string, string> {
+  if (!auth) return {};
+  switch (auth.type) {
+    case 'bearer':
+      return { authorization: `Bearer ${auth.token}` };
+    case 'basic':
+      return { authorization: `Basic ${Buffer.from(`${auth.username}:${auth.password}`).toString('base64')}` };
+    case 'header':
+      return { [auth.name.toLowerCase()]: auth.value };
+    default:
+      return {};
+  }
+}
+
+const clientCredentials = (auth: Auth | undefined): ClientCredentials | null =>
+  auth?.type === 'oauth2_client_credentials'
+    ? { tokenUrl: auth.tokenUrl, clientId: auth.clientId, clientSecret: auth.clientSecret, scope: auth.scope, audience: auth.audience }
+    : null;
+
+async function bearerFor(deps: ActivityDeps, ctx: StepContext, c: ClientCredentials): Promise<string> {
+  try {
+    const token = await tokenCache.token(deps.http, ctx.run.workspaceId, c, ctx.signal);
+    ctx.conceal?.('access token', token);
+    return token;
+  } catch (e) {
+    if (e instanceof StepError) throw e;
+    if ((e as { code?: string }).code === 'ERR_BLOCKED_ADDRESS' || (e as { cause?: { code?: string } }).cause?.code === 'ERR_BLOCKED_ADDRESS')
+      throw new StepError(`OAuth2 token URL refused: ${(e as { cause?: Error }).cause?.message ?? (e as Error).message}`);
+    throw new StepError(`OAuth2 token request failed: ${(e as Error).message}`, true);
+  }
 }
 
 export const sendWebhook: ActionHandler<'send_webhook'> = async (action, ctx, deps) => {
@@ -39,10 +75,21 @@ export const sendWebhook: ActionHandler<'send_webhook'> = async (action, ctx, de
       throw e;
     }
   }
+  Object.assign(headers, staticAuthHeaders(action.auth));
+  const oauth = clientCredentials(action.auth);
+  if (oauth) headers.authorization = `Bearer ${await bearerFor(deps, ctx, oauth)}`;
   let res;
   try {
-    res = await deps.http.request({ method: action.method, url: url.toString(), headers, body, timeoutMs: action.timeoutMs, signal: ctx.signal });
+    const send = () => deps.http.request({ method: action.method, url: url.toString(), headers, body, timeoutMs: action.timeoutMs, signal: ctx.signal });
+    res = await send();
+    // A token revoked or expired early: one fresh token, one more try.
+    if (oauth && res.status === 401) {
+      tokenCache.invalidate(ctx.run.workspaceId, oauth, headers.authorization!.slice('Bearer '.length));
+      headers.authorization = `Bearer ${await bearerFor(deps, ctx, oauth)}`;
+      res = await send();
+    }
   } catch (e) {
+    if (e instanceof StepError) throw e;
     if (
       e instanceof BlockedAddressError ||
       (e as { code?: string }).code === 'ERR_BLOCKED_ADDRESS' ||

@@ -37,6 +37,8 @@ export type StepContext = {
   attempt: number;
   signal: AbortSignal;
   scriptInput?: { trigger: Json; steps: Json; item?: Json; index?: number };
+  /** Values the handler obtains at call time (an OAuth2 access token): masked in the output and error like secrets. */
+  conceal?: (label: string, value: string) => void;
 };
 
 /** An action's effect. Returns the step's output; throw StepError for a clear, final failure. */

@@ -1,5 +1,6 @@
 import type { ActionType, Causation, Json, StepResult, StepStatus, TriggerPayload, WorkflowAction } from '@conduit/core/definition';
 import type { StepWrite } from '@conduit/core/domain';
+import type { SecretPart } from '@conduit/core/expressions';
 
 /**
  * What the workflow and its activities exchange. Pure types and constants: imported by workflow
@@ -26,6 +27,12 @@ export type RunRef = {
   causation: Causation;
 };
 
+/**
+ * A string of the action that references secrets, by its path inside the action, in pieces: the
+ * activity joins them with the values. The action itself keeps `{{secrets.NAME}}` as written.
+ */
+export type SecretField = { path: (string | number)[]; parts: SecretPart[] };
+
 export type StepMeta = { actionId: string; actionType: ActionType; path: string; seq: number };
 
 /**
@@ -47,6 +54,8 @@ export type StepCall = {
   action: { [key: string]: Json };
   /** `input` of run_script: { trigger, steps }. */
   scriptInput?: { trigger: Json; steps: Json; item?: Json; index?: number };
+  /** Where the definition references workspace secrets: the activity opens them at the moment of the call. */
+  secrets?: SecretField[];
   /** Step rows the workflow decided since the last activity (conditions, waits): written in the same round trip. */
   flush: StepWrite[];
   /** Regular (not local) activity: writes a running row first and heartbeats so a cancel reaches it. */

@@ -9,7 +9,7 @@ import { evaluateCondition, parseDuration, walkActions, type TemplateContext } f
 import type { RunInput } from '@conduit/core/temporal';
 import { placementOf, receivesRunContext, retryPolicyOf, timeoutMsOf } from '@conduit/core/action-meta';
 import { carryLoops, runForEach, stepsIn, type LoopHost, type LoopPosition, type Scope } from './for-each';
-import { resolveAction } from './resolve';
+import { resolveAction, secretFieldsIn } from './resolve';
 import { asJson } from './contract';
 import type {
   BeginInline,
@@ -400,6 +400,7 @@ export class Interpreter {
     const scriptInput = receivesRunContext(action.type)
       ? { trigger: asJson(this.trigger), steps: asJson(stepsIn(scope, this.results)), ...(scope ? { item: scope.item, index: scope.index } : {}) }
       : undefined;
+    const secrets = secretFieldsIn(action, this.ctx(scope));
     const finish = last ? { finish: { steps: { ...this.results }, skipped: this.skippedRows(new Set([action.id]), this.seq) } } : {};
     const call: StepCall = {
       run: this.run,
@@ -408,6 +409,7 @@ export class Interpreter {
       flush: this.takePending(),
       remote: placement === 'activity',
       ...(scriptInput ? { scriptInput } : {}),
+      ...(secrets.length > 0 ? { secrets } : {}),
       ...this.takeBegin(),
       ...finish,
     };

@@ -1,6 +1,7 @@
 import type { Json, WorkflowAction } from '@conduit/core/definition';
-import { RAW_FIELDS, STRUCTURAL_FIELDS } from '@conduit/core/action-meta';
-import { resolveTemplate, type TemplateContext } from '@conduit/core/expressions';
+import { RAW_FIELDS, secretFieldsOf, STRUCTURAL_FIELDS } from '@conduit/core/action-meta';
+import { resolveTemplate, secretParts, type TemplateContext } from '@conduit/core/expressions';
+import type { SecretField } from './contract';
 
 /**
  * The action's fields with templates resolved against { trigger, steps }; its type's module says
@@ -20,5 +21,27 @@ export function resolveAction(action: WorkflowAction, ctx: TemplateContext): Rec
     const r = resolveTemplate(v, ctx);
     if (r !== undefined) out[k] = r;
   }
+  return out;
+}
+
+/**
+ * The strings of the action's secret-bearing fields (send_webhook's URL, headers, query, body and
+ * auth) that reference secrets, resolved except for the secrets. Only what the definition wrote
+ * counts: a `{{secrets.X}}` inside trigger data or a step's output is text, never a reference.
+ */
+export function secretFieldsIn(action: WorkflowAction, ctx: TemplateContext): SecretField[] {
+  const out: SecretField[] = [];
+  const visit = (v: unknown, path: (string | number)[]): void => {
+    if (typeof v === 'string') {
+      const parts = secretParts(v, ctx);
+      if (parts) out.push({ path, parts });
+    } else if (Array.isArray(v)) {
+      v.forEach((x, i) => {
+        visit(x, [...path, i]);
+      });
+    } else if (v !== null && typeof v === 'object') for (const [k, x] of Object.entries(v)) visit(x, [...path, k]);
+  };
+  const fields = action as unknown as Record<string, unknown>;
+  for (const field of secretFieldsOf(action.type)) if (field in fields) visit(fields[field], [field]);
   return out;
 }

@@ -14,5 +14,8 @@ export const sendEmailMeta = defineActionMeta<SendEmailAction>({
   timeoutMs: () => 60_000,
   rawFields: [],
   structuralFields: [],
+  // A link with an access token in the message: the recipient gets the value, the run keeps the reference.
+  secretFields: ['body', 'html'],
+  fieldLabels: { to: 'To', cc: 'Cc', bcc: 'Bcc', replyTo: 'Reply to', subject: 'Subject', body: 'Text body', html: 'HTML body' },
   summary: (a) => `Email to ${brief(list(a.to))}${a.subject ? `: ${brief(a.subject, 40)}` : ''}`,
 });

@@ -12,5 +12,7 @@ export const sendWebhookMeta = defineActionMeta<SendWebhookAction>({
   timeoutMs: (a) => a.timeoutMs + 10_000,
   rawFields: [],
   structuralFields: [],
+  secretFields: ['url', 'headers', 'query', 'body', 'auth'],
+  fieldLabels: { url: 'URL', headers: 'Headers', query: 'Query parameters', body: 'Body', auth: 'Auth' },
   summary: (a) => `${a.method} ${brief(a.url)}`,
 });

@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import { JsonSchema, isTemplated } from '../../definition/common';
 import { actionBase } from '../common';
+import { SendWebhookAuthSchema } from './auth';
 
 const UrlSchema = z
   .string()
@@ -32,6 +33,8 @@ export const SendWebhookActionSchema = z.object({
   timeoutMs: z.number().int().min(100).max(WEBHOOK_MAX_TIMEOUT_MS).default(10_000),
   /** Sign the request with the workflow's signing secret (Standard Webhooks headers). */
   sign: z.boolean().default(false),
+  /** Credentials for the call, each a `{{secrets.NAME}}` reference (absent: none). */
+  auth: SendWebhookAuthSchema.optional(),
 });
 
 export type SendWebhookAction = z.infer<typeof SendWebhookActionSchema>;

@@ -11,6 +11,7 @@ import type {
 import { CheckField, KeyValueField, NumberField, SelectField, TextField, fieldId, useFieldError } from '../fields';
 import { useEditor } from '../context';
 import type { ActionFormProps } from './types';
+import { WebhookAuthSection } from './WebhookAuth';
 
 const recipients = (v: string | string[] | undefined) => (Array.isArray(v) ? v.join(', ') : (v ?? ''));
 /** "a@x.com, b@y.com" → ["a@x.com", "b@y.com"]; one address stays a string. */
@@ -160,6 +161,7 @@ export function SendWebhookForm(props: ActionFormProps<SendWebhookAction>) {
         value={props.action.query}
         onChange={(query) => props.patch({ query })}
       />
+      <WebhookAuthSection action={props.action} path={props.path} onChange={(auth) => props.patch({ auth })} />
       <div class="row wrap">
         <NumberField
           label="Timeout (ms)"
