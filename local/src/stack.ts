@@ -6,6 +6,7 @@ import { msToTs } from '@temporalio/common/lib/time';
 import { DefaultLogger, NativeConnection, Runtime } from '@temporalio/worker';
 import { loadConfig, type Config } from '@conduit/core/config';
 import { secretBoxFromConfig } from '@conduit/core/crypto';
+import { temporalDataConverter } from '@conduit/core/temporal-codec';
 import { createDb, type DbHandle } from '@conduit/core/db';
 import { createEventQueue, startSqsConsumer, type EventQueue, type SqsQueue } from '@conduit/core/events';
 import { createDispatcher, createSweeper } from '@conduit/functions/dispatch/index';
@@ -187,7 +188,8 @@ export async function startStack(opts: StackOptions = {}): Promise<Stack> {
     register('Temporal connection', () => connection.close());
     if (temporal) await ensureNamespace(connection, config.TEMPORAL_NAMESPACE);
     aborted();
-    const client = new Client({ connection, namespace: config.TEMPORAL_NAMESPACE });
+    // Payloads encrypted with the key the worker uses (always set here: the stack generates one).
+    const client = new Client({ connection, namespace: config.TEMPORAL_NAMESPACE, dataConverter: temporalDataConverter(config) });
 
     const runs = createRunStarter({ db, temporal: client, eagerStart: true });
     const dispatcher = createDispatcher({ db, runs, config, log: stackLogger(config.LOG_LEVEL, 'dispatch') });
