@@ -13,6 +13,7 @@ import { devMailRoutes } from './routes/dev-mail';
 import { eventRoutes } from './routes/events';
 import { executionRoutes } from './routes/executions';
 import { recordRoutes } from './routes/records';
+import { TEMPORAL_CODEC_PATH, temporalCodecCors, temporalCodecRoutes } from './routes/temporal-codec';
 import { workflowRoutes } from './routes/workflows';
 import { staticHandler } from './static';
 
@@ -47,6 +48,8 @@ export function createApp(deps: AppDeps): OpenAPIHono<Env> {
     return c.json({ error: { code: 'internal', message: 'something went wrong; the request was not applied' } }, 500);
   });
 
+  // Before the API's middleware: the Temporal UI's preflight carries no credentials.
+  app.use(`${TEMPORAL_CODEC_PATH}/*`, temporalCodecCors(deps.config));
   app.use(
     '/api/*',
     async (c, next) => {
@@ -54,7 +57,8 @@ export function createApp(deps: AppDeps): OpenAPIHono<Env> {
       const principal = await resolvePrincipal(c, d);
       // Workspace routes all need a caller: refuse a missing one before the body is read or validated,
       // so an anonymous request gets 401 and learns nothing about the shape of a valid one.
-      if (!principal && (c.req.path.startsWith('/api/workspaces/') || c.req.path === '/api/me')) throw unauthorized();
+      if (!principal && (c.req.path.startsWith('/api/workspaces/') || c.req.path === '/api/me' || c.req.path.startsWith(TEMPORAL_CODEC_PATH)))
+        throw unauthorized();
       c.set('principal', principal);
       await next();
     },
@@ -69,6 +73,7 @@ export function createApp(deps: AppDeps): OpenAPIHono<Env> {
   eventRoutes(app, d);
   recordRoutes(app, d);
   devMailRoutes(app, d);
+  temporalCodecRoutes(app, d);
 
   app.get('/api/health', async (c) => {
     try {
