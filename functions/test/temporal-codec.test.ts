@@ -1,10 +1,10 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { Client, Connection } from '@temporalio/client';
 import { defaultPayloadConverter, type Payload } from '@temporalio/common';
-import { addMember, createApiKey, createUser, createWorkspace } from '@conduit/core/domain';
+import { addMember, createApiKey, createUser, createWorkspace, hashPassword } from '@conduit/core/domain';
 import { testEnv } from '@conduit/local/testing';
 import { createApp } from '../src/app';
-import { createTestApi, webhookWorkflow, type TestApi } from './api-helpers';
+import { createTestApi, PASSWORD, webhookWorkflow, type TestApi } from './api-helpers';
 
 const UI = 'http://localhost:8233';
 const MARKER = `codec-marker-${crypto.randomUUID()}`;
@@ -120,7 +120,7 @@ describe('POST /api/temporal-codec/decode', () => {
     expect((await post(bAdmin)).status).toBe(200);
     // An admin of A who is only a member of B is still refused.
     const ws = await createWorkspace(t.db, { name: 'Other', slug: `other-${crypto.randomUUID().slice(0, 8)}` });
-    const u = await createUser(t.db, { email: `ops-${crypto.randomUUID().slice(0, 8)}@x.test`, name: 'Ops', passwordHash: t.a.admin.passwordHash });
+    const u = await createUser(t.db, { email: `ops-${crypto.randomUUID().slice(0, 8)}@x.test`, name: 'Ops', passwordHash: await hashPassword(PASSWORD) });
     await addMember(t.db, { workspaceId: ws.id, userId: u.id, role: 'admin' });
     await addMember(t.db, { workspaceId: t.b.id, userId: u.id, role: 'member' });
     expect((await post(await t.login(u.email))).status).toBe(403);

@@ -24,6 +24,9 @@ const HKDF_INFO = 'conduit temporal payload codec v1';
 const IV_BYTES = 12;
 const TAG_BYTES = 16;
 
+/** Where the API serves the codec server protocol (`<this>/decode`); the local Temporal UI is pointed at it. */
+export const TEMPORAL_CODEC_PATH = '/api/temporal-codec';
+
 type PayloadKey = { id: string; key: Buffer };
 
 /** The payload key and its id, from one ENCRYPTION_KEY value (64 hex characters or base64 of 32 bytes). */

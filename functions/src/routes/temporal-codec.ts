@@ -4,7 +4,7 @@ import { cors } from 'hono/cors';
 import type { Payload } from '@temporalio/common';
 import type { Config } from '@conduit/core/config';
 import { findWorkspace, findWorkspaceForUser, listUserWorkspaces } from '@conduit/core/domain';
-import { payloadCodecFromConfig } from '@conduit/core/temporal-codec';
+import { payloadCodecFromConfig, TEMPORAL_CODEC_PATH } from '@conduit/core/temporal-codec';
 import { requirePrincipal, type Principal } from '../http/context';
 import { forbidden } from '../http/errors';
 import { body, errors, json, type Api, type RouteDeps } from './common';
@@ -14,7 +14,7 @@ import { body, errors, json, type Api, type RouteDeps } from './common';
  * --codec-endpoint` call): POST <endpoint>/decode with `{ payloads: [{ metadata: { k: base64 },
  * data: base64 }] }` (protobuf JSON), answered in the same shape with the payloads decrypted.
  */
-export const TEMPORAL_CODEC_PATH = '/api/temporal-codec';
+export { TEMPORAL_CODEC_PATH };
 
 const base64 = z.string().max(16 * 1024 * 1024);
 const PayloadJsonSchema = z.object({ metadata: z.record(z.string(), base64).optional(), data: base64.optional() }).meta({ id: 'TemporalPayload' });
