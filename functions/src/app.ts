@@ -4,6 +4,7 @@ import { InvalidInputError, pingDatabase } from '@conduit/core/domain';
 import type { AppDeps } from './deps';
 import { createHookResolver, createIngress } from './ingress';
 import { apiBodyLimit, jsonGuard } from './http/body-guard';
+import { securityHeadersMiddleware } from './http/security-headers';
 import { resolvePrincipal, type Env } from './http/context';
 import { errorJson, HttpError, invalid, unauthorized, zodInvalid } from './http/errors';
 import { apiKeyRoutes } from './routes/api-keys';
@@ -48,6 +49,8 @@ export function createApp(deps: AppDeps): OpenAPIHono<Env> {
     return c.json({ error: { code: 'internal', message: 'something went wrong; the request was not applied' } }, 500);
   });
 
+  // First: every answer (app, API, hooks, errors, 404s) carries the security headers.
+  app.use(securityHeadersMiddleware());
   // Before the API's middleware: the Temporal UI's preflight carries no credentials.
   app.use(`${TEMPORAL_CODEC_PATH}/*`, temporalCodecCors(deps.config));
   app.use(
