@@ -26,18 +26,18 @@ export const APP_CSP = [
 export const API_CSP = "default-src 'none'; frame-ancestors 'none'; base-uri 'none'; form-action 'none'";
 
 /** Browsers keep to HTTPS for a year, subdomains included. Sent only on HTTPS (ignored on http://, and wrong locally). */
-export const HSTS = 'max-age=31536000; includeSubDomains';
+const HSTS = 'max-age=31536000; includeSubDomains';
 export const HSTS_MAX_AGE_SECONDS = 31_536_000;
 
 /** What every response carries besides its CSP. no-referrer: hook ids and one-time tokens live in URLs. */
-export const COMMON_SECURITY_HEADERS = {
+const COMMON_SECURITY_HEADERS = {
   'X-Frame-Options': 'DENY',
   'X-Content-Type-Options': 'nosniff',
   'Referrer-Policy': 'no-referrer',
 } as const;
 
 /** JSON routes get the API policy; everything else is the app (HTML, assets, the SPA fallback). */
-export const isApiPath = (path: string): boolean => path.startsWith('/api/') || path === '/api' || path.startsWith('/hooks/') || path === '/hooks';
+const isApiPath = (path: string): boolean => path.startsWith('/api/') || path === '/api' || path.startsWith('/hooks/') || path === '/hooks';
 
 /** The headers for a response to `path`, over HTTPS or not. */
 export function securityHeaders(path: string, https: boolean): Record<string, string> {
