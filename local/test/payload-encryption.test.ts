@@ -13,7 +13,7 @@ import { promisify } from 'node:util';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { z } from 'zod';
 import { Client, Connection } from '@temporalio/client';
-import { temporal } from '@temporalio/proto';
+import proto from '@temporalio/proto';
 import { derivePayloadKey, KEY_ID_METADATA } from '@conduit/core/temporal-codec';
 import { findTemporalCli } from '../src/services/temporal';
 import { signIn, postHook, type ApiClient } from '../src/testing/api-client';
@@ -44,12 +44,12 @@ describe('Temporal payload encryption end to end', () => {
     try {
       // No data converter: what anyone with access to Temporal (or its database) sees.
       const history = await new Client({ connection, namespace }).workflow.getHandle(workflowId).fetchHistory();
-      return { history, bytes: Buffer.from(temporal.api.history.v1.History.encode(history).finish()) };
+      return { history, bytes: Buffer.from(proto.temporal.api.history.v1.History.encode(history).finish()) };
     } finally {
       await connection.close();
     }
   }
-  const keyIdsIn = (history: temporal.api.history.v1.IHistory) => {
+  const keyIdsIn = (history: proto.temporal.api.history.v1.IHistory) => {
     const ids = new Set<string>();
     const walk = (v: unknown) => {
       if (!v || typeof v !== 'object' || v instanceof Uint8Array) return;

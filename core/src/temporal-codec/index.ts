@@ -1,6 +1,7 @@
 import { createCipheriv, createDecipheriv, createHash, hkdfSync, randomBytes } from 'node:crypto';
 import type { DataConverter, Payload, PayloadCodec } from '@temporalio/common';
-import { temporal } from '@temporalio/proto';
+// Default import: the package is CommonJS, and Node's ESM loader (npm start) sees no named exports in it.
+import proto from '@temporalio/proto';
 import type { Config } from '../config';
 import { parseKey } from '../crypto/secrets';
 
@@ -61,7 +62,7 @@ export class EncryptionCodec implements PayloadCodec {
       const iv = randomBytes(IV_BYTES);
       const cipher = createCipheriv('aes-256-gcm', this.current.key, iv);
       cipher.setAAD(utf8(this.current.id));
-      const plain = temporal.api.common.v1.Payload.encode(p).finish();
+      const plain = proto.temporal.api.common.v1.Payload.encode(p).finish();
       const body = Buffer.concat([iv, cipher.update(plain), cipher.final(), cipher.getAuthTag()]);
       return { metadata: { encoding: utf8(ENCRYPTED_ENCODING), [KEY_ID_METADATA]: utf8(this.current.id) }, data: body };
     });
@@ -85,7 +86,7 @@ export class EncryptionCodec implements PayloadCodec {
         d.setAAD(utf8(id));
         d.setAuthTag(data.subarray(data.length - TAG_BYTES));
         const plain = Buffer.concat([d.update(data.subarray(IV_BYTES, data.length - TAG_BYTES)), d.final()]);
-        return temporal.api.common.v1.Payload.decode(plain);
+        return proto.temporal.api.common.v1.Payload.decode(plain);
       } catch {
         throw new PayloadDecryptionError(`a Temporal payload encrypted with key ${id} does not open: it was altered or the key is wrong`);
       }
