@@ -4,6 +4,7 @@ import { InvalidInputError, pingDatabase } from '@conduit/core/domain';
 import type { AppDeps } from './deps';
 import { createHookResolver, createIngress } from './ingress';
 import { apiBodyLimit, jsonGuard } from './http/body-guard';
+import { securityHeadersMiddleware } from './http/security-headers';
 import { resolvePrincipal, type Env } from './http/context';
 import { errorJson, HttpError, invalid, unauthorized, zodInvalid } from './http/errors';
 import { accountRoutes } from './routes/account';
@@ -17,6 +18,7 @@ import { recordRoutes } from './routes/records';
 import { objectRoutes } from './routes/objects';
 import { teamRoutes } from './routes/team';
 import { secretRoutes } from './routes/secrets';
+import { TEMPORAL_CODEC_PATH, temporalCodecCors, temporalCodecRoutes } from './routes/temporal-codec';
 import { workflowRoutes } from './routes/workflows';
 import { staticHandler } from './static';
 
@@ -51,6 +53,10 @@ export function createApp(deps: AppDeps): OpenAPIHono<Env> {
     return c.json({ error: { code: 'internal', message: 'something went wrong; the request was not applied' } }, 500);
   });
 
+  // First: every answer (app, API, hooks, errors, 404s) carries the security headers.
+  app.use(securityHeadersMiddleware());
+  // Before the API's middleware: the Temporal UI's preflight carries no credentials.
+  app.use(`${TEMPORAL_CODEC_PATH}/*`, temporalCodecCors(deps.config));
   app.use(
     '/api/*',
     async (c, next) => {
@@ -58,7 +64,14 @@ export function createApp(deps: AppDeps): OpenAPIHono<Env> {
       const principal = await resolvePrincipal(c, d);
       // Workspace routes all need a caller: refuse a missing one before the body is read or validated,
       // so an anonymous request gets 401 and learns nothing about the shape of a valid one.
-      if (!principal && (c.req.path.startsWith('/api/workspaces/') || c.req.path === '/api/me' || c.req.path.startsWith('/api/me/'))) throw unauthorized();
+      if (
+        !principal &&
+        (c.req.path.startsWith('/api/workspaces/') ||
+          c.req.path === '/api/me' ||
+          c.req.path.startsWith('/api/me/') ||
+          c.req.path.startsWith(TEMPORAL_CODEC_PATH))
+      )
+        throw unauthorized();
       c.set('principal', principal);
       await next();
     },
@@ -77,6 +90,7 @@ export function createApp(deps: AppDeps): OpenAPIHono<Env> {
   teamRoutes(app, d);
   accountRoutes(app, d);
   secretRoutes(app, d);
+  temporalCodecRoutes(app, d);
 
   app.get('/api/health', async (c) => {
     try {

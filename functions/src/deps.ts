@@ -9,6 +9,7 @@ import type { ScheduleSync } from './schedules';
 
 import type { Logger } from '@conduit/core/logging';
 import type { Mailer } from '@conduit/core/mail';
+import { temporalDataConverter } from '@conduit/core/temporal-codec';
 
 export type { Logger };
 
@@ -40,10 +41,13 @@ export type AppDeps = {
   loginLimit?: { attempts: number; windowMs: number };
 };
 
-export function temporalClient(config: Pick<Config, 'TEMPORAL_ADDRESS' | 'TEMPORAL_NAMESPACE' | 'TEMPORAL_API_KEY'>): Client {
+/** The API's and the dispatcher's client: payloads encrypted like the worker's (ENCRYPTION_KEY). */
+export function temporalClient(
+  config: Pick<Config, 'TEMPORAL_ADDRESS' | 'TEMPORAL_NAMESPACE' | 'TEMPORAL_API_KEY' | 'ENCRYPTION_KEY' | 'ENCRYPTION_KEYS_OLD'>,
+): Client {
   const connection = Connection.lazy({
     address: config.TEMPORAL_ADDRESS,
     ...(config.TEMPORAL_API_KEY ? { apiKey: config.TEMPORAL_API_KEY, tls: true } : {}),
   });
-  return new Client({ connection, namespace: config.TEMPORAL_NAMESPACE });
+  return new Client({ connection, namespace: config.TEMPORAL_NAMESPACE, dataConverter: temporalDataConverter(config) });
 }

@@ -7,9 +7,11 @@ import { companies, type Db } from '@conduit/core/testing';
 import { addMember, createUser, createWorkspace, hashPassword } from '@conduit/core/domain';
 import { createInProcessQueue, type EventMessage } from '@conduit/core/events';
 import { runWorkflowId, type RunInput } from '@conduit/core/temporal';
+import { temporalDataConverter } from '@conduit/core/temporal-codec';
 import { createApp } from '../src/app';
 import type { AppDeps } from '../src/deps';
 import { createRunStarter } from '../src/runs';
+import { decodeStored } from './dispatch-fixtures';
 import { createTestDb, testEnv, type TestDbKind } from '@conduit/local/testing';
 
 export const ENCRYPTION_KEY = 'b'.repeat(64);
@@ -38,7 +40,7 @@ export async function createTestApi(kind: TestDbKind, o: { taskQueue?: string; d
   const handle = await createTestDb(kind);
   const db = handle.db;
   const connection = Connection.lazy({ address: testEnv.temporalAddress() });
-  const temporal = new Client({ connection });
+  const temporal = new Client({ connection, dataConverter: temporalDataConverter({ ENCRYPTION_KEY, ENCRYPTION_KEYS_OLD: [] }) });
   const published: EventMessage[] = [];
   const queue = createInProcessQueue(async (m) => {
     published.push(m);
@@ -109,7 +111,8 @@ export async function startedInput(client: Client, executionId: string): Promise
   const history = await client.workflow.getHandle(runWorkflowId(executionId)).fetchHistory();
   const payload = history.events?.[0]?.workflowExecutionStartedEventAttributes?.input?.payloads?.[0];
   if (!payload) throw new Error('no start input');
-  return defaultPayloadConverter.fromPayload(payload) as RunInput;
+  const [plain] = await decodeStored(client, payload);
+  return defaultPayloadConverter.fromPayload(plain!) as RunInput;
 }
 
 /** Every row of the tables a refused request must not touch, for before/after comparison. */

@@ -1,10 +1,11 @@
 /** Shared setup for the trigger tests (dispatch, ingress, schedules, runs): real Temporal, real databases. */
 import { Client, Connection } from '@temporalio/client';
-import { defaultPayloadConverter } from '@temporalio/common';
+import { defaultPayloadConverter, type Payload } from '@temporalio/common';
 import { companies, workflowSecrets, workflowVersions, workflows, workspaces, type Db } from '@conduit/core/testing';
 import type { WorkflowAction, WorkflowTrigger } from '@conduit/core/definition';
 import { createSecretBox } from '@conduit/core/crypto';
 import { runWorkflowId, type RunInput } from '@conduit/core/temporal';
+import { temporalDataConverter } from '@conduit/core/temporal-codec';
 import { testEnv } from '@conduit/local/testing';
 import { CreateQueueCommand, GetQueueAttributesCommand } from '@aws-sdk/client-sqs';
 import { createSqsClient } from '@conduit/core/events';
@@ -17,7 +18,11 @@ export const isolatedTaskQueue = () => `trigger-tests-${crypto.randomUUID()}`;
 
 export async function connectTemporal(): Promise<{ client: Client; close: () => Promise<void> }> {
   const connection = await Connection.connect({ address: testEnv.temporalAddress() });
-  return { client: new Client({ connection }), close: () => connection.close() };
+  // The product's client: payloads encrypted under the tests' key, as the API and dispatcher do.
+  return {
+    client: new Client({ connection, dataConverter: temporalDataConverter({ ENCRYPTION_KEY, ENCRYPTION_KEYS_OLD: [] }) }),
+    close: () => connection.close(),
+  };
 }
 
 export async function seedWorkspace(db: Db): Promise<{ workspaceId: string; companyId: string }> {
@@ -76,7 +81,15 @@ export async function startedInput(client: Client, executionId: string): Promise
   const first = history.events?.[0]?.workflowExecutionStartedEventAttributes;
   const payload = first?.input?.payloads?.[0];
   if (!payload) throw new Error('no start input');
-  return defaultPayloadConverter.fromPayload(payload) as RunInput;
+  const [plain] = await decodeStored(client, payload);
+  return defaultPayloadConverter.fromPayload(plain!) as RunInput;
+}
+
+/** A payload as stored in Temporal, decrypted with the client's codec (when it has one). */
+export async function decodeStored(client: Client, payload: Payload): Promise<Payload[]> {
+  let out = [payload];
+  for (const codec of [...client.options.loadedDataConverter.payloadCodecs].reverse()) out = await codec.decode(out);
+  return out;
 }
 
 export async function waitUntil<T>(what: string, fn: () => Promise<T | null | undefined | false>, timeoutMs = 15_000): Promise<T> {

@@ -5,7 +5,7 @@ import { workflowVersions, workflows, eq, type DbHandle } from '@conduit/core/te
 import { RUN_WORKFLOW, scheduleId, type RunInput } from '@conduit/core/temporal';
 import { createScheduleSync, nextFireTimes } from '../src/schedules';
 import { createTestDb } from '@conduit/local/testing';
-import { connectTemporal, isolatedTaskQueue, seedWorkflow, seedWorkspace, waitUntil } from './dispatch-fixtures';
+import { connectTemporal, decodeStored, isolatedTaskQueue, seedWorkflow, seedWorkspace, waitUntil } from './dispatch-fixtures';
 
 describe('schedule triggers on Temporal Schedules', () => {
   let h: DbHandle;
@@ -66,7 +66,8 @@ describe('schedule triggers on Temporal Schedules', () => {
     expect(desc.taskQueue).toBe(taskQueue);
     const history = await handle.fetchHistory();
     const payload = history.events![0]!.workflowExecutionStartedEventAttributes!.input!.payloads![0]!;
-    const input = defaultPayloadConverter.fromPayload(payload) as RunInput;
+    const [plain] = await decodeStored(temporal.client, payload);
+    const input = defaultPayloadConverter.fromPayload(plain!) as RunInput;
     expect(input).toMatchObject({ workflowId: wf.workflowId, versionId: wf.versionId, definition: { trigger: { timezone: 'Asia/Kolkata' } } });
     await handle.terminate('test done').catch(() => {});
   });

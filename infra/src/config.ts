@@ -9,7 +9,7 @@ import type { DeploySettings } from './settings';
  * Keys of the JSON object in the runtime secret (Secrets Manager). Created by the operator before
  * the first deploy (docs/deploy.md); the stacks only reference it, so no value is ever in a template.
  */
-export const RUNTIME_SECRET_KEYS = ['DATABASE_URL', 'ENCRYPTION_KEY', 'TEMPORAL_API_KEY', 'SMTP_URL'] as const;
+export const RUNTIME_SECRET_KEYS = ['DATABASE_URL', 'ENCRYPTION_KEY', 'ENCRYPTION_KEYS_OLD', 'TEMPORAL_API_KEY', 'SMTP_URL'] as const;
 
 /** Plain (non-secret) SSM String parameters under the stage's prefix, resolved by CloudFormation at deploy. */
 export const SSM_PARAMETERS = {

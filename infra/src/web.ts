@@ -4,6 +4,7 @@ import * as origins from 'aws-cdk-lib/aws-cloudfront-origins';
 import * as s3 from 'aws-cdk-lib/aws-s3';
 import * as s3deploy from 'aws-cdk-lib/aws-s3-deployment';
 import { Construct } from 'constructs';
+import { API_CSP, APP_CSP, HSTS_MAX_AGE_SECONDS } from '@conduit/core/security-headers';
 import type { DeploySettings } from './settings';
 
 /** Vite puts content-hashed files under /assets/: safe to cache for a year. */
@@ -48,14 +49,17 @@ export class WebConstruct extends Construct {
       customHeadersBehavior: {
         customHeaders: [{ header: 'Cache-Control', value: 'no-cache', override: true }],
       },
-      securityHeadersBehavior: securityHeaders(),
+      securityHeadersBehavior: securityHeaders(APP_CSP),
     });
     const assetsPolicy = new cloudfront.ResponseHeadersPolicy(this, 'AssetHeaders', {
       customHeadersBehavior: {
         customHeaders: [{ header: 'Cache-Control', value: 'public, max-age=31536000, immutable', override: true }],
       },
-      securityHeadersBehavior: securityHeaders(),
+      securityHeadersBehavior: securityHeaders(APP_CSP),
     });
+    // The API's and the ingress's answers carry these already (functions' middleware); set at the
+    // edge too, so every answer of the distribution has them whatever the origin sends.
+    const apiPolicy = new cloudfront.ResponseHeadersPolicy(this, 'ApiHeaders', { securityHeadersBehavior: securityHeaders(API_CSP) });
     const assetsCache = new cloudfront.CachePolicy(this, 'AssetsCache', {
       comment: 'Hashed assets: cached for a year at the edge',
       minTtl: Duration.days(365),
@@ -81,6 +85,7 @@ export class WebConstruct extends Construct {
       cachePolicy: cloudfront.CachePolicy.CACHING_DISABLED,
       // Everything but Host: API Gateway routes on its own host name.
       originRequestPolicy: cloudfront.OriginRequestPolicy.ALL_VIEWER_EXCEPT_HOST_HEADER,
+      responseHeadersPolicy: apiPolicy,
     };
 
     this.distribution = new cloudfront.Distribution(this, 'Distribution', {
@@ -126,11 +131,13 @@ export class WebConstruct extends Construct {
   }
 }
 
-function securityHeaders(): cloudfront.ResponseSecurityHeadersBehavior {
+/** The same headers as the app server sends (@conduit/core/security-headers); the distribution is HTTPS only, so HSTS always. */
+function securityHeaders(csp: string): cloudfront.ResponseSecurityHeadersBehavior {
   return {
+    contentSecurityPolicy: { contentSecurityPolicy: csp, override: true },
     contentTypeOptions: { override: true },
     frameOptions: { frameOption: cloudfront.HeadersFrameOption.DENY, override: true },
-    referrerPolicy: { referrerPolicy: cloudfront.HeadersReferrerPolicy.STRICT_ORIGIN_WHEN_CROSS_ORIGIN, override: true },
-    strictTransportSecurity: { accessControlMaxAge: Duration.days(365), includeSubdomains: true, override: true },
+    referrerPolicy: { referrerPolicy: cloudfront.HeadersReferrerPolicy.NO_REFERRER, override: true },
+    strictTransportSecurity: { accessControlMaxAge: Duration.seconds(HSTS_MAX_AGE_SECONDS), includeSubdomains: true, override: true },
   };
 }

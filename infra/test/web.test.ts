@@ -1,6 +1,7 @@
 import { beforeAll, describe, expect, it } from 'vitest';
 import { SPA_REWRITE_CODE } from '../src/web';
 import { resourceOf, synthAll, testSettings, type CfnProps, type Synth } from './synth';
+import { API_CSP, APP_CSP } from '@conduit/core/security-headers';
 
 // AWS-managed policy ids (the same in every account).
 const CACHING_DISABLED = '4135ea2d-6df8-44a3-9df3-4b5a84be39ad';
@@ -85,6 +86,33 @@ describe('web stack', () => {
       // The API's host name, taken from the API stack's endpoint.
       expect(JSON.stringify(origin.DomainName)).toContain('Fn::ImportValue');
     }
+  });
+
+  it('sends the security headers on every behaviour: the app CSP for the site, the JSON CSP for /api and /hooks', () => {
+    const t = synth.templates.web;
+    const expected = (csp: string) => ({
+      ContentSecurityPolicy: { ContentSecurityPolicy: csp, Override: true },
+      ContentTypeOptions: { Override: true },
+      FrameOptions: { FrameOption: 'DENY', Override: true },
+      ReferrerPolicy: { ReferrerPolicy: 'no-referrer', Override: true },
+      StrictTransportSecurity: { AccessControlMaxAgeSec: 31536000, IncludeSubdomains: true, Override: true },
+    });
+    const policyOf = (id: string) => resourceOf(t, 'AWS::CloudFront::ResponseHeadersPolicy', id);
+    for (const [id, ref] of [
+      ['WebHtmlHeaders', dist.DistributionConfig.DefaultCacheBehavior.ResponseHeadersPolicyId],
+      ['WebAssetHeaders', behavior('/assets/*')!.ResponseHeadersPolicyId],
+    ] as const) {
+      const p = policyOf(id);
+      expect(ref).toEqual({ Ref: p.id });
+      expect(p.props.ResponseHeadersPolicyConfig.SecurityHeadersConfig).toEqual(expected(APP_CSP));
+    }
+    const api = policyOf('WebApiHeaders');
+    expect(api.props.ResponseHeadersPolicyConfig.SecurityHeadersConfig).toEqual(expected(API_CSP));
+    for (const path of ['/api/*', '/hooks/*']) expect(behavior(path)!.ResponseHeadersPolicyId, path).toEqual({ Ref: api.id });
+    // No inline script may run in the app, and nothing may frame it.
+    expect(APP_CSP).toContain("script-src 'self'");
+    expect(APP_CSP).not.toContain('unsafe-inline');
+    expect(APP_CSP).toContain("frame-ancestors 'none'");
   });
 
   it('uploads the built site with the API URL and invalidates index.html; skips the upload without a build', async () => {

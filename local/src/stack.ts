@@ -7,6 +7,7 @@ import { DefaultLogger, NativeConnection, Runtime } from '@temporalio/worker';
 import { loadConfig, type Config } from '@conduit/core/config';
 import { secretBoxFromConfig } from '@conduit/core/crypto';
 import { migrateLiteralCredentials } from '@conduit/core/domain';
+import { TEMPORAL_CODEC_PATH, temporalDataConverter } from '@conduit/core/temporal-codec';
 import { createDb, type DbHandle } from '@conduit/core/db';
 import { createEventQueue, startSqsConsumer, type EventQueue, type SqsQueue } from '@conduit/core/events';
 import { createDispatcher, createSweeper } from '@conduit/functions/dispatch/index';
@@ -147,6 +148,8 @@ export async function startStack(opts: StackOptions = {}): Promise<Stack> {
             preferredPort: local.TEMPORAL_DEV_PORT,
             preferredUiPort: local.TEMPORAL_DEV_UI_PORT,
             env: { ...env, ...(local.TEMPORAL_CLI_PATH ? { TEMPORAL_CLI_PATH: local.TEMPORAL_CLI_PATH } : {}) },
+            // Payloads are encrypted: the UI asks this app to decrypt them for a signed-in admin.
+            codecEndpoint: `${url}${TEMPORAL_CODEC_PATH}`,
           }).then((t) => {
             register('Temporal dev server', t.stop);
             log.info(`Temporal dev server (${t.source === 'cli' ? 'CLI' : "SDK's download"}) on ${t.address}`);
@@ -191,7 +194,8 @@ export async function startStack(opts: StackOptions = {}): Promise<Stack> {
     register('Temporal connection', () => connection.close());
     if (temporal) await ensureNamespace(connection, config.TEMPORAL_NAMESPACE);
     aborted();
-    const client = new Client({ connection, namespace: config.TEMPORAL_NAMESPACE });
+    // Payloads encrypted with the key the worker uses (always set here: the stack generates one).
+    const client = new Client({ connection, namespace: config.TEMPORAL_NAMESPACE, dataConverter: temporalDataConverter(config) });
 
     const runs = createRunStarter({ db, temporal: client, eagerStart: true });
     const dispatcher = createDispatcher({ db, runs, config, log: stackLogger(config.LOG_LEVEL, 'dispatch') });

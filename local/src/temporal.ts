@@ -29,6 +29,8 @@ export type LocalTemporalOptions = {
    * Unset: the CLI when found, else the SDK's cached download.
    */
   sdkExecutablePath?: string;
+  /** The Temporal UI's remote codec (the app's /api/temporal-codec): the UI shows decrypted payloads. */
+  codecEndpoint?: string;
   /** How long the CLI may take to answer (default 3 minutes). */
   readyTimeoutMs?: number;
 };
@@ -45,9 +47,12 @@ export type LocalTemporalOptions = {
  */
 const SQLITE_PRAGMAS = ['--sqlite-pragma', 'journal_mode=wal', '--sqlite-pragma', 'synchronous=normal'];
 
-async function startCli(cli: string, o: { port: number; uiPort: number | undefined; dbFile: string; readyTimeoutMs: number }): Promise<Managed> {
+async function startCli(
+  cli: string,
+  o: { port: number; uiPort: number | undefined; dbFile: string; readyTimeoutMs: number; uiArgs: string[] },
+): Promise<Managed> {
   const args = ['server', 'start-dev', '--ip', '127.0.0.1', '--port', String(o.port), '--db-filename', o.dbFile, '--log-level', 'error', ...SQLITE_PRAGMAS];
-  if (o.uiPort) args.push('--ui-port', String(o.uiPort));
+  if (o.uiPort) args.push('--ui-port', String(o.uiPort), ...o.uiArgs);
   else args.push('--headless');
   const proc = startProcess(cli, args);
   const address = `127.0.0.1:${o.port}`;
@@ -104,13 +109,17 @@ export async function startLocalTemporal(opts: LocalTemporalOptions): Promise<Lo
   const port = await pickPort(opts.preferredPort ?? 7233);
   const uiPort = ui ? await pickPort(opts.preferredUiPort ?? 8233) : undefined;
   const cli = opts.sdkExecutablePath ? undefined : findTemporalCli(opts.env ?? process.env);
+  const uiArgs = opts.codecEndpoint ? ['--ui-codec-endpoint', opts.codecEndpoint] : [];
+  // `localhost`, like the app's URL: the UI and the app are then the same site, so the session
+  // cookie (SameSite=Lax) goes along with the UI's calls to the codec endpoint.
+  const uiUrl = uiPort ? `http://localhost:${uiPort}` : null;
   if (cli) {
-    const proc = await startCli(cli, { port, uiPort, dbFile: opts.dbFile, readyTimeoutMs: opts.readyTimeoutMs ?? 180_000 });
+    const proc = await startCli(cli, { port, uiPort, dbFile: opts.dbFile, readyTimeoutMs: opts.readyTimeoutMs ?? 180_000, uiArgs });
     const address = `127.0.0.1:${port}`;
     let stopping = false;
     return {
       address,
-      uiUrl: uiPort ? `http://127.0.0.1:${uiPort}` : null,
+      uiUrl,
       source: 'cli',
       pid: proc.child.pid,
       onUnexpectedExit: (cb) =>
@@ -133,13 +142,13 @@ export async function startLocalTemporal(opts: LocalTemporalOptions): Promise<Lo
       ui,
       ...(uiPort ? { uiPort } : {}),
       log: { format: 'pretty', level: 'error' },
-      extraArgs: SQLITE_PRAGMAS,
+      extraArgs: [...SQLITE_PRAGMAS, ...(uiPort ? uiArgs : [])],
       executable: opts.sdkExecutablePath ? { type: 'existing-path', path: opts.sdkExecutablePath } : { type: 'cached-download' },
     },
   });
   return {
     address: env.address,
-    uiUrl: uiPort ? `http://127.0.0.1:${uiPort}` : null,
+    uiUrl,
     source: 'sdk-download',
     pid: undefined,
     // The SDK owns that process and reports no exit; a dead server shows up as worker errors.

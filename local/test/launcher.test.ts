@@ -64,7 +64,7 @@ describe('npm start', () => {
   it('runs the product on one port, runs a webhook workflow, and Ctrl-C stops every child', async () => {
     const { l, url, temporalUiUrl, login } = await startLauncher('npm', ['start']);
     expect(url).toBe(`http://localhost:${env.PORT}`);
-    expect(temporalUiUrl).toBe(`http://127.0.0.1:${env.TEMPORAL_DEV_UI_PORT}`);
+    expect(temporalUiUrl).toBe(`http://localhost:${env.TEMPORAL_DEV_UI_PORT}`);
     expect((await fetch(temporalUiUrl)).status).toBe(200);
 
     // The dev server is a child of the launcher, with its SQLite file in the data folder.

@@ -37,7 +37,7 @@ describe.each([
     try {
       expect(first.source).toBe(source);
       expect(first.address).toBe(`127.0.0.1:${opts.preferredPort}`);
-      expect(first.uiUrl).toBe(`http://127.0.0.1:${opts.preferredUiPort}`);
+      expect(first.uiUrl).toBe(`http://localhost:${opts.preferredUiPort}`);
       expect((await fetch(first.uiUrl!)).status).toBe(200);
       // Started with no worker: it stays RUNNING, which only a persisted history can show after a restart.
       await withClient(first.address, (c) => c.workflow.start('nobodyRunsThis', { taskQueue: 'none', workflowId }));

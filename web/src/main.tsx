@@ -1,3 +1,5 @@
+// First: configures zod for the CSP before any module parses with it.
+import './csp';
 import { render } from 'solid-js/web';
 import { App } from './app/App';
 import './styles.css';

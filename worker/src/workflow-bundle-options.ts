@@ -1,8 +1,15 @@
+import { failureConverterPath } from '@conduit/core/temporal-codec';
+
 /** The workflow code's entry point (bundled by the SDK's webpack, evaluated in its sandbox). */
 export const workflowsPath = new URL('./workflows/index.ts', import.meta.url).pathname;
 
-/** How every workflow bundle is built: by the worker at start, in the local stack's cache, and for deploys. */
+/**
+ * How every workflow bundle is built: by the worker at start, in the local stack's cache, and for
+ * deploys. The failure converter is the worker's own (workerDataConverter): failure messages leave
+ * the sandbox in encoded attributes, which the payload codec encrypts.
+ */
 export const workflowBundleOptions = {
   workflowsPath,
   preloadModules: [new URL('./workflows/preload.ts', import.meta.url).pathname],
+  failureConverterPath,
 };

@@ -2,6 +2,7 @@ import { readdirSync, readFileSync } from 'node:fs';
 import { beforeAll, describe, expect, it } from 'vitest';
 import proto from '@temporalio/proto';
 import { DefaultLogger, Runtime, Worker, type ReplayResult } from '@temporalio/worker';
+import { workerDataConverter } from '@conduit/core/temporal-codec';
 import { workflowBundleOptions } from '../src';
 
 /**
@@ -27,9 +28,14 @@ beforeAll(async () => {
     const { workflowId, history } = JSON.parse(readFileSync(new URL(f, dir), 'utf8')) as { workflowId: string; history: object };
     return { file: f, workflowId, history: proto.temporal.api.history.v1.History.fromObject(history) };
   });
-  // The bundle is built exactly as the production worker builds it.
+  // The bundle is built exactly as the production worker builds it, with its data converter: the
+  // recorded payloads are unencrypted, and the payload codec passes them through.
   const replay = Worker.runReplayHistories(
-    { workflowsPath: workflowBundleOptions.workflowsPath, bundlerOptions: { preloadModules: workflowBundleOptions.preloadModules } },
+    {
+      workflowsPath: workflowBundleOptions.workflowsPath,
+      bundlerOptions: { preloadModules: workflowBundleOptions.preloadModules },
+      dataConverter: workerDataConverter({ ENCRYPTION_KEY: '7'.repeat(64), ENCRYPTION_KEYS_OLD: [] }),
+    },
     histories.map(({ workflowId, history }) => ({ workflowId, history })),
   );
   let i = 0;

@@ -26,6 +26,16 @@ export const ConfigSchema = z.object({
   WORKFLOW_BUNDLE_PATH: z.string().optional(),
   /** 32 bytes, base64 or hex: AES-256-GCM key for secrets at rest. The local launcher generates one. */
   ENCRYPTION_KEY: z.string().optional(),
+  /**
+   * Earlier ENCRYPTION_KEY values, comma-separated, kept after a rotation so Temporal payloads written
+   * under them still decrypt (runs in flight, histories); nothing is encrypted with them any more.
+   */
+  ENCRYPTION_KEYS_OLD: csv.default([]),
+  /**
+   * Who may use the Temporal codec endpoint: empty, an admin of any workspace (one team's own
+   * deployment); a workspace id or slug, only that workspace's admins (a deployment hosting others).
+   */
+  TEMPORAL_CODEC_WORKSPACE: z.string().optional(),
   /** Empty: in-process queue (local). Otherwise the SQS queue URL. */
   SQS_QUEUE_URL: z.string().optional(),
   SQS_ENDPOINT: z.string().url().optional(),

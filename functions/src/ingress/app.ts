@@ -1,4 +1,5 @@
 import { Hono } from 'hono';
+import { securityHeadersMiddleware } from '../http/security-headers';
 import { nodeIncoming, readBody } from './body';
 import { createHookHandler, type HookHandler, type IngressDeps } from './handler';
 
@@ -12,6 +13,8 @@ export type { IngressDeps } from './handler';
 export function createIngress(deps: IngressDeps & { handler?: HookHandler }): Hono {
   const handle = deps.handler ?? createHookHandler(deps);
   const app = new Hono();
+  // Here as well as in the API app: the ingress Lambda serves this app alone.
+  app.use(securityHeadersMiddleware({ as: 'api' }));
   app.all('/:hookId', async (c) => {
     const raw = c.req.raw;
     const reply = await handle({

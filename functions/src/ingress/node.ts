@@ -1,5 +1,7 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { Logger } from '@conduit/core/logging';
+import { securityHeaders } from '@conduit/core/security-headers';
+import { isHttps } from '../http/security-headers';
 import { readNode, type BodyResult } from './body';
 import type { HookHandler, HookReply, HookRequest } from './handler';
 
@@ -18,11 +20,12 @@ export function createNodeHookListener(handle: HookHandler, log?: Logger) {
     const hookId = url.slice(PREFIX.length, q < 0 ? undefined : q);
     // `/hooks/a/b` and encoded ids are not hook ids; the app answers them (404).
     if (hookId.length === 0 || hookId.includes('/') || hookId.includes('%')) return false;
+    const secure = (isHttps('', one(req.headers['x-forwarded-proto'])) ? HTTPS_HEADERS : HTTP_HEADERS) as Record<string, string>;
     handle(new NodeHookRequest(req, hookId, q < 0 ? '' : url.slice(q + 1))).then(
-      (reply) => send(res, reply),
+      (reply) => send(res, reply, secure),
       (err: unknown) => {
         log?.error('webhook request failed', { error: err instanceof Error ? err.message : String(err) });
-        send(res, { status: 503, body: { error: { code: 'unavailable', message: 'try again shortly' } } });
+        send(res, { status: 503, body: { error: { code: 'unavailable', message: 'try again shortly' } } }, secure);
       },
     );
     return true;
@@ -55,11 +58,15 @@ class NodeHookRequest implements HookRequest {
   }
 }
 
-function send(res: ServerResponse, reply: HookReply): void {
+/** The same security headers as every other answer (computed once: the hot path allocates nothing for them). */
+const HTTP_HEADERS = securityHeaders(PREFIX, false);
+const HTTPS_HEADERS = securityHeaders(PREFIX, true);
+
+function send(res: ServerResponse, reply: HookReply, secure: Record<string, string>): void {
   if (res.headersSent) return;
   const body = JSON.stringify(reply.body);
   // One write: status line, headers and body leave in a single syscall.
-  res.writeHead(reply.status, { ...reply.headers, 'content-type': 'application/json', 'content-length': Buffer.byteLength(body) });
+  res.writeHead(reply.status, { ...secure, ...reply.headers, 'content-type': 'application/json', 'content-length': Buffer.byteLength(body) });
   res.end(body);
 }
 
