@@ -3,6 +3,7 @@
  * browser read it. Typed over ActionType (derived from the schema list in ./schemas.ts), so a type
  * listed there without an entry here, or an entry for no type, fails to compile.
  */
+import { callWorkflowMeta } from './call_workflow/meta';
 import { conditionMeta } from './condition/meta';
 import { createRecordMeta } from './create_record/meta';
 import { COMMON_RAW_FIELDS, COMMON_STRUCTURAL_FIELDS, type ActionMeta, type Placement } from './define';
@@ -26,6 +27,7 @@ export const ACTION_META: { readonly [T in ActionType]: ActionMeta<ActionOf<T>> 
   run_script: runScriptMeta,
   wait: waitMeta,
   condition: conditionMeta,
+  call_workflow: callWorkflowMeta,
 };
 
 /**

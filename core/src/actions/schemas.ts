@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { MAX_BRANCH_ACTIONS } from './common';
+import { CallWorkflowActionSchema } from './call_workflow/schema';
 import { ConditionActionBaseSchema } from './condition/schema';
 import { CreateRecordActionSchema } from './create_record/schema';
 import { DeleteRecordActionSchema } from './delete_record/schema';
@@ -23,6 +24,7 @@ const LEAF_ACTION_SCHEMAS = [
   DeleteRecordActionSchema,
   RunScriptActionSchema,
   WaitActionSchema,
+  CallWorkflowActionSchema,
 ] as const;
 type LeafSchema = (typeof LEAF_ACTION_SCHEMAS)[number];
 

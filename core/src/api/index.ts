@@ -266,3 +266,4 @@ export type EventDto = z.infer<typeof EventDtoSchema>;
 export type RecordDto = z.infer<typeof RecordDtoSchema>;
 export type ApiKeyDto = z.infer<typeof ApiKeyDtoSchema>;
 export type DevMailDto = z.infer<typeof DevMailDtoSchema>;
+export * from './compose';

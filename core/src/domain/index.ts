@@ -21,3 +21,6 @@ export * from './dev-mail';
 export * from './health';
 export * from './drafts';
 export * from './workflow-lifecycle';
+export * from './manual-runs';
+export * from './workflow-calls';
+export * from './workflow-files';

@@ -15,6 +15,7 @@ import {
   type WorkflowRow,
   type WorkflowVersionRow,
 } from './workflows';
+import { checkCallTargets } from './workflow-calls';
 import { companyInWorkspace, defaultCompanyId, type WorkspaceRow } from './workspaces';
 
 /**
@@ -106,6 +107,8 @@ export function createWorkflowLifecycle(deps: WorkflowLifecycleDeps) {
       const current = await getWorkflow(db, q);
       if (!current) return null;
       const draft = checkDraft(current);
+      const callIssues = await checkCallTargets(db, { workspaceId: q.workspaceId, workflowId: current.id, actions: draft.actions });
+      if (callIssues.length > 0) throw new InvalidInputError(callIssues, 'invalid_call');
       const done = await activateWorkflow(db, { workspaceId: q.workspaceId, id: current.id, publishedBy: q.publishedBy, draft, at: now() });
       if (!done) return null;
       let secret: string | undefined;

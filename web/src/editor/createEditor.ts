@@ -50,7 +50,7 @@ export function createEditor(deps: EditorDeps): EditorContext & { json: Accessor
     workflow: deps.workflow,
     variablesFor: (path) => {
       const t = store.draft.trigger;
-      return variablesFor(path, t, store.draft.actions, 'object' in t ? knownFields(t.object) : [], testSteps());
+      return variablesFor(path, t, store.draft.actions, 'object' in t && t.object ? knownFields(t.object) : [], testSteps());
     },
   };
 }
