@@ -1,4 +1,6 @@
-import type { ApiError, CallWorkflowAction, WorkflowAction } from '../definition';
+import { and, asc, eq } from 'drizzle-orm';
+import type { ApiError, CallWorkflowAction, ExecutionStatus, Json, WorkflowAction } from '../definition';
+import { workflowExecutions, workflows } from '../db/schema';
 import { formatPath, walkActions } from '../definition';
 import type { DbOrTx } from '../db/client';
 import { getPublishedWorkflow } from './manual-runs';
@@ -68,4 +70,47 @@ async function findPathBack(db: DbOrTx, workspaceId: string, home: string, start
     }
   }
   return null;
+}
+
+/**
+ * The execution row of a called run, made by the caller's step before the child starts. Its id is
+ * fixed by the calling workflow, so a retried attempt finds the row instead of making a second.
+ */
+export async function createChildExecution(
+  db: DbOrTx,
+  e: {
+    id: string;
+    workspaceId: string;
+    workflowId: string;
+    versionId: string;
+    input: Json;
+    recordId: string | null;
+    parentExecutionId: string;
+    temporalWorkflowId: string;
+  },
+): Promise<void> {
+  await db
+    .insert(workflowExecutions)
+    .values({ ...e, status: 'pending', eventId: null, isTest: false })
+    .onConflictDoNothing();
+}
+
+export type CallLink = { id: string; workflowId: string; workflowName: string | null; status: ExecutionStatus };
+
+/** The run that called this one (if any) and the runs it called, for the run monitor. */
+export async function callLinks(db: DbOrTx, q: { workspaceId: string; executionId: string }): Promise<{ calledBy: CallLink | null; called: CallLink[] }> {
+  const cols = { id: workflowExecutions.id, workflowId: workflowExecutions.workflowId, workflowName: workflows.name, status: workflowExecutions.status };
+  const [self] = await db
+    .select({ parent: workflowExecutions.parentExecutionId })
+    .from(workflowExecutions)
+    .where(and(eq(workflowExecutions.id, q.executionId), eq(workflowExecutions.workspaceId, q.workspaceId)));
+  if (!self) return { calledBy: null, called: [] };
+  const base = () => db.select(cols).from(workflowExecutions).leftJoin(workflows, eq(workflows.id, workflowExecutions.workflowId));
+  const [calledBy] = self.parent
+    ? await base().where(and(eq(workflowExecutions.id, self.parent), eq(workflowExecutions.workspaceId, q.workspaceId)))
+    : [];
+  const called = await base()
+    .where(and(eq(workflowExecutions.parentExecutionId, q.executionId), eq(workflowExecutions.workspaceId, q.workspaceId)))
+    .orderBy(asc(workflowExecutions.createdAt));
+  return { calledBy: calledBy ?? null, called };
 }

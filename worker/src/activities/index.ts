@@ -27,6 +27,7 @@ import {
   type StepOutcome,
 } from '../workflows/contract';
 import { resolveAction } from '../workflows/resolve';
+import { prepareCall } from './call-workflow';
 import { asStepError } from './errors';
 import { redactHeaders, redactJson } from './redact';
 import { ACTION_HANDLERS } from './registry';
@@ -236,6 +237,7 @@ export function createActivities(deps: ActivityDeps): RuntimeActivities {
   return {
     runStep: (call) => runStep(deps, call),
     runSegment: (call) => runSegment(deps, call),
+    prepareCall: (p) => prepareCall(deps, p),
     async beginRun(b: BeginRun) {
       await beginExecution(deps.db, b.run, b);
       await writeSteps(deps.db, b.flush);

@@ -20,4 +20,5 @@ export const ACTION_HANDLERS: { [T in ActionType]: ActionHandler<T> | null } = {
   run_script: runScriptAction,
   wait: null,
   condition: null,
+  call_workflow: null,
 };

@@ -10,6 +10,7 @@ import type { RunInput } from '@conduit/core/temporal';
 import { placementOf, receivesRunContext, retryPolicyOf, timeoutMsOf } from '@conduit/core/action-meta';
 import { resolveAction } from './resolve';
 import { asJson } from './contract';
+import { runCallWorkflow, type CallCommand, type CallHost, type CallResult } from './call-workflow';
 import type {
   BeginInline,
   BeginRun,
@@ -73,6 +74,8 @@ export type RunCommands = {
   /** Temporal's own reasons to continue as new (history length or size, the server's suggestion). */
   historyFull(): boolean;
   continueAsNew(next: RunInput, options: RunOptions): Promise<never>;
+  /** A call_workflow step: prepare, start the child workflow, wait for it when asked (call-workflow.ts). */
+  callWorkflow(c: CallCommand): Promise<CallResult>;
 };
 
 /** 'finished': the last effect call also ended the execution (see FinishIfDone). */
@@ -286,6 +289,7 @@ export class Interpreter {
     const startedAt = new Date().toISOString();
     if (action.type === 'condition') return this.runCondition(action, meta, startedAt, last);
     if (action.type === 'wait') return this.runWait(action, meta, startedAt);
+    if (action.type === 'call_workflow') return runCallWorkflow(this.callHost(), action, meta, startedAt);
     return this.runEffect(action, meta, startedAt, last);
   }
 
@@ -330,6 +334,27 @@ export class Interpreter {
     this.results[action.id] = { status: 'completed', output };
     this.write(meta, { status: 'completed', input: resolved, output, attempts: 1, startedAt, completedAt });
     return 'ok';
+  }
+
+  /** What a call_workflow step (call-workflow.ts) needs of the run. */
+  private callHost(): CallHost {
+    return {
+      run: this.run,
+      ctx: () => this.ctx(),
+      markRunning: async (meta, input, startedAt, action) => {
+        this.current = { action, meta, input, startedAt };
+        this.write(meta, { status: 'running', input, attempts: 1, startedAt });
+        await this.ensureBegun();
+        await this.commands.recordSteps(this.takePending());
+      },
+      complete: (meta, input, output, startedAt) => {
+        this.current = null;
+        this.results[meta.actionId] = { status: 'completed', output };
+        this.write(meta, { status: 'completed', input, output, attempts: 1, startedAt, completedAt: new Date().toISOString() });
+      },
+      fail: (action, meta, input, startedAt, message) => this.fail(action, meta, input, startedAt, message, 1),
+      call: (c) => this.commands.callWorkflow(c),
+    };
   }
 
   /** One effect in its own activity call; the queued rows, the begin and (when `last`) the finish ride with it. */
