@@ -3,16 +3,18 @@ import {
   ExecutionDtoSchema,
   ImportBodySchema,
   ImportReportSchema,
+  WorkflowDtoSchema,
+  CallLinksSchema,
   ManualRunBodySchema,
   ManualWorkflowDtoSchema,
   ManualWorkflowQuerySchema,
   TemplateDtoSchema,
-  WorkflowDtoSchema,
   WorkflowExportSchema,
   pageOf,
 } from '@conduit/core/api';
 import { describeIssues } from '@conduit/core/definition';
 import {
+  callLinks,
   checkDraft,
   createWorkflowLifecycle,
   exportWorkflow,
@@ -31,6 +33,7 @@ import { startManualRun } from '../runs/manual-run';
 import { WsIdParams, WsParams, body, errors, json, type Api, type RouteDeps } from './common';
 
 const tags = ['workflows'];
+const ImportResultSchema = z.object({ workflow: WorkflowDtoSchema, report: ImportReportSchema });
 
 /** Starting a workflow by hand, the manual workflows of an object, export, import and templates (issue 17). */
 export function composeRoutes(app: Api, deps: RouteDeps): void {
@@ -118,7 +121,7 @@ export function composeRoutes(app: Api, deps: RouteDeps): void {
       tags,
       summary: 'Create an inactive draft from an exported file, and report what it references that is missing here',
       request: { params: WsParams, body: body(ImportBodySchema) },
-      responses: { 201: json(z.object({ workflow: WorkflowDtoSchema, report: ImportReportSchema })), ...errors },
+      responses: { 201: json(ImportResultSchema), ...errors },
     }),
     async (c) => {
       const a = await workspaceAccess(c, deps, c.req.valid('param').ws, 'admin', 'import workflows');
@@ -159,5 +162,22 @@ export function composeRoutes(app: Api, deps: RouteDeps): void {
       return c.json({ items, nextCursor: null }, 200);
     },
   );
-}
 
+  app.openapi(
+    createRoute({
+      method: 'get',
+      path: '/api/workspaces/{ws}/executions/{id}/calls',
+      tags: ['executions'],
+      summary: 'The run that called this one and the runs it called (call_workflow)',
+      request: { params: WsIdParams },
+      responses: { 200: json(CallLinksSchema), ...errors },
+    }),
+    async (c) => {
+      const p = c.req.valid('param');
+      const a = await workspaceAccess(c, deps, p.ws);
+      const e = await getExecutionDetail(deps.db, { workspaceId: a.workspace.id, id: p.id });
+      if (!e) throw notFound('execution');
+      return c.json(await callLinks(deps.db, { workspaceId: a.workspace.id, executionId: e.id }), 200);
+    },
+  );
+}

@@ -1,5 +1,6 @@
 import type { Component } from 'solid-js';
 import { ACTION_META, type ActionOf, type ActionType, type WorkflowAction } from '@conduit/core/definition';
+import { CallWorkflowForm } from './CallWorkflowForm';
 import { ConditionForm } from './ConditionForm';
 import { CreateRecordForm, DeleteRecordForm, RunScriptForm, SendEmailForm, SendWebhookForm, UpdateRecordForm, WaitForm } from './forms';
 import type { ActionFormProps } from './types';
@@ -29,6 +30,7 @@ export const ACTION_FORMS: { [K in ActionType]: Entry<K> } = {
     Form: ConditionForm,
     starter: () => ({ type: 'condition', if: { all: [{ left: '{{trigger.record.amount}}', op: 'gt', right: 0 }] }, then: [], else: [] }),
   },
+  call_workflow: { Form: CallWorkflowForm, starter: () => ({ type: 'call_workflow', workflowId: '', input: {}, wait: true }) },
 };
 
 type AnyEntry = { label: string; description: string; Form: Component<ActionFormProps<WorkflowAction>> };
