@@ -9,6 +9,7 @@ import { StatusBadge, fmtDuration, fmtTime } from '../components/ui';
 import { actionLabel } from '@conduit/core/definition';
 import { temporalUiUrl } from '../app/session';
 import { buildTimeline, type StepNode } from './timeline';
+import { CallLinks } from '../compose/CallLinks';
 
 const LIVE_MS = 800;
 const unfinished = (s: string) => s === 'pending' || s === 'running';
@@ -181,6 +182,7 @@ export default function RunDetail() {
                 </p>
               )}
             </Show>
+            <CallLinks ws={params.ws} executionId={r().id} status={r().status} steps={r().steps?.length ?? 0} />
             <dl class="facts">
               <dt>Status</dt>
               <dd data-testid="run-status">
