@@ -218,7 +218,7 @@ export function WorkflowList() {
                       </td>
                       <td class="row">
                         <Show when={runnable(wf)}>
-                          <button type="button" onClick={() => setRunning(wf)} aria-label={`Run ${wf.name} now`}>
+                          <button type="button" onClick={() => setRunning(wf)} aria-label={`Run now: ${wf.name}`}>
                             Run now
                           </button>
                         </Show>
