@@ -14,8 +14,11 @@ describe.each(['pglite', 'pg'] as const)('manual runs, calls, export and import 
   let adminB: string;
   const wsA = () => `/api/workspaces/${t.a.id}`;
 
-  const manual = (name: string, trigger: Record<string, unknown>, actions: unknown[] = [{ id: 'mk', type: 'create_record', object: 'note', data: { text: '{{trigger.payload.text}}' } }]) =>
-    ({ name, trigger: { type: 'manual', ...trigger }, actions });
+  const manual = (
+    name: string,
+    trigger: Record<string, unknown>,
+    actions: unknown[] = [{ id: 'mk', type: 'create_record', object: 'note', data: { text: '{{trigger.payload.text}}' } }],
+  ) => ({ name, trigger: { type: 'manual', ...trigger }, actions });
 
   async function published(def: unknown, cookie = admin, ws = wsA()): Promise<string> {
     const c = await t.call('POST', `${ws}/workflows`, { cookie, json: def });
@@ -57,7 +60,10 @@ describe.each(['pglite', 'pg'] as const)('manual runs, calls, export and import 
     const theirs = await t.call('POST', `/api/workspaces/${t.b.id}/records/contact`, { cookie: adminB, json: { data: { name: 'Eve' } } });
     expect(theirs.status).toBe(201);
 
-    const r = await t.call('POST', `${wsA()}/workflows/${wf}/run`, { cookie: member, json: { recordId: mine.data.id, payload: { record: { name: 'forged' } } } });
+    const r = await t.call('POST', `${wsA()}/workflows/${wf}/run`, {
+      cookie: member,
+      json: { recordId: mine.data.id, payload: { record: { name: 'forged' } } },
+    });
     expect(r.status).toBe(201);
     expect(r.data.recordId).toBe(mine.data.id);
     const input = await startedInput(t.temporal, r.data.id);
@@ -94,15 +100,22 @@ describe.each(['pglite', 'pg'] as const)('manual runs, calls, export and import 
     const r = await t.call('POST', `${wsA()}/workflows/${bad.data.id}/activate`, { cookie: admin });
     expect(r.status).toBe(400);
     expect(r.data.error).toMatchObject({ code: 'invalid_call', path: 'actions[0].workflowId' });
-    expect(r.data.error.message).toBe('Step "Call the hook": the workflow to call, "Not manual", must start manually (set its trigger to Manual and publish it)');
+    expect(r.data.error.message).toBe(
+      'Step "Call the hook": the workflow to call, "Not manual", must start manually (set its trigger to Manual and publish it)',
+    );
 
     const b = await published(manual('B', {}, []));
     const a = await published({ name: 'A', trigger: { type: 'manual' }, actions: [{ id: 'to_b', type: 'call_workflow', workflowId: b }] });
     // B now calls A: A → B → A.
-    await t.call('PATCH', `${wsA()}/workflows/${b}`, { cookie: admin, json: { actions: [{ id: 'to_a', name: 'Back to A', type: 'call_workflow', workflowId: a }] } });
+    await t.call('PATCH', `${wsA()}/workflows/${b}`, {
+      cookie: admin,
+      json: { actions: [{ id: 'to_a', name: 'Back to A', type: 'call_workflow', workflowId: a }] },
+    });
     const cycle = await t.call('POST', `${wsA()}/workflows/${b}/activate`, { cookie: admin });
     expect(cycle.status).toBe(400);
-    expect(cycle.data.error.message).toBe('Step "Back to A": calling "A" would come back to this workflow (this workflow → "A" → this workflow), which would never end');
+    expect(cycle.data.error.message).toBe(
+      'Step "Back to A": calling "A" would come back to this workflow (this workflow → "A" → this workflow), which would never end',
+    );
   });
 
   it('export has no ids of the workspace; import creates an inactive draft equal to the original and reports what is missing', async () => {
@@ -114,7 +127,13 @@ describe.each(['pglite', 'pg'] as const)('manual runs, calls, export and import 
       actions: [
         { id: 'post', type: 'send_webhook', url: 'https://example.com/x', headers: { authorization: 'Bearer {{secrets.CRM_TOKEN}}' } },
         { id: 'call', type: 'call_workflow', workflowId: target, input: { id: '{{trigger.record.id}}' } },
-        { id: 'big', type: 'condition', if: { all: [{ left: '{{trigger.record.amount}}', op: 'gt', right: 5 }] }, then: [{ id: 'w', type: 'wait', duration: '1h' }], else: [] },
+        {
+          id: 'big',
+          type: 'condition',
+          if: { all: [{ left: '{{trigger.record.amount}}', op: 'gt', right: 5 }] },
+          then: [{ id: 'w', type: 'wait', duration: '1h' }],
+          else: [],
+        },
       ],
     };
     const created = await t.call('POST', `${wsA()}/workflows`, { cookie: admin, json: def });
@@ -144,7 +163,10 @@ describe.each(['pglite', 'pg'] as const)('manual runs, calls, export and import 
     expect(again.data.report.missingWorkflows).toEqual([]);
     expect(again.data.workflow.actions[1].workflowId).toBe(enricherB);
 
-    const broken = await t.call('POST', `${wsA()}/workflows/import`, { cookie: admin, json: { ...exp.data, actions: [{ id: 'x', type: 'send_email', to: 'nobody' }] } });
+    const broken = await t.call('POST', `${wsA()}/workflows/import`, {
+      cookie: admin,
+      json: { ...exp.data, actions: [{ id: 'x', type: 'send_email', to: 'nobody' }] },
+    });
     expect(broken.status).toBe(400);
     expect(broken.data.error.path).toMatch(/^actions\[0\]/);
     const wrongVersion = await t.call('POST', `${wsA()}/workflows/import`, { cookie: admin, json: { ...exp.data, version: 2 } });

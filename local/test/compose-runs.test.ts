@@ -54,10 +54,11 @@ describe('manual runs, call_workflow and templates on the real stack', () => {
       await new Promise((r) => setTimeout(r, 200));
     }
   }
-  const finished = (id: string) => until(`run ${id} to finish`, async () => {
-    const e = await api.execution(id);
-    return ['completed', 'failed', 'cancelled'].includes(e.status) ? e : null;
-  });
+  const finished = (id: string) =>
+    until(`run ${id} to finish`, async () => {
+      const e = await api.execution(id);
+      return ['completed', 'failed', 'cancelled'].includes(e.status) ? e : null;
+    });
 
   beforeAll(async () => {
     receiver = await startReceiver();
@@ -118,7 +119,11 @@ describe('manual runs, call_workflow and templates on the real stack', () => {
         { id: 'mark', type: 'create_record', object: 'mark', data: { from: 'slow child' } },
       ],
     });
-    const parent = await published({ name: 'Parent goes on', trigger: { type: 'manual' }, actions: [{ id: 'go', type: 'call_workflow', workflowId: child, wait: false }] });
+    const parent = await published({
+      name: 'Parent goes on',
+      trigger: { type: 'manual' },
+      actions: [{ id: 'go', type: 'call_workflow', workflowId: child, wait: false }],
+    });
     const p = await finished((await run(parent)).id);
     expect(p.status).toBe('completed');
     const out = p.steps!.find((s) => s.actionId === 'go')!.output as { executionId: string; status: string };
@@ -130,7 +135,11 @@ describe('manual runs, call_workflow and templates on the real stack', () => {
 
   it('cancelling the parent cancels the child it waits for', { timeout: 120_000 }, async () => {
     const child = await published({ name: 'Long child', trigger: { type: 'manual' }, actions: [{ id: 'nap', type: 'wait', duration: '1h' }] });
-    const parent = await published({ name: 'Parent to cancel', trigger: { type: 'manual' }, actions: [{ id: 'call', type: 'call_workflow', workflowId: child }] });
+    const parent = await published({
+      name: 'Parent to cancel',
+      trigger: { type: 'manual' },
+      actions: [{ id: 'call', type: 'call_workflow', workflowId: child }],
+    });
     const p = await run(parent);
     const childRun = await until('the child to wait', async () => {
       const links = await calls(p.id);
@@ -185,7 +194,14 @@ describe('manual runs, call_workflow and templates on the real stack', () => {
         executionId = (await api.call(ExecutionDtoSchema, 'POST', `${w()}/workflows/${wf.id}/test`, {})).id;
       } else {
         const object = t.object;
-        const rec = await api.createRecord(object, { name: `${tpl.id} test`, amount: 25000, stage: 'open', email: 'x@example.com', ownerEmail: 'owner@example.com', domain: 'acme.example' });
+        const rec = await api.createRecord(object, {
+          name: `${tpl.id} test`,
+          amount: 25000,
+          stage: 'open',
+          email: 'x@example.com',
+          ownerEmail: 'owner@example.com',
+          domain: 'acme.example',
+        });
         if (t.type === 'field_changed') await api.updateRecord(object, rec.id, { stage: 'won' });
         executionId = (await until(`${tpl.id} run`, async () => (await api.executions(wf.id))[0]))!.id;
       }
@@ -199,6 +215,8 @@ describe('manual runs, call_workflow and templates on the real stack', () => {
       if (want.step) await api.call(ExecutionDtoSchema, 'POST', `${w()}/executions/${executionId}/cancel`, {}, [202]);
     }
     // The webhook templates reached the receiver.
-    expect(receiver.received.map((r) => r.path)).toEqual(expect.arrayContaining(['/services/team-channel', '/api/contacts', '/v1/companies?domain=acme.example']));
+    expect(receiver.received.map((r) => r.path)).toEqual(
+      expect.arrayContaining(['/services/team-channel', '/api/contacts', '/v1/companies?domain=acme.example']),
+    );
   });
 });

@@ -211,7 +211,11 @@ describe('interpreter plan', () => {
 
     const failing = setup([{ id: 'call', type: 'call_workflow', workflowId: child }], {
       commands: {
-        callWorkflow: async () => ({ executionId: 'c2', workflowName: 'Child', summary: { executionId: 'c2', status: 'failed', error: 'step "x" failed: boom', steps: {} } }),
+        callWorkflow: async () => ({
+          executionId: 'c2',
+          workflowName: 'Child',
+          summary: { executionId: 'c2', status: 'failed', error: 'step "x" failed: boom', steps: {} },
+        }),
       },
     });
     const failed = await failing.interpreter.execute();

@@ -106,9 +106,7 @@ export async function callLinks(db: DbOrTx, q: { workspaceId: string; executionI
     .where(and(eq(workflowExecutions.id, q.executionId), eq(workflowExecutions.workspaceId, q.workspaceId)));
   if (!self) return { calledBy: null, called: [] };
   const base = () => db.select(cols).from(workflowExecutions).leftJoin(workflows, eq(workflows.id, workflowExecutions.workflowId));
-  const [calledBy] = self.parent
-    ? await base().where(and(eq(workflowExecutions.id, self.parent), eq(workflowExecutions.workspaceId, q.workspaceId)))
-    : [];
+  const [calledBy] = self.parent ? await base().where(and(eq(workflowExecutions.id, self.parent), eq(workflowExecutions.workspaceId, q.workspaceId))) : [];
   const called = await base()
     .where(and(eq(workflowExecutions.parentExecutionId, q.executionId), eq(workflowExecutions.workspaceId, q.workspaceId)))
     .orderBy(asc(workflowExecutions.createdAt));

@@ -54,7 +54,12 @@ export function composeRoutes(app: Api, deps: RouteDeps): void {
       tags,
       summary: 'Run a workflow with a manual trigger now (its published version), optionally on a record',
       request: { params: WsIdParams, body: { required: false, content: { 'application/json': { schema: ManualRunBodySchema } } } },
-      responses: { 201: json(ExecutionDtoSchema), 409: { description: 'not active, or not a manual workflow' }, 503: { description: 'Temporal unreachable' }, ...errors },
+      responses: {
+        201: json(ExecutionDtoSchema),
+        409: { description: 'not active, or not a manual workflow' },
+        503: { description: 'Temporal unreachable' },
+        ...errors,
+      },
     }),
     async (c) => {
       const p = c.req.valid('param');
@@ -108,7 +113,11 @@ export function composeRoutes(app: Api, deps: RouteDeps): void {
       const w = await getWorkflow(deps.db, { workspaceId: a.workspace.id, id: p.id });
       if (!w) throw notFound('workflow');
       const file = await exportWorkflow(deps.db, w, deps.now());
-      const slug = w.name.toLowerCase().replace(/[^a-z0-9]+/g, '-').replace(/^-|-$/g, '') || 'workflow';
+      const slug =
+        w.name
+          .toLowerCase()
+          .replace(/[^a-z0-9]+/g, '-')
+          .replace(/^-|-$/g, '') || 'workflow';
       c.header('content-disposition', `attachment; filename="${slug}.workflow.json"`);
       return c.json(file, 200);
     },

@@ -20,15 +20,18 @@ export type ManualRunRequest = {
  * trigger allows them), the record loaded here in the caller's workspace (never taken from the
  * caller), then the ordinary durable start (execution row first, Temporal id derived from it).
  */
-export async function startManualRun(deps: { db: Db; runs: RunStarter; log?: { error(m: string, f?: Record<string, unknown>): void } | undefined }, r: ManualRunRequest) {
+export async function startManualRun(
+  deps: { db: Db; runs: RunStarter; log?: { error(m: string, f?: Record<string, unknown>): void } | undefined },
+  r: ManualRunRequest,
+) {
   const found = await getPublishedWorkflow(deps.db, { workspaceId: r.workspaceId, id: r.workflowId });
   if (!found) throw notFound('workflow');
   const { workflow, version } = found;
   if (!workflow.isActive || !version) throw conflict(`"${workflow.name}" is not active; publish it before running it`);
-  if (version.trigger.type !== 'manual')
-    throw conflict(`"${workflow.name}" does not start manually; its published trigger must be Manual to use Run now`);
+  if (version.trigger.type !== 'manual') throw conflict(`"${workflow.name}" does not start manually; its published trigger must be Manual to use Run now`);
   const trigger: ManualTrigger = version.trigger;
-  if (r.role !== 'admin' && !trigger.allowMembers) throw forbidden(`only workspace admins can run "${workflow.name}"; an admin can allow members in its trigger`);
+  if (r.role !== 'admin' && !trigger.allowMembers)
+    throw forbidden(`only workspace admins can run "${workflow.name}"; an admin can allow members in its trigger`);
   let record: { id: string; data: Record<string, unknown> } | null = null;
   if (trigger.object) {
     if (!r.recordId) throw invalid([{ code: 'invalid', message: `recordId: "${workflow.name}" runs on a ${trigger.object}; choose one`, path: 'recordId' }]);

@@ -19,7 +19,8 @@ export type CallLinks = z.infer<typeof CallLinksSchema>;
 
 /** Run now, Run workflow on a record, export, import and the call links of a run (issue 17). */
 export const composeApi = {
-  run: (w: string, id: string, body: { recordId?: string; payload?: unknown }) => request('POST', `${ws(w)}/workflows/${enc(id)}/run`, ExecutionDtoSchema, body),
+  run: (w: string, id: string, body: { recordId?: string; payload?: unknown }) =>
+    request('POST', `${ws(w)}/workflows/${enc(id)}/run`, ExecutionDtoSchema, body),
   manualWorkflows: (w: string, object?: string) =>
     request('GET', `${ws(w)}/manual-workflows`, pageOf(ManualWorkflowDtoSchema), undefined, object ? { object } : {}),
   exportFile: (w: string, id: string) => request('GET', `${ws(w)}/workflows/${enc(id)}/export`, WorkflowExportSchema),

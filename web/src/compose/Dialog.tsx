@@ -4,11 +4,20 @@ import { onCleanup, onMount, type JSX } from 'solid-js';
  * A modal dialog: focus moves into it on open (to `initial`, else its first control), Tab stays
  * inside, Escape closes, and focus goes back to what opened it.
  */
-export function Dialog(props: { title: string; id: string; onClose: () => void; wide?: boolean; children: JSX.Element; initial?: () => HTMLElement | undefined }) {
+export function Dialog(props: {
+  title: string;
+  id: string;
+  onClose: () => void;
+  wide?: boolean;
+  children: JSX.Element;
+  initial?: () => HTMLElement | undefined;
+}) {
   let box: HTMLDivElement | undefined;
   const opener = document.activeElement as HTMLElement | null;
   const focusables = () =>
-    [...(box?.querySelectorAll<HTMLElement>('button, [href], input, select, textarea, [tabindex]:not([tabindex="-1"])') ?? [])].filter((e) => !e.hasAttribute('disabled'));
+    [...(box?.querySelectorAll<HTMLElement>('button, [href], input, select, textarea, [tabindex]:not([tabindex="-1"])') ?? [])].filter(
+      (e) => !e.hasAttribute('disabled'),
+    );
   const onKey = (e: KeyboardEvent) => {
     if (e.key === 'Escape') {
       e.preventDefault();

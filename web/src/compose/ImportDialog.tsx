@@ -93,12 +93,18 @@ export function ImportDialog(props: { ws: string; onClose: () => void; onImporte
               <p>Before publishing it, set up what it refers to:</p>
               <ul>
                 <For each={d().report.missingSecrets}>{(s) => <li>Secret {s}: set it under workspace secrets.</li>}</For>
-                <For each={d().report.missingObjects}>{(o) => <li>Object "{o}": there are no {o} records yet.</li>}</For>
+                <For each={d().report.missingObjects}>
+                  {(o) => (
+                    <li>
+                      Object "{o}": there are no {o} records yet.
+                    </li>
+                  )}
+                </For>
                 <For each={d().report.missingWorkflows}>
                   {(w) => (
                     <li>
-                      Step "{w.stepLabel}" calls {w.workflowName ? `"${w.workflowName}"` : 'a workflow'}, which is not in this workspace: import or create it, then
-                      choose it in the step.
+                      Step "{w.stepLabel}" calls {w.workflowName ? `"${w.workflowName}"` : 'a workflow'}, which is not in this workspace: import or create it,
+                      then choose it in the step.
                     </li>
                   )}
                 </For>

@@ -9,7 +9,7 @@ import type { ManualWorkflow } from '../api/compose';
 export function RunWorkflowMenu(props: { label: string; workflows: readonly ManualWorkflow[]; onRun: (w: ManualWorkflow) => void }) {
   const [open, setOpen] = createSignal(false);
   let button: HTMLButtonElement | undefined;
-  let menu: HTMLUListElement | undefined;
+  let menu: HTMLDivElement | undefined;
   const id = `rwm-${Math.random().toString(36).slice(2, 8)}`;
   const items = () => [...(menu?.querySelectorAll<HTMLElement>('[role="menuitem"]') ?? [])];
   const show = (focus: 'first' | 'last') => {
@@ -58,24 +58,23 @@ export function RunWorkflowMenu(props: { label: string; workflows: readonly Manu
         Run workflow ▾
       </button>
       <Show when={open()}>
-        <ul ref={menu} id={id} role="menu" class="menu" aria-label={props.label} onKeyDown={move}>
+        <div ref={menu} id={id} role="menu" class="menu" aria-label={props.label} onKeyDown={move}>
           <For each={props.workflows}>
             {(w) => (
-              <li role="none">
-                <button
-                  type="button"
-                  role="menuitem"
-                  tabindex="-1"
-                  onClick={() => {
-                    close(true);
-                    props.onRun(w);
-                  }}>
-                  {w.name}
-                </button>
-              </li>
+              <button
+                type="button"
+                role="menuitem"
+                class="menu-item"
+                tabindex="-1"
+                onClick={() => {
+                  close(true);
+                  props.onRun(w);
+                }}>
+                {w.name}
+              </button>
             )}
           </For>
-        </ul>
+        </div>
       </Show>
     </div>
   );

@@ -27,7 +27,11 @@ export default function Records() {
   // The active manual workflows that run on this object's records (a member sees those open to members).
   const [manual] = createResource(
     () => [params.ws, object()] as const,
-    ([ws, o]) => composeApi.manualWorkflows(ws, o).then((p) => p.items).catch(() => [] as ManualWorkflow[]),
+    ([ws, o]) =>
+      composeApi
+        .manualWorkflows(ws, o)
+        .then((p) => p.items)
+        .catch(() => [] as ManualWorkflow[]),
   );
   const runOn = async (w: ManualWorkflow, r: RecordRow) => {
     try {
@@ -106,8 +110,7 @@ export default function Records() {
       <Show when={msg()}>
         {(m) => (
           <p class={m().ok ? 'ok' : 'error'} role="status">
-            {m().text}{' '}
-            <Show when={m().runId}>{(id) => <A href={`/w/${params.ws}/settings/runs/${id()}`}>Open the run</A>}</Show>
+            {m().text} <Show when={m().runId}>{(id) => <A href={`/w/${params.ws}/settings/runs/${id()}`}>Open the run</A>}</Show>
           </p>
         )}
       </Show>
@@ -158,11 +161,7 @@ export default function Records() {
                     <For each={columns()}>{(c) => <td>{showLoose(r.data[c] as Json | undefined)}</td>}</For>
                     <td class="row">
                       <Show when={(manual() ?? []).length > 0}>
-                        <RunWorkflowMenu
-                          label={`Run workflow on ${String(r.data.name ?? r.id)}`}
-                          workflows={manual() ?? []}
-                          onRun={(w) => runOn(w, r)}
-                        />
+                        <RunWorkflowMenu label={`Run workflow on ${String(r.data.name ?? r.id)}`} workflows={manual() ?? []} onRun={(w) => runOn(w, r)} />
                       </Show>
                       <button
                         type="button"

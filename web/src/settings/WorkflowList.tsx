@@ -162,8 +162,8 @@ export function WorkflowList() {
       <Show when={list() && items().length === 0}>
         <Empty>
           <p>
-            No workflows yet. Create one with <strong>New workflow</strong> (pick a trigger: a schedule, a webhook, a record change or Manual, then add
-            the actions to run), start from a ready-made one with <strong>New from template</strong>, or <strong>Import</strong> an exported file.
+            No workflows yet. Create one with <strong>New workflow</strong> (pick a trigger: a schedule, a webhook, a record change or Manual, then add the
+            actions to run), start from a ready-made one with <strong>New from template</strong>, or <strong>Import</strong> an exported file.
           </p>
         </Empty>
       </Show>

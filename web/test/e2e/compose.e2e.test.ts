@@ -27,7 +27,12 @@ async function typeInto(field: Locator, text: string) {
   await expect(field.inputValue()).resolves.toBe(text);
 }
 
-const focused = () => page.evaluate(() => ({ id: document.activeElement?.id ?? '', text: document.activeElement?.textContent?.trim() ?? '', role: document.activeElement?.getAttribute('role') ?? '' }));
+const focused = () =>
+  page.evaluate(() => ({
+    id: document.activeElement?.id ?? '',
+    text: document.activeElement?.textContent?.trim() ?? '',
+    role: document.activeElement?.getAttribute('role') ?? '',
+  }));
 
 async function seriousAxeFindings(): Promise<string[]> {
   await page.addScriptTag({ path: AXE_SOURCE });

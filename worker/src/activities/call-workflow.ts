@@ -19,7 +19,9 @@ export async function prepareCall(deps: ActivityDeps, p: PrepareCall): Promise<P
   const limit = deps.config.LOOP_DEPTH_LIMIT;
   const depth = p.run.causation.depth + 1;
   if (depth > limit)
-    throw refuse(`stopped by the loop guard: this call would run ${depth} workflows deep, past the limit of ${limit} (do workflows call each other in a circle?)`);
+    throw refuse(
+      `stopped by the loop guard: this call would run ${depth} workflows deep, past the limit of ${limit} (do workflows call each other in a circle?)`,
+    );
   const found = await getPublishedWorkflow(deps.db, { workspaceId: p.run.workspaceId, id: p.targetWorkflowId });
   if (!found) throw refuse('the workflow to call no longer exists');
   const { workflow, version } = found;

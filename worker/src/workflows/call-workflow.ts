@@ -54,7 +54,13 @@ export async function runCallWorkflow(host: CallHost, action: CallWorkflowAction
   }
   const s = result.summary;
   if (s.status !== 'completed')
-    return host.fail(action, meta, resolved, startedAt, `the called workflow "${result.workflowName}" ${s.status === 'cancelled' ? 'was cancelled' : `failed: ${s.error ?? 'no reason given'}`}`);
+    return host.fail(
+      action,
+      meta,
+      resolved,
+      startedAt,
+      `the called workflow "${result.workflowName}" ${s.status === 'cancelled' ? 'was cancelled' : `failed: ${s.error ?? 'no reason given'}`}`,
+    );
   host.complete(meta, resolved, { executionId: s.executionId, status: s.status, output: outputsOf(s.steps) }, startedAt);
   return 'ok';
 }
