@@ -26,8 +26,8 @@ export const ACTION_META: { readonly [T in ActionType]: ActionMeta<ActionOf<T>> 
   delete_record: deleteRecordMeta,
   run_script: runScriptMeta,
   wait: waitMeta,
-  condition: conditionMeta,
   call_workflow: callWorkflowMeta,
+  condition: conditionMeta,
 };
 
 /**
