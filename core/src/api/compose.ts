@@ -48,7 +48,6 @@ export const ImportReportSchema = z.object({
 export const TemplateDtoSchema = z
   .object({ id: z.string(), name: z.string(), description: z.string(), category: z.string(), trigger: json, actions: json })
   .meta({ id: 'WorkflowTemplate' });
-export const FromTemplateBodySchema = z.object({ templateId: z.string().min(1).max(100), name: z.string().trim().min(1).max(200).optional() });
 
 const CallLinkSchema = z.object({ id: z.string(), workflowId: z.string(), workflowName: z.string().nullable(), status: z.string() });
 /** The run that called this one and the runs it called (call_workflow), for the run monitor. */

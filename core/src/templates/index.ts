@@ -23,5 +23,3 @@ export const WORKFLOW_TEMPLATES: readonly WorkflowTemplate[] = [
   sendToCrm,
   scoreLead,
 ];
-
-export const findTemplate = (id: string): WorkflowTemplate | undefined => WORKFLOW_TEMPLATES.find((t) => t.id === id);

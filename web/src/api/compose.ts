@@ -15,7 +15,6 @@ const enc = encodeURIComponent;
 
 export type ManualWorkflow = z.infer<typeof ManualWorkflowDtoSchema>;
 export type ImportReport = z.infer<typeof ImportReportSchema>;
-export type CallLinks = z.infer<typeof CallLinksSchema>;
 
 /** Run now, Run workflow on a record, export, import and the call links of a run (issue 17). */
 export const composeApi = {
