@@ -78,6 +78,7 @@ const validTriggers: Record<string, unknown> = {
   record_updated: { type: 'record_updated', object: 'deal' },
   record_deleted: { type: 'record_deleted', object: 'deal' },
   field_changed: { type: 'field_changed', object: 'deal', field: 'stage', from: 'open', to: 'won' },
+  manual: { type: 'manual', object: 'contact', allowMembers: true },
 };
 const invalidTriggers: Record<string, [unknown, string]> = {
   schedule: [{ type: 'schedule', cron: '61 * * * *', timezone: 'UTC' }, 'cron'],
@@ -86,6 +87,7 @@ const invalidTriggers: Record<string, [unknown, string]> = {
   record_updated: [{ type: 'record_updated' }, 'object'],
   record_deleted: [{ type: 'record_deleted', object: '' }, 'object'],
   field_changed: [{ type: 'field_changed', object: 'deal', field: '__proto__' }, 'field'],
+  manual: [{ type: 'manual', allowMembers: 'yes' }, 'allowMembers'],
 };
 
 describe('triggers', () => {
@@ -111,6 +113,7 @@ describe('triggers', () => {
 });
 
 const validActions: Record<string, unknown> = {
+  call_workflow: { id: 'call', type: 'call_workflow', workflowId: '00000000-0000-4000-8000-000000000001', input: { id: '{{trigger.record.id}}' }, wait: false },
   send_email: { id: 'a', type: 'send_email', to: ['x@example.com', '{{trigger.record.email}}'], cc: 'y@example.com', subject: 'Hi', html: '<b>hi</b>' },
   send_webhook: {
     id: 'a',
@@ -155,6 +158,7 @@ const invalidActions: Record<string, [unknown, string]> = {
   find_records: [{ id: 'a', type: 'find_records', object: 'contact', limit: 0 }, 'limit'],
   upsert_record: [{ id: 'a', type: 'upsert_record', object: 'contact', match: ['email'], data: { name: 'Ada' } }, 'match[0]'],
   for_each: [{ id: 'a', type: 'for_each', items: '{{trigger.list}}', maxItems: 20_000 }, 'maxItems'],
+  call_workflow: [{ id: 'a', type: 'call_workflow', workflowId: 'not-an-id' }, 'workflowId'],
 };
 
 describe('actions', () => {

@@ -9,6 +9,7 @@ import { resolvePrincipal, type Env } from './http/context';
 import { errorJson, HttpError, invalid, unauthorized, zodInvalid } from './http/errors';
 import { accountRoutes } from './routes/account';
 import { apiKeyRoutes } from './routes/api-keys';
+import { composeRoutes } from './routes/compose';
 import { authRoutes } from './routes/auth';
 import type { RouteDeps } from './routes/common';
 import { devMailRoutes } from './routes/dev-mail';
@@ -81,6 +82,7 @@ export function createApp(deps: AppDeps): OpenAPIHono<Env> {
 
   authRoutes(app, d);
   apiKeyRoutes(app, d);
+  composeRoutes(app, d);
   workflowRoutes(app, d);
   executionRoutes(app, d);
   eventRoutes(app, d);

@@ -17,7 +17,7 @@ import { fileURLToPath } from 'node:url';
 import type { WorkflowHandle } from '@temporalio/client';
 import proto from '@temporalio/proto';
 import type { StepResult, WorkflowActionInput } from '@conduit/core/definition';
-import { createExecution } from '@conduit/core/domain';
+import { activateWorkflow, createExecution } from '@conduit/core/domain';
 import { RUN_WORKFLOW, RunInputSchema, runWorkflowId } from '@conduit/core/temporal';
 import { startTemporalDevServer } from '@conduit/local/testing';
 import { ScriptSandbox, type ScriptRun, type ScriptResult } from '../src/activities/sandbox';
@@ -365,6 +365,23 @@ async function scheduleFire(h: Harness): Promise<Recorded> {
   return { name: 'schedule-fire', handle: handle as WorkflowHandle, expect: 'completed' };
 }
 
+/** A call_workflow step waiting for its child, then one that only starts it (the parent's history). */
+async function callWorkflow(h: Harness): Promise<Recorded> {
+  const childActions: WorkflowActionInput[] = [{ id: 'sum', type: 'run_script', code: 'return input.trigger.payload.n + 1' }];
+  const child = await h.createWorkflow(childActions);
+  await activateWorkflow(h.db, {
+    workspaceId: h.workspaceId,
+    id: child.id,
+    publishedBy: null,
+    draft: { name: 'child', trigger: { type: 'manual', allowMembers: false }, actions: childActions as never },
+  });
+  const r = await h.startRun([
+    { id: 'call', type: 'call_workflow', workflowId: child.id, input: { n: 41 } },
+    { id: 'go', type: 'call_workflow', workflowId: child.id, input: { n: '{{steps.call.output.output.sum}}' }, wait: false },
+  ]);
+  return { name: 'call-workflow', handle: r.handle, expect: 'completed' };
+}
+
 async function main() {
   let stopTemporal: (() => Promise<void>) | undefined;
   if (!process.env.TEST_TEMPORAL_ADDRESS) {
@@ -391,6 +408,7 @@ async function main() {
       ['continue-as-new-history', () => continueAsNewHistory(h)],
       ['schedule-fire', () => scheduleFire(h)],
       ['for-each', () => forEach(h)],
+      ['call-workflow', () => callWorkflow(h)],
     ];
     const chosen = only.length ? scenarios.filter(([name]) => only.includes(name)) : scenarios;
     if (chosen.length !== (only.length || scenarios.length))

@@ -57,6 +57,11 @@ function setup(
       calls.push({ name: 'continueAsNew', arg: next, extra: [options] });
       throw new ContinuedAsNew();
     },
+    async callWorkflow(c) {
+      calls.push({ name: 'callWorkflow', arg: c });
+      const summary = { executionId: 'child-1', status: 'completed' as const, error: null, steps: { a: { status: 'completed' as const, output: 42 } } };
+      return { executionId: 'child-1', workflowName: 'Child', ...(c.wait ? { summary } : {}) };
+    },
   };
   const commands = { ...base, ...opts.commands } as RunCommands;
   // Overrides still get recorded by name.
@@ -189,6 +194,41 @@ describe('interpreter plan', () => {
       ['nap', 'completed', 0, 'actions[0]'],
       ['bad', 'failed', 1, 'actions[1]'],
     ]);
+  });
+
+  it('call_workflow: the running row before the call, then the child outputs; a failed child fails the step; fire-and-forget returns once started', async () => {
+    const child = '00000000-0000-4000-8000-0000000000c1';
+    const { interpreter, calls, names } = setup([
+      { id: 'call', type: 'call_workflow', workflowId: child, input: { n: '{{trigger.n}}' } },
+      { id: 'go', type: 'call_workflow', workflowId: child, wait: false },
+    ]);
+    const summary = await interpreter.execute();
+    expect(names()).toEqual(['beginRun', 'recordSteps', 'callWorkflow', 'recordSteps', 'callWorkflow', 'finishRun']);
+    expect(rowsOf(calls[1]!.arg)).toEqual([['call', 'running', 0, 'actions[0]']]);
+    expect(calls[2]!.arg).toMatchObject({ targetWorkflowId: child, input: { n: 5 }, wait: true, step: { actionId: 'call', seq: 0 } });
+    expect(summary.steps.call).toEqual({ status: 'completed', output: { executionId: 'child-1', status: 'completed', output: { a: 42 } } });
+    expect(summary.steps.go).toEqual({ status: 'completed', output: { executionId: 'child-1', status: 'started', output: null } });
+
+    const failing = setup([{ id: 'call', type: 'call_workflow', workflowId: child }], {
+      commands: {
+        callWorkflow: async () => ({
+          executionId: 'c2',
+          workflowName: 'Child',
+          summary: { executionId: 'c2', status: 'failed', error: 'step "x" failed: boom', steps: {} },
+        }),
+      },
+    });
+    const failed = await failing.interpreter.execute();
+    expect(failed.status).toBe('failed');
+    expect(failed.steps.call?.error).toBe('the called workflow "Child" failed: step "x" failed: boom');
+    const refused = setup([{ id: 'call', type: 'call_workflow', workflowId: child }], {
+      commands: {
+        callWorkflow: async () => {
+          throw new CallFailed('stopped by the loop guard');
+        },
+      },
+    });
+    expect((await refused.interpreter.execute()).steps.call?.error).toBe('stopped by the loop guard');
   });
 
   it('on cancel, marks the current step cancelled and the rest skipped', async () => {

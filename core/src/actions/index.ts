@@ -31,3 +31,4 @@ export { UpsertRecordActionSchema, type UpsertRecordAction } from './upsert_reco
 export { ForEachActionBaseSchema, FOR_EACH_MAX_DEPTH, FOR_EACH_MAX_ITEMS } from './for_each/schema';
 export * from './secret-policy';
 export { SendWebhookAuthSchema, type SendWebhookAuth } from './send_webhook/auth';
+export { CallWorkflowActionSchema, type CallWorkflowAction } from './call_workflow/schema';

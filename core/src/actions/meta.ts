@@ -3,6 +3,7 @@
  * browser read it. Typed over ActionType (derived from the schema list in ./schemas.ts), so a type
  * listed there without an entry here, or an entry for no type, fails to compile.
  */
+import { callWorkflowMeta } from './call_workflow/meta';
 import { conditionMeta } from './condition/meta';
 import { forEachMeta } from './for_each/meta';
 import { createRecordMeta } from './create_record/meta';
@@ -30,6 +31,7 @@ export const ACTION_META: { readonly [T in ActionType]: ActionMeta<ActionOf<T>> 
   wait: waitMeta,
   find_records: findRecordsMeta,
   upsert_record: upsertRecordMeta,
+  call_workflow: callWorkflowMeta,
   condition: conditionMeta,
   for_each: forEachMeta,
 };

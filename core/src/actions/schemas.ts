@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { MAX_BRANCH_ACTIONS } from './common';
+import { CallWorkflowActionSchema } from './call_workflow/schema';
 import { ConditionActionBaseSchema } from './condition/schema';
 import { ForEachActionBaseSchema } from './for_each/schema';
 import { CreateRecordActionSchema } from './create_record/schema';
@@ -28,6 +29,7 @@ const LEAF_ACTION_SCHEMAS = [
   WaitActionSchema,
   FindRecordsActionSchema,
   UpsertRecordActionSchema,
+  CallWorkflowActionSchema,
 ] as const;
 type LeafSchema = (typeof LEAF_ACTION_SCHEMAS)[number];
 

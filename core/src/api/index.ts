@@ -296,3 +296,4 @@ export const SecretDtoSchema = z
 export const SecretPutBodySchema = z.object({ value: z.string().min(1, 'a secret cannot be empty').max(16_384) });
 export const SecretNameParams = z.object({ name: z.string().min(1).max(200) });
 export type SecretDto = z.infer<typeof SecretDtoSchema>;
+export * from './compose';

@@ -249,9 +249,12 @@ export const workflowExecutions = pgTable(
     retryOf: uuid('retry_of'),
     /** Test runs of a draft; not counted as production runs. */
     isTest: boolean('is_test').notNull().default(false),
+    /** Set on a run started by another run's call_workflow step: the calling execution. */
+    parentExecutionId: uuid('parent_execution_id'),
   },
   (t) => [
     uniqueIndex('executions_workflow_event_idx').on(t.workflowId, t.eventId),
+    index('executions_parent_idx').on(t.parentExecutionId).where(sql`${t.parentExecutionId} is not null`),
     index('executions_workspace_idx').on(t.workspaceId, t.createdAt),
     index('executions_workflow_idx').on(t.workflowId, t.createdAt),
     index('executions_record_idx').on(t.workspaceId, t.recordId),

@@ -26,3 +26,6 @@ export * from './audit';
 export * from './members';
 export * from './passwords';
 export * from './secrets';
+export * from './manual-runs';
+export * from './workflow-calls';
+export * from './workflow-files';

@@ -16,6 +16,7 @@ import {
   type WorkflowVersionRow,
 } from './workflows';
 import { checkSecretsExist } from './secrets';
+import { checkCallTargets } from './workflow-calls';
 import { companyInWorkspace, defaultCompanyId, type WorkspaceRow } from './workspaces';
 import { audit, definitionDiff, type AuditContext } from './audit';
 
@@ -132,6 +133,8 @@ export function createWorkflowLifecycle(deps: WorkflowLifecycleDeps) {
       if (!current) return null;
       const draft = checkDraft(current);
       await checkSecretsExist(db, q.workspaceId, draft.actions);
+      const callIssues = await checkCallTargets(db, { workspaceId: q.workspaceId, workflowId: current.id, actions: draft.actions });
+      if (callIssues.length > 0) throw new InvalidInputError(callIssues, 'invalid_call');
       const tx = await db.transaction(async (tx) => {
         const done = await activateWorkflow(tx, { workspaceId: q.workspaceId, id: current.id, publishedBy: q.publishedBy, draft, at: now() });
         if (!done) return null;

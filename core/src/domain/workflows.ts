@@ -106,7 +106,7 @@ export async function activateWorkflow(
         isActive: true,
         activeVersionId: version.id,
         activeTriggerType: trigger.type,
-        activeTriggerObject: 'object' in trigger ? trigger.object : null,
+        activeTriggerObject: ('object' in trigger ? trigger.object : null) ?? null,
         hookId: trigger.type === 'webhook' ? (current.hookId ?? newHookId()) : current.hookId,
         updatedAt: q.at ?? new Date(),
       })

@@ -5,7 +5,9 @@ export type TriggerSource =
   | { kind: 'schedule' }
   | { kind: 'webhook' }
   /** Matched by the dispatcher against record events of this type. */
-  | { kind: 'record'; event: 'record.created' | 'record.updated' | 'record.deleted' };
+  | { kind: 'record'; event: 'record.created' | 'record.updated' | 'record.deleted' }
+  /** Started by a person or a calling workflow (POST …/workflows/:id/run, call_workflow). */
+  | { kind: 'manual' };
 
 /** A `{{trigger.…}}` variable as the editor's picker offers it. */
 export type TriggerVariable = { value: string; label: string; group: string };

@@ -4,6 +4,7 @@
  */
 import type { TriggerMeta } from './define';
 import { fieldChangedMeta } from './field_changed/meta';
+import { manualMeta } from './manual/meta';
 import { recordCreatedMeta } from './record_created/meta';
 import { recordDeletedMeta } from './record_deleted/meta';
 import { recordUpdatedMeta } from './record_updated/meta';
@@ -18,6 +19,7 @@ export const TRIGGER_META: { readonly [T in TriggerType]: TriggerMeta<TriggerOf<
   record_updated: recordUpdatedMeta,
   record_deleted: recordDeletedMeta,
   field_changed: fieldChangedMeta,
+  manual: manualMeta,
 };
 
 /** Sound widening, as for summarizeTrigger: the entry is looked up by the trigger's own type. */

@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { FieldChangedTriggerSchema } from './field_changed/schema';
+import { ManualTriggerSchema } from './manual/schema';
 import { RecordCreatedTriggerSchema } from './record_created/schema';
 import { RecordDeletedTriggerSchema } from './record_deleted/schema';
 import { RecordUpdatedTriggerSchema } from './record_updated/schema';
@@ -17,6 +18,7 @@ const TRIGGER_SCHEMAS = [
   RecordUpdatedTriggerSchema,
   RecordDeletedTriggerSchema,
   FieldChangedTriggerSchema,
+  ManualTriggerSchema,
 ] as const;
 
 export const WorkflowTriggerSchema = z.discriminatedUnion('type', TRIGGER_SCHEMAS);

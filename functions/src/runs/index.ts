@@ -1,1 +1,2 @@
 export * from './start-run';
+export * from './manual-run';

@@ -13,6 +13,7 @@ import { VersionsPanel } from './VersionsPanel';
 import { TestRunPanel } from './TestRunPanel';
 import { draftOf } from './draft';
 import { fieldId } from './fields';
+import { EditorActions } from '../compose/EditorActions';
 
 type SaveState = 'saved' | 'unsaved' | 'saving' | 'invalid' | 'error';
 const AUTOSAVE_MS = 600;
@@ -193,6 +194,7 @@ export function EditorView(props: { workspaceId: string; initial: Workflow }) {
                   Deactivate
                 </button>
               </Show>
+              <EditorActions ws={props.workspaceId} workflow={workflow()} trigger={store.draft.trigger} />
             </div>
           </div>
         </div>

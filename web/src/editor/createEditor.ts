@@ -103,7 +103,7 @@ export function createEditor(
     workflow: deps.workflow,
     variablesFor: (path) => {
       const t = store.draft.trigger;
-      return variablesFor(path, t, store.draft.actions, 'object' in t ? knownFields(t.object) : [], testSteps(), secretNames());
+      return variablesFor(path, t, store.draft.actions, 'object' in t && t.object ? knownFields(t.object) : [], testSteps(), secretNames());
     },
   };
 }

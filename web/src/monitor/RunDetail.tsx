@@ -10,6 +10,7 @@ import { actionLabel } from '@conduit/core/definition';
 import { temporalUiUrl } from '../app/session';
 import { FindStepFacts } from './FindStepFacts';
 import { buildTimeline, type Iteration, type StepNode } from './timeline';
+import { CallLinks } from '../compose/CallLinks';
 
 const LIVE_MS = 800;
 const unfinished = (s: string) => s === 'pending' || s === 'running';
@@ -250,6 +251,7 @@ export default function RunDetail() {
                 </p>
               )}
             </Show>
+            <CallLinks ws={params.ws} executionId={r().id} status={r().status} steps={r().steps?.length ?? 0} />
             <dl class="facts">
               <dt>Status</dt>
               <dd data-testid="run-status">

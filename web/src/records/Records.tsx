@@ -1,5 +1,5 @@
 import { createMemo, createResource, createSignal, For, Show } from 'solid-js';
-import { useNavigate, useParams } from '@solidjs/router';
+import { A, useNavigate, useParams } from '@solidjs/router';
 import type { Json } from '@conduit/core/definition';
 import { api } from '../api/endpoints';
 import { errorText } from '../api/client';
@@ -8,6 +8,8 @@ import { confirmAction } from '../components/confirm';
 import { Empty } from '../components/ui';
 import { showLoose } from '../app/loose';
 import { RecordForm } from './RecordForm';
+import { composeApi, type ManualWorkflow } from '../api/compose';
+import { RunWorkflowMenu } from '../compose/RunWorkflowMenu';
 
 /** A minimal records view, so record triggers can be exercised by hand. */
 export default function Records() {
@@ -21,7 +23,24 @@ export default function Records() {
   );
   const [editing, setEditing] = createSignal<RecordRow | 'new'>();
   const [formError, setFormError] = createSignal<string>();
-  const [msg, setMsg] = createSignal<{ ok: boolean; text: string }>();
+  const [msg, setMsg] = createSignal<{ ok: boolean; text: string; runId?: string }>();
+  // The active manual workflows that run on this object's records (a member sees those open to members).
+  const [manual] = createResource(
+    () => [params.ws, object()] as const,
+    ([ws, o]) =>
+      composeApi
+        .manualWorkflows(ws, o)
+        .then((p) => p.items)
+        .catch(() => [] as ManualWorkflow[]),
+  );
+  const runOn = async (w: ManualWorkflow, r: RecordRow) => {
+    try {
+      const ex = await composeApi.run(params.ws, w.id, { recordId: r.id });
+      setMsg({ ok: true, text: `Started "${w.name}" on this ${object()}.`, runId: ex.id });
+    } catch (e) {
+      setMsg({ ok: false, text: `Could not run "${w.name}": ${errorText(e)}` });
+    }
+  };
   const items = () => list()?.items ?? [];
   const columns = createMemo(() => {
     const keys = new Set<string>();
@@ -91,7 +110,7 @@ export default function Records() {
       <Show when={msg()}>
         {(m) => (
           <p class={m().ok ? 'ok' : 'error'} role="status">
-            {m().text}
+            {m().text} <Show when={m().runId}>{(id) => <A href={`/w/${params.ws}/settings/runs/${id()}`}>Open the run</A>}</Show>
           </p>
         )}
       </Show>
@@ -141,6 +160,9 @@ export default function Records() {
                     </td>
                     <For each={columns()}>{(c) => <td>{showLoose(r.data[c] as Json | undefined)}</td>}</For>
                     <td class="row">
+                      <Show when={(manual() ?? []).length > 0}>
+                        <RunWorkflowMenu label={`Run workflow on ${String(r.data.name ?? r.id)}`} workflows={manual() ?? []} onRun={(w) => runOn(w, r)} />
+                      </Show>
                       <button
                         type="button"
                         onClick={() => {

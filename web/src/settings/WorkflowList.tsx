@@ -7,6 +7,10 @@ import { confirmAction } from '../components/confirm';
 import { Empty, ErrorText, StatusBadge, fmtTime } from '../components/ui';
 import { summarizeTrigger } from '@conduit/core/definition';
 import { newWorkflowDefinition } from '../editor/defaults';
+import { RunNowDialog } from '../compose/RunNowDialog';
+import { ImportDialog } from '../compose/ImportDialog';
+import { TemplateGallery } from '../compose/TemplateGallery';
+import { downloadExport } from '../compose/export';
 
 const WEEK_MS = 7 * 86_400_000;
 
@@ -47,6 +51,18 @@ export function WorkflowList() {
   const [rowError, setRowError] = createSignal<{ id: string; message: string; ok?: boolean }>();
   const [busy, setBusy] = createSignal(false);
   const items = createMemo(() => list()?.items ?? []);
+  const [running, setRunning] = createSignal<Workflow>();
+  const [dialog, setDialog] = createSignal<'import' | 'templates'>();
+  /** Run now: an active workflow whose trigger starts manually and is not on records (those run from Records). */
+  const runnable = (wf: Workflow) => wf.isActive && wf.trigger.type === 'manual' && !(wf.trigger as { object?: string }).object;
+  const exportIt = async (wf: Workflow) => {
+    setRowError(undefined);
+    try {
+      await downloadExport(params.ws, wf.id);
+    } catch (e) {
+      setRowError({ id: wf.id, message: `Could not export: ${errorText(e)}` });
+    }
+  };
 
   const create = async () => {
     setError(undefined);
@@ -118,10 +134,25 @@ export function WorkflowList() {
     <section aria-labelledby="wf-title">
       <div class="row between">
         <h1 id="wf-title">Workflows</h1>
-        <button type="button" class="primary" onClick={create} disabled={busy()}>
-          New workflow
-        </button>
+        <div class="row wrap">
+          <button type="button" onClick={() => setDialog('import')}>
+            Import
+          </button>
+          <button type="button" onClick={() => setDialog('templates')}>
+            New from template
+          </button>
+          <button type="button" class="primary" onClick={create} disabled={busy()}>
+            New workflow
+          </button>
+        </div>
       </div>
+      <Show when={running()}>{(wf) => <RunNowDialog ws={params.ws} workflow={wf()} onClose={() => setRunning(undefined)} />}</Show>
+      <Show when={dialog() === 'import'}>
+        <ImportDialog ws={params.ws} onClose={() => setDialog(undefined)} onImported={() => void refetch()} />
+      </Show>
+      <Show when={dialog() === 'templates'}>
+        <TemplateGallery ws={params.ws} onClose={() => setDialog(undefined)} onCreated={(id) => navigate(`/w/${params.ws}/settings/workflows/${id}`)} />
+      </Show>
       <ErrorText message={error()} />
       <Show when={list.error}>
         <p class="error" role="alert">
@@ -131,8 +162,8 @@ export function WorkflowList() {
       <Show when={list() && items().length === 0}>
         <Empty>
           <p>
-            No workflows yet. Create one with <strong>New workflow</strong>: pick a trigger (a schedule, a webhook or a record change), then add the actions to
-            run.
+            No workflows yet. Create one with <strong>New workflow</strong> (pick a trigger: a schedule, a webhook, a record change or Manual, then add the
+            actions to run), start from a ready-made one with <strong>New from template</strong>, or <strong>Import</strong> an exported file.
           </p>
         </Empty>
       </Show>
@@ -186,6 +217,14 @@ export function WorkflowList() {
                         <A href={`/w/${params.ws}/settings/runs?workflowId=${wf.id}`}>{weekCount(wf)}</A>
                       </td>
                       <td class="row">
+                        <Show when={runnable(wf)}>
+                          <button type="button" onClick={() => setRunning(wf)} aria-label={`Run now: ${wf.name}`}>
+                            Run now
+                          </button>
+                        </Show>
+                        <button type="button" onClick={() => exportIt(wf)} aria-label={`Export ${wf.name}`}>
+                          Export
+                        </button>
                         <button type="button" onClick={() => duplicate(wf)} aria-label={`Duplicate ${wf.name}`}>
                           Duplicate
                         </button>

@@ -27,6 +27,7 @@ import {
   type StepOutcome,
 } from '../workflows/contract';
 import { resolveAction, secretFieldsIn } from '../workflows/resolve';
+import { prepareCall } from './call-workflow';
 import { asStepError } from './errors';
 import { Concealer, openStepSecrets, withSecrets } from './secrets';
 import { redactHeaders, redactJson } from './redact';
@@ -262,6 +263,7 @@ export function createActivities(deps: ActivityDeps): RuntimeActivities {
   return {
     runStep: (call) => runStep(deps, call),
     runSegment: (call) => runSegment(deps, call),
+    prepareCall: (p) => prepareCall(deps, p),
     async beginRun(b: BeginRun) {
       await beginExecution(deps, b.run, b);
       await writeSteps(deps.db, b.flush);

@@ -25,4 +25,5 @@ export const ACTION_HANDLERS: { [T in ActionType]: ActionHandler<T> | null } = {
   find_records: findRecordsAction,
   upsert_record: upsertRecordAction,
   for_each: null,
+  call_workflow: null,
 };

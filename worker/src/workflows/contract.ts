@@ -115,8 +115,26 @@ export type StepView = { actionId: string; actionType: ActionType; path: string;
 export type Progress = { executionId: string | null; status: 'running' | 'completed' | 'failed' | 'cancelled'; steps: StepView[] };
 export type RunSummary = { executionId: string; status: 'completed' | 'failed' | 'cancelled'; error: string | null; steps: Record<string, StepResult> };
 
+/**
+ * A call_workflow step's preparation: the target's published version is checked (active, manual,
+ * within the loop guard's depth) and the child's execution row made with the id the caller chose.
+ */
+export type PrepareCall = {
+  run: RunRef;
+  step: StepMeta;
+  /** Chosen by the calling workflow (deterministic), so a retried attempt finds the same row. */
+  childExecutionId: string;
+  childTemporalWorkflowId: string;
+  targetWorkflowId: string;
+  /** The resolved `input`: the child's {{trigger.payload}}. */
+  input: Json;
+};
+/** The child's run input (already parsed with RunInputSchema by the activity) and its workflow's name. */
+export type PreparedCall = { input: unknown; workflowName: string };
+
 /** The activities as the workflow sees them (implemented by createActivities). */
 export type RuntimeActivities = {
+  prepareCall(p: PrepareCall): Promise<PreparedCall>;
   beginRun(a: BeginRun): Promise<void>;
   runStep(call: StepCall): Promise<StepOutcome>;
   runSegment(call: SegmentCall): Promise<SegmentOutcome>;

@@ -11,6 +11,7 @@ import { placementOf, receivesRunContext, retryPolicyOf, timeoutMsOf } from '@co
 import { carryLoops, runForEach, stepsIn, type LoopHost, type LoopPosition, type Scope } from './for-each';
 import { resolveAction, secretFieldsIn } from './resolve';
 import { asJson } from './contract';
+import { runCallWorkflow, type CallCommand, type CallHost, type CallResult } from './call-workflow';
 import type {
   BeginInline,
   BeginRun,
@@ -74,6 +75,8 @@ export type RunCommands = {
   /** Temporal's own reasons to continue as new (history length or size, the server's suggestion). */
   historyFull(): boolean;
   continueAsNew(next: RunInput, options: RunOptions): Promise<never>;
+  /** A call_workflow step: prepare, start the child workflow, wait for it when asked (call-workflow.ts). */
+  callWorkflow(c: CallCommand): Promise<CallResult>;
 };
 
 /** 'finished': the last effect call also ended the execution (see FinishIfDone). */
@@ -338,6 +341,7 @@ export class Interpreter {
     if (action.type === 'condition') return this.runCondition(action, meta, startedAt, last, scope);
     if (action.type === 'wait') return this.runWait(action, meta, startedAt, scope);
     if (action.type === 'for_each') return runForEach(this.loopHost, action, meta, startedAt, scope);
+    if (action.type === 'call_workflow') return runCallWorkflow(this.callHost(), action, meta, startedAt);
     return this.runEffect(action, meta, startedAt, last, scope);
   }
 
@@ -389,6 +393,27 @@ export class Interpreter {
     this.setResult(scope, action.id, { status: 'completed', output });
     this.write(meta, { status: 'completed', input: resolved, output, attempts: 1, startedAt, completedAt });
     return 'ok';
+  }
+
+  /** What a call_workflow step (call-workflow.ts) needs of the run. */
+  private callHost(): CallHost {
+    return {
+      run: this.run,
+      ctx: () => this.ctx(),
+      markRunning: async (meta, input, startedAt, action) => {
+        this.current = { action, meta, input, startedAt };
+        this.write(meta, { status: 'running', input, attempts: 1, startedAt });
+        await this.ensureBegun();
+        await this.commands.recordSteps(this.takePending());
+      },
+      complete: (meta, input, output, startedAt) => {
+        this.current = null;
+        this.results[meta.actionId] = { status: 'completed', output };
+        this.write(meta, { status: 'completed', input, output, attempts: 1, startedAt, completedAt: new Date().toISOString() });
+      },
+      fail: (action, meta, input, startedAt, message) => this.fail(action, meta, input, startedAt, message, 1),
+      call: (c) => this.commands.callWorkflow(c),
+    };
   }
 
   /** One effect in its own activity call; the queued rows, the begin and (when `last`) the finish ride with it. */

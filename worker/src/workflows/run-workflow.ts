@@ -2,6 +2,10 @@ import {
   ActivityFailure,
   ApplicationFailure,
   CancellationScope,
+  ChildWorkflowFailure,
+  ParentClosePolicy,
+  ChildWorkflowCancellationType,
+  startChild,
   ContinueAsNew,
   continueAsNew,
   defineQuery,
@@ -20,6 +24,7 @@ import type { RunInput } from '@conduit/core/temporal';
 import { LOCAL_SCRIPT_MAX_CPU_MS } from '@conduit/core/action-meta';
 import { PROGRESS_QUERY, STEP_ERROR, type Progress, type RunSummary, type RuntimeActivities, type StepFailureDetails } from './contract';
 import { CallFailed, Interpreter, SEGMENT_BUDGET_MS, type RunCommands, type RunOptions } from './interpreter';
+import type { CallCommand, CallResult } from './call-workflow';
 
 export type { RunOptions } from './interpreter';
 
@@ -93,7 +98,51 @@ function temporalCommands(options: RunOptions): RunCommands {
       return info.continueAsNewSuggested || info.historyLength > historyLimit || info.historySize > HISTORY_BYTES_LIMIT;
     },
     continueAsNew: (next, opts) => continueAsNew<typeof runWorkflow>(next, opts),
+    callWorkflow: (c) => callChild(c),
   };
+}
+
+/** The child's workflow id: derived from the calling run and the step, so a replayed or retried start never makes two. */
+const childWorkflowId = (c: CallCommand) => `call-${c.run.executionId}-${c.step.actionId}-${c.step.seq}`;
+
+/**
+ * A call_workflow step: the activity checks the target and makes the child's row, then the child
+ * runs the same interpreter as a Temporal child workflow. A waited-for child is cancelled with its
+ * parent (the awaited result is cancelled, and REQUEST_CANCEL covers a parent that ends otherwise);
+ * a fire-and-forget child is abandoned to run on its own.
+ */
+async function callChild(c: CallCommand): Promise<CallResult> {
+  const workflowId = childWorkflowId(c);
+  let prepared;
+  try {
+    prepared = await plumbing.prepareCall({
+      run: c.run,
+      step: c.step,
+      childExecutionId: uuid4(),
+      childTemporalWorkflowId: workflowId,
+      targetWorkflowId: c.targetWorkflowId,
+      input: c.input,
+    });
+  } catch (err) {
+    throw asCallFailed(err);
+  }
+  const input = prepared.input as RunInput;
+  const executionId = input.executionId!;
+  try {
+    const child = await startChild(runWorkflow, {
+      workflowId,
+      args: [input],
+      parentClosePolicy: c.wait ? ParentClosePolicy.REQUEST_CANCEL : ParentClosePolicy.ABANDON,
+      cancellationType: ChildWorkflowCancellationType.WAIT_CANCELLATION_COMPLETED,
+    });
+    if (!c.wait) return { executionId, workflowName: prepared.workflowName };
+    const summary = await child.result();
+    return { executionId, workflowName: prepared.workflowName, summary };
+  } catch (err) {
+    if (isCancellation(err)) throw err;
+    const cause = err instanceof ChildWorkflowFailure && err.cause ? err.cause.message : err instanceof Error ? err.message : String(err);
+    throw new CallFailed(`the called workflow "${prepared.workflowName}" did not finish: ${cause}`);
+  }
 }
 
 /** The interpreter as a Temporal workflow: runs a pinned definition step by step (see interpreter.ts). */

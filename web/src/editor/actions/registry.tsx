@@ -1,5 +1,6 @@
 import type { Component } from 'solid-js';
 import { ACTION_META, type ActionOf, type ActionType, type WorkflowAction } from '@conduit/core/definition';
+import { CallWorkflowForm } from './CallWorkflowForm';
 import { ConditionForm } from './ConditionForm';
 import { ForEachForm } from './ForEachForm';
 import { CreateRecordForm, DeleteRecordForm, RunScriptForm, SendEmailForm, SendWebhookForm, UpdateRecordForm, WaitForm } from './forms';
@@ -40,6 +41,7 @@ export const ACTION_FORMS: { [K in ActionType]: Entry<K> } = {
     starter: () => ({ type: 'upsert_record', object: 'contact', match: ['email'], data: { email: '{{trigger.record.email}}' } }),
   },
   for_each: { Form: ForEachForm, starter: () => ({ type: 'for_each', items: '', concurrency: 1, maxItems: 1000, steps: [] }) },
+  call_workflow: { Form: CallWorkflowForm, starter: () => ({ type: 'call_workflow', workflowId: '', input: {}, wait: true }) },
 };
 
 type AnyEntry = { label: string; description: string; Form: Component<ActionFormProps<WorkflowAction>> };

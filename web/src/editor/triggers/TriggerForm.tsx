@@ -5,6 +5,7 @@ import { useEditor } from '../context';
 import { ScheduleForm } from './ScheduleForm';
 import { WebhookForm } from './WebhookForm';
 import { FieldChangedForm, RecordForm } from './RecordForms';
+import { ManualForm } from './ManualForm';
 import type { TriggerFormProps } from './types';
 
 type Entry<K extends TriggerType> = {
@@ -27,10 +28,11 @@ export const TRIGGER_FORMS: { [K in TriggerType]: Entry<K> } = {
   record_updated: { Form: RecordForm, starter: (object) => ({ type: 'record_updated', object }) },
   record_deleted: { Form: RecordForm, starter: (object) => ({ type: 'record_deleted', object }) },
   field_changed: { Form: FieldChangedForm, starter: (object) => ({ type: 'field_changed', object, field: 'stage' }) },
+  manual: { Form: ManualForm, starter: () => ({ type: 'manual', allowMembers: false }) },
 };
 
 function newTrigger(type: TriggerType, previous?: WorkflowTrigger): WorkflowTrigger {
-  return TRIGGER_FORMS[type].starter(previous && 'object' in previous ? previous.object : 'deal');
+  return TRIGGER_FORMS[type].starter((previous && 'object' in previous ? previous.object : undefined) ?? 'deal');
 }
 
 export function TriggerForm() {

@@ -1,0 +1,2 @@
+ALTER TABLE "workflow_executions" ADD COLUMN "parent_execution_id" uuid;--> statement-breakpoint
+CREATE INDEX "executions_parent_idx" ON "workflow_executions" USING btree ("parent_execution_id") WHERE "workflow_executions"."parent_execution_id" is not null;
