@@ -13,9 +13,11 @@ import { sendEmailMeta } from './send_email/meta';
 import { sendWebhookMeta } from './send_webhook/meta';
 import { updateRecordMeta } from './update_record/meta';
 import { waitMeta } from './wait/meta';
+import { waitForApprovalMeta } from './wait_for_approval/meta';
 import type { RetryPolicy } from './common';
 
 export { LOCAL_SCRIPT_MAX_CPU_MS } from './run_script/meta';
+export { APPROVAL_MAX_TIMEOUT_MS } from './wait_for_approval/meta';
 
 export const ACTION_META: { readonly [T in ActionType]: ActionMeta<ActionOf<T>> } = {
   send_email: sendEmailMeta,
@@ -25,6 +27,7 @@ export const ACTION_META: { readonly [T in ActionType]: ActionMeta<ActionOf<T>> 
   delete_record: deleteRecordMeta,
   run_script: runScriptMeta,
   wait: waitMeta,
+  wait_for_approval: waitForApprovalMeta,
   condition: conditionMeta,
 };
 

@@ -8,6 +8,7 @@ import { SendEmailActionSchema } from './send_email/schema';
 import { SendWebhookActionSchema } from './send_webhook/schema';
 import { UpdateRecordActionSchema } from './update_record/schema';
 import { WaitActionSchema } from './wait/schema';
+import { WaitForApprovalActionSchema } from './wait_for_approval/schema';
 
 /**
  * THE list of action types. Every other registry (the meta table beside this file, the worker's
@@ -23,6 +24,7 @@ const LEAF_ACTION_SCHEMAS = [
   DeleteRecordActionSchema,
   RunScriptActionSchema,
   WaitActionSchema,
+  WaitForApprovalActionSchema,
 ] as const;
 type LeafSchema = (typeof LEAF_ACTION_SCHEMAS)[number];
 

@@ -21,3 +21,4 @@ export * from './dev-mail';
 export * from './health';
 export * from './drafts';
 export * from './workflow-lifecycle';
+export * from './approvals';

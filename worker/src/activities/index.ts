@@ -27,6 +27,7 @@ import {
   type StepOutcome,
 } from '../workflows/contract';
 import { resolveAction } from '../workflows/resolve';
+import { openApprovalActivity, settleApprovalActivity } from './approval';
 import { asStepError } from './errors';
 import { redactHeaders, redactJson } from './redact';
 import { ACTION_HANDLERS } from './registry';
@@ -246,5 +247,7 @@ export function createActivities(deps: ActivityDeps): RuntimeActivities {
     async finishRun(f: FinishRun) {
       await writeStepsAndFinish(deps.db, f, f.flush);
     },
+    openApproval: (call) => openApprovalActivity(deps, call),
+    settleApproval: (s) => settleApprovalActivity(deps, s),
   };
 }

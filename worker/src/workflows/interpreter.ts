@@ -9,6 +9,7 @@ import { evaluateCondition, parseDuration, walkActions, type TemplateContext } f
 import type { RunInput } from '@conduit/core/temporal';
 import { placementOf, receivesRunContext, retryPolicyOf, timeoutMsOf } from '@conduit/core/action-meta';
 import { resolveAction } from './resolve';
+import { runApproval, type ApprovalHost } from './approval';
 import { asJson } from './contract';
 import type {
   BeginInline,
@@ -24,6 +25,10 @@ import type {
   StepMeta,
   StepOutcome,
   StepView,
+  DecisionSignal,
+  OpenApprovalCall,
+  OpenApprovalResult,
+  SettleApproval,
 } from './contract';
 
 /** The interpreter's own second argument (never set by callers of RUN_WORKFLOW in production). */
@@ -73,6 +78,10 @@ export type RunCommands = {
   /** Temporal's own reasons to continue as new (history length or size, the server's suggestion). */
   historyFull(): boolean;
   continueAsNew(next: RunInput, options: RunOptions): Promise<never>;
+  /** wait_for_approval (see approval.ts): the activity that opens it, the signal-or-timer wait, the settle on timeout. */
+  openApproval(call: OpenApprovalCall): Promise<OpenApprovalResult>;
+  awaitDecision(approvalId: string, ms: number): Promise<DecisionSignal | null>;
+  settleApproval(s: SettleApproval): Promise<DecisionSignal | null>;
 };
 
 /** 'finished': the last effect call also ended the execution (see FinishIfDone). */
@@ -104,6 +113,7 @@ export class Interpreter {
   readonly views: StepView[] = [];
   status: Progress['status'] = 'running';
   private readonly run: RunRef;
+  private readonly temporalWorkflowId: string;
   private readonly trigger: TriggerPayload;
   private readonly fresh: boolean;
   private readonly stepsPerRun: number;
@@ -127,6 +137,7 @@ export class Interpreter {
     this.fresh = !continuation;
     this.stepsPerRun = options.stepsPerRun ?? STEPS_PER_RUN;
     this.executionId = ids.executionId;
+    this.temporalWorkflowId = ids.temporalWorkflowId;
     this.seq = continuation?.seq ?? 0;
     this.trigger = input.trigger ?? scheduleTrigger(input);
     this.run = { executionId: ids.executionId, workspaceId: input.workspaceId, workflowId: input.workflowId, causation: input.causation };
@@ -286,6 +297,7 @@ export class Interpreter {
     const startedAt = new Date().toISOString();
     if (action.type === 'condition') return this.runCondition(action, meta, startedAt, last);
     if (action.type === 'wait') return this.runWait(action, meta, startedAt);
+    if (action.type === 'wait_for_approval') return runApproval(this.approvalHost(action), action, meta, startedAt);
     return this.runEffect(action, meta, startedAt, last);
   }
 
@@ -330,6 +342,32 @@ export class Interpreter {
     this.results[action.id] = { status: 'completed', output };
     this.write(meta, { status: 'completed', input: resolved, output, attempts: 1, startedAt, completedAt });
     return 'ok';
+  }
+
+  /** What a wait_for_approval step may do with the run (approval.ts). */
+  private approvalHost(action: WorkflowAction): ApprovalHost {
+    const c = this.commands;
+    return {
+      run: this.run,
+      temporalWorkflowId: this.temporalWorkflowId,
+      resolve: (a) => resolveAction(a, this.ctx()),
+      markRunning: async (meta, input, startedAt) => {
+        this.current = { action, meta, input, startedAt };
+        this.write(meta, { status: 'running', input, attempts: 1, startedAt });
+        await this.ensureBegun();
+        await c.recordSteps(this.takePending());
+      },
+      complete: (meta, input, output, startedAt) => {
+        this.current = null;
+        this.results[action.id] = { status: 'completed', output };
+        this.write(meta, { status: 'completed', input, output, attempts: 1, startedAt, completedAt: new Date().toISOString() });
+      },
+      fail: (meta, input, startedAt, message) => this.fail(action, meta, input, startedAt, message, 1),
+      isCallFailed: (err): err is CallFailed => err instanceof CallFailed,
+      openApproval: (call) => c.openApproval(call),
+      awaitDecision: (id, ms) => c.awaitDecision(id, ms),
+      settleApproval: (id, at) => c.settleApproval({ run: this.run, approvalId: id, at }),
+    };
   }
 
   /** One effect in its own activity call; the queued rows, the begin and (when `last`) the finish ride with it. */
