@@ -7,6 +7,7 @@ import { apiBodyLimit, jsonGuard } from './http/body-guard';
 import { resolvePrincipal, type Env } from './http/context';
 import { errorJson, HttpError, invalid, unauthorized, zodInvalid } from './http/errors';
 import { apiKeyRoutes } from './routes/api-keys';
+import { approvalRoutes } from './routes/approvals';
 import { authRoutes } from './routes/auth';
 import type { RouteDeps } from './routes/common';
 import { devMailRoutes } from './routes/dev-mail';
@@ -69,6 +70,7 @@ export function createApp(deps: AppDeps): OpenAPIHono<Env> {
   eventRoutes(app, d);
   recordRoutes(app, d);
   devMailRoutes(app, d);
+  approvalRoutes(app, d);
 
   app.get('/api/health', async (c) => {
     try {

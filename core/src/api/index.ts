@@ -201,7 +201,7 @@ export const ExecutionListQuerySchema = PageQuerySchema.extend({
 // Events -------------------------------------------------------------------------------------
 
 const EVENT_STATUS_VALUES = ['pending', 'dispatched', 'loop_stopped', 'failed'] as const;
-const EVENT_SOURCE_VALUES = ['webhook', 'record', 'schedule'] as const;
+const EVENT_SOURCE_VALUES = ['webhook', 'record', 'schedule', 'run'] as const;
 export const EventDtoSchema = z
   .object({
     id,
@@ -266,3 +266,4 @@ export type EventDto = z.infer<typeof EventDtoSchema>;
 export type RecordDto = z.infer<typeof RecordDtoSchema>;
 export type ApiKeyDto = z.infer<typeof ApiKeyDtoSchema>;
 export type DevMailDto = z.infer<typeof DevMailDtoSchema>;
+export * from './approvals';
