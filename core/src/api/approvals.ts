@@ -67,7 +67,11 @@ export const FailureAlertSettingsDtoSchema = z
 export const FailureAlertSettingsBodySchema = z.object({
   enabled: z.boolean().optional(),
   recipients: z.array(z.string().email('not a valid email address')).max(50).nullable().optional(),
-  webhookUrl: z.url({ protocol: /^https?$/, message: 'use an http(s) URL' }).max(2_000).nullable().optional(),
+  webhookUrl: z
+    .url({ protocol: /^https?$/, message: 'use an http(s) URL' })
+    .max(2_000)
+    .nullable()
+    .optional(),
 });
 
 export const WorkflowAlertBodySchema = z.object({ failureAlerts: z.boolean() });

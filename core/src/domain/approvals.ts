@@ -63,7 +63,11 @@ export async function openApproval(db: DbOrTx, a: NewApproval): Promise<{ approv
       .where(and(eq(approvals.executionId, a.executionId), eq(approvals.actionId, a.actionId)))
       .then((r) => r[0]));
   if (!approval) throw new Error('approval insert conflicted but no row was found');
-  const links: ApprovalLinks[] = [...emails].map((email) => ({ email, approve: randomBytes(32).toString('base64url'), reject: randomBytes(32).toString('base64url') }));
+  const links: ApprovalLinks[] = [...emails].map((email) => ({
+    email,
+    approve: randomBytes(32).toString('base64url'),
+    reject: randomBytes(32).toString('base64url'),
+  }));
   if (links.length)
     await db.insert(approvalTokens).values(
       links.flatMap((l) => [
@@ -166,7 +170,10 @@ export type TokenView = { approval: ApprovalView; email: string; decision: Appro
 /** What an emailed link stands for; null for a token that was never issued (forged or mistyped). */
 export async function findApprovalToken(db: DbOrTx, token: string): Promise<TokenView | null> {
   if (token.length < 20 || token.length > 100) return null;
-  const [t] = await db.select().from(approvalTokens).where(eq(approvalTokens.tokenHash, sha256(token)));
+  const [t] = await db
+    .select()
+    .from(approvalTokens)
+    .where(eq(approvalTokens.tokenHash, sha256(token)));
   if (!t) return null;
   const [row] = await db
     .select(viewColumns)

@@ -22,7 +22,7 @@ import {
 } from '@conduit/core/domain';
 import { APPROVAL_SIGNAL } from '@conduit/core/temporal';
 import { workspaceAccess } from '../http/context';
-import { conflict, forbidden, HttpError, notFound } from '../http/errors';
+import { conflict, forbidden, type HttpError, notFound } from '../http/errors';
 import { WsIdParams, WsParams, body, errors, json, type Api, type RouteDeps } from './common';
 
 const tags = ['approvals'];
@@ -70,7 +70,8 @@ const linkDto = (t: TokenView, now: Date): ApprovalLinkDto => ({
 function refused(reason: DecideRefusal, a: ApprovalView): HttpError {
   if (reason === 'used') return conflict('this link was already used');
   if (reason === 'expired') return conflict('this approval expired before a decision was made');
-  if (reason === 'run_ended') return conflict(a.runStatus === 'cancelled' ? 'the run was cancelled; nothing is waiting for this decision' : `the run already ended (${a.runStatus})`);
+  if (reason === 'run_ended')
+    return conflict(a.runStatus === 'cancelled' ? 'the run was cancelled; nothing is waiting for this decision' : `the run already ended (${a.runStatus})`);
   const who = a.decidedBy ? ` by ${a.decidedBy}` : '';
   return conflict(a.status === 'expired' ? 'this approval timed out' : `this approval was already ${a.status}${who}`);
 }

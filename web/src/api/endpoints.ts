@@ -1,7 +1,7 @@
 import { z } from 'zod';
 import type { WorkflowDefinitionInput } from '@conduit/core/definition';
 import { request, type Query } from './client';
-import { ActivateResultSchema, ReplayResultSchema, SecretRotatedSchema } from '@conduit/core/api';
+import { ActivateResultSchema, ApprovalDtoSchema, ApprovalLinkDtoSchema, ReplayResultSchema, SecretRotatedSchema } from '@conduit/core/api';
 import { DevMailSchema, EventSchema, ExecutionSchema, MeSchema, RecordSchema, VersionSchema, WorkflowSchema, pageOf } from './schemas';
 
 const ok = z.unknown();
@@ -45,6 +45,18 @@ export const api = {
     update: (w: string, object: string, id: string, data: Record<string, unknown>) =>
       request('PATCH', `${ws(w)}/records/${enc(object)}/${enc(id)}`, RecordSchema, { data }),
     remove: (w: string, object: string, id: string) => request('DELETE', `${ws(w)}/records/${enc(object)}/${enc(id)}`, ok),
+  },
+
+  approvals: {
+    list: (w: string, status?: string) =>
+      request('GET', `${ws(w)}/approvals`, z.object({ items: z.array(ApprovalDtoSchema) }), undefined, status ? { status } : {}),
+    decide: (w: string, id: string, decision: 'approve' | 'reject', comment?: string) =>
+      request('POST', `${ws(w)}/approvals/${enc(id)}/decision`, ApprovalDtoSchema, { decision, ...(comment ? { comment } : {}) }),
+  },
+  /** Public: the emailed links (no session needed). */
+  approvalLinks: {
+    get: (token: string) => request('GET', `/api/approval-links/${enc(token)}`, ApprovalLinkDtoSchema),
+    decide: (token: string, comment?: string) => request('POST', `/api/approval-links/${enc(token)}`, ApprovalLinkDtoSchema, comment ? { comment } : {}),
   },
 
   devMail: (w: string) => request('GET', `${ws(w)}/dev-mail`, pageOf(DevMailSchema)),

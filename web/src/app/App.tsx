@@ -14,6 +14,8 @@ const RunDetail = lazy(() => import('../monitor/RunDetail'));
 const Events = lazy(() => import('../monitor/Events'));
 const Records = lazy(() => import('../records/Records'));
 const DevInbox = lazy(() => import('../monitor/DevInbox'));
+const Approvals = lazy(() => import('../approvals/Approvals'));
+const ApprovalLink = lazy(() => import('../approvals/ApprovalLink'));
 
 function Home() {
   return (
@@ -52,6 +54,7 @@ export function App() {
   return (
     <Router root={Root}>
       <Route path="/login" component={Login} />
+      <Route path="/approvals/:token" component={ApprovalLink} />
       <Route path="/" component={Home} />
       <Route path="/w/:ws" component={Shell}>
         <Route path="/" component={() => <Navigate href="settings/workflows" />} />
@@ -62,6 +65,7 @@ export function App() {
         <Route path="/settings/events" component={Events} />
         <Route path="/settings/dev-mail" component={DevInbox} />
         <Route path="/records/:object?" component={Records} />
+        <Route path="/approvals" component={Approvals} />
       </Route>
       <Route
         path="*"

@@ -56,6 +56,9 @@ export function Shell(props: ParentProps) {
               <A href={`/w/${params.ws}/records/deal`} activeClass="active">
                 Records
               </A>
+              <A href={`/w/${params.ws}/approvals`} activeClass="active">
+                Approvals
+              </A>
               <A href={`/w/${params.ws}/settings/workflows`} activeClass="active">
                 Settings
               </A>

@@ -49,7 +49,15 @@ export async function runApproval(h: ApprovalHost, action: ApprovalAction, meta:
   await h.markRunning(meta, resolved, startedAt);
   let opened: OpenApprovalResult;
   try {
-    opened = await h.openApproval({ run: h.run, step: meta, approvers, message, onTimeout: action.onTimeout, expiresAt, temporalWorkflowId: h.temporalWorkflowId });
+    opened = await h.openApproval({
+      run: h.run,
+      step: meta,
+      approvers,
+      message,
+      onTimeout: action.onTimeout,
+      expiresAt,
+      temporalWorkflowId: h.temporalWorkflowId,
+    });
   } catch (err) {
     if (!h.isCallFailed(err)) throw err;
     return h.fail(meta, resolved, startedAt, err.message);

@@ -20,7 +20,16 @@ import {
 import type { RetryPolicy } from '@conduit/core/definition';
 import type { RunInput } from '@conduit/core/temporal';
 import { LOCAL_SCRIPT_MAX_CPU_MS } from '@conduit/core/action-meta';
-import { APPROVAL_SIGNAL, PROGRESS_QUERY, STEP_ERROR, type DecisionSignal, type Progress, type RunSummary, type RuntimeActivities, type StepFailureDetails } from './contract';
+import {
+  APPROVAL_SIGNAL,
+  PROGRESS_QUERY,
+  STEP_ERROR,
+  type DecisionSignal,
+  type Progress,
+  type RunSummary,
+  type RuntimeActivities,
+  type StepFailureDetails,
+} from './contract';
 import { CallFailed, Interpreter, SEGMENT_BUDGET_MS, type RunCommands, type RunOptions } from './interpreter';
 
 export type { RunOptions } from './interpreter';
@@ -99,7 +108,9 @@ function temporalCommands(options: RunOptions, decisions: Map<string, DecisionSi
     continueAsNew: (next, opts) => continueAsNew<typeof runWorkflow>(next, opts),
     async openApproval(call) {
       try {
-        return await proxyActivities<RuntimeActivities>({ startToCloseTimeout: '2m', retry: { maximumAttempts: 5, initialInterval: 1_000 } }).openApproval(call);
+        return await proxyActivities<RuntimeActivities>({ startToCloseTimeout: '2m', retry: { maximumAttempts: 5, initialInterval: 1_000 } }).openApproval(
+          call,
+        );
       } catch (err) {
         throw asCallFailed(err);
       }

@@ -49,7 +49,13 @@ export function WaitForApprovalForm(props: ActionFormProps<WaitForApprovalAction
         hint="For example 30m, 2d; at most 30 days. The emailed links expire then."
         onInput={(timeout) => props.patch({ timeout })}
       />
-      <SelectField label="When nobody answers in time" path={[...props.path, 'onTimeout']} value={props.action.onTimeout} options={ON_TIMEOUT} onChange={(onTimeout) => props.patch({ onTimeout })} />
+      <SelectField
+        label="When nobody answers in time"
+        path={[...props.path, 'onTimeout']}
+        value={props.action.onTimeout}
+        options={ON_TIMEOUT}
+        onChange={(onTimeout) => props.patch({ onTimeout })}
+      />
     </>
   );
 }

@@ -28,7 +28,13 @@ export const ACTION_FORMS: { [K in ActionType]: Entry<K> } = {
   wait: { Form: WaitForm, starter: () => ({ type: 'wait', duration: '1h' }) },
   wait_for_approval: {
     Form: WaitForApprovalForm,
-    starter: () => ({ type: 'wait_for_approval', approvers: ['admin'], message: 'Please approve: {{trigger.record.name}}', timeout: '2d', onTimeout: 'reject' }),
+    starter: () => ({
+      type: 'wait_for_approval',
+      approvers: ['admin'],
+      message: 'Please approve: {{trigger.record.name}}',
+      timeout: '2d',
+      onTimeout: 'reject',
+    }),
   },
   condition: {
     Form: ConditionForm,
