@@ -11,6 +11,7 @@ import { approvalRoutes } from './routes/approvals';
 import { authRoutes } from './routes/auth';
 import type { RouteDeps } from './routes/common';
 import { devMailRoutes } from './routes/dev-mail';
+import { failureAlertRoutes } from './routes/failure-alerts';
 import { eventRoutes } from './routes/events';
 import { executionRoutes } from './routes/executions';
 import { recordRoutes } from './routes/records';
@@ -71,6 +72,7 @@ export function createApp(deps: AppDeps): OpenAPIHono<Env> {
   recordRoutes(app, d);
   devMailRoutes(app, d);
   approvalRoutes(app, d);
+  failureAlertRoutes(app, d);
 
   app.get('/api/health', async (c) => {
     try {

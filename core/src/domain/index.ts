@@ -22,3 +22,4 @@ export * from './health';
 export * from './drafts';
 export * from './workflow-lifecycle';
 export * from './approvals';
+export * from './run-failures';

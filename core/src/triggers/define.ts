@@ -5,7 +5,9 @@ export type TriggerSource =
   | { kind: 'schedule' }
   | { kind: 'webhook' }
   /** Matched by the dispatcher against record events of this type. */
-  | { kind: 'record'; event: 'record.created' | 'record.updated' | 'record.deleted' };
+  | { kind: 'record'; event: 'record.created' | 'record.updated' | 'record.deleted' }
+  /** Matched by the dispatcher against run.failed events (written when a run ends failed). */
+  | { kind: 'run' };
 
 /** A `{{trigger.…}}` variable as the editor's picker offers it. */
 export type TriggerVariable = { value: string; label: string; group: string };

@@ -9,3 +9,5 @@ export { RecordCreatedTriggerSchema, type RecordCreatedTrigger } from './record_
 export { RecordUpdatedTriggerSchema, type RecordUpdatedTrigger } from './record_updated/schema';
 export { RecordDeletedTriggerSchema, type RecordDeletedTrigger } from './record_deleted/schema';
 export { FieldChangedTriggerSchema, type FieldChangedTrigger } from './field_changed/schema';
+export { RunFailedTriggerSchema, type RunFailedTrigger } from './run_failed/schema';
+export type { RunFailedPayload } from './run_failed/meta';

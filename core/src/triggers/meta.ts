@@ -7,6 +7,7 @@ import { fieldChangedMeta } from './field_changed/meta';
 import { recordCreatedMeta } from './record_created/meta';
 import { recordDeletedMeta } from './record_deleted/meta';
 import { recordUpdatedMeta } from './record_updated/meta';
+import { runFailedMeta } from './run_failed/meta';
 import { scheduleMeta } from './schedule/meta';
 import type { TriggerOf, TriggerType, WorkflowTrigger } from './schemas';
 import { webhookMeta } from './webhook/meta';
@@ -18,6 +19,7 @@ export const TRIGGER_META: { readonly [T in TriggerType]: TriggerMeta<TriggerOf<
   record_updated: recordUpdatedMeta,
   record_deleted: recordDeletedMeta,
   field_changed: fieldChangedMeta,
+  run_failed: runFailedMeta,
 };
 
 /** Sound widening, as for summarizeTrigger: the entry is looked up by the trigger's own type. */

@@ -3,6 +3,7 @@ import { FieldChangedTriggerSchema } from './field_changed/schema';
 import { RecordCreatedTriggerSchema } from './record_created/schema';
 import { RecordDeletedTriggerSchema } from './record_deleted/schema';
 import { RecordUpdatedTriggerSchema } from './record_updated/schema';
+import { RunFailedTriggerSchema } from './run_failed/schema';
 import { ScheduleTriggerSchema } from './schedule/schema';
 import { WebhookTriggerSchema } from './webhook/schema';
 
@@ -17,6 +18,7 @@ const TRIGGER_SCHEMAS = [
   RecordUpdatedTriggerSchema,
   RecordDeletedTriggerSchema,
   FieldChangedTriggerSchema,
+  RunFailedTriggerSchema,
 ] as const;
 
 export const WorkflowTriggerSchema = z.discriminatedUnion('type', TRIGGER_SCHEMAS);

@@ -10,7 +10,7 @@ import {
   type WorkflowAction,
 } from '@conduit/core/definition';
 import type { Db } from '@conduit/core/db';
-import { createScheduledExecution, findUnstorable, finishExecution, markExecutionRunning, writeSteps, type StepWrite } from '@conduit/core/domain';
+import { createScheduledExecution, findUnstorable, finishExecution, markExecutionRunning, recordRunFailure, writeSteps, type StepWrite } from '@conduit/core/domain';
 import {
   asJson,
   STEP_ERROR,
@@ -75,12 +75,19 @@ async function beginExecution(db: Db, run: RunRef, b: BeginInline): Promise<void
   await markExecutionRunning(db, { executionId: run.executionId, workspaceId: run.workspaceId, startedAt: new Date(b.startedAt) });
 }
 
-/** The last step rows and the execution's end in one transaction, so a finished run never lacks its steps. */
-async function writeStepsAndFinish(db: Db, f: Omit<FinishRun, 'flush'>, rows: StepWrite[]): Promise<void> {
-  await db.transaction(async (tx) => {
+/**
+ * The last step rows and the execution's end in one transaction, so a finished run never lacks its
+ * steps. A failure also writes its run.failed event and alert count there (run-failures.ts); the
+ * event is published after the commit (the outbox sweeper re-sends it if this process dies first).
+ */
+async function writeStepsAndFinish(db: Db, f: Omit<FinishRun, 'flush'>, rows: StepWrite[], queue?: ActivityDeps['queue']): Promise<void> {
+  const event = await db.transaction(async (tx) => {
     await writeSteps(tx, rows);
-    await finishExecution(tx, { executionId: f.run.executionId, workspaceId: f.run.workspaceId, status: f.status, output: f.output, error: f.error });
+    const ended = await finishExecution(tx, { executionId: f.run.executionId, workspaceId: f.run.workspaceId, status: f.status, output: f.output, error: f.error });
+    if (!ended || f.status !== 'failed') return null;
+    return recordRunFailure(tx, { workspaceId: f.run.workspaceId, executionId: f.run.executionId, error: f.error, causation: f.run.causation, at: new Date() });
   });
+  if (event && queue) await queue.publish(event).catch(() => undefined);
 }
 
 /** Validates the resolved action and runs its handler. */
@@ -245,7 +252,7 @@ export function createActivities(deps: ActivityDeps): RuntimeActivities {
       await writeSteps(deps.db, rows);
     },
     async finishRun(f: FinishRun) {
-      await writeStepsAndFinish(deps.db, f, f.flush);
+      await writeStepsAndFinish(deps.db, f, f.flush, deps.queue);
     },
     openApproval: (call) => openApprovalActivity(deps, call),
     settleApproval: (s) => settleApprovalActivity(deps, s),

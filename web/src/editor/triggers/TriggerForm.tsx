@@ -5,6 +5,7 @@ import { useEditor } from '../context';
 import { ScheduleForm } from './ScheduleForm';
 import { WebhookForm } from './WebhookForm';
 import { FieldChangedForm, RecordForm } from './RecordForms';
+import { RunFailedForm } from './RunFailedForm';
 import type { TriggerFormProps } from './types';
 
 type Entry<K extends TriggerType> = {
@@ -27,6 +28,7 @@ export const TRIGGER_FORMS: { [K in TriggerType]: Entry<K> } = {
   record_updated: { Form: RecordForm, starter: (object) => ({ type: 'record_updated', object }) },
   record_deleted: { Form: RecordForm, starter: (object) => ({ type: 'record_deleted', object }) },
   field_changed: { Form: FieldChangedForm, starter: (object) => ({ type: 'field_changed', object, field: 'stage' }) },
+  run_failed: { Form: RunFailedForm, starter: () => ({ type: 'run_failed' }) },
 };
 
 function newTrigger(type: TriggerType, previous?: WorkflowTrigger): WorkflowTrigger {
