@@ -18,7 +18,6 @@ export const DIGEST_INTERVAL_MS = 15 * 60 * 1000;
 /** Runs a digest links to; the count covers the rest. */
 const DIGEST_MAX_LINKS = 20;
 
-
 /**
  * Called in the transaction that ended the run failed (only when this call ended it). Test runs set
  * off nothing; a run_failed workflow's own failure writes no event (no alert loop), though it still
@@ -29,7 +28,15 @@ export async function recordRunFailure(
   q: { workspaceId: string; executionId: string; error: string | null; causation: Causation; at: Date },
 ): Promise<StoredEvent | null> {
   const [run] = await tx
-    .select({ workflowId: workflowExecutions.workflowId, isTest: workflowExecutions.isTest, versionId: workflowExecutions.versionId, name: workflows.name, draftTrigger: workflows.trigger, draftActions: workflows.actions, alerts: workflows.failureAlerts })
+    .select({
+      workflowId: workflowExecutions.workflowId,
+      isTest: workflowExecutions.isTest,
+      versionId: workflowExecutions.versionId,
+      name: workflows.name,
+      draftTrigger: workflows.trigger,
+      draftActions: workflows.actions,
+      alerts: workflows.failureAlerts,
+    })
     .from(workflowExecutions)
     .innerJoin(workflows, eq(workflows.id, workflowExecutions.workflowId))
     .where(and(eq(workflowExecutions.id, q.executionId), eq(workflowExecutions.workspaceId, q.workspaceId)));
@@ -37,7 +44,10 @@ export async function recordRunFailure(
   let trigger = run.draftTrigger;
   let actions: WorkflowAction[] = run.draftActions;
   if (run.versionId) {
-    const [v] = await tx.select({ trigger: workflowVersions.trigger, actions: workflowVersions.actions }).from(workflowVersions).where(eq(workflowVersions.id, run.versionId));
+    const [v] = await tx
+      .select({ trigger: workflowVersions.trigger, actions: workflowVersions.actions })
+      .from(workflowVersions)
+      .where(eq(workflowVersions.id, run.versionId));
     if (v) ({ trigger, actions } = v);
   }
   const [failed] = await tx
@@ -82,13 +92,24 @@ export async function recordRunFailure(
 }
 
 async function countForDigest(tx: DbOrTx, q: { workspaceId: string; workflowId: string; executionId: string; error: string | null; at: Date }): Promise<void> {
-  const [settings] = await tx.select({ enabled: failureAlertSettings.enabled }).from(failureAlertSettings).where(eq(failureAlertSettings.workspaceId, q.workspaceId));
+  const [settings] = await tx
+    .select({ enabled: failureAlertSettings.enabled })
+    .from(failureAlertSettings)
+    .where(eq(failureAlertSettings.workspaceId, q.workspaceId));
   if (settings && !settings.enabled) return;
   const s = failureAlertState;
   const ids = sql`jsonb_build_array(${q.executionId}::text)`;
   await tx
     .insert(s)
-    .values({ workflowId: q.workflowId, workspaceId: q.workspaceId, pendingCount: 1, pendingExecutionIds: ids, firstFailedAt: q.at, lastError: q.error, nextSendAt: q.at })
+    .values({
+      workflowId: q.workflowId,
+      workspaceId: q.workspaceId,
+      pendingCount: 1,
+      pendingExecutionIds: ids,
+      firstFailedAt: q.at,
+      lastError: q.error,
+      nextSendAt: q.at,
+    })
     .onConflictDoUpdate({
       target: s.workflowId,
       set: {
@@ -165,7 +186,13 @@ export async function sendDueFailureDigests(db: Db, now: Date, send: (d: Failure
   return sent;
 }
 
-export type FailureAlertSettings = { enabled: boolean; recipients: string[] | null; webhookUrl: string | null; webhookSigned: boolean; mutedWorkflowIds: string[] };
+export type FailureAlertSettings = {
+  enabled: boolean;
+  recipients: string[] | null;
+  webhookUrl: string | null;
+  webhookSigned: boolean;
+  mutedWorkflowIds: string[];
+};
 
 export async function getFailureAlertSettings(db: DbOrTx, workspaceId: string): Promise<FailureAlertSettings> {
   const [row] = await db.select().from(failureAlertSettings).where(eq(failureAlertSettings.workspaceId, workspaceId));
@@ -202,7 +229,7 @@ export async function updateFailureAlertSettings(
   const values = {
     workspaceId,
     enabled: patch.enabled ?? current?.enabled ?? true,
-    recipients: patch.recipients === undefined ? (current?.recipients ?? null) : patch.recipients?.map((r) => r.toLowerCase()) ?? null,
+    recipients: patch.recipients === undefined ? (current?.recipients ?? null) : (patch.recipients?.map((r) => r.toLowerCase()) ?? null),
     webhookUrl: url,
     webhookSecret: sealed,
     updatedAt: new Date(),

@@ -59,7 +59,8 @@ export function failureAlertRoutes(app: Api, deps: RouteDeps): void {
     async (c) => {
       const p = c.req.valid('param');
       const a = await workspaceAccess(c, deps, p.ws, 'admin', 'change failure alerts');
-      if (!(await setWorkflowFailureAlerts(deps.db, { workspaceId: a.workspace.id, id: p.id, on: c.req.valid('json').failureAlerts }))) throw notFound('workflow');
+      if (!(await setWorkflowFailureAlerts(deps.db, { workspaceId: a.workspace.id, id: p.id, on: c.req.valid('json').failureAlerts })))
+        throw notFound('workflow');
       return c.json(await getFailureAlertSettings(deps.db, a.workspace.id), 200);
     },
   );

@@ -10,7 +10,15 @@ import {
   type WorkflowAction,
 } from '@conduit/core/definition';
 import type { Db } from '@conduit/core/db';
-import { createScheduledExecution, findUnstorable, finishExecution, markExecutionRunning, recordRunFailure, writeSteps, type StepWrite } from '@conduit/core/domain';
+import {
+  createScheduledExecution,
+  findUnstorable,
+  finishExecution,
+  markExecutionRunning,
+  recordRunFailure,
+  writeSteps,
+  type StepWrite,
+} from '@conduit/core/domain';
 import {
   asJson,
   STEP_ERROR,
@@ -83,7 +91,13 @@ async function beginExecution(db: Db, run: RunRef, b: BeginInline): Promise<void
 async function writeStepsAndFinish(db: Db, f: Omit<FinishRun, 'flush'>, rows: StepWrite[], queue?: ActivityDeps['queue']): Promise<void> {
   const event = await db.transaction(async (tx) => {
     await writeSteps(tx, rows);
-    const ended = await finishExecution(tx, { executionId: f.run.executionId, workspaceId: f.run.workspaceId, status: f.status, output: f.output, error: f.error });
+    const ended = await finishExecution(tx, {
+      executionId: f.run.executionId,
+      workspaceId: f.run.workspaceId,
+      status: f.status,
+      output: f.output,
+      error: f.error,
+    });
     if (!ended || f.status !== 'failed') return null;
     return recordRunFailure(tx, { workspaceId: f.run.workspaceId, executionId: f.run.executionId, error: f.error, causation: f.run.causation, at: new Date() });
   });

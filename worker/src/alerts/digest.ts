@@ -60,7 +60,8 @@ async function send(deps: DigestDeps, d: FailureDigest): Promise<void> {
       runsUrl: `${base}/w/${d.workspaceId}/settings/runs?workflowId=${d.workflowId}&status=failed`,
     });
     const headers: Record<string, string> = { 'content-type': 'application/json' };
-    if (d.webhookSecret && deps.secrets) Object.assign(headers, webhookSignatureHeaders({ secret: deps.secrets.open(d.webhookSecret), id: `digest_${randomUUID()}`, body }));
+    if (d.webhookSecret && deps.secrets)
+      Object.assign(headers, webhookSignatureHeaders({ secret: deps.secrets.open(d.webhookSecret), id: `digest_${randomUUID()}`, body }));
     // Through the SSRF-guarded client, like send_webhook.
     const res = await deps.http.request({ method: 'POST', url: d.webhookUrl, headers, body, timeoutMs: 10_000 });
     if (res.status >= 300) throw new Error(`the alert webhook answered ${res.status}`);

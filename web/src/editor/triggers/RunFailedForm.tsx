@@ -20,7 +20,9 @@ export function RunFailedForm(props: TriggerFormProps<RunFailedTrigger>) {
         <option value="">Any other workflow</option>
         <For each={others()}>{(w) => <option value={w.id}>{w.name}</option>}</For>
       </select>
-      <p class="hint">The failed run's workflow, step and error are in {'{{trigger.workflow.name}}'}, {'{{trigger.step.label}}'} and {'{{trigger.error}}'}.</p>
+      <p class="hint">
+        The failed run's workflow, step and error are in {'{{trigger.workflow.name}}'}, {'{{trigger.step.label}}'} and {'{{trigger.error}}'}.
+      </p>
     </div>
   );
 }
