@@ -1,7 +1,14 @@
 import { z } from 'zod';
 import type { WorkflowDefinitionInput } from '@conduit/core/definition';
 import { request, type Query } from './client';
-import { ActivateResultSchema, ApprovalDtoSchema, ApprovalLinkDtoSchema, ReplayResultSchema, SecretRotatedSchema } from '@conduit/core/api';
+import {
+  ActivateResultSchema,
+  ApprovalDtoSchema,
+  ApprovalLinkDtoSchema,
+  FailureAlertSettingsDtoSchema,
+  ReplayResultSchema,
+  SecretRotatedSchema,
+} from '@conduit/core/api';
 import { DevMailSchema, EventSchema, ExecutionSchema, MeSchema, RecordSchema, VersionSchema, WorkflowSchema, pageOf } from './schemas';
 
 const ok = z.unknown();
@@ -57,6 +64,14 @@ export const api = {
   approvalLinks: {
     get: (token: string) => request('GET', `/api/approval-links/${enc(token)}`, ApprovalLinkDtoSchema),
     decide: (token: string, comment?: string) => request('POST', `/api/approval-links/${enc(token)}`, ApprovalLinkDtoSchema, comment ? { comment } : {}),
+  },
+
+  failureAlerts: {
+    get: (w: string) => request('GET', `${ws(w)}/failure-alerts`, FailureAlertSettingsDtoSchema),
+    put: (w: string, body: { enabled?: boolean; recipients?: string[] | null; webhookUrl?: string | null }) =>
+      request('PUT', `${ws(w)}/failure-alerts`, FailureAlertSettingsDtoSchema.extend({ webhookSecret: z.string().nullable() }), body),
+    workflow: (w: string, id: string, failureAlerts: boolean) =>
+      request('PUT', `${ws(w)}/workflows/${enc(id)}/failure-alerts`, FailureAlertSettingsDtoSchema, { failureAlerts }),
   },
 
   devMail: (w: string) => request('GET', `${ws(w)}/dev-mail`, pageOf(DevMailSchema)),

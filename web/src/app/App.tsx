@@ -15,6 +15,7 @@ const Events = lazy(() => import('../monitor/Events'));
 const Records = lazy(() => import('../records/Records'));
 const DevInbox = lazy(() => import('../monitor/DevInbox'));
 const Approvals = lazy(() => import('../approvals/Approvals'));
+const FailureAlerts = lazy(() => import('../settings/FailureAlerts'));
 const ApprovalLink = lazy(() => import('../approvals/ApprovalLink'));
 
 function Home() {
@@ -64,6 +65,7 @@ export function App() {
         <Route path="/settings/runs/:id" component={RunDetail} />
         <Route path="/settings/events" component={Events} />
         <Route path="/settings/dev-mail" component={DevInbox} />
+        <Route path="/settings/failure-alerts" component={FailureAlerts} />
         <Route path="/records/:object?" component={Records} />
         <Route path="/approvals" component={Approvals} />
       </Route>

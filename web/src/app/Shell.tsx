@@ -84,6 +84,9 @@ export function Shell(props: ParentProps) {
               <A href={`/w/${params.ws}/settings/dev-mail`} activeClass="active">
                 Dev inbox
               </A>
+              <A href={`/w/${params.ws}/settings/failure-alerts`} activeClass="active">
+                Failure alerts
+              </A>
             </nav>
           </Show>
           <main class="page">{props.children}</main>
