@@ -16,8 +16,7 @@ import { fileURLToPath } from 'node:url';
 import type { WorkflowHandle } from '@temporalio/client';
 import proto from '@temporalio/proto';
 import type { StepResult, WorkflowActionInput } from '@conduit/core/definition';
-import { createExecution, decideApproval, getApproval } from '@conduit/core/domain';
-import { approvals, eq } from '@conduit/core/testing';
+import { createExecution, decideApproval, listApprovalsFor } from '@conduit/core/domain';
 import { APPROVAL_SIGNAL, RUN_WORKFLOW, RunInputSchema, runWorkflowId } from '@conduit/core/temporal';
 import { startTemporalDevServer } from '@conduit/local/testing';
 import { ScriptSandbox, type ScriptRun, type ScriptResult } from '../src/activities/sandbox';
@@ -271,8 +270,8 @@ async function approval(h: Harness): Promise<Recorded[]> {
 }
 
 async function getApprovalForStep(h: Harness, executionId: string) {
-  const [row] = await h.db.select({ id: approvals.id }).from(approvals).where(eq(approvals.executionId, executionId));
-  return row ? getApproval(h.db, { workspaceId: h.workspaceId, id: row.id }) : null;
+  const mine = await listApprovalsFor(h.db, { workspaceId: h.workspaceId, email: 'ann@example.com', role: null, status: 'pending' });
+  return mine.find((a) => a.executionId === executionId) ?? null;
 }
 
 async function cancelScript(h: Harness): Promise<Recorded> {
