@@ -11,4 +11,4 @@ export { UpdateRecordActionSchema, type UpdateRecordAction } from './update_reco
 export { DeleteRecordActionSchema, type DeleteRecordAction } from './delete_record/schema';
 export { RunScriptActionSchema, SCRIPT_LIMITS, type RunScriptAction } from './run_script/schema';
 export { WaitActionSchema, type WaitAction } from './wait/schema';
-export { WaitForApprovalActionSchema, ApproverSchema, type WaitForApprovalAction } from './wait_for_approval/schema';
+export { WaitForApprovalActionSchema, type WaitForApprovalAction } from './wait_for_approval/schema';

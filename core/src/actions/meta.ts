@@ -17,7 +17,6 @@ import { waitForApprovalMeta } from './wait_for_approval/meta';
 import type { RetryPolicy } from './common';
 
 export { LOCAL_SCRIPT_MAX_CPU_MS } from './run_script/meta';
-export { APPROVAL_MAX_TIMEOUT_MS } from './wait_for_approval/meta';
 
 export const ACTION_META: { readonly [T in ActionType]: ActionMeta<ActionOf<T>> } = {
   send_email: sendEmailMeta,

@@ -4,7 +4,7 @@ import { z } from 'zod';
 
 const date = z.string().meta({ description: 'ISO 8601 timestamp' });
 
-export const APPROVAL_STATUS_VALUES = ['pending', 'approved', 'rejected', 'expired', 'cancelled'] as const;
+const APPROVAL_STATUS_VALUES = ['pending', 'approved', 'rejected', 'expired', 'cancelled'] as const;
 
 export const ApprovalDtoSchema = z
   .object({
@@ -78,4 +78,3 @@ export const WorkflowAlertBodySchema = z.object({ failureAlerts: z.boolean() });
 
 export type ApprovalDto = z.infer<typeof ApprovalDtoSchema>;
 export type ApprovalLinkDto = z.infer<typeof ApprovalLinkDtoSchema>;
-export type FailureAlertSettingsDto = z.infer<typeof FailureAlertSettingsDtoSchema>;

@@ -15,7 +15,7 @@ export type DigestDeps = { db: Db; config: Config; mailer: Mailer; http: SafeHtt
 
 const appUrl = (config: Config) => (config.PUBLIC_URL ?? `http://localhost:${config.PORT}`).replace(/\/+$/, '');
 
-export function digestText(d: FailureDigest, base: string): { subject: string; text: string } {
+function digestText(d: FailureDigest, base: string): { subject: string; text: string } {
   const runs = `${base}/w/${d.workspaceId}/settings/runs`;
   const subject = d.count === 1 ? `A run of "${d.workflowName}" failed` : `${d.count} runs of "${d.workflowName}" failed`;
   const lines = [

@@ -25,10 +25,10 @@ export type ApprovalHost = {
   settleApproval(approvalId: string, at: string): Promise<DecisionSignal | null>;
 };
 
-export type ApprovalOutput = { decision: 'approved' | 'rejected'; by: string | null; at: string; comment: string | null; timedOut: boolean };
+type ApprovalOutput = { decision: 'approved' | 'rejected'; by: string | null; at: string; comment: string | null; timedOut: boolean };
 
 /** The step's outcome: a person's decision as it came, or (null) the timeout's, or a failure message. */
-export function approvalOutcome(
+function approvalOutcome(
   signal: DecisionSignal | null,
   onTimeout: OnTimeout,
   at: string,

@@ -5,7 +5,7 @@ import { EmailAddressSchema, actionBase } from '../common';
 import { APPROVAL_MAX_TIMEOUT_MS } from './meta';
 
 /** An approver: an email address (or a template resolving to one), or the role "admin" (every admin of the workspace). */
-export const ApproverSchema = z.union([z.literal('admin'), EmailAddressSchema]);
+const ApproverSchema = z.union([z.literal('admin'), EmailAddressSchema]);
 
 export const WaitForApprovalActionSchema = z.object({
   ...actionBase,
