@@ -28,12 +28,7 @@ export type ApprovalHost = {
 type ApprovalOutput = { decision: 'approved' | 'rejected'; by: string | null; at: string; comment: string | null; timedOut: boolean };
 
 /** The step's outcome: a person's decision as it came, or (null) the timeout's, or a failure message. */
-function approvalOutcome(
-  signal: DecisionSignal | null,
-  onTimeout: OnTimeout,
-  at: string,
-  timeout: string,
-): { output: ApprovalOutput } | { error: string } {
+function approvalOutcome(signal: DecisionSignal | null, onTimeout: OnTimeout, at: string, timeout: string): { output: ApprovalOutput } | { error: string } {
   if (signal) return { output: { decision: signal.decision, by: signal.by, at: signal.at, comment: signal.comment, timedOut: false } };
   if (onTimeout === 'fail') return { error: `nobody approved or rejected within ${timeout}` };
   return { output: { decision: onTimeout === 'approve' ? 'approved' : 'rejected', by: null, at, comment: null, timedOut: true } };
