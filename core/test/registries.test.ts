@@ -101,6 +101,7 @@ describe('action and trigger registries', () => {
       { type: 'record_deleted', object: 'deal' },
       { type: 'field_changed', object: 'deal', field: 'stage', from: 'open', to: 'won' },
       { type: 'manual', object: 'deal' },
+      { type: 'run_failed' },
     ].map((t) => WorkflowTriggerSchema.parse(t));
     expect(triggers.map((t) => t.type)).toEqual([...TRIGGER_TYPES]);
     for (const t of triggers) {

@@ -10,9 +10,11 @@ import { errorJson, HttpError, invalid, unauthorized, zodInvalid } from './http/
 import { accountRoutes } from './routes/account';
 import { apiKeyRoutes } from './routes/api-keys';
 import { composeRoutes } from './routes/compose';
+import { approvalRoutes } from './routes/approvals';
 import { authRoutes } from './routes/auth';
 import type { RouteDeps } from './routes/common';
 import { devMailRoutes } from './routes/dev-mail';
+import { failureAlertRoutes } from './routes/failure-alerts';
 import { eventRoutes } from './routes/events';
 import { executionRoutes } from './routes/executions';
 import { recordRoutes } from './routes/records';
@@ -93,6 +95,8 @@ export function createApp(deps: AppDeps): OpenAPIHono<Env> {
   accountRoutes(app, d);
   secretRoutes(app, d);
   temporalCodecRoutes(app, d);
+  approvalRoutes(app, d);
+  failureAlertRoutes(app, d);
 
   app.get('/api/health', async (c) => {
     try {

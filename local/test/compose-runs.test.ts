@@ -193,6 +193,7 @@ describe('manual runs, call_workflow and templates on the real stack', () => {
       } else if (t.type === 'schedule') {
         executionId = (await api.call(ExecutionDtoSchema, 'POST', `${w()}/workflows/${wf.id}/test`, {})).id;
       } else {
+        if (t.type === 'run_failed') throw new Error(`${tpl.id}: a run_failed template is started by a failed run, not here`);
         const object = t.object;
         const rec = await api.createRecord(object, {
           name: `${tpl.id} test`,

@@ -17,8 +17,8 @@ import { fileURLToPath } from 'node:url';
 import type { WorkflowHandle } from '@temporalio/client';
 import proto from '@temporalio/proto';
 import type { StepResult, WorkflowActionInput } from '@conduit/core/definition';
-import { activateWorkflow, createExecution } from '@conduit/core/domain';
-import { RUN_WORKFLOW, RunInputSchema, runWorkflowId } from '@conduit/core/temporal';
+import { activateWorkflow, createExecution, decideApproval, listApprovalsFor } from '@conduit/core/domain';
+import { APPROVAL_SIGNAL, RUN_WORKFLOW, RunInputSchema, runWorkflowId } from '@conduit/core/temporal';
 import { startTemporalDevServer } from '@conduit/local/testing';
 import { ScriptSandbox, type ScriptRun, type ScriptResult } from '../src/activities/sandbox';
 import { startHarness, type Harness } from '../test/harness';
@@ -279,6 +279,38 @@ async function cancelWait(h: Harness): Promise<Recorded> {
   return { name: 'cancel-wait', handle: r.handle, expect: 'cancelled' };
 }
 
+/** wait_for_approval: opened, decided in the database, signalled; plus one that times out into onTimeout. */
+async function approval(h: Harness): Promise<Recorded[]> {
+  const flow: WorkflowActionInput[] = [
+    { id: 'ask', type: 'wait_for_approval', approvers: ['ann@example.com'], message: 'Refund {{trigger.amount}}?', timeout: '1h', onTimeout: 'fail' },
+    {
+      id: 'gate',
+      type: 'condition',
+      if: { all: [{ left: '{{steps.ask.output.decision}}', op: 'eq', right: 'approved' }] },
+      then: [{ id: 'refund', type: 'create_record', object: 'refund', data: { by: '{{steps.ask.output.by}}' } }],
+      else: [],
+    },
+  ];
+  const r = await h.startRun(flow, { trigger: { kind: 'manual', amount: 120 } });
+  await until(async () => (await getApprovalForStep(h, r.executionId)) !== null);
+  const row = (await getApprovalForStep(h, r.executionId))!;
+  const d = await decideApproval(h.db, row, { decision: 'approve', by: 'ann@example.com', comment: 'ok', at: new Date() });
+  if (!d.ok) throw new Error('approval not decided');
+  await r.handle.signal(APPROVAL_SIGNAL, d.signal);
+  const timedOut = await h.startRun([{ ...flow[0]!, timeout: '1s', onTimeout: 'reject' } as WorkflowActionInput, flow[1]!], {
+    trigger: { kind: 'manual', amount: 5 },
+  });
+  return [
+    { name: 'approval', handle: r.handle, expect: 'completed' },
+    { name: 'approval-timeout', handle: timedOut.handle, expect: 'completed' },
+  ];
+}
+
+async function getApprovalForStep(h: Harness, executionId: string) {
+  const mine = await listApprovalsFor(h.db, { workspaceId: h.workspaceId, email: 'ann@example.com', role: null, status: 'pending' });
+  return mine.find((a) => a.executionId === executionId) ?? null;
+}
+
 async function cancelScript(h: Harness): Promise<Recorded> {
   const r = await h.startRun([
     { id: 'spin', type: 'run_script', code: 'while (true) {}', cpuMs: 10_000 },
@@ -409,6 +441,7 @@ async function main() {
       ['schedule-fire', () => scheduleFire(h)],
       ['for-each', () => forEach(h)],
       ['call-workflow', () => callWorkflow(h)],
+      ['approval', () => approval(h)],
     ];
     const chosen = only.length ? scenarios.filter(([name]) => only.includes(name)) : scenarios;
     if (chosen.length !== (only.length || scenarios.length))

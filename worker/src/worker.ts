@@ -9,6 +9,7 @@ import { createActivities, type EventPublisher, type Logger } from './activities
 import type { RunEvents } from './activities/types';
 import { createMailer, type Mailer } from './activities/mailer';
 import { createSafeHttp, type SafeHttp } from './activities/safe-http';
+import { createDigestSweeper, type DigestSweeper } from './alerts/digest';
 import { ScriptSandbox } from './activities/sandbox';
 import { workflowBundleOptions } from './workflow-bundle-options';
 
@@ -31,6 +32,8 @@ export type CreateWorkerOptions = {
   secrets?: SecretBox | null;
   /** Told when a run begins and ends (the worker's metrics). */
   runEvents?: RunEvents;
+  /** How often the failure alert digests are swept (ms); 0 turns the sweep off. Default 30 s. */
+  alertSweepMs?: number;
   /** Passed through to Temporal (concurrency, shutdown grace…). */
   workerOptions?: Partial<WorkerOptions>;
 };
@@ -42,6 +45,8 @@ export type ConduitWorker = {
   run(): Promise<void>;
   /** Stops polling, lets running tasks finish (within the grace time), then frees the sandbox and mailer. */
   shutdown(): Promise<void>;
+  /** The workspace failure alerts' sender (also swept on a timer while the worker runs). */
+  digests: DigestSweeper;
 };
 
 /** The Temporal worker with its dependencies injected; used by main.ts and the local launcher alike. */
@@ -78,8 +83,10 @@ export async function createWorker(opts: CreateWorkerOptions): Promise<ConduitWo
     shutdownGraceTime: '10s',
     ...opts.workerOptions,
   });
+  const digests = createDigestSweeper({ db: opts.db, config: opts.config, mailer, http, secrets, logger }, opts.alertSweepMs ?? 30_000);
   let running: Promise<void> | null = null;
   const cleanup = async () => {
+    await digests.stop();
     if (!opts.sandbox) await sandbox.close();
     if (!opts.mailer) mailer.close();
     if (!opts.http) await http.close();
@@ -87,7 +94,9 @@ export async function createWorker(opts: CreateWorkerOptions): Promise<ConduitWo
   return {
     worker,
     taskQueue,
+    digests,
     run() {
+      digests.start();
       running ??= worker.run().finally(cleanup);
       return running;
     },

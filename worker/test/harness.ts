@@ -57,14 +57,14 @@ export async function startHarness(opts: { db?: TestDbKind; env?: Record<string,
   }
   await startWorker();
 
-  async function createWorkflow(actions: WorkflowActionInput[]) {
+  async function createWorkflow(actions: WorkflowActionInput[], trigger: object = { type: 'webhook', auth: { mode: 'none' }, allowGet: false }) {
     const [wf] = await db
       .insert(workflows)
       .values({
         name: 'wf',
         workspaceId: ws!.id,
         companyId: co!.id,
-        trigger: { type: 'webhook', auth: { mode: 'none' }, allowGet: false },
+        trigger: trigger as never,
         actions: actions as never,
       })
       .returning();
@@ -74,10 +74,11 @@ export async function startHarness(opts: { db?: TestDbKind; env?: Record<string,
   /** Inserts the execution as the dispatcher would, then starts the run on this file's task queue. */
   async function startRun(
     actions: WorkflowActionInput[],
-    extra: Partial<RunInputArg> & { trigger?: TriggerPayload; retryOf?: string } = {},
+    extra: Partial<RunInputArg> & { trigger?: TriggerPayload; retryOf?: string; workflowTrigger?: object } = {},
     options?: { stepsPerRun?: number; historyLimit?: number },
   ) {
-    const wf = await createWorkflow(actions);
+    const { workflowTrigger, ...rest } = extra;
+    const wf = await createWorkflow(actions, workflowTrigger);
     const { execution } = await createExecution(db, {
       workspaceId: ws!.id,
       workflowId: wf.id,
@@ -93,7 +94,7 @@ export async function startHarness(opts: { db?: TestDbKind; env?: Record<string,
       versionId: null,
       definition: { trigger: { type: 'webhook' }, actions } as never,
       trigger: extra.trigger ?? { kind: 'manual', sample: 1 },
-      ...extra,
+      ...rest,
     };
     // Parsed here as every starter does: the workflow takes its input as validated.
     const handle = await client.workflow.start(RUN_WORKFLOW, {
@@ -132,6 +133,11 @@ export async function startHarness(opts: { db?: TestDbKind; env?: Record<string,
     steps,
     startWorker,
     stopWorker,
+    /** The running worker (its digest sweeper, …). */
+    worker: () => {
+      if (!current) throw new Error('no worker is running');
+      return current;
+    },
     close,
   };
 }

@@ -62,6 +62,18 @@ function setup(
       const summary = { executionId: 'child-1', status: 'completed' as const, error: null, steps: { a: { status: 'completed' as const, output: 42 } } };
       return { executionId: 'child-1', workflowName: 'Child', ...(c.wait ? { summary } : {}) };
     },
+    async openApproval(call) {
+      calls.push({ name: 'openApproval', arg: call });
+      return { approvalId: 'ap1', notified: ['ann@example.com'] };
+    },
+    async awaitDecision(id, ms) {
+      calls.push({ name: 'awaitDecision', arg: id, extra: [ms] });
+      return null;
+    },
+    async settleApproval(s) {
+      calls.push({ name: 'settleApproval', arg: s });
+      return null;
+    },
   };
   const commands = { ...base, ...opts.commands } as RunCommands;
   // Overrides still get recorded by name.
@@ -406,5 +418,73 @@ describe('reuse and continue-as-new', () => {
     expect(summary).toMatchObject({ status: 'failed', error: 'the run stopped unexpectedly: x is undefined' });
     expect(names()).toEqual(['beginRun', 'finishRun']);
     expect(rowsOf((calls[1]!.arg as { flush: unknown }).flush)).toEqual([['a', 'skipped', 0, 'actions[0]']]);
+  });
+});
+
+describe('wait_for_approval', () => {
+  const approval = (onTimeout: 'approve' | 'reject' | 'fail'): WorkflowActionInput[] => [
+    { id: 'ok', type: 'wait_for_approval', approvers: ['{{trigger.boss}}', 'admin'], message: 'Refund {{trigger.n}}?', timeout: '1h', onTimeout },
+    {
+      id: 'gate',
+      type: 'condition',
+      if: { all: [{ left: '{{steps.ok.output.decision}}', op: 'eq', right: 'approved' }] },
+      then: [{ id: 'yes', type: 'create_record', object: 'refund', data: {} }],
+      else: [],
+    },
+  ];
+  const decided = { approvalId: 'ap1', decision: 'approved' as const, by: 'ann@example.com', at: '2026-01-01T00:00:00.000Z', comment: 'fine' };
+
+  it('opens the approval with resolved fields after the running row, waits for the signal, and a condition reads the decision', async () => {
+    const { interpreter, calls, names } = setup(approval('fail'), {
+      input: { trigger: { kind: 'manual', n: 5, boss: 'ann@example.com' } },
+      commands: { awaitDecision: async () => decided },
+    });
+    const summary = await interpreter.execute();
+    expect(names().slice(0, 4)).toEqual(['beginRun', 'recordSteps', 'openApproval', 'awaitDecision']);
+    expect(rowsOf(calls[1]!.arg)).toEqual([['ok', 'running', 0, 'actions[0]']]);
+    expect(calls[2]!.arg).toMatchObject({ approvers: ['ann@example.com', 'admin'], message: 'Refund 5?', onTimeout: 'fail', temporalWorkflowId: 'run-e1' });
+    expect(calls[3]!.extra).toEqual([3_600_000]);
+    expect(names()).not.toContain('settleApproval');
+    expect(summary.status).toBe('completed');
+    expect(summary.steps.ok!.output).toEqual({ decision: 'approved', by: 'ann@example.com', at: decided.at, comment: 'fine', timedOut: false });
+    expect(summary.steps.gate!.output).toMatchObject({ branch: 'then' });
+  });
+
+  it('on timeout asks the database once: a decision recorded but never signalled wins', async () => {
+    const { interpreter, names } = setup(approval('reject'), { commands: { settleApproval: async () => decided } });
+    const summary = await interpreter.execute();
+    expect(names()).toContain('settleApproval');
+    expect(summary.steps.ok!.output).toMatchObject({ decision: 'approved', by: 'ann@example.com', timedOut: false });
+  });
+
+  it.each([
+    ['approve', 'completed', 'then'],
+    ['reject', 'completed', 'else'],
+  ] as const)('times out with onTimeout %s: decided by nobody, the run %s, the condition takes %s', async (onTimeout, status, branch) => {
+    const { interpreter } = setup(approval(onTimeout));
+    const summary = await interpreter.execute();
+    expect(summary.status).toBe(status);
+    expect(summary.steps.ok!.output).toMatchObject({ decision: onTimeout === 'approve' ? 'approved' : 'rejected', by: null, comment: null, timedOut: true });
+    expect(summary.steps.gate!.output).toMatchObject({ branch });
+  });
+
+  it('times out with onTimeout fail: the step and run fail, saying how long it waited', async () => {
+    const { interpreter } = setup(approval('fail'));
+    const summary = await interpreter.execute();
+    expect(summary.status).toBe('failed');
+    expect(summary.steps.ok).toMatchObject({ status: 'failed', error: 'nobody approved or rejected within 1h' });
+    expect(summary.steps.gate).toBeUndefined();
+  });
+
+  it('a failure to open the approval (no mail sent) fails the step with its message', async () => {
+    const { interpreter } = setup(approval('approve'), {
+      commands: {
+        openApproval: async () => {
+          throw new CallFailed('email not sent: connection refused');
+        },
+      },
+    });
+    const summary = await interpreter.execute();
+    expect(summary.steps.ok).toMatchObject({ status: 'failed', error: 'email not sent: connection refused' });
   });
 });

@@ -1,8 +1,8 @@
 import vm from 'node:vm';
 import { describe, expect, it } from 'vitest';
 import { bundleWorkflowCode } from '@temporalio/worker';
-import { PROGRESS_QUERY } from '@conduit/core/temporal';
-import { PROGRESS_QUERY as WORKFLOW_PROGRESS_QUERY } from '../src/workflows/contract';
+import { APPROVAL_SIGNAL, PROGRESS_QUERY } from '@conduit/core/temporal';
+import { APPROVAL_SIGNAL as WORKFLOW_APPROVAL_SIGNAL, PROGRESS_QUERY as WORKFLOW_PROGRESS_QUERY } from '../src/workflows/contract';
 import { workflowBundleOptions } from '../src';
 
 const silent = { trace() {}, debug() {}, info() {}, warn() {}, error() {}, log() {} };
@@ -43,5 +43,6 @@ describe('workflow bundle', () => {
 
   it('answers the progress query by the name core shares with clients', () => {
     expect(WORKFLOW_PROGRESS_QUERY).toBe(PROGRESS_QUERY);
+    expect(WORKFLOW_APPROVAL_SIGNAL).toBe(APPROVAL_SIGNAL);
   });
 });

@@ -32,3 +32,4 @@ export { ForEachActionBaseSchema, FOR_EACH_MAX_DEPTH, FOR_EACH_MAX_ITEMS } from 
 export * from './secret-policy';
 export { SendWebhookAuthSchema, type SendWebhookAuth } from './send_webhook/auth';
 export { CallWorkflowActionSchema, type CallWorkflowAction } from './call_workflow/schema';
+export { WaitForApprovalActionSchema, type WaitForApprovalAction } from './wait_for_approval/schema';

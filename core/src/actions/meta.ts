@@ -17,6 +17,7 @@ import { sendWebhookMeta } from './send_webhook/meta';
 import { updateRecordMeta } from './update_record/meta';
 import { upsertRecordMeta } from './upsert_record/meta';
 import { waitMeta } from './wait/meta';
+import { waitForApprovalMeta } from './wait_for_approval/meta';
 import type { RetryPolicy } from './common';
 
 export { LOCAL_SCRIPT_MAX_CPU_MS } from './run_script/meta';
@@ -32,6 +33,7 @@ export const ACTION_META: { readonly [T in ActionType]: ActionMeta<ActionOf<T>> 
   find_records: findRecordsMeta,
   upsert_record: upsertRecordMeta,
   call_workflow: callWorkflowMeta,
+  wait_for_approval: waitForApprovalMeta,
   condition: conditionMeta,
   for_each: forEachMeta,
 };

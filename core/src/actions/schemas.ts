@@ -12,6 +12,7 @@ import { SendWebhookActionSchema } from './send_webhook/schema';
 import { UpdateRecordActionSchema } from './update_record/schema';
 import { UpsertRecordActionSchema } from './upsert_record/schema';
 import { WaitActionSchema } from './wait/schema';
+import { WaitForApprovalActionSchema } from './wait_for_approval/schema';
 
 /**
  * THE list of action types. Every other registry (the meta table beside this file, the worker's
@@ -30,6 +31,7 @@ const LEAF_ACTION_SCHEMAS = [
   FindRecordsActionSchema,
   UpsertRecordActionSchema,
   CallWorkflowActionSchema,
+  WaitForApprovalActionSchema,
 ] as const;
 type LeafSchema = (typeof LEAF_ACTION_SCHEMAS)[number];
 

@@ -202,7 +202,7 @@ export const ExecutionListQuerySchema = PageQuerySchema.extend({
 // Events -------------------------------------------------------------------------------------
 
 const EVENT_STATUS_VALUES = ['pending', 'dispatched', 'loop_stopped', 'failed'] as const;
-const EVENT_SOURCE_VALUES = ['webhook', 'record', 'schedule'] as const;
+const EVENT_SOURCE_VALUES = ['webhook', 'record', 'schedule', 'run'] as const;
 export const EventDtoSchema = z
   .object({
     id,
@@ -297,3 +297,4 @@ export const SecretPutBodySchema = z.object({ value: z.string().min(1, 'a secret
 export const SecretNameParams = z.object({ name: z.string().min(1).max(200) });
 export type SecretDto = z.infer<typeof SecretDtoSchema>;
 export * from './compose';
+export * from './approvals';

@@ -133,6 +133,8 @@ export const workflows = pgTable(
     activeTriggerObject: text('active_trigger_object'),
     /** Unguessable id in /hooks/:hookId. */
     hookId: text('hook_id').unique(),
+    /** The workspace's failure alert (email digest, webhook) covers this workflow's failed runs. */
+    failureAlerts: boolean('failure_alerts').notNull().default(true),
   },
   (t) => [
     index('workflows_workspace_idx').on(t.workspaceId, t.createdAt),
@@ -182,7 +184,7 @@ export const workflowSecrets = pgTable(
 
 export const EVENT_STATUSES = ['pending', 'dispatched', 'loop_stopped', 'failed'] as const;
 export type EventStatus = (typeof EVENT_STATUSES)[number];
-export const EVENT_SOURCES = ['webhook', 'record', 'schedule'] as const;
+export const EVENT_SOURCES = ['webhook', 'record', 'schedule', 'run'] as const;
 export type EventSource = (typeof EVENT_SOURCES)[number];
 
 export type EventOutcome = { runs: string[]; deduplicated: number; error?: string };
@@ -379,4 +381,82 @@ export const workspaceSecrets = pgTable(
     updatedAt: timestamp('updated_at', { withTimezone: true }).notNull().defaultNow(),
   },
   (t) => [primaryKey({ columns: [t.workspaceId, t.name] })],
+);
+
+export const APPROVAL_STATUSES = ['pending', 'approved', 'rejected', 'expired', 'cancelled'] as const;
+export type ApprovalStatus = (typeof APPROVAL_STATUSES)[number];
+
+/** A run waiting on a person (wait_for_approval): one row per (execution, action). */
+export const approvals = pgTable(
+  'approvals',
+  {
+    id: id(),
+    workspaceId: uuid('workspace_id')
+      .notNull()
+      .references(() => workspaces.id, { onDelete: 'cascade' }),
+    executionId: uuid('execution_id')
+      .notNull()
+      .references(() => workflowExecutions.id, { onDelete: 'cascade' }),
+    workflowId: uuid('workflow_id').notNull(),
+    actionId: text('action_id').notNull(),
+    temporalWorkflowId: text('temporal_workflow_id').notNull(),
+    /** As resolved: lower-cased email addresses and/or "admin" (every admin of the workspace). */
+    approvers: jsonb('approvers').$type<string[]>().notNull(),
+    message: text('message').notNull(),
+    status: text('status').$type<ApprovalStatus>().notNull().default('pending'),
+    onTimeout: text('on_timeout').$type<'approve' | 'reject' | 'fail'>().notNull(),
+    expiresAt: timestamp('expires_at', { withTimezone: true }).notNull(),
+    decidedBy: text('decided_by'),
+    decidedAt: timestamp('decided_at', { withTimezone: true }),
+    comment: text('comment'),
+    createdAt: createdAt(),
+  },
+  (t) => [uniqueIndex('approvals_step_idx').on(t.executionId, t.actionId), index('approvals_workspace_idx').on(t.workspaceId, t.status, t.createdAt)],
+);
+
+/** The emailed approve / reject links: only the SHA-256 of each token is kept; single use. */
+export const approvalTokens = pgTable('approval_tokens', {
+  tokenHash: text('token_hash').primaryKey(),
+  approvalId: uuid('approval_id')
+    .notNull()
+    .references(() => approvals.id, { onDelete: 'cascade' }),
+  email: text('email').notNull(),
+  decision: text('decision').$type<'approve' | 'reject'>().notNull(),
+  expiresAt: timestamp('expires_at', { withTimezone: true }).notNull(),
+  usedAt: timestamp('used_at', { withTimezone: true }),
+});
+
+/** The workspace's default failure alert; no row means the default (on, every admin, no webhook). */
+export const failureAlertSettings = pgTable('failure_alert_settings', {
+  workspaceId: uuid('workspace_id')
+    .primaryKey()
+    .references(() => workspaces.id, { onDelete: 'cascade' }),
+  enabled: boolean('enabled').notNull().default(true),
+  /** Null: every admin of the workspace. */
+  recipients: jsonb('recipients').$type<string[]>(),
+  webhookUrl: text('webhook_url'),
+  /** Standard Webhooks signing secret, sealed with ENCRYPTION_KEY. */
+  webhookSecret: text('webhook_secret'),
+  updatedAt: timestamp('updated_at', { withTimezone: true }).notNull().defaultNow(),
+});
+
+/** Failures of one workflow not yet sent in a digest; the sweeper sends when next_send_at is due. */
+export const failureAlertState = pgTable(
+  'failure_alert_state',
+  {
+    workflowId: uuid('workflow_id')
+      .primaryKey()
+      .references(() => workflows.id, { onDelete: 'cascade' }),
+    workspaceId: uuid('workspace_id')
+      .notNull()
+      .references(() => workspaces.id, { onDelete: 'cascade' }),
+    pendingCount: integer('pending_count').notNull().default(0),
+    /** The newest failed runs since the last digest (at most 20), for links. */
+    pendingExecutionIds: jsonb('pending_execution_ids').$type<string[]>().notNull().default([]),
+    firstFailedAt: timestamp('first_failed_at', { withTimezone: true }),
+    lastError: text('last_error'),
+    lastSentAt: timestamp('last_sent_at', { withTimezone: true }),
+    nextSendAt: timestamp('next_send_at', { withTimezone: true }),
+  },
+  (t) => [index('failure_alert_due_idx').on(t.nextSendAt).where(sql`${t.pendingCount} > 0`)],
 );

@@ -42,11 +42,22 @@ export const ScheduleTriggerPayloadSchema = z.object({
 /** `trigger` for a manual test run (any sample the user gives). */
 export const ManualTriggerPayloadSchema = z.object({ kind: z.literal('manual') }).catchall(JsonSchema);
 
+/** `trigger` for run_failed triggers: the failed run of another workflow. */
+export const RunFailedTriggerPayloadSchema = z.object({
+  kind: z.literal('run_failed'),
+  executionId: z.string(),
+  workflow: z.object({ id: z.string(), name: z.string() }),
+  step: z.object({ id: z.string(), label: z.string() }).nullable(),
+  error: z.string(),
+  failedAt: z.string(),
+});
+
 export const TriggerPayloadSchema = z.discriminatedUnion('kind', [
   RecordTriggerPayloadSchema,
   WebhookTriggerPayloadSchema,
   ScheduleTriggerPayloadSchema,
   ManualTriggerPayloadSchema,
+  RunFailedTriggerPayloadSchema,
 ]);
 export type TriggerPayload = z.infer<typeof TriggerPayloadSchema>;
 export type RecordTriggerPayload = z.infer<typeof RecordTriggerPayloadSchema>;

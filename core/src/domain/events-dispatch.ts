@@ -73,6 +73,16 @@ const claimStatement = preparedSql(
        and w.active_trigger_type = 'webhook'
       join workflow_versions v on v.id = w.active_version_id and v.workspace_id = w.workspace_id
      where claimed.type = 'webhook.received'
+    union all
+    -- run_failed: workflows watching the failed one (or every one), never the failed workflow itself.
+    select w.id, w.workspace_id, v.id, v.trigger, v.actions
+      from claimed
+      join workflows w on w.workspace_id = claimed.workspace_id and w.is_active
+       and w.active_trigger_type = 'run_failed'
+       and (w.active_trigger_object is null or w.active_trigger_object = claimed.workflow_id::text)
+       and w.id <> claimed.workflow_id
+      join workflow_versions v on v.id = w.active_version_id and v.workspace_id = w.workspace_id
+     where claimed.type = 'run.failed'
   ), accepted as (
     -- Type and object matched above; field_changed also needs the field among the changed ones and
     -- its optional from / to equal (jsonb equality: key order and number spelling do not matter).

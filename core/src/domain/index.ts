@@ -29,3 +29,5 @@ export * from './secrets';
 export * from './manual-runs';
 export * from './workflow-calls';
 export * from './workflow-files';
+export * from './approvals';
+export * from './run-failures';

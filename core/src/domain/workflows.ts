@@ -106,7 +106,8 @@ export async function activateWorkflow(
         isActive: true,
         activeVersionId: version.id,
         activeTriggerType: trigger.type,
-        activeTriggerObject: ('object' in trigger ? trigger.object : null) ?? null,
+        // run_failed: the one workflow it watches, matched like an object (null: every workflow).
+        activeTriggerObject: ('object' in trigger ? trigger.object : trigger.type === 'run_failed' ? trigger.workflowId : null) ?? null,
         hookId: trigger.type === 'webhook' ? (current.hookId ?? newHookId()) : current.hookId,
         updatedAt: q.at ?? new Date(),
       })

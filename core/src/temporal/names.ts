@@ -14,3 +14,6 @@ export const scheduleId = (workflowId: string): string => `schedule-${workflowId
 
 /** Query that returns the run's progress (steps so far) while it runs. */
 export const PROGRESS_QUERY = 'progress';
+
+/** Signal carrying a recorded approval decision to the waiting run (wait_for_approval). */
+export const APPROVAL_SIGNAL = 'approvalDecision';

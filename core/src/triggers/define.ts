@@ -7,7 +7,9 @@ export type TriggerSource =
   /** Matched by the dispatcher against record events of this type. */
   | { kind: 'record'; event: 'record.created' | 'record.updated' | 'record.deleted' }
   /** Started by a person or a calling workflow (POST …/workflows/:id/run, call_workflow). */
-  | { kind: 'manual' };
+  | { kind: 'manual' }
+  /** Matched by the dispatcher against run.failed events (written when a run ends failed). */
+  | { kind: 'run' };
 
 /** A `{{trigger.…}}` variable as the editor's picker offers it. */
 export type TriggerVariable = { value: string; label: string; group: string };

@@ -11,3 +11,5 @@ export { RecordDeletedTriggerSchema, type RecordDeletedTrigger } from './record_
 export { FieldChangedTriggerSchema, type FieldChangedTrigger } from './field_changed/schema';
 export { ManualTriggerSchema, type ManualTrigger } from './manual/schema';
 export { manualPayload } from './manual/meta';
+export { RunFailedTriggerSchema, type RunFailedTrigger } from './run_failed/schema';
+export type { RunFailedPayload } from './run_failed/meta';

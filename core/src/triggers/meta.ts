@@ -8,6 +8,7 @@ import { manualMeta } from './manual/meta';
 import { recordCreatedMeta } from './record_created/meta';
 import { recordDeletedMeta } from './record_deleted/meta';
 import { recordUpdatedMeta } from './record_updated/meta';
+import { runFailedMeta } from './run_failed/meta';
 import { scheduleMeta } from './schedule/meta';
 import type { TriggerOf, TriggerType, WorkflowTrigger } from './schemas';
 import { webhookMeta } from './webhook/meta';
@@ -20,6 +21,7 @@ export const TRIGGER_META: { readonly [T in TriggerType]: TriggerMeta<TriggerOf<
   record_deleted: recordDeletedMeta,
   field_changed: fieldChangedMeta,
   manual: manualMeta,
+  run_failed: runFailedMeta,
 };
 
 /** Sound widening, as for summarizeTrigger: the entry is looked up by the trigger's own type. */

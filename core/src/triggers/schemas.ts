@@ -4,6 +4,7 @@ import { ManualTriggerSchema } from './manual/schema';
 import { RecordCreatedTriggerSchema } from './record_created/schema';
 import { RecordDeletedTriggerSchema } from './record_deleted/schema';
 import { RecordUpdatedTriggerSchema } from './record_updated/schema';
+import { RunFailedTriggerSchema } from './run_failed/schema';
 import { ScheduleTriggerSchema } from './schedule/schema';
 import { WebhookTriggerSchema } from './webhook/schema';
 
@@ -19,6 +20,7 @@ const TRIGGER_SCHEMAS = [
   RecordDeletedTriggerSchema,
   FieldChangedTriggerSchema,
   ManualTriggerSchema,
+  RunFailedTriggerSchema,
 ] as const;
 
 export const WorkflowTriggerSchema = z.discriminatedUnion('type', TRIGGER_SCHEMAS);

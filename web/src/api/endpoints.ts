@@ -1,7 +1,15 @@
 import { z } from 'zod';
 import type { WorkflowDefinitionInput } from '@conduit/core/definition';
 import { request, type Query } from './client';
-import { ActivateResultSchema, ReplayResultSchema, SecretDtoSchema, SecretRotatedSchema } from '@conduit/core/api';
+import {
+  ActivateResultSchema,
+  SecretDtoSchema,
+  ApprovalDtoSchema,
+  ApprovalLinkDtoSchema,
+  FailureAlertSettingsDtoSchema,
+  ReplayResultSchema,
+  SecretRotatedSchema,
+} from '@conduit/core/api';
 import { DevMailSchema, EventSchema, ExecutionSchema, MeSchema, RecordSchema, VersionSchema, WorkflowSchema, pageOf } from './schemas';
 
 const ok = z.unknown();
@@ -59,6 +67,26 @@ export const api = {
     list: (w: string) => request('GET', `${ws(w)}/secrets`, pageOf(SecretDtoSchema)),
     put: (w: string, name: string, value: string) => request('PUT', `${ws(w)}/secrets/${enc(name)}`, SecretDtoSchema, { value }),
     remove: (w: string, name: string) => request('DELETE', `${ws(w)}/secrets/${enc(name)}`, SecretDtoSchema),
+  },
+
+  approvals: {
+    list: (w: string, status?: string) =>
+      request('GET', `${ws(w)}/approvals`, z.object({ items: z.array(ApprovalDtoSchema) }), undefined, status ? { status } : {}),
+    decide: (w: string, id: string, decision: 'approve' | 'reject', comment?: string) =>
+      request('POST', `${ws(w)}/approvals/${enc(id)}/decision`, ApprovalDtoSchema, { decision, ...(comment ? { comment } : {}) }),
+  },
+  /** Public: the emailed links (no session needed). */
+  approvalLinks: {
+    get: (token: string) => request('GET', `/api/approval-links/${enc(token)}`, ApprovalLinkDtoSchema),
+    decide: (token: string, comment?: string) => request('POST', `/api/approval-links/${enc(token)}`, ApprovalLinkDtoSchema, comment ? { comment } : {}),
+  },
+
+  failureAlerts: {
+    get: (w: string) => request('GET', `${ws(w)}/failure-alerts`, FailureAlertSettingsDtoSchema),
+    put: (w: string, body: { enabled?: boolean; recipients?: string[] | null; webhookUrl?: string | null }) =>
+      request('PUT', `${ws(w)}/failure-alerts`, FailureAlertSettingsDtoSchema.extend({ webhookSecret: z.string().nullable() }), body),
+    workflow: (w: string, id: string, failureAlerts: boolean) =>
+      request('PUT', `${ws(w)}/workflows/${enc(id)}/failure-alerts`, FailureAlertSettingsDtoSchema, { failureAlerts }),
   },
 
   devMail: (w: string) => request('GET', `${ws(w)}/dev-mail`, pageOf(DevMailSchema)),

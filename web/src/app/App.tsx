@@ -21,6 +21,9 @@ const Account = lazy(() => import('../team/Account'));
 const AcceptInvite = lazy(() => import('../team/AcceptInvite'));
 const Signup = lazy(() => import('../team/Signup'));
 const Secrets = lazy(() => import('../settings/Secrets'));
+const Approvals = lazy(() => import('../approvals/Approvals'));
+const FailureAlerts = lazy(() => import('../settings/FailureAlerts'));
+const ApprovalLink = lazy(() => import('../approvals/ApprovalLink'));
 
 function Home() {
   return (
@@ -62,6 +65,7 @@ export function App() {
       <Route path="/login" component={Login} />
       <Route path="/signup" component={Signup} />
       <Route path="/invite/:token" component={AcceptInvite} />
+      <Route path="/approvals/:token" component={ApprovalLink} />
       <Route path="/" component={Home} />
       <Route path="/w/:ws" component={Shell}>
         <Route path="/" component={() => <Navigate href="settings/workflows" />} />
@@ -76,7 +80,9 @@ export function App() {
         <Route path="/settings/audit" component={AuditLog} />
         <Route path="/settings/account" component={Account} />
         <Route path="/settings/secrets" component={Secrets} />
+        <Route path="/settings/failure-alerts" component={FailureAlerts} />
         <Route path="/records/:object?" component={Records} />
+        <Route path="/approvals" component={Approvals} />
       </Route>
       <Route
         path="*"

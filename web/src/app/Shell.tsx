@@ -56,6 +56,9 @@ export function Shell(props: ParentProps) {
               <A href={`/w/${params.ws}/records/deal`} activeClass="active">
                 Records
               </A>
+              <A href={`/w/${params.ws}/approvals`} activeClass="active">
+                Approvals
+              </A>
               <A href={`/w/${params.ws}/settings/workflows`} activeClass="active">
                 Settings
               </A>
@@ -97,6 +100,9 @@ export function Shell(props: ParentProps) {
               </A>
               <A href={`/w/${params.ws}/settings/secrets`} activeClass="active">
                 Secrets
+              </A>
+              <A href={`/w/${params.ws}/settings/failure-alerts`} activeClass="active">
+                Failure alerts
               </A>
             </nav>
           </Show>

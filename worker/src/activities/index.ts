@@ -9,7 +9,15 @@ import {
   type StepResult,
   type WorkflowAction,
 } from '@conduit/core/definition';
-import { createScheduledExecution, findUnstorable, finishExecution, markExecutionRunning, writeSteps, type StepWrite } from '@conduit/core/domain';
+import {
+  createScheduledExecution,
+  findUnstorable,
+  finishExecution,
+  markExecutionRunning,
+  recordRunFailure,
+  writeSteps,
+  type StepWrite,
+} from '@conduit/core/domain';
 import {
   asJson,
   STEP_ERROR,
@@ -28,6 +36,7 @@ import {
 } from '../workflows/contract';
 import { resolveAction, secretFieldsIn } from '../workflows/resolve';
 import { prepareCall } from './call-workflow';
+import { openApprovalActivity, settleApprovalActivity } from './approval';
 import { asStepError } from './errors';
 import { Concealer, openStepSecrets, withSecrets } from './secrets';
 import { redactHeaders, redactJson } from './redact';
@@ -78,13 +87,33 @@ async function beginExecution(deps: Pick<ActivityDeps, 'db' | 'runEvents'>, run:
   if (await markExecutionRunning(db, { executionId: run.executionId, workspaceId: run.workspaceId, startedAt: new Date(b.startedAt) })) deps.runEvents?.began();
 }
 
-/** The last step rows and the execution's end in one transaction, so a finished run never lacks its steps. */
-async function writeStepsAndFinish(deps: Pick<ActivityDeps, 'db' | 'runEvents'>, f: Omit<FinishRun, 'flush'>, rows: StepWrite[]): Promise<void> {
-  const ended = await deps.db.transaction(async (tx) => {
+/**
+ * The last step rows and the execution's end in one transaction, so a finished run never lacks its
+ * steps. A failure also writes its run.failed event and alert count there (run-failures.ts); the
+ * event is published after the commit (the outbox sweeper re-sends it if this process dies first).
+ */
+async function writeStepsAndFinish(deps: Pick<ActivityDeps, 'db' | 'runEvents' | 'queue'>, f: Omit<FinishRun, 'flush'>, rows: StepWrite[]): Promise<void> {
+  const { ended, event } = await deps.db.transaction(async (tx) => {
     await writeSteps(tx, rows);
-    return finishExecution(tx, { executionId: f.run.executionId, workspaceId: f.run.workspaceId, status: f.status, output: f.output, error: f.error });
+    const ended = await finishExecution(tx, {
+      executionId: f.run.executionId,
+      workspaceId: f.run.workspaceId,
+      status: f.status,
+      output: f.output,
+      error: f.error,
+    });
+    if (!ended || f.status !== 'failed') return { ended, event: null };
+    const event = await recordRunFailure(tx, {
+      workspaceId: f.run.workspaceId,
+      executionId: f.run.executionId,
+      error: f.error,
+      causation: f.run.causation,
+      at: new Date(),
+    });
+    return { ended, event };
   });
   if (ended) deps.runEvents?.finished(f.status);
+  if (event) await deps.queue.publish(event).catch(() => undefined);
 }
 
 /** Validates the resolved action and runs its handler. */
@@ -274,5 +303,7 @@ export function createActivities(deps: ActivityDeps): RuntimeActivities {
     async finishRun(f: FinishRun) {
       await writeStepsAndFinish(deps, f, f.flush);
     },
+    openApproval: (call) => openApprovalActivity(deps, call),
+    settleApproval: (s) => settleApprovalActivity(deps, s),
   };
 }

@@ -21,6 +21,7 @@ export const ACTION_HANDLERS: { [T in ActionType]: ActionHandler<T> | null } = {
   delete_record: deleteRecordAction,
   run_script: runScriptAction,
   wait: null,
+  wait_for_approval: null,
   condition: null,
   find_records: findRecordsAction,
   upsert_record: upsertRecordAction,

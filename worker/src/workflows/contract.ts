@@ -1,6 +1,8 @@
 import type { ActionType, Causation, Json, StepResult, StepStatus, TriggerPayload, WorkflowAction } from '@conduit/core/definition';
-import type { StepWrite } from '@conduit/core/domain';
+import type { DecisionSignal, StepWrite } from '@conduit/core/domain';
 import type { SecretPart } from '@conduit/core/expressions';
+
+export type { DecisionSignal } from '@conduit/core/domain';
 
 /**
  * What the workflow and its activities exchange. Pure types and constants: imported by workflow
@@ -140,7 +142,26 @@ export type RuntimeActivities = {
   runSegment(call: SegmentCall): Promise<SegmentOutcome>;
   recordSteps(rows: StepWrite[]): Promise<void>;
   finishRun(f: FinishRun): Promise<void>;
+  openApproval(call: OpenApprovalCall): Promise<OpenApprovalResult>;
+  settleApproval(s: SettleApproval): Promise<DecisionSignal | null>;
 };
+
+/** wait_for_approval: the signal the API sends once a decision is recorded (mirrored in @conduit/core/temporal). */
+export const APPROVAL_SIGNAL = 'approvalDecision';
+
+/** Creates the approval row and emails the approvers their links; idempotent per (execution, action). */
+export type OpenApprovalCall = {
+  run: RunRef;
+  step: StepMeta;
+  approvers: string[];
+  message: string;
+  onTimeout: 'approve' | 'reject' | 'fail';
+  expiresAt: string;
+  temporalWorkflowId: string;
+};
+export type OpenApprovalResult = { approvalId: string; notified: string[] };
+/** The timer fired without a signal: the recorded decision if there is one, else the approval expires. */
+export type SettleApproval = { run: RunRef; approvalId: string; at: string };
 
 /** The failure type the workflow and activities agree on for a step that failed. */
 export const STEP_ERROR = 'StepError';

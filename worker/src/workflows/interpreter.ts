@@ -10,6 +10,7 @@ import type { RunInput } from '@conduit/core/temporal';
 import { placementOf, receivesRunContext, retryPolicyOf, timeoutMsOf } from '@conduit/core/action-meta';
 import { carryLoops, runForEach, stepsIn, type LoopHost, type LoopPosition, type Scope } from './for-each';
 import { resolveAction, secretFieldsIn } from './resolve';
+import { runApproval, type ApprovalHost } from './approval';
 import { asJson } from './contract';
 import { runCallWorkflow, type CallCommand, type CallHost, type CallResult } from './call-workflow';
 import type {
@@ -26,6 +27,10 @@ import type {
   StepMeta,
   StepOutcome,
   StepView,
+  DecisionSignal,
+  OpenApprovalCall,
+  OpenApprovalResult,
+  SettleApproval,
 } from './contract';
 
 /** The interpreter's own second argument (never set by callers of RUN_WORKFLOW in production). */
@@ -77,6 +82,10 @@ export type RunCommands = {
   continueAsNew(next: RunInput, options: RunOptions): Promise<never>;
   /** A call_workflow step: prepare, start the child workflow, wait for it when asked (call-workflow.ts). */
   callWorkflow(c: CallCommand): Promise<CallResult>;
+  /** wait_for_approval (see approval.ts): the activity that opens it, the signal-or-timer wait, the settle on timeout. */
+  openApproval(call: OpenApprovalCall): Promise<OpenApprovalResult>;
+  awaitDecision(approvalId: string, ms: number): Promise<DecisionSignal | null>;
+  settleApproval(s: SettleApproval): Promise<DecisionSignal | null>;
 };
 
 /** 'finished': the last effect call also ended the execution (see FinishIfDone). */
@@ -108,6 +117,7 @@ export class Interpreter {
   readonly views: StepView[] = [];
   status: Progress['status'] = 'running';
   private readonly run: RunRef;
+  private readonly temporalWorkflowId: string;
   private readonly trigger: TriggerPayload;
   private readonly fresh: boolean;
   private readonly stepsPerRun: number;
@@ -133,6 +143,7 @@ export class Interpreter {
     this.fresh = !continuation;
     this.stepsPerRun = options.stepsPerRun ?? STEPS_PER_RUN;
     this.executionId = ids.executionId;
+    this.temporalWorkflowId = ids.temporalWorkflowId;
     this.seq = continuation?.seq ?? 0;
     this.trigger = input.trigger ?? scheduleTrigger(input);
     this.run = { executionId: ids.executionId, workspaceId: input.workspaceId, workflowId: input.workflowId, causation: input.causation };
@@ -342,6 +353,7 @@ export class Interpreter {
     if (action.type === 'wait') return this.runWait(action, meta, startedAt, scope);
     if (action.type === 'for_each') return runForEach(this.loopHost, action, meta, startedAt, scope);
     if (action.type === 'call_workflow') return runCallWorkflow(this.callHost(), action, meta, startedAt);
+    if (action.type === 'wait_for_approval') return runApproval(this.approvalHost(action), action, meta, startedAt);
     return this.runEffect(action, meta, startedAt, last, scope);
   }
 
@@ -413,6 +425,32 @@ export class Interpreter {
       },
       fail: (action, meta, input, startedAt, message) => this.fail(action, meta, input, startedAt, message, 1),
       call: (c) => this.commands.callWorkflow(c),
+    };
+  }
+
+  /** What a wait_for_approval step may do with the run (approval.ts). */
+  private approvalHost(action: WorkflowAction): ApprovalHost {
+    const c = this.commands;
+    return {
+      run: this.run,
+      temporalWorkflowId: this.temporalWorkflowId,
+      resolve: (a) => resolveAction(a, this.ctx()),
+      markRunning: async (meta, input, startedAt) => {
+        this.current = { action, meta, input, startedAt };
+        this.write(meta, { status: 'running', input, attempts: 1, startedAt });
+        await this.ensureBegun();
+        await c.recordSteps(this.takePending());
+      },
+      complete: (meta, input, output, startedAt) => {
+        this.current = null;
+        this.results[action.id] = { status: 'completed', output };
+        this.write(meta, { status: 'completed', input, output, attempts: 1, startedAt, completedAt: new Date().toISOString() });
+      },
+      fail: (meta, input, startedAt, message) => this.fail(action, meta, input, startedAt, message, 1),
+      isCallFailed: (err): err is CallFailed => err instanceof CallFailed,
+      openApproval: (call) => c.openApproval(call),
+      awaitDecision: (id, ms) => c.awaitDecision(id, ms),
+      settleApproval: (id, at) => c.settleApproval({ run: this.run, approvalId: id, at }),
     };
   }
 

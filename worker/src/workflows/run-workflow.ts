@@ -6,9 +6,11 @@ import {
   ParentClosePolicy,
   ChildWorkflowCancellationType,
   startChild,
+  condition,
   ContinueAsNew,
   continueAsNew,
   defineQuery,
+  defineSignal,
   isCancellation,
   proxyActivities,
   proxyLocalActivities,
@@ -22,7 +24,16 @@ import {
 import type { RetryPolicy } from '@conduit/core/definition';
 import type { RunInput } from '@conduit/core/temporal';
 import { LOCAL_SCRIPT_MAX_CPU_MS } from '@conduit/core/action-meta';
-import { PROGRESS_QUERY, STEP_ERROR, type Progress, type RunSummary, type RuntimeActivities, type StepFailureDetails } from './contract';
+import {
+  APPROVAL_SIGNAL,
+  PROGRESS_QUERY,
+  STEP_ERROR,
+  type DecisionSignal,
+  type Progress,
+  type RunSummary,
+  type RuntimeActivities,
+  type StepFailureDetails,
+} from './contract';
 import { CallFailed, Interpreter, SEGMENT_BUDGET_MS, type RunCommands, type RunOptions } from './interpreter';
 import type { CallCommand, CallResult } from './call-workflow';
 
@@ -36,6 +47,8 @@ export type { RunOptions } from './interpreter';
 // costs every run a marker and a search-attribute update. test/replay.test.ts replays recorded runs.
 
 export const progressQuery = defineQuery<Progress>(PROGRESS_QUERY);
+/** A decision the API recorded for one of this run's approvals; the first per approval counts. */
+export const approvalSignal = defineSignal<[DecisionSignal]>(APPROVAL_SIGNAL);
 
 /** History events after which the run continues as new (Temporal's hard limit is 51,200). */
 const HISTORY_SOFT_LIMIT = 8_000;
@@ -71,7 +84,7 @@ function asCallFailed(err: unknown): unknown {
   return new CallFailed(e instanceof Error ? e.message : String(e));
 }
 
-function temporalCommands(options: RunOptions): RunCommands {
+function temporalCommands(options: RunOptions, decisions: Map<string, DecisionSignal>): RunCommands {
   const historyLimit = options.historyLimit ?? HISTORY_SOFT_LIMIT;
   return {
     async runStep(call, placement, policy, startToCloseTimeout) {
@@ -99,6 +112,27 @@ function temporalCommands(options: RunOptions): RunCommands {
     },
     continueAsNew: (next, opts) => continueAsNew<typeof runWorkflow>(next, opts),
     callWorkflow: (c) => callChild(c),
+    async openApproval(call) {
+      try {
+        return await proxyActivities<RuntimeActivities>({ startToCloseTimeout: '2m', retry: { maximumAttempts: 5, initialInterval: 1_000 } }).openApproval(
+          call,
+        );
+      } catch (err) {
+        throw asCallFailed(err);
+      }
+    },
+    async awaitDecision(approvalId, ms) {
+      // The signal or the durable timer, whichever comes first; both survive a worker restart.
+      const got = await condition(() => decisions.has(approvalId), ms);
+      return got ? (decisions.get(approvalId) ?? null) : null;
+    },
+    async settleApproval(s) {
+      try {
+        return await plumbing.settleApproval(s);
+      } catch (err) {
+        throw asCallFailed(err);
+      }
+    },
   };
 }
 
@@ -149,7 +183,11 @@ async function callChild(c: CallCommand): Promise<CallResult> {
 export async function runWorkflow(input: RunInput, options: RunOptions = {}): Promise<RunSummary> {
   // Schedule fires have no execution row yet: the id comes from the SDK's deterministic uuid4.
   const executionId = options.continued?.executionId ?? input.executionId ?? uuid4();
-  const interpreter = new Interpreter(input, options, { executionId, temporalWorkflowId: workflowInfo().workflowId }, temporalCommands(options));
+  const decisions = new Map<string, DecisionSignal>();
+  setHandler(approvalSignal, (d) => {
+    if (d && typeof d.approvalId === 'string' && !decisions.has(d.approvalId)) decisions.set(d.approvalId, d);
+  });
+  const interpreter = new Interpreter(input, options, { executionId, temporalWorkflowId: workflowInfo().workflowId }, temporalCommands(options, decisions));
   setHandler(progressQuery, () => interpreter.progress());
   try {
     return await interpreter.execute();

@@ -1,6 +1,7 @@
 import type { Component } from 'solid-js';
 import { ACTION_META, type ActionOf, type ActionType, type WorkflowAction } from '@conduit/core/definition';
 import { CallWorkflowForm } from './CallWorkflowForm';
+import { WaitForApprovalForm } from './ApprovalForm';
 import { ConditionForm } from './ConditionForm';
 import { ForEachForm } from './ForEachForm';
 import { CreateRecordForm, DeleteRecordForm, RunScriptForm, SendEmailForm, SendWebhookForm, UpdateRecordForm, WaitForm } from './forms';
@@ -28,6 +29,16 @@ export const ACTION_FORMS: { [K in ActionType]: Entry<K> } = {
   delete_record: { Form: DeleteRecordForm, starter: () => ({ type: 'delete_record', object: 'deal', recordId: '{{trigger.record.id}}' }) },
   run_script: { Form: RunScriptForm, starter: () => ({ type: 'run_script', code: 'return { ok: true };', memoryMb: 64, cpuMs: 1000 }) },
   wait: { Form: WaitForm, starter: () => ({ type: 'wait', duration: '1h' }) },
+  wait_for_approval: {
+    Form: WaitForApprovalForm,
+    starter: () => ({
+      type: 'wait_for_approval',
+      approvers: ['admin'],
+      message: 'Please approve: {{trigger.record.name}}',
+      timeout: '2d',
+      onTimeout: 'reject',
+    }),
+  },
   condition: {
     Form: ConditionForm,
     starter: () => ({ type: 'condition', if: { all: [{ left: '{{trigger.record.amount}}', op: 'gt', right: 0 }] }, then: [], else: [] }),

@@ -6,6 +6,7 @@ import { ScheduleForm } from './ScheduleForm';
 import { WebhookForm } from './WebhookForm';
 import { FieldChangedForm, RecordForm } from './RecordForms';
 import { ManualForm } from './ManualForm';
+import { RunFailedForm } from './RunFailedForm';
 import type { TriggerFormProps } from './types';
 
 type Entry<K extends TriggerType> = {
@@ -29,6 +30,7 @@ export const TRIGGER_FORMS: { [K in TriggerType]: Entry<K> } = {
   record_deleted: { Form: RecordForm, starter: (object) => ({ type: 'record_deleted', object }) },
   field_changed: { Form: FieldChangedForm, starter: (object) => ({ type: 'field_changed', object, field: 'stage' }) },
   manual: { Form: ManualForm, starter: () => ({ type: 'manual', allowMembers: false }) },
+  run_failed: { Form: RunFailedForm, starter: () => ({ type: 'run_failed' }) },
 };
 
 function newTrigger(type: TriggerType, previous?: WorkflowTrigger): WorkflowTrigger {

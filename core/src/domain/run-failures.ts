@@ -1,0 +1,250 @@
+import { and, desc, eq, sql } from 'drizzle-orm';
+import { actionLabel } from '../actions/meta';
+import type { Causation, WorkflowAction } from '../definition';
+import { walkActions } from '../definition/walk';
+import { events, executionSteps, failureAlertSettings, failureAlertState, workflowExecutions, workflows, workflowVersions } from '../db/schema';
+import type { Db, DbOrTx } from '../db/client';
+import { adminEmails } from './approvals';
+import type { StoredEvent } from './events';
+import { isUuid } from './ids';
+import type { RunFailedPayload } from '../triggers/run_failed/meta';
+
+// What a failed run sets off: a run.failed event in the outbox (run_failed triggers; the dispatcher
+// matches it) and a count in the workspace failure alert's digest state (the sweeper mails it). Both
+// are written in the transaction that marks the run failed, so neither is lost.
+
+/** At most one digest per workflow per this long. */
+export const DIGEST_INTERVAL_MS = 15 * 60 * 1000;
+/** Runs a digest links to; the count covers the rest. */
+const DIGEST_MAX_LINKS = 20;
+
+/**
+ * Called in the transaction that ended the run failed (only when this call ended it). Test runs set
+ * off nothing; a run_failed workflow's own failure writes no event (no alert loop), though it still
+ * counts for the admins' digest.
+ */
+export async function recordRunFailure(
+  tx: DbOrTx,
+  q: { workspaceId: string; executionId: string; error: string | null; causation: Causation; at: Date },
+): Promise<StoredEvent | null> {
+  const [run] = await tx
+    .select({
+      workflowId: workflowExecutions.workflowId,
+      isTest: workflowExecutions.isTest,
+      versionId: workflowExecutions.versionId,
+      name: workflows.name,
+      draftTrigger: workflows.trigger,
+      draftActions: workflows.actions,
+      alerts: workflows.failureAlerts,
+    })
+    .from(workflowExecutions)
+    .innerJoin(workflows, eq(workflows.id, workflowExecutions.workflowId))
+    .where(and(eq(workflowExecutions.id, q.executionId), eq(workflowExecutions.workspaceId, q.workspaceId)));
+  if (!run || run.isTest) return null;
+  let trigger = run.draftTrigger;
+  let actions: WorkflowAction[] = run.draftActions;
+  if (run.versionId) {
+    const [v] = await tx
+      .select({ trigger: workflowVersions.trigger, actions: workflowVersions.actions })
+      .from(workflowVersions)
+      .where(eq(workflowVersions.id, run.versionId));
+    if (v) ({ trigger, actions } = v);
+  }
+  const [failed] = await tx
+    .select({ actionId: executionSteps.actionId, actionType: executionSteps.actionType })
+    .from(executionSteps)
+    .where(and(eq(executionSteps.executionId, q.executionId), eq(executionSteps.status, 'failed')))
+    .orderBy(desc(executionSteps.seq))
+    .limit(1);
+  let step: RunFailedPayload['step'] = null;
+  if (failed) {
+    let name: string | undefined;
+    walkActions(actions, (a) => {
+      if (a.id === failed.actionId) name = a.name;
+    });
+    step = { id: failed.actionId, label: name || actionLabel(failed.actionType) };
+  }
+  if (run.alerts) await countForDigest(tx, { workspaceId: q.workspaceId, workflowId: run.workflowId, executionId: q.executionId, error: q.error, at: q.at });
+  if (trigger.type === 'run_failed') return null;
+  const payload: RunFailedPayload = {
+    kind: 'run_failed',
+    executionId: q.executionId,
+    workflow: { id: run.workflowId, name: run.name },
+    step,
+    error: q.error ?? 'the run failed',
+    failedAt: q.at.toISOString(),
+  };
+  const [event] = await tx
+    .insert(events)
+    .values({
+      workspaceId: q.workspaceId,
+      source: 'run',
+      type: 'run.failed',
+      workflowId: run.workflowId,
+      payload,
+      // The failed run is the cause: a chain of failures stops at the loop guard's depth.
+      causation: { depth: q.causation.depth + 1, chain: [...q.causation.chain, q.executionId].slice(-50) },
+      dedupeKey: `run.failed:${q.executionId}`,
+    })
+    .onConflictDoNothing()
+    .returning();
+  return event ?? null;
+}
+
+async function countForDigest(tx: DbOrTx, q: { workspaceId: string; workflowId: string; executionId: string; error: string | null; at: Date }): Promise<void> {
+  const [settings] = await tx
+    .select({ enabled: failureAlertSettings.enabled })
+    .from(failureAlertSettings)
+    .where(eq(failureAlertSettings.workspaceId, q.workspaceId));
+  if (settings && !settings.enabled) return;
+  const s = failureAlertState;
+  const ids = sql`jsonb_build_array(${q.executionId}::text)`;
+  await tx
+    .insert(s)
+    .values({
+      workflowId: q.workflowId,
+      workspaceId: q.workspaceId,
+      pendingCount: 1,
+      pendingExecutionIds: ids,
+      firstFailedAt: q.at,
+      lastError: q.error,
+      nextSendAt: q.at,
+    })
+    .onConflictDoUpdate({
+      target: s.workflowId,
+      set: {
+        pendingCount: sql`${s.pendingCount} + 1`,
+        pendingExecutionIds: sql`case when jsonb_array_length(${s.pendingExecutionIds}) >= ${DIGEST_MAX_LINKS} then ${s.pendingExecutionIds} else ${s.pendingExecutionIds} || excluded.pending_execution_ids end`,
+        firstFailedAt: sql`coalesce(${s.firstFailedAt}, excluded.first_failed_at)`,
+        lastError: sql`excluded.last_error`,
+        // The first failure after a quiet spell goes out at once; later ones wait for the interval.
+        nextSendAt: sql`coalesce(${s.nextSendAt}, greatest(excluded.next_send_at, ${s.lastSentAt} + ${`${DIGEST_INTERVAL_MS} milliseconds`}::interval), excluded.next_send_at)`,
+      },
+    });
+}
+
+export type FailureDigest = {
+  workspaceId: string;
+  workflowId: string;
+  workflowName: string;
+  count: number;
+  executionIds: string[];
+  firstFailedAt: Date | null;
+  lastError: string | null;
+  recipients: string[];
+  webhookUrl: string | null;
+  /** Sealed; the sender opens it. */
+  webhookSecret: string | null;
+};
+
+/**
+ * Sends each due digest through `send`, one row at a time under a row lock (SKIP LOCKED: several
+ * workers share the work). The row is reset only when `send` succeeded, so a failed send is tried
+ * again by the next sweep. Returns how many were sent.
+ */
+export async function sendDueFailureDigests(db: Db, now: Date, send: (d: FailureDigest) => Promise<void>, limit = 20): Promise<number> {
+  let sent = 0;
+  for (let i = 0; i < limit; i++) {
+    const done = await db.transaction(async (tx) => {
+      const s = failureAlertState;
+      const [row] = await tx
+        .select({ state: s, workflowName: workflows.name, alerts: workflows.failureAlerts })
+        .from(s)
+        .innerJoin(workflows, eq(workflows.id, s.workflowId))
+        .where(and(sql`${s.pendingCount} > 0`, sql`${s.nextSendAt} <= ${now.toISOString()}::timestamptz`))
+        .orderBy(s.nextSendAt)
+        .limit(1)
+        .for('update', { of: s, skipLocked: true });
+      if (!row) return false;
+      const st = row.state;
+      const [settings] = await tx.select().from(failureAlertSettings).where(eq(failureAlertSettings.workspaceId, st.workspaceId));
+      // Turned off since these failures were counted: drop them without sending.
+      if (row.alerts && (!settings || settings.enabled)) {
+        const recipients = settings?.recipients ?? (await adminEmails(tx, st.workspaceId));
+        await send({
+          workspaceId: st.workspaceId,
+          workflowId: st.workflowId,
+          workflowName: row.workflowName,
+          count: st.pendingCount,
+          executionIds: st.pendingExecutionIds,
+          firstFailedAt: st.firstFailedAt,
+          lastError: st.lastError,
+          recipients,
+          webhookUrl: settings?.webhookUrl ?? null,
+          webhookSecret: settings?.webhookSecret ?? null,
+        });
+        sent++;
+      }
+      await tx
+        .update(s)
+        .set({ pendingCount: 0, pendingExecutionIds: [], firstFailedAt: null, lastError: null, lastSentAt: now, nextSendAt: null })
+        .where(eq(s.workflowId, st.workflowId));
+      return true;
+    });
+    if (!done) break;
+  }
+  return sent;
+}
+
+export type FailureAlertSettings = {
+  enabled: boolean;
+  recipients: string[] | null;
+  webhookUrl: string | null;
+  webhookSigned: boolean;
+  mutedWorkflowIds: string[];
+};
+
+export async function getFailureAlertSettings(db: DbOrTx, workspaceId: string): Promise<FailureAlertSettings> {
+  const [row] = await db.select().from(failureAlertSettings).where(eq(failureAlertSettings.workspaceId, workspaceId));
+  const muted = await db
+    .select({ id: workflows.id })
+    .from(workflows)
+    .where(and(eq(workflows.workspaceId, workspaceId), eq(workflows.failureAlerts, false)));
+  return {
+    enabled: row?.enabled ?? true,
+    recipients: row?.recipients ?? null,
+    webhookUrl: row?.webhookUrl ?? null,
+    webhookSigned: !!row?.webhookSecret,
+    mutedWorkflowIds: muted.map((m) => m.id),
+  };
+}
+
+/** Changes the workspace's alert; a new webhook URL gets a new sealed signing secret (returned once, in clear). */
+export async function updateFailureAlertSettings(
+  db: DbOrTx,
+  workspaceId: string,
+  patch: { enabled?: boolean; recipients?: string[] | null; webhookUrl?: string | null },
+  newSecret: () => { plain: string; sealed: string },
+): Promise<{ settings: FailureAlertSettings; secret: string | null }> {
+  const [current] = await db.select().from(failureAlertSettings).where(eq(failureAlertSettings.workspaceId, workspaceId));
+  let secret: string | null = null;
+  let sealed = current?.webhookSecret ?? null;
+  const url = patch.webhookUrl === undefined ? (current?.webhookUrl ?? null) : patch.webhookUrl;
+  if (url && (url !== current?.webhookUrl || !sealed)) {
+    const s = newSecret();
+    secret = s.plain;
+    sealed = s.sealed;
+  }
+  if (!url) sealed = null;
+  const values = {
+    workspaceId,
+    enabled: patch.enabled ?? current?.enabled ?? true,
+    recipients: patch.recipients === undefined ? (current?.recipients ?? null) : (patch.recipients?.map((r) => r.toLowerCase()) ?? null),
+    webhookUrl: url,
+    webhookSecret: sealed,
+    updatedAt: new Date(),
+  };
+  await db.insert(failureAlertSettings).values(values).onConflictDoUpdate({ target: failureAlertSettings.workspaceId, set: values });
+  return { settings: await getFailureAlertSettings(db, workspaceId), secret };
+}
+
+/** The per-workflow switch: false leaves this workflow's failures out of the alert. */
+export async function setWorkflowFailureAlerts(db: DbOrTx, q: { workspaceId: string; id: string; on: boolean }): Promise<boolean> {
+  if (!isUuid(q.id)) return false;
+  const rows = await db
+    .update(workflows)
+    .set({ failureAlerts: q.on })
+    .where(and(eq(workflows.id, q.id), eq(workflows.workspaceId, q.workspaceId)))
+    .returning({ id: workflows.id });
+  return rows.length > 0;
+}
