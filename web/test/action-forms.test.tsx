@@ -11,8 +11,13 @@ const typeInto = (el: HTMLElement, value: string) => fireEvent.input(el, { targe
 function renderActions(actions: WorkflowAction[]) {
   return renderEditor(baseDraft({ actions }), (e) => <ActionList path={['actions']} actions={e.store.draft.actions} />);
 }
-const webhook = (id = 'notify'): WorkflowAction => ({ ...newAction('send_webhook', new Set()), id, url: 'https://hooks.example.com/won' }) as WorkflowAction;
-const email = (id = 'mail'): WorkflowAction => ({ ...newAction('send_email', new Set()), id, to: 'a@example.com', subject: 'Hi', body: 'x' }) as WorkflowAction;
+// Labelled like a person would label them, so buttons and regions are named by the label.
+const webhook = (id = 'notify'): WorkflowAction =>
+  ({ ...newAction('send_webhook', new Set()), id, name: id, url: 'https://hooks.example.com/won' }) as WorkflowAction;
+const email = (id = 'mail'): WorkflowAction =>
+  ({ ...newAction('send_email', new Set()), id, name: id, to: 'a@example.com', subject: 'Hi', body: 'x' }) as WorkflowAction;
+/** The picker button of the nth field labelled `label` (the picker is named by the field's label, not its path). */
+const pickerOf = (label: string, n: number) => screen.getAllByRole('button', { name: `Insert variable into ${label}` })[n]!;
 
 describe('action forms', () => {
   it('has a form for every action type, and each added action starts valid or says what is missing', () => {
@@ -30,10 +35,18 @@ describe('action forms', () => {
     expect(d.actions.map((a) => a.type)).toEqual([...ACTION_TYPES]);
     expect(new Set(d.actions.map((a) => a.id)).size).toBe(ACTION_TYPES.length);
     for (const type of ACTION_TYPES) expect(screen.getAllByText(formFor(type).label).length).toBeGreaterThan(0);
-    // send_email starts with empty recipient and subject: both are flagged next to their fields.
-    const problems = h.editor.problems();
+    // send_email starts with empty recipient and subject: the draft knows both are missing…
+    const problems = h.editor.allProblems();
     expect(problems.get('actions[0].subject')).toBe('a subject is required');
     expect(problems.has('actions[1].url')).toBe(true);
+    // …but a new step is not marked wrong while it is still empty: only once its field is left, or on publish.
+    expect(h.editor.problems().has('actions[0].subject')).toBe(false);
+    expect(h.container.querySelectorAll('[aria-invalid="true"]').length).toBe(0);
+    fireEvent.blur(h.container.querySelector('#f-actions_0__subject')!);
+    expect(h.editor.problems().get('actions[0].subject')).toBe('a subject is required');
+    expect(h.editor.problems().has('actions[0].to')).toBe(false);
+    h.editor.revealAll();
+    expect(h.editor.problems().has('actions[0].to')).toBe(true);
   });
 
   it('send webhook: an invalid URL is refused inline with the core schema message', () => {
@@ -97,7 +110,8 @@ describe('action forms', () => {
     expect(h.draft().actions.map((x) => x.id)).toEqual(['b', 'a', 'a_2']);
     fireEvent.click(screen.getByRole('button', { name: 'Delete b' }));
     expect(h.draft().actions.map((x) => x.id)).toEqual(['a', 'a_2']);
-    expect(screen.getByRole('button', { name: 'Move a up' }).hasAttribute('disabled')).toBe(true);
+    // The copy keeps the label, so both cards are "a": the first one cannot move up.
+    expect(screen.getAllByRole('button', { name: 'Move a up' })[0]!.hasAttribute('disabled')).toBe(true);
   });
 
   it('a duplicate step id is flagged on the second one', () => {
@@ -108,7 +122,7 @@ describe('action forms', () => {
   });
 
   it('condition: then and else branches take nested actions; comparisons edit the condition', () => {
-    const cond = { ...newAction('condition', new Set()), id: 'big' } as WorkflowAction;
+    const cond = { ...newAction('condition', new Set()), id: 'big', name: 'big' } as WorkflowAction;
     const h = renderActions([webhook('notify'), cond]);
     const thenBranch = screen.getByRole('region', { name: 'Then branch of big' });
     fireEvent.change(within(thenBranch).getByLabelText('Action type to add'), { target: { value: 'send_email' } });
@@ -118,7 +132,7 @@ describe('action forms', () => {
     expect(c.then.map((a) => a.type)).toEqual(['send_email']);
     expect(c.else).toEqual([]);
     // Nested problems carry the full path.
-    expect(h.editor.problems().get('actions[1].then[0].subject')).toBe('a subject is required');
+    expect(h.editor.allProblems().get('actions[1].then[0].subject')).toBe('a subject is required');
     const compare = screen.getAllByLabelText('Compared to')[0]!;
     typeInto(compare, '10000');
     expect((h.draft().actions[1] as typeof c).if).toEqual({ all: [{ left: '{{trigger.record.amount}}', op: 'gt', right: 10000 }] });
@@ -134,7 +148,7 @@ describe('variable picker', () => {
     const subject = subjects[0]!;
     typeInto(subject, 'Deal: ');
     subject.setSelectionRange(6, 6);
-    fireEvent.click(screen.getByRole('button', { name: 'Insert variable into actions[1].subject' }));
+    fireEvent.click(pickerOf('Subject', 0));
     const menu = screen.getByRole('menu');
     const options = within(menu)
       .getAllByRole('menuitem')
@@ -167,15 +181,15 @@ describe('variable picker', () => {
       else: [email('inElse')],
     };
     renderActions([webhook('before'), cond, email('after')]);
-    fireEvent.click(screen.getByRole('button', { name: 'Insert variable into actions[2].subject' }));
+    fireEvent.click(pickerOf('Subject', 1));
     const after = within(screen.getByRole('menu'))
       .getAllByRole('menuitem')
       .map((b) => b.querySelector('code')?.textContent);
     // After the condition, its branch steps may not have run, so only the condition itself is offered.
     expect(after).toContain('steps.check.output');
     expect(after).not.toContain('steps.inThen.output');
-    fireEvent.click(screen.getByRole('button', { name: 'Insert variable into actions[2].subject' }));
-    fireEvent.click(screen.getByRole('button', { name: 'Insert variable into actions[1].else[0].subject' }));
+    fireEvent.click(pickerOf('Subject', 1));
+    fireEvent.click(pickerOf('Subject', 0));
     const options = within(screen.getByRole('menu'))
       .getAllByRole('menuitem')
       .map((b) => b.querySelector('code')?.textContent);

@@ -7,6 +7,7 @@ import { duplicateAction, newAction } from './defaults';
 import { formFor } from './actions/registry';
 import { TextField, fieldId } from './fields';
 import { problemsUnder } from './validate';
+import { stepName } from './describe';
 import { StatusBadge } from '../components/ui';
 import { JsonView } from '../components/JsonView';
 
@@ -17,11 +18,12 @@ function allIds(actions: readonly WorkflowAction[]): Set<string> {
 }
 
 function AddAction(props: { path: Path; at: number }) {
-  const { store } = useEditor();
+  const { store, markFresh } = useEditor();
   const [type, setType] = createSignal<ActionType>('send_email');
   const id = () => `add-${fieldId(props.path)}-${props.at}`;
   const add = () => {
     const action = newAction(type(), allIds(store.draft.actions));
+    markFresh(action.id);
     store.editList(props.path, (list) => list.splice(props.at, 0, action));
     // Move focus to the new card so keyboard users land where they can configure it.
     queueMicrotask(() => document.getElementById(`card-${action.id}`)?.focus());
@@ -61,13 +63,17 @@ function ActionCard(props: { action: WorkflowAction; index: number; count: numbe
     store.editList(props.listPath, (list) => list.splice(props.index + 1, 0, copy));
   };
   const remove = () => store.editList(props.listPath, (list) => list.splice(props.index, 1));
-  const title = () => `${entry().label}: ${props.action.name || props.action.id}`;
+  const name = () => stepName(props.action);
+  const title = () => (props.action.name?.trim() ? `${entry().label}: ${name()}` : name());
 
   return (
     <li class="action-card" classList={{ invalid: cardProblems().length > 0 }} id={`card-${props.action.id}`} tabindex="-1" aria-label={title()}>
       <div class="card-head">
         <button type="button" class="link" aria-expanded={open()} onClick={() => setOpen(!open())}>
-          {open() ? '▾' : '▸'} <strong>{entry().label}</strong> <code>{props.action.id}</code>
+          {open() ? '▾' : '▸'} <strong>{name()}</strong>
+          <Show when={props.action.name?.trim()}>
+            <span class="muted"> · {entry().label}</span>
+          </Show>
         </button>
         {/* Folded, the card still says what the step does. */}
         <Show when={!open()}>
@@ -82,16 +88,16 @@ function ActionCard(props: { action: WorkflowAction; index: number; count: numbe
         </Show>
         <Show when={step()}>{(s) => <StatusBadge status={s().status} />}</Show>
         <span class="spacer" />
-        <button type="button" class="icon" aria-label={`Move ${props.action.id} up`} disabled={props.index === 0} onClick={() => move(-1)}>
+        <button type="button" class="icon" aria-label={`Move ${name()} up`} disabled={props.index === 0} onClick={() => move(-1)}>
           ↑
         </button>
-        <button type="button" class="icon" aria-label={`Move ${props.action.id} down`} disabled={props.index === props.count - 1} onClick={() => move(1)}>
+        <button type="button" class="icon" aria-label={`Move ${name()} down`} disabled={props.index === props.count - 1} onClick={() => move(1)}>
           ↓
         </button>
-        <button type="button" aria-label={`Duplicate ${props.action.id}`} onClick={duplicate}>
+        <button type="button" aria-label={`Duplicate ${name()}`} onClick={duplicate}>
           Duplicate
         </button>
-        <button type="button" class="danger" aria-label={`Delete ${props.action.id}`} onClick={remove}>
+        <button type="button" class="danger" aria-label={`Delete ${name()}`} onClick={remove}>
           Delete
         </button>
       </div>

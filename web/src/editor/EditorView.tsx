@@ -13,6 +13,8 @@ import { VersionsPanel } from './VersionsPanel';
 import { TestRunPanel } from './TestRunPanel';
 import { draftOf } from './draft';
 import { fieldId } from './fields';
+import { describeWhere, pathToArray } from './describe';
+import { messageSentence } from '../app/words';
 
 type SaveState = 'saved' | 'unsaved' | 'saving' | 'invalid' | 'error';
 const AUTOSAVE_MS = 600;
@@ -45,7 +47,7 @@ export function EditorView(props: { workspaceId: string; initial: Workflow }) {
       return s && s.forDraft === current ? s.issues : [];
     },
   });
-  const { store, json, problems, setTestSteps } = ctx;
+  const { store, json, problems, allProblems, setTestSteps } = ctx;
 
   let lastSaved = json();
   let timer: ReturnType<typeof setTimeout> | undefined;
@@ -100,7 +102,7 @@ export function EditorView(props: { workspaceId: string; initial: Workflow }) {
     if (await save()) return e.retry(true);
     const leave = await confirmAction({
       title: 'Leave without saving?',
-      message: `The draft has ${problems().size} problem(s), so the latest changes are not saved. Leaving discards them.`,
+      message: `The draft has ${allProblems().size} problem${allProblems().size === 1 ? '' : 's'}, so the latest changes are not saved. Leaving discards them.`,
       confirmLabel: 'Discard changes and leave',
       danger: true,
     });
@@ -120,10 +122,14 @@ export function EditorView(props: { workspaceId: string; initial: Workflow }) {
 
   const publish = async () => {
     setPublishMsg(undefined);
+    ctx.revealAll();
     if (!(await save())) {
       setPublishMsg({
         ok: false,
-        text: problems().size > 0 ? `Fix the ${problems().size} problem(s) first; they are marked next to each field.` : 'Save failed; see the message above.',
+        text:
+          allProblems().size > 0
+            ? `Fix the ${allProblems().size} problem${allProblems().size === 1 ? '' : 's'} first; each is marked next to its field and listed beside the flow.`
+            : 'Save failed; see the message above.',
       });
       return;
     }
@@ -155,7 +161,8 @@ export function EditorView(props: { workspaceId: string; initial: Workflow }) {
       saved: 'All changes saved',
       unsaved: 'Unsaved changes…',
       saving: 'Saving…',
-      invalid: `Not saved: fix ${problems().size} problem${problems().size === 1 ? '' : 's'}`,
+      invalid:
+        problems().size > 0 ? `Not saved: fix ${problems().size} problem${problems().size === 1 ? '' : 's'}` : 'Not saved yet: finish the new step',
       error: 'Not saved: the server refused the draft',
     })[saveState()];
 
@@ -199,8 +206,7 @@ export function EditorView(props: { workspaceId: string; initial: Workflow }) {
         <Show when={serverError()}>
           {(e) => (
             <p class="error" role="alert">
-              Server: {e().message}
-              {e().path ? ` (at ${normalisePath(e().path!)})` : ''}
+              {serverErrorText(e(), store.draft)}
             </p>
           )}
         </Show>
@@ -233,19 +239,22 @@ export function EditorView(props: { workspaceId: string; initial: Workflow }) {
                 </h3>
                 <ul>
                   <For each={[...problems()]}>
-                    {([path, message]) => (
-                      <li>
-                        <a
-                          href={`#${fieldId(pathToArray(path))}`}
-                          onClick={(e) => {
-                            e.preventDefault();
-                            focusField(path);
-                          }}>
-                          <code>{path || 'workflow'}</code>
-                        </a>
-                        : {message}
-                      </li>
-                    )}
+                    {([path, message]) => {
+                      const where = () => describeWhere(store.draft, path);
+                      return (
+                        <li>
+                          <a
+                            href={`#${fieldId(pathToArray(path))}`}
+                            onClick={(e) => {
+                              e.preventDefault();
+                              focusField(path);
+                            }}>
+                            {where().step === where().field ? where().step : `${where().step} · ${where().field}`}
+                          </a>
+                          : {message}
+                        </li>
+                      );
+                    }}
                   </For>
                 </ul>
               </section>
@@ -266,16 +275,19 @@ function refusal(e: unknown, forDraft: string) {
     for (const i of e.issues) {
       if (!i.path) continue;
       const path = normalisePath(i.path);
-      issues.push([path, i.message.startsWith(`${i.path}: `) ? i.message.slice(i.path.length + 2) : i.message]);
+      issues.push([path, messageSentence(i.message.startsWith(`${i.path}: `) ? i.message.slice(i.path.length + 2) : i.message)]);
     }
   return { message: errorText(e), path: e instanceof ApiError ? e.path : undefined, issues, forDraft };
 }
 
-const pathToArray = (p: string): (string | number)[] =>
-  p
-    .split(/\.|\[|\]/)
-    .filter(Boolean)
-    .map((s) => (/^\d+$/.test(s) ? Number(s) : s));
+/** The server's refusal in words: the step and field it names, never the path it was sent with. */
+function serverErrorText(e: { message: string; path?: string | undefined; issues: [string, string][] }, draft: Parameters<typeof describeWhere>[0]): string {
+  const first = e.issues[0];
+  if (!first) return `The server refused the draft: ${messageSentence(e.message.replace(/^[\w.[\]]+: /, ''))}`;
+  const where = describeWhere(draft, first[0]);
+  const more = e.issues.length > 1 ? ` (and ${e.issues.length - 1} more, marked at their fields)` : '';
+  return `The server refused the draft: ${where.step} · ${where.field} ${first[1]}${more}`;
+}
 
 function focusField(path: string) {
   const parts = pathToArray(path);

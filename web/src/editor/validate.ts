@@ -3,10 +3,11 @@ import { extractReferences, parsePath } from '@conduit/core/expressions';
 import { validateStepReferences } from '@conduit/core/api';
 import type { z } from 'zod';
 import type { Draft } from './draft';
+import { issueSentence, messageSentence } from '../app/words';
 
 export type Problems = Map<string, string>;
 
-/** zod's union errors say "Invalid input"; the first branch's own message says what is wrong. */
+/** zod's union errors say "Invalid input"; the first branch's own issue says what is wrong, as a sentence. */
 function messageOf(issue: z.core.$ZodIssue): { path: PropertyKey[]; message: string } {
   if (issue.code === 'invalid_union' && issue.errors.length > 0) {
     const branch = issue.errors.find((b) => b.length > 0);
@@ -16,7 +17,7 @@ function messageOf(issue: z.core.$ZodIssue): { path: PropertyKey[]; message: str
       return { path: [...issue.path, ...nested.path], message: nested.message };
     }
   }
-  return { path: issue.path, message: issue.message };
+  return { path: issue.path, message: issueSentence(issue as Parameters<typeof issueSentence>[0]) };
 }
 
 /**
@@ -67,7 +68,9 @@ function referenceProblems(actions: readonly WorkflowAction[]): Problems {
   const problems: Problems = new Map();
   for (const e of validateStepReferences(actions)) {
     if (!e.path || problems.has(e.path)) continue;
-    problems.set(e.path, e.message.startsWith(`${e.path}: `) ? e.message.slice(e.path.length + 2) : e.message);
+    // The API's message names paths ("… (actions[2])"); the field's place already says where it is.
+    const text = e.message.startsWith(`${e.path}: `) ? e.message.slice(e.path.length + 2) : e.message;
+    problems.set(e.path, messageSentence(text.replace(/ \(actions[^)]*\)/g, '')));
   }
   walkActions(actions, (action, path) => {
     for (const [field, value] of Object.entries(action)) {
@@ -76,8 +79,8 @@ function referenceProblems(actions: readonly WorkflowAction[]): Problems {
         const seg = parsePath(ref);
         const where = formatPath(['actions', ...path, field]);
         if (problems.has(where)) continue;
-        if (!seg || seg.length === 0) problems.set(where, `"{{${ref}}}" is not a valid reference`);
-        else if (seg[0] !== 'trigger' && seg[0] !== 'steps') problems.set(where, `"{{${ref}}}" must start with trigger. or steps.`);
+        if (!seg || seg.length === 0) problems.set(where, `“{{${ref}}}” is not a valid variable`);
+        else if (seg[0] !== 'trigger' && seg[0] !== 'steps') problems.set(where, `“{{${ref}}}” must start with trigger. or steps.`);
       }
     }
   });

@@ -9,28 +9,51 @@ import {
   type ConditionGroup,
   type ConditionNode,
 } from '@conduit/core/definition';
-import { TextField, parseLoose, showLoose } from '../fields';
+import { LooseTextField } from '../fields';
+import { createRowKeys } from '../rows';
+import { OP_LABELS } from '../../app/words';
 import { useEditor } from '../context';
 import type { Path } from '../draft';
 import { ActionList } from '../ActionList';
+import { stepName } from '../describe';
 import type { ActionFormProps } from './types';
 
-const OP_LABELS: Record<ComparisonOp, string> = {
-  eq: 'equals',
-  neq: 'does not equal',
-  gt: 'is greater than',
-  gte: 'is at least',
-  lt: 'is less than',
-  lte: 'is at most',
-  contains: 'contains',
-  not_contains: 'does not contain',
-  starts_with: 'starts with',
-  in: 'is one of',
-  exists: 'exists',
-  is_empty: 'is empty',
-  changed: 'changed',
-};
 const isUnary = (op: ComparisonOp) => (UNARY_OPS as readonly string[]).includes(op);
+
+type Comparison = Extract<ConditionNode, { op: ComparisonOp }>;
+
+/** One comparison: value, operator, and (unless the operator takes none) what it is compared to. */
+function Comparison(props: { node: Comparison; path: Path; onChange: (n: Comparison) => void }) {
+  const opId = () => `op-${props.path.join('_')}`;
+  return (
+    <div class="row wrap">
+      <LooseTextField label="Value" path={[...props.path, 'left']} value={props.node.left} vars onInput={(left) => props.onChange({ ...props.node, left })} />
+      <div class="field narrow">
+        <label for={opId()}>Comparison</label>
+        <select
+          id={opId()}
+          value={props.node.op}
+          onChange={(e) => {
+            const op = e.currentTarget.value as ComparisonOp;
+            const { right, ...rest } = props.node;
+            props.onChange(isUnary(op) ? { ...rest, op } : { ...rest, op, right: right ?? '' });
+          }}>
+          <For each={COMPARISON_OPS}>{(op) => <option value={op}>{OP_LABELS[op]}</option>}</For>
+        </select>
+      </div>
+      <Show when={!isUnary(props.node.op)}>
+        <LooseTextField
+          label="Compared to"
+          path={[...props.path, 'right']}
+          value={props.node.right}
+          vars
+          hint={props.node.op === 'in' ? 'A JSON list, for example ["won", "lost"].' : undefined}
+          onInput={(right) => props.onChange({ ...props.node, right })}
+        />
+      </Show>
+    </div>
+  );
+}
 
 /** Edits an all/any group of comparisons; groups nest. */
 function GroupEditor(props: { group: ConditionGroup; path: Path; onChange: (g: ConditionGroup) => void; depth: number }) {
@@ -38,7 +61,11 @@ function GroupEditor(props: { group: ConditionGroup; path: Path; onChange: (g: C
   const items = (): ConditionNode[] => ('all' in props.group ? props.group.all : props.group.any);
   const set = (nodes: ConditionNode[], m = mode()) => props.onChange(m === 'all' ? { all: nodes } : { any: nodes });
   const setAt = (i: number, node: ConditionNode) => set(items().map((n, j) => (j === i ? node : n)));
-  const remove = (i: number) => set(items().filter((_, j) => j !== i));
+  const rows = createRowKeys(() => items().length);
+  const remove = (i: number) => {
+    rows.removeAt(i);
+    set(items().filter((_, j) => j !== i));
+  };
   const selectId = () => `cond-mode-${props.path.join('_')}`;
   return (
     <div class={`cond-group depth-${props.depth}`}>
@@ -49,56 +76,25 @@ function GroupEditor(props: { group: ConditionGroup; path: Path; onChange: (g: C
           <option value="any">any of these</option>
         </select>
       </div>
-      <For each={items()}>
-        {(node, i) => {
+      {/* Keyed by row, not by node: a node is a new object after every keystroke, a row is not. */}
+      <For each={rows.keys()}>
+        {(key) => {
+          const i = () => rows.keys().indexOf(key);
+          const node = () => items()[i()];
           const nodePath = () => [...props.path, mode(), i()];
           return (
-            <div class="cond-row">
-              <Show
-                when={!isGroup(node)}
-                fallback={<GroupEditor group={node as ConditionGroup} path={nodePath()} depth={props.depth + 1} onChange={(g) => setAt(i(), g)} />}>
-                {(() => {
-                  const c = () => node as Extract<ConditionNode, { op: ComparisonOp }>;
-                  return (
-                    <div class="row wrap">
-                      <TextField
-                        label="Value"
-                        path={[...nodePath(), 'left']}
-                        value={showLoose(c().left)}
-                        vars
-                        onInput={(t) => setAt(i(), { ...c(), left: parseLoose(t) })}
-                      />
-                      <div class="field narrow">
-                        <label for={`op-${nodePath().join('_')}`}>Comparison</label>
-                        <select
-                          id={`op-${nodePath().join('_')}`}
-                          value={c().op}
-                          onChange={(e) => {
-                            const op = e.currentTarget.value as ComparisonOp;
-                            const { right, ...rest } = c();
-                            setAt(i(), isUnary(op) ? { ...rest, op } : { ...rest, op, right: right ?? '' });
-                          }}>
-                          <For each={COMPARISON_OPS}>{(op) => <option value={op}>{OP_LABELS[op]}</option>}</For>
-                        </select>
-                      </div>
-                      <Show when={!isUnary(c().op)}>
-                        <TextField
-                          label="Compared to"
-                          path={[...nodePath(), 'right']}
-                          value={showLoose(c().right)}
-                          vars
-                          hint={c().op === 'in' ? 'A JSON list, for example ["won", "lost"].' : undefined}
-                          onInput={(t) => setAt(i(), { ...c(), right: parseLoose(t) })}
-                        />
-                      </Show>
-                    </div>
-                  );
-                })()}
-              </Show>
-              <button type="button" class="icon" aria-label="Remove this comparison" onClick={() => remove(i())}>
-                ✕
-              </button>
-            </div>
+            <Show when={node()}>
+              <div class="cond-row">
+                <Show
+                  when={!isGroup(node()!)}
+                  fallback={<GroupEditor group={node() as ConditionGroup} path={nodePath()} depth={props.depth + 1} onChange={(g) => setAt(i(), g)} />}>
+                  <Comparison node={node() as Comparison} path={nodePath()} onChange={(n) => setAt(i(), n)} />
+                </Show>
+                <button type="button" class="icon" aria-label={`Remove comparison ${i() + 1}`} onClick={() => remove(i())}>
+                  ✕
+                </button>
+              </div>
+            </Show>
           );
         }}
       </For>
@@ -129,11 +125,11 @@ export function ConditionForm(props: ActionFormProps<ConditionAction>) {
         </Show>
       </fieldset>
       <div class="branches">
-        <section class="branch then" aria-label={`Then branch of ${props.action.id}`}>
+        <section class="branch then" aria-label={`Then branch of ${stepName(props.action)}`}>
           <h4>Then</h4>
           <ActionList path={[...props.path, 'then']} actions={props.action.then} />
         </section>
-        <section class="branch else" aria-label={`Else branch of ${props.action.id}`}>
+        <section class="branch else" aria-label={`Else branch of ${stepName(props.action)}`}>
           <h4>Else</h4>
           <ActionList path={[...props.path, 'else']} actions={props.action.else} />
         </section>

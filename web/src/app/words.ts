@@ -1,0 +1,108 @@
+import type { ComparisonOp } from '@conduit/core/definition';
+
+/** Comparison operators as a person says them, in the condition form and in a run's sentences. */
+export const OP_LABELS: Record<ComparisonOp, string> = {
+  eq: 'equals',
+  neq: 'does not equal',
+  gt: 'is greater than',
+  gte: 'is at least',
+  lt: 'is less than',
+  lte: 'is at most',
+  contains: 'contains',
+  not_contains: 'does not contain',
+  starts_with: 'starts with',
+  in: 'is one of',
+  exists: 'exists',
+  is_empty: 'is empty',
+  changed: 'changed',
+};
+
+/** A zod issue's facts, as much of them as the sentences below read (zod 4's issue shapes). */
+type IssueLike = {
+  code: string;
+  message: string;
+  expected?: unknown;
+  input?: unknown;
+  origin?: string;
+  minimum?: number | bigint;
+  maximum?: number | bigint;
+  format?: string;
+  values?: readonly unknown[];
+  keys?: readonly string[];
+};
+
+const KIND: Record<string, string> = {
+  string: 'text',
+  number: 'a number',
+  int: 'a whole number',
+  boolean: 'yes or no',
+  array: 'a list',
+  object: 'a set of named values',
+  record: 'a set of named values',
+};
+const FORMAT: Record<string, string> = {
+  email: 'an email address',
+  url: 'a web address such as https://example.com',
+  uuid: 'an id',
+  datetime: 'a date and time such as 2026-12-01T09:00:00Z',
+  regex: 'in the expected format',
+};
+const RAW = /^(Invalid|Too small|Too big|Unrecognized key|Expected)/;
+const plural = (n: number | bigint, one: string) => `${n} ${one}${Number(n) === 1 ? '' : 's'}`;
+
+/**
+ * A validator issue as a sentence about the field ("is required", "must be a number"), so no raw
+ * validator text reaches a person. The one place such text is rewritten; messages a schema wrote
+ * itself (custom issues) are already sentences and pass through.
+ */
+export function issueSentence(issue: IssueLike): string {
+  // A message the schema wrote ("a subject is required") is kept; zod's own defaults are rewritten.
+  if (!RAW.test(issue.message)) return issue.message;
+  switch (issue.code) {
+    case 'too_small': {
+      const n = issue.minimum ?? 0;
+      if (issue.origin === 'string') return Number(n) <= 1 ? 'is required' : `must be at least ${plural(n, 'character')}`;
+      if (issue.origin === 'array' || issue.origin === 'set') return Number(n) <= 1 ? 'needs at least one entry' : `needs at least ${plural(n, 'entry')}`;
+      return `must be at least ${n}`;
+    }
+    case 'too_big': {
+      const n = issue.maximum ?? 0;
+      if (issue.origin === 'string') return `must be at most ${plural(n, 'character')}`;
+      if (issue.origin === 'array' || issue.origin === 'set') return `may have at most ${plural(n, 'entry')}`;
+      return `must be at most ${n}`;
+    }
+    case 'invalid_type':
+      if (issue.input === undefined || issue.input === null) return 'is required';
+      return `must be ${KIND[String(issue.expected)] ?? String(issue.expected)}`;
+    case 'invalid_value':
+      return issue.values && issue.values.length > 0 ? `must be one of: ${issue.values.map(String).join(', ')}` : 'has a value that is not allowed';
+    case 'invalid_format':
+      return `must be ${FORMAT[String(issue.format)] ?? 'in the expected format'}`;
+    case 'unrecognized_keys':
+      return `has settings this step does not know: ${(issue.keys ?? []).join(', ')}`;
+    case 'not_multiple_of':
+      return 'is not a multiple of the allowed step';
+    default:
+      return messageSentence(issue.message);
+  }
+}
+
+/**
+ * The same rewriting for a message that arrives as text (the server's refusal lists zod messages):
+ * the common raw forms become sentences, anything else is kept.
+ */
+export function messageSentence(message: string): string {
+  let m: RegExpExecArray | null;
+  if ((m = /^Too small: expected string to have >=?(\d+) characters?/i.exec(message))) return Number(m[1]) <= 1 ? 'is required' : `must be at least ${m[1]} characters`;
+  if ((m = /^Too small: expected array to have >=?(\d+) items?/i.exec(message))) return Number(m[1]) <= 1 ? 'needs at least one entry' : `needs at least ${m[1]} entries`;
+  if ((m = /^Too small: expected number to be >=?(\S+)/i.exec(message))) return `must be at least ${m[1]}`;
+  if ((m = /^Too big: expected string to have <=?(\d+) characters?/i.exec(message))) return `must be at most ${m[1]} characters`;
+  if ((m = /^Too big: expected number to be <=?(\S+)/i.exec(message))) return `must be at most ${m[1]}`;
+  if ((m = /^Invalid input: expected (\w+), received (undefined|null)/i.exec(message))) return 'is required';
+  if ((m = /^Invalid input: expected (\w+)/i.exec(message))) return `must be ${KIND[m[1]!] ?? m[1]}`;
+  if ((m = /^Invalid option: expected one of (.*)$/i.exec(message))) return `must be one of: ${m[1]!.replace(/"/g, '').replace(/\|/g, ', ')}`;
+  if (/^Invalid (url|URL)/.test(message)) return `must be ${FORMAT.url}`;
+  if (/^Invalid email/i.test(message)) return `must be ${FORMAT.email}`;
+  if (/^Invalid input$/i.test(message)) return 'is not valid here';
+  return message;
+}
