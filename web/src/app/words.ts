@@ -106,3 +106,44 @@ export function messageSentence(message: string): string {
   if (/^Invalid input$/i.test(message)) return 'is not valid here';
   return message;
 }
+
+type TraceItem = { path: string; op: ComparisonOp; left: unknown; right: unknown; result: boolean };
+
+/** "{{trigger.record.tier}}" → "tier": a reference by the name of what it points at; anything else as written. */
+function nameOf(template: unknown): string | undefined {
+  if (typeof template !== 'string') return undefined;
+  const m = /^\{\{\s*([^{}]+?)\s*\}\}$/.exec(template);
+  if (!m) return undefined;
+  const segs = m[1]!.split('.');
+  return segs[segs.length - 1];
+}
+const shown = (v: unknown): string => (v === null || v === undefined ? 'nothing' : typeof v === 'string' ? (v === '' ? 'empty' : v) : JSON.stringify(v));
+
+/** The comparison at a trace path ("all[0].any[1]") inside the condition as written. */
+function nodeAt(group: unknown, path: string): { left?: unknown; right?: unknown } | undefined {
+  let node = group as Record<string, unknown> | undefined;
+  for (const m of path.matchAll(/(all|any)\[(\d+)\]/g)) {
+    const list = node?.[m[1]!];
+    node = Array.isArray(list) ? (list[Number(m[2])] as Record<string, unknown>) : undefined;
+  }
+  return node;
+}
+
+/**
+ * A condition step of a run in sentences, one per comparison: "tier equals big → true", and when a
+ * reference was compared, what it held ("tier equals big → false (tier was small)").
+ */
+export function conditionSentences(input: unknown, output: unknown): { text: string; result: boolean }[] {
+  const trace = (output as { trace?: TraceItem[] } | null)?.trace;
+  if (!Array.isArray(trace)) return [];
+  const written = (input as { if?: unknown } | null)?.if;
+  return trace.map((t) => {
+    const node = nodeAt(written, t.path);
+    const subject = nameOf(node?.left) ?? shown(t.left);
+    const op = OP_LABELS[t.op] ?? t.op;
+    const unary = t.op === 'exists' || t.op === 'is_empty' || t.op === 'changed';
+    const object = unary ? '' : ` ${nameOf(node?.right) ?? shown(t.right)}`;
+    const was = nameOf(node?.left) !== undefined && !unary && !t.result ? ` (${subject} was ${shown(t.left)})` : '';
+    return { text: `${subject} ${op}${object} → ${t.result ? 'true' : 'false'}${was}`, result: t.result };
+  });
+}

@@ -6,21 +6,30 @@ import type { Execution } from '../api/schemas';
 import { confirmAction } from '../components/confirm';
 import { JsonView } from '../components/JsonView';
 import { StatusBadge, fmtDuration, fmtTime } from '../components/ui';
-import { actionLabel } from '@conduit/core/definition';
+import { actionLabel, walkActions, type WorkflowAction } from '@conduit/core/definition';
+import { conditionSentences } from '../app/words';
 import { temporalUiUrl } from '../app/session';
 import { buildTimeline, type StepNode } from './timeline';
 
 const LIVE_MS = 800;
 const unfinished = (s: string) => s === 'pending' || s === 'running';
 
-function StepItem(props: { node: StepNode }) {
+/** Step labels a person gave, by action id, from the version the run ran (or the draft, for a test run). */
+type Names = Map<string, string>;
+
+function StepItem(props: { node: StepNode; names: Names }) {
   const s = () => props.node.step;
-  const label = () => actionLabel(s().actionType);
+  const typeLabel = () => actionLabel(s().actionType);
+  const label = () => props.names.get(s().actionId) || typeLabel();
+  const sentences = () => (s().actionType === 'condition' ? conditionSentences(s().input, s().output) : []);
   return (
     <li class={`step s-${s().status}`} data-testid={`step-${s().actionId}`}>
       <details open={s().status === 'failed' || s().status === 'running'}>
         <summary>
-          <StatusBadge status={s().status} /> <strong>{label()}</strong> <code>{s().actionId}</code>
+          <StatusBadge status={s().status} /> <strong>{label()}</strong>
+          <Show when={label() !== typeLabel()}>
+            <span class="muted"> · {typeLabel()}</span>
+          </Show>
           <span class="muted">
             {' '}
             · {fmtDuration(s().startedAt, s().completedAt)}
@@ -34,11 +43,24 @@ function StepItem(props: { node: StepNode }) {
           <Show when={s().error}>
             <p class="error">{s().error}</p>
           </Show>
-          <Show when={s().input !== undefined && s().input !== null}>
-            <JsonView value={s().input} label="input" />
-          </Show>
-          <Show when={s().output !== undefined && s().output !== null}>
-            <JsonView value={s().output} label="output" />
+          <Show
+            when={sentences().length > 0}
+            fallback={
+              <>
+                <Show when={s().input !== undefined && s().input !== null}>
+                  <JsonView value={s().input} label="input" />
+                </Show>
+                <Show when={s().output !== undefined && s().output !== null}>
+                  <JsonView value={s().output} label="output" />
+                </Show>
+              </>
+            }>
+            <ul class="condition-sentences" data-testid={`condition-${s().actionId}`}>
+              <For each={sentences()}>{(c) => <li class={c.result ? 'ok' : 'muted'}>{c.text}</li>}</For>
+            </ul>
+            <p>
+              Took the <strong>{(s().output as { branch?: string } | null)?.branch === 'then' ? 'Then' : 'Else'}</strong> branch.
+            </p>
           </Show>
           <p class="muted small">
             Started {fmtTime(s().startedAt)} · finished {fmtTime(s().completedAt)} · attempts {s().attempts}
@@ -49,11 +71,11 @@ function StepItem(props: { node: StepNode }) {
         <div class="branches">
           <div class="branch then">
             <h4>Then</h4>
-            <Timeline nodes={props.node.then} />
+            <Timeline nodes={props.node.then} names={props.names} />
           </div>
           <div class="branch else">
             <h4>Else</h4>
-            <Timeline nodes={props.node.else} />
+            <Timeline nodes={props.node.else} names={props.names} />
           </div>
         </div>
       </Show>
@@ -61,11 +83,11 @@ function StepItem(props: { node: StepNode }) {
   );
 }
 
-function Timeline(props: { nodes: StepNode[] }) {
+function Timeline(props: { nodes: StepNode[]; names: Names }) {
   return (
     <Show when={props.nodes.length > 0} fallback={<p class="muted">No steps.</p>}>
       <ol class="timeline">
-        <For each={props.nodes}>{(n) => <StepItem node={n} />}</For>
+        <For each={props.nodes}>{(n) => <StepItem node={n} names={props.names} />}</For>
       </ol>
     </Show>
   );
@@ -82,6 +104,17 @@ export default function RunDetail() {
     () => run()?.workflowId,
     (id) => api.workflows.get(params.ws, id).catch(() => undefined),
   );
+  // The labels of the version the run ran; a test run (no version) ran the draft.
+  const [version] = createResource(
+    () => run()?.versionId ?? undefined,
+    async (vid) => (await api.workflows.versions(params.ws, run()!.workflowId).catch(() => ({ items: [] }))).items.find((v) => v.id === vid),
+  );
+  const names = (): Names => {
+    const out: Names = new Map();
+    const actions = (version()?.actions ?? workflow()?.actions ?? []) as WorkflowAction[];
+    walkActions(actions, (a) => a.name?.trim() && out.set(a.id, a.name.trim()));
+    return out;
+  };
 
   // Live: poll while the run is unfinished (at most once every 800 ms).
   let timer: ReturnType<typeof setTimeout> | undefined;
@@ -224,7 +257,7 @@ export default function RunDetail() {
               <p class="error">Error: {r().error}</p>
             </Show>
             <h2>Steps</h2>
-            <Timeline nodes={buildTimeline(r().steps ?? [])} />
+            <Timeline nodes={buildTimeline(r().steps ?? [])} names={names()} />
             <h2>Trigger payload</h2>
             <JsonView value={r().input ?? null} label="trigger" />
             <Show when={r().output !== undefined && r().output !== null}>
