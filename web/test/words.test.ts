@@ -32,7 +32,14 @@ describe('words for people', () => {
     const draft = {
       trigger: { type: 'record_created', object: 'deal' },
       actions: [
-        { id: 'big', type: 'condition', name: 'Is it big?', if: { all: [{ left: '{{trigger.record.tier}}', op: 'eq', right: 'big' }] }, then: [{ id: 'm', type: 'send_email', to: '', subject: '', body: '' }], else: [] },
+        {
+          id: 'big',
+          type: 'condition',
+          name: 'Is it big?',
+          if: { all: [{ left: '{{trigger.record.tier}}', op: 'eq', right: 'big' }] },
+          then: [{ id: 'm', type: 'send_email', to: '', subject: '', body: '' }],
+          else: [],
+        },
         { id: 'w', type: 'send_webhook', url: '' },
       ],
     } as unknown as Parameters<typeof describeWhere>[0];
@@ -44,7 +51,14 @@ describe('words for people', () => {
   });
 
   it('reads a condition step of a run as sentences', () => {
-    const input = { if: { all: [{ left: '{{trigger.record.tier}}', op: 'eq', right: 'big' }, { left: '{{trigger.record.owner}}', op: 'exists' }] } };
+    const input = {
+      if: {
+        all: [
+          { left: '{{trigger.record.tier}}', op: 'eq', right: 'big' },
+          { left: '{{trigger.record.owner}}', op: 'exists' },
+        ],
+      },
+    };
     const output = {
       branch: 'else',
       result: false,

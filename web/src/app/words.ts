@@ -93,8 +93,10 @@ export function issueSentence(issue: IssueLike): string {
  */
 export function messageSentence(message: string): string {
   let m: RegExpExecArray | null;
-  if ((m = /^Too small: expected string to have >=?(\d+) characters?/i.exec(message))) return Number(m[1]) <= 1 ? 'is required' : `must be at least ${m[1]} characters`;
-  if ((m = /^Too small: expected array to have >=?(\d+) items?/i.exec(message))) return Number(m[1]) <= 1 ? 'needs at least one entry' : `needs at least ${m[1]} entries`;
+  if ((m = /^Too small: expected string to have >=?(\d+) characters?/i.exec(message)))
+    return Number(m[1]) <= 1 ? 'is required' : `must be at least ${m[1]} characters`;
+  if ((m = /^Too small: expected array to have >=?(\d+) items?/i.exec(message)))
+    return Number(m[1]) <= 1 ? 'needs at least one entry' : `needs at least ${m[1]} entries`;
   if ((m = /^Too small: expected number to be >=?(\S+)/i.exec(message))) return `must be at least ${m[1]}`;
   if ((m = /^Too big: expected string to have <=?(\d+) characters?/i.exec(message))) return `must be at most ${m[1]} characters`;
   if ((m = /^Too big: expected number to be <=?(\S+)/i.exec(message))) return `must be at most ${m[1]}`;

@@ -7,8 +7,7 @@ import type { Workflow } from '../api/schemas';
 import { EditorCtx } from './context';
 import { validateDraft } from './validate';
 import { createEditor } from './createEditor';
-import { TriggerForm } from './triggers/TriggerForm';
-import { ActionList } from './ActionList';
+import { FlowEditor, pathOfId } from './FlowEditor';
 import { VersionsPanel } from './VersionsPanel';
 import { TestRunPanel } from './TestRunPanel';
 import { draftOf } from './draft';
@@ -48,6 +47,15 @@ export function EditorView(props: { workspaceId: string; initial: Workflow }) {
     },
   });
   const { store, json, problems, allProblems, setTestSteps } = ctx;
+  openFieldCtx = {
+    select: ctx.select,
+    find: (p) => {
+      const a = p.slice(1).reduce<unknown>((o, k) => (o as Record<string | number, unknown> | undefined)?.[k], store.draft.actions) as
+        | { id?: unknown; type?: unknown }
+        | undefined;
+      return a && typeof a.id === 'string' && typeof a.type === 'string' && pathOfId(store.draft.actions, a.id) ? a.id : undefined;
+    },
+  };
 
   let lastSaved = json();
   let timer: ReturnType<typeof setTimeout> | undefined;
@@ -161,8 +169,7 @@ export function EditorView(props: { workspaceId: string; initial: Workflow }) {
       saved: 'All changes saved',
       unsaved: 'Unsaved changes…',
       saving: 'Saving…',
-      invalid:
-        problems().size > 0 ? `Not saved: fix ${problems().size} problem${problems().size === 1 ? '' : 's'}` : 'Not saved yet: finish the new step',
+      invalid: problems().size > 0 ? `Not saved: fix ${problems().size} problem${problems().size === 1 ? '' : 's'}` : 'Not saved yet: finish the new step',
       error: 'Not saved: the server refused the draft',
     })[saveState()];
 
@@ -223,46 +230,41 @@ export function EditorView(props: { workspaceId: string; initial: Workflow }) {
             <input id="published-secret" readOnly value={newSecret()} />
           </div>
         </Show>
-        <div class="editor-grid">
-          <div class="editor-main">
-            <TriggerForm />
-            <fieldset class="section">
-              <legend>Actions</legend>
-              <ActionList path={['actions']} actions={store.draft.actions} />
-            </fieldset>
-          </div>
-          <aside class="editor-side">
-            <Show when={problems().size > 0}>
-              <section class="card problems" aria-labelledby="problems-title">
-                <h3 id="problems-title">
-                  {problems().size} problem{problems().size === 1 ? '' : 's'}
-                </h3>
-                <ul>
-                  <For each={[...problems()]}>
-                    {([path, message]) => {
-                      const where = () => describeWhere(store.draft, path);
-                      return (
-                        <li>
-                          <a
-                            href={`#${fieldId(pathToArray(path))}`}
-                            onClick={(e) => {
-                              e.preventDefault();
-                              focusField(path);
-                            }}>
-                            {where().step === where().field ? where().step : `${where().step} · ${where().field}`}
-                          </a>
-                          : {message}
-                        </li>
-                      );
-                    }}
-                  </For>
-                </ul>
-              </section>
-            </Show>
-            <TestRunPanel onSteps={setTestSteps} save={save} />
-            <VersionsPanel tick={versionsTick()} onRestore={(d) => store.replaceAll(d)} activeVersionId={workflow().activeVersionId ?? undefined} />
-          </aside>
-        </div>
+        <FlowEditor
+          side={
+            <>
+              <Show when={problems().size > 0}>
+                <section class="card problems" aria-labelledby="problems-title">
+                  <h3 id="problems-title">
+                    {problems().size} problem{problems().size === 1 ? '' : 's'}
+                  </h3>
+                  <ul>
+                    <For each={[...problems()]}>
+                      {([path, message]) => {
+                        const where = () => describeWhere(store.draft, path);
+                        return (
+                          <li>
+                            <a
+                              href={`#${fieldId(pathToArray(path))}`}
+                              onClick={(e) => {
+                                e.preventDefault();
+                                openField(path);
+                              }}>
+                              {where().step === where().field ? where().step : `${where().step} · ${where().field}`}
+                            </a>
+                            : {message}
+                          </li>
+                        );
+                      }}
+                    </For>
+                  </ul>
+                </section>
+              </Show>
+              <TestRunPanel onSteps={setTestSteps} save={save} />
+              <VersionsPanel tick={versionsTick()} onRestore={(d) => store.replaceAll(d)} activeVersionId={workflow().activeVersionId ?? undefined} />
+            </>
+          }
+        />
       </div>
     </EditorCtx.Provider>
   );
@@ -288,6 +290,26 @@ function serverErrorText(e: { message: string; path?: string | undefined; issues
   const more = e.issues.length > 1 ? ` (and ${e.issues.length - 1} more, marked at their fields)` : '';
   return `The server refused the draft: ${where.step} · ${where.field} ${first[1]}${more}`;
 }
+
+/** Opens the step (or trigger) a problem is in, then puts focus in the field. */
+function openField(path: string) {
+  const ctx = openFieldCtx;
+  if (ctx) {
+    const parts = pathToArray(path);
+    if (parts[0] === 'trigger') ctx.select('trigger');
+    else if (parts[0] === 'actions') {
+      // The deepest step on the path: walk down while the path still names a step.
+      let id: string | undefined;
+      for (let n = 2; n <= parts.length; n++) {
+        const a = ctx.find(parts.slice(0, n));
+        if (a) id = a;
+      }
+      if (id) ctx.select(id);
+    }
+  }
+  queueMicrotask(() => focusField(path));
+}
+let openFieldCtx: { select: (id: string) => void; find: (p: (string | number)[]) => string | undefined } | undefined;
 
 function focusField(path: string) {
   const parts = pathToArray(path);

@@ -24,6 +24,9 @@ export type EditorContext = {
   knownObjects: Accessor<string[]>;
   /** Step results of the latest test run, by action id. */
   testSteps: Accessor<Map<string, Step>>;
+  /** The step whose form is open beside the flow: "trigger", an action id, or none. */
+  selected: Accessor<string | undefined>;
+  select: (id: string | undefined) => void;
   workspaceId: string;
   workflow: Accessor<{ id: string; hookId?: string | null | undefined; hookPath?: string | null | undefined } | undefined>;
 };

@@ -45,6 +45,7 @@ export function createEditor(deps: EditorDeps): EditorContext & { json: Accessor
     const under = (k: string, p: string) => k === p || k.startsWith(`${p}.`) || k.startsWith(`${p}[`);
     return new Map([...all].filter(([k]) => t.has(k) || !prefixes.some((p) => under(k, p))));
   });
+  const [selected, select] = createSignal<string>();
   const requested = new Set<string>();
   const knownFields = (object: string): string[] => {
     if (!requested.has(object) && /^[a-z][a-z0-9_]*$/.test(object)) {
@@ -66,6 +67,8 @@ export function createEditor(deps: EditorDeps): EditorContext & { json: Accessor
       const key = formatPath(path);
       if (!touched().has(key)) setTouched((s) => new Set(s).add(key));
     },
+    selected,
+    select: (id) => select(id),
     markFresh: (id) => setFresh((s) => new Set(s).add(id)),
     revealAll: () => setRevealed(true),
     knownFields,

@@ -107,7 +107,12 @@ export function SelectField<T extends string>(props: {
   return (
     <div class="field">
       <label for={id()}>{props.label}</label>
-      <select id={id()} value={props.value} onBlur={() => touch(props.path)} aria-invalid={error() ? 'true' : undefined} onChange={(e) => props.onChange(e.currentTarget.value as T)}>
+      <select
+        id={id()}
+        value={props.value}
+        onBlur={() => touch(props.path)}
+        aria-invalid={error() ? 'true' : undefined}
+        onChange={(e) => props.onChange(e.currentTarget.value as T)}>
         <For each={props.options}>{(o) => <option value={o.value}>{o.label}</option>}</For>
       </select>
       <Show when={error()}>
@@ -276,14 +281,12 @@ export function KeyValueField(props: {
                   <p class="hint">Give it a name, or it is not saved.</p>
                 </Show>
               </div>
-              <TextField
-                label={`${noun()} ${n()} value`}
-                path={valuePath()}
-                value={row().text}
-                vars
-                onInput={(text) => edit(id, { text })}
-              />
-              <button type="button" class="icon" aria-label={`Remove ${row().key || `${noun().toLowerCase()} ${n()}`}`} onClick={() => emit(rows().filter((r) => r.id !== id))}>
+              <TextField label={`${noun()} ${n()} value`} path={valuePath()} value={row().text} vars onInput={(text) => edit(id, { text })} />
+              <button
+                type="button"
+                class="icon"
+                aria-label={`Remove ${row().key || `${noun().toLowerCase()} ${n()}`}`}
+                onClick={() => emit(rows().filter((r) => r.id !== id))}>
                 ✕
               </button>
             </div>
@@ -318,7 +321,16 @@ function VariablePicker(props: { path: Path; label: string; onPick: (value: stri
   };
   return (
     // biome-ignore lint/a11y/noStaticElementInteractions: the wrapper only catches Escape bubbling up from the button and the menu inside it
-    <div class="picker" ref={box} onKeyDown={(e) => e.key === 'Escape' && setOpen(false)}>
+    <div
+      class="picker"
+      ref={box}
+      onKeyDown={(e) => {
+        // Escape closes the menu only, not the step panel around it.
+        if (e.key === 'Escape' && open()) {
+          e.preventDefault();
+          setOpen(false);
+        }
+      }}>
       <button type="button" class="link" aria-expanded={open()} aria-label={`Insert variable into ${props.label}`} onClick={() => setOpen(!open())}>
         {'{ }'} Insert variable
       </button>

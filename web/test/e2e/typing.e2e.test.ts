@@ -110,7 +110,9 @@ async function exerciseForm(scope: Locator, own: string, skipSelect: (id: string
   }
   const radios = await scope.evaluate(
     (root, ownSel) =>
-      [...root.querySelectorAll<HTMLInputElement>('input[type=radio]')].filter((r) => !ownSel || r.closest(ownSel) === root).map((r) => r.labels?.[0]?.textContent?.trim() ?? ''),
+      [...root.querySelectorAll<HTMLInputElement>('input[type=radio]')]
+        .filter((r) => !ownSel || r.closest(ownSel) === root)
+        .map((r) => r.labels?.[0]?.textContent?.trim() ?? ''),
     own,
   );
   for (const label of radios) {
@@ -173,7 +175,9 @@ describe('every field of every form, typed key by key', () => {
   it('every step form', async () => {
     const topAdd = page.locator('.editor-main > fieldset.section').last().locator(':scope > .action-list > .add-action').last();
     const types = await topAdd.locator('select').evaluate((s: HTMLSelectElement) => [...s.options].map((o) => o.value));
-    expect(types).toEqual(expect.arrayContaining(['send_email', 'send_webhook', 'create_record', 'update_record', 'delete_record', 'run_script', 'wait', 'condition']));
+    expect(types).toEqual(
+      expect.arrayContaining(['send_email', 'send_webhook', 'create_record', 'update_record', 'delete_record', 'run_script', 'wait', 'condition']),
+    );
     const typed: Record<string, number> = {};
     for (const type of types) {
       await topAdd.locator('select').selectOption(type);

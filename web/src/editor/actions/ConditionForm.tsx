@@ -14,8 +14,6 @@ import { createRowKeys } from '../rows';
 import { OP_LABELS } from '../../app/words';
 import { useEditor } from '../context';
 import type { Path } from '../draft';
-import { ActionList } from '../ActionList';
-import { stepName } from '../describe';
 import type { ActionFormProps } from './types';
 
 const isUnary = (op: ComparisonOp) => (UNARY_OPS as readonly string[]).includes(op);
@@ -124,16 +122,7 @@ export function ConditionForm(props: ActionFormProps<ConditionAction>) {
           <p class="error field-error">{ifError()}</p>
         </Show>
       </fieldset>
-      <div class="branches">
-        <section class="branch then" aria-label={`Then branch of ${stepName(props.action)}`}>
-          <h4>Then</h4>
-          <ActionList path={[...props.path, 'then']} actions={props.action.then} />
-        </section>
-        <section class="branch else" aria-label={`Else branch of ${stepName(props.action)}`}>
-          <h4>Else</h4>
-          <ActionList path={[...props.path, 'else']} actions={props.action.else} />
-        </section>
-      </div>
+      <p class="hint">Its Then and Else steps are drawn in the flow, in the two lanes under this step.</p>
     </>
   );
 }
