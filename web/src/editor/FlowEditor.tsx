@@ -1,4 +1,4 @@
-import { createMemo, createSignal, For, onCleanup, Show, type JSX } from 'solid-js';
+import { batch, createMemo, createSignal, For, onCleanup, Show, type JSX } from 'solid-js';
 import { Dynamic } from 'solid-js/web';
 import {
   ACTION_META,
@@ -332,7 +332,7 @@ function StepCard(props: { action: WorkflowAction; path: Path; ops: FlowOps; onD
 
 /** The form of one step: its label and id, its type's own fields, what happens when it fails, its last test result. */
 export function StepForm(props: { action: WorkflowAction; path: Path }) {
-  const { store, testSteps } = useEditor();
+  const { store, testSteps, selected, select } = useEditor();
   const entry = () => formFor(props.action.type);
   const step = () => testSteps().get(props.action.id);
   return (
@@ -355,7 +355,15 @@ export function StepForm(props: { action: WorkflowAction; path: Path }) {
         path={[...props.path, 'id']}
         value={props.action.id}
         hint="Later steps use it as {{steps.<id>.output}}."
-        onInput={(id) => store.patchAt(props.path, { id })}
+        onInput={(id) => {
+          // The open step is known by its id: follow the rename so the form stays open while typing.
+          // One batch, so the panel never sees the step without its id (it would close and drop focus).
+          const wasOpen = selected() === props.action.id;
+          batch(() => {
+            store.patchAt(props.path, { id });
+            if (wasOpen) select(id);
+          });
+        }}
       />
       <Show when={step()}>
         {(s) => (
@@ -440,7 +448,7 @@ export function FlowEditor(props: { side: JSX.Element }) {
   const close = () => {
     const id = selected();
     select(undefined);
-    if (id) queueMicrotask(() => document.getElementById(`card-${id}`)?.focus());
+    if (id !== undefined) queueMicrotask(() => document.getElementById(`card-${id}`)?.focus());
   };
   const onKey = (e: KeyboardEvent) => {
     if ((e.ctrlKey || e.metaKey) && !e.shiftKey && e.key.toLowerCase() === 'z') {
@@ -458,7 +466,7 @@ export function FlowEditor(props: { side: JSX.Element }) {
   };
   const trigger = () => store.draft.trigger;
   return (
-    <div class="flow-layout" classList={{ 'has-panel': !!selected() }}>
+    <div class="flow-layout" classList={{ 'has-panel': selected() !== undefined }}>
       <section class="flow" aria-label="Workflow steps">
         <button
           type="button"
@@ -491,39 +499,43 @@ export function FlowEditor(props: { side: JSX.Element }) {
         />
       </section>
       {/* Kept mounted while a step is open, so the test run's payload and the lists keep their state. */}
-      <aside class="editor-side" hidden={!!selected()}>
+      <aside class="editor-side" hidden={selected() !== undefined}>
         {props.side}
       </aside>
-      <Show when={selected()}>
-        {(id) => (
-          // biome-ignore lint/a11y/noStaticElementInteractions: Escape anywhere in the panel closes it
-          <aside
-            class="step-panel"
-            id="step-panel"
-            aria-label={id() === 'trigger' ? 'Trigger' : 'Step'}
-            onKeyDown={(e) => {
-              if (e.key === 'Escape' && !e.defaultPrevented) {
-                e.preventDefault();
-                close();
-              }
-            }}>
-            <Show
-              when={id() !== 'trigger'}
-              fallback={
-                <>
-                  <header class="panel-head">
-                    <h2 class="grow">Trigger</h2>
-                    <button type="button" class="icon" aria-label="Close the trigger" onClick={close}>
-                      ✕
-                    </button>
-                  </header>
-                  <TriggerForm />
-                </>
-              }>
-              <StepPanel id={id()} ops={ops} onClose={close} />
-            </Show>
-          </aside>
-        )}
+      {/* A step whose id is being retyped may have the empty id for a moment: still open. */}
+      <Show when={selected() !== undefined}>
+        {(_) => {
+          const id = () => selected() ?? '';
+          return (
+            // biome-ignore lint/a11y/noStaticElementInteractions: Escape anywhere in the panel closes it
+            <aside
+              class="step-panel"
+              id="step-panel"
+              aria-label={id() === 'trigger' ? 'Trigger' : 'Step'}
+              onKeyDown={(e) => {
+                if (e.key === 'Escape' && !e.defaultPrevented) {
+                  e.preventDefault();
+                  close();
+                }
+              }}>
+              <Show
+                when={id() !== 'trigger'}
+                fallback={
+                  <>
+                    <header class="panel-head">
+                      <h2 class="grow">Trigger</h2>
+                      <button type="button" class="icon" aria-label="Close the trigger" onClick={close}>
+                        ✕
+                      </button>
+                    </header>
+                    <TriggerForm />
+                  </>
+                }>
+                <StepPanel id={id()} ops={ops} onClose={close} />
+              </Show>
+            </aside>
+          );
+        }}
       </Show>
       <Show when={ops.toast()}>
         {(t) => (

@@ -160,6 +160,7 @@ describe('every field of every form, typed key by key', () => {
   });
 
   it('every trigger form', async () => {
+    await page.locator('#card-trigger').click();
     const when = page.getByLabel('When', { exact: true });
     const types = await when.evaluate((s: HTMLSelectElement) => [...s.options].map((o) => o.value));
     expect(types.length).toBeGreaterThanOrEqual(6);
@@ -173,17 +174,21 @@ describe('every field of every form, typed key by key', () => {
   });
 
   it('every step form', async () => {
-    const topAdd = page.locator('.editor-main > fieldset.section').last().locator(':scope > .action-list > .add-action').last();
-    const types = await topAdd.locator('select').evaluate((s: HTMLSelectElement) => [...s.options].map((o) => o.value));
-    expect(types).toEqual(
-      expect.arrayContaining(['send_email', 'send_webhook', 'create_record', 'update_record', 'delete_record', 'run_script', 'wait', 'condition']),
-    );
+    // The "+" at the end of the top-level list opens the step menu; every type it offers is tried.
+    const plus = page.locator('.flow > .flow-list > .flow-tail .edge-add');
+    await plus.click();
+    const menu = page.getByRole('dialog', { name: 'Add a step' });
+    const types = await menu.locator('.picker-item strong').allTextContents();
+    await page.keyboard.press('Escape');
+    expect(types).toEqual(expect.arrayContaining(['Send email', 'Send webhook', 'Create record', 'Update record', 'Delete record', 'Condition']));
     const typed: Record<string, number> = {};
     for (const type of types) {
-      await topAdd.locator('select').selectOption(type);
-      await topAdd.getByRole('button', { name: 'Add action' }).click();
-      const card = page.locator('.editor-main .action-list > ol > li.action-card').last();
-      typed[type] = await exerciseForm(card, 'li.action-card', () => false);
+      await plus.click();
+      await menu.locator('.picker-item', { has: page.locator('strong', { hasText: new RegExp(`^${type}$`) }) }).click();
+      const card = page.locator('#step-panel');
+      // The new step's form is open and focus is in its first field.
+      await expect.poll(() => card.evaluate((el) => el.contains(document.activeElement) && document.activeElement !== el)).toBe(true);
+      typed[type] = await exerciseForm(card, '', () => false);
       if (type === 'condition') {
         // Nested groups, three deep (the form's own "Add group" made the second level): their rows keep focus too.
         await card.locator('.cond-group.depth-1').first().getByRole('button', { name: 'Add group' }).first().click();
@@ -192,7 +197,7 @@ describe('every field of every form, typed key by key', () => {
         await typeInto(card.locator('.cond-group.depth-2').getByLabel('Compared to', { exact: true }).first(), TEXT);
         await shot(page, 'typing-condition-1440px');
       }
-      await card.locator('.card-head button.danger').click();
+      await card.getByRole('button', { name: 'Delete step' }).click();
     }
     for (const type of types) expect({ type, typed: typed[type]! >= 2 }).toEqual({ type, typed: true });
   });
