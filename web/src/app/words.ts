@@ -149,3 +149,21 @@ export function conditionSentences(input: unknown, output: unknown): { text: str
     return { text: `${subject} ${op}${object} → ${t.result ? 'true' : 'false'}${was}`, result: t.result };
   });
 }
+
+type GroupLike = { all: unknown[] } | { any: unknown[] };
+
+/** A condition as written, in words for its card: "If tier equals big and amount is greater than 10000". */
+export function conditionInWords(group: GroupLike): string {
+  const part = (node: unknown): string => {
+    if (node && typeof node === 'object' && ('all' in node || 'any' in node)) {
+      const inner = conditionInWords(node as GroupLike);
+      return `(${inner})`;
+    }
+    const c = node as { left?: unknown; op?: ComparisonOp; right?: unknown };
+    const subject = nameOf(c.left) ?? shown(c.left);
+    const unary = c.op === 'exists' || c.op === 'is_empty' || c.op === 'changed';
+    return `${subject} ${c.op ? (OP_LABELS[c.op] ?? c.op) : '?'}${unary ? '' : ` ${nameOf(c.right) ?? shown(c.right)}`}`;
+  };
+  const list = 'all' in group ? group.all : group.any;
+  return list.map(part).join('all' in group ? ' and ' : ' or ');
+}

@@ -20,6 +20,7 @@ import { problemsUnder } from './validate';
 import { stepName } from './describe';
 import { TriggerForm } from './triggers/TriggerForm';
 import { StatusBadge } from '../components/ui';
+import { conditionInWords } from '../app/words';
 import { JsonView } from '../components/JsonView';
 
 function allIds(actions: readonly WorkflowAction[]): Set<string> {
@@ -320,7 +321,7 @@ function StepCard(props: { action: WorkflowAction; path: Path; ops: FlowOps; onD
             <span class="muted"> · {typeLabel()}</span>
           </Show>
         </span>
-        <span class="flow-summary muted">{summarizeAction(props.action)}</span>
+        <span class="flow-summary muted">{props.action.type === 'condition' ? `If ${conditionInWords(props.action.if)}` : summarizeAction(props.action)}</span>
         <Show when={issues().length > 0}>
           <span class="flow-problem">{issues().length === 1 ? `${issues()[0]![1]}` : `${issues().length} problems`}</span>
         </Show>

@@ -2,7 +2,9 @@ import { createResource, createSignal, For, onCleanup, Show, createEffect } from
 import { A, useParams } from '@solidjs/router';
 import { api } from '../api/endpoints';
 import { errorText } from '../api/client';
-import type { Execution } from '../api/schemas';
+import type { Execution, Step } from '../api/schemas';
+import { FlowDiagram, iconOf } from '../flow/FlowDiagram';
+import { stepName } from '../editor/describe';
 import { confirmAction } from '../components/confirm';
 import { JsonView } from '../components/JsonView';
 import { StatusBadge, fmtDuration, fmtTime } from '../components/ui';
@@ -83,6 +85,36 @@ function StepItem(props: { node: StepNode; names: Names }) {
   );
 }
 
+/**
+ * A step of the drawing coloured by its result, with its duration; a step the run never reached (a
+ * branch not taken) is greyed. Selecting it opens its details (input, output, error, attempts) in the list.
+ */
+function RunCard(props: { action: WorkflowAction; step: Step | undefined }) {
+  const status = () => props.step?.status ?? 'not-run';
+  const open = () => {
+    const item = document.querySelector<HTMLElement>(`[data-testid="step-${CSS.escape(props.action.id)}"]`);
+    const details = item?.querySelector('details');
+    if (details) details.open = true;
+    item?.scrollIntoView({ block: 'center' });
+    item?.querySelector<HTMLElement>('summary')?.focus();
+  };
+  return (
+    <button type="button" class={`flow-card r-${status()}`} onClick={open} disabled={!props.step}>
+      <span class="flow-icon" aria-hidden="true">
+        {iconOf(props.action.type)}
+      </span>
+      <span class="flow-text">
+        <span class="flow-title">
+          <strong>{stepName(props.action)}</strong>
+        </span>
+        <span class="flow-summary muted">
+          {props.step ? `${props.step.status} · ${fmtDuration(props.step.startedAt, props.step.completedAt)}` : 'not run: its branch was not taken'}
+        </span>
+      </span>
+    </button>
+  );
+}
+
 function Timeline(props: { nodes: StepNode[]; names: Names }) {
   return (
     <Show when={props.nodes.length > 0} fallback={<p class="muted">No steps.</p>}>
@@ -109,6 +141,8 @@ export default function RunDetail() {
     () => run()?.versionId ?? undefined,
     async (vid) => (await api.workflows.versions(params.ws, run()!.workflowId).catch(() => ({ items: [] }))).items.find((v) => v.id === vid),
   );
+  /** The definition the run ran, drawn as the builder draws it. */
+  const definition = (): WorkflowAction[] => (version()?.actions ?? (run()?.isTest ? workflow()?.actions : undefined) ?? []) as WorkflowAction[];
   const names = (): Names => {
     const out: Names = new Map();
     const actions = (version()?.actions ?? workflow()?.actions ?? []) as WorkflowAction[];
@@ -257,7 +291,21 @@ export default function RunDetail() {
               <p class="error">Error: {r().error}</p>
             </Show>
             <h2>Steps</h2>
-            <Timeline nodes={buildTimeline(r().steps ?? [])} names={names()} />
+            <div class="run-flow-layout">
+              <Show when={definition().length > 0} fallback={<span />}>
+                <section class="flow" aria-label="Where the run went">
+                  <FlowDiagram
+                    actions={definition()}
+                    path={['actions']}
+                    card={(a) => <RunCard action={a} step={(r().steps ?? []).find((x) => x.actionId === a.id)} />}
+                    edge={() => <div class="flow-edge plain" aria-hidden="true" />}
+                  />
+                </section>
+              </Show>
+              <div>
+                <Timeline nodes={buildTimeline(r().steps ?? [])} names={names()} />
+              </div>
+            </div>
             <h2>Trigger payload</h2>
             <JsonView value={r().input ?? null} label="trigger" />
             <Show when={r().output !== undefined && r().output !== null}>
