@@ -66,15 +66,17 @@ const groupOf = (t: string) => GROUPS[t] ?? (t.includes('record') ? 'Records' : 
 function createFlowOps() {
   const { store, markFresh, select } = useEditor();
   const history: string[] = [];
-  const [toast, setToast] = createSignal<{ text: string; id: number }>();
+  const [depth, setDepth] = createSignal(0);
+  const [toast, setToast] = createSignal<{ text: string; id: number; undo: boolean }>();
   let toastTimer: ReturnType<typeof setTimeout> | undefined;
   const remember = () => {
     history.push(JSON.stringify(snapshot(store.draft)));
     if (history.length > 50) history.shift();
+    setDepth(history.length);
   };
-  const say = (text: string) => {
+  const say = (text: string, undo = true) => {
     clearTimeout(toastTimer);
-    setToast({ text, id: Date.now() });
+    setToast({ text, id: Date.now(), undo });
     toastTimer = setTimeout(() => setToast(undefined), 8000);
   };
   onCleanup(() => clearTimeout(toastTimer));
@@ -82,7 +84,7 @@ function createFlowOps() {
   return {
     toast,
     dismiss: () => setToast(undefined),
-    canUndo: () => history.length > 0,
+    canUndo: () => depth() > 0,
     insert(listPath: Path, index: number, type: ActionType) {
       remember();
       const action = newAction(type, allIds(store.draft.actions));
@@ -151,10 +153,10 @@ function createFlowOps() {
     },
     undo() {
       const last = history.pop();
+      setDepth(history.length);
       if (!last) return false;
       store.replaceAll(JSON.parse(last));
-      setToast(undefined);
-      say('Undone.');
+      say('Undone.', false);
       return true;
     },
   };
@@ -538,11 +540,11 @@ export function FlowEditor(props: { side: JSX.Element }) {
           );
         }}
       </Show>
-      <Show when={ops.toast()}>
+      <Show when={ops.toast()} keyed>
         {(t) => (
           <div class="toast" role="status">
-            {t().text}{' '}
-            <Show when={ops.canUndo() && t().text !== 'Undone.'}>
+            {t.text}{' '}
+            <Show when={t.undo && ops.canUndo()}>
               <button type="button" class="link" onClick={() => ops.undo()}>
                 Undo
               </button>
