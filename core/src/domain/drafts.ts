@@ -1,5 +1,6 @@
 import { describeIssues, WorkflowDefinitionSchema, type ApiError } from '../definition';
 import { validateStepReferences } from './validate-definition';
+import { validateScripts } from './validate-scripts';
 import type { Draft } from './workflows';
 
 /**
@@ -16,12 +17,14 @@ export class InvalidInputError extends Error {
   }
 }
 
-/** A definition as the API stores it: schema-valid and every `{{steps.X}}` pointing at an earlier step. */
+/** A definition as the API stores it: schema-valid, every `{{steps.X}}` pointing at an earlier step, every script parsing. */
 export function checkDraft(input: unknown): Draft {
   const parsed = WorkflowDefinitionSchema.safeParse(input);
   if (!parsed.success) throw new InvalidInputError(describeIssues(parsed.error));
   const refs: ApiError[] = validateStepReferences(parsed.data.actions);
   if (refs.length > 0) throw new InvalidInputError(refs, 'invalid_reference');
+  const scripts = validateScripts(parsed.data.actions);
+  if (scripts.length > 0) throw new InvalidInputError(scripts, 'invalid_script');
   return parsed.data;
 }
 

@@ -516,7 +516,8 @@ export function FlowEditor(props: { side: JSX.Element }) {
               id="step-panel"
               aria-label={id() === 'trigger' ? 'Trigger' : 'Step'}
               onKeyDown={(e) => {
-                if (e.key === 'Escape' && !e.defaultPrevented) {
+                // In the code editor, Escape is the first half of "Escape, then Tab" to leave it.
+                if (e.key === 'Escape' && !e.defaultPrevented && !(e.target as HTMLElement).closest?.('.cm-editor')) {
                   e.preventDefault();
                   close();
                 }

@@ -34,7 +34,8 @@ const cond = (depth: number, inner: number): Step => {
 function hundredSteps(): Step[] {
   const out: Step[] = [];
   let count = 0;
-  const total = (s: Step): number => 1 + ((s.then as Step[] | undefined)?.reduce((a, b) => a + total(b), 0) ?? 0) + ((s.else as Step[] | undefined)?.reduce((a, b) => a + total(b), 0) ?? 0);
+  const total = (s: Step): number =>
+    1 + ((s.then as Step[] | undefined)?.reduce((a, b) => a + total(b), 0) ?? 0) + ((s.else as Step[] | undefined)?.reduce((a, b) => a + total(b), 0) ?? 0);
   while (count < 100) {
     const s = out.length % 10 === 3 && count < 80 ? cond(1, 2) : email();
     out.push(s);
@@ -44,7 +45,8 @@ function hundredSteps(): Step[] {
 }
 
 const focusedId = () => page.evaluate(() => document.activeElement?.id ?? '');
-const cardOrder = () => page.evaluate(() => [...document.querySelectorAll('.flow > .flow-list > .flow-item > .flow-card')].map((c) => c.id.replace('card-', '')));
+const cardOrder = () =>
+  page.evaluate(() => [...document.querySelectorAll('.flow > .flow-list > .flow-item > .flow-card')].map((c) => c.id.replace('card-', '')));
 
 async function seriousAxeFindings(): Promise<string[]> {
   await page.addScriptTag({ path: AXE_SOURCE });

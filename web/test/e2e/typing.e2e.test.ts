@@ -197,6 +197,28 @@ describe('every field of every form, typed key by key', () => {
         await typeInto(card.locator('.cond-group.depth-2').getByLabel('Compared to', { exact: true }).first(), TEXT);
         await shot(page, 'typing-condition-1440px');
       }
+      if (type === 'Run script') {
+        // The code editor (CodeMirror, loaded on demand): typed key by key, Tab indents and keeps focus,
+        // and a syntax error is named with its line and column once the field is left.
+        const code = card.locator('.cm-content');
+        await code.click();
+        await page.keyboard.press('ControlOrMeta+a');
+        await page.keyboard.press('Backspace');
+        await page.keyboard.type('if (input) {');
+        await page.keyboard.press('Enter');
+        await page.keyboard.press('Tab');
+        await page.keyboard.type('return 1.50;');
+        expect(await code.evaluate((el) => el === document.activeElement || el.contains(document.activeElement))).toBe(true);
+        const text = () => code.evaluate((el) => [...el.querySelectorAll('.cm-line')].map((l) => l.textContent).join('\n'));
+        expect(await text()).toMatch(/^if \(input\) \{\n\s+return 1\.50;\s*\n?\}?$/);
+        await page.keyboard.press('ControlOrMeta+a');
+        await page.keyboard.type('return {{ oops');
+        await card.locator('.cm-lintRange-error').first().waitFor();
+        await page.keyboard.press('Escape');
+        await page.keyboard.press('Tab');
+        await card.getByText(/syntax error at line 1, column \d+/).waitFor();
+        await shot(page, 'typing-script-error-1440px');
+      }
       await card.getByRole('button', { name: 'Delete step' }).click();
     }
     for (const type of types) expect({ type, typed: typed[type]! >= 2 }).toEqual({ type, typed: true });
