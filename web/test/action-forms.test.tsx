@@ -34,12 +34,6 @@ function renderActions(actions: WorkflowAction[]) {
 }
 /** The builder itself: the flow with its "+" menus and the open step's panel. */
 const renderFlow = (actions: WorkflowAction[]) => renderEditor(baseDraft({ actions }), () => <FlowEditor side={null} />);
-/** Adds a step of `type` with the "+" at `index` of the edges (document order) and returns to the flow. */
-function addWith(h: ReturnType<typeof renderFlow>, edge: number, type: string) {
-  fireEvent.click(h.container.querySelectorAll<HTMLButtonElement>('.edge-add')[edge]!);
-  const menu = screen.getByRole('dialog', { name: 'Add a step' });
-  fireEvent.click(within(menu).getByText(formFor(type as never).label));
-}
 // Labelled like a person would label them, so buttons and regions are named by the label.
 const webhook = (id = 'notify'): WorkflowAction =>
   ({ ...newAction('send_webhook', new Set()), id, name: id, url: 'https://hooks.example.com/won' }) as WorkflowAction;

@@ -92,22 +92,27 @@ export function issueSentence(issue: IssueLike): string {
  * the common raw forms become sentences, anything else is kept.
  */
 export function messageSentence(message: string): string {
-  let m: RegExpExecArray | null;
-  if ((m = /^Too small: expected string to have >=?(\d+) characters?/i.exec(message)))
-    return Number(m[1]) <= 1 ? 'is required' : `must be at least ${m[1]} characters`;
-  if ((m = /^Too small: expected array to have >=?(\d+) items?/i.exec(message)))
-    return Number(m[1]) <= 1 ? 'needs at least one entry' : `needs at least ${m[1]} entries`;
-  if ((m = /^Too small: expected number to be >=?(\S+)/i.exec(message))) return `must be at least ${m[1]}`;
-  if ((m = /^Too big: expected string to have <=?(\d+) characters?/i.exec(message))) return `must be at most ${m[1]} characters`;
-  if ((m = /^Too big: expected number to be <=?(\S+)/i.exec(message))) return `must be at most ${m[1]}`;
-  if ((m = /^Invalid input: expected (\w+), received (undefined|null)/i.exec(message))) return 'is required';
-  if ((m = /^Invalid input: expected (\w+)/i.exec(message))) return `must be ${KIND[m[1]!] ?? m[1]}`;
-  if ((m = /^Invalid option: expected one of (.*)$/i.exec(message))) return `must be one of: ${m[1]!.replace(/"/g, '').replace(/\|/g, ', ')}`;
-  if (/^Invalid (url|URL)/.test(message)) return `must be ${FORMAT.url}`;
-  if (/^Invalid email/i.test(message)) return `must be ${FORMAT.email}`;
-  if (/^Invalid input$/i.test(message)) return 'is not valid here';
+  for (const [pattern, sentence] of RAW_MESSAGES) {
+    const m = pattern.exec(message);
+    if (m) return sentence(m);
+  }
   return message;
 }
+
+/** zod's default messages, as sentences about the field. */
+const RAW_MESSAGES: [RegExp, (m: RegExpExecArray) => string][] = [
+  [/^Too small: expected string to have >=?(\d+) characters?/i, (m) => (Number(m[1]) <= 1 ? 'is required' : `must be at least ${m[1]} characters`)],
+  [/^Too small: expected array to have >=?(\d+) items?/i, (m) => (Number(m[1]) <= 1 ? 'needs at least one entry' : `needs at least ${m[1]} entries`)],
+  [/^Too small: expected number to be >=?(\S+)/i, (m) => `must be at least ${m[1]}`],
+  [/^Too big: expected string to have <=?(\d+) characters?/i, (m) => `must be at most ${m[1]} characters`],
+  [/^Too big: expected number to be <=?(\S+)/i, (m) => `must be at most ${m[1]}`],
+  [/^Invalid input: expected (\w+), received (undefined|null)/i, () => 'is required'],
+  [/^Invalid input: expected (\w+)/i, (m) => `must be ${KIND[m[1]!] ?? m[1]}`],
+  [/^Invalid option: expected one of (.*)$/i, (m) => `must be one of: ${m[1]!.replace(/"/g, '').replace(/\|/g, ', ')}`],
+  [/^Invalid (url|URL)/, () => `must be ${FORMAT.url}`],
+  [/^Invalid email/i, () => `must be ${FORMAT.email}`],
+  [/^Invalid input$/i, () => 'is not valid here'],
+];
 
 type TraceItem = { path: string; op: ComparisonOp; left: unknown; right: unknown; result: boolean };
 

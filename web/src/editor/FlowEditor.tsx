@@ -187,6 +187,7 @@ function InsertEdge(props: { listPath: Path; index: number; ops: FlowOps; after:
   onCleanup(() => document.removeEventListener('mousedown', onDoc));
   const menuId = () => `insert-${fieldId(props.listPath)}-${props.index}`;
   return (
+    // biome-ignore lint/a11y/noStaticElementInteractions: a drop target for dragged cards; the keyboard way to move is Alt+↑/↓ on a card
     <div
       class="flow-edge"
       classList={{ 'drop-over': over() }}
@@ -213,7 +214,6 @@ function InsertEdge(props: { listPath: Path; index: number; ops: FlowOps; after:
         +
       </button>
       <Show when={open()}>
-        {/* biome-ignore lint/a11y/noStaticElementInteractions: Escape from the search box or a choice closes the menu */}
         <div
           class="insert-menu"
           id={menuId()}
@@ -510,7 +510,6 @@ export function FlowEditor(props: { side: JSX.Element }) {
         {(_) => {
           const id = () => selected() ?? '';
           return (
-            // biome-ignore lint/a11y/noStaticElementInteractions: Escape anywhere in the panel closes it
             <aside
               class="step-panel"
               id="step-panel"
