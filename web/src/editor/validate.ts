@@ -1,4 +1,4 @@
-import { WorkflowDefinitionSchema, childListsOf, formatPath, walkActions, type WorkflowAction, type Json } from '@conduit/core/definition';
+import { RAW_FIELDS, WorkflowDefinitionSchema, childListsOf, formatPath, walkActions, type WorkflowAction, type Json } from '@conduit/core/definition';
 import { extractReferences, parsePath } from '@conduit/core/expressions';
 import { validateStepReferences } from '@conduit/core/api';
 import type { z } from 'zod';
@@ -74,7 +74,8 @@ function referenceProblems(actions: readonly WorkflowAction[]): Problems {
   }
   walkActions(actions, (action, path) => {
     for (const [field, value] of Object.entries(action)) {
-      if (field === 'then' || field === 'else' || field === 'id' || field === 'type') continue;
+      // Structure and fields copied as written (a script's code) hold no references.
+      if (field === 'then' || field === 'else' || field === 'id' || field === 'type' || RAW_FIELDS[action.type]?.has(field)) continue;
       for (const ref of extractReferences(value as Json)) {
         const seg = parsePath(ref);
         const where = formatPath(['actions', ...path, field]);
