@@ -182,3 +182,27 @@ describe('actions', () => {
     expect(parseDuration('soon')).toBeUndefined();
   });
 });
+
+describe('run_script syntax', () => {
+  it('names the line and column of the first syntax error in the script as written, and accepts valid scripts', async () => {
+    const { scriptSyntaxError } = await import('../src/actions/run_script/syntax');
+    const { validateScripts } = await import('../src/domain/validate-scripts');
+    expect(scriptSyntaxError('const a = input.trigger;\nreturn { ok: a };')).toBeNull();
+    expect(scriptSyntaxError('await Promise.resolve(1);\nreturn 2;')).toBeNull();
+    expect(scriptSyntaxError('const a = 1;\nreturn {{ oops')).toMatchObject({ line: 2, column: 9 });
+    const errors = validateScripts([
+      { id: 'ok', type: 'run_script', code: 'return 1;', memoryMb: 64, cpuMs: 1000, onFailure: 'stop' },
+      {
+        id: 'c',
+        type: 'condition',
+        if: { all: [] },
+        then: [{ id: 's', type: 'run_script', code: 'return {{ oops', memoryMb: 64, cpuMs: 1000, onFailure: 'stop' }],
+        else: [],
+        onFailure: 'stop',
+      },
+    ] as never);
+    expect(errors).toEqual([
+      { code: 'invalid_script', path: 'actions[1].then[0].code', message: expect.stringMatching(/^syntax error at line 1, column \d+: /) },
+    ]);
+  });
+});

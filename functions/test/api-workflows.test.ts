@@ -145,6 +145,25 @@ describe.each(['pglite', 'pg'] as const)('workflows API (%s)', (kind) => {
     expect(off.data.isActive).toBe(false);
   });
 
+  it('a script with a syntax error is refused at save with 400 naming its line and column; nothing is stored', async () => {
+    const created = await t.call('POST', base, { cookie: admin, json: webhookWorkflow });
+    const id = created.data.id;
+    const bad = await t.call('PATCH', `${base}/${id}`, {
+      cookie: admin,
+      json: { actions: [{ id: 'calc', type: 'run_script', code: 'const a = 1;\nreturn {{ oops' }] },
+    });
+    expect(bad.status).toBe(400);
+    expect(bad.data.error.path).toBe('actions[0].code');
+    expect(bad.data.error.message).toMatch(/syntax error at line 2, column 9/);
+    const stored = await t.call('GET', `${base}/${id}`, { cookie: admin });
+    expect(stored.data.actions.map((a: { id: string }) => a.id)).toEqual(webhookWorkflow.actions.map((a) => a.id));
+    const good = await t.call('PATCH', `${base}/${id}`, {
+      cookie: admin,
+      json: { actions: [{ id: 'calc', type: 'run_script', code: 'return { ok: true };' }] },
+    });
+    expect(good.status).toBe(200);
+  });
+
   it('a record trigger sets the dispatch columns', async () => {
     const created = await t.call('POST', base, {
       cookie: admin,

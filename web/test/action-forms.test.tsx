@@ -1,39 +1,76 @@
 import { describe, expect, it } from 'vitest';
 import { fireEvent, screen, within } from '@solidjs/testing-library';
 import { ACTION_TYPES, type WorkflowAction } from '@conduit/core/definition';
-import { ActionList } from '../src/editor/ActionList';
+import { For } from 'solid-js';
+import { walkActions } from '@conduit/core/definition';
+import { FlowEditor, StepForm, pathOfId } from '../src/editor/FlowEditor';
 import { ACTION_FORMS, formFor } from '../src/editor/actions/registry';
 import { newAction } from '../src/editor/defaults';
 import { baseDraft, renderEditor } from './harness';
 
 const typeInto = (el: HTMLElement, value: string) => fireEvent.input(el, { target: { value } });
 
+/** Every step's form at once (the builder shows one at a time), for tests of the fields themselves. */
 function renderActions(actions: WorkflowAction[]) {
-  return renderEditor(baseDraft({ actions }), (e) => <ActionList path={['actions']} actions={e.store.draft.actions} />);
+  return renderEditor(baseDraft({ actions }), (e) => {
+    const ids = () => {
+      const out: string[] = [];
+      walkActions(e.store.draft.actions, (a) => out.push(a.id));
+      return out;
+    };
+    return (
+      <For each={ids()}>
+        {(id) => {
+          const path = () => pathOfId(e.store.draft.actions, id);
+          const action = () =>
+            path()!
+              .slice(1)
+              .reduce<unknown>((o, k) => (o as Record<string | number, unknown>)[k], e.store.draft.actions) as WorkflowAction;
+          return <section aria-label={`form of ${id}`}>{path() && <StepForm action={action()} path={path()!} />}</section>;
+        }}
+      </For>
+    );
+  });
 }
-const webhook = (id = 'notify'): WorkflowAction => ({ ...newAction('send_webhook', new Set()), id, url: 'https://hooks.example.com/won' }) as WorkflowAction;
-const email = (id = 'mail'): WorkflowAction => ({ ...newAction('send_email', new Set()), id, to: 'a@example.com', subject: 'Hi', body: 'x' }) as WorkflowAction;
+/** The builder itself: the flow with its "+" menus and the open step's panel. */
+const renderFlow = (actions: WorkflowAction[]) => renderEditor(baseDraft({ actions }), () => <FlowEditor side={null} />);
+// Labelled like a person would label them, so buttons and regions are named by the label.
+const webhook = (id = 'notify'): WorkflowAction =>
+  ({ ...newAction('send_webhook', new Set()), id, name: id, url: 'https://hooks.example.com/won' }) as WorkflowAction;
+const email = (id = 'mail'): WorkflowAction =>
+  ({ ...newAction('send_email', new Set()), id, name: id, to: 'a@example.com', subject: 'Hi', body: 'x' }) as WorkflowAction;
+/** The picker button of the nth field labelled `label` (the picker is named by the field's label, not its path). */
+const pickerOf = (label: string, n: number) => screen.getAllByRole('button', { name: `Insert variable into ${label}` })[n]!;
 
 describe('action forms', () => {
   it('has a form for every action type, and each added action starts valid or says what is missing', () => {
     expect(Object.keys(ACTION_FORMS).sort()).toEqual([...ACTION_TYPES].sort());
-    const h = renderActions([]);
-    // The last "Add action" row is the top-level one (branch rows come before it in document order).
-    // Plain selectors: role/label queries over a large form are slow in jsdom.
+    const h = renderFlow([]);
+    // The last "+" is the end of the top-level list (lanes' come before it in document order).
     for (const type of ACTION_TYPES) {
-      const rows = h.container.querySelectorAll<HTMLDivElement>('.add-action');
-      const top = rows[rows.length - 1]!;
-      fireEvent.change(top.querySelector('select')!, { target: { value: type } });
-      fireEvent.click(top.querySelector('button')!);
+      const edges = h.container.querySelectorAll<HTMLButtonElement>(':scope .flow > .flow-list > .flow-tail .edge-add');
+      fireEvent.click(edges[edges.length - 1]!);
+      fireEvent.click(within(screen.getByRole('dialog', { name: 'Add a step' })).getByText(formFor(type).label));
     }
     const d = h.draft();
     expect(d.actions.map((a) => a.type)).toEqual([...ACTION_TYPES]);
     expect(new Set(d.actions.map((a) => a.id)).size).toBe(ACTION_TYPES.length);
+    // Each card says its type; the last added is open beside the flow.
     for (const type of ACTION_TYPES) expect(screen.getAllByText(formFor(type).label).length).toBeGreaterThan(0);
-    // send_email starts with empty recipient and subject: both are flagged next to their fields.
-    const problems = h.editor.problems();
+    expect(h.editor.selected()).toBe(d.actions[d.actions.length - 1]!.id);
+    // send_email starts with empty recipient and subject: the draft knows both are missing…
+    const problems = h.editor.allProblems();
     expect(problems.get('actions[0].subject')).toBe('a subject is required');
     expect(problems.has('actions[1].url')).toBe(true);
+    // …but a new step is not marked wrong while it is still empty: only once its field is left, or on publish.
+    expect(h.editor.problems().has('actions[0].subject')).toBe(false);
+    expect(h.container.querySelectorAll('[aria-invalid="true"]').length).toBe(0);
+    fireEvent.click(h.container.querySelector('#card-email')!);
+    fireEvent.blur(h.container.querySelector('#f-actions_0__subject')!);
+    expect(h.editor.problems().get('actions[0].subject')).toBe('a subject is required');
+    expect(h.editor.problems().has('actions[0].to')).toBe(false);
+    h.editor.revealAll();
+    expect(h.editor.problems().has('actions[0].to')).toBe(true);
   });
 
   it('send webhook: an invalid URL is refused inline with the core schema message', () => {
@@ -90,14 +127,26 @@ describe('action forms', () => {
   });
 
   it('reorders, duplicates with a fresh id, and deletes', () => {
-    const h = renderActions([webhook('a'), email('b')]);
-    fireEvent.click(screen.getByRole('button', { name: 'Move a down' }));
+    const h = renderFlow([webhook('a'), email('b')]);
+    const card = (id: string) => h.container.querySelector<HTMLButtonElement>(`#card-${id}`)!;
+    // Alt+↓ on a card moves it down.
+    fireEvent.keyDown(card('a'), { key: 'ArrowDown', altKey: true });
     expect(h.draft().actions.map((x) => x.id)).toEqual(['b', 'a']);
-    fireEvent.click(screen.getByRole('button', { name: 'Duplicate a' }));
+    fireEvent.click(card('a'));
+    fireEvent.click(screen.getByRole('button', { name: 'Duplicate' }));
     expect(h.draft().actions.map((x) => x.id)).toEqual(['b', 'a', 'a_2']);
-    fireEvent.click(screen.getByRole('button', { name: 'Delete b' }));
+    fireEvent.click(card('b'));
+    fireEvent.click(screen.getByRole('button', { name: 'Delete step' }));
     expect(h.draft().actions.map((x) => x.id)).toEqual(['a', 'a_2']);
-    expect(screen.getByRole('button', { name: 'Move a up' }).hasAttribute('disabled')).toBe(true);
+    // Delete asks nothing and offers Undo; Ctrl+Z outside a text field undoes too.
+    fireEvent.click(within(screen.getByRole('status')).getByRole('button', { name: 'Undo' }));
+    expect(h.draft().actions.map((x) => x.id)).toEqual(['b', 'a', 'a_2']);
+    fireEvent.keyDown(card('a'), { key: 'Delete' });
+    expect(h.draft().actions.map((x) => x.id)).toEqual(['b', 'a_2']);
+    fireEvent.keyDown(document.body, { key: 'z', ctrlKey: true });
+    expect(h.draft().actions.map((x) => x.id)).toEqual(['b', 'a', 'a_2']);
+    fireEvent.click(card('b'));
+    expect((screen.getByRole('button', { name: 'Move up' }) as HTMLButtonElement).disabled).toBe(true);
   });
 
   it('a duplicate step id is flagged on the second one', () => {
@@ -108,17 +157,19 @@ describe('action forms', () => {
   });
 
   it('condition: then and else branches take nested actions; comparisons edit the condition', () => {
-    const cond = { ...newAction('condition', new Set()), id: 'big' } as WorkflowAction;
-    const h = renderActions([webhook('notify'), cond]);
-    const thenBranch = screen.getByRole('region', { name: 'Then branch of big' });
-    fireEvent.change(within(thenBranch).getByLabelText('Action type to add'), { target: { value: 'send_email' } });
-    fireEvent.click(within(thenBranch).getByRole('button', { name: 'Add action' }));
+    const cond = { ...newAction('condition', new Set()), id: 'big', name: 'big' } as WorkflowAction;
+    const h = renderFlow([webhook('notify'), cond]);
+    // The condition's lanes come from its meta (then, else); each has its own "+".
+    const thenLane = screen.getByRole('region', { name: 'Then of big' });
+    fireEvent.click(within(thenLane).getByRole('button', { name: /^Add a step/ }));
+    fireEvent.click(within(screen.getByRole('dialog', { name: 'Add a step' })).getByText(formFor('send_email').label));
     const d = h.draft();
     const c = d.actions[1] as Extract<WorkflowAction, { type: 'condition' }>;
     expect(c.then.map((a) => a.type)).toEqual(['send_email']);
     expect(c.else).toEqual([]);
     // Nested problems carry the full path.
-    expect(h.editor.problems().get('actions[1].then[0].subject')).toBe('a subject is required');
+    expect(h.editor.allProblems().get('actions[1].then[0].subject')).toBe('a subject is required');
+    fireEvent.click(h.container.querySelector('#card-big')!);
     const compare = screen.getAllByLabelText('Compared to')[0]!;
     typeInto(compare, '10000');
     expect((h.draft().actions[1] as typeof c).if).toEqual({ all: [{ left: '{{trigger.record.amount}}', op: 'gt', right: 10000 }] });
@@ -134,7 +185,7 @@ describe('variable picker', () => {
     const subject = subjects[0]!;
     typeInto(subject, 'Deal: ');
     subject.setSelectionRange(6, 6);
-    fireEvent.click(screen.getByRole('button', { name: 'Insert variable into actions[1].subject' }));
+    fireEvent.click(pickerOf('Subject', 0));
     const menu = screen.getByRole('menu');
     const options = within(menu)
       .getAllByRole('menuitem')
@@ -167,15 +218,15 @@ describe('variable picker', () => {
       else: [email('inElse')],
     };
     renderActions([webhook('before'), cond, email('after')]);
-    fireEvent.click(screen.getByRole('button', { name: 'Insert variable into actions[2].subject' }));
+    fireEvent.click(pickerOf('Subject', 1));
     const after = within(screen.getByRole('menu'))
       .getAllByRole('menuitem')
       .map((b) => b.querySelector('code')?.textContent);
     // After the condition, its branch steps may not have run, so only the condition itself is offered.
     expect(after).toContain('steps.check.output');
     expect(after).not.toContain('steps.inThen.output');
-    fireEvent.click(screen.getByRole('button', { name: 'Insert variable into actions[2].subject' }));
-    fireEvent.click(screen.getByRole('button', { name: 'Insert variable into actions[1].else[0].subject' }));
+    fireEvent.click(pickerOf('Subject', 1));
+    fireEvent.click(pickerOf('Subject', 0));
     const options = within(screen.getByRole('menu'))
       .getAllByRole('menuitem')
       .map((b) => b.querySelector('code')?.textContent);

@@ -1,14 +1,15 @@
 import { describe, expect, it } from 'vitest';
 import { fireEvent, screen, within } from '@solidjs/testing-library';
 import type { WorkflowAction } from '@conduit/core/definition';
-import { ActionList } from '../src/editor/ActionList';
+import { Index } from 'solid-js';
+import { StepForm } from '../src/editor/FlowEditor';
 import { newAction } from '../src/editor/defaults';
 import { baseDraft, renderEditor } from './harness';
 
 const typeInto = (el: HTMLElement, value: string) => fireEvent.input(el, { target: { value } });
 
 function render(actions: WorkflowAction[]) {
-  return renderEditor(baseDraft({ actions }), (e) => <ActionList path={['actions']} actions={e.store.draft.actions} />, {
+  return renderEditor(baseDraft({ actions }), (e) => <Index each={e.store.draft.actions}>{(a, i) => <StepForm action={a()} path={['actions', i]} />}</Index>, {
     contact: ['email', 'name', 'score'],
   });
 }

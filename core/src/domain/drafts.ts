@@ -1,5 +1,6 @@
 import { describeIssues, secretProblems, WorkflowDefinitionSchema, type ApiError } from '../definition';
 import { validateStepReferences, validateTemplates } from './validate-definition';
+import { validateScripts } from './validate-scripts';
 import type { Draft } from './workflows';
 
 /**
@@ -16,7 +17,7 @@ export class InvalidInputError extends Error {
   }
 }
 
-/** A definition as the API stores it: schema-valid and every `{{steps.X}}` pointing at an earlier step. */
+/** A definition as the API stores it: schema-valid, every `{{steps.X}}` pointing at an earlier step, every script parsing. */
 export function checkDraft(input: unknown): Draft {
   const parsed = WorkflowDefinitionSchema.safeParse(input);
   if (!parsed.success) throw new InvalidInputError(describeIssues(parsed.error));
@@ -27,6 +28,8 @@ export function checkDraft(input: unknown): Draft {
   // Credentials live in workspace secrets, never in the definition every member can read.
   const secrets = secretProblems(parsed.data.actions);
   if (secrets.length > 0) throw new InvalidInputError(secrets, secrets[0]!.code);
+  const scripts = validateScripts(parsed.data.actions);
+  if (scripts.length > 0) throw new InvalidInputError(scripts, 'invalid_script');
   return parsed.data;
 }
 

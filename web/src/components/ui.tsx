@@ -23,7 +23,8 @@ export const fmtTime = (iso: string | null | undefined) => (iso ? new Date(iso).
 
 export function fmtDuration(start?: string | null, end?: string | null): string {
   if (!start) return '—';
-  const ms = (end ? Date.parse(end) : Date.now()) - Date.parse(start);
+  // Start and end may come from different clocks (the browser's, the worker's): never show a negative time.
+  const ms = Math.max(0, (end ? Date.parse(end) : Date.now()) - Date.parse(start));
   if (ms < 1000) return `${ms} ms`;
   if (ms < 60_000) return `${(ms / 1000).toFixed(1)} s`;
   return `${Math.floor(ms / 60_000)} min ${Math.round((ms % 60_000) / 1000)} s`;

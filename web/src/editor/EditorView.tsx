@@ -7,13 +7,14 @@ import type { Workflow } from '../api/schemas';
 import { EditorCtx } from './context';
 import { validateDraft } from './validate';
 import { createEditor } from './createEditor';
-import { TriggerForm } from './triggers/TriggerForm';
-import { ActionList } from './ActionList';
+import { FlowEditor, pathOfId } from './FlowEditor';
 import { VersionsPanel } from './VersionsPanel';
 import { TestRunPanel } from './TestRunPanel';
 import { draftOf } from './draft';
 import { fieldId } from './fields';
 import { EditorActions } from '../compose/EditorActions';
+import { describeWhere, pathToArray } from './describe';
+import { messageSentence } from '../app/words';
 
 type SaveState = 'saved' | 'unsaved' | 'saving' | 'invalid' | 'error';
 const AUTOSAVE_MS = 600;
@@ -46,7 +47,16 @@ export function EditorView(props: { workspaceId: string; initial: Workflow }) {
       return s && s.forDraft === current ? s.issues : [];
     },
   });
-  const { store, json, problems, setTestSteps, setTestPayload } = ctx;
+  const { store, json, problems, allProblems, setTestSteps, setTestPayload } = ctx;
+  openFieldCtx = {
+    select: ctx.select,
+    find: (p) => {
+      const a = p.slice(1).reduce<unknown>((o, k) => (o as Record<string | number, unknown> | undefined)?.[k], store.draft.actions) as
+        | { id?: unknown; type?: unknown }
+        | undefined;
+      return a && typeof a.id === 'string' && typeof a.type === 'string' && pathOfId(store.draft.actions, a.id) ? a.id : undefined;
+    },
+  };
 
   let lastSaved = json();
   let timer: ReturnType<typeof setTimeout> | undefined;
@@ -101,7 +111,7 @@ export function EditorView(props: { workspaceId: string; initial: Workflow }) {
     if (await save()) return e.retry(true);
     const leave = await confirmAction({
       title: 'Leave without saving?',
-      message: `The draft has ${problems().size} problem(s), so the latest changes are not saved. Leaving discards them.`,
+      message: `The draft has ${allProblems().size} problem${allProblems().size === 1 ? '' : 's'}, so the latest changes are not saved. Leaving discards them.`,
       confirmLabel: 'Discard changes and leave',
       danger: true,
     });
@@ -121,10 +131,14 @@ export function EditorView(props: { workspaceId: string; initial: Workflow }) {
 
   const publish = async () => {
     setPublishMsg(undefined);
+    ctx.revealAll();
     if (!(await save())) {
       setPublishMsg({
         ok: false,
-        text: problems().size > 0 ? `Fix the ${problems().size} problem(s) first; they are marked next to each field.` : 'Save failed; see the message above.',
+        text:
+          allProblems().size > 0
+            ? `Fix the ${allProblems().size} problem${allProblems().size === 1 ? '' : 's'} first; each is marked next to its field and listed beside the flow.`
+            : 'Save failed; see the message above.',
       });
       return;
     }
@@ -156,7 +170,7 @@ export function EditorView(props: { workspaceId: string; initial: Workflow }) {
       saved: 'All changes saved',
       unsaved: 'Unsaved changes…',
       saving: 'Saving…',
-      invalid: `Not saved: fix ${problems().size} problem${problems().size === 1 ? '' : 's'}`,
+      invalid: problems().size > 0 ? `Not saved: fix ${problems().size} problem${problems().size === 1 ? '' : 's'}` : 'Not saved yet: finish the new step',
       error: 'Not saved: the server refused the draft',
     })[saveState()];
 
@@ -201,8 +215,7 @@ export function EditorView(props: { workspaceId: string; initial: Workflow }) {
         <Show when={serverError()}>
           {(e) => (
             <p class="error" role="alert">
-              Server: {e().message}
-              {e().path ? ` (at ${normalisePath(e().path!)})` : ''}
+              {serverErrorText(e(), store.draft)}
             </p>
           )}
         </Show>
@@ -219,43 +232,41 @@ export function EditorView(props: { workspaceId: string; initial: Workflow }) {
             <input id="published-secret" readOnly value={newSecret()} />
           </div>
         </Show>
-        <div class="editor-grid">
-          <div class="editor-main">
-            <TriggerForm />
-            <fieldset class="section">
-              <legend>Actions</legend>
-              <ActionList path={['actions']} actions={store.draft.actions} />
-            </fieldset>
-          </div>
-          <aside class="editor-side">
-            <Show when={problems().size > 0}>
-              <section class="card problems" aria-labelledby="problems-title">
-                <h3 id="problems-title">
-                  {problems().size} problem{problems().size === 1 ? '' : 's'}
-                </h3>
-                <ul>
-                  <For each={[...problems()]}>
-                    {([path, message]) => (
-                      <li>
-                        <a
-                          href={`#${fieldId(pathToArray(path))}`}
-                          onClick={(e) => {
-                            e.preventDefault();
-                            focusField(path);
-                          }}>
-                          <code>{path || 'workflow'}</code>
-                        </a>
-                        : {message}
-                      </li>
-                    )}
-                  </For>
-                </ul>
-              </section>
-            </Show>
-            <TestRunPanel onSteps={setTestSteps} onPayload={setTestPayload} save={save} />
-            <VersionsPanel tick={versionsTick()} onRestore={(d) => store.replaceAll(d)} activeVersionId={workflow().activeVersionId ?? undefined} />
-          </aside>
-        </div>
+        <FlowEditor
+          side={
+            <>
+              <Show when={problems().size > 0}>
+                <section class="card problems" aria-labelledby="problems-title">
+                  <h3 id="problems-title">
+                    {problems().size} problem{problems().size === 1 ? '' : 's'}
+                  </h3>
+                  <ul>
+                    <For each={[...problems()]}>
+                      {([path, message]) => {
+                        const where = () => describeWhere(store.draft, path);
+                        return (
+                          <li>
+                            <a
+                              href={`#${fieldId(pathToArray(path))}`}
+                              onClick={(e) => {
+                                e.preventDefault();
+                                openField(path);
+                              }}>
+                              {where().step === where().field ? where().step : `${where().step} · ${where().field}`}
+                            </a>
+                            : {message}
+                          </li>
+                        );
+                      }}
+                    </For>
+                  </ul>
+                </section>
+              </Show>
+              <TestRunPanel onSteps={setTestSteps} onPayload={setTestPayload} save={save} />
+              <VersionsPanel tick={versionsTick()} onRestore={(d) => store.replaceAll(d)} activeVersionId={workflow().activeVersionId ?? undefined} />
+            </>
+          }
+        />
       </div>
     </EditorCtx.Provider>
   );
@@ -268,16 +279,39 @@ function refusal(e: unknown, forDraft: string) {
     for (const i of e.issues) {
       if (!i.path) continue;
       const path = normalisePath(i.path);
-      issues.push([path, i.message.startsWith(`${i.path}: `) ? i.message.slice(i.path.length + 2) : i.message]);
+      issues.push([path, messageSentence(i.message.startsWith(`${i.path}: `) ? i.message.slice(i.path.length + 2) : i.message)]);
     }
   return { message: errorText(e), path: e instanceof ApiError ? e.path : undefined, issues, forDraft };
 }
 
-const pathToArray = (p: string): (string | number)[] =>
-  p
-    .split(/\.|\[|\]/)
-    .filter(Boolean)
-    .map((s) => (/^\d+$/.test(s) ? Number(s) : s));
+/** The server's refusal in words: the step and field it names, never the path it was sent with. */
+function serverErrorText(e: { message: string; path?: string | undefined; issues: [string, string][] }, draft: Parameters<typeof describeWhere>[0]): string {
+  const first = e.issues[0];
+  if (!first) return `The server refused the draft: ${messageSentence(e.message.replace(/^[\w.[\]]+: /, ''))}`;
+  const where = describeWhere(draft, first[0]);
+  const more = e.issues.length > 1 ? ` (and ${e.issues.length - 1} more, marked at their fields)` : '';
+  return `The server refused the draft: ${where.step} · ${where.field} ${first[1]}${more}`;
+}
+
+/** Opens the step (or trigger) a problem is in, then puts focus in the field. */
+function openField(path: string) {
+  const ctx = openFieldCtx;
+  if (ctx) {
+    const parts = pathToArray(path);
+    if (parts[0] === 'trigger') ctx.select('trigger');
+    else if (parts[0] === 'actions') {
+      // The deepest step on the path: walk down while the path still names a step.
+      let id: string | undefined;
+      for (let n = 2; n <= parts.length; n++) {
+        const a = ctx.find(parts.slice(0, n));
+        if (a) id = a;
+      }
+      if (id) ctx.select(id);
+    }
+  }
+  queueMicrotask(() => focusField(path));
+}
+let openFieldCtx: { select: (id: string) => void; find: (p: (string | number)[]) => string | undefined } | undefined;
 
 function focusField(path: string) {
   const parts = pathToArray(path);

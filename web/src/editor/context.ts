@@ -8,7 +8,16 @@ export type Variable = { value: string; label: string; group: string };
 
 export type EditorContext = {
   store: DraftStore;
+  /** Problems a person should see now: a new step's stay hidden until its field is left or the draft is published. */
   problems: Accessor<Problems>;
+  /** Every problem in the draft, shown or not (saving and publishing look at these). */
+  allProblems: Accessor<Problems>;
+  /** The field at this path was left: its problem may show. */
+  touch: (path: Path) => void;
+  /** A step just added: its empty fields are not problems yet. */
+  markFresh: (actionId: string) => void;
+  /** Publish was pressed: every problem shows. */
+  revealAll: () => void;
   /** References the field at `path` may use: the trigger payload and earlier steps only. */
   variablesFor: (path: Path) => Variable[];
   /** Field names seen on records of an object, for pickers. */
@@ -21,6 +30,9 @@ export type EditorContext = {
    * and the last test run's step outputs; inside a loop, for its first item. Null without a template.
    */
   preview: (path: Path, text: string) => { value: Json | undefined; loop: boolean } | null;
+  /** The step whose form is open beside the flow: "trigger", an action id, or none. */
+  selected: Accessor<string | undefined>;
+  select: (id: string | undefined) => void;
   workspaceId: string;
   /** Names of the workspace's secrets, for `{{secrets.NAME}}` pickers (empty when the caller may not list them). */
   secretNames: Accessor<string[]>;

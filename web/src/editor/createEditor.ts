@@ -1,4 +1,5 @@
 import { createMemo, createSignal, type Accessor } from 'solid-js';
+import { formatPath, walkActions } from '@conduit/core/definition';
 import type { Step } from '../api/schemas';
 import { createDraftStore, snapshot, type Draft } from './draft';
 import type { EditorContext } from './context';
@@ -31,11 +32,30 @@ export function createEditor(
   const [testPayload, setTestPayload] = createSignal<unknown>(undefined);
   const [fields, setFields] = createSignal(new Map<string, string[]>());
   const json = createMemo(() => JSON.stringify(snapshot(store.draft)));
-  const problems = createMemo((): Problems => {
+  const allProblems = createMemo((): Problems => {
     const p = validateDraft(JSON.parse(json()) as Draft);
     for (const [k, v] of deps.extraProblems?.(json()) ?? []) p.set(k, v);
     return p;
   });
+  // A new step starts empty; it is not "wrong" until the person leaves a field of it or publishes.
+  const [fresh, setFresh] = createSignal(new Set<string>());
+  const [touched, setTouched] = createSignal(new Set<string>());
+  const [revealed, setRevealed] = createSignal(false);
+  const freshPrefixes = createMemo(() => {
+    const ids = fresh();
+    const out: string[] = [];
+    if (ids.size > 0) walkActions(store.draft.actions, (a, path) => ids.has(a.id) && out.push(formatPath(['actions', ...path])));
+    return out;
+  });
+  const problems = createMemo((): Problems => {
+    const all = allProblems();
+    const prefixes = freshPrefixes();
+    if (revealed() || prefixes.length === 0) return all;
+    const t = touched();
+    const under = (k: string, p: string) => k === p || k.startsWith(`${p}.`) || k.startsWith(`${p}[`);
+    return new Map([...all].filter(([k]) => t.has(k) || !prefixes.some((p) => under(k, p))));
+  });
+  const [selected, select] = createSignal<string>();
   const requested = new Set<string>();
   const knownFields = (object: string): string[] => {
     if (!requested.has(object) && /^[a-z][a-z0-9_]*$/.test(object)) {
@@ -69,6 +89,15 @@ export function createEditor(
     store,
     json,
     problems,
+    allProblems,
+    touch: (path) => {
+      const key = formatPath(path);
+      if (!touched().has(key)) setTouched((s) => new Set(s).add(key));
+    },
+    selected,
+    select: (id) => select(id),
+    markFresh: (id) => setFresh((s) => new Set(s).add(id)),
+    revealAll: () => setRevealed(true),
     knownFields,
     knownObjects,
     testSteps,

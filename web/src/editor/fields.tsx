@@ -1,4 +1,5 @@
-import { createSignal, For, Index, Show, onCleanup } from 'solid-js';
+import { createEffect, createMemo, createSignal, For, on, Show, onCleanup } from 'solid-js';
+import { newRowKey } from './rows';
 import { formatPath, type Json } from '@conduit/core/definition';
 import { useEditor } from './context';
 import type { Path } from './draft';
@@ -34,7 +35,7 @@ type TextProps = {
 export function TextField(props: TextProps) {
   const id = () => fieldId(props.path);
   const error = useFieldError(() => props.path);
-  const { preview } = useEditor();
+  const { preview, touch } = useEditor();
   const shown = () => (props.vars ? preview(props.path, props.value ?? '') : null);
   let el: HTMLInputElement | HTMLTextAreaElement | undefined;
   const insert = (text: string) => {
@@ -56,13 +57,14 @@ export function TextField(props: TextProps) {
     'aria-invalid': error() ? ('true' as const) : undefined,
     'aria-describedby': describedBy(),
     required: props.required,
+    onBlur: () => touch(props.path),
   });
   return (
     <div class={`field ${props.class ?? ''}`}>
       <div class="field-label">
         <label for={id()}>{props.label}</label>
         <Show when={props.vars}>
-          <VariablePicker path={props.path} onPick={(v) => insert(`{{${v}}}`)} />
+          <VariablePicker path={props.path} label={props.label} onPick={(v) => insert(`{{${v}}}`)} />
         </Show>
       </div>
       <Show
@@ -116,10 +118,16 @@ export function SelectField<T extends string>(props: {
 }) {
   const id = () => fieldId(props.path);
   const error = useFieldError(() => props.path);
+  const { touch } = useEditor();
   return (
     <div class="field">
       <label for={id()}>{props.label}</label>
-      <select id={id()} value={props.value} aria-invalid={error() ? 'true' : undefined} onChange={(e) => props.onChange(e.currentTarget.value as T)}>
+      <select
+        id={id()}
+        value={props.value}
+        onBlur={() => touch(props.path)}
+        aria-invalid={error() ? 'true' : undefined}
+        onChange={(e) => props.onChange(e.currentTarget.value as T)}>
         <For each={props.options}>{(o) => <option value={o.value}>{o.label}</option>}</For>
       </select>
       <Show when={error()}>
@@ -140,12 +148,14 @@ export function NumberField(props: {
 }) {
   const id = () => fieldId(props.path);
   const error = useFieldError(() => props.path);
+  const { touch } = useEditor();
   return (
     <div class="field narrow">
       <label for={id()}>{props.label}</label>
       <input
         id={id()}
         type="number"
+        onBlur={() => touch(props.path)}
         min={props.min}
         max={props.max}
         step={props.step}
@@ -169,7 +179,41 @@ export function CheckField(props: { label: string; path: Path; checked: boolean;
   );
 }
 
-/** A name → value map (record data, headers, query): one row per entry, keys renamed in place. */
+type LooseProps = Omit<TextProps, 'value' | 'onInput'> & { value: Json | undefined; onInput: (v: Json) => void };
+
+/**
+ * A value box whose text is read loosely (numbers, true/false, JSON lists as such; anything else as
+ * text). It shows what the person typed, not the value printed back: "1.50" stays "1.50" although it
+ * is the number 1.5, and a trailing space stays. The value from outside wins once it differs (undo,
+ * restore, a variable inserted).
+ */
+export function LooseTextField(props: LooseProps) {
+  const [typed, setTyped] = createSignal<string>();
+  const same = (a: Json | undefined, b: Json | undefined) => JSON.stringify(a) === JSON.stringify(b);
+  const text = () => {
+    const t = typed();
+    return t !== undefined && same(parseLoose(t), props.value) ? t : showLoose(props.value);
+  };
+  return (
+    <TextField
+      {...props}
+      value={text()}
+      onInput={(t) => {
+        setTyped(t);
+        props.onInput(parseLoose(t));
+      }}
+    />
+  );
+}
+
+type KvRow = { id: string; key: string; text: string };
+
+/**
+ * A name → value map (record data, headers, query): one row per entry. The rows are the form's own
+ * state with stable ids, so renaming a key or typing a value never rebuilds a row (focus and caret
+ * stay), a new row starts empty instead of with a made-up name, and rows keep their order. The map
+ * sent to the draft leaves out rows without a name; a change from outside (undo, restore) replaces the rows.
+ */
 export function KeyValueField(props: {
   label: string;
   path: Path;
@@ -180,53 +224,90 @@ export function KeyValueField(props: {
   raw?: boolean;
   addLabel?: string;
 }) {
-  const { problems } = useEditor();
-  const entries = () => Object.entries(props.value ?? {});
-  const rebuild = (i: number, key: string, value: Json) => {
+  const { problems, touch } = useEditor();
+  const toText = (v: Json) => (props.raw && typeof v === 'string' ? v : showLoose(v));
+  const rowsOf = (value: Record<string, Json> | undefined): KvRow[] =>
+    Object.entries(value ?? {}).map(([key, v]) => ({ id: newRowKey(), key, text: toText(v) }));
+  const [rows, setRows] = createSignal<KvRow[]>(rowsOf(props.value));
+  const mapOf = (list: KvRow[]) => {
     const out: Record<string, Json> = {};
-    entries().forEach(([k, v], j) => {
-      if (j === i) out[key] = value;
-      else out[k] = v;
-    });
+    for (const r of list) if (r.key.trim() !== '') out[r.key] = props.raw ? r.text : parseLoose(r.text);
+    return out;
+  };
+  let sent = JSON.stringify(mapOf(rows()));
+  createEffect(
+    on(
+      () => JSON.stringify(props.value ?? {}),
+      (now) => {
+        if (now === sent) return;
+        sent = now;
+        setRows(rowsOf(props.value));
+      },
+      { defer: true },
+    ),
+  );
+  const emit = (next: KvRow[]) => {
+    setRows(next);
+    const out = mapOf(next);
+    const json = JSON.stringify(out);
+    if (json === sent) return;
+    sent = json;
     props.onChange(out);
   };
-  const remove = (i: number) => props.onChange(Object.fromEntries(entries().filter((_, j) => j !== i)));
+  const edit = (id: string, patch: Partial<KvRow>) => emit(rows().map((r) => (r.id === id ? { ...r, ...patch } : r)));
+  const ids = createMemo(() => rows().map((r) => r.id));
+  const rowOf = (id: string) => rows().find((r) => r.id === id) ?? { id, key: '', text: '' };
   const add = () => {
-    let n = entries().length + 1;
-    while (`field${n}` in (props.value ?? {})) n++;
-    props.onChange({ ...props.value, [`field${n}`]: '' });
+    const row = { id: newRowKey(), key: '', text: '' };
+    setRows([...rows(), row]);
+    queueMicrotask(() => document.getElementById(`${fieldId(props.path)}-${row.id}-key`)?.focus());
   };
   const error = () => problems().get(formatPath(props.path));
+  const noun = () => props.keyLabel ?? 'Field';
+  const duplicate = (r: KvRow) => r.key.trim() !== '' && rows().filter((o) => o.key === r.key).length > 1;
   return (
     <fieldset class="field kv">
       <legend>{props.label}</legend>
-      <Show when={entries().length === 0}>
+      <Show when={rows().length === 0}>
         <p class="muted">None yet.</p>
       </Show>
-      {/* Index, not For: rows keep their DOM (and focus) while a key is being renamed. */}
-      <Index each={entries()}>
-        {(entry, i) => (
-          <div class="kv-row">
-            <TextField
-              label={`${props.keyLabel ?? 'Field'} ${i + 1} name`}
-              path={[...props.path, `${i}:key`]}
-              value={entry()[0]}
-              list={props.keyList}
-              onInput={(nk) => rebuild(i, nk, entry()[1])}
-            />
-            <TextField
-              label={`${props.keyLabel ?? 'Field'} ${i + 1} value`}
-              path={[...props.path, entry()[0]]}
-              value={showLoose(entry()[1])}
-              vars
-              onInput={(text) => rebuild(i, entry()[0], props.raw ? text : parseLoose(text))}
-            />
-            <button type="button" class="icon" aria-label={`Remove ${entry()[0] || 'entry'}`} onClick={() => remove(i)}>
-              ✕
-            </button>
-          </div>
-        )}
-      </Index>
+      <For each={ids()}>
+        {(id) => {
+          const row = () => rowOf(id);
+          const n = () => ids().indexOf(id) + 1;
+          const keyId = () => `${fieldId(props.path)}-${id}-key`;
+          const valuePath = () => [...props.path, row().key];
+          return (
+            <div class="kv-row">
+              <div class="field">
+                <label for={keyId()}>{`${noun()} ${n()} name`}</label>
+                <input
+                  id={keyId()}
+                  value={row().key}
+                  list={props.keyList}
+                  aria-invalid={duplicate(row()) ? 'true' : undefined}
+                  onInput={(e) => edit(id, { key: e.currentTarget.value })}
+                  onBlur={() => touch(valuePath())}
+                />
+                <Show when={duplicate(row())}>
+                  <p class="error field-error">Another {noun().toLowerCase()} has this name; only the last one is kept.</p>
+                </Show>
+                <Show when={row().key.trim() === '' && row().text !== ''}>
+                  <p class="hint">Give it a name, or it is not saved.</p>
+                </Show>
+              </div>
+              <TextField label={`${noun()} ${n()} value`} path={valuePath()} value={row().text} vars onInput={(text) => edit(id, { text })} />
+              <button
+                type="button"
+                class="icon"
+                aria-label={`Remove ${row().key || `${noun().toLowerCase()} ${n()}`}`}
+                onClick={() => emit(rows().filter((r) => r.id !== id))}>
+                ✕
+              </button>
+            </div>
+          );
+        }}
+      </For>
       <button type="button" onClick={add}>
         {props.addLabel ?? 'Add field'}
       </button>
@@ -238,7 +319,7 @@ export function KeyValueField(props: {
 }
 
 /** Inserts `{{…}}` references: only the trigger payload and steps that run before this field's action. */
-function VariablePicker(props: { path: Path; onPick: (value: string) => void }) {
+function VariablePicker(props: { path: Path; label: string; onPick: (value: string) => void }) {
   const { variablesFor } = useEditor();
   const [open, setOpen] = createSignal(false);
   let box: HTMLDivElement | undefined;
@@ -255,8 +336,17 @@ function VariablePicker(props: { path: Path; onPick: (value: string) => void }) 
   };
   return (
     // biome-ignore lint/a11y/noStaticElementInteractions: the wrapper only catches Escape bubbling up from the button and the menu inside it
-    <div class="picker" ref={box} onKeyDown={(e) => e.key === 'Escape' && setOpen(false)}>
-      <button type="button" class="link" aria-expanded={open()} aria-label={`Insert variable into ${formatPath(props.path)}`} onClick={() => setOpen(!open())}>
+    <div
+      class="picker"
+      ref={box}
+      onKeyDown={(e) => {
+        // Escape closes the menu only, not the step panel around it.
+        if (e.key === 'Escape' && open()) {
+          e.preventDefault();
+          setOpen(false);
+        }
+      }}>
+      <button type="button" class="link" aria-expanded={open()} aria-label={`Insert variable into ${props.label}`} onClick={() => setOpen(!open())}>
         {'{ }'} Insert variable
       </button>
       <Show when={open()}>

@@ -1,12 +1,22 @@
-import { WorkflowDefinitionSchema, childListsOf, formatPath, secretProblems, walkActions, type WorkflowAction, type Json } from '@conduit/core/definition';
+import {
+  RAW_FIELDS,
+  WorkflowDefinitionSchema,
+  childListsOf,
+  formatPath,
+  secretProblems,
+  walkActions,
+  type WorkflowAction,
+  type Json,
+} from '@conduit/core/definition';
 import { extractReferences, parsePath, TEMPLATE_ROOTS } from '@conduit/core/expressions';
 import { validateStepReferences, validateTemplates } from '@conduit/core/api';
 import type { z } from 'zod';
 import type { Draft } from './draft';
+import { issueSentence, messageSentence } from '../app/words';
 
 export type Problems = Map<string, string>;
 
-/** zod's union errors say "Invalid input"; the first branch's own message says what is wrong. */
+/** zod's union errors say "Invalid input"; the first branch's own issue says what is wrong, as a sentence. */
 function messageOf(issue: z.core.$ZodIssue): { path: PropertyKey[]; message: string } {
   if (issue.code === 'invalid_union' && issue.errors.length > 0) {
     const branch = issue.errors.find((b) => b.length > 0);
@@ -16,7 +26,7 @@ function messageOf(issue: z.core.$ZodIssue): { path: PropertyKey[]; message: str
       return { path: [...issue.path, ...nested.path], message: nested.message };
     }
   }
-  return { path: issue.path, message: issue.message };
+  return { path: issue.path, message: issueSentence(issue as Parameters<typeof issueSentence>[0]) };
 }
 
 /**
@@ -69,21 +79,24 @@ function referenceProblems(actions: readonly WorkflowAction[]): Problems {
   const problems: Problems = new Map();
   for (const e of validateStepReferences(actions)) {
     if (!e.path || problems.has(e.path)) continue;
-    problems.set(e.path, e.message.startsWith(`${e.path}: `) ? e.message.slice(e.path.length + 2) : e.message);
+    // The API's message names paths ("… (actions[2])"); the field's place already says where it is.
+    const text = e.message.startsWith(`${e.path}: `) ? e.message.slice(e.path.length + 2) : e.message;
+    problems.set(e.path, messageSentence(text.replace(/ \(actions[^)]*\)/g, '')));
   }
   // Unknown functions, and {{item}} outside a loop: the API's own rule, shown at the field.
   for (const e of validateTemplates(actions)) if (!problems.has(e.path)) problems.set(e.path, e.problem);
   walkActions(actions, (action, path) => {
     const nested = new Set(childListsOf(action).map((c) => c.key));
     for (const [field, value] of Object.entries(action)) {
-      if (nested.has(field) || field === 'id' || field === 'type') continue;
+      // Nested step lists, structure and fields copied as written (a script's code) hold no references.
+      if (nested.has(field) || field === 'id' || field === 'type' || RAW_FIELDS[action.type]?.has(field)) continue;
       for (const ref of extractReferences(value as Json)) {
         const seg = parsePath(ref);
         const where = formatPath(['actions', ...path, field]);
         if (problems.has(where)) continue;
-        if (!seg || seg.length === 0) problems.set(where, `"{{${ref}}}" is not a valid reference`);
+        if (!seg || seg.length === 0) problems.set(where, `“{{${ref}}}” is not a valid variable`);
         else if (!(TEMPLATE_ROOTS as readonly unknown[]).includes(seg[0]) && seg[0] !== 'secrets')
-          problems.set(where, `"{{${ref}}}" must start with trigger., steps. or secrets. (or be item, index or now)`);
+          problems.set(where, `“{{${ref}}}” must start with trigger., steps. or secrets. (or be item, index or now)`);
       }
     }
   });

@@ -2,11 +2,14 @@ import { createResource, createSignal, For, onCleanup, Show, createEffect } from
 import { A, useParams } from '@solidjs/router';
 import { api } from '../api/endpoints';
 import { errorText } from '../api/client';
-import type { Execution } from '../api/schemas';
+import type { Execution, Step } from '../api/schemas';
+import { FlowDiagram, iconOf } from '../flow/FlowDiagram';
+import { stepName } from '../editor/describe';
 import { confirmAction } from '../components/confirm';
 import { JsonView } from '../components/JsonView';
 import { StatusBadge, fmtDuration, fmtTime } from '../components/ui';
-import { actionLabel } from '@conduit/core/definition';
+import { actionLabel, walkActions, type WorkflowAction } from '@conduit/core/definition';
+import { conditionSentences } from '../app/words';
 import { temporalUiUrl } from '../app/session';
 import { FindStepFacts } from './FindStepFacts';
 import { buildTimeline, type Iteration, type StepNode } from './timeline';
@@ -15,14 +18,22 @@ import { CallLinks } from '../compose/CallLinks';
 const LIVE_MS = 800;
 const unfinished = (s: string) => s === 'pending' || s === 'running';
 
-function StepItem(props: { node: StepNode }) {
+/** Step labels a person gave, by action id, from the version the run ran (or the draft, for a test run). */
+type Names = Map<string, string>;
+
+function StepItem(props: { node: StepNode; names: Names }) {
   const s = () => props.node.step;
-  const label = () => actionLabel(s().actionType);
+  const typeLabel = () => actionLabel(s().actionType);
+  const label = () => props.names.get(s().actionId) || typeLabel();
+  const sentences = () => (s().actionType === 'condition' ? conditionSentences(s().input, s().output) : []);
   return (
     <li class={`step s-${s().status}`} data-testid={`step-${s().actionId}`}>
       <details open={s().status === 'failed' || s().status === 'running'}>
         <summary>
-          <StatusBadge status={s().status} /> <strong>{label()}</strong> <code>{s().actionId}</code>
+          <StatusBadge status={s().status} /> <strong>{label()}</strong>
+          <Show when={label() !== typeLabel()}>
+            <span class="muted"> · {typeLabel()}</span>
+          </Show>
           <span class="muted">
             {' '}
             · {fmtDuration(s().startedAt, s().completedAt)}
@@ -36,11 +47,24 @@ function StepItem(props: { node: StepNode }) {
           <Show when={s().error}>
             <p class="error">{s().error}</p>
           </Show>
-          <Show when={s().input !== undefined && s().input !== null}>
-            <JsonView value={s().input} label="input" />
-          </Show>
-          <Show when={s().output !== undefined && s().output !== null}>
-            <JsonView value={s().output} label="output" />
+          <Show
+            when={sentences().length > 0}
+            fallback={
+              <>
+                <Show when={s().input !== undefined && s().input !== null}>
+                  <JsonView value={s().input} label="input" />
+                </Show>
+                <Show when={s().output !== undefined && s().output !== null}>
+                  <JsonView value={s().output} label="output" />
+                </Show>
+              </>
+            }>
+            <ul class="condition-sentences" data-testid={`condition-${s().actionId}`}>
+              <For each={sentences()}>{(c) => <li class={c.result ? 'ok' : 'muted'}>{c.text}</li>}</For>
+            </ul>
+            <p>
+              Took the <strong>{(s().output as { branch?: string } | null)?.branch === 'then' ? 'Then' : 'Else'}</strong> branch.
+            </p>
           </Show>
           <p class="muted small">
             Started {fmtTime(s().startedAt)} · finished {fmtTime(s().completedAt)} · attempts {s().attempts}
@@ -50,17 +74,17 @@ function StepItem(props: { node: StepNode }) {
       {/* Outside the fold: what a find looked for and how much it found is the step's gist. */}
       <FindStepFacts step={s()} />
       <Show when={s().actionType === 'for_each' && props.node.iterations.length > 0}>
-        <Iterations loopId={s().actionId} iterations={props.node.iterations} />
+        <Iterations loopId={s().actionId} iterations={props.node.iterations} names={props.names} />
       </Show>
       <Show when={props.node.then.length > 0 || props.node.else.length > 0 || s().actionType === 'condition'}>
         <div class="branches">
           <div class="branch then">
             <h4>Then</h4>
-            <Timeline nodes={props.node.then} />
+            <Timeline nodes={props.node.then} names={props.names} />
           </div>
           <div class="branch else">
             <h4>Else</h4>
-            <Timeline nodes={props.node.else} />
+            <Timeline nodes={props.node.else} names={props.names} />
           </div>
         </div>
       </Show>
@@ -87,7 +111,7 @@ function iterationStatus(it: Iteration): string {
 }
 
 /** A loop's iterations, a page at a time, each with its own steps. */
-function Iterations(props: { loopId: string; iterations: Iteration[] }) {
+function Iterations(props: { loopId: string; iterations: Iteration[]; names: Names }) {
   const [page, setPage] = createSignal(0);
   const pages = () => Math.max(1, Math.ceil(props.iterations.length / ITERATIONS_PER_PAGE));
   const shown = () => props.iterations.slice(page() * ITERATIONS_PER_PAGE, (page() + 1) * ITERATIONS_PER_PAGE);
@@ -121,7 +145,7 @@ function Iterations(props: { loopId: string; iterations: Iteration[] }) {
                 <summary>
                   <StatusBadge status={iterationStatus(it)} /> Item {it.index + 1}
                 </summary>
-                <Timeline nodes={it.steps} />
+                <Timeline nodes={it.steps} names={props.names} />
               </details>
             </li>
           )}
@@ -131,11 +155,41 @@ function Iterations(props: { loopId: string; iterations: Iteration[] }) {
   );
 }
 
-function Timeline(props: { nodes: StepNode[] }) {
+/**
+ * A step of the drawing coloured by its result, with its duration; a step the run never reached (a
+ * branch not taken) is greyed. Selecting it opens its details (input, output, error, attempts) in the list.
+ */
+function RunCard(props: { action: WorkflowAction; step: Step | undefined }) {
+  const status = () => props.step?.status ?? 'not-run';
+  const open = () => {
+    const item = document.querySelector<HTMLElement>(`[data-testid="step-${CSS.escape(props.action.id)}"]`);
+    const details = item?.querySelector('details');
+    if (details) details.open = true;
+    item?.scrollIntoView({ block: 'center' });
+    item?.querySelector<HTMLElement>('summary')?.focus();
+  };
+  return (
+    <button type="button" class={`flow-card r-${status()}`} onClick={open} disabled={!props.step}>
+      <span class="flow-icon" aria-hidden="true">
+        {iconOf(props.action.type)}
+      </span>
+      <span class="flow-text">
+        <span class="flow-title">
+          <strong>{stepName(props.action)}</strong>
+        </span>
+        <span class="flow-summary muted">
+          {props.step ? `${props.step.status} · ${fmtDuration(props.step.startedAt, props.step.completedAt)}` : 'not run: its branch was not taken'}
+        </span>
+      </span>
+    </button>
+  );
+}
+
+function Timeline(props: { nodes: StepNode[]; names: Names }) {
   return (
     <Show when={props.nodes.length > 0} fallback={<p class="muted">No steps.</p>}>
       <ol class="timeline">
-        <For each={props.nodes}>{(n) => <StepItem node={n} />}</For>
+        <For each={props.nodes}>{(n) => <StepItem node={n} names={props.names} />}</For>
       </ol>
     </Show>
   );
@@ -152,6 +206,19 @@ export default function RunDetail() {
     () => run()?.workflowId,
     (id) => api.workflows.get(params.ws, id).catch(() => undefined),
   );
+  // The labels of the version the run ran; a test run (no version) ran the draft.
+  const [version] = createResource(
+    () => run()?.versionId ?? undefined,
+    async (vid) => (await api.workflows.versions(params.ws, run()!.workflowId).catch(() => ({ items: [] }))).items.find((v) => v.id === vid),
+  );
+  /** The definition the run ran, drawn as the builder draws it. */
+  const definition = (): WorkflowAction[] => (version()?.actions ?? (run()?.isTest ? workflow()?.actions : undefined) ?? []) as WorkflowAction[];
+  const names = (): Names => {
+    const out: Names = new Map();
+    const actions = (version()?.actions ?? workflow()?.actions ?? []) as WorkflowAction[];
+    walkActions(actions, (a) => a.name?.trim() && out.set(a.id, a.name.trim()));
+    return out;
+  };
 
   // Live: poll while the run is unfinished (at most once every 800 ms).
   let timer: ReturnType<typeof setTimeout> | undefined;
@@ -295,7 +362,21 @@ export default function RunDetail() {
               <p class="error">Error: {r().error}</p>
             </Show>
             <h2>Steps</h2>
-            <Timeline nodes={buildTimeline(r().steps ?? [])} />
+            <div class="run-flow-layout">
+              <Show when={definition().length > 0} fallback={<span />}>
+                <section class="flow" aria-label="Where the run went">
+                  <FlowDiagram
+                    actions={definition()}
+                    path={['actions']}
+                    card={(a) => <RunCard action={a} step={(r().steps ?? []).find((x) => x.actionId === a.id)} />}
+                    edge={() => <div class="flow-edge plain" aria-hidden="true" />}
+                  />
+                </section>
+              </Show>
+              <div>
+                <Timeline nodes={buildTimeline(r().steps ?? [])} names={names()} />
+              </div>
+            </div>
             <h2>Trigger payload</h2>
             <JsonView value={r().input ?? null} label="trigger" />
             <Show when={r().output !== undefined && r().output !== null}>

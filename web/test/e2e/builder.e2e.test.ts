@@ -7,7 +7,7 @@
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Page } from 'playwright-core';
-import { openBrowser, shot } from './browser';
+import { SCREENSHOTS, openBrowser, shot } from './browser';
 import { startReceiver } from './receiver';
 
 /** What this test needs from local/src/testing/stack.ts (loaded at run time so the web typecheck stays independent of the stack's). */
@@ -101,63 +101,67 @@ describe('workflow builder and monitor in a real browser', () => {
     await page.waitForURL(/\/settings\/workflows\/[^/]+$/);
     await page.getByLabel('Workflow name', { exact: true }).fill('Won deal follow-up');
 
+    await page.locator('#card-trigger').click();
     await page.getByLabel('When', { exact: true }).selectOption('field_changed');
     await page.locator('#f-trigger_object').fill('deal');
     await page.locator('#f-trigger_field').fill('stage');
     await page.getByLabel('To (optional)', { exact: true }).fill('won');
 
-    const add = async (type: string, scope = page.locator('.editor-main > fieldset.section').last()) => {
-      const row = scope.locator(':scope > .action-list > .add-action').last();
-      await row.locator('select').selectOption(type);
-      await row.getByRole('button', { name: 'Add action' }).click();
+    /** Adds a step with the "+" at the end of a list (the top level unless a lane is given) and returns its open form. */
+    const add = async (label: string, lane = page.locator('.flow')) => {
+      await lane.locator(':scope > .flow-list > .flow-tail .edge-add').click();
+      const menu = page.getByRole('dialog', { name: 'Add a step' });
+      await menu.getByRole('textbox').pressSequentially(label.slice(0, 5));
+      await menu.locator('.picker-item', { has: page.locator('strong', { hasText: new RegExp(`^${label}$`) }) }).click();
+      return page.locator('#step-panel');
     };
 
     // 1. Send webhook; an invalid URL is refused next to the field and the draft is not saved.
-    await add('send_webhook');
-    const hook = page.locator('#card-webhook');
-    await hook.getByLabel('Step id', { exact: true }).fill('notify');
-    const notify = page.locator('#card-notify');
+    const notify = await add('Send webhook');
+    await notify.getByLabel('Step id', { exact: true }).fill('notify');
     await notify.getByLabel('URL', { exact: true }).fill('not a url');
+    // A new step's problems show once its field is left.
+    await notify.getByLabel('URL', { exact: true }).press('Tab');
     await notify.getByText('not a valid http(s) URL').waitFor();
     await page
       .getByTestId('save-state')
       .getByText(/Not saved: fix/)
       .waitFor();
+    // The card says it too, in words.
+    await page.locator('#card-notify .flow-problem').getByText('not a valid http(s) URL').waitFor();
     await shot(page, 'builder-invalid-url');
     await notify.getByLabel('URL', { exact: true }).fill(`${receiver.url}/won`);
     await notify.getByLabel('Body (JSON)', { exact: true }).fill('{"deal": "{{trigger.record.name}}", "amount": "{{trigger.record.amount}}"}');
 
-    // 2. Condition: amount over 10000 → send email in the then branch.
-    await add('condition');
-    const check = page.locator('#card-check');
-    await check.getByLabel('Step id', { exact: true }).fill('big');
-    const big = page.locator('#card-big');
+    // 2. Condition: amount over 10000 → send email in the then lane.
+    const big = await add('Condition');
+    await big.getByLabel('Step id', { exact: true }).fill('big');
+    await page.getByLabel('Step label', { exact: true }).fill('Is it big?');
     await big.getByLabel('Value', { exact: true }).fill('{{trigger.record.amount}}');
     await big.getByLabel('Comparison', { exact: true }).selectOption('gt');
     await big.getByLabel('Compared to', { exact: true }).fill('10000');
-    const thenBranch = big.getByRole('region', { name: 'Then branch of big' });
-    await thenBranch.locator('.add-action select').selectOption('send_email');
-    await thenBranch.getByRole('button', { name: 'Add action' }).click();
-    const mail = page.locator('#card-email');
-    await mail.getByLabel('Step id', { exact: true }).fill('mail');
-    const mailCard = page.locator('#card-mail');
+    const mailCard = await add('Send email', page.getByRole('region', { name: 'Then of Is it big?' }));
+    await mailCard.getByLabel('Step id', { exact: true }).fill('mail');
     await mailCard.getByLabel('To', { exact: true }).fill('{{trigger.record.ownerEmail}}');
     // The variable picker offers the trigger and the earlier webhook step, not later ones.
-    await mailCard.getByRole('button', { name: /Insert variable into .*subject/ }).click();
+    await mailCard.getByRole('button', { name: 'Insert variable into Subject' }).click();
     await expect(mailCard.getByRole('menuitem', { name: /steps\.notify\.output/ }).count()).resolves.toBe(1);
-    await mailCard.getByRole('button', { name: /Insert variable into .*subject/ }).click();
+    await mailCard.getByRole('button', { name: 'Insert variable into Subject' }).click();
     await mailCard.getByLabel('Subject', { exact: true }).fill('Big win: {{trigger.record.name}}');
     await mailCard.getByLabel('Body', { exact: true }).fill('Well done on {{trigger.record.name}}.');
 
     // 3. Update the deal.
-    await add('update_record');
-    const upd = page.locator('#card-update');
-    await upd.getByLabel('Step id', { exact: true }).fill('save');
-    const save = page.locator('#card-save');
+    const save = await add('Update record');
+    await save.getByLabel('Step id', { exact: true }).fill('save');
     await save.getByRole('button', { name: 'Add field' }).click();
     await save.getByLabel('Field 1 name', { exact: true }).fill('followedUp');
     await save.getByLabel('Field 1 value', { exact: true }).fill('true');
 
+    await page.setViewportSize({ width: 1440, height: 900 });
+    await shot(page, 'builder-panel-1440px');
+    // Escape closes the form and returns focus to the step's card.
+    await page.keyboard.press('Escape');
+    await expect.poll(() => page.evaluate(() => document.activeElement?.id)).toBe('card-save');
     await page.getByTestId('save-state').getByText('All changes saved').waitFor({ timeout: 15_000 });
     await shot(page, 'builder');
     await page.getByRole('button', { name: 'Publish' }).click();
@@ -169,15 +173,24 @@ describe('workflow builder and monitor in a real browser', () => {
     await page.getByRole('button', { name: 'Fill payload' }).click();
     await page.getByRole('button', { name: 'Run test' }).click();
     await page.getByTestId('test-status').getByText('completed').waitFor({ timeout: 90_000 });
-    for (const id of ['notify', 'big', 'mail', 'save']) await page.getByTestId(`test-result-${id}`).getByText('completed').waitFor();
+    // Each card is coloured by its result.
+    for (const id of ['notify', 'big', 'mail', 'save']) await page.locator(`#card-${id}.s-completed`).waitFor();
     await shot(page, 'builder-test-run');
 
     // Layout at 390 px: no horizontal scrolling of the page.
     await page.setViewportSize({ width: 390, height: 844 });
     const overflow = await page.evaluate(() => document.documentElement.scrollWidth - window.innerWidth);
     await shot(page, 'builder-390px');
+    // On a phone the open step is a full-screen sheet; closing it returns to its card.
+    await page.locator('#card-mail').click();
+    await page.getByRole('button', { name: 'Close the step' }).waitFor();
+    await page.screenshot({ path: `${SCREENSHOTS}/builder-sheet-390px.png` });
+    const sheet = await page.locator('#step-panel').boundingBox();
+    await page.getByRole('button', { name: 'Close the step' }).click();
+    await expect.poll(() => page.evaluate(() => document.activeElement?.id)).toBe('card-mail');
     await page.setViewportSize({ width: 1280, height: 800 });
     expect(overflow).toBeLessThanOrEqual(0);
+    expect(sheet).toMatchObject({ x: 0, width: 390 });
   });
 
   it('editing the deal to won runs the workflow; the monitor shows every step with its output', async () => {

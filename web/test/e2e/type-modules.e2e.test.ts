@@ -84,6 +84,7 @@ describe('builder parts from the per-type modules, used by a person', () => {
     await typeInto(name, 'Stage watcher');
 
     // The trigger picker names types by their modules' labels; each type starts with its own values.
+    await page.locator('#card-trigger').click();
     const when = page.getByLabel('When', { exact: true });
     await when.focus();
     await when.selectOption({ label: 'Webhook' });
@@ -94,18 +95,20 @@ describe('builder parts from the per-type modules, used by a person', () => {
     await expect(page.getByLabel('Field', { exact: true }).inputValue()).resolves.toBe('stage');
     await typeInto(page.getByLabel('To (optional)', { exact: true }), 'won');
 
-    // A new action gets its type's id base and starting values; focus lands on the new card.
-    const addRow = page.locator('.editor-main > fieldset.section').last().locator(':scope > .action-list > .add-action').last();
-    await addRow.locator('select').selectOption({ label: 'Send email' });
-    await addRow.getByRole('button', { name: 'Add action' }).click();
-    const card = page.locator('#card-email');
-    await expect.poll(focusedId).toBe('card-email');
+    // A new step gets its type's id base and starting values; its form opens with focus in its first field.
+    await page.locator('.flow > .flow-list > .flow-tail .edge-add').click();
+    const insert = page.getByRole('dialog', { name: 'Add a step' });
+    await typeInto(insert.getByRole('textbox'), 'email');
+    await page.keyboard.press('Enter');
+    const card = page.locator('#step-panel');
+    await page.locator('#card-email').waitFor();
+    await expect.poll(focusedId).toBe('f-actions_0__to');
     await typeInto(card.getByLabel('To', { exact: true }), 'owner@example.com');
     const subject = card.getByLabel('Subject', { exact: true });
     await typeInto(subject, 'Stage is ');
 
     // The variables come from the trigger's module: the record, the values before the change, what changed.
-    await card.getByRole('button', { name: /Insert variable into .*subject/ }).click();
+    await card.getByRole('button', { name: 'Insert variable into Subject' }).click();
     const menu = card.getByRole('menu');
     await expect(menu.getByRole('menuitem', { name: /trigger\.changed/ }).count()).resolves.toBe(1);
     await expect(menu.getByRole('menuitem', { name: /trigger\.previous\.stage/ }).count()).resolves.toBe(1);
@@ -113,12 +116,11 @@ describe('builder parts from the per-type modules, used by a person', () => {
     await expect(subject.inputValue()).resolves.toBe('Stage is {{trigger.record.stage}}');
     await shot(page, 'type-modules-builder-open');
 
-    // Folded, the card says what the step does, and focus stays on the fold button.
-    const fold = card.locator('.card-head > button').first();
-    await fold.click();
-    await expect(fold.evaluate((el) => el === document.activeElement)).resolves.toBe(true);
-    await expect(card.locator('.card-summary').textContent()).resolves.toBe('Email to owner@example.com: Stage is {{trigger.record.stage}}');
-    await expect(card.getByLabel('Subject', { exact: true }).count()).resolves.toBe(0);
+    // Closed, the card says what the step does, and focus is back on it.
+    await page.keyboard.press('Escape');
+    await expect.poll(focusedId).toBe('card-email');
+    await expect(page.locator('#card-email .flow-summary').textContent()).resolves.toBe('Email to owner@example.com: Stage is {{trigger.record.stage}}');
+    await expect(page.getByLabel('Subject', { exact: true }).count()).resolves.toBe(0);
 
     // The sample payload comes from the trigger's module: an update that changed the field to the value asked for.
     await page.getByRole('button', { name: 'Fill payload' }).click();

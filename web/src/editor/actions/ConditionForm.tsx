@@ -1,4 +1,4 @@
-import { For, Index, Show, type JSX } from 'solid-js';
+import { For, Show, type JSX } from 'solid-js';
 import { Dynamic } from 'solid-js/web';
 import {
   COMPARISON_OPS,
@@ -11,32 +11,59 @@ import {
   type ConditionNode,
   type Json,
 } from '@conduit/core/definition';
-import { TextField, parseLoose, showLoose } from '../fields';
+import { LooseTextField } from '../fields';
+import { createRowKeys } from '../rows';
+import { OP_LABELS } from '../../app/words';
 import { useEditor } from '../context';
 import type { Path } from '../draft';
-import { ActionList } from '../ActionList';
 import type { ActionFormProps } from './types';
 
-const OP_LABELS: Record<ComparisonOp, string> = {
-  eq: 'equals',
-  neq: 'does not equal',
-  gt: 'is greater than',
-  gte: 'is at least',
-  lt: 'is less than',
-  lte: 'is at most',
-  contains: 'contains',
-  not_contains: 'does not contain',
-  starts_with: 'starts with',
-  in: 'is one of',
-  exists: 'exists',
-  is_empty: 'is empty',
-  changed: 'changed',
-};
 const isUnary = (op: ComparisonOp) => (UNARY_OPS as readonly string[]).includes(op);
 
 /** How the left-hand side of a comparison is edited (find_records names a record field there). */
 export type LeftEditor = (p: { path: Path; value: Json; onInput: (v: Json) => void }) => JSX.Element;
-const templateLeft: LeftEditor = (p) => <TextField label="Value" path={p.path} value={showLoose(p.value)} vars onInput={(t) => p.onInput(parseLoose(t))} />;
+const templateLeft: LeftEditor = (p) => <LooseTextField label="Value" path={p.path} value={p.value} vars onInput={p.onInput} />;
+
+type Comparison = Extract<ConditionNode, { op: ComparisonOp }>;
+
+/** One comparison: value, operator, and (unless the operator takes none) what it is compared to. */
+function Comparison(props: { node: Comparison; path: Path; onChange: (n: Comparison) => void; ops?: readonly ComparisonOp[]; left: LeftEditor }) {
+  const opId = () => `op-${props.path.join('_')}`;
+  return (
+    <div class="row wrap">
+      {/* Dynamic, not a call: the field is made once and its props follow the draft (focus stays while typing). */}
+      <Dynamic
+        component={props.left}
+        path={[...props.path, 'left']}
+        value={props.node.left}
+        onInput={(left: Json) => props.onChange({ ...props.node, left })}
+      />
+      <div class="field narrow">
+        <label for={opId()}>Comparison</label>
+        <select
+          id={opId()}
+          value={props.node.op}
+          onChange={(e) => {
+            const op = e.currentTarget.value as ComparisonOp;
+            const { right, ...rest } = props.node;
+            props.onChange(isUnary(op) ? { ...rest, op } : { ...rest, op, right: right ?? '' });
+          }}>
+          <For each={props.ops ?? COMPARISON_OPS}>{(op) => <option value={op}>{OP_LABELS[op]}</option>}</For>
+        </select>
+      </div>
+      <Show when={!isUnary(props.node.op)}>
+        <LooseTextField
+          label="Compared to"
+          path={[...props.path, 'right']}
+          value={props.node.right}
+          vars
+          hint={props.node.op === 'in' ? 'A JSON list, for example ["won", "lost"].' : undefined}
+          onInput={(right) => props.onChange({ ...props.node, right })}
+        />
+      </Show>
+    </div>
+  );
+}
 
 /** Edits an all/any group of comparisons; groups nest. `ops` and `left` adapt it to other comparisons than the condition's. */
 export function GroupEditor(props: {
@@ -52,7 +79,11 @@ export function GroupEditor(props: {
   const items = (): ConditionNode[] => ('all' in props.group ? props.group.all : props.group.any);
   const set = (nodes: ConditionNode[], m = mode()) => props.onChange(m === 'all' ? { all: nodes } : { any: nodes });
   const setAt = (i: number, node: ConditionNode) => set(items().map((n, j) => (j === i ? node : n)));
-  const remove = (i: number) => set(items().filter((_, j) => j !== i));
+  const rows = createRowKeys(() => items().length);
+  const remove = (i: number) => {
+    rows.removeAt(i);
+    set(items().filter((_, j) => j !== i));
+  };
   const selectId = () => `cond-mode-${props.path.join('_')}`;
   return (
     <div class={`cond-group depth-${props.depth}`}>
@@ -63,64 +94,37 @@ export function GroupEditor(props: {
           <option value="any">any of these</option>
         </select>
       </div>
-      {/* Index, not For: a row keeps its fields (and focus) while its comparison is replaced on every key. */}
-      <Index each={items()}>
-        {(node, i) => {
-          const nodePath = () => [...props.path, mode(), i];
+      {/* Keyed by row, not by node: a node is a new object after every keystroke, a row is not. */}
+      <For each={rows.keys()}>
+        {(key) => {
+          const i = () => rows.keys().indexOf(key);
+          const node = () => items()[i()];
+          const nodePath = () => [...props.path, mode(), i()];
           return (
-            <div class="cond-row">
-              <Show
-                when={!isGroup(node())}
-                fallback={
-                  <GroupEditor
-                    group={node() as ConditionGroup}
-                    path={nodePath()}
-                    depth={props.depth + 1}
-                    ops={props.ops}
-                    left={props.left}
-                    onChange={(g) => setAt(i, g)}
-                  />
-                }>
-                {(() => {
-                  const c = () => node() as Extract<ConditionNode, { op: ComparisonOp }>;
-                  return (
-                    <div class="row wrap">
-                      {/* Dynamic, not a call: the field is made once and its props follow the draft (focus stays while typing). */}
-                      <Dynamic component={left()} path={[...nodePath(), 'left']} value={c().left} onInput={(v: Json) => setAt(i, { ...c(), left: v })} />
-                      <div class="field narrow">
-                        <label for={`op-${nodePath().join('_')}`}>Comparison</label>
-                        <select
-                          id={`op-${nodePath().join('_')}`}
-                          value={c().op}
-                          onChange={(e) => {
-                            const op = e.currentTarget.value as ComparisonOp;
-                            const { right, ...rest } = c();
-                            setAt(i, isUnary(op) ? { ...rest, op } : { ...rest, op, right: right ?? '' });
-                          }}>
-                          <For each={props.ops ?? COMPARISON_OPS}>{(op) => <option value={op}>{OP_LABELS[op]}</option>}</For>
-                        </select>
-                      </div>
-                      <Show when={!isUnary(c().op)}>
-                        <TextField
-                          label="Compared to"
-                          path={[...nodePath(), 'right']}
-                          value={showLoose(c().right)}
-                          vars
-                          hint={c().op === 'in' ? 'A JSON list, for example ["won", "lost"].' : undefined}
-                          onInput={(t) => setAt(i, { ...c(), right: parseLoose(t) })}
-                        />
-                      </Show>
-                    </div>
-                  );
-                })()}
-              </Show>
-              <button type="button" class="icon" aria-label="Remove this comparison" onClick={() => remove(i)}>
-                ✕
-              </button>
-            </div>
+            <Show when={node()}>
+              <div class="cond-row">
+                <Show
+                  when={!isGroup(node()!)}
+                  fallback={
+                    <GroupEditor
+                      group={node() as ConditionGroup}
+                      path={nodePath()}
+                      depth={props.depth + 1}
+                      ops={props.ops}
+                      left={props.left}
+                      onChange={(g) => setAt(i(), g)}
+                    />
+                  }>
+                  <Comparison node={node() as Comparison} path={nodePath()} ops={props.ops} left={left()} onChange={(n) => setAt(i(), n)} />
+                </Show>
+                <button type="button" class="icon" aria-label={`Remove comparison ${i() + 1}`} onClick={() => remove(i())}>
+                  ✕
+                </button>
+              </div>
+            </Show>
           );
         }}
-      </Index>
+      </For>
       <div class="row">
         <button type="button" onClick={() => set([...items(), { left: '', op: 'eq', right: '' }])}>
           Add comparison
@@ -147,16 +151,7 @@ export function ConditionForm(props: ActionFormProps<ConditionAction>) {
           <p class="error field-error">{ifError()}</p>
         </Show>
       </fieldset>
-      <div class="branches">
-        <section class="branch then" aria-label={`Then branch of ${props.action.id}`}>
-          <h4>Then</h4>
-          <ActionList path={[...props.path, 'then']} actions={props.action.then} />
-        </section>
-        <section class="branch else" aria-label={`Else branch of ${props.action.id}`}>
-          <h4>Else</h4>
-          <ActionList path={[...props.path, 'else']} actions={props.action.else} />
-        </section>
-      </div>
+      <p class="hint">Its Then and Else steps are drawn in the flow, in the two lanes under this step.</p>
     </>
   );
 }

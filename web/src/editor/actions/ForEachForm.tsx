@@ -1,9 +1,8 @@
 import type { ForEachAction } from '@conduit/core/definition';
-import { ActionList } from '../ActionList';
 import { NumberField, TextField, showLoose, parseLoose } from '../fields';
 import type { ActionFormProps } from './types';
 
-/** A loop: which list, how many at once, the cap, and its own steps edited in place (like a condition's branches). */
+/** A loop: which list, how many at once and the cap; its steps are a lane of the flow, like a condition's branches. */
 export function ForEachForm(props: ActionFormProps<ForEachAction>) {
   return (
     <>
@@ -37,10 +36,8 @@ export function ForEachForm(props: ActionFormProps<ForEachAction>) {
           onInput={(maxItems) => props.patch({ maxItems })}
         />
       </div>
-      <section class="branch loop-steps" aria-label={`Steps of ${props.action.id}, run for each item`}>
-        <h4>For each item</h4>
-        <ActionList path={[...props.path, 'steps']} actions={props.action.steps} />
-      </section>
+      {/* The loop's own steps are a lane of the flow (the meta's `children`), added and edited there. */}
+      <p class="muted">The loop's steps ({props.action.steps.length}) are drawn inside it in the flow: add one with the + inside the loop.</p>
     </>
   );
 }

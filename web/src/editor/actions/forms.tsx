@@ -1,4 +1,4 @@
-import { createSignal, For, Show } from 'solid-js';
+import { createSignal, For, lazy, Show, Suspense } from 'solid-js';
 import type {
   CreateRecordAction,
   DeleteRecordAction,
@@ -241,19 +241,38 @@ export function DeleteRecordForm(props: ActionFormProps<DeleteRecordAction>) {
   );
 }
 
+/** Loaded when a script step is first opened: CodeMirror stays out of the first page load. */
+const CodeEditor = lazy(() => import('../code/CodeEditor'));
+
+function CodeField(props: { path: (string | number)[]; value: string; onInput: (v: string) => void }) {
+  const id = () => fieldId(props.path);
+  const error = useFieldError(() => props.path);
+  const { touch } = useEditor();
+  return (
+    <div class="field" onFocusOut={() => touch(props.path)}>
+      <label id={`${id()}-label`} for={id()}>
+        Code
+      </label>
+      <Suspense fallback={<p class="muted">Loading the code editor…</p>}>
+        <CodeEditor id={id()} value={props.value} onInput={props.onInput} labelledBy={`${id()}-label`} describedBy={`${id()}-hint`} />
+      </Suspense>
+      <p class="hint" id={`${id()}-hint`}>
+        Body of an async function. <code>input.trigger</code> and <code>input.steps</code> hold the trigger payload and earlier outputs; the returned value
+        becomes this step's output. No network or file access. Tab indents; press Escape, then Tab, to leave the editor.
+      </p>
+      <Show when={error()}>
+        <p class="error field-error" role="alert">
+          {error()}
+        </p>
+      </Show>
+    </div>
+  );
+}
+
 export function RunScriptForm(props: ActionFormProps<RunScriptAction>) {
   return (
     <>
-      <TextField
-        label="Code"
-        path={[...props.path, 'code']}
-        value={props.action.code}
-        multiline
-        rows={8}
-        class="mono"
-        hint="Body of an async function. input.trigger and input.steps hold the trigger payload and earlier outputs; the returned value becomes this step's output. No network or file access."
-        onInput={(code) => props.patch({ code })}
-      />
+      <CodeField path={[...props.path, 'code']} value={props.action.code} onInput={(code) => props.patch({ code })} />
       <div class="row wrap">
         <NumberField
           label="Memory (MB)"

@@ -1,6 +1,6 @@
 import { For, Show } from 'solid-js';
 import type { FieldChangedTrigger, WorkflowTrigger } from '@conduit/core/definition';
-import { TextField, parseLoose, showLoose } from '../fields';
+import { LooseTextField, TextField } from '../fields';
 import { useEditor } from '../context';
 import type { TriggerFormProps } from './types';
 
@@ -39,19 +39,19 @@ export function FieldChangedForm(props: TriggerFormProps<FieldChangedTrigger>) {
         <For each={knownFields(props.trigger.object)}>{(f) => <option value={f} />}</For>
       </datalist>
       <div class="row wrap">
-        <TextField
+        <LooseTextField
           label="From (optional)"
           path={['trigger', 'from']}
-          value={showLoose(props.trigger.from)}
+          value={props.trigger.from}
           hint="Only when the old value equals this. Leave empty for any."
-          onInput={(t) => props.patch({ from: t.trim() === '' ? undefined : parseLoose(t) })}
+          onInput={(v) => props.patch({ from: typeof v === 'string' && v.trim() === '' ? undefined : v })}
         />
-        <TextField
+        <LooseTextField
           label="To (optional)"
           path={['trigger', 'to']}
-          value={showLoose(props.trigger.to)}
+          value={props.trigger.to}
           hint="Only when the new value equals this. Leave empty for any."
-          onInput={(t) => props.patch({ to: t.trim() === '' ? undefined : parseLoose(t) })}
+          onInput={(v) => props.patch({ to: typeof v === 'string' && v.trim() === '' ? undefined : v })}
         />
       </div>
       <Show
