@@ -192,8 +192,16 @@ describe('manual runs, call_workflow and templates on the real stack', () => {
         executionId = (await until(`${tpl.id} run`, async () => (await api.executions(wf.id))[0]))!.id;
       } else if (t.type === 'schedule') {
         executionId = (await api.call(ExecutionDtoSchema, 'POST', `${w()}/workflows/${wf.id}/test`, {})).id;
+      } else if (t.type === 'run_failed') {
+        // Another workflow's run fails: its run.failed event starts the template's run.
+        const failing = await published({
+          name: `Fails for ${tpl.id}`,
+          trigger: { type: 'manual' },
+          actions: [{ id: 'boom', type: 'run_script', code: 'throw new Error("boom")' }],
+        });
+        expect((await finished((await run(failing)).id)).status).toBe('failed');
+        executionId = (await until(`${tpl.id} run`, async () => (await api.executions(wf.id))[0]))!.id;
       } else {
-        if (t.type === 'run_failed') throw new Error(`${tpl.id}: a run_failed template is started by a failed run, not here`);
         const object = t.object;
         const rec = await api.createRecord(object, {
           name: `${tpl.id} test`,

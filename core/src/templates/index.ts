@@ -3,6 +3,7 @@ import { dailyDigest } from './daily-digest';
 import type { WorkflowTemplate } from './define';
 import { enrichCompany } from './enrich-company';
 import { followUp } from './follow-up';
+import { runFailedEmail } from './run-failed-email';
 import { scoreLead } from './score-lead';
 import { sendToCrm } from './send-to-crm';
 import { signupWebhook } from './signup-webhook';
@@ -22,4 +23,5 @@ export const WORKFLOW_TEMPLATES: readonly WorkflowTemplate[] = [
   dailyDigest,
   sendToCrm,
   scoreLead,
+  runFailedEmail,
 ];

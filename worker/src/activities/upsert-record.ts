@@ -1,9 +1,10 @@
 import { RecordQueryError, recordView, upsertRecord, uuidFromName } from '@conduit/core/domain';
 import { causedBy, publishAfterCommit } from './causation';
-import { StepError, type ActionHandler } from './types';
+import { StepError, stepKey, type ActionHandler } from './types';
 
 export const upsertRecordAction: ActionHandler<'upsert_record'> = async (action, ctx, deps) => {
-  const step = `${ctx.run.executionId}/${ctx.step.actionId}`;
+  // Per loop iteration inside a for_each (stepKey adds the row's path there).
+  const step = `${ctx.run.executionId}/${stepKey(ctx.step)}`;
   try {
     const res = await upsertRecord(deps.db, {
       workspaceId: ctx.run.workspaceId,
