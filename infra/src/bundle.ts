@@ -10,6 +10,16 @@ export const LAMBDA_ENTRIES = ['api', 'ingress', 'dispatcher', 'sweeper', 'migra
 export type LambdaName = (typeof LAMBDA_ENTRIES)[number];
 
 const OUT_ROOT = join(REPO_ROOT, 'infra/dist/lambda');
+/**
+ * Packages only ever imported dynamically, by code a given function never runs: left out of its bundle.
+ * The common-password list (~420 KiB) is read only when someone sets a password, which only the API does.
+ */
+const NEVER_LOADED: Partial<Record<LambdaName, string[]>> = {
+  ingress: ['@zxcvbn-ts/language-common'],
+  dispatcher: ['@zxcvbn-ts/language-common'],
+  sweeper: ['@zxcvbn-ts/language-common'],
+  migrate: ['@zxcvbn-ts/language-common'],
+};
 /** Files a bundle carries beside its code: the migration step reads drizzle-kit's SQL at run time. */
 const CARRIED: Partial<Record<LambdaName, { from: string; to: string }>> = { migrate: { from: join(REPO_ROOT, 'core/drizzle'), to: 'drizzle' } };
 
@@ -117,7 +127,7 @@ function stripNamespaceOptions(nested: Record<string, JsonNode>): void {
  * The entry is written to `outfile`; code split at a dynamic import() (the Temporal client) goes to
  * chunk files beside it, which Node loads only when that import runs.
  */
-export function lambdaBuildOptions(entry: string, outfile: string): BuildOptions & { write: false; metafile: true } {
+export function lambdaBuildOptions(entry: string, outfile: string, extraExternal: readonly string[] = []): BuildOptions & { write: false; metafile: true } {
   return {
     entryPoints: { [basename(outfile, '.mjs')]: entry },
     outdir: dirname(outfile),
@@ -133,7 +143,7 @@ export function lambdaBuildOptions(entry: string, outfile: string): BuildOptions
     minify: true,
     legalComments: 'none',
     mainFields: ['module', 'main'],
-    external: LAMBDA_EXTERNALS,
+    external: [...LAMBDA_EXTERNALS, ...extraExternal],
     plugins: [zodEnglishOnly, oneProtobufjs, prunedTemporalProtos],
     metafile: true,
     logLevel: 'error',
@@ -180,7 +190,7 @@ export function builtBundle(name: LambdaName): LambdaBundle {
 async function runBuild(name: LambdaName): Promise<LambdaBundle> {
   const dir = join(OUT_ROOT, name);
   const file = join(dir, 'index.mjs');
-  const result = await build(lambdaBuildOptions(join(REPO_ROOT, 'functions/src/lambda', `${name}.ts`), file));
+  const result = await build(lambdaBuildOptions(join(REPO_ROOT, 'functions/src/lambda', `${name}.ts`), file, NEVER_LOADED[name] ?? []));
   const entry = result.outputFiles.find((o) => o.path === file);
   if (!entry) throw new Error(`esbuild produced no ${file} for ${name}`);
   // Each file is written to a temporary name, then renamed: parallel test workers bundle the same

@@ -7,8 +7,10 @@ import { gzipSync } from 'node:zlib';
 import { bundleBreakdown, bundleLambda, type LambdaName } from './bundle';
 import { REPO_ROOT } from './paths';
 
-/** The budget per Lambda bundle. */
+/** The budget per Lambda bundle: what a cold start loads (the entry and its static imports). */
 export const MAX_BUNDLE_BYTES = 1.5 * 1024 * 1024;
+/** Everything a bundle ships, lazily loaded chunks included (the password list, the SMTP client…). */
+export const MAX_BUNDLE_TOTAL_BYTES = 2.5 * 1024 * 1024;
 /** The budget for a cold import of a bundle on this machine (checked by the benchmark). */
 export const MAX_COLD_IMPORT_MS = 200;
 
