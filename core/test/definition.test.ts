@@ -79,6 +79,7 @@ const validTriggers: Record<string, unknown> = {
   record_deleted: { type: 'record_deleted', object: 'deal' },
   field_changed: { type: 'field_changed', object: 'deal', field: 'stage', from: 'open', to: 'won' },
   manual: { type: 'manual', object: 'contact', allowMembers: true },
+  run_failed: { type: 'run_failed', workflowId: '00000000-0000-4000-8000-000000000001' },
 };
 const invalidTriggers: Record<string, [unknown, string]> = {
   schedule: [{ type: 'schedule', cron: '61 * * * *', timezone: 'UTC' }, 'cron'],
@@ -88,6 +89,7 @@ const invalidTriggers: Record<string, [unknown, string]> = {
   record_deleted: [{ type: 'record_deleted', object: '' }, 'object'],
   field_changed: [{ type: 'field_changed', object: 'deal', field: '__proto__' }, 'field'],
   manual: [{ type: 'manual', allowMembers: 'yes' }, 'allowMembers'],
+  run_failed: [{ type: 'run_failed', workflowId: 'not-a-workflow' }, 'workflowId'],
 };
 
 describe('triggers', () => {
@@ -145,6 +147,13 @@ const validActions: Record<string, unknown> = {
   },
   upsert_record: { id: 'a', type: 'upsert_record', object: 'contact', match: ['email'], data: { email: '{{trigger.body.email}}', name: 'Ada' } },
   for_each: { id: 'a', type: 'for_each', items: '{{trigger.record.tags}}', concurrency: 2, steps: [{ id: 'b', type: 'wait', duration: '1s' }] },
+  wait_for_approval: {
+    id: 'a',
+    type: 'wait_for_approval',
+    approvers: ['admin', 'ann@example.com'],
+    message: 'Approve {{trigger.record.name}}?',
+    timeout: '2d',
+  },
 };
 const invalidActions: Record<string, [unknown, string]> = {
   send_email: [{ id: 'a', type: 'send_email', to: 'x@example.com', subject: 'Hi' }, 'body'],
@@ -159,6 +168,7 @@ const invalidActions: Record<string, [unknown, string]> = {
   upsert_record: [{ id: 'a', type: 'upsert_record', object: 'contact', match: ['email'], data: { name: 'Ada' } }, 'match[0]'],
   for_each: [{ id: 'a', type: 'for_each', items: '{{trigger.list}}', maxItems: 20_000 }, 'maxItems'],
   call_workflow: [{ id: 'a', type: 'call_workflow', workflowId: 'not-an-id' }, 'workflowId'],
+  wait_for_approval: [{ id: 'a', type: 'wait_for_approval', approvers: ['admin'], message: 'ok?', timeout: '31d' }, 'timeout'],
 };
 
 describe('actions', () => {
