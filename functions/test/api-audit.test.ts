@@ -21,6 +21,8 @@ describe('audit log', () => {
   let keyId = '';
   let wfId = '';
   let joinedId = '';
+  let importedId = '';
+  const SECRET_VALUE = 'sk_live_secret_value_never_logged';
 
   beforeAll(async () => {
     t = await createTestApi('pglite');
@@ -75,6 +77,18 @@ describe('audit log', () => {
     expect((await call('DELETE', `/members/${joinedId}`)).status).toBe(200);
     expect((await call('DELETE', `/workflows/${wfId}`)).status).toBe(204);
 
+    expect((await call('PUT', '/secrets/CRM_TOKEN', { value: SECRET_VALUE })).status).toBe(201);
+    expect((await call('DELETE', '/secrets/CRM_TOKEN')).status).toBe(200);
+    const imported = await call('POST', '/workflows/import', {
+      format: 'conduit.workflow',
+      version: 1,
+      name: 'From a file',
+      trigger: { type: 'webhook' },
+      actions: [],
+    });
+    expect(imported.status).toBe(201);
+    importedId = imported.data.workflow.id;
+
     let cursor: string | null = null;
     do {
       const page: { data: { items: Entry[]; nextCursor: string | null } } = await call('GET', `/audit?limit=10${cursor ? `&cursor=${cursor}` : ''}`);
@@ -106,6 +120,9 @@ describe('audit log', () => {
     ['member.role_changed', adminActor, () => joinedId],
     ['member.removed', adminActor, () => joinedId],
     ['workflow.deleted', adminActor, () => wfId],
+    ['secret.set', adminActor, () => 'CRM_TOKEN'],
+    ['secret.deleted', adminActor, () => 'CRM_TOKEN'],
+    ['workflow.imported', adminActor, () => importedId],
   ];
 
   it.each(cases)('%s: exactly one entry, with the right actor and target', (action, actor, target) => {
@@ -123,6 +140,8 @@ describe('audit log', () => {
     expect(all).not.toContain('sk_live_should_not_show');
     expect(all).not.toContain(secret);
     expect(all).not.toContain(PASSWORD);
+    expect(all).not.toContain(SECRET_VALUE);
+    expect(all).not.toContain(SECRET_VALUE.slice(-4));
   });
 
   it('filters by action prefix, actor and target, and refuses members', async () => {
