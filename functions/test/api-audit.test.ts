@@ -1,5 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { eq, workflowExecutions } from '@conduit/core/testing';
+import { createExecution, openApproval } from '@conduit/core/domain';
+import { eq, workflowExecutions, workflows } from '@conduit/core/testing';
 import { createTestApi, PASSWORD, type TestApi } from './api-helpers';
 
 type Entry = {
@@ -21,6 +22,10 @@ describe('audit log', () => {
   let keyId = '';
   let wfId = '';
   let joinedId = '';
+  let importedId = '';
+  let inAppId = '';
+  let byLinkId = '';
+  const SECRET_VALUE = 'sk_live_secret_value_never_logged';
 
   beforeAll(async () => {
     t = await createTestApi('pglite');
@@ -75,6 +80,52 @@ describe('audit log', () => {
     expect((await call('DELETE', `/members/${joinedId}`)).status).toBe(200);
     expect((await call('DELETE', `/workflows/${wfId}`)).status).toBe(204);
 
+    expect((await call('PUT', '/secrets/CRM_TOKEN', { value: SECRET_VALUE })).status).toBe(201);
+    expect((await call('DELETE', '/secrets/CRM_TOKEN')).status).toBe(200);
+    const imported = await call('POST', '/workflows/import', {
+      format: 'conduit.workflow',
+      version: 1,
+      name: 'From a file',
+      trigger: { type: 'webhook' },
+      actions: [],
+    });
+    expect(imported.status).toBe(201);
+    importedId = imported.data.workflow.id;
+
+    // Approvals: one decided in the app by the admin, one through the member's emailed link (no
+    // second sign-in, so login.succeeded stays one entry).
+    const pending = async (approvers: string[]) => {
+      const [w] = await t.db
+        .insert(workflows)
+        .values({
+          name: 'Refunds',
+          workspaceId: t.a.id,
+          companyId: t.a.companyId,
+          trigger: { type: 'webhook', auth: { mode: 'none' }, allowGet: false } as never,
+          actions: [],
+        })
+        .returning();
+      const { execution } = await createExecution(t.db, { workspaceId: t.a.id, workflowId: w!.id, versionId: null, eventId: null, input: {} });
+      return openApproval(t.db, {
+        workspaceId: t.a.id,
+        executionId: execution.id,
+        workflowId: w!.id,
+        actionId: 'ask',
+        temporalWorkflowId: execution.temporalWorkflowId,
+        approvers,
+        message: 'Refund 120 EUR?',
+        onTimeout: 'reject',
+        expiresAt: new Date(Date.now() + 3_600_000),
+      });
+    };
+    const inApp = await pending(['admin']);
+    inAppId = inApp.approval.id;
+    expect((await call('POST', `/approvals/${inAppId}/decision`, { decision: 'reject', comment: 'too much' })).status).toBe(200);
+    const byLink = await pending([t.a.member.email]);
+    byLinkId = byLink.approval.id;
+    const link = byLink.links.find((l) => l.email === t.a.member.email.toLowerCase())!;
+    expect((await t.call('POST', `/api/approval-links/${link.approve}`, { json: {} })).status).toBe(200);
+
     let cursor: string | null = null;
     do {
       const page: { data: { items: Entry[]; nextCursor: string | null } } = await call('GET', `/audit?limit=10${cursor ? `&cursor=${cursor}` : ''}`);
@@ -106,6 +157,9 @@ describe('audit log', () => {
     ['member.role_changed', adminActor, () => joinedId],
     ['member.removed', adminActor, () => joinedId],
     ['workflow.deleted', adminActor, () => wfId],
+    ['secret.set', adminActor, () => 'CRM_TOKEN'],
+    ['secret.deleted', adminActor, () => 'CRM_TOKEN'],
+    ['workflow.imported', adminActor, () => importedId],
   ];
 
   it.each(cases)('%s: exactly one entry, with the right actor and target', (action, actor, target) => {
@@ -116,6 +170,17 @@ describe('audit log', () => {
     if (id) expect(hits[0]!.target.id).toBe(id);
   });
 
+  it('approval.decided: one entry per decision, by the approver (a link: its recipient’s account), in the app or by link', () => {
+    const hits = entries.filter((e) => e.action === 'approval.decided');
+    expect(hits).toHaveLength(2);
+    const inApp = hits.filter((e) => e.target.id === inAppId);
+    expect(inApp).toHaveLength(1);
+    expect(inApp[0]).toMatchObject({ actor: adminActor(), summary: 'rejected step "ask"' });
+    const byLink = hits.filter((e) => e.target.id === byLinkId);
+    expect(byLink).toHaveLength(1);
+    expect(byLink[0]).toMatchObject({ actor: { kind: 'user', id: t.a.member.id }, summary: 'approved step "ask" by emailed link' });
+  });
+
   it('a definition change is summarised field by field, never with values or secrets', () => {
     const updated = entries.find((e) => e.action === 'workflow.updated')!;
     expect(updated.summary).toBe('changed name; actions added: mk');
@@ -123,6 +188,8 @@ describe('audit log', () => {
     expect(all).not.toContain('sk_live_should_not_show');
     expect(all).not.toContain(secret);
     expect(all).not.toContain(PASSWORD);
+    expect(all).not.toContain(SECRET_VALUE);
+    expect(all).not.toContain(SECRET_VALUE.slice(-4));
   });
 
   it('filters by action prefix, actor and target, and refuses members', async () => {

@@ -152,12 +152,18 @@ describe.each(['pglite', 'pg'] as const)('manual runs, calls, export and import 
     expect(back.data.workflow.id).not.toBe(created.data.id);
     for (const k of ['name', 'description', 'trigger', 'actions']) expect(back.data.workflow[k]).toEqual(created.data[k]);
     expect(back.data.report).toEqual({ missingSecrets: ['CRM_TOKEN'], missingObjects: ['invoice'], missingWorkflows: [] });
+    // Once the workspace has the secret, the report no longer asks for it.
+    expect((await t.call('PUT', `${wsA()}/secrets/CRM_TOKEN`, { cookie: admin, json: { value: 'tok-for-import-test' } })).status).toBe(201);
+    const withSecret = await t.call('POST', `${wsA()}/workflows/import`, { cookie: admin, json: exp.data });
+    expect(withSecret.data.report.missingSecrets).toEqual([]);
 
     // Another workspace: the called workflow is matched by name when one exists, else reported.
     const intoB = await t.call('POST', `/api/workspaces/${t.b.id}/workflows/import`, { cookie: adminB, json: { ...exp.data, rename: 'Imported' } });
     expect(intoB.status).toBe(201);
     expect(intoB.data.workflow.name).toBe('Imported');
     expect(intoB.data.report.missingWorkflows).toEqual([{ actionId: 'call', stepLabel: 'call', workflowName: 'Enricher' }]);
+    // Workspace A's secret is not B's.
+    expect(intoB.data.report.missingSecrets).toEqual(['CRM_TOKEN']);
     const enricherB = await published(manual('Enricher', {}, []), adminB, `/api/workspaces/${t.b.id}`);
     const again = await t.call('POST', `/api/workspaces/${t.b.id}/workflows/import`, { cookie: adminB, json: exp.data });
     expect(again.data.report.missingWorkflows).toEqual([]);

@@ -61,6 +61,34 @@ const TABLE: Record<string, Expect> = {
   'POST /api/workspaces/{ws}/invites': { body: { email: 'someone@example.test' }, admin: 201, member: 403, anonymous: 401 },
   'DELETE /api/workspaces/{ws}/invites/{id}': { admin: 404, member: 403, anonymous: 401 },
   'GET /api/workspaces/{ws}/audit': { admin: 200, member: 403, anonymous: 401 },
+  // Manual runs: anyone may try (a member only on workflows that allow members; unknown id → 404).
+  'POST /api/workspaces/{ws}/workflows/{id}/run': { admin: 404, member: 404, anonymous: 401 },
+  'GET /api/workspaces/{ws}/manual-workflows': { admin: 200, member: 200, anonymous: 401 },
+  'GET /api/workspaces/{ws}/workflows/{id}/export': { admin: 404, member: 403, anonymous: 401 },
+  'POST /api/workspaces/{ws}/workflows/import': {
+    body: { format: 'conduit.workflow', version: 1, name: 'imp', trigger: { type: 'webhook' }, actions: [] },
+    admin: 201,
+    member: 403,
+    anonymous: 401,
+  },
+  'GET /api/workspaces/{ws}/templates': { admin: 200, member: 200, anonymous: 401 },
+  'GET /api/workspaces/{ws}/executions/{id}/calls': { admin: 404, member: 404, anonymous: 401 },
+  'GET /api/workspaces/{ws}/objects': { admin: 200, member: 200, anonymous: 401 },
+  'GET /api/workspaces/{ws}/objects/{object}/fields': { admin: 200, member: 200, anonymous: 401 },
+  'GET /api/workspaces/{ws}/secrets': { admin: 200, member: 403, anonymous: 401 },
+  'PUT /api/workspaces/{ws}/secrets/{name}': { body: { value: 'not-a-real-secret' }, admin: 201, member: 403, anonymous: 401 },
+  'DELETE /api/workspaces/{ws}/secrets/{name}': { admin: 404, member: 403, anonymous: 401 },
+  // Decrypting Temporal payloads is an operator's tool: admins of a workspace only.
+  'POST /api/temporal-codec/decode': { body: { payloads: [] }, admin: 200, member: 403, anonymous: 401 },
+  // Approvals: listed per caller; deciding checks the approver list after finding the approval.
+  'GET /api/workspaces/{ws}/approvals': { admin: 200, member: 200, anonymous: 401 },
+  'POST /api/workspaces/{ws}/approvals/{id}/decision': { body: { decision: 'approve' }, admin: 404, member: 404, anonymous: 401 },
+  // Emailed links are public: the token is the credential.
+  'GET /api/approval-links/{token}': { admin: 404, member: 404, anonymous: 404 },
+  'POST /api/approval-links/{token}': { admin: 404, member: 404, anonymous: 404 },
+  'GET /api/workspaces/{ws}/failure-alerts': { admin: 200, member: 403, anonymous: 401 },
+  'PUT /api/workspaces/{ws}/failure-alerts': { body: { enabled: true }, admin: 200, member: 403, anonymous: 401 },
+  'PUT /api/workspaces/{ws}/workflows/{id}/failure-alerts': { body: { failureAlerts: false }, admin: 404, member: 403, anonymous: 401 },
 };
 
 describe('role table over /api/openapi.json', () => {
@@ -92,6 +120,7 @@ describe('role table over /api/openapi.json', () => {
         .replace('{ws}', t.a.slug)
         .replace('{object}', 'contact')
         .replace('{token}', 'not-a-token')
+        .replace('{name}', `ROLE_TABLE_${method}`) // PUT creates its own, DELETE meets an unknown one
         .replace(/\{(id|userId)\}/g, () => crypto.randomUUID());
       const json =
         row.body === 'login' ? { email: t.a.member.email, password: PASSWORD } : (row.body ?? (method === 'GET' || method === 'DELETE' ? undefined : {}));

@@ -2,6 +2,7 @@ import { randomBytes } from 'node:crypto';
 import { and, desc, eq, gt, inArray, sql } from 'drizzle-orm';
 import { approvals, approvalTokens, memberships, users, workflowExecutions, workflows, type ApprovalStatus } from '../db/schema';
 import type { DbOrTx } from '../db/client';
+import { audit, type AuditContext } from './audit';
 import { sha256 } from './auth';
 import { isUuid } from './ids';
 
@@ -136,7 +137,7 @@ export type DecideResult = { ok: true; approval: ApprovalRow; signal: DecisionSi
 async function decideOpen(
   db: DbOrTx,
   view: ApprovalView,
-  d: { decision: ApprovalDecision; by: string; comment: string | null; at: Date },
+  d: { decision: ApprovalDecision; by: string; comment: string | null; at: Date; audit?: AuditContext | undefined; via?: 'link' },
 ): Promise<DecideResult> {
   if (view.status !== 'pending') return { ok: false, reason: 'decided', approval: view };
   if (view.runStatus !== 'pending' && view.runStatus !== 'running') return { ok: false, reason: 'run_ended', approval: view };
@@ -148,6 +149,13 @@ async function decideOpen(
     .returning();
   // Lost a race with another decision or the timeout.
   if (!row) return { ok: false, reason: 'decided', approval: view };
+  if (d.audit)
+    await audit(db, d.audit, {
+      workspaceId: view.workspaceId,
+      action: 'approval.decided',
+      target: { type: 'approval', id: row.id, name: view.workflowName },
+      summary: `${row.status} step "${view.actionId}"${d.via === 'link' ? ' by emailed link' : ''}`,
+    });
   return { ok: true, approval: row, signal: signalOf(row) };
 }
 
@@ -160,9 +168,10 @@ export function signalOf(row: ApprovalRow): DecisionSignal {
 export function decideApproval(
   db: DbOrTx,
   view: ApprovalView,
-  d: { decision: ApprovalDecision; by: string; comment: string | null; at: Date },
+  d: { decision: ApprovalDecision; by: string; comment: string | null; at: Date; audit?: AuditContext | undefined },
 ): Promise<DecideResult> {
-  return decideOpen(db, view, d);
+  // The decision and its audit entry commit together.
+  return db.transaction((tx) => decideOpen(tx, view, d));
 }
 
 export type TokenView = { approval: ApprovalView; email: string; decision: ApprovalDecision; usedAt: Date | null; expiresAt: Date };
@@ -186,7 +195,12 @@ export async function findApprovalToken(db: DbOrTx, token: string): Promise<Toke
 }
 
 /** Decides through an emailed link: the token is spent in the same transaction as the decision. */
-export async function decideByToken(db: DbOrTx, token: string, d: { comment: string | null; at: Date }): Promise<DecideResult | null> {
+/** `clientAddress`: given, the decision is audited, attributed to the link's recipient (their account when they have one). */
+export async function decideByToken(
+  db: DbOrTx,
+  token: string,
+  d: { comment: string | null; at: Date; clientAddress?: string | null | undefined },
+): Promise<DecideResult | null> {
   return db.transaction(async (tx) => {
     const t = await findApprovalToken(tx, token);
     if (!t) return null;
@@ -197,7 +211,12 @@ export async function decideByToken(db: DbOrTx, token: string, d: { comment: str
       .where(and(eq(approvalTokens.tokenHash, sha256(token)), sql`${approvalTokens.usedAt} is null`))
       .returning({ h: approvalTokens.tokenHash });
     if (spent.length === 0) return { ok: false, reason: 'used', approval: t.approval } as const;
-    const r = await decideOpen(tx, t.approval, { decision: t.decision, by: t.email, comment: d.comment, at: d.at });
+    const [person] = await tx.select({ id: users.id, name: users.name }).from(users).where(sql`lower(${users.email}) = ${t.email.toLowerCase()}`);
+    const ctx: AuditContext | undefined =
+      d.clientAddress === undefined
+        ? undefined
+        : { actor: { kind: 'user', id: person?.id ?? null, name: person?.name || t.email }, clientAddress: d.clientAddress };
+    const r = await decideOpen(tx, t.approval, { decision: t.decision, by: t.email, comment: d.comment, at: d.at, audit: ctx, via: 'link' });
     // A refused decision leaves the link unspent only when nothing was decided; otherwise it is done either way.
     return r;
   });

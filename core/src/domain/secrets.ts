@@ -133,7 +133,7 @@ export async function secretUsage(db: DbOrTx, workspaceId: string): Promise<Map<
 }
 
 /** Deletes a secret unless an active workflow's running version uses it; null when there is none. */
-export async function deleteSecret(db: Db, q: { workspaceId: string; name: string }): Promise<SecretInfo | null> {
+export async function deleteSecret(db: DbOrTx, q: { workspaceId: string; name: string }): Promise<SecretInfo | null> {
   const existing = (await listSecrets(db, q.workspaceId)).find((s) => s.name === q.name);
   if (!existing) return null;
   const blocking = ((await secretUsage(db, q.workspaceId)).get(q.name) ?? []).filter((u) => u.active && u.inActiveVersion);

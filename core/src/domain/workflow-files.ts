@@ -3,6 +3,7 @@ import type { WorkflowAction, WorkflowTrigger } from '../definition';
 import { walkActions } from '../definition';
 import { records, workflows } from '../db/schema';
 import type { DbOrTx } from '../db/client';
+import { secretNames } from './secrets';
 import { callSteps } from './workflow-calls';
 import type { WorkflowRow } from './workflows';
 
@@ -70,7 +71,6 @@ export type ImportReport = {
  * Fits an imported definition to this workspace: a call_workflow target that is not a workflow here
  * is matched by the name the file recorded for it (one workflow of that name), and what is still
  * missing is reported: secrets to set, objects with no records yet, workflows to create.
- * `knownSecrets`: the workspace's secret names, where workspace secrets exist.
  */
 export async function fitImport(
   db: DbOrTx,
@@ -79,7 +79,6 @@ export async function fitImport(
     trigger: WorkflowTrigger;
     actions: WorkflowAction[];
     references: { id: string; name: string }[];
-    knownSecrets?: readonly string[];
   },
 ): Promise<{ actions: WorkflowAction[]; report: ImportReport }> {
   const actions = structuredClone(q.actions);
@@ -104,7 +103,8 @@ export async function fitImport(
         ).map((r) => r.object),
       )
     : new Set<string>();
-  const known = new Set(q.knownSecrets ?? []);
+  // Only the secrets this workspace lacks: one already set here needs nothing.
+  const known = await secretNames(db, q.workspaceId);
   return {
     actions,
     report: {

@@ -92,6 +92,8 @@ export function createWorkflowLifecycle(deps: WorkflowLifecycleDeps) {
         fields: DraftFields;
         companyId?: string | undefined;
         createdBy: string | null;
+        /** `import`: recorded as workflow.imported (from an exported file) instead of workflow.created. */
+        origin?: 'import' | undefined;
       } & Audited,
     ): Promise<WorkflowRow> {
       const draft = checkDraft(draftInput(q.fields, { actions: [] }));
@@ -103,9 +105,9 @@ export function createWorkflowLifecycle(deps: WorkflowLifecycleDeps) {
         if (q.audit)
           await audit(tx, q.audit, {
             workspaceId: w.workspaceId,
-            action: 'workflow.created',
+            action: q.origin === 'import' ? 'workflow.imported' : 'workflow.created',
             target: wfTarget(w),
-            summary: `created with a ${w.trigger.type} trigger and ${w.actions.length} action(s)`,
+            summary: `${q.origin === 'import' ? 'imported from a file' : 'created'} with a ${w.trigger.type} trigger and ${w.actions.length} action(s)`,
           });
         return w;
       });

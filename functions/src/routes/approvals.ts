@@ -21,6 +21,8 @@ import {
   type TokenView,
 } from '@conduit/core/domain';
 import { APPROVAL_SIGNAL } from '@conduit/core/temporal';
+import { auditContext } from '../http/audit-context';
+import { clientAddress } from '../http/client-address';
 import { workspaceAccess } from '../http/context';
 import { conflict, forbidden, type HttpError, notFound } from '../http/errors';
 import { WsIdParams, WsParams, body, errors, json, type Api, type RouteDeps } from './common';
@@ -133,7 +135,13 @@ export function approvalRoutes(app: Api, deps: RouteDeps): void {
       if (a.principal.kind !== 'session' || !isApprover(view, { email: a.principal.user.email, role: a.role }))
         throw forbidden('you are not one of the approvers of this step');
       const b = c.req.valid('json');
-      const r = await decideApproval(deps.db, view, { decision: b.decision, by: a.principal.user.email, comment: b.comment?.trim() || null, at: deps.now() });
+      const r = await decideApproval(deps.db, view, {
+        decision: b.decision,
+        by: a.principal.user.email,
+        comment: b.comment?.trim() || null,
+        at: deps.now(),
+        audit: auditContext(c, a.principal),
+      });
       if (!r.ok) throw refused(r.reason, r.approval);
       await signalRun(view.temporalWorkflowId, r.signal);
       const after = await getApproval(deps.db, { workspaceId: a.workspace.id, id: p.id });
@@ -170,7 +178,7 @@ export function approvalRoutes(app: Api, deps: RouteDeps): void {
     }),
     async (c) => {
       const token = c.req.valid('param').token;
-      const r = await decideByToken(deps.db, token, { comment: c.req.valid('json').comment?.trim() || null, at: deps.now() });
+      const r = await decideByToken(deps.db, token, { comment: c.req.valid('json').comment?.trim() || null, at: deps.now(), clientAddress: clientAddress(c) });
       if (!r) throw notFound('approval link (it may be mistyped)');
       if (!r.ok) throw refused(r.reason, r.approval);
       await signalRun(r.approval.temporalWorkflowId, r.signal);

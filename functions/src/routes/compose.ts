@@ -26,6 +26,7 @@ import {
 } from '@conduit/core/domain';
 import { WORKFLOW_TEMPLATES } from '@conduit/core/templates';
 import { generateWebhookSecret } from '../ingress/signature';
+import { auditContext } from '../http/audit-context';
 import { workspaceAccess } from '../http/context';
 import { executionDto, workflowDto } from '../http/dto';
 import { invalid, notFound } from '../http/errors';
@@ -143,7 +144,13 @@ export function composeRoutes(app: Api, deps: RouteDeps): void {
         actions: draft.actions,
         references: file.references?.workflows ?? [],
       });
-      const w = await lifecycle.create({ workspace: a.workspace, fields: { ...draft, actions: fitted.actions }, createdBy: a.userId });
+      const w = await lifecycle.create({
+        workspace: a.workspace,
+        fields: { ...draft, actions: fitted.actions },
+        createdBy: a.userId,
+        origin: 'import',
+        audit: auditContext(c, a.principal),
+      });
       const kinds = await workflowSecretKinds(deps.db, { workspaceId: w.workspaceId, workflowIds: [w.id] });
       return c.json({ workflow: workflowDto(w, kinds.get(w.id) ?? [], deps.now()), report: fitted.report }, 201);
     },

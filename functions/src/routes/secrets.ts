@@ -1,6 +1,17 @@
 import { createRoute } from '@hono/zod-openapi';
 import { pageOf, SecretDtoSchema, SecretNameParams, SecretPutBodySchema, type SecretDto } from '@conduit/core/api';
-import { checkSecretName, deleteSecret, listSecrets, putSecret, SecretInUseError, secretUsage, type SecretInfo, type SecretUser } from '@conduit/core/domain';
+import {
+  audit,
+  checkSecretName,
+  deleteSecret,
+  listSecrets,
+  putSecret,
+  SecretInUseError,
+  secretUsage,
+  type SecretInfo,
+  type SecretUser,
+} from '@conduit/core/domain';
+import { auditContext } from '../http/audit-context';
 import { workspaceAccess } from '../http/context';
 import { HttpError, notFound } from '../http/errors';
 import { WsParams, body, errors, json, type Api, type RouteDeps } from './common';
@@ -51,12 +62,23 @@ export function secretRoutes(app: Api, deps: RouteDeps): void {
       const p = c.req.valid('param');
       const a = await workspaceAccess(c, deps, p.ws, 'admin', 'manage secrets');
       checkSecretName(p.name);
-      const { created, secret } = await putSecret(deps.db, deps.secrets, {
-        workspaceId: a.workspace.id,
-        name: p.name,
-        value: c.req.valid('json').value,
-        by: a.userId,
-        at: deps.now(),
+      const ctx = auditContext(c, a.principal);
+      const { created, secret } = await deps.db.transaction(async (tx) => {
+        const r = await putSecret(tx, deps.secrets, {
+          workspaceId: a.workspace.id,
+          name: p.name,
+          value: c.req.valid('json').value,
+          by: a.userId,
+          at: deps.now(),
+        });
+        // The name only: neither the value nor its hint goes into the log.
+        await audit(tx, ctx, {
+          workspaceId: a.workspace.id,
+          action: 'secret.set',
+          target: { type: 'secret', id: r.secret.name, name: r.secret.name },
+          summary: r.created ? 'created' : 'value replaced',
+        });
+        return r;
       });
       const usage = await secretUsage(deps.db, a.workspace.id);
       return c.json(dto(secret, usage.get(secret.name) ?? []), created ? 201 : 200);
@@ -76,8 +98,19 @@ export function secretRoutes(app: Api, deps: RouteDeps): void {
       const p = c.req.valid('param');
       const a = await workspaceAccess(c, deps, p.ws, 'admin', 'manage secrets');
       const usage = await secretUsage(deps.db, a.workspace.id);
+      const ctx = auditContext(c, a.principal);
       try {
-        const gone = await deleteSecret(deps.db, { workspaceId: a.workspace.id, name: p.name });
+        const gone = await deps.db.transaction(async (tx) => {
+          const g = await deleteSecret(tx, { workspaceId: a.workspace.id, name: p.name });
+          if (g)
+            await audit(tx, ctx, {
+              workspaceId: a.workspace.id,
+              action: 'secret.deleted',
+              target: { type: 'secret', id: g.name, name: g.name },
+              summary: 'deleted',
+            });
+          return g;
+        });
         if (!gone) throw notFound('secret');
         return c.json(dto(gone, usage.get(gone.name) ?? []), 200);
       } catch (e) {
