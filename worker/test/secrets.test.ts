@@ -6,6 +6,8 @@
  */
 import { createServer, type IncomingMessage, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
+import type { Payload } from '@temporalio/common';
+import { payloadCodecFromConfig } from '@conduit/core/temporal-codec';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createSecretBox } from '@conduit/core/crypto';
 import { putSecret } from '@conduit/core/domain';
@@ -63,13 +65,26 @@ afterAll(async () => {
   await new Promise((r) => server.close(r));
 });
 
-/** Every payload of a run's Temporal history as text (payload bytes decoded), to search for a value. */
+/**
+ * Every payload of a run's Temporal history as text, to search for a value: the raw history (payloads
+ * are encrypted by the product's codec, so a value in clear there would show) plus every payload
+ * decrypted through that codec (what an operator's Temporal UI would show).
+ */
 async function historyText(h: Harness, executionId: string): Promise<string> {
   const history = await h.client.workflow.getHandle(runWorkflowId(executionId)).fetchHistory();
   const text = (v: unknown) =>
     v instanceof Uint8Array ? Buffer.from(v).toString('utf8') : typeof v === 'string' ? Buffer.from(v, 'base64').toString('utf8') : v;
-  // Payload bytes come back as bytes or base64 text: decoded, so a value in clear would show.
-  return JSON.stringify(history, (k, v: unknown) => (k === 'data' ? text(v) : v));
+  const raw = JSON.stringify(history, (k, v: unknown) => (k === 'data' ? text(v) : v));
+  const codec = payloadCodecFromConfig(h.config);
+  const payloads: Payload[] = [];
+  const collect = (v: unknown): void => {
+    if (!v || typeof v !== 'object') return;
+    if ('metadata' in v && 'data' in v && (v as Payload).data instanceof Uint8Array) payloads.push(v as Payload);
+    for (const x of Object.values(v)) collect(x);
+  };
+  collect(history);
+  const decoded = codec ? await codec.decode(payloads) : payloads;
+  return `${raw}\n${decoded.map((p) => Buffer.from(p.data ?? new Uint8Array()).toString('utf8')).join('\n')}`;
 }
 
 async function storedText(h: Harness, executionId: string): Promise<string> {
