@@ -154,6 +154,7 @@ describe('approvals in the browser', () => {
       await p.getByRole('button', { name: 'Confirm approval' }).click();
       const done = p.getByRole('status');
       await done.getByText('Approved. The run goes on; you can close this page.').waitFor();
+      await p.getByRole('heading', { name: 'Approved', level: 1 }).waitFor();
       await expect(focused(p)).resolves.toMatchObject({ role: 'status', text: 'Approved. The run goes on; you can close this page.' });
       await checkLayout(p, 'link-approved');
 
@@ -169,6 +170,8 @@ describe('approvals in the browser', () => {
       // The same link again, as after a second click in the email.
       await p.goto(approveUrl!);
       await p.getByRole('alert').getByText('This link was already used.').waitFor();
+      // No longer a question that can be answered.
+      await p.getByRole('heading', { name: 'Approval request', level: 1 }).waitFor();
       await expect(p.getByRole('button', { name: 'Confirm approval' }).count()).resolves.toBe(0);
       await expect(p.getByLabel('Comment (optional)').count()).resolves.toBe(0);
       await checkLayout(p, 'link-used');
