@@ -48,8 +48,8 @@ function Root(props: ParentProps) {
   const navigate = useNavigate();
   setUnauthorizedHandler(() => {
     session.clear();
-    // Public pages (sign-in, sign-up, an invitation) stay where they are.
-    if (!/^\/(login|signup|invite\/)/.test(location.pathname)) navigate(`/login?next=${encodeURIComponent(location.pathname + location.search)}`);
+    // Public pages (sign-in, sign-up, an invitation, an emailed approval link) stay where they are.
+    if (!/^\/(login|signup|invite\/|approvals\/)/.test(location.pathname)) navigate(`/login?next=${encodeURIComponent(location.pathname + location.search)}`);
   });
   return (
     <>

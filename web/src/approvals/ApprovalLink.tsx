@@ -32,6 +32,13 @@ export default function ApprovalLink() {
   const [result, setResult] = createSignal<string>();
   let resultEl: HTMLParagraphElement | undefined;
   const verb = () => (link()?.decision === 'approve' ? 'approve' : 'reject');
+  // The question only while it can still be answered; afterwards the heading says what happened.
+  const heading = () => {
+    const l = link.error ? undefined : link();
+    if (result()) return l?.decision === 'approve' ? 'Approved' : 'Rejected';
+    if (l?.state !== 'open') return 'Approval request';
+    return l.decision === 'approve' ? 'Approve this request?' : 'Reject this request?';
+  };
   const confirm = async (e: Event) => {
     e.preventDefault();
     setBusy(true);
@@ -49,7 +56,7 @@ export default function ApprovalLink() {
   };
   return (
     <main class="page narrow approval-link">
-      <h1>{link()?.decision === 'reject' ? 'Reject this request?' : link()?.decision === 'approve' ? 'Approve this request?' : 'Approval'}</h1>
+      <h1>{heading()}</h1>
       <Switch>
         <Match when={link.error}>
           <p class="error" role="alert">
