@@ -100,11 +100,14 @@ describe('the app under its Content-Security-Policy', () => {
     await name.click();
     await page.keyboard.press('ControlOrMeta+a');
     await page.keyboard.type('CSP check');
+    await page.locator('#card-trigger').click();
     await page.getByLabel('When', { exact: true }).selectOption('webhook');
-    const row = page.locator('.editor-main > fieldset.section').last().locator(':scope > .action-list > .add-action').last();
-    await row.locator('select').selectOption('create_record');
-    await row.getByRole('button', { name: 'Add action' }).click();
-    const object = page.getByLabel('Object', { exact: true }).last();
+    // The "+" at the end of the flow, then "Create record" from its menu: the form opens beside the flow.
+    await page.locator('.flow > .flow-list > .flow-tail .edge-add').click();
+    const menu = page.getByRole('dialog', { name: 'Add a step' });
+    await menu.getByRole('textbox').pressSequentially('Creat');
+    await menu.locator('.picker-item', { has: page.locator('strong', { hasText: /^Create record$/ }) }).click();
+    const object = page.locator('#step-panel').getByLabel('Object', { exact: true });
     await typeInto(object, 'ping');
     await shot(page, 'csp-editor');
     expect(await violations()).toEqual([]);
