@@ -17,7 +17,7 @@ import { runFind } from './scenarios/find';
 import { runDispatchScale, runRecordScenarios } from './scenarios/recordTriggers';
 import { runSideBySide } from './scenarios/sideBySide';
 import { runSizes } from './scenarios/sizes';
-import { runLoops } from './scenarios/loops';
+import { runLoops, runLoopsN8n } from './scenarios/loops';
 import { ensureN8n } from './targets/n8n/install';
 import { startN8n } from './targets/n8n/server';
 
@@ -57,7 +57,8 @@ try {
     ctx.pgUrl = pg.url;
     log(`PostgreSQL at ${pg.url}`);
   }
-  if (sideBySide.ingress || sideBySide.e2e || sideBySide.steps) {
+  // n8n runs for the side-by-side scenarios and for the n8n half of the loop scenario.
+  if (sideBySide.ingress || sideBySide.e2e || sideBySide.steps || has('loop')) {
     if (!opts.n8n) n8nStatus = { ok: false, reason: '`--no-n8n` was given.' };
     else {
       try {
@@ -75,7 +76,8 @@ try {
         log(`n8n unavailable: ${reason}`);
       }
     }
-    failures.push(...(await runSideBySide(ctx, sideBySide)));
+    if (sideBySide.ingress || sideBySide.e2e || sideBySide.steps) failures.push(...(await runSideBySide(ctx, sideBySide)));
+    if (has('loop')) failures.push(...(await runLoopsN8n(ctx)));
     // n8n is done; stop it so it takes no CPU from the Conduit-only scenarios.
     await ctx.n8n?.stop();
     ctx.n8n = null;

@@ -6,7 +6,7 @@ import { Fatal, pollUntil } from '../../bounded';
 import { onCleanup } from '../../cleanup';
 import { runToEnd, spawnGroup } from '../../proc';
 import type { N8nInstall } from './install';
-import { N8N_PATHS, codeChainWorkflow, webhookSetWorkflow } from './workflows';
+import { N8N_PATHS, codeChainWorkflow, loopWorkflow, webhookSetWorkflow } from './workflows';
 
 export type N8nServer = { url: string; webhookUrl: (path: string) => string; version: string; stop: () => Promise<void> };
 
@@ -37,7 +37,7 @@ export async function startN8n(install: N8nInstall, log: (s: string) => void): P
   const port = await freePort();
   const env = n8nEnv(userFolder, port);
   const cli = (args: string[]) => runToEnd(process.execPath, [install.bin, ...args], { env, cwd: install.dir, timeoutMs: 180_000 });
-  const workflows = [webhookSetWorkflow('BenchWebhookSet1'), codeChainWorkflow('BenchCodeChain40')];
+  const workflows = [webhookSetWorkflow('BenchWebhookSet1'), codeChainWorkflow('BenchCodeChain40'), loopWorkflow('BenchLoopItems1')];
   // One CLI call each to import and to activate: every n8n command boots the whole app (seconds).
   const dir = join(userFolder, 'workflows');
   mkdirSync(dir);
@@ -68,7 +68,11 @@ export async function startN8n(install: N8nInstall, log: (s: string) => void): P
       await pollUntil(
         `n8n webhook /${path}`,
         async () => {
-          const r = await fetch(`${url}/webhook/${path}`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: '{"n":"probe"}' });
+          const r = await fetch(`${url}/webhook/${path}`, {
+            method: 'POST',
+            headers: { 'content-type': 'application/json' },
+            body: '{"n":"probe","items":[0]}',
+          });
           await r.arrayBuffer();
           return r.ok ? true : undefined;
         },

@@ -10,9 +10,9 @@ export type N8nWorkflow = {
   settings: Record<string, unknown>;
 };
 
-export const N8N_PATHS = { set: 'bench-set', code40: 'bench-code40' } as const;
+export const N8N_PATHS = { set: 'bench-set', code40: 'bench-code40', loop: 'bench-loop' } as const;
 
-function webhookNode(path: string): Record<string, unknown> {
+function webhookNode(path: string, extra: Record<string, unknown> = {}): Record<string, unknown> {
   return {
     id: randomUUID(),
     name: 'Webhook',
@@ -21,7 +21,7 @@ function webhookNode(path: string): Record<string, unknown> {
     position: [0, 0],
     webhookId: randomUUID(),
     // lastNode: the HTTP answer is sent when the run has finished, so its latency is request → completion.
-    parameters: { httpMethod: 'POST', path, responseMode: 'lastNode', options: {} },
+    parameters: { httpMethod: 'POST', path, responseMode: 'lastNode', options: {}, ...extra },
   };
 }
 
@@ -71,4 +71,46 @@ export function codeChainWorkflow(id: string, steps = 40): N8nWorkflow {
     prev = name;
   }
   return { id, name: `bench: ${steps} code nodes`, active: false, settings: { executionOrder: 'v1' }, nodes, connections };
+}
+
+/**
+ * Webhook → Split Out (body.items) → Loop Over Items (one item per batch) → Set → back to the loop;
+ * its "done" branch ends in a No-op, the last node, so the HTTP answer comes when every item is
+ * through: the peer of Conduit's for_each of one update_record (scenario 8).
+ */
+export function loopWorkflow(id: string): N8nWorkflow {
+  const node = (name: string, type: string, typeVersion: number, x: number, parameters: Record<string, unknown>) => ({
+    id: randomUUID(),
+    name,
+    type,
+    typeVersion,
+    position: [x, 0],
+    parameters,
+  });
+  return {
+    id,
+    name: 'bench: loop over items → set',
+    active: false,
+    settings: { executionOrder: 'v1' },
+    nodes: [
+      // allEntries: answer with every item the Done node received, so the bench can count them.
+      webhookNode(N8N_PATHS.loop, { responseData: 'allEntries' }),
+      node('Split Out', 'n8n-nodes-base.splitOut', 1, 220, { fieldToSplitOut: 'body.items', options: {} }),
+      node('Loop Over Items', 'n8n-nodes-base.splitInBatches', 3, 440, { batchSize: 1, options: {} }),
+      node('Set', 'n8n-nodes-base.set', 3.4, 660, {
+        assignments: { assignments: [{ id: randomUUID(), name: 'n', value: '={{ $json.items }}', type: 'string' }] },
+        options: {},
+      }),
+      node('Done', 'n8n-nodes-base.noOp', 1, 660, {}),
+    ],
+    connections: {
+      Webhook: link('Split Out'),
+      'Split Out': link('Loop Over Items'),
+      // Loop Over Items v3: output 0 is "done", output 1 is "loop".
+      'Loop Over Items': {
+        main: [[{ node: 'Done', type: 'main', index: 0 }], [{ node: 'Set', type: 'main', index: 0 }]],
+      },
+      Set: link('Loop Over Items'),
+    },
+  };
 }
