@@ -52,9 +52,10 @@ async function guard(what: string, fn: () => Promise<void>): Promise<void> {
 try {
   if (needsStack) {
     // PostgreSQL's default durability (fsync, synchronous commit): a 202 means the event is on disk.
-    const pg = await startPostgres({ durable: true });
+    const pg = await startPostgres({ durable: true, statements: true });
     onCleanup(pg.stop);
     ctx.pgUrl = pg.url;
+    ctx.pgPid = pg.pid;
     log(`PostgreSQL at ${pg.url}`);
   }
   // n8n runs for the side-by-side scenarios and for the n8n half of the loop scenario.

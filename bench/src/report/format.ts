@@ -46,3 +46,9 @@ export function describeRatio(row: Row, r: number): string {
   const f = factor >= 1 ? factor : 1 / factor;
   return `${r.toFixed(r >= 10 ? 1 : 2)}× (${f.toFixed(f >= 10 ? 0 : 1)}× ${word})`;
 }
+
+/** CPU ms per completed run of all a row's system processes (the load client left out). */
+export function systemCpuPerRun(r: Row): number | undefined {
+  const cpu = Object.entries(r.figures ?? {}).filter(([k]) => k.startsWith('cpu:') && k !== 'cpu:bench client');
+  return cpu.length ? cpu.reduce((n, [, v]) => n + v, 0) : undefined;
+}

@@ -1,5 +1,5 @@
 import type { Goal, Report, Row } from './model';
-import { bytes, headline, num } from './format';
+import { bytes, headline, num, systemCpuPerRun } from './format';
 
 /** The speed targets of issues 3, 4 and 6 and the team's own, checked against this run's figures (a row with errors meets none). */
 export function evaluateGoals(report: Omit<Report, 'goals'>, dispatchRatio: number | undefined): Goal[] {
@@ -30,6 +30,19 @@ export function evaluateGoals(report: Omit<Report, 'goals'>, dispatchRatio: numb
         ? `${num(best, 'runs/s')} vs n8n ${num(peerBest, 'runs/s')} (${(best / peerBest).toFixed(1)}×)`
         : `${num(best, 'runs/s')}; n8n not measured`,
       met: peerBest !== undefined && best >= 10 * peerBest,
+    });
+  }
+  // Issue 21: all processes of each system together, per completed run, at each concurrency both measured.
+  for (const row of e2e) {
+    const peer = report.rows.find((r) => r.target === 'n8n' && r.scenario === row.scenario && r.variant === row.variant && r.errors === 0);
+    const mine = systemCpuPerRun(row);
+    const theirs = peer && systemCpuPerRun(peer);
+    if (mine === undefined) continue;
+    goals.push({
+      source: 'issue 21',
+      goal: `End to end at ${row.variant}: total CPU per completed run ≤ n8n's`,
+      measured: theirs === undefined ? `${num(mine)} ms; n8n not measured` : `${num(mine)} ms vs n8n ${num(theirs)} ms`,
+      met: theirs === undefined ? null : mine <= theirs,
     });
   }
   for (const row of ours('3.')) {
