@@ -61,10 +61,61 @@ export function cpuSnapshot(targets: Record<string, CpuTarget>): Record<string, 
   return out;
 }
 
-/** Runs `fn` and reports each target's CPU ms spent meanwhile. */
-export async function measureCpu<T>(targets: Record<string, CpuTarget>, fn: () => Promise<T>): Promise<{ result: T; cpuMs: Record<string, number> }> {
+/**
+ * Runs `fn` and reports each target's CPU ms spent meanwhile and its peak resident memory (MiB, the
+ * whole tree, sampled every 500 ms: a short spike between samples can be missed).
+ */
+export async function measureCpu<T>(
+  targets: Record<string, CpuTarget>,
+  fn: () => Promise<T>,
+): Promise<{ result: T; cpuMs: Record<string, number>; peakMiB: Record<string, number> }> {
+  const peakMiB: Record<string, number> = Object.fromEntries(Object.keys(targets).map((k) => [k, 0]));
+  const sampleRss = () => {
+    for (const [name, t] of Object.entries(targets)) {
+      const mib = t.roots.reduce<number>((n, root) => n + (t.tree ? treeRss(root) : treeRss(root).slice(0, 1)).reduce((m, p) => m + p.mib, 0), 0);
+      peakMiB[name] = Math.max(peakMiB[name]!, mib);
+    }
+  };
   const before = cpuSnapshot(targets);
-  const result = await fn();
-  const after = cpuSnapshot(targets);
-  return { result, cpuMs: Object.fromEntries(Object.keys(targets).map((k) => [k, Math.max(0, after[k]! - before[k]!)])) };
+  sampleRss();
+  const timer = setInterval(sampleRss, 500);
+  try {
+    const result = await fn();
+    const after = cpuSnapshot(targets);
+    sampleRss();
+    return { result, cpuMs: Object.fromEntries(Object.keys(targets).map((k) => [k, Math.max(0, after[k]! - before[k]!)])), peakMiB };
+  } finally {
+    clearInterval(timer);
+  }
+}
+
+/** Resident memory of one process, MiB, and its command name (from /proc/<pid>/status). */
+function rssOf(pid: number): { name: string; mib: number } | undefined {
+  try {
+    const status = readFileSync(`/proc/${pid}/status`, 'utf8');
+    const kb = Number(/^VmRSS:\s+(\d+)/m.exec(status)?.[1] ?? 0);
+    return { name: /^Name:\s+(.+)$/m.exec(status)?.[1]?.trim() ?? '?', mib: kb / 1024 };
+  } catch {
+    return undefined;
+  }
+}
+
+/**
+ * Resident memory of a process and every live descendant, one entry per process (kernel threads
+ * and exited processes have none). Pages shared between processes are counted in each, like `ps`.
+ */
+export function treeRss(root: number | undefined): { pid: number; name: string; mib: number }[] {
+  if (root === undefined) return [];
+  const procs = readProcs();
+  const children = new Map<number, number[]>();
+  for (const p of procs) children.set(p.ppid, [...(children.get(p.ppid) ?? []), p.pid]);
+  const out: { pid: number; name: string; mib: number }[] = [];
+  const stack = [root];
+  while (stack.length) {
+    const pid = stack.pop()!;
+    const r = rssOf(pid);
+    if (r && r.mib > 0) out.push({ pid, ...r });
+    stack.push(...(children.get(pid) ?? []));
+  }
+  return out;
 }

@@ -45,6 +45,21 @@ export function evaluateGoals(report: Omit<Report, 'goals'>, dispatchRatio: numb
       met: theirs === undefined ? null : mine <= theirs,
     });
   }
+  // Issue 21 item 7: idle memory, every process of each system.
+  const idle = ours('9.').find((r) => r.variant.includes('npm start'));
+  const n8nIdle = report.rows.find((r) => r.target === 'n8n' && r.scenario.startsWith('9.'));
+  if (idle) {
+    goals.push({
+      source: 'issue 21',
+      goal: 'Idle memory of `npm start`, all processes together, ≤ n8n idle memory',
+      measured: n8nIdle ? `${num(headline(idle), 'MiB')} vs n8n ${num(headline(n8nIdle), 'MiB')}` : `${num(headline(idle), 'MiB')}; n8n not measured`,
+      met: n8nIdle ? headline(idle) <= headline(n8nIdle) : null,
+    });
+  }
+  const worker = ours('9.').find((r) => r.variant.startsWith('cloud worker'));
+  if (worker) {
+    goals.push({ source: 'issue 21', goal: 'The cloud worker alone ≤ 300 MiB idle', measured: num(headline(worker), 'MiB'), met: headline(worker) <= 300 });
+  }
   for (const row of ours('3.')) {
     goals.push({
       source: 'team target',

@@ -12,6 +12,7 @@ const WHAT: Record<string, string> = {
   '4.': "A `record_updated` workflow; PATCH a record through the API and take the first step row's `started_at` (stamped by the worker when the action starts; same machine, same clock) minus the moment the PATCH was sent. One sample at a time, twice: with each PATCH sent 100 ms after the previous run was seen completed (the goal's row: a trigger on a quiet stack, after Temporal has closed the previous workflow and the dispatcher has handled the event of its sink update), and back to back, as soon as it was seen completed. The bench reads the rows every 20 ms (the time comes from the row, not from when the bench noticed it). The note splits the median by stage, from the rows' own clocks: event stored, claim begun (the run row's `created_at`), run started in Temporal (the event's `dispatched_at`), first action.",
   '5.': 'N active workflows listen to the same object; one PATCH must start N runs. Times are from sending the PATCH.',
   '5b': 'The same trigger-latency measurement (samples 100 ms apart) with few and then many active workflows in the workspace (the extra workflows listen to other objects or are webhooks, so the event still matches one; they are published with the core domain services, straight on the database).',
+  '9.': 'Resident memory (VmRSS from /proc) of every process of each system, 20 s after it is ready with no runs: `npm start` as a new user runs it (fresh data folder: PGlite, the Temporal dev server, the API, ingress, dispatcher, worker and web in one Node process), the worker alone as the cloud runs it (PostgreSQL and Temporal outside it), and n8n with its SQLite default. Pages shared between processes are counted in each, as `ps` does.',
   '7.': "One run at a time: a webhook run whose one step is `find_records` on `contact` where email equals the posted address, among 100,000 contacts of one workspace (written in one SQL statement, then analysed). The figure is the step's own start→end from its row: the query (GIN `jsonb_path_ops` containment), its parsing and the step's bookkeeping; every run must find exactly one record.",
 };
 
@@ -37,10 +38,10 @@ function costTable(rows: Row[]): string[] {
   const out = [
     '#### Cost per completed run',
     '',
-    'CPU milliseconds each process spent during the measured window (user + system, the process and its children, from /proc) divided by the runs completed in it; "system total" leaves out the bench client, which is the load generator, not the system. SQL statements from `pg_stat_statements` on the stack\'s database (the bench\'s own queries excluded); history events and workflow tasks from the Temporal histories of completed runs (median).',
+    'CPU milliseconds each process spent during the measured window (user + system, the process and its children, from /proc) divided by the runs completed in it; "system total" leaves out the bench client, which is the load generator, not the system. SQL statements from `pg_stat_statements` on the stack\'s database (the bench\'s own queries excluded); history events and workflow tasks from the Temporal histories of completed runs (median); peak memory: the highest resident memory of each process tree sampled every 500 ms during the window.',
     '',
-    '| Variant | Target | CPU ms per run, system total | by process | bench client | SQL statements | Temporal history events | Workflow tasks |',
-    '|---|---|--:|---|--:|--:|--:|--:|',
+    '| Variant | Target | CPU ms per run, system total | by process | bench client | SQL statements | Temporal history events | Workflow tasks | Peak memory, MiB |',
+    '|---|---|--:|---|--:|--:|--:|--:|---|',
   ];
   for (const r of withCost) {
     const f = r.figures!;

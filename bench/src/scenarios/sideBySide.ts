@@ -155,17 +155,20 @@ async function e2eConduit(ctx: Ctx, s: Session, c: number): Promise<E2eResult> {
     await closedLoop({ concurrency: c, durationSec: warmupSec, maxAttempts: 100_000, attempt });
     await resetStatements(s.stack.db);
     timed = [];
-    const { result, cpuMs } = await measureCpu(conduitCpuTargets(s.stack, ctx.pgPid), () =>
+    const { result, cpuMs, peakMiB } = await measureCpu(conduitCpuTargets(s.stack, ctx.pgPid), () =>
       closedLoop({ concurrency: c, durationSec, maxAttempts: 1_000_000, attempt }),
     );
     const statements = await countStatements(s.stack.db);
     const history = await historyCounts(s.stack, wf.id);
     const stages = await stageBreakdown(s.stack.db, timed);
-    return { ...result, perRun: { ...perRun(cpuMs, result.ok, { 'SQL statements': statements }), ...stages }, history };
+    return { ...result, perRun: { ...perRun(cpuMs, result.ok, { 'SQL statements': statements }), ...stages, ...peaks(peakMiB) }, history };
   } finally {
     await observer.close();
   }
 }
+
+/** Peak resident memory of each process during the window, as row figures. */
+const peaks = (peakMiB: Record<string, number>): Record<string, number> => Object.fromEntries(Object.entries(peakMiB).map(([k, v]) => [`peakMiB:${k}`, v]));
 
 /** Each process's CPU ms (and any other count) divided by the runs completed in the window. */
 function perRun(cpuMs: Record<string, number>, runs: number, counts: Record<string, number> = {}): Record<string, number> {
@@ -196,8 +199,8 @@ async function e2eN8n(ctx: Ctx, c: number): Promise<E2eResult> {
   const { warmupSec, durationSec } = ctx.profile.e2e;
   await closedLoop({ concurrency: c, durationSec: warmupSec, maxAttempts: 100_000, attempt });
   const targets = { n8n: { roots: [ctx.n8n!.pid], tree: true }, 'bench client': { roots: [process.pid], tree: false } };
-  const { result, cpuMs } = await measureCpu(targets, () => closedLoop({ concurrency: c, durationSec, maxAttempts: 1_000_000, attempt }));
-  return { ...result, perRun: perRun(cpuMs, result.ok) };
+  const { result, cpuMs, peakMiB } = await measureCpu(targets, () => closedLoop({ concurrency: c, durationSec, maxAttempts: 1_000_000, attempt }));
+  return { ...result, perRun: { ...perRun(cpuMs, result.ok), ...peaks(peakMiB) } };
 }
 
 // ---- scenario 3 -------------------------------------------------------------------------
