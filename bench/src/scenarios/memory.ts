@@ -1,6 +1,6 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { dirname, join } from 'node:path';
+import { join } from 'node:path';
 import { createDatabase, freePort, startTemporalDevServer } from '@conduit/local/testing';
 import { pollUntil } from '../bounded';
 import { onCleanup } from '../cleanup';
@@ -76,23 +76,20 @@ async function npmStartIdle(): Promise<Sample> {
 /** The worker alone as the cloud runs it: PostgreSQL over the network, Temporal elsewhere, no PGlite, no web. */
 async function cloudWorkerIdle(ctx: Ctx): Promise<Sample> {
   const databaseUrl = await createDatabase(ctx.pgUrl, 'bench_worker');
-  // As the image does: the workflow bundle built once beforehand, not by webpack inside the worker.
-  const bundle = join(mkdtempSync(join(tmpdir(), 'conduit-bench-bundle-')), 'workflow-bundle.js');
-  await runToEnd(process.execPath, ['--import', 'tsx', join(REPO_ROOT, 'worker/scripts/bundle-workflows.ts'), '--out', bundle], {
-    cwd: REPO_ROOT,
-    timeoutMs: 300_000,
-  });
+  // What the image runs: the compiled worker and its prebuilt workflow bundle (`npm run build -w worker`), no tsx.
+  await runToEnd('npm', ['run', 'build', '-w', 'worker'], { cwd: REPO_ROOT, timeoutMs: 300_000 });
   const temporal = await startTemporalDevServer();
   const forgetTemporal = onCleanup(temporal.stop);
   const health = await freePort();
-  const group = spawnGroup(process.execPath, ['--import', 'tsx', join(REPO_ROOT, 'worker/src/main.ts')], {
+  const group = spawnGroup(process.execPath, ['--enable-source-maps', join(REPO_ROOT, 'worker/dist/worker/src/main.js')], {
     cwd: REPO_ROOT,
     env: {
       ...process.env,
       DATABASE_URL: databaseUrl,
       TEMPORAL_ADDRESS: temporal.address,
       MIGRATE_ON_START: 'true',
-      WORKFLOW_BUNDLE_PATH: bundle,
+      NODE_ENV: 'production',
+      WORKFLOW_BUNDLE_PATH: join(REPO_ROOT, 'worker/dist/workflow-bundle.js'),
       HEALTH_PORT: String(health),
       LOG_LEVEL: 'warn',
       ENCRYPTION_KEY: Buffer.alloc(32, 7).toString('base64'),
@@ -109,7 +106,6 @@ async function cloudWorkerIdle(ctx: Ctx): Promise<Sample> {
     forgetTemporal();
     await group.stop(10_000);
     await temporal.stop();
-    rmSync(dirname(bundle), { recursive: true, force: true });
   }
 }
 
@@ -134,7 +130,7 @@ export async function runMemory(ctx: Ctx, n8n: { enabled: boolean; dir: string }
         'cloud worker alone, idle 20 s after start',
         'conduit',
         await cloudWorkerIdle(ctx),
-        'worker/src/main.ts through tsx with the prebuilt workflow bundle (as the image runs it), PostgreSQL and Temporal outside it',
+        'the compiled worker and its prebuilt workflow bundle, as the image runs them; PostgreSQL and Temporal outside it',
       ),
     );
   });
