@@ -226,19 +226,23 @@ export async function startStack(opts: StackOptions = {}): Promise<Stack> {
 
     // Bundling the workflow code takes seconds; the API and the schedules get ready meanwhile.
     const [worker, api] = await settleAll([
-      cachedWorkflowBundle(undefined, (line) => log.info(line))
-        .then((workflowBundle) => createWorker({ connection, db, queue, config, workflowBundle, logger: stackLogger(config.LOG_LEVEL, 'worker'), secrets }))
-        .then((w) => {
-          register('Temporal worker', w.shutdown);
-          return w;
-        }),
+      local.RUN_WORKER
+        ? cachedWorkflowBundle(undefined, (line) => log.info(line))
+            .then((workflowBundle) => createWorker({ connection, db, queue, config, workflowBundle, logger: stackLogger(config.LOG_LEVEL, 'worker'), secrets }))
+            .then((w) => {
+              register('Temporal worker', w.shutdown);
+              return w;
+            })
+        : Promise.resolve(null),
       schedules.reconcile().then(async (reconciled) => {
         if (reconciled.synced || reconciled.removed) log.info('schedules reconciled', reconciled);
         return buildApi({ config, db, temporal: client, queue, runs, schedules, staticDir, log, secrets });
       }),
     ] as const);
-    worker.run().catch(fatal('the Temporal worker stopped'));
-    log.info(`worker polling task queue ${worker.taskQueue}`);
+    if (worker) {
+      worker.run().catch(fatal('the Temporal worker stopped'));
+      log.info(`worker polling task queue ${worker.taskQueue}`);
+    } else log.info('no worker in this process (RUN_WORKER=false): runs start when a separate worker polls the task queue');
     handler = api.fetch;
     hooks = api.hooks;
     temporal?.onUnexpectedExit(fatal('the Temporal dev server stopped'));

@@ -74,6 +74,8 @@ describe('docker-compose.local.yml', () => {
     // The app migrates the database at start; the worker (MIGRATE_ON_START=false) waits for it.
     expect(needs('worker')).toMatchObject({ app: 'service_healthy', temporal: 'service_healthy' });
     expect(services.worker!.environment!.MIGRATE_ON_START).toBe('false');
+    // One worker: the app only starts runs (npm start's in-process worker off), the worker service runs them.
+    expect(services.app!.environment!.RUN_WORKER).toBe('false');
     for (const [name, s] of Object.entries(services)) {
       for (const [dep, condition] of Object.entries(needs(name))) {
         if (condition === 'service_healthy') expect(services[dep]!.healthcheck?.test[0], `${name} → ${dep}`).toMatch(/^CMD(-SHELL)?$/);

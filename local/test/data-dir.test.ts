@@ -35,9 +35,11 @@ describe('the data folder', () => {
 
 describe('launcher settings', () => {
   it('has defaults and names a bad value', () => {
-    expect(loadLocalEnv({})).toMatchObject({ HOST: '127.0.0.1', TEMPORAL_DEV_PORT: 7233, TEMPORAL_DEV_UI_PORT: 8233, SERVE_WEB: true });
+    expect(loadLocalEnv({})).toMatchObject({ HOST: '127.0.0.1', TEMPORAL_DEV_PORT: 7233, TEMPORAL_DEV_UI_PORT: 8233, SERVE_WEB: true, RUN_WORKER: true });
     expect(loadLocalEnv({ SERVE_WEB: 'false', TEMPORAL_DEV_PORT: '9000' })).toMatchObject({ SERVE_WEB: false, TEMPORAL_DEV_PORT: 9000 });
+    expect(loadLocalEnv({ RUN_WORKER: 'false' })).toMatchObject({ RUN_WORKER: false });
     expect(() => loadLocalEnv({ TEMPORAL_DEV_PORT: 'seventy' })).toThrow(/TEMPORAL_DEV_PORT/);
+    expect(() => loadLocalEnv({ RUN_WORKER: 'no' })).toThrow(/RUN_WORKER/);
   });
 });
 
