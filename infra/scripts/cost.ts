@@ -36,12 +36,20 @@ function table(lines: CostLine[]): string {
 }
 
 const runsPerSecond = measuredRunsPerSecond();
-for (const name of [TYPICAL, LIGHT]) {
+for (const [label, name] of [
+  ['Typical workflow', TYPICAL],
+  ['Light workflow', LIGHT],
+] as const) {
   const actions = countTemporalActions(history(name));
   const lines = estimate({ ...WEBHOOK_RUN, temporalActions: actions.total, workerRunsPerSecond: runsPerSecond }, DEFAULT_DEPLOYMENT);
   const kinds = Object.entries(actions.byKind)
     .map(([k, n]) => `${n} ${k}`)
     .join(', ');
-  console.log(`\n### ${name}: ${actions.total} Temporal actions per run (${kinds})\n\n${table(lines)}`);
+  console.log(`\n**${label}** (\`${name}\`): ${actions.total} Temporal actions per run: ${kinds}.\n\n${table(lines)}`);
 }
-console.log(`\nPrices: ${PRICES.read}.`);
+const { read, ...prices } = PRICES;
+console.log(
+  `\nPrices used, ${read}:\n\n| Price | USD |\n|---|---|\n${Object.entries(prices)
+    .map(([k, v]) => `| \`${k}\` | ${v} |`)
+    .join('\n')}`,
+);
