@@ -10,6 +10,7 @@ import type { ScheduleSync } from './schedules';
 import type { Logger } from '@conduit/core/logging';
 import type { Mailer } from '@conduit/core/mail';
 import { temporalDataConverter } from '@conduit/core/temporal-codec';
+import { temporalConnection, type TemporalConnectionConfig } from '@conduit/core/temporal-connection';
 
 export type { Logger };
 
@@ -42,12 +43,8 @@ export type AppDeps = {
 };
 
 /** The API's and the dispatcher's client: payloads encrypted like the worker's (ENCRYPTION_KEY). */
-export function temporalClient(
-  config: Pick<Config, 'TEMPORAL_ADDRESS' | 'TEMPORAL_NAMESPACE' | 'TEMPORAL_API_KEY' | 'ENCRYPTION_KEY' | 'ENCRYPTION_KEYS_OLD'>,
-): Client {
-  const connection = Connection.lazy({
-    address: config.TEMPORAL_ADDRESS,
-    ...(config.TEMPORAL_API_KEY ? { apiKey: config.TEMPORAL_API_KEY, tls: true } : {}),
-  });
+export function temporalClient(config: TemporalConnectionConfig & Pick<Config, 'TEMPORAL_NAMESPACE' | 'ENCRYPTION_KEY' | 'ENCRYPTION_KEYS_OLD'>): Client {
+  // Throws (so the handler fails) rather than talk plaintext to a remote Temporal.
+  const connection = Connection.lazy(temporalConnection(config).options);
   return new Client({ connection, namespace: config.TEMPORAL_NAMESPACE, dataConverter: temporalDataConverter(config) });
 }

@@ -3,7 +3,7 @@ import { ScheduleNotFoundError, type Client } from '@temporalio/client';
 import { defaultPayloadConverter } from '@temporalio/common';
 import { workflowVersions, workflows, eq, type DbHandle } from '@conduit/core/testing';
 import { RUN_WORKFLOW, scheduleId, type RunInput } from '@conduit/core/temporal';
-import { createScheduleSync, nextFireTimes } from '../src/schedules';
+import { createScheduleSync, nextFireTimes, reconcileSchedulesLocked } from '../src/schedules';
 import { createTestDb } from '@conduit/local/testing';
 import { connectTemporal, decodeStored, isolatedTaskQueue, seedWorkflow, seedWorkspace, waitUntil } from './dispatch-fixtures';
 
@@ -13,13 +13,14 @@ describe('schedule triggers on Temporal Schedules', () => {
   let ws: { workspaceId: string; companyId: string };
   let sync: ReturnType<typeof createScheduleSync>;
   const taskQueue = isolatedTaskQueue();
+  const deployment = `test-${crypto.randomUUID()}`;
   const created: string[] = [];
 
   beforeAll(async () => {
     h = await createTestDb('pg');
     temporal = await connectTemporal();
     ws = await seedWorkspace(h.db);
-    sync = createScheduleSync({ db: h.db, temporal: temporal.client, taskQueue, deployment: `test-${crypto.randomUUID()}` });
+    sync = createScheduleSync({ db: h.db, temporal: temporal.client, taskQueue, deployment });
   });
   afterAll(async () => {
     for (const id of created) await sync.remove(id).catch(() => {});
@@ -123,6 +124,40 @@ describe('schedule triggers on Temporal Schedules', () => {
     expect((await describeSchedule(foreign.workflowId)).state.paused).toBe(false);
     await otherSync.remove(foreign.workflowId);
     await otherDb.close();
+  });
+
+  it('two workers starting together reconcile one after the other (database lock), and Temporal ends up matching', async () => {
+    const wanted = await Promise.all(['0 1 * * *', '0 2 * * *', '0 3 * * *', '0 4 * * *', '0 5 * * *'].map((cron) => schedule(cron, 'UTC')));
+    const orphan = await schedule('0 6 * * *', 'UTC');
+    await sync.sync(orphan.workflowId);
+    await h.db.delete(workflows).where(eq(workflows.id, orphan.workflowId));
+    // Each reconciler's Temporal schedule calls, in the order they happened.
+    const calls: string[] = [];
+    const tracked = (who: string) =>
+      ({
+        schedule: new Proxy(temporal.client.schedule, {
+          get(target, prop, receiver) {
+            const value = Reflect.get(target, prop, receiver);
+            if (typeof value !== 'function') return value;
+            return (...args: unknown[]) => {
+              calls.push(`${who}:${String(prop)}`);
+              return value.apply(target, args);
+            };
+          },
+        }),
+      }) as Client;
+    const [a, b] = await Promise.all(['A', 'B'].map((who) => reconcileSchedulesLocked({ db: h.db, temporal: tracked(who), taskQueue, deployment })));
+    // Both ran to the end; the one that got the lock second found the orphan already gone.
+    expect(a!.synced).toBeGreaterThanOrEqual(wanted.length);
+    expect(b!.synced).toBe(a!.synced);
+    expect(a!.removed + b!.removed).toBe(1);
+    // Never interleaved: all of one reconciler's calls, then all of the other's.
+    const order = calls.map((c) => c.split(':')[0]);
+    const switches = order.filter((who, i) => i > 0 && who !== order[i - 1]).length;
+    expect(calls.length).toBeGreaterThan(2 * wanted.length);
+    expect(switches).toBe(1);
+    for (const wf of wanted) expect((await describeSchedule(wf.workflowId)).spec.timezone).toBe('UTC');
+    await expect(describeSchedule(orphan.workflowId)).rejects.toBeInstanceOf(ScheduleNotFoundError);
   });
 });
 

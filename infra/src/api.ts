@@ -1,5 +1,8 @@
-import { CfnOutput, Duration } from 'aws-cdk-lib';
+import { CfnOutput, Duration, Fn, Stack, Token } from 'aws-cdk-lib';
+import * as acm from 'aws-cdk-lib/aws-certificatemanager';
 import * as apigw from 'aws-cdk-lib/aws-apigatewayv2';
+import * as route53 from 'aws-cdk-lib/aws-route53';
+import * as targets from 'aws-cdk-lib/aws-route53-targets';
 import * as cloudwatch from 'aws-cdk-lib/aws-cloudwatch';
 import { HttpLambdaIntegration } from 'aws-cdk-lib/aws-apigatewayv2-integrations';
 import type * as lambda from 'aws-cdk-lib/aws-lambda';
@@ -8,7 +11,7 @@ import type { RuntimeConfig } from './config';
 import type { EventsConstruct } from './events';
 import { conduitFunction } from './lambda';
 import { notifyingAlarm } from './monitoring';
-import type { DeploySettings } from './settings';
+import { certificateRegion, type CustomDomain, type DeploySettings } from './settings';
 
 /** Share of 5xx answers (percent, over 5 minutes) above which the API alarms. */
 export const SERVER_ERROR_RATE_PERCENT = 5;
@@ -20,6 +23,8 @@ export const SERVER_ERROR_RATE_PERCENT = 5;
  */
 export class ApiConstruct extends Construct {
   readonly httpApi: apigw.HttpApi;
+  /** The host name CloudFront forwards /api and /hooks to. */
+  readonly originHost: string;
   readonly api: lambda.Function;
   readonly ingress: lambda.Function;
 
@@ -44,7 +49,16 @@ export class ApiConstruct extends Construct {
     props.events.grantSend(this.api);
     props.events.grantSend(this.ingress);
 
-    this.httpApi = new apigw.HttpApi(this, 'HttpApi', { description: `Conduit ${props.settings.stage}` });
+    const custom = props.settings.customDomain;
+    const originDomain = custom ? this.originDomainName(custom) : undefined;
+    this.httpApi = new apigw.HttpApi(this, 'HttpApi', {
+      description: `Conduit ${props.settings.stage}`,
+      // With a custom domain CloudFront reaches the API by its own name only, so the execute-api URL
+      // (which skips CloudFront's headers and the site's name) is turned off.
+      ...(originDomain ? { disableExecuteApiEndpoint: true, defaultDomainMapping: { domainName: originDomain } } : {}),
+    });
+    // https://abc.execute-api.region.amazonaws.com -> abc.execute-api.region.amazonaws.com
+    this.originHost = custom ? custom.apiOriginDomain : Fn.select(2, Fn.split('/', this.httpApi.apiEndpoint));
     this.httpApi.addRoutes({
       path: '/api/{proxy+}',
       methods: [apigw.HttpMethod.ANY],
@@ -72,6 +86,39 @@ export class ApiConstruct extends Construct {
       evaluationPeriods: 1,
       treatMissingData: cloudwatch.TreatMissingData.NOT_BREACHING,
     });
-    new CfnOutput(this, 'ApiEndpoint', { value: this.httpApi.apiEndpoint, description: 'HTTP API (also served under the site URL)' });
+    if (custom) {
+      new CfnOutput(this, 'ApiOrigin', { value: `https://${custom.apiOriginDomain}`, description: 'The API by its origin name (only CloudFront needs it)' });
+    } else {
+      new CfnOutput(this, 'ApiEndpoint', { value: this.httpApi.apiEndpoint, description: 'HTTP API (also served under the site URL)' });
+    }
+  }
+
+  /** API Gateway's regional custom domain for the origin name, and its DNS record when the zone is known. */
+  private originDomainName(custom: CustomDomain): apigw.DomainName {
+    const region = Stack.of(this).region;
+    if (!Token.isUnresolved(region) && certificateRegion(custom.apiCertificateArn) !== region) {
+      throw new Error(
+        `The API origin's certificate must be in ${region} (API Gateway takes regional certificates): set CONDUIT_API_CERTIFICATE_ARN to one covering ${custom.apiOriginDomain}`,
+      );
+    }
+    const domain = new apigw.DomainName(this, 'OriginDomain', {
+      domainName: custom.apiOriginDomain,
+      certificate: acm.Certificate.fromCertificateArn(this, 'OriginCertificate', custom.apiCertificateArn),
+      securityPolicy: apigw.SecurityPolicy.TLS_1_2,
+    });
+    if (custom.hostedZone) {
+      const zone = route53.HostedZone.fromHostedZoneAttributes(this, 'Zone', { hostedZoneId: custom.hostedZone.id, zoneName: custom.hostedZone.name });
+      new route53.ARecord(this, 'OriginRecord', {
+        zone,
+        recordName: custom.apiOriginDomain,
+        target: route53.RecordTarget.fromAlias(new targets.ApiGatewayv2DomainProperties(domain.regionalDomainName, domain.regionalHostedZoneId)),
+      });
+    } else {
+      new CfnOutput(this, 'OriginDnsRecord', {
+        value: Fn.join('', [custom.apiOriginDomain, ' CNAME ', domain.regionalDomainName]),
+        description: 'Create this DNS record (no Route 53 zone was given)',
+      });
+    }
+    return domain;
   }
 }

@@ -9,12 +9,24 @@ import type { DeploySettings } from './settings';
  * Keys of the JSON object in the runtime secret (Secrets Manager). Created by the operator before
  * the first deploy (docs/deploy.md); the stacks only reference it, so no value is ever in a template.
  */
-export const RUNTIME_SECRET_KEYS = ['DATABASE_URL', 'ENCRYPTION_KEY', 'ENCRYPTION_KEYS_OLD', 'TEMPORAL_API_KEY', 'SMTP_URL'] as const;
+export const RUNTIME_SECRET_KEYS = [
+  'DATABASE_URL',
+  'ENCRYPTION_KEY',
+  'ENCRYPTION_KEYS_OLD',
+  'TEMPORAL_API_KEY',
+  // Temporal mTLS (PEM): the client certificate and key, and a self-hosted cluster's private CA.
+  'TEMPORAL_TLS_CLIENT_CERT_DATA',
+  'TEMPORAL_TLS_CLIENT_KEY_DATA',
+  'TEMPORAL_TLS_SERVER_CA_CERT_DATA',
+  'SMTP_URL',
+] as const;
 
 /** Plain (non-secret) SSM String parameters under the stage's prefix, resolved by CloudFormation at deploy. */
 export const SSM_PARAMETERS = {
   TEMPORAL_ADDRESS: 'temporal-address',
   TEMPORAL_NAMESPACE: 'temporal-namespace',
+  /** The Temporal Web UI (run links, and the only origin the payload codec endpoint answers). */
+  TEMPORAL_UI_URL: 'temporal-ui-url',
   MAIL_FROM: 'mail-from',
 } as const;
 type SsmSetting = keyof typeof SSM_PARAMETERS;
@@ -27,6 +39,8 @@ export type RuntimeConfig = {
   params: Record<SsmSetting, string>;
   /** Grants reading the runtime secret, and nothing else, to a principal. */
   grantSecretRead: (grantee: iam.IGrantable) => void;
+  /** PUBLIC_URL for links the product mails (invitations, approvals, alerts): set with a custom domain. */
+  publicEnv: { PUBLIC_URL?: string };
 };
 
 /**
@@ -46,5 +60,6 @@ export function referenceRuntimeConfig(scope: Construct, settings: DeploySetting
     // A statement of our own instead of secret.grantRead: GetSecretValue only (no DescribeSecret), on this secret only.
     iam.Grant.addToPrincipal({ grantee, actions: ['secretsmanager:GetSecretValue'], resourceArns: [settings.secret] });
   };
-  return { secret, secretId: settings.secret, params, grantSecretRead };
+  const publicEnv = settings.customDomain ? { PUBLIC_URL: `https://${settings.customDomain.domain}` } : {};
+  return { secret, secretId: settings.secret, params, grantSecretRead, publicEnv };
 }

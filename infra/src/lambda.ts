@@ -41,7 +41,9 @@ export function conduitFunction(scope: Construct, id: string, props: ConduitFunc
       CONDUIT_SECRET_ID: props.config.secretId,
       TEMPORAL_ADDRESS: props.config.params.TEMPORAL_ADDRESS,
       TEMPORAL_NAMESPACE: props.config.params.TEMPORAL_NAMESPACE,
+      TEMPORAL_UI_URL: props.config.params.TEMPORAL_UI_URL,
       MAIL_FROM: props.config.params.MAIL_FROM,
+      ...props.config.publicEnv,
       ...props.environment,
     },
   });

@@ -3,6 +3,38 @@ import { join } from 'node:path';
 import { z } from 'zod';
 import { REPO_ROOT } from './paths';
 
+const HOST = z.string().regex(/^(?=.{1,253}$)([a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?\.)+[a-z]{2,63}$/, 'a lower-case DNS name such as conduit.example.com');
+const ACM_ARN = /^arn:aws[a-z-]*:acm:([a-z0-9-]+):\d{12}:certificate\/[0-9a-f-]+$/;
+
+/** The region an ACM certificate lives in, from its ARN. */
+export const certificateRegion = (arn: string): string => ACM_ARN.exec(arn)?.[1] ?? '';
+
+export const CustomDomainSchema = z
+  .object({
+    /** What people and webhook senders use, e.g. conduit.example.com. */
+    domain: HOST,
+    /** ACM certificate for `domain`, in us-east-1 (CloudFront only takes certificates from there). */
+    certificateArn: z
+      .string()
+      .regex(ACM_ARN, 'an ACM certificate ARN')
+      .refine((a) => certificateRegion(a) === 'us-east-1', 'CloudFront needs a certificate in us-east-1'),
+    /**
+     * The API's own name, which only CloudFront calls (its default execute-api endpoint is then
+     * disabled). Default: the domain's first label + "-origin", beside it (conduit-origin.example.com),
+     * so one wildcard certificate covers both.
+     */
+    apiOriginDomain: HOST,
+    /** ACM certificate for apiOriginDomain in the deploy's region (API Gateway takes regional ones). Default: certificateArn. */
+    apiCertificateArn: z.string().regex(ACM_ARN, 'an ACM certificate ARN'),
+    /** Route 53 hosted zone of the domain: the alias records are created there. Absent: create the two DNS records yourself (see the outputs). */
+    hostedZone: z.object({ id: z.string().min(1), name: z.string().min(1) }).optional(),
+  })
+  .refine((d) => d.apiOriginDomain !== d.domain, { message: 'the API origin needs a name of its own', path: ['apiOriginDomain'] });
+export type CustomDomain = z.infer<typeof CustomDomainSchema>;
+
+/** conduit.example.com → conduit-origin.example.com */
+export const defaultApiOriginDomain = (domain: string): string => domain.replace(/^([^.]+)\./, '$1-origin.');
+
 /**
  * Deploy-time settings, read from the environment of `sst deploy` (or a test) and validated once.
  * Only names and sizes live here: secret values never pass through the synthesizer.
@@ -29,6 +61,8 @@ export const DeploySettingsSchema = z.object({
   alarmEmail: z.string().email().or(z.literal('')).default(''),
   /** The built web app (web/dist, built by `npm run deploy`); absent = no upload (the distribution still deploys). */
   webDistPath: z.string().optional(),
+  /** A custom domain for the site, /api and /hooks (webhook URLs then survive a redeploy); absent = the CloudFront name. */
+  customDomain: CustomDomainSchema.optional(),
 });
 export type DeploySettings = z.infer<typeof DeploySettingsSchema>;
 
@@ -44,6 +78,12 @@ const EnvSchema = z.object({
   CONDUIT_ALARM_EMAIL: z.string().default(''),
   CONDUIT_SWEEP_MINUTES: z.coerce.number().default(1),
   CONDUIT_WEB_DIST: z.string().optional(),
+  CONDUIT_DOMAIN: z.string().optional(),
+  CONDUIT_CERTIFICATE_ARN: z.string().optional(),
+  CONDUIT_API_ORIGIN_DOMAIN: z.string().optional(),
+  CONDUIT_API_CERTIFICATE_ARN: z.string().optional(),
+  CONDUIT_HOSTED_ZONE_ID: z.string().optional(),
+  CONDUIT_HOSTED_ZONE_NAME: z.string().optional(),
 });
 
 /** Settings for a stage from environment variables, with per-stage defaults for the names. */
@@ -62,6 +102,17 @@ export function settingsFromEnv(stage: string, env: Record<string, string | unde
     alarmEmail: e.CONDUIT_ALARM_EMAIL,
     sweepEveryMinutes: e.CONDUIT_SWEEP_MINUTES,
     webDistPath: e.CONDUIT_WEB_DIST ?? defaultWebDist(),
+    ...(e.CONDUIT_DOMAIN
+      ? {
+          customDomain: {
+            domain: e.CONDUIT_DOMAIN,
+            certificateArn: e.CONDUIT_CERTIFICATE_ARN,
+            apiOriginDomain: e.CONDUIT_API_ORIGIN_DOMAIN || defaultApiOriginDomain(e.CONDUIT_DOMAIN),
+            apiCertificateArn: e.CONDUIT_API_CERTIFICATE_ARN || e.CONDUIT_CERTIFICATE_ARN,
+            ...(e.CONDUIT_HOSTED_ZONE_ID ? { hostedZone: { id: e.CONDUIT_HOSTED_ZONE_ID, name: e.CONDUIT_HOSTED_ZONE_NAME } } : {}),
+          },
+        }
+      : {}),
   });
   if (!parsed.success) {
     const lines = parsed.error.issues.map((i) => `  ${i.path.join('.')}: ${i.message}`);

@@ -1,6 +1,9 @@
-import { CfnOutput, Duration, Fn, RemovalPolicy } from 'aws-cdk-lib';
+import { CfnOutput, Duration, RemovalPolicy } from 'aws-cdk-lib';
+import * as acm from 'aws-cdk-lib/aws-certificatemanager';
 import * as cloudfront from 'aws-cdk-lib/aws-cloudfront';
 import * as origins from 'aws-cdk-lib/aws-cloudfront-origins';
+import * as route53 from 'aws-cdk-lib/aws-route53';
+import * as targets from 'aws-cdk-lib/aws-route53-targets';
 import * as s3 from 'aws-cdk-lib/aws-s3';
 import * as s3deploy from 'aws-cdk-lib/aws-s3-deployment';
 import { Construct } from 'constructs';
@@ -33,7 +36,7 @@ export class WebConstruct extends Construct {
   readonly distribution: cloudfront.Distribution;
   readonly url: string;
 
-  constructor(scope: Construct, id: string, props: { settings: DeploySettings; apiEndpoint: string }) {
+  constructor(scope: Construct, id: string, props: { settings: DeploySettings; apiOriginHost: string }) {
     super(scope, id);
     const production = props.settings.stage === 'prod';
     this.bucket = new s3.Bucket(this, 'Bucket', {
@@ -74,8 +77,7 @@ export class WebConstruct extends Construct {
       comment: 'Client-side routes to /index.html',
     });
 
-    // https://abc.execute-api.region.amazonaws.com -> abc.execute-api.region.amazonaws.com
-    const apiOrigin = new origins.HttpOrigin(Fn.select(2, Fn.split('/', props.apiEndpoint)), {
+    const apiOrigin = new origins.HttpOrigin(props.apiOriginHost, {
       protocolPolicy: cloudfront.OriginProtocolPolicy.HTTPS_ONLY,
     });
     const apiBehavior: cloudfront.BehaviorOptions = {
@@ -88,8 +90,16 @@ export class WebConstruct extends Construct {
       responseHeadersPolicy: apiPolicy,
     };
 
+    const custom = props.settings.customDomain;
     this.distribution = new cloudfront.Distribution(this, 'Distribution', {
       comment: `Conduit ${props.settings.stage}`,
+      ...(custom
+        ? {
+            domainNames: [custom.domain],
+            certificate: acm.Certificate.fromCertificateArn(this, 'Certificate', custom.certificateArn),
+            minimumProtocolVersion: cloudfront.SecurityPolicyProtocol.TLS_V1_2_2021,
+          }
+        : {}),
       defaultRootObject: 'index.html',
       httpVersion: cloudfront.HttpVersion.HTTP2_AND_3,
       priceClass: cloudfront.PriceClass.PRICE_CLASS_100,
@@ -111,7 +121,19 @@ export class WebConstruct extends Construct {
         ...Object.fromEntries(API_PATHS.map((p) => [p, apiBehavior])),
       },
     });
-    this.url = `https://${this.distribution.distributionDomainName}`;
+    // With a custom domain, the URLs people save (webhooks, bookmarks) no longer change with the distribution.
+    this.url = `https://${custom ? custom.domain : this.distribution.distributionDomainName}`;
+    if (custom?.hostedZone) {
+      const zone = route53.HostedZone.fromHostedZoneAttributes(this, 'Zone', { hostedZoneId: custom.hostedZone.id, zoneName: custom.hostedZone.name });
+      const target = route53.RecordTarget.fromAlias(new targets.CloudFrontTarget(this.distribution));
+      new route53.ARecord(this, 'AliasRecord', { zone, recordName: custom.domain, target });
+      new route53.AaaaRecord(this, 'AliasRecordV6', { zone, recordName: custom.domain, target });
+    } else if (custom) {
+      new CfnOutput(this, 'DnsRecord', {
+        value: `${custom.domain} CNAME ${this.distribution.distributionDomainName}`,
+        description: 'Create this DNS record (no Route 53 zone was given)',
+      });
+    }
 
     if (props.settings.webDistPath) {
       new s3deploy.BucketDeployment(this, 'Upload', {

@@ -80,12 +80,16 @@ export class WorkerConstruct extends Construct {
         AWS_REGION: Stack.of(this).region,
         TEMPORAL_ADDRESS: config.params.TEMPORAL_ADDRESS,
         TEMPORAL_NAMESPACE: config.params.TEMPORAL_NAMESPACE,
+        TEMPORAL_UI_URL: config.params.TEMPORAL_UI_URL,
         MAIL_FROM: config.params.MAIL_FROM,
+        ...config.publicEnv,
         SQS_QUEUE_URL: props.events.queue.queueUrl,
         HEALTH_PORT: String(WORKER_HEALTH_PORT),
         CLOUDWATCH_METRICS_STAGE: settings.stage,
         // The deploy migrates in its own step before tasks change (migrations.ts); a task never does.
         MIGRATE_ON_START: 'false',
+        // Only the local launcher reconciles otherwise; tasks take a database lock, so they never race.
+        RECONCILE_SCHEDULES_ON_START: 'true',
         WORKER_ACTIVITY_SLOTS: String(settings.workerActivitySlots),
         WORKER_SHUTDOWN_GRACE_SECONDS: String(WORKER_SHUTDOWN_GRACE_SECONDS),
       },

@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { RUNTIME_SECRET_KEYS, SSM_PARAMETERS } from '../src/config';
 import { settingsFromEnv } from '../src/settings';
-import { SECRET_ARN, synthAll, testSettings, type Synth } from './synth';
+import { SECRET_ARN, resourceOf, synthAll, testSettings, type Synth } from './synth';
 
 // Values a careless stack could copy from the deploying shell into a template.
 const SENTINELS = {
@@ -65,6 +65,29 @@ describe('configuration and secrets', () => {
     const addressParam = ssm.find(([, p]) => p.Default.endsWith('temporal-address'))![0];
     const api = Object.values(t.findResources('AWS::Lambda::Function')).find((f) => f.Properties.Environment)!;
     expect(api.Properties.Environment.Variables.TEMPORAL_ADDRESS).toEqual({ Ref: addressParam });
+    // The Temporal UI (the codec endpoint's only CORS origin) is a parameter too, never localhost.
+    const uiParam = ssm.find(([, p]) => p.Default === '/conduit/test/temporal-ui-url')![0];
+    expect(api.Properties.Environment.Variables.TEMPORAL_UI_URL).toEqual({ Ref: uiParam });
+    const worker = synth.templates.worker;
+    const workerUiParam = Object.entries(worker.toJSON().Parameters as Record<string, { Default: string }>).find(
+      ([, p]) => p.Default === '/conduit/test/temporal-ui-url',
+    )![0];
+    const env = resourceOf(worker, 'AWS::ECS::TaskDefinition', 'WorkerTask').props.ContainerDefinitions[0].Environment as Array<{
+      Name: string;
+      Value: unknown;
+    }>;
+    expect(env).toContainEqual({ Name: 'TEMPORAL_UI_URL', Value: { Ref: workerUiParam } });
+  });
+
+  it('gives the worker the Temporal mTLS pair from the runtime secret, and has it reconcile schedules at start', () => {
+    const container = resourceOf(synth.templates.worker, 'AWS::ECS::TaskDefinition', 'WorkerTask').props.ContainerDefinitions[0];
+    const secrets = Object.fromEntries((container.Secrets as Array<{ Name: string; ValueFrom: string }>).map((s) => [s.Name, s.ValueFrom]));
+    for (const key of ['TEMPORAL_API_KEY', 'TEMPORAL_TLS_CLIENT_CERT_DATA', 'TEMPORAL_TLS_CLIENT_KEY_DATA', 'TEMPORAL_TLS_SERVER_CA_CERT_DATA']) {
+      expect(secrets[key], key).toBe(`${SECRET_ARN}:${key}::`);
+    }
+    expect(container.Environment).toContainEqual({ Name: 'RECONCILE_SCHEDULES_ON_START', Value: 'true' });
+    // Plaintext to a remote Temporal is refused by the code; the stacks never opt out of that.
+    for (const t of Object.values(synth.templates)) expect(JSON.stringify(t.toJSON())).not.toContain('TEMPORAL_ALLOW_INSECURE');
   });
 
   it('refuses to reference the runtime secret by a name or partial ARN', async () => {

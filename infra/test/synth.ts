@@ -84,7 +84,7 @@ export async function synthAll(settings: DeploySettings = testSettings(), outdir
   const api = new ApiConstruct(s.api, 'Api', { settings, config: config(s.api), events });
   const sweeper = new SweeperConstruct(s.sweeper, 'Sweeper', { settings, config: config(s.sweeper), events });
   const worker = new WorkerConstruct(s.worker, 'Worker', { settings, config: config(s.worker), events });
-  const web = new WebConstruct(s.web, 'Web', { settings, apiEndpoint: api.httpApi.apiEndpoint });
+  const web = new WebConstruct(s.web, 'Web', { settings, apiOriginHost: api.originHost });
   const dashboard = new DashboardConstruct(s.monitoring, 'Dashboard', { settings, events, api, worker });
   const templates = {
     migrations: Template.fromStack(s.migrations),

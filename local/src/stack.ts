@@ -8,6 +8,7 @@ import { loadConfig, type Config } from '@conduit/core/config';
 import { secretBoxFromConfig } from '@conduit/core/crypto';
 import { migrateLiteralCredentials } from '@conduit/core/domain';
 import { TEMPORAL_CODEC_PATH, temporalDataConverter } from '@conduit/core/temporal-codec';
+import { temporalConnection } from '@conduit/core/temporal-connection';
 import { createDb, type DbHandle } from '@conduit/core/db';
 import { createEventQueue, startSqsConsumer, type EventQueue, type SqsQueue } from '@conduit/core/events';
 import { createDispatcher, createSweeper } from '@conduit/functions/dispatch/index';
@@ -187,10 +188,9 @@ export async function startStack(opts: StackOptions = {}): Promise<Stack> {
     if (moved.secrets > 0) log.info('literal credentials moved into workspace secrets', moved);
     aborted();
 
-    const tls = config.TEMPORAL_API_KEY ? { apiKey: config.TEMPORAL_API_KEY, tls: true } : {};
     // One native connection for the worker and the client alike: a run started through it can be
     // handed straight to this process's worker (eager start), skipping a trip through matching.
-    const connection = await NativeConnection.connect({ address: temporalAddress, ...tls });
+    const connection = await NativeConnection.connect(temporalConnection(config).options);
     register('Temporal connection', () => connection.close());
     if (temporal) await ensureNamespace(connection, config.TEMPORAL_NAMESPACE);
     aborted();

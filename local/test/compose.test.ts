@@ -76,6 +76,8 @@ describe('docker-compose.local.yml', () => {
     expect(services.worker!.environment!.MIGRATE_ON_START).toBe('false');
     // One worker: the app only starts runs (npm start's in-process worker off), the worker service runs them.
     expect(services.app!.environment!.RUN_WORKER).toBe('false');
+    // Both reach Temporal by its service name, in plaintext on the private network: allowed on purpose.
+    for (const name of ['app', 'worker']) expect(services[name]!.environment!.TEMPORAL_ALLOW_INSECURE, name).toBe('true');
     for (const [name, s] of Object.entries(services)) {
       for (const [dep, condition] of Object.entries(needs(name))) {
         if (condition === 'service_healthy') expect(services[dep]!.healthcheck?.test[0], `${name} → ${dep}`).toMatch(/^CMD(-SHELL)?$/);

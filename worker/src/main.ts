@@ -1,9 +1,13 @@
+import { Client } from '@temporalio/client';
 import { NativeConnection, Runtime } from '@temporalio/worker';
 import { loadConfig } from '@conduit/core/config';
 import { secretBoxFromConfig } from '@conduit/core/crypto';
 import { createDb } from '@conduit/core/db';
 import { createSqsQueue } from '@conduit/core/events';
 import { createLogger, type Logger } from '@conduit/core/logging';
+import { reconcileSchedulesLocked } from '@conduit/core/schedules';
+import { temporalDataConverter } from '@conduit/core/temporal-codec';
+import { temporalConnection } from '@conduit/core/temporal-connection';
 import { startHealthServer } from './health';
 import { createRunCounters, PROMETHEUS_BIND, startTemporalMetricsReporter } from './metrics';
 import { createWorker } from './worker';
@@ -19,6 +23,8 @@ let log: Logger = createLogger();
 async function main(): Promise<void> {
   const config = loadConfig();
   log = createLogger({ level: config.LOG_LEVEL });
+  // Before anything opens: a plaintext connection to a remote Temporal refuses to start here.
+  const temporal = temporalConnection(config);
   // Before any connection: the SDK's metrics exporter is part of its one Runtime.
   if (config.CLOUDWATCH_METRICS_STAGE) Runtime.install({ telemetryOptions: { metrics: { prometheus: { bindAddress: PROMETHEUS_BIND } } } });
   const slots = config.WORKER_ACTIVITY_SLOTS;
@@ -30,10 +36,7 @@ async function main(): Promise<void> {
     migrate: config.MIGRATE_ON_START,
   });
   const queue = loadQueue(config);
-  const connection = await NativeConnection.connect({
-    address: config.TEMPORAL_ADDRESS,
-    ...(config.TEMPORAL_API_KEY ? { apiKey: config.TEMPORAL_API_KEY, tls: true } : {}),
-  });
+  const connection = await NativeConnection.connect(temporal.options);
   const bundlePath = config.WORKFLOW_BUNDLE_PATH;
   const runs = config.CLOUDWATCH_METRICS_STAGE ? createRunCounters() : null;
   const w = await createWorker({
@@ -68,7 +71,16 @@ async function main(): Promise<void> {
   };
   process.on('SIGTERM', () => stop('SIGTERM'));
   process.on('SIGINT', () => stop('SIGINT'));
-  log.info('worker started', { taskQueue: w.taskQueue, temporal: config.TEMPORAL_ADDRESS });
+  log.info('worker started', { taskQueue: w.taskQueue, temporal: config.TEMPORAL_ADDRESS, auth: temporal.auth });
+  if (config.RECONCILE_SCHEDULES_ON_START) {
+    // In the background: polling starts at once; a failure is logged and retried by the next task start.
+    // The schedules' run inputs are encrypted like every payload (the API's client does the same).
+    const client = new Client({ connection, namespace: config.TEMPORAL_NAMESPACE, dataConverter: temporalDataConverter(config) });
+    reconcileSchedulesLocked({ db, temporal: client }).then(
+      (r) => log.info('schedules reconciled', r),
+      (e) => log.error('schedule reconcile failed', { error: e instanceof Error ? e.message : String(e) }),
+    );
+  }
   await w.run();
   metrics?.stop();
   health?.close();

@@ -68,3 +68,19 @@ describe('the standalone worker (worker/src/main.ts)', () => {
     expect(out).toContain('worker stopped');
   }, 60_000);
 });
+
+describe('the standalone worker refusing an unprotected Temporal', () => {
+  it('exits at start, before opening anything, when Temporal is remote and neither a key nor a certificate is set', async () => {
+    let text = '';
+    const p = spawn(process.execPath, ['--import', 'tsx', MAIN], {
+      env: { ...process.env, DATABASE_URL: 'memory://', TEMPORAL_ADDRESS: 'temporal.example.com:7233', TEMPORAL_API_KEY: '', ENCRYPTION_KEY: 'a'.repeat(64) },
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
+    p.stdout!.on('data', (b: Buffer) => (text += b.toString()));
+    p.stderr!.on('data', (b: Buffer) => (text += b.toString()));
+    const code = await new Promise<number | null>((r) => p.once('exit', (c) => r(c)));
+    expect(code).toBe(1);
+    expect(text).toContain('Refusing a plaintext, unauthenticated connection to Temporal at temporal.example.com:7233');
+    expect(text).not.toContain('worker started');
+  }, 60_000);
+});

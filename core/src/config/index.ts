@@ -21,6 +21,15 @@ export const ConfigSchema = z.object({
   TEMPORAL_ADDRESS: z.string().default('localhost:7233'),
   TEMPORAL_NAMESPACE: z.string().default('default'),
   TEMPORAL_API_KEY: z.string().optional(),
+  /** mTLS: the client certificate and its private key, PEM text (Secrets Manager in the cloud); both or neither. */
+  TEMPORAL_TLS_CLIENT_CERT_DATA: z.string().optional(),
+  TEMPORAL_TLS_CLIENT_KEY_DATA: z.string().optional(),
+  /** The server's root CA (PEM), for a self-hosted cluster whose certificate no public CA issued. */
+  TEMPORAL_TLS_SERVER_CA_CERT_DATA: z.string().optional(),
+  /** The TLS server name to verify, when it differs from the address's host. */
+  TEMPORAL_TLS_SERVER_NAME: z.string().optional(),
+  /** `true`: allow a plaintext, unauthenticated connection to a non-loopback Temporal (a private network only). */
+  TEMPORAL_ALLOW_INSECURE: bool.default(false),
   TEMPORAL_UI_URL: z.string().url().default('http://localhost:8233'),
   /** A prebuilt workflow bundle (worker/scripts/build.ts makes one) the standalone worker loads instead of bundling at start; empty: bundle at start. */
   WORKFLOW_BUNDLE_PATH: z.string().optional(),
@@ -58,6 +67,8 @@ export const ConfigSchema = z.object({
   SECURE_COOKIES: bool.default(false),
   /** Apply pending migrations when a process opens the database (local default). The cloud migrates in a deploy step and turns this off. */
   MIGRATE_ON_START: bool.default(true),
+  /** Worker: reconcile every Temporal Schedule with the database at start, under a database lock (the cloud worker sets it). */
+  RECONCILE_SCHEDULES_ON_START: bool.default(false),
   /** Worker: activities (and local activities) it runs at once; the database pool is sized to match. */
   WORKER_ACTIVITY_SLOTS: z.coerce.number().int().min(1).max(1000).default(40),
   /** Worker: database connections; empty = WORKER_ACTIVITY_SLOTS (each running activity holds at most one). */

@@ -2,4 +2,5 @@
 // exported here. Persistence goes through `@conduit/core/domain`; tests read tables through
 // `@conduit/core/testing` (core/test/boundaries.test.ts keeps it so).
 export { createDb, driverFor } from './client';
+export { withDbLock } from './lock';
 export type { CreateDbOptions, Db, DbDriver, DbHandle, DbOrTx, Tx } from './client';

@@ -7,6 +7,6 @@ import { stackSetup } from './context';
 export function Web(ctx: StackContext) {
   const { settings } = stackSetup(ctx);
   const { api } = use(Api);
-  const web = new WebConstruct(ctx.stack, 'Web', { settings, apiEndpoint: api.httpApi.apiEndpoint });
+  const web = new WebConstruct(ctx.stack, 'Web', { settings, apiOriginHost: api.originHost });
   return { web };
 }

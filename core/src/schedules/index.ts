@@ -1,8 +1,8 @@
 import { ScheduleNotFoundError, type Client, type ScheduleOptionsAction, type ScheduleUpdateOptions } from '@temporalio/client';
-import type { Db } from '@conduit/core/db';
-import { getScheduleTarget, listActiveScheduleWorkflows } from '@conduit/core/domain';
-import { ScheduleTriggerSchema, type WorkflowAction, type WorkflowTrigger } from '@conduit/core/definition';
-import { RUN_WORKFLOW, RunInputSchema, TASK_QUEUE, scheduleId, type RunInput } from '@conduit/core/temporal';
+import { withDbLock, type Db, type DbOrTx } from '../db';
+import { getScheduleTarget, listActiveScheduleWorkflows } from '../domain';
+import { ScheduleTriggerSchema, type WorkflowAction, type WorkflowTrigger } from '../definition';
+import { RUN_WORKFLOW, RunInputSchema, TASK_QUEUE, scheduleId, type RunInput } from '../temporal';
 
 export type SyncResult = 'created' | 'updated' | 'deleted' | 'none';
 
@@ -16,7 +16,7 @@ export type ScheduleSync = {
 };
 
 export type ScheduleSyncDeps = {
-  db: Db;
+  db: DbOrTx;
   temporal: Client;
   taskQueue?: string;
   /**
@@ -119,4 +119,13 @@ export function createScheduleSync(deps: ScheduleSyncDeps): ScheduleSync {
 
 function isNotFound(err: unknown): boolean {
   return typeof err === 'object' && err !== null && 'code' in err && (err as { code: unknown }).code === 5;
+}
+
+/**
+ * reconcile() under a database lock, for processes that start together (worker tasks of one deploy):
+ * two reconcilers never interleave their creates and deletes; the second runs after the first and
+ * finds little left to do. The reads go through the lock's transaction, the writes to Temporal.
+ */
+export async function reconcileSchedulesLocked(deps: Omit<ScheduleSyncDeps, 'db'> & { db: Db }): Promise<{ synced: number; removed: number }> {
+  return withDbLock(deps.db, 'schedules-reconcile', (tx) => createScheduleSync({ ...deps, db: tx }).reconcile());
 }
