@@ -31,6 +31,16 @@ describe('test runs: dry by default, live on request', () => {
   const contact = async () => (await api.listRecords('dryrun_contact')).find((r) => r.id === contactId)!;
   const deals = async () => api.listRecords('dryrun_deal');
 
+  /** The webhook step both drafts use: the real receiver, the secret in a header. */
+  const hookStep = () => ({
+    id: 'hook',
+    type: 'send_webhook',
+    method: 'POST',
+    url: `${hookBase}/deals`,
+    headers: { authorization: 'Bearer {{secrets.HOOK_TOKEN}}' },
+    body: { name: '{{trigger.body.name}}' },
+  });
+
   /** Replaces the draft's steps (the saved draft is what a test run runs). */
   async function setActions(actions: unknown[]) {
     const r = await fetch(`${stack.url}${ws}/workflows/${wfId}`, {
@@ -111,14 +121,7 @@ describe('test runs: dry by default, live on request', () => {
           subject: 'Hello {{trigger.body.name}}',
           body: 'Found {{steps.score.output.found}} with {{secrets.HOOK_TOKEN}}',
         },
-        {
-          id: 'hook',
-          type: 'send_webhook',
-          method: 'POST',
-          url: `${hookBase}/deals`,
-          headers: { authorization: 'Bearer {{secrets.HOOK_TOKEN}}' },
-          body: { name: '{{trigger.body.name}}' },
-        },
+        hookStep(),
         { id: 'deal', type: 'create_record', object: 'dryrun_deal', data: { name: '{{trigger.body.name}}' } },
         { id: 'won', type: 'update_record', object: 'dryrun_contact', recordId: '{{steps.find.output.first.id}}', data: { stage: 'customer' } },
       ],
@@ -182,14 +185,7 @@ describe('test runs: dry by default, live on request', () => {
   it('a live test run really sends the mail, calls the webhook with the secret and writes the records', { timeout: 120_000 }, async () => {
     await setActions([
       { id: 'mail', type: 'send_email', to: '{{trigger.body.email}}', subject: 'Hello {{trigger.body.name}}', body: 'Live' },
-      {
-        id: 'hook',
-        type: 'send_webhook',
-        method: 'POST',
-        url: `${hookBase}/deals`,
-        headers: { authorization: 'Bearer {{secrets.HOOK_TOKEN}}' },
-        body: { name: '{{trigger.body.name}}' },
-      },
+      hookStep(),
       { id: 'deal', type: 'create_record', object: 'dryrun_deal', data: { name: '{{trigger.body.name}}' } },
       { id: 'won', type: 'update_record', object: 'dryrun_contact', recordId: contactId, data: { stage: 'customer' } },
     ]);

@@ -414,6 +414,28 @@ async function callWorkflow(h: Harness): Promise<Recorded> {
   return { name: 'call-workflow', handle: r.handle, expect: 'completed' };
 }
 
+/** A dry test run: approval, mail, webhook and record writes recorded as "would have"; a condition and a find run. */
+async function dryRun(h: Harness, base: string): Promise<Recorded> {
+  const r = await h.startRun(
+    [
+      { id: 'ask', type: 'wait_for_approval', approvers: ['ann@example.com'], message: 'Go?', timeout: '1h', onTimeout: 'fail' },
+      {
+        id: 'gate',
+        type: 'condition',
+        if: { all: [{ left: '{{steps.ask.output.decision}}', op: 'eq', right: 'approved' }] },
+        then: [{ id: 'mail', type: 'send_email', to: 'ann@example.com', subject: 'Deal {{trigger.name}}', body: 'Hi' }],
+        else: [],
+      },
+      { id: 'hook', type: 'send_webhook', url: `${base}/hook`, body: { name: '{{trigger.name}}' } },
+      { id: 'find', type: 'find_records', object: 'deal', where: { all: [{ left: 'name', op: 'eq', right: '{{trigger.name}}' }] } },
+      { id: 'made', type: 'create_record', object: 'deal', data: { name: '{{trigger.name}}' } },
+      { id: 'gone', type: 'delete_record', object: 'deal', recordId: '{{steps.find.output.first.id}}', onFailure: 'continue' },
+    ],
+    { trigger: { kind: 'manual', name: 'Acme' }, isTest: true, dryRun: true },
+  );
+  return { name: 'dry-run', handle: r.handle, expect: 'completed' };
+}
+
 async function main() {
   let stopTemporal: (() => Promise<void>) | undefined;
   if (!process.env.TEST_TEMPORAL_ADDRESS) {
@@ -423,7 +445,8 @@ async function main() {
   }
   const { server, base } = await startHookServer();
   const sandbox = new FlakySandbox();
-  const h = await startHarness({ db: 'pglite', env: { HTTP_ALLOWLIST: '127.0.0.1' }, worker: { sandbox } });
+  // The replay test's key: payloads are encrypted now, and the replay decrypts them with the same key.
+  const h = await startHarness({ db: 'pglite', env: { HTTP_ALLOWLIST: '127.0.0.1', ENCRYPTION_KEY: '7'.repeat(64) }, worker: { sandbox } });
   const only = process.argv.slice(2);
   try {
     const scenarios: [string, () => Promise<Recorded | Recorded[]>][] = [
@@ -442,6 +465,7 @@ async function main() {
       ['for-each', () => forEach(h)],
       ['call-workflow', () => callWorkflow(h)],
       ['approval', () => approval(h)],
+      ['dry-run', () => dryRun(h, base)],
     ];
     const chosen = only.length ? scenarios.filter(([name]) => only.includes(name)) : scenarios;
     if (chosen.length !== (only.length || scenarios.length))
