@@ -17,7 +17,7 @@ import { fileURLToPath } from 'node:url';
 import type { WorkflowHandle } from '@temporalio/client';
 import proto from '@temporalio/proto';
 import type { StepResult, WorkflowActionInput } from '@conduit/core/definition';
-import { activateWorkflow, createExecution, decideApproval, listApprovalsFor } from '@conduit/core/domain';
+import { createExecution, decideApproval, listApprovalsFor } from '@conduit/core/domain';
 import { APPROVAL_SIGNAL, RUN_WORKFLOW, RunInputSchema, runWorkflowId } from '@conduit/core/temporal';
 import { startTemporalDevServer } from '@conduit/local/testing';
 import { ScriptSandbox, type ScriptRun, type ScriptResult } from '../src/activities/sandbox';
@@ -400,13 +400,7 @@ async function scheduleFire(h: Harness): Promise<Recorded> {
 /** A call_workflow step waiting for its child, then one that only starts it (the parent's history). */
 async function callWorkflow(h: Harness): Promise<Recorded> {
   const childActions: WorkflowActionInput[] = [{ id: 'sum', type: 'run_script', code: 'return input.trigger.payload.n + 1' }];
-  const child = await h.createWorkflow(childActions);
-  await activateWorkflow(h.db, {
-    workspaceId: h.workspaceId,
-    id: child.id,
-    publishedBy: null,
-    draft: { name: 'child', trigger: { type: 'manual', allowMembers: false }, actions: childActions as never },
-  });
+  const child = await h.createCallable(childActions);
   const r = await h.startRun([
     { id: 'call', type: 'call_workflow', workflowId: child.id, input: { n: 41 } },
     { id: 'go', type: 'call_workflow', workflowId: child.id, input: { n: '{{steps.call.output.output.sum}}' }, wait: false },

@@ -1,6 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { WorkflowActionInput } from '@conduit/core/definition';
-import { activateWorkflow } from '@conduit/core/domain';
 import { and, approvals, devMail, eq, records, workflowExecutions } from '@conduit/core/testing';
 import { startHarness, type Harness } from './harness';
 
@@ -20,13 +19,7 @@ describe('dry runs', () => {
 
   it('records approvals, mail and record writes as "would have", runs the logic, and calls children dry', async () => {
     const childActions: WorkflowActionInput[] = [{ id: 'made', type: 'create_record', object: 'dry_child', data: { n: '{{trigger.payload.n}}' } }];
-    const child = await h.createWorkflow(childActions);
-    await activateWorkflow(h.db, {
-      workspaceId: h.workspaceId,
-      id: child.id,
-      publishedBy: null,
-      draft: { name: 'child', trigger: { type: 'manual', allowMembers: false }, actions: childActions as never },
-    });
+    const child = await h.createCallable(childActions);
     const r = await h.startRun(
       [
         { id: 'ask', type: 'wait_for_approval', approvers: ['ann@example.com'], message: 'Refund {{trigger.amount}}?', timeout: '1h', onTimeout: 'fail' },
