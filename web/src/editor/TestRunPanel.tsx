@@ -128,11 +128,11 @@ export function TestRunPanel(props: { onSteps: (m: Map<string, Step>) => void; o
       <fieldset class="test-mode">
         <legend>How it runs</legend>
         <label>
-          <input type="radio" name="test-mode" value="dry" checked={mode() === 'dry'} onChange={() => setMode('dry')} /> Dry run{' '}
+          <input type="radio" name="test-mode" value="dry" checked={mode() === 'dry'} onChange={() => setMode('dry')} /> <strong>Dry run</strong>{' '}
           <span class="muted">— emails, webhooks and record changes are shown, not done; reads and scripts really run</span>
         </label>
         <label>
-          <input type="radio" name="test-mode" value="live" checked={mode() === 'live'} onChange={() => setMode('live')} /> Live run{' '}
+          <input type="radio" name="test-mode" value="live" checked={mode() === 'live'} onChange={() => setMode('live')} /> <strong>Live run</strong>{' '}
           <span class="muted">— really sends and writes (asks first)</span>
         </label>
       </fieldset>
