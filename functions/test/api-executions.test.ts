@@ -34,10 +34,17 @@ describe.each(['pglite', 'pg'] as const)('executions API (%s)', (kind) => {
     expect(desc.status.name).toBe('RUNNING');
     expect(desc.taskQueue).toBe(taskQueue);
     const input = await startedInput(t.temporal, r.data.id);
-    expect(input).toMatchObject({ isTest: true, versionId: null, executionId: r.data.id });
+    // Dry unless asked otherwise: the run input and the row say so.
+    expect(input).toMatchObject({ isTest: true, dryRun: true, versionId: null, executionId: r.data.id });
+    expect(r.data.dryRun).toBe(true);
     expect(input.trigger).toMatchObject({ kind: 'webhook', body: { name: 'Sample' } });
     const bad = await t.call('POST', `/api/workspaces/${t.a.id}/workflows/${wfId}/test`, { cookie: admin, json: { payload: 1, extra: { __proto__: 1 } } });
     expect(bad.status).toBe(201); // the stray key is stripped, the number becomes the webhook body
+    const live = await t.call('POST', `/api/workspaces/${t.a.id}/workflows/${wfId}/test`, { cookie: admin, json: { payload: {}, mode: 'live' } });
+    expect(live.data.dryRun).toBe(false);
+    expect(await startedInput(t.temporal, live.data.id)).toMatchObject({ dryRun: false });
+    const wrong = await t.call('POST', `/api/workspaces/${t.a.id}/workflows/${wfId}/test`, { cookie: admin, json: { mode: 'pretend' } });
+    expect(wrong.status).toBe(400);
   });
 
   it('lists with filters and cursor, and shows one run with its steps in order', async () => {

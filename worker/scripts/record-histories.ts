@@ -17,7 +17,7 @@ import { fileURLToPath } from 'node:url';
 import type { WorkflowHandle } from '@temporalio/client';
 import proto from '@temporalio/proto';
 import type { StepResult, WorkflowActionInput } from '@conduit/core/definition';
-import { activateWorkflow, createExecution, decideApproval, listApprovalsFor } from '@conduit/core/domain';
+import { createExecution, decideApproval, listApprovalsFor } from '@conduit/core/domain';
 import { APPROVAL_SIGNAL, RUN_WORKFLOW, RunInputSchema, runWorkflowId } from '@conduit/core/temporal';
 import { startTemporalDevServer } from '@conduit/local/testing';
 import { ScriptSandbox, type ScriptRun, type ScriptResult } from '../src/activities/sandbox';
@@ -400,18 +400,34 @@ async function scheduleFire(h: Harness): Promise<Recorded> {
 /** A call_workflow step waiting for its child, then one that only starts it (the parent's history). */
 async function callWorkflow(h: Harness): Promise<Recorded> {
   const childActions: WorkflowActionInput[] = [{ id: 'sum', type: 'run_script', code: 'return input.trigger.payload.n + 1' }];
-  const child = await h.createWorkflow(childActions);
-  await activateWorkflow(h.db, {
-    workspaceId: h.workspaceId,
-    id: child.id,
-    publishedBy: null,
-    draft: { name: 'child', trigger: { type: 'manual', allowMembers: false }, actions: childActions as never },
-  });
+  const child = await h.createCallable(childActions);
   const r = await h.startRun([
     { id: 'call', type: 'call_workflow', workflowId: child.id, input: { n: 41 } },
     { id: 'go', type: 'call_workflow', workflowId: child.id, input: { n: '{{steps.call.output.output.sum}}' }, wait: false },
   ]);
   return { name: 'call-workflow', handle: r.handle, expect: 'completed' };
+}
+
+/** A dry test run: approval, mail, webhook and record writes recorded as "would have"; a condition and a find run. */
+async function dryRun(h: Harness, base: string): Promise<Recorded> {
+  const r = await h.startRun(
+    [
+      { id: 'ask', type: 'wait_for_approval', approvers: ['ann@example.com'], message: 'Go?', timeout: '1h', onTimeout: 'fail' },
+      {
+        id: 'gate',
+        type: 'condition',
+        if: { all: [{ left: '{{steps.ask.output.decision}}', op: 'eq', right: 'approved' }] },
+        then: [{ id: 'mail', type: 'send_email', to: 'ann@example.com', subject: 'Deal {{trigger.name}}', body: 'Hi' }],
+        else: [],
+      },
+      { id: 'hook', type: 'send_webhook', url: `${base}/hook`, body: { name: '{{trigger.name}}' } },
+      { id: 'find', type: 'find_records', object: 'deal', where: { all: [{ left: 'name', op: 'eq', right: '{{trigger.name}}' }] } },
+      { id: 'made', type: 'create_record', object: 'deal', data: { name: '{{trigger.name}}' } },
+      { id: 'gone', type: 'delete_record', object: 'deal', recordId: '{{steps.find.output.first.id}}', onFailure: 'continue' },
+    ],
+    { trigger: { kind: 'manual', name: 'Acme' }, isTest: true, dryRun: true },
+  );
+  return { name: 'dry-run', handle: r.handle, expect: 'completed' };
 }
 
 async function main() {
@@ -423,7 +439,8 @@ async function main() {
   }
   const { server, base } = await startHookServer();
   const sandbox = new FlakySandbox();
-  const h = await startHarness({ db: 'pglite', env: { HTTP_ALLOWLIST: '127.0.0.1' }, worker: { sandbox } });
+  // The replay test's key: payloads are encrypted now, and the replay decrypts them with the same key.
+  const h = await startHarness({ db: 'pglite', env: { HTTP_ALLOWLIST: '127.0.0.1', ENCRYPTION_KEY: '7'.repeat(64) }, worker: { sandbox } });
   const only = process.argv.slice(2);
   try {
     const scenarios: [string, () => Promise<Recorded | Recorded[]>][] = [
@@ -442,6 +459,7 @@ async function main() {
       ['for-each', () => forEach(h)],
       ['call-workflow', () => callWorkflow(h)],
       ['approval', () => approval(h)],
+      ['dry-run', () => dryRun(h, base)],
     ];
     const chosen = only.length ? scenarios.filter(([name]) => only.includes(name)) : scenarios;
     if (chosen.length !== (only.length || scenarios.length))

@@ -4,7 +4,7 @@ import { bundleWorkflowCode, DefaultLogger, NativeConnection, Runtime } from '@t
 import { loadConfig, type Config } from '@conduit/core/config';
 import { companies, workflows, workspaces, type Db } from '@conduit/core/testing';
 import type { TriggerPayload, WorkflowActionInput } from '@conduit/core/definition';
-import { createExecution, listStepRows, getExecutionState, type StoredEvent } from '@conduit/core/domain';
+import { activateWorkflow, createExecution, listStepRows, getExecutionState, type StoredEvent } from '@conduit/core/domain';
 import { temporalDataConverter } from '@conduit/core/temporal-codec';
 import { RUN_WORKFLOW, RunInputSchema, runWorkflowId, type RunInputArg } from '@conduit/core/temporal';
 import { createTestDb, testEnv, type TestDbKind } from '@conduit/local/testing';
@@ -71,6 +71,18 @@ export async function startHarness(opts: { db?: TestDbKind; env?: Record<string,
     return wf!;
   }
 
+  /** A published, active workflow with a manual trigger: what a call_workflow step may call. */
+  async function createCallable(actions: WorkflowActionInput[]) {
+    const wf = await createWorkflow(actions);
+    await activateWorkflow(db, {
+      workspaceId: ws!.id,
+      id: wf.id,
+      publishedBy: null,
+      draft: { name: 'child', trigger: { type: 'manual', allowMembers: false }, actions: actions as never },
+    });
+    return wf;
+  }
+
   /** Inserts the execution as the dispatcher would, then starts the run on this file's task queue. */
   async function startRun(
     actions: WorkflowActionInput[],
@@ -129,6 +141,7 @@ export async function startHarness(opts: { db?: TestDbKind; env?: Record<string,
     published,
     startRun,
     createWorkflow,
+    createCallable,
     execution,
     steps,
     startWorker,

@@ -28,8 +28,9 @@ beforeAll(async () => {
     const { workflowId, history } = JSON.parse(readFileSync(new URL(f, dir), 'utf8')) as { workflowId: string; history: object };
     return { file: f, workflowId, history: proto.temporal.api.history.v1.History.fromObject(history) };
   });
-  // The bundle is built exactly as the production worker builds it, with its data converter: the
-  // recorded payloads are unencrypted, and the payload codec passes them through.
+  // The bundle is built exactly as the production worker builds it, with its data converter: older
+  // recorded payloads are unencrypted (the codec passes them through), newer ones are encrypted with
+  // this key (scripts/record-histories.ts records with it).
   const replay = Worker.runReplayHistories(
     {
       workflowsPath: workflowBundleOptions.workflowsPath,
@@ -59,6 +60,7 @@ describe('recorded histories replay on the current workflow code', () => {
       'continue-as-new-history.run1',
       'schedule-fire',
       'for-each.run1',
+      'dry-run',
     ])
       expect(files).toContain(`${name}.json`);
   });

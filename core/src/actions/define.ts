@@ -44,6 +44,12 @@ export type ActionMeta<A extends { type: string }> = {
   fieldLabels?: Readonly<Record<string, string>>;
   /** The action in words, for lists and timelines ("Email to ada@example.com"). */
   summary: (action: A) => string;
+  /**
+   * Set for types with an effect outside the run (mail, HTTP, record writes, asking people): a dry
+   * test run records the step with its resolved input and these words instead of doing it
+   * ("Would have sent this email"). Absent: the step really runs in a dry run (reads, logic).
+   */
+  wouldHave?: string;
 };
 
 /** Identity at the type level: checks a meta table entry against its action type. */

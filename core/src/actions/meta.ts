@@ -66,6 +66,9 @@ export const receivesRunContext = (type: ActionType): boolean => ACTION_META[typ
 export const actionLabel = (type: string): string => (ACTION_META as Record<string, { label: string }>)[type]?.label ?? type;
 export const summarizeAction = (action: WorkflowAction): string => metaOf(action).summary(action);
 
+/** What a dry test run records instead of doing the step ("Would have sent this email"); null: the step runs. */
+export const wouldHaveOf = (type: string): string | null => (ACTION_META as Record<string, { wouldHave?: string }>)[type]?.wouldHave ?? null;
+
 /** The nested action lists of an action (a condition's then and else). */
 export const childListsOf = (action: WorkflowAction): readonly { key: string; actions: readonly WorkflowAction[] }[] =>
   (metaOf(action).children?.(action) ?? []) as readonly { key: string; actions: readonly WorkflowAction[] }[];

@@ -143,7 +143,13 @@ export const ActivateResultSchema = z.object({
 export const SecretRotateBodySchema = z.object({ kind: z.enum(SECRET_KIND_VALUES).default('webhook_inbound') });
 export const SecretRotatedSchema = z.object({ kind: z.enum(SECRET_KIND_VALUES), secret: z.string().meta({ description: 'shown once' }) });
 
-export const TestRunBodySchema = z.object({ payload: json.optional() });
+export const TestRunBodySchema = z.object({
+  payload: json.optional(),
+  mode: z.enum(['dry', 'live']).default('dry').meta({
+    description:
+      'dry (default): emails, webhooks, record writes and approvals are recorded as "would have" with their resolved inputs and not done; reads, conditions, scripts and loops run. live: everything really happens.',
+  }),
+});
 
 export const SchedulePreviewSchema = z.object({ cron: z.string(), timezone: z.string(), nextFireTimes: z.array(date) });
 
@@ -185,6 +191,8 @@ export const ExecutionDtoSchema = z
     temporalWorkflowId: z.string(),
     retryOf: z.string().nullable(),
     isTest: z.boolean(),
+    /** A dry test run: steps with outside effects were recorded, not done (their output has dryRun: true). */
+    dryRun: z.boolean(),
     steps: z.array(StepDtoSchema).optional(),
   })
   .meta({ id: 'Execution' });

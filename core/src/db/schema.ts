@@ -251,6 +251,8 @@ export const workflowExecutions = pgTable(
     retryOf: uuid('retry_of'),
     /** Test runs of a draft; not counted as production runs. */
     isTest: boolean('is_test').notNull().default(false),
+    /** A dry test run: sends, record writes and approvals were recorded as "would have", not done. */
+    dryRun: boolean('dry_run').notNull().default(false),
     /** Set on a run started by another run's call_workflow step: the calling execution. */
     parentExecutionId: uuid('parent_execution_id'),
   },

@@ -17,6 +17,8 @@ export type NewExecution = {
   recordId?: string | null;
   retryOf?: string | null;
   isTest?: boolean;
+  /** A dry test run (see RunInput.dryRun); a retry of one stays dry. */
+  dryRun?: boolean;
 };
 
 // Every run start inserts one: a prepared statement.
@@ -34,6 +36,7 @@ const insertExecution = preparedQuery('execution_insert', (db, name) =>
       recordId: sql.placeholder('recordId'),
       retryOf: sql.placeholder('retryOf'),
       isTest: sql.placeholder('isTest'),
+      dryRun: sql.placeholder('dryRun'),
       temporalWorkflowId: sql.placeholder('temporalWorkflowId'),
     })
     .onConflictDoNothing()
@@ -57,6 +60,7 @@ export async function createExecution(db: DbOrTx, e: NewExecution): Promise<{ ex
     recordId: e.recordId ?? null,
     retryOf: e.retryOf ?? null,
     isTest: e.isTest ?? false,
+    dryRun: e.dryRun ?? false,
     temporalWorkflowId: runWorkflowId(id),
   });
   if (row) return { execution: row, created: true };

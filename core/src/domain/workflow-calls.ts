@@ -87,6 +87,8 @@ export async function createChildExecution(
     recordId: string | null;
     parentExecutionId: string;
     temporalWorkflowId: string;
+    /** Called from a dry test run: the child is dry too. */
+    dryRun: boolean;
   },
 ): Promise<void> {
   await db

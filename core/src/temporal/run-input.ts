@@ -23,6 +23,11 @@ export const RunInputSchema = z.object({
   causation: CausationSchema.default({ depth: 0, chain: [] }),
   eventId: z.string().uuid().nullable().default(null),
   isTest: z.boolean().default(false),
+  /**
+   * A dry test run: steps whose type has an outside effect (ACTION_META wouldHave) are recorded with
+   * their resolved input and not done; reads and logic really run. Children it calls are dry too.
+   */
+  dryRun: z.boolean().default(false),
   /** A retry of a failed run: steps that succeeded there are reused, not run again. */
   resume: z.object({ fromExecutionId: z.string().uuid(), steps: z.record(z.string(), StepResultSchema) }).optional(),
 });

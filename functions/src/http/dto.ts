@@ -90,6 +90,7 @@ export function executionDto(e: ExecutionListItem & { steps?: StepRow[] }): Exec
     temporalWorkflowId: e.temporalWorkflowId,
     retryOf: e.retryOf,
     isTest: e.isTest,
+    dryRun: e.dryRun,
     ...(e.steps ? { steps: e.steps.map(stepDto) } : {}),
   };
 }

@@ -142,6 +142,8 @@ export function executionRoutes(app: Api, deps: RouteDeps): void {
           causation: event?.causation ?? ROOT_CAUSATION,
           recordId: e.recordId,
           isTest: e.isTest,
+          // A retry of a dry test run stays dry: retrying must never turn it into real sends.
+          dryRun: e.dryRun,
           retryOf: e.id,
           resume: { fromExecutionId: e.id, steps },
         });

@@ -234,7 +234,7 @@ export function workflowRoutes(app: Api, deps: RouteDeps): void {
       method: 'post',
       path: '/api/workspaces/{ws}/workflows/{id}/test',
       tags,
-      summary: 'Run the draft once with a sample payload (a test run)',
+      summary: 'Run the draft once with a sample payload (a test run); dry by default, live on request',
       request: { params: WsIdParams, body: { required: false, content: { 'application/json': { schema: TestRunBodySchema } } } },
       responses: { 201: json(ExecutionDtoSchema), 503: { description: 'Temporal unreachable' }, ...errors },
     }),
@@ -246,7 +246,7 @@ export function workflowRoutes(app: Api, deps: RouteDeps): void {
       await checkSecretsExist(deps.db, a.workspace.id, draft.actions);
       const bodyParsed = TestRunBodySchema.safeParse((await c.req.text()) ? await c.req.json() : {});
       if (!bodyParsed.success) throw invalid(describeIssues(bodyParsed.error));
-      const sample = bodyParsed.data.payload;
+      const { payload: sample, mode } = bodyParsed.data;
       const trigger = testTriggerPayload(draft.trigger, sample, deps.now());
       let started;
       try {
@@ -260,6 +260,7 @@ export function workflowRoutes(app: Api, deps: RouteDeps): void {
           causation: ROOT_CAUSATION,
           recordId: trigger.kind === 'record' ? trigger.recordId : null,
           isTest: true,
+          dryRun: mode === 'dry',
         });
       } catch (err) {
         deps.log?.error('test run start failed', { workflowId: w.id, error: err instanceof Error ? err.message : String(err) });
@@ -269,7 +270,7 @@ export function workflowRoutes(app: Api, deps: RouteDeps): void {
         workspaceId: a.workspace.id,
         action: 'execution.test_started',
         target: { type: 'workflow', id: w.id, name: w.name },
-        summary: `test run ${started.executionId} of the draft started`,
+        summary: `${mode === 'dry' ? 'dry' : 'live'} test run ${started.executionId} of the draft started`,
       });
       const e = await getExecutionDetail(deps.db, { workspaceId: a.workspace.id, id: started.executionId });
       if (!e) throw notFound('execution');

@@ -24,6 +24,8 @@ type StartRunInput = {
   causation: Causation;
   recordId?: string | null;
   isTest?: boolean;
+  /** A dry test run (RunInput.dryRun). */
+  dryRun?: boolean;
   retryOf?: string | null;
   resume?: { fromExecutionId: string; steps: Record<string, StepResult> };
 };
@@ -75,6 +77,7 @@ export function createRunStarter(deps: RunStarterDeps): RunStarter {
     causation: input.causation,
     eventId: input.eventId,
     isTest: input.isTest ?? false,
+    dryRun: input.dryRun ?? false,
     ...(input.resume ? { resume: input.resume } : {}),
   });
 
@@ -114,6 +117,7 @@ export function createRunStarter(deps: RunStarterDeps): RunStarter {
         recordId: input.recordId ?? null,
         retryOf: input.retryOf ?? null,
         isTest: input.isTest ?? false,
+        dryRun: input.dryRun ?? false,
       });
       // Seen before and already past pending: the run exists; never start it again.
       if (!created && execution.status !== 'pending') return { executionId: execution.id, deduplicated: true };

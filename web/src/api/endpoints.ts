@@ -32,7 +32,8 @@ export const api = {
     activate: (w: string, id: string) => request('POST', `${ws(w)}/workflows/${enc(id)}/activate`, ActivateResultSchema, {}),
     deactivate: (w: string, id: string) => request('POST', `${ws(w)}/workflows/${enc(id)}/deactivate`, ok, {}),
     versions: (w: string, id: string) => request('GET', `${ws(w)}/workflows/${enc(id)}/versions`, pageOf(VersionSchema)),
-    test: (w: string, id: string, payload: unknown) => request('POST', `${ws(w)}/workflows/${enc(id)}/test`, ExecutionSchema, { payload }),
+    test: (w: string, id: string, payload: unknown, mode: 'dry' | 'live' = 'dry') =>
+      request('POST', `${ws(w)}/workflows/${enc(id)}/test`, ExecutionSchema, { payload, mode }),
     rotateSecret: (w: string, id: string) => request('POST', `${ws(w)}/workflows/${enc(id)}/secret/rotate`, SecretRotatedSchema, {}),
   },
 

@@ -1,6 +1,14 @@
-import { createSignal, onCleanup, onMount, Show } from 'solid-js';
+import { createSignal, For, onCleanup, onMount, Show } from 'solid-js';
 
-type Ask = { title: string; message: string; confirmLabel: string; danger?: boolean; resolve: (ok: boolean) => void };
+type Ask = {
+  title: string;
+  message: string;
+  /** Listed under the message: the consequences one by one (what a live test run will really do). */
+  items?: readonly string[];
+  confirmLabel: string;
+  danger?: boolean;
+  resolve: (ok: boolean) => void;
+};
 const [pending, setPending] = createSignal<Ask>();
 
 /** Asks the user to confirm a consequential action; resolves true when they do. */
@@ -35,7 +43,14 @@ function ConfirmDialog(props: { ask: Ask }) {
     <div class="backdrop">
       <div class="dialog card" role="alertdialog" aria-modal="true" aria-labelledby="confirm-title" aria-describedby="confirm-msg">
         <h2 id="confirm-title">{props.ask.title}</h2>
-        <p id="confirm-msg">{props.ask.message}</p>
+        <div id="confirm-msg">
+          <p>{props.ask.message}</p>
+          <Show when={props.ask.items?.length}>
+            <ul class="confirm-items">
+              <For each={props.ask.items}>{(item) => <li>{item}</li>}</For>
+            </ul>
+          </Show>
+        </div>
         <div class="row end">
           <button type="button" onClick={() => close(false)}>
             Cancel

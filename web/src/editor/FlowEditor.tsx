@@ -21,6 +21,7 @@ import { stepName } from './describe';
 import { TriggerForm } from './triggers/TriggerForm';
 import { StatusBadge } from '../components/ui';
 import { conditionInWords } from '../app/words';
+import { DryNote, wouldHave } from '../monitor/DryNote';
 import { JsonView } from '../components/JsonView';
 
 function allIds(actions: readonly WorkflowAction[]): Set<string> {
@@ -374,10 +375,14 @@ export function StepForm(props: { action: WorkflowAction; path: Path }) {
             <p>
               <strong>Test run:</strong> <StatusBadge status={s().status} /> {s().attempts ? `${s().attempts} attempt(s)` : ''}
             </p>
+            <DryNote step={s()} />
             <Show when={s().error}>
               <p class="error">{s().error}</p>
             </Show>
-            <Show when={s().output !== undefined && s().output !== null}>
+            <Show when={wouldHave(s())}>
+              <JsonView value={s().input} label="input" />
+            </Show>
+            <Show when={!wouldHave(s()) && s().output !== undefined && s().output !== null}>
               <JsonView value={s().output} label="output" />
             </Show>
           </div>

@@ -1,4 +1,13 @@
-import { TRIGGER_META, actionLabel, childListsOf, type WorkflowAction, type WorkflowTrigger } from '@conduit/core/definition';
+import {
+  TRIGGER_META,
+  actionLabel,
+  childListsOf,
+  summarizeAction,
+  walkActions,
+  wouldHaveOf,
+  type WorkflowAction,
+  type WorkflowTrigger,
+} from '@conduit/core/definition';
 import type { Path } from './draft';
 import { fieldId } from './fields';
 
@@ -85,4 +94,16 @@ export function describeWhere(draft: { trigger: WorkflowTrigger; actions: readon
   }
   if (!action) return { step: 'A step', field: 'Steps' };
   return { step: stepName(action), field: path.length > i ? fieldWords(path, path.slice(i)) : 'This step' };
+}
+
+/**
+ * What a live run of these steps really does, one line per step with an outside effect (the types a
+ * dry run records instead of doing), in the order they appear: "Notify owner: Email to {{…}}".
+ */
+export function liveEffects(actions: readonly WorkflowAction[]): string[] {
+  const out: string[] = [];
+  walkActions(actions, (a) => {
+    if (wouldHaveOf(a.type)) out.push(`${stepName(a)}: ${summarizeAction(a)}`);
+  });
+  return out;
 }

@@ -14,6 +14,7 @@ import { temporalUiUrl } from '../app/session';
 import { FindStepFacts } from './FindStepFacts';
 import { buildTimeline, type Iteration, type StepNode } from './timeline';
 import { CallLinks } from '../compose/CallLinks';
+import { DryNote, wouldHave } from './DryNote';
 
 const LIVE_MS = 800;
 const unfinished = (s: string) => s === 'pending' || s === 'running';
@@ -27,13 +28,14 @@ function StepItem(props: { node: StepNode; names: Names }) {
   const label = () => props.names.get(s().actionId) || typeLabel();
   const sentences = () => (s().actionType === 'condition' ? conditionSentences(s().input, s().output) : []);
   return (
-    <li class={`step s-${s().status}`} data-testid={`step-${s().actionId}`}>
+    <li class={`step s-${s().status}${wouldHave(s()) ? ' dry' : ''}`} data-testid={`step-${s().actionId}`}>
       <details open={s().status === 'failed' || s().status === 'running'}>
         <summary>
           <StatusBadge status={s().status} /> <strong>{label()}</strong>
           <Show when={label() !== typeLabel()}>
             <span class="muted"> · {typeLabel()}</span>
           </Show>
+          <Show when={wouldHave(s())}>{(w) => <span class="dry-tag"> · {w()}</span>}</Show>
           <span class="muted">
             {' '}
             · {fmtDuration(s().startedAt, s().completedAt)}
@@ -41,6 +43,7 @@ function StepItem(props: { node: StepNode; names: Names }) {
           </span>
         </summary>
         <div class="step-body">
+          <DryNote step={s()} />
           <Show when={s().status === 'skipped'}>
             <p class="muted">Skipped: its branch was not taken.</p>
           </Show>
@@ -318,6 +321,12 @@ export default function RunDetail() {
                 </p>
               )}
             </Show>
+            <Show when={r().dryRun}>
+              <p class="dry-note" data-testid="run-dry">
+                <strong>Dry test run:</strong> emails, webhooks, record changes and approvals were not done. Each such step says what it would have done, with
+                the input it would have used.
+              </p>
+            </Show>
             <CallLinks ws={params.ws} executionId={r().id} status={r().status} steps={r().steps?.length ?? 0} />
             <dl class="facts">
               <dt>Status</dt>
@@ -334,7 +343,7 @@ export default function RunDetail() {
               <dt>Version</dt>
               <dd>
                 <A href={`/w/${params.ws}/settings/workflows/${r().workflowId}`}>
-                  {r().version ? `v${r().version}` : r().isTest ? 'draft (test run)' : (r().versionId?.slice(0, 8) ?? '—')}
+                  {r().version ? `v${r().version}` : r().isTest ? `draft (${r().dryRun ? 'dry' : 'live'} test run)` : (r().versionId?.slice(0, 8) ?? '—')}
                 </A>
               </dd>
               <Show when={r().recordId}>

@@ -54,6 +54,7 @@ export async function prepareCall(deps: ActivityDeps, p: PrepareCall): Promise<P
     causation: { depth, chain: [...p.run.causation.chain, p.run.executionId].slice(-50) },
     eventId: null,
     isTest: false,
+    dryRun: p.run.dryRun === true,
   });
   await createChildExecution(deps.db, {
     id: p.childExecutionId,
@@ -64,6 +65,7 @@ export async function prepareCall(deps: ActivityDeps, p: PrepareCall): Promise<P
     recordId: record?.id ?? null,
     parentExecutionId: p.run.executionId,
     temporalWorkflowId: p.childTemporalWorkflowId,
+    dryRun: p.run.dryRun === true,
   });
   return { input, workflowName: workflow.name };
 }

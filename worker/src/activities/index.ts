@@ -4,6 +4,7 @@ import {
   formatPath,
   receivesRunContext,
   WorkflowActionSchema,
+  wouldHaveOf,
   type ActionType,
   type Json,
   type StepResult,
@@ -138,6 +139,10 @@ async function execute(
         .map((i) => i.message)
         .join('; ')}`,
     );
+  // A dry test run stops here for steps with an outside effect: the row keeps the resolved input
+  // (secrets still as references, never opened) and says what would have happened.
+  const wouldHave = run.dryRun ? wouldHaveOf(type) : null;
+  if (wouldHave) return { output: { dryRun: true, wouldHave } as Json };
   // Secrets go in after validation (the schema wants references in credential fields) and come back
   // out of whatever the step returns or throws, before Temporal or the database sees it.
   const concealer = new Concealer();
@@ -230,7 +235,7 @@ async function attemptFailed(
       startedAt: a.startedAt,
     }),
   ]).catch((we: Error) => deps.logger.error('step row write failed', { error: we.message }));
-  const details: StepFailureDetails = { attempt: a.attempt, startedAt: a.startedAt.toISOString() };
+  const details: StepFailureDetails = { attempt: a.attempt, startedAt: a.startedAt.toISOString(), completedAt: new Date().toISOString() };
   return ApplicationFailure.create({
     message: err.message,
     type: STEP_ERROR,
@@ -272,7 +277,14 @@ async function runSegment(deps: ActivityDeps, call: SegmentCall): Promise<Segmen
         const err = asStepError(e);
         const failedInput = withLogs(input, e instanceof ScriptError ? e.logs : undefined);
         rows.push(rowFor(call.run, meta, { status: 'running', input: failedInput, error: err.message, attempts: 1, startedAt }));
-        out.failed = { actionId: meta.actionId, message: err.message, retryable: err.retryable, startedAt: startedAt.toISOString(), input: failedInput };
+        out.failed = {
+          actionId: meta.actionId,
+          message: err.message,
+          retryable: err.retryable,
+          startedAt: startedAt.toISOString(),
+          completedAt: new Date().toISOString(),
+          input: failedInput,
+        };
         break;
       }
     }

@@ -14,6 +14,8 @@ type OnTimeout = ApprovalAction['onTimeout'];
 export type ApprovalHost = {
   run: RunRef;
   temporalWorkflowId: string;
+  /** What a dry run records instead of asking (ACTION_META's words). */
+  wouldHave: string;
   resolve(action: ApprovalAction): Record<string, Json>;
   /** Writes the step's running row (and the run's begin) before the wait, so the timeline shows it. */
   markRunning(meta: StepMeta, input: Json, startedAt: string): Promise<void>;
@@ -41,6 +43,21 @@ export async function runApproval(h: ApprovalHost, action: ApprovalAction, meta:
   const approvers = (Array.isArray(resolved.approvers) ? resolved.approvers : action.approvers).map(String);
   const message = String(resolved.message ?? '');
   const expiresAt = new Date(Date.parse(startedAt) + ms).toISOString();
+  if (h.run.dryRun) {
+    // Nobody is asked in a dry test run: the step says whom it would have asked and goes on as approved,
+    // so the steps after it can be tried. No activity, no timer: the decision is made here.
+    const output: ApprovalOutput & { dryRun: true; wouldHave: string } = {
+      dryRun: true,
+      wouldHave: h.wouldHave,
+      decision: 'approved',
+      by: null,
+      at: startedAt,
+      comment: null,
+      timedOut: false,
+    };
+    h.complete(meta, resolved, output as unknown as Json, startedAt);
+    return 'ok';
+  }
   await h.markRunning(meta, resolved, startedAt);
   let opened: OpenApprovalResult;
   try {

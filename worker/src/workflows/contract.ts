@@ -27,6 +27,8 @@ export type RunRef = {
   workspaceId: string;
   workflowId: string;
   causation: Causation;
+  /** A dry test run: effect steps are recorded as "would have", not done (set only when true). */
+  dryRun?: true;
 };
 
 /**
@@ -88,13 +90,17 @@ export type SegmentOutcome = {
   /** Every step completed and `finish` was applied: the execution is completed. */
   finished?: boolean;
   /** The step that failed (nothing after it ran); the workflow applies its retry policy and onFailure. */
-  failed?: { actionId: string; message: string; retryable: boolean; startedAt: string; input: Json };
+  failed?: { actionId: string; message: string; retryable: boolean; startedAt: string; completedAt?: string; input: Json };
 };
 
 export type StepOutcome = { output: Json; attempts: number; startedAt: string; completedAt: string; finished?: boolean };
 
-/** Attached to a failed step's ApplicationFailure so the workflow can record the attempt count. */
-export type StepFailureDetails = { attempt: number; startedAt: string };
+/**
+ * Attached to a failed step's ApplicationFailure so the workflow can record the attempt count and
+ * the attempt's times, both read on the activity's clock: the workflow's clock stands still during a
+ * workflow task, so its "now" can be earlier than an activity's start (a negative duration).
+ */
+export type StepFailureDetails = { attempt: number; startedAt: string; completedAt?: string };
 
 export type BeginRun = {
   run: RunRef;

@@ -7,7 +7,7 @@ import type { Json, RetryPolicy, StepResult, TriggerPayload, WorkflowAction } fr
 import type { StepWrite } from '@conduit/core/domain';
 import { evaluateCondition, parseDuration, walkActions, type TemplateContext } from '@conduit/core/expressions';
 import type { RunInput } from '@conduit/core/temporal';
-import { placementOf, receivesRunContext, retryPolicyOf, timeoutMsOf } from '@conduit/core/action-meta';
+import { placementOf, receivesRunContext, retryPolicyOf, timeoutMsOf, wouldHaveOf } from '@conduit/core/action-meta';
 import { carryLoops, runForEach, stepsIn, type LoopHost, type LoopPosition, type Scope } from './for-each';
 import { resolveAction, secretFieldsIn } from './resolve';
 import { runApproval, type ApprovalHost } from './approval';
@@ -146,7 +146,13 @@ export class Interpreter {
     this.temporalWorkflowId = ids.temporalWorkflowId;
     this.seq = continuation?.seq ?? 0;
     this.trigger = input.trigger ?? scheduleTrigger(input);
-    this.run = { executionId: ids.executionId, workspaceId: input.workspaceId, workflowId: input.workflowId, causation: input.causation };
+    this.run = {
+      executionId: ids.executionId,
+      workspaceId: input.workspaceId,
+      workflowId: input.workflowId,
+      causation: input.causation,
+      ...(input.dryRun ? { dryRun: true as const } : {}),
+    };
     for (const [id, r] of Object.entries(input.resume?.steps ?? {})) if (!this.fresh || r.status === 'completed') this.reusable[id] = r;
     this.loopHost = {
       ctx: (scope) => this.ctx(scope),
@@ -434,6 +440,7 @@ export class Interpreter {
     return {
       run: this.run,
       temporalWorkflowId: this.temporalWorkflowId,
+      wouldHave: wouldHaveOf(action.type) ?? '',
       resolve: (a) => resolveAction(a, this.ctx()),
       markRunning: async (meta, input, startedAt) => {
         this.current = { action, meta, input, startedAt };
@@ -485,7 +492,16 @@ export class Interpreter {
       if (!(err instanceof CallFailed)) throw err;
       // Rows the activity never wrote (it failed before writing) must not be lost.
       this.pending = [...call.flush, ...this.pending];
-      return this.fail(action, meta, resolved, err.details?.startedAt ?? startedAt, err.message, err.details?.attempt ?? policy.maxAttempts, scope);
+      return this.fail(
+        action,
+        meta,
+        resolved,
+        err.details?.startedAt ?? startedAt,
+        err.message,
+        err.details?.attempt ?? policy.maxAttempts,
+        scope,
+        err.details?.completedAt,
+      );
     }
     this.current = null;
     this.setResult(scope, action.id, { status: 'completed', output: outcome.output });
@@ -509,9 +525,11 @@ export class Interpreter {
     message: string,
     attempts: number,
     scope: Scope | null = null,
+    /** The end on the clock that gave `startedAt` (an activity's); else the workflow's own now. */
+    endedAt?: string,
   ): 'ok' | 'stop' {
     this.current = null;
-    const completedAt = new Date().toISOString();
+    const completedAt = endedAt ?? new Date().toISOString();
     if (action.onFailure === 'continue') {
       // The error becomes the step's output so later steps can branch on it.
       const output: Json = { error: message };
@@ -643,7 +661,7 @@ export class Interpreter {
     } else {
       const meta = { ...metas[consumed]!, seq: this.seq++ };
       this.stepsThisRun++;
-      r = this.fail(a, meta, failed.input, failed.startedAt, failed.message, 1, scope);
+      r = this.fail(a, meta, failed.input, failed.startedAt, failed.message, 1, scope, failed.completedAt);
     }
     consumed++;
     return { consumed, outcome: r };

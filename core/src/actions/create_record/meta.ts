@@ -8,5 +8,6 @@ export const createRecordMeta = defineActionMeta<CreateRecordAction>({
   description: 'Create a record of an object.',
   idBase: 'create',
   ...RECORD_WRITE_RUNTIME,
+  wouldHave: 'Would have created this record',
   summary: (a) => `Create a ${a.object}`,
 });

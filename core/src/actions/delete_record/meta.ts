@@ -8,5 +8,6 @@ export const deleteRecordMeta = defineActionMeta<DeleteRecordAction>({
   description: 'Delete a record.',
   idBase: 'delete',
   ...RECORD_WRITE_RUNTIME,
+  wouldHave: 'Would have deleted this record',
   summary: (a) => `Delete the ${a.object}`,
 });

@@ -17,5 +17,6 @@ export const sendEmailMeta = defineActionMeta<SendEmailAction>({
   // A link with an access token in the message: the recipient gets the value, the run keeps the reference.
   secretFields: ['body', 'html'],
   fieldLabels: { to: 'To', cc: 'Cc', bcc: 'Bcc', replyTo: 'Reply to', subject: 'Subject', body: 'Text body', html: 'HTML body' },
+  wouldHave: 'Would have sent this email',
   summary: (a) => `Email to ${brief(list(a.to))}${a.subject ? `: ${brief(a.subject, 40)}` : ''}`,
 });

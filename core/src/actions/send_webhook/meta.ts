@@ -14,5 +14,6 @@ export const sendWebhookMeta = defineActionMeta<SendWebhookAction>({
   structuralFields: [],
   secretFields: ['url', 'headers', 'query', 'body', 'auth'],
   fieldLabels: { url: 'URL', headers: 'Headers', query: 'Query parameters', body: 'Body', auth: 'Auth' },
+  wouldHave: 'Would have sent this request',
   summary: (a) => `${a.method} ${brief(a.url)}`,
 });

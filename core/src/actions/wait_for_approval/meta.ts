@@ -15,5 +15,6 @@ export const waitForApprovalMeta = defineActionMeta<WaitForApprovalAction>({
   timeoutMs: null,
   rawFields: ['onTimeout'],
   structuralFields: [],
+  wouldHave: 'Would have asked for approval (a dry run takes it as approved)',
   summary: (a) => `Approval by ${brief(a.approvers.join(', '), 40)} within ${a.timeout}`,
 });
