@@ -14,6 +14,8 @@ const LocalEnvSchema = z.object({
   TEMPORAL_DEV_UI_PORT: z.coerce.number().int().min(1).max(65535).default(8233),
   /** Outbox sweep period: re-sends events that were committed but never dispatched. */
   SWEEP_INTERVAL_MS: z.coerce.number().int().min(100).default(5_000),
+  /** Retention pass period: deletes finished runs, steps and events past each workspace's retention. */
+  RETENTION_INTERVAL_MS: z.coerce.number().int().min(1_000).default(3_600_000),
   /** `false` skips building and serving the web app (API only). */
   SERVE_WEB: z
     .enum(['true', 'false', '1', '0'])
