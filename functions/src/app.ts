@@ -15,6 +15,7 @@ import { authRoutes } from './routes/auth';
 import type { RouteDeps } from './routes/common';
 import { devMailRoutes } from './routes/dev-mail';
 import { failureAlertRoutes } from './routes/failure-alerts';
+import { retentionRoutes } from './routes/retention';
 import { eventRoutes } from './routes/events';
 import { executionRoutes } from './routes/executions';
 import { recordRoutes } from './routes/records';
@@ -97,6 +98,7 @@ export function createApp(deps: AppDeps): OpenAPIHono<Env> {
   temporalCodecRoutes(app, d);
   approvalRoutes(app, d);
   failureAlertRoutes(app, d);
+  retentionRoutes(app, d);
 
   app.get('/api/health', async (c) => {
     try {

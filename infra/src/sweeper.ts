@@ -12,10 +12,12 @@ import { conduitFunction } from './lambda';
  * The outbox sweeper: on a schedule, re-sends events that were committed but never dispatched (a
  * crash between commit and enqueue). An overlapping sweep only re-sends ids the dispatcher already
  * deduplicates (run ids derive from workflow and event), so no concurrency is reserved for it.
+ * An hourly rule runs the retention job in the same function (it needs only the database).
  */
 export class SweeperConstruct extends Construct {
   readonly fn: lambda.Function;
   readonly rule: events.Rule;
+  readonly retentionRule: events.Rule;
 
   constructor(
     scope: Construct,
@@ -35,6 +37,13 @@ export class SweeperConstruct extends Construct {
       description: 'Conduit outbox sweep',
       schedule: events.Schedule.rate(Duration.minutes(props.settings.sweepEveryMinutes)),
       targets: [new targets.LambdaFunction(this.fn, { retryAttempts: 0 })],
+    });
+    // The same function prunes runs past each workspace's retention: hourly, in batches, each pass
+    // within its time budget (a big backlog takes several passes, never one long lock).
+    this.retentionRule = new events.Rule(this, 'RetentionSchedule', {
+      description: 'Conduit run retention',
+      schedule: events.Schedule.rate(Duration.hours(1)),
+      targets: [new targets.LambdaFunction(this.fn, { retryAttempts: 0, event: events.RuleTargetInput.fromObject({ job: 'retention' }) })],
     });
   }
 }

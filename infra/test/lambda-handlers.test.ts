@@ -1,6 +1,6 @@
 import { CreateSecretCommand, SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
 import { CreateQueueCommand, ReceiveMessageCommand, SQSClient } from '@aws-sdk/client-sqs';
-import { events, workspaces, eq, type DbHandle } from '@conduit/core/testing';
+import { companies, events, sql, workflowExecutions, workflows, workspaces, eq, inArray, type DbHandle } from '@conduit/core/testing';
 import { decodeMessage, encodeMessage } from '@conduit/core/events';
 import { createTestDb } from '@conduit/local/testing';
 import { randomBytes, randomUUID } from 'node:crypto';
@@ -211,5 +211,30 @@ describe.skipIf(missing.length > 0)('lambda handlers in-process', () => {
       }
     }
     expect(seen).toContain(stale.id);
+  });
+
+  it("sweeper with the retention rule's input: deletes a finished run past the retention, keeps a young one", async () => {
+    const sweeper = await load('sweeper');
+    const [co] = await db.db.insert(companies).values({ workspaceId, name: 'Co' }).returning();
+    const [wf] = await db.db
+      .insert(workflows)
+      .values({ workspaceId, companyId: co!.id, name: 'Old runs', trigger: { type: 'manual', allowMembers: false }, actions: [] })
+      .returning();
+    const runs = await db.db
+      .insert(workflowExecutions)
+      .values(['old', 'young'].map((t) => ({ workspaceId, workflowId: wf!.id, status: 'completed' as const, temporalWorkflowId: `${t}-${randomUUID()}` })))
+      .returning();
+    const [old, young] = runs.map((r) => r.id);
+    await db.db.execute(
+      sql`update ${workflowExecutions} set created_at = now() - interval '100 days', completed_at = now() - interval '100 days' where id = ${old!}`,
+    );
+    // The rule's constant input replaces the whole EventBridge event.
+    const result = await sweeper({ job: 'retention' });
+    expect(result).toMatchObject({ pruned: { executions: 1, done: true } });
+    const left = await db.db
+      .select({ id: workflowExecutions.id })
+      .from(workflowExecutions)
+      .where(inArray(workflowExecutions.id, [old!, young!]));
+    expect(left.map((r) => r.id)).toEqual([young]);
   });
 });

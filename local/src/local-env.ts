@@ -19,6 +19,8 @@ const LocalEnvSchema = z.object({
     .enum(['true', 'false', '1', '0'])
     .default('true')
     .transform((v) => v === 'true' || v === '1'),
+  /** Retention pass period: deletes finished runs, steps and events past each workspace's retention. */
+  RETENTION_INTERVAL_MS: z.coerce.number().int().min(1_000).default(3_600_000),
   /** `false` skips building and serving the web app (API only). */
   SERVE_WEB: z
     .enum(['true', 'false', '1', '0'])

@@ -12,6 +12,7 @@ import { temporalConnection } from '@conduit/core/temporal-connection';
 import { createDb, type DbHandle } from '@conduit/core/db';
 import { createEventQueue, startSqsConsumer, type EventQueue, type SqsQueue } from '@conduit/core/events';
 import { createDispatcher, createSweeper } from '@conduit/functions/dispatch/index';
+import { createRetentionJob } from '@conduit/functions/retention';
 import { createRunStarter } from '@conduit/functions/runs/index';
 import { createScheduleSync } from '@conduit/functions/schedules/index';
 import { createWorker } from '@conduit/worker';
@@ -221,6 +222,10 @@ export async function startStack(opts: StackOptions = {}): Promise<Stack> {
       sweeper.start(opts.sweepIntervalMs ?? local.SWEEP_INTERVAL_MS);
       register('outbox sweeper', sweeper.stop);
     }
+
+    const retention = createRetentionJob({ db, log });
+    retention.start(local.RETENTION_INTERVAL_MS);
+    register('retention job', retention.stop);
 
     const schedules = createScheduleSync({ db, temporal: client });
 

@@ -306,3 +306,4 @@ export const SecretNameParams = z.object({ name: z.string().min(1).max(200) });
 export type SecretDto = z.infer<typeof SecretDtoSchema>;
 export * from './compose';
 export * from './approvals';
+export * from './retention';

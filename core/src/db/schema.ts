@@ -1,16 +1,22 @@
 import { sql } from 'drizzle-orm';
-import { boolean, index, integer, jsonb, pgTable, primaryKey, text, timestamp, uniqueIndex, uuid } from 'drizzle-orm/pg-core';
+import { boolean, check, index, integer, jsonb, pgTable, primaryKey, text, timestamp, uniqueIndex, uuid } from 'drizzle-orm/pg-core';
 import type { Causation, ExecutionStatus, Json, JsonObject, StepStatus, TriggerPayload, WorkflowAction, WorkflowTrigger } from '../definition';
 
 const createdAt = () => timestamp('created_at', { withTimezone: true }).notNull().defaultNow();
 const id = () => uuid('id').primaryKey().defaultRandom();
 
-export const workspaces = pgTable('workspaces', {
-  id: id(),
-  name: text('name').notNull(),
-  slug: text('slug').notNull().unique(),
-  createdAt: createdAt(),
-});
+export const workspaces = pgTable(
+  'workspaces',
+  {
+    id: id(),
+    name: text('name').notNull(),
+    slug: text('slug').notNull().unique(),
+    createdAt: createdAt(),
+    /** Finished runs (with their steps) and their events are pruned this many days after they end. */
+    runRetentionDays: integer('run_retention_days').notNull().default(90),
+  },
+  (t) => [check('workspaces_run_retention_days_check', sql`${t.runRetentionDays} between 1 and 3650`)],
+);
 
 export const companies = pgTable(
   'companies',
@@ -262,6 +268,8 @@ export const workflowExecutions = pgTable(
     index('executions_workspace_idx').on(t.workspaceId, t.createdAt),
     index('executions_workflow_idx').on(t.workflowId, t.createdAt),
     index('executions_record_idx').on(t.workspaceId, t.recordId),
+    // Retention keeps an event while any run still points at it: that check needs this index.
+    index('executions_event_idx').on(t.eventId).where(sql`${t.eventId} is not null`),
   ],
 );
 

@@ -31,3 +31,4 @@ export * from './workflow-calls';
 export * from './workflow-files';
 export * from './approvals';
 export * from './run-failures';
+export * from './retention';

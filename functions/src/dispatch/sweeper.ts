@@ -2,6 +2,7 @@ import type { Db } from '@conduit/core/db';
 import { eventsDueForSweep, markEventsSwept } from '@conduit/core/domain';
 import type { EventQueue } from '@conduit/core/events';
 import type { Logger } from '@conduit/core/logging';
+import { startPeriodic, type Periodic } from '../periodic';
 import { MAX_DISPATCH_ATTEMPTS } from './dispatcher';
 
 export type SweeperOptions = {
@@ -35,8 +36,7 @@ export function createSweeper(deps: { db: Db; queue: EventQueue; log?: Logger },
   const batchSize = opts.batchSize ?? 500;
   const maxBackoffMs = opts.maxBackoffMs ?? 300_000;
   const sliceSize = Math.max(1, opts.sliceSize ?? 50);
-  let timer: NodeJS.Timeout | undefined;
-  let running: Promise<unknown> | undefined;
+  let periodic: Periodic | undefined;
 
   async function sweepOnce() {
     const cutoff = new Date(Date.now() - olderThanMs);
@@ -65,21 +65,13 @@ export function createSweeper(deps: { db: Db; queue: EventQueue; log?: Logger },
   return {
     sweepOnce,
     start(intervalMs = 5_000, onError) {
-      if (timer) return;
-      timer = setInterval(() => {
-        if (running) return;
-        running = sweepOnce()
-          .catch((err: unknown) =>
-            onError ? onError(err) : deps.log?.warn('outbox sweep failed', { error: err instanceof Error ? err.message : String(err) }),
-          )
-          .finally(() => (running = undefined));
-      }, intervalMs);
-      timer.unref?.();
+      periodic ??= startPeriodic(sweepOnce, intervalMs, (err) =>
+        onError ? onError(err) : deps.log?.warn('outbox sweep failed', { error: err instanceof Error ? err.message : String(err) }),
+      );
     },
     async stop() {
-      if (timer) clearInterval(timer);
-      timer = undefined;
-      await running;
+      await periodic?.stop();
+      periodic = undefined;
     },
   };
 }

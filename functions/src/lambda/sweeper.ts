@@ -1,15 +1,25 @@
+import { z } from 'zod';
 import { createSweeper } from '../dispatch';
+import { createRetentionJob, type RetentionJob } from '../retention';
 import { lambdaDb, lambdaLogger, lambdaQueue } from './services';
 import { once } from './runtime';
 
-const sweeper = once(async () => {
+const jobs = once(async () => {
   const [{ db }, queue, log] = await Promise.all([lambdaDb(), lambdaQueue(), lambdaLogger()]);
-  return { sweeper: createSweeper({ db, queue, log }), log };
+  // 40 s of a 50 s timeout: a pass cut short by the budget carries on at the next hourly tick.
+  return { sweeper: createSweeper({ db, queue, log }), retention: createRetentionJob({ db, log }, { budgetMs: 40_000 }), log };
 });
 
-/** EventBridge schedule → one outbox sweep: re-sends events stored but never dispatched. */
-export const handler = async (): Promise<{ republished: number }> => {
-  const { sweeper: s, log } = await sweeper();
+/** The hourly rule's constant input names the retention job; the every-minute rule sends EventBridge's own event. */
+const RetentionEventSchema = z.object({ job: z.literal('retention') });
+
+/**
+ * EventBridge schedules → one outbox sweep (re-sends events stored but never dispatched), or, for
+ * the retention rule, one retention pass (deletes finished runs past each workspace's retention).
+ */
+export const handler = async (event: unknown): Promise<{ republished: number } | { pruned: Awaited<ReturnType<RetentionJob['pruneOnce']>> }> => {
+  const { sweeper: s, retention, log } = await jobs();
+  if (RetentionEventSchema.safeParse(event).success) return { pruned: await retention.pruneOnce() };
   const result = await s.sweepOnce();
   log.info('outbox sweep', result);
   return result;

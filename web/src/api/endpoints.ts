@@ -7,6 +7,7 @@ import {
   ApprovalDtoSchema,
   ApprovalLinkDtoSchema,
   FailureAlertSettingsDtoSchema,
+  RetentionSettingsDtoSchema,
   ReplayResultSchema,
   SecretRotatedSchema,
 } from '@conduit/core/api';
@@ -88,6 +89,11 @@ export const api = {
       request('PUT', `${ws(w)}/failure-alerts`, FailureAlertSettingsDtoSchema.extend({ webhookSecret: z.string().nullable() }), body),
     workflow: (w: string, id: string, failureAlerts: boolean) =>
       request('PUT', `${ws(w)}/workflows/${enc(id)}/failure-alerts`, FailureAlertSettingsDtoSchema, { failureAlerts }),
+  },
+
+  retention: {
+    get: (w: string) => request('GET', `${ws(w)}/retention`, RetentionSettingsDtoSchema),
+    put: (w: string, days: number) => request('PUT', `${ws(w)}/retention`, RetentionSettingsDtoSchema, { days }),
   },
 
   devMail: (w: string) => request('GET', `${ws(w)}/dev-mail`, pageOf(DevMailSchema)),

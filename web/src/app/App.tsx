@@ -23,6 +23,7 @@ const Signup = lazy(() => import('../team/Signup'));
 const Secrets = lazy(() => import('../settings/Secrets'));
 const Approvals = lazy(() => import('../approvals/Approvals'));
 const FailureAlerts = lazy(() => import('../settings/FailureAlerts'));
+const Retention = lazy(() => import('../settings/Retention'));
 const ApprovalLink = lazy(() => import('../approvals/ApprovalLink'));
 
 function Home() {
@@ -81,6 +82,7 @@ export function App() {
         <Route path="/settings/account" component={Account} />
         <Route path="/settings/secrets" component={Secrets} />
         <Route path="/settings/failure-alerts" component={FailureAlerts} />
+        <Route path="/settings/retention" component={Retention} />
         <Route path="/records/:object?" component={Records} />
         <Route path="/approvals" component={Approvals} />
       </Route>

@@ -94,6 +94,9 @@ export function Shell(props: ParentProps) {
                 <A href={`/w/${params.ws}/settings/audit`} activeClass="active">
                   Audit log
                 </A>
+                <A href={`/w/${params.ws}/settings/retention`} activeClass="active">
+                  Data retention
+                </A>
               </Show>
               <A href={`/w/${params.ws}/settings/account`} activeClass="active">
                 Your account

@@ -1,0 +1,3 @@
+ALTER TABLE "workspaces" ADD COLUMN "run_retention_days" integer DEFAULT 90 NOT NULL;--> statement-breakpoint
+CREATE INDEX "executions_event_idx" ON "workflow_executions" USING btree ("event_id") WHERE "workflow_executions"."event_id" is not null;--> statement-breakpoint
+ALTER TABLE "workspaces" ADD CONSTRAINT "workspaces_run_retention_days_check" CHECK ("workspaces"."run_retention_days" between 1 and 3650);
