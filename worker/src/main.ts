@@ -4,6 +4,7 @@ import { secretBoxFromConfig } from '@conduit/core/crypto';
 import { createDb } from '@conduit/core/db';
 import { createSqsQueue } from '@conduit/core/events';
 import { createLogger, type Logger } from '@conduit/core/logging';
+import { startTracing } from '@conduit/core/tracing';
 import { startHealthServer } from './health';
 import { createRunCounters, PROMETHEUS_BIND, startTemporalMetricsReporter } from './metrics';
 import { createWorker } from './worker';
@@ -21,6 +22,8 @@ async function main(): Promise<void> {
   log = createLogger({ level: config.LOG_LEVEL });
   // Before any connection: the SDK's metrics exporter is part of its one Runtime.
   if (config.CLOUDWATCH_METRICS_STAGE) Runtime.install({ telemetryOptions: { metrics: { prometheus: { bindAddress: PROMETHEUS_BIND } } } });
+  // Off (nothing loaded) unless OTEL_EXPORTER_OTLP_ENDPOINT is set.
+  const tracing = await startTracing(config, 'conduit-worker');
   const slots = config.WORKER_ACTIVITY_SLOTS;
   const { db, close } = await createDb({
     url: config.DATABASE_URL,
@@ -43,6 +46,7 @@ async function main(): Promise<void> {
     config,
     logger: log,
     secrets: secretBoxFromConfig(config),
+    tracing,
     ...(bundlePath ? { workflowBundle: { codePath: bundlePath } } : {}),
     ...(runs ? { runEvents: runs } : {}),
     workerOptions: {
@@ -74,6 +78,7 @@ async function main(): Promise<void> {
   health?.close();
   await connection.close();
   await close();
+  await tracing?.shutdown();
   log.info('worker stopped');
 }
 
