@@ -7,7 +7,7 @@ import { trace } from '@opentelemetry/api';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { loadConfig } from '../src/config';
 import { decodeMessage, encodeMessage } from '../src/events';
-import { startOtlpReceiver, type OtlpReceiver } from '../src/testing';
+import { startOtlpReceiver, type OtlpReceiver } from '@conduit/core/testing';
 import { contextFromTraceparent, currentTraceparent, inSpan, startTracing, TRACE_ATTR } from '../src/tracing';
 
 const event = { id: crypto.randomUUID(), workspaceId: crypto.randomUUID() };
