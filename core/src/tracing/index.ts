@@ -56,7 +56,7 @@ export async function startTracing(config: TracingConfig, serviceName: string): 
 }
 
 /** `k=v,k2=v2` (values URL-encoded) as the OTLP exporter spec writes OTEL_EXPORTER_OTLP_HEADERS. */
-export function parseOtlpHeaders(value: string | undefined): Record<string, string> {
+function parseOtlpHeaders(value: string | undefined): Record<string, string> {
   const headers: Record<string, string> = {};
   for (const pair of (value ?? '').split(',')) {
     const at = pair.indexOf('=');
