@@ -27,6 +27,10 @@ export type RuntimeConfig = {
   params: Record<SsmSetting, string>;
   /** Grants reading the runtime secret, and nothing else, to a principal. */
   grantSecretRead: (grantee: iam.IGrantable) => void;
+  /** OTEL_EXPORTER_OTLP_ENDPOINT for every process when tracing is configured; empty otherwise (tracing off). */
+  tracingEnvironment: Record<string, string>;
+  /** Runtime secret keys beyond RUNTIME_SECRET_KEYS that the worker container reads (OTLP exporter headers). */
+  optionalSecretKeys: string[];
 };
 
 /**
@@ -46,5 +50,12 @@ export function referenceRuntimeConfig(scope: Construct, settings: DeploySetting
     // A statement of our own instead of secret.grantRead: GetSecretValue only (no DescribeSecret), on this secret only.
     iam.Grant.addToPrincipal({ grantee, actions: ['secretsmanager:GetSecretValue'], resourceArns: [settings.secret] });
   };
-  return { secret, secretId: settings.secret, params, grantSecretRead };
+  return {
+    secret,
+    secretId: settings.secret,
+    params,
+    grantSecretRead,
+    tracingEnvironment: settings.otlpEndpoint ? { OTEL_EXPORTER_OTLP_ENDPOINT: settings.otlpEndpoint } : {},
+    optionalSecretKeys: settings.otlpHeadersInSecret ? ['OTEL_EXPORTER_OTLP_HEADERS'] : [],
+  };
 }

@@ -42,6 +42,7 @@ export function conduitFunction(scope: Construct, id: string, props: ConduitFunc
       TEMPORAL_ADDRESS: props.config.params.TEMPORAL_ADDRESS,
       TEMPORAL_NAMESPACE: props.config.params.TEMPORAL_NAMESPACE,
       MAIL_FROM: props.config.params.MAIL_FROM,
+      ...props.config.tracingEnvironment,
       ...props.environment,
     },
   });

@@ -27,6 +27,14 @@ export const DeploySettingsSchema = z.object({
   sweepEveryMinutes: z.number().int().min(1).max(60).default(1),
   /** Email address subscribed to the DLQ alarm topic; empty = topic without subscribers. */
   alarmEmail: z.string().email().or(z.literal('')).default(''),
+  /** OTLP/HTTP base URL for traces (OTEL_EXPORTER_OTLP_ENDPOINT of every function and the worker); empty = tracing off. */
+  otlpEndpoint: z.union([z.literal(''), z.string().regex(/^https?:\/\/[^/\s]/, 'an http:// or https:// URL')]).default(''),
+  /**
+   * The runtime secret has an OTEL_EXPORTER_OTLP_HEADERS key (a backend's API key) that the worker
+   * container gets too (the Lambdas read every key of the secret). Off by default: ECS refuses to
+   * start a task whose secret lacks a referenced key.
+   */
+  otlpHeadersInSecret: z.boolean().default(false),
   /** The built web app (web/dist, built by `npm run deploy`); absent = no upload (the distribution still deploys). */
   webDistPath: z.string().optional(),
 });
@@ -44,6 +52,8 @@ const EnvSchema = z.object({
   CONDUIT_ALARM_EMAIL: z.string().default(''),
   CONDUIT_SWEEP_MINUTES: z.coerce.number().default(1),
   CONDUIT_WEB_DIST: z.string().optional(),
+  CONDUIT_OTLP_ENDPOINT: z.string().default(''),
+  CONDUIT_OTLP_HEADERS_IN_SECRET: z.enum(['true', 'false', '']).default(''),
 });
 
 /** Settings for a stage from environment variables, with per-stage defaults for the names. */
@@ -62,6 +72,8 @@ export function settingsFromEnv(stage: string, env: Record<string, string | unde
     alarmEmail: e.CONDUIT_ALARM_EMAIL,
     sweepEveryMinutes: e.CONDUIT_SWEEP_MINUTES,
     webDistPath: e.CONDUIT_WEB_DIST ?? defaultWebDist(),
+    otlpEndpoint: e.CONDUIT_OTLP_ENDPOINT,
+    otlpHeadersInSecret: e.CONDUIT_OTLP_HEADERS_IN_SECRET === 'true',
   });
   if (!parsed.success) {
     const lines = parsed.error.issues.map((i) => `  ${i.path.join('.')}: ${i.message}`);
