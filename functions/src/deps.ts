@@ -1,4 +1,5 @@
-import { Client, Connection } from '@temporalio/client';
+import { Client, Connection, type ClientInterceptors } from '@temporalio/client';
+import { OpenTelemetryWorkflowClientInterceptor } from '@temporalio/interceptors-opentelemetry/lib/client';
 import type { Config } from '@conduit/core/config';
 import type { SecretBox } from '@conduit/core/crypto';
 import type { Db } from '@conduit/core/db';
@@ -11,6 +12,7 @@ import type { Logger } from '@conduit/core/logging';
 import type { Mailer } from '@conduit/core/mail';
 import { temporalDataConverter } from '@conduit/core/temporal-codec';
 import { temporalConnection, type TemporalConnectionConfig } from '@conduit/core/temporal-connection';
+import { tracingEnabled, type TracingConfig } from '@conduit/core/tracing';
 
 export type { Logger };
 
@@ -43,8 +45,18 @@ export type AppDeps = {
 };
 
 /** The API's and the dispatcher's client: payloads encrypted like the worker's (ENCRYPTION_KEY). */
-export function temporalClient(config: TemporalConnectionConfig & Pick<Config, 'TEMPORAL_NAMESPACE' | 'ENCRYPTION_KEY' | 'ENCRYPTION_KEYS_OLD'>): Client {
+export function temporalClient(
+  config: TemporalConnectionConfig & Pick<Config, 'TEMPORAL_NAMESPACE' | 'ENCRYPTION_KEY' | 'ENCRYPTION_KEYS_OLD'> & TracingConfig,
+): Client {
   // Throws (so the handler fails) rather than talk plaintext to a remote Temporal.
   const connection = Connection.lazy(temporalConnection(config).options);
-  return new Client({ connection, namespace: config.TEMPORAL_NAMESPACE, dataConverter: temporalDataConverter(config) });
+  return new Client({ connection, namespace: config.TEMPORAL_NAMESPACE, dataConverter: temporalDataConverter(config), ...tracingClientInterceptors(config) });
+}
+
+/**
+ * With tracing on, a started workflow gets a client span and carries its trace context in a
+ * Temporal header (the workflow and its activities continue the trace); off, no interceptor at all.
+ */
+export function tracingClientInterceptors(config: TracingConfig): { interceptors?: ClientInterceptors } {
+  return tracingEnabled(config) ? { interceptors: { workflow: [new OpenTelemetryWorkflowClientInterceptor()] } } : {};
 }

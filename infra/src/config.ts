@@ -41,6 +41,10 @@ export type RuntimeConfig = {
   grantSecretRead: (grantee: iam.IGrantable) => void;
   /** PUBLIC_URL for links the product mails (invitations, approvals, alerts): set with a custom domain. */
   publicEnv: { PUBLIC_URL?: string };
+  /** OTEL_EXPORTER_OTLP_ENDPOINT for every process when tracing is configured; empty otherwise (tracing off). */
+  tracingEnvironment: Record<string, string>;
+  /** Runtime secret keys beyond RUNTIME_SECRET_KEYS that the worker container reads (OTLP exporter headers). */
+  optionalSecretKeys: string[];
 };
 
 /**
@@ -61,5 +65,13 @@ export function referenceRuntimeConfig(scope: Construct, settings: DeploySetting
     iam.Grant.addToPrincipal({ grantee, actions: ['secretsmanager:GetSecretValue'], resourceArns: [settings.secret] });
   };
   const publicEnv = settings.customDomain ? { PUBLIC_URL: `https://${settings.customDomain.domain}` } : {};
-  return { secret, secretId: settings.secret, params, grantSecretRead, publicEnv };
+  return {
+    secret,
+    secretId: settings.secret,
+    params,
+    grantSecretRead,
+    publicEnv,
+    tracingEnvironment: settings.otlpEndpoint ? { OTEL_EXPORTER_OTLP_ENDPOINT: settings.otlpEndpoint } : {},
+    optionalSecretKeys: settings.otlpHeadersInSecret ? ['OTEL_EXPORTER_OTLP_HEADERS'] : [],
+  };
 }

@@ -44,6 +44,7 @@ export function conduitFunction(scope: Construct, id: string, props: ConduitFunc
       TEMPORAL_UI_URL: props.config.params.TEMPORAL_UI_URL,
       MAIL_FROM: props.config.params.MAIL_FROM,
       ...props.config.publicEnv,
+      ...props.config.tracingEnvironment,
       ...props.environment,
     },
   });

@@ -59,6 +59,14 @@ export const DeploySettingsSchema = z.object({
   sweepEveryMinutes: z.number().int().min(1).max(60).default(1),
   /** Email address subscribed to the DLQ alarm topic; empty = topic without subscribers. */
   alarmEmail: z.string().email().or(z.literal('')).default(''),
+  /** OTLP/HTTP base URL for traces (OTEL_EXPORTER_OTLP_ENDPOINT of every function and the worker); empty = tracing off. */
+  otlpEndpoint: z.union([z.literal(''), z.string().regex(/^https?:\/\/[^/\s]/, 'an http:// or https:// URL')]).default(''),
+  /**
+   * The runtime secret has an OTEL_EXPORTER_OTLP_HEADERS key (a backend's API key) that the worker
+   * container gets too (the Lambdas read every key of the secret). Off by default: ECS refuses to
+   * start a task whose secret lacks a referenced key.
+   */
+  otlpHeadersInSecret: z.boolean().default(false),
   /** The built web app (web/dist, built by `npm run deploy`); absent = no upload (the distribution still deploys). */
   webDistPath: z.string().optional(),
   /** A custom domain for the site, /api and /hooks (webhook URLs then survive a redeploy); absent = the CloudFront name. */
@@ -84,6 +92,8 @@ const EnvSchema = z.object({
   CONDUIT_API_CERTIFICATE_ARN: z.string().optional(),
   CONDUIT_HOSTED_ZONE_ID: z.string().optional(),
   CONDUIT_HOSTED_ZONE_NAME: z.string().optional(),
+  CONDUIT_OTLP_ENDPOINT: z.string().default(''),
+  CONDUIT_OTLP_HEADERS_IN_SECRET: z.enum(['true', 'false', '']).default(''),
 });
 
 /** Settings for a stage from environment variables, with per-stage defaults for the names. */
@@ -113,6 +123,8 @@ export function settingsFromEnv(stage: string, env: Record<string, string | unde
           },
         }
       : {}),
+    otlpEndpoint: e.CONDUIT_OTLP_ENDPOINT,
+    otlpHeadersInSecret: e.CONDUIT_OTLP_HEADERS_IN_SECRET === 'true',
   });
   if (!parsed.success) {
     const lines = parsed.error.issues.map((i) => `  ${i.path.join('.')}: ${i.message}`);

@@ -92,8 +92,11 @@ export class WorkerConstruct extends Construct {
         RECONCILE_SCHEDULES_ON_START: 'true',
         WORKER_ACTIVITY_SLOTS: String(settings.workerActivitySlots),
         WORKER_SHUTDOWN_GRACE_SECONDS: String(WORKER_SHUTDOWN_GRACE_SECONDS),
+        ...config.tracingEnvironment,
       },
-      secrets: Object.fromEntries(RUNTIME_SECRET_KEYS.map((key) => [key, ecs.Secret.fromSecretsManager(config.secret, key)])),
+      secrets: Object.fromEntries(
+        [...RUNTIME_SECRET_KEYS, ...config.optionalSecretKeys].map((key) => [key, ecs.Secret.fromSecretsManager(config.secret, key)]),
+      ),
       healthCheck: {
         command: ['CMD', 'node', 'worker/scripts/healthcheck.mjs'],
         interval: Duration.seconds(30),

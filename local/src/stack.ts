@@ -11,6 +11,8 @@ import { TEMPORAL_CODEC_PATH, temporalDataConverter } from '@conduit/core/tempor
 import { temporalConnection } from '@conduit/core/temporal-connection';
 import { createDb, type DbHandle } from '@conduit/core/db';
 import { createEventQueue, startSqsConsumer, type EventQueue, type SqsQueue } from '@conduit/core/events';
+import { startTracing } from '@conduit/core/tracing';
+import { tracingClientInterceptors } from '@conduit/functions/deps';
 import { createDispatcher, createSweeper } from '@conduit/functions/dispatch/index';
 import { createRetentionJob } from '@conduit/functions/retention';
 import { createRunStarter } from '@conduit/functions/runs/index';
@@ -181,6 +183,12 @@ export async function startStack(opts: StackOptions = {}): Promise<Stack> {
       ...(opts.logLevel ? { LOG_LEVEL: opts.logLevel } : {}),
     });
     const { db } = dbHandle;
+    // Registered before the parts that make spans, so it stops after them and sends their last spans.
+    const tracing = await startTracing(config, 'conduit');
+    if (tracing) {
+      register('tracing', tracing.shutdown);
+      log.info(`tracing: spans go to ${config.OTEL_EXPORTER_OTLP_ENDPOINT}`);
+    }
     // The one secret box: the API seals and the ingress and the worker open with it.
     const secrets = secretBoxFromConfig(config);
     if (!secrets) throw new Error('ENCRYPTION_KEY missing: the stack generates one, so this is a bug');
@@ -196,7 +204,12 @@ export async function startStack(opts: StackOptions = {}): Promise<Stack> {
     if (temporal) await ensureNamespace(connection, config.TEMPORAL_NAMESPACE);
     aborted();
     // Payloads encrypted with the key the worker uses (always set here: the stack generates one).
-    const client = new Client({ connection, namespace: config.TEMPORAL_NAMESPACE, dataConverter: temporalDataConverter(config) });
+    const client = new Client({
+      connection,
+      namespace: config.TEMPORAL_NAMESPACE,
+      dataConverter: temporalDataConverter(config),
+      ...tracingClientInterceptors(config),
+    });
 
     const runs = createRunStarter({ db, temporal: client, eagerStart: true });
     const dispatcher = createDispatcher({ db, runs, config, log: stackLogger(config.LOG_LEVEL, 'dispatch') });
@@ -233,7 +246,9 @@ export async function startStack(opts: StackOptions = {}): Promise<Stack> {
     const [worker, api] = await settleAll([
       local.RUN_WORKER
         ? cachedWorkflowBundle(undefined, (line) => log.info(line))
-            .then((workflowBundle) => createWorker({ connection, db, queue, config, workflowBundle, logger: stackLogger(config.LOG_LEVEL, 'worker'), secrets }))
+            .then((workflowBundle) =>
+              createWorker({ connection, db, queue, config, workflowBundle, logger: stackLogger(config.LOG_LEVEL, 'worker'), secrets, tracing }),
+            )
             .then((w) => {
               register('Temporal worker', w.shutdown);
               return w;

@@ -8,6 +8,7 @@ import { createLogger, type Logger } from '@conduit/core/logging';
 import { reconcileSchedulesLocked } from '@conduit/core/schedules';
 import { temporalDataConverter } from '@conduit/core/temporal-codec';
 import { temporalConnection } from '@conduit/core/temporal-connection';
+import { startTracing } from '@conduit/core/tracing';
 import { startHealthServer } from './health';
 import { createRunCounters, PROMETHEUS_BIND, startTemporalMetricsReporter } from './metrics';
 import { createWorker } from './worker';
@@ -27,6 +28,8 @@ async function main(): Promise<void> {
   const temporal = temporalConnection(config);
   // Before any connection: the SDK's metrics exporter is part of its one Runtime.
   if (config.CLOUDWATCH_METRICS_STAGE) Runtime.install({ telemetryOptions: { metrics: { prometheus: { bindAddress: PROMETHEUS_BIND } } } });
+  // Off (nothing loaded) unless OTEL_EXPORTER_OTLP_ENDPOINT is set.
+  const tracing = await startTracing(config, 'conduit-worker');
   const slots = config.WORKER_ACTIVITY_SLOTS;
   const { db, close } = await createDb({
     url: config.DATABASE_URL,
@@ -46,6 +49,7 @@ async function main(): Promise<void> {
     config,
     logger: log,
     secrets: secretBoxFromConfig(config),
+    tracing,
     ...(bundlePath ? { workflowBundle: { codePath: bundlePath } } : {}),
     ...(runs ? { runEvents: runs } : {}),
     workerOptions: {
@@ -86,6 +90,7 @@ async function main(): Promise<void> {
   health?.close();
   await connection.close();
   await close();
+  await tracing?.shutdown();
   log.info('worker stopped');
 }
 

@@ -12,6 +12,8 @@ import { createSafeHttp, type SafeHttp } from './activities/safe-http';
 import { createDigestSweeper, type DigestSweeper } from './alerts/digest';
 import { ScriptSandbox } from './activities/sandbox';
 import { workflowBundleOptions } from './workflow-bundle-options';
+import { tracingWorkerOptions } from './tracing';
+import type { Tracing } from '@conduit/core/tracing';
 
 export type CreateWorkerOptions = {
   connection: NativeConnection;
@@ -34,6 +36,8 @@ export type CreateWorkerOptions = {
   runEvents?: RunEvents;
   /** How often the failure alert digests are swept (ms); 0 turns the sweep off. Default 30 s. */
   alertSweepMs?: number;
+  /** The process's started tracing SDK (startTracing); null or absent: activities are not traced. */
+  tracing?: Tracing | null;
   /** Passed through to Temporal (concurrency, shutdown grace…). */
   workerOptions?: Partial<WorkerOptions>;
 };
@@ -69,6 +73,7 @@ export async function createWorker(opts: CreateWorkerOptions): Promise<ConduitWo
     ...(opts.runEvents ? { runEvents: opts.runEvents } : {}),
   });
   const taskQueue = opts.taskQueue ?? TASK_QUEUE;
+  const tracing = tracingWorkerOptions(opts.tracing ?? null);
   const worker = await Worker.create({
     connection: opts.connection,
     namespace: opts.namespace ?? opts.config.TEMPORAL_NAMESPACE,
@@ -79,6 +84,12 @@ export async function createWorker(opts: CreateWorkerOptions): Promise<ConduitWo
     ...(opts.workflowBundle
       ? { workflowBundle: opts.workflowBundle }
       : { workflowsPath: workflowBundleOptions.workflowsPath, bundlerOptions: { preloadModules: workflowBundleOptions.preloadModules } }),
+    // A prebuilt bundle has the workflow interceptor module in it already (workflowBundleOptions).
+    interceptors: {
+      activity: tracing.activityInterceptors,
+      ...(opts.workflowBundle ? {} : { workflowModules: workflowBundleOptions.workflowInterceptorModules }),
+    },
+    sinks: tracing.sinks,
     // (Bundled at start, the failure converter comes from dataConverter.failureConverterPath above.)
     shutdownGraceTime: '10s',
     ...opts.workerOptions,

@@ -10,6 +10,8 @@ export const workflowsPath = new URL('./workflows/index.ts', import.meta.url).pa
  */
 export const workflowBundleOptions = {
   workflowsPath,
+  // Tracing's workflow side: idle for runs started without a trace header (see the module).
+  workflowInterceptorModules: [new URL('./workflows/tracing-interceptors.ts', import.meta.url).pathname],
   preloadModules: [new URL('./workflows/preload.ts', import.meta.url).pathname],
   failureConverterPath,
 };

@@ -35,6 +35,7 @@ beforeAll(async () => {
     {
       workflowsPath: workflowBundleOptions.workflowsPath,
       bundlerOptions: { preloadModules: workflowBundleOptions.preloadModules },
+      interceptors: { workflowModules: workflowBundleOptions.workflowInterceptorModules },
       dataConverter: workerDataConverter({ ENCRYPTION_KEY: '7'.repeat(64), ENCRYPTION_KEYS_OLD: [] }),
     },
     histories.map(({ workflowId, history }) => ({ workflowId, history })),

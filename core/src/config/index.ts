@@ -79,6 +79,18 @@ export const ConfigSchema = z.object({
   HEALTH_PORT: z.coerce.number().int().min(1).max(65535).optional(),
   /** Worker: the Stage dimension of the Temporal metrics it writes as CloudWatch embedded metric format; empty = off. */
   CLOUDWATCH_METRICS_STAGE: z.string().optional(),
+  /**
+   * OpenTelemetry traces go over OTLP/HTTP to this base URL (`/v1/traces` is appended), e.g.
+   * http://localhost:4318 for a local collector or Jaeger; empty: tracing is off (no SDK is loaded).
+   */
+  OTEL_EXPORTER_OTLP_ENDPOINT: z.union([z.literal(''), z.string().regex(/^https?:\/\/[^/\s]/, 'an http:// or https:// URL')]).optional(),
+  /**
+   * Headers on every OTLP export, `key=value` pairs separated by commas (values URL-encoded), as the
+   * OpenTelemetry spec defines them: e.g. `x-honeycomb-team=<API key>`. A secret: keep it in the runtime secret.
+   */
+  OTEL_EXPORTER_OTLP_HEADERS: z.string().optional(),
+  /** The `service.name` on every span; empty: the process's own (`conduit` locally, `conduit-functions` on Lambda, `conduit-worker`). */
+  OTEL_SERVICE_NAME: z.string().optional(),
   /** `open`: anyone may sign up, creating a workspace with themselves as its first admin. */
   SIGNUP: z.enum(['closed', 'open']).default('closed'),
   LOG_LEVEL: z.enum(['debug', 'info', 'warn', 'error']).default('info'),

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { currentTraceparent } from '../tracing';
 
 /**
  * The queue message: only the id of a stored event (the event log is the source of truth, so a
@@ -7,13 +8,21 @@ import { z } from 'zod';
 export const EventMessageSchema = z.object({
   eventId: z.string().uuid(),
   workspaceId: z.string().uuid(),
+  /** W3C trace context of the publisher's span (only when tracing is on): the dispatch joins its trace. */
+  traceparent: z
+    .string()
+    .regex(/^[0-9a-f]{2}-[0-9a-f]{32}-[0-9a-f]{16}-[0-9a-f]{2}$/)
+    .optional(),
 });
 export type EventMessage = z.infer<typeof EventMessageSchema>;
 
 /** What publishers hand to the queue: the stored event row (or its id and workspace). */
 export type PublishableEvent = { id: string; workspaceId: string };
 
-export const toMessage = (e: PublishableEvent): EventMessage => ({ eventId: e.id, workspaceId: e.workspaceId });
+export const toMessage = (e: PublishableEvent): EventMessage => {
+  const traceparent = currentTraceparent();
+  return { eventId: e.id, workspaceId: e.workspaceId, ...(traceparent ? { traceparent } : {}) };
+};
 export const encodeMessage = (e: PublishableEvent): string => JSON.stringify(toMessage(e));
 
 /** Parses a message body; null when it is not JSON or not a valid message (never throws). */

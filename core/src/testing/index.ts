@@ -7,3 +7,4 @@ export * from '../db/schema';
 export * as schema from '../db/schema';
 export type { Db, DbHandle, DbOrTx } from '../db/client';
 export { and, asc, desc, eq, inArray, isNull, ne, or, sql } from 'drizzle-orm';
+export { startOtlpReceiver, type OtlpReceiver, type ReceivedSpan } from './otlp-receiver';

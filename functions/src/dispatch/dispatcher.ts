@@ -12,6 +12,7 @@ import {
   type StoredEvent,
 } from '@conduit/core/domain';
 import type { Logger } from '@conduit/core/logging';
+import { contextFromTraceparent, inSpan, SpanKind, TRACE_ATTR } from '@conduit/core/tracing';
 import type { RunStarter, StartRunResult } from '../runs';
 
 /** After this many failed attempts an event is marked failed and left for a human (replay). */
@@ -27,8 +28,8 @@ export type Dispatcher = {
   /** Loads the event (scoped to its workspace when known) and dispatches it; throws when a run could not be started. */
   dispatchEventById(id: string, workspaceId?: string): Promise<DispatchResult>;
   dispatch(event: StoredEvent): Promise<DispatchResult>;
-  /** The queue handler: a message is one stored event. */
-  handle(message: { eventId: string; workspaceId?: string }): Promise<void>;
+  /** The queue handler: a message is one stored event (and the trace context of whoever published it). */
+  handle(message: { eventId: string; workspaceId?: string; traceparent?: string }): Promise<void>;
 };
 
 export type DispatcherDeps = {
@@ -67,17 +68,21 @@ export function createDispatcher(deps: DispatcherDeps): Dispatcher {
       ({ id: executionId, status: state } = row);
     }
     if (state !== 'created' && state !== 'pending') return { executionId, deduplicated: true };
-    return deps.runs.launch({
-      executionId,
-      workspaceId: event.workspaceId,
-      workflowId: c.workflowId,
-      versionId: c.versionId,
-      definition: { trigger: c.trigger, actions: c.actions },
-      trigger: event.payload,
-      eventId: event.id,
-      causation: event.causation,
-      recordId: event.recordId,
-    });
+    const attributes = { [TRACE_ATTR.executionId]: executionId, [TRACE_ATTR.eventId]: event.id, [TRACE_ATTR.workflowId]: c.workflowId };
+    // The Temporal client's span (and through its header, the workflow's) is a child of this one.
+    return inSpan('start run', { attributes }, () =>
+      deps.runs.launch({
+        executionId,
+        workspaceId: event.workspaceId,
+        workflowId: c.workflowId,
+        versionId: c.versionId,
+        definition: { trigger: c.trigger, actions: c.actions },
+        trigger: event.payload,
+        eventId: event.id,
+        causation: event.causation,
+        recordId: event.recordId,
+      }),
+    );
   }
 
   async function run(event: StoredEvent, claimed: ClaimedRun[]): Promise<DispatchResult> {
@@ -128,7 +133,16 @@ export function createDispatcher(deps: DispatcherDeps): Dispatcher {
     dispatch,
     dispatchEventById,
     async handle(message) {
-      await dispatchEventById(message.eventId, message.workspaceId);
+      // A consumer span continuing the publisher's trace (the ingress request, the record change).
+      await inSpan(
+        'dispatch event',
+        {
+          kind: SpanKind.CONSUMER,
+          parent: contextFromTraceparent(message.traceparent),
+          attributes: { [TRACE_ATTR.eventId]: message.eventId, ...(message.workspaceId ? { [TRACE_ATTR.workspaceId]: message.workspaceId } : {}) },
+        },
+        () => dispatchEventById(message.eventId, message.workspaceId),
+      );
     },
   };
 }

@@ -4,6 +4,8 @@ import type { Db } from '@conduit/core/db';
 import type { WebhookTriggerPayload } from '@conduit/core/definition';
 import type { EventQueue } from '@conduit/core/events';
 import type { Logger } from '@conduit/core/logging';
+import { inSpan, SpanKind, TRACE_ATTR } from '@conduit/core/tracing';
+import type { Span } from '@opentelemetry/api';
 import { parseBody, type BodyResult } from './body';
 import { createEventWriter, UnstorableEventError, type EventWriter } from './event-writer';
 import { filterHeaders } from './headers';
@@ -87,7 +89,15 @@ export function createHookHandler(deps: IngressDeps): HookHandler {
   const perSecond = deps.config.WEBHOOK_RATE_LIMIT ?? 10_000;
   const limiter = createRateLimiter({ perSecond, burst: deps.config.WEBHOOK_RATE_BURST ?? perSecond * 2 });
 
-  return async (req) => {
+  // One server span per request; the publish inside it puts its trace context on the queue message.
+  const traced: HookHandler = (req) =>
+    inSpan('POST /hooks/:id', { kind: SpanKind.SERVER, attributes: { 'http.request.method': req.method, 'http.route': '/hooks/:id' } }, async (span) => {
+      const reply = await handle(req, span);
+      span.setAttribute('http.response.status_code', reply.status);
+      return reply;
+    });
+
+  const handle = async (req: HookRequest, span: Span): Promise<HookReply> => {
     // HEAD is served by GET handlers in most servers; a HEAD must never store an event.
     if (req.method !== 'POST' && req.method !== 'GET') return fail(405, 'method_not_allowed', 'this hook accepts POST', ALLOW_POST);
     let hook: Hook | null;
@@ -98,6 +108,7 @@ export function createHookHandler(deps: IngressDeps): HookHandler {
       return fail(503, 'unavailable', 'try again shortly');
     }
     if (!hook) return fail(404, 'not_found', 'no such hook');
+    span.setAttributes({ [TRACE_ATTR.workspaceId]: hook.workspaceId, [TRACE_ATTR.workflowId]: hook.workflowId });
     if (req.method === 'GET' && !hook.trigger.allowGet) return fail(405, 'method_not_allowed', 'this hook accepts POST only', ALLOW_POST);
     const wait = limiter.take(hook.workflowId);
     if (wait > 0) return fail(429, 'rate_limited', 'too many requests for this hook', { 'Retry-After': String(wait) });
@@ -163,6 +174,7 @@ export function createHookHandler(deps: IngressDeps): HookHandler {
       deps.log?.error('webhook event not stored', { workflowId: hook.workflowId, error: err instanceof Error ? err.message : String(err) });
       return fail(503, 'unavailable', 'the event could not be stored; retry');
     }
+    span.setAttribute(TRACE_ATTR.eventId, written.id);
     if (written.duplicate) return { status: 202, body: { eventId: written.id, duplicate: true } };
     // Stored is what counts: a failed publish is re-sent by the sweeper. Awaited all the same, because
     // a Lambda is frozen once it has answered and a publish left pending would stall until the next call.
@@ -173,4 +185,5 @@ export function createHookHandler(deps: IngressDeps): HookHandler {
       );
     return { status: 202, body: { eventId: written.id } };
   };
+  return traced;
 }

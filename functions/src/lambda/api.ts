@@ -1,7 +1,7 @@
 import { handle, type LambdaContext, type LambdaEvent } from 'hono/aws-lambda';
 import { migrateLiteralCredentials } from '@conduit/core/domain';
 import { createApp } from '../app';
-import { lambdaConfig, lambdaDb, lambdaLogger, lambdaQueue, lambdaSecrets } from './services';
+import { lambdaConfig, lambdaDb, lambdaLogger, lambdaQueue, lambdaSecrets, withTracing } from './services';
 import { lambdaTemporal, lazyRunStarter, lazyScheduleSync } from './temporal';
 import { once } from './runtime';
 
@@ -31,4 +31,4 @@ const app = once(async () => {
   );
 });
 
-export const handler = async (event: LambdaEvent, context?: LambdaContext) => (await app())(event, context);
+export const handler = withTracing(async (event: LambdaEvent, context?: LambdaContext) => (await app())(event, context));

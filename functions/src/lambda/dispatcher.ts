@@ -1,6 +1,6 @@
 import { createSqsBatchHandler, type SqsBatchResponse } from '@conduit/core/events';
 import { createDispatcher } from '../dispatch';
-import { lambdaConfig, lambdaDb, lambdaLogger } from './services';
+import { lambdaConfig, lambdaDb, lambdaLogger, withTracing } from './services';
 import { lazyRunStarter } from './temporal';
 import { once } from './runtime';
 
@@ -19,4 +19,4 @@ const batchHandler = once(async () => {
   );
 });
 
-export const handler = async (event: unknown): Promise<SqsBatchResponse> => (await batchHandler())(event);
+export const handler = withTracing(async (event: unknown): Promise<SqsBatchResponse> => (await batchHandler())(event));

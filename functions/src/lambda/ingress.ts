@@ -1,7 +1,7 @@
 import { Hono } from 'hono';
 import { handle, type LambdaContext, type LambdaEvent } from 'hono/aws-lambda';
 import { createIngress } from '../ingress';
-import { lambdaConfig, lambdaDb, lambdaLogger, lambdaQueue, lambdaSecrets } from './services';
+import { lambdaConfig, lambdaDb, lambdaLogger, lambdaQueue, lambdaSecrets, withTracing } from './services';
 import { once } from './runtime';
 
 /**
@@ -15,4 +15,4 @@ const app = once(async () => {
   return handle(new Hono().route('/hooks', createIngress({ db, queue, config, secrets, log })));
 });
 
-export const handler = async (event: LambdaEvent, context?: LambdaContext) => (await app())(event, context);
+export const handler = withTracing(async (event: LambdaEvent, context?: LambdaContext) => (await app())(event, context));

@@ -3,6 +3,7 @@ import { createDb, type DbHandle } from '@conduit/core/db';
 import { secretBoxFromConfig, type SecretBox } from '@conduit/core/crypto';
 import { createSqsQueue, type SqsQueue } from '@conduit/core/events';
 import { createLogger, type Logger } from '@conduit/core/logging';
+import { startTracing, type Tracing } from '@conduit/core/tracing';
 import { loadLambdaConfig, once } from './runtime';
 
 /**
@@ -42,3 +43,22 @@ export const lambdaQueue = once(async (): Promise<SqsQueue> => {
     ...(config.SQS_ENDPOINT ? { endpoint: config.SQS_ENDPOINT } : {}),
   });
 });
+
+/** The tracing SDK when OTEL_EXPORTER_OTLP_ENDPOINT is set (null, nothing loaded, otherwise); one per execution environment. */
+const lambdaTracing = once(async (): Promise<Tracing | null> => startTracing(await lambdaConfig(), 'conduit-functions'));
+
+/**
+ * A Lambda entry with tracing: the SDK started before the first invocation, and each invocation's
+ * spans sent before it answers (a Lambda is frozen once it has answered; a batch left waiting would
+ * go out minutes later or never).
+ */
+export function withTracing<A extends unknown[], R>(handler: (...args: A) => Promise<R>): (...args: A) => Promise<R> {
+  return async (...args) => {
+    const tracing = await lambdaTracing();
+    try {
+      return await handler(...args);
+    } finally {
+      await tracing?.flush().catch(() => {});
+    }
+  };
+}
