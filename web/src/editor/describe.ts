@@ -1,4 +1,4 @@
-import { TRIGGER_META, actionLabel, childListsOf, type WorkflowAction, type WorkflowTrigger } from '@conduit/core/definition';
+import { TRIGGER_META, childListsOf, stepNameOf, type WorkflowAction, type WorkflowTrigger } from '@conduit/core/definition';
 import type { Path } from './draft';
 import { fieldId } from './fields';
 
@@ -9,8 +9,8 @@ export const pathToArray = (p: string): Path =>
     .filter(Boolean)
     .map((s) => (/^\d+$/.test(s) ? Number(s) : s));
 
-/** A step as a person knows it: the label they gave it, else its type in words. */
-export const stepName = (action: Pick<WorkflowAction, 'type' | 'name'>): string => action.name?.trim() || actionLabel(action.type);
+/** A step as a person knows it: the label they gave it, else its type in words (one rule, in core). */
+export const stepName = stepNameOf;
 
 /** Field keys whose words are not simply the key split into words. */
 const WORDS: Record<string, string> = {

@@ -15,5 +15,6 @@ export const waitForApprovalMeta = defineActionMeta<WaitForApprovalAction>({
   timeoutMs: null,
   rawFields: ['onTimeout'],
   structuralFields: [],
+  fieldLabels: { timeout: 'Time out after', onTimeout: 'When nobody answers in time' },
   summary: (a) => `Approval by ${brief(a.approvers.join(', '), 40)} within ${a.timeout}`,
 });
