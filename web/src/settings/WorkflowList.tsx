@@ -11,6 +11,7 @@ import { RunNowDialog } from '../compose/RunNowDialog';
 import { ImportDialog } from '../compose/ImportDialog';
 import { TemplateGallery } from '../compose/TemplateGallery';
 import { downloadExport } from '../compose/export';
+import { ChooseVersionDialog, turnOn, type Activated } from '../compose/versions';
 
 const WEEK_MS = 7 * 86_400_000;
 
@@ -109,14 +110,27 @@ export function WorkflowList() {
     }
   };
 
-  const toggle = async (wf: Workflow, on: boolean) => {
+  /** A workflow with unpublished changes being turned on: which version runs is asked first. */
+  const [choosing, setChoosing] = createSignal<Workflow>();
+  const turnedOn = (wf: Workflow, r: Activated) => {
+    // A webhook secret generated on first publish is returned once: show it now.
+    if (r.secret) setRowError({ id: wf.id, ok: true, message: `Webhook secret (shown once, store it now): ${r.secret}` });
+    else setRowError({ id: wf.id, ok: true, message: r.message });
+    mutate((l) => l && { ...l, items: l.items.map((w) => (w.id === wf.id ? { ...w, ...r.workflow, lastRun: w.lastRun } : w)) });
+    // The row is drawn anew: focus goes back to its switch, not to the page.
+    setTimeout(() => document.querySelector<HTMLElement>(`input[role="switch"][aria-label="${CSS.escape(`Active: ${wf.name}`)}"]`)?.focus(), 0);
+  };
+  const toggle = async (wf: Workflow, on: boolean, input: HTMLInputElement) => {
     setRowError(undefined);
     try {
       if (on) {
-        const r = await api.workflows.activate(params.ws, wf.id);
-        // A webhook secret generated on first activation is returned once: show it now.
-        if (r.secret) setRowError({ id: wf.id, ok: true, message: `Webhook secret (shown once, store it now): ${r.secret}` });
-      } else await api.workflows.deactivate(params.ws, wf.id);
+        // The switch stays off until a version really runs (the dialog may be cancelled).
+        input.checked = false;
+        const r = await turnOn(params.ws, wf, setChoosing);
+        if (r) turnedOn(wf, r);
+        return;
+      }
+      await api.workflows.deactivate(params.ws, wf.id);
       mutate((l) => l && { ...l, items: l.items.map((w) => (w.id === wf.id ? { ...w, isActive: on } : w)) });
     } catch (e) {
       setRowError({ id: wf.id, message: `Could not ${on ? 'activate' : 'deactivate'}: ${errorText(e)}` });
@@ -146,6 +160,20 @@ export function WorkflowList() {
           </button>
         </div>
       </div>
+      <Show when={choosing()}>
+        {(wf) => (
+          <ChooseVersionDialog
+            ws={params.ws}
+            workflow={wf()}
+            onDone={(r) => {
+              // Read before closing: the dialog's accessor is stale once it is hidden.
+              const asked = wf();
+              setChoosing(undefined);
+              if (r) turnedOn(asked, r);
+            }}
+          />
+        )}
+      </Show>
       <Show when={running()}>{(wf) => <RunNowDialog ws={params.ws} workflow={wf()} onClose={() => setRunning(undefined)} />}</Show>
       <Show when={dialog() === 'import'}>
         <ImportDialog ws={params.ws} onClose={() => setDialog(undefined)} onImported={() => void refetch()} />
@@ -189,6 +217,10 @@ export function WorkflowList() {
                     <tr>
                       <td>
                         <A href={`/w/${params.ws}/settings/workflows/${wf.id}`}>{wf.name}</A>
+                        <Show when={wf.unpublishedChanges}>
+                          {' '}
+                          <span class="badge">Unpublished changes</span>
+                        </Show>
                       </td>
                       <td>{summarizeTrigger(wf.trigger)}</td>
                       <td>
@@ -199,7 +231,7 @@ export function WorkflowList() {
                             role="switch"
                             checked={wf.isActive}
                             aria-label={`Active: ${wf.name}`}
-                            onChange={(e) => toggle(wf, e.currentTarget.checked)}
+                            onChange={(e) => toggle(wf, e.currentTarget.checked, e.currentTarget)}
                           />
                           <span>{wf.isActive ? 'On' : 'Off'}</span>
                         </label>
