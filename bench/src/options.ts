@@ -4,7 +4,7 @@ import { z } from 'zod';
 
 export const REPO_ROOT = resolve(import.meta.dirname, '../..');
 
-const SCENARIOS = ['ingress', 'e2e', 'steps', 'trigger', 'fanout', 'sizes', 'find', 'loop'] as const;
+const SCENARIOS = ['ingress', 'e2e', 'steps', 'trigger', 'fanout', 'sizes', 'find', 'loop', 'memory'] as const;
 
 /** How much each scenario measures; `quick` is a smoke run that proves the harness works. */
 export type Profile = {
@@ -51,7 +51,7 @@ const ArgsSchema = z.object({
 });
 export type Options = z.infer<typeof ArgsSchema> & { profile: Profile };
 
-const USAGE = `usage: npm run bench -- [--quick] [--no-n8n] [--only ingress,e2e,steps,trigger,fanout,sizes,find,loop] [--out FILE.md] [--n8n-dir DIR]`;
+const USAGE = `usage: npm run bench -- [--quick] [--no-n8n] [--only ingress,e2e,steps,trigger,fanout,sizes,find,loop,memory] [--out FILE.md] [--n8n-dir DIR]`;
 
 export function parseArgs(argv: string[]): Options {
   const raw: Record<string, unknown> = { quick: false, n8n: true, only: [...SCENARIOS] };

@@ -18,6 +18,7 @@ import { runDispatchScale, runRecordScenarios } from './scenarios/recordTriggers
 import { runSideBySide } from './scenarios/sideBySide';
 import { runSizes } from './scenarios/sizes';
 import { runLoops, runLoopsN8n } from './scenarios/loops';
+import { runMemory } from './scenarios/memory';
 import { ensureN8n } from './targets/n8n/install';
 import { startN8n } from './targets/n8n/server';
 
@@ -29,7 +30,7 @@ const machine = describeMachine();
 const versions = describeVersions();
 const has = (s: (typeof opts.only)[number]) => opts.only.includes(s);
 const sideBySide = { ingress: has('ingress'), e2e: has('e2e'), steps: has('steps') };
-const needsStack = sideBySide.ingress || sideBySide.e2e || sideBySide.steps || has('trigger') || has('fanout') || has('find') || has('loop');
+const needsStack = sideBySide.ingress || sideBySide.e2e || sideBySide.steps || has('trigger') || has('fanout') || has('find') || has('loop') || has('memory');
 
 log(`profile ${opts.profile.name}; scenarios ${opts.only.join(', ')}; ${machine.cores} × ${machine.cpuModel}, load ${machine.loadAvg.join('/')}`);
 
@@ -52,9 +53,10 @@ async function guard(what: string, fn: () => Promise<void>): Promise<void> {
 try {
   if (needsStack) {
     // PostgreSQL's default durability (fsync, synchronous commit): a 202 means the event is on disk.
-    const pg = await startPostgres({ durable: true });
+    const pg = await startPostgres({ durable: true, statements: true });
     onCleanup(pg.stop);
     ctx.pgUrl = pg.url;
+    ctx.pgPid = pg.pid;
     log(`PostgreSQL at ${pg.url}`);
   }
   // n8n runs for the side-by-side scenarios and for the n8n half of the loop scenario.
@@ -92,6 +94,8 @@ try {
   if (has('sizes')) failures.push(...(await runSizes(ctx)));
   if (has('find')) failures.push(...(await runFind(ctx)));
   if (has('loop')) failures.push(...(await runLoops(ctx)));
+  // Last: it starts `npm start` and n8n afresh, each alone on the machine.
+  if (has('memory')) failures.push(...(await runMemory(ctx, { enabled: opts.n8n, dir: opts.n8nDir })));
 } catch (e) {
   failures.push(`bench: ${(e as Error).stack ?? (e as Error).message}`);
 } finally {

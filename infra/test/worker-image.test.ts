@@ -1,9 +1,8 @@
 import { execFile } from 'node:child_process';
 import { randomUUID } from 'node:crypto';
-import { mkdtempSync, readFileSync, statSync } from 'node:fs';
+import { readFileSync } from 'node:fs';
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { afterEach, describe, expect, it } from 'vitest';
@@ -27,30 +26,25 @@ const final = stages.at(-1)!;
 // Without Docker here, the Dockerfile is checked by reading it, and its scripts by running them.
 describe('worker image', () => {
   it('is multi-stage and runs as a non-root user in the final stage', () => {
-    expect(stages.map((s) => s[0]!.split(/\s+AS\s+/i)[1])).toEqual(['deps', 'build', 'runtime']);
-    // The final stage starts from the base image, not from the build stage with its npm cache.
-    expect(final[0]).toMatch(/^FROM \$\{NODE_IMAGE\} AS runtime$/);
+    expect(stages.map((s) => s[0]!.split(/\s+AS\s+/i)[1])).toEqual(['manifests', 'build', 'runtime']);
+    // The final stage starts from the manifests on the base image, not from the build stage with its dev dependencies.
+    expect(stages[0]![0]).toMatch(/^FROM \$\{NODE_IMAGE\} AS manifests$/);
+    expect(final[0]).toBe('FROM manifests AS runtime');
     const user = final.filter((l) => l.startsWith('USER ')).at(-1);
     expect(user).toBe('USER node');
     expect(final.indexOf(user!)).toBeLessThan(final.findIndex((l) => l.startsWith('CMD ')));
   });
 
-  it('prebuilds the workflow bundle at build time and points the worker at it', () => {
+  // Installing and running that stage is worker/test/image.test.ts; here the settings ECS relies on.
+  it('compiles at build time, prebuilt workflow bundle included, and points the worker at it', () => {
     const build = stages[1]!;
-    const bundleStep = build.find((l) => l.includes('bundle-workflows.ts'))!;
-    const out = /--out (\S+)/.exec(bundleStep)![1]!;
+    const out = /worker\/scripts\/build\.ts --out (\S+)/.exec(build.find((l) => l.includes('worker/scripts/build.ts'))!)![1]!;
     const env = final.find((l) => l.startsWith('ENV '))!;
-    expect(env).toContain(`WORKFLOW_BUNDLE_PATH=/app/${out}`);
+    expect(env).toContain(`WORKFLOW_BUNDLE_PATH=/app/${out}/workflow-bundle.js`);
     expect(env).toContain(`HEALTH_PORT=${WORKER_HEALTH_PORT}`);
     expect(final).toContain('HEALTHCHECK --interval=30s --timeout=10s --start-period=60s --retries=3 CMD ["node", "worker/scripts/healthcheck.mjs"]');
-    expect(final.at(-1)).toBe('CMD ["node", "--import", "tsx", "worker/src/main.ts"]');
-  });
-
-  it('bundle-workflows.ts produces a workflow bundle', { timeout: 120_000 }, async () => {
-    const out = join(mkdtempSync(join(tmpdir(), 'conduit-wf-')), 'workflow-bundle.js');
-    await run(process.execPath, ['--import', 'tsx', 'worker/scripts/bundle-workflows.ts', '--out', out], { cwd: REPO_ROOT });
-    expect(statSync(out).size).toBeGreaterThan(10_000);
-    expect(readFileSync(out, 'utf8')).toContain('runWorkflow');
+    expect(final).toContain(`COPY --from=build /app/${out} ${out}`);
+    expect(final.at(-1)).toBe(`CMD ["node", "--enable-source-maps", "${out}/worker/src/main.js"]`);
   });
 
   describe('healthcheck.mjs', () => {

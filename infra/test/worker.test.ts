@@ -125,7 +125,7 @@ describe('worker stack', () => {
       'package-lock.json',
       'core/package.json',
       'core/src/db/client.ts',
-      'worker/scripts/bundle-workflows.ts',
+      'worker/scripts/build.ts',
       'worker/scripts/healthcheck.mjs',
       'functions/package.json',
     ]) {

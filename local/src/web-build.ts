@@ -8,8 +8,8 @@ export const REPO_ROOT = fileURLToPath(new URL('../..', import.meta.url));
 const WEB_DIR = join(REPO_ROOT, 'web');
 const WEB_DIST = join(WEB_DIR, 'dist');
 
-/** Inputs of the web build: its own sources and config, and the browser-safe part of core it imports. */
-const WEB_INPUTS = ['web/src', 'web/index.html', 'web/vite.config.ts', 'web/package.json', 'core/src/definition', 'core/src/expressions'];
+/** Inputs of the web build: its own sources and config, and core (the web app imports schemas, metadata and templates from across it). */
+const WEB_INPUTS = ['web/src', 'web/index.html', 'web/vite.config.ts', 'web/package.json', 'core/src'];
 
 function newestMtime(path: string): number {
   if (!existsSync(path)) return 0;

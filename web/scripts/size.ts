@@ -19,7 +19,7 @@ const ManifestSchema = z.record(
 
 type InitialSize = { files: { file: string; bytes: number; gzipBytes: number }[]; jsBytes: number; jsGzipBytes: number; cssGzipBytes: number };
 
-function initialSize(dist = join(dirname(fileURLToPath(import.meta.url)), '..', 'dist')): InitialSize {
+export function initialSize(dist = join(dirname(fileURLToPath(import.meta.url)), '..', 'dist')): InitialSize {
   const manifest = ManifestSchema.parse(JSON.parse(readFileSync(join(dist, '.vite', 'manifest.json'), 'utf8')));
   const seen = new Set<string>();
   const css = new Set<string>();

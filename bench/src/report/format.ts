@@ -42,7 +42,15 @@ export function describeRatio(row: Row, r: number): string {
   if (!Number.isFinite(r) || r <= 0) return '–';
   const better = row.metric.higherIsBetter ? r >= 1 : r <= 1;
   const factor = row.metric.higherIsBetter ? r : 1 / r;
-  const word = row.metric.higherIsBetter ? (better ? 'more' : 'less') : better ? 'faster' : 'slower';
+  // Lower is better for time and for memory; only time is "faster".
+  const lowerWords = row.metric.unit === 'MiB' ? ['less', 'more'] : ['faster', 'slower'];
+  const word = row.metric.higherIsBetter ? (better ? 'more' : 'less') : better ? lowerWords[0] : lowerWords[1];
   const f = factor >= 1 ? factor : 1 / factor;
   return `${r.toFixed(r >= 10 ? 1 : 2)}× (${f.toFixed(f >= 10 ? 0 : 1)}× ${word})`;
+}
+
+/** CPU ms per completed run of all a row's system processes (the load client left out). */
+export function systemCpuPerRun(r: Row): number | undefined {
+  const cpu = Object.entries(r.figures ?? {}).filter(([k]) => k.startsWith('cpu:') && k !== 'cpu:bench client');
+  return cpu.length ? cpu.reduce((n, [, v]) => n + v, 0) : undefined;
 }

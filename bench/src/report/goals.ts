@@ -1,5 +1,5 @@
 import type { Goal, Report, Row } from './model';
-import { bytes, headline, num } from './format';
+import { bytes, headline, num, systemCpuPerRun } from './format';
 
 /** The speed targets of issues 3, 4 and 6 and the team's own, checked against this run's figures (a row with errors meets none). */
 export function evaluateGoals(report: Omit<Report, 'goals'>, dispatchRatio: number | undefined): Goal[] {
@@ -31,6 +31,34 @@ export function evaluateGoals(report: Omit<Report, 'goals'>, dispatchRatio: numb
         : `${num(best, 'runs/s')}; n8n not measured`,
       met: peerBest !== undefined && best >= 10 * peerBest,
     });
+  }
+  // Issue 21: all processes of each system together, per completed run, at each concurrency both measured.
+  for (const row of e2e) {
+    const peer = report.rows.find((r) => r.target === 'n8n' && r.scenario === row.scenario && r.variant === row.variant && r.errors === 0);
+    const mine = systemCpuPerRun(row);
+    const theirs = peer && systemCpuPerRun(peer);
+    if (mine === undefined) continue;
+    goals.push({
+      source: 'issue 21',
+      goal: `End to end at ${row.variant}: total CPU per completed run ≤ n8n's`,
+      measured: theirs === undefined ? `${num(mine)} ms; n8n not measured` : `${num(mine)} ms vs n8n ${num(theirs)} ms`,
+      met: theirs === undefined ? null : mine <= theirs,
+    });
+  }
+  // Issue 21 item 7: idle memory, every process of each system.
+  const idle = ours('9.').find((r) => r.variant.includes('npm start'));
+  const n8nIdle = report.rows.find((r) => r.target === 'n8n' && r.scenario.startsWith('9.'));
+  if (idle) {
+    goals.push({
+      source: 'issue 21',
+      goal: 'Idle memory of `npm start`, all processes together, ≤ n8n idle memory',
+      measured: n8nIdle ? `${num(headline(idle), 'MiB')} vs n8n ${num(headline(n8nIdle), 'MiB')}` : `${num(headline(idle), 'MiB')}; n8n not measured`,
+      met: n8nIdle ? headline(idle) <= headline(n8nIdle) : null,
+    });
+  }
+  const worker = ours('9.').find((r) => r.variant.startsWith('cloud worker'));
+  if (worker) {
+    goals.push({ source: 'issue 21', goal: 'The cloud worker alone ≤ 300 MiB idle', measured: num(headline(worker), 'MiB'), met: headline(worker) <= 300 });
   }
   for (const row of ours('3.')) {
     goals.push({

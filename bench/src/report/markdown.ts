@@ -1,16 +1,18 @@
 import { basename } from 'node:path';
 import type { Report, Row } from './model';
-import { bytes, describeRatio, headline, ms, num, peerOf, ratio } from './format';
+import { STAGES } from '../targets/conduit/costs';
+import { bytes, describeRatio, headline, ms, num, peerOf, ratio, systemCpuPerRun } from './format';
 
 const cell = (s: string) => s.replace(/\|/g, '\\|').replace(/\n/g, ' ');
 
 const WHAT: Record<string, string> = {
   '1.': "autocannon (its own process) posts JSON to one webhook for a fixed time. Conduit: `POST /hooks/:hookId` answered 202 once the event is committed to PostgreSQL (default durability: fsync on, synchronous commit). The ingress is measured alone, as it runs in the cloud (its own Lambda): the stack stores the events and dispatches none, so no worker shares the cores; scenario 2 measures the whole path, runs included. n8n: a Webhook → Set workflow with `responseMode: lastNode`, so its answer comes when the run has finished; before its measurement the bench waits until the runs left by the warm-up are done. Latency is autocannon's (1 ms resolution); p50/p99 are the median of the rounds' percentiles.",
-  '2.': 'Closed loop: each client posts to the webhook and waits for its run to complete before the next request. Conduit: webhook → `update_record`, completion observed by polling `workflow_executions` every 2 ms; n8n: Webhook → Set, completion = the HTTP answer. runs/s = completed runs ÷ wall time.',
+  '2.': 'Closed loop: each client posts to the webhook and waits for its run to complete before the next request. Conduit: webhook → `update_record`, completion observed through LISTEN/NOTIFY on a bench-only trigger on `workflow_executions` (no polling, so the observer costs the system nothing between completions); n8n: Webhook → Set, completion = the HTTP answer. runs/s = completed runs ÷ wall time.',
   '3.': 'One client, one run at a time, request → run completed. Conduit: 40 `update_record` (or 40 trivial `run_script`) after a webhook trigger; n8n: 40 chained Code nodes after a webhook. Per-step figures divide the run by 40.',
   '4.': "A `record_updated` workflow; PATCH a record through the API and take the first step row's `started_at` (stamped by the worker when the action starts; same machine, same clock) minus the moment the PATCH was sent. One sample at a time, twice: with each PATCH sent 100 ms after the previous run was seen completed (the goal's row: a trigger on a quiet stack, after Temporal has closed the previous workflow and the dispatcher has handled the event of its sink update), and back to back, as soon as it was seen completed. The bench reads the rows every 20 ms (the time comes from the row, not from when the bench noticed it). The note splits the median by stage, from the rows' own clocks: event stored, claim begun (the run row's `created_at`), run started in Temporal (the event's `dispatched_at`), first action.",
   '5.': 'N active workflows listen to the same object; one PATCH must start N runs. Times are from sending the PATCH.',
   '5b': 'The same trigger-latency measurement (samples 100 ms apart) with few and then many active workflows in the workspace (the extra workflows listen to other objects or are webhooks, so the event still matches one; they are published with the core domain services, straight on the database).',
+  '9.': 'Resident memory (VmRSS from /proc) of every process of each system, 20 s after it is ready with no runs: `npm start` as a new user runs it (fresh data folder: PGlite, the Temporal dev server, the API, ingress, dispatcher, worker and web in one Node process), the worker alone as the cloud runs it (PostgreSQL and Temporal outside it), and n8n with its SQLite default. Pages shared between processes are counted in each, as `ps` does.',
   '7.': "One run at a time: a webhook run whose one step is `find_records` on `contact` where email equals the posted address, among 100,000 contacts of one workspace (written in one SQL statement, then analysed). The figure is the step's own start→end from its row: the query (GIN `jsonb_path_ops` containment), its parsing and the step's bookkeeping; every run must find exactly one record.",
 };
 
@@ -25,6 +27,48 @@ function table(rows: Row[], all: Row[]): string[] {
     out.push(
       `| ${cell(r.variant)} | ${r.target} | ${num(headline(r), r.metric.unit)} | ${ms(r.latency?.p50)} | ${ms(r.latency?.p99)} | ${ms(r.latency?.min)} | ${ms(r.latency?.max)} | ${r.runs} | ${r.errors} | ${r.refused ?? 0} | ${vs} | ${cell(r.note ?? '')} |`,
     );
+  }
+  return out;
+}
+
+/** What one completed run cost each system in scenario 2: CPU of every process, SQL statements, Temporal history. */
+function costTable(rows: Row[]): string[] {
+  const withCost = rows.filter((r) => Object.keys(r.figures ?? {}).some((k) => k.startsWith('cpu:')));
+  if (!withCost.length) return [];
+  const out = [
+    '#### Cost per completed run',
+    '',
+    'CPU milliseconds each process spent during the measured window (user + system, the process and its children, from /proc) divided by the runs completed in it; "system total" leaves out the bench client, which is the load generator, not the system. SQL statements from `pg_stat_statements` on the stack\'s database (the bench\'s own queries excluded); history events and workflow tasks from the Temporal histories of completed runs (median); peak memory: the highest resident memory of each process tree sampled every 500 ms during the window.',
+    '',
+    '| Variant | Target | CPU ms per run, system total | by process | bench client | SQL statements | Temporal history events | Workflow tasks | Peak memory, MiB |',
+    '|---|---|--:|---|--:|--:|--:|--:|---|',
+  ];
+  for (const r of withCost) {
+    const f = r.figures!;
+    const cpu = Object.entries(f).filter(([k]) => k.startsWith('cpu:') && k !== 'cpu:bench client');
+    const total = systemCpuPerRun(r) ?? 0;
+    const by = cpu.map(([k, v]) => `${k.slice(4)} ${num(v)}`).join(' · ');
+    const opt = (k: string) => (f[k] === undefined ? '–' : num(f[k]));
+    out.push(
+      `| ${cell(r.variant)} | ${r.target} | ${num(total)} | ${cell(by)} | ${opt('cpu:bench client')} | ${opt('SQL statements')} | ${opt('Temporal history events')} | ${opt('workflow tasks')} |`,
+    );
+  }
+  out.push('');
+  const staged = withCost.filter((r) => STAGES.some((st) => r.figures?.[`p99:${st}`] !== undefined));
+  if (staged.length) {
+    out.push(
+      '#### Where the time of a run goes, median run and slowest 1 %',
+      '',
+      "Each stage is the time since the previous one, from the rows' own clocks (same machine): webhook sent → event stored (the ingress) → run row created by the dispatcher's claim → started in Temporal (the event marked dispatched, or the step's beginning when that came first: the mark is written after Temporal accepted the start) → the step began (worker) → the step ended → the bench saw the run completed (workflow completion, its row, the notification). p50: the median of each stage over all runs; p99: the mean of each stage over the runs whose total was at or above the p99, so a slow tail names the stage it waits in.",
+      '',
+      `| Variant | Figure | ${STAGES.join(' | ')} |`,
+      `|---|---|${STAGES.map(() => '--:').join('|')}|`,
+    );
+    for (const r of staged) {
+      for (const q of ['p50', 'p99'])
+        out.push(`| ${cell(r.variant)} | ${q} ms | ${STAGES.map((st) => num(r.figures![`${q}:${st}`] ?? Number.NaN)).join(' | ')} |`);
+    }
+    out.push('');
   }
   return out;
 }
@@ -80,6 +124,7 @@ export function renderMarkdown(report: Report, chartFile: string): string {
       ),
       '',
     );
+    if (s.startsWith('2.')) lines.push(...costTable(report.rows.filter((r) => r.scenario === s)));
   }
   if (report.sizes.length) {
     lines.push(

@@ -6,6 +6,8 @@ export type Ctx = {
   profile: Profile;
   /** The shared PostgreSQL server; each Conduit stack gets a fresh database on it. */
   pgUrl: string;
+  /** The shared PostgreSQL server's process, for CPU accounting. */
+  pgPid?: number;
   /** Started once per bench; null when n8n could not be installed or started (or --no-n8n). */
   n8n: N8nServer | null;
   log: (s: string) => void;

@@ -33,7 +33,7 @@ export async function runFind(ctx: Ctx): Promise<string[]> {
         ],
       });
       if (!wf.hookId) throw new Error('the activated webhook workflow has no hook id');
-      const observer = new CompletionObserver(s.stack.db, wf.id);
+      const observer = await CompletionObserver.open(s.stack.databaseUrl, wf.id);
       const measured: string[] = [];
       try {
         for (let i = 0; i < warmup + samples; i++) {

@@ -3,6 +3,8 @@ import { runAutocannon, type LoadResult } from '../load/autocannon';
 import type { Row } from '../report/model';
 import { median, summarize } from '../stats';
 import { postHook } from '../targets/conduit/api';
+import { measureCpu } from '../cpu';
+import { conduitCpuTargets, countStatements, historyCounts, resetStatements, stageBreakdown, type Timed } from '../targets/conduit/costs';
 import { CompletionObserver, nowMs } from '../targets/conduit/observer';
 import { N8N_PATHS } from '../targets/n8n/workflows';
 import type { Ctx } from './context';
@@ -130,25 +132,51 @@ async function ingressN8n(ctx: Ctx, c: number): Promise<LoadResult> {
 // ---- scenario 2 -------------------------------------------------------------------------
 
 /** Each client posts to the hook, then waits until the run it caused has completed. */
-async function e2eConduit(ctx: Ctx, s: Session, c: number): Promise<ClosedLoopResult> {
+/** A closed loop with what each completed run cost: CPU ms per process, statements, Temporal history. */
+type E2eResult = ClosedLoopResult & { perRun?: Record<string, number>; history?: { events: number[]; workflowTasks: number[] } };
+
+async function e2eConduit(ctx: Ctx, s: Session, c: number): Promise<E2eResult> {
   const sinks = await sinkRecords(s.api, c);
   const wf = await s.api.createActiveWorkflow(webhookToUpdate(`bench: e2e c=${c}`));
   if (!wf.hookId) throw new Error('the activated webhook workflow has no hook id');
-  const observer = new CompletionObserver(s.stack.db, wf.id);
+  const observer = await CompletionObserver.open(s.stack.databaseUrl, wf.id);
+  // Runs of the measured window only (the warm-up's are dropped), for the stage breakdown.
+  let timed: Timed[] | undefined;
   try {
     const attempt = async (i: number) => {
       const t0 = nowMs();
       const eventId = await postHook(s.stack.url, wf.hookId!, { recordId: sinks[i % c], n: `e2e-${i}` });
       const done = await observer.wait(eventId, 60_000);
       if (done.status !== 'completed') throw new Error(`run ended ${done.status}`);
+      timed?.push({ eventId, sentAt: t0, observedAt: done.observedAt });
       return done.observedAt - t0;
     };
     const { warmupSec, durationSec } = ctx.profile.e2e;
     await closedLoop({ concurrency: c, durationSec: warmupSec, maxAttempts: 100_000, attempt });
-    return await closedLoop({ concurrency: c, durationSec, maxAttempts: 1_000_000, attempt });
+    await resetStatements(s.stack.db);
+    timed = [];
+    const { result, cpuMs, peakMiB } = await measureCpu(conduitCpuTargets(s.stack, ctx.pgPid), () =>
+      closedLoop({ concurrency: c, durationSec, maxAttempts: 1_000_000, attempt }),
+    );
+    const statements = await countStatements(s.stack.db);
+    const history = await historyCounts(s.stack, wf.id);
+    const stages = await stageBreakdown(s.stack.db, timed);
+    return { ...result, perRun: { ...perRun(cpuMs, result.ok, { 'SQL statements': statements }), ...stages, ...peaks(peakMiB) }, history };
   } finally {
     await observer.close();
   }
+}
+
+/** Peak resident memory of each process during the window, as row figures. */
+const peaks = (peakMiB: Record<string, number>): Record<string, number> => Object.fromEntries(Object.entries(peakMiB).map(([k, v]) => [`peakMiB:${k}`, v]));
+
+/** Each process's CPU ms (and any other count) divided by the runs completed in the window. */
+function perRun(cpuMs: Record<string, number>, runs: number, counts: Record<string, number> = {}): Record<string, number> {
+  const n = Math.max(runs, 1);
+  const out: Record<string, number> = {};
+  for (const [k, v] of Object.entries(cpuMs)) out[`cpu:${k}`] = v / n;
+  for (const [k, v] of Object.entries(counts)) out[k] = v / n;
+  return out;
 }
 
 async function postN8n(url: string, body: unknown, timeoutMs = 60_000): Promise<number> {
@@ -165,12 +193,14 @@ async function postN8n(url: string, body: unknown, timeoutMs = 60_000): Promise<
 }
 
 /** With responseMode lastNode n8n answers when the run has finished: the answer is the completion. */
-async function e2eN8n(ctx: Ctx, c: number): Promise<ClosedLoopResult> {
+async function e2eN8n(ctx: Ctx, c: number): Promise<E2eResult> {
   const url = ctx.n8n!.webhookUrl(N8N_PATHS.set);
   const attempt = (i: number) => postN8n(url, { n: `e2e-${i}` });
   const { warmupSec, durationSec } = ctx.profile.e2e;
   await closedLoop({ concurrency: c, durationSec: warmupSec, maxAttempts: 100_000, attempt });
-  return closedLoop({ concurrency: c, durationSec, maxAttempts: 1_000_000, attempt });
+  const targets = { n8n: { roots: [ctx.n8n!.pid], tree: true }, 'bench client': { roots: [process.pid], tree: false } };
+  const { result, cpuMs, peakMiB } = await measureCpu(targets, () => closedLoop({ concurrency: c, durationSec, maxAttempts: 1_000_000, attempt }));
+  return { ...result, perRun: { ...perRun(cpuMs, result.ok), ...peaks(peakMiB) } };
 }
 
 // ---- scenario 3 -------------------------------------------------------------------------
@@ -181,7 +211,7 @@ async function stepsConduit(ctx: Ctx, s: Session, kind: StepKind): Promise<Steps
   const [sink] = await sinkRecords(s.api, 1);
   const wf = await s.api.createActiveWorkflow(webhookSteps(kind));
   if (!wf.hookId) throw new Error('the activated webhook workflow has no hook id');
-  const observer = new CompletionObserver(s.stack.db, wf.id);
+  const observer = await CompletionObserver.open(s.stack.databaseUrl, wf.id);
   const eventIds: string[] = [];
   try {
     const attempt = async () => {
@@ -281,6 +311,18 @@ function stepsRow(variant: string, target: 'conduit' | 'n8n', rs: StepsResult[],
   };
 }
 
+/** Per-run costs as row figures: the median over rounds of each. */
+function costFigures(rs: E2eResult[]): Record<string, number> {
+  const out: Record<string, number> = {};
+  const keys = new Set(rs.flatMap((r) => Object.keys(r.perRun ?? {})));
+  for (const k of keys) out[k] = median(rs.flatMap((r) => (r.perRun?.[k] === undefined ? [] : [r.perRun[k]])));
+  const events = rs.flatMap((r) => r.history?.events ?? []);
+  const tasks = rs.flatMap((r) => r.history?.workflowTasks ?? []);
+  if (events.length) out['Temporal history events'] = median(events);
+  if (tasks.length) out['workflow tasks'] = median(tasks);
+  return out;
+}
+
 function buildRows(ctx: Ctx, got: Collected, which: { ingress: boolean; e2e: boolean; steps: boolean }): void {
   const p = ctx.profile;
   const take = <T>(m: Map<string, unknown[]>, k: string) => (m.get(k) ?? []) as T[];
@@ -299,8 +341,8 @@ function buildRows(ctx: Ctx, got: Collected, which: { ingress: boolean; e2e: boo
   if (which.e2e) {
     for (const c of p.e2e.concurrencies) {
       for (const [t, m] of targets) {
-        const rs = take<ClosedLoopResult>(m, `e2e:${c}`);
-        if (rs.length) ctx.rows.push(loopRow(E2E, `concurrency ${c}`, t, rs));
+        const rs = take<E2eResult>(m, `e2e:${c}`);
+        if (rs.length) ctx.rows.push({ ...loopRow(E2E, `concurrency ${c}`, t, rs), figures: costFigures(rs) });
       }
     }
   }

@@ -40,13 +40,8 @@ export async function runSizes(ctx: Ctx): Promise<string[]> {
     }
   });
   await step('worker node_modules', async () => {
+    // worker/Dockerfile installs exactly these (npm ci --omit=dev), then keeps one platform's Temporal core.
     ctx.sizes.push(await workerModules(['--omit=dev', '--workspace', '@conduit/worker'], 'Worker production node_modules (npm ls --omit=dev)'));
-    ctx.sizes.push(
-      await workerModules(
-        ['--workspace', '@conduit/worker', '--workspace', '@conduit/core', '--include-workspace-root'],
-        'Worker image node_modules (as worker/Dockerfile installs it, dev tools included)',
-      ),
-    );
   });
   return failures;
 }

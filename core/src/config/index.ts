@@ -22,7 +22,7 @@ export const ConfigSchema = z.object({
   TEMPORAL_NAMESPACE: z.string().default('default'),
   TEMPORAL_API_KEY: z.string().optional(),
   TEMPORAL_UI_URL: z.string().url().default('http://localhost:8233'),
-  /** A prebuilt workflow bundle (worker/scripts/bundle-workflows.ts) the standalone worker loads instead of bundling at start; empty: bundle at start. */
+  /** A prebuilt workflow bundle (worker/scripts/build.ts makes one) the standalone worker loads instead of bundling at start; empty: bundle at start. */
   WORKFLOW_BUNDLE_PATH: z.string().optional(),
   /** 32 bytes, base64 or hex: AES-256-GCM key for secrets at rest. The local launcher generates one. */
   ENCRYPTION_KEY: z.string().optional(),

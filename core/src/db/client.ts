@@ -55,7 +55,10 @@ async function open(driver: DbDriver, opts: CreateDbOptions): Promise<DbHandle> 
     const { drizzle } = await import('drizzle-orm/pglite');
     const url = opts.url ?? '';
     const dir = url.startsWith('memory:') ? undefined : url.replace(/^pglite:/, '') || opts.dataDir;
-    const client = dir ? new PGlite(dir) : new PGlite();
+    // PostgreSQL's default 128 MB of shared buffers is sized for a server; one embedded user's data
+    // fits in far less, and every page of it stays resident (issue 21: `npm start` idle memory).
+    const pgOpts = { startParams: [...PGlite.defaultStartParams, '-c', 'shared_buffers=16MB'] };
+    const client = dir ? new PGlite(dir, pgOpts) : new PGlite(pgOpts);
     await client.waitReady;
     return { db: asDb(drizzle(client, { schema })), driver, close: () => client.close() };
   }

@@ -99,8 +99,11 @@ export function payloadCodecFromConfig(config: Pick<Config, 'ENCRYPTION_KEY' | '
   return config.ENCRYPTION_KEY ? new EncryptionCodec(config.ENCRYPTION_KEY, config.ENCRYPTION_KEYS_OLD) : null;
 }
 
-/** The failure converter module, by path: the worker loads it, and the workflow bundle is built with it. */
-export const failureConverterPath = new URL('./failure-converter.ts', import.meta.url).pathname;
+/**
+ * The failure converter module, by path: the worker loads it, and the workflow bundle is built with it.
+ * From source the .ts file; in the compiled worker (worker/scripts/build.ts) the CommonJS file beside it.
+ */
+export const failureConverterPath = new URL(import.meta.url.endsWith('.ts') ? './failure-converter.ts' : './failure-converter.cjs', import.meta.url).pathname;
 
 /**
  * The data converter of every Temporal client and worker of the product (API, dispatcher, worker,

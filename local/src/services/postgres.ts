@@ -8,14 +8,20 @@ import { startProcess } from './process';
 
 export const PG_BIN = process.env.PG_BIN ?? '/usr/lib/postgresql/15/bin';
 
-export type PostgresServer = { url: string; stop: () => Promise<void> };
+export type PostgresServer = {
+  url: string;
+  stop: () => Promise<void> /** The process started (runuser as root, else postgres itself). */;
+  pid: number | undefined;
+};
 
 /**
  * A throwaway PostgreSQL cluster in a temp folder (trust auth, loopback only). As root, the
  * server runs as the `postgres` user, since PostgreSQL refuses to run as root. Tests skip fsync for
  * speed; `durable: true` keeps PostgreSQL's defaults (every commit flushed), as the bench needs.
  */
-export async function startPostgres(opts: { durable?: boolean } = {}): Promise<PostgresServer> {
+export async function startPostgres(
+  opts: { durable?: boolean /** Load pg_stat_statements (the bench counts statements per run). */; statements?: boolean } = {},
+): Promise<PostgresServer> {
   const dir = mkdtempSync(join(tmpdir(), 'conduit-pg-'));
   chmodSync(dir, 0o777);
   const data = join(dir, 'data');
@@ -37,6 +43,7 @@ export async function startPostgres(opts: { durable?: boolean } = {}): Promise<P
     ...(opts.durable ? [] : ['-c', 'fsync=off', '-c', 'synchronous_commit=off', '-c', 'full_page_writes=off']),
     '-c',
     'max_connections=300',
+    ...(opts.statements ? ['-c', 'shared_preload_libraries=pg_stat_statements'] : []),
   ]);
   const proc = startProcess(cmd, [...args]);
   const url = `postgres://postgres@127.0.0.1:${port}/postgres`;
@@ -49,6 +56,7 @@ export async function startPostgres(opts: { durable?: boolean } = {}): Promise<P
   });
   return {
     url,
+    pid: proc.child.pid,
     async stop() {
       await proc.stop();
       rmSync(dir, { recursive: true, force: true });

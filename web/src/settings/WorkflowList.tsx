@@ -1,4 +1,4 @@
-import { createMemo, createResource, createSignal, For, Show } from 'solid-js';
+import { createMemo, createResource, createSignal, For, lazy, Show } from 'solid-js';
 import { A, useNavigate, useParams } from '@solidjs/router';
 import { api } from '../api/endpoints';
 import { errorText } from '../api/client';
@@ -6,12 +6,14 @@ import type { Execution, Workflow } from '../api/schemas';
 import { confirmAction } from '../components/confirm';
 import { Empty, ErrorText, StatusBadge, fmtTime } from '../components/ui';
 import { summarizeTrigger } from '@conduit/core/definition';
-import { newWorkflowDefinition } from '../editor/defaults';
-import { RunNowDialog } from '../compose/RunNowDialog';
-import { ImportDialog } from '../compose/ImportDialog';
-import { TemplateGallery } from '../compose/TemplateGallery';
 import { downloadExport } from '../compose/export';
 import { ChooseVersionDialog, turnOn, type Activated } from '../compose/versions';
+
+// The list is the first screen after sign-in: what only a click opens (the dialogs, the editor's
+// forms behind a new workflow's defaults) loads on that click, keeping the first load small.
+const RunNowDialog = lazy(() => import('../compose/RunNowDialog').then((m) => ({ default: m.RunNowDialog })));
+const ImportDialog = lazy(() => import('../compose/ImportDialog').then((m) => ({ default: m.ImportDialog })));
+const TemplateGallery = lazy(() => import('../compose/TemplateGallery').then((m) => ({ default: m.TemplateGallery })));
 
 const WEEK_MS = 7 * 86_400_000;
 
@@ -69,6 +71,7 @@ export function WorkflowList() {
     setError(undefined);
     setBusy(true);
     try {
+      const { newWorkflowDefinition } = await import('../editor/defaults');
       const wf = await api.workflows.create(params.ws, newWorkflowDefinition());
       navigate(`/w/${params.ws}/settings/workflows/${wf.id}`);
     } catch (e) {

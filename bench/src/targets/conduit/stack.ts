@@ -18,6 +18,9 @@ export type ConduitStack = {
   /** A pool on the stack's database, for observing runs (read-only queries). */
   db: pg.Pool;
   databaseUrl: string;
+  /** The stack's process (its tree holds everything it started) and the Temporal dev server's, for CPU accounting. */
+  pid: number | undefined;
+  temporal: { pid: number | undefined; address: string };
   stop: () => Promise<void>;
 };
 
@@ -85,6 +88,8 @@ export async function startConduit(pgServerUrl: string, opts: ConduitOptions = {
     login: ready.login,
     db,
     databaseUrl,
+    pid: child.child.pid,
+    temporal: { pid: temporal.process.child.pid, address: temporal.address },
     async stop() {
       await db.end();
       await cleanup();

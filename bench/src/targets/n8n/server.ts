@@ -8,7 +8,7 @@ import { runToEnd, spawnGroup } from '../../proc';
 import type { N8nInstall } from './install';
 import { N8N_PATHS, codeChainWorkflow, loopWorkflow, webhookSetWorkflow } from './workflows';
 
-export type N8nServer = { url: string; webhookUrl: (path: string) => string; version: string; stop: () => Promise<void> };
+export type N8nServer = { url: string; webhookUrl: (path: string) => string; version: string; pid: number | undefined; stop: () => Promise<void> };
 
 /** The settings of BENCH-PEER.md: SQLite default, no telemetry, no task runners, legacy expression engine. */
 function n8nEnv(userFolder: string, port: number): NodeJS.ProcessEnv {
@@ -84,5 +84,5 @@ export async function startN8n(install: N8nInstall, log: (s: string) => void): P
     await stop();
     throw new Error(`${(e as Error).message}\n${out.slice(-3_000)}`);
   }
-  return { url, webhookUrl: (path) => `${url}/webhook/${path}`, version: install.version, stop };
+  return { url, webhookUrl: (path) => `${url}/webhook/${path}`, version: install.version, pid: proc.child.pid, stop };
 }
