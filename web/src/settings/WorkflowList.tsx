@@ -7,13 +7,14 @@ import { confirmAction } from '../components/confirm';
 import { Empty, ErrorText, StatusBadge, fmtTime } from '../components/ui';
 import { summarizeTrigger } from '@conduit/core/definition';
 import { downloadExport } from '../compose/export';
-import { ChooseVersionDialog, turnOn, type Activated } from '../compose/versions';
+import type { Activated } from '../compose/versions';
 
 // The list is the first screen after sign-in: what only a click opens (the dialogs, the editor's
 // forms behind a new workflow's defaults) loads on that click, keeping the first load small.
 const RunNowDialog = lazy(() => import('../compose/RunNowDialog').then((m) => ({ default: m.RunNowDialog })));
 const ImportDialog = lazy(() => import('../compose/ImportDialog').then((m) => ({ default: m.ImportDialog })));
 const TemplateGallery = lazy(() => import('../compose/TemplateGallery').then((m) => ({ default: m.TemplateGallery })));
+const ChooseVersionDialog = lazy(() => import('../compose/versions').then((m) => ({ default: m.ChooseVersionDialog })));
 
 const WEEK_MS = 7 * 86_400_000;
 
@@ -129,6 +130,7 @@ export function WorkflowList() {
       if (on) {
         // The switch stays off until a version really runs (the dialog may be cancelled).
         input.checked = false;
+        const { turnOn } = await import('../compose/versions');
         const r = await turnOn(params.ws, wf, setChoosing);
         if (r) turnedOn(wf, r);
         return;
