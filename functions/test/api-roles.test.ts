@@ -38,6 +38,10 @@ const TABLE: Record<string, Expect> = {
   'POST /api/workspaces/{ws}/workflows/{id}/activate': { admin: 404, member: 403, anonymous: 401 },
   'POST /api/workspaces/{ws}/workflows/{id}/deactivate': { admin: 404, member: 403, anonymous: 401 },
   'GET /api/workspaces/{ws}/workflows/{id}/versions': { admin: 404, member: 404, anonymous: 401 },
+  'POST /api/workspaces/{ws}/workflows/{id}/publish': { admin: 404, member: 403, anonymous: 401 },
+  'GET /api/workspaces/{ws}/workflows/{id}/versions/{version}': { admin: 404, member: 404, anonymous: 401 },
+  'POST /api/workspaces/{ws}/workflows/{id}/versions/{version}/restore': { admin: 404, member: 403, anonymous: 401 },
+  'GET /api/workspaces/{ws}/workflows/{id}/diff': { admin: 404, member: 404, anonymous: 401 },
   'POST /api/workspaces/{ws}/workflows/{id}/secret/rotate': { body: {}, admin: 404, member: 403, anonymous: 401 },
   'POST /api/workspaces/{ws}/workflows/{id}/test': { body: {}, admin: 404, member: 403, anonymous: 401 },
   'GET /api/workspaces/{ws}/schedule-preview': { query: 'cron=0+9+*+*+*', admin: 200, member: 200, anonymous: 401 },
@@ -122,6 +126,7 @@ describe('role table over /api/openapi.json', () => {
         .replace('{ws}', t.a.slug)
         .replace('{object}', 'contact')
         .replace('{token}', 'not-a-token')
+        .replace('{version}', '1')
         .replace('{name}', `ROLE_TABLE_${method}`) // PUT creates its own, DELETE meets an unknown one
         .replace(/\{(id|userId)\}/g, () => crypto.randomUUID());
       const json =

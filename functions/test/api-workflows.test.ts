@@ -129,11 +129,28 @@ describe.each(['pglite', 'pg'] as const)('workflows API (%s)', (kind) => {
     const [row] = await t.db.select().from(workflows).where(eq(workflows.id, id));
     expect(row).toMatchObject({ activeTriggerType: 'webhook', activeTriggerObject: null, isActive: true });
 
-    // Editing the draft leaves version 1 as it was; activating again publishes version 2, same hook.
+    // Editing the draft leaves version 1 as it was; the draft says so, and turning on is now ambiguous.
     await t.call('PATCH', `${base}/${id}`, { cookie: admin, json: { name: 'V2' } });
-    const act2 = await t.call('POST', `${base}/${id}/activate`, { cookie: admin });
+    const read = await t.call('GET', `${base}/${id}`, { cookie: member });
+    expect(read.data).toMatchObject({ liveVersion: 1, unpublishedChanges: true });
+    const diff = await t.call('GET', `${base}/${id}/diff`, { cookie: member });
+    expect(diff.data).toEqual({
+      from: { label: 'Version 1 (live)', version: 1 },
+      to: { label: 'Draft', version: null },
+      changes: [{ kind: 'renamed', before: 'Renamed', after: 'V2', text: 'Workflow renamed from “Renamed” to “V2”' }],
+    });
+    const ambiguous = await t.call('POST', `${base}/${id}/activate`, { cookie: admin });
+    expect(ambiguous.status).toBe(409);
+    expect(ambiguous.data.error).toMatchObject({ code: 'choice_required', path: 'version' });
+    expect(ambiguous.data.error.message).toContain('{ "version": "draft" } publishes the draft as version 2');
+    expect(ambiguous.data.error.message).toContain('{ "version": "live" } runs version 1 as published');
+    const act2 = await t.call('POST', `${base}/${id}/publish`, { cookie: admin });
+    expect(act2.data).toMatchObject({ published: true, message: 'Published version 2; it runs from now on.' });
     expect(act2.data.version.version).toBe(2);
-    expect(act2.data.workflow.hookId).toBe(hookId);
+    expect(act2.data.workflow).toMatchObject({ hookId, liveVersion: 2, unpublishedChanges: false });
+    // Publishing again with no change publishes nothing, and says so.
+    const again = await t.call('POST', `${base}/${id}/publish`, { cookie: admin });
+    expect(again.data).toMatchObject({ published: false, message: 'Nothing to publish: the draft is the same as version 2.', version: { version: 2 } });
     const versions = await t.call('GET', `${base}/${id}/versions`, { cookie: member });
     expect(versions.data.items.map((v: { version: number; name: string }) => [v.version, v.name])).toEqual([
       [2, 'V2'],
@@ -143,6 +160,39 @@ describe.each(['pglite', 'pg'] as const)('workflows API (%s)', (kind) => {
     const off = await t.call('POST', `${base}/${id}/deactivate`, { cookie: admin });
     expect(off.status).toBe(200);
     expect(off.data.isActive).toBe(false);
+
+    // Turned on again with a changed draft, choosing the live version: version 2 runs, nothing is published.
+    await t.call('PATCH', `${base}/${id}`, { cookie: admin, json: { name: 'V3' } });
+    const live = await t.call('POST', `${base}/${id}/activate`, { cookie: admin, json: { version: 'live' } });
+    expect(live.status).toBe(200);
+    expect(live.data).toMatchObject({ published: false, version: { version: 2 }, workflow: { isActive: true, name: 'V3', unpublishedChanges: true } });
+    expect((await t.call('GET', `${base}/${id}/versions`, { cookie: member })).data.items).toHaveLength(2);
+
+    // Any version reads back by number; any two compare; restoring one makes a draft, never a version.
+    expect((await t.call('GET', `${base}/${id}/versions/1`, { cookie: member })).data).toMatchObject({ version: 1, name: 'Renamed' });
+    expect((await t.call('GET', `${base}/${id}/versions/9`, { cookie: member })).status).toBe(404);
+    const oneToTwo = await t.call('GET', `${base}/${id}/diff?from=1&to=2`, { cookie: member });
+    expect(oneToTwo.data.changes.map((c: { text: string }) => c.text)).toEqual(['Workflow renamed from “Renamed” to “V2”']);
+    expect((await t.call('GET', `${base}/${id}/diff?from=soon`, { cookie: member })).status).toBe(400);
+    const restored = await t.call('POST', `${base}/${id}/versions/1/restore`, { cookie: admin });
+    expect(restored.data).toMatchObject({ name: 'Renamed', isActive: true, liveVersion: 2, unpublishedChanges: true });
+    expect((await t.call('GET', `${base}/${id}/versions`, { cookie: member })).data.items).toHaveLength(2);
+    const draftToLive = await t.call('GET', `${base}/${id}/diff?from=draft&to=live`, { cookie: member });
+    expect(draftToLive.data.changes.map((c: { text: string }) => c.text)).toEqual(['Workflow renamed from “Renamed” to “V2”']);
+  });
+
+  it('a workflow never published turns on with its draft; asking for the live version is refused', async () => {
+    const created = await t.call('POST', base, { cookie: admin, json: webhookWorkflow });
+    const id = created.data.id;
+    expect(created.data).toMatchObject({ liveVersion: null, unpublishedChanges: false });
+    const refused = await t.call('POST', `${base}/${id}/activate`, { cookie: admin, json: { version: 'live' } });
+    expect(refused.status).toBe(409);
+    expect(refused.data.error).toMatchObject({ code: 'no_published_version', path: 'version' });
+    expect((await t.call('GET', `${base}/${id}/diff`, { cookie: member })).status).toBe(404);
+    const on = await t.call('POST', `${base}/${id}/activate`, { cookie: admin });
+    expect(on.data).toMatchObject({ published: true, version: { version: 1 }, workflow: { isActive: true, liveVersion: 1 } });
+    const list = await t.call('GET', base, { cookie: member });
+    expect(list.data.items.find((w: { id: string }) => w.id === id)).toMatchObject({ liveVersion: 1, unpublishedChanges: false });
   });
 
   it('a script with a syntax error is refused at save with 400 naming its line and column; nothing is stored', async () => {

@@ -133,8 +133,13 @@ describe.each(TEST_DB_KINDS)('workflow lifecycle on %s', (kind) => {
     expect(rotated).not.toBe(first!.secret);
     expect((await hooks.resolve(hookId))?.secret).toBe(rotated);
 
-    const second = await lifecycle.activate({ workspaceId: ws.id, id: w.id, publishedBy: null });
-    expect(second).toMatchObject({ workflow: { hookId }, version: { version: 2 } });
+    // Unchanged: turning on again publishes nothing; changed, the draft is published when chosen.
+    const same = await lifecycle.activate({ workspaceId: ws.id, id: w.id, publishedBy: null });
+    expect(same).toMatchObject({ version: { version: 1 }, published: false });
+    await lifecycle.updateDraft({ workspaceId: ws.id, id: w.id, fields: { name: 'Signed v2' } });
+    await expect(lifecycle.activate({ workspaceId: ws.id, id: w.id, publishedBy: null })).rejects.toMatchObject({ code: 'choice_required' });
+    const second = await lifecycle.activate({ workspaceId: ws.id, id: w.id, publishedBy: null, choice: 'draft' });
+    expect(second).toMatchObject({ workflow: { hookId }, version: { version: 2 }, published: true });
     expect(second!.secret).toBeUndefined();
     expect((await listVersions(h.db, { workspaceId: ws.id, workflowId: w.id })).map((v) => v.version)).toEqual([2, 1]);
     expect(calls).toEqual([]);
@@ -168,7 +173,7 @@ describe.each(TEST_DB_KINDS)('workflow lifecycle on %s', (kind) => {
     const w = await create({ name: 'Was daily', trigger: scheduleTrigger, actions: addAction });
     await lifecycle.activate({ workspaceId: ws.id, id: w.id, publishedBy: null });
     await lifecycle.updateDraft({ workspaceId: ws.id, id: w.id, fields: { trigger: { type: 'webhook' } } });
-    const now = await lifecycle.activate({ workspaceId: ws.id, id: w.id, publishedBy: null });
+    const now = await lifecycle.publish({ workspaceId: ws.id, id: w.id, publishedBy: null });
     expect(now!.scheduleSync).toBe('ok');
     expect(calls.map((c) => c.op)).toEqual(['sync', 'sync']);
     expect((await getScheduleTarget(h.db, w.id))?.trigger?.type).toBe('webhook');

@@ -65,6 +65,8 @@ export const receivesRunContext = (type: ActionType): boolean => ACTION_META[typ
 
 export const actionLabel = (type: string): string => (ACTION_META as Record<string, { label: string }>)[type]?.label ?? type;
 export const summarizeAction = (action: WorkflowAction): string => metaOf(action).summary(action);
+/** A step as a person knows it: the label they gave it, else its type in words. */
+export const stepNameOf = (action: Pick<WorkflowAction, 'type' | 'name'>): string => action.name?.trim() || actionLabel(action.type);
 
 /** What a dry test run records instead of doing the step ("Would have sent this email"); null: the step runs. */
 export const wouldHaveOf = (type: string): string | null => (ACTION_META as Record<string, { wouldHave?: string }>)[type]?.wouldHave ?? null;
@@ -86,9 +88,18 @@ export const STRUCTURAL_FIELDS = fieldSets('structuralFields', COMMON_STRUCTURAL
 /** Fields of a type that may hold `{{secrets.NAME}}` (none for most types). */
 export const secretFieldsOf = (type: string): readonly string[] =>
   (ACTION_META as Record<string, { secretFields?: readonly string[] }>)[type]?.secretFields ?? [];
+/** The builder's words for fields many types share, where the key alone reads badly. */
+const SHARED_FIELD_LABELS: Readonly<Record<string, string>> = {
+  name: 'Label',
+  onFailure: 'If this step fails',
+  retry: 'Retries',
+  data: 'Fields',
+  recordId: 'Record id',
+  timeoutMs: 'Timeout (ms)',
+};
 /** A person's name for a field of a type ("query" → "Query parameters"; else the key, spaced). */
 export function fieldLabelOf(type: string, field: string): string {
-  const label = (ACTION_META as Record<string, { fieldLabels?: Readonly<Record<string, string>> }>)[type]?.fieldLabels?.[field];
+  const label = (ACTION_META as Record<string, { fieldLabels?: Readonly<Record<string, string>> }>)[type]?.fieldLabels?.[field] ?? SHARED_FIELD_LABELS[field];
   if (label) return label;
   const spaced = field.replace(/([a-z])([A-Z])/g, '$1 $2').toLowerCase();
   return spaced.charAt(0).toUpperCase() + spaced.slice(1);

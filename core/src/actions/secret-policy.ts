@@ -6,7 +6,7 @@ import { extractReferences, secretNameOf, secretReferences } from '../expression
 import type { Json } from '../definition/common';
 import { formatPath } from '../definition/errors';
 import { walkActions } from '../definition/walk';
-import { actionLabel, fieldLabelOf, secretFieldsOf } from './meta';
+import { fieldLabelOf, secretFieldsOf, stepNameOf } from './meta';
 import type { WorkflowAction } from './schemas';
 
 /** A secret's name: upper case, digits and _, starting with a letter (an environment variable's shape). */
@@ -14,8 +14,7 @@ export const SECRET_NAME_PATTERN = /^[A-Z][A-Z0-9_]{0,63}$/;
 /** A whole field that is exactly one secret reference. */
 export const SECRET_REF_PATTERN = /^\{\{\s*secrets\.[A-Z][A-Z0-9_]{0,63}\s*\}\}$/;
 
-/** The step as a person knows it: its name, else its type. */
-const stepLabel = (action: Pick<WorkflowAction, 'type' | 'name'>): string => action.name?.trim() || actionLabel(action.type);
+const stepLabel = stepNameOf;
 
 /** Header names that carry a credential whatever their value. */
 const CREDENTIAL_HEADERS = new Set(['authorization', 'proxy-authorization', 'cookie', 'x-api-key', 'api-key']);

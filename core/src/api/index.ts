@@ -112,6 +112,10 @@ export const WorkflowDtoSchema = z
     hasSecret: z.boolean(),
     /** For schedule triggers: the next five fire times of the draft's cron, in UTC ISO form. */
     nextFireTimes: z.array(date).optional(),
+    /** The version published last (it runs while the workflow is on); null when never published. */
+    liveVersion: z.number().int().nullable().optional(),
+    /** True when the draft differs from the version published last (see GET …/diff for what). */
+    unpublishedChanges: z.boolean().optional(),
     /** In lists: the latest non-test run. */
     lastRun: z.object({ status: ExecutionStatusSchema, createdAt: date }).nullable().optional(),
     createdBy: z.string().nullable(),
@@ -133,12 +137,50 @@ export const VersionDtoSchema = z
   })
   .meta({ id: 'WorkflowVersion' });
 
+export const ActivateBodySchema = z.object({
+  version: z.enum(['draft', 'live']).optional().meta({
+    description:
+      'which version runs when the draft differs from the version published last: the draft (published as the next version) or the live one as it is',
+  }),
+});
 export const ActivateResultSchema = z.object({
   workflow: WorkflowDtoSchema,
   version: VersionDtoSchema,
+  /** False when nothing new was published (the draft had no change, or the live version was chosen). */
+  published: z.boolean(),
+  /** What happened, in words ("Nothing to publish: the draft is the same as version 4."). */
+  message: z.string(),
   /** Generated on first activation of a webhook with header/signature auth; shown once. */
   secret: z.string().optional(),
 });
+
+const FieldChangeSchema = z.object({ field: z.string(), label: z.string(), before: json, after: json });
+export const DefinitionChangeSchema = z
+  .object({
+    kind: z.enum(['renamed', 'trigger_replaced', 'trigger_changed', 'step_added', 'step_removed', 'step_moved', 'step_changed']),
+    text: z.string().meta({ description: 'the change in words, steps named by label and fields by label' }),
+    stepId: z.string().optional(),
+    step: z.string().optional(),
+    where: z.string().optional(),
+    from: z.string().optional(),
+    to: z.string().optional(),
+    before: z.string().optional(),
+    after: z.string().optional(),
+    fields: z.array(FieldChangeSchema).optional(),
+  })
+  .meta({ id: 'DefinitionChange' });
+/** One side of a comparison: the draft, or a published version. */
+const DiffSideSchema = z.string().regex(/^(draft|live|[1-9][0-9]{0,8})$/, 'draft, live or a version number');
+export const DiffQuerySchema = z.object({ from: DiffSideSchema.default('live'), to: DiffSideSchema.default('draft') });
+export const DiffDtoSchema = z
+  .object({
+    from: z.object({ label: z.string(), version: z.number().int().nullable() }),
+    to: z.object({ label: z.string(), version: z.number().int().nullable() }),
+    changes: z.array(DefinitionChangeSchema),
+  })
+  .meta({ id: 'WorkflowDiff' });
+export type DiffDto = z.infer<typeof DiffDtoSchema>;
+export type DefinitionChangeDto = z.infer<typeof DefinitionChangeSchema>;
 
 export const SecretRotateBodySchema = z.object({ kind: z.enum(SECRET_KIND_VALUES).default('webhook_inbound') });
 export const SecretRotatedSchema = z.object({ kind: z.enum(SECRET_KIND_VALUES), secret: z.string().meta({ description: 'shown once' }) });

@@ -6,3 +6,4 @@ export * from './definition';
 export * from './payloads';
 export * from './run';
 export * from './errors';
+export * from './diff';

@@ -8,8 +8,10 @@ import {
   createWorkflow,
   deactivateWorkflow,
   deleteWorkflow,
+  getVersion,
   getWorkflow,
   putWorkflowSecret,
+  reactivateWorkflow,
   saveDraft,
   workflowSecretKinds,
   type WorkflowRow,
@@ -19,6 +21,7 @@ import { checkSecretsExist } from './secrets';
 import { checkCallTargets } from './workflow-calls';
 import { companyInWorkspace, defaultCompanyId, type WorkspaceRow } from './workspaces';
 import { audit, definitionDiff, type AuditContext } from './audit';
+import { diffDefinitions } from '../definition/diff';
 
 /**
  * What a workflow change sets in motion outside the database, injected: the API wires Temporal's
@@ -49,9 +52,33 @@ const wfTarget = (w: Pick<WorkflowRow, 'id' | 'name'>) => ({ type: 'workflow', i
 /** `ok`/`failed`: the schedule was (not) synced; undefined when the workflow has nothing to do with schedules. */
 export type ScheduleSyncOutcome = 'ok' | 'failed' | undefined;
 
+/**
+ * Turning a workflow on when its draft differs from its published version is ambiguous: the caller
+ * names which one runs. The API answers 409 with this code and message.
+ */
+export class VersionChoiceError extends Error {
+  constructor(
+    readonly code: 'choice_required' | 'no_published_version',
+    message: string,
+  ) {
+    super(message);
+    this.name = 'VersionChoiceError';
+  }
+}
+/** Which version a workflow turned on runs: the draft (published as a new version) or the one published last. */
+export type VersionChoice = 'draft' | 'live';
+
+/** The draft against the version published last: null when nothing was ever published. */
+export async function draftAgainstLive(db: Db, w: WorkflowRow): Promise<{ live: WorkflowVersionRow; changed: boolean } | null> {
+  const live = w.activeVersionId ? await getVersion(db, { workspaceId: w.workspaceId, id: w.activeVersionId }) : null;
+  return live ? { live, changed: diffDefinitions(live, w).length > 0 } : null;
+}
+
 export type ActivateResult = {
   workflow: WorkflowRow;
   version: WorkflowVersionRow;
+  /** False when nothing new was published: the version published last runs (or the draft had no change). */
+  published: boolean;
   /** The inbound webhook secret, when this activation created it (shown once). */
   secret?: string;
   scheduleSync?: 'ok' | 'failed';
@@ -82,6 +109,62 @@ export function createWorkflowLifecycle(deps: WorkflowLifecycleDeps) {
       deps.log?.error('schedule sync failed', { workflowId: w.id, error: err instanceof Error ? err.message : String(err) });
       return 'failed';
     }
+  }
+
+  /** The version published last runs again, as it is. */
+  async function turnOn(current: WorkflowRow, live: WorkflowVersionRow, q: Scope & Audited): Promise<ActivateResult | null> {
+    const w = await db.transaction(async (tx) => {
+      const w = await reactivateWorkflow(tx, { workspaceId: q.workspaceId, id: current.id, at: now() });
+      if (w && !current.isActive && q.audit)
+        await audit(tx, q.audit, {
+          workspaceId: q.workspaceId,
+          action: 'workflow.activated',
+          target: wfTarget(w),
+          summary: `activated version ${live.version}`,
+        });
+      return w;
+    });
+    if (!w) return null;
+    dropHook(w.hookId);
+    const scheduleSync = await syncSchedule(w, w.activeTriggerType === 'schedule');
+    return { workflow: w, version: live, published: false, ...(scheduleSync ? { scheduleSync } : {}) };
+  }
+
+  /** The draft as the next immutable version, made the active one; a webhook with auth gets its inbound secret on first publish. */
+  async function publishDraft(current: WorkflowRow, q: Scope & { publishedBy: string | null } & Audited): Promise<ActivateResult | null> {
+    const draft = checkDraft(current);
+    await checkSecretsExist(db, q.workspaceId, draft.actions);
+    const callIssues = await checkCallTargets(db, { workspaceId: q.workspaceId, workflowId: current.id, actions: draft.actions });
+    if (callIssues.length > 0) throw new InvalidInputError(callIssues, 'invalid_call');
+    const tx = await db.transaction(async (tx) => {
+      const done = await activateWorkflow(tx, { workspaceId: q.workspaceId, id: current.id, publishedBy: q.publishedBy, draft, at: now() });
+      if (!done) return null;
+      let secret: string | undefined;
+      if (draft.trigger.type === 'webhook' && draft.trigger.auth.mode !== 'none') {
+        const kinds = await workflowSecretKinds(tx, { workspaceId: q.workspaceId, workflowIds: [current.id] });
+        if (!kinds.get(current.id)?.includes('webhook_inbound')) {
+          secret = deps.newSecret();
+          await putWorkflowSecret(tx, { workspaceId: q.workspaceId, workflowId: current.id, kind: 'webhook_inbound', ciphertext: deps.secrets.seal(secret) });
+        }
+      }
+      if (q.audit) {
+        const target = wfTarget(done.workflow);
+        await audit(tx, q.audit, { workspaceId: q.workspaceId, action: 'workflow.published', target, summary: `published version ${done.version.version}` });
+        if (!current.isActive)
+          await audit(tx, q.audit, {
+            workspaceId: q.workspaceId,
+            action: 'workflow.activated',
+            target,
+            summary: `activated version ${done.version.version}`,
+          });
+      }
+      return { done, secret };
+    });
+    if (!tx) return null;
+    const { done, secret } = tx;
+    dropHook(done.workflow.hookId);
+    const scheduleSync = await syncSchedule(done.workflow, current.activeTriggerType === 'schedule');
+    return { ...done, published: true, ...(secret ? { secret } : {}), ...(scheduleSync ? { scheduleSync } : {}) };
   }
 
   return {
@@ -127,45 +210,39 @@ export function createWorkflowLifecycle(deps: WorkflowLifecycleDeps) {
     },
 
     /**
-     * Publishes the draft as the next immutable version and makes it the active one (the API has no
-     * publish without activation). A webhook with auth gets its inbound secret on first activation.
+     * Turns the workflow on. Never published: the draft is published as version 1. Draft equal to the
+     * version published last: that version runs again, nothing is published. Otherwise the caller
+     * chooses (VersionChoiceError without a choice): `draft` publishes it as the next version,
+     * `live` runs the version published last as it is.
      */
-    async activate(q: Scope & { publishedBy: string | null } & Audited): Promise<ActivateResult | null> {
+    async activate(q: Scope & { publishedBy: string | null; choice?: VersionChoice | undefined } & Audited): Promise<ActivateResult | null> {
       const current = await getWorkflow(db, q);
       if (!current) return null;
-      const draft = checkDraft(current);
-      await checkSecretsExist(db, q.workspaceId, draft.actions);
-      const callIssues = await checkCallTargets(db, { workspaceId: q.workspaceId, workflowId: current.id, actions: draft.actions });
-      if (callIssues.length > 0) throw new InvalidInputError(callIssues, 'invalid_call');
-      const tx = await db.transaction(async (tx) => {
-        const done = await activateWorkflow(tx, { workspaceId: q.workspaceId, id: current.id, publishedBy: q.publishedBy, draft, at: now() });
-        if (!done) return null;
-        let secret: string | undefined;
-        if (draft.trigger.type === 'webhook' && draft.trigger.auth.mode !== 'none') {
-          const kinds = await workflowSecretKinds(tx, { workspaceId: q.workspaceId, workflowIds: [current.id] });
-          if (!kinds.get(current.id)?.includes('webhook_inbound')) {
-            secret = deps.newSecret();
-            await putWorkflowSecret(tx, { workspaceId: q.workspaceId, workflowId: current.id, kind: 'webhook_inbound', ciphertext: deps.secrets.seal(secret) });
-          }
-        }
-        if (q.audit) {
-          const target = wfTarget(done.workflow);
-          await audit(tx, q.audit, { workspaceId: q.workspaceId, action: 'workflow.published', target, summary: `published version ${done.version.version}` });
-          if (!current.isActive)
-            await audit(tx, q.audit, {
-              workspaceId: q.workspaceId,
-              action: 'workflow.activated',
-              target,
-              summary: `activated version ${done.version.version}`,
-            });
-        }
-        return { done, secret };
-      });
-      if (!tx) return null;
-      const { done, secret } = tx;
-      dropHook(done.workflow.hookId);
-      const scheduleSync = await syncSchedule(done.workflow, current.activeTriggerType === 'schedule');
-      return { ...done, ...(secret ? { secret } : {}), ...(scheduleSync ? { scheduleSync } : {}) };
+      const state = await draftAgainstLive(db, current);
+      if (q.choice === 'live' && !state)
+        throw new VersionChoiceError(
+          'no_published_version',
+          'this workflow was never published, so only its draft can run: send { "version": "draft" } or none',
+        );
+      if (state?.changed && !q.choice)
+        throw new VersionChoiceError(
+          'choice_required',
+          `the draft has unpublished changes; choose which version runs: { "version": "draft" } publishes the draft as version ${state.live.version + 1} and runs it, { "version": "live" } runs version ${state.live.version} as published`,
+        );
+      if (state && (q.choice === 'live' || !state.changed)) return turnOn(current, state.live, q);
+      return publishDraft(current, q);
+    },
+
+    /**
+     * Publishes the draft as the next version and turns the workflow on. A draft equal to the version
+     * published last publishes nothing and changes nothing (`published: false`).
+     */
+    async publish(q: Scope & { publishedBy: string | null } & Audited): Promise<ActivateResult | null> {
+      const current = await getWorkflow(db, q);
+      if (!current) return null;
+      const state = await draftAgainstLive(db, current);
+      if (state && !state.changed) return { workflow: current, version: state.live, published: false };
+      return publishDraft(current, q);
     },
 
     /** Stops triggering runs (running runs continue); the version stays for the next activation. */

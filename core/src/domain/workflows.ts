@@ -1,5 +1,5 @@
 import { randomBytes } from 'node:crypto';
-import { and, desc, eq, max, sql } from 'drizzle-orm';
+import { and, desc, eq, inArray, max, sql } from 'drizzle-orm';
 import type { WorkflowAction, WorkflowTrigger } from '../definition';
 import { workflowSecrets, workflowVersions, workflows, type SecretKind } from '../db/schema';
 import type { Db, DbOrTx } from '../db/client';
@@ -116,6 +116,28 @@ export async function activateWorkflow(
     if (!workflow) throw new Error('workflow update returned nothing');
     return { workflow, version };
   });
+}
+
+/** Turns runs back on with the version published last, as it is (nothing is published). */
+export async function reactivateWorkflow(db: DbOrTx, q: Scope & At): Promise<WorkflowRow | null> {
+  if (!isUuid(q.id)) return null;
+  const [row] = await db
+    .update(workflows)
+    .set({ isActive: true, updatedAt: q.at ?? new Date() })
+    .where(and(eq(workflows.id, q.id), eq(workflows.workspaceId, q.workspaceId)))
+    .returning();
+  return row ?? null;
+}
+
+/** The published version of each workflow (kept while it is off), keyed by workflow id. */
+export async function liveVersions(db: DbOrTx, q: { workspaceId: string; versionIds: string[] }): Promise<Map<string, WorkflowVersionRow>> {
+  const ids = q.versionIds.filter(isUuid);
+  if (ids.length === 0) return new Map();
+  const rows = await db
+    .select()
+    .from(workflowVersions)
+    .where(and(eq(workflowVersions.workspaceId, q.workspaceId), inArray(workflowVersions.id, ids)));
+  return new Map(rows.map((v) => [v.workflowId, v]));
 }
 
 export async function deactivateWorkflow(db: DbOrTx, q: Scope & At): Promise<WorkflowRow | null> {

@@ -41,6 +41,24 @@ export function summarizeTrigger(t: { type: string }): string {
   return meta ? meta.summary(t as WorkflowTrigger) : t.type;
 }
 
+/** The builder's words for trigger fields ("cron" → "Cron expression"); else the key, spaced. */
+const TRIGGER_FIELD_LABELS: Readonly<Record<string, string>> = {
+  cron: 'Cron expression',
+  timezone: 'Time zone',
+  auth: 'Authentication',
+  allowGet: 'Also accept GET requests',
+  allowMembers: 'Members may run it',
+  workflowId: 'Which workflow',
+  object: 'Object',
+  field: 'Field',
+  from: 'From',
+  to: 'To',
+};
+export function triggerFieldLabelOf(field: string): string {
+  const spaced = field.replace(/([a-z])([A-Z])/g, '$1 $2').toLowerCase();
+  return TRIGGER_FIELD_LABELS[field] ?? spaced.charAt(0).toUpperCase() + spaced.slice(1);
+}
+
 /** The trigger types a record event fires, by event type (derived from each type's source). */
 export const TRIGGER_TYPES_BY_RECORD_EVENT: Readonly<Record<string, readonly TriggerType[]>> = (() => {
   const out: Record<string, TriggerType[]> = {};

@@ -1,6 +1,9 @@
 import { createRoute, z } from '@hono/zod-openapi';
 import {
+  ActivateBodySchema,
   ActivateResultSchema,
+  DiffDtoSchema,
+  DiffQuerySchema,
   ExecutionDtoSchema,
   SchedulePreviewSchema,
   SecretRotateBodySchema,
@@ -12,19 +15,24 @@ import {
   WorkflowPatchBodySchema,
   pageOf,
 } from '@conduit/core/api';
-import { describeIssues, ROOT_CAUSATION, ScheduleTriggerSchema } from '@conduit/core/definition';
+import { describeIssues, diffDefinitions, ROOT_CAUSATION, ScheduleTriggerSchema } from '@conduit/core/definition';
 import {
   audit,
   checkDraft,
   checkSecretsExist,
   createWorkflowLifecycle,
+  draftAgainstLive,
   getExecutionDetail,
   getWorkflow,
   lastRuns,
   listVersions,
   listWorkflows,
+  liveVersions,
+  VersionChoiceError,
   workflowSecretKinds,
+  type ActivateResult,
   type WorkflowRow,
+  type WorkflowVersionRow,
 } from '@conduit/core/domain';
 import { generateWebhookSecret } from '../ingress/signature';
 import { nextFireTimes } from '../schedules/fire-times';
@@ -39,9 +47,39 @@ const tags = ['workflows'];
 const CHANGE = 'change workflows';
 
 export function workflowRoutes(app: Api, deps: RouteDeps): void {
+  /** Whether the draft differs from the version published last, beside the version's number. */
+  const publishState = (w: WorkflowRow, live: WorkflowVersionRow | undefined) =>
+    live ? { liveVersion: live.version, unpublishedChanges: diffDefinitions(live, w).length > 0 } : { liveVersion: null, unpublishedChanges: false };
   const dto = async (w: WorkflowRow) => {
     const kinds = await workflowSecretKinds(deps.db, { workspaceId: w.workspaceId, workflowIds: [w.id] });
-    return workflowDto(w, kinds.get(w.id) ?? [], deps.now());
+    const state = await draftAgainstLive(deps.db, w);
+    return { ...workflowDto(w, kinds.get(w.id) ?? [], deps.now()), ...publishState(w, state?.live) };
+  };
+  /** A publish or activation as the API answers it, with what happened in words. */
+  const activated = async (done: ActivateResult, asked: 'publish' | 'activate') => {
+    const v = done.version.version;
+    const message = done.published
+      ? `Published version ${v}; it runs from now on.`
+      : asked === 'publish'
+        ? `Nothing to publish: the draft is the same as version ${v}.`
+        : `Version ${v} runs as published; the draft was not published.`;
+    const { secret, scheduleSync } = done;
+    return {
+      workflow: await dto(done.workflow),
+      version: versionDto(done.version),
+      published: done.published,
+      message,
+      ...(secret ? { secret } : {}),
+      ...(scheduleSync ? { scheduleSync } : {}),
+    };
+  };
+  /** One side of a comparison: the draft, the version published last, or a version by number. */
+  const side = async (w: WorkflowRow, which: string) => {
+    if (which === 'draft') return { label: 'Draft', version: null, def: w };
+    const versions = await listVersions(deps.db, { workspaceId: w.workspaceId, workflowId: w.id });
+    const v = which === 'live' ? versions.find((x) => x.id === w.activeVersionId) : versions.find((x) => x.version === Number(which));
+    if (!v) throw which === 'live' ? new HttpError(404, 'not_found', 'this workflow was never published') : notFound(`version ${which}`);
+    return { label: `Version ${v.version}${v.id === w.activeVersionId ? ' (live)' : ''}`, version: v.version, def: v };
   };
   const load = async (workspaceId: string, id: string) => {
     const w = await getWorkflow(deps.db, { workspaceId, id });
@@ -74,9 +112,17 @@ export function workflowRoutes(app: Api, deps: RouteDeps): void {
       const rows = await listWorkflows(deps.db, a.workspace.id);
       const kinds = await workflowSecretKinds(deps.db, { workspaceId: a.workspace.id, workflowIds: rows.map((r) => r.id) });
       const last = await lastRuns(deps.db, a.workspace.id);
+      const live = await liveVersions(deps.db, {
+        workspaceId: a.workspace.id,
+        versionIds: rows.flatMap((r) => (r.activeVersionId ? [r.activeVersionId] : [])),
+      });
       const items = rows.map((w) => {
         const run = last.get(w.id);
-        return { ...workflowDto(w, kinds.get(w.id) ?? [], deps.now()), lastRun: run ? { status: run.status, createdAt: run.createdAt.toISOString() } : null };
+        return {
+          ...workflowDto(w, kinds.get(w.id) ?? [], deps.now()),
+          ...publishState(w, live.get(w.id)),
+          lastRun: run ? { status: run.status, createdAt: run.createdAt.toISOString() } : null,
+        };
       });
       return c.json({ items, nextCursor: null }, 200);
     },
@@ -151,25 +197,56 @@ export function workflowRoutes(app: Api, deps: RouteDeps): void {
     },
   );
 
+  const ActivatedSchema = ActivateResultSchema.extend({ scheduleSync: z.enum(['ok', 'failed']).optional() });
   app.openapi(
     createRoute({
       method: 'post',
       path: '/api/workspaces/{ws}/workflows/{id}/activate',
       tags,
-      summary: 'Publish the draft as a new immutable version and make it active',
-      request: { params: WsIdParams },
-      responses: { 200: json(ActivateResultSchema.extend({ scheduleSync: z.enum(['ok', 'failed']).optional() })), ...errors },
+      summary:
+        'Turn the workflow on. With unpublished changes, `version` says which runs (409 `choice_required` without it): `draft` publishes the draft as the next version, `live` runs the version published last',
+      request: { params: WsIdParams, body: { required: false, content: { 'application/json': { schema: ActivateBodySchema } } } },
+      responses: { 200: json(ActivatedSchema), 409: { description: 'the choice of version is missing or impossible' }, ...errors },
     }),
     async (c) => {
       const p = c.req.valid('param');
       const a = await workspaceAccess(c, deps, p.ws, 'admin', CHANGE);
-      const done = await lifecycle.activate({ workspaceId: a.workspace.id, id: p.id, publishedBy: a.userId, audit: auditContext(c, a.principal) });
+      const parsed = ActivateBodySchema.safeParse((await c.req.text()) ? await c.req.json() : {});
+      if (!parsed.success) throw invalid(describeIssues(parsed.error));
+      let done: ActivateResult | null;
+      try {
+        done = await lifecycle.activate({
+          workspaceId: a.workspace.id,
+          id: p.id,
+          publishedBy: a.userId,
+          choice: parsed.data.version,
+          audit: auditContext(c, a.principal),
+        });
+      } catch (err) {
+        if (err instanceof VersionChoiceError) throw new HttpError(409, err.code, err.message, 'version');
+        throw err;
+      }
       if (!done) throw notFound('workflow');
-      const { secret, scheduleSync } = done;
-      return c.json(
-        { workflow: await dto(done.workflow), version: versionDto(done.version), ...(secret ? { secret } : {}), ...(scheduleSync ? { scheduleSync } : {}) },
-        200,
-      );
+      return c.json(await activated(done, 'activate'), 200);
+    },
+  );
+
+  app.openapi(
+    createRoute({
+      method: 'post',
+      path: '/api/workspaces/{ws}/workflows/{id}/publish',
+      tags,
+      summary:
+        'Publish the draft as the next version and turn the workflow on; a draft equal to the version published last publishes nothing (published: false)',
+      request: { params: WsIdParams },
+      responses: { 200: json(ActivatedSchema), ...errors },
+    }),
+    async (c) => {
+      const p = c.req.valid('param');
+      const a = await workspaceAccess(c, deps, p.ws, 'admin', CHANGE);
+      const done = await lifecycle.publish({ workspaceId: a.workspace.id, id: p.id, publishedBy: a.userId, audit: auditContext(c, a.principal) });
+      if (!done) throw notFound('workflow');
+      return c.json(await activated(done, 'publish'), 200);
     },
   );
 
@@ -206,6 +283,73 @@ export function workflowRoutes(app: Api, deps: RouteDeps): void {
       const w = await load(a.workspace.id, p.id);
       const rows = await listVersions(deps.db, { workspaceId: a.workspace.id, workflowId: w.id });
       return c.json({ items: rows.map(versionDto), nextCursor: null }, 200);
+    },
+  );
+
+  const VersionNumberParams = WsIdParams.extend({ version: z.coerce.number().int().min(1).max(999_999_999) });
+  app.openapi(
+    createRoute({
+      method: 'get',
+      path: '/api/workspaces/{ws}/workflows/{id}/versions/{version}',
+      tags,
+      summary: 'One published version by its number (read-only)',
+      request: { params: VersionNumberParams },
+      responses: { 200: json(VersionDtoSchema), ...errors },
+    }),
+    async (c) => {
+      const p = c.req.valid('param');
+      const a = await workspaceAccess(c, deps, p.ws);
+      const w = await load(a.workspace.id, p.id);
+      const v = (await side(w, String(p.version))).def as WorkflowVersionRow;
+      return c.json(versionDto(v), 200);
+    },
+  );
+
+  app.openapi(
+    createRoute({
+      method: 'get',
+      path: '/api/workspaces/{ws}/workflows/{id}/diff',
+      tags,
+      summary: 'What differs between two versions (`from`, `to`: draft, live or a version number; default live → draft), in words',
+      request: { params: WsIdParams, query: DiffQuerySchema },
+      responses: { 200: json(DiffDtoSchema), ...errors },
+    }),
+    async (c) => {
+      const p = c.req.valid('param');
+      const q = c.req.valid('query');
+      const a = await workspaceAccess(c, deps, p.ws);
+      const w = await load(a.workspace.id, p.id);
+      const from = await side(w, q.from);
+      const to = await side(w, q.to);
+      return c.json(
+        { from: { label: from.label, version: from.version }, to: { label: to.label, version: to.version }, changes: diffDefinitions(from.def, to.def) },
+        200,
+      );
+    },
+  );
+
+  app.openapi(
+    createRoute({
+      method: 'post',
+      path: '/api/workspaces/{ws}/workflows/{id}/versions/{version}/restore',
+      tags,
+      summary: 'Copy a published version into the draft (nothing is published; publish to make it live)',
+      request: { params: VersionNumberParams },
+      responses: { 200: json(WorkflowDtoSchema), ...errors },
+    }),
+    async (c) => {
+      const p = c.req.valid('param');
+      const a = await workspaceAccess(c, deps, p.ws, 'admin', CHANGE);
+      const w = await load(a.workspace.id, p.id);
+      const v = (await side(w, String(p.version))).def as WorkflowVersionRow;
+      const restored = await lifecycle.updateDraft({
+        workspaceId: a.workspace.id,
+        id: w.id,
+        fields: { name: v.name, trigger: v.trigger, actions: v.actions },
+        audit: auditContext(c, a.principal),
+      });
+      if (!restored) throw notFound('workflow');
+      return c.json(await dto(restored), 200);
     },
   );
 

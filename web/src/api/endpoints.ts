@@ -3,6 +3,7 @@ import type { WorkflowDefinitionInput } from '@conduit/core/definition';
 import { request, type Query } from './client';
 import {
   ActivateResultSchema,
+  DiffDtoSchema,
   SecretDtoSchema,
   ApprovalDtoSchema,
   ApprovalLinkDtoSchema,
@@ -29,8 +30,19 @@ export const api = {
     create: (w: string, def: WorkflowDefinitionInput) => request('POST', `${ws(w)}/workflows`, WorkflowSchema, def),
     patch: (w: string, id: string, def: Partial<WorkflowDefinitionInput>) => request('PATCH', `${ws(w)}/workflows/${enc(id)}`, WorkflowSchema, def),
     remove: (w: string, id: string) => request('DELETE', `${ws(w)}/workflows/${enc(id)}`, ok),
-    /** Publishes the draft as a new version; a webhook secret generated on first activation comes back once. */
-    activate: (w: string, id: string) => request('POST', `${ws(w)}/workflows/${enc(id)}/activate`, ActivateResultSchema, {}),
+    /**
+     * Turns the workflow on; with unpublished changes `version` says which runs (without it the API
+     * answers 409 choice_required). A webhook secret generated on first publish comes back once.
+     */
+    activate: (w: string, id: string, version?: 'draft' | 'live') =>
+      request('POST', `${ws(w)}/workflows/${enc(id)}/activate`, ActivateResultSchema, version ? { version } : {}),
+    /** Publishes the draft as the next version (published: false when it has no change). */
+    publish: (w: string, id: string) => request('POST', `${ws(w)}/workflows/${enc(id)}/publish`, ActivateResultSchema, {}),
+    version: (w: string, id: string, n: number) => request('GET', `${ws(w)}/workflows/${enc(id)}/versions/${n}`, VersionSchema),
+    /** What differs from one version to another: "draft", "live" or a version number. */
+    diff: (w: string, id: string, from: string, to: string) => request('GET', `${ws(w)}/workflows/${enc(id)}/diff`, DiffDtoSchema, undefined, { from, to }),
+    /** Copies a version into the draft; nothing is published. */
+    restore: (w: string, id: string, n: number) => request('POST', `${ws(w)}/workflows/${enc(id)}/versions/${n}/restore`, WorkflowSchema, {}),
     deactivate: (w: string, id: string) => request('POST', `${ws(w)}/workflows/${enc(id)}/deactivate`, ok, {}),
     versions: (w: string, id: string) => request('GET', `${ws(w)}/workflows/${enc(id)}/versions`, pageOf(VersionSchema)),
     test: (w: string, id: string, payload: unknown, mode: 'dry' | 'live' = 'dry') =>

@@ -9,6 +9,7 @@ import { ConfirmHost } from '../components/confirm';
 
 // Editor, monitor and records are split into their own chunks so the first load stays small.
 const Editor = lazy(() => import('../editor/Editor'));
+const VersionView = lazy(() => import('../editor/VersionView'));
 const Runs = lazy(() => import('../monitor/Runs'));
 const RunDetail = lazy(() => import('../monitor/RunDetail'));
 const Events = lazy(() => import('../monitor/Events'));
@@ -72,6 +73,7 @@ export function App() {
         <Route path="/" component={() => <Navigate href="settings/workflows" />} />
         <Route path="/settings/workflows" component={WorkflowList} />
         <Route path="/settings/workflows/:id" component={Editor} />
+        <Route path="/settings/workflows/:id/versions/:version" component={VersionView} />
         <Route path="/settings/runs" component={Runs} />
         <Route path="/settings/runs/:id" component={RunDetail} />
         <Route path="/settings/events" component={Events} />

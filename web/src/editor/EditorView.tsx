@@ -1,4 +1,4 @@
-import { createEffect, createSignal, For, on, onCleanup, Show } from 'solid-js';
+import { createEffect, createResource, createSignal, For, on, onCleanup, Show } from 'solid-js';
 import { A, useBeforeLeave } from '@solidjs/router';
 import { confirmAction } from '../components/confirm';
 import { api } from '../api/endpoints';
@@ -15,6 +15,7 @@ import { fieldId } from './fields';
 import { EditorActions } from '../compose/EditorActions';
 import { describeWhere, pathToArray } from './describe';
 import { messageSentence } from '../app/words';
+import { ChangeList, ChooseVersionDialog, turnOn, type Activated } from '../compose/versions';
 
 type SaveState = 'saved' | 'unsaved' | 'saving' | 'invalid' | 'error';
 const AUTOSAVE_MS = 600;
@@ -28,6 +29,20 @@ export function EditorView(props: { workspaceId: string; initial: Workflow }) {
   const [serverError, setServerError] = createSignal<{ message: string; path?: string | undefined; issues: [string, string][]; forDraft: string }>();
   const [publishMsg, setPublishMsg] = createSignal<{ ok: boolean; text: string }>();
   const [versionsTick, setVersionsTick] = createSignal(0);
+  /** Publishing or turning on with unpublished changes: the dialog that shows them first. */
+  const [dialog, setDialog] = createSignal<'publish' | 'choose'>();
+  const [showChanges, setShowChanges] = createSignal(false);
+  // What the draft changes against the live version, fetched again after each save.
+  const [changes] = createResource(
+    () => (showChanges() && workflow().unpublishedChanges ? workflow().updatedAt : undefined),
+    () => api.workflows.diff(props.workspaceId, workflow().id, 'live', 'draft'),
+  );
+  /** The workflow's state in one phrase: never published, or which version is live (or off). */
+  const stateLabel = () => {
+    const w = workflow();
+    if (w.liveVersion === null || w.liveVersion === undefined) return 'Draft — never published';
+    return `${w.isActive ? 'Live' : 'Off'} — version ${w.liveVersion}`;
+  };
   /** A webhook secret generated on first publish: shown once. */
   const [newSecret, setNewSecret] = createSignal<string>();
 
@@ -142,16 +157,33 @@ export function EditorView(props: { workspaceId: string; initial: Workflow }) {
       });
       return;
     }
+    // With a live version and changes, the changes are shown before anything is published.
+    if (workflow().liveVersion != null && workflow().unpublishedChanges) {
+      setDialog('publish');
+      return;
+    }
     try {
-      const result = await api.workflows.activate(props.workspaceId, workflow().id);
-      const fresh = await api.workflows.get(props.workspaceId, workflow().id);
-      setWorkflow(fresh);
-      setVersionsTick((n) => n + 1);
-      setPublishMsg({ ok: true, text: 'Published: a new version is active and will run on the next trigger.' });
-      if (result.secret) setNewSecret(result.secret);
+      published(await api.workflows.publish(props.workspaceId, workflow().id));
     } catch (e) {
       setServerError(refusal(e, json()));
       setPublishMsg({ ok: false, text: `Publish failed: ${errorText(e)}` });
+    }
+  };
+  /** After a publish or a turn-on: the new state, the API's words for what happened, a secret shown once. */
+  const published = (result: Activated) => {
+    setWorkflow(result.workflow);
+    setVersionsTick((n) => n + 1);
+    setPublishMsg({ ok: true, text: result.message });
+    if (result.secret) setNewSecret(result.secret);
+  };
+  const turnOnNow = async () => {
+    setPublishMsg(undefined);
+    if (!(await save())) return;
+    try {
+      const r = await turnOn(props.workspaceId, workflow(), () => setDialog('choose'));
+      if (r) published(r);
+    } catch (e) {
+      setPublishMsg({ ok: false, text: `Could not turn it on: ${errorText(e)}` });
     }
   };
   const deactivate = async () => {
@@ -159,7 +191,7 @@ export function EditorView(props: { workspaceId: string; initial: Workflow }) {
     try {
       await api.workflows.deactivate(props.workspaceId, workflow().id);
       setWorkflow({ ...workflow(), isActive: false });
-      setPublishMsg({ ok: true, text: 'Deactivated: no new runs start until you publish again.' });
+      setPublishMsg({ ok: true, text: 'Turned off: no new runs start until you turn it on or publish again.' });
     } catch (e) {
       setPublishMsg({ ok: false, text: `Could not deactivate: ${errorText(e)}` });
     }
@@ -198,20 +230,54 @@ export function EditorView(props: { workspaceId: string; initial: Workflow }) {
             <p class={`save-state ${saveState()}`} role="status" aria-live="polite" data-testid="save-state">
               {saveLabel()}
             </p>
-            <p class="muted">{workflow().isActive ? 'Active' : 'Inactive'}</p>
+            <p class="publish-state" data-testid="publish-state">
+              {stateLabel()}
+              <Show when={workflow().unpublishedChanges}>
+                {' · '}
+                <button type="button" class="link" aria-expanded={showChanges()} aria-controls="unpublished-changes" onClick={() => setShowChanges((v) => !v)}>
+                  Unpublished changes
+                </button>
+              </Show>
+            </p>
             <div class="row">
               <button type="button" class="primary" onClick={publish}>
                 Publish
               </button>
               <Show when={workflow().isActive}>
                 <button type="button" onClick={deactivate}>
-                  Deactivate
+                  Turn off
+                </button>
+              </Show>
+              <Show when={!workflow().isActive && workflow().liveVersion != null}>
+                <button type="button" onClick={turnOnNow}>
+                  Turn on
                 </button>
               </Show>
               <EditorActions ws={props.workspaceId} workflow={workflow()} trigger={store.draft.trigger} />
             </div>
           </div>
         </div>
+        <Show when={showChanges() && workflow().unpublishedChanges}>
+          <section class="card" id="unpublished-changes" aria-labelledby="unpublished-title">
+            <h2 id="unpublished-title">Changes since version {workflow().liveVersion}</h2>
+            <Show when={changes()} fallback={<p class="muted">{changes.error ? `Could not load the changes: ${errorText(changes.error)}` : 'Loading…'}</p>}>
+              {(d) => <ChangeList changes={d().changes} />}
+            </Show>
+          </section>
+        </Show>
+        <Show when={dialog()}>
+          {(mode) => (
+            <ChooseVersionDialog
+              ws={props.workspaceId}
+              workflow={workflow()}
+              mode={mode()}
+              onDone={(r) => {
+                setDialog(undefined);
+                if (r) published(r);
+              }}
+            />
+          )}
+        </Show>
         <Show when={serverError()}>
           {(e) => (
             <p class="error" role="alert">

@@ -1,4 +1,5 @@
 import { createResource, createSignal, For, Show } from 'solid-js';
+import { A } from '@solidjs/router';
 import { api } from '../api/endpoints';
 import { errorText } from '../api/client';
 import type { Version } from '../api/schemas';
@@ -26,13 +27,13 @@ export function VersionsPanel(props: { tick: number; activeVersionId?: string | 
   const restore = async (v: Version) => {
     const ok = await confirmAction({
       title: `Restore version ${v.version} into the draft?`,
-      message: 'The current draft is replaced by this version. Nothing changes for live runs until you publish.',
+      message: 'The current draft is replaced by this version. Nothing is published: what runs stays the same until you publish.',
       confirmLabel: 'Restore',
     });
     if (!ok) return;
     // Sound: a version's trigger and actions were validated when it was published; the API types them loosely.
     props.onRestore({ name: v.name, description: store.draft.description ?? null, trigger: v.trigger, actions: v.actions } as unknown as Draft);
-    setMsg(`Version ${v.version} restored into the draft. Publish to make it live.`);
+    setMsg(`Version ${v.version} restored into the draft (not published). Publish to make it live.`);
   };
   return (
     <section class="card" aria-labelledby="versions-title">
@@ -52,15 +53,20 @@ export function VersionsPanel(props: { tick: number; activeVersionId?: string | 
           {(v) => (
             <li>
               <div>
-                <strong>v{v.version}</strong> {v.id === props.activeVersionId ? <span class="badge s-completed">active</span> : null}
+                <strong>v{v.version}</strong> {v.id === props.activeVersionId ? <span class="badge s-completed">live</span> : null}
                 <br />
                 <span class="muted">
                   {who(v)} · {fmtTime(v.publishedAt)}
                 </span>
               </div>
-              <button type="button" onClick={() => restore(v)} aria-label={`Restore version ${v.version}`}>
-                Restore
-              </button>
+              <div class="row">
+                <A href={`/w/${workspaceId}/settings/workflows/${v.workflowId}/versions/${v.version}`} aria-label={`View version ${v.version}`}>
+                  View
+                </A>
+                <button type="button" onClick={() => restore(v)} aria-label={`Restore version ${v.version}`}>
+                  Restore
+                </button>
+              </div>
             </li>
           )}
         </For>

@@ -1,7 +1,7 @@
 import {
   TRIGGER_META,
-  actionLabel,
   childListsOf,
+  stepNameOf,
   summarizeAction,
   walkActions,
   wouldHaveOf,
@@ -18,8 +18,8 @@ export const pathToArray = (p: string): Path =>
     .filter(Boolean)
     .map((s) => (/^\d+$/.test(s) ? Number(s) : s));
 
-/** A step as a person knows it: the label they gave it, else its type in words. */
-export const stepName = (action: Pick<WorkflowAction, 'type' | 'name'>): string => action.name?.trim() || actionLabel(action.type);
+/** A step as a person knows it: the label they gave it, else its type in words (one rule, in core). */
+export const stepName = stepNameOf;
 
 /** Field keys whose words are not simply the key split into words. */
 const WORDS: Record<string, string> = {

@@ -7,12 +7,14 @@ import { confirmAction } from '../components/confirm';
 import { Empty, ErrorText, StatusBadge, fmtTime } from '../components/ui';
 import { summarizeTrigger } from '@conduit/core/definition';
 import { downloadExport } from '../compose/export';
+import type { Activated } from '../compose/versions';
 
 // The list is the first screen after sign-in: what only a click opens (the dialogs, the editor's
 // forms behind a new workflow's defaults) loads on that click, keeping the first load small.
 const RunNowDialog = lazy(() => import('../compose/RunNowDialog').then((m) => ({ default: m.RunNowDialog })));
 const ImportDialog = lazy(() => import('../compose/ImportDialog').then((m) => ({ default: m.ImportDialog })));
 const TemplateGallery = lazy(() => import('../compose/TemplateGallery').then((m) => ({ default: m.TemplateGallery })));
+const ChooseVersionDialog = lazy(() => import('../compose/versions').then((m) => ({ default: m.ChooseVersionDialog })));
 
 const WEEK_MS = 7 * 86_400_000;
 
@@ -112,14 +114,28 @@ export function WorkflowList() {
     }
   };
 
-  const toggle = async (wf: Workflow, on: boolean) => {
+  /** A workflow with unpublished changes being turned on: which version runs is asked first. */
+  const [choosing, setChoosing] = createSignal<Workflow>();
+  const turnedOn = (wf: Workflow, r: Activated) => {
+    // A webhook secret generated on first publish is returned once: show it now.
+    if (r.secret) setRowError({ id: wf.id, ok: true, message: `Webhook secret (shown once, store it now): ${r.secret}` });
+    else setRowError({ id: wf.id, ok: true, message: r.message });
+    mutate((l) => l && { ...l, items: l.items.map((w) => (w.id === wf.id ? { ...w, ...r.workflow, lastRun: w.lastRun } : w)) });
+    // The row is drawn anew: focus goes back to its switch, not to the page.
+    setTimeout(() => document.querySelector<HTMLElement>(`input[role="switch"][aria-label="${CSS.escape(`Active: ${wf.name}`)}"]`)?.focus(), 0);
+  };
+  const toggle = async (wf: Workflow, on: boolean, input: HTMLInputElement) => {
     setRowError(undefined);
     try {
       if (on) {
-        const r = await api.workflows.activate(params.ws, wf.id);
-        // A webhook secret generated on first activation is returned once: show it now.
-        if (r.secret) setRowError({ id: wf.id, ok: true, message: `Webhook secret (shown once, store it now): ${r.secret}` });
-      } else await api.workflows.deactivate(params.ws, wf.id);
+        // The switch stays off until a version really runs (the dialog may be cancelled).
+        input.checked = false;
+        const { turnOn } = await import('../compose/versions');
+        const r = await turnOn(params.ws, wf, setChoosing);
+        if (r) turnedOn(wf, r);
+        return;
+      }
+      await api.workflows.deactivate(params.ws, wf.id);
       mutate((l) => l && { ...l, items: l.items.map((w) => (w.id === wf.id ? { ...w, isActive: on } : w)) });
     } catch (e) {
       setRowError({ id: wf.id, message: `Could not ${on ? 'activate' : 'deactivate'}: ${errorText(e)}` });
@@ -149,6 +165,20 @@ export function WorkflowList() {
           </button>
         </div>
       </div>
+      <Show when={choosing()}>
+        {(wf) => (
+          <ChooseVersionDialog
+            ws={params.ws}
+            workflow={wf()}
+            onDone={(r) => {
+              // Read before closing: the dialog's accessor is stale once it is hidden.
+              const asked = wf();
+              setChoosing(undefined);
+              if (r) turnedOn(asked, r);
+            }}
+          />
+        )}
+      </Show>
       <Show when={running()}>{(wf) => <RunNowDialog ws={params.ws} workflow={wf()} onClose={() => setRunning(undefined)} />}</Show>
       <Show when={dialog() === 'import'}>
         <ImportDialog ws={params.ws} onClose={() => setDialog(undefined)} onImported={() => void refetch()} />
@@ -192,6 +222,10 @@ export function WorkflowList() {
                     <tr>
                       <td>
                         <A href={`/w/${params.ws}/settings/workflows/${wf.id}`}>{wf.name}</A>
+                        <Show when={wf.unpublishedChanges}>
+                          {' '}
+                          <span class="badge">Unpublished changes</span>
+                        </Show>
                       </td>
                       <td>{summarizeTrigger(wf.trigger)}</td>
                       <td>
@@ -202,7 +236,7 @@ export function WorkflowList() {
                             role="switch"
                             checked={wf.isActive}
                             aria-label={`Active: ${wf.name}`}
-                            onChange={(e) => toggle(wf, e.currentTarget.checked)}
+                            onChange={(e) => toggle(wf, e.currentTarget.checked, e.currentTarget)}
                           />
                           <span>{wf.isActive ? 'On' : 'Off'}</span>
                         </label>

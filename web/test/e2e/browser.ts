@@ -50,10 +50,12 @@ export async function typeInto(field: Locator, text: string, expected = text): P
   if (value !== expected) throw new Error(`the field holds ${JSON.stringify(value)}, not ${JSON.stringify(expected)}`);
 }
 
-/** axe-core's serious and critical findings on the page, as "rule (nodes)". */
+const AXE_SOURCE = createRequire(import.meta.url).resolve('axe-core/axe.min.js');
+
+/** axe-core's serious and critical findings on the page as it is ("rule (nodes)"). */
 export async function seriousAxeFindings(page: Page): Promise<string[]> {
   // Evaluated, not added as a script tag: the app's CSP (no inline script) blocks an injected tag.
-  await page.evaluate(readFileSync(createRequire(import.meta.url).resolve('axe-core/axe.min.js'), 'utf8'));
+  await page.evaluate(readFileSync(AXE_SOURCE, 'utf8'));
   return page.evaluate(async () => {
     const axe = (window as unknown as { axe: { run(): Promise<{ violations: { id: string; impact: string | null; nodes: unknown[] }[] }> } }).axe;
     const r = await axe.run();
@@ -61,12 +63,15 @@ export async function seriousAxeFindings(page: Page): Promise<string[]> {
   });
 }
 
+/** How far the page scrolls sideways at its current width (0: not at all). */
+export const sidewaysOverflow = (page: Page) => page.evaluate(() => document.documentElement.scrollWidth - window.innerWidth);
+
 /** Sideways scroll (px) at each width, with a screenshot of each: all zeros is the goal. */
 export async function overflowAtWidths(page: Page, name: string, widths = [1440, 390]): Promise<Record<number, number>> {
   const out: Record<number, number> = {};
   for (const width of widths) {
     await page.setViewportSize({ width, height: 900 });
-    out[width] = await page.evaluate(() => document.documentElement.scrollWidth - window.innerWidth);
+    out[width] = await sidewaysOverflow(page);
     await shot(page, `${name}-${width}px`);
   }
   return out;

@@ -165,7 +165,7 @@ describe('workflow builder and monitor in a real browser', () => {
     await page.getByTestId('save-state').getByText('All changes saved').waitFor({ timeout: 15_000 });
     await shot(page, 'builder');
     await page.getByRole('button', { name: 'Publish' }).click();
-    await page.getByText(/Published: a new version is active/).waitFor();
+    await page.getByText(/Published version 1; it runs from now on/).waitFor();
     await page.getByRole('heading', { name: 'Versions' }).locator('..').getByText('v1').waitFor();
 
     // Test run of the draft against the real deal: each step's result appears on its card.

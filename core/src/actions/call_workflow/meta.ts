@@ -13,5 +13,6 @@ export const callWorkflowMeta = defineActionMeta<CallWorkflowAction>({
   // The target is fixed when the workflow is published (checked there, cycles included), never templated.
   rawFields: ['workflowId', 'wait'],
   structuralFields: [],
+  fieldLabels: { workflowId: 'Workflow', wait: 'Wait for it to finish' },
   summary: (a) => `${a.wait === false ? 'Start' : 'Call'} another workflow`,
 });

@@ -18,5 +18,6 @@ export const conditionMeta = defineActionMeta<ConditionAction>({
     { key: 'then', actions: a.then },
     { key: 'else', actions: a.else },
   ],
+  fieldLabels: { if: 'Condition' },
   summary: (a) => `If … then ${count(a.then.length)}, else ${count(a.else.length)}`,
 });

@@ -83,5 +83,6 @@ export const findRecordsMeta = defineActionMeta<FindRecordsAction>({
   timeoutMs: () => 30_000,
   rawFields: [],
   structuralFields: [],
+  fieldLabels: { where: 'Where', orderBy: 'Sort by' },
   summary: (a) => brief(describeFind(a), 80),
 });

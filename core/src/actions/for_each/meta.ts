@@ -13,5 +13,6 @@ export const forEachMeta = defineActionMeta<ForEachAction>({
   rawFields: ['concurrency', 'maxItems'],
   structuralFields: ['steps'],
   children: (a) => [{ key: 'steps', actions: a.steps }],
+  fieldLabels: { concurrency: 'Items at once', maxItems: 'Max items' },
   summary: (a) => `For each of ${brief(a.items)}: ${a.steps.length} step${a.steps.length === 1 ? '' : 's'}`,
 });

@@ -20,6 +20,7 @@ export const runScriptMeta = defineActionMeta<RunScriptAction>({
   rawFields: ['code'],
   structuralFields: [],
   receivesRunContext: true,
+  fieldLabels: { code: 'Code', memoryMb: 'Memory (MB)', cpuMs: 'CPU time (ms)' },
   summary: (a) => {
     const first =
       a.code

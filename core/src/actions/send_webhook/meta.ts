@@ -13,7 +13,7 @@ export const sendWebhookMeta = defineActionMeta<SendWebhookAction>({
   rawFields: [],
   structuralFields: [],
   secretFields: ['url', 'headers', 'query', 'body', 'auth'],
-  fieldLabels: { url: 'URL', headers: 'Headers', query: 'Query parameters', body: 'Body', auth: 'Auth' },
+  fieldLabels: { url: 'URL', headers: 'Headers', query: 'Query parameters', body: 'Body', auth: 'Auth', bodyType: 'Body type', sign: 'Sign the request' },
   wouldHave: 'Would have sent this request',
   summary: (a) => `${a.method} ${brief(a.url)}`,
 });

@@ -8,6 +8,7 @@ export const upsertRecordMeta = defineActionMeta<UpsertRecordAction>({
   description: 'Update the record whose fields match, or create it.',
   idBase: 'upsert',
   ...RECORD_WRITE_RUNTIME,
+  fieldLabels: { match: 'Fields matched on' },
   wouldHave: 'Would have created or updated this record',
   summary: (a) => `Create or update a ${a.object} by ${a.match.join(', ') || '…'}`,
 });

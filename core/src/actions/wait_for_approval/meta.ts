@@ -15,6 +15,7 @@ export const waitForApprovalMeta = defineActionMeta<WaitForApprovalAction>({
   timeoutMs: null,
   rawFields: ['onTimeout'],
   structuralFields: [],
+  fieldLabels: { timeout: 'Time out after', onTimeout: 'When nobody answers in time' },
   wouldHave: 'Would have asked for approval (a dry run takes it as approved)',
   summary: (a) => `Approval by ${brief(a.approvers.join(', '), 40)} within ${a.timeout}`,
 });
