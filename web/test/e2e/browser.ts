@@ -39,3 +39,15 @@ export async function openBrowser(): Promise<{ context: BrowserContext; page: Pa
 }
 
 export const shot = (page: Page, name: string) => page.screenshot({ path: join(SCREENSHOTS, `${name}.png`), fullPage: true });
+
+/** axe-core's serious and critical findings on the page, as "rule (nodes)". Evaluated, not injected as a script tag: the app's CSP refuses inline scripts. */
+export async function seriousAxeFindings(page: Page): Promise<string[]> {
+  const { readFileSync } = await import('node:fs');
+  const { createRequire } = await import('node:module');
+  await page.evaluate(readFileSync(createRequire(import.meta.url).resolve('axe-core/axe.min.js'), 'utf8'));
+  return page.evaluate(async () => {
+    const axe = (window as unknown as { axe: { run(): Promise<{ violations: { id: string; impact: string | null; nodes: unknown[] }[] }> } }).axe;
+    const r = await axe.run();
+    return r.violations.filter((v) => v.impact === 'serious' || v.impact === 'critical').map((v) => `${v.id} (${v.nodes.length})`);
+  });
+}
