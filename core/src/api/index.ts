@@ -7,7 +7,7 @@
  * `validateStepReferences` and answers 400 naming the JSON path.
  */
 import { z } from 'zod';
-import { ACTION_TYPES, ExecutionStatusSchema, StepStatusSchema, TRIGGER_TYPES } from '../definition';
+import { ACTION_TYPES, ExecutionStatusSchema, HookRefusalReasonSchema, StepStatusSchema, TRIGGER_TYPES } from '../definition';
 
 export { validateStepReferences, validateTemplates } from '../domain/validate-definition';
 
@@ -261,7 +261,9 @@ export const EventDtoSchema = z
     object: z.string().nullable(),
     recordId: z.string().nullable(),
     workflowId: z.string().nullable(),
-    payload: json.optional(),
+    workflowName: z.string().nullable().optional().meta({ description: "the workflow the event names (a webhook's, a failed run's), when it still exists" }),
+    hookId: z.string().nullable().optional().meta({ description: 'the hook of that workflow (POST /hooks/<hookId>)' }),
+    payload: json.optional().meta({ description: 'in GET …/events/:id only; the list leaves it out' }),
     causation: json,
     dedupeKey: z.string().nullable(),
     status: z.enum(EVENT_STATUS_VALUES),
@@ -277,6 +279,30 @@ export const EventListQuerySchema = PageQuerySchema.extend({
   workflowId: z.uuid().optional(),
   recordId: z.string().max(200).optional(),
 });
+export const HookRefusalReasonDtoSchema = HookRefusalReasonSchema.meta({
+  description:
+    'wrong_secret, bad_signature, stale_timestamp (401), too_large (413), rate_limited (429), unsupported_type (415), malformed (400), wrong_method (405), inactive (404: the workflow is off)',
+});
+export const HookRefusalsQuerySchema = z.object({
+  workflowId: z.uuid().optional(),
+  since: z.iso.datetime({ offset: true }).optional().meta({ description: 'default: 7 days ago' }),
+  limit: z.coerce.number().int().min(1).max(500).optional(),
+});
+const HookRefusalBase = {
+  workflowId: id,
+  workflowName: z.string(),
+  hookId: z.string().nullable(),
+  reason: HookRefusalReasonDtoSchema,
+  count: z.number().int(),
+  lastAt: date,
+};
+export const HookRefusalsDtoSchema = z
+  .object({
+    since: date,
+    totals: z.array(z.object({ ...HookRefusalBase, firstAt: date })).meta({ description: 'per hook and reason since `since`, latest first' }),
+    minutes: z.array(z.object({ ...HookRefusalBase, minute: date })).meta({ description: 'per hook, reason and minute, newest first (up to `limit`)' }),
+  })
+  .meta({ id: 'HookRefusals' });
 export const ReplayResultSchema = z.object({ event: EventDtoSchema, mode: z.enum(['reset', 'copy']), replayOf: z.string() });
 
 // Records ------------------------------------------------------------------------------------
@@ -314,6 +340,7 @@ export type VersionDto = z.infer<typeof VersionDtoSchema>;
 export type ExecutionDto = z.infer<typeof ExecutionDtoSchema>;
 export type StepDto = z.infer<typeof StepDtoSchema>;
 export type EventDto = z.infer<typeof EventDtoSchema>;
+export type HookRefusalsDto = z.infer<typeof HookRefusalsDtoSchema>;
 export type RecordDto = z.infer<typeof RecordDtoSchema>;
 export type ApiKeyDto = z.infer<typeof ApiKeyDtoSchema>;
 export type DevMailDto = z.infer<typeof DevMailDtoSchema>;

@@ -1,6 +1,16 @@
 import { sql } from 'drizzle-orm';
 import { boolean, check, index, integer, jsonb, pgTable, primaryKey, text, timestamp, uniqueIndex, uuid } from 'drizzle-orm/pg-core';
-import type { Causation, ExecutionStatus, Json, JsonObject, StepStatus, TriggerPayload, WorkflowAction, WorkflowTrigger } from '../definition';
+import type {
+  Causation,
+  ExecutionStatus,
+  HookRefusalReason,
+  Json,
+  JsonObject,
+  StepStatus,
+  TriggerPayload,
+  WorkflowAction,
+  WorkflowTrigger,
+} from '../definition';
 
 const createdAt = () => timestamp('created_at', { withTimezone: true }).notNull().defaultNow();
 const id = () => uuid('id').primaryKey().defaultRandom();
@@ -227,6 +237,29 @@ export const events = pgTable(
     index('events_workspace_idx').on(t.workspaceId, t.receivedAt),
     index('events_undispatched_idx').on(t.receivedAt).where(sql`${t.dispatchedAt} is null`),
   ],
+);
+
+/**
+ * Calls the webhook ingress refused, counted per hook (workflow), reason and minute. The bodies are
+ * never stored; the ingress adds its in-memory counts in one upsert every few seconds.
+ */
+export const hookRefusals = pgTable(
+  'hook_refusals',
+  {
+    workflowId: uuid('workflow_id')
+      .notNull()
+      .references(() => workflows.id, { onDelete: 'cascade' }),
+    workspaceId: uuid('workspace_id')
+      .notNull()
+      .references(() => workspaces.id, { onDelete: 'cascade' }),
+    reason: text('reason').$type<HookRefusalReason>().notNull(),
+    /** The minute the calls fell in (truncated). */
+    minute: timestamp('minute', { withTimezone: true }).notNull(),
+    count: integer('count').notNull(),
+    /** The latest refused call in that minute. */
+    lastAt: timestamp('last_at', { withTimezone: true }).notNull(),
+  },
+  (t) => [primaryKey({ columns: [t.workflowId, t.reason, t.minute] }), index('hook_refusals_workspace_idx').on(t.workspaceId, t.minute)],
 );
 
 /** The seed's table, columns kept exactly (status gains `cancelled`); the rest are additions. */

@@ -1,12 +1,14 @@
 import { and, desc, eq, lt, or, type SQL } from 'drizzle-orm';
 import { ROOT_CAUSATION } from '../definition';
-import { events, type EventSource, type EventStatus } from '../db/schema';
+import { events, workflows, type EventSource, type EventStatus } from '../db/schema';
 import type { Db } from '../db/client';
 import { appendEvent, type StoredEvent } from './events';
 import { isUuid } from './ids';
 
+/** The workflow an event names (a webhook's, a failed run's), so the log can say which and through which hook. */
+export type EventWorkflowRef = { workflowName: string | null; hookId: string | null };
 /** An event as the log lists it: everything but the payload (which can be up to the body limit) and the sweeper's bookkeeping. */
-export type EventSummary = Omit<StoredEvent, 'payload' | 'sweeps' | 'sweptAt'>;
+export type EventSummary = Omit<StoredEvent, 'payload' | 'sweeps' | 'sweptAt'> & EventWorkflowRef;
 
 export type ListEventsQuery = {
   workspaceId: string;
@@ -35,6 +37,9 @@ const summaryColumns = {
   receivedAt: events.receivedAt,
   dispatchedAt: events.dispatchedAt,
 };
+// Joined on (id, workspace): an event never names another workspace's workflow.
+const workflowRefColumns = { workflowName: workflows.name, hookId: workflows.hookId };
+const workflowOfEvent = and(eq(workflows.id, events.workflowId), eq(workflows.workspaceId, events.workspaceId));
 
 type Cursor = { at: string; id: string };
 const encodeCursor = (c: Cursor) => Buffer.from(JSON.stringify(c)).toString('base64url');
@@ -67,8 +72,9 @@ export async function listEvents(db: Db, q: ListEventsQuery): Promise<{ items: E
     where.push(or(lt(events.receivedAt, at), and(eq(events.receivedAt, at), lt(events.id, cursor.id)))!);
   }
   const rows = await db
-    .select(summaryColumns)
+    .select({ ...summaryColumns, ...workflowRefColumns })
     .from(events)
+    .leftJoin(workflows, workflowOfEvent)
     .where(and(...where))
     .orderBy(desc(events.receivedAt), desc(events.id))
     .limit(limit + 1);
@@ -78,13 +84,14 @@ export async function listEvents(db: Db, q: ListEventsQuery): Promise<{ items: E
 }
 
 /** One event with its payload; null when it is not in this workspace. */
-export async function getEvent(db: Db, q: { workspaceId: string; id: string }): Promise<StoredEvent | null> {
+export async function getEvent(db: Db, q: { workspaceId: string; id: string }): Promise<(StoredEvent & EventWorkflowRef) | null> {
   if (!isUuid(q.id)) return null;
   const [row] = await db
-    .select()
+    .select({ event: events, ...workflowRefColumns })
     .from(events)
+    .leftJoin(workflows, workflowOfEvent)
     .where(and(eq(events.id, q.id), eq(events.workspaceId, q.workspaceId)));
-  return row ?? null;
+  return row ? { ...row.event, workflowName: row.workflowName, hookId: row.hookId } : null;
 }
 
 export type ReplayResult = {

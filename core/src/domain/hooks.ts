@@ -1,14 +1,31 @@
-import { and, eq } from 'drizzle-orm';
+import { eq } from 'drizzle-orm';
 import type { WorkflowTrigger } from '../definition';
 import { workflowVersions, workflows } from '../db/schema';
 import type { DbOrTx } from '../db/client';
 
-/** The active webhook workflow behind a hook id, with its active version's trigger; null when none. */
-export async function findActiveHook(db: DbOrTx, hookId: string): Promise<{ workflowId: string; workspaceId: string; trigger: WorkflowTrigger } | null> {
+export type FoundHook =
+  | { workflowId: string; workspaceId: string; active: true; trigger: WorkflowTrigger }
+  | { workflowId: string; workspaceId: string; active: false };
+
+/**
+ * The webhook workflow behind a hook id: active (with its active version's trigger) or not (the
+ * ingress answers 404 either way, but counts calls to a hook that was turned off); null when no
+ * workflow has it. One indexed lookup on the unique hook_id.
+ */
+export async function findHook(db: DbOrTx, hookId: string): Promise<FoundHook | null> {
   const [row] = await db
-    .select({ workflowId: workflows.id, workspaceId: workflows.workspaceId, trigger: workflowVersions.trigger })
+    .select({
+      workflowId: workflows.id,
+      workspaceId: workflows.workspaceId,
+      isActive: workflows.isActive,
+      triggerType: workflows.activeTriggerType,
+      trigger: workflowVersions.trigger,
+    })
     .from(workflows)
-    .innerJoin(workflowVersions, eq(workflowVersions.id, workflows.activeVersionId))
-    .where(and(eq(workflows.hookId, hookId), eq(workflows.isActive, true), eq(workflows.activeTriggerType, 'webhook')));
-  return row ?? null;
+    .leftJoin(workflowVersions, eq(workflowVersions.id, workflows.activeVersionId))
+    .where(eq(workflows.hookId, hookId));
+  if (!row) return null;
+  if (row.isActive && row.triggerType === 'webhook' && row.trigger)
+    return { workflowId: row.workflowId, workspaceId: row.workspaceId, active: true, trigger: row.trigger };
+  return { workflowId: row.workflowId, workspaceId: row.workspaceId, active: false };
 }

@@ -17,6 +17,7 @@ export * from './model';
 export * from './events-dispatch';
 export * from './events-ingress';
 export * from './hooks';
+export * from './hook-refusals';
 export * from './schedules';
 export * from './dev-mail';
 export * from './health';

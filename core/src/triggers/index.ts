@@ -5,6 +5,7 @@ export * from './meta';
 export type { TriggerMeta, TriggerSource, TriggerVariable } from './define';
 export { ScheduleTriggerSchema, cronError, isValidTimeZone, type ScheduleTrigger } from './schedule/schema';
 export { WebhookAuthSchema, WebhookTriggerSchema, type WebhookTrigger } from './webhook/schema';
+export * from './webhook/refusals';
 export { RecordCreatedTriggerSchema, type RecordCreatedTrigger } from './record_created/schema';
 export { RecordUpdatedTriggerSchema, type RecordUpdatedTrigger } from './record_updated/schema';
 export { RecordDeletedTriggerSchema, type RecordDeletedTrigger } from './record_deleted/schema';

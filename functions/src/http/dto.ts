@@ -103,6 +103,7 @@ export function eventDto(e: EventSummary | StoredEvent): EventDto {
     object: e.object,
     recordId: e.recordId,
     workflowId: e.workflowId,
+    ...('workflowName' in e ? { workflowName: e.workflowName, hookId: e.hookId } : {}),
     ...('payload' in e ? { payload: e.payload } : {}),
     causation: e.causation,
     dedupeKey: e.dedupeKey,

@@ -9,7 +9,9 @@ import type { Span } from '@opentelemetry/api';
 import { parseBody, type BodyResult } from './body';
 import { createEventWriter, UnstorableEventError, type EventWriter } from './event-writer';
 import { filterHeaders } from './headers';
-import { createHookResolver, type Hook, type HookResolver } from './hooks';
+import type { HookRefusalReason } from '@conduit/core/definition';
+import { createHookResolver, type HookLookup, type HookResolver } from './hooks';
+import { createRefusalCounter, type RefusalCounter } from './refusals';
 import { createRateLimiter } from './rate-limit';
 import { safeEqual, verifyWebhookSignature } from './signature';
 
@@ -24,6 +26,14 @@ export type IngressDeps = {
   /** Shared with the API so activate/deactivate can drop a cached hook at once. */
   hooks?: HookResolver;
   writer?: EventWriter;
+  /** Counts refused calls per hook, reason and minute (default: one per handler, flushed every 2 s). */
+  refusals?: RefusalCounter;
+  /**
+   * Wait for a due flush of the refusal counts before answering a refused call (at most one write
+   * per flush interval). For Lambda, which freezes a function between calls, so a background timer
+   * would not run; elsewhere the counts are written in the background.
+   */
+  awaitRefusalFlush?: boolean;
   log?: Logger;
 };
 
@@ -88,6 +98,13 @@ export function createHookHandler(deps: IngressDeps): HookHandler {
   // A token bucket per hook (per process): config.WEBHOOK_RATE_LIMIT per second, burst WEBHOOK_RATE_BURST (default twice the rate).
   const perSecond = deps.config.WEBHOOK_RATE_LIMIT ?? 10_000;
   const limiter = createRateLimiter({ perSecond, burst: deps.config.WEBHOOK_RATE_BURST ?? perSecond * 2 });
+  const refusals = deps.refusals ?? createRefusalCounter({ db: deps.db, ...(deps.log ? { log: deps.log } : {}) });
+  /** A refusal of a known hook: counted (never its body), then answered. */
+  const refuse = async (hook: { workflowId: string; workspaceId: string }, reason: HookRefusalReason, reply: HookReply): Promise<HookReply> => {
+    refusals.note(hook, reason);
+    if (deps.awaitRefusalFlush && refusals.due()) await refusals.flush();
+    return reply;
+  };
 
   // One server span per request; the publish inside it puts its trace context on the queue message.
   const traced: HookHandler = (req) =>
@@ -100,33 +117,37 @@ export function createHookHandler(deps: IngressDeps): HookHandler {
   const handle = async (req: HookRequest, span: Span): Promise<HookReply> => {
     // HEAD is served by GET handlers in most servers; a HEAD must never store an event.
     if (req.method !== 'POST' && req.method !== 'GET') return fail(405, 'method_not_allowed', 'this hook accepts POST', ALLOW_POST);
-    let hook: Hook | null;
+    let found: HookLookup;
     try {
-      hook = await hooks.resolve(req.hookId);
+      found = await hooks.lookup(req.hookId);
     } catch (err) {
       deps.log?.error('hook lookup failed', { error: err instanceof Error ? err.message : String(err) });
       return fail(503, 'unavailable', 'try again shortly');
     }
-    if (!hook) return fail(404, 'not_found', 'no such hook');
+    if (!found) return fail(404, 'not_found', 'no such hook');
+    // The same answer as an unknown hook, so a caller learns nothing; the workspace sees it counted.
+    if ('inactive' in found) return refuse(found.inactive, 'inactive', fail(404, 'not_found', 'no such hook'));
+    const hook = found.hook;
     span.setAttributes({ [TRACE_ATTR.workspaceId]: hook.workspaceId, [TRACE_ATTR.workflowId]: hook.workflowId });
-    if (req.method === 'GET' && !hook.trigger.allowGet) return fail(405, 'method_not_allowed', 'this hook accepts POST only', ALLOW_POST);
+    if (req.method === 'GET' && !hook.trigger.allowGet)
+      return refuse(hook, 'wrong_method', fail(405, 'method_not_allowed', 'this hook accepts POST only', ALLOW_POST));
     const wait = limiter.take(hook.workflowId);
-    if (wait > 0) return fail(429, 'rate_limited', 'too many requests for this hook', { 'Retry-After': String(wait) });
+    if (wait > 0) return refuse(hook, 'rate_limited', fail(429, 'rate_limited', 'too many requests for this hook', { 'Retry-After': String(wait) }));
 
     const read = await req.readBody(limit);
     // The rest of the body is never read: close the connection instead of draining it.
-    if (!read.ok) return fail(413, 'payload_too_large', `the body is larger than ${limit} bytes`, { Connection: 'close' });
+    if (!read.ok) return refuse(hook, 'too_large', fail(413, 'payload_too_large', `the body is larger than ${limit} bytes`, { Connection: 'close' }));
     const contentType = req.header('content-type') ?? null;
     const parsed = parseBody(read.raw, contentType);
     // Content type is checked before auth only in the sense of cost; nothing is stored either way.
-    if (!parsed.ok && parsed.status === 415) return fail(415, 'unsupported_media_type', parsed.message);
+    if (!parsed.ok && parsed.status === 415) return refuse(hook, 'unsupported_type', fail(415, 'unsupported_media_type', parsed.message));
 
     const auth = hook.trigger.auth;
     if (auth.mode === 'header') {
       const given = req.header(auth.headerName.toLowerCase());
-      if (!hook.secret || !given || !safeEqual(given, hook.secret)) return fail(401, 'unauthorized', 'missing or wrong secret');
+      if (!hook.secret || !given || !safeEqual(given, hook.secret)) return refuse(hook, 'wrong_secret', fail(401, 'unauthorized', 'missing or wrong secret'));
     } else if (auth.mode === 'signature') {
-      if (!hook.secret) return fail(401, 'unauthorized', 'signature required');
+      if (!hook.secret) return refuse(hook, 'bad_signature', fail(401, 'unauthorized', 'signature required'));
       const check = verifyWebhookSignature({
         secret: hook.secret,
         id: req.header('webhook-id'),
@@ -143,16 +164,16 @@ export function createHookHandler(deps: IngressDeps): HookHandler {
               : check.reason === 'bad_timestamp'
                 ? 'webhook-timestamp must be Unix seconds'
                 : 'the signature does not match';
-        return fail(401, 'unauthorized', message);
+        return refuse(hook, check.reason === 'timestamp_out_of_tolerance' ? 'stale_timestamp' : 'bad_signature', fail(401, 'unauthorized', message));
       }
     }
-    if (!parsed.ok) return fail(400, 'bad_request', parsed.message);
+    if (!parsed.ok) return refuse(hook, 'malformed', fail(400, 'bad_request', parsed.message));
 
     const webhookId = req.header('webhook-id');
     const idempotencyKey = req.header('idempotency-key');
     const dedupeValue = webhookId ?? idempotencyKey;
     if (dedupeValue !== undefined && !DEDUPE_VALUE.test(dedupeValue)) {
-      return fail(400, 'bad_request', 'webhook-id / Idempotency-Key must be 1-200 visible ASCII characters');
+      return refuse(hook, 'malformed', fail(400, 'bad_request', 'webhook-id / Idempotency-Key must be 1-200 visible ASCII characters'));
     }
     const dedupeKey = dedupeValue === undefined ? null : `${hook.workflowId}:${webhookId !== undefined ? 'webhook-id' : 'idempotency-key'}:${dedupeValue}`;
 
@@ -170,7 +191,7 @@ export function createHookHandler(deps: IngressDeps): HookHandler {
     try {
       written = await writer.write({ workspaceId: hook.workspaceId, workflowId: hook.workflowId, payload, dedupeKey });
     } catch (err) {
-      if (err instanceof UnstorableEventError) return fail(400, 'bad_request', err.message);
+      if (err instanceof UnstorableEventError) return refuse(hook, 'malformed', fail(400, 'bad_request', err.message));
       deps.log?.error('webhook event not stored', { workflowId: hook.workflowId, error: err instanceof Error ? err.message : String(err) });
       return fail(503, 'unavailable', 'the event could not be stored; retry');
     }

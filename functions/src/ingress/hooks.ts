@@ -1,5 +1,5 @@
 import type { Db } from '@conduit/core/db';
-import { findActiveHook, workflowSecretCiphertext } from '@conduit/core/domain';
+import { findHook, workflowSecretCiphertext } from '@conduit/core/domain';
 import type { SecretBox } from '@conduit/core/crypto';
 import { WebhookTriggerSchema, type WebhookTrigger } from '@conduit/core/definition';
 
@@ -12,6 +12,10 @@ export type Hook = {
   secret: string | null;
 };
 
+/** A hook id that belongs to a workflow that is off (or not a webhook workflow now): answered 404 like an unknown one, but its calls are counted. */
+export type InactiveHook = { workflowId: string; workspaceId: string };
+export type HookLookup = { hook: Hook } | { inactive: InactiveHook } | null;
+
 const HOOK_ID = /^[A-Za-z0-9_-]{8,128}$/;
 
 /**
@@ -22,11 +26,12 @@ const HOOK_ID = /^[A-Za-z0-9_-]{8,128}$/;
 export function createHookResolver(deps: { db: Db; box: SecretBox | null; ttlMs?: number; maxEntries?: number }) {
   const ttl = deps.ttlMs ?? 2_000;
   const max = deps.maxEntries ?? 10_000;
-  const cache = new Map<string, { hook: Promise<Hook | null>; expires: number }>();
+  const cache = new Map<string, { hook: Promise<HookLookup>; expires: number }>();
 
-  async function load(hookId: string): Promise<Hook | null> {
-    const row = await findActiveHook(deps.db, hookId);
+  async function load(hookId: string): Promise<HookLookup> {
+    const row = await findHook(deps.db, hookId);
     if (!row) return null;
+    if (!row.active) return { inactive: { workflowId: row.workflowId, workspaceId: row.workspaceId } };
     const parsed = WebhookTriggerSchema.safeParse(row.trigger);
     if (!parsed.success) return null;
     const trigger = parsed.data;
@@ -36,22 +41,26 @@ export function createHookResolver(deps: { db: Db; box: SecretBox | null; ttlMs?
       // No key (or no way to open it): fail closed; the ingress answers 401 to every request.
       secret = ciphertext !== null && deps.box ? safeOpen(deps.box, ciphertext) : null;
     }
-    return { workflowId: row.workflowId, workspaceId: row.workspaceId, trigger, secret };
+    return { hook: { workflowId: row.workflowId, workspaceId: row.workspaceId, trigger, secret } };
+  }
+
+  function lookup(hookId: string): Promise<HookLookup> {
+    if (!HOOK_ID.test(hookId)) return Promise.resolve(null);
+    const now = Date.now();
+    const hit = cache.get(hookId);
+    if (hit && hit.expires > now) return hit.hook;
+    if (cache.size >= max) cache.clear();
+    const hook = load(hookId);
+    cache.set(hookId, { hook, expires: now + ttl });
+    // A failed lookup is not cached: the next request tries again.
+    hook.catch(() => cache.delete(hookId));
+    return hook;
   }
 
   return {
-    resolve(hookId: string): Promise<Hook | null> {
-      if (!HOOK_ID.test(hookId)) return Promise.resolve(null);
-      const now = Date.now();
-      const hit = cache.get(hookId);
-      if (hit && hit.expires > now) return hit.hook;
-      if (cache.size >= max) cache.clear();
-      const hook = load(hookId);
-      cache.set(hookId, { hook, expires: now + ttl });
-      // A failed lookup is not cached: the next request tries again.
-      hook.catch(() => cache.delete(hookId));
-      return hook;
-    },
+    /** The active hook, or null (unknown or inactive alike). */
+    resolve: (hookId: string): Promise<Hook | null> => lookup(hookId).then((r) => (r && 'hook' in r ? r.hook : null)),
+    lookup,
     invalidate(hookId?: string) {
       if (hookId) cache.delete(hookId);
       else cache.clear();

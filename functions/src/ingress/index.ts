@@ -4,3 +4,4 @@ export * from './node';
 export * from './signature';
 export * from './hooks';
 export * from './event-writer';
+export * from './refusals';

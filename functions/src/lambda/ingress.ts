@@ -12,7 +12,8 @@ import { once } from './runtime';
  */
 const app = once(async () => {
   const [config, { db }, queue, secrets, log] = await Promise.all([lambdaConfig(), lambdaDb(), lambdaQueue(), lambdaSecrets(), lambdaLogger()]);
-  return handle(new Hono().route('/hooks', createIngress({ db, queue, config, secrets, log })));
+  // A frozen function runs no timers: a refused call waits for a due flush of the refusal counts instead.
+  return handle(new Hono().route('/hooks', createIngress({ db, queue, config, secrets, log, awaitRefusalFlush: true })));
 });
 
 export const handler = withTracing(async (event: LambdaEvent, context?: LambdaContext) => (await app())(event, context));

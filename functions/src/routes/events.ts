@@ -1,7 +1,7 @@
 import { auditContext } from '../http/audit-context';
 import { createRoute } from '@hono/zod-openapi';
-import { EventDtoSchema, EventListQuerySchema, ReplayResultSchema, pageOf } from '@conduit/core/api';
-import { audit, getEvent, listEvents } from '@conduit/core/domain';
+import { EventDtoSchema, EventListQuerySchema, HookRefusalsDtoSchema, HookRefusalsQuerySchema, ReplayResultSchema, pageOf } from '@conduit/core/api';
+import { audit, getEvent, hookRefusalTotals, listEvents, listHookRefusals } from '@conduit/core/domain';
 import { replayAndPublish } from '../dispatch/replay';
 import { workspaceAccess } from '../http/context';
 import { eventDto } from '../http/dto';
@@ -51,6 +51,35 @@ export function eventRoutes(app: Api, deps: RouteDeps): void {
       const e = await getEvent(deps.db, { workspaceId: a.workspace.id, id: p.id });
       if (!e) throw notFound('event');
       return c.json(eventDto(e), 200);
+    },
+  );
+
+  app.openapi(
+    createRoute({
+      method: 'get',
+      path: '/api/workspaces/{ws}/hook-refusals',
+      tags,
+      summary: 'Calls the webhook ingress refused, counted per hook, reason and minute (bodies are never stored)',
+      request: { params: WsParams, query: HookRefusalsQuerySchema },
+      responses: { 200: json(HookRefusalsDtoSchema), ...errors },
+    }),
+    async (c) => {
+      const a = await workspaceAccess(c, deps, c.req.valid('param').ws);
+      const q = c.req.valid('query');
+      const since = q.since ? new Date(q.since) : new Date(deps.now().getTime() - 7 * 86_400_000);
+      const scope = { workspaceId: a.workspace.id, since, ...(q.workflowId ? { workflowId: q.workflowId } : {}) };
+      const [totals, minutes] = await Promise.all([
+        hookRefusalTotals(deps.db, scope),
+        listHookRefusals(deps.db, { ...scope, ...(q.limit ? { limit: q.limit } : {}) }),
+      ]);
+      return c.json(
+        {
+          since: since.toISOString(),
+          totals: totals.map((t) => ({ ...t, firstAt: t.firstAt.toISOString(), lastAt: t.lastAt.toISOString() })),
+          minutes: minutes.map((m) => ({ ...m, minute: m.minute.toISOString(), lastAt: m.lastAt.toISOString() })),
+        },
+        200,
+      );
     },
   );
 

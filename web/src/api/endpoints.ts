@@ -9,6 +9,7 @@ import {
   ApprovalLinkDtoSchema,
   FailureAlertSettingsDtoSchema,
   RetentionSettingsDtoSchema,
+  HookRefusalsDtoSchema,
   ReplayResultSchema,
   SecretRotatedSchema,
 } from '@conduit/core/api';
@@ -59,6 +60,10 @@ export const api = {
 
   events: {
     list: (w: string, q: Query) => request('GET', `${ws(w)}/events`, pageOf(EventSchema), undefined, q),
+    /** One event with its payload (the list leaves payloads out). */
+    get: (w: string, id: string) => request('GET', `${ws(w)}/events/${enc(id)}`, EventSchema),
+    /** Refused calls per hook, reason and minute (the last seven days unless `since`). */
+    refusals: (w: string, q: Query = {}) => request('GET', `${ws(w)}/hook-refusals`, HookRefusalsDtoSchema, undefined, q),
     replay: (w: string, id: string) => request('POST', `${ws(w)}/events/${enc(id)}/replay`, ReplayResultSchema, {}),
   },
 

@@ -1,39 +1,61 @@
-import { createEffect, createSignal, For, on, Show } from 'solid-js';
+import { createSignal, For, Show } from 'solid-js';
 import { A, useParams, useSearchParams } from '@solidjs/router';
 import { api } from '../api/endpoints';
 import { errorText } from '../api/client';
+import { keys, LIVE_MS, liveInfiniteQuery, liveQuery, refreshNow } from '../api/live';
 import type { InboundEvent } from '../api/schemas';
 import { confirmAction } from '../components/confirm';
 import { JsonView } from '../components/JsonView';
 import { Empty, StatusBadge, fmtTime } from '../components/ui';
+import { RefusedCalls } from './RefusedCalls';
+
+const PAGE = 25;
+const TYPE_WORDS: Record<string, string> = {
+  'webhook.received': 'Webhook received',
+  'record.created': 'Record created',
+  'record.updated': 'Record updated',
+  'record.deleted': 'Record deleted',
+  'schedule.fired': 'Schedule fired',
+  'run.failed': 'Run failed',
+};
+const typeText = (t: string) => TYPE_WORDS[t] ?? t;
+
+/** The payload, fetched when the person opens it (the list leaves payloads out: they can be large). */
+function EventPayload(props: { ws: string; id: string }) {
+  const q = liveQuery(() => ({ queryKey: keys.event(props.ws, props.id), queryFn: () => api.events.get(props.ws, props.id), staleTime: Infinity }));
+  return (
+    <div class="event-payload">
+      <Show when={q.error}>
+        <p class="error">Could not load the payload: {errorText(q.error)}</p>
+      </Show>
+      <Show when={q.data} fallback={<Show when={!q.error}>Loading the payload…</Show>}>
+        {(e) => <JsonView value={e().payload ?? null} label="Payload" depth={0} />}
+      </Show>
+    </div>
+  );
+}
 
 export default function Events() {
   const params = useParams<{ ws: string }>();
-  const [search, setSearch] = useSearchParams<{ source?: string; status?: string }>();
-  const [items, setItems] = createSignal<InboundEvent[]>([]);
-  const [cursor, setCursor] = createSignal<string | null>(null);
-  const [error, setError] = createSignal<string>();
-  const [loaded, setLoaded] = createSignal(false);
+  const [search, setSearch] = useSearchParams<{ source?: string; status?: string; workflowId?: string }>();
   const [rowMsg, setRowMsg] = createSignal<{ id: string; ok: boolean; text: string }>();
-
-  const load = async (more: boolean) => {
-    setError(undefined);
-    try {
-      const page = await api.events.list(params.ws, { source: search.source, status: search.status, limit: 25, cursor: more ? cursor() : undefined });
-      setItems(more ? [...items(), ...page.items] : page.items);
-      setCursor(page.nextCursor);
-    } catch (e) {
-      setError(errorText(e));
-    } finally {
-      setLoaded(true);
-    }
+  const [open, setOpen] = createSignal<ReadonlySet<string>>(new Set());
+  const toggle = (id: string) => {
+    const next = new Set(open());
+    if (!next.delete(id)) next.add(id);
+    setOpen(next);
   };
-  createEffect(
-    on(
-      () => [params.ws, search.source, search.status],
-      () => void load(false),
-    ),
-  );
+  const filters = () => ({ source: search.source, status: search.status, workflowId: search.workflowId });
+
+  // Every loaded page is fetched again each tick, so new events appear on top and outcomes update in place.
+  const list = liveInfiniteQuery(() => ({
+    queryKey: keys.events(params.ws, filters()),
+    queryFn: ({ pageParam }: { pageParam: string | null }) => api.events.list(params.ws, { ...filters(), limit: PAGE, cursor: pageParam }),
+    initialPageParam: null as string | null,
+    getNextPageParam: (last: { nextCursor: string | null }) => last.nextCursor,
+    refetchInterval: LIVE_MS.events,
+  }));
+  const items = () => list.data?.pages.flatMap((p) => p.items) ?? [];
 
   const replay = async (ev: InboundEvent) => {
     if (
@@ -43,7 +65,7 @@ export default function Events() {
     try {
       await api.events.replay(params.ws, ev.id);
       setRowMsg({ id: ev.id, ok: true, text: 'Replayed: new runs appear under Workflow runs.' });
-      void load(false);
+      void refreshNow(['events', params.ws]);
     } catch (e) {
       setRowMsg({ id: ev.id, ok: false, text: `Could not replay: ${errorText(e)}` });
     }
@@ -52,7 +74,8 @@ export default function Events() {
   return (
     <section aria-labelledby="events-title">
       <h1 id="events-title">Event log</h1>
-      <p class="muted">Every inbound webhook and record change that may trigger a workflow, and what it led to.</p>
+      <p class="muted">Every inbound webhook and record change that may trigger a workflow, and what it led to. The list updates by itself.</p>
+      <RefusedCalls ws={params.ws} workflowId={search.workflowId} />
       <div class="filters row wrap">
         <div class="field">
           <label for="ev-source">Source</label>
@@ -73,38 +96,59 @@ export default function Events() {
             <option value="failed">failed</option>
           </select>
         </div>
+        <Show when={search.workflowId}>
+          <button type="button" class="link" onClick={() => setSearch({ workflowId: undefined })}>
+            Show every workflow's events
+          </button>
+        </Show>
       </div>
-      <Show when={error()}>
+      <Show when={list.error}>
         <p class="error" role="alert">
-          Could not load events: {error()}
+          Could not load events: {errorText(list.error)}
         </p>
       </Show>
-      <Show when={loaded() && !error() && items().length === 0}>
+      <Show when={list.isSuccess && items().length === 0}>
         <Empty>
           <p>No events yet. They appear when a webhook is called or a record is created, changed or deleted (try the Records page).</p>
         </Empty>
       </Show>
-      <ul class="events">
+      <ul class="events" aria-label="Events, newest first">
         <For each={items()}>
           {(ev) => (
             <li class="card">
               <div class="row between wrap">
                 <div>
-                  <StatusBadge status={ev.status} /> <strong>{ev.type}</strong>{' '}
+                  <StatusBadge status={ev.status} /> <strong>{typeText(ev.type)}</strong>{' '}
                   <span class="muted">
-                    {ev.source}
-                    {ev.object ? ` · ${ev.object}` : ''}
-                    {ev.recordId ? ` · ${ev.recordId.slice(0, 8)}` : ''}
+                    {ev.object ? ev.object : ''}
+                    {ev.recordId ? ` · record ${ev.recordId.slice(0, 8)}` : ''}
                   </span>
+                  <Show when={ev.workflowId}>
+                    <br />
+                    <span class="small">
+                      {ev.source === 'webhook' ? 'Hook of ' : 'Workflow '}
+                      <Show when={ev.workflowName} fallback={<span class="muted">a deleted workflow</span>}>
+                        <A href={`/w/${params.ws}/settings/workflows/${ev.workflowId}`}>{ev.workflowName}</A>
+                      </Show>
+                      <Show when={ev.source === 'webhook' && ev.hookId}>
+                        <span class="muted"> · /hooks/{ev.hookId}</span>
+                      </Show>
+                    </span>
+                  </Show>
                   <br />
                   <span class="muted small">
                     received {fmtTime(ev.receivedAt)}
                     {ev.dispatchedAt ? ` · dispatched ${fmtTime(ev.dispatchedAt)}` : ''}
                   </span>
                 </div>
-                <button type="button" onClick={() => replay(ev)} aria-label={`Replay event ${ev.type} received ${fmtTime(ev.receivedAt)}`}>
-                  Replay
-                </button>
+                <div class="row">
+                  <button type="button" aria-expanded={open().has(ev.id)} aria-controls={`payload-${ev.id}`} onClick={() => toggle(ev.id)}>
+                    {open().has(ev.id) ? 'Hide payload' : 'Show payload'}
+                  </button>
+                  <button type="button" onClick={() => replay(ev)} aria-label={`Replay event ${typeText(ev.type)} received ${fmtTime(ev.receivedAt)}`}>
+                    Replay
+                  </button>
+                </div>
               </div>
               <p>
                 <Show when={ev.outcome} fallback={<span class="muted">Not dispatched yet.</span>}>
@@ -131,14 +175,18 @@ export default function Events() {
                   {rowMsg()!.text}
                 </p>
               </Show>
-              <JsonView value={ev.payload ?? null} label="payload" depth={2} />
+              <div id={`payload-${ev.id}`}>
+                <Show when={open().has(ev.id)}>
+                  <EventPayload ws={params.ws} id={ev.id} />
+                </Show>
+              </div>
             </li>
           )}
         </For>
       </ul>
-      <Show when={cursor()}>
-        <button type="button" onClick={() => load(true)}>
-          Load more
+      <Show when={list.hasNextPage}>
+        <button type="button" onClick={() => list.fetchNextPage()} disabled={list.isFetchingNextPage}>
+          {list.isFetchingNextPage ? 'Loading…' : 'Load more'}
         </button>
       </Show>
     </section>

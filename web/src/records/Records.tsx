@@ -1,4 +1,5 @@
 import { createMemo, createResource, createSignal, For, Show } from 'solid-js';
+import { keys, LIVE_MS, liveQuery, refreshNow } from '../api/live';
 import { A, useNavigate, useParams } from '@solidjs/router';
 import type { Json } from '@conduit/core/definition';
 import { api } from '../api/endpoints';
@@ -11,16 +12,29 @@ import { RecordForm } from './RecordForm';
 import { composeApi, type ManualWorkflow } from '../api/compose';
 import { RunWorkflowMenu } from '../compose/RunWorkflowMenu';
 
-/** A minimal records view, so record triggers can be exercised by hand. */
+const NEW_OBJECT = '\u0000new';
+
+/** A minimal records view, so record triggers can be exercised by hand. It follows changes runs make. */
 export default function Records() {
   const params = useParams<{ ws: string; object?: string }>();
   const navigate = useNavigate();
   const object = () => params.object || 'deal';
-  const [objectInput, setObjectInput] = createSignal(object());
-  const [list, { refetch }] = createResource(
-    () => [params.ws, object()] as const,
-    ([ws, o]) => api.records.list(ws, o, { limit: 100 }),
-  );
+  const [newObject, setNewObject] = createSignal<string>();
+  // The workspace's objects (those with records), and the one shown even before it has any.
+  const objects = liveQuery(() => ({ queryKey: keys.objects(params.ws), queryFn: () => api.objects.list(params.ws), refetchInterval: LIVE_MS.objects }));
+  const objectNames = () => [...new Set([...(objects.data?.items ?? []), object()])].sort();
+  const pick = (o: string) => {
+    if (o === NEW_OBJECT) return setNewObject('');
+    setNewObject(undefined);
+    navigate(`/w/${params.ws}/records/${o}`);
+  };
+  // Polled, so a record a run created, changed or deleted shows without reload.
+  const list = liveQuery(() => ({
+    queryKey: keys.records(params.ws, object()),
+    queryFn: () => api.records.list(params.ws, object(), { limit: 100 }),
+    refetchInterval: LIVE_MS.records,
+  }));
+  const refetch = () => Promise.all([refreshNow(keys.records(params.ws, object())), refreshNow(keys.objects(params.ws))]);
   const [editing, setEditing] = createSignal<RecordRow | 'new'>();
   const [formError, setFormError] = createSignal<string>();
   const [msg, setMsg] = createSignal<{ ok: boolean; text: string; runId?: string }>();
@@ -41,7 +55,7 @@ export default function Records() {
       setMsg({ ok: false, text: `Could not run "${w.name}": ${errorText(e)}` });
     }
   };
-  const items = () => list()?.items ?? [];
+  const items = () => list.data?.items ?? [];
   const columns = createMemo(() => {
     const keys = new Set<string>();
     for (const r of items()) for (const k of Object.keys(r.data)) keys.add(k);
@@ -79,22 +93,34 @@ export default function Records() {
     <section aria-labelledby="records-title">
       <div class="row between wrap">
         <h1 id="records-title">Records: {object()}</h1>
-        <form
-          class="row"
-          onSubmit={(e) => {
-            e.preventDefault();
-            const o = objectInput().trim();
-            if (o) navigate(`/w/${params.ws}/records/${o}`);
-          }}>
+        <div class="row wrap">
           <label for="rec-object">Object</label>
-          <input id="rec-object" list="rec-objects" value={objectInput()} onInput={(e) => setObjectInput(e.currentTarget.value)} />
-          <datalist id="rec-objects">
-            <option value="deal" />
-            <option value="contact" />
-            <option value="company" />
-          </datalist>
-          <button type="submit">Show</button>
-        </form>
+          <select id="rec-object" value={newObject() === undefined ? object() : NEW_OBJECT} onChange={(e) => pick(e.currentTarget.value)}>
+            <For each={objectNames()}>{(o) => <option value={o}>{o}</option>}</For>
+            <option value={NEW_OBJECT}>New object…</option>
+          </select>
+          <Show when={newObject() !== undefined}>
+            <form
+              class="row"
+              onSubmit={(e) => {
+                e.preventDefault();
+                const o = (newObject() ?? '').trim().toLowerCase();
+                if (o) pick(o);
+              }}>
+              <label for="rec-new-object" class="sr-only">
+                New object name
+              </label>
+              <input
+                id="rec-new-object"
+                ref={(el) => queueMicrotask(() => el.focus())}
+                placeholder="for example invoice"
+                value={newObject() ?? ''}
+                onInput={(e) => setNewObject(e.currentTarget.value)}
+              />
+              <button type="submit">Show</button>
+            </form>
+          </Show>
+        </div>
       </div>
       <div class="row">
         <button
@@ -132,7 +158,7 @@ export default function Records() {
           Could not load records: {errorText(list.error)}
         </p>
       </Show>
-      <Show when={list() && items().length === 0}>
+      <Show when={list.isSuccess && items().length === 0}>
         <Empty>
           <p>
             No {object()} records yet. Press <strong>New {object()}</strong> to create one; record triggers fire on create, update and delete.

@@ -6,6 +6,7 @@ import { confirmAction } from '../../components/confirm';
 import { CheckField, SelectField, TextField } from '../fields';
 import { useEditor } from '../context';
 import type { TriggerFormProps } from './types';
+import { HookRefusalSummary } from '../../monitor/RefusedCalls';
 
 async function copy(text: string, done: (msg: string) => void) {
   try {
@@ -59,6 +60,7 @@ export function WebhookForm(props: TriggerFormProps<WebhookTrigger>) {
         <p class="hint">
           Callers POST JSON (or any body) here; the request becomes <code>trigger.body</code>.
         </p>
+        <Show when={url() && workflow()?.id}>{(id) => <HookRefusalSummary ws={workspaceId} workflowId={id()} />}</Show>
       </div>
       <SelectField
         label="Authentication"
