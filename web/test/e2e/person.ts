@@ -72,9 +72,10 @@ export async function openStep(page: Page, id: string) {
   return panel;
 }
 
-/** Closes the open step with Escape; focus returns to its card. */
+/** Closes the open step (or trigger) with Escape, from its form or its card; focus returns to its card. */
 export async function closeStep(page: Page, id: string) {
   await page.keyboard.press('Escape');
+  await page.locator('#step-panel').waitFor({ state: 'detached' });
   await expect.poll(() => focusedId(page)).toBe(`card-${id}`);
 }
 
