@@ -146,7 +146,9 @@ function MatchChips(props: { path: Path; value: string[]; suggestions: string[];
   const id = () => fieldId([...props.path, 'new']);
   const listId = () => `${id()}-list`;
   // A chip's problem is keyed by its place (match[1]): adding one, or leaving the input, counts as having touched them all.
-  const touchAll = () => props.value.forEach((_, i) => touch([...props.path, i]));
+  const touchAll = () => {
+    for (let i = 0; i < props.value.length; i++) touch([...props.path, i]);
+  };
   const add = () => {
     const f = text().trim();
     if (f && !props.value.includes(f)) props.onChange([...props.value, f]);
