@@ -73,6 +73,17 @@ describe('action forms', () => {
     expect(h.editor.problems().has('actions[0].to')).toBe(true);
   });
 
+  it('a new step: a problem held by the field around the one left (a record’s Fields) shows once that field is left', () => {
+    const h = renderActions([
+      { id: 'create', type: 'create_record', object: 'deal', data: { name: '{{trigger.record.name | shout}}' }, onFailure: 'stop' } as WorkflowAction,
+    ]);
+    h.editor.markFresh('create');
+    expect(h.editor.allProblems().get('actions[0].data')).toBe('unknown function "shout"');
+    expect(h.editor.problems().has('actions[0].data')).toBe(false);
+    h.editor.touch(['actions', 0, 'data', 'name']);
+    expect(h.editor.problems().get('actions[0].data')).toBe('unknown function "shout"');
+  });
+
   it('send webhook: an invalid URL is refused inline with the core schema message', () => {
     const h = renderActions([webhook()]);
     const url = screen.getByLabelText('URL');

@@ -475,7 +475,16 @@ export function FlowEditor(props: { side: JSX.Element }) {
   const trigger = () => store.draft.trigger;
   return (
     <div class="flow-layout" classList={{ 'has-panel': selected() !== undefined }}>
-      <section class="flow" aria-label="Workflow steps">
+      <section
+        class="flow"
+        aria-label="Workflow steps"
+        onKeyDown={(e) => {
+          // Escape on a card (the one just clicked) closes its form too, as it does inside the form.
+          if (e.key === 'Escape' && !e.defaultPrevented && selected() !== undefined && (e.target as HTMLElement).classList?.contains('flow-card')) {
+            e.preventDefault();
+            close();
+          }
+        }}>
         <button
           type="button"
           class="flow-card trigger-card"

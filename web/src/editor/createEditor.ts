@@ -51,9 +51,11 @@ export function createEditor(
     const all = allProblems();
     const prefixes = freshPrefixes();
     if (revealed() || prefixes.length === 0) return all;
-    const t = touched();
+    const t = [...touched()];
     const under = (k: string, p: string) => k === p || k.startsWith(`${p}.`) || k.startsWith(`${p}[`);
-    return new Map([...all].filter(([k]) => t.has(k) || !prefixes.some((p) => under(k, p))));
+    // A problem may sit on the field that holds the one left (an unknown function in a record's
+    // "name" value is reported on its Fields, `data`): leaving any field under it shows it.
+    return new Map([...all].filter(([k]) => t.some((x) => under(x, k)) || !prefixes.some((p) => under(k, p))));
   });
   const [selected, select] = createSignal<string>();
   const requested = new Set<string>();

@@ -140,15 +140,20 @@ export function FindRecordsForm(props: ActionFormProps<FindRecordsAction>) {
 
 /** The fields an upsert matches on, as removable chips, and an input that adds one (Enter or the button). */
 function MatchChips(props: { path: Path; value: string[]; suggestions: string[]; onChange: (v: string[]) => void }) {
-  const { problems } = useEditor();
+  const { problems, touch } = useEditor();
   const [text, setText] = createSignal('');
   let input: HTMLInputElement | undefined;
   const id = () => fieldId([...props.path, 'new']);
   const listId = () => `${id()}-list`;
+  // A chip's problem is keyed by its place (match[1]): adding one, or leaving the input, counts as having touched them all.
+  const touchAll = () => {
+    for (let i = 0; i < props.value.length; i++) touch([...props.path, i]);
+  };
   const add = () => {
     const f = text().trim();
     if (f && !props.value.includes(f)) props.onChange([...props.value, f]);
     setText('');
+    touchAll();
     input?.focus();
   };
   const errors = () =>
@@ -185,6 +190,7 @@ function MatchChips(props: { path: Path; value: string[]; suggestions: string[];
             value={text()}
             aria-describedby={`${id()}-hint`}
             onInput={(e) => setText(e.currentTarget.value)}
+            onBlur={touchAll}
             onKeyDown={(e) => {
               if (e.key === 'Enter') {
                 e.preventDefault();

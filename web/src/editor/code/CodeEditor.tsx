@@ -6,6 +6,9 @@ import { indentWithTab } from '@codemirror/commands';
 import { javascript } from '@codemirror/lang-javascript';
 import { linter, type Diagnostic } from '@codemirror/lint';
 import { scriptSyntaxError } from '@conduit/core/script-syntax';
+import { adoptCodeMirrorStyles } from './adoptStyles';
+
+adoptCodeMirrorStyles();
 
 /** The same check the API applies at save, shown in the editor as you type (a red squiggle and a message). */
 const syntaxLint = linter(
