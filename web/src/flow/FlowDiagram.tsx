@@ -11,7 +11,7 @@ export const laneLabel = (key: string) => key.charAt(0).toUpperCase() + key.slic
 const ICONS: Record<string, string> = {
   send_email: '✉',
   send_webhook: '⇄',
-  create_record: '＋',
+  create_record: '+',
   update_record: '✎',
   delete_record: '⌫',
   find_records: '⌕',
