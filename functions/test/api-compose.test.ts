@@ -111,7 +111,7 @@ describe.each(['pglite', 'pg'] as const)('manual runs, calls, export and import 
       cookie: admin,
       json: { actions: [{ id: 'to_a', name: 'Back to A', type: 'call_workflow', workflowId: a }] },
     });
-    const cycle = await t.call('POST', `${wsA()}/workflows/${b}/activate`, { cookie: admin });
+    const cycle = await t.call('POST', `${wsA()}/workflows/${b}/activate`, { cookie: admin, json: { version: 'draft' } });
     expect(cycle.status).toBe(400);
     expect(cycle.data.error.message).toBe(
       'Step "Back to A": calling "A" would come back to this workflow (this workflow → "A" → this workflow), which would never end',

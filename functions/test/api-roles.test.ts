@@ -50,6 +50,7 @@ const TABLE: Record<string, Expect> = {
   'POST /api/workspaces/{ws}/executions/{id}/cancel': { admin: 404, member: 403, anonymous: 401 },
   'POST /api/workspaces/{ws}/executions/{id}/retry': { admin: 404, member: 403, anonymous: 401 },
   'GET /api/workspaces/{ws}/events': { admin: 200, member: 200, anonymous: 401 },
+  'GET /api/workspaces/{ws}/hook-refusals': { admin: 200, member: 200, anonymous: 401 },
   'GET /api/workspaces/{ws}/events/{id}': { admin: 404, member: 404, anonymous: 401 },
   'POST /api/workspaces/{ws}/events/{id}/replay': { admin: 404, member: 403, anonymous: 401 },
   'GET /api/workspaces/{ws}/records/{object}': { admin: 200, member: 200, anonymous: 401 },

@@ -79,7 +79,7 @@ describe('secrets API (pglite)', () => {
       },
     });
     expect(inRecord.status).toBe(400);
-    expect(inRecord.data.error.message).toBe('Step "Save", Data: secrets cannot be used in this field (secret PW)');
+    expect(inRecord.data.error.message).toBe('Step "Save", Fields: secrets cannot be used in this field (secret PW)');
     // References and templated values are fine.
     const ok = await t.call('POST', `${base}/workflows`, {
       cookie: admin,

@@ -52,7 +52,8 @@ describe('SST app', () => {
     t(Events).resourceCountIs('AWS::SQS::Queue', 2);
     t(Events).resourceCountIs('AWS::Lambda::EventSourceMapping', 1);
     t(Api).resourceCountIs('AWS::ApiGatewayV2::Api', 1);
-    t(Sweeper).resourceCountIs('AWS::Events::Rule', 1);
+    // The outbox sweep every minute and the hourly retention pass.
+    t(Sweeper).resourceCountIs('AWS::Events::Rule', 2);
     t(Worker).resourceCountIs('AWS::ECS::Service', 1);
     t(Web).resourceCountIs('AWS::CloudFront::Distribution', 1);
     t(Monitoring).resourceCountIs('AWS::CloudWatch::Dashboard', 1);

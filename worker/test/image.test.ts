@@ -9,7 +9,6 @@ import { promisify } from 'node:util';
 import { execFile } from 'node:child_process';
 import { Client, Connection } from '@temporalio/client';
 import { msToTs } from '@temporalio/common/lib/time';
-import { sql } from 'drizzle-orm';
 import { DockerfileParser, type Instruction } from 'dockerfile-ast';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { loadConfig } from '@conduit/core/config';
@@ -17,7 +16,7 @@ import { createDb, type DbHandle } from '@conduit/core/db';
 import { createExecution, getExecutionState, getRecord, listStepRows } from '@conduit/core/domain';
 import { RUN_WORKFLOW, RunInputSchema, runWorkflowId, TASK_QUEUE } from '@conduit/core/temporal';
 import { temporalDataConverter } from '@conduit/core/temporal-codec';
-import { companies, workflows, workspaces } from '@conduit/core/testing';
+import { companies, sql, workflows, workspaces } from '@conduit/core/testing';
 import type { WorkflowActionInput } from '@conduit/core/definition';
 import { createDatabase, freePort, testEnv } from '@conduit/local/testing';
 
