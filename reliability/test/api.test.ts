@@ -88,6 +88,7 @@ describe.each<TestDbKind>(['pglite', 'pg'])('settings API on %s', (kind) => {
       ws: side === 'a' ? t.a.id : t.b.id,
       object: 'contact',
       name: 'FUZZ_SECRET',
+      version: '1',
       id: ids[side][family] ?? crypto.randomUUID(),
       ...overrides,
     };
