@@ -125,6 +125,14 @@ describe('every route at 390 and 1440 px', () => {
       ['/w/:ws/settings/failure-alerts', `/w/${ws}/settings/failure-alerts`, 'failure-alerts', heading(/Failure alerts/i)],
       ['/w/:ws/records/:object?', `/w/${ws}/records/contact`, 'records', () => page.getByRole('cell').first().waitFor()],
       ['/w/:ws/approvals', `/w/${ws}/approvals`, 'approvals', heading(/Approvals/i)],
+      ['/w/:ws/settings/retention', `/w/${ws}/settings/retention`, 'retention', heading(/Data retention/i)],
+      // The workflow was activated above, so version 1 exists.
+      [
+        '/w/:ws/settings/workflows/:id/versions/:version',
+        `/w/${ws}/settings/workflows/${wf.id}/versions/1`,
+        'version',
+        () => page.locator('#version-title').waitFor(),
+      ],
     ];
     for (const [route, path, name, ready] of pages) {
       await look(path, name, ready);

@@ -9,7 +9,21 @@
 import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { openBrowser } from './browser';
-import { addStep, checkLayout, closeStep, focusedId, isFocused, newWorkflow, openStep, retype, signIn, startWebStack, typeInto, type Stack } from './person';
+import {
+  addStep,
+  checkLayout,
+  closeStep,
+  focusedId,
+  isFocused,
+  newWorkflow,
+  openStep,
+  retype,
+  runLiveTest,
+  signIn,
+  startWebStack,
+  typeInto,
+  type Stack,
+} from './person';
 
 let stack: Stack;
 let browser: Awaited<ReturnType<typeof openBrowser>>;
@@ -100,9 +114,8 @@ describe('a For each loop, built and run by a person', () => {
 
     // The preview resolves against the payload typed in the test panel (beside the flow while no step is open), for the loop's first item.
     const payload = page.getByLabel('Trigger payload (JSON)', { exact: true });
-    await payload.click();
-    // For a webhook the sample is the request body, as the test run will send it.
-    await payload.pressSequentially('{"deals":[{"name":"ada"},{"name":"bob"},{"name":"cy"}]}');
+    // For a webhook the sample is the request body, as the test run will send it; it replaces the sample the panel starts with.
+    await retype(payload, '{"deals":[{"name":"ada"},{"name":"bob"},{"name":"cy"}]}');
     expect(await isFocused(payload)).toBe(true);
     const inner = await openStep(page, 'create');
     await expect.poll(() => inner.locator('.preview').textContent()).toBe('Preview (first item): ADA');
@@ -116,7 +129,8 @@ describe('a For each loop, built and run by a person', () => {
   });
 
   it('a test run shows the loop with its items, a page at a time', async () => {
-    await page.getByRole('button', { name: 'Run test' }).click();
+    // Live, so the inner steps really run and write (a dry run only records what they would do).
+    await runLiveTest(page);
     const link = page.getByTestId('test-status').getByRole('link', { name: 'open in runs' });
     await link.waitFor({ timeout: 60_000 });
     await link.click();

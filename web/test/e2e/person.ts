@@ -135,3 +135,10 @@ export async function startWebStack(env: Record<string, string> = {}): Promise<S
   const { startStack } = (await import(/* @vite-ignore */ STACK_MODULE)) as { startStack: StartStack };
   return startStack({ web: true, env: { ...process.env, ...env } });
 }
+
+/** A live test run, as a person starts one: pick "Live run", press Run live test, confirm in the dialog. */
+export async function runLiveTest(page: Page) {
+  await page.getByRole('radio', { name: /Live run/ }).click();
+  await page.getByRole('button', { name: 'Run live test' }).click();
+  await page.getByRole('alertdialog').getByRole('button', { name: 'Run live' }).click();
+}

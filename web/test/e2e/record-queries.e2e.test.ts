@@ -9,7 +9,7 @@
 import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { openBrowser } from './browser';
-import { addStep, checkLayout, closeStep, isFocused, newWorkflow, retype, signIn, startWebStack, type Stack } from './person';
+import { addStep, checkLayout, closeStep, isFocused, newWorkflow, retype, runLiveTest, signIn, startWebStack, type Stack } from './person';
 
 let stack: Stack;
 let browser: Awaited<ReturnType<typeof openBrowser>>;
@@ -111,7 +111,8 @@ describe('find and upsert steps, built and run by a person', () => {
 
   it('runs it: the find step says its query and match count, the upsert updated the contact', async () => {
     await page.getByRole('button', { name: 'Fill payload' }).click();
-    await page.getByRole('button', { name: 'Run test' }).click();
+    // Live: the upsert must really write (a dry run, the default, only says what it would have done).
+    await runLiveTest(page);
     await page.getByTestId('test-status').getByText('completed').waitFor({ timeout: 90_000 });
     // Each card is coloured by its step's result.
     for (const id of ['find', 'upsert']) await page.locator(`#card-${id}.s-completed`).waitFor();
