@@ -1,5 +1,5 @@
 import { Client, Connection, type ClientInterceptors } from '@temporalio/client';
-import { OpenTelemetryWorkflowClientInterceptor } from '@temporalio/interceptors-opentelemetry/lib/client';
+import { OpenTelemetryWorkflowClientInterceptor } from '@temporalio/interceptors-opentelemetry/lib/client/index.js';
 import type { Config } from '@conduit/core/config';
 import type { SecretBox } from '@conduit/core/crypto';
 import type { Db } from '@conduit/core/db';

@@ -180,13 +180,14 @@ describe('a team in the browser', () => {
     await settings('Members', 'Members');
     await page.getByLabel('Role of Nia New').selectOption('admin');
     await confirmDialog('Make admin');
-    await expect(page.getByLabel('Role of Nia New').inputValue()).resolves.toBe('admin');
+    // The list is fetched again after the dialog closes: wait for it rather than read it once.
+    await expect.poll(() => page.getByLabel('Role of Nia New').inputValue()).toBe('admin');
     const before = await fetch(`${stack.url}/api/me`, { headers: { cookie: `conduit_session=${memberCookie}` } });
     expect(before.status).toBe(200);
     await page.getByRole('button', { name: 'Remove Nia New' }).click();
     await confirmDialog('Remove');
-    await expect(page.getByRole('row', { name: /Nia New/ }).count()).resolves.toBe(0);
-    expect((await focused()).id).toBe('members-title');
+    await expect.poll(() => page.getByRole('row', { name: /Nia New/ }).count()).toBe(0);
+    await expect.poll(async () => (await focused()).id).toBe('members-title');
     const after = await fetch(`${stack.url}/api/me`, { headers: { cookie: `conduit_session=${memberCookie}` } });
     expect(after.status).toBe(401);
   });
