@@ -7,18 +7,9 @@
  * Approvals page in the main navigation. Focus checked after each action; 1440 and 390 px looked
  * at (screenshots), no sideways scroll, no serious axe-core finding.
  */
-import { readFileSync } from 'node:fs';
-import { createRequire } from 'node:module';
-import type { Locator, Page } from 'playwright-core';
+import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { openBrowser, shot } from './browser';
-
-type Stack = { url: string; stop(): Promise<void>; login: { email: string; password: string } };
-type StartStack = (opts?: { web?: boolean | string; env?: Record<string, string | undefined> }) => Promise<Stack>;
-const STACK_MODULE = '@conduit/local/testing/stack';
-const loadStartStack = async (): Promise<StartStack> => ((await import(/* @vite-ignore */ STACK_MODULE)) as { startStack: StartStack }).startStack;
-// Evaluated through the DevTools protocol rather than added as a <script>: the app's CSP forbids inline scripts.
-const AXE_SOURCE = readFileSync(createRequire(import.meta.url).resolve('axe-core/axe.min.js'), 'utf8');
+import { checkLayout, openBrowser, type Stack, startWebStack, typeInto } from './browser';
 
 type Step = { actionId: string; status: string; output: unknown };
 type Execution = { id: string; status: string; steps?: Step[] };
@@ -31,39 +22,12 @@ let ws = '';
 let workflowId = '';
 const WORKFLOW = 'Refund approval';
 
-async function typeInto(field: Locator, text: string) {
-  await field.click();
-  await field.pressSequentially(text);
-  await expect(field.evaluate((el) => el === document.activeElement)).resolves.toBe(true);
-  await expect(field.inputValue()).resolves.toBe(text);
-}
-
 const focused = (p: Page) =>
   p.evaluate(() => ({
     tag: document.activeElement?.tagName.toLowerCase() ?? '',
     role: document.activeElement?.getAttribute('role') ?? '',
     text: document.activeElement?.textContent?.trim() ?? '',
   }));
-
-async function seriousAxeFindings(p: Page): Promise<string[]> {
-  await p.evaluate(AXE_SOURCE);
-  return p.evaluate(async () => {
-    const axe = (window as unknown as { axe: { run(): Promise<{ violations: { id: string; impact: string | null; nodes: unknown[] }[] }> } }).axe;
-    const r = await axe.run();
-    return r.violations.filter((v) => v.impact === 'serious' || v.impact === 'critical').map((v) => `${v.id} (${v.nodes.length})`);
-  });
-}
-
-async function checkLayout(p: Page, name: string) {
-  for (const width of [1440, 390]) {
-    await p.setViewportSize({ width, height: 900 });
-    const overflow = await p.evaluate(() => document.documentElement.scrollWidth - window.innerWidth);
-    await shot(p, `approvals-${name}-${width}px`);
-    expect({ width, overflow }).toEqual({ width, overflow: 0 });
-  }
-  await p.setViewportSize({ width: 1440, height: 900 });
-  expect(await seriousAxeFindings(p)).toEqual([]);
-}
 
 /** The API as the signed-in browser (same cookie). */
 async function apiCall(method: 'GET' | 'POST', path: string, data?: unknown) {
@@ -92,8 +56,7 @@ async function finished(runId: string): Promise<Execution> {
 }
 
 beforeAll(async () => {
-  const startStack = await loadStartStack();
-  stack = await startStack({ web: true, env: { ...process.env } });
+  stack = await startWebStack();
   browser = await openBrowser();
   page = browser.page;
   page.setDefaultTimeout(20_000);
@@ -150,13 +113,13 @@ describe('approvals in the browser', () => {
       // Opening the link decided nothing (mail scanners open links too).
       expect(((await apiCall('GET', `/executions/${runId}`)) as Execution).status).toBe('running');
       await typeInto(p.getByLabel('Comment (optional)'), 'Fine, the customer is a regular.');
-      await checkLayout(p, 'link-open');
+      await checkLayout(p, 'approvals-link-open');
       await p.getByRole('button', { name: 'Confirm approval' }).click();
       const done = p.getByRole('status');
       await done.getByText('Approved. The run goes on; you can close this page.').waitFor();
       await p.getByRole('heading', { name: 'Approved', level: 1 }).waitFor();
       await expect(focused(p)).resolves.toMatchObject({ role: 'status', text: 'Approved. The run goes on; you can close this page.' });
-      await checkLayout(p, 'link-approved');
+      await checkLayout(p, 'approvals-link-approved');
 
       const run = await finished(runId);
       expect(run.status).toBe('completed');
@@ -174,7 +137,7 @@ describe('approvals in the browser', () => {
       await p.getByRole('heading', { name: 'Approval request', level: 1 }).waitFor();
       await expect(p.getByRole('button', { name: 'Confirm approval' }).count()).resolves.toBe(0);
       await expect(p.getByLabel('Comment (optional)').count()).resolves.toBe(0);
-      await checkLayout(p, 'link-used');
+      await checkLayout(p, 'approvals-link-used');
     } finally {
       await outside.close();
     }
@@ -190,14 +153,14 @@ describe('approvals in the browser', () => {
     await card.getByRole('heading', { name: WORKFLOW }).waitFor();
     await expect(card.getByRole('link', { name: 'see the run' }).getAttribute('href')).resolves.toBe(`/w/${ws}/settings/runs/${runId}`);
     await typeInto(card.getByLabel('Comment (optional)'), 'Too much for one order.');
-    await checkLayout(page, 'page-pending');
+    await checkLayout(page, 'approvals-page-pending');
     await card.getByRole('button', { name: 'Reject' }).click();
     const outcome = `Rejected: ${WORKFLOW}. The run goes on.`;
     await page.getByRole('status').getByText(outcome).waitFor();
     // The card that had focus is gone: focus lands on the outcome, not the top of the page.
     await expect(focused(page)).resolves.toMatchObject({ role: 'status', text: outcome });
     await page.getByText('Nothing is waiting for you.').waitFor();
-    await checkLayout(page, 'page-decided');
+    await checkLayout(page, 'approvals-page-decided');
 
     const run = await finished(runId);
     expect(run.status).toBe('completed');

@@ -7,14 +7,10 @@
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Page } from 'playwright-core';
-import { SCREENSHOTS, openBrowser, shot } from './browser';
+import { SCREENSHOTS, openBrowser, sidewaysOverflow, shot, startWebStack, type Stack } from './browser';
 import { startReceiver } from './receiver';
 
 /** What this test needs from local/src/testing/stack.ts (loaded at run time so the web typecheck stays independent of the stack's). */
-type Stack = { url: string; stop(): Promise<void>; login: { email: string; password: string } };
-type StartStack = (opts?: { web?: boolean | string; env?: Record<string, string | undefined> }) => Promise<Stack>;
-const STACK_MODULE = '@conduit/local/testing/stack';
-const loadStartStack = async (): Promise<StartStack> => ((await import(/* @vite-ignore */ STACK_MODULE)) as { startStack: StartStack }).startStack;
 
 let stack: Stack;
 let receiver: Awaited<ReturnType<typeof startReceiver>>;
@@ -36,9 +32,8 @@ const idOf = (x: Record<string, unknown> | null): string => {
 
 beforeAll(async () => {
   receiver = await startReceiver();
-  const startStack = await loadStartStack();
   // The receiver listens on loopback, which outgoing webhooks refuse unless allow-listed.
-  stack = await startStack({ web: true, env: { ...process.env, HTTP_ALLOWLIST: '127.0.0.1,localhost' } });
+  stack = await startWebStack({ HTTP_ALLOWLIST: '127.0.0.1,localhost' });
   // Fail with a clear message (not a chain of timeouts) when the settings API is not mounted.
   const me = await fetch(`${stack.url}/api/me`);
   if (me.status !== 401) throw new Error(`GET /api/me answered ${me.status} without a session; expected 401 from the settings API`);
@@ -179,7 +174,7 @@ describe('workflow builder and monitor in a real browser', () => {
 
     // Layout at 390 px: no horizontal scrolling of the page.
     await page.setViewportSize({ width: 390, height: 844 });
-    const overflow = await page.evaluate(() => document.documentElement.scrollWidth - window.innerWidth);
+    const { overflow } = await sidewaysOverflow(page);
     await shot(page, 'builder-390px');
     // On a phone the open step is a full-screen sheet; closing it returns to its card.
     await page.locator('#card-mail').click();
@@ -233,7 +228,7 @@ describe('workflow builder and monitor in a real browser', () => {
     await page.getByRole('img', { name: /runs over 7 days/ }).waitFor();
     await shot(page, 'monitor-runs');
     await page.setViewportSize({ width: 390, height: 844 });
-    const overflow = await page.evaluate(() => document.documentElement.scrollWidth - window.innerWidth);
+    const { overflow } = await sidewaysOverflow(page);
     await page.setViewportSize({ width: 1280, height: 800 });
     expect(overflow).toBeLessThanOrEqual(0);
   });

@@ -7,12 +7,7 @@
  */
 import type { Locator, Page, Response } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { openBrowser, shot } from './browser';
-
-type Stack = { url: string; stop(): Promise<void>; login: { email: string; password: string } };
-type StartStack = (opts?: { web?: boolean | string; env?: Record<string, string | undefined> }) => Promise<Stack>;
-const STACK_MODULE = '@conduit/local/testing/stack';
-const loadStartStack = async (): Promise<StartStack> => ((await import(/* @vite-ignore */ STACK_MODULE)) as { startStack: StartStack }).startStack;
+import { openBrowser, shot, startWebStack, type Stack } from './browser';
 
 let stack: Stack;
 let browser: Awaited<ReturnType<typeof openBrowser>>;
@@ -37,8 +32,7 @@ async function violations(): Promise<string[]> {
 }
 
 beforeAll(async () => {
-  const startStack = await loadStartStack();
-  stack = await startStack({ web: true, env: { ...process.env } });
+  stack = await startWebStack();
   browser = await openBrowser();
   page = browser.page;
   page.setDefaultTimeout(20_000);

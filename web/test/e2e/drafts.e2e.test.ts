@@ -7,12 +7,7 @@
  */
 import type { Locator, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { openBrowser, seriousAxeFindings, shot, sidewaysOverflow } from './browser';
-
-type Stack = { url: string; stop(): Promise<void>; login: { email: string; password: string } };
-type StartStack = (opts?: { web?: boolean | string; env?: Record<string, string | undefined> }) => Promise<Stack>;
-const STACK_MODULE = '@conduit/local/testing/stack';
-const loadStartStack = async (): Promise<StartStack> => ((await import(/* @vite-ignore */ STACK_MODULE)) as { startStack: StartStack }).startStack;
+import { openBrowser, seriousAxeFindings, shot, sidewaysOverflow, startWebStack, type Stack } from './browser';
 
 let stack: Stack;
 let browser: Awaited<ReturnType<typeof openBrowser>>;
@@ -32,7 +27,7 @@ const versionCount = async () => ((await apiCall('GET', `/workflows/${wfId}/vers
 async function at390(name: string) {
   await page.setViewportSize({ width: 390, height: 900 });
   await shot(page, `${name}-390px`);
-  expect(await sidewaysOverflow(page)).toBe(0);
+  expect(await sidewaysOverflow(page)).toEqual({ overflow: 0, wide: [] });
   await page.setViewportSize({ width: 1440, height: 900 });
 }
 
@@ -49,8 +44,7 @@ async function retypeName(text: string) {
 const state = () => page.getByTestId('publish-state');
 
 beforeAll(async () => {
-  const startStack = await loadStartStack();
-  stack = await startStack({ web: true, env: { ...process.env } });
+  stack = await startWebStack();
   browser = await openBrowser();
   page = browser.page;
   page.setDefaultTimeout(20_000);

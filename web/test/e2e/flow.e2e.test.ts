@@ -1,4 +1,3 @@
-import { readFileSync } from 'node:fs';
 /**
  * The flow view as a person uses it, in headless Chromium against the real local stack: a workflow
  * of 100 steps nested three conditions deep stays readable (no page scrolling sideways at 1440 or
@@ -6,16 +5,9 @@ import { readFileSync } from 'node:fs';
  * an Undo, Ctrl+Z undoes, a card dragged onto a line moves there, Enter opens a step's form and
  * Escape returns to its card. Screenshots at both widths; axe-core finds nothing serious.
  */
-import { createRequire } from 'node:module';
 import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { openBrowser, shot } from './browser';
-
-type Stack = { url: string; stop(): Promise<void>; login: { email: string; password: string } };
-type StartStack = (opts?: { web?: boolean | string; env?: Record<string, string | undefined> }) => Promise<Stack>;
-const STACK_MODULE = '@conduit/local/testing/stack';
-const loadStartStack = async (): Promise<StartStack> => ((await import(/* @vite-ignore */ STACK_MODULE)) as { startStack: StartStack }).startStack;
-const AXE_SOURCE = createRequire(import.meta.url).resolve('axe-core/axe.min.js');
+import { openBrowser, seriousAxeFindings, shot, sidewaysOverflow, type Stack, startWebStack } from './browser';
 
 let stack: Stack;
 let browser: Awaited<ReturnType<typeof openBrowser>>;
@@ -49,19 +41,8 @@ const focusedId = () => page.evaluate(() => document.activeElement?.id ?? '');
 const cardOrder = () =>
   page.evaluate(() => [...document.querySelectorAll('.flow > .flow-list > .flow-item > .flow-card')].map((c) => c.id.replace('card-', '')));
 
-async function seriousAxeFindings(): Promise<string[]> {
-  // Evaluated, not added as a script tag: the app's CSP (no inline script) blocks an injected tag.
-  await page.evaluate(readFileSync(AXE_SOURCE, 'utf8'));
-  return page.evaluate(async () => {
-    const axe = (window as unknown as { axe: { run(): Promise<{ violations: { id: string; impact: string | null; nodes: unknown[] }[] }> } }).axe;
-    const r = await axe.run();
-    return r.violations.filter((v) => v.impact === 'serious' || v.impact === 'critical').map((v) => `${v.id} (${v.nodes.length})`);
-  });
-}
-
 beforeAll(async () => {
-  const startStack = await loadStartStack();
-  stack = await startStack({ web: true, env: { ...process.env } });
+  stack = await startWebStack();
   browser = await openBrowser();
   page = browser.page;
   page.setDefaultTimeout(20_000);
@@ -96,7 +77,7 @@ describe('the flow view', () => {
     for (const width of [1440, 390]) {
       await page.setViewportSize({ width, height: 900 });
       await shot(page, `flow-100-steps-${width}px`);
-      expect({ width, overflow: await page.evaluate(() => document.documentElement.scrollWidth - window.innerWidth) }).toEqual({ width, overflow: 0 });
+      expect({ width, ...(await sidewaysOverflow(page)) }).toEqual({ width, overflow: 0, wide: [] });
     }
     await page.setViewportSize({ width: 1440, height: 900 });
     // The deepest lane is labelled by its condition, three levels in.
@@ -143,7 +124,7 @@ describe('the flow view', () => {
     await page.keyboard.press('Enter');
     await page.locator('#step-panel').getByLabel('Subject', { exact: true }).waitFor();
     await shot(page, 'flow-panel-1440px');
-    expect(await seriousAxeFindings()).toEqual([]);
+    expect(await seriousAxeFindings(page)).toEqual([]);
     await page.locator('#step-panel').getByLabel('Subject', { exact: true }).focus();
     await page.keyboard.press('Escape');
     await expect.poll(focusedId).toBe('card-e1');

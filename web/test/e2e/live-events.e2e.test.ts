@@ -9,12 +9,7 @@
 import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { signWebhook } from '@conduit/core/crypto';
-import { openBrowser, seriousAxeFindings, shot } from './browser';
-
-type Stack = { url: string; stop(): Promise<void>; login: { email: string; password: string } };
-type StartStack = (opts?: { web?: boolean | string; env?: Record<string, string | undefined> }) => Promise<Stack>;
-const STACK_MODULE = '@conduit/local/testing/stack';
-const loadStartStack = async (): Promise<StartStack> => ((await import(/* @vite-ignore */ STACK_MODULE)) as { startStack: StartStack }).startStack;
+import { checkLayout, openBrowser, shot, type Stack, startWebStack } from './browser';
 
 let stack: Stack;
 let browser: Awaited<ReturnType<typeof openBrowser>>;
@@ -47,24 +42,13 @@ async function send(body: unknown, secret = hook.secret): Promise<number> {
   return res.status;
 }
 
-async function checkLayout(name: string) {
-  for (const width of [1440, 390]) {
-    await page.setViewportSize({ width, height: 900 });
-    const overflow = await page.evaluate(() => document.documentElement.scrollWidth - window.innerWidth);
-    await shot(page, `${name}-${width}px`);
-    expect({ width, overflow }).toEqual({ width, overflow: 0 });
-  }
-  await page.setViewportSize({ width: 1440, height: 900 });
-  expect(await seriousAxeFindings(page)).toEqual([]);
-}
 const focusedText = () => page.evaluate(() => document.activeElement?.textContent?.trim() ?? '');
 /** Marks the loaded page, so "without reload" is asserted, not assumed: a reload loses the mark. */
 const mark = () => page.evaluate(() => ((window as unknown as { __mark: number }).__mark = Math.random()));
 const markOf = () => page.evaluate(() => (window as unknown as { __mark?: number }).__mark);
 
 beforeAll(async () => {
-  const startStack = await loadStartStack();
-  stack = await startStack({ web: true, env: { ...process.env } });
+  stack = await startWebStack();
   browser = await openBrowser();
   page = browser.page;
   page.setDefaultTimeout(20_000);
@@ -127,7 +111,7 @@ describe('live lists and the event log', () => {
     // The run writes the contact; the open list shows it by itself.
     await page.getByRole('cell', { name: 'grace@example.com' }).waitFor({ timeout: 30_000 });
     expect(await markOf()).toBe(before);
-    await checkLayout('live-records');
+    await checkLayout(page, 'live-records');
   });
 
   it('calls with a wrong signature are counted beside the hook URL in the editor', async () => {
@@ -143,7 +127,7 @@ describe('live lists and the event log', () => {
     const summary = page.getByRole('status', { name: 'Refused calls to this hook' });
     // Counted in memory, written within 2 s, and the editor asks again every 5 s.
     await expect.poll(() => summary.textContent(), { timeout: 30_000, interval: 500 }).toMatch(/2 calls missing or wrong signature \(401\), last /);
-    await checkLayout('live-editor-refusals');
+    await checkLayout(page, 'live-editor-refusals');
   });
 
   it('the event log shows the refused calls and opens an event’s payload on request', async () => {
@@ -160,7 +144,7 @@ describe('live lists and the event log', () => {
     expect(await event.getByRole('button', { name: 'Hide payload' }).getAttribute('aria-expanded')).toBe('true');
     expect(await focusedText()).toBe('Hide payload');
     expect(await event.textContent()).not.toContain('payload null');
-    await checkLayout('live-event-log');
+    await checkLayout(page, 'live-event-log');
     // A new event shows on top without reload.
     const webhookEvents = page.getByRole('list', { name: 'Events, newest first' }).getByRole('listitem').filter({ hasText: 'Webhook received' });
     const count = await webhookEvents.count();

@@ -1,26 +1,17 @@
-import { readFileSync } from 'node:fs';
-import { createRequire } from 'node:module';
 import type { Locator, Page } from 'playwright-core';
 import { expect } from 'vitest';
-import { shot } from './browser';
+import { typeInto } from './browser';
 
 /**
  * What the e2e tests do as a person: type key by key, add a step with the flow's "+", open a card,
  * look at a page at both widths with axe-core. One home, so a change to the flow view is one change here.
  */
 
-const AXE_SOURCE = createRequire(import.meta.url).resolve('axe-core/axe.min.js');
+// The browser primitives live in browser.ts; re-exported so a test imports a person's actions from one place.
+export { checkLayout, seriousAxeFindings, sidewaysOverflow, startWebStack, typeInto, type Stack } from './browser';
 
 export const isFocused = (l: Locator) => l.evaluate((el) => el === document.activeElement);
 export const focusedId = (page: Page) => page.evaluate(() => document.activeElement?.id ?? '');
-
-/** Clicks the field, types the text one key at a time, and checks the field kept focus and holds `expected`. */
-export async function typeInto(field: Locator, text: string, expected = text) {
-  await field.click();
-  await field.pressSequentially(text);
-  expect(await isFocused(field)).toBe(true);
-  expect(await field.inputValue()).toBe(expected);
-}
 
 /** The same after clearing the field with the keyboard (select all, Backspace). */
 export async function retype(field: Locator, text: string, expected = text) {
@@ -77,63 +68,6 @@ export async function closeStep(page: Page, id: string) {
   await page.keyboard.press('Escape');
   await page.locator('#step-panel').waitFor({ state: 'detached' });
   await expect.poll(() => focusedId(page)).toBe(`card-${id}`);
-}
-
-export async function seriousAxeFindings(page: Page): Promise<string[]> {
-  // Evaluated, not added as a script tag: the app's CSP (no inline script) blocks an injected tag.
-  await page.evaluate(readFileSync(AXE_SOURCE, 'utf8'));
-  return page.evaluate(async () => {
-    type Result = { violations: { id: string; impact: string | null; nodes: { target: unknown[] }[] }[] };
-    const axe = (window as unknown as { axe: { run(): Promise<Result> } }).axe;
-    const r = await axe.run();
-    return r.violations
-      .filter((v) => v.impact === 'serious' || v.impact === 'critical')
-      .map(
-        (v) =>
-          `${v.id} (${v.nodes.length}): ${v.nodes
-            .slice(0, 3)
-            .map((n) => String(n.target[0]))
-            .join(', ')}`,
-      );
-  });
-}
-
-/** How far the page scrolls sideways, and (when it does) the innermost elements sticking out of the window. */
-export async function sidewaysOverflow(page: Page) {
-  return page.evaluate(() => {
-    const scroller = document.scrollingElement ?? document.documentElement;
-    const overflow = scroller.scrollWidth - scroller.clientWidth;
-    const wide = overflow
-      ? [...document.querySelectorAll('body *')]
-          .filter((el) => el.getBoundingClientRect().right > scroller.clientWidth + 0.5)
-          .filter((el) => ![...el.children].some((c) => c.getBoundingClientRect().right > scroller.clientWidth + 0.5))
-          .slice(0, 6)
-          .map((el) => `${el.tagName.toLowerCase()}.${[...el.classList].join('.')}#${el.id}`)
-      : [];
-    return { overflow, wide };
-  });
-}
-
-/** At 1440 and 390 px: a screenshot, no sideways scroll; then axe-core finds nothing serious. */
-export async function checkLayout(page: Page, name: string) {
-  for (const width of [1440, 390]) {
-    await page.setViewportSize({ width, height: 900 });
-    await shot(page, `${name}-${width}px`);
-    expect({ width, ...(await sidewaysOverflow(page)) }).toEqual({ width, overflow: 0, wide: [] });
-  }
-  await page.setViewportSize({ width: 1440, height: 900 });
-  expect(await seriousAxeFindings(page)).toEqual([]);
-}
-
-/** What the tests need from local/src/testing/stack.ts (loaded at run time so the web typecheck stays independent of the stack's). */
-export type Stack = { url: string; stop(): Promise<void>; login: { email: string; password: string } };
-type StartStack = (opts?: { web?: boolean | string; env?: Record<string, string | undefined> }) => Promise<Stack>;
-const STACK_MODULE = '@conduit/local/testing/stack';
-
-/** The whole product with the web build, on this process's environment plus `env`. */
-export async function startWebStack(env: Record<string, string> = {}): Promise<Stack> {
-  const { startStack } = (await import(/* @vite-ignore */ STACK_MODULE)) as { startStack: StartStack };
-  return startStack({ web: true, env: { ...process.env, ...env } });
 }
 
 /** A live test run, as a person starts one: pick "Live run", press Run live test, confirm in the dialog. */

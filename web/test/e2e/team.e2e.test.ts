@@ -1,4 +1,3 @@
-import { readFileSync } from 'node:fs';
 /**
  * A team, used as people would in headless Chromium against the real local stack: the admin invites
  * a colleague (link shown once, copied), the colleague opens the link read from the dev inbox,
@@ -8,16 +7,9 @@ import { readFileSync } from 'node:fs';
  * all, filtered; the account page lists sessions. Typed key by key; focus checked after each
  * action; 1440 and 390 px looked at (screenshots), no sideways scroll, no serious axe-core finding.
  */
-import { createRequire } from 'node:module';
-import type { Locator, Page } from 'playwright-core';
+import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { openBrowser, shot } from './browser';
-
-type Stack = { url: string; stop(): Promise<void>; login: { email: string; password: string } };
-type StartStack = (opts?: { web?: boolean | string; env?: Record<string, string | undefined> }) => Promise<Stack>;
-const STACK_MODULE = '@conduit/local/testing/stack';
-const loadStartStack = async (): Promise<StartStack> => ((await import(/* @vite-ignore */ STACK_MODULE)) as { startStack: StartStack }).startStack;
-const AXE_SOURCE = createRequire(import.meta.url).resolve('axe-core/axe.min.js');
+import { checkLayout, openBrowser, type Stack, startWebStack, typeInto } from './browser';
 
 let stack: Stack;
 let browser: Awaited<ReturnType<typeof openBrowser>>;
@@ -27,34 +19,7 @@ let memberCookie = '';
 const NEW_EMAIL = 'nia@acme.test';
 const NEW_PASSWORD = 'plum-orbit-cactus-42';
 
-async function typeInto(field: Locator, text: string) {
-  await field.click();
-  await field.pressSequentially(text);
-  await expect(field.evaluate((el) => el === document.activeElement)).resolves.toBe(true);
-  await expect(field.inputValue()).resolves.toBe(text);
-}
 const focused = () => page.evaluate(() => ({ id: document.activeElement?.id ?? '', text: document.activeElement?.textContent?.trim() ?? '' }));
-
-async function seriousAxeFindings(): Promise<string[]> {
-  // Evaluated, not added as a script tag: the app's CSP (no inline script) blocks an injected tag.
-  await page.evaluate(readFileSync(AXE_SOURCE, 'utf8'));
-  return page.evaluate(async () => {
-    const axe = (window as unknown as { axe: { run(): Promise<{ violations: { id: string; impact: string | null; nodes: unknown[] }[] }> } }).axe;
-    const r = await axe.run();
-    return r.violations.filter((v) => v.impact === 'serious' || v.impact === 'critical').map((v) => `${v.id} (${v.nodes.length})`);
-  });
-}
-
-async function checkLayout(name: string) {
-  for (const width of [1440, 390]) {
-    await page.setViewportSize({ width, height: 900 });
-    const overflow = await page.evaluate(() => document.documentElement.scrollWidth - window.innerWidth);
-    await shot(page, `team-${name}-${width}px`);
-    expect({ width, overflow }).toEqual({ width, overflow: 0 });
-  }
-  await page.setViewportSize({ width: 1440, height: 900 });
-  expect(await seriousAxeFindings()).toEqual([]);
-}
 
 async function signIn(email: string, password: string) {
   await page.goto(`${stack.url}/login`);
@@ -77,8 +42,7 @@ async function confirmDialog(button: string) {
 }
 
 beforeAll(async () => {
-  const startStack = await loadStartStack();
-  stack = await startStack({ web: true, env: { ...process.env } });
+  stack = await startWebStack();
   browser = await openBrowser();
   page = browser.page;
   page.setDefaultTimeout(20_000);
@@ -107,7 +71,7 @@ describe('a team in the browser', () => {
     await page.getByRole('button', { name: 'Copied' }).waitFor();
     await expect(page.evaluate(() => navigator.clipboard.readText())).resolves.toBe(link);
     await page.getByRole('row', { name: new RegExp(NEW_EMAIL) }).waitFor();
-    await checkLayout('members-invited');
+    await checkLayout(page, 'team-members-invited');
     await page.getByRole('button', { name: 'Done' }).click();
     expect((await focused()).id).toBe('invite-email');
     await expect(page.getByLabel(`Invitation link for ${NEW_EMAIL}`).count()).resolves.toBe(0);
@@ -124,7 +88,7 @@ describe('a team in the browser', () => {
     await page.goto(fromInbox!);
     await page.getByRole('heading', { name: 'Join Acme' }).waitFor();
     await expect(page.getByText(`invited ${NEW_EMAIL} as a member`).count()).resolves.toBe(1);
-    await checkLayout('accept-invite');
+    await checkLayout(page, 'team-accept-invite');
     await typeInto(page.getByLabel('Your name'), 'Nia New');
     await typeInto(page.getByLabel('Choose a password'), 'qwertyuiop');
     await page.keyboard.press('Enter');
@@ -145,7 +109,7 @@ describe('a team in the browser', () => {
     await expect(sub.getByRole('link', { name: 'API keys' }).count()).resolves.toBe(0);
     await expect(sub.getByRole('link', { name: 'Audit log' }).count()).resolves.toBe(0);
     await page.getByRole('row', { name: /Nia New \(you\)/ }).waitFor();
-    await checkLayout('members-as-member');
+    await checkLayout(page, 'team-members-as-member');
     // Leave without signing out: the session must be ended by the removal, not by us.
     await page.context().clearCookies();
   });
@@ -173,7 +137,7 @@ describe('a team in the browser', () => {
     // The dialog closes before the list is fetched again: wait for the row to say so.
     await page.getByRole('row', { name: /Old script.*Revoked/s }).waitFor();
     expect((await focused()).id).toBe('keys-title');
-    await checkLayout('api-keys');
+    await checkLayout(page, 'team-api-keys');
   });
 
   it('the admin promotes, then removes the member (confirmed); the removed member’s session fails at once', async () => {
@@ -203,7 +167,7 @@ describe('a team in the browser', () => {
     await page.keyboard.press('Enter');
     await page.waitForURL(/actor=Nia/);
     await expect(page.locator('table.audit tbody tr').count()).resolves.toBe(1);
-    await checkLayout('audit-log');
+    await checkLayout(page, 'team-audit-log');
   });
 
   it('the account page lists sessions with device and last seen, and signs out the others', async () => {
@@ -219,7 +183,7 @@ describe('a team in the browser', () => {
     const otherCookie = /conduit_session=([^;]+)/.exec(other.headers.get('set-cookie') ?? '')![1]!;
     await page.reload();
     await page.getByRole('cell', { name: /^Safari on iOS/ }).waitFor();
-    await checkLayout('account');
+    await checkLayout(page, 'team-account');
     await page.getByRole('button', { name: 'Sign out of all other sessions' }).click();
     await confirmDialog('Sign out others');
     await page

@@ -1,4 +1,3 @@
-import { readFileSync } from 'node:fs';
 /**
  * The builder's parts that now come from core's per-type modules, used as a person would in headless
  * Chromium against the real local stack: trigger labels and starters, new actions' ids and starting
@@ -6,55 +5,18 @@ import { readFileSync } from 'node:fs';
  * and the trigger in words in the list. Typed key by key; focus checked after each action; both
  * layouts looked at (screenshots) and checked for sideways scrolling and serious axe-core findings.
  */
-import { createRequire } from 'node:module';
-import type { Locator, Page } from 'playwright-core';
+import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { openBrowser, shot } from './browser';
-
-type Stack = { url: string; stop(): Promise<void>; login: { email: string; password: string } };
-type StartStack = (opts?: { web?: boolean | string; env?: Record<string, string | undefined> }) => Promise<Stack>;
-const STACK_MODULE = '@conduit/local/testing/stack';
-const loadStartStack = async (): Promise<StartStack> => ((await import(/* @vite-ignore */ STACK_MODULE)) as { startStack: StartStack }).startStack;
-const AXE_SOURCE = createRequire(import.meta.url).resolve('axe-core/axe.min.js');
+import { checkLayout, openBrowser, shot, type Stack, startWebStack, typeInto } from './browser';
 
 let stack: Stack;
 let browser: Awaited<ReturnType<typeof openBrowser>>;
 let page: Page;
 
-/** Clicks the field, types the text one key at a time, and checks the field kept focus and the text. */
-async function typeInto(field: Locator, text: string) {
-  await field.click();
-  await field.pressSequentially(text);
-  await expect(field.evaluate((el) => el === document.activeElement)).resolves.toBe(true);
-  await expect(field.inputValue()).resolves.toBe(text);
-}
-
 const focusedId = () => page.evaluate(() => document.activeElement?.id ?? '');
 
-async function seriousAxeFindings(): Promise<string[]> {
-  // Evaluated, not added as a script tag: the app's CSP (no inline script) blocks an injected tag.
-  await page.evaluate(readFileSync(AXE_SOURCE, 'utf8'));
-  return page.evaluate(async () => {
-    const axe = (window as unknown as { axe: { run(): Promise<{ violations: { id: string; impact: string | null; nodes: unknown[] }[] }> } }).axe;
-    const r = await axe.run();
-    return r.violations.filter((v) => v.impact === 'serious' || v.impact === 'critical').map((v) => `${v.id} (${v.nodes.length})`);
-  });
-}
-
-async function checkLayout(name: string) {
-  for (const width of [1440, 390]) {
-    await page.setViewportSize({ width, height: 900 });
-    const overflow = await page.evaluate(() => document.documentElement.scrollWidth - window.innerWidth);
-    await shot(page, `${name}-${width}px`);
-    expect({ width, overflow }).toEqual({ width, overflow: 0 });
-  }
-  await page.setViewportSize({ width: 1440, height: 900 });
-  expect(await seriousAxeFindings()).toEqual([]);
-}
-
 beforeAll(async () => {
-  const startStack = await loadStartStack();
-  stack = await startStack({ web: true, env: { ...process.env } });
+  stack = await startWebStack();
   browser = await openBrowser();
   page = browser.page;
   page.setDefaultTimeout(20_000);
@@ -130,13 +92,13 @@ describe('builder parts from the per-type modules, used by a person', () => {
     expect(payload).toMatchObject({ kind: 'record', event: 'updated', object: 'deal', changed: ['stage'], record: { stage: 'won' } });
 
     await page.getByTestId('save-state').getByText('All changes saved').waitFor({ timeout: 15_000 });
-    await checkLayout('type-modules-builder');
+    await checkLayout(page, 'type-modules-builder');
   });
 
   it('the list says the trigger in words', async () => {
     await page.getByRole('link', { name: 'Settings' }).click();
     const row = page.getByRole('row', { name: /Stage watcher/ });
     await expect(row.getByText("When a deal's stage changes to won").count()).resolves.toBe(1);
-    await checkLayout('type-modules-list');
+    await checkLayout(page, 'type-modules-list');
   });
 });
