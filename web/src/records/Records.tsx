@@ -56,6 +56,10 @@ export default function Records() {
     }
   };
   const items = () => list.data?.items ?? [];
+  // Rows are keyed by record id, not by the fetched object: a refresh that changes a record (a run
+  // just tagged it) updates its cells in place instead of replacing the row, so focus stays put.
+  const byId = createMemo(() => new Map(items().map((r) => [r.id, r])));
+  const ids = createMemo(() => items().map((r) => r.id), undefined, { equals: (a, b) => a.length === b.length && a.every((id, i) => id === b[i]) });
   const columns = createMemo(() => {
     const keys = new Set<string>();
     for (const r of items()) for (const k of Object.keys(r.data)) keys.add(k);
@@ -178,32 +182,40 @@ export default function Records() {
               </tr>
             </thead>
             <tbody>
-              <For each={items()}>
-                {(r) => (
-                  <tr>
-                    <td>
-                      <code>{r.id.slice(0, 8)}</code>
-                    </td>
-                    <For each={columns()}>{(c) => <td>{showLoose(r.data[c] as Json | undefined)}</td>}</For>
-                    <td class="row">
-                      <Show when={(manual() ?? []).length > 0}>
-                        <RunWorkflowMenu label={`Run workflow on ${String(r.data.name ?? r.id)}`} workflows={manual() ?? []} onRun={(w) => runOn(w, r)} />
-                      </Show>
-                      <button
-                        type="button"
-                        onClick={() => {
-                          setFormError(undefined);
-                          setEditing(r);
-                        }}
-                        aria-label={`Edit ${String(r.data.name ?? r.id)}`}>
-                        Edit
-                      </button>
-                      <button type="button" class="danger" onClick={() => remove(r)} aria-label={`Delete ${String(r.data.name ?? r.id)}`}>
-                        Delete
-                      </button>
-                    </td>
-                  </tr>
-                )}
+              <For each={ids()}>
+                {(id) => {
+                  // The last known row, for the moment between a delete and the row's removal.
+                  let last = byId().get(id)!;
+                  const r = () => {
+                    last = byId().get(id) ?? last;
+                    return last;
+                  };
+                  return (
+                    <tr>
+                      <td>
+                        <code>{id.slice(0, 8)}</code>
+                      </td>
+                      <For each={columns()}>{(c) => <td>{showLoose(r().data[c] as Json | undefined)}</td>}</For>
+                      <td class="row">
+                        <Show when={(manual() ?? []).length > 0}>
+                          <RunWorkflowMenu label={`Run workflow on ${String(r().data.name ?? id)}`} workflows={manual() ?? []} onRun={(w) => runOn(w, r())} />
+                        </Show>
+                        <button
+                          type="button"
+                          onClick={() => {
+                            setFormError(undefined);
+                            setEditing(r());
+                          }}
+                          aria-label={`Edit ${String(r().data.name ?? id)}`}>
+                          Edit
+                        </button>
+                        <button type="button" class="danger" onClick={() => remove(r())} aria-label={`Delete ${String(r().data.name ?? id)}`}>
+                          Delete
+                        </button>
+                      </td>
+                    </tr>
+                  );
+                }}
               </For>
             </tbody>
           </table>

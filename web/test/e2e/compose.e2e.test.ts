@@ -1,32 +1,17 @@
-import { readFileSync } from 'node:fs';
 /**
  * Issue 17 in headless Chromium against the real local stack, used as a person would: Run now from
  * the workflow list, Run workflow on a record from its menu (keyboard only), Import by pasting an
  * export file, and New from template. Names typed key by key; focus checked after each action; both
  * layouts looked at (screenshots), checked for sideways scrolling and serious axe-core findings.
  */
-import { createRequire } from 'node:module';
-import type { Locator, Page } from 'playwright-core';
+import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { openBrowser, shot } from './browser';
-
-type Stack = { url: string; stop(): Promise<void>; login: { email: string; password: string } };
-type StartStack = (opts?: { web?: boolean | string; env?: Record<string, string | undefined> }) => Promise<Stack>;
-const STACK_MODULE = '@conduit/local/testing/stack';
-const loadStartStack = async (): Promise<StartStack> => ((await import(/* @vite-ignore */ STACK_MODULE)) as { startStack: StartStack }).startStack;
-const AXE_SOURCE = createRequire(import.meta.url).resolve('axe-core/axe.min.js');
+import { checkLayout, openBrowser, type Stack, startWebStack, typeInto } from './browser';
 
 let stack: Stack;
 let browser: Awaited<ReturnType<typeof openBrowser>>;
 let page: Page;
 let ws: string;
-
-async function typeInto(field: Locator, text: string) {
-  await field.click();
-  await field.pressSequentially(text);
-  await expect(field.evaluate((el) => el === document.activeElement)).resolves.toBe(true);
-  await expect(field.inputValue()).resolves.toBe(text);
-}
 
 const focused = () =>
   page.evaluate(() => ({
@@ -34,27 +19,6 @@ const focused = () =>
     text: document.activeElement?.textContent?.trim() ?? '',
     role: document.activeElement?.getAttribute('role') ?? '',
   }));
-
-async function seriousAxeFindings(): Promise<string[]> {
-  // Evaluated, not added as a script tag: the app's CSP (no inline script) blocks an injected tag.
-  await page.evaluate(readFileSync(AXE_SOURCE, 'utf8'));
-  return page.evaluate(async () => {
-    const axe = (window as unknown as { axe: { run(): Promise<{ violations: { id: string; impact: string | null; nodes: unknown[] }[] }> } }).axe;
-    const r = await axe.run();
-    return r.violations.filter((v) => v.impact === 'serious' || v.impact === 'critical').map((v) => `${v.id} (${v.nodes.length})`);
-  });
-}
-
-async function checkLayout(name: string) {
-  for (const width of [1440, 390]) {
-    await page.setViewportSize({ width, height: 900 });
-    const overflow = await page.evaluate(() => document.documentElement.scrollWidth - window.innerWidth);
-    await shot(page, `${name}-${width}px`);
-    expect({ width, overflow }).toEqual({ width, overflow: 0 });
-  }
-  await page.setViewportSize({ width: 1440, height: 900 });
-  expect(await seriousAxeFindings()).toEqual([]);
-}
 
 /** The API as the signed-in browser (same cookie). */
 async function apiCall(method: 'GET' | 'POST', path: string, data?: unknown) {
@@ -70,8 +34,7 @@ async function runStatus(): Promise<string> {
 }
 
 beforeAll(async () => {
-  const startStack = await loadStartStack();
-  stack = await startStack({ web: true, env: { ...process.env } });
+  stack = await startWebStack();
   browser = await openBrowser();
   page = browser.page;
   page.setDefaultTimeout(20_000);
@@ -115,7 +78,7 @@ describe('people start workflows, import them and start from templates', () => {
     await dialog.waitFor();
     await expect(focused()).resolves.toMatchObject({ id: 'run-payload' });
     await page.keyboard.type('{"text": "from the browser"}');
-    await checkLayout('compose-run-now');
+    await checkLayout(page, 'compose-run-now');
     await dialog.getByRole('button', { name: 'Run', exact: true }).click();
     await dialog.getByText('The run started.').waitFor();
     await expect(focused()).resolves.toMatchObject({ id: 'run-started-link' });
@@ -136,7 +99,7 @@ describe('people start workflows, import them and start from templates', () => {
     await expect(menu.getByRole('menuitem').allTextContents()).resolves.toEqual(['Tag contact']);
     await expect(focused()).resolves.toMatchObject({ role: 'menuitem', text: 'Tag contact' });
     await expect(button.getAttribute('aria-expanded')).resolves.toBe('true');
-    await checkLayout('compose-record-menu');
+    await checkLayout(page, 'compose-record-menu');
     await page.keyboard.press('Escape');
     await expect(menu.count()).resolves.toBe(0);
     await expect(button.evaluate((el) => el === document.activeElement)).resolves.toBe(true);
@@ -144,6 +107,10 @@ describe('people start workflows, import them and start from templates', () => {
     await menu.waitFor();
     await page.keyboard.press('Enter');
     await page.getByText('Started "Tag contact" on this contact.').waitFor();
+    await expect(button.evaluate((el) => el === document.activeElement)).resolves.toBe(true);
+    // The list refreshes itself and shows what the run changed; the row is updated in place, so
+    // the person's focus stays on the menu button rather than falling to the page.
+    await page.getByRole('cell', { name: 'yes', exact: true }).waitFor({ timeout: 30_000 });
     await expect(button.evaluate((el) => el === document.activeElement)).resolves.toBe(true);
     await page.getByRole('link', { name: 'Open the run' }).click();
     await expect(runStatus()).resolves.toBe('completed');
@@ -164,7 +131,7 @@ describe('people start workflows, import them and start from templates', () => {
     // A paste area: the text arrives at once, as a paste does.
     await dialog.getByLabel('…or paste its contents').fill(text);
     await typeInto(dialog.getByLabel('Name (optional)'), 'Tag leads');
-    await checkLayout('compose-import');
+    await checkLayout(page, 'compose-import');
     await dialog.getByRole('button', { name: 'Import', exact: true }).click();
     await dialog.getByText('Imported "Tag leads" as an inactive draft.').waitFor();
     await dialog.getByText('Object "lead": there are no lead records yet.').waitFor();
@@ -182,7 +149,7 @@ describe('people start workflows, import them and start from templates', () => {
     await dialog.waitFor();
     await expect(dialog.getByRole('heading', { level: 3 }).count()).resolves.toBeGreaterThanOrEqual(8);
     await expect(focused()).resolves.toMatchObject({ text: 'Use template' });
-    await checkLayout('compose-templates');
+    await checkLayout(page, 'compose-templates');
     // Escape closes it and focus returns to the button that opened it.
     await page.keyboard.press('Escape');
     await expect(dialog.count()).resolves.toBe(0);
@@ -191,6 +158,6 @@ describe('people start workflows, import them and start from templates', () => {
     await dialog.getByRole('listitem').filter({ hasText: 'Tag big deals' }).getByRole('button', { name: 'Use template' }).click();
     await page.waitForURL(/\/settings\/workflows\/[^/]+$/);
     await expect(page.getByLabel('Workflow name', { exact: true }).inputValue()).resolves.toBe('Tag big deals');
-    await checkLayout('compose-template-draft');
+    await checkLayout(page, 'compose-template-draft');
   });
 });
