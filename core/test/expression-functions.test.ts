@@ -1,5 +1,5 @@
 import { afterEach, describe, expect, it, vi } from 'vitest';
-import { FUNCTIONS, expressionProblems, resolveTemplate, templateProblems, type TemplateContext } from '../src/expressions';
+import { FUNCTIONS, expressionProblems, previewTemplate, resolveTemplate, templateProblems, type TemplateContext } from '../src/expressions';
 import { WorkflowDefinitionSchema } from '../src/definition';
 import { validateTemplates } from '../src/api';
 import { checkDraft, InvalidInputError } from '../src/domain';
@@ -244,5 +244,15 @@ describe('refusing bad functions at save', () => {
     expect(parse({ concurrency: 0 }).success).toBe(false);
     expect(parse({ maxItems: 10_001 }).success).toBe(false);
     expect(parse({ maxItems: 10_000 }).success).toBe(true);
+  });
+});
+
+describe('previewTemplate (what a person reads before a live run)', () => {
+  it('fills what the context knows and leaves the rest as written', () => {
+    const preview = previewTemplate(
+      { to: '{{trigger.record.email}}', subject: 'Hi {{ trigger.record.name | upper }}, {{steps.lookup.output.plan}}', key: '{{secrets.API_KEY}}', n: 3 },
+      { trigger: { record: { email: 'ada@example.com', name: 'Ada' } }, steps: {} },
+    );
+    expect(preview).toEqual({ to: 'ada@example.com', subject: 'Hi ADA, {{steps.lookup.output.plan}}', key: '{{secrets.API_KEY}}', n: 3 });
   });
 });

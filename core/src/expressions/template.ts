@@ -202,6 +202,27 @@ export function resolveTemplate(value: Json, ctx: TemplateContext): Json | undef
   return value;
 }
 
+/**
+ * A preview of a value for people before a run: each template whose value is known from `ctx` is
+ * filled in, every other one (a later step's output, a loop's item, a secret) stays as written.
+ */
+export function previewTemplate(value: Json, ctx: TemplateContext): Json {
+  if (typeof value === 'string')
+    return value.replace(TEMPLATE, (m, expr: string) => {
+      if (secretNameOf(expr) !== null) return m;
+      const v = evaluateExpression(expr, ctx);
+      return v === undefined ? m : stringify(v);
+    });
+  if (Array.isArray(value)) return value.map((v) => previewTemplate(v, ctx));
+  if (value !== null && typeof value === 'object') {
+    const out: Record<string, Json> = {};
+    for (const [k, v] of Object.entries(value))
+      Object.defineProperty(out, k, { value: previewTemplate(v, ctx), enumerable: true, writable: true, configurable: true });
+    return out;
+  }
+  return value;
+}
+
 /** Every path referenced by a template inside the value (filters stripped), in order of appearance. */
 export function extractReferences(value: Json | undefined): string[] {
   const out: string[] = [];

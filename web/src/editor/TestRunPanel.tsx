@@ -88,7 +88,7 @@ export function TestRunPanel(props: { onSteps: (m: Map<string, Step>) => void; o
       return;
     }
     if (mode() === 'live') {
-      const effects = liveEffects(store.draft.actions);
+      const effects = liveEffects(store.draft.actions, payload);
       const ok = await confirmAction({
         title: 'Run live: this really happens',
         message:

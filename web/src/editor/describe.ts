@@ -8,6 +8,7 @@ import {
   type WorkflowAction,
   type WorkflowTrigger,
 } from '@conduit/core/definition';
+import { previewTemplate } from '@conduit/core/expressions';
 import type { Path } from './draft';
 import { fieldId } from './fields';
 
@@ -98,12 +99,13 @@ export function describeWhere(draft: { trigger: WorkflowTrigger; actions: readon
 
 /**
  * What a live run of these steps really does, one line per step with an outside effect (the types a
- * dry run records instead of doing), in the order they appear: "Notify owner: Email to {{…}}".
+ * dry run records instead of doing), in the order they appear: "Notify owner: Email to ada@…". The
+ * sample trigger payload fills what it can; a later step's output stays as written ({{…}}).
  */
-export function liveEffects(actions: readonly WorkflowAction[]): string[] {
+export function liveEffects(actions: readonly WorkflowAction[], trigger?: unknown): string[] {
   const out: string[] = [];
   walkActions(actions, (a) => {
-    if (wouldHaveOf(a.type)) out.push(`${stepName(a)}: ${summarizeAction(a)}`);
+    if (wouldHaveOf(a.type)) out.push(`${stepName(a)}: ${summarizeAction(previewTemplate(a, { trigger, steps: {} }) as WorkflowAction)}`);
   });
   return out;
 }

@@ -5,18 +5,10 @@
  * a live run asks first, listing what will really happen, and then does it. Screens are looked at
  * (screenshots), checked for sideways scrolling at 390 px and for serious axe-core findings.
  */
-import { readFileSync } from 'node:fs';
-import { createRequire } from 'node:module';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Page } from 'playwright-core';
-import { openBrowser, shot } from './browser';
+import { checkLayout, openBrowser, type Stack, startWebStack } from './browser';
 import { startReceiver } from './receiver';
-
-type Stack = { url: string; stop(): Promise<void>; login: { email: string; password: string } };
-type StartStack = (opts?: { web?: boolean | string; env?: Record<string, string | undefined> }) => Promise<Stack>;
-const STACK_MODULE = '@conduit/local/testing/stack';
-const loadStartStack = async (): Promise<StartStack> => ((await import(/* @vite-ignore */ STACK_MODULE)) as { startStack: StartStack }).startStack;
-const AXE_SOURCE = readFileSync(createRequire(import.meta.url).resolve('axe-core/axe.min.js'), 'utf8');
 
 let stack: Stack;
 let receiver: Awaited<ReturnType<typeof startReceiver>>;
@@ -37,27 +29,9 @@ const stageOf = async (name: string) => {
   return page1.items.find((r) => r.id === ids[name])?.data.stage;
 };
 
-async function checkLayout(name: string) {
-  for (const width of [1440, 390]) {
-    await page.setViewportSize({ width, height: 900 });
-    const overflow = await page.evaluate(() => document.documentElement.scrollWidth - window.innerWidth);
-    await shot(page, `test-runs-${name}-${width}px`);
-    expect({ width, overflow }).toEqual({ width, overflow: 0 });
-  }
-  await page.setViewportSize({ width: 1440, height: 900 });
-  await page.evaluate(AXE_SOURCE);
-  const serious = await page.evaluate(async () => {
-    const axe = (window as unknown as { axe: { run(): Promise<{ violations: { id: string; impact: string | null; nodes: unknown[] }[] }> } }).axe;
-    const r = await axe.run();
-    return r.violations.filter((v) => v.impact === 'serious' || v.impact === 'critical').map((v) => `${v.id} (${v.nodes.length})`);
-  });
-  expect(serious).toEqual([]);
-}
-
 beforeAll(async () => {
   receiver = await startReceiver();
-  const startStack = await loadStartStack();
-  stack = await startStack({ web: true, env: { ...process.env, HTTP_ALLOWLIST: '127.0.0.1,localhost' } });
+  stack = await startWebStack({ HTTP_ALLOWLIST: '127.0.0.1,localhost' });
   browser = await openBrowser();
   page = browser.page;
   page.setDefaultTimeout(20_000);
@@ -126,7 +100,7 @@ describe('safe test runs in a real browser', () => {
     await expect(status.textContent()).resolves.toContain('Dry test run');
     await page.locator('#card-mail').click();
     await page.getByTestId('dry-mail').getByText('Would have sent this email').waitFor();
-    await checkLayout('dry-step');
+    await checkLayout(page, 'test-runs-dry-step');
     await page.getByRole('button', { name: 'Close the step' }).click();
     expect(receiver.received.length).toBe(before);
     expect(await stageOf('Ada')).toBe('lead');
@@ -139,7 +113,7 @@ describe('safe test runs in a real browser', () => {
     await hook.locator('summary').first().click();
     await hook.getByTestId('dry-hook').waitFor();
     await expect(hook.textContent()).resolves.toContain(`${receiver.url}/crm`);
-    await checkLayout('dry-run-view');
+    await checkLayout(page, 'test-runs-dry-run-view');
     await page.goBack();
   });
 
@@ -150,12 +124,14 @@ describe('safe test runs in a real browser', () => {
     const dialog = page.getByRole('alertdialog');
     await dialog.waitFor();
     const items = await dialog.getByRole('listitem').allTextContents();
+    // Filled from the record the payload holds, so a person sees who really gets the mail.
+    const { record } = JSON.parse(await page.getByLabel('Trigger payload (JSON)', { exact: true }).inputValue()) as { record: { email: string; name: string } };
     expect(items).toEqual([
-      'Welcome mail: Email to {{trigger.record.email}}: Hi {{trigger.record.name}}',
+      `Welcome mail: Email to ${record.email}: Hi ${record.name}`,
       `Tell the CRM: POST ${receiver.url}/crm`,
       expect.stringMatching(/^Mark contacted: /),
     ]);
-    await checkLayout('live-confirm');
+    await checkLayout(page, 'test-runs-live-confirm');
     await page.keyboard.press('Escape');
     await dialog.waitFor({ state: 'detached' });
     expect(await page.evaluate(() => document.activeElement?.textContent)).toBe('Run live test');
