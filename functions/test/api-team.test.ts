@@ -27,6 +27,23 @@ describe.each(['pglite', 'pg'] as const)('members, invitations and sessions (%s)
   });
   afterAll(() => t.close());
 
+  it('links an invitation to the host the admin used when PUBLIC_URL is unset (X-Forwarded-Host from the edge)', async () => {
+    expect(t.deps.config.PUBLIC_URL).toBeUndefined();
+    const invite = (headers: Record<string, string>) =>
+      t.call('POST', `/api/workspaces/${t.a.slug}/invites`, {
+        cookie: admin,
+        headers,
+        json: { email: `edge-${crypto.randomUUID().slice(0, 6)}@alpha.test`, role: 'member' },
+      });
+    const viaEdge = await invite({ 'x-forwarded-host': 'd111.cloudfront.net' });
+    expect(viaEdge.status).toBe(201);
+    expect(viaEdge.data.link).toMatch(/^http:\/\/d111\.cloudfront\.net\/invite\/[A-Za-z0-9_-]{40,}$/);
+    // Not a host name: ignored, the request's own origin is used.
+    const odd = await invite({ 'x-forwarded-host': 'evil.test/phish?x=' });
+    expect(odd.status).toBe(201);
+    expect(new URL(odd.data.link).host).toBe('localhost');
+  });
+
   it('invite → accept from the dev inbox link → member can read but not change → promoted, makes a key → removed: session and key fail', async () => {
     const email = `new-${crypto.randomUUID().slice(0, 6)}@alpha.test`;
     const inv = await t.call('POST', `/api/workspaces/${t.a.slug}/invites`, { cookie: admin, json: { email, role: 'member' } });

@@ -27,6 +27,17 @@ export const SPA_REWRITE_CODE = `function handler(event) {
 }`;
 
 /**
+ * Hands the viewer's host to the API as X-Forwarded-Host: the API's origin request drops Host (API
+ * Gateway routes on its own name), and links the API builds (invitations) must name the address the
+ * person used: the distribution's or the custom domain.
+ */
+export const FORWARD_HOST_CODE = `function handler(event) {
+  var request = event.request;
+  request.headers['x-forwarded-host'] = { value: request.headers.host ? request.headers.host.value : event.context.distributionDomainName };
+  return request;
+}`;
+
+/**
  * The SolidJS build on a private S3 bucket behind CloudFront (origin access control). The same
  * distribution forwards /api/* and /hooks/* to the HTTP API, so the app and its API share one
  * origin: the session cookie stays SameSite and no CORS is needed.
@@ -77,6 +88,12 @@ export class WebConstruct extends Construct {
       comment: 'Client-side routes to /index.html',
     });
 
+    const forwardHost = new cloudfront.Function(this, 'ForwardHost', {
+      code: cloudfront.FunctionCode.fromInline(FORWARD_HOST_CODE),
+      runtime: cloudfront.FunctionRuntime.JS_2_0,
+      comment: 'The viewer host to the API as X-Forwarded-Host',
+    });
+
     const apiOrigin = new origins.HttpOrigin(props.apiOriginHost, {
       protocolPolicy: cloudfront.OriginProtocolPolicy.HTTPS_ONLY,
     });
@@ -88,6 +105,7 @@ export class WebConstruct extends Construct {
       // Everything but Host: API Gateway routes on its own host name.
       originRequestPolicy: cloudfront.OriginRequestPolicy.ALL_VIEWER_EXCEPT_HOST_HEADER,
       responseHeadersPolicy: apiPolicy,
+      functionAssociations: [{ function: forwardHost, eventType: cloudfront.FunctionEventType.VIEWER_REQUEST }],
     };
 
     const custom = props.settings.customDomain;

@@ -46,7 +46,13 @@ export class WorkerConstruct extends Construct {
   constructor(
     scope: Construct,
     id: string,
-    props: { settings: DeploySettings; config: RuntimeConfig; events: Pick<EventsConstruct, 'queue' | 'grantSend' | 'alarmTopic'> },
+    props: {
+      settings: DeploySettings;
+      config: RuntimeConfig;
+      events: Pick<EventsConstruct, 'queue' | 'grantSend' | 'alarmTopic'>;
+      /** The app's address (the web distribution's), for the links the worker mails when no custom domain sets PUBLIC_URL. */
+      appUrl: string;
+    },
   ) {
     super(scope, id);
     const { settings, config } = props;
@@ -82,7 +88,7 @@ export class WorkerConstruct extends Construct {
         TEMPORAL_NAMESPACE: config.params.TEMPORAL_NAMESPACE,
         TEMPORAL_UI_URL: config.params.TEMPORAL_UI_URL,
         MAIL_FROM: config.params.MAIL_FROM,
-        ...config.publicEnv,
+        PUBLIC_URL: config.publicEnv.PUBLIC_URL ?? props.appUrl,
         SQS_QUEUE_URL: props.events.queue.queueUrl,
         HEALTH_PORT: String(WORKER_HEALTH_PORT),
         CLOUDWATCH_METRICS_STAGE: settings.stage,

@@ -87,7 +87,7 @@ describe('custom domain', () => {
     expect(workerEnv(custom).PUBLIC_URL).toBe('https://conduit.example.com');
   });
 
-  it('without a custom domain: execute-api stays on (it is the origin), no DNS records, no PUBLIC_URL', () => {
+  it('without a custom domain: execute-api stays on (it is the origin), no DNS records, mailed links on the distribution', () => {
     expect(resourceOf(plain.templates.api, 'AWS::ApiGatewayV2::Api', 'ApiHttpApi').props.DisableExecuteApiEndpoint).toBeUndefined();
     for (const t of Object.values(plain.templates)) {
       expect(Object.keys(t.findResources('AWS::Route53::RecordSet'))).toHaveLength(0);
@@ -95,8 +95,12 @@ describe('custom domain', () => {
     }
     const config = resourceOf(plain.templates.web, 'AWS::CloudFront::Distribution', 'WebDistribution').props.DistributionConfig;
     expect(config.Aliases).toBeUndefined();
+    // The functions build links from the viewer's host (X-Forwarded-Host, set at the edge); the
+    // worker, which mails approvals and alerts outside any request, gets the distribution's address.
     for (const env of lambdaEnvs(plain)) expect(env.PUBLIC_URL).toBeUndefined();
-    expect(workerEnv(plain).PUBLIC_URL).toBeUndefined();
+    const workerUrl = JSON.stringify(workerEnv(plain).PUBLIC_URL);
+    expect(workerUrl).toContain('https://');
+    expect(workerUrl).toMatch(/WebDistribution/);
   });
 
   it('without a Route 53 zone, prints the two DNS records to create instead', async () => {

@@ -37,14 +37,14 @@ describe('SST app', () => {
       'ci-conduit-Events',
       'ci-conduit-Api',
       'ci-conduit-Sweeper',
-      'ci-conduit-Worker',
       'ci-conduit-Web',
+      'ci-conduit-Worker',
       'ci-conduit-Monitoring',
     ]);
   });
 
   it('synthesizes each stack through SST with the resources of its concern', () => {
-    const [Migrations, Events, Api, Sweeper, Worker, Web, Monitoring] = STACKS;
+    const [Migrations, Events, Api, Sweeper, Web, Worker, Monitoring] = STACKS;
     const t = (fn: (typeof STACKS)[number]) => Template.fromStack(getStack(fn));
     t(Migrations).resourceCountIs('Custom::ConduitSchema', 1);
     // CloudFormation migrates before any stack that runs product code changes.
@@ -55,6 +55,8 @@ describe('SST app', () => {
     // The outbox sweep every minute and the hourly retention pass.
     t(Sweeper).resourceCountIs('AWS::Events::Rule', 2);
     t(Worker).resourceCountIs('AWS::ECS::Service', 1);
+    // The worker mails links to the app, so it is mounted after the web distribution it names.
+    expect(getStack(Worker).dependencies.map((d) => d.stackName)).toContain('ci-conduit-Web');
     t(Web).resourceCountIs('AWS::CloudFront::Distribution', 1);
     t(Monitoring).resourceCountIs('AWS::CloudWatch::Dashboard', 1);
     // Stack outputs `sst deploy` prints.
@@ -64,14 +66,16 @@ describe('SST app', () => {
   });
 
   it('references the runtime secret by the complete ARN it looked up from the name', () => {
-    const worker = JSON.stringify(Template.fromStack(getStack(STACKS[4])).toJSON());
+    const Worker = STACKS[5];
+    const worker = JSON.stringify(Template.fromStack(getStack(Worker)).toJSON());
     expect(secretArn).toMatch(/:secret:conduit\/ci\/runtime-[A-Za-z0-9]{6}$/);
     expect(worker).toContain(`${secretArn}:DATABASE_URL::`);
     expect(worker).not.toContain('conduit/ci/runtime:');
   });
 
   it('keeps data of non-production stages removable', () => {
-    const web = Template.fromStack(getStack(STACKS[5]));
+    const Web = STACKS[4];
+    const web = Template.fromStack(getStack(Web));
     const bucket = Object.values(web.findResources('AWS::S3::Bucket'))[0]!;
     expect(bucket.DeletionPolicy).toBe('Delete');
   });

@@ -83,8 +83,8 @@ export async function synthAll(settings: DeploySettings = testSettings(), outdir
   const events = new EventsConstruct(s.events, 'Events', { settings, config: config(s.events) });
   const api = new ApiConstruct(s.api, 'Api', { settings, config: config(s.api), events });
   const sweeper = new SweeperConstruct(s.sweeper, 'Sweeper', { settings, config: config(s.sweeper), events });
-  const worker = new WorkerConstruct(s.worker, 'Worker', { settings, config: config(s.worker), events });
   const web = new WebConstruct(s.web, 'Web', { settings, apiOriginHost: api.originHost });
+  const worker = new WorkerConstruct(s.worker, 'Worker', { settings, config: config(s.worker), events, appUrl: web.url });
   const dashboard = new DashboardConstruct(s.monitoring, 'Dashboard', { settings, events, api, worker });
   const templates = {
     migrations: Template.fromStack(s.migrations),

@@ -1,5 +1,5 @@
 import { beforeAll, describe, expect, it } from 'vitest';
-import { SPA_REWRITE_CODE } from '../src/web';
+import { FORWARD_HOST_CODE, SPA_REWRITE_CODE } from '../src/web';
 import { resourceOf, synthAll, testSettings, type CfnProps, type Synth } from './synth';
 import { API_CSP, APP_CSP } from '@conduit/core/security-headers';
 
@@ -58,6 +58,19 @@ describe('web stack', () => {
     expect(rewrite('/workspaces/w1/workflows/abc')).toBe('/index.html');
     expect(rewrite('/assets/index-abc123.js')).toBe('/assets/index-abc123.js');
     expect(rewrite('/favicon.svg')).toBe('/favicon.svg');
+  });
+
+  it('hands the viewer host to the API as X-Forwarded-Host, so the links it builds name the app', () => {
+    const fn = resourceOf(synth.templates.web, 'AWS::CloudFront::Function', 'WebForwardHost');
+    for (const path of ['/api/*', '/hooks/*']) {
+      expect(behavior(path)!.FunctionAssociations).toEqual([{ EventType: 'viewer-request', FunctionARN: { 'Fn::GetAtt': [fn.id, 'FunctionARN'] } }]);
+    }
+    type Req = { headers: Record<string, { value: string }> };
+    const handler = new Function(`${FORWARD_HOST_CODE}; return handler;`)() as (e: { request: Req; context: { distributionDomainName: string } }) => Req;
+    const forwarded = (headers: Req['headers']) =>
+      handler({ request: { headers }, context: { distributionDomainName: 'd111.cloudfront.net' } }).headers['x-forwarded-host']?.value;
+    expect(forwarded({ host: { value: 'conduit.example.com' } })).toBe('conduit.example.com');
+    expect(forwarded({})).toBe('d111.cloudfront.net');
   });
 
   it('caches hashed assets for a year, immutable', () => {

@@ -10,7 +10,7 @@
  */
 import { parseArgs } from 'node:util';
 import { SlugSchema } from '@conduit/core/api';
-import { loadConfig, type Config } from '@conduit/core/config';
+import { appBaseUrl, loadConfig, type Config } from '@conduit/core/config';
 import { createDb, type Db } from '@conduit/core/db';
 import { createInvitation, createWorkspace, defaultCompanyId, findWorkspace, recordAudit, ROLES, SYSTEM_ACTOR, type Role } from '@conduit/core/domain';
 import { createMailer, invitationMail } from '@conduit/core/mail';
@@ -42,8 +42,7 @@ async function invite(db: Db, config: Config, ws: { id: string; name: string; sl
     });
     return r;
   });
-  const base = (config.PUBLIC_URL ?? `http://localhost:${config.PORT}`).replace(/\/+$/, '');
-  const link = `${base}/invite/${token}`;
+  const link = `${appBaseUrl(config)}/invite/${token}`;
   let emailed = true;
   try {
     const mailer = await createMailer(config, db);

@@ -56,10 +56,17 @@ const UserParams = WsParams.extend({ userId: z.string().min(1).max(200) });
 const InviteIdParams = WsParams.extend({ id: z.string().min(1).max(200) });
 const conflictResponse = { 409: json(z.object({ error: z.object({ code: z.string(), message: z.string() }) }), 'the last admin cannot be removed or demoted') };
 
-/** The link an invitation opens: the web app's accept page. */
-export function inviteLink(deps: RouteDeps, requestUrl: string, token: string): string {
-  const base = (deps.config.PUBLIC_URL ?? new URL(requestUrl).origin).replace(/\/+$/, '');
-  return `${base}/invite/${token}`;
+/**
+ * The link an invitation opens: the web app's accept page, on PUBLIC_URL, else on the host the admin
+ * used. Behind CloudFront that host arrives as X-Forwarded-Host (the edge sets it; API Gateway sees its
+ * own name). Trusting the header is safe here: only the admin making the call chooses it, and the link
+ * goes to the invitee that admin names.
+ */
+export function inviteLink(deps: RouteDeps, requestUrl: string, forwardedHost: string | undefined, token: string): string {
+  const url = new URL(requestUrl);
+  const host = forwardedHost?.split(',')[0]?.trim();
+  const origin = host && /^[a-z0-9.-]+(:\d+)?$/i.test(host) ? `${url.protocol}//${host}` : url.origin;
+  return `${(deps.config.PUBLIC_URL ?? origin).replace(/\/+$/, '')}/invite/${token}`;
 }
 
 export function teamRoutes(app: Api, deps: RouteDeps): void {
@@ -184,7 +191,7 @@ export function teamRoutes(app: Api, deps: RouteDeps): void {
         });
         return r;
       });
-      const link = inviteLink(deps, c.req.url, token);
+      const link = inviteLink(deps, c.req.url, c.req.header('x-forwarded-host'), token);
       const inviter = ctx.actor.name;
       let emailed = true;
       try {

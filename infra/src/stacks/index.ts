@@ -13,7 +13,7 @@ import { Web } from './web';
 import { Worker } from './worker';
 
 /** Stacks in dependency order; sst.config.ts and the tests mount them through this. */
-export const STACKS = [Migrations, Events, Api, Sweeper, Worker, Web, Monitoring] as const;
+export const STACKS = [Migrations, Events, Api, Sweeper, Web, Worker, Monitoring] as const;
 
 /**
  * Resolves the settings (the runtime secret's complete ARN, from its name, with the deploy's own AWS

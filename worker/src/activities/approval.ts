@@ -1,13 +1,11 @@
 import { Context } from '@temporalio/activity';
+import { appBaseUrl } from '@conduit/core/config';
 import { getWorkflow, openApproval, settleApproval } from '@conduit/core/domain';
 import type { DecisionSignal, OpenApprovalCall, OpenApprovalResult, SettleApproval } from '../workflows/contract';
 import type { ActivityDeps } from './types';
 
 // wait_for_approval's activities: open the approval (row, single-use links, emails) and settle it
 // when the run's timer fires. The wait itself is the workflow's (a signal plus a timer).
-
-/** Where the emailed links point: the app's public address (PUBLIC_URL), else the local default. */
-const appUrl = (deps: ActivityDeps) => (deps.config.PUBLIC_URL ?? `http://localhost:${deps.config.PORT}`).replace(/\/+$/, '');
 
 export async function openApprovalActivity(deps: ActivityDeps, call: OpenApprovalCall): Promise<OpenApprovalResult> {
   const { run } = call;
@@ -24,7 +22,7 @@ export async function openApprovalActivity(deps: ActivityDeps, call: OpenApprova
   });
   const workflow = await getWorkflow(deps.db, { workspaceId: run.workspaceId, id: run.workflowId });
   const name = workflow?.name ?? 'a workflow';
-  const base = appUrl(deps);
+  const base = appBaseUrl(deps.config);
   const until = new Date(call.expiresAt).toUTCString();
   const attempt = Context.current().info.attempt;
   for (const l of links) {

@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import type { Config } from '@conduit/core/config';
+import { appBaseUrl, type Config } from '@conduit/core/config';
 import { webhookSignatureHeaders, type SecretBox } from '@conduit/core/crypto';
 import type { Db } from '@conduit/core/db';
 import { sendDueFailureDigests, type FailureDigest } from '@conduit/core/domain';
@@ -12,8 +12,6 @@ import type { SafeHttp } from '../activities/safe-http';
 // any worker may send and a crash between sweeps loses nothing; a failed send is retried next sweep.
 
 export type DigestDeps = { db: Db; config: Config; mailer: Mailer; http: SafeHttp; secrets: SecretBox | null; logger: Logger };
-
-const appUrl = (config: Config) => (config.PUBLIC_URL ?? `http://localhost:${config.PORT}`).replace(/\/+$/, '');
 
 function digestText(d: FailureDigest, base: string): { subject: string; text: string } {
   const runs = `${base}/w/${d.workspaceId}/settings/runs`;
@@ -35,7 +33,7 @@ function digestText(d: FailureDigest, base: string): { subject: string; text: st
 }
 
 async function send(deps: DigestDeps, d: FailureDigest): Promise<void> {
-  const base = appUrl(deps.config);
+  const base = appBaseUrl(deps.config);
   const { subject, text } = digestText(d, base);
   if (d.recipients.length > 0)
     await deps.mailer.send({
