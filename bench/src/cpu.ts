@@ -35,8 +35,11 @@ function readProcs(): Proc[] {
   return out;
 }
 
-/** A named set of processes: each root with its descendants, or exactly the given pids. */
-export type CpuTarget = { roots: (number | undefined)[]; tree: boolean };
+/**
+ * A named set of processes: each root with its descendants, or exactly the given pids. `exclude`
+ * cuts a subtree off (the embedded stack's Temporal dev server is its child but counted apart).
+ */
+export type CpuTarget = { roots: (number | undefined)[]; tree: boolean; exclude?: (number | undefined)[] };
 
 /** CPU ms so far of each target (descendants that have exited are not counted). */
 export function cpuSnapshot(targets: Record<string, CpuTarget>): Record<string, number> {
@@ -47,7 +50,7 @@ export function cpuSnapshot(targets: Record<string, CpuTarget>): Record<string, 
   const out: Record<string, number> = {};
   for (const [name, t] of Object.entries(targets)) {
     let ticks = 0;
-    const seen = new Set<number>();
+    const seen = new Set<number>((t.exclude ?? []).filter((pid): pid is number => pid !== undefined));
     const stack = t.roots.filter((pid): pid is number => pid !== undefined);
     while (stack.length) {
       const pid = stack.pop()!;
@@ -72,7 +75,7 @@ export async function measureCpu<T>(
   const peakMiB: Record<string, number> = Object.fromEntries(Object.keys(targets).map((k) => [k, 0]));
   const sampleRss = () => {
     for (const [name, t] of Object.entries(targets)) {
-      const mib = t.roots.reduce<number>((n, root) => n + (t.tree ? treeRss(root) : treeRss(root).slice(0, 1)).reduce((m, p) => m + p.mib, 0), 0);
+      const mib = t.roots.reduce<number>((n, root) => n + (t.tree ? treeRss(root, t.exclude) : treeRss(root).slice(0, 1)).reduce((m, p) => m + p.mib, 0), 0);
       peakMiB[name] = Math.max(peakMiB[name]!, mib);
     }
   };
@@ -104,7 +107,7 @@ function rssOf(pid: number): { name: string; mib: number } | undefined {
  * Resident memory of a process and every live descendant, one entry per process (kernel threads
  * and exited processes have none). Pages shared between processes are counted in each, like `ps`.
  */
-export function treeRss(root: number | undefined): { pid: number; name: string; mib: number }[] {
+export function treeRss(root: number | undefined, exclude: (number | undefined)[] = []): { pid: number; name: string; mib: number }[] {
   if (root === undefined) return [];
   const procs = readProcs();
   const children = new Map<number, number[]>();
@@ -113,6 +116,7 @@ export function treeRss(root: number | undefined): { pid: number; name: string; 
   const stack = [root];
   while (stack.length) {
     const pid = stack.pop()!;
+    if (exclude.includes(pid)) continue;
     const r = rssOf(pid);
     if (r && r.mib > 0) out.push({ pid, ...r });
     stack.push(...(children.get(pid) ?? []));

@@ -12,6 +12,8 @@ export type Profile = {
   /** A/B rounds for the side-by-side scenarios (A = Conduit, B = n8n, alternating). */
   rounds: number;
   ingress: { concurrencies: number[]; warmupSec: number; durationSec: number };
+  /** Ingress concurrencies measured on the embedded default (`npm start`); issue 21's target is at 64. */
+  embeddedIngress: number[];
   e2e: { concurrencies: number[]; warmupSec: number; durationSec: number };
   steps: { warmupRuns: number; runs: number };
   trigger: { warmup: number; samples: number };
@@ -24,6 +26,7 @@ const PROFILES: Record<Profile['name'], Profile> = {
     name: 'quick',
     rounds: 1,
     ingress: { concurrencies: [1, 16], warmupSec: 1, durationSec: 2 },
+    embeddedIngress: [64],
     e2e: { concurrencies: [1, 16], warmupSec: 1, durationSec: 2 },
     steps: { warmupRuns: 1, runs: 2 },
     trigger: { warmup: 2, samples: 5 },
@@ -34,6 +37,7 @@ const PROFILES: Record<Profile['name'], Profile> = {
     name: 'full',
     rounds: 2,
     ingress: { concurrencies: [1, 16, 64, 256], warmupSec: 2, durationSec: 5 },
+    embeddedIngress: [16, 64, 256],
     e2e: { concurrencies: [1, 32], warmupSec: 2, durationSec: 5 },
     steps: { warmupRuns: 2, runs: 8 },
     trigger: { warmup: 5, samples: 50 },

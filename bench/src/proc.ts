@@ -14,7 +14,7 @@ export type Group = {
  * Spawns a process in its own process group, so stopping it also stops whatever it started
  * (a stack may spawn a worker; n8n spawns helpers). Only this group is ever signalled.
  */
-export function spawnGroup(cmd: string, args: string[], opts: SpawnOptions = {}, markerPrefix?: string): Group {
+export function spawnGroup(cmd: string, args: string[], opts: SpawnOptions = {}, markerPrefix?: string, onLine?: (line: string) => void): Group {
   const child = spawn(cmd, args, { stdio: ['ignore', 'pipe', 'pipe'], detached: true, ...opts });
   let log = '';
   let partial = '';
@@ -22,10 +22,13 @@ export function spawnGroup(cmd: string, args: string[], opts: SpawnOptions = {},
   const keep = (b: Buffer) => (log = (log + b.toString()).slice(-16_000));
   child.stdout?.on('data', (b: Buffer) => {
     keep(b);
-    if (!markerPrefix) return;
+    if (!markerPrefix && !onLine) return;
     const lines = (partial + b.toString()).split('\n');
     partial = lines.pop() ?? '';
-    for (const l of lines) if (l.startsWith(markerPrefix)) marked.push(l);
+    for (const l of lines) {
+      if (markerPrefix && l.startsWith(markerPrefix)) marked.push(l);
+      onLine?.(l);
+    }
   });
   child.stderr?.on('data', keep);
   const exited = new Promise<number | null>((resolve) => child.once('exit', (code) => resolve(code)));

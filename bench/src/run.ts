@@ -66,6 +66,7 @@ try {
       try {
         const install = await ensureN8n(opts.n8nDir, log);
         log(`n8n ${install.version}: starting`);
+        ctx.n8nInstall = install;
         const n8n = await startN8n(install, log);
         onCleanup(n8n.stop);
         ctx.n8n = n8n;

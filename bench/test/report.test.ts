@@ -3,7 +3,7 @@ import { renderChart } from '../src/report/chart';
 import { describeRatio, peerOf, ratio } from '../src/report/format';
 import { evaluateGoals } from '../src/report/goals';
 import { renderMarkdown } from '../src/report/markdown';
-import type { Report, Row } from '../src/report/model';
+import { EMBEDDED, QUEUE_MODE, type Report, type Row } from '../src/report/model';
 
 const lat = { p50: 4, p99: 20, min: 1, max: 40, samples: 100 };
 const ingress = (target: 'conduit' | 'n8n', rounds: number[], errors = 0, p99 = 20): Row => ({
@@ -97,6 +97,37 @@ describe('report', () => {
     const slow = report([ingress('conduit', [9000], 0, 80)]).goals[0]!;
     expect(slow.met).toBe(false);
     expect(slow.measured).toContain('p99 above 50 ms');
+  });
+
+  it('checks the embedded default and n8n queue mode by their own targets, apart from the PostgreSQL rows', () => {
+    const e2e = (target: 'conduit' | 'n8n', variant: string, perSec: number, peerVariant?: string): Row => ({
+      scenario: '2. End to end: webhook → update_record → run completed',
+      variant,
+      target,
+      metric: { unit: 'runs/s', higherIsBetter: true, values: [perSec] },
+      ...(peerVariant ? { peerVariant } : {}),
+      latency: lat,
+      runs: 1,
+      errors: 0,
+    });
+    const embeddedIngress = { ...ingress('conduit', [3500], 0, 45), variant: `${EMBEDDED}, concurrency 64`, peerVariant: 'concurrency 64' };
+    const goals = report([
+      // The embedded row alone would fail the PostgreSQL ingress target (5,000): it must not be judged by it.
+      embeddedIngress,
+      e2e('conduit', 'concurrency 16', 60),
+      e2e('conduit', `${EMBEDDED}, concurrency 16`, 40, 'concurrency 16'),
+      e2e('n8n', 'concurrency 16', 50),
+      e2e('n8n', `${QUEUE_MODE}, concurrency 16`, 70),
+    ]).goals;
+    expect(goals.find((g) => g.goal.startsWith('Webhook ingress'))).toBeUndefined();
+    expect(goals.find((g) => g.goal.includes('`npm start`: webhook ingress'))?.met).toBe(true);
+    // 40 runs/s against regular n8n's 50 (queue mode's 70 is not the peer of this target).
+    expect(goals.find((g) => g.goal.includes('`npm start`: end to end'))?.met).toBe(false);
+    // The PostgreSQL stack's 60 against queue mode's 70; the team's 10× target compares with regular n8n only.
+    expect(goals.find((g) => g.goal.includes('queue mode'))?.met).toBe(false);
+    expect(goals.find((g) => g.goal.includes('≥ 10×'))?.measured).toContain('n8n 50.0 runs/s');
+    const slow = report([{ ...embeddedIngress, latency: { ...lat, p99: 80 } }]).goals;
+    expect(slow.find((g) => g.goal.includes('`npm start`: webhook ingress'))?.met).toBe(false);
   });
 
   it('draws one bar per row, coloured per engine, with escaped labels', () => {

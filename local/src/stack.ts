@@ -64,6 +64,8 @@ export type Stack = {
   config: Config;
   /** pid of the Temporal dev server when this stack spawned it. */
   temporalPid: number | undefined;
+  /** The stack's own database handle, for tools running the stack in-process (the bench watches runs finish on the embedded PGlite). */
+  database: DbHandle;
   stop: () => Promise<void>;
 };
 
@@ -275,6 +277,7 @@ export async function startStack(opts: StackOptions = {}): Promise<Stack> {
       login: api.login,
       config,
       temporalPid: temporal?.pid,
+      database: dbHandle,
       stop: stopAll,
     };
   } catch (e) {

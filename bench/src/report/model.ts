@@ -2,6 +2,13 @@ import type { LatencySummary } from '../stats';
 
 type Target = 'conduit' | 'n8n';
 
+/** Variant prefix of the rows measured on the embedded default, the stack exactly as `npm start` runs it (issue 21 item 4). */
+export const EMBEDDED = '`npm start` (PGlite)';
+/** Variant prefix of n8n's queue-mode rows: main + worker, Redis, PostgreSQL (issue 21 item 6). */
+export const QUEUE_MODE = 'queue mode';
+export const isEmbedded = (r: { variant: string }): boolean => r.variant.startsWith(EMBEDDED);
+export const isQueueMode = (r: { variant: string }): boolean => r.variant.startsWith(QUEUE_MODE);
+
 /** One line of the results table: a figure measured on one target, over one or more rounds. */
 export type Row = {
   /** Scenario number and title, e.g. "1. Webhook ingress". */

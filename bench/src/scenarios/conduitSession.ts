@@ -1,5 +1,5 @@
 import { ConduitApi } from '../targets/conduit/api';
-import { startConduit, type ConduitOptions, type ConduitStack } from '../targets/conduit/stack';
+import { startConduit, startEmbedded, type ConduitOptions, type ConduitStack, type EmbeddedStack } from '../targets/conduit/stack';
 import { SINK_OBJECT } from './definitions';
 import type { Ctx } from './context';
 
@@ -11,6 +11,21 @@ export async function withConduit<T>(ctx: Ctx, fn: (s: Session) => Promise<T>, o
   const stack = await startConduit(ctx.pgUrl, opts);
   try {
     ctx.log(`  conduit stack up in ${Date.now() - t0} ms at ${stack.url}`);
+    const api = await ConduitApi.login(stack.url, stack.login);
+    return await fn({ stack, api });
+  } finally {
+    await stack.stop();
+  }
+}
+
+export type EmbeddedSession = { stack: EmbeddedStack; api: ConduitApi };
+
+/** A fresh embedded stack as `npm start` runs it (PGlite, in-process queue), logged in; always stopped. */
+export async function withEmbedded<T>(ctx: Ctx, fn: (s: EmbeddedSession) => Promise<T>): Promise<T> {
+  const t0 = Date.now();
+  const stack = await startEmbedded();
+  try {
+    ctx.log(`  embedded stack (npm start) up in ${Date.now() - t0} ms at ${stack.url}`);
     const api = await ConduitApi.login(stack.url, stack.login);
     return await fn({ stack, api });
   } finally {

@@ -1,7 +1,7 @@
 import type { Row } from '../report/model';
 import { summarize } from '../stats';
 import { postHook } from '../targets/conduit/api';
-import { CompletionObserver } from '../targets/conduit/observer';
+import { openCompletionObserver } from '../targets/conduit/observer';
 import type { Ctx } from './context';
 import { withConduit } from './conduitSession';
 
@@ -33,7 +33,7 @@ export async function runFind(ctx: Ctx): Promise<string[]> {
         ],
       });
       if (!wf.hookId) throw new Error('the activated webhook workflow has no hook id');
-      const observer = await CompletionObserver.open(s.stack.databaseUrl, wf.id);
+      const observer = await openCompletionObserver(s.stack.databaseUrl, wf.id);
       const measured: string[] = [];
       try {
         for (let i = 0; i < warmup + samples; i++) {

@@ -1,14 +1,19 @@
 import { closedLoop, type ClosedLoopResult } from '../load/closedLoop';
 import { runAutocannon, type LoadResult } from '../load/autocannon';
-import type { Row } from '../report/model';
+import { EMBEDDED, QUEUE_MODE, type Row } from '../report/model';
 import { median, summarize } from '../stats';
-import { postHook } from '../targets/conduit/api';
+import { postHook, type ConduitApi } from '../targets/conduit/api';
 import { measureCpu } from '../cpu';
 import { conduitCpuTargets, countStatements, historyCounts, resetStatements, stageBreakdown, type Timed } from '../targets/conduit/costs';
-import { CompletionObserver, nowMs } from '../targets/conduit/observer';
+import { nowMs, openCompletionObserver, type Completions } from '../targets/conduit/observer';
+import type { EmbeddedStack } from '../targets/conduit/stack';
 import { N8N_PATHS } from '../targets/n8n/workflows';
+import { startN8nQueue } from '../targets/n8n/queue';
+import type { N8nServer } from '../targets/n8n/server';
+import { findRedisServer } from '../targets/redis';
+import type { CpuTarget } from '../cpu';
 import type { Ctx } from './context';
-import { sinkRecords, withConduit, type Session } from './conduitSession';
+import { sinkRecords, withConduit, withEmbedded, type EmbeddedSession, type Session } from './conduitSession';
 import { webhookSteps, webhookToUpdate, type StepKind } from './definitions';
 
 /*
@@ -24,7 +29,8 @@ const STEPS = '3. 40 sequential light steps in one run';
 const STEP_KINDS: StepKind[] = ['update_record', 'run_script'];
 const N8N_STEPS_VARIANT = '40 × Code node';
 
-type Collected = { conduit: Map<string, unknown[]>; n8n: Map<string, unknown[]> };
+/** Conduit on PostgreSQL, Conduit as `npm start` runs it, n8n regular, n8n queue mode. */
+type Collected = { conduit: Map<string, unknown[]>; embedded: Map<string, unknown[]>; n8n: Map<string, unknown[]>; n8nQueue: Map<string, unknown[]> };
 
 function push<T>(m: Map<string, unknown[]>, key: string, v: T): void {
   m.set(key, [...(m.get(key) ?? []), v]);
@@ -44,8 +50,15 @@ async function guarded<T>(ctx: Ctx, what: string, fn: () => Promise<T>, failures
 
 export async function runSideBySide(ctx: Ctx, which: { ingress: boolean; e2e: boolean; steps: boolean }): Promise<string[]> {
   const failures: string[] = [];
-  const got: Collected = { conduit: new Map(), n8n: new Map() };
+  const got: Collected = { conduit: new Map(), embedded: new Map(), n8n: new Map(), n8nQueue: new Map() };
   const p = ctx.profile;
+  // n8n's queue mode needs redis-server; without it that row is skipped and the report says why.
+  const redisBin = findRedisServer();
+  if (which.e2e && ctx.n8n && !redisBin) {
+    const why = 'n8n queue mode was not measured: redis-server is not installed (Debian: `apt-get install redis-server`, or set REDIS_SERVER).';
+    ctx.log(why);
+    ctx.notes.push(why);
+  }
   for (let round = 1; round <= p.rounds; round++) {
     if (which.ingress) {
       for (const c of p.ingress.concurrencies) {
@@ -57,6 +70,11 @@ export async function runSideBySide(ctx: Ctx, which: { ingress: boolean; e2e: bo
           const b = await guarded(ctx, `ingress c=${c} n8n`, () => ingressN8n(ctx, c), failures);
           if (b) push(got.n8n, `ingress:${c}`, b);
         }
+      }
+      for (const c of p.embeddedIngress) {
+        ctx.log(`[round ${round}] 1. ingress c=${c}: conduit as \`npm start\` runs it`);
+        const a = await guarded(ctx, `ingress c=${c} npm start`, () => ingressEmbedded(ctx, c), failures);
+        if (a) push(got.embedded, `ingress:${c}`, a);
       }
     }
     if (which.e2e || which.steps) {
@@ -81,6 +99,21 @@ export async function runSideBySide(ctx: Ctx, which: { ingress: boolean; e2e: bo
           }),
         failures,
       );
+      if (which.e2e) {
+        ctx.log(`[round ${round}] 2. conduit as \`npm start\` runs it`);
+        await guarded(
+          ctx,
+          'scenario 2 npm start',
+          () =>
+            withEmbedded(ctx, async (s) => {
+              for (const c of p.e2e.concurrencies) {
+                const r = await guarded(ctx, `e2e c=${c} npm start`, () => e2eEmbedded(ctx, s, c), failures);
+                if (r) push(got.embedded, `e2e:${c}`, r);
+              }
+            }),
+          failures,
+        );
+      }
       if (ctx.n8n) {
         ctx.log(`[round ${round}] 2–3. n8n`);
         if (which.e2e) {
@@ -94,6 +127,33 @@ export async function runSideBySide(ctx: Ctx, which: { ingress: boolean; e2e: bo
           if (r) push(got.n8n, 'steps:n8n', r);
         }
       }
+      const install = ctx.n8nInstall;
+      if (which.e2e && ctx.n8n && install && redisBin) {
+        ctx.log(`[round ${round}] 2. n8n queue mode: starting Redis, n8n main and worker`);
+        await guarded(
+          ctx,
+          'scenario 2 n8n queue mode',
+          async () => {
+            const q = await startN8nQueue(install, redisBin, ctx.pgUrl, ctx.log);
+            try {
+              const targets = {
+                'n8n main': { roots: [q.pid], tree: true },
+                'n8n worker': { roots: [q.workerPid], tree: true },
+                Redis: { roots: [q.redisPid], tree: true },
+                PostgreSQL: { roots: [ctx.pgPid], tree: true },
+                'bench client': { roots: [process.pid], tree: false },
+              };
+              for (const c of p.e2e.concurrencies) {
+                const r = await guarded(ctx, `e2e c=${c} n8n queue mode`, () => e2eN8n(ctx, c, q, targets), failures);
+                if (r) push(got.n8nQueue, `e2e:${c}`, r);
+              }
+            } finally {
+              await q.stop();
+            }
+          },
+          failures,
+        );
+      }
     }
   }
   buildRows(ctx, got, which);
@@ -105,18 +165,30 @@ export async function runSideBySide(ctx: Ctx, which: { ingress: boolean; e2e: bo
 async function ingressConduit(ctx: Ctx, c: number): Promise<LoadResult> {
   return withConduit(
     ctx,
-    async ({ stack, api }) => {
-      const [sink] = await sinkRecords(api, 1);
-      const wf = await api.createActiveWorkflow(webhookToUpdate('bench: ingress'));
-      if (!wf.hookId) throw new Error('the activated webhook workflow has no hook id');
-      const spec = { url: `${stack.url}/hooks/${wf.hookId}`, concurrency: c, body: JSON.stringify({ recordId: sink, n: 'load' }) };
-      await runAutocannon({ ...spec, durationSec: ctx.profile.ingress.warmupSec });
-      return runAutocannon({ ...spec, durationSec: ctx.profile.ingress.durationSec });
-      // The ingress alone, as it runs in the cloud (its own function): the stack stores events but
-      // dispatches none, so its worker does not share the cores; scenario 2 measures the whole path.
-    },
+    // The ingress alone, as it runs in the cloud (its own function): the stack stores events but
+    // dispatches none, so its worker does not share the cores; scenario 2 measures the whole path.
+    ({ stack, api }) => hookLoad(ctx, stack.url, api, c),
     { dispatch: false },
   );
+}
+
+/** One webhook workflow, then autocannon on its hook: a warm-up and the measured window. */
+async function hookLoad(ctx: Ctx, base: string, api: ConduitApi, c: number): Promise<LoadResult> {
+  const [sink] = await sinkRecords(api, 1);
+  const wf = await api.createActiveWorkflow(webhookToUpdate('bench: ingress'));
+  if (!wf.hookId) throw new Error('the activated webhook workflow has no hook id');
+  const spec = { url: `${base}/hooks/${wf.hookId}`, concurrency: c, body: JSON.stringify({ recordId: sink, n: 'load' }) };
+  await runAutocannon({ ...spec, durationSec: ctx.profile.ingress.warmupSec });
+  return runAutocannon({ ...spec, durationSec: ctx.profile.ingress.durationSec });
+}
+
+/**
+ * The ingress of the stack exactly as `npm start` runs it, with dispatch on: the accepted events
+ * become runs on the same PGlite and the same process while autocannon posts (issue 21's target
+ * is "while runs are dispatched"). A fresh stack and data folder per measurement.
+ */
+async function ingressEmbedded(ctx: Ctx, c: number): Promise<LoadResult> {
+  return withEmbedded(ctx, ({ stack, api }) => hookLoad(ctx, stack.url, api, c));
 }
 
 async function ingressN8n(ctx: Ctx, c: number): Promise<LoadResult> {
@@ -135,22 +207,27 @@ async function ingressN8n(ctx: Ctx, c: number): Promise<LoadResult> {
 /** A closed loop with what each completed run cost: CPU ms per process, statements, Temporal history. */
 type E2eResult = ClosedLoopResult & { perRun?: Record<string, number>; history?: { events: number[]; workflowTasks: number[] } };
 
+/** One closed-loop attempt: post to the hook, wait until the run it caused has completed; the latency is request → completion seen. */
+function hookAttempt(url: string, hookId: string, sinks: string[], observer: Completions, onDone?: (t: Timed) => void) {
+  return async (i: number) => {
+    const t0 = nowMs();
+    const eventId = await postHook(url, hookId, { recordId: sinks[i % sinks.length], n: `e2e-${i}` });
+    const done = await observer.wait(eventId, 60_000);
+    if (done.status !== 'completed') throw new Error(`run ended ${done.status}`);
+    onDone?.({ eventId, sentAt: t0, observedAt: done.observedAt });
+    return done.observedAt - t0;
+  };
+}
+
 async function e2eConduit(ctx: Ctx, s: Session, c: number): Promise<E2eResult> {
   const sinks = await sinkRecords(s.api, c);
   const wf = await s.api.createActiveWorkflow(webhookToUpdate(`bench: e2e c=${c}`));
   if (!wf.hookId) throw new Error('the activated webhook workflow has no hook id');
-  const observer = await CompletionObserver.open(s.stack.databaseUrl, wf.id);
+  const observer = await openCompletionObserver(s.stack.databaseUrl, wf.id);
   // Runs of the measured window only (the warm-up's are dropped), for the stage breakdown.
   let timed: Timed[] | undefined;
   try {
-    const attempt = async (i: number) => {
-      const t0 = nowMs();
-      const eventId = await postHook(s.stack.url, wf.hookId!, { recordId: sinks[i % c], n: `e2e-${i}` });
-      const done = await observer.wait(eventId, 60_000);
-      if (done.status !== 'completed') throw new Error(`run ended ${done.status}`);
-      timed?.push({ eventId, sentAt: t0, observedAt: done.observedAt });
-      return done.observedAt - t0;
-    };
+    const attempt = hookAttempt(s.stack.url, wf.hookId, sinks, observer, (t) => timed?.push(t));
     const { warmupSec, durationSec } = ctx.profile.e2e;
     await closedLoop({ concurrency: c, durationSec: warmupSec, maxAttempts: 100_000, attempt });
     await resetStatements(s.stack.db);
@@ -162,6 +239,39 @@ async function e2eConduit(ctx: Ctx, s: Session, c: number): Promise<E2eResult> {
     const history = await historyCounts(s.stack, wf.id);
     const stages = await stageBreakdown(s.stack.db, timed);
     return { ...result, perRun: { ...perRun(cpuMs, result.ok, { 'SQL statements': statements }), ...stages, ...peaks(peakMiB) }, history };
+  } finally {
+    await observer.close();
+  }
+}
+
+/** `npm start`'s processes: the one Node process (its Temporal child counted apart), the Temporal dev server, the bench. */
+function embeddedCpuTargets(stack: EmbeddedStack) {
+  return {
+    'Conduit (one process, PGlite inside)': { roots: [stack.pid], tree: true, exclude: [stack.temporal.pid] },
+    'Temporal server': { roots: [stack.temporal.pid], tree: true },
+    'bench client': { roots: [process.pid], tree: false },
+  };
+}
+
+/**
+ * Scenario 2 on the embedded default. Completion is the same trigger as on PostgreSQL, heard by the
+ * stack's own process and printed as a line (PGlite is not reachable from outside): one NOTIFY and
+ * one short write per run. SQL statement counts and the stage split need the database, so these
+ * rows have CPU and memory per run only.
+ */
+async function e2eEmbedded(ctx: Ctx, s: EmbeddedSession, c: number): Promise<E2eResult> {
+  const sinks = await sinkRecords(s.api, c);
+  const wf = await s.api.createActiveWorkflow(webhookToUpdate(`bench: e2e c=${c}`));
+  if (!wf.hookId) throw new Error('the activated webhook workflow has no hook id');
+  const observer = s.stack.watch(wf.id);
+  try {
+    const attempt = hookAttempt(s.stack.url, wf.hookId, sinks, observer);
+    const { warmupSec, durationSec } = ctx.profile.e2e;
+    await closedLoop({ concurrency: c, durationSec: warmupSec, maxAttempts: 100_000, attempt });
+    const { result, cpuMs, peakMiB } = await measureCpu(embeddedCpuTargets(s.stack), () =>
+      closedLoop({ concurrency: c, durationSec, maxAttempts: 1_000_000, attempt }),
+    );
+    return { ...result, perRun: { ...perRun(cpuMs, result.ok), ...peaks(peakMiB) } };
   } finally {
     await observer.close();
   }
@@ -192,13 +302,20 @@ async function postN8n(url: string, body: unknown, timeoutMs = 60_000): Promise<
   return nowMs() - t0;
 }
 
-/** With responseMode lastNode n8n answers when the run has finished: the answer is the completion. */
-async function e2eN8n(ctx: Ctx, c: number): Promise<E2eResult> {
-  const url = ctx.n8n!.webhookUrl(N8N_PATHS.set);
+/**
+ * With responseMode lastNode n8n answers when the run has finished: the answer is the completion
+ * (in queue mode too: the main process answers once the worker has finished the run).
+ */
+async function e2eN8n(
+  ctx: Ctx,
+  c: number,
+  server: N8nServer = ctx.n8n!,
+  targets: Record<string, CpuTarget> = { n8n: { roots: [server.pid], tree: true }, 'bench client': { roots: [process.pid], tree: false } },
+): Promise<E2eResult> {
+  const url = server.webhookUrl(N8N_PATHS.set);
   const attempt = (i: number) => postN8n(url, { n: `e2e-${i}` });
   const { warmupSec, durationSec } = ctx.profile.e2e;
   await closedLoop({ concurrency: c, durationSec: warmupSec, maxAttempts: 100_000, attempt });
-  const targets = { n8n: { roots: [ctx.n8n!.pid], tree: true }, 'bench client': { roots: [process.pid], tree: false } };
   const { result, cpuMs, peakMiB } = await measureCpu(targets, () => closedLoop({ concurrency: c, durationSec, maxAttempts: 1_000_000, attempt }));
   return { ...result, perRun: { ...perRun(cpuMs, result.ok), ...peaks(peakMiB) } };
 }
@@ -211,7 +328,7 @@ async function stepsConduit(ctx: Ctx, s: Session, kind: StepKind): Promise<Steps
   const [sink] = await sinkRecords(s.api, 1);
   const wf = await s.api.createActiveWorkflow(webhookSteps(kind));
   if (!wf.hookId) throw new Error('the activated webhook workflow has no hook id');
-  const observer = await CompletionObserver.open(s.stack.databaseUrl, wf.id);
+  const observer = await openCompletionObserver(s.stack.databaseUrl, wf.id);
   const eventIds: string[] = [];
   try {
     const attempt = async () => {
@@ -249,11 +366,15 @@ async function stepsN8n(ctx: Ctx): Promise<StepsResult> {
 
 // ---- rows -------------------------------------------------------------------------------
 
-function loadRow(target: 'conduit' | 'n8n', c: number, rs: LoadResult[]): Row {
+/** A row's variant: the concurrency, after what was measured when it is not the default of its target. */
+const variantOf = (prefix: string | undefined, c: number) => (prefix ? `${prefix}, concurrency ${c}` : `concurrency ${c}`);
+
+function loadRow(target: 'conduit' | 'n8n', c: number, rs: LoadResult[], prefix?: string): Row {
   const refused = rs.reduce((n, r) => n + r.refused, 0);
   return {
     scenario: INGRESS,
-    variant: `concurrency ${c}`,
+    variant: variantOf(prefix, c),
+    ...(prefix ? { peerVariant: variantOf(undefined, c) } : {}),
     target,
     metric: { unit: 'req/s', higherIsBetter: true, values: rs.map((r) => r.okPerSec) },
     rounds: rs.map((r) => r.okPerSec),
@@ -326,23 +447,29 @@ function costFigures(rs: E2eResult[]): Record<string, number> {
 function buildRows(ctx: Ctx, got: Collected, which: { ingress: boolean; e2e: boolean; steps: boolean }): void {
   const p = ctx.profile;
   const take = <T>(m: Map<string, unknown[]>, k: string) => (m.get(k) ?? []) as T[];
+  // [target, results, variant prefix]: the embedded rows are compared with n8n's of the same concurrency.
   const targets = [
-    ['conduit', got.conduit],
-    ['n8n', got.n8n],
+    ['conduit', got.conduit, undefined],
+    ['conduit', got.embedded, EMBEDDED],
+    ['n8n', got.n8n, undefined],
+    ['n8n', got.n8nQueue, QUEUE_MODE],
   ] as const;
   if (which.ingress) {
-    for (const c of p.ingress.concurrencies) {
-      for (const [t, m] of targets) {
+    const cs = [...new Set([...p.ingress.concurrencies, ...p.embeddedIngress])].sort((a, b) => a - b);
+    for (const c of cs) {
+      for (const [t, m, prefix] of targets) {
         const rs = take<LoadResult>(m, `ingress:${c}`);
-        if (rs.length) ctx.rows.push(loadRow(t, c, rs));
+        if (rs.length) ctx.rows.push(loadRow(t, c, rs, prefix));
       }
     }
   }
   if (which.e2e) {
     for (const c of p.e2e.concurrencies) {
-      for (const [t, m] of targets) {
+      for (const [t, m, prefix] of targets) {
         const rs = take<E2eResult>(m, `e2e:${c}`);
-        if (rs.length) ctx.rows.push({ ...loopRow(E2E, `concurrency ${c}`, t, rs), figures: costFigures(rs) });
+        if (!rs.length) continue;
+        const row = { ...loopRow(E2E, variantOf(prefix, c), t, rs), figures: costFigures(rs) };
+        ctx.rows.push(t === 'conduit' && prefix ? { ...row, peerVariant: variantOf(undefined, c) } : row);
       }
     }
   }

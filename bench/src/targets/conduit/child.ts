@@ -1,13 +1,30 @@
 /**
  * Runs the Conduit stack in its own process, so the bench's load drivers and DB pollers never
  * share an event loop with the system under test. Prints one READY line, stops on SIGTERM.
+ *
+ * Without a database URL and a Temporal address it is the embedded default `npm start` runs
+ * (PGlite in the data folder, its own Temporal dev server, everything else in this process); the
+ * bench cannot reach PGlite from outside, so this process forwards each finished run as one
+ * output line (the same trigger the bench installs on PostgreSQL, heard in-process).
  */
 import { z } from 'zod';
 import { startStack } from '@conduit/local/stack';
+import { INSTALL_RUN_DONE_TRIGGER, RUN_DONE_CHANNEL, RUN_DONE_LINE } from './observer';
 
 const READY = 'CONDUIT_BENCH_STACK_READY ';
 
-const OptsSchema = z.object({ dataDir: z.string(), port: z.number().int(), databaseUrl: z.string(), temporalAddress: z.string(), dispatch: z.boolean() });
+const OptsSchema = z.object({
+  dataDir: z.string(),
+  port: z.number().int(),
+  databaseUrl: z.string().optional(),
+  temporalAddress: z.string().optional(),
+  dispatch: z.boolean(),
+});
+
+/** The two methods of PGlite the forwarder needs (drizzle's `$client` on the PGlite driver). */
+type Pglite = { exec: (sql: string) => Promise<unknown>; listen: (channel: string, cb: (payload: string) => void) => Promise<unknown> };
+const isPglite = (c: unknown): c is Pglite =>
+  typeof c === 'object' && c !== null && typeof (c as Pglite).exec === 'function' && typeof (c as Pglite).listen === 'function';
 
 const opts = OptsSchema.parse(JSON.parse(process.argv[2] ?? '{}'));
 // No web app (the bench never loads it) and quiet logs (logging every request would be measured too).
@@ -21,7 +38,15 @@ const stack = await startStack({
     process.exit(70);
   },
 });
-process.stdout.write(`${READY}${JSON.stringify({ url: stack.url, login: stack.login })}\n`);
+if (stack.database.driver === 'pglite') {
+  const client = (stack.database.db as unknown as { $client: unknown }).$client;
+  if (!isPglite(client)) throw new Error("the PGlite driver's client has no exec/listen");
+  await client.exec(INSTALL_RUN_DONE_TRIGGER);
+  await client.listen(RUN_DONE_CHANNEL, (payload) => process.stdout.write(`${RUN_DONE_LINE}${payload}\n`));
+}
+process.stdout.write(
+  `${READY}${JSON.stringify({ url: stack.url, login: stack.login, temporalPid: stack.temporalPid, temporalAddress: stack.temporalAddress })}\n`,
+);
 
 let stopping = false;
 const stop = async () => {

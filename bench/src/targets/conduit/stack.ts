@@ -7,10 +7,16 @@ import { createDatabase, freePort, startTemporalDevServer } from '@conduit/local
 import { Fatal, pollUntil } from '../../bounded';
 import { onCleanup } from '../../cleanup';
 import { REPO_ROOT } from '../../options';
-import { spawnGroup } from '../../proc';
+import { spawnGroup, type Group } from '../../proc';
+import { CompletionWaiters, RUN_DONE_LINE, type Completions } from './observer';
 
 const READY = 'CONDUIT_BENCH_STACK_READY ';
-const ReadySchema = z.object({ url: z.string().url(), login: z.object({ email: z.string(), password: z.string() }) });
+const ReadySchema = z.object({
+  url: z.string().url(),
+  login: z.object({ email: z.string(), password: z.string() }),
+  temporalPid: z.number().int().optional(),
+  temporalAddress: z.string(),
+});
 
 export type ConduitStack = {
   url: string;
@@ -63,28 +69,11 @@ export async function startConduit(pgServerUrl: string, opts: ConduitOptions = {
     rmSync(dataDir, { recursive: true, force: true });
     await dropDatabase(pgServerUrl, databaseUrl);
   };
-  let ready: z.infer<typeof ReadySchema>;
-  try {
-    ready = await pollUntil(
-      'Conduit stack start',
-      async () => {
-        if (child.child.exitCode !== null) throw new Fatal(`stack exited ${child.child.exitCode}`);
-        const line = child.marked[0];
-        return line ? ReadySchema.parse(JSON.parse(line.slice(READY.length))) : undefined;
-      },
-      { ms: 120_000, intervalMs: 50 },
-    );
-  } catch (e) {
-    const out = child.output();
-    await cleanup();
-    throw new Error(`${(e as Error).message}: ${firstError(out)}`);
-  }
-  const url = new URL(ready.url);
-  if (url.hostname === 'localhost' || url.hostname === '0.0.0.0') url.hostname = '127.0.0.1';
+  const ready = await waitReady(child, cleanup);
   const db = new pg.Pool({ connectionString: databaseUrl, max: 4 });
   db.on('error', () => {});
   return {
-    url: url.origin,
+    url: loopback(ready.url),
     login: ready.login,
     db,
     databaseUrl,
@@ -94,6 +83,105 @@ export async function startConduit(pgServerUrl: string, opts: ConduitOptions = {
       await db.end();
       await cleanup();
     },
+  };
+}
+
+/** The child's READY line; if it died or never got ready, `cleanup` runs and the first error it printed is thrown. */
+async function waitReady(child: Group, cleanup: () => Promise<void>): Promise<z.infer<typeof ReadySchema>> {
+  try {
+    return await pollUntil(
+      'Conduit stack start',
+      async () => {
+        if (child.child.exitCode !== null) throw new Fatal(`stack exited ${child.child.exitCode}`);
+        const line = child.marked[0];
+        return line ? ReadySchema.parse(JSON.parse(line.slice(READY.length))) : undefined;
+      },
+      // The embedded default starts its own Temporal dev server and migrates a fresh PGlite.
+      { ms: 180_000, intervalMs: 50 },
+    );
+  } catch (e) {
+    const out = child.output();
+    await cleanup();
+    throw new Error(`${(e as Error).message}: ${firstError(out)}`);
+  }
+}
+
+const loopback = (u: string): string => {
+  const url = new URL(u);
+  if (url.hostname === 'localhost' || url.hostname === '0.0.0.0') url.hostname = '127.0.0.1';
+  return url.origin;
+};
+
+/** The bench's environment minus anything that would point the stack away from its embedded defaults. */
+async function embeddedEnv(): Promise<NodeJS.ProcessEnv> {
+  const { DATABASE_URL: _db, TEMPORAL_ADDRESS: _t, ...env } = process.env;
+  return {
+    ...env,
+    LOG_LEVEL: 'warn',
+    // The per-hook limit above any load the bench offers, as for the PostgreSQL stack.
+    WEBHOOK_RATE_LIMIT: '1000000',
+    // Its own ports for the dev server: the usual 7233/8233 may be another stack's on this machine.
+    TEMPORAL_DEV_PORT: String(await freePort()),
+    TEMPORAL_DEV_UI_PORT: String(await freePort()),
+  };
+}
+
+/** The embedded default as `npm start` runs it, in a child process of the bench. */
+export type EmbeddedStack = {
+  url: string;
+  login: z.infer<typeof ReadySchema>['login'];
+  /** The stack's Node process (the one process `npm start` runs) and the Temporal dev server it spawned. */
+  pid: number | undefined;
+  temporal: { pid: number | undefined; address: string };
+  /** Runs of one workflow finishing, as the stack's process reports them (PGlite is not reachable from outside). */
+  watch: (workflowId: string) => Completions;
+  stop: () => Promise<void>;
+};
+
+/**
+ * The stack exactly as `npm start` builds it (startStack's defaults: PGlite in a fresh data folder,
+ * the in-process event queue, dispatcher and worker in the one process, a Temporal dev server it
+ * spawns), with its own data folder and port, and no web build (the bench never loads it).
+ * `nodeArgs` go to its Node process (e.g. `--cpu-prof` to see where the ingress spends its time).
+ */
+export async function startEmbedded(nodeArgs: string[] = []): Promise<EmbeddedStack> {
+  const dataDir = mkdtempSync(join(tmpdir(), 'conduit-bench-embedded-'));
+  const watchers = new Set<CompletionWaiters>();
+  const child = spawnGroup(
+    process.execPath,
+    [
+      ...nodeArgs,
+      '--import',
+      'tsx',
+      join(REPO_ROOT, 'bench/src/targets/conduit/child.ts'),
+      JSON.stringify({ dataDir, port: await freePort(), dispatch: true }),
+    ],
+    { cwd: REPO_ROOT, env: await embeddedEnv() },
+    READY,
+    (line) => {
+      if (!line.startsWith(RUN_DONE_LINE)) return;
+      for (const w of watchers) w.onDone(line.slice(RUN_DONE_LINE.length));
+    },
+  );
+  const forget = onCleanup(() => child.stop(3_000));
+  const cleanup = async () => {
+    forget();
+    for (const w of watchers) await w.close();
+    await child.stop(20_000);
+    rmSync(dataDir, { recursive: true, force: true });
+  };
+  const ready = await waitReady(child, cleanup);
+  return {
+    url: loopback(ready.url),
+    login: ready.login,
+    pid: child.child.pid,
+    temporal: { pid: ready.temporalPid, address: ready.temporalAddress },
+    watch(workflowId) {
+      const w: CompletionWaiters = new CompletionWaiters(workflowId, async () => void watchers.delete(w));
+      watchers.add(w);
+      return w;
+    },
+    stop: cleanup,
   };
 }
 
