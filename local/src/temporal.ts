@@ -47,10 +47,27 @@ export type LocalTemporalOptions = {
  */
 const SQLITE_PRAGMAS = ['--sqlite-pragma', 'journal_mode=wal', '--sqlite-pragma', 'synchronous=normal'];
 
-async function startCli(
-  cli: string,
-  o: { port: number; uiPort: number | undefined; dbFile: string; readyTimeoutMs: number; uiArgs: string[] },
-): Promise<Managed> {
+type CliStart = { port: number; uiPort: number | undefined; dbFile: string; readyTimeoutMs: number; uiArgs: string[] };
+
+/** The server quit before it answered; worth one more try (see startCli). */
+class ExitedWhileStarting extends Error {}
+
+/**
+ * The CLI picks its internal ports (HTTP, metrics, membership) by probing for free ones and binding
+ * later; another process can take one in between, and the server then panics at startup. A fresh
+ * start picks new ones, so an early exit is retried twice before it is reported.
+ */
+async function startCli(cli: string, o: CliStart): Promise<Managed> {
+  for (let attempt = 1; ; attempt++) {
+    try {
+      return await startCliOnce(cli, o);
+    } catch (e) {
+      if (!(e instanceof ExitedWhileStarting) || attempt === 3) throw e;
+    }
+  }
+}
+
+async function startCliOnce(cli: string, o: CliStart): Promise<Managed> {
   const args = ['server', 'start-dev', '--ip', '127.0.0.1', '--port', String(o.port), '--db-filename', o.dbFile, '--log-level', 'error', ...SQLITE_PRAGMAS];
   if (o.uiPort) args.push('--ui-port', String(o.uiPort), ...o.uiArgs);
   else args.push('--headless');
@@ -59,7 +76,7 @@ async function startCli(
   const deadline = Date.now() + o.readyTimeoutMs;
   for (;;) {
     if (proc.child.exitCode !== null || proc.child.signalCode !== null)
-      throw new Error(`the Temporal dev server exited while starting (${proc.child.exitCode ?? proc.child.signalCode}):\n${proc.output()}`);
+      throw new ExitedWhileStarting(`the Temporal dev server exited while starting (${proc.child.exitCode ?? proc.child.signalCode}):\n${proc.output()}`);
     if (await answers(address)) break;
     if (Date.now() > deadline) {
       await proc.stop();
