@@ -30,7 +30,7 @@ const PROFILES: Record<Profile['name'], Profile> = {
     e2e: { concurrencies: [1, 16], warmupSec: 1, durationSec: 2 },
     steps: { warmupRuns: 1, runs: 2 },
     trigger: { warmup: 2, samples: 5 },
-    fanout: { sizes: [1, 10], samples: 2, scale: [10, 1_000], scaleSamples: 5 },
+    fanout: { sizes: [1, 10, 100], samples: 3, scale: [10, 1_000], scaleSamples: 5 },
     find: { records: 100_000, warmup: 5, samples: 50 },
   },
   full: {

@@ -98,6 +98,10 @@ describe('interpreter', () => {
       ['b', 'completed', 2],
       ['never', 'skipped', 3],
     ]);
+    // The begin is folded into the run's one final write, with the time the run began (before its steps).
+    const firstStep = Math.min(...Object.values(s).flatMap((x) => (x.startedAt ? [new Date(x.startedAt).getTime()] : [])));
+    expect(new Date(exec!.startedAt!).getTime()).toBeLessThanOrEqual(firstStep);
+    expect(new Date(exec!.completedAt!).getTime()).toBeGreaterThanOrEqual(firstStep);
     // Each local activity is a round trip inside the worker; begin, both steps and the end share one.
     const { events } = await handle.fetchHistory();
     const localActivities = (events ?? []).filter((e) => e.markerRecordedEventAttributes?.markerName === 'core_local_activity');

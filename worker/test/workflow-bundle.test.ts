@@ -3,7 +3,9 @@ import { describe, expect, it } from 'vitest';
 import { bundleWorkflowCode } from '@temporalio/worker';
 import { APPROVAL_SIGNAL, PROGRESS_QUERY } from '@conduit/core/temporal';
 import { APPROVAL_SIGNAL as WORKFLOW_APPROVAL_SIGNAL, PROGRESS_QUERY as WORKFLOW_PROGRESS_QUERY } from '../src/workflows/contract';
+import * as otelWorkflow from '@temporalio/interceptors-opentelemetry/lib/workflow';
 import { workflowBundleOptions } from '../src';
+import { OTEL_METHODS } from '../src/workflows/tracing-interceptors';
 
 const silent = { trace() {}, debug() {}, info() {}, warn() {}, error() {}, log() {} };
 let built: Promise<{ code: string }> | undefined;
@@ -39,6 +41,37 @@ describe('workflow bundle', () => {
     expect(vm.runInContext('Error.stackTraceLimit', context)).toBe(0);
     expect(vm.runInContext('new Error("x").stack', context)).toBe('Error: x');
     expect(Error.stackTraceLimit).toBeGreaterThan(0);
+  });
+
+  it('loads OpenTelemetry only in a traced run, and gates every method of its interceptors', async () => {
+    const { code } = await bundle();
+    const context = vm.createContext({});
+    const shared = new Map<PropertyKey, unknown>();
+    let perRun: Map<PropertyKey, unknown> | undefined;
+    // The SDK's module cache: shared before any workflow exists, then one per run.
+    const cache = new Proxy(
+      {},
+      {
+        get: (_, p) => shared.get(p) ?? perRun?.get(p),
+        set: (_, p, v) => {
+          (perRun ?? shared).set(p, v);
+          return true;
+        },
+      },
+    );
+    Object.defineProperty(context, '__webpack_module_cache__', { value: cache });
+    new vm.Script(code).runInContext(context);
+    vm.runInContext('__TEMPORAL__.preloadModules()', context);
+    perRun = new Map();
+    vm.runInContext('__TEMPORAL__.importWorkflows(); __TEMPORAL__.importInterceptors()[0].interceptors()', context);
+    const loaded = [...shared.keys(), ...perRun.keys()].map(String);
+    expect(loaded.some((m) => m.endsWith('worker/src/workflows/tracing-interceptors.ts'))).toBe(true);
+    expect(loaded.filter((m) => m.includes('opentelemetry'))).toEqual([]);
+
+    const names = (c: { prototype: object }) => Object.getOwnPropertyNames(c.prototype).filter((n) => n !== 'constructor');
+    expect([...OTEL_METHODS.inbound]).toEqual(names(otelWorkflow.OpenTelemetryInboundInterceptor));
+    expect([...OTEL_METHODS.outbound]).toEqual(names(otelWorkflow.OpenTelemetryOutboundInterceptor));
+    expect([...OTEL_METHODS.internals]).toEqual(names(otelWorkflow.OpenTelemetryInternalsInterceptor));
   });
 
   it('answers the progress query by the name core shares with clients', () => {

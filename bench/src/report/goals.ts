@@ -146,6 +146,15 @@ export function evaluateGoals(report: Omit<Report, 'goals'>, dispatchRatio: numb
       met: trigger.latency.p50 <= 30 && trigger.latency.p99 <= 100 && trigger.errors === 0,
     });
   }
+  const fan100 = ours('5.').find((r) => r.variant.startsWith('100 workflows: last first action'));
+  if (fan100?.latency) {
+    goals.push({
+      source: 'issue 21',
+      goal: 'Fan-out: one record change matched by 100 workflows starts all 100 first actions within 500 ms (median)',
+      measured: `p50 ${num(fan100.latency.p50)} ms, p99 ${num(fan100.latency.p99)} ms`,
+      met: fan100.latency.p50 <= 500 && fan100.errors === 0,
+    });
+  }
   const scale: Row[] = ours('5b.');
   if (scale.length === 2 && dispatchRatio !== undefined) {
     goals.push({

@@ -2,8 +2,10 @@ import { and, eq, inArray, sql } from 'drizzle-orm';
 import type { ExecutionStatus, Json, TriggerPayload } from '../definition';
 import { events, workflowExecutions } from '../db/schema';
 import type { Db, DbOrTx } from '../db/client';
+import { rowsOf } from '../db/driver-row';
 import { preparedQuery } from '../db/prepared';
 import { runWorkflowId } from '../temporal';
+import { stepWriteQueries, type StepWrite } from './steps';
 
 const OPEN: ExecutionStatus[] = ['pending', 'running'];
 
@@ -47,6 +49,34 @@ export async function finishExecution(
     .where(and(eq(workflowExecutions.id, e.executionId), eq(workflowExecutions.workspaceId, e.workspaceId), inArray(workflowExecutions.status, OPEN)))
     .returning({ id: workflowExecutions.id });
   return rows.length > 0;
+}
+
+/**
+ * A run's last step rows and its successful end in one statement: one commit, and none of a
+ * transaction's extra round trips. The step writes run first (data-modifying parts of a statement
+ * all happen, in one snapshot), so a completed run never lacks its steps. With `began`, the run's
+ * beginning goes in the same write: a run whose steps all ran in one local activity goes from
+ * pending to completed here, with its started_at, instead of a separate pending → running write
+ * before its first step. Only an open execution changes, so a replayed write is harmless.
+ * Returns whether this write ended the run, and whether it was still pending (so began with it).
+ */
+export async function completeExecution(
+  db: DbOrTx,
+  e: { workspaceId: string; executionId: string; output: Json | null; began?: Date },
+  rows: readonly StepWrite[],
+): Promise<{ ended: boolean; wasPending: boolean }> {
+  const parts = stepWriteQueries(db, rows).map((q, i) => sql`${sql.raw(`s${i}`)} as (${q.getSQL()})`);
+  const output = e.output === null ? sql`null` : sql`${JSON.stringify(e.output)}::jsonb`;
+  const startedAt = e.began ? sql`coalesce(x.started_at, ${e.began.toISOString()}::timestamp)` : sql`x.started_at`;
+  const result = await db.execute(sql`
+    ${parts.length ? sql`with ${sql.join(parts, sql`, `)}` : sql``}
+    update workflow_executions x
+       set status = 'completed', output = ${output}, error = null, completed_at = ${new Date().toISOString()}::timestamp, started_at = ${startedAt}
+      from (select id, status from workflow_executions where id = ${e.executionId}::uuid and workspace_id = ${e.workspaceId}::uuid) was
+     where x.id = was.id and x.status in ('pending', 'running')
+    returning was.status as was`);
+  const [row] = rowsOf<{ was: string }>(result);
+  return { ended: !!row, wasPending: row?.was === 'pending' };
 }
 
 /**

@@ -54,12 +54,12 @@ const SET = {
 };
 
 /**
- * Writes step rows in one statement per kind. Final states overwrite whatever is there (a replayed
- * write is idempotent); a late `running` write never overwrites a finished step; `skipped` only
- * fills steps that have no row yet.
+ * The statements that write step rows, one per kind. Final states overwrite whatever is there (a
+ * replayed write is idempotent); a late `running` write never overwrites a finished step; `skipped`
+ * only fills steps that have no row yet. Separate kinds never touch the same row (the last write for
+ * a step wins within one batch), so they may also run as parts of one statement (completeExecution).
  */
-export async function writeSteps(db: DbOrTx, writes: readonly StepWrite[]): Promise<void> {
-  if (writes.length === 0) return;
+export function stepWriteQueries(db: DbOrTx, writes: readonly StepWrite[]) {
   // The last write for a step wins within one batch (a step's start and end may travel together).
   const byAction = new Map<string, StepWrite>();
   for (const w of writes) byAction.set(`${w.executionId}/${w.path}`, w);
@@ -67,21 +67,34 @@ export async function writeSteps(db: DbOrTx, writes: readonly StepWrite[]): Prom
   const skipped = all.filter((w) => w.status === 'skipped');
   const final = all.filter((w) => w.status !== 'skipped' && FINAL.includes(w.status));
   const open = all.filter((w) => !FINAL.includes(w.status));
-  if (final.length)
-    await db
-      .insert(executionSteps)
-      .values(final.map(values))
-      .onConflictDoUpdate({ target: [executionSteps.executionId, executionSteps.path], set: SET });
-  if (open.length)
-    await db
-      .insert(executionSteps)
-      .values(open.map(values))
-      .onConflictDoUpdate({
-        target: [executionSteps.executionId, executionSteps.path],
-        set: SET,
-        setWhere: inArray(executionSteps.status, ['pending', 'running']),
-      });
-  if (skipped.length) await db.insert(executionSteps).values(skipped.map(values)).onConflictDoNothing();
+  return [
+    ...(final.length
+      ? [
+          db
+            .insert(executionSteps)
+            .values(final.map(values))
+            .onConflictDoUpdate({ target: [executionSteps.executionId, executionSteps.path], set: SET }),
+        ]
+      : []),
+    ...(open.length
+      ? [
+          db
+            .insert(executionSteps)
+            .values(open.map(values))
+            .onConflictDoUpdate({
+              target: [executionSteps.executionId, executionSteps.path],
+              set: SET,
+              setWhere: inArray(executionSteps.status, ['pending', 'running']),
+            }),
+        ]
+      : []),
+    ...(skipped.length ? [db.insert(executionSteps).values(skipped.map(values)).onConflictDoNothing()] : []),
+  ];
+}
+
+/** Writes step rows in one statement per kind (see stepWriteQueries). */
+export async function writeSteps(db: DbOrTx, writes: readonly StepWrite[]): Promise<void> {
+  for (const q of stepWriteQueries(db, writes)) await q;
 }
 
 /** The steps of one execution in the order they ran (never-run steps last, in definition order). */

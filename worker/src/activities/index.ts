@@ -11,6 +11,7 @@ import {
   type WorkflowAction,
 } from '@conduit/core/definition';
 import {
+  completeExecution,
   createScheduledExecution,
   findUnstorable,
   finishExecution,
@@ -89,11 +90,24 @@ async function beginExecution(deps: Pick<ActivityDeps, 'db' | 'runEvents'>, run:
 }
 
 /**
- * The last step rows and the execution's end in one transaction, so a finished run never lacks its
- * steps. A failure also writes its run.failed event and alert count there (run-failures.ts); the
- * event is published after the commit (the outbox sweeper re-sends it if this process dies first).
+ * The last step rows and the execution's end written together, so a finished run never lacks its
+ * steps. A completed run is one statement (completeExecution), with the run's beginning folded in
+ * when `began` is given. A failure also writes its run.failed event and alert count, in one
+ * transaction (run-failures.ts); the event is published after the commit (the outbox sweeper
+ * re-sends it if this process dies first).
  */
-async function writeStepsAndFinish(deps: Pick<ActivityDeps, 'db' | 'runEvents' | 'queue'>, f: Omit<FinishRun, 'flush'>, rows: StepWrite[]): Promise<void> {
+async function writeStepsAndFinish(
+  deps: Pick<ActivityDeps, 'db' | 'runEvents' | 'queue'>,
+  f: Omit<FinishRun, 'flush'>,
+  rows: StepWrite[],
+  began?: Date,
+): Promise<void> {
+  if (f.status === 'completed') {
+    const done = await completeExecution(deps.db, { executionId: f.run.executionId, workspaceId: f.run.workspaceId, output: f.output, began }, rows);
+    if (began && done.wasPending) deps.runEvents?.began();
+    if (done.ended) deps.runEvents?.finished(f.status);
+    return;
+  }
   const { ended, event } = await deps.db.transaction(async (tx) => {
     await writeSteps(tx, rows);
     const ended = await finishExecution(tx, {
@@ -252,7 +266,12 @@ async function runSegment(deps: ActivityDeps, call: SegmentCall): Promise<Segmen
   const steps: Record<string, StepResult> = { ...call.steps };
   const rows: StepWrite[] = [...call.flush];
   const out: SegmentOutcome = { done: [] };
-  if (call.begin) await beginExecution(deps, call.run, call.begin);
+  // A segment that is the whole rest of the run usually ends it: its beginning then goes into the
+  // run's one final write instead of a write of its own before the first step (one statement and one
+  // round trip fewer in front of the first action). Meanwhile the row says pending, for at most the
+  // segment's budget. A schedule fire's begin makes the execution row, so it is written first.
+  const deferred = call.begin && call.finish && !call.begin.createExecution ? call.begin : null;
+  if (call.begin && !deferred) await beginExecution(deps, call.run, call.begin);
   try {
     for (const { meta, action, scope: own } of call.items) {
       if (out.done.length > 0 && (Date.now() - began > call.budgetMs || actx.cancellationSignal.aborted)) break;
@@ -292,9 +311,13 @@ async function runSegment(deps: ActivityDeps, call: SegmentCall): Promise<Segmen
     // One write for every step of the segment (and the rows the workflow queued before it); when
     // they were the run's last steps and all completed, the execution ends in the same transaction.
     if (call.finish && !out.failed && out.done.length === call.items.length && !actx.cancellationSignal.aborted) {
-      await writeStepsAndFinish(deps, { run: call.run, status: 'completed', output: asJson({ steps }), error: null }, [...rows, ...call.finish.skipped]);
+      const began = deferred ? new Date(deferred.startedAt) : undefined;
+      await writeStepsAndFinish(deps, { run: call.run, status: 'completed', output: asJson({ steps }), error: null }, [...rows, ...call.finish.skipped], began);
       out.finished = true;
-    } else await writeSteps(deps.db, rows);
+    } else {
+      if (deferred) await beginExecution(deps, call.run, deferred);
+      await writeSteps(deps.db, rows);
+    }
   }
   return out;
 }

@@ -5,10 +5,13 @@
  * the execution and event ids, and its activities get them through a header. A run without the
  * header (tracing off) takes exactly the path it took before: no span, no sink call, no extra
  * header. The decision comes from history, so replay makes the same one.
+ *
+ * OpenTelemetry is loaded only by a traced run: the SDK evaluates every module of the bundle again
+ * for each run, and the OpenTelemetry packages (about 110 modules) cost about 2.5 ms of CPU per run
+ * to evaluate, most of a run's module evaluation, for runs that never make a span.
  */
-import { trace } from '@opentelemetry/api';
 import { defaultPayloadConverter } from '@temporalio/common';
-import {
+import type {
   OpenTelemetryInboundInterceptor,
   OpenTelemetryInternalsInterceptor,
   OpenTelemetryOutboundInterceptor,
@@ -24,18 +27,47 @@ import type {
 } from '@temporalio/workflow';
 import { RUN_ATTRIBUTES_HEADER, TRACE_ATTR } from '@conduit/core/tracing-attributes';
 
+type OtelWorkflow = typeof import('@temporalio/interceptors-opentelemetry/lib/workflow');
+type OtelApi = typeof import('@opentelemetry/api');
+
+/*
+ * Loaded on first use within a run (the bundler includes them; the SDK's per-run module cache makes
+ * each run evaluate them afresh, as a static import did, but only when the run is traced).
+ */
+declare const require: (id: string) => unknown;
+const loadOtel = () => ({
+  workflow: require('@temporalio/interceptors-opentelemetry/lib/workflow') as OtelWorkflow,
+  api: require('@opentelemetry/api') as OtelApi,
+});
+
+/**
+ * The methods of Temporal's OpenTelemetry interceptor classes, named here so an untraced run need
+ * not load them to know (test/workflow-bundle.test.ts checks these against the classes).
+ */
+export const OTEL_METHODS = {
+  inbound: ['execute', 'handleSignal', 'handleUpdate', 'validateUpdate', 'handleQuery'],
+  outbound: [
+    'scheduleActivity',
+    'scheduleLocalActivity',
+    'startNexusOperation',
+    'startChildWorkflowExecution',
+    'continueAsNew',
+    'signalWorkflow',
+    'getLogAttributes',
+    'getMetricTags',
+  ],
+  internals: ['dispose'],
+} as const;
+
 /** The header Temporal's client interceptor writes (TRACE_HEADER in @temporalio/interceptors-opentelemetry). */
 const TRACE_HEADER = '_tracer-data';
 
 type Method = (input: unknown, next: (input: unknown) => unknown) => unknown;
 
-/** Each method of `proto`, delegating to the real interceptor only while `on()`; otherwise straight to next. */
-function gated<T extends object>(proto: object, real: () => T, on: () => boolean): T {
+/** Each named method, delegating to the real interceptor only while `on()`; otherwise straight to next. */
+function gated<T extends object>(names: readonly string[], real: () => T, on: () => boolean): T {
   const out: Record<string, Method> = {};
-  for (const name of Object.getOwnPropertyNames(proto)) {
-    if (name === 'constructor') continue;
-    out[name] = (input, next) => (on() ? (real() as unknown as Record<string, Method>)[name]!(input, next) : next(input));
-  }
+  for (const name of names) out[name] = (input, next) => (on() ? (real() as unknown as Record<string, Method>)[name]!(input, next) : next(input));
   return out as T;
 }
 
@@ -54,24 +86,31 @@ export const interceptors = (): WorkflowInterceptors => {
   // Per run: the factory is called for each workflow execution.
   let traced = false;
   let attrs: Record<string, string> = {};
-  let otel: { inbound: OpenTelemetryInboundInterceptor; outbound: OpenTelemetryOutboundInterceptor; internals: OpenTelemetryInternalsInterceptor } | undefined;
-  const real = () =>
-    (otel ??= {
-      inbound: new OpenTelemetryInboundInterceptor(),
-      outbound: new OpenTelemetryOutboundInterceptor(),
-      internals: new OpenTelemetryInternalsInterceptor(),
-    });
+  let otel:
+    | { api: OtelApi; inbound: OpenTelemetryInboundInterceptor; outbound: OpenTelemetryOutboundInterceptor; internals: OpenTelemetryInternalsInterceptor }
+    | undefined;
+  const real = () => {
+    if (otel) return otel;
+    const { workflow, api } = loadOtel();
+    otel = {
+      api,
+      inbound: new workflow.OpenTelemetryInboundInterceptor(),
+      outbound: new workflow.OpenTelemetryOutboundInterceptor(),
+      internals: new workflow.OpenTelemetryInternalsInterceptor(),
+    };
+    return otel;
+  };
   const on = () => traced;
 
   const inbound: WorkflowInboundCallsInterceptor = {
-    ...gated(OpenTelemetryInboundInterceptor.prototype, () => real().inbound, on),
+    ...gated(OTEL_METHODS.inbound, () => real().inbound, on),
     execute(input, next) {
       traced = TRACE_HEADER in input.headers;
       if (!traced) return next(input);
       attrs = runAttributes(input.args);
       return real().inbound.execute(input, (i) => {
         // Inside the interceptor's span: the workflow span.
-        trace.getActiveSpan()?.setAttributes(attrs);
+        real().api.trace.getActiveSpan()?.setAttributes(attrs);
         return next(i);
       });
     },
@@ -79,7 +118,7 @@ export const interceptors = (): WorkflowInterceptors => {
 
   const withAttributes = <I extends ActivityInput | LocalActivityInput>(input: I): I =>
     ({ ...input, headers: { ...input.headers, [RUN_ATTRIBUTES_HEADER]: defaultPayloadConverter.toPayload(attrs) } }) as I;
-  const outboundGated = gated(OpenTelemetryOutboundInterceptor.prototype, () => real().outbound, on);
+  const outboundGated = gated(OTEL_METHODS.outbound, () => real().outbound, on);
   const outbound: WorkflowOutboundCallsInterceptor = {
     ...outboundGated,
     scheduleActivity(input, next: Next<WorkflowOutboundCallsInterceptor, 'scheduleActivity'>) {
@@ -89,6 +128,6 @@ export const interceptors = (): WorkflowInterceptors => {
       return traced ? real().outbound.scheduleLocalActivity(withAttributes(input), next) : next(input);
     },
   };
-  const internals: WorkflowInternalsInterceptor = gated(OpenTelemetryInternalsInterceptor.prototype, () => real().internals, on);
+  const internals: WorkflowInternalsInterceptor = gated(OTEL_METHODS.internals, () => real().internals, on);
   return { inbound: [inbound], outbound: [outbound], internals: [internals] };
 };
