@@ -4,7 +4,7 @@ import { z } from 'zod';
 
 export const REPO_ROOT = resolve(import.meta.dirname, '../..');
 
-const SCENARIOS = ['ingress', 'e2e', 'steps', 'trigger', 'fanout', 'sizes', 'find', 'loop', 'memory'] as const;
+const SCENARIOS = ['ingress', 'e2e', 'steps', 'trigger', 'fanout', 'sizes', 'find', 'loop', 'memory', 'noisy'] as const;
 
 /** How much each scenario measures; `quick` is a smoke run that proves the harness works. */
 export type Profile = {
@@ -19,6 +19,8 @@ export type Profile = {
   trigger: { warmup: number; samples: number };
   fanout: { sizes: number[]; samples: number; scale: number[]; scaleSamples: number };
   find: { records: number; warmup: number; samples: number };
+  /** Issue 23: A's burst of webhooks; B's record changes (one a second) measured alone. */
+  noisy: { burst: number; warmup: number; samples: number };
 };
 
 const PROFILES: Record<Profile['name'], Profile> = {
@@ -32,6 +34,7 @@ const PROFILES: Record<Profile['name'], Profile> = {
     trigger: { warmup: 2, samples: 5 },
     fanout: { sizes: [1, 10, 100], samples: 3, scale: [10, 1_000], scaleSamples: 5 },
     find: { records: 100_000, warmup: 5, samples: 50 },
+    noisy: { burst: 300, warmup: 2, samples: 5 },
   },
   full: {
     name: 'full',
@@ -43,6 +46,7 @@ const PROFILES: Record<Profile['name'], Profile> = {
     trigger: { warmup: 5, samples: 50 },
     fanout: { sizes: [1, 10, 100], samples: 8, scale: [10, 10_000], scaleSamples: 30 },
     find: { records: 100_000, warmup: 20, samples: 300 },
+    noisy: { burst: 5_000, warmup: 3, samples: 30 },
   },
 };
 
@@ -55,7 +59,7 @@ const ArgsSchema = z.object({
 });
 export type Options = z.infer<typeof ArgsSchema> & { profile: Profile };
 
-const USAGE = `usage: npm run bench -- [--quick] [--no-n8n] [--only ingress,e2e,steps,trigger,fanout,sizes,find,loop,memory] [--out FILE.md] [--n8n-dir DIR]`;
+const USAGE = `usage: npm run bench -- [--quick] [--no-n8n] [--only ingress,e2e,steps,trigger,fanout,sizes,find,loop,memory,noisy] [--out FILE.md] [--n8n-dir DIR]`;
 
 export function parseArgs(argv: string[]): Options {
   const raw: Record<string, unknown> = { quick: false, n8n: true, only: [...SCENARIOS] };

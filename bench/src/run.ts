@@ -19,6 +19,7 @@ import { runSideBySide } from './scenarios/sideBySide';
 import { runSizes } from './scenarios/sizes';
 import { runLoops, runLoopsN8n } from './scenarios/loops';
 import { runMemory } from './scenarios/memory';
+import { runNoisy } from './scenarios/noisy';
 import { ensureN8n } from './targets/n8n/install';
 import { startN8n } from './targets/n8n/server';
 
@@ -30,7 +31,8 @@ const machine = describeMachine();
 const versions = describeVersions();
 const has = (s: (typeof opts.only)[number]) => opts.only.includes(s);
 const sideBySide = { ingress: has('ingress'), e2e: has('e2e'), steps: has('steps') };
-const needsStack = sideBySide.ingress || sideBySide.e2e || sideBySide.steps || has('trigger') || has('fanout') || has('find') || has('loop') || has('memory');
+const needsStack =
+  sideBySide.ingress || sideBySide.e2e || sideBySide.steps || has('trigger') || has('fanout') || has('find') || has('loop') || has('memory') || has('noisy');
 
 log(`profile ${opts.profile.name}; scenarios ${opts.only.join(', ')}; ${machine.cores} × ${machine.cpuModel}, load ${machine.loadAvg.join('/')}`);
 
@@ -95,6 +97,7 @@ try {
   if (has('sizes')) failures.push(...(await runSizes(ctx)));
   if (has('find')) failures.push(...(await runFind(ctx)));
   if (has('loop')) failures.push(...(await runLoops(ctx)));
+  if (has('noisy')) failures.push(...(await runNoisy(ctx)));
   // Last: it starts `npm start` and n8n afresh, each alone on the machine.
   if (has('memory')) failures.push(...(await runMemory(ctx, { enabled: opts.n8n, dir: opts.n8nDir })));
 } catch (e) {

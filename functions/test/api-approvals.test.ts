@@ -1,6 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createExecution, openApproval } from '@conduit/core/domain';
 import { workflows } from '@conduit/core/testing';
+import { PRIORITY_KEY, RUN_WORKFLOW, runPriority } from '@conduit/core/temporal';
 import { createTestApi, type TestApi } from './api-helpers';
 
 // The approval routes over a real database: who may decide, single use, forged links, words.
@@ -78,5 +79,24 @@ describe('approval routes', () => {
     expect((await t.call('GET', `/api/approval-links/${link.reject}`)).data).toMatchObject({ state: 'decided' });
     const forged = await t.call('POST', `/api/approval-links/${'x'.repeat(43)}`, { json: {} });
     expect(forged.status).toBe(404);
+  });
+
+  it('a decision raises the waiting run to interactive priority, keeping its workspace as fairness key', async () => {
+    const { approval } = await pending([t.a.member.email]);
+    // A started run for the approval to wake (on a task queue no worker polls, so it stays waiting).
+    const handle = await t.temporal.workflow.start(RUN_WORKFLOW, {
+      taskQueue: `api-tests-${crypto.randomUUID()}`,
+      workflowId: approval.temporalWorkflowId,
+      args: [],
+      priority: runPriority(t.a.id, 'bulk'),
+    });
+    try {
+      const member = await t.login(t.a.member.email);
+      const ok = await t.call('POST', `/api/workspaces/${t.a.id}/approvals/${approval.id}/decision`, { cookie: member, json: { decision: 'approve' } });
+      expect(ok.status).toBe(200);
+      expect((await handle.describe()).priority).toMatchObject({ priorityKey: PRIORITY_KEY.interactive, fairnessKey: t.a.id });
+    } finally {
+      await handle.terminate('test done').catch(() => {});
+    }
   });
 });

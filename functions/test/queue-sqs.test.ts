@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { GetQueueAttributesCommand, ReceiveMessageCommand, SendMessageCommand } from '@aws-sdk/client-sqs';
+import { DeleteMessageCommand, GetQueueAttributesCommand, ReceiveMessageCommand, SendMessageCommand } from '@aws-sdk/client-sqs';
 import { createInProcessQueue, createSqsBatchHandler, type createSqsClient, createSqsQueue, startSqsConsumer, type EventMessage } from '@conduit/core/events';
 import { createTestQueues } from './dispatch-fixtures';
 
@@ -18,6 +18,22 @@ describe('SQS event queue (moto)', () => {
     q = await createTestQueues();
   });
   afterAll(() => q?.client.destroy());
+
+  it('tags every message with its workspace as MessageGroupId, which makes a standard queue an SQS fair queue', async () => {
+    const queue = createSqsQueue({ queueUrl: q.queueUrl, endpoint: q.endpoint });
+    const [a, b] = [id(), id()];
+    await queue.publish({ id: id(), workspaceId: a });
+    await queue.publishMany!([{ id: id(), workspaceId: b }]);
+    const groups: string[] = [];
+    for (let i = 0; i < 10 && groups.length < 2; i++) {
+      const got = await q.client.send(new ReceiveMessageCommand({ QueueUrl: q.queueUrl, MaxNumberOfMessages: 10, MessageSystemAttributeNames: ['All'] }));
+      for (const m of got.Messages ?? []) {
+        groups.push(m.Attributes?.MessageGroupId ?? 'none');
+        await q.client.send(new DeleteMessageCommand({ QueueUrl: q.queueUrl, ReceiptHandle: m.ReceiptHandle! }));
+      }
+    }
+    expect(groups.sort()).toEqual([a, b].sort());
+  });
 
   it('publishes single and batched messages (more than one SendMessageBatch) and deletes them once handled', async () => {
     const queue = createSqsQueue({ queueUrl: q.queueUrl, endpoint: q.endpoint });
@@ -154,5 +170,53 @@ describe('in-process event queue', () => {
     expect(peak).toBe(3);
     // 3 taken at once, 10 waiting, the last 2 left for the sweeper.
     expect(gaveUp).toEqual(['13', '14']);
+  });
+
+  it('serves workspaces in turn: one workspace’s burst never holds another’s message behind it', async () => {
+    const order: string[] = [];
+    const q = createInProcessQueue(
+      async (m) => {
+        order.push(m.eventId);
+        await new Promise((r) => setTimeout(r, 1));
+      },
+      { concurrency: 2 },
+    );
+    await q.publishMany!(Array.from({ length: 200 }, (_, i) => ({ id: `a${i}`, workspaceId: 'A' })));
+    await q.publish({ id: 'b0', workspaceId: 'B' });
+    await q.publish({ id: 'c0', workspaceId: 'C' });
+    await q.drain();
+    expect(order).toHaveLength(202);
+    // Two of A's were taken before B's and C's arrived; then each waits for at most one more of A's.
+    expect(order.indexOf('b0')).toBeLessThanOrEqual(3);
+    expect(order.indexOf('c0')).toBeLessThanOrEqual(5);
+    // Within a workspace the order stays first in, first out.
+    const a = order.filter((e) => e.startsWith('a'));
+    expect(a).toEqual(Array.from({ length: 200 }, (_, i) => `a${i}`));
+  });
+
+  it('a full backlog leaves the busiest workspace’s newest message to the sweeper, not a quiet workspace’s', async () => {
+    const gaveUp: string[] = [];
+    const handled: string[] = [];
+    let release: () => void = () => {};
+    const gate = new Promise<void>((r) => {
+      release = r;
+    });
+    const q = createInProcessQueue(
+      async (m) => {
+        await gate;
+        handled.push(m.eventId);
+      },
+      { concurrency: 1, maxBacklog: 5, onGiveUp: (m) => gaveUp.push(m.eventId) },
+    );
+    // One taken, five waiting: the backlog is full of A's.
+    await q.publishMany!(Array.from({ length: 6 }, (_, i) => ({ id: `a${i}`, workspaceId: 'A' })));
+    await new Promise((r) => setImmediate(r));
+    await q.publish({ id: 'b0', workspaceId: 'B' });
+    await q.publish({ id: 'a6', workspaceId: 'A' });
+    release();
+    await q.drain();
+    expect(gaveUp).toEqual(['a5', 'a6']);
+    expect(handled).toContain('b0');
+    expect(handled).toHaveLength(6);
   });
 });

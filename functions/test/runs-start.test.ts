@@ -2,7 +2,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { Client } from '@temporalio/client';
 import { workflowExecutions, eq, type DbHandle } from '@conduit/core/testing';
 import { appendEvent } from '@conduit/core/domain';
-import { runWorkflowId } from '@conduit/core/temporal';
+import { PRIORITY_KEY, runWorkflowId } from '@conduit/core/temporal';
 import { createRunStarter } from '../src/runs';
 import { createTestDb } from '@conduit/local/testing';
 import { connectTemporal, isolatedTaskQueue, noopActions, seedWorkflow, seedWorkspace, startedInput } from './dispatch-fixtures';
@@ -60,6 +60,8 @@ describe('run starter', () => {
     expect(rows[0]).toMatchObject({ id, temporalWorkflowId: runWorkflowId(id!), status: 'pending', input: trigger, eventId: event.id });
     const desc = await temporal.client.workflow.getHandle(runWorkflowId(id!)).describe();
     expect(desc.taskQueue).toBe(taskQueue);
+    // An event's run is bulk work, fair-shared by its workspace (its activities and children inherit both).
+    expect(desc.priority).toMatchObject({ priorityKey: PRIORITY_KEY.bulk, fairnessKey: ws.workspaceId });
     expect(await startedInput(temporal.client, id!)).toMatchObject({ executionId: id, trigger, causation: { depth: 1, chain: ['x'] }, isTest: false });
 
     // Once the run has moved on, asking again never starts it a second time.
@@ -94,7 +96,11 @@ describe('run starter', () => {
     expect(input.resume).toEqual({ fromExecutionId: a.executionId, steps: { wait: { status: 'completed', output: 1 } } });
     const [row] = await h.db.select().from(workflowExecutions).where(eq(workflowExecutions.id, retry.executionId));
     expect(row).toMatchObject({ retryOf: a.executionId, isTest: false });
-    expect((await temporal.client.workflow.getHandle(runWorkflowId(a.executionId)).describe()).taskQueue).toBe(taskQueue);
+    const started = await temporal.client.workflow.getHandle(runWorkflowId(a.executionId)).describe();
+    expect(started.taskQueue).toBe(taskQueue);
+    // A person waits for test runs and retries: they go ahead of event-driven runs, in their workspace's share.
+    expect(started.priority).toMatchObject({ priorityKey: PRIORITY_KEY.interactive, fairnessKey: ws.workspaceId });
+    expect((await temporal.client.workflow.getHandle(runWorkflowId(retry.executionId)).describe()).priority?.priorityKey).toBe(PRIORITY_KEY.interactive);
     for (const id of [a.executionId, b.executionId, retry.executionId])
       await temporal.client.workflow
         .getHandle(runWorkflowId(id))

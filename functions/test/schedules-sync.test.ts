@@ -2,7 +2,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ScheduleNotFoundError, type Client } from '@temporalio/client';
 import { defaultPayloadConverter } from '@temporalio/common';
 import { workflowVersions, workflows, eq, type DbHandle } from '@conduit/core/testing';
-import { RUN_WORKFLOW, scheduleId, type RunInput } from '@conduit/core/temporal';
+import { PRIORITY_KEY, RUN_WORKFLOW, scheduleId, type RunInput } from '@conduit/core/temporal';
 import { createScheduleSync, nextFireTimes, reconcileSchedulesLocked } from '../src/schedules';
 import { createTestDb } from '@conduit/local/testing';
 import { connectTemporal, decodeStored, isolatedTaskQueue, seedWorkflow, seedWorkspace, waitUntil } from './dispatch-fixtures';
@@ -65,6 +65,8 @@ describe('schedule triggers on Temporal Schedules', () => {
     const desc = await handle.describe();
     expect(desc.type).toBe(RUN_WORKFLOW);
     expect(desc.taskQueue).toBe(taskQueue);
+    // A fire is bulk work, fair-shared by its workspace like an event's run.
+    expect(desc.priority).toMatchObject({ priorityKey: PRIORITY_KEY.bulk, fairnessKey: ws.workspaceId });
     const history = await handle.fetchHistory();
     const payload = history.events![0]!.workflowExecutionStartedEventAttributes!.input!.payloads![0]!;
     const [plain] = await decodeStored(temporal.client, payload);

@@ -2,7 +2,7 @@ import { createServer } from 'node:net';
 import { Connection } from '@temporalio/client';
 import { freePort } from './services/ports';
 import { startProcess, type Managed } from './services/process';
-import { findTemporalCli } from './services/temporal';
+import { FAIRNESS_DYNAMIC_CONFIG, findTemporalCli } from './services/temporal';
 
 export type LocalTemporal = {
   address: string;
@@ -68,7 +68,7 @@ async function startCli(cli: string, o: CliStart): Promise<Managed> {
 }
 
 async function startCliOnce(cli: string, o: CliStart): Promise<Managed> {
-  const args = ['server', 'start-dev', '--ip', '127.0.0.1', '--port', String(o.port), '--db-filename', o.dbFile, '--log-level', 'error', ...SQLITE_PRAGMAS];
+  const args = ['server', 'start-dev', '--ip', '127.0.0.1', '--port', String(o.port), '--db-filename', o.dbFile, '--log-level', 'error', ...SQLITE_PRAGMAS, ...FAIRNESS_DYNAMIC_CONFIG];
   if (o.uiPort) args.push('--ui-port', String(o.uiPort), ...o.uiArgs);
   else args.push('--headless');
   const proc = startProcess(cli, args);
@@ -159,7 +159,7 @@ export async function startLocalTemporal(opts: LocalTemporalOptions): Promise<Lo
       ui,
       ...(uiPort ? { uiPort } : {}),
       log: { format: 'pretty', level: 'error' },
-      extraArgs: [...SQLITE_PRAGMAS, ...(uiPort ? uiArgs : [])],
+      extraArgs: [...SQLITE_PRAGMAS, ...FAIRNESS_DYNAMIC_CONFIG, ...(uiPort ? uiArgs : [])],
       executable: opts.sdkExecutablePath ? { type: 'existing-path', path: opts.sdkExecutablePath } : { type: 'cached-download' },
     },
   });

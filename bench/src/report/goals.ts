@@ -173,6 +173,28 @@ export function evaluateGoals(report: Omit<Report, 'goals'>, dispatchRatio: numb
       met: find.latency.p50 <= 10 && find.latency.p99 <= 30 && find.errors === 0,
     });
   }
+  // Issue 23: the noisy neighbour (scenario 10).
+  const noisy = ours('10.');
+  const bQuiet = noisy.find((r) => r.variant.startsWith('B:') && r.variant.includes('quiet'));
+  const bBusy = noisy.find((r) => r.variant.startsWith('B:') && r.variant.includes('during'));
+  if (bQuiet?.latency && bBusy?.latency) {
+    goals.push({
+      source: 'issue 23',
+      goal: "Noisy neighbour: B's record change → first action p99 during A's burst ≤ 2× its quiet p99",
+      measured: `p99 ${num(bBusy.latency.p99)} ms vs ${num(bQuiet.latency.p99)} ms quiet (p50 ${num(bBusy.latency.p50)} vs ${num(bQuiet.latency.p50)} ms)`,
+      met: bBusy.errors === 0 && bQuiet.errors === 0 && bBusy.latency.p99 <= 2 * bQuiet.latency.p99,
+    });
+  }
+  const aAlone = noisy.find((r) => r.variant.startsWith('A:') && r.variant.includes('alone'));
+  const aBeside = noisy.find((r) => r.variant.startsWith('A:') && r.variant.includes('beside'));
+  if (aAlone && aBeside) {
+    goals.push({
+      source: 'issue 23',
+      goal: "Noisy neighbour: A's burst at full speed beside B (≥ 90 % of its rate alone)",
+      measured: `${num(headline(aBeside), 'runs/s')} vs ${num(headline(aAlone), 'runs/s')} alone`,
+      met: aAlone.errors === 0 && aBeside.errors === 0 && headline(aBeside) >= 0.9 * headline(aAlone),
+    });
+  }
   for (const s of report.sizes.filter((x) => x.limitBytes !== undefined)) {
     const imp = s.importMs?.[0];
     goals.push({

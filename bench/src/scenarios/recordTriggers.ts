@@ -47,7 +47,7 @@ const TERMINAL = new Set(['completed', 'failed', 'cancelled']);
  * slower poll does not change them, and it keeps the observer off the two cores the stack runs on;
  * only `completedMs` (noticed by polling) needs the fast one.
  */
-async function patchAndWait(s: Session, object: string, recordId: string, expected: number, i: number, pollMs = 2) {
+export async function patchAndWait(s: Session, object: string, recordId: string, expected: number, i: number, pollMs = 2) {
   const t0 = nowMs();
   await s.api.patchRecord(object, recordId, { v: i });
   const runs = await pollUntil(
@@ -105,7 +105,7 @@ async function createRecords(api: ConduitApi, object: string, count: number): Pr
   );
 }
 
-function latencyRow(scenario: string, variant: string, values: number[], errors: number, note?: string): Row {
+export function latencyRow(scenario: string, variant: string, values: number[], errors: number, note?: string): Row {
   const ok = values.filter(Number.isFinite);
   return {
     scenario,

@@ -8,7 +8,7 @@ export type InProcessQueueOptions = {
   retryDelayMs?: number;
   /** Messages handled at once (default 16): a burst of events never starves the process that accepts them. */
   concurrency?: number;
-  /** Messages kept waiting in memory (default 10,000); beyond it they are left to the sweeper. */
+  /** Messages kept waiting in memory (default 10,000); beyond it the busiest workspace's newest are left to the sweeper. */
   maxBacklog?: number;
   /** Called when a message is given up on (it stays undispatched; the sweeper picks it up). */
   onGiveUp?: (message: EventMessage, error: unknown) => void;
@@ -18,6 +18,66 @@ export type InProcessQueue = EventQueue & {
   /** Resolves when every published message has been handled or given up on (tests, shutdown). */
   drain(): Promise<void>;
 };
+
+/**
+ * Waiting messages, taken round-robin across workspaces (first in, first out within one): a burst
+ * of 5,000 events from one workspace never holds another workspace's event behind it, which waits
+ * at most one message per other busy workspace. A lone workspace still takes every slot.
+ */
+export function createFairBacklog() {
+  const byWorkspace = new Map<string, EventMessage[]>();
+  /** Workspaces with waiting messages, in the order they are served next. */
+  const turn: string[] = [];
+  let size = 0;
+  return {
+    get size() {
+      return size;
+    },
+    /**
+     * Adds a message; when `limit` messages wait already, the newest message of the workspace with
+     * the most waiting is dropped instead (returned; the sweeper finds its event later), so a full
+     * backlog stays open to quiet workspaces.
+     */
+    push(m: EventMessage, limit = Number.POSITIVE_INFINITY): EventMessage | null {
+      let dropped: EventMessage | null = null;
+      if (size >= limit) {
+        let largest = m.workspaceId;
+        for (const [ws, waiting] of byWorkspace) if (waiting.length > (byWorkspace.get(largest)?.length ?? 0)) largest = ws;
+        if (largest === m.workspaceId) return m;
+        const theirs = byWorkspace.get(largest)!;
+        dropped = theirs.pop()!;
+        size--;
+        if (theirs.length === 0) {
+          byWorkspace.delete(largest);
+          turn.splice(turn.indexOf(largest), 1);
+        }
+      }
+      const waiting = byWorkspace.get(m.workspaceId);
+      if (waiting) waiting.push(m);
+      else {
+        byWorkspace.set(m.workspaceId, [m]);
+        turn.push(m.workspaceId);
+      }
+      size++;
+      return dropped;
+    },
+    take(): EventMessage | undefined {
+      const ws = turn.shift();
+      if (ws === undefined) return undefined;
+      const waiting = byWorkspace.get(ws)!;
+      const m = waiting.shift()!;
+      if (waiting.length > 0) turn.push(ws);
+      else byWorkspace.delete(ws);
+      size--;
+      return m;
+    },
+    clear() {
+      byWorkspace.clear();
+      turn.length = 0;
+      size = 0;
+    },
+  };
+}
 
 /**
  * The embedded default: publish returns at once and the handler (the dispatcher) runs soon after,
@@ -30,7 +90,7 @@ export function createInProcessQueue(handler: EventHandler, opts: InProcessQueue
   const baseDelay = opts.retryDelayMs ?? 50;
   const concurrency = opts.concurrency ?? 16;
   const maxBacklog = opts.maxBacklog ?? 10_000;
-  const backlog: EventMessage[] = [];
+  const backlog = createFairBacklog();
   let active = 0;
   let stopped = false;
   let idle: Array<() => void> = [];
@@ -52,15 +112,15 @@ export function createInProcessQueue(handler: EventHandler, opts: InProcessQueue
   };
 
   const pump = () => {
-    while (!stopped && active < concurrency && backlog.length > 0) {
-      const message = backlog.shift()!;
+    while (!stopped && active < concurrency && backlog.size > 0) {
+      const message = backlog.take()!;
       active++;
       // setImmediate: the publisher finishes its answer before the handler takes the CPU.
       setImmediate(() => {
         void deliver(message).finally(() => {
           active--;
           pump();
-          if (active === 0 && backlog.length === 0) {
+          if (active === 0 && backlog.size === 0) {
             const waiting = idle;
             idle = [];
             for (const w of waiting) w();
@@ -73,11 +133,8 @@ export function createInProcessQueue(handler: EventHandler, opts: InProcessQueue
   const enqueue = (e: PublishableEvent) => {
     if (stopped) return;
     const message = toMessage(e);
-    if (backlog.length >= maxBacklog) {
-      opts.onGiveUp?.(message, new Error('in-process queue backlog is full'));
-      return;
-    }
-    backlog.push(message);
+    const dropped = backlog.push(message, maxBacklog);
+    if (dropped) opts.onGiveUp?.(dropped, new Error('in-process queue backlog is full'));
     pump();
   };
 
@@ -95,11 +152,11 @@ export function createInProcessQueue(handler: EventHandler, opts: InProcessQueue
     },
     async stop() {
       stopped = true;
-      backlog.length = 0;
+      backlog.clear();
       if (active > 0) await new Promise<void>((r) => idle.push(r));
     },
     async drain() {
-      if (active === 0 && backlog.length === 0) return;
+      if (active === 0 && backlog.size === 0) return;
       await new Promise<void>((r) => idle.push(r));
     },
   };

@@ -57,9 +57,11 @@ export function createSqsQueue(opts: SqsQueueOptions): SqsQueue {
       return client();
     },
     queueUrl,
+    // Every message carries its workspace as MessageGroupId: on a standard queue that makes it an SQS
+    // fair queue, so one workspace's backlog does not delay the others' messages (docs/fairness.md).
     async publish(e) {
       const { SendMessageCommand } = sqsSdk();
-      await client().send(new SendMessageCommand({ QueueUrl: queueUrl, MessageBody: encodeMessage(e) }), timeout());
+      await client().send(new SendMessageCommand({ QueueUrl: queueUrl, MessageBody: encodeMessage(e), MessageGroupId: e.workspaceId }), timeout());
     },
     async publishMany(es: PublishableEvent[]) {
       const { SendMessageBatchCommand } = sqsSdk();
@@ -68,7 +70,7 @@ export function createSqsQueue(opts: SqsQueueOptions): SqsQueue {
         const out = await client().send(
           new SendMessageBatchCommand({
             QueueUrl: queueUrl,
-            Entries: chunk.map((e, j) => ({ Id: String(j), MessageBody: encodeMessage(e) })),
+            Entries: chunk.map((e, j) => ({ Id: String(j), MessageBody: encodeMessage(e), MessageGroupId: e.workspaceId })),
           }),
           timeout(),
         );

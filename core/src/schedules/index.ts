@@ -2,7 +2,7 @@ import { ScheduleNotFoundError, type Client, type ScheduleOptionsAction, type Sc
 import { withDbLock, type Db, type DbOrTx } from '../db';
 import { getScheduleTarget, listActiveScheduleWorkflows } from '../domain';
 import { ScheduleTriggerSchema, type WorkflowAction, type WorkflowTrigger } from '../definition';
-import { RUN_WORKFLOW, RunInputSchema, TASK_QUEUE, scheduleId, type RunInput } from '../temporal';
+import { RUN_WORKFLOW, RunInputSchema, TASK_QUEUE, runPriority, scheduleId, type RunInput, type RunPriority } from '../temporal';
 
 export type SyncResult = 'created' | 'updated' | 'deleted' | 'none';
 
@@ -53,13 +53,16 @@ export function createScheduleSync(deps: ScheduleSyncDeps): ScheduleSync {
       eventId: null,
       isTest: false,
     });
-    const action: ScheduleOptionsAction = {
+    // `priority` is sent by the client (schedule-helpers) though its options type omits it: fires are
+    // bulk runs with the workspace as fairness key, like event-driven ones.
+    const action: ScheduleOptionsAction & { priority: RunPriority } = {
       type: 'startWorkflow',
       workflowType: RUN_WORKFLOW,
       taskQueue,
       // Temporal appends the fire time, so each fire has its own workflow id.
       workflowId: `${scheduleId(w.id)}-run`,
       args: [input],
+      priority: runPriority(w.workspaceId, 'bulk'),
     };
     const update: ScheduleUpdateOptions = {
       spec: { cronExpressions: [trigger.cron], timezone: trigger.timezone },

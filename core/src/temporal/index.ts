@@ -1,2 +1,3 @@
 export * from './names';
 export * from './run-input';
+export * from './priority';

@@ -20,7 +20,7 @@ import {
   type DecisionSignal,
   type TokenView,
 } from '@conduit/core/domain';
-import { APPROVAL_SIGNAL } from '@conduit/core/temporal';
+import { APPROVAL_SIGNAL, PRIORITY_KEY } from '@conduit/core/temporal';
 import { auditContext } from '../http/audit-context';
 import { clientAddress } from '../http/client-address';
 import { workspaceAccess } from '../http/context';
@@ -89,6 +89,18 @@ export function approvalRoutes(app: Api, deps: RouteDeps): void {
     for (let attempt = 1; attempt <= 3; attempt++) {
       try {
         const temporal = typeof deps.temporal === 'function' ? await deps.temporal() : deps.temporal;
+        // A person just decided: the rest of the run (from the task this signal makes) goes ahead of
+        // bulk runs. Raised before the signal so its workflow task already carries it; best effort.
+        await temporal.workflowService
+          .updateWorkflowExecutionOptions({
+            namespace: temporal.options.namespace,
+            workflowExecution: { workflowId: temporalWorkflowId },
+            workflowExecutionOptions: { priority: { priorityKey: PRIORITY_KEY.interactive } },
+            updateMask: { paths: ['priority.priority_key'] },
+          })
+          .catch((err: unknown) =>
+            deps.log?.warn('raising the run priority failed', { approvalId: signal.approvalId, error: err instanceof Error ? err.message : String(err) }),
+          );
         await temporal.workflow.getHandle(temporalWorkflowId).signal(APPROVAL_SIGNAL, signal);
         return true;
       } catch (err) {

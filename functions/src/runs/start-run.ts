@@ -10,7 +10,7 @@ import {
 } from '@conduit/core/definition';
 import type { Db } from '@conduit/core/db';
 import { createExecution, finishExecution } from '@conduit/core/domain';
-import { RUN_WORKFLOW, RunInputSchema, TASK_QUEUE, runWorkflowId, type RunInput, type RunInputArg } from '@conduit/core/temporal';
+import { RUN_WORKFLOW, RunInputSchema, TASK_QUEUE, runPriority, runWorkflowId, type RunInput, type RunInputArg } from '@conduit/core/temporal';
 
 type StartRunInput = {
   workspaceId: string;
@@ -93,6 +93,9 @@ export function createRunStarter(deps: RunStarterDeps): RunStarter {
         workflowId: runWorkflowId(executionId),
         workflowIdReusePolicy: 'REJECT_DUPLICATE',
         args: [args],
+        // The workspace as fairness key; a run without an event (Run now, a test run, a retry from
+        // the monitor) has a person waiting for it and goes ahead of event-driven (bulk) runs.
+        priority: runPriority(input.workspaceId, input.eventId === null ? 'interactive' : 'bulk'),
         ...eager,
       }));
     } catch (err) {

@@ -14,6 +14,13 @@ export function findTemporalCli(env: NodeJS.ProcessEnv = process.env): string | 
   return undefined;
 }
 
+/**
+ * Task Queue Fairness on the dev server (Server 1.32: the setting implies the priority matcher):
+ * within one priority level tasks are dispatched round-robin across fairness keys (workspaces)
+ * instead of first in, first out. Every dev server we start passes it (docs/fairness.md).
+ */
+export const FAIRNESS_DYNAMIC_CONFIG: readonly string[] = ['--dynamic-config-value', 'matching.enableFairness=true'];
+
 export type TemporalDevServer = { address: string; uiUrl: string | null; stop: () => Promise<void>; process: Managed };
 
 export type TemporalDevServerOptions = {
@@ -23,6 +30,8 @@ export type TemporalDevServerOptions = {
   /** SQLite file that keeps workflows across restarts; in memory when absent. */
   dbFile?: string;
   ui?: boolean;
+  /** Task Queue Fairness (default on); off only to show what happens without it (the fairness test). */
+  fairness?: boolean;
 };
 
 /** Starts `temporal server start-dev` and resolves once it answers gRPC. */
@@ -33,6 +42,7 @@ export async function startTemporalDevServer(opts: TemporalDevServerOptions = {}
   const uiPort = opts.ui ? (opts.uiPort ?? (await freePort())) : undefined;
   const args = ['server', 'start-dev', '--ip', '127.0.0.1', '--port', String(port), '--log-level', 'error'];
   if (opts.dbFile) args.push('--db-filename', opts.dbFile);
+  if (opts.fairness ?? true) args.push(...FAIRNESS_DYNAMIC_CONFIG);
   if (uiPort) args.push('--ui-port', String(uiPort));
   else args.push('--headless');
   const proc = startProcess(cli, args);

@@ -36,6 +36,11 @@ export class ConduitApi {
     return new ConduitApi(base, cookie, ws!.id);
   }
 
+  /** The same session acting in another workspace it belongs to. */
+  inWorkspace(workspaceId: string): ConduitApi {
+    return new ConduitApi(this.base, this.cookie, workspaceId);
+  }
+
   async request(method: string, path: string, body?: unknown): Promise<unknown> {
     const r = await fetch(`${this.base}${path}`, {
       method,

@@ -1,0 +1,171 @@
+import { createDb } from '@conduit/core/db';
+import { addMember, createWorkspace, findUserByEmail } from '@conduit/core/domain';
+import { mapLimit, pollUntil, sleep } from '../bounded';
+import type { Row } from '../report/model';
+import { median } from '../stats';
+import { nowMs } from '../targets/conduit/observer';
+import type { Ctx } from './context';
+import { sinkRecords, withConduit, type Session } from './conduitSession';
+import { recordUpdatedToUpdate, webhookToUpdate } from './definitions';
+import { latencyRow, patchAndWait } from './recordTriggers';
+
+export const NOISY = '10. Noisy neighbour: workspace A bursts webhooks, workspace B changes a record each second';
+
+const BEAT_OBJECT = 'bench_beat';
+/** B's pace: one record change a second, as the issue puts it. */
+const BEAT_MS = 1_000;
+/** Clients sending A's burst at once. */
+const BURST_CLIENTS = 32;
+
+/** Runs of a workspace that ended (completed, failed), and how many of those failed. */
+async function ended(s: Session, workspaceId: string): Promise<{ ended: number; failed: number }> {
+  const { rows } = await s.stack.db.query<{ ended: string; failed: string }>(
+    `select count(*) filter (where status in ('completed', 'failed', 'cancelled')) as ended,
+            count(*) filter (where status in ('failed', 'cancelled')) as failed
+       from workflow_executions where workspace_id = $1`,
+    [workspaceId],
+  );
+  return { ended: Number(rows[0]!.ended), failed: Number(rows[0]!.failed) };
+}
+
+/**
+ * A's burst: `n` webhooks sent as fast as BURST_CLIENTS clients can, then the time until all their
+ * runs ended. Its rate (runs per second from the first request to the last run's end) is A's speed.
+ */
+async function burst(s: Session, hookId: string, sinks: string[], n: number): Promise<{ runsPerSec: number; errors: number; note: string }> {
+  const before = await ended(s, s.api.workspaceId);
+  const t0 = nowMs();
+  let refused = 0;
+  await mapLimit(
+    Array.from({ length: n }, (_, i) => i),
+    BURST_CLIENTS,
+    async (i) => {
+      const r = await fetch(`${s.stack.url}/hooks/${hookId}`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json' },
+        body: JSON.stringify({ recordId: sinks[i % sinks.length], n: i }),
+      });
+      await r.arrayBuffer();
+      if (r.status !== 202) refused++;
+    },
+  );
+  const acceptedMs = nowMs() - t0;
+  const after = await pollUntil(
+    `${n} runs of A's burst`,
+    async () => {
+      const e = await ended(s, s.api.workspaceId);
+      return e.ended - before.ended >= n - refused ? e : undefined;
+    },
+    { ms: 600_000 + n * 200, intervalMs: 100 },
+  );
+  const seconds = (nowMs() - t0) / 1000;
+  const failed = after.failed - before.failed;
+  return {
+    runsPerSec: (n - refused) / seconds,
+    errors: refused + failed,
+    note: `${n} webhooks accepted in ${(acceptedMs / 1000).toFixed(1)} s, every run ended in ${seconds.toFixed(1)} s${refused ? `; ${refused} not accepted` : ''}${failed ? `; ${failed} runs failed` : ''}`,
+  };
+}
+
+/** One of B's record changes: its trigger → first action time (ms), paced to one a second. */
+async function beat(b: Session, recordId: string, i: number): Promise<number> {
+  const t = nowMs();
+  const r = await patchAndWait(b, BEAT_OBJECT, recordId, 1, i, 20);
+  await sleep(Math.max(0, BEAT_MS - (nowMs() - t)));
+  return r.firstStartMs;
+}
+
+function rateRow(variant: string, r: { runsPerSec: number; errors: number; note: string }): Row {
+  return {
+    scenario: NOISY,
+    variant,
+    target: 'conduit',
+    metric: { unit: 'runs/s', higherIsBetter: true, values: [r.runsPerSec] },
+    runs: 1,
+    errors: r.errors,
+    note: r.note,
+  };
+}
+
+/**
+ * Issue 23's noisy neighbour on one stack: B's trigger → first action alone, A's burst alone, then
+ * A's burst again while B changes a record each second. B's latency during the burst against its
+ * quiet latency shows whether A's backlog holds B back; A's rate beside B shows A still runs at full
+ * speed (fairness shares capacity, it does not throttle A).
+ */
+export async function runNoisy(ctx: Ctx): Promise<string[]> {
+  const { burst: size, warmup, samples } = ctx.profile.noisy;
+  const failures: string[] = [];
+  try {
+    await withConduit(ctx, async (s) => {
+      // B: a second workspace, with the demo admin as its admin too (one session acts in both).
+      const handle = await createDb({ url: s.stack.databaseUrl, migrate: false, poolSize: 2 });
+      let bWorkspace: string;
+      try {
+        const ws = await createWorkspace(handle.db, { name: 'Neighbour', slug: `neighbour-${Date.now().toString(36)}` });
+        const admin = await findUserByEmail(handle.db, s.stack.login.email);
+        if (!admin) throw new Error('the demo admin is missing');
+        await addMember(handle.db, { workspaceId: ws.id, userId: admin.id, role: 'admin' });
+        bWorkspace = ws.id;
+      } finally {
+        await handle.close();
+      }
+      const b: Session = { stack: s.stack, api: s.api.inWorkspace(bWorkspace) };
+      const [bSink] = await sinkRecords(b.api, 1);
+      await b.api.createActiveWorkflow(recordUpdatedToUpdate('bench: B beats', BEAT_OBJECT, bSink!));
+      const beats: string[] = [];
+      for (let i = 0; i < warmup + samples; i++) beats.push(await b.api.createRecord(BEAT_OBJECT, { v: -1, i }));
+      const aSinks = await sinkRecords(s.api, BURST_CLIENTS);
+      const hook = await s.api.createActiveWorkflow(webhookToUpdate('bench: A burst'));
+      if (!hook.hookId) throw new Error("A's workflow has no hook");
+
+      ctx.log(`10. B alone: ${samples} record changes, one a second`);
+      for (let i = 0; i < warmup; i++) await beat(b, beats[i]!, i);
+      const quiet: number[] = [];
+      let quietErrors = 0;
+      for (let i = 0; i < samples; i++) {
+        try {
+          quiet.push(await beat(b, beats[warmup + i]!, i));
+        } catch {
+          quietErrors++;
+        }
+      }
+      ctx.rows.push(latencyRow(NOISY, 'B: record change → first action, A quiet', quiet, quietErrors));
+
+      ctx.log(`10. A alone: burst of ${size} webhooks`);
+      const alone = await burst(s, hook.hookId, aSinks, size);
+      ctx.rows.push(rateRow(`A: burst of ${size} webhooks, alone`, alone));
+
+      ctx.log(`10. A's burst of ${size} again, B changing a record each second meanwhile`);
+      const during: number[] = [];
+      let duringErrors = 0;
+      let done = false;
+      const aRun = burst(s, hook.hookId, aSinks, size).finally(() => {
+        done = true;
+      });
+      // A fresh record for each change: the measure reads the runs of that record.
+      for (let i = 0; !done; i++) {
+        try {
+          const record = await b.api.createRecord(BEAT_OBJECT, { v: -1, i });
+          during.push(await beat(b, record, i));
+        } catch {
+          duringErrors++;
+        }
+      }
+      const withB = await aRun;
+      ctx.rows.push(
+        latencyRow(
+          NOISY,
+          "B: record change → first action, during A's burst",
+          during,
+          duringErrors,
+          `${during.length} changes while A's burst ran; quiet p50 ${median(quiet).toFixed(1)} ms`,
+        ),
+      );
+      ctx.rows.push(rateRow(`A: burst of ${size} webhooks, B beside it`, withB));
+    });
+  } catch (e) {
+    failures.push(`10. noisy neighbour: ${(e as Error).message}`);
+  }
+  return failures;
+}
