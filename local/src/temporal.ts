@@ -68,7 +68,20 @@ async function startCli(cli: string, o: CliStart): Promise<Managed> {
 }
 
 async function startCliOnce(cli: string, o: CliStart): Promise<Managed> {
-  const args = ['server', 'start-dev', '--ip', '127.0.0.1', '--port', String(o.port), '--db-filename', o.dbFile, '--log-level', 'error', ...SQLITE_PRAGMAS, ...FAIRNESS_DYNAMIC_CONFIG];
+  const args = [
+    'server',
+    'start-dev',
+    '--ip',
+    '127.0.0.1',
+    '--port',
+    String(o.port),
+    '--db-filename',
+    o.dbFile,
+    '--log-level',
+    'error',
+    ...SQLITE_PRAGMAS,
+    ...FAIRNESS_DYNAMIC_CONFIG,
+  ];
   if (o.uiPort) args.push('--ui-port', String(o.uiPort), ...o.uiArgs);
   else args.push('--headless');
   const proc = startProcess(cli, args);
