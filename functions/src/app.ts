@@ -16,6 +16,7 @@ import type { RouteDeps } from './routes/common';
 import { devMailRoutes } from './routes/dev-mail';
 import { failureAlertRoutes } from './routes/failure-alerts';
 import { retentionRoutes } from './routes/retention';
+import { usageRoutes } from './routes/usage';
 import { eventRoutes } from './routes/events';
 import { executionRoutes } from './routes/executions';
 import { recordRoutes } from './routes/records';
@@ -99,6 +100,7 @@ export function createApp(deps: AppDeps): OpenAPIHono<Env> {
   approvalRoutes(app, d);
   failureAlertRoutes(app, d);
   retentionRoutes(app, d);
+  usageRoutes(app, d);
 
   app.get('/api/health', async (c) => {
     try {

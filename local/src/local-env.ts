@@ -14,6 +14,8 @@ const LocalEnvSchema = z.object({
   TEMPORAL_DEV_UI_PORT: z.coerce.number().int().min(1).max(65535).default(8233),
   /** Outbox sweep period: re-sends events that were committed but never dispatched. */
   SWEEP_INTERVAL_MS: z.coerce.number().int().min(100).default(5_000),
+  /** How often runs queued behind a workspace's concurrent-run limit are checked for a free slot. */
+  PROMOTE_INTERVAL_MS: z.coerce.number().int().min(50).default(500),
   /** `false` starts no Temporal worker in this process: runs wait for a separate worker (compose's worker service). */
   RUN_WORKER: z
     .enum(['true', 'false', '1', '0'])

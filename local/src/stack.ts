@@ -15,7 +15,8 @@ import { startTracing } from '@conduit/core/tracing';
 import { tracingClientInterceptors } from '@conduit/functions/deps';
 import { createDispatcher, createSweeper } from '@conduit/functions/dispatch/index';
 import { createRetentionJob } from '@conduit/functions/retention';
-import { createRunStarter } from '@conduit/functions/runs/index';
+import { createRunPromoter, createRunStarter, quotaWarningMailer } from '@conduit/functions/runs/index';
+import { createMailer } from '@conduit/core/mail';
 import { createScheduleSync } from '@conduit/functions/schedules/index';
 import { createWorker } from '@conduit/worker';
 import { buildApi, type DemoLogin } from './api';
@@ -213,7 +214,9 @@ export async function startStack(opts: StackOptions = {}): Promise<Stack> {
       ...tracingClientInterceptors(config),
     });
 
-    const runs = createRunStarter({ db, temporal: client, eagerStart: true });
+    const mailer = await createMailer(config, db);
+    register('mailer', async () => mailer.close());
+    const runs = createRunStarter({ db, temporal: client, eagerStart: true, onQuotaWarning: quotaWarningMailer({ db, mailer, config, log }) });
     const dispatcher = createDispatcher({ db, runs, config, log: stackLogger(config.LOG_LEVEL, 'dispatch') });
     const dispatch = opts.dispatch !== false;
     const queue: EventQueue = createEventQueue(config, dispatch ? dispatcher.handle : async () => {}, {
@@ -236,6 +239,10 @@ export async function startStack(opts: StackOptions = {}): Promise<Stack> {
       const sweeper = createSweeper({ db, queue, log });
       sweeper.start(opts.sweepIntervalMs ?? local.SWEEP_INTERVAL_MS);
       register('outbox sweeper', sweeper.stop);
+      // Runs queued behind their workspace's concurrent-run limit start as slots free up.
+      const promoter = createRunPromoter({ db, runs, log });
+      promoter.start(local.PROMOTE_INTERVAL_MS);
+      register('queued-run promoter', promoter.stop);
     }
 
     const retention = createRetentionJob({ db, log });

@@ -376,3 +376,4 @@ export type SecretDto = z.infer<typeof SecretDtoSchema>;
 export * from './compose';
 export * from './approvals';
 export * from './retention';
+export * from './usage';

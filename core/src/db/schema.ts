@@ -24,8 +24,34 @@ export const workspaces = pgTable(
     createdAt: createdAt(),
     /** Finished runs (with their steps) and their events are pruned this many days after they end. */
     runRetentionDays: integer('run_retention_days').notNull().default(90),
+    // Operator limits (docs/limits.md); null means no limit.
+    /** Webhook events accepted per second (burst: twice this); beyond, 429 with Retry-After. */
+    eventsPerSecond: integer('events_per_second').default(100),
+    /** Event-driven runs beyond this many at once wait, queued, for a free slot. */
+    maxConcurrentRuns: integer('max_concurrent_runs').default(100),
+    /** Runs per calendar month (UTC); admins are mailed at 80 %, runs are refused at 100 %. */
+    monthlyRunQuota: integer('monthly_run_quota').default(100_000),
+    /** The month ("2026-12") whose 80 % warning was mailed, so it goes out once. */
+    quotaWarnedMonth: text('quota_warned_month'),
   },
-  (t) => [check('workspaces_run_retention_days_check', sql`${t.runRetentionDays} between 1 and 3650`)],
+  (t) => [
+    check('workspaces_run_retention_days_check', sql`${t.runRetentionDays} between 1 and 3650`),
+    check('workspaces_limits_check', sql`${t.eventsPerSecond} > 0 and ${t.maxConcurrentRuns} > 0 and ${t.monthlyRunQuota} > 0`),
+  ],
+);
+
+/** Runs counted per workspace and calendar month (UTC), for the monthly quota. */
+export const workspaceUsage = pgTable(
+  'workspace_usage',
+  {
+    workspaceId: uuid('workspace_id')
+      .notNull()
+      .references(() => workspaces.id, { onDelete: 'cascade' }),
+    /** "2026-12" */
+    month: text('month').notNull(),
+    runs: integer('runs').notNull().default(0),
+  },
+  (t) => [primaryKey({ columns: [t.workspaceId, t.month] })],
 );
 
 export const companies = pgTable(
@@ -294,8 +320,13 @@ export const workflowExecutions = pgTable(
     dryRun: boolean('dry_run').notNull().default(false),
     /** Set on a run started by another run's call_workflow step: the calling execution. */
     parentExecutionId: uuid('parent_execution_id'),
+    /** When the run took one of its workspace's concurrent-run slots; null while queued or for runs that never asked. */
+    admittedAt: timestamp('admitted_at', { withTimezone: true }),
   },
   (t) => [
+    // The workspace's runs holding a slot (counted on every admission) and its queue, oldest first.
+    index('executions_in_flight_idx').on(t.workspaceId).where(sql`${t.status} in ('pending', 'running') and ${t.admittedAt} is not null`),
+    index('executions_queued_idx').on(t.workspaceId, t.createdAt).where(sql`${t.status} = 'queued'`),
     uniqueIndex('executions_workflow_event_idx').on(t.workflowId, t.eventId),
     index('executions_parent_idx').on(t.parentExecutionId).where(sql`${t.parentExecutionId} is not null`),
     index('executions_workspace_idx').on(t.workspaceId, t.createdAt),

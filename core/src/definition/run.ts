@@ -1,7 +1,7 @@
 import { z } from 'zod';
 import { JsonSchema } from './common';
 
-export const EXECUTION_STATUSES = ['pending', 'running', 'completed', 'failed', 'cancelled'] as const;
+export const EXECUTION_STATUSES = ['queued', 'pending', 'running', 'completed', 'failed', 'cancelled'] as const;
 export const ExecutionStatusSchema = z.enum(EXECUTION_STATUSES);
 export type ExecutionStatus = z.infer<typeof ExecutionStatusSchema>;
 

@@ -1,4 +1,4 @@
-import { and, asc, desc, eq, gte, isNotNull, lt, lte, or, type SQL } from 'drizzle-orm';
+import { and, inArray, asc, desc, eq, gte, isNotNull, lt, lte, or, type SQL } from 'drizzle-orm';
 import type { ExecutionStatus } from '../definition';
 import { devMail, executionSteps, workflowExecutions, workflowVersions, workflows } from '../db/schema';
 import type { DbOrTx } from '../db/client';
@@ -108,7 +108,7 @@ export async function markExecutionCancelled(db: DbOrTx, q: { workspaceId: strin
       and(
         eq(workflowExecutions.id, q.id),
         eq(workflowExecutions.workspaceId, q.workspaceId),
-        or(eq(workflowExecutions.status, 'pending'), eq(workflowExecutions.status, 'running')),
+        inArray(workflowExecutions.status, ['queued', 'pending', 'running']),
       ),
     )
     .returning();

@@ -1,10 +1,10 @@
 import { eq } from 'drizzle-orm';
 import type { WorkflowTrigger } from '../definition';
-import { workflowVersions, workflows } from '../db/schema';
+import { workflowVersions, workflows, workspaces } from '../db/schema';
 import type { DbOrTx } from '../db/client';
 
 export type FoundHook =
-  | { workflowId: string; workspaceId: string; active: true; trigger: WorkflowTrigger }
+  | { workflowId: string; workspaceId: string; active: true; trigger: WorkflowTrigger; eventsPerSecond: number | null }
   | { workflowId: string; workspaceId: string; active: false };
 
 /**
@@ -20,12 +20,14 @@ export async function findHook(db: DbOrTx, hookId: string): Promise<FoundHook | 
       isActive: workflows.isActive,
       triggerType: workflows.activeTriggerType,
       trigger: workflowVersions.trigger,
+      eventsPerSecond: workspaces.eventsPerSecond,
     })
     .from(workflows)
+    .innerJoin(workspaces, eq(workspaces.id, workflows.workspaceId))
     .leftJoin(workflowVersions, eq(workflowVersions.id, workflows.activeVersionId))
     .where(eq(workflows.hookId, hookId));
   if (!row) return null;
   if (row.isActive && row.triggerType === 'webhook' && row.trigger)
-    return { workflowId: row.workflowId, workspaceId: row.workspaceId, active: true, trigger: row.trigger };
+    return { workflowId: row.workflowId, workspaceId: row.workspaceId, active: true, trigger: row.trigger, eventsPerSecond: row.eventsPerSecond };
   return { workflowId: row.workflowId, workspaceId: row.workspaceId, active: false };
 }

@@ -33,3 +33,4 @@ export * from './workflow-files';
 export * from './approvals';
 export * from './run-failures';
 export * from './retention';
+export * from './limits';

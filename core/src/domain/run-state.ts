@@ -7,7 +7,8 @@ import { preparedQuery } from '../db/prepared';
 import { runWorkflowId } from '../temporal';
 import { stepWriteQueries, type StepWrite } from './steps';
 
-const OPEN: ExecutionStatus[] = ['pending', 'running'];
+// A queued run is open too: cancelling it (or refusing it) ends it before it ever started.
+const OPEN: ExecutionStatus[] = ['queued', 'pending', 'running'];
 
 // Every run begins with this: a prepared statement.
 const markRunning = preparedQuery('execution_mark_running', (db, name) =>

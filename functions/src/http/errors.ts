@@ -1,3 +1,4 @@
+import { RunQuotaError } from '../runs/start-run';
 import type { Context } from 'hono';
 import type { ContentfulStatusCode } from 'hono/utils/http-status';
 import type { z } from 'zod';
@@ -38,4 +39,13 @@ export function errorJson(c: Context, e: HttpError) {
     error: { code: e.code, message: e.message, ...(e.path ? { path: e.path } : {}), ...(e.issues && e.issues.length > 1 ? { issues: e.issues } : {}) },
   };
   return c.json(body, e.status);
+}
+
+/**
+ * What a failed start answers: a used-up monthly quota is the caller's 429 (with why and when it
+ * resets); anything else is Temporal out of reach (503), logged by the caller.
+ */
+export function runStartError(err: unknown, unavailable: string): HttpError {
+  if (err instanceof RunQuotaError) return new HttpError(429, 'quota_exceeded', err.message);
+  return new HttpError(503, 'temporal_unavailable', unavailable);
 }

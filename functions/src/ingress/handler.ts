@@ -98,6 +98,8 @@ export function createHookHandler(deps: IngressDeps): HookHandler {
   // A token bucket per hook (per process): config.WEBHOOK_RATE_LIMIT per second, burst WEBHOOK_RATE_BURST (default twice the rate).
   const perSecond = deps.config.WEBHOOK_RATE_LIMIT ?? 10_000;
   const limiter = createRateLimiter({ perSecond, burst: deps.config.WEBHOOK_RATE_BURST ?? perSecond * 2 });
+  // And one per workspace, at the rate its operator set (burst: two seconds' worth).
+  const workspaceLimiter = createRateLimiter({ perSecond: 1, burst: 2 });
   const refusals = deps.refusals ?? createRefusalCounter({ db: deps.db, ...(deps.log ? { log: deps.log } : {}) });
   /** A refusal of a known hook: counted (never its body), then answered. */
   const refuse = async (hook: { workflowId: string; workspaceId: string }, reason: HookRefusalReason, reply: HookReply): Promise<HookReply> => {
@@ -133,6 +135,18 @@ export function createHookHandler(deps: IngressDeps): HookHandler {
       return refuse(hook, 'wrong_method', fail(405, 'method_not_allowed', 'this hook accepts POST only', ALLOW_POST));
     const wait = limiter.take(hook.workflowId);
     if (wait > 0) return refuse(hook, 'rate_limited', fail(429, 'rate_limited', 'too many requests for this hook', { 'Retry-After': String(wait) }));
+    if (hook.eventsPerSecond !== null) {
+      const rate = { perSecond: hook.eventsPerSecond, burst: hook.eventsPerSecond * 2 };
+      const waitWs = workspaceLimiter.take(hook.workspaceId, Date.now(), rate);
+      if (waitWs > 0)
+        return refuse(
+          hook,
+          'workspace_limit',
+          fail(429, 'rate_limited', `this workspace accepts ${hook.eventsPerSecond} events per second; retry after ${waitWs} s`, {
+            'Retry-After': String(waitWs),
+          }),
+        );
+    }
 
     const read = await req.readBody(limit);
     // The rest of the body is never read: close the connection instead of draining it.

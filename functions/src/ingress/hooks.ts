@@ -10,6 +10,8 @@ export type Hook = {
   trigger: WebhookTrigger;
   /** The decrypted inbound secret when auth needs one; kept in memory only. */
   secret: string | null;
+  /** The workspace's limit on accepted webhook events per second (null: none). */
+  eventsPerSecond: number | null;
 };
 
 /** A hook id that belongs to a workflow that is off (or not a webhook workflow now): answered 404 like an unknown one, but its calls are counted. */
@@ -41,7 +43,7 @@ export function createHookResolver(deps: { db: Db; box: SecretBox | null; ttlMs?
       // No key (or no way to open it): fail closed; the ingress answers 401 to every request.
       secret = ciphertext !== null && deps.box ? safeOpen(deps.box, ciphertext) : null;
     }
-    return { hook: { workflowId: row.workflowId, workspaceId: row.workspaceId, trigger, secret } };
+    return { hook: { workflowId: row.workflowId, workspaceId: row.workspaceId, trigger, secret, eventsPerSecond: row.eventsPerSecond } };
   }
 
   function lookup(hookId: string): Promise<HookLookup> {

@@ -1,5 +1,6 @@
 import { createSqsBatchHandler, type SqsBatchResponse } from '@conduit/core/events';
 import { createDispatcher } from '../dispatch';
+import { createRunPromoter } from '../runs/promoter';
 import { lambdaConfig, lambdaDb, lambdaLogger, withTracing } from './services';
 import { lazyRunStarter } from './temporal';
 import { once } from './runtime';
@@ -12,11 +13,20 @@ import { once } from './runtime';
  */
 const batchHandler = once(async () => {
   const [config, { db }, log] = await Promise.all([lambdaConfig(), lambdaDb(), lambdaLogger()]);
-  const dispatcher = createDispatcher({ db, config, runs: lazyRunStarter(db), log });
-  return createSqsBatchHandler(
+  const runs = lazyRunStarter(db);
+  const dispatcher = createDispatcher({ db, config, runs, log });
+  const handle = createSqsBatchHandler(
     (message) => dispatcher.handle(message),
     (messageId, err) => log.error('dispatch failed', { messageId, error: err instanceof Error ? err.message : String(err) }),
   );
+  // No process stays up between batches here: each batch also starts runs queued behind their
+  // workspace's concurrent-run limit (one indexed query when none wait); the sweeper's minute does too.
+  const promoter = createRunPromoter({ db, runs, log });
+  return async (event: unknown) => {
+    const result = await handle(event);
+    await promoter.promoteOnce().catch((err: unknown) => log.warn('queued runs not promoted', { error: err instanceof Error ? err.message : String(err) }));
+    return result;
+  };
 });
 
 export const handler = withTracing(async (event: unknown): Promise<SqsBatchResponse> => (await batchHandler())(event));

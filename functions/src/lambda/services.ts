@@ -3,6 +3,7 @@ import { createDb, type DbHandle } from '@conduit/core/db';
 import { secretBoxFromConfig, type SecretBox } from '@conduit/core/crypto';
 import { createSqsQueue, type SqsQueue } from '@conduit/core/events';
 import { createLogger, type Logger } from '@conduit/core/logging';
+import { createMailer, type Mailer } from '@conduit/core/mail';
 import { startTracing, type Tracing } from '@conduit/core/tracing';
 import { loadLambdaConfig, once } from './runtime';
 
@@ -34,6 +35,9 @@ export const lambdaDb = once(async (): Promise<DbHandle> => {
   // One request at a time per execution environment: a small pool is plenty.
   return createDb({ url: need(config, 'DATABASE_URL'), driver: config.DATABASE_DRIVER, migrate: false, poolSize: 2 });
 });
+
+/** The product's own mail (quota warnings): SES or SMTP as SMTP_URL says. */
+export const lambdaMailer = once(async (): Promise<Mailer> => createMailer(await lambdaConfig(), (await lambdaDb()).db));
 
 export const lambdaQueue = once(async (): Promise<SqsQueue> => {
   const config = await lambdaConfig();

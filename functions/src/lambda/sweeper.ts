@@ -3,11 +3,14 @@ import { createSweeper } from '../dispatch';
 import { createRetentionJob, type RetentionJob } from '../retention';
 import { lambdaDb, lambdaLogger, lambdaQueue } from './services';
 import { once } from './runtime';
+import { createRunPromoter } from '../runs/promoter';
+import { lazyRunStarter } from './temporal';
 
 const jobs = once(async () => {
   const [{ db }, queue, log] = await Promise.all([lambdaDb(), lambdaQueue(), lambdaLogger()]);
   // 40 s of a 50 s timeout: a pass cut short by the budget carries on at the next hourly tick.
-  return { sweeper: createSweeper({ db, queue, log }), retention: createRetentionJob({ db, log }, { budgetMs: 40_000 }), log };
+  const promoter = createRunPromoter({ db, runs: lazyRunStarter(db), log });
+  return { sweeper: createSweeper({ db, queue, log }), retention: createRetentionJob({ db, log }, { budgetMs: 40_000 }), promoter, log };
 });
 
 /** The hourly rule's constant input names the retention job; the every-minute rule sends EventBridge's own event. */
@@ -18,9 +21,11 @@ const RetentionEventSchema = z.object({ job: z.literal('retention') });
  * the retention rule, one retention pass (deletes finished runs past each workspace's retention).
  */
 export const handler = async (event: unknown): Promise<{ republished: number } | { pruned: Awaited<ReturnType<RetentionJob['pruneOnce']>> }> => {
-  const { sweeper: s, retention, log } = await jobs();
+  const { sweeper: s, retention, promoter, log } = await jobs();
   if (RetentionEventSchema.safeParse(event).success) return { pruned: await retention.pruneOnce() };
   const result = await s.sweepOnce();
-  log.info('outbox sweep', result);
+  // A queued run waits at most a minute even when no event arrives to promote it.
+  const promoted = await promoter.promoteOnce();
+  log.info('outbox sweep', { ...result, promoted: promoted.started });
   return result;
 };

@@ -3,5 +3,5 @@
  * the bundler makes it a single chunk, loaded on first use.
  */
 export { temporalClient } from '../deps';
-export { createRunStarter } from '../runs';
+export { createRunPromoter, createRunStarter, quotaWarningMailer } from '../runs';
 export { createScheduleSync } from '../schedules';

@@ -2,7 +2,7 @@ import type { Client } from '@temporalio/client';
 import type { Db } from '@conduit/core/db';
 import type { RunStarter } from '../runs';
 import type { ScheduleSync } from '../schedules';
-import { lambdaConfig } from './services';
+import { lambdaConfig, lambdaLogger, lambdaMailer } from './services';
 import { once } from './runtime';
 
 /**
@@ -19,8 +19,14 @@ export const lambdaTemporal = once(async (): Promise<Client> => {
 /** Starts runs; loads the Temporal client on the first start (a batch that matches no workflow never does). */
 export function lazyRunStarter(db: Db): RunStarter {
   const starter = once(async () => {
-    const [{ createRunStarter }, temporal] = await Promise.all([import('./temporal-modules'), lambdaTemporal()]);
-    return createRunStarter({ db, temporal });
+    const [{ createRunStarter, quotaWarningMailer }, temporal, config, mailer, log] = await Promise.all([
+      import('./temporal-modules'),
+      lambdaTemporal(),
+      lambdaConfig(),
+      lambdaMailer(),
+      lambdaLogger(),
+    ]);
+    return createRunStarter({ db, temporal, onQuotaWarning: quotaWarningMailer({ db, mailer, config, log }) });
   });
   return {
     start: async (input) => (await starter()).start(input),

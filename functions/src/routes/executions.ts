@@ -6,7 +6,8 @@ import { ROOT_CAUSATION, TriggerPayloadSchema, type StepResult } from '@conduit/
 import { audit, checkDraft, getEvent, getExecutionDetail, getVersion, getWorkflow, listExecutions, markExecutionCancelled } from '@conduit/core/domain';
 import { workspaceAccess } from '../http/context';
 import { executionDto } from '../http/dto';
-import { conflict, HttpError, notFound } from '../http/errors';
+import { conflict, HttpError, notFound, runStartError } from '../http/errors';
+import { RunQuotaError } from '../runs';
 import { WsIdParams, WsParams, errors, json, type Api, type RouteDeps } from './common';
 
 const tags = ['executions'];
@@ -66,7 +67,7 @@ export function executionRoutes(app: Api, deps: RouteDeps): void {
       method: 'post',
       path: '/api/workspaces/{ws}/executions/{id}/cancel',
       tags,
-      summary: 'Cancel a pending or running run (it ends cancelled)',
+      summary: 'Cancel a queued, pending or running run (it ends cancelled)',
       request: { params: WsIdParams },
       responses: { 202: json(ExecutionDtoSchema), 409: errors[400], ...errors },
     }),
@@ -74,18 +75,22 @@ export function executionRoutes(app: Api, deps: RouteDeps): void {
       const p = c.req.valid('param');
       const a = await workspaceAccess(c, deps, p.ws, 'admin', 'cancel runs');
       const e = await load(a.workspace.id, p.id);
-      if (e.status !== 'pending' && e.status !== 'running') throw conflict(`the run is ${e.status}; only pending or running runs can be cancelled`);
-      try {
-        const temporal = typeof deps.temporal === 'function' ? await deps.temporal() : deps.temporal;
-        await temporal.workflow.getHandle(e.temporalWorkflowId).cancel();
-      } catch (err) {
-        // Never reached Temporal (or already gone): the row is the only record, so end it here.
-        if (!(err instanceof WorkflowNotFoundError)) {
-          deps.log?.error('cancel failed', { executionId: e.id, error: err instanceof Error ? err.message : String(err) });
-          throw new HttpError(503, 'temporal_unavailable', 'the run could not be cancelled (Temporal unreachable); try again');
+      if (e.status !== 'queued' && e.status !== 'pending' && e.status !== 'running')
+        throw conflict(`the run is ${e.status}; only queued, pending or running runs can be cancelled`);
+      // A queued run has not reached Temporal: its row is all there is.
+      if (e.status === 'queued') await markExecutionCancelled(deps.db, { workspaceId: a.workspace.id, id: e.id }, deps.now());
+      else
+        try {
+          const temporal = typeof deps.temporal === 'function' ? await deps.temporal() : deps.temporal;
+          await temporal.workflow.getHandle(e.temporalWorkflowId).cancel();
+        } catch (err) {
+          // Never reached Temporal (or already gone): the row is the only record, so end it here.
+          if (!(err instanceof WorkflowNotFoundError)) {
+            deps.log?.error('cancel failed', { executionId: e.id, error: err instanceof Error ? err.message : String(err) });
+            throw new HttpError(503, 'temporal_unavailable', 'the run could not be cancelled (Temporal unreachable); try again');
+          }
+          await markExecutionCancelled(deps.db, { workspaceId: a.workspace.id, id: e.id }, deps.now());
         }
-        await markExecutionCancelled(deps.db, { workspaceId: a.workspace.id, id: e.id }, deps.now());
-      }
       // Temporal accepted the cancellation (or the row was ended here): the change is done, record it.
       await audit(deps.db, auditContext(c, a.principal), {
         workspaceId: a.workspace.id,
@@ -148,8 +153,9 @@ export function executionRoutes(app: Api, deps: RouteDeps): void {
           resume: { fromExecutionId: e.id, steps },
         });
       } catch (err) {
-        deps.log?.error('retry start failed', { executionId: e.id, error: err instanceof Error ? err.message : String(err) });
-        throw new HttpError(503, 'temporal_unavailable', 'the retry could not be started (Temporal unreachable); try again');
+        if (!(err instanceof RunQuotaError))
+          deps.log?.error('retry start failed', { executionId: e.id, error: err instanceof Error ? err.message : String(err) });
+        throw runStartError(err, 'the retry could not be started (Temporal unreachable); try again');
       }
       await audit(deps.db, auditContext(c, a.principal), {
         workspaceId: a.workspace.id,

@@ -39,7 +39,8 @@ import { nextFireTimes } from '../schedules/fire-times';
 import { auditContext } from '../http/audit-context';
 import { workspaceAccess } from '../http/context';
 import { executionDto, versionDto, workflowDto } from '../http/dto';
-import { HttpError, invalid, notFound } from '../http/errors';
+import { HttpError, invalid, notFound, runStartError } from '../http/errors';
+import { RunQuotaError } from '../runs';
 import { WsIdParams, WsParams, body, errors, json, type Api, type RouteDeps } from './common';
 import { testTriggerPayload } from './test-payload';
 
@@ -407,8 +408,9 @@ export function workflowRoutes(app: Api, deps: RouteDeps): void {
           dryRun: mode === 'dry',
         });
       } catch (err) {
-        deps.log?.error('test run start failed', { workflowId: w.id, error: err instanceof Error ? err.message : String(err) });
-        throw new HttpError(503, 'temporal_unavailable', 'the run could not be started (Temporal unreachable); try again');
+        if (!(err instanceof RunQuotaError))
+          deps.log?.error('test run start failed', { workflowId: w.id, error: err instanceof Error ? err.message : String(err) });
+        throw runStartError(err, 'the run could not be started (Temporal unreachable); try again');
       }
       await audit(deps.db, auditContext(c, a.principal), {
         workspaceId: a.workspace.id,

@@ -1,2 +1,4 @@
 export * from './start-run';
 export * from './manual-run';
+export * from './promoter';
+export * from './quota-warning';

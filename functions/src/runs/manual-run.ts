@@ -1,8 +1,8 @@
 import { describeIssues, manualPayload, ROOT_CAUSATION, TriggerPayloadSchema, type ManualTrigger } from '@conduit/core/definition';
 import type { Db } from '@conduit/core/db';
 import { getPublishedWorkflow, getRecord, type Role } from '@conduit/core/domain';
-import { conflict, forbidden, HttpError, invalid, notFound } from '../http/errors';
-import type { RunStarter } from './start-run';
+import { conflict, forbidden, invalid, notFound, runStartError } from '../http/errors';
+import { RunQuotaError, type RunStarter } from './start-run';
 
 export type ManualRunRequest = {
   workspaceId: string;
@@ -57,7 +57,8 @@ export async function startManualRun(
       recordId: record?.id ?? null,
     });
   } catch (err) {
-    deps.log?.error('manual run start failed', { workflowId: workflow.id, error: err instanceof Error ? err.message : String(err) });
-    throw new HttpError(503, 'temporal_unavailable', 'the run could not be started (Temporal unreachable); try again');
+    if (!(err instanceof RunQuotaError))
+      deps.log?.error('manual run start failed', { workflowId: workflow.id, error: err instanceof Error ? err.message : String(err) });
+    throw runStartError(err, 'the run could not be started (Temporal unreachable); try again');
   }
 }

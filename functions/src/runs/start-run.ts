@@ -9,7 +9,7 @@ import {
   type WorkflowTrigger,
 } from '@conduit/core/definition';
 import type { Db } from '@conduit/core/db';
-import { createExecution, finishExecution } from '@conduit/core/domain';
+import { admitRun, createExecution, finishExecution, quotaResetsAt, type Admission } from '@conduit/core/domain';
 import { RUN_WORKFLOW, RunInputSchema, TASK_QUEUE, runPriority, runWorkflowId, type RunInput, type RunInputArg } from '@conduit/core/temporal';
 
 type StartRunInput = {
@@ -35,7 +35,27 @@ export type StartRunResult = {
   deduplicated: boolean;
   /** This call started the run and the server handed its first workflow task straight to a local worker. */
   eagerlyStarted?: boolean;
+  /** The workspace's concurrent runs were at their limit: the run waits, queued, for the promoter. */
+  queued?: true;
+  /** The month's run quota is used up: the run ended cancelled without starting. */
+  refused?: true;
 };
+
+/** A run a person asked for, refused because the workspace's monthly run quota is used up. */
+export class RunQuotaError extends Error {
+  constructor(
+    readonly quota: number,
+    readonly resetsAt: Date,
+  ) {
+    super(quotaMessage(quota, resetsAt));
+  }
+}
+
+const quotaMessage = (quota: number, resetsAt: Date) =>
+  `Not started: this workspace has used its monthly quota of ${quota.toLocaleString('en-US')} runs. It resets on ${resetsAt.toISOString().slice(0, 10)}; an operator can raise it.`;
+
+/** The month's quota just passed its warning share: told once per month, to mail the admins. */
+export type QuotaWarning = { workspaceId: string; runs: number; quota: number };
 
 export type RunStarter = {
   /** Makes the execution row (or finds the one for the same (workflow, event)) and starts its run. */
@@ -54,6 +74,12 @@ export type RunStarterDeps = {
    * saved on every start. Only where a worker polls the task queue in the same process (local stack).
    */
   eagerStart?: boolean;
+  /**
+   * Per-workspace limits (concurrent runs, monthly quota) checked before each start (default on).
+   * Test runs of a draft are never limited or counted.
+   */
+  limits?: boolean;
+  onQuotaWarning?: (w: QuotaWarning) => void;
 };
 
 /**
@@ -83,6 +109,16 @@ export function createRunStarter(deps: RunStarterDeps): RunStarter {
 
   const fail = (input: StartRunInput, executionId: string, error: string) =>
     finishExecution(deps.db, { workspaceId: input.workspaceId, executionId, status: 'failed', error });
+
+  /** Takes a slot (or queues, or refuses); a refused run ends cancelled here, with why. */
+  async function admit(input: StartRunInput, executionId: string, queueable: boolean): Promise<Admission | null> {
+    if (deps.limits === false || input.isTest) return null;
+    const a = await admitRun(deps.db, { workspaceId: input.workspaceId, executionId, queueable });
+    if (a.warn && a.quota !== null) deps.onQuotaWarning?.({ workspaceId: input.workspaceId, runs: a.runs, quota: a.quota });
+    if (a.decision === 'refused' && a.quota !== null)
+      await finishExecution(deps.db, { workspaceId: input.workspaceId, executionId, status: 'cancelled', error: quotaMessage(a.quota, quotaResetsAt()) });
+    return a;
+  }
 
   async function startWorkflow(input: StartRunInput, args: RunInput & { executionId: string }): Promise<StartRunResult> {
     const { executionId } = args;
@@ -125,6 +161,9 @@ export function createRunStarter(deps: RunStarterDeps): RunStarter {
       // Seen before and already past pending: the run exists; never start it again.
       if (!created && execution.status !== 'pending') return { executionId: execution.id, deduplicated: true };
       // Not created but still pending: an earlier attempt died before starting it; it starts now.
+      // A person is waiting: never queued, but it takes a slot and counts toward the quota.
+      const a = await admit(input, execution.id, false);
+      if (a?.decision === 'refused' && a.quota !== null) throw new RunQuotaError(a.quota, quotaResetsAt());
       return startWorkflow(input, { ...parsed, executionId: execution.id });
     },
 
@@ -138,6 +177,10 @@ export function createRunStarter(deps: RunStarterDeps): RunStarter {
         await fail(input, input.executionId, `the run's input is invalid: ${reason}`);
         return { executionId: input.executionId, deduplicated: false };
       }
+      // Event-driven (bulk) runs wait their turn when the workspace is at its concurrent-run limit.
+      const a = await admit(input, input.executionId, input.eventId !== null);
+      if (a?.decision === 'queued') return { executionId: input.executionId, deduplicated: false, queued: true };
+      if (a?.decision === 'refused') return { executionId: input.executionId, deduplicated: false, refused: true };
       return startWorkflow(input, { ...parsed.data, executionId: input.executionId });
     },
   };

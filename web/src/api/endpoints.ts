@@ -9,6 +9,7 @@ import {
   ApprovalLinkDtoSchema,
   FailureAlertSettingsDtoSchema,
   RetentionSettingsDtoSchema,
+  WorkspaceUsageDtoSchema,
   HookRefusalsDtoSchema,
   ReplayResultSchema,
   SecretRotatedSchema,
@@ -108,6 +109,7 @@ export const api = {
       request('PUT', `${ws(w)}/workflows/${enc(id)}/failure-alerts`, FailureAlertSettingsDtoSchema, { failureAlerts }),
   },
 
+  usage: (w: string) => request('GET', `${ws(w)}/usage`, WorkspaceUsageDtoSchema),
   retention: {
     get: (w: string) => request('GET', `${ws(w)}/retention`, RetentionSettingsDtoSchema),
     put: (w: string, days: number) => request('PUT', `${ws(w)}/retention`, RetentionSettingsDtoSchema, { days }),

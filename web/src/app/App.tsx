@@ -25,6 +25,7 @@ const Secrets = lazy(() => import('../settings/Secrets'));
 const Approvals = lazy(() => import('../approvals/Approvals'));
 const FailureAlerts = lazy(() => import('../settings/FailureAlerts'));
 const Retention = lazy(() => import('../settings/Retention'));
+const Usage = lazy(() => import('../settings/Usage'));
 const ApprovalLink = lazy(() => import('../approvals/ApprovalLink'));
 
 function Home() {
@@ -85,6 +86,7 @@ export function App() {
         <Route path="/settings/secrets" component={Secrets} />
         <Route path="/settings/failure-alerts" component={FailureAlerts} />
         <Route path="/settings/retention" component={Retention} />
+        <Route path="/settings/usage" component={Usage} />
         <Route path="/records/:object?" component={Records} />
         <Route path="/approvals" component={Approvals} />
       </Route>

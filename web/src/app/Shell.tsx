@@ -87,6 +87,9 @@ export function Shell(props: ParentProps) {
               <A href={`/w/${params.ws}/settings/members`} activeClass="active">
                 Members
               </A>
+              <A href={`/w/${params.ws}/settings/usage`} activeClass="active">
+                Usage
+              </A>
               <Show when={workspace()?.role === 'admin'}>
                 <A href={`/w/${params.ws}/settings/api-keys`} activeClass="active">
                   API keys

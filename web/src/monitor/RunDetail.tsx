@@ -17,7 +17,7 @@ import { CallLinks } from '../compose/CallLinks';
 import { DryNote, wouldHave } from './DryNote';
 
 const LIVE_MS = 800;
-const unfinished = (s: string) => s === 'pending' || s === 'running';
+const unfinished = (s: string) => s === 'queued' || s === 'pending' || s === 'running';
 
 /** Step labels a person gave, by action id, from the version the run ran (or the draft, for a test run). */
 type Names = Map<string, string>;
@@ -320,6 +320,12 @@ export default function RunDetail() {
                   </Show>
                 </p>
               )}
+            </Show>
+            <Show when={r().status === 'queued'}>
+              <p class="dry-note" data-testid="run-queued">
+                <strong>Queued:</strong> this workspace is running as many runs at once as its limit allows. This run starts as soon as one of them ends (
+                <A href={`/w/${params.ws}/settings/usage`}>Usage</A> shows the limit).
+              </p>
             </Show>
             <Show when={r().dryRun}>
               <p class="dry-note" data-testid="run-dry">

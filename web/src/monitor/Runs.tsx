@@ -65,7 +65,7 @@ export default function Runs() {
 
   // Live: new runs and status changes appear without reload; once a second while a listed run is
   // unfinished, every five seconds otherwise.
-  const live = () => items().some((r) => r.status === 'running' || r.status === 'pending');
+  const live = () => items().some((r) => r.status === 'running' || r.status === 'pending' || r.status === 'queued');
   let timer: ReturnType<typeof setInterval> | undefined;
   createEffect(() => {
     clearInterval(timer);

@@ -8,6 +8,7 @@ const COLORS: Record<ExecutionStatus, string> = {
   failed: '#c53030',
   running: '#2b6cb0',
   pending: '#718096',
+  queued: '#6b46c1',
   cancelled: '#b7791f',
 };
 
