@@ -96,6 +96,7 @@ const TABLE: Record<string, Expect> = {
   'PUT /api/workspaces/{ws}/workflows/{id}/failure-alerts': { body: { failureAlerts: false }, admin: 404, member: 403, anonymous: 401 },
   'GET /api/workspaces/{ws}/retention': { admin: 200, member: 403, anonymous: 401 },
   'PUT /api/workspaces/{ws}/retention': { body: { days: 90 }, admin: 200, member: 403, anonymous: 401 },
+  'GET /api/workspaces/{ws}/usage': { admin: 200, member: 200, anonymous: 401 },
 };
 
 describe('role table over /api/openapi.json', () => {

@@ -51,7 +51,8 @@ async function startEndpoint(): Promise<{ url: string; hits: Hit[]; server: Serv
 async function seed(db: Db, name: string, url: string) {
   const [ws] = await db
     .insert(workspaces)
-    .values({ name, slug: `${name.toLowerCase()}-${crypto.randomUUID()}` })
+    // No limits: A's burst must reach Temporal whole, which is what fairness is tested against.
+    .values({ name, slug: `${name.toLowerCase()}-${crypto.randomUUID()}`, eventsPerSecond: null, maxConcurrentRuns: null, monthlyRunQuota: null })
     .returning();
   const [co] = await db.insert(companies).values({ workspaceId: ws!.id, name }).returning();
   const trigger: WorkflowTrigger = { type: 'webhook', auth: { mode: 'none' }, allowGet: false };

@@ -10,7 +10,11 @@ export type SeededHook = { workspaceId: string; companyId: string; workflowId: s
 /** A workspace with one company: the tenant the suite works in. */
 export async function seedWorkspace(db: Db, name = 'reliability'): Promise<{ workspaceId: string; companyId: string }> {
   const slug = `${name}-${randomUUID().slice(0, 8)}`;
-  const [ws] = await db.insert(workspaces).values({ name, slug }).returning({ id: workspaces.id });
+  // No limits: the suite measures durability under load, not a tenant's policy (docs/limits.md).
+  const [ws] = await db
+    .insert(workspaces)
+    .values({ name, slug, eventsPerSecond: null, maxConcurrentRuns: null, monthlyRunQuota: null })
+    .returning({ id: workspaces.id });
   const [co] = await db
     .insert(companies)
     .values({ workspaceId: ws!.id, name: `${name} company` })

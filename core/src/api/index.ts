@@ -281,7 +281,7 @@ export const EventListQuerySchema = PageQuerySchema.extend({
 });
 export const HookRefusalReasonDtoSchema = HookRefusalReasonSchema.meta({
   description:
-    'wrong_secret, bad_signature, stale_timestamp (401), too_large (413), rate_limited (429), unsupported_type (415), malformed (400), wrong_method (405), inactive (404: the workflow is off)',
+    'wrong_secret, bad_signature, stale_timestamp (401), too_large (413), rate_limited (429), workspace_limit (429: over the workspace’s events per second), unsupported_type (415), malformed (400), wrong_method (405), inactive (404: the workflow is off)',
 });
 export const HookRefusalsQuerySchema = z.object({
   workflowId: z.uuid().optional(),

@@ -4,3 +4,4 @@
 export { createDb, driverFor } from './client';
 export { withDbLock } from './lock';
 export type { CreateDbOptions, Db, DbDriver, DbHandle, DbOrTx, Tx } from './client';
+export { rowsOf } from './driver-row';

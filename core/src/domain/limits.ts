@@ -56,7 +56,7 @@ export async function admitRun(db: Db, q: { workspaceId: string; executionId: st
     const result = await tx.execute(sql`
       with w as (
         select w.id, w.max_concurrent_runs as lim, w.monthly_run_quota as quota,
-               coalesce((select u.runs from workspace_usage u where u.workspace_id = w.id and u.month = ${month}), 0) as runs,
+               coalesce((select u.runs from workspace_usage u where u.workspace_id = w.id and u.month = ${month}::text), 0) as runs,
                ${IN_FLIGHT} as in_flight
           from workspaces w where w.id = ${q.workspaceId}::uuid
       ), e as (
@@ -66,7 +66,7 @@ export async function admitRun(db: Db, q: { workspaceId: string; executionId: st
                  when (select status from e) = 'queued' then 'queued'
                  when (select admitted_at from e) is not null then 'admitted'
                  when w.quota is not null and w.runs >= w.quota then 'refused'
-                 when ${q.queueable} and w.lim is not null and w.in_flight >= w.lim then 'queued'
+                 when ${q.queueable}::boolean and w.lim is not null and w.in_flight >= w.lim then 'queued'
                  else 'admitted' end as decision,
                (select status from e) = 'pending' and (select admitted_at from e) is null as fresh
           from w
@@ -80,14 +80,14 @@ export async function admitRun(db: Db, q: { workspaceId: string; executionId: st
         returning 1
       ), u as (
         insert into workspace_usage (workspace_id, month, runs)
-        select d.id, ${month}, 1 from d where d.fresh and d.decision <> 'refused'
+        select d.id, ${month}::text, 1 from d where d.fresh and d.decision <> 'refused'
         on conflict (workspace_id, month) do update set runs = workspace_usage.runs + 1
         returning runs
       ), warned as (
-        update workspaces set quota_warned_month = ${month}
+        update workspaces set quota_warned_month = ${month}::text
           from d, u
-         where workspaces.id = d.id and d.quota is not null and u.runs >= ceil(d.quota * ${QUOTA_WARNING_SHARE})
-           and workspaces.quota_warned_month is distinct from ${month}
+         where workspaces.id = d.id and d.quota is not null and u.runs >= ceil(d.quota * ${QUOTA_WARNING_SHARE}::float8)
+           and workspaces.quota_warned_month is distinct from ${month}::text
         returning 1
       )
       select d.decision, d.quota, coalesce((select runs from u), d.runs) as runs, exists (select 1 from warned) as warn
@@ -127,11 +127,12 @@ export async function admitQueuedRuns(db: Db, workspaceId: string, max = 200): P
     await lockWorkspace(tx, workspaceId);
     const result = await tx.execute(sql`
       with w as (select w.id, w.max_concurrent_runs as lim, ${IN_FLIGHT} as in_flight from workspaces w where w.id = ${workspaceId}::uuid),
+      free as (select greatest(0, least(${max}::int, coalesce(w.lim - w.in_flight, ${max}::int))) as n from w),
       picked as (
-        select x.id from workflow_executions x, w
-         where x.workspace_id = w.id and x.status = 'queued'
+        select x.id from workflow_executions x
+         where x.workspace_id = ${workspaceId}::uuid and x.status = 'queued'
          order by x.created_at, x.id
-         limit greatest(0, least(${max}, coalesce(w.lim - w.in_flight, ${max})))
+         limit (select n from free)
       )
       update workflow_executions set status = 'pending', admitted_at = now()
        where id in (select id from picked) and status = 'queued'

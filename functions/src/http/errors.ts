@@ -1,4 +1,4 @@
-import { RunQuotaError } from '../runs/start-run';
+import { RunQuotaError } from '../runs/quota-error';
 import type { Context } from 'hono';
 import type { ContentfulStatusCode } from 'hono/utils/http-status';
 import type { z } from 'zod';

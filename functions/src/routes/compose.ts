@@ -58,6 +58,7 @@ export function composeRoutes(app: Api, deps: RouteDeps): void {
       responses: {
         201: json(ExecutionDtoSchema),
         409: { description: 'not active, or not a manual workflow' },
+        429: { description: 'the workspace has used its monthly run quota (quota_exceeded)' },
         503: { description: 'Temporal unreachable' },
         ...errors,
       },

@@ -2,7 +2,8 @@ import { describeIssues, manualPayload, ROOT_CAUSATION, TriggerPayloadSchema, ty
 import type { Db } from '@conduit/core/db';
 import { getPublishedWorkflow, getRecord, type Role } from '@conduit/core/domain';
 import { conflict, forbidden, invalid, notFound, runStartError } from '../http/errors';
-import { RunQuotaError, type RunStarter } from './start-run';
+import { RunQuotaError } from './quota-error';
+import type { RunStarter } from './start-run';
 
 export type ManualRunRequest = {
   workspaceId: string;

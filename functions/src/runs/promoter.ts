@@ -56,13 +56,17 @@ export function createRunPromoter(deps: { db: Db; runs: RunStarter; log?: Logger
   return {
     promoteOnce,
     start(intervalMs = 1_000) {
-      periodic ??= startPeriodic(promoteOnce, intervalMs, (err) =>
-        deps.log?.warn('queued runs not promoted; next pass retries', { error: err instanceof Error ? err.message : String(err) }),
-      );
+      periodic ??= startPeriodic(promoteOnce, intervalMs, (err) => deps.log?.warn('queued runs not promoted; next pass retries', { error: reason(err) }));
     },
     async stop() {
       await periodic?.stop();
       periodic = undefined;
     },
   };
+}
+
+/** The error's message, and its cause's (a failed query's driver error says what went wrong). */
+function reason(err: unknown): string {
+  if (!(err instanceof Error)) return String(err);
+  return err.cause instanceof Error ? `${err.message.split('\n')[0]}: ${err.cause.message}` : err.message;
 }

@@ -9,6 +9,7 @@ import {
   type WorkflowTrigger,
 } from '@conduit/core/definition';
 import type { Db } from '@conduit/core/db';
+import { quotaMessage, RunQuotaError } from './quota-error';
 import { admitRun, createExecution, finishExecution, quotaResetsAt, type Admission } from '@conduit/core/domain';
 import { RUN_WORKFLOW, RunInputSchema, TASK_QUEUE, runPriority, runWorkflowId, type RunInput, type RunInputArg } from '@conduit/core/temporal';
 
@@ -40,19 +41,6 @@ export type StartRunResult = {
   /** The month's run quota is used up: the run ended cancelled without starting. */
   refused?: true;
 };
-
-/** A run a person asked for, refused because the workspace's monthly run quota is used up. */
-export class RunQuotaError extends Error {
-  constructor(
-    readonly quota: number,
-    readonly resetsAt: Date,
-  ) {
-    super(quotaMessage(quota, resetsAt));
-  }
-}
-
-const quotaMessage = (quota: number, resetsAt: Date) =>
-  `Not started: this workspace has used its monthly quota of ${quota.toLocaleString('en-US')} runs. It resets on ${resetsAt.toISOString().slice(0, 10)}; an operator can raise it.`;
 
 /** The month's quota just passed its warning share: told once per month, to mail the admins. */
 export type QuotaWarning = { workspaceId: string; runs: number; quota: number };
@@ -161,9 +149,14 @@ export function createRunStarter(deps: RunStarterDeps): RunStarter {
       // Seen before and already past pending: the run exists; never start it again.
       if (!created && execution.status !== 'pending') return { executionId: execution.id, deduplicated: true };
       // Not created but still pending: an earlier attempt died before starting it; it starts now.
-      // A person is waiting: never queued, but it takes a slot and counts toward the quota.
-      const a = await admit(input, execution.id, false);
-      if (a?.decision === 'refused' && a.quota !== null) throw new RunQuotaError(a.quota, quotaResetsAt());
+      // A person is waiting (no event): never queued, but it takes a slot and counts toward the
+      // quota, and a refusal is theirs to read. An event's run may wait its turn.
+      const a = await admit(input, execution.id, input.eventId !== null);
+      if (a?.decision === 'queued') return { executionId: execution.id, deduplicated: false, queued: true };
+      if (a?.decision === 'refused') {
+        if (input.eventId === null && a.quota !== null) throw new RunQuotaError(a.quota, quotaResetsAt());
+        return { executionId: execution.id, deduplicated: false, refused: true };
+      }
       return startWorkflow(input, { ...parsed, executionId: execution.id });
     },
 

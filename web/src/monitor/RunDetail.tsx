@@ -162,7 +162,7 @@ function Iterations(props: { loopId: string; iterations: Iteration[]; names: Nam
  * A step of the drawing coloured by its result, with its duration; a step the run never reached (a
  * branch not taken) is greyed. Selecting it opens its details (input, output, error, attempts) in the list.
  */
-function RunCard(props: { action: WorkflowAction; step: Step | undefined }) {
+function RunCard(props: { action: WorkflowAction; step: Step | undefined; runOpen: boolean }) {
   const status = () => props.step?.status ?? 'not-run';
   const open = () => {
     const item = document.querySelector<HTMLElement>(`[data-testid="step-${CSS.escape(props.action.id)}"]`);
@@ -181,7 +181,7 @@ function RunCard(props: { action: WorkflowAction; step: Step | undefined }) {
           <strong>{stepName(props.action)}</strong>
         </span>
         <span class="flow-summary muted">
-          {props.step ? `${props.step.status} · ${fmtDuration(props.step.startedAt, props.step.completedAt)}` : 'not run: its branch was not taken'}
+          {props.step ? `${props.step.status} · ${fmtDuration(props.step.startedAt, props.step.completedAt)}` : props.runOpen ? 'not run yet' : 'not run'}
         </span>
       </span>
     </button>
@@ -340,7 +340,7 @@ export default function RunDetail() {
                 {r().status}
                 {unfinished(r().status) ? ' (updating live)' : ''}
               </dd>
-              <dt>Started</dt>
+              <dt>{r().status === 'queued' ? 'Waiting since' : 'Started'}</dt>
               <dd>{fmtTime(r().startedAt ?? r().createdAt)}</dd>
               <dt>Finished</dt>
               <dd>{fmtTime(r().completedAt)}</dd>
@@ -366,7 +366,7 @@ export default function RunDetail() {
               </Show>
               <dt>Temporal</dt>
               <dd>
-                <Show when={temporalLink(r())} fallback={<span class="muted">not started yet</span>}>
+                <Show when={r().status !== 'queued' && temporalLink(r())} fallback={<span class="muted">not started yet</span>}>
                   <a href={temporalLink(r())} target="_blank" rel="noopener noreferrer">
                     Open in Temporal UI
                   </a>
@@ -383,7 +383,7 @@ export default function RunDetail() {
                   <FlowDiagram
                     actions={definition()}
                     path={['actions']}
-                    card={(a) => <RunCard action={a} step={(r().steps ?? []).find((x) => x.actionId === a.id)} />}
+                    card={(a) => <RunCard action={a} step={(r().steps ?? []).find((x) => x.actionId === a.id)} runOpen={unfinished(r().status)} />}
                     edge={() => <div class="flow-edge plain" aria-hidden="true" />}
                   />
                 </section>

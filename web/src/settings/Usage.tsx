@@ -80,15 +80,11 @@ export default function Usage() {
             </Gauge>
             <Gauge id="usage-running" title="Runs at once" used={u().running} limit={u().limits.maxConcurrentRuns} unit="running">
               <p class="hint">
-                {u().queued > 0 ? (
-                  <>
-                    <A href={`/w/${params.ws}/settings/runs?status=queued`}>{`${n(u().queued)} queued`}</A>
-                    {': runs started by events wait their turn and start as soon as a slot frees. '}
-                  </>
-                ) : (
-                  'None queued. Runs started by events beyond the limit wait their turn; '
-                )}
-                runs a person starts (Run now, retries) start at once.
+                <Show when={u().queued > 0} fallback="None queued. ">
+                  <A href={`/w/${params.ws}/settings/runs?status=queued`}>{`${n(u().queued)} queued`}</A>.{' '}
+                </Show>
+                Runs started by events beyond the limit wait their turn and start as soon as a slot frees; runs a person starts (Run now, retries) start at
+                once.
               </p>
             </Gauge>
             <section class="card usage" aria-labelledby="usage-events-title">

@@ -112,7 +112,13 @@ export async function checkLayout(page: Page, name: string): Promise<void> {
 }
 
 /** What the tests need from local/src/testing/stack.ts (loaded at run time so the web typecheck stays independent of the stack's). */
-export type Stack = { url: string; stop(): Promise<void>; login: { email: string; password: string } };
+export type Stack = {
+  url: string;
+  stop(): Promise<void>;
+  login: { email: string; password: string };
+  /** The stack's own database, for what only an operator can do (limits). */
+  database: { db: { execute(query: unknown): Promise<unknown> } };
+};
 type StartStack = (opts?: { web?: boolean | string; env?: Record<string, string | undefined> }) => Promise<Stack>;
 const STACK_MODULE = '@conduit/local/testing/stack';
 

@@ -126,6 +126,7 @@ describe('every route at 390 and 1440 px', () => {
       ['/w/:ws/records/:object?', `/w/${ws}/records/contact`, 'records', () => page.getByRole('cell').first().waitFor()],
       ['/w/:ws/approvals', `/w/${ws}/approvals`, 'approvals', heading(/Approvals/i)],
       ['/w/:ws/settings/retention', `/w/${ws}/settings/retention`, 'retention', heading(/Data retention/i)],
+      ['/w/:ws/settings/usage', `/w/${ws}/settings/usage`, 'usage', heading(/Usage and limits/i)],
       // The workflow was activated above, so version 1 exists.
       [
         '/w/:ws/settings/workflows/:id/versions/:version',

@@ -1,0 +1,177 @@
+/**
+ * Per-workspace limits through the whole stack (HTTP API, ingress, dispatcher, run starter,
+ * promoter, worker on the real Temporal dev server; PGlite as `npm start` runs it, and PostgreSQL): concurrent runs beyond the limit
+ * wait queued and start as slots free, events beyond the workspace's rate are refused with 429 and
+ * Retry-After and counted, and the monthly quota warns admins at 80 % and refuses at 100 %.
+ */
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { z } from 'zod';
+import { WorkspaceUsageDtoSchema } from '@conduit/core/api';
+import { usageMonth } from '@conduit/core/domain';
+import { sql } from '@conduit/core/testing';
+import { rowsOf } from '@conduit/core/db';
+import { runSetLimits } from '../src/admin';
+import { createDatabase } from '../src/services/postgres';
+import { signIn, postHook, type ApiClient } from '../src/testing/api-client';
+import { testEnv } from '../src/testing/env';
+import { startStack, type TestStack } from '../src/testing/stack';
+
+const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+
+describe.each(['pglite', 'pg'] as const)('workspace limits on %s', (kind) => {
+  let stack: TestStack;
+  let api: ApiClient;
+  const db = () => stack.database.db;
+  const slug = () => api.workspace.slug;
+  const usage = () => api.call(WorkspaceUsageDtoSchema, 'GET', `/api/workspaces/${api.workspace.id}/usage`);
+  const setLimits = (...args: string[]) => runSetLimits(['--workspace', slug(), ...args], db());
+
+  beforeAll(async () => {
+    const databaseUrl = kind === 'pg' ? await createDatabase(testEnv.databaseServerUrl(), 'limits') : undefined;
+    // Promotion checked often, so the test waits on the runs, not on the promoter's period.
+    stack = await startStack({ ...(databaseUrl ? { databaseUrl } : {}), env: { PROMOTE_INTERVAL_MS: '100' } });
+    api = await signIn(stack.url, stack.login);
+  }, 240_000);
+  afterAll(async () => {
+    await stack?.stop();
+  });
+
+  it('runs beyond the concurrent-run limit wait queued, never more than the limit run at once, and all complete', { timeout: 120_000 }, async () => {
+    const set = await setLimits('--concurrent-runs', '2');
+    expect(set.usage.limits.maxConcurrentRuns).toBe(2);
+    const wf = await api.createWorkflow({ name: 'Slow hook', trigger: { type: 'webhook' }, actions: [{ id: 'pause', type: 'wait', duration: '2s' }] });
+    const { workflow } = await api.activate(wf.id);
+    for (let i = 0; i < 6; i++) expect((await postHook(stack.url, workflow.hookPath!, { i })).status).toBe(202);
+
+    // Sampled while they run: slots held never exceed 2, and the queue is visible in the monitor and in Usage.
+    let maxInFlight = 0;
+    let sawQueued = false;
+    let sawQueuedInUsage = false;
+    const deadline = Date.now() + 60_000;
+    for (;;) {
+      const [row] = rowsOf<{ n: number }>(
+        await db().execute(sql`select count(*)::int as n from workflow_executions
+          where workflow_id = ${wf.id} and (status = 'running' or (status = 'pending' and admitted_at is not null))`),
+      );
+      maxInFlight = Math.max(maxInFlight, row?.n ?? 0);
+      const runs = await api.executions(wf.id);
+      if (runs.some((r) => r.status === 'queued')) sawQueued = true;
+      if (!sawQueuedInUsage && sawQueued) sawQueuedInUsage = (await usage()).queued > 0;
+      if (runs.length === 6 && runs.every((r) => r.status === 'completed')) break;
+      if (Date.now() > deadline) throw new Error(`runs not done: ${JSON.stringify(runs.map((r) => r.status))}`);
+      await sleep(100);
+    }
+    expect(maxInFlight).toBeGreaterThan(0);
+    expect(maxInFlight).toBeLessThanOrEqual(2);
+    expect(sawQueued).toBe(true);
+    expect(sawQueuedInUsage).toBe(true);
+    // With 2 slots and 2 s each, 6 runs take at least three rounds.
+    const done = await api.waitForRuns(wf.id, 6);
+    const first = Math.min(...done.map((r) => Date.parse(r.startedAt ?? r.createdAt)));
+    const last = Math.max(...done.map((r) => Date.parse(r.completedAt!)));
+    expect(last - first).toBeGreaterThanOrEqual(5_500);
+    await setLimits('--concurrent-runs', 'none');
+  });
+
+  it('a queued run can be cancelled before it starts', { timeout: 60_000 }, async () => {
+    await setLimits('--concurrent-runs', '1');
+    const wf = await api.createWorkflow({ name: 'One at a time', trigger: { type: 'webhook' }, actions: [{ id: 'pause', type: 'wait', duration: '3s' }] });
+    const { workflow } = await api.activate(wf.id);
+    await postHook(stack.url, workflow.hookPath!, { n: 1 });
+    await postHook(stack.url, workflow.hookPath!, { n: 2 });
+    let queuedId: string | undefined;
+    for (let i = 0; i < 100 && !queuedId; i++) {
+      queuedId = (await api.executions(wf.id)).find((r) => r.status === 'queued')?.id;
+      if (!queuedId) await sleep(50);
+    }
+    expect(queuedId).toBeDefined();
+    const cancelled = await api.call(
+      z.object({ status: z.string() }).loose(),
+      'POST',
+      `/api/workspaces/${api.workspace.id}/executions/${queuedId}/cancel`,
+      undefined,
+      [202],
+    );
+    expect(cancelled.status).toBe('cancelled');
+    const runs = await api.waitForRuns(wf.id, 2);
+    expect(runs.map((r) => r.status).sort()).toEqual(['cancelled', 'completed']);
+    // The cancelled one never reached Temporal: it has no steps.
+    expect(runs.find((r) => r.id === queuedId)?.steps ?? []).toEqual([]);
+    await setLimits('--concurrent-runs', 'none');
+  });
+
+  it('webhook events beyond the workspace rate get 429 with Retry-After, counted as refused', { timeout: 60_000 }, async () => {
+    await setLimits('--events-per-second', '3');
+    const wf = await api.createWorkflow({ name: 'Busy hook', trigger: { type: 'webhook' }, actions: [{ id: 'pause', type: 'wait', duration: '1s' }] });
+    const { workflow } = await api.activate(wf.id);
+    // The hook lookup (and the limit with it) is cached for up to 2 s.
+    await sleep(2_100);
+    const answers = await Promise.all(
+      Array.from({ length: 20 }, (_, i) =>
+        fetch(`${stack.url}${workflow.hookPath}`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: `{"i":${i}}` }),
+      ),
+    );
+    const refused = answers.filter((r) => r.status === 429);
+    const accepted = answers.filter((r) => r.status === 202);
+    // Burst of twice the rate, and a little refill while the 20 calls are answered.
+    expect(accepted.length).toBeGreaterThanOrEqual(6);
+    expect(accepted.length).toBeLessThanOrEqual(9);
+    expect(refused.length).toBe(20 - accepted.length);
+    expect(Number(refused[0]?.headers.get('retry-after'))).toBeGreaterThanOrEqual(1);
+    expect(((await refused[0]!.json()) as { error: { message: string } }).error.message).toMatch(/accepts 3 events per second/);
+    // Counted per minute, written within a few seconds: Usage and the workflow's refusals show them.
+    let seen = 0;
+    for (let i = 0; i < 50 && seen < refused.length; i++) {
+      seen = (await usage()).refusedEvents24h;
+      if (seen < refused.length) await sleep(200);
+    }
+    expect(seen).toBe(refused.length);
+    await api.waitForRuns(wf.id, accepted.length);
+    await setLimits('--events-per-second', 'none');
+  });
+
+  it('the monthly quota mails admins at 80 % and refuses runs at 100 %, with a clear message', { timeout: 60_000 }, async () => {
+    const month = usageMonth();
+    // Ten runs a month, seven of them used: the next run crosses 80 %.
+    await setLimits('--monthly-runs', '10');
+    await db().execute(sql`insert into workspace_usage (workspace_id, month, runs) values (${api.workspace.id}, ${month}, 7)
+      on conflict (workspace_id, month) do update set runs = 7`);
+    const wf = await api.createWorkflow({ name: 'Counted', trigger: { type: 'manual' }, actions: [{ id: 'pause', type: 'wait', duration: '1s' }] });
+    await api.activate(wf.id);
+    const runNow = (expect: number[]) =>
+      api.call(z.object({ id: z.string() }).loose(), 'POST', `/api/workspaces/${api.workspace.id}/workflows/${wf.id}/run`, {}, expect);
+    await runNow([200, 201, 202]);
+
+    const mails = z.object({ items: z.array(z.object({ subject: z.string(), to: z.array(z.string()), text: z.string().nullable() }).loose()) }).loose();
+    let warning: { subject: string; to: string[]; text: string | null } | undefined;
+    for (let i = 0; i < 50 && !warning; i++) {
+      warning = (await api.call(mails, 'GET', `/api/workspaces/${api.workspace.id}/dev-mail`)).items.find((m) => /monthly runs/.test(m.subject));
+      if (!warning) await sleep(100);
+    }
+    expect(warning?.subject).toMatch(/has used 80 % of its monthly runs/);
+    expect(warning?.to).toContain(stack.login.email);
+    expect(warning?.text).toMatch(/8 of its 10 runs this month/);
+
+    await runNow([200, 201, 202]);
+    await runNow([200, 201, 202]);
+    expect((await usage()).runs).toBe(10);
+    // The eleventh: refused, said plainly, and no run starts.
+    const r = await fetch(`${stack.url}/api/workspaces/${api.workspace.id}/workflows/${wf.id}/run`, {
+      method: 'POST',
+      headers: { cookie: api.cookie, 'content-type': 'application/json' },
+      body: '{}',
+    });
+    expect(r.status).toBe(429);
+    const body = (await r.json()) as { error: { code: string; message: string } };
+    expect(body.error.code).toBe('quota_exceeded');
+    expect(body.error.message).toMatch(/used its monthly quota of 10 runs/);
+    const runs = await api.waitForRuns(wf.id, 4);
+    expect(runs.filter((x) => x.status === 'completed')).toHaveLength(3);
+    const refusedRun = runs.find((x) => x.status === 'cancelled');
+    expect(refusedRun?.error).toMatch(/monthly quota/);
+    // Warned once: the runs after 80 % sent no second mail.
+    const all = (await api.call(mails, 'GET', `/api/workspaces/${api.workspace.id}/dev-mail`)).items.filter((m) => /monthly runs/.test(m.subject));
+    expect(all).toHaveLength(1);
+    await setLimits('--monthly-runs', 'none');
+  });
+});
