@@ -128,7 +128,10 @@ const LIMIT_OPTIONS = { 'events-per-second': 'eventsPerSecond', 'concurrent-runs
 const LIMIT_MAX = { eventsPerSecond: 1_000_000, maxConcurrentRuns: 1_000_000, monthlyRunQuota: 1_000_000_000 } as const;
 
 /** `set-limits`: changes the given limits (audited), then answers with the limits and usage now. */
-export async function runSetLimits(argv: string[], db: Db): Promise<{ workspace: { name: string; slug: string }; usage: WorkspaceUsage; changed: string[] }> {
+export async function runSetLimits(
+  argv: string[],
+  db: Db,
+): Promise<{ workspace: { id: string; name: string; slug: string }; usage: WorkspaceUsage; changed: string[] }> {
   const { values } = parseArgs({
     args: argv,
     options: {
@@ -163,7 +166,7 @@ export async function runSetLimits(argv: string[], db: Db): Promise<{ workspace:
     });
   const usage = await workspaceUsage(db, ws.id);
   if (!usage) throw new Error('the workspace vanished');
-  return { workspace: ws, usage, changed };
+  return { workspace: { id: ws.id, name: ws.name, slug: ws.slug }, usage, changed };
 }
 
 const limitText = (v: number | null, unit: string) => (v === null ? 'no limit' : `${v.toLocaleString('en-US')} ${unit}`);

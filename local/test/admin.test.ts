@@ -1,8 +1,8 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { loadConfig } from '@conduit/core/config';
-import { findInvitation, listDevMail, listMembers } from '@conduit/core/domain';
+import { findInvitation, listAudit, listDevMail, listMembers } from '@conduit/core/domain';
 import type { Db } from '@conduit/core/db';
-import { runAdmin, UsageError } from '../src/admin';
+import { runAdmin, runSetLimits, UsageError } from '../src/admin';
 import { createTestDb } from '@conduit/local/testing';
 
 /** The operator command against a real database: a workspace, its first admin's one-time link, mailed to the dev inbox. */
@@ -41,5 +41,20 @@ describe('npm run admin', () => {
   it('invite adds someone to an existing workspace with the role given', async () => {
     const r = await runAdmin(['invite', '--workspace', 'globex', '--email', 'max@globex.test', '--role', 'member'], db, config);
     expect(r).toMatchObject({ email: 'max@globex.test', role: 'member' });
+  });
+
+  it('set-limits shows the defaults, changes what it is given (audited), lifts with none, and names a bad value', async () => {
+    const shown = await runSetLimits(['--workspace', 'globex'], db);
+    expect(shown.usage.limits).toEqual({ eventsPerSecond: 100, maxConcurrentRuns: 100, monthlyRunQuota: 100_000 });
+    expect(shown.changed).toEqual([]);
+    const set = await runSetLimits(['--workspace', 'globex', '--events-per-second', '500', '--monthly-runs', 'none'], db);
+    expect(set.usage.limits).toEqual({ eventsPerSecond: 500, maxConcurrentRuns: 100, monthlyRunQuota: null });
+    const audit = await listAudit(db, { workspaceId: set.workspace.id, limit: 5 });
+    expect(audit.items.map((e) => e.summary)).toContain('limits changed by the operator: eventsPerSecond 500, monthlyRunQuota no limit');
+    await expect(runSetLimits(['--workspace', 'globex', '--concurrent-runs', '0'], db)).rejects.toThrow(
+      /--concurrent-runs: a whole number from 1 to 1,000,000, or none/,
+    );
+    await expect(runSetLimits(['--workspace', 'globex', '--concurrent-runs', '2.5'], db)).rejects.toThrow(UsageError);
+    await expect(runSetLimits(['--workspace', 'nowhere'], db)).rejects.toThrow(/no workspace "nowhere"/);
   });
 });
