@@ -15,7 +15,7 @@ const LocalEnvSchema = z.object({
   /** Outbox sweep period: re-sends events that were committed but never dispatched. */
   SWEEP_INTERVAL_MS: z.coerce.number().int().min(100).default(5_000),
   /** How often runs queued behind a workspace's concurrent-run limit are checked for a free slot. */
-  PROMOTE_INTERVAL_MS: z.coerce.number().int().min(50).default(500),
+  PROMOTE_INTERVAL_MS: z.coerce.number().int().min(50).default(200),
   /** `false` starts no Temporal worker in this process: runs wait for a separate worker (compose's worker service). */
   RUN_WORKER: z
     .enum(['true', 'false', '1', '0'])

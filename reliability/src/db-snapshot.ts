@@ -20,7 +20,9 @@ export async function snapshotDb(db: Db): Promise<DbSnapshot> {
     if (!/^[a-z_][a-z0-9_]*$/.test(t)) continue;
     const [r] = await rows<{ n: string | number; h: string | null }>(
       db,
-      sql.raw(`select count(*) as n, md5(coalesce(string_agg(x.t, '|' order by x.t), '')) as h from (select (to_jsonb(r) - 'last_seen_at' - 'last_used_at')::text as t from "${t}" r) x`),
+      sql.raw(
+        `select count(*) as n, md5(coalesce(string_agg(x.t, '|' order by x.t), '')) as h from (select (to_jsonb(r) - 'last_seen_at' - 'last_used_at')::text as t from "${t}" r) x`,
+      ),
     );
     out[t] = { rows: Number(r?.n ?? 0), hash: r?.h ?? '' };
   }
