@@ -4,6 +4,8 @@
  * wait queued and start as slots free, events beyond the workspace's rate are refused with 429 and
  * Retry-After and counted, and the monthly quota warns admins at 80 % and refuses at 100 %.
  */
+import { createServer } from 'node:http';
+import type { AddressInfo } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { z } from 'zod';
 import { WorkspaceUsageDtoSchema } from '@conduit/core/api';
@@ -18,9 +20,21 @@ import { startStack, type TestStack } from '../src/testing/stack';
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
+/** A receiver that answers after `delayMs`: a step that keeps its run busy (a wait step would not hold a slot). */
+async function slowReceiver(delayMs: number) {
+  const server = createServer((req, res) => {
+    req.resume();
+    setTimeout(() => res.end('ok'), delayMs);
+  });
+  await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
+  return { url: `http://127.0.0.1:${(server.address() as AddressInfo).port}/slow`, close: () => new Promise((r) => server.close(r)) };
+}
+
 describe.each(['pglite', 'pg'] as const)('workspace limits on %s', (kind) => {
   let stack: TestStack;
   let api: ApiClient;
+  let slow: Awaited<ReturnType<typeof slowReceiver>>;
+  const slowCall = () => [{ id: 'call', type: 'send_webhook', method: 'POST', url: slow.url, body: { n: '{{trigger.body.i}}' } }];
   const db = () => stack.database.db;
   const slug = () => api.workspace.slug;
   const usage = () => api.call(WorkspaceUsageDtoSchema, 'GET', `/api/workspaces/${api.workspace.id}/usage`);
@@ -29,17 +43,19 @@ describe.each(['pglite', 'pg'] as const)('workspace limits on %s', (kind) => {
   beforeAll(async () => {
     const databaseUrl = kind === 'pg' ? await createDatabase(testEnv.databaseServerUrl(), 'limits') : undefined;
     // Promotion checked often, so the test waits on the runs, not on the promoter's period.
-    stack = await startStack({ ...(databaseUrl ? { databaseUrl } : {}), env: { PROMOTE_INTERVAL_MS: '100' } });
+    slow = await slowReceiver(2_000);
+    stack = await startStack({ ...(databaseUrl ? { databaseUrl } : {}), env: { PROMOTE_INTERVAL_MS: '100', HTTP_ALLOWLIST: '127.0.0.1' } });
     api = await signIn(stack.url, stack.login);
   }, 240_000);
   afterAll(async () => {
     await stack?.stop();
+    await slow?.close();
   });
 
   it('runs beyond the concurrent-run limit wait queued, never more than the limit run at once, and all complete', { timeout: 120_000 }, async () => {
     const set = await setLimits('--concurrent-runs', '2');
     expect(set.usage.limits.maxConcurrentRuns).toBe(2);
-    const wf = await api.createWorkflow({ name: 'Slow hook', trigger: { type: 'webhook' }, actions: [{ id: 'pause', type: 'wait', duration: '2s' }] });
+    const wf = await api.createWorkflow({ name: 'Slow hook', trigger: { type: 'webhook' }, actions: slowCall() });
     const { workflow } = await api.activate(wf.id);
     for (let i = 0; i < 6; i++) expect((await postHook(stack.url, workflow.hookPath!, { i })).status).toBe(202);
 
@@ -75,7 +91,7 @@ describe.each(['pglite', 'pg'] as const)('workspace limits on %s', (kind) => {
 
   it('a queued run can be cancelled before it starts', { timeout: 60_000 }, async () => {
     await setLimits('--concurrent-runs', '1');
-    const wf = await api.createWorkflow({ name: 'One at a time', trigger: { type: 'webhook' }, actions: [{ id: 'pause', type: 'wait', duration: '3s' }] });
+    const wf = await api.createWorkflow({ name: 'One at a time', trigger: { type: 'webhook' }, actions: slowCall() });
     const { workflow } = await api.activate(wf.id);
     await postHook(stack.url, workflow.hookPath!, { n: 1 });
     await postHook(stack.url, workflow.hookPath!, { n: 2 });
@@ -97,6 +113,35 @@ describe.each(['pglite', 'pg'] as const)('workspace limits on %s', (kind) => {
     expect(runs.map((r) => r.status).sort()).toEqual(['cancelled', 'completed']);
     // The cancelled one never reached Temporal: it has no steps.
     expect(runs.find((r) => r.id === queuedId)?.steps ?? []).toEqual([]);
+    await setLimits('--concurrent-runs', 'none');
+  });
+
+  it('a run waiting on a wait step holds no slot: the next event-driven run starts at once', { timeout: 60_000 }, async () => {
+    await setLimits('--concurrent-runs', '1');
+    const waiting = await api.createWorkflow({ name: 'Waits a while', trigger: { type: 'webhook' }, actions: [{ id: 'pause', type: 'wait', duration: '6s' }] });
+    const busy = await api.createWorkflow({ name: 'Busy after', trigger: { type: 'webhook' }, actions: slowCall() });
+    const w = (await api.activate(waiting.id)).workflow;
+    const b = (await api.activate(busy.id)).workflow;
+    await postHook(stack.url, w.hookPath!, { i: 1 });
+    // Once its wait has begun, the waiting run frees its slot.
+    for (let i = 0; i < 100; i++) {
+      const [run] = await api.executions(waiting.id);
+      if (run && (await api.execution(run.id)).steps?.some((s) => s.actionId === 'pause' && s.status === 'running')) break;
+      await sleep(50);
+    }
+    await postHook(stack.url, b.hookPath!, { i: 2 });
+    await postHook(stack.url, b.hookPath!, { i: 3 });
+    // The first busy run starts beside the waiting one; the second busy one waits for it.
+    const statuses = async () => (await api.executions(busy.id)).map((r) => r.status).sort();
+    let seen: string[] = [];
+    for (let i = 0; i < 60 && !(seen.includes('queued') && seen.some((x) => x === 'running' || x === 'pending')); i++) {
+      seen = await statuses();
+      await sleep(50);
+    }
+    expect(seen).toContain('queued');
+    expect(seen.filter((x) => x === 'running' || x === 'pending')).toHaveLength(1);
+    await api.waitForRuns(busy.id, 2);
+    await api.waitForRuns(waiting.id, 1);
     await setLimits('--concurrent-runs', 'none');
   });
 

@@ -39,8 +39,15 @@ export type Admission = {
 /** Admissions of one workspace run one at a time, so two never take the same last slot. */
 const lockWorkspace = (tx: DbOrTx, workspaceId: string) => tx.execute(sql`select pg_advisory_xact_lock(hashtextextended(${`run-slots:${workspaceId}`}, 0))`);
 
+/**
+ * Runs holding a slot: admitted and not finished, except while they wait durably (a wait step, an
+ * approval, a called workflow): those use no worker, and a workspace with a hundred runs waiting
+ * for approval must still run its other work.
+ */
 const IN_FLIGHT = sql`(select count(*)::int from workflow_executions f
-   where f.workspace_id = w.id and f.status in ('pending', 'running') and f.admitted_at is not null)`;
+   where f.workspace_id = w.id and f.status in ('pending', 'running') and f.admitted_at is not null
+     and not exists (select 1 from execution_steps s where s.execution_id = f.id and s.status = 'running'
+                       and s.action_type in ('wait', 'wait_for_approval', 'call_workflow')))`;
 
 /**
  * Takes a slot for a run whose row exists (pending): counts it toward the month's quota, then admits

@@ -5,6 +5,8 @@
  * 80 % warning in words. Focus checked after each click; 1440 and 390 px looked at (no sideways
  * scroll); axe-core has no serious finding.
  */
+import { createServer, type Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
 import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { sql } from '@conduit/core/testing';
@@ -15,12 +17,21 @@ let stack: Stack;
 let browser: Awaited<ReturnType<typeof openBrowser>>;
 let page: Page;
 let ws = '';
+// A receiver that answers after 8 s: the step keeps its run busy (a wait step would hold no slot).
+let receiver: Server;
+let receiverUrl = '';
 const focusedText = () => page.evaluate(() => document.activeElement?.textContent?.trim() ?? '');
 const operator = (query: ReturnType<typeof sql>) => stack.database.db.execute(query);
 
 beforeAll(async () => {
   // Queued runs promoted often, so the page shows them start within the test's patience.
-  stack = await startWebStack({ PROMOTE_INTERVAL_MS: '200' });
+  receiver = createServer((req, res) => {
+    req.resume();
+    setTimeout(() => res.end('ok'), 8_000);
+  });
+  await new Promise<void>((r) => receiver.listen(0, '127.0.0.1', r));
+  receiverUrl = `http://127.0.0.1:${(receiver.address() as AddressInfo).port}/import`;
+  stack = await startWebStack({ PROMOTE_INTERVAL_MS: '200', HTTP_ALLOWLIST: '127.0.0.1' });
   browser = await openBrowser();
   page = browser.page;
   page.setDefaultTimeout(20_000);
@@ -30,6 +41,8 @@ beforeAll(async () => {
 afterAll(async () => {
   await browser?.close();
   await stack?.stop();
+  receiver?.closeAllConnections();
+  await new Promise((r) => receiver?.close(r));
 });
 
 describe('Settings → Usage', () => {
@@ -57,7 +70,11 @@ describe('Settings → Usage', () => {
     await operator(sql`insert into workspace_usage (workspace_id, month, runs) values (${ws}::uuid, ${new Date().toISOString().slice(0, 7)}, 7)
       on conflict (workspace_id, month) do update set runs = 7`);
     const created = await page.request.post(`${stack.url}/api/workspaces/${ws}/workflows`, {
-      data: { name: 'Slow import', trigger: { type: 'webhook' }, actions: [{ id: 'pause', type: 'wait', duration: '8s' }] },
+      data: {
+        name: 'Slow import',
+        trigger: { type: 'webhook' },
+        actions: [{ id: 'send', type: 'send_webhook', method: 'POST', url: receiverUrl, body: { n: 1 } }],
+      },
     });
     const wf = (await created.json()) as { id: string };
     await page.request.post(`${stack.url}/api/workspaces/${ws}/workflows/${wf.id}/activate`);
