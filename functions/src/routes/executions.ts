@@ -22,6 +22,7 @@ export function executionRoutes(app: Api, deps: RouteDeps): void {
     createRoute({
       method: 'get',
       path: '/api/workspaces/{ws}/executions',
+      operationId: 'listExecutions',
       tags,
       summary: 'Runs, newest first; filter by workflow, status, record, time range',
       request: { params: WsParams, query: ExecutionListQuerySchema },
@@ -49,6 +50,7 @@ export function executionRoutes(app: Api, deps: RouteDeps): void {
     createRoute({
       method: 'get',
       path: '/api/workspaces/{ws}/executions/{id}',
+      operationId: 'getExecution',
       tags,
       summary: 'One run with its steps',
       request: { params: WsIdParams },
@@ -65,6 +67,7 @@ export function executionRoutes(app: Api, deps: RouteDeps): void {
     createRoute({
       method: 'post',
       path: '/api/workspaces/{ws}/executions/{id}/cancel',
+      operationId: 'cancelExecution',
       tags,
       summary: 'Cancel a pending or running run (it ends cancelled)',
       request: { params: WsIdParams },
@@ -101,6 +104,7 @@ export function executionRoutes(app: Api, deps: RouteDeps): void {
     createRoute({
       method: 'post',
       path: '/api/workspaces/{ws}/executions/{id}/retry',
+      operationId: 'retryExecution',
       tags,
       summary: 'Retry a failed or cancelled run from where it stopped, as a new run linked by retryOf',
       request: { params: WsIdParams },

@@ -102,6 +102,7 @@ export function workflowRoutes(app: Api, deps: RouteDeps): void {
     createRoute({
       method: 'get',
       path: '/api/workspaces/{ws}/workflows',
+      operationId: 'listWorkflows',
       tags,
       summary: 'List workflows',
       request: { params: WsParams },
@@ -132,6 +133,7 @@ export function workflowRoutes(app: Api, deps: RouteDeps): void {
     createRoute({
       method: 'post',
       path: '/api/workspaces/{ws}/workflows',
+      operationId: 'createWorkflow',
       tags,
       summary: 'Create a workflow (inactive draft)',
       request: { params: WsParams, body: body(WorkflowCreateBodySchema) },
@@ -149,6 +151,7 @@ export function workflowRoutes(app: Api, deps: RouteDeps): void {
     createRoute({
       method: 'get',
       path: '/api/workspaces/{ws}/workflows/{id}',
+      operationId: 'getWorkflow',
       tags,
       summary: 'One workflow (draft, active version, secrets present)',
       request: { params: WsIdParams },
@@ -165,6 +168,7 @@ export function workflowRoutes(app: Api, deps: RouteDeps): void {
     createRoute({
       method: 'patch',
       path: '/api/workspaces/{ws}/workflows/{id}',
+      operationId: 'updateWorkflow',
       tags,
       summary: 'Save the draft (validated in full); runs keep using the active version',
       request: { params: WsIdParams, body: body(WorkflowPatchBodySchema) },
@@ -183,6 +187,7 @@ export function workflowRoutes(app: Api, deps: RouteDeps): void {
     createRoute({
       method: 'delete',
       path: '/api/workspaces/{ws}/workflows/{id}',
+      operationId: 'deleteWorkflow',
       tags,
       summary: 'Delete a workflow, its versions, runs and schedule',
       request: { params: WsIdParams },
@@ -202,6 +207,7 @@ export function workflowRoutes(app: Api, deps: RouteDeps): void {
     createRoute({
       method: 'post',
       path: '/api/workspaces/{ws}/workflows/{id}/activate',
+      operationId: 'activateWorkflow',
       tags,
       summary:
         'Turn the workflow on. With unpublished changes, `version` says which runs (409 `choice_required` without it): `draft` publishes the draft as the next version, `live` runs the version published last',
@@ -235,6 +241,7 @@ export function workflowRoutes(app: Api, deps: RouteDeps): void {
     createRoute({
       method: 'post',
       path: '/api/workspaces/{ws}/workflows/{id}/publish',
+      operationId: 'publishWorkflow',
       tags,
       summary:
         'Publish the draft as the next version and turn the workflow on; a draft equal to the version published last publishes nothing (published: false)',
@@ -254,6 +261,7 @@ export function workflowRoutes(app: Api, deps: RouteDeps): void {
     createRoute({
       method: 'post',
       path: '/api/workspaces/{ws}/workflows/{id}/deactivate',
+      operationId: 'deactivateWorkflow',
       tags,
       summary: 'Stop triggering runs (running runs continue)',
       request: { params: WsIdParams },
@@ -272,6 +280,7 @@ export function workflowRoutes(app: Api, deps: RouteDeps): void {
     createRoute({
       method: 'get',
       path: '/api/workspaces/{ws}/workflows/{id}/versions',
+      operationId: 'listWorkflowVersions',
       tags,
       summary: 'Published versions, newest first',
       request: { params: WsIdParams },
@@ -291,6 +300,7 @@ export function workflowRoutes(app: Api, deps: RouteDeps): void {
     createRoute({
       method: 'get',
       path: '/api/workspaces/{ws}/workflows/{id}/versions/{version}',
+      operationId: 'getWorkflowVersion',
       tags,
       summary: 'One published version by its number (read-only)',
       request: { params: VersionNumberParams },
@@ -377,6 +387,7 @@ export function workflowRoutes(app: Api, deps: RouteDeps): void {
     createRoute({
       method: 'post',
       path: '/api/workspaces/{ws}/workflows/{id}/test',
+      operationId: 'testWorkflow',
       tags,
       summary: 'Run the draft once with a sample payload (a test run); dry by default, live on request',
       request: { params: WsIdParams, body: { required: false, content: { 'application/json': { schema: TestRunBodySchema } } } },
