@@ -21,6 +21,8 @@ export type SchemathesisRun = {
    */
   pathParameters: Record<string, string>;
   maxExamples: number;
+  /** Sequences the stateful phase tries (default: maxExamples); cheap next to the other phases, and what reaches real objects. */
+  statefulExamples?: number;
   phases?: readonly (typeof ALL_PHASES)[number][];
   seed?: number;
   workers?: number;
@@ -28,6 +30,8 @@ export type SchemathesisRun = {
   excludeOperations?: string[];
   /** Per-operation statuses a check accepts beyond its defaults (each with its reason at the call site). */
   expectedStatuses?: Array<{ operationIds: string[]; check: 'positive_data_acceptance' | 'negative_data_rejection'; statuses: number[] }>;
+  /** Whether the stateful phase adds links it infers to the ones the document declares (default: yes). */
+  statefulInference?: boolean;
   /** Keep the NDJSON report here (for digging into a failure). */
   reportPath?: string;
   /** The CLI to run (default `st` on PATH). */
@@ -44,6 +48,8 @@ export type SchemathesisSummary = {
   /** One line per distinct failure: "<check> on <METHOD path>: <title>". */
   failures: string[];
   errors: string[];
+  /** Links the stateful phase followed, of those it had (declared and inferred), from its own summary. */
+  links: { covered: number; total: number } | null;
   output: string;
   seconds: number;
 };
@@ -63,11 +69,15 @@ export async function runSchemathesis(o: SchemathesisRun): Promise<SchemathesisS
     const document = join(dir, 'openapi.json');
     writeFileSync(document, JSON.stringify(pinPathParameters((await res.json()) as PinnableDocument, o.pathParameters)));
     const toml = [
+      `generation.max-examples = ${o.maxExamples}`,
+      '',
       // Given as the document's `apiKey` scheme, so the ignored_auth check knows what to leave out.
       '[auth.openapi.apiKey]',
       `bearer = ${tomlString(o.apiKey)}`,
       '',
     ];
+    toml.push('[phases.stateful.generation]', `max-examples = ${o.statefulExamples ?? o.maxExamples}`, '');
+    if (o.statefulInference === false) toml.push('[phases.stateful.inference]', 'algorithms = []', '');
     for (const e of o.expectedStatuses ?? []) {
       // The defaults Schemathesis documents for the check, plus the extra ones.
       const defaults =
@@ -93,8 +103,6 @@ export async function runSchemathesis(o: SchemathesisRun): Promise<SchemathesisS
       'all',
       '--phases',
       (o.phases ?? ALL_PHASES).join(','),
-      '--max-examples',
-      String(o.maxExamples),
       '--workers',
       String(o.workers ?? 2),
       '--report',
@@ -128,7 +136,14 @@ export async function runSchemathesis(o: SchemathesisRun): Promise<SchemathesisS
       child.once('close', (c) => resolve({ code: c ?? -1, output: out }));
     });
     const seconds = (Date.now() - started) / 1000;
-    return { ...summarise(readFileSync(ndjson, 'utf8')), exitCode: code, output, seconds };
+    const links = /API Links:\s+(\d+) covered \/ \d+ selected \/ (\d+) total/.exec(output);
+    return {
+      ...summarise(readFileSync(ndjson, 'utf8')),
+      exitCode: code,
+      output,
+      seconds,
+      links: links ? { covered: Number(links[1]), total: Number(links[2]) } : null,
+    };
   } finally {
     rmSync(dir, { recursive: true, force: true });
   }
@@ -165,7 +180,7 @@ export function pinPathParameters<T extends PinnableDocument>(doc: T, values: Re
 }
 
 /** Counts operations, requests and distinct failures from the NDJSON event stream. */
-export function summarise(ndjson: string): Omit<SchemathesisSummary, 'exitCode' | 'output' | 'seconds'> {
+export function summarise(ndjson: string): Omit<SchemathesisSummary, 'exitCode' | 'output' | 'seconds' | 'links'> {
   let total = 0;
   const tested = new Set<string>();
   let requests = 0;
@@ -184,7 +199,7 @@ export function summarise(ndjson: string): Omit<SchemathesisSummary, 'exitCode' 
       const recorder = body.recorder as { label?: string; interactions?: Record<string, unknown>; checks?: Record<string, unknown[]> } | undefined;
       if (!recorder) continue;
       requests += Object.keys(recorder.interactions ?? {}).length;
-      if (recorder.label) tested.add(recorder.label);
+      if (recorder.label && /^[A-Z]+ \//.test(recorder.label)) tested.add(recorder.label);
       for (const list of Object.values(recorder.checks ?? {})) {
         for (const raw of list) {
           const c = raw as { name?: string; status?: string; failure_info?: { failure?: unknown } | null };

@@ -141,6 +141,14 @@ const LINKS: LinkSpec[] = [
     description: 'the newest event of the page',
   })),
   {
+    from: 'replayEvent',
+    status: '202',
+    name: 'GetEvent',
+    to: 'getEvent',
+    parameters: { ws, id: '$response.body#/event/id' },
+    description: 'the event dispatched again (itself, or its fresh copy)',
+  },
+  {
     from: 'listExecutions',
     status: '200',
     name: 'GetExecution',
