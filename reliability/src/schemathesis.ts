@@ -156,7 +156,7 @@ type PinnableOperation = {
 };
 
 /** The document with `{name}` replaced by its value in every path, and the parameter (and link inputs for it) gone. */
-export function pinPathParameters<T extends PinnableDocument>(doc: T, values: Record<string, string>): T {
+function pinPathParameters<T extends PinnableDocument>(doc: T, values: Record<string, string>): T {
   const paths: Record<string, Record<string, unknown>> = {};
   const pinned = (p: { in?: string; name?: string }) => p.in === 'path' && p.name !== undefined && p.name in values;
   for (const [path, item] of Object.entries(doc.paths)) {
@@ -180,7 +180,7 @@ export function pinPathParameters<T extends PinnableDocument>(doc: T, values: Re
 }
 
 /** Counts operations, requests and distinct failures from the NDJSON event stream. */
-export function summarise(ndjson: string): Omit<SchemathesisSummary, 'exitCode' | 'output' | 'seconds' | 'links'> {
+function summarise(ndjson: string): Omit<SchemathesisSummary, 'exitCode' | 'output' | 'seconds' | 'links'> {
   let total = 0;
   const tested = new Set<string>();
   let requests = 0;

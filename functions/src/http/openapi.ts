@@ -9,14 +9,14 @@ type Json = Record<string, unknown>;
 type Operation = Json & { operationId?: string; parameters?: Json[]; requestBody?: Json; responses: Record<string, Json>; security?: unknown[] };
 export type OpenApiDocument = Json & { paths: Record<string, Record<string, Operation>>; components?: Json & { schemas?: Record<string, Json> } };
 
-export const HTTP_METHODS = ['get', 'put', 'post', 'delete', 'options', 'head', 'patch', 'trace'] as const;
+const HTTP_METHODS = ['get', 'put', 'post', 'delete', 'options', 'head', 'patch', 'trace'] as const;
 
 /**
  * What jsonGuard (body-guard.ts) and paramGuard refuse, as JSON Schema: no U+0000 in any string
  * (PostgreSQL text and jsonb cannot hold it) and no prototype-reaching key.
  */
-export const NO_NUL_PATTERN = '^[^\\u0000]*$';
-export const FORBIDDEN_KEYS = ['__proto__', 'constructor', 'prototype'] as const;
+const NO_NUL_PATTERN = '^[^\\u0000]*$';
+const FORBIDDEN_KEYS = ['__proto__', 'constructor', 'prototype'] as const;
 const KEY_SCHEMA = { type: 'string', pattern: NO_NUL_PATTERN, not: { enum: [...FORBIDDEN_KEYS] } };
 /** Any JSON value the API stores: recursive, with the same string and key rules. */
 const JSON_VALUE_ID = 'JsonValue';
@@ -45,7 +45,7 @@ const REFUSALS = {
 } as const;
 
 /** A readable, stable operationId: method and path words, parameters as `By<Name>` (routes may set their own). */
-export function deriveOperationId(method: string, path: string): string {
+function deriveOperationId(method: string, path: string): string {
   const words = path
     .replace(/^\/api\//, '')
     .replace(/^workspaces\/\{ws\}\/?/, '')
