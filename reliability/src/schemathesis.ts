@@ -123,7 +123,7 @@ export async function runSchemathesis(o: SchemathesisRun): Promise<SchemathesisS
       const child = spawn(o.command ?? 'st', args, {
         cwd: dir,
         stdio: ['ignore', 'pipe', 'pipe'],
-        env: { ...process.env, NO_COLOR: '1', SCHEMATHESIS_TELEMETRY: 'false' },
+        env: { ...process.env, NO_COLOR: '1' },
       });
       let out = '';
       child.stdout.on('data', (b: Buffer) => {

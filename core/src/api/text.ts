@@ -11,8 +11,11 @@ const VISIBLE = /^[^\u0000]*[^\s\u0000][^\u0000]*$/;
 /** Text with at least one visible character and no U+0000, stored trimmed. */
 export const visibleText = (max: number, message = 'enter some text') => z.string().max(max).regex(VISIBLE, message).trim();
 
-/** An email address as the server takes it (zod's rule, stated as a pattern), stored trimmed and lowercased. */
-export const emailText = z.string().min(3).max(320).regex(z.regexes.email, 'Enter an email address like name@example.com.').trim().toLowerCase();
+/**
+ * An email address as the server takes it (zod's rule, stated as a pattern): trimmed and lowercased
+ * first, so " Max@Example.com " is taken as it always was.
+ */
+export const emailText = z.string().trim().toLowerCase().min(3).max(320).regex(z.regexes.email, 'Enter an email address like name@example.com.');
 
 /**
  * A trigger and an action as the document describes them: the type and any other fields. The

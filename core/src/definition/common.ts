@@ -14,8 +14,7 @@ export const OBJECT_NAME_PATTERN = /^[a-z][a-z0-9_]{0,62}$/;
 export const ObjectNameSchema = z.string().regex(OBJECT_NAME_PATTERN, 'use lowercase letters, digits and _ (for example "deal")');
 
 /** Record field names; no leading underscore and no prototype keys. */
-export const FIELD_NAME_PATTERN = /^[A-Za-z][A-Za-z0-9_]{0,62}$/;
-export const FieldNameSchema = z.string().regex(FIELD_NAME_PATTERN, 'use letters, digits and _, starting with a letter');
+export const FieldNameSchema = z.string().regex(/^[A-Za-z][A-Za-z0-9_]{0,62}$/, 'use letters, digits and _, starting with a letter');
 
 /** True when the string contains a {{ }} template; such fields are checked at run time. */
 export const isTemplated = (s: string): boolean => s.includes('{{');
