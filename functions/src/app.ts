@@ -3,7 +3,8 @@ import { HTTPException } from 'hono/http-exception';
 import { InvalidInputError, pingDatabase } from '@conduit/core/domain';
 import type { AppDeps } from './deps';
 import { createHookResolver, createIngress } from './ingress';
-import { apiBodyLimit, jsonGuard } from './http/body-guard';
+import { apiBodyLimit, jsonGuard, urlGuard } from './http/body-guard';
+import { finishDocument, methodNotAllowed, methodTable, type OpenApiDocument } from './http/openapi';
 import { securityHeadersMiddleware } from './http/security-headers';
 import { resolvePrincipal, type Env } from './http/context';
 import { errorJson, HttpError, invalid, unauthorized, zodInvalid } from './http/errors';
@@ -80,6 +81,7 @@ export function createApp(deps: AppDeps): OpenAPIHono<Env> {
       c.set('principal', principal);
       await next();
     },
+    urlGuard,
     apiBodyLimit(),
     jsonGuard,
   );
@@ -113,15 +115,22 @@ export function createApp(deps: AppDeps): OpenAPIHono<Env> {
 
   app.openAPIRegistry.registerComponent('securitySchemes', 'session', { type: 'apiKey', in: 'cookie', name: 'conduit_session' });
   app.openAPIRegistry.registerComponent('securitySchemes', 'apiKey', { type: 'http', scheme: 'bearer' });
-  app.doc31('/api/openapi.json', {
-    openapi: '3.1.0',
-    info: {
-      title: 'Conduit settings API',
-      version: '1.0.0',
-      description: 'Workflows, runs, records and events of a workspace. Errors: { error: { code, message, path? } }.',
-    },
-    security: [{ session: [] }, { apiKey: [] }],
-  });
+  // Generated from the route schemas once every route is registered, then finished (openapi.ts).
+  let document: OpenApiDocument | undefined;
+  let methods: ReturnType<typeof methodTable> | undefined;
+  const finished = () =>
+    (document ??= finishDocument(
+      app.getOpenAPI31Document({
+        openapi: '3.1.0',
+        info: {
+          title: 'Conduit settings API',
+          version: '1.0.0',
+          description: 'Workflows, runs, records and events of a workspace. Errors: { error: { code, message, path? } }.',
+        },
+        security: [{ session: [] }, { apiKey: [] }],
+      }),
+    ));
+  app.get('/api/openapi.json', (c) => c.json(finished(), 200));
 
   app.route(
     '/hooks',
@@ -136,7 +145,10 @@ export function createApp(deps: AppDeps): OpenAPIHono<Env> {
     }),
   );
 
-  app.all('/api/*', (c) => c.json({ error: { code: 'not_found', message: `no route ${c.req.method} ${c.req.path}` } }, 404));
+  app.all('/api/*', (c) => {
+    methods ??= methodTable(finished());
+    return methodNotAllowed(c, methods) ?? c.json({ error: { code: 'not_found', message: `no route ${c.req.method} ${c.req.path}` } }, 404);
+  });
   if (deps.staticDir) app.get('*', staticHandler(deps.staticDir));
   app.notFound((c) => c.json({ error: { code: 'not_found', message: `no route ${c.req.method} ${c.req.path}` } }, 404));
   return app;

@@ -113,16 +113,26 @@ describe('bad input', () => {
     expect(await snapshot(t.db)).toBe(before);
   });
 
-  it('unknown routes and methods → 404 in the error format', async () => {
+  it('unknown routes → 404, a known path with an undeclared method → 405 with Allow, both in the error format', async () => {
     for (const [m, p] of [
       ['GET', '/api/nope'],
-      ['DELETE', '/api/me'],
       ['GET', `/api/workspaces/${t.a.id}/unknown`],
-      ['PUT', base],
       ['GET', '/nothing'],
     ] as const) {
       const r = await t.call(m, p, { cookie: admin });
       expect(r.status, `${m} ${p}`).toBe(404);
+      expect(isError(r.data)).toBe(true);
+    }
+    for (const [m, p, allow] of [
+      ['DELETE', '/api/me', 'GET'],
+      // (TRACE itself goes over real HTTP in reliability/test/schemathesis.test.ts: fetch's Request refuses it.)
+      ['PATCH', '/api/me', 'GET'],
+      ['GET', '/api/auth/login', 'POST'],
+      ['PUT', base, 'GET, POST'],
+    ] as const) {
+      const r = await t.call(m, p, { cookie: admin });
+      expect(r.status, `${m} ${p}`).toBe(405);
+      expect(r.headers.get('allow'), `${m} ${p}`).toBe(allow);
       expect(isError(r.data)).toBe(true);
     }
   });
@@ -144,6 +154,51 @@ describe('bad input', () => {
     expect(doc.data.components.schemas.Workflow).toBeDefined();
     const health = await t.call('GET', '/api/health');
     expect(health).toMatchObject({ status: 200, data: { status: 'ok' } });
+  });
+
+  it('the document is exact: operationIds, refusals, required fields, string rules, nullable user, links', async () => {
+    type Op = { operationId?: string; responses: Record<string, { content?: unknown; links?: Record<string, { operationId: string }> }> };
+    const doc = (await t.call('GET', '/api/openapi.json')).data as {
+      paths: Record<string, Record<string, Op & Record<string, unknown>>>;
+      components: { schemas: Record<string, Record<string, unknown>> };
+    };
+    const ids = new Set<string>();
+    for (const [path, item] of Object.entries(doc.paths)) {
+      for (const [method, op] of Object.entries(item)) {
+        expect(op.operationId, `${method} ${path}`).toMatch(/^[a-z][A-Za-z]+$/);
+        expect(ids.has(op.operationId!), op.operationId).toBe(false);
+        ids.add(op.operationId!);
+        // A bad credential is refused on every route, in the error format.
+        expect(op.responses['401']?.content, `${method} ${path}`).toBeDefined();
+      }
+    }
+    const create = doc.paths['/api/workspaces/{ws}/workflows']!.post! as Record<string, any>;
+    const body = create.requestBody.content['application/json'].schema;
+    expect(body.required).toEqual(['name', 'trigger']);
+    expect(body.properties.name.pattern).toBeDefined();
+    expect(new RegExp(body.properties.name.pattern).test('a\u0000b')).toBe(false);
+    expect(new RegExp(body.properties.name.pattern).test('   ')).toBe(false);
+    expect(new RegExp(body.properties.name.pattern).test('Deal won')).toBe(true);
+    expect(body.propertyNames.not.enum).toContain('__proto__');
+    // GET /api/me answers user: null for an API key.
+    expect(doc.components.schemas.Me!.properties).toMatchObject({ user: { anyOf: [{ $ref: '#/components/schemas/User' }, { type: 'null' }] } });
+    const links = create.responses['201'].links as Record<string, { operationId: string; parameters: Record<string, string> }>;
+    expect(Object.values(links).map((l) => l.operationId)).toEqual(expect.arrayContaining(['getWorkflow', 'updateWorkflow', 'publishWorkflow']));
+    expect(links.GetWorkflow!.parameters).toEqual({ ws: '$request.path.ws', id: '$response.body#/id' });
+    const record = doc.paths['/api/workspaces/{ws}/records/{object}']!.post!;
+    expect(Object.values(record.responses['201']!.links ?? {}).map((l) => l.operationId)).toContain('getRecord');
+    const events = doc.paths['/api/workspaces/{ws}/events']!.get!;
+    expect(Object.values(events.responses['200']!.links ?? {}).map((l) => l.operationId)).toContain('getEvent');
+    const test = doc.paths['/api/workspaces/{ws}/workflows/{id}/test']!.post!;
+    expect(Object.values(test.responses['201']!.links ?? {}).map((l) => l.operationId)).toContain('getExecution');
+  });
+
+  it('NUL in a query value or path segment is a 400 naming it, not a 500', async () => {
+    const q = await t.call('GET', `/api/workspaces/${t.a.id}/executions?recordId=a%00b`, { cookie: admin });
+    expect(q.status, JSON.stringify(q.data)).toBe(400);
+    expect(q.data).toMatchObject({ error: { path: 'query.recordId' } });
+    const p = await t.call('GET', `/api/workspaces/${t.a.id}/workflows/a%00b`, { cookie: admin });
+    expect(p.status, JSON.stringify(p.data)).toBe(400);
   });
 
   it('serves the web build with SPA fallback, never outside its folder', async () => {

@@ -66,7 +66,8 @@ export const FailureAlertSettingsDtoSchema = z
 
 export const FailureAlertSettingsBodySchema = z.object({
   enabled: z.boolean().optional(),
-  recipients: z.array(z.string().email('not a valid email address')).max(50).nullable().optional(),
+  // zod's email rule as a pattern: the document's `email` format is looser than what is taken.
+  recipients: z.array(z.string().max(320).regex(z.regexes.email, 'not a valid email address')).max(50).nullable().optional(),
   webhookUrl: z
     .url({ protocol: /^https?$/, message: 'use an http(s) URL' })
     .max(2_000)

@@ -3,6 +3,8 @@
  * (issue 17): run, the manual workflows of an object, export, import and templates.
  */
 import { z } from 'zod';
+import { OBJECT_NAME_PATTERN } from '../definition';
+import { ActionDtoSchema, TriggerDtoSchema, visibleText } from './text';
 
 const json = z.unknown().meta({ description: 'any JSON value' });
 
@@ -16,7 +18,9 @@ export const ManualRunBodySchema = z
 export const ManualWorkflowDtoSchema = z
   .object({ id: z.string(), name: z.string(), object: z.string().nullable(), allowMembers: z.boolean() })
   .meta({ id: 'ManualWorkflow' });
-export const ManualWorkflowQuerySchema = z.object({ object: z.string().min(1).max(64).optional() });
+export const ManualWorkflowQuerySchema = z.object({
+  object: z.string().min(1).max(64).regex(OBJECT_NAME_PATTERN, 'use lowercase letters, digits and _ (for example "deal")').optional(),
+});
 
 export const WorkflowExportSchema = z
   .object({
@@ -25,15 +29,15 @@ export const WorkflowExportSchema = z
     exportedAt: z.string().optional(),
     name: z.string(),
     description: z.string().nullable().optional(),
-    trigger: json,
-    actions: json,
+    trigger: TriggerDtoSchema,
+    actions: z.array(ActionDtoSchema),
     references: z.object({ workflows: z.array(z.object({ id: z.string(), name: z.string() })) }).optional(),
   })
   .meta({ id: 'WorkflowExport' });
 
 export const ImportBodySchema = WorkflowExportSchema.extend({
   /** A name for the new draft instead of the file's. */
-  rename: z.string().trim().min(1).max(200).optional(),
+  rename: visibleText(200).optional(),
 }).meta({ id: 'WorkflowImport' });
 
 export const ImportReportSchema = z.object({

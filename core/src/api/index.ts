@@ -7,13 +7,25 @@
  * `validateStepReferences` and answers 400 naming the JSON path.
  */
 import { z } from 'zod';
-import { ACTION_TYPES, ExecutionStatusSchema, HookRefusalReasonSchema, StepStatusSchema, TRIGGER_TYPES } from '../definition';
+import { ActionDtoSchema, TriggerDtoSchema, visibleText } from './text';
+import {
+  ACTION_TYPES,
+  ExecutionStatusSchema,
+  HookRefusalReasonSchema,
+  OBJECT_NAME_PATTERN,
+  SECRET_NAME_PATTERN,
+  StepStatusSchema,
+  TRIGGER_TYPES,
+} from '../definition';
 
 export { validateStepReferences, validateTemplates } from '../domain/validate-definition';
 
 const id = z.string().meta({ example: '0b5e0c8e-7c55-4a53-9f5e-8f0b2f0f8a11' });
 const date = z.string().meta({ description: 'ISO 8601 timestamp' });
+// Present in every answer (null when empty), so required in the document; any JSON value.
 const json = z.unknown().meta({ description: 'any JSON value' });
+/** A JSON value every answer carries (null when empty): required in the document. */
+const presentJson = z.unknown().nonoptional().meta({ description: 'any JSON value' });
 const RoleSchema = z.enum(['admin', 'member']);
 
 export const ErrorBodySchema = z
@@ -67,7 +79,7 @@ export const ApiKeyDtoSchema = z
   })
   .meta({ id: 'ApiKey' });
 export const ApiKeyCreateBodySchema = z.object({
-  name: z.string().trim().min(1).max(100),
+  name: visibleText(100),
   role: RoleSchema.default('member'),
   expiresAt: z.iso.datetime({ offset: true }).optional(),
 });
@@ -75,24 +87,19 @@ export const ApiKeyCreatedSchema = z.object({ key: z.string().meta({ description
 
 // Workflows ----------------------------------------------------------------------------------
 
-const TriggerDtoSchema = z
-  .looseObject({ type: z.enum(TRIGGER_TYPES as [string, ...string[]]) })
-  .meta({ id: 'Trigger', description: 'a WorkflowTrigger (see docs/api.md)' });
-const ActionDtoSchema = z.looseObject({ id: z.string(), type: z.enum(ACTION_TYPES) }).meta({ id: 'Action', description: 'a WorkflowAction (see docs/api.md)' });
-
+/** A name: at least one visible character, no U+0000 (the draft check trims it; PostgreSQL cannot store U+0000). */
+const NameSchema = visibleText(200, 'a name is required');
+const DescriptionSchema = z.string().max(2_000).nullable();
+// The definition is checked in full by the draft check (every trigger and action field, templates,
+// step references); the document states its shape, required fields and string rules.
+const definitionFields = { description: DescriptionSchema.optional(), actions: z.array(ActionDtoSchema).optional() };
 export const WorkflowCreateBodySchema = z.object({
-  name: json,
-  description: json.optional(),
-  trigger: json,
-  actions: json.optional(),
+  name: NameSchema,
+  trigger: TriggerDtoSchema,
+  ...definitionFields,
   companyId: z.uuid().optional(),
 });
-export const WorkflowPatchBodySchema = z.object({
-  name: json.optional(),
-  description: json.optional(),
-  trigger: json.optional(),
-  actions: json.optional(),
-});
+export const WorkflowPatchBodySchema = z.object({ name: NameSchema.optional(), trigger: TriggerDtoSchema.optional(), ...definitionFields });
 
 const SECRET_KIND_VALUES = ['webhook_inbound', 'webhook_signing'] as const;
 export const WorkflowDtoSchema = z
@@ -205,8 +212,8 @@ const StepDtoSchema = z
     path: z.string(),
     seq: z.number().int(),
     status: StepStatusSchema,
-    input: json,
-    output: json,
+    input: presentJson,
+    output: presentJson,
     error: z.string().nullable(),
     attempts: z.number().int(),
     startedAt: date.nullable(),
@@ -220,8 +227,8 @@ export const ExecutionDtoSchema = z
     workflowId: z.string(),
     workflowName: z.string().nullable(),
     status: ExecutionStatusSchema,
-    input: json,
-    output: json,
+    input: presentJson,
+    output: presentJson,
     error: z.string().nullable(),
     startedAt: date.nullable(),
     completedAt: date.nullable(),
@@ -264,7 +271,7 @@ export const EventDtoSchema = z
     workflowName: z.string().nullable().optional().meta({ description: "the workflow the event names (a webhook's, a failed run's), when it still exists" }),
     hookId: z.string().nullable().optional().meta({ description: 'the hook of that workflow (POST /hooks/<hookId>)' }),
     payload: json.optional().meta({ description: 'in GET …/events/:id only; the list leaves it out' }),
-    causation: json,
+    causation: presentJson,
     dedupeKey: z.string().nullable(),
     status: z.enum(EVENT_STATUS_VALUES),
     outcome: z.object({ runs: z.array(z.string()), deduplicated: z.number(), error: z.string().optional() }).nullable(),
@@ -310,11 +317,13 @@ export const ReplayResultSchema = z.object({ event: EventDtoSchema, mode: z.enum
 export const RecordDtoSchema = z
   .object({ id, object: z.string(), companyId: z.string().nullable(), data: z.record(z.string(), json), createdAt: date, updatedAt: date })
   .meta({ id: 'Record' });
+/** Record fields: any key of up to 200 characters (the generator drops a record's key schema; the meta states it). */
+const RecordDataBodySchema = z.record(z.string().max(200), json).meta({ propertyNames: { type: 'string', maxLength: 200 } });
 export const RecordWriteBodySchema = z.object({
-  data: z.record(z.string().max(200), json),
+  data: RecordDataBodySchema,
   companyId: z.uuid().optional(),
 });
-export const RecordPatchBodySchema = z.object({ data: z.record(z.string().max(200), json) });
+export const RecordPatchBodySchema = z.object({ data: RecordDataBodySchema });
 
 // Dev mail -----------------------------------------------------------------------------------
 
@@ -371,7 +380,10 @@ export const SecretDtoSchema = z
   })
   .meta({ id: 'Secret' });
 export const SecretPutBodySchema = z.object({ value: z.string().min(1, 'a secret cannot be empty').max(16_384) });
-export const SecretNameParams = z.object({ name: z.string().min(1).max(200) });
+// The name rule is checked by the domain with words for people; the document states it as a pattern.
+export const SecretNameParams = z.object({ name: z.string().min(1).max(200).meta({ pattern: SECRET_NAME_PATTERN.source }) });
+/** An object type in a path or query (`contact`, `deal`): checked by the routes, stated here as a pattern. */
+export const ObjectParamSchema = z.string().min(1).max(200).meta({ pattern: OBJECT_NAME_PATTERN.source });
 export type SecretDto = z.infer<typeof SecretDtoSchema>;
 export * from './compose';
 export * from './approvals';

@@ -1,16 +1,11 @@
 /** Shapes of the team routes: members, invitations, sign-up, sessions, password, audit log. Browser-safe. */
 import { z } from 'zod';
+import { emailText, visibleText } from './text';
 
 const id = z.string().meta({ example: '0b5e0c8e-7c55-4a53-9f5e-8f0b2f0f8a11' });
 const date = z.string().meta({ description: 'ISO 8601 timestamp' });
 export const TeamRoleSchema = z.enum(['admin', 'member']);
-const email = z
-  .string()
-  .trim()
-  .toLowerCase()
-  .min(3)
-  .max(320)
-  .pipe(z.email({ message: 'Enter an email address like name@example.com.' }));
+const email = emailText;
 /** Length and common-password checks happen on the server with words for people; this is the outer bound. */
 const password = z.string().min(1).max(1024);
 
@@ -37,7 +32,7 @@ export const InvitationViewSchema = z
   })
   .meta({ id: 'InvitationView' });
 export const AcceptInviteBodySchema = z.object({
-  name: z.string().trim().min(1).max(200).optional(),
+  name: visibleText(200).optional(),
   password: password.optional(),
 });
 export const AcceptInviteResultSchema = z.object({
@@ -54,10 +49,10 @@ export const SlugSchema = z
   .max(40)
   .regex(/^[a-z0-9](?:[a-z0-9-]*[a-z0-9])?$/, { message: 'Use lowercase letters, digits and dashes (not at the start or end).' });
 export const SignupBodySchema = z.object({
-  name: z.string().trim().min(1).max(200),
+  name: visibleText(200),
   email,
   password,
-  workspaceName: z.string().trim().min(1).max(100),
+  workspaceName: visibleText(100),
   workspaceSlug: SlugSchema,
 });
 

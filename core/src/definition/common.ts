@@ -10,7 +10,8 @@ export const JsonObjectSchema = z.record(z.string(), JsonSchema);
 export type JsonObject = z.infer<typeof JsonObjectSchema>;
 
 /** Object types such as `contact` or `deal`. */
-export const ObjectNameSchema = z.string().regex(/^[a-z][a-z0-9_]{0,62}$/, 'use lowercase letters, digits and _ (for example "deal")');
+export const OBJECT_NAME_PATTERN = /^[a-z][a-z0-9_]{0,62}$/;
+export const ObjectNameSchema = z.string().regex(OBJECT_NAME_PATTERN, 'use lowercase letters, digits and _ (for example "deal")');
 
 /** Record field names; no leading underscore and no prototype keys. */
 export const FieldNameSchema = z.string().regex(/^[A-Za-z][A-Za-z0-9_]{0,62}$/, 'use letters, digits and _, starting with a letter');

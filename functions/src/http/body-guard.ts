@@ -23,6 +23,26 @@ export const apiBodyLimit = (maxSize = API_BODY_LIMIT): MiddlewareHandler =>
 const findRefused = (v: unknown) => findUnstorable(v, [], (k) => (FORBIDDEN_KEYS.has(k) ? 'this key is not allowed' : null));
 
 /**
+ * U+0000 in a path segment or query value is refused with 400 naming it, as in bodies: PostgreSQL
+ * cannot compare or store it, so letting it through would end in a 500.
+ */
+export const urlGuard: MiddlewareHandler = async (c, next) => {
+  const url = new URL(c.req.url);
+  for (const [name, value] of url.searchParams) {
+    if (name.includes('\0') || value.includes('\0'))
+      throw new HttpError(400, 'invalid', `query.${name}: text may not contain the NUL character (U+0000)`, `query.${name}`);
+  }
+  let path: string;
+  try {
+    path = decodeURIComponent(url.pathname);
+  } catch {
+    throw new HttpError(400, 'invalid', 'the path is not valid percent-encoded UTF-8', 'params');
+  }
+  if (path.includes('\0')) throw new HttpError(400, 'invalid', 'params: text may not contain the NUL character (U+0000)', 'params');
+  return next();
+};
+
+/**
  * Request bodies on /api are JSON only: any other content type is 415, malformed JSON is 400, and a
  * prototype-polluting key or text PostgreSQL cannot store anywhere in the document is 400 with its
  * path. Runs before the routes' zod validation, which then reads the same (cached) body.

@@ -63,6 +63,7 @@ export function authRoutes(app: Api, deps: RouteDeps): void {
     createRoute({
       method: 'post',
       path: '/api/auth/login',
+      operationId: 'login',
       tags: ['auth'],
       summary: 'Sign in; sets the session cookie',
       request: { body: body(LoginBodySchema) },
@@ -103,8 +104,10 @@ export function authRoutes(app: Api, deps: RouteDeps): void {
     createRoute({
       method: 'post',
       path: '/api/auth/logout',
+      operationId: 'logout',
       tags: ['auth'],
-      summary: 'Sign out (ends the session)',
+      summary: 'Sign out (ends the session); without one there is nothing to end, and the answer is the same',
+      security: [],
       responses: { 200: json(z.object({ ok: z.boolean() })) },
     }),
     async (c) => {
@@ -119,6 +122,7 @@ export function authRoutes(app: Api, deps: RouteDeps): void {
     createRoute({
       method: 'get',
       path: '/api/me',
+      operationId: 'getMe',
       tags: ['auth'],
       summary: 'The caller, their workspaces and roles',
       responses: { 200: json(MeDtoSchema), 401: errors[401] },

@@ -52,6 +52,7 @@ export function composeRoutes(app: Api, deps: RouteDeps): void {
     createRoute({
       method: 'post',
       path: '/api/workspaces/{ws}/workflows/{id}/run',
+      operationId: 'runWorkflow',
       tags,
       summary: 'Run a workflow with a manual trigger now (its published version), optionally on a record',
       request: { params: WsIdParams, body: { required: false, content: { 'application/json': { schema: ManualRunBodySchema } } } },

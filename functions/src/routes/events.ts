@@ -15,6 +15,7 @@ export function eventRoutes(app: Api, deps: RouteDeps): void {
     createRoute({
       method: 'get',
       path: '/api/workspaces/{ws}/events',
+      operationId: 'listEvents',
       tags,
       summary: 'Inbound event log with outcomes, newest first (payloads omitted)',
       request: { params: WsParams, query: EventListQuerySchema },
@@ -40,6 +41,7 @@ export function eventRoutes(app: Api, deps: RouteDeps): void {
     createRoute({
       method: 'get',
       path: '/api/workspaces/{ws}/events/{id}',
+      operationId: 'getEvent',
       tags,
       summary: 'One event with its payload',
       request: { params: WsIdParams },
@@ -87,6 +89,7 @@ export function eventRoutes(app: Api, deps: RouteDeps): void {
     createRoute({
       method: 'post',
       path: '/api/workspaces/{ws}/events/{id}/replay',
+      operationId: 'replayEvent',
       tags,
       summary: 'Dispatch an event again (reset if unfinished, else a fresh copy)',
       request: { params: WsIdParams },

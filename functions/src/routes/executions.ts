@@ -23,6 +23,7 @@ export function executionRoutes(app: Api, deps: RouteDeps): void {
     createRoute({
       method: 'get',
       path: '/api/workspaces/{ws}/executions',
+      operationId: 'listExecutions',
       tags,
       summary: 'Runs, newest first; filter by workflow, status, record, time range',
       request: { params: WsParams, query: ExecutionListQuerySchema },
@@ -50,6 +51,7 @@ export function executionRoutes(app: Api, deps: RouteDeps): void {
     createRoute({
       method: 'get',
       path: '/api/workspaces/{ws}/executions/{id}',
+      operationId: 'getExecution',
       tags,
       summary: 'One run with its steps',
       request: { params: WsIdParams },
@@ -66,6 +68,7 @@ export function executionRoutes(app: Api, deps: RouteDeps): void {
     createRoute({
       method: 'post',
       path: '/api/workspaces/{ws}/executions/{id}/cancel',
+      operationId: 'cancelExecution',
       tags,
       summary: 'Cancel a queued, pending or running run (it ends cancelled)',
       request: { params: WsIdParams },
@@ -106,6 +109,7 @@ export function executionRoutes(app: Api, deps: RouteDeps): void {
     createRoute({
       method: 'post',
       path: '/api/workspaces/{ws}/executions/{id}/retry',
+      operationId: 'retryExecution',
       tags,
       summary: 'Retry a failed or cancelled run from where it stopped, as a new run linked by retryOf',
       request: { params: WsIdParams },

@@ -1,4 +1,5 @@
 import { createRoute, z } from '@hono/zod-openapi';
+import { ObjectParamSchema } from '@conduit/core/api';
 import { ObjectNameSchema } from '@conduit/core/definition';
 import { FIELD_SAMPLE, recordFields, recordObjects } from '@conduit/core/domain';
 import { workspaceAccess } from '../http/context';
@@ -34,7 +35,7 @@ export function objectRoutes(app: Api, deps: RouteDeps): void {
       path: '/api/workspaces/{ws}/objects/{object}/fields',
       tags,
       summary: `Field names on the newest ${FIELD_SAMPLE} records of an object`,
-      request: { params: WsParams.extend({ object: z.string().min(1).max(200) }) },
+      request: { params: WsParams.extend({ object: ObjectParamSchema }) },
       responses: { 200: json(NamesSchema), ...errors },
     }),
     async (c) => {

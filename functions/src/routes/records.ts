@@ -1,5 +1,5 @@
 import { createRoute, z } from '@hono/zod-openapi';
-import { PageQuerySchema, RecordDtoSchema, RecordPatchBodySchema, RecordWriteBodySchema, pageOf } from '@conduit/core/api';
+import { ObjectParamSchema, PageQuerySchema, RecordDtoSchema, RecordPatchBodySchema, RecordWriteBodySchema, pageOf } from '@conduit/core/api';
 import { describeIssues, JsonObjectSchema, ObjectNameSchema } from '@conduit/core/definition';
 import { companyInWorkspace, createRecord, deleteRecord, getRecord, listRecords, updateRecord, type StoredEvent } from '@conduit/core/domain';
 import { workspaceAccess } from '../http/context';
@@ -8,7 +8,7 @@ import { invalid, notFound } from '../http/errors';
 import { WsParams, body, errors, json, type Api, type RouteDeps } from './common';
 
 const tags = ['records'];
-const ObjParams = WsParams.extend({ object: z.string().min(1).max(200) });
+const ObjParams = WsParams.extend({ object: ObjectParamSchema });
 const ObjIdParams = ObjParams.extend({ id: z.string().min(1).max(200) });
 
 function objectName(raw: string): string {
@@ -34,6 +34,7 @@ export function recordRoutes(app: Api, deps: RouteDeps): void {
     createRoute({
       method: 'get',
       path: '/api/workspaces/{ws}/records/{object}',
+      operationId: 'listRecords',
       tags,
       summary: 'Records of one object type, newest first',
       request: { params: ObjParams, query: PageQuerySchema },
@@ -57,6 +58,7 @@ export function recordRoutes(app: Api, deps: RouteDeps): void {
     createRoute({
       method: 'post',
       path: '/api/workspaces/{ws}/records/{object}',
+      operationId: 'createRecord',
       tags,
       summary: 'Create a record (emits record.created)',
       request: { params: ObjParams, body: body(RecordWriteBodySchema) },
@@ -80,6 +82,7 @@ export function recordRoutes(app: Api, deps: RouteDeps): void {
     createRoute({
       method: 'get',
       path: '/api/workspaces/{ws}/records/{object}/{id}',
+      operationId: 'getRecord',
       tags,
       summary: 'One record',
       request: { params: ObjIdParams },
@@ -98,6 +101,7 @@ export function recordRoutes(app: Api, deps: RouteDeps): void {
     createRoute({
       method: 'patch',
       path: '/api/workspaces/{ws}/records/{object}/{id}',
+      operationId: 'updateRecord',
       tags,
       summary: 'Merge fields into a record (emits record.updated)',
       request: { params: ObjIdParams, body: body(RecordPatchBodySchema) },
@@ -119,6 +123,7 @@ export function recordRoutes(app: Api, deps: RouteDeps): void {
     createRoute({
       method: 'delete',
       path: '/api/workspaces/{ws}/records/{object}/{id}',
+      operationId: 'deleteRecord',
       tags,
       summary: 'Delete a record (emits record.deleted)',
       request: { params: ObjIdParams },

@@ -103,6 +103,7 @@ export function workflowRoutes(app: Api, deps: RouteDeps): void {
     createRoute({
       method: 'get',
       path: '/api/workspaces/{ws}/workflows',
+      operationId: 'listWorkflows',
       tags,
       summary: 'List workflows',
       request: { params: WsParams },
@@ -133,6 +134,7 @@ export function workflowRoutes(app: Api, deps: RouteDeps): void {
     createRoute({
       method: 'post',
       path: '/api/workspaces/{ws}/workflows',
+      operationId: 'createWorkflow',
       tags,
       summary: 'Create a workflow (inactive draft)',
       request: { params: WsParams, body: body(WorkflowCreateBodySchema) },
@@ -150,6 +152,7 @@ export function workflowRoutes(app: Api, deps: RouteDeps): void {
     createRoute({
       method: 'get',
       path: '/api/workspaces/{ws}/workflows/{id}',
+      operationId: 'getWorkflow',
       tags,
       summary: 'One workflow (draft, active version, secrets present)',
       request: { params: WsIdParams },
@@ -166,6 +169,7 @@ export function workflowRoutes(app: Api, deps: RouteDeps): void {
     createRoute({
       method: 'patch',
       path: '/api/workspaces/{ws}/workflows/{id}',
+      operationId: 'updateWorkflow',
       tags,
       summary: 'Save the draft (validated in full); runs keep using the active version',
       request: { params: WsIdParams, body: body(WorkflowPatchBodySchema) },
@@ -184,6 +188,7 @@ export function workflowRoutes(app: Api, deps: RouteDeps): void {
     createRoute({
       method: 'delete',
       path: '/api/workspaces/{ws}/workflows/{id}',
+      operationId: 'deleteWorkflow',
       tags,
       summary: 'Delete a workflow, its versions, runs and schedule',
       request: { params: WsIdParams },
@@ -203,6 +208,7 @@ export function workflowRoutes(app: Api, deps: RouteDeps): void {
     createRoute({
       method: 'post',
       path: '/api/workspaces/{ws}/workflows/{id}/activate',
+      operationId: 'activateWorkflow',
       tags,
       summary:
         'Turn the workflow on. With unpublished changes, `version` says which runs (409 `choice_required` without it): `draft` publishes the draft as the next version, `live` runs the version published last',
@@ -236,6 +242,7 @@ export function workflowRoutes(app: Api, deps: RouteDeps): void {
     createRoute({
       method: 'post',
       path: '/api/workspaces/{ws}/workflows/{id}/publish',
+      operationId: 'publishWorkflow',
       tags,
       summary:
         'Publish the draft as the next version and turn the workflow on; a draft equal to the version published last publishes nothing (published: false)',
@@ -255,6 +262,7 @@ export function workflowRoutes(app: Api, deps: RouteDeps): void {
     createRoute({
       method: 'post',
       path: '/api/workspaces/{ws}/workflows/{id}/deactivate',
+      operationId: 'deactivateWorkflow',
       tags,
       summary: 'Stop triggering runs (running runs continue)',
       request: { params: WsIdParams },
@@ -273,6 +281,7 @@ export function workflowRoutes(app: Api, deps: RouteDeps): void {
     createRoute({
       method: 'get',
       path: '/api/workspaces/{ws}/workflows/{id}/versions',
+      operationId: 'listWorkflowVersions',
       tags,
       summary: 'Published versions, newest first',
       request: { params: WsIdParams },
@@ -292,6 +301,7 @@ export function workflowRoutes(app: Api, deps: RouteDeps): void {
     createRoute({
       method: 'get',
       path: '/api/workspaces/{ws}/workflows/{id}/versions/{version}',
+      operationId: 'getWorkflowVersion',
       tags,
       summary: 'One published version by its number (read-only)',
       request: { params: VersionNumberParams },
@@ -378,6 +388,7 @@ export function workflowRoutes(app: Api, deps: RouteDeps): void {
     createRoute({
       method: 'post',
       path: '/api/workspaces/{ws}/workflows/{id}/test',
+      operationId: 'testWorkflow',
       tags,
       summary: 'Run the draft once with a sample payload (a test run); dry by default, live on request',
       request: { params: WsIdParams, body: { required: false, content: { 'application/json': { schema: TestRunBodySchema } } } },

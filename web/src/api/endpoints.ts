@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import type { WorkflowDefinitionInput } from '@conduit/core/definition';
 import { request, type Query } from './client';
+import { answers, type RequestBody } from './contract';
 import {
   ActivateResultSchema,
   DiffDtoSchema,
@@ -22,15 +23,16 @@ const ws = (id: string) => `/api/workspaces/${encodeURIComponent(id)}`;
 const enc = encodeURIComponent;
 
 export const api = {
-  login: (email: string, password: string) => request('POST', '/api/auth/login', ok, { email, password }),
+  login: (email: string, password: string) => request('POST', '/api/auth/login', ok, { email, password } satisfies RequestBody<'login'>),
   logout: () => request('POST', '/api/auth/logout', ok, {}),
-  me: () => request('GET', '/api/me', MeSchema),
+  me: () => request('GET', '/api/me', answers<'getMe', 200>()(MeSchema)),
 
   workflows: {
-    list: (w: string) => request('GET', `${ws(w)}/workflows`, pageOf(WorkflowSchema)),
-    get: (w: string, id: string) => request('GET', `${ws(w)}/workflows/${enc(id)}`, WorkflowSchema),
-    create: (w: string, def: WorkflowDefinitionInput) => request('POST', `${ws(w)}/workflows`, WorkflowSchema, def),
-    patch: (w: string, id: string, def: Partial<WorkflowDefinitionInput>) => request('PATCH', `${ws(w)}/workflows/${enc(id)}`, WorkflowSchema, def),
+    list: (w: string) => request('GET', `${ws(w)}/workflows`, answers<'listWorkflows', 200>()(pageOf(WorkflowSchema))),
+    get: (w: string, id: string) => request('GET', `${ws(w)}/workflows/${enc(id)}`, answers<'getWorkflow', 200>()(WorkflowSchema)),
+    create: (w: string, def: WorkflowDefinitionInput) => request('POST', `${ws(w)}/workflows`, answers<'createWorkflow', 201>()(WorkflowSchema), def),
+    patch: (w: string, id: string, def: Partial<WorkflowDefinitionInput>) =>
+      request('PATCH', `${ws(w)}/workflows/${enc(id)}`, answers<'updateWorkflow', 200>()(WorkflowSchema), def),
     remove: (w: string, id: string) => request('DELETE', `${ws(w)}/workflows/${enc(id)}`, ok),
     /**
      * Turns the workflow on; with unpublished changes `version` says which runs (without it the API
@@ -48,31 +50,35 @@ export const api = {
     deactivate: (w: string, id: string) => request('POST', `${ws(w)}/workflows/${enc(id)}/deactivate`, ok, {}),
     versions: (w: string, id: string) => request('GET', `${ws(w)}/workflows/${enc(id)}/versions`, pageOf(VersionSchema)),
     test: (w: string, id: string, payload: unknown, mode: 'dry' | 'live' = 'dry') =>
-      request('POST', `${ws(w)}/workflows/${enc(id)}/test`, ExecutionSchema, { payload, mode }),
+      request('POST', `${ws(w)}/workflows/${enc(id)}/test`, answers<'testWorkflow', 201>()(ExecutionSchema), { payload, mode }),
     rotateSecret: (w: string, id: string) => request('POST', `${ws(w)}/workflows/${enc(id)}/secret/rotate`, SecretRotatedSchema, {}),
   },
 
   executions: {
-    list: (w: string, q: Query) => request('GET', `${ws(w)}/executions`, pageOf(ExecutionSchema), undefined, q),
-    get: (w: string, id: string) => request('GET', `${ws(w)}/executions/${enc(id)}`, ExecutionSchema),
+    list: (w: string, q: Query) => request('GET', `${ws(w)}/executions`, answers<'listExecutions', 200>()(pageOf(ExecutionSchema)), undefined, q),
+    get: (w: string, id: string) => request('GET', `${ws(w)}/executions/${enc(id)}`, answers<'getExecution', 200>()(ExecutionSchema)),
     cancel: (w: string, id: string) => request('POST', `${ws(w)}/executions/${enc(id)}/cancel`, ExecutionSchema, {}),
     retry: (w: string, id: string) => request('POST', `${ws(w)}/executions/${enc(id)}/retry`, ExecutionSchema, {}),
   },
 
   events: {
-    list: (w: string, q: Query) => request('GET', `${ws(w)}/events`, pageOf(EventSchema), undefined, q),
+    list: (w: string, q: Query) => request('GET', `${ws(w)}/events`, answers<'listEvents', 200>()(pageOf(EventSchema)), undefined, q),
     /** One event with its payload (the list leaves payloads out). */
-    get: (w: string, id: string) => request('GET', `${ws(w)}/events/${enc(id)}`, EventSchema),
+    get: (w: string, id: string) => request('GET', `${ws(w)}/events/${enc(id)}`, answers<'getEvent', 200>()(EventSchema)),
     /** Refused calls per hook, reason and minute (the last seven days unless `since`). */
     refusals: (w: string, q: Query = {}) => request('GET', `${ws(w)}/hook-refusals`, HookRefusalsDtoSchema, undefined, q),
     replay: (w: string, id: string) => request('POST', `${ws(w)}/events/${enc(id)}/replay`, ReplayResultSchema, {}),
   },
 
   records: {
-    list: (w: string, object: string, q: Query = {}) => request('GET', `${ws(w)}/records/${enc(object)}`, pageOf(RecordSchema), undefined, q),
-    create: (w: string, object: string, data: Record<string, unknown>) => request('POST', `${ws(w)}/records/${enc(object)}`, RecordSchema, { data }),
-    update: (w: string, object: string, id: string, data: Record<string, unknown>) =>
-      request('PATCH', `${ws(w)}/records/${enc(object)}/${enc(id)}`, RecordSchema, { data }),
+    list: (w: string, object: string, q: Query = {}) =>
+      request('GET', `${ws(w)}/records/${enc(object)}`, answers<'listRecords', 200>()(pageOf(RecordSchema)), undefined, q),
+    create: (w: string, object: string, data: RequestBody<'createRecord'>['data']) =>
+      request('POST', `${ws(w)}/records/${enc(object)}`, answers<'createRecord', 201>()(RecordSchema), { data } satisfies RequestBody<'createRecord'>),
+    update: (w: string, object: string, id: string, data: RequestBody<'updateRecord'>['data']) =>
+      request('PATCH', `${ws(w)}/records/${enc(object)}/${enc(id)}`, answers<'updateRecord', 200>()(RecordSchema), {
+        data,
+      } satisfies RequestBody<'updateRecord'>),
     remove: (w: string, object: string, id: string) => request('DELETE', `${ws(w)}/records/${enc(object)}/${enc(id)}`, ok),
   },
 
