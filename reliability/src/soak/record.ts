@@ -1,14 +1,17 @@
 import { createRecorder } from '../results';
 import { formatSoakTable, soakProblems, type SoakResult } from './run';
 
-/** Writes the soak's figures as the `soak` family of RELIABILITY.md. */
-export function recordSoak(r: SoakResult, o: { command: string; durationMs: number }): string {
+/**
+ * Writes the soak's figures to RELIABILITY.md: the CI-sized test as the `soak` family, the
+ * documented full-size command (`full`) as `soak-full`, so neither run overwrites the other.
+ */
+export function recordSoak(r: SoakResult, o: { command: string; durationMs: number; full?: boolean }): string {
   const rec = createRecorder({
-    family: 'soak',
-    title: 'Fault-injection soak',
+    family: o.full ? 'soak-full' : 'soak',
+    title: o.full ? 'Fault-injection soak, full size (documented command, not in CI)' : 'Fault-injection soak',
     command: o.command,
     notes: [
-      'Webhooks sent to the ingress process over HTTP; PostgreSQL; the SQS adapter on moto; the Temporal dev server.',
+      `Webhooks sent to the ingress process over HTTP; PostgreSQL; the SQS adapter on ${r.sqs}; the Temporal dev server.`,
       'Faults (every kind once, then at random moments): worker SIGKILLed and restarted, Temporal dev server stopped and restarted (same port,',
       'same SQLite file), dispatcher SIGKILLed after receiving a message and before starting the run, PostgreSQL',
       'connections terminated (pg_terminate_backend), SQS unreachable for a while. Every 50th event carries a forged',
@@ -38,6 +41,8 @@ export function recordSoak(r: SoakResult, o: { command: string; durationMs: numb
     ['Temporal/database disagreements', r.temporalMismatches],
     ['faults injected', Object.values(r.faults).reduce((a, b) => a + b, 0)],
     ['time to drain (s)', Number((r.timeToDrainMs / 1000).toFixed(1))],
+    ['peak backlog (messages in the queue)', r.peakBacklog],
+    ['queue server', r.sqs],
     ['load window (s)', Number((r.sendMs / 1000).toFixed(1))],
     ['seed', r.seed],
   ];
