@@ -18,6 +18,7 @@ const { values } = parseArgs({
     'drain-timeout': { type: 'string', default: '900' },
     sqs: { type: 'string', default: 'elasticmq' },
     'sqs-endpoint': { type: 'string' },
+    'temporal-outage': { type: 'string' },
   },
 });
 const endpoint = values['sqs-endpoint'] ?? process.env.SOAK_SQS_ENDPOINT;
@@ -36,6 +37,7 @@ const result = await runSoak({
   concurrency: Number(values.concurrency),
   faults: !values['no-faults'],
   sqs,
+  ...(values['temporal-outage'] ? { temporalOutageMs: Number(values['temporal-outage']) * 1_000 } : {}),
   drainTimeoutMs: Number(values['drain-timeout']) * 1_000,
   ...(values.seed ? { seed: Number(values.seed) } : {}),
   ...(process.env.TEST_DATABASE_URL ? { postgresServerUrl: process.env.TEST_DATABASE_URL } : {}),
@@ -43,10 +45,19 @@ const result = await runSoak({
 });
 console.log(formatSoakTable(result));
 console.log('faults injected:', result.faults);
-const flags = [`--events ${events}`, endpoint ? `--sqs-endpoint ${endpoint}` : values.sqs === 'elasticmq' ? '' : `--sqs ${values.sqs}`]
+const flags = [
+  `--events ${events}`,
+  values.rate === '100' ? '' : `--rate ${values.rate}`,
+  endpoint ? `--sqs-endpoint ${endpoint}` : values.sqs === 'elasticmq' ? '' : `--sqs ${values.sqs}`,
+  values['temporal-outage'] ? `--temporal-outage ${values['temporal-outage']}` : '',
+]
   .filter(Boolean)
   .join(' ');
-const file = recordSoak(result, { command: `npm run soak -w reliability -- ${flags}`, durationMs: Date.now() - t0, full: true });
+const file = recordSoak(result, {
+  command: `npm run soak -w reliability -- ${flags}`,
+  durationMs: Date.now() - t0,
+  kind: values['temporal-outage'] ? 'temporal-outage' : 'full',
+});
 console.log(`results: ${file}`);
 const problems = soakProblems(result);
 if (problems.length) {

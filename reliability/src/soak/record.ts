@@ -1,14 +1,19 @@
 import { createRecorder } from '../results';
 import { formatSoakTable, soakProblems, type SoakResult } from './run';
 
+const KINDS = {
+  ci: { family: 'soak', title: 'Fault-injection soak' },
+  full: { family: 'soak-full', title: 'Fault-injection soak, full size (documented command, not in CI)' },
+  'temporal-outage': { family: 'soak-temporal-outage', title: 'Temporal down for minutes while webhooks arrive (documented command, not in CI)' },
+} as const;
+
 /**
  * Writes the soak's figures to RELIABILITY.md: the CI-sized test as the `soak` family, the
- * documented full-size command (`full`) as `soak-full`, so neither run overwrites the other.
+ * documented commands (full size, long Temporal outage) each as their own, so no run overwrites another's.
  */
-export function recordSoak(r: SoakResult, o: { command: string; durationMs: number; full?: boolean }): string {
+export function recordSoak(r: SoakResult, o: { command: string; durationMs: number; kind?: keyof typeof KINDS }): string {
   const rec = createRecorder({
-    family: o.full ? 'soak-full' : 'soak',
-    title: o.full ? 'Fault-injection soak, full size (documented command, not in CI)' : 'Fault-injection soak',
+    ...KINDS[o.kind ?? 'ci'],
     command: o.command,
     notes: [
       `Webhooks sent to the ingress process over HTTP; PostgreSQL; the SQS adapter on ${r.sqs}; the Temporal dev server.`,
@@ -43,6 +48,14 @@ export function recordSoak(r: SoakResult, o: { command: string; durationMs: numb
     ['time to drain (s)', Number((r.timeToDrainMs / 1000).toFixed(1))],
     ['peak backlog (messages in the queue)', r.peakBacklog],
     ['queue server', r.sqs],
+    ...(r.temporalOutage
+      ? ([
+          ['Temporal outage (s)', r.temporalOutage.downMs / 1000],
+          ['webhooks sent during the outage', r.temporalOutage.requests],
+          ['… answered 202', r.temporalOutage.answered202],
+          ['… answered otherwise', r.temporalOutage.otherAnswers],
+        ] as Array<[string, number]>)
+      : []),
     ['load window (s)', Number((r.sendMs / 1000).toFixed(1))],
     ['seed', r.seed],
   ];

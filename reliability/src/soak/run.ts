@@ -38,6 +38,12 @@ export type SoakOptions = {
    * http endpoint of one already running. The soak creates its own queue there either way.
    */
   sqs?: SoakSqs;
+  /**
+   * One long Temporal outage (ms) while the webhooks keep coming: the dev server is stopped a
+   * quarter into the load window and started again after this long. The short restarts of the fault
+   * loop wait for it rather than overlap it.
+   */
+  temporalOutageMs?: number;
   /** A PostgreSQL server to create the soak's database on; one is started when absent. */
   postgresServerUrl?: string;
   log?: (line: string) => void;
@@ -54,6 +60,8 @@ export function sqsLabel(s: SoakSqs | undefined): string {
 }
 
 export type SoakResult = {
+  /** The long Temporal outage, when asked for: how long, and how the ingress answered meanwhile. */
+  temporalOutage?: { downMs: number; requests: number; answered202: number; otherAnswers: number };
   /** The queue server (sqsLabel). */
   sqs: string;
   /** Most messages waiting in the queue at once, sampled every few seconds (ApproximateNumberOfMessages). */
@@ -126,18 +134,24 @@ export async function runSoak(o: SoakOptions): Promise<SoakResult> {
     const temporalOpts = { port: temporalPort, dbFile: temporalDb, sqlitePragmas: { journal_mode: 'wal', synchronous: 'normal' } };
     let temporal: TemporalDevServer = await startTemporalDevServer(temporalOpts);
     cleanups.push(() => temporal.stop());
-    const restartTemporal = async (downMs: number) => {
-      await temporal.stop();
-      await sleep(downMs);
-      for (let attempt = 0; ; attempt++) {
-        try {
-          temporal = await startTemporalDevServer(temporalOpts);
-          return;
-        } catch (e) {
-          if (attempt >= 5) throw e;
-          await sleep(1_000);
+    // One stop-and-start at a time: a short restart waits for the long outage and the other way round.
+    let temporalLock: Promise<unknown> = Promise.resolve();
+    const restartTemporal = (downMs: number) => {
+      const next = temporalLock.then(async () => {
+        await temporal.stop();
+        await sleep(downMs);
+        for (let attempt = 0; ; attempt++) {
+          try {
+            temporal = await startTemporalDevServer(temporalOpts);
+            return;
+          } catch (e) {
+            if (attempt >= 5) throw e;
+            await sleep(1_000);
+          }
         }
-      }
+      });
+      temporalLock = next.catch(() => {});
+      return next;
     };
 
     const sqsChoice = o.sqs ?? { kind: 'moto' };
@@ -235,11 +249,27 @@ export async function runSoak(o: SoakOptions): Promise<SoakResult> {
     const plan = createFaultPlan(rng);
     const t0 = Date.now();
     let sending = true;
+    // The long outage, a quarter into the load window; requests sent while it lasts are tallied.
+    let outageWindow: { from: number; to: number } | null = null;
+    const outageTally = { requests: 0, answered202: 0, otherAnswers: 0 };
+    const outage = (async () => {
+      if (!o.temporalOutageMs) return;
+      await sleep((o.events / rate) * 250);
+      if (o.signal?.aborted) return;
+      log(`  long Temporal outage: stopping the dev server for ${(o.temporalOutageMs / 1000).toFixed(0)} s`);
+      outageWindow = { from: Date.now(), to: Number.POSITIVE_INFINITY };
+      await restartTemporal(o.temporalOutageMs).finally(() => {
+        if (outageWindow) outageWindow.to = Date.now();
+      });
+      log(`  long Temporal outage over: ${outageTally.answered202} of ${outageTally.requests} webhooks sent meanwhile answered 202`);
+    })();
     const faultLoop = (async () => {
       if (o.faults === false) return;
       const deadline = Date.now() + Math.max(60_000, (o.events / rate) * 1_000 + 60_000);
       while (Date.now() < deadline && !o.signal?.aborted) {
         await sleep(plan.covering(faults) ? rng.between(300, 1_000) : rng.between(gapLo, gapHi));
+        // No other fault while the long outage lasts: a killed process could not come back before it ends.
+        while ((outageWindow as { to: number } | null)?.to === Number.POSITIVE_INFINITY && !o.signal?.aborted) await sleep(500);
         const kind = plan.next(faults, sending);
         if (!kind) break;
         try {
@@ -279,6 +309,7 @@ export async function runSoak(o: SoakOptions): Promise<SoakResult> {
           body,
         });
         let status = 0;
+        const sentAt = Date.now();
         let json: { eventId?: string } = {};
         try {
           const res = await fetch(`${base}/hooks/${hook.hookId}`, {
@@ -291,6 +322,12 @@ export async function runSoak(o: SoakOptions): Promise<SoakResult> {
           json = (await res.json().catch(() => ({}))) as { eventId?: string };
         } catch {
           status = 0;
+        }
+        const w = outageWindow as { from: number; to: number } | null;
+        if (!isForged && w && sentAt >= w.from && sentAt <= w.to) {
+          outageTally.requests++;
+          if (status === 202) outageTally.answered202++;
+          else outageTally.otherAnswers++;
         }
         if (status === 202 && json.eventId) {
           if (isForged) throw new Error(`a forged event was accepted: ${id}`);
@@ -327,6 +364,7 @@ export async function runSoak(o: SoakOptions): Promise<SoakResult> {
     sending = false;
     log(`sent ${o.events} in ${(sendMs / 1000).toFixed(1)} s: ${accepted.size} accepted; waiting for faults to finish and runs to drain…`);
     await faultLoop;
+    await outage;
     o.signal?.throwIfAborted();
     await Promise.all(children.map((c) => c.settled()));
 
@@ -450,6 +488,7 @@ export async function runSoak(o: SoakOptions): Promise<SoakResult> {
       temporalMismatches,
       timeToDrainMs,
       sendMs,
+      ...(o.temporalOutageMs && outageWindow ? { temporalOutage: { downMs: o.temporalOutageMs, ...outageTally } } : {}),
       faults,
       faultLog,
       unexpectedRestarts,
@@ -476,6 +515,8 @@ export function soakProblems(r: SoakResult): string[] {
   if (r.forgedStored) p.push(`${r.forgedStored} forged events were stored`);
   if (r.temporalMismatches) p.push(`${r.temporalMismatches} runs where Temporal and the database disagree`);
   if (r.refusedGenuine) p.push(`${r.refusedGenuine} genuine events could not be delivered`);
+  if (r.temporalOutage?.otherAnswers) p.push(`${r.temporalOutage.otherAnswers} webhooks were not answered 202 while Temporal was down`);
+  if (r.temporalOutage && r.temporalOutage.requests === 0) p.push('no webhook was sent while Temporal was down');
   return p;
 }
 
