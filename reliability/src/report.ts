@@ -6,7 +6,7 @@ import { readResults, RESULTS_DIR, type FamilyResult } from './results';
 const REPORT_PATH = process.env.RELIABILITY_REPORT ?? fileURLToPath(new URL('../../RELIABILITY.md', import.meta.url));
 
 /** Families in the order a reader wants them: the soak first, then hostile input. */
-const ORDER = ['soak', 'api-fuzz', 'schemathesis', 'api-authz', 'ingress', 'secrets', 'login', 'templating'];
+const ORDER = ['soak-full', 'soak', 'soak-temporal-outage', 'steady', 'api-fuzz', 'schemathesis', 'api-authz', 'ingress', 'secrets', 'login', 'templating'];
 
 const cell = (v: unknown) => String(v).replace(/\|/g, '\\|').replace(/\n/g, ' ');
 
@@ -63,7 +63,7 @@ function renderReport(results: FamilyResult[], invalid: string[] = []): string {
     '',
     'What the reliability and security suite checks, how to run each family, and the figures of its',
     'last run. Run everything: `npx vitest run --project reliability` (CI size), then',
-    '`npm run report -w reliability`. The full soak: `npm run soak -w reliability -- --events 10000`.',
+    '`npm run report -w reliability`. The full soak (ElasticMQ, not in CI): `npm run soak -w reliability -- --events 10000`.',
     'How the suite works: [docs/reliability.md](docs/reliability.md).',
     '',
     ...table(summary),

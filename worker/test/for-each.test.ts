@@ -1,15 +1,8 @@
-import { spawn, type ChildProcess } from 'node:child_process';
-import { writeFile } from 'node:fs/promises';
 import { createServer, type Server } from 'node:http';
-import { createRequire } from 'node:module';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { WorkflowFailedError } from '@temporalio/client';
 import { records, and, eq } from '@conduit/core/testing';
 import { listStepRows } from '@conduit/core/domain';
-import { testEnv } from '@conduit/local/testing';
 import { startHarness, type Harness } from './harness';
 
 let h: Harness;
@@ -264,7 +257,6 @@ describe('for_each on the real stack', () => {
 describe('a worker killed mid-loop', () => {
   let server: Server;
   const hits: { index: number; key: string }[] = [];
-  let child: ChildProcess | null = null;
   beforeAll(async () => {
     server = createServer((req, res) => {
       const index = Number(new URL(req.url!, 'http://x').searchParams.get('i'));
@@ -275,25 +267,11 @@ describe('a worker killed mid-loop', () => {
     await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
   });
   afterAll(async () => {
-    child?.kill('SIGKILL');
     await new Promise((r) => server.close(r));
   });
 
   it('resumes at the next unfinished item and never sends a finished one again', async () => {
-    await h.stopWorker();
-    const bundlePath = join(tmpdir(), `conduit-bundle-${process.pid}-${Date.now()}.js`);
-    await writeFile(bundlePath, await h.bundleCode());
-    const tsx = createRequire(import.meta.url).resolve('tsx');
-    child = spawn(process.execPath, ['--import', tsx, fileURLToPath(new URL('./fixtures/worker-process.ts', import.meta.url))], {
-      env: { ...process.env, KILL_DB_URL: h.dbUrl, KILL_TEMPORAL: testEnv.temporalAddress(), KILL_TASK_QUEUE: h.taskQueue, KILL_BUNDLE: bundlePath },
-      stdio: ['ignore', 'pipe', 'pipe'],
-    });
-    let err = '';
-    child.stderr!.on('data', (b: Buffer) => (err += b.toString()));
-    await new Promise<void>((resolve, reject) => {
-      child!.stdout!.on('data', (b: Buffer) => b.toString().includes('ready') && resolve());
-      child!.on('exit', (code) => reject(new Error(`worker process exited (${code}): ${err}`)));
-    });
+    const child = await h.workerProcess();
     const port = (server.address() as { port: number }).port;
     const r = await h.startRun([
       {
@@ -304,8 +282,7 @@ describe('a worker killed mid-loop', () => {
       },
     ]);
     await until(async () => hits.length >= 8, 60_000);
-    child.removeAllListeners('exit');
-    child.kill('SIGKILL');
+    await child.kill();
     const atKill = hits.length;
     await h.startWorker();
     expect((await r.handle.result()).status).toBe('completed');

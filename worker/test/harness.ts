@@ -1,4 +1,10 @@
+import { spawn } from 'node:child_process';
 import { randomUUID } from 'node:crypto';
+import { writeFile } from 'node:fs/promises';
+import { createRequire } from 'node:module';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
 import { Client, Connection, type WorkflowHandle } from '@temporalio/client';
 import { bundleWorkflowCode, DefaultLogger, NativeConnection, Runtime } from '@temporalio/worker';
 import { loadConfig, type Config } from '@conduit/core/config';
@@ -20,6 +26,16 @@ let bundle: Promise<{ code: string }> | undefined;
 /** One workflow bundle per test file, reused by every worker the file starts. */
 const sharedBundle = () =>
   (bundle ??= bundleWorkflowCode({ ...workflowBundleOptions, logger: { trace() {}, debug() {}, info() {}, warn() {}, error() {}, log() {} } as never }));
+
+/** Polls `fn` every 50 ms until it holds; throws after `ms`. */
+export async function until(fn: () => Promise<boolean>, ms = 30_000): Promise<void> {
+  const end = Date.now() + ms;
+  while (Date.now() < end) {
+    if (await fn()) return;
+    await new Promise((r) => setTimeout(r, 50));
+  }
+  throw new Error('condition not reached');
+}
 
 export type Harness = Awaited<ReturnType<typeof startHarness>>;
 
@@ -56,6 +72,36 @@ export async function startHarness(opts: { db?: TestDbKind; env?: Record<string,
     current = null;
   }
   await startWorker();
+
+  /**
+   * Swaps the in-process worker for one in its own process (fixtures/worker-process.ts, pg only), so
+   * a test can SIGKILL it mid-run: no graceful shutdown, in-flight activities lost. `kill()` does
+   * that; startWorker() then brings the in-process one back.
+   */
+  async function workerProcess() {
+    await stopWorker();
+    const bundlePath = join(tmpdir(), `conduit-bundle-${process.pid}-${Date.now()}.js`);
+    await writeFile(bundlePath, (await sharedBundle()).code);
+    const tsx = createRequire(import.meta.url).resolve('tsx');
+    const child = spawn(process.execPath, ['--import', tsx, fileURLToPath(new URL('./fixtures/worker-process.ts', import.meta.url))], {
+      env: { ...process.env, KILL_DB_URL: dbh.url, KILL_TEMPORAL: testEnv.temporalAddress(), KILL_TASK_QUEUE: taskQueue, KILL_BUNDLE: bundlePath },
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
+    let err = '';
+    child.stderr!.on('data', (b: Buffer) => (err += b.toString()));
+    await new Promise<void>((resolve, reject) => {
+      child.stdout!.on('data', (b: Buffer) => b.toString().includes('ready') && resolve());
+      child.on('exit', (code) => reject(new Error(`worker process exited (${code}): ${err}`)));
+    });
+    return {
+      async kill() {
+        child.removeAllListeners('exit');
+        const exited = new Promise((r) => child.once('exit', r));
+        child.kill('SIGKILL');
+        await exited;
+      },
+    };
+  }
 
   async function createWorkflow(actions: WorkflowActionInput[], trigger: object = { type: 'webhook', auth: { mode: 'none' }, allowGet: false }) {
     const [wf] = await db
@@ -146,6 +192,7 @@ export async function startHarness(opts: { db?: TestDbKind; env?: Record<string,
     steps,
     startWorker,
     stopWorker,
+    workerProcess,
     /** The running worker (its digest sweeper, …). */
     worker: () => {
       if (!current) throw new Error('no worker is running');

@@ -90,8 +90,9 @@ export class Child {
       this.onEvent(this.name, crashed ? 'crashed as armed; restarting' : `exited (${code ?? signal}); restarting`);
       this.log = '';
       this.restarting = (async () => {
-        for (let attempt = 0; attempt < 30 && !this.stopping; attempt++) {
-          await sleep(500 + attempt * 250);
+        // Until it is back or the soak stops: a dependency may be down for minutes (the long Temporal outage).
+        for (let attempt = 0; !this.stopping; attempt++) {
+          await sleep(Math.min(5_000, 500 + attempt * 250));
           try {
             if (!this.stopping) await this.start();
             return;

@@ -1,14 +1,22 @@
 import { createRecorder } from '../results';
 import { formatSoakTable, soakProblems, type SoakResult } from './run';
 
-/** Writes the soak's figures as the `soak` family of RELIABILITY.md. */
-export function recordSoak(r: SoakResult, o: { command: string; durationMs: number }): string {
+const KINDS = {
+  ci: { family: 'soak', title: 'Fault-injection soak' },
+  full: { family: 'soak-full', title: 'Fault-injection soak, full size (documented command, not in CI)' },
+  'temporal-outage': { family: 'soak-temporal-outage', title: 'Temporal down for minutes while webhooks arrive (documented command, not in CI)' },
+} as const;
+
+/**
+ * Writes the soak's figures to RELIABILITY.md: the CI-sized test as the `soak` family, the
+ * documented commands (full size, long Temporal outage) each as their own, so no run overwrites another's.
+ */
+export function recordSoak(r: SoakResult, o: { command: string; durationMs: number; kind?: keyof typeof KINDS }): string {
   const rec = createRecorder({
-    family: 'soak',
-    title: 'Fault-injection soak',
+    ...KINDS[o.kind ?? 'ci'],
     command: o.command,
     notes: [
-      'Webhooks sent to the ingress process over HTTP; PostgreSQL; the SQS adapter on moto; the Temporal dev server.',
+      `Webhooks sent to the ingress process over HTTP; PostgreSQL; the SQS adapter on ${r.sqs}; the Temporal dev server.`,
       'Faults (every kind once, then at random moments): worker SIGKILLed and restarted, Temporal dev server stopped and restarted (same port,',
       'same SQLite file), dispatcher SIGKILLed after receiving a message and before starting the run, PostgreSQL',
       'connections terminated (pg_terminate_backend), SQS unreachable for a while. Every 50th event carries a forged',
@@ -38,6 +46,16 @@ export function recordSoak(r: SoakResult, o: { command: string; durationMs: numb
     ['Temporal/database disagreements', r.temporalMismatches],
     ['faults injected', Object.values(r.faults).reduce((a, b) => a + b, 0)],
     ['time to drain (s)', Number((r.timeToDrainMs / 1000).toFixed(1))],
+    ['peak backlog (messages in the queue)', r.peakBacklog],
+    ['queue server', r.sqs],
+    ...(r.temporalOutage
+      ? ([
+          ['Temporal outage (s)', r.temporalOutage.downMs / 1000],
+          ['webhooks sent during the outage', r.temporalOutage.requests],
+          ['… answered 202', r.temporalOutage.answered202],
+          ['… answered otherwise', r.temporalOutage.otherAnswers],
+        ] as Array<[string, number]>)
+      : []),
     ['load window (s)', Number((r.sendMs / 1000).toFixed(1))],
     ['seed', r.seed],
   ];

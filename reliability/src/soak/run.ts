@@ -1,13 +1,14 @@
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { CreateQueueCommand, SQSClient } from '@aws-sdk/client-sqs';
+import { CreateQueueCommand, GetQueueAttributesCommand, SQSClient } from '@aws-sdk/client-sqs';
 import { Client, Connection } from '@temporalio/client';
 import { createDb } from '@conduit/core/db';
 import { events, workflowExecutions, eq } from '@conduit/core/testing';
 import type { ActionsSchema } from '@conduit/core/definition';
 import { signWebhook } from '@conduit/functions/testing';
-import { createDatabase, freePort, startMoto, startPostgres, startTemporalDevServer, type TemporalDevServer } from '@conduit/local/testing';
+import { createDatabase, freePort, startElasticMq, startMoto, startPostgres, startTemporalDevServer, type TemporalDevServer } from '@conduit/local/testing';
+import { ELASTICMQ_VERSION } from '@conduit/local/services/elasticmq';
 import { cachedWorkflowBundle } from '@conduit/local/workflow-bundle';
 import { newEncryptionKey, seedWebhookWorkflow, seedWorkspace, type SeededHook } from '../fixtures';
 import { Child, sleep } from './child';
@@ -31,6 +32,18 @@ export type SoakOptions = {
   /** Pause between faults (ms, random in the range). */
   faultGapMs?: [number, number];
   drainTimeoutMs?: number;
+  /**
+   * The SQS-compatible server the queue lives on: moto (default; its queue walk stalls under a
+   * backlog of thousands), ElasticMQ (started from the jars fetched from Maven Central), or the
+   * http endpoint of one already running. The soak creates its own queue there either way.
+   */
+  sqs?: SoakSqs;
+  /**
+   * One long Temporal outage (ms) while the webhooks keep coming: the dev server is stopped a
+   * quarter into the load window and started again after this long. The short restarts of the fault
+   * loop wait for it rather than overlap it.
+   */
+  temporalOutageMs?: number;
   /** A PostgreSQL server to create the soak's database on; one is started when absent. */
   postgresServerUrl?: string;
   log?: (line: string) => void;
@@ -38,7 +51,21 @@ export type SoakOptions = {
   signal?: AbortSignal;
 };
 
+export type SoakSqs = { kind: 'moto' } | { kind: 'elasticmq' } | { kind: 'endpoint'; endpoint: string };
+
+/** How a result names its queue server. */
+export function sqsLabel(s: SoakSqs | undefined): string {
+  if (!s || s.kind === 'moto') return 'moto';
+  return s.kind === 'elasticmq' ? `ElasticMQ ${ELASTICMQ_VERSION}` : `the SQS endpoint ${s.endpoint}`;
+}
+
 export type SoakResult = {
+  /** The long Temporal outage, when asked for: how long, and how the ingress answered meanwhile. */
+  temporalOutage?: { downMs: number; requests: number; answered202: number; otherAnswers: number };
+  /** The queue server (sqsLabel). */
+  sqs: string;
+  /** Most messages waiting in the queue at once, sampled every few seconds (ApproximateNumberOfMessages). */
+  peakBacklog: number;
   sent: number;
   accepted: number;
   refused: number;
@@ -103,32 +130,68 @@ export async function runSoak(o: SoakOptions): Promise<SoakResult> {
 
     const temporalDb = join(dir, 'temporal.db');
     const temporalPort = await freePort();
-    let temporal: TemporalDevServer = await startTemporalDevServer({ port: temporalPort, dbFile: temporalDb });
+    // WAL: a restart (the fault) keeps every commit; the disk is not synced on each one.
+    const temporalOpts = { port: temporalPort, dbFile: temporalDb, sqlitePragmas: { journal_mode: 'wal', synchronous: 'normal' } };
+    let temporal: TemporalDevServer = await startTemporalDevServer(temporalOpts);
     cleanups.push(() => temporal.stop());
-    const restartTemporal = async (downMs: number) => {
-      await temporal.stop();
-      await sleep(downMs);
-      for (let attempt = 0; ; attempt++) {
-        try {
-          temporal = await startTemporalDevServer({ port: temporalPort, dbFile: temporalDb });
-          return;
-        } catch (e) {
-          if (attempt >= 5) throw e;
-          await sleep(1_000);
+    // One stop-and-start at a time: a short restart waits for the long outage and the other way round.
+    let temporalLock: Promise<unknown> = Promise.resolve();
+    const restartTemporal = (downMs: number) => {
+      const next = temporalLock.then(async () => {
+        await temporal.stop();
+        await sleep(downMs);
+        for (let attempt = 0; ; attempt++) {
+          try {
+            temporal = await startTemporalDevServer(temporalOpts);
+            return;
+          } catch (e) {
+            if (attempt >= 5) throw e;
+            await sleep(1_000);
+          }
         }
-      }
+      });
+      temporalLock = next.catch(() => {});
+      return next;
     };
 
-    const moto = await startMoto();
-    cleanups.push(moto.stop);
-    const motoPort = Number(new URL(moto.endpoint).port);
-    const proxy = await startTcpProxy({ host: '127.0.0.1', port: motoPort });
+    const sqsChoice = o.sqs ?? { kind: 'moto' };
+    let sqsEndpoint: string;
+    if (sqsChoice.kind === 'endpoint') sqsEndpoint = sqsChoice.endpoint;
+    else {
+      const server = sqsChoice.kind === 'elasticmq' ? await startElasticMq() : await startMoto();
+      cleanups.push(server.stop);
+      sqsEndpoint = server.endpoint;
+    }
+    const sqsTarget = new URL(sqsEndpoint);
+    if (sqsTarget.protocol !== 'http:') throw new Error(`the soak's SQS endpoint must be http (it goes through a TCP proxy): ${sqsEndpoint}`);
+    const proxy = await startTcpProxy({ host: sqsTarget.hostname, port: Number(sqsTarget.port || 80) });
     cleanups.push(proxy.close);
-    const sqs = new SQSClient({ region: 'us-east-1', endpoint: moto.endpoint, credentials: { accessKeyId: 'local', secretAccessKey: 'local' } });
+    const sqs = new SQSClient({ region: 'us-east-1', endpoint: sqsEndpoint, credentials: { accessKeyId: 'local', secretAccessKey: 'local' } });
+    cleanups.push(async () => sqs.destroy());
     const created = await sqs.send(new CreateQueueCommand({ QueueName: `soak-${runId}`, Attributes: { VisibilityTimeout: '5' } }));
-    sqs.destroy();
     // Every SQS call goes through the proxy (the SDK sends to the queue URL's host).
     const queueUrl = created.QueueUrl!.replace(/^https?:\/\/[^/]+/, `http://127.0.0.1:${proxy.port}`);
+    // The backlog, sampled straight from the server (not through the proxy the faults cut):
+    // messages sent and not yet deleted, waiting or in flight.
+    let peakBacklog = 0;
+    let backlog = 0;
+    const backlogTimer = setInterval(() => {
+      sqs
+        .send(
+          new GetQueueAttributesCommand({
+            QueueUrl: created.QueueUrl,
+            AttributeNames: ['ApproximateNumberOfMessages', 'ApproximateNumberOfMessagesNotVisible'],
+          }),
+          { abortSignal: AbortSignal.timeout(5_000) },
+        )
+        .then((a) => {
+          const n = Number(a.Attributes?.ApproximateNumberOfMessages ?? 0) + Number(a.Attributes?.ApproximateNumberOfMessagesNotVisible ?? 0);
+          backlog = n;
+          peakBacklog = Math.max(peakBacklog, n);
+        })
+        .catch(() => {});
+    }, 2_000);
+    cleanups.push(async () => clearInterval(backlogTimer));
 
     log('bundling workflow code (cached between runs)…');
     const bundle = await cachedWorkflowBundle(join(tmpdir(), 'conduit-soak-bundle'));
@@ -178,7 +241,7 @@ export async function runSoak(o: SoakOptions): Promise<SoakResult> {
     children.push(ingress, dispatcher, worker);
     await Promise.all(children.map((c) => c.start()));
     const base = `http://127.0.0.1:${String(ingress.readyInfo.port)}`;
-    log(`stack up: ingress ${base}, Temporal ${temporal.address}, SQS via proxy :${proxy.port}, seed ${seed}`);
+    log(`stack up: ingress ${base}, Temporal ${temporal.address}, SQS (${sqsLabel(o.sqs)}) via proxy :${proxy.port}, seed ${seed}`);
 
     // Faults while the load runs: every kind once (close together), then random ones at random moments.
     const faults = Object.fromEntries(FAULT_KINDS.map((k) => [k, 0])) as Record<FaultKind, number>;
@@ -186,11 +249,27 @@ export async function runSoak(o: SoakOptions): Promise<SoakResult> {
     const plan = createFaultPlan(rng);
     const t0 = Date.now();
     let sending = true;
+    // The long outage, a quarter into the load window; requests sent while it lasts are tallied.
+    let outageWindow: { from: number; to: number } | null = null;
+    const outageTally = { requests: 0, answered202: 0, otherAnswers: 0 };
+    const outage = (async () => {
+      if (!o.temporalOutageMs) return;
+      await sleep((o.events / rate) * 250);
+      if (o.signal?.aborted) return;
+      log(`  long Temporal outage: stopping the dev server for ${(o.temporalOutageMs / 1000).toFixed(0)} s`);
+      outageWindow = { from: Date.now(), to: Number.POSITIVE_INFINITY };
+      await restartTemporal(o.temporalOutageMs).finally(() => {
+        if (outageWindow) outageWindow.to = Date.now();
+      });
+      log(`  long Temporal outage over: ${outageTally.answered202} of ${outageTally.requests} webhooks sent meanwhile answered 202`);
+    })();
     const faultLoop = (async () => {
       if (o.faults === false) return;
       const deadline = Date.now() + Math.max(60_000, (o.events / rate) * 1_000 + 60_000);
       while (Date.now() < deadline && !o.signal?.aborted) {
         await sleep(plan.covering(faults) ? rng.between(300, 1_000) : rng.between(gapLo, gapHi));
+        // No other fault while the long outage lasts: a killed process could not come back before it ends.
+        while ((outageWindow as { to: number } | null)?.to === Number.POSITIVE_INFINITY && !o.signal?.aborted) await sleep(500);
         const kind = plan.next(faults, sending);
         if (!kind) break;
         try {
@@ -230,6 +309,7 @@ export async function runSoak(o: SoakOptions): Promise<SoakResult> {
           body,
         });
         let status = 0;
+        const sentAt = Date.now();
         let json: { eventId?: string } = {};
         try {
           const res = await fetch(`${base}/hooks/${hook.hookId}`, {
@@ -242,6 +322,12 @@ export async function runSoak(o: SoakOptions): Promise<SoakResult> {
           json = (await res.json().catch(() => ({}))) as { eventId?: string };
         } catch {
           status = 0;
+        }
+        const w = outageWindow as { from: number; to: number } | null;
+        if (!isForged && w && sentAt >= w.from && sentAt <= w.to) {
+          outageTally.requests++;
+          if (status === 202) outageTally.answered202++;
+          else outageTally.otherAnswers++;
         }
         if (status === 202 && json.eventId) {
           if (isForged) throw new Error(`a forged event was accepted: ${id}`);
@@ -270,11 +356,15 @@ export async function runSoak(o: SoakOptions): Promise<SoakResult> {
         await sendOne(n);
       }
     };
+    const progress = setInterval(() => log(`  sending: ${Math.min(next, o.events)} sent, ${accepted.size} accepted, queue backlog ${backlog}`), 15_000);
+    cleanups.push(async () => clearInterval(progress));
     await Promise.all(Array.from({ length: concurrency }, lane));
+    clearInterval(progress);
     const sendMs = Date.now() - t0;
     sending = false;
     log(`sent ${o.events} in ${(sendMs / 1000).toFixed(1)} s: ${accepted.size} accepted; waiting for faults to finish and runs to drain…`);
     await faultLoop;
+    await outage;
     o.signal?.throwIfAborted();
     await Promise.all(children.map((c) => c.settled()));
 
@@ -299,7 +389,7 @@ export async function runSoak(o: SoakOptions): Promise<SoakResult> {
       }
       if (Date.now() - lastLog > 10_000) {
         lastLog = Date.now();
-        log(`  draining: ${undispatched} events undispatched, ${open} runs open, ${final}/${acceptedIds.size} final`);
+        log(`  draining: ${undispatched} events undispatched, ${open} runs open, ${final}/${acceptedIds.size} final, queue backlog ${backlog}`);
       }
       await sleep(500);
     }
@@ -374,7 +464,10 @@ export async function runSoak(o: SoakOptions): Promise<SoakResult> {
     }
 
     const unexpectedRestarts = Object.fromEntries(children.map((c) => [c.name, c.unexpectedExits]));
+    clearInterval(backlogTimer);
     return {
+      sqs: sqsLabel(o.sqs),
+      peakBacklog,
       sent: o.events,
       accepted: accepted.size,
       refused: refusedForged + refusedGenuine,
@@ -395,6 +488,7 @@ export async function runSoak(o: SoakOptions): Promise<SoakResult> {
       temporalMismatches,
       timeToDrainMs,
       sendMs,
+      ...(o.temporalOutageMs && outageWindow ? { temporalOutage: { downMs: o.temporalOutageMs, ...outageTally } } : {}),
       faults,
       faultLog,
       unexpectedRestarts,
@@ -421,6 +515,8 @@ export function soakProblems(r: SoakResult): string[] {
   if (r.forgedStored) p.push(`${r.forgedStored} forged events were stored`);
   if (r.temporalMismatches) p.push(`${r.temporalMismatches} runs where Temporal and the database disagree`);
   if (r.refusedGenuine) p.push(`${r.refusedGenuine} genuine events could not be delivered`);
+  if (r.temporalOutage?.otherAnswers) p.push(`${r.temporalOutage.otherAnswers} webhooks were not answered 202 while Temporal was down`);
+  if (r.temporalOutage && r.temporalOutage.requests === 0) p.push('no webhook was sent while Temporal was down');
   return p;
 }
 
@@ -434,6 +530,7 @@ export function formatSoakTable(r: SoakResult): string {
     ['duplicates', r.duplicates],
     ['lost', r.lost],
     ['time to drain', `${(r.timeToDrainMs / 1000).toFixed(1)} s`],
+    ['peak backlog', `${r.peakBacklog} messages (${r.sqs})`],
   ];
   const w = Math.max(...rows.map(([k]) => k.length));
   const line = `+${'-'.repeat(w + 2)}+${'-'.repeat(52)}+`;

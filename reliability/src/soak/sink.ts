@@ -16,7 +16,8 @@ export type Sink = {
   close(): Promise<void>;
 };
 
-export async function startSink(): Promise<Sink> {
+/** `onDelivery` hears each effect as it arrives (the steady-state run times them). */
+export async function startSink(onDelivery?: (event: string) => void): Promise<Sink> {
   const sink: Omit<Sink, 'url' | 'close'> = { deliveries: 0, byKey: new Map(), keysByEvent: new Map(), withoutKey: 0 };
   const server: Server = createServer((req, res) => {
     let body = '';
@@ -40,6 +41,7 @@ export async function startSink(): Promise<Sink> {
         const set = sink.keysByEvent.get(event) ?? new Set<string>();
         set.add(key);
         sink.keysByEvent.set(event, set);
+        onDelivery?.(event);
       }
       res.writeHead(200, { 'content-type': 'application/json' });
       res.end('{"ok":true}');
