@@ -441,7 +441,7 @@ export interface paths {
         };
         get?: never;
         put?: never;
-        /** Cancel a pending or running run (it ends cancelled) */
+        /** Cancel a queued, pending or running run (it ends cancelled) */
         post: operations["cancelExecution"];
         delete?: never;
         options?: never;
@@ -738,6 +738,23 @@ export interface paths {
         };
         /** Ready-made workflows for common CRM jobs (create one with POST …/workflows and its definition) */
         get: operations["getTemplates"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/workspaces/{ws}/usage": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** The workspace’s limits (events per second, concurrent runs, monthly runs) and what it uses of them now */
+        get: operations["getUsage"];
         put?: never;
         post?: never;
         delete?: never;
@@ -1209,7 +1226,7 @@ export interface components {
             /** @description ISO 8601 timestamp */
             startedAt: string | null;
             /** @enum {string} */
-            status: "pending" | "running" | "completed" | "failed" | "cancelled";
+            status: "queued" | "pending" | "running" | "completed" | "failed" | "cancelled";
             steps?: components["schemas"]["Step"][];
             temporalWorkflowId: string;
             version: number | null;
@@ -1234,10 +1251,10 @@ export interface components {
                 /** @description ISO 8601 timestamp */
                 minute: string;
                 /**
-                 * @description wrong_secret, bad_signature, stale_timestamp (401), too_large (413), rate_limited (429), unsupported_type (415), malformed (400), wrong_method (405), inactive (404: the workflow is off)
+                 * @description wrong_secret, bad_signature, stale_timestamp (401), too_large (413), rate_limited (429), workspace_limit (429: over the workspace’s events per second), unsupported_type (415), malformed (400), wrong_method (405), inactive (404: the workflow is off)
                  * @enum {string}
                  */
-                reason: "wrong_secret" | "bad_signature" | "stale_timestamp" | "too_large" | "rate_limited" | "unsupported_type" | "malformed" | "wrong_method" | "inactive";
+                reason: "wrong_secret" | "bad_signature" | "stale_timestamp" | "too_large" | "rate_limited" | "workspace_limit" | "unsupported_type" | "malformed" | "wrong_method" | "inactive";
                 /** @example 0b5e0c8e-7c55-4a53-9f5e-8f0b2f0f8a11 */
                 workflowId: string;
                 workflowName: string;
@@ -1253,10 +1270,10 @@ export interface components {
                 /** @description ISO 8601 timestamp */
                 lastAt: string;
                 /**
-                 * @description wrong_secret, bad_signature, stale_timestamp (401), too_large (413), rate_limited (429), unsupported_type (415), malformed (400), wrong_method (405), inactive (404: the workflow is off)
+                 * @description wrong_secret, bad_signature, stale_timestamp (401), too_large (413), rate_limited (429), workspace_limit (429: over the workspace’s events per second), unsupported_type (415), malformed (400), wrong_method (405), inactive (404: the workflow is off)
                  * @enum {string}
                  */
-                reason: "wrong_secret" | "bad_signature" | "stale_timestamp" | "too_large" | "rate_limited" | "unsupported_type" | "malformed" | "wrong_method" | "inactive";
+                reason: "wrong_secret" | "bad_signature" | "stale_timestamp" | "too_large" | "rate_limited" | "workspace_limit" | "unsupported_type" | "malformed" | "wrong_method" | "inactive";
                 /** @example 0b5e0c8e-7c55-4a53-9f5e-8f0b2f0f8a11 */
                 workflowId: string;
                 workflowName: string;
@@ -1440,7 +1457,7 @@ export interface components {
                 /** @description ISO 8601 timestamp */
                 createdAt: string;
                 /** @enum {string} */
-                status: "pending" | "running" | "completed" | "failed" | "cancelled";
+                status: "queued" | "pending" | "running" | "completed" | "failed" | "cancelled";
             } | null;
             liveVersion?: number | null;
             name: string;
@@ -1538,6 +1555,31 @@ export interface components {
             /** @enum {string} */
             role: "admin" | "member";
             slug: string;
+        };
+        WorkspaceUsage: {
+            limits: {
+                /** @description webhook events accepted per second (burst: twice this); beyond, 429 with Retry-After; null: no limit */
+                eventsPerSecond: number | null;
+                /** @description runs at once; event-driven runs beyond wait, queued; null: no limit */
+                maxConcurrentRuns: number | null;
+                /** @description runs per calendar month (UTC); admins are mailed at 80 %, runs are refused at 100 %; null: no limit */
+                monthlyRunQuota: number | null;
+            };
+            /**
+             * @description the quota month, YYYY-MM (UTC)
+             * @example 2026-12
+             */
+            month: string;
+            /** @description runs waiting for a free slot */
+            queued: number;
+            /** @description when the monthly count starts again (ISO 8601) */
+            quotaResetsAt: string;
+            /** @description webhook calls refused by the events-per-second limit in the last 24 hours */
+            refusedEvents24h: number;
+            /** @description runs holding a slot now */
+            running: number;
+            /** @description runs counted toward this month’s quota */
+            runs: number;
         };
     };
     responses: never;
@@ -3268,7 +3310,7 @@ export interface operations {
                 isTest?: "true" | "false";
                 limit?: number;
                 recordId?: string;
-                status?: "pending" | "running" | "completed" | "failed" | "cancelled";
+                status?: "queued" | "pending" | "running" | "completed" | "failed" | "cancelled";
                 to?: string;
                 workflowId?: string;
             };
@@ -5713,6 +5755,83 @@ export interface operations {
             };
         };
     };
+    getUsage: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description workspace id or slug */
+                ws: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["WorkspaceUsage"];
+                };
+            };
+            /** @description invalid input; `error.path` names the field */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description no session or API key, or an expired/revoked key */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description the caller is a member; admins only */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description no such workspace or resource in it (other workspaces’ ids included) */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description body larger than 1 MiB */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description body is not application/json */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
     listWorkflows: {
         parameters: {
             query?: never;
@@ -6724,6 +6843,15 @@ export interface operations {
             };
             /** @description body is not application/json */
             415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description the workspace has used its monthly run quota (quota_exceeded) */
+            429: {
                 headers: {
                     [name: string]: unknown;
                 };
