@@ -7,7 +7,7 @@
  * bench cannot reach PGlite from outside, so this process forwards each finished run as one
  * output line (the same trigger the bench installs on PostgreSQL, heard in-process).
  */
-import { sql } from '@conduit/core/testing';
+import { findUserByEmail, listUserWorkspaces, setWorkspaceLimits } from '@conduit/core/domain';
 import { z } from 'zod';
 import { startStack } from '@conduit/local/stack';
 import { INSTALL_RUN_DONE_TRIGGER, RUN_DONE_CHANNEL, RUN_DONE_LINE } from './observer';
@@ -41,7 +41,9 @@ const stack = await startStack({
 });
 // The bench measures the engine, not a tenant's policy: the demo workspace's limits are lifted, since
 // the product's defaults would refuse and queue the offered load by design (docs/limits.md).
-await stack.database.db.execute(sql`update workspaces set events_per_second = null, max_concurrent_runs = null, monthly_run_quota = null`);
+const demo = await findUserByEmail(stack.database.db, stack.login.email);
+for (const ws of demo ? await listUserWorkspaces(stack.database.db, demo.id) : [])
+  await setWorkspaceLimits(stack.database.db, ws.id, { eventsPerSecond: null, maxConcurrentRuns: null, monthlyRunQuota: null });
 if (stack.database.driver === 'pglite') {
   const client = (stack.database.db as unknown as { $client: unknown }).$client;
   if (!isPglite(client)) throw new Error("the PGlite driver's client has no exec/listen");
