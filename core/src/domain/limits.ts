@@ -180,11 +180,14 @@ export async function admitQueuedRuns(db: Db, workspaceId: string, max = 200): P
   return { ready, orphaned: ids.filter((id) => !found.has(id)) };
 }
 
+const LIMIT_COLUMNS = {
+  eventsPerSecond: workspaces.eventsPerSecond,
+  maxConcurrentRuns: workspaces.maxConcurrentRuns,
+  monthlyRunQuota: workspaces.monthlyRunQuota,
+};
+
 export async function getWorkspaceLimits(db: DbOrTx, workspaceId: string): Promise<WorkspaceLimits | null> {
-  const [row] = await db
-    .select({ eventsPerSecond: workspaces.eventsPerSecond, maxConcurrentRuns: workspaces.maxConcurrentRuns, monthlyRunQuota: workspaces.monthlyRunQuota })
-    .from(workspaces)
-    .where(eq(workspaces.id, workspaceId));
+  const [row] = await db.select(LIMIT_COLUMNS).from(workspaces).where(eq(workspaces.id, workspaceId));
   return row ?? null;
 }
 
@@ -192,11 +195,7 @@ export async function getWorkspaceLimits(db: DbOrTx, workspaceId: string): Promi
 export async function setWorkspaceLimits(db: DbOrTx, workspaceId: string, change: Partial<WorkspaceLimits>): Promise<WorkspaceLimits | null> {
   const set = WorkspaceLimitsSchema.partial().parse(change);
   if (Object.keys(set).length === 0) return getWorkspaceLimits(db, workspaceId);
-  const [row] = await db
-    .update(workspaces)
-    .set(set)
-    .where(eq(workspaces.id, workspaceId))
-    .returning({ eventsPerSecond: workspaces.eventsPerSecond, maxConcurrentRuns: workspaces.maxConcurrentRuns, monthlyRunQuota: workspaces.monthlyRunQuota });
+  const [row] = await db.update(workspaces).set(set).where(eq(workspaces.id, workspaceId)).returning(LIMIT_COLUMNS);
   return row ?? null;
 }
 
