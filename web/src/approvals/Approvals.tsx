@@ -16,9 +16,10 @@ export default function Approvals() {
   let statusEl: HTMLParagraphElement | undefined;
   const decided = async (text: string) => {
     setDone(text);
-    await refetch();
-    // The card that had focus is gone: focus the outcome so keyboard users are not dropped to the page top.
+    // The card that had focus is about to go: focus the outcome first, so keyboard users are never
+    // dropped to the page top, however long the refresh takes.
     statusEl?.focus();
+    await refetch();
   };
   return (
     <section aria-labelledby="approvals-title">
