@@ -4,7 +4,7 @@ import { EMBEDDED, QUEUE_MODE, type Row } from '../report/model';
 import { median, summarize } from '../stats';
 import { postHook, type ConduitApi } from '../targets/conduit/api';
 import { measureCpu } from '../cpu';
-import { conduitCpuTargets, countStatements, historyCounts, resetStatements, stageBreakdown, type Timed } from '../targets/conduit/costs';
+import { conduitCpuTargets, countStatements, historyCounts, topStatements, resetStatements, stageBreakdown, type Timed } from '../targets/conduit/costs';
 import { nowMs, openCompletionObserver, type Completions } from '../targets/conduit/observer';
 import type { EmbeddedStack } from '../targets/conduit/stack';
 import { N8N_PATHS } from '../targets/n8n/workflows';
@@ -236,6 +236,7 @@ async function e2eConduit(ctx: Ctx, s: Session, c: number): Promise<E2eResult> {
       closedLoop({ concurrency: c, durationSec, maxAttempts: 1_000_000, attempt }),
     );
     const statements = await countStatements(s.stack.db);
+    for (const line of await topStatements(s.stack.db, result.ok)) ctx.log(`    sql ${line}`);
     const history = await historyCounts(s.stack, wf.id);
     const stages = await stageBreakdown(s.stack.db, timed);
     return { ...result, perRun: { ...perRun(cpuMs, result.ok, { 'SQL statements': statements }), ...stages, ...peaks(peakMiB) }, history };

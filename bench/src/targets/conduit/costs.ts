@@ -30,6 +30,19 @@ export async function countStatements(db: pg.Pool): Promise<number> {
   return Number(rows[0]!.n);
 }
 
+/** The most frequent statements since the reset, per completed run: where the statement count goes. */
+export async function topStatements(db: pg.Pool, runs: number, top = 12): Promise<string[]> {
+  const { rows } = await db.query<{ calls: string; ms: number; query: string }>(
+    `select calls, total_exec_time as ms, query from pg_stat_statements
+      where dbid = (select oid from pg_database where datname = current_database())
+        and query not ilike '%pg_stat_statements%' and query not ilike 'listen %'
+      order by calls desc limit $1`,
+    [top],
+  );
+  const per = (n: number) => (runs > 0 ? n / runs : 0).toFixed(2);
+  return rows.map((r) => `${per(Number(r.calls))}/run ${per(r.ms)} ms/run  ${r.query.replace(/\s+/g, ' ').slice(0, 110)}`);
+}
+
 /** History events and workflow tasks of up to `sample` runs of a workflow (medians are taken by the caller). */
 export async function historyCounts(stack: ConduitStack, workflowId: string, sample = 5): Promise<{ events: number[]; workflowTasks: number[] }> {
   const { rows } = await stack.db.query<{ id: string }>(

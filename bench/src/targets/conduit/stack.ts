@@ -48,6 +48,8 @@ export async function startConduit(pgServerUrl: string, opts: ConduitOptions = {
   const child = spawnGroup(
     process.execPath,
     [
+      // BENCH_STACK_NODE_ARGS: e.g. `--cpu-prof --cpu-prof-dir=/tmp/prof` to see where a run's CPU goes.
+      ...(process.env.BENCH_STACK_NODE_ARGS?.split(' ').filter(Boolean) ?? []),
       '--import',
       'tsx',
       join(REPO_ROOT, 'bench/src/targets/conduit/child.ts'),
