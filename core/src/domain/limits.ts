@@ -36,18 +36,11 @@ export type Admission = {
   warn: boolean;
 };
 
-/** Admissions of one workspace run one at a time, so two never take the same last slot. */
-const lockWorkspace = (tx: DbOrTx, workspaceId: string) => tx.execute(sql`select pg_advisory_xact_lock(hashtextextended(${`run-slots:${workspaceId}`}, 0))`);
+/** Admissions of one workspace run one at a time, so two never take the same last slot (migration 0012). */
+const lockWorkspace = (tx: DbOrTx, workspaceId: string) => tx.execute(sql`select conduit_lock_run_slots(${workspaceId}::uuid)`);
 
-/**
- * Runs holding a slot: admitted and not finished, except while they wait durably (a wait step, an
- * approval, a called workflow): those use no worker, and a workspace with a hundred runs waiting
- * for approval must still run its other work.
- */
-const IN_FLIGHT = sql`(select count(*)::int from workflow_executions f
-   where f.workspace_id = w.id and f.status in ('pending', 'running') and f.admitted_at is not null
-     and not exists (select 1 from execution_steps s where s.execution_id = f.id and s.status = 'running'
-                       and s.action_type in ('wait', 'wait_for_approval', 'call_workflow')))`;
+/** Runs holding a slot (admitted, not finished, not waiting durably): one SQL function, migration 0012. */
+const IN_FLIGHT = sql`conduit_runs_in_flight(w.id)`;
 
 /**
  * Takes a slot for a run whose row exists (pending): counts it toward the month's quota, then admits
@@ -55,54 +48,16 @@ const IN_FLIGHT = sql`(select count(*)::int from workflow_executions f
  * refuses it when the month's quota is used up. Asking again for the same run changes nothing (a
  * redelivered event): an admitted run stays admitted and a queued one stays queued, counted once.
  * Runs a person starts are not queueable: they start at once and still take a slot.
+ * One statement (the function `conduit_admit_run`, migration 0012): the workspace's lock is held for
+ * the decision alone, never across a client round trip, and a workspace without limits takes none.
  */
 export async function admitRun(db: Db, q: { workspaceId: string; executionId: string; queueable: boolean; at?: Date }): Promise<Admission> {
-  const month = usageMonth(q.at);
-  return db.transaction(async (tx) => {
-    await lockWorkspace(tx, q.workspaceId);
-    const result = await tx.execute(sql`
-      with w as (
-        select w.id, w.max_concurrent_runs as lim, w.monthly_run_quota as quota,
-               coalesce((select u.runs from workspace_usage u where u.workspace_id = w.id and u.month = ${month}::text), 0) as runs,
-               ${IN_FLIGHT} as in_flight
-          from workspaces w where w.id = ${q.workspaceId}::uuid
-      ), e as (
-        select status, admitted_at from workflow_executions where id = ${q.executionId}::uuid and workspace_id = ${q.workspaceId}::uuid
-      ), d as (
-        select w.*, case
-                 when (select status from e) = 'queued' then 'queued'
-                 when (select admitted_at from e) is not null then 'admitted'
-                 when w.quota is not null and w.runs >= w.quota then 'refused'
-                 when ${q.queueable}::boolean and w.lim is not null and w.in_flight >= w.lim then 'queued'
-                 else 'admitted' end as decision,
-               (select status from e) = 'pending' and (select admitted_at from e) is null as fresh
-          from w
-      ), x as (
-        -- Data-modifying parts run whether or not the final select reads them.
-        update workflow_executions set
-               admitted_at = case when d.decision = 'admitted' then now() else null end,
-               status = case when d.decision = 'queued' then 'queued' else workflow_executions.status end
-          from d
-         where workflow_executions.id = ${q.executionId}::uuid and d.fresh and d.decision <> 'refused'
-        returning 1
-      ), u as (
-        insert into workspace_usage (workspace_id, month, runs)
-        select d.id, ${month}::text, 1 from d where d.fresh and d.decision <> 'refused'
-        on conflict (workspace_id, month) do update set runs = workspace_usage.runs + 1
-        returning runs
-      ), warned as (
-        update workspaces set quota_warned_month = ${month}::text
-          from d, u
-         where workspaces.id = d.id and d.quota is not null and u.runs >= ceil(d.quota * ${QUOTA_WARNING_SHARE}::float8)
-           and workspaces.quota_warned_month is distinct from ${month}::text
-        returning 1
-      )
-      select d.decision, d.quota, coalesce((select runs from u), d.runs) as runs, exists (select 1 from warned) as warn
-        from d`);
-    const [row] = rowsOf<{ decision: Admission['decision']; quota: number | null; runs: number; warn: boolean }>(result);
-    if (!row) throw new Error(`workspace ${q.workspaceId} not found`);
-    return { decision: row.decision, quota: row.quota, runs: Number(row.runs), warn: row.warn };
-  });
+  const result = await db.execute(
+    sql`select decision, quota, runs, warn from conduit_admit_run(${q.workspaceId}::uuid, ${q.executionId}::uuid, ${q.queueable}::boolean, ${usageMonth(q.at)}::text, ${QUOTA_WARNING_SHARE}::float8)`,
+  );
+  const [row] = rowsOf<{ decision: Admission['decision']; quota: number | null; runs: number; warn: boolean }>(result);
+  if (!row) throw new Error(`workspace ${q.workspaceId} not found`);
+  return { decision: row.decision, quota: row.quota, runs: Number(row.runs), warn: row.warn };
 }
 
 /** Workspaces with queued runs (the promoter's work list). */
