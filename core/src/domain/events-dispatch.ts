@@ -49,26 +49,28 @@ const recordTriggerTypes = sql.join(
   sql` `,
 );
 
+// In the claim's update: no workflow accepts the event and it is within the loop guard's depth.
+const done = sql`not exists (select 1 from accepted) and coalesce((causation->>'depth')::int, 0) <= ${sql.placeholder('maxDepth')}::int`;
+
 // Every event: prepared once per connection. One statement, so one commit, from the event to its
 // runs' execution rows; the Temporal starts follow.
 const claimStatement = preparedSql(
   'event_claim',
   sql`
-  with claimed as (
-    update events set attempts = attempts + 1
+  with ev as (
+    select * from events
      where id = ${sql.placeholder('id')}::uuid and dispatched_at is null
        and (${sql.placeholder('workspaceId')}::uuid is null or workspace_id = ${sql.placeholder('workspaceId')}::uuid)
-    returning *
   ), matched as (
     select w.id as "workflowId", w.workspace_id as "workspaceId", v.id as "versionId", v.trigger, v.actions
-      from claimed
+      from ev claimed
       join workflows w on w.workspace_id = claimed.workspace_id and w.is_active
        and w.active_trigger_type = any(case claimed.type ${recordTriggerTypes} end)
        and w.active_trigger_object = claimed.object
       join workflow_versions v on v.id = w.active_version_id and v.workspace_id = w.workspace_id
     union all
     select w.id, w.workspace_id, v.id, v.trigger, v.actions
-      from claimed
+      from ev claimed
       join workflows w on w.id = claimed.workflow_id and w.workspace_id = claimed.workspace_id and w.is_active
        and w.active_trigger_type = 'webhook'
       join workflow_versions v on v.id = w.active_version_id and v.workspace_id = w.workspace_id
@@ -76,7 +78,7 @@ const claimStatement = preparedSql(
     union all
     -- run_failed: workflows watching the failed one (or every one), never the failed workflow itself.
     select w.id, w.workspace_id, v.id, v.trigger, v.actions
-      from claimed
+      from ev claimed
       join workflows w on w.workspace_id = claimed.workspace_id and w.is_active
        and w.active_trigger_type = 'run_failed'
        and (w.active_trigger_object is null or w.active_trigger_object = claimed.workflow_id::text)
@@ -87,11 +89,22 @@ const claimStatement = preparedSql(
     -- Type and object matched above; field_changed also needs the field among the changed ones and
     -- its optional from / to equal (jsonb equality: key order and number spelling do not matter).
     select gen_random_uuid() as "executionId", m.*
-      from matched m cross join claimed c
+      from matched m cross join ev c
      where m.trigger->>'type' <> 'field_changed' or (
        c.payload->'changed' ? (m.trigger->>'field')
        and (not m.trigger ? 'from' or c.payload->'previous'->(m.trigger->>'field') = m.trigger->'from')
        and (not m.trigger ? 'to' or c.payload->'record'->(m.trigger->>'field') = m.trigger->'to'))
+  ), claimed as (
+    -- The claim counts the attempt. An event no workflow accepts (most record changes) is done here
+    -- too, in the same write: no second statement to mark it dispatched. Past the loop guard's depth
+    -- the dispatcher marks it stopped instead.
+    update events set attempts = attempts + 1,
+           status = case when ${done} then 'dispatched' else status end,
+           outcome = case when ${done} then '{"runs":[],"deduplicated":0}'::jsonb else outcome end,
+           dispatched_at = case when ${done} then now() end
+     where id = ${sql.placeholder('id')}::uuid and dispatched_at is null
+       and (${sql.placeholder('workspaceId')}::uuid is null or workspace_id = ${sql.placeholder('workspaceId')}::uuid)
+    returning *
   ), created as (
     -- Past the loop guard's depth no run starts, so no row is made.
     insert into workflow_executions (id, workspace_id, workflow_id, version_id, event_id, input, status, record_id, temporal_workflow_id)

@@ -96,6 +96,8 @@ export function createDispatcher(deps: DispatcherDeps): Dispatcher {
       return { status: 'loop_stopped' };
     }
 
+    // No workflow accepted it: the claim already marked it dispatched.
+    if (claimed.length === 0 && event.dispatchedAt) return { status: 'dispatched', runs: [], deduplicated: 0 };
     const results = await Promise.allSettled(claimed.map((c) => startClaimed(event, c)));
     const runs: string[] = [];
     let deduplicated = 0;
