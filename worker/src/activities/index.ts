@@ -190,8 +190,11 @@ async function runStep(deps: ActivityDeps, call: StepCall): Promise<StepOutcome>
   // Heartbeats carry cancellation to a regular activity; local ones are cancelled through the workflow task.
   const beat = call.remote ? setInterval(() => actx.heartbeat(), 1_000) : null;
   if (call.remote) actx.heartbeat();
+  // The run's only local step: its beginning rides in the run's one final write, as a segment's does
+  // (runSegment): one statement fewer in front of the action. Written first when the step fails.
+  const deferred = call.begin && call.finish && !call.remote && !call.begin.createExecution ? call.begin : null;
   try {
-    if (call.begin) await beginExecution(deps, call.run, call.begin);
+    if (call.begin && !deferred) await beginExecution(deps, call.run, call.begin);
     // Slow effects show as running while they run; local steps record start and end together.
     if (call.remote) {
       await writeSteps(deps.db, [...call.flush, rowFor(call.run, call.step, { status: 'running', input, attempts: attempt, startedAt })]);
@@ -214,8 +217,17 @@ async function runStep(deps: ActivityDeps, call: StepCall): Promise<StepOutcome>
     const finished = !!call.finish && !actx.cancellationSignal.aborted;
     if (finished) {
       const steps = { ...call.finish!.steps, [call.step.actionId]: { status: 'completed', output: result.output } };
-      await writeStepsAndFinish(deps, { run: call.run, status: 'completed', output: asJson({ steps }), error: null }, [...rows, ...call.finish!.skipped]);
-    } else await writeSteps(deps.db, rows);
+      const began = deferred ? new Date(deferred.startedAt) : undefined;
+      await writeStepsAndFinish(
+        deps,
+        { run: call.run, status: 'completed', output: asJson({ steps }), error: null },
+        [...rows, ...call.finish!.skipped],
+        began,
+      );
+    } else {
+      if (deferred) await beginExecution(deps, call.run, deferred);
+      await writeSteps(deps.db, rows);
+    }
     return {
       output: result.output,
       attempts: attempt,
@@ -224,6 +236,7 @@ async function runStep(deps: ActivityDeps, call: StepCall): Promise<StepOutcome>
       ...(finished ? { finished } : {}),
     };
   } catch (e) {
+    if (deferred) await beginExecution(deps, call.run, deferred);
     throw await attemptFailed(deps, call, e, { attempt, startedAt, input, flushed });
   } finally {
     if (beat) clearInterval(beat);
