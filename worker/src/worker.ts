@@ -12,6 +12,7 @@ import { createSafeHttp, type SafeHttp } from './activities/safe-http';
 import { createDigestSweeper, type DigestSweeper } from './alerts/digest';
 import { ScriptSandbox } from './activities/sandbox';
 import { workflowBundleOptions } from './workflow-bundle-options';
+import { activationTimeoutMs } from './activation-timeout';
 import { tracingWorkerOptions } from './tracing';
 import type { Tracing } from '@conduit/core/tracing';
 
@@ -74,6 +75,11 @@ export async function createWorker(opts: CreateWorkerOptions): Promise<ConduitWo
   });
   const taskQueue = opts.taskQueue ?? TASK_QUEUE;
   const tracing = tracingWorkerOptions(opts.tracing ?? null);
+  const activation = activationTimeoutMs(opts.config.WORKFLOW_ACTIVATION_TIMEOUT_MS);
+  if (activation.patchMissing)
+    logger.warn(
+      'the Temporal SDK was installed without its patch (npm install runs patch-package): workflow activations keep the 5 s limit, which costs CPU on every run',
+    );
   const worker = await Worker.create({
     connection: opts.connection,
     namespace: opts.namespace ?? opts.config.TEMPORAL_NAMESPACE,
@@ -92,6 +98,7 @@ export async function createWorker(opts: CreateWorkerOptions): Promise<ConduitWo
     sinks: tracing.sinks,
     // (Bundled at start, the failure converter comes from dataConverter.failureConverterPath above.)
     shutdownGraceTime: '10s',
+    ...activation.option,
     ...opts.workerOptions,
   });
   const digests = createDigestSweeper({ db: opts.db, config: opts.config, mailer, http, secrets, logger }, opts.alertSweepMs ?? 30_000);

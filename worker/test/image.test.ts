@@ -172,6 +172,9 @@ describe('the worker image (worker/Dockerfile, run without Docker)', () => {
     for (const name of DEV_ONLY) expect(existsSync(join(app, 'node_modules', name)), name).toBe(false);
     const mib = ((await dirSize(join(app, 'node_modules'))) + (await dirSize(join(app, 'worker/dist')))) / 2 ** 20;
     expect(mib).toBeLessThan(IMAGE_APP_BUDGET_MIB);
+    // patches/ applied to the image's own install: activations run without a watchdog thread per call.
+    expect(readFileSync(join(app, 'node_modules/@temporalio/worker/lib/workflow/reusable-vm.js'), 'utf8')).toContain('conduit-patch');
+    expect(out).not.toContain('without its patch');
   });
 
   it('has migrated the empty database at start and passes its own health check', async () => {

@@ -73,6 +73,13 @@ export const ConfigSchema = z.object({
   WORKER_ACTIVITY_SLOTS: z.coerce.number().int().min(1).max(1000).default(40),
   /** Worker: database connections; empty = WORKER_ACTIVITY_SLOTS (each running activity holds at most one). */
   DATABASE_POOL_SIZE: z.coerce.number().int().min(1).max(1000).optional(),
+  /**
+   * Worker: a workflow activation's time limit in ms, enforced by Node's vm timeout. 0 (default) = none:
+   * Node makes a watchdog thread for every call into the workflow's context when it is set, which cost
+   * 2-7 ms of CPU per run (docs/bench.md). The workflow code is Conduit's own interpreter, whose
+   * expressions have no loops; people's scripts run in the sandbox activity with limits of their own.
+   */
+  WORKFLOW_ACTIVATION_TIMEOUT_MS: z.coerce.number().int().min(0).max(600_000).default(0),
   /** Worker: seconds in-flight activities get to finish after SIGTERM (keep below the container's stop timeout). */
   WORKER_SHUTDOWN_GRACE_SECONDS: z.coerce.number().int().min(0).max(600).default(100),
   /** Worker: the port of GET /healthz (liveness, no Temporal or database call); empty = none. */
