@@ -1,7 +1,8 @@
 import { afterAll, describe, expect, it } from 'vitest';
-import { companies, workspaces, events, eq, type DbHandle } from '@conduit/core/testing';
+import { companies, workspaces, events, eq, sql, type DbHandle } from '@conduit/core/testing';
 import { changedFields, createRecord, getRecord, listRecords, updateRecord, deleteRecord, uuidFromName } from '@conduit/core/domain';
 import type { JsonObject } from '@conduit/core/definition';
+import { classifyDbError, createDb, dbFailureReply } from '@conduit/core/db';
 import { createTestDb, TEST_DB_KINDS } from '@conduit/local/testing';
 
 describe.each(TEST_DB_KINDS)('records outbox on %s', (kind) => {
@@ -118,5 +119,71 @@ describe.each(TEST_DB_KINDS)('records outbox on %s', (kind) => {
     const deleted = await deleteRecord(h.db, { workspaceId: ws, object: 'deal', id: record.id });
     expect(deleted?.event.type).toBe('record.deleted');
     expect(await getRecord(h.db, { workspaceId: ws, object: 'deal', id: record.id })).toBeNull();
+  });
+});
+
+describe('database failures, as the API and the ingress read them', () => {
+  const withCode = (message: string, code: string) => Object.assign(new Error(message), { code });
+
+  it('a refused connection from the real driver is "unavailable", through drizzle\'s wrapper', async () => {
+    // A port nothing listens on: the pool's connect fails with the driver's own error.
+    const { createServer } = await import('node:net');
+    const probe = createServer();
+    await new Promise<void>((r) => probe.listen(0, '127.0.0.1', r));
+    const port = (probe.address() as { port: number }).port;
+    await new Promise((r) => probe.close(r));
+    const h = await createDb({ url: `postgres://nobody:x@127.0.0.1:${port}/none`, migrate: false });
+    const err = await h.db.execute(sql`select 1`).then(
+      () => null,
+      (e: unknown) => e,
+    );
+    await h.close();
+    expect(err).toBeTruthy();
+    expect(classifyDbError(err)).toBe('unavailable');
+    expect(dbFailureReply('unavailable')).toMatchObject({ status: 503, code: 'database_unavailable', retryAfterSeconds: 5 });
+  });
+
+  it('a connection the server terminates (57P01) is "unavailable"', async () => {
+    const t = await createTestDb('pg');
+    try {
+      const { default: pg } = await import('pg');
+      const victim = new pg.Client({ connectionString: t.url });
+      await victim.connect();
+      victim.on('error', () => {});
+      const pid = (await victim.query<{ pid: number }>('select pg_backend_pid() as pid')).rows[0]!.pid;
+      const slow = victim.query('select pg_sleep(5)').then(
+        () => null,
+        (e: unknown) => e,
+      );
+      await new Promise((r) => setTimeout(r, 200));
+      await t.db.execute(sql`select pg_terminate_backend(${pid})`);
+      const err = await slow;
+      expect(classifyDbError(err)).toBe('unavailable');
+      await victim.end().catch(() => {});
+    } finally {
+      await t.close();
+    }
+  });
+
+  it('a full disk is "disk_full" whichever way it is reported, and wins over a connection error beside it', () => {
+    expect(
+      classifyDbError(
+        Object.assign(new Error('Failed query: insert …'), { cause: withCode('could not extend file "base/5/16384": No space left on device', '53100') }),
+      ),
+    ).toBe('disk_full');
+    expect(classifyDbError(withCode('ENOSPC: no space left on device, write', 'ENOSPC'))).toBe('disk_full');
+    // PGlite may carry only PostgreSQL's words.
+    expect(classifyDbError(new Error('could not write to file "pg_wal/xlogtemp.42": No space left on device'))).toBe('disk_full');
+    expect(classifyDbError(new AggregateError([withCode('connect ECONNREFUSED', 'ECONNREFUSED'), withCode('no space', 'ENOSPC')]))).toBe('disk_full');
+    expect(dbFailureReply('disk_full')).toMatchObject({ status: 503, code: 'disk_full' });
+    expect(dbFailureReply('disk_full').message).toMatch(/^The server's disk is full/);
+  });
+
+  it("anything else is not the database's health: null", () => {
+    expect(classifyDbError(withCode('duplicate key value violates unique constraint', '23505'))).toBeNull();
+    expect(classifyDbError(withCode('could not serialize access', '40001'))).toBeNull();
+    expect(classifyDbError(new TypeError("Cannot read properties of undefined (reading 'id')"))).toBeNull();
+    expect(classifyDbError('thrown text')).toBeNull();
+    expect(classifyDbError(undefined)).toBeNull();
   });
 });
