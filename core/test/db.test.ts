@@ -2,7 +2,7 @@ import { afterAll, describe, expect, it } from 'vitest';
 import { companies, workspaces, events, eq, sql, type DbHandle } from '@conduit/core/testing';
 import { changedFields, createRecord, getRecord, listRecords, updateRecord, deleteRecord, uuidFromName } from '@conduit/core/domain';
 import type { JsonObject } from '@conduit/core/definition';
-import { classifyDbError, createDb, dbFailureReply } from '@conduit/core/db';
+import { classifyDbError, createDb, dbFailureReply, rowsOf } from '@conduit/core/db';
 import { createTestDb, TEST_DB_KINDS } from '@conduit/local/testing';
 
 describe.each(TEST_DB_KINDS)('records outbox on %s', (kind) => {
@@ -161,6 +161,32 @@ describe('database failures, as the API and the ingress read them', () => {
       expect(classifyDbError(err)).toBe('unavailable');
       await victim.end().catch(() => {});
     } finally {
+      await t.close();
+    }
+  });
+
+  it('a pooled connection lost mid-transaction rejects that transaction and does not crash the process; the pool goes on', async () => {
+    const t = await createTestDb('pg');
+    const h = await createDb({ url: t.url, migrate: false, poolSize: 2 });
+    try {
+      const lost = await h.db
+        .transaction(async (tx) => {
+          const pid = rowsOf<{ pid: number }>(await tx.execute(sql`select pg_backend_pid() as pid`))[0]!.pid;
+          await t.db.execute(sql`select pg_terminate_backend(${pid})`);
+          // Between two statements the socket closes: pg emits 'error' on a client the pool has lent out.
+          await new Promise((r) => setTimeout(r, 300));
+          await tx.execute(sql`select 1`);
+        })
+        .then(
+          () => null,
+          (e: unknown) => e,
+        );
+      expect(lost).toBeTruthy();
+      expect(classifyDbError(lost)).toBe('unavailable');
+      // The dead client was dropped, not handed out again.
+      for (let i = 0; i < 4; i++) expect(rowsOf<{ one: number }>(await h.db.execute(sql`select 1 as one`))[0]!.one).toBe(1);
+    } finally {
+      await h.close();
       await t.close();
     }
   });

@@ -66,16 +66,32 @@ async function open(driver: DbDriver, opts: CreateDbOptions): Promise<DbHandle> 
     const { default: pg } = await import('pg');
     const { drizzle } = await import('drizzle-orm/node-postgres');
     const pool = new pg.Pool({ connectionString: opts.url, max: opts.poolSize ?? 10 });
-    // An idle client that loses its connection must not crash the process; the pool replaces it.
-    pool.on('error', () => {});
+    survivesLostConnections(pool);
     return { db: asDb(drizzle(pool, { schema })), driver, close: () => pool.end() };
   }
   const { Pool, neonConfig } = await import('@neondatabase/serverless');
   const { drizzle } = await import('drizzle-orm/neon-serverless');
   if (typeof WebSocket === 'undefined') neonConfig.webSocketConstructor = (await import('ws')).default;
   const pool = new Pool({ connectionString: opts.url, max: opts.poolSize ?? 5 });
-  pool.on('error', () => {});
+  survivesLostConnections(pool);
   return { db: asDb(drizzle(pool, { schema })), driver, close: () => pool.end() };
+}
+
+type ErrorEmitter = { on(event: 'error', fn: (err: Error) => void): unknown };
+
+/**
+ * A lost connection (the server restarted, `pg_ctl stop -m fast`, a network cut) must not crash the
+ * process. The pool listens on its idle clients and replaces them; a client checked out (a drizzle
+ * transaction between two statements, or one whose query the server just ended) has no listener, so
+ * pg's "Connection terminated unexpectedly" would be an unhandled 'error' event. The query in flight
+ * rejects by itself, the next one on that client fails (reported to the caller as
+ * database_unavailable), and the pool drops the dead client when it is released.
+ */
+function survivesLostConnections(pool: ErrorEmitter & { on(event: 'connect', fn: (client: ErrorEmitter) => void): unknown }): void {
+  pool.on('error', () => {});
+  pool.on('connect', (client) => {
+    client.on('error', () => {});
+  });
 }
 
 /** Applies drizzle-kit's migrations; on a shared server an advisory lock keeps concurrent starts apart. */
