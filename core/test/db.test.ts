@@ -3,7 +3,7 @@ import { companies, workspaces, events, eq, sql, type DbHandle } from '@conduit/
 import { changedFields, createRecord, getRecord, listRecords, updateRecord, deleteRecord, uuidFromName } from '@conduit/core/domain';
 import type { JsonObject } from '@conduit/core/definition';
 import { classifyDbError, createDb, dbFailureReply, rowsOf } from '@conduit/core/db';
-import { createTestDb, TEST_DB_KINDS } from '@conduit/local/testing';
+import { createTestDb, startPostgres, TEST_DB_KINDS } from '@conduit/local/testing';
 
 describe.each(TEST_DB_KINDS)('records outbox on %s', (kind) => {
   let h: DbHandle;
@@ -132,7 +132,7 @@ describe('database failures, as the API and the ingress read them', () => {
     await new Promise<void>((r) => probe.listen(0, '127.0.0.1', r));
     const port = (probe.address() as { port: number }).port;
     await new Promise((r) => probe.close(r));
-    const h = await createDb({ url: `postgres://nobody:x@127.0.0.1:${port}/none`, migrate: false });
+    const h = await createDb({ url: `postgres://nobody:x@127.0.0.1:${port}/none`, migrate: false, waitForDatabaseMs: 0 });
     const err = await h.db.execute(sql`select 1`).then(
       () => null,
       (e: unknown) => e,
@@ -190,6 +190,43 @@ describe('database failures, as the API and the ingress read them', () => {
       await t.close();
     }
   });
+
+  it('a query while the server restarts waits for it (up to waitForDatabaseMs); past that it fails as unavailable', async () => {
+    // Its own cluster: the shared server must not go down under other test files.
+    const server = await startPostgres();
+    const h = await createDb({ url: server.url, migrate: false, poolSize: 2, waitForDatabaseMs: 4_000 });
+    const quick = await createDb({ url: server.url, migrate: false, poolSize: 1, waitForDatabaseMs: 0 });
+    try {
+      await h.db.execute(sql`select 1`);
+      await server.shutdown();
+      const t0 = Date.now();
+      const waited = h.db.execute(sql`select 2 as two`);
+      // Without the wait the same query fails at once.
+      const refused = await quick.db.execute(sql`select 1`).then(
+        () => null,
+        (e: unknown) => e,
+      );
+      expect(classifyDbError(refused)).toBe('unavailable');
+      await new Promise((r) => setTimeout(r, 1_500));
+      await server.start();
+      expect(rowsOf<{ two: number }>(await waited)[0]!.two).toBe(2);
+      expect(Date.now() - t0).toBeGreaterThanOrEqual(1_400);
+
+      await server.shutdown();
+      const t1 = Date.now();
+      const gaveUp = await h.db.execute(sql`select 3`).then(
+        () => null,
+        (e: unknown) => e,
+      );
+      expect(classifyDbError(gaveUp)).toBe('unavailable');
+      expect(Date.now() - t1).toBeGreaterThanOrEqual(3_000);
+      expect(Date.now() - t1).toBeLessThan(6_000);
+    } finally {
+      await h.close();
+      await quick.close();
+      await server.stop();
+    }
+  }, 40_000);
 
   it('a full disk is "disk_full" whichever way it is reported, and wins over a connection error beside it', () => {
     expect(
