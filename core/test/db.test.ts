@@ -1,8 +1,9 @@
 import { afterAll, describe, expect, it } from 'vitest';
-import { companies, workspaces, events, eq, type DbHandle } from '@conduit/core/testing';
+import { companies, workspaces, events, eq, sql, type DbHandle } from '@conduit/core/testing';
 import { changedFields, createRecord, getRecord, listRecords, updateRecord, deleteRecord, uuidFromName } from '@conduit/core/domain';
 import type { JsonObject } from '@conduit/core/definition';
-import { createTestDb, TEST_DB_KINDS } from '@conduit/local/testing';
+import { classifyDbError, createDb, dbFailureReply, rowsOf } from '@conduit/core/db';
+import { createTestDb, startPostgres, TEST_DB_KINDS } from '@conduit/local/testing';
 
 describe.each(TEST_DB_KINDS)('records outbox on %s', (kind) => {
   let h: DbHandle;
@@ -118,5 +119,134 @@ describe.each(TEST_DB_KINDS)('records outbox on %s', (kind) => {
     const deleted = await deleteRecord(h.db, { workspaceId: ws, object: 'deal', id: record.id });
     expect(deleted?.event.type).toBe('record.deleted');
     expect(await getRecord(h.db, { workspaceId: ws, object: 'deal', id: record.id })).toBeNull();
+  });
+});
+
+describe('database failures, as the API and the ingress read them', () => {
+  const withCode = (message: string, code: string) => Object.assign(new Error(message), { code });
+
+  it('a refused connection from the real driver is "unavailable", through drizzle\'s wrapper', async () => {
+    // A port nothing listens on: the pool's connect fails with the driver's own error.
+    const { createServer } = await import('node:net');
+    const probe = createServer();
+    await new Promise<void>((r) => probe.listen(0, '127.0.0.1', r));
+    const port = (probe.address() as { port: number }).port;
+    await new Promise((r) => probe.close(r));
+    const h = await createDb({ url: `postgres://nobody:x@127.0.0.1:${port}/none`, migrate: false, waitForDatabaseMs: 0 });
+    const err = await h.db.execute(sql`select 1`).then(
+      () => null,
+      (e: unknown) => e,
+    );
+    await h.close();
+    expect(err).toBeTruthy();
+    expect(classifyDbError(err)).toBe('unavailable');
+    expect(dbFailureReply('unavailable')).toMatchObject({ status: 503, code: 'database_unavailable', retryAfterSeconds: 5 });
+  });
+
+  it('a connection the server terminates (57P01) is "unavailable"', async () => {
+    const t = await createTestDb('pg');
+    try {
+      const { default: pg } = await import('pg');
+      const victim = new pg.Client({ connectionString: t.url });
+      await victim.connect();
+      victim.on('error', () => {});
+      const pid = (await victim.query<{ pid: number }>('select pg_backend_pid() as pid')).rows[0]!.pid;
+      const slow = victim.query('select pg_sleep(5)').then(
+        () => null,
+        (e: unknown) => e,
+      );
+      await new Promise((r) => setTimeout(r, 200));
+      await t.db.execute(sql`select pg_terminate_backend(${pid})`);
+      const err = await slow;
+      expect(classifyDbError(err)).toBe('unavailable');
+      await victim.end().catch(() => {});
+    } finally {
+      await t.close();
+    }
+  });
+
+  it('a pooled connection lost mid-transaction rejects that transaction and does not crash the process; the pool goes on', async () => {
+    const t = await createTestDb('pg');
+    const h = await createDb({ url: t.url, migrate: false, poolSize: 2 });
+    try {
+      const lost = await h.db
+        .transaction(async (tx) => {
+          const pid = rowsOf<{ pid: number }>(await tx.execute(sql`select pg_backend_pid() as pid`))[0]!.pid;
+          await t.db.execute(sql`select pg_terminate_backend(${pid})`);
+          // Between two statements the socket closes: pg emits 'error' on a client the pool has lent out.
+          await new Promise((r) => setTimeout(r, 300));
+          await tx.execute(sql`select 1`);
+        })
+        .then(
+          () => null,
+          (e: unknown) => e,
+        );
+      expect(lost).toBeTruthy();
+      expect(classifyDbError(lost)).toBe('unavailable');
+      // The dead client was dropped, not handed out again.
+      for (let i = 0; i < 4; i++) expect(rowsOf<{ one: number }>(await h.db.execute(sql`select 1 as one`))[0]!.one).toBe(1);
+    } finally {
+      await h.close();
+      await t.close();
+    }
+  });
+
+  it('a query while the server restarts waits for it (up to waitForDatabaseMs); past that it fails as unavailable', async () => {
+    // Its own cluster: the shared server must not go down under other test files.
+    const server = await startPostgres();
+    const h = await createDb({ url: server.url, migrate: false, poolSize: 2, waitForDatabaseMs: 4_000 });
+    const quick = await createDb({ url: server.url, migrate: false, poolSize: 1, waitForDatabaseMs: 0 });
+    try {
+      await h.db.execute(sql`select 1`);
+      await server.shutdown();
+      const t0 = Date.now();
+      const waited = h.db.execute(sql`select 2 as two`);
+      // Without the wait the same query fails at once.
+      const refused = await quick.db.execute(sql`select 1`).then(
+        () => null,
+        (e: unknown) => e,
+      );
+      expect(classifyDbError(refused)).toBe('unavailable');
+      await new Promise((r) => setTimeout(r, 1_500));
+      await server.start();
+      expect(rowsOf<{ two: number }>(await waited)[0]!.two).toBe(2);
+      expect(Date.now() - t0).toBeGreaterThanOrEqual(1_400);
+
+      await server.shutdown();
+      const t1 = Date.now();
+      const gaveUp = await h.db.execute(sql`select 3`).then(
+        () => null,
+        (e: unknown) => e,
+      );
+      expect(classifyDbError(gaveUp)).toBe('unavailable');
+      expect(Date.now() - t1).toBeGreaterThanOrEqual(3_000);
+      expect(Date.now() - t1).toBeLessThan(6_000);
+    } finally {
+      await h.close();
+      await quick.close();
+      await server.stop();
+    }
+  }, 40_000);
+
+  it('a full disk is "disk_full" whichever way it is reported, and wins over a connection error beside it', () => {
+    expect(
+      classifyDbError(
+        Object.assign(new Error('Failed query: insert …'), { cause: withCode('could not extend file "base/5/16384": No space left on device', '53100') }),
+      ),
+    ).toBe('disk_full');
+    expect(classifyDbError(withCode('ENOSPC: no space left on device, write', 'ENOSPC'))).toBe('disk_full');
+    // PGlite may carry only PostgreSQL's words.
+    expect(classifyDbError(new Error('could not write to file "pg_wal/xlogtemp.42": No space left on device'))).toBe('disk_full');
+    expect(classifyDbError(new AggregateError([withCode('connect ECONNREFUSED', 'ECONNREFUSED'), withCode('no space', 'ENOSPC')]))).toBe('disk_full');
+    expect(dbFailureReply('disk_full')).toMatchObject({ status: 503, code: 'disk_full' });
+    expect(dbFailureReply('disk_full').message).toMatch(/^The server's disk is full/);
+  });
+
+  it("anything else is not the database's health: null", () => {
+    expect(classifyDbError(withCode('duplicate key value violates unique constraint', '23505'))).toBeNull();
+    expect(classifyDbError(withCode('could not serialize access', '40001'))).toBeNull();
+    expect(classifyDbError(new TypeError("Cannot read properties of undefined (reading 'id')"))).toBeNull();
+    expect(classifyDbError('thrown text')).toBeNull();
+    expect(classifyDbError(undefined)).toBeNull();
   });
 });

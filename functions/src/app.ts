@@ -1,5 +1,6 @@
 import { OpenAPIHono } from '@hono/zod-openapi';
 import { HTTPException } from 'hono/http-exception';
+import { classifyDbError, dbFailureReply } from '@conduit/core/db';
 import { InvalidInputError, pingDatabase } from '@conduit/core/domain';
 import type { AppDeps } from './deps';
 import { createHookResolver, createIngress } from './ingress';
@@ -54,6 +55,14 @@ export function createApp(deps: AppDeps): OpenAPIHono<Env> {
       const status = err.status;
       const code = status === 400 ? 'malformed_json' : status === 413 ? 'payload_too_large' : 'bad_request';
       return errorJson(c, new HttpError(status, code, err.message || 'bad request'));
+    }
+    // The database down or its disk full: the caller's request was fine, so say what is wrong and when to retry.
+    const dbFailure = classifyDbError(err);
+    if (dbFailure) {
+      const r = dbFailureReply(dbFailure);
+      deps.log?.warn('database failure', { path: c.req.path, kind: dbFailure, error: err instanceof Error ? err.message : String(err) });
+      c.header('Retry-After', String(r.retryAfterSeconds));
+      return c.json({ error: { code: r.code, message: r.message } }, r.status);
     }
     deps.log?.error('unhandled error', { path: c.req.path, error: err instanceof Error ? (err.stack ?? err.message) : String(err) });
     return c.json({ error: { code: 'internal', message: 'something went wrong; the request was not applied' } }, 500);

@@ -6,7 +6,21 @@ import { readResults, RESULTS_DIR, type FamilyResult } from './results';
 const REPORT_PATH = process.env.RELIABILITY_REPORT ?? fileURLToPath(new URL('../../RELIABILITY.md', import.meta.url));
 
 /** Families in the order a reader wants them: the soak first, then hostile input. */
-const ORDER = ['soak-full', 'soak', 'soak-temporal-outage', 'steady', 'api-fuzz', 'schemathesis', 'api-authz', 'ingress', 'secrets', 'login', 'templating'];
+const ORDER = [
+  'soak-full',
+  'soak',
+  'soak-temporal-outage',
+  'postgres-restart',
+  'disk-full',
+  'steady',
+  'api-fuzz',
+  'schemathesis',
+  'api-authz',
+  'ingress',
+  'secrets',
+  'login',
+  'templating',
+];
 
 const cell = (v: unknown) => String(v).replace(/\|/g, '\\|').replace(/\n/g, ' ');
 

@@ -1,13 +1,15 @@
 import { createServer, type Server } from 'node:http';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { records, and, eq } from '@conduit/core/testing';
+import { approvals, devMail, records, and, eq } from '@conduit/core/testing';
+import { decideApproval, getApproval } from '@conduit/core/domain';
+import { APPROVAL_SIGNAL } from '@conduit/core/temporal';
 import { startHarness, until, type Harness } from './harness';
 
 /**
- * A worker SIGKILLed (no graceful shutdown) while a run sits in a durable timer: a `wait`, and a
- * retry's back-off. The next worker picks the run up; nothing before the kill runs again, nothing
- * after it is skipped. (Killed mid-loop: for-each.test.ts; an approval across a worker restart:
- * approval.test.ts.)
+ * A worker SIGKILLed (no graceful shutdown) while a run sits in a durable timer: a `wait`, a
+ * retry's back-off, and an approval. The next worker picks the run up; nothing before the kill runs
+ * again, nothing after it is skipped. (Killed mid-loop: for-each.test.ts; an approval across a
+ * graceful worker restart: approval.test.ts.)
  */
 let h: Harness;
 beforeAll(async () => {
@@ -84,5 +86,49 @@ describe('a worker killed in a durable timer', () => {
     expect(hits[1]!.at - hits[0]!.at).toBeGreaterThanOrEqual(3_500);
     expect(await count('killed_backoff_after')).toBe(1);
     expect((await h.steps(r.executionId)).call?.status).toBe('completed');
+  });
+});
+
+describe('a worker killed while a run waits for approval', () => {
+  it('the decision made while no worker runs reaches the next worker; the run takes that branch, the steps before the kill once', async () => {
+    const child = await h.workerProcess();
+    const r = await h.startRun([
+      { id: 'before', type: 'create_record', object: 'killed_approval_before', data: { n: 1 } },
+      { id: 'ask', type: 'wait_for_approval', approvers: ['ann@example.com'], message: 'Ship it?', timeout: '1h', onTimeout: 'fail' },
+      {
+        id: 'gate',
+        type: 'condition',
+        if: { all: [{ left: '{{steps.ask.output.decision}}', op: 'eq', right: 'rejected' }] },
+        then: [{ id: 'on_reject', type: 'create_record', object: 'killed_approval_rejected', data: { by: '{{steps.ask.output.by}}' } }],
+        else: [{ id: 'on_approve', type: 'create_record', object: 'killed_approval_approved', data: { n: 1 } }],
+      },
+    ]);
+    await until(async () => (await h.steps(r.executionId)).ask?.status === 'running');
+    // The approval row and its mail are written before the step waits; both exist before the kill.
+    await until(async () => (await h.db.select().from(devMail).where(eq(devMail.executionId, r.executionId))).length === 1);
+    const [row] = await h.db.select().from(approvals).where(eq(approvals.executionId, r.executionId));
+    if (!row) throw new Error('no approval row');
+    await child.kill();
+
+    // Decided (and signalled, as the API does) while no worker runs at all.
+    const view = (await getApproval(h.db, { workspaceId: h.workspaceId, id: row.id }))!;
+    const d = await decideApproval(h.db, view, { decision: 'reject', by: 'ann@example.com', comment: 'not today', at: new Date() });
+    if (!d.ok) throw new Error('not decided');
+    await r.handle.signal(APPROVAL_SIGNAL, d.signal);
+    await new Promise((res) => setTimeout(res, 1_000));
+    expect((await h.execution(r.executionId))!.status).toBe('running');
+
+    await h.startWorker();
+    expect((await r.handle.result()).status).toBe('completed');
+    const s = await h.steps(r.executionId);
+    expect(s.ask?.output).toMatchObject({ decision: 'rejected', by: 'ann@example.com', comment: 'not today', timedOut: false });
+    expect(s.on_reject?.status).toBe('completed');
+    expect(s.on_approve?.status).toBe('skipped');
+    expect(await count('killed_approval_rejected')).toBe(1);
+    expect(await count('killed_approval_approved')).toBe(0);
+    expect(await count('killed_approval_before')).toBe(1);
+    // The approval was opened once: the next worker replayed it, it did not ask again.
+    expect(await h.db.select().from(approvals).where(eq(approvals.executionId, r.executionId))).toHaveLength(1);
+    expect(await h.db.select().from(devMail).where(eq(devMail.executionId, r.executionId))).toHaveLength(1);
   });
 });

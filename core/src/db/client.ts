@@ -1,5 +1,6 @@
 import { fileURLToPath } from 'node:url';
 import type { PgDatabase, PgQueryResultHKT } from 'drizzle-orm/pg-core';
+import { classifyDbError } from './errors';
 import * as schema from './schema';
 
 export type Schema = typeof schema;
@@ -33,7 +34,16 @@ export type CreateDbOptions = {
   /** Where drizzle-kit's migrations are (default: core/drizzle; a bundle that ships them elsewhere says so). */
   migrationsFolder?: string;
   poolSize?: number;
+  /**
+   * pg and Neon: how long a new connection keeps trying while the server refuses it (restarting,
+   * shutting down, unreachable) before the query fails as database_unavailable. Default 5 s: a
+   * restart that quick delays requests and steps instead of failing them, and a longer outage is
+   * still answered (503) well within a webhook sender's timeout. 0: fail at once.
+   */
+  waitForDatabaseMs?: number;
 };
+
+const DEFAULT_WAIT_FOR_DATABASE_MS = 5_000;
 
 export async function createDb(opts: CreateDbOptions = {}): Promise<DbHandle> {
   const driver = driverFor(opts.url, opts.driver);
@@ -66,16 +76,69 @@ async function open(driver: DbDriver, opts: CreateDbOptions): Promise<DbHandle> 
     const { default: pg } = await import('pg');
     const { drizzle } = await import('drizzle-orm/node-postgres');
     const pool = new pg.Pool({ connectionString: opts.url, max: opts.poolSize ?? 10 });
-    // An idle client that loses its connection must not crash the process; the pool replaces it.
-    pool.on('error', () => {});
+    survivesLostConnections(pool);
+    waitsForTheServer(pool, opts.waitForDatabaseMs ?? DEFAULT_WAIT_FOR_DATABASE_MS);
     return { db: asDb(drizzle(pool, { schema })), driver, close: () => pool.end() };
   }
   const { Pool, neonConfig } = await import('@neondatabase/serverless');
   const { drizzle } = await import('drizzle-orm/neon-serverless');
   if (typeof WebSocket === 'undefined') neonConfig.webSocketConstructor = (await import('ws')).default;
   const pool = new Pool({ connectionString: opts.url, max: opts.poolSize ?? 5 });
-  pool.on('error', () => {});
+  survivesLostConnections(pool);
+  waitsForTheServer(pool, opts.waitForDatabaseMs ?? DEFAULT_WAIT_FOR_DATABASE_MS);
   return { db: asDb(drizzle(pool, { schema })), driver, close: () => pool.end() };
+}
+
+type ErrorEmitter = { on(event: 'error', fn: (err: Error) => void): unknown };
+
+/**
+ * A lost connection (the server restarted, `pg_ctl stop -m fast`, a network cut) must not crash the
+ * process. The pool listens on its idle clients and replaces them; a client checked out (a drizzle
+ * transaction between two statements, or one whose query the server just ended) has no listener, so
+ * pg's "Connection terminated unexpectedly" would be an unhandled 'error' event. The query in flight
+ * rejects by itself, the next one on that client fails (reported to the caller as
+ * database_unavailable), and the pool drops the dead client when it is released.
+ */
+function survivesLostConnections(pool: ErrorEmitter & { on(event: 'connect', fn: (client: ErrorEmitter) => void): unknown }): void {
+  pool.on('error', () => {});
+  pool.on('connect', (client) => {
+    client.on('error', () => {});
+  });
+}
+
+type Connectable = {
+  connect(): Promise<unknown>;
+  connect(cb: (err: Error | undefined, client?: unknown, done?: unknown) => void): void;
+};
+
+/**
+ * Makes the pool's connect (used by every query and transaction, in both its promise and callback
+ * forms) try again while the server is unavailable, until `waitMs` has passed: a database that comes
+ * back within that time costs the caller a delay, not a failure. Other errors (a wrong password)
+ * fail at once.
+ */
+function waitsForTheServer(pool: Connectable, waitMs: number): void {
+  if (waitMs <= 0) return;
+  const connect = pool.connect.bind(pool) as () => Promise<{ release: unknown }>;
+  const waiting = async () => {
+    const deadline = Date.now() + waitMs;
+    for (let pause = 100; ; pause = Math.min(pause * 2, 1_000)) {
+      try {
+        return await connect();
+      } catch (err) {
+        if (classifyDbError(err) !== 'unavailable' || Date.now() + pause > deadline) throw err;
+        await new Promise((r) => setTimeout(r, pause));
+      }
+    }
+  };
+  pool.connect = ((cb?: (err: Error | undefined, client?: unknown, done?: unknown) => void) => {
+    if (!cb) return waiting();
+    waiting().then(
+      (client) => cb(undefined, client, client.release),
+      (err: Error) => cb(err),
+    );
+    return undefined;
+  }) as Connectable['connect'];
 }
 
 /** Applies drizzle-kit's migrations; on a shared server an advisory lock keeps concurrent starts apart. */

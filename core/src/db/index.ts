@@ -5,3 +5,5 @@ export { createDb, driverFor } from './client';
 export { withDbLock } from './lock';
 export type { CreateDbOptions, Db, DbDriver, DbHandle, DbOrTx, Tx } from './client';
 export { rowsOf } from './driver-row';
+export { classifyDbError, dbFailureReply } from './errors';
+export type { DbFailure, DbFailureReply } from './errors';

@@ -42,6 +42,7 @@ const REFUSALS = {
   405: 'the path exists, the method does not (`Allow` lists the methods it has)',
   413: 'body larger than 1 MiB',
   415: 'body is not application/json',
+  503: 'the database cannot be reached (`database_unavailable`) or its disk is full (`disk_full`); nothing was changed, `Retry-After` says when to try again (any route that reads or writes data)',
 } as const;
 
 /** A readable, stable operationId: method and path words, parameters as `By<Name>` (routes may set their own). */
@@ -208,6 +209,11 @@ export function finishDocument(generated: object): OpenApiDocument {
         add(413);
         add(415);
       }
+      // Every route reads the database (a session or key at least); a route that documents its own 503
+      // (Temporal unreachable) has the database's reasons added to it.
+      if (has(503) && op.responses[503]!.description && !String(op.responses[503]!.description).includes('database_unavailable'))
+        op.responses[503] = refusal(`${String(op.responses[503]!.description)}; or ${REFUSALS[503]}`);
+      else add(503);
       for (const [code, r] of Object.entries(op.responses)) {
         if (Number(code) >= 400 && !r.content) op.responses[code] = refusal(String(r.description ?? 'refused'));
       }

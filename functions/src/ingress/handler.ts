@@ -1,6 +1,6 @@
 import type { Config } from '@conduit/core/config';
 import { secretBoxFromConfig, type SecretBox } from '@conduit/core/crypto';
-import type { Db } from '@conduit/core/db';
+import { classifyDbError, dbFailureReply, type Db } from '@conduit/core/db';
 import type { WebhookTriggerPayload } from '@conduit/core/definition';
 import type { EventQueue } from '@conduit/core/events';
 import type { Logger } from '@conduit/core/logging';
@@ -58,7 +58,9 @@ type ErrorCode =
   | 'unsupported_media_type'
   | 'bad_request'
   | 'unauthorized'
-  | 'unavailable';
+  | 'unavailable'
+  | 'database_unavailable'
+  | 'disk_full';
 
 export type HookReply = {
   status: 202 | 400 | 401 | 404 | 405 | 413 | 415 | 429 | 503;
@@ -75,6 +77,17 @@ const fail = (status: Exclude<HookReply['status'], 202>, code: ErrorCode, messag
 });
 
 const ALLOW_POST = { Allow: 'POST' };
+
+/**
+ * A 503 for a failure on the way to storing the event: the database's own trouble (unreachable, disk
+ * full) said in words with a Retry-After, from core's one classifier; anything else the generic one.
+ */
+export function unavailableReply(err: unknown, otherwise: string): HookReply {
+  const kind = classifyDbError(err);
+  if (!kind) return fail(503, 'unavailable', otherwise, { 'Retry-After': '5' });
+  const r = dbFailureReply(kind);
+  return fail(503, r.code, r.message, { 'Retry-After': String(r.retryAfterSeconds) });
+}
 
 /** Keys a sender may use to make a retry idempotent; long or odd values are refused, not truncated. */
 const DEDUPE_VALUE = /^[\x21-\x7e]{1,200}$/;
@@ -124,7 +137,7 @@ export function createHookHandler(deps: IngressDeps): HookHandler {
       found = await hooks.lookup(req.hookId);
     } catch (err) {
       deps.log?.error('hook lookup failed', { error: err instanceof Error ? err.message : String(err) });
-      return fail(503, 'unavailable', 'try again shortly');
+      return unavailableReply(err, 'try again shortly');
     }
     if (!found) return fail(404, 'not_found', 'no such hook');
     // The same answer as an unknown hook, so a caller learns nothing; the workspace sees it counted.
@@ -207,7 +220,7 @@ export function createHookHandler(deps: IngressDeps): HookHandler {
     } catch (err) {
       if (err instanceof UnstorableEventError) return refuse(hook, 'malformed', fail(400, 'bad_request', err.message));
       deps.log?.error('webhook event not stored', { workflowId: hook.workflowId, error: err instanceof Error ? err.message : String(err) });
-      return fail(503, 'unavailable', 'the event could not be stored; retry');
+      return unavailableReply(err, 'the event could not be stored; retry');
     }
     span.setAttribute(TRACE_ATTR.eventId, written.id);
     if (written.duplicate) return { status: 202, body: { eventId: written.id, duplicate: true } };

@@ -3,7 +3,7 @@ import type { Logger } from '@conduit/core/logging';
 import { securityHeaders } from '@conduit/core/security-headers';
 import { isHttps } from '../http/security-headers';
 import { readNode, type BodyResult } from './body';
-import type { HookHandler, HookReply, HookRequest } from './handler';
+import { unavailableReply, type HookHandler, type HookReply, type HookRequest } from './handler';
 
 const PREFIX = '/hooks/';
 
@@ -25,7 +25,7 @@ export function createNodeHookListener(handle: HookHandler, log?: Logger) {
       (reply) => send(res, reply, secure),
       (err: unknown) => {
         log?.error('webhook request failed', { error: err instanceof Error ? err.message : String(err) });
-        send(res, { status: 503, body: { error: { code: 'unavailable', message: 'try again shortly' } } }, secure);
+        send(res, unavailableReply(err, 'try again shortly'), secure);
       },
     );
     return true;

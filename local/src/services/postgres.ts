@@ -12,6 +12,12 @@ export type PostgresServer = {
   url: string;
   stop: () => Promise<void> /** The process started (runuser as root, else postgres itself). */;
   pid: number | undefined;
+  /**
+   * Stops the server as an operator would (`pg_ctl stop -m fast`: sessions are terminated, 57P01)
+   * and keeps its data folder; start() brings it back on the same port. For restart-fault tests.
+   */
+  shutdown: () => Promise<void>;
+  start: () => Promise<void>;
 };
 
 /**
@@ -45,21 +51,36 @@ export async function startPostgres(
     'max_connections=300',
     ...(opts.statements ? ['-c', 'shared_preload_libraries=pg_stat_statements'] : []),
   ]);
-  const proc = startProcess(cmd, [...args]);
   const url = `postgres://postgres@127.0.0.1:${port}/postgres`;
-  await waitFor('PostgreSQL', async () => {
-    if (proc.child.exitCode !== null) throw new Error(proc.output());
-    const c = new pg.Client({ connectionString: url });
-    await c.connect();
-    await c.end();
-    return true;
-  });
+  const launch = async () => {
+    const p = startProcess(cmd, [...args]);
+    await waitFor('PostgreSQL', async () => {
+      if (p.child.exitCode !== null) throw new Error(p.output());
+      const c = new pg.Client({ connectionString: url });
+      await c.connect();
+      await c.end();
+      return true;
+    });
+    return p;
+  };
+  let proc = await launch();
   return {
     url,
-    pid: proc.child.pid,
+    get pid() {
+      return proc.child.pid;
+    },
     async stop() {
       await proc.stop();
       rmSync(dir, { recursive: true, force: true });
+    },
+    async shutdown() {
+      const exited = new Promise<void>((r) => (proc.child.exitCode !== null ? r() : proc.child.once('exit', () => r())));
+      const [ctl, ctlArgs] = run('pg_ctl', ['stop', '-D', data, '-m', 'fast', '-w']);
+      execFileSync(ctl, [...ctlArgs], { stdio: 'pipe' });
+      await exited;
+    },
+    async start() {
+      proc = await launch();
     },
   };
 }

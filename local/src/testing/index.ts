@@ -6,7 +6,7 @@
 export { createTestDb, TEST_DB_KINDS, type TestDbKind } from './db';
 export { testEnv } from './env';
 export { freePort } from '../services/ports';
-export { createDatabase, PG_BIN, startPostgres } from '../services/postgres';
+export { createDatabase, PG_BIN, startPostgres, type PostgresServer } from '../services/postgres';
 export { findTemporalCli, startTemporalDevServer, type TemporalDevServer } from '../services/temporal';
 export { startMoto } from '../services/moto';
 export { fetchElasticMq, startElasticMq } from '../services/elasticmq';

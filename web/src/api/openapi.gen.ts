@@ -1637,6 +1637,15 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
+            /** @description the database cannot be reached (`database_unavailable`) or its disk is full (`disk_full`); nothing was changed, `Retry-After` says when to try again (any route that reads or writes data) */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
         };
     };
     postApprovalLinksByToken: {
@@ -1714,6 +1723,15 @@ export interface operations {
             };
             /** @description body is not application/json */
             415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description the database cannot be reached (`database_unavailable`) or its disk is full (`disk_full`); nothing was changed, `Retry-After` says when to try again (any route that reads or writes data) */
+            503: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -1803,6 +1821,15 @@ export interface operations {
                     };
                 };
             };
+            /** @description the database cannot be reached (`database_unavailable`) or its disk is full (`disk_full`); nothing was changed, `Retry-After` says when to try again (any route that reads or writes data) */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
         };
     };
     logout: {
@@ -1834,6 +1861,15 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
+            /** @description the database cannot be reached (`database_unavailable`) or its disk is full (`disk_full`); nothing was changed, `Retry-After` says when to try again (any route that reads or writes data) */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
         };
     };
     getAuthOptions: {
@@ -1856,6 +1892,15 @@ export interface operations {
             };
             /** @description no session or API key where one is needed, or one that is unknown, expired or revoked (refused on every route) */
             401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description the database cannot be reached (`database_unavailable`) or its disk is full (`disk_full`); nothing was changed, `Retry-After` says when to try again (any route that reads or writes data) */
+            503: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -1964,6 +2009,15 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
+            /** @description the database cannot be reached (`database_unavailable`) or its disk is full (`disk_full`); nothing was changed, `Retry-After` says when to try again (any route that reads or writes data) */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
         };
     };
     getInvitesByToken: {
@@ -2006,6 +2060,15 @@ export interface operations {
             };
             /** @description no such workspace or resource in it (other workspaces’ ids included) */
             404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description the database cannot be reached (`database_unavailable`) or its disk is full (`disk_full`); nothing was changed, `Retry-After` says when to try again (any route that reads or writes data) */
+            503: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -2122,6 +2185,15 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
+            /** @description the database cannot be reached (`database_unavailable`) or its disk is full (`disk_full`); nothing was changed, `Retry-After` says when to try again (any route that reads or writes data) */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
         };
     };
     getMe: {
@@ -2144,6 +2216,15 @@ export interface operations {
             };
             /** @description no session or API key, or an expired/revoked key */
             401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description the database cannot be reached (`database_unavailable`) or its disk is full (`disk_full`); nothing was changed, `Retry-After` says when to try again (any route that reads or writes data) */
+            503: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -2227,6 +2308,15 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
+            /** @description the database cannot be reached (`database_unavailable`) or its disk is full (`disk_full`); nothing was changed, `Retry-After` says when to try again (any route that reads or writes data) */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
         };
     };
     getMeSessions: {
@@ -2261,6 +2351,15 @@ export interface operations {
             };
             /** @description the caller is a member; admins only */
             403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description the database cannot be reached (`database_unavailable`) or its disk is full (`disk_full`); nothing was changed, `Retry-After` says when to try again (any route that reads or writes data) */
+            503: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -2328,6 +2427,15 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
+            /** @description the database cannot be reached (`database_unavailable`) or its disk is full (`disk_full`); nothing was changed, `Retry-After` says when to try again (any route that reads or writes data) */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
         };
     };
     postMeSessionsEndOthers: {
@@ -2361,6 +2469,15 @@ export interface operations {
             };
             /** @description the caller is a member; admins only */
             403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description the database cannot be reached (`database_unavailable`) or its disk is full (`disk_full`); nothing was changed, `Retry-After` says when to try again (any route that reads or writes data) */
+            503: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -2446,6 +2563,15 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
+            /** @description the database cannot be reached (`database_unavailable`) or its disk is full (`disk_full`); nothing was changed, `Retry-After` says when to try again (any route that reads or writes data) */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
         };
     };
     getApiKeys: {
@@ -2519,6 +2645,15 @@ export interface operations {
             };
             /** @description body is not application/json */
             415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description the database cannot be reached (`database_unavailable`) or its disk is full (`disk_full`); nothing was changed, `Retry-After` says when to try again (any route that reads or writes data) */
+            503: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -2622,6 +2757,15 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
+            /** @description the database cannot be reached (`database_unavailable`) or its disk is full (`disk_full`); nothing was changed, `Retry-After` says when to try again (any route that reads or writes data) */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
         };
     };
     deleteApiKeysById: {
@@ -2693,6 +2837,15 @@ export interface operations {
             };
             /** @description body is not application/json */
             415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description the database cannot be reached (`database_unavailable`) or its disk is full (`disk_full`); nothing was changed, `Retry-After` says when to try again (any route that reads or writes data) */
+            503: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -2774,6 +2927,15 @@ export interface operations {
             };
             /** @description body is not application/json */
             415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description the database cannot be reached (`database_unavailable`) or its disk is full (`disk_full`); nothing was changed, `Retry-After` says when to try again (any route that reads or writes data) */
+            503: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -2878,6 +3040,15 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
+            /** @description the database cannot be reached (`database_unavailable`) or its disk is full (`disk_full`); nothing was changed, `Retry-After` says when to try again (any route that reads or writes data) */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
         };
     };
     getAudit: {
@@ -2969,6 +3140,15 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
+            /** @description the database cannot be reached (`database_unavailable`) or its disk is full (`disk_full`); nothing was changed, `Retry-After` says when to try again (any route that reads or writes data) */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
         };
     };
     getDevMail: {
@@ -3045,6 +3225,15 @@ export interface operations {
             };
             /** @description body is not application/json */
             415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description the database cannot be reached (`database_unavailable`) or its disk is full (`disk_full`); nothing was changed, `Retry-After` says when to try again (any route that reads or writes data) */
+            503: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -3139,6 +3328,15 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
+            /** @description the database cannot be reached (`database_unavailable`) or its disk is full (`disk_full`); nothing was changed, `Retry-After` says when to try again (any route that reads or writes data) */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
         };
     };
     getEvent: {
@@ -3210,6 +3408,15 @@ export interface operations {
             };
             /** @description body is not application/json */
             415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description the database cannot be reached (`database_unavailable`) or its disk is full (`disk_full`); nothing was changed, `Retry-After` says when to try again (any route that reads or writes data) */
+            503: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -3293,6 +3500,15 @@ export interface operations {
             };
             /** @description body is not application/json */
             415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description the database cannot be reached (`database_unavailable`) or its disk is full (`disk_full`); nothing was changed, `Retry-After` says when to try again (any route that reads or writes data) */
+            503: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -3389,6 +3605,15 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
+            /** @description the database cannot be reached (`database_unavailable`) or its disk is full (`disk_full`); nothing was changed, `Retry-After` says when to try again (any route that reads or writes data) */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
         };
     };
     getExecution: {
@@ -3467,6 +3692,15 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
+            /** @description the database cannot be reached (`database_unavailable`) or its disk is full (`disk_full`); nothing was changed, `Retry-After` says when to try again (any route that reads or writes data) */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
         };
     };
     getExecutionsByIdCalls: {
@@ -3538,6 +3772,15 @@ export interface operations {
             };
             /** @description body is not application/json */
             415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description the database cannot be reached (`database_unavailable`) or its disk is full (`disk_full`); nothing was changed, `Retry-After` says when to try again (any route that reads or writes data) */
+            503: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -3632,6 +3875,15 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
+            /** @description the database cannot be reached (`database_unavailable`) or its disk is full (`disk_full`); nothing was changed, `Retry-After` says when to try again (any route that reads or writes data) */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
         };
     };
     retryExecution: {
@@ -3719,6 +3971,15 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
+            /** @description the database cannot be reached (`database_unavailable`) or its disk is full (`disk_full`); nothing was changed, `Retry-After` says when to try again (any route that reads or writes data) */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
         };
     };
     getFailureAlerts: {
@@ -3789,6 +4050,15 @@ export interface operations {
             };
             /** @description body is not application/json */
             415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description the database cannot be reached (`database_unavailable`) or its disk is full (`disk_full`); nothing was changed, `Retry-After` says when to try again (any route that reads or writes data) */
+            503: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -3892,6 +4162,15 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
+            /** @description the database cannot be reached (`database_unavailable`) or its disk is full (`disk_full`); nothing was changed, `Retry-After` says when to try again (any route that reads or writes data) */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
         };
     };
     getHookRefusals: {
@@ -3974,6 +4253,15 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
+            /** @description the database cannot be reached (`database_unavailable`) or its disk is full (`disk_full`); nothing was changed, `Retry-After` says when to try again (any route that reads or writes data) */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
         };
     };
     getInvites: {
@@ -4047,6 +4335,15 @@ export interface operations {
             };
             /** @description body is not application/json */
             415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description the database cannot be reached (`database_unavailable`) or its disk is full (`disk_full`); nothing was changed, `Retry-After` says when to try again (any route that reads or writes data) */
+            503: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -4150,6 +4447,15 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
+            /** @description the database cannot be reached (`database_unavailable`) or its disk is full (`disk_full`); nothing was changed, `Retry-After` says when to try again (any route that reads or writes data) */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
         };
     };
     deleteInvitesById: {
@@ -4221,6 +4527,15 @@ export interface operations {
             };
             /** @description body is not application/json */
             415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description the database cannot be reached (`database_unavailable`) or its disk is full (`disk_full`); nothing was changed, `Retry-After` says when to try again (any route that reads or writes data) */
+            503: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -4310,6 +4625,15 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
+            /** @description the database cannot be reached (`database_unavailable`) or its disk is full (`disk_full`); nothing was changed, `Retry-After` says when to try again (any route that reads or writes data) */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
         };
     };
     getMembers: {
@@ -4383,6 +4707,15 @@ export interface operations {
             };
             /** @description body is not application/json */
             415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description the database cannot be reached (`database_unavailable`) or its disk is full (`disk_full`); nothing was changed, `Retry-After` says when to try again (any route that reads or writes data) */
+            503: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -4478,6 +4811,15 @@ export interface operations {
             };
             /** @description body is not application/json */
             415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description the database cannot be reached (`database_unavailable`) or its disk is full (`disk_full`); nothing was changed, `Retry-After` says when to try again (any route that reads or writes data) */
+            503: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -4586,6 +4928,15 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
+            /** @description the database cannot be reached (`database_unavailable`) or its disk is full (`disk_full`); nothing was changed, `Retry-After` says when to try again (any route that reads or writes data) */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
         };
     };
     getObjects: {
@@ -4658,6 +5009,15 @@ export interface operations {
             };
             /** @description body is not application/json */
             415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description the database cannot be reached (`database_unavailable`) or its disk is full (`disk_full`); nothing was changed, `Retry-After` says when to try again (any route that reads or writes data) */
+            503: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -4745,6 +5105,15 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
+            /** @description the database cannot be reached (`database_unavailable`) or its disk is full (`disk_full`); nothing was changed, `Retry-After` says when to try again (any route that reads or writes data) */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
         };
     };
     listRecords: {
@@ -4822,6 +5191,15 @@ export interface operations {
             };
             /** @description body is not application/json */
             415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description the database cannot be reached (`database_unavailable`) or its disk is full (`disk_full`); nothing was changed, `Retry-After` says when to try again (any route that reads or writes data) */
+            503: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -4919,6 +5297,15 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
+            /** @description the database cannot be reached (`database_unavailable`) or its disk is full (`disk_full`); nothing was changed, `Retry-After` says when to try again (any route that reads or writes data) */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
         };
     };
     getRecord: {
@@ -4998,6 +5385,15 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
+            /** @description the database cannot be reached (`database_unavailable`) or its disk is full (`disk_full`); nothing was changed, `Retry-After` says when to try again (any route that reads or writes data) */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
         };
     };
     deleteRecord: {
@@ -5068,6 +5464,15 @@ export interface operations {
             };
             /** @description body is not application/json */
             415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description the database cannot be reached (`database_unavailable`) or its disk is full (`disk_full`); nothing was changed, `Retry-After` says when to try again (any route that reads or writes data) */
+            503: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -5164,6 +5569,15 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
+            /** @description the database cannot be reached (`database_unavailable`) or its disk is full (`disk_full`); nothing was changed, `Retry-After` says when to try again (any route that reads or writes data) */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
         };
     };
     getRetention: {
@@ -5234,6 +5648,15 @@ export interface operations {
             };
             /** @description body is not application/json */
             415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description the database cannot be reached (`database_unavailable`) or its disk is full (`disk_full`); nothing was changed, `Retry-After` says when to try again (any route that reads or writes data) */
+            503: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -5327,6 +5750,15 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
+            /** @description the database cannot be reached (`database_unavailable`) or its disk is full (`disk_full`); nothing was changed, `Retry-After` says when to try again (any route that reads or writes data) */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
         };
     };
     getSchedulePreview: {
@@ -5411,6 +5843,15 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
+            /** @description the database cannot be reached (`database_unavailable`) or its disk is full (`disk_full`); nothing was changed, `Retry-After` says when to try again (any route that reads or writes data) */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
         };
     };
     getSecrets: {
@@ -5484,6 +5925,15 @@ export interface operations {
             };
             /** @description body is not application/json */
             415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description the database cannot be reached (`database_unavailable`) or its disk is full (`disk_full`); nothing was changed, `Retry-After` says when to try again (any route that reads or writes data) */
+            503: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -5586,6 +6036,15 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
+            /** @description the database cannot be reached (`database_unavailable`) or its disk is full (`disk_full`); nothing was changed, `Retry-After` says when to try again (any route that reads or writes data) */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
         };
     };
     deleteSecretsByName: {
@@ -5673,6 +6132,15 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
+            /** @description the database cannot be reached (`database_unavailable`) or its disk is full (`disk_full`); nothing was changed, `Retry-After` says when to try again (any route that reads or writes data) */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
         };
     };
     getTemplates: {
@@ -5746,6 +6214,15 @@ export interface operations {
             };
             /** @description body is not application/json */
             415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description the database cannot be reached (`database_unavailable`) or its disk is full (`disk_full`); nothing was changed, `Retry-After` says when to try again (any route that reads or writes data) */
+            503: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -5830,6 +6307,15 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
+            /** @description the database cannot be reached (`database_unavailable`) or its disk is full (`disk_full`); nothing was changed, `Retry-After` says when to try again (any route that reads or writes data) */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
         };
     };
     listWorkflows: {
@@ -5903,6 +6389,15 @@ export interface operations {
             };
             /** @description body is not application/json */
             415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description the database cannot be reached (`database_unavailable`) or its disk is full (`disk_full`); nothing was changed, `Retry-After` says when to try again (any route that reads or writes data) */
+            503: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -6000,6 +6495,15 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
+            /** @description the database cannot be reached (`database_unavailable`) or its disk is full (`disk_full`); nothing was changed, `Retry-After` says when to try again (any route that reads or writes data) */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
         };
     };
     getWorkflow: {
@@ -6078,6 +6582,15 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
+            /** @description the database cannot be reached (`database_unavailable`) or its disk is full (`disk_full`); nothing was changed, `Retry-After` says when to try again (any route that reads or writes data) */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
         };
     };
     deleteWorkflow: {
@@ -6147,6 +6660,15 @@ export interface operations {
             };
             /** @description body is not application/json */
             415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description the database cannot be reached (`database_unavailable`) or its disk is full (`disk_full`); nothing was changed, `Retry-After` says when to try again (any route that reads or writes data) */
+            503: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -6236,6 +6758,15 @@ export interface operations {
             };
             /** @description body is not application/json */
             415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description the database cannot be reached (`database_unavailable`) or its disk is full (`disk_full`); nothing was changed, `Retry-After` says when to try again (any route that reads or writes data) */
+            503: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -6350,6 +6881,15 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
+            /** @description the database cannot be reached (`database_unavailable`) or its disk is full (`disk_full`); nothing was changed, `Retry-After` says when to try again (any route that reads or writes data) */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
         };
     };
     deactivateWorkflow: {
@@ -6421,6 +6961,15 @@ export interface operations {
             };
             /** @description body is not application/json */
             415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description the database cannot be reached (`database_unavailable`) or its disk is full (`disk_full`); nothing was changed, `Retry-After` says when to try again (any route that reads or writes data) */
+            503: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -6509,6 +7058,15 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
+            /** @description the database cannot be reached (`database_unavailable`) or its disk is full (`disk_full`); nothing was changed, `Retry-After` says when to try again (any route that reads or writes data) */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
         };
     };
     getWorkflowsByIdExport: {
@@ -6580,6 +7138,15 @@ export interface operations {
             };
             /** @description body is not application/json */
             415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description the database cannot be reached (`database_unavailable`) or its disk is full (`disk_full`); nothing was changed, `Retry-After` says when to try again (any route that reads or writes data) */
+            503: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -6673,6 +7240,15 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
+            /** @description the database cannot be reached (`database_unavailable`) or its disk is full (`disk_full`); nothing was changed, `Retry-After` says when to try again (any route that reads or writes data) */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
         };
     };
     publishWorkflow: {
@@ -6752,6 +7328,15 @@ export interface operations {
             };
             /** @description body is not application/json */
             415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description the database cannot be reached (`database_unavailable`) or its disk is full (`disk_full`); nothing was changed, `Retry-After` says when to try again (any route that reads or writes data) */
+            503: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -6859,7 +7444,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description Temporal unreachable */
+            /** @description Temporal unreachable; or the database cannot be reached (`database_unavailable`) or its disk is full (`disk_full`); nothing was changed, `Retry-After` says when to try again (any route that reads or writes data) */
             503: {
                 headers: {
                     [name: string]: unknown;
@@ -6963,6 +7548,15 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
+            /** @description the database cannot be reached (`database_unavailable`) or its disk is full (`disk_full`); nothing was changed, `Retry-After` says when to try again (any route that reads or writes data) */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
         };
     };
     testWorkflow: {
@@ -7056,7 +7650,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description Temporal unreachable */
+            /** @description Temporal unreachable; or the database cannot be reached (`database_unavailable`) or its disk is full (`disk_full`); nothing was changed, `Retry-After` says when to try again (any route that reads or writes data) */
             503: {
                 headers: {
                     [name: string]: unknown;
@@ -7146,6 +7740,15 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
+            /** @description the database cannot be reached (`database_unavailable`) or its disk is full (`disk_full`); nothing was changed, `Retry-After` says when to try again (any route that reads or writes data) */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
         };
     };
     getWorkflowVersion: {
@@ -7225,6 +7828,15 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
+            /** @description the database cannot be reached (`database_unavailable`) or its disk is full (`disk_full`); nothing was changed, `Retry-After` says when to try again (any route that reads or writes data) */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
         };
     };
     postWorkflowsByIdVersionsByVersionRestore: {
@@ -7297,6 +7909,15 @@ export interface operations {
             };
             /** @description body is not application/json */
             415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description the database cannot be reached (`database_unavailable`) or its disk is full (`disk_full`); nothing was changed, `Retry-After` says when to try again (any route that reads or writes data) */
+            503: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -7389,6 +8010,15 @@ export interface operations {
             };
             /** @description body is not application/json */
             415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description the database cannot be reached (`database_unavailable`) or its disk is full (`disk_full`); nothing was changed, `Retry-After` says when to try again (any route that reads or writes data) */
+            503: {
                 headers: {
                     [name: string]: unknown;
                 };

@@ -1,3 +1,4 @@
+import { classifyDbError } from '@conduit/core/db';
 import { StepError } from './types';
 
 /**
@@ -18,19 +19,21 @@ const NETWORK_CODES = new Set([
   'UND_ERR_SOCKET',
   'UND_ERR_CONNECT_TIMEOUT',
 ]);
-/** serialization_failure, deadlock_detected, admin/crash shutdown, cannot_connect_now, too_many_connections; class 08 is added below. */
-const PG_CODES = new Set(['40001', '40P01', '57P01', '57P02', '57P03', '53300']);
-/** node-postgres reports a lost or refused connection by message only. */
-const PG_CONNECTION_LOST = /^(Connection terminated|timeout exceeded when trying to connect|Client has encountered a connection error)/i;
+/** serialization_failure, deadlock_detected: the transaction lost a race, another attempt can win. */
+const PG_RACE_CODES = new Set(['40001', '40P01']);
 
-/** True for errors known to be transient, looking through wrappers (drizzle puts the driver's error in `cause`). */
+/**
+ * True for errors known to be transient, looking through wrappers (drizzle puts the driver's error in
+ * `cause`). The database's own failures (unreachable, restarting, disk full until space returns) are
+ * read by core's one classifier.
+ */
 export function isTransient(err: unknown): boolean {
+  if (classifyDbError(err) !== null) return true;
   let cur: unknown = err;
   for (let depth = 0; cur && depth < 5; depth++) {
     const code = (cur as { code?: unknown }).code;
-    if (typeof code === 'string' && (NETWORK_CODES.has(code) || PG_CODES.has(code) || /^08[0-9A-Z]{3}$/.test(code))) return true;
+    if (typeof code === 'string' && (NETWORK_CODES.has(code) || PG_RACE_CODES.has(code))) return true;
     if (cur instanceof AggregateError && cur.errors.some(isTransient)) return true;
-    if (cur instanceof Error && PG_CONNECTION_LOST.test(cur.message)) return true;
     cur = (cur as { cause?: unknown }).cause;
   }
   return false;
