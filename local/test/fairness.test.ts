@@ -22,10 +22,13 @@ import { createWorker } from '@conduit/worker';
 import { createTestDb, startTemporalDevServer } from '../src/testing';
 import { cachedWorkflowBundle } from '../src/workflow-bundle';
 
-/** A's burst: enough that a first-in, first-out backlog takes many seconds to drain past B. */
-const BURST = 300;
-/** The slow first action: the endpoint answers after this long. */
-const ACTION_MS = 40;
+/** A's burst: enough that a first-in, first-out backlog takes a minute to drain past B. */
+const BURST = 400;
+/**
+ * The slow first action: the endpoint answers after this long, so A's calls (two at a time) keep a
+ * backlog of hundreds in Temporal's task queue when B's event arrives.
+ */
+const ACTION_MS = 150;
 const quiet = { debug() {}, info() {}, warn() {}, error() {} };
 
 type Hit = { ws: string; n: number; at: number };
@@ -74,11 +77,14 @@ async function until(what: string, check: () => boolean, timeoutMs: number) {
   }
 }
 
+type Outcome = { aAheadOfB: number; aWaiting: number; bLatencyMs: number; aDoneBeforeB: number };
+
 /**
  * Runs the scenario on a fresh dev server with fairness on or off and answers how many of A's calls
- * reached the endpoint between B's event being published and B's own call, and B's latency.
+ * reached the endpoint between B's event being published and B's own call, out of how many were still
+ * waiting when it was published, and B's latency.
  */
-async function noisyNeighbour(fairness: boolean): Promise<{ aAheadOfB: number; bLatencyMs: number; aDoneBeforeB: number }> {
+async function noisyNeighbour(fairness: boolean): Promise<Outcome> {
   const temporal = await startTemporalDevServer({ fairness });
   const dbh = await createTestDb('pglite');
   const endpoint = await startEndpoint();
@@ -132,9 +138,8 @@ async function noisyNeighbour(fairness: boolean): Promise<{ aAheadOfB: number; b
     await queue.publish(bEvent);
     await until("B's call", () => endpoint.hits.some((h) => h.ws === 'B'), 180_000);
     const bIndex = endpoint.hits.findIndex((h) => h.ws === 'B');
-    const result = { aAheadOfB: bIndex - before, bLatencyMs: endpoint.hits[bIndex]!.at - published, aDoneBeforeB: bIndex };
-    // Let A's burst finish so nothing is left running into the next server's start.
-    await until("A's burst", () => endpoint.hits.length >= BURST + 1, 180_000);
+    const result = { aAheadOfB: bIndex - before, aWaiting: BURST - before, bLatencyMs: endpoint.hits[bIndex]!.at - published, aDoneBeforeB: bIndex };
+    // The rest of A's backlog dies with this dev server (in memory, one per case): no need to drain it.
     return result;
   } finally {
     await worker.shutdown();
@@ -154,18 +159,24 @@ describe('one workspace’s burst does not hold another’s runs behind it (real
     for (const line of seen) console.log(line);
   });
 
-  /** The fairness claim: B's first action runs within a small share of A's backlog, not behind it. */
-  const assertNotHeldBehind = (r: { aAheadOfB: number }) => expect(r.aAheadOfB).toBeLessThan(BURST / 4);
+  /**
+   * The fairness claim: B's first action overtakes most of the A calls still waiting when B's event
+   * arrived. Temporal's fair matching still lets some of them through first (a handful on an idle
+   * machine, up to a few dozen seen, more on a loaded one), so the bound is relative to A's backlog,
+   * which first in, first out would put entirely ahead of B.
+   */
+  const assertNotHeldBehind = (r: Outcome) => expect(r.aAheadOfB).toBeLessThan(r.aWaiting / 2);
+  const describeOutcome = (r: Outcome) => `${r.aAheadOfB} of the ${r.aWaiting} A calls still waiting ran between B's event and B's call (${r.bLatencyMs} ms)`;
 
   it('with Task Queue Fairness on, B’s first action runs after only a few of A’s', { timeout: 600_000 }, async () => {
     const r = await noisyNeighbour(true);
-    seen.push(`fairness on: ${r.aAheadOfB} of A's calls ran between B's event and B's call (${r.bLatencyMs} ms)`);
+    seen.push(`fairness on: ${describeOutcome(r)}`);
     assertNotHeldBehind(r);
   });
 
   it('with it off, the same assertion fails: B waits behind A’s first-in, first-out backlog', { timeout: 600_000 }, async () => {
     const r = await noisyNeighbour(false);
-    seen.push(`fairness off: ${r.aAheadOfB} of A's calls ran between B's event and B's call (${r.bLatencyMs} ms)`);
+    seen.push(`fairness off: ${describeOutcome(r)}`);
     expect(() => assertNotHeldBehind(r)).toThrow();
     // Starved, not merely unlucky: most of A's burst went first.
     expect(r.aDoneBeforeB).toBeGreaterThan(BURST / 2);
