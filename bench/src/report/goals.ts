@@ -197,11 +197,13 @@ export function evaluateGoals(report: Omit<Report, 'goals'>, dispatchRatio: numb
   }
   for (const s of report.sizes.filter((x) => x.limitBytes !== undefined)) {
     const imp = s.importMs?.[0];
+    const loaded = s.loadedBytes ?? s.bytes;
+    const total = s.totalLimitBytes === undefined ? '' : `, ≤ ${bytes(s.totalLimitBytes)} shipped`;
     goals.push({
       source: 'issue 6',
-      goal: `${s.artifact}: ≤ ${bytes(s.limitBytes)}, cold import ≤ 200 ms`,
-      measured: `${bytes(s.bytes)}, cold import ${imp === undefined ? '–' : `${num(imp)} ms`}`,
-      met: s.bytes <= s.limitBytes! && (imp === undefined || imp <= 200),
+      goal: `${s.artifact}: ≤ ${bytes(s.limitBytes)} loaded at cold start${total}, cold import ≤ 200 ms`,
+      measured: `${bytes(loaded)} loaded, ${bytes(s.bytes)} shipped, cold import ${imp === undefined ? '–' : `${num(imp)} ms`}`,
+      met: loaded <= s.limitBytes! && (s.totalLimitBytes === undefined || s.bytes <= s.totalLimitBytes) && (imp === undefined || imp <= 200),
     });
   }
   return goals;

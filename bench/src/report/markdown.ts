@@ -133,10 +133,11 @@ export function renderMarkdown(report: Report, chartFile: string): string {
       "Web: `vite build` of web/, the entry chunk and its static imports, gzip -9. Lambdas: the deployment's own esbuild bundling (infra/src/bundle.ts); cold import = median of 5 fresh `node` processes importing the bundle. Worker: apparent size of every package folder npm lists for the worker.",
       '',
     );
-    lines.push('| Artifact | Size | gzip | Limit | Cold import | Note |', '|---|--:|--:|--:|--:|---|');
+    lines.push('| Artifact | Size | gzip | Loaded at start | Limit (loaded / shipped) | Cold import | Note |', '|---|--:|--:|--:|--:|--:|---|');
     for (const z of report.sizes) {
+      const limit = z.totalLimitBytes === undefined ? bytes(z.limitBytes) : `${bytes(z.limitBytes)} / ${bytes(z.totalLimitBytes)}`;
       lines.push(
-        `| ${cell(z.artifact)} | ${bytes(z.bytes)} | ${bytes(z.gzipBytes)} | ${bytes(z.limitBytes)} | ${z.importMs?.length ? `${num(z.importMs[0]!)} ms` : '–'} | ${cell(z.note ?? '')} |`,
+        `| ${cell(z.artifact)} | ${bytes(z.bytes)} | ${bytes(z.gzipBytes)} | ${bytes(z.loadedBytes)} | ${limit} | ${z.importMs?.length ? `${num(z.importMs[0]!)} ms` : '–'} | ${cell(z.note ?? '')} |`,
       );
     }
     lines.push('');
