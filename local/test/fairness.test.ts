@@ -163,9 +163,10 @@ describe('one workspace’s burst does not hold another’s runs behind it (real
    * The fairness claim: B's first action overtakes most of the A calls still waiting when B's event
    * arrived. Temporal's fair matching still lets some of them through first (a handful on an idle
    * machine, up to a few dozen seen, more on a loaded one), so the bound is relative to A's backlog,
-   * which first in, first out would put entirely ahead of B.
+   * which first in, first out puts mostly ahead of B (seen: 240 to 378 of ~380 waiting, fewer
+   * under CI load; on, 2 to 11).
    */
-  const assertNotHeldBehind = (r: Outcome) => expect(r.aAheadOfB).toBeLessThan(r.aWaiting / 2);
+  const assertNotHeldBehind = (r: Outcome) => expect(r.aAheadOfB).toBeLessThan(r.aWaiting / 3);
   const describeOutcome = (r: Outcome) => `${r.aAheadOfB} of the ${r.aWaiting} A calls still waiting ran between B's event and B's call (${r.bLatencyMs} ms)`;
 
   it('with Task Queue Fairness on, B’s first action runs after only a few of A’s', { timeout: 600_000 }, async () => {
@@ -178,7 +179,7 @@ describe('one workspace’s burst does not hold another’s runs behind it (real
     const r = await noisyNeighbour(false);
     seen.push(`fairness off: ${describeOutcome(r)}`);
     expect(() => assertNotHeldBehind(r)).toThrow();
-    // Starved, not merely unlucky: most of A's burst went first.
-    expect(r.aDoneBeforeB).toBeGreaterThan(BURST / 2);
+    // Starved, not merely unlucky: a large share of A's burst went first.
+    expect(r.aDoneBeforeB).toBeGreaterThan(BURST / 3);
   });
 });
