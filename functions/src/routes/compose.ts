@@ -16,7 +16,6 @@ import { describeIssues } from '@conduit/core/definition';
 import {
   callLinks,
   checkDraft,
-  createWorkflowLifecycle,
   exportWorkflow,
   fitImport,
   getExecutionDetail,
@@ -25,28 +24,20 @@ import {
   workflowSecretKinds,
 } from '@conduit/core/domain';
 import { WORKFLOW_TEMPLATES } from '@conduit/core/templates';
-import { generateWebhookSecret } from '../ingress/signature';
 import { auditContext } from '../http/audit-context';
 import { workspaceAccess } from '../http/context';
 import { executionDto, workflowDto } from '../http/dto';
 import { invalid, notFound } from '../http/errors';
 import { startManualRun } from '../runs/manual-run';
 import { WsIdParams, WsParams, body, errors, json, type Api, type RouteDeps } from './common';
+import { workflowLifecycle } from './workflows';
 
 const tags = ['workflows'];
 const ImportResultSchema = z.object({ workflow: WorkflowDtoSchema, report: ImportReportSchema });
 
 /** Starting a workflow by hand, the manual workflows of an object, export, import and templates (issue 17). */
 export function composeRoutes(app: Api, deps: RouteDeps): void {
-  const lifecycle = createWorkflowLifecycle({
-    db: deps.db,
-    secrets: deps.secrets,
-    newSecret: generateWebhookSecret,
-    schedules: deps.schedules,
-    hooks: deps.hooks,
-    log: deps.log,
-    now: deps.now,
-  });
+  const lifecycle = workflowLifecycle(deps);
 
   app.openapi(
     createRoute({

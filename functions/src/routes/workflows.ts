@@ -47,6 +47,21 @@ import { testTriggerPayload } from './test-payload';
 const tags = ['workflows'];
 const CHANGE = 'change workflows';
 
+/**
+ * Every change of a workflow goes through the lifecycle, with its side effects (version, secret, hook
+ * cache, schedule); the routes parse, authorise, call it and shape the DTO.
+ */
+export const workflowLifecycle = (deps: RouteDeps) =>
+  createWorkflowLifecycle({
+    db: deps.db,
+    secrets: deps.secrets,
+    newSecret: generateWebhookSecret,
+    schedules: deps.schedules,
+    hooks: deps.hooks,
+    log: deps.log,
+    now: deps.now,
+  });
+
 export function workflowRoutes(app: Api, deps: RouteDeps): void {
   /** Whether the draft differs from the version published last, beside the version's number. */
   const publishState = (w: WorkflowRow, live: WorkflowVersionRow | undefined) =>
@@ -87,17 +102,7 @@ export function workflowRoutes(app: Api, deps: RouteDeps): void {
     if (!w) throw notFound('workflow');
     return w;
   };
-  // Every change of a workflow goes through the lifecycle, with its side effects (version, secret,
-  // hook cache, schedule); the routes parse, authorise, call it and shape the DTO.
-  const lifecycle = createWorkflowLifecycle({
-    db: deps.db,
-    secrets: deps.secrets,
-    newSecret: generateWebhookSecret,
-    schedules: deps.schedules,
-    hooks: deps.hooks,
-    log: deps.log,
-    now: deps.now,
-  });
+  const lifecycle = workflowLifecycle(deps);
 
   app.openapi(
     createRoute({
