@@ -216,7 +216,13 @@ export async function startStack(opts: StackOptions = {}): Promise<Stack> {
 
     const mailer = await createMailer(config, db);
     register('mailer', async () => mailer.close());
-    const runs = createRunStarter({ db, temporal: client, eagerStart: true, onQuotaWarning: quotaWarningMailer({ db, mailer, config, log }) });
+    const runs = createRunStarter({
+      db,
+      temporal: client,
+      eagerStart: true,
+      concurrentStarts: config.RUN_START_CONCURRENCY,
+      onQuotaWarning: quotaWarningMailer({ db, mailer, config, log }),
+    });
     const dispatcher = createDispatcher({ db, runs, config, log: stackLogger(config.LOG_LEVEL, 'dispatch') });
     const dispatch = opts.dispatch !== false;
     const queue: EventQueue = createEventQueue(config, dispatch ? dispatcher.handle : async () => {}, {

@@ -64,6 +64,13 @@ export const ConfigSchema = z.object({
   /** Requests a quiet hook may take at once above its rate; empty: twice WEBHOOK_RATE_LIMIT. */
   WEBHOOK_RATE_BURST: z.coerce.number().int().min(1).optional(),
   LOOP_DEPTH_LIMIT: z.coerce.number().int().min(1).max(50).default(5),
+  /**
+   * Workflow starts one process sends Temporal at once; more wait their turn, round-robin across
+   * workspaces (docs/fairness.md). 3 measured best on the local stack (docs/bench.md).
+   */
+  RUN_START_CONCURRENCY: z.coerce.number().int().min(1).max(1000).default(3),
+  /** Events the in-process queue dispatches at once (SQS_QUEUE_URL unset); the waiting ones take turns across workspaces. */
+  EVENT_DISPATCH_CONCURRENCY: z.coerce.number().int().min(1).max(1000).default(4),
   SECURE_COOKIES: bool.default(false),
   /** Apply pending migrations when a process opens the database (local default). The cloud migrates in a deploy step and turns this off. */
   MIGRATE_ON_START: bool.default(true),

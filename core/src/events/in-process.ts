@@ -1,4 +1,5 @@
 import type { EventHandler, EventQueue } from './queue';
+import { createFairBacklog } from '../fairness';
 import { toMessage, type EventMessage, type PublishableEvent } from './message';
 
 export type InProcessQueueOptions = {
@@ -6,7 +7,11 @@ export type InProcessQueueOptions = {
   attempts?: number;
   /** Delay before the first retry, doubled each time (default 50 ms). */
   retryDelayMs?: number;
-  /** Messages handled at once (default 16): a burst of events never starves the process that accepts them. */
+  /**
+   * Messages handled at once (default 4, EVENT_DISPATCH_CONCURRENCY): few enough that a burst waits
+   * here, in turns across workspaces, rather than in the database pool and Temporal, which serve
+   * first come, first served; and a burst never starves the process that accepts it.
+   */
   concurrency?: number;
   /** Messages kept waiting in memory (default 10,000); beyond it the busiest workspace's newest are left to the sweeper. */
   maxBacklog?: number;
@@ -20,66 +25,6 @@ export type InProcessQueue = EventQueue & {
 };
 
 /**
- * Waiting messages, taken round-robin across workspaces (first in, first out within one): a burst
- * of 5,000 events from one workspace never holds another workspace's event behind it, which waits
- * at most one message per other busy workspace. A lone workspace still takes every slot.
- */
-export function createFairBacklog() {
-  const byWorkspace = new Map<string, EventMessage[]>();
-  /** Workspaces with waiting messages, in the order they are served next. */
-  const turn: string[] = [];
-  let size = 0;
-  return {
-    get size() {
-      return size;
-    },
-    /**
-     * Adds a message; when `limit` messages wait already, the newest message of the workspace with
-     * the most waiting is dropped instead (returned; the sweeper finds its event later), so a full
-     * backlog stays open to quiet workspaces.
-     */
-    push(m: EventMessage, limit = Number.POSITIVE_INFINITY): EventMessage | null {
-      let dropped: EventMessage | null = null;
-      if (size >= limit) {
-        let largest = m.workspaceId;
-        for (const [ws, waiting] of byWorkspace) if (waiting.length > (byWorkspace.get(largest)?.length ?? 0)) largest = ws;
-        if (largest === m.workspaceId) return m;
-        const theirs = byWorkspace.get(largest)!;
-        dropped = theirs.pop()!;
-        size--;
-        if (theirs.length === 0) {
-          byWorkspace.delete(largest);
-          turn.splice(turn.indexOf(largest), 1);
-        }
-      }
-      const waiting = byWorkspace.get(m.workspaceId);
-      if (waiting) waiting.push(m);
-      else {
-        byWorkspace.set(m.workspaceId, [m]);
-        turn.push(m.workspaceId);
-      }
-      size++;
-      return dropped;
-    },
-    take(): EventMessage | undefined {
-      const ws = turn.shift();
-      if (ws === undefined) return undefined;
-      const waiting = byWorkspace.get(ws)!;
-      const m = waiting.shift()!;
-      if (waiting.length > 0) turn.push(ws);
-      else byWorkspace.delete(ws);
-      size--;
-      return m;
-    },
-    clear() {
-      byWorkspace.clear();
-      turn.length = 0;
-      size = 0;
-    },
-  };
-}
-
-/**
  * The embedded default: publish returns at once and the handler (the dispatcher) runs soon after,
  * so the caller's answer never waits for runs to start. Errors are retried a few times with
  * backoff, then left: the event row stays undispatched and the sweeper re-publishes it. Nothing
@@ -88,9 +33,10 @@ export function createFairBacklog() {
 export function createInProcessQueue(handler: EventHandler, opts: InProcessQueueOptions = {}): InProcessQueue {
   const attempts = opts.attempts ?? 3;
   const baseDelay = opts.retryDelayMs ?? 50;
-  const concurrency = opts.concurrency ?? 16;
+  const concurrency = opts.concurrency ?? 4;
   const maxBacklog = opts.maxBacklog ?? 10_000;
-  const backlog = createFairBacklog();
+  // Round-robin across workspaces: a burst of 5,000 events from one never holds another's behind it.
+  const backlog = createFairBacklog<EventMessage>();
   let active = 0;
   let stopped = false;
   let idle: Array<() => void> = [];

@@ -26,7 +26,7 @@ export function lazyRunStarter(db: Db): RunStarter {
       lambdaMailer(),
       lambdaLogger(),
     ]);
-    return createRunStarter({ db, temporal, onQuotaWarning: quotaWarningMailer({ db, mailer, config, log }) });
+    return createRunStarter({ db, temporal, concurrentStarts: config.RUN_START_CONCURRENCY, onQuotaWarning: quotaWarningMailer({ db, mailer, config, log }) });
   });
   return {
     start: async (input) => (await starter()).start(input),

@@ -9,6 +9,7 @@ import {
   type WorkflowTrigger,
 } from '@conduit/core/definition';
 import type { Db } from '@conduit/core/db';
+import { createFairGate } from '@conduit/core/fairness';
 import { quotaMessage, RunQuotaError } from './quota-error';
 import { admitRun, createExecution, finishExecution, quotaResetsAt, type Admission } from '@conduit/core/domain';
 import { RUN_WORKFLOW, RunInputSchema, TASK_QUEUE, runPriority, runWorkflowId, type RunInput, type RunInputArg } from '@conduit/core/temporal';
@@ -68,6 +69,12 @@ export type RunStarterDeps = {
    */
   limits?: boolean;
   onQuotaWarning?: (w: QuotaWarning) => void;
+  /**
+   * Workflow starts sent to Temporal at once (RUN_START_CONCURRENCY, default 3); more wait here,
+   * taking turns across workspaces. Temporal serves the requests it holds first come, first served:
+   * a promoter wave of a hundred starts from one workspace would sit in front of everyone else's.
+   */
+  concurrentStarts?: number;
 };
 
 /**
@@ -79,6 +86,7 @@ export type RunStarterDeps = {
 export function createRunStarter(deps: RunStarterDeps): RunStarter {
   const taskQueue = deps.taskQueue ?? TASK_QUEUE;
   const eager = deps.eagerStart ? { requestEagerStart: true } : {};
+  const gate = createFairGate(deps.concurrentStarts ?? 3);
 
   // Validated before anything is written where the caller allows it: the workflow takes its input as
   // parsed (defaults applied) and carries no zod, since its bundle is evaluated again for every run.
@@ -112,16 +120,23 @@ export function createRunStarter(deps: RunStarterDeps): RunStarter {
     const { executionId } = args;
     let eagerlyStarted: boolean;
     try {
-      ({ eagerlyStarted } = await deps.temporal.workflow.start(RUN_WORKFLOW, {
-        taskQueue,
-        workflowId: runWorkflowId(executionId),
-        workflowIdReusePolicy: 'REJECT_DUPLICATE',
-        args: [args],
-        // The workspace as fairness key; a run without an event (Run now, a test run, a retry from
-        // the monitor) has a person waiting for it and goes ahead of event-driven (bulk) runs.
-        priority: runPriority(input.workspaceId, input.eventId === null ? 'interactive' : 'bulk'),
-        ...eager,
-      }));
+      // A run without an event (Run now, a test run, a retry from the monitor) has a person waiting
+      // for it and goes ahead of event-driven (bulk) runs, here and in Temporal's task queue.
+      const interactive = input.eventId === null;
+      ({ eagerlyStarted } = await gate.run(
+        input.workspaceId,
+        () =>
+          deps.temporal.workflow.start(RUN_WORKFLOW, {
+            taskQueue,
+            workflowId: runWorkflowId(executionId),
+            workflowIdReusePolicy: 'REJECT_DUPLICATE',
+            args: [args],
+            // The workspace as fairness key.
+            priority: runPriority(input.workspaceId, interactive ? 'interactive' : 'bulk'),
+            ...eager,
+          }),
+        { urgent: interactive },
+      ));
     } catch (err) {
       if (err instanceof WorkflowExecutionAlreadyStartedError) return { executionId, deduplicated: true };
       // Without an event nothing redelivers this start (test runs, retries): close the row so it
