@@ -2,7 +2,7 @@ import { createDb } from '@conduit/core/db';
 import { addMember, createWorkspace, findUserByEmail, setWorkspaceLimits } from '@conduit/core/domain';
 import { mapLimit, pollUntil, sleep } from '../bounded';
 import type { Row } from '../report/model';
-import { median } from '../stats';
+import { median, percentile } from '../stats';
 import { nowMs } from '../targets/conduit/observer';
 import type { Ctx } from './context';
 import { sinkRecords, withConduit, type Session } from './conduitSession';
@@ -69,12 +69,33 @@ async function burst(s: Session, hookId: string, sinks: string[], n: number): Pr
   };
 }
 
-/** One of B's record changes: its trigger → first action time (ms), paced to one a second. */
-async function beat(b: Session, recordId: string, i: number): Promise<number> {
+type Beat = Awaited<ReturnType<typeof patchAndWait>>;
+
+/** One of B's record changes (its trigger → first action and the stages before it), paced to one a second. */
+async function beat(b: Session, recordId: string, i: number): Promise<Beat> {
   const t = nowMs();
   const r = await patchAndWait(b, BEAT_OBJECT, recordId, 1, i, 20);
   await sleep(Math.max(0, BEAT_MS - (nowMs() - t)));
-  return r.firstStartMs;
+  return r;
+}
+
+/**
+ * Where B's time went at p50 and p99, each stage from the PATCH being sent: so a slow tail shows
+ * whether it waited before its event was stored, before the dispatcher claimed it, before Temporal
+ * accepted the start, or before a worker slot ran the first action.
+ */
+function stageSplit(beats: Beat[]): string {
+  const at = (f: (x: Beat) => number, p: number) => {
+    const v = beats.map(f).filter(Number.isFinite);
+    return v.length ? percentile(v, p).toFixed(0) : '–';
+  };
+  const stage = (name: string, f: (x: Beat) => number) => `${name} ${at(f, 50)} / ${at(f, 99)}`;
+  return `stages from the PATCH, p50 / p99 ms: ${[
+    stage('event stored', (x) => x.stages.stored),
+    stage('claim began', (x) => x.stages.claimed),
+    stage('run started in Temporal', (x) => x.stages.dispatched),
+    stage('first action', (x) => x.firstStartMs),
+  ].join(', ')}`;
 }
 
 function rateRow(variant: string, r: { runsPerSec: number; errors: number; note: string }): Row {
@@ -127,7 +148,7 @@ export async function runNoisy(ctx: Ctx): Promise<string[]> {
 
       ctx.log(`10. B alone: ${samples} record changes, one a second`);
       for (let i = 0; i < warmup; i++) await beat(b, beats[i]!, i);
-      const quiet: number[] = [];
+      const quiet: Beat[] = [];
       let quietErrors = 0;
       for (let i = 0; i < samples; i++) {
         try {
@@ -136,14 +157,22 @@ export async function runNoisy(ctx: Ctx): Promise<string[]> {
           quietErrors++;
         }
       }
-      ctx.rows.push(latencyRow(NOISY, 'B: record change → first action, A quiet', quiet, quietErrors));
+      ctx.rows.push(
+        latencyRow(
+          NOISY,
+          'B: record change → first action, A quiet',
+          quiet.map((x) => x.firstStartMs),
+          quietErrors,
+          stageSplit(quiet),
+        ),
+      );
 
       ctx.log(`10. A alone: burst of ${size} webhooks`);
       const alone = await burst(s, hook.hookId, aSinks, size);
       ctx.rows.push(rateRow(`A: burst of ${size} webhooks, alone`, alone));
 
       ctx.log(`10. A's burst of ${size} again, B changing a record each second meanwhile`);
-      const during: number[] = [];
+      const during: Beat[] = [];
       let duringErrors = 0;
       let done = false;
       const aRun = burst(s, hook.hookId, aSinks, size).finally(() => {
@@ -163,9 +192,9 @@ export async function runNoisy(ctx: Ctx): Promise<string[]> {
         latencyRow(
           NOISY,
           "B: record change → first action, during A's burst",
-          during,
+          during.map((x) => x.firstStartMs),
           duringErrors,
-          `${during.length} changes while A's burst ran; quiet p50 ${median(quiet).toFixed(1)} ms`,
+          `${during.length} changes while A's burst ran; quiet p50 ${median(quiet.map((x) => x.firstStartMs)).toFixed(1)} ms; ${stageSplit(during)}`,
         ),
       );
       ctx.rows.push(rateRow(`A: burst of ${size} webhooks, B beside it`, withB));
