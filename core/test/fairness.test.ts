@@ -36,18 +36,29 @@ describe('createFairGate', () => {
     expect([gate.active, gate.waiting]).toEqual([0, 0]);
   });
 
-  it("lets a quiet workspace's call through ahead of a busy workspace's backlog", async () => {
+  it("lets a quiet workspace's call through at once on the spare place, then in turns", async () => {
     const gate = createFairGate(1);
     const order: string[] = [];
     const a = Array.from({ length: 6 }, (_, i) => controlled(order, `a${i}`));
     const b = controlled(order, 'b0');
-    const runs = a.map((c) => gate.run('A', c.fn));
+    const c = [0, 1].map((i) => controlled(order, `c${i}`));
+    const runs = a.map((x) => gate.run('A', x.fn));
     await tick();
     runs.push(gate.run('B', b.fn));
-    for (const c of [...a, b]) c.finish();
+    await tick();
+    // a0 holds the one place; B had nothing in flight, so it took the spare one at once.
+    expect(order).toEqual(['a0', 'b0']);
+    expect(gate.active).toBe(2);
+    // The spare is taken: C waits, and then it is served in turn with A, not after A's backlog.
+    runs.push(...c.map((x) => gate.run('C', x.fn)));
+    await tick();
+    expect(order).toEqual(['a0', 'b0']);
+    b.finish();
+    await tick();
+    expect(gate.active).toBe(1);
+    for (const x of [...a, ...c]) x.finish();
     await Promise.all(runs);
-    // a0 held the place; a1 was first in line; B's call came next, not after all of A's.
-    expect(order.indexOf('b0')).toBe(2);
+    expect(order.slice(0, 5)).toEqual(['a0', 'b0', 'a1', 'c0', 'a2']);
   });
 
   it('serves urgent calls (a person waiting) before routine ones, even of the same workspace', async () => {

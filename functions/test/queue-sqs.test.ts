@@ -194,6 +194,32 @@ describe('in-process event queue', () => {
     expect(a).toEqual(Array.from({ length: 200 }, (_, i) => `a${i}`));
   });
 
+  it('keeps one spare place beyond its concurrency for a workspace with nothing in flight', async () => {
+    const started: string[] = [];
+    let release: () => void = () => {};
+    const gate = new Promise<void>((r) => {
+      release = r;
+    });
+    const q = createInProcessQueue(
+      async (m) => {
+        started.push(m.eventId);
+        await gate;
+      },
+      { concurrency: 1 },
+    );
+    await q.publishMany!(Array.from({ length: 4 }, (_, i) => ({ id: `a${i}`, workspaceId: 'A' })));
+    await new Promise((r) => setImmediate(r));
+    await q.publish({ id: 'b0', workspaceId: 'B' });
+    await q.publish({ id: 'b1', workspaceId: 'B' });
+    await q.publish({ id: 'c0', workspaceId: 'C' });
+    await new Promise((r) => setImmediate(r));
+    // B's first message took the spare place at once; B's second and C's wait (the spare is taken).
+    expect(started).toEqual(['a0', 'b0']);
+    release();
+    await q.drain();
+    expect(started).toHaveLength(7);
+  });
+
   it('a full backlog leaves the busiest workspace’s newest message to the sweeper, not a quiet workspace’s', async () => {
     const gaveUp: string[] = [];
     const handled: string[] = [];
@@ -211,12 +237,14 @@ describe('in-process event queue', () => {
     // One taken, five waiting: the backlog is full of A's.
     await q.publishMany!(Array.from({ length: 6 }, (_, i) => ({ id: `a${i}`, workspaceId: 'A' })));
     await new Promise((r) => setImmediate(r));
+    // C had nothing in flight: it takes the spare place at once, so B's message meets the full backlog.
+    await q.publish({ id: 'c0', workspaceId: 'C' });
     await q.publish({ id: 'b0', workspaceId: 'B' });
     await q.publish({ id: 'a6', workspaceId: 'A' });
     release();
     await q.drain();
     expect(gaveUp).toEqual(['a5', 'a6']);
-    expect(handled).toContain('b0');
-    expect(handled).toHaveLength(6);
+    expect(handled).toEqual(expect.arrayContaining(['b0', 'c0']));
+    expect(handled).toHaveLength(7);
   });
 });

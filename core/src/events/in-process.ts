@@ -1,5 +1,5 @@
 import type { EventHandler, EventQueue } from './queue';
-import { createFairBacklog } from '../fairness';
+import { createFairBacklog, createInFlight } from '../fairness';
 import { toMessage, type EventMessage, type PublishableEvent } from './message';
 
 export type InProcessQueueOptions = {
@@ -37,6 +37,7 @@ export function createInProcessQueue(handler: EventHandler, opts: InProcessQueue
   const maxBacklog = opts.maxBacklog ?? 10_000;
   // Round-robin across workspaces: a burst of 5,000 events from one never holds another's behind it.
   const backlog = createFairBacklog<EventMessage>();
+  const inFlight = createInFlight();
   let active = 0;
   let stopped = false;
   let idle: Array<() => void> = [];
@@ -57,28 +58,37 @@ export function createInProcessQueue(handler: EventHandler, opts: InProcessQueue
     }
   };
 
-  const pump = () => {
-    while (!stopped && active < concurrency && backlog.size > 0) {
-      const message = backlog.take()!;
-      active++;
-      // setImmediate: the publisher finishes its answer before the handler takes the CPU.
-      setImmediate(() => {
-        void deliver(message).finally(() => {
-          active--;
-          pump();
-          if (active === 0 && backlog.size === 0) {
-            const waiting = idle;
-            idle = [];
-            for (const w of waiting) w();
-          }
-        });
+  const handle = (message: EventMessage) => {
+    active++;
+    inFlight.add(message.workspaceId);
+    // setImmediate: the publisher finishes its answer before the handler takes the CPU.
+    setImmediate(() => {
+      void deliver(message).finally(() => {
+        active--;
+        inFlight.remove(message.workspaceId);
+        pump();
+        if (active === 0 && backlog.size === 0) {
+          const waiting = idle;
+          idle = [];
+          for (const w of waiting) w();
+        }
       });
-    }
+    });
+  };
+
+  const pump = () => {
+    while (!stopped && active < concurrency && backlog.size > 0) handle(backlog.take()!);
   };
 
   const enqueue = (e: PublishableEvent) => {
     if (stopped) return;
     const message = toMessage(e);
+    // One spare place beyond the limit for a workspace with nothing in flight: a quiet workspace's
+    // event goes at once instead of waiting for a busy one's to finish.
+    if (active >= concurrency && active < concurrency + 1 && inFlight.of(message.workspaceId) === 0) {
+      handle(message);
+      return;
+    }
     const dropped = backlog.push(message, maxBacklog);
     if (dropped) opts.onGiveUp?.(dropped, new Error('in-process queue backlog is full'));
     pump();

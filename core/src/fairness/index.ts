@@ -69,31 +69,60 @@ export type FairGate = {
   readonly waiting: number;
 };
 
+/** Calls in flight per workspace: who is idle, for the spare place. */
+export function createInFlight() {
+  const byWorkspace = new Map<string, number>();
+  return {
+    of: (workspaceId: string) => byWorkspace.get(workspaceId) ?? 0,
+    add(workspaceId: string) {
+      byWorkspace.set(workspaceId, (byWorkspace.get(workspaceId) ?? 0) + 1);
+    },
+    remove(workspaceId: string) {
+      const n = (byWorkspace.get(workspaceId) ?? 1) - 1;
+      if (n > 0) byWorkspace.set(workspaceId, n);
+      else byWorkspace.delete(workspaceId);
+    },
+  };
+}
+
 /**
  * At most `limit` calls at once, the waiting ones admitted round-robin across workspaces. In front
  * of a first-in, first-out resource (Temporal's persistence, a connection pool) it keeps that
- * resource's own queue short, so the waiting happens here, where it is fair.
+ * resource's own queue short, so the waiting happens here, where it is fair. One spare place beyond
+ * the limit is kept for a workspace with nothing in flight: a quiet workspace's call goes at once
+ * instead of waiting for a busy one's call to end.
  */
 export function createFairGate(limit: number): FairGate {
   if (!Number.isInteger(limit) || limit < 1) throw new Error(`a fair gate needs at least one place, got ${limit}`);
   type Waiter = { workspaceId: string; go: () => void };
   const urgent = createFairBacklog<Waiter>();
   const routine = createFairBacklog<Waiter>();
+  const inFlight = createInFlight();
   let active = 0;
-  const release = () => {
-    const next = urgent.take() ?? routine.take();
-    if (next) next.go();
-    else active--;
+  const admit = (workspaceId: string) => {
+    active++;
+    inFlight.add(workspaceId);
+  };
+  const release = (workspaceId: string) => {
+    active--;
+    inFlight.remove(workspaceId);
+    // Only below the limit: a freed spare place stays spare.
+    while (active < limit) {
+      const next = urgent.take() ?? routine.take();
+      if (!next) break;
+      admit(next.workspaceId);
+      next.go();
+    }
   };
   return {
     async run(workspaceId, fn, opts) {
-      // A freed place passes straight to the next waiter (active unchanged), so a newcomer never jumps the line.
-      if (active < limit && urgent.size + routine.size === 0) active++;
+      const waiting = urgent.size + routine.size;
+      if ((active < limit && waiting === 0) || (active < limit + 1 && inFlight.of(workspaceId) === 0)) admit(workspaceId);
       else await new Promise<void>((go) => (opts?.urgent ? urgent : routine).push({ workspaceId, go }));
       try {
         return await fn();
       } finally {
-        release();
+        release(workspaceId);
       }
     },
     get active() {
