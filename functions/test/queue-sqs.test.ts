@@ -5,6 +5,15 @@ import { createTestQueues } from './dispatch-fixtures';
 
 const id = () => crypto.randomUUID();
 
+/** A promise the handlers wait on until the test releases them. */
+function heldGate() {
+  let release: () => void = () => {};
+  const gate = new Promise<void>((r) => {
+    release = r;
+  });
+  return { gate, release };
+}
+
 const depth = async (client: ReturnType<typeof createSqsClient>, url: string) => {
   const a = await client.send(
     new GetQueueAttributesCommand({ QueueUrl: url, AttributeNames: ['ApproximateNumberOfMessages', 'ApproximateNumberOfMessagesNotVisible'] }),
@@ -196,10 +205,7 @@ describe('in-process event queue', () => {
 
   it('keeps one spare place beyond its concurrency for a workspace with nothing in flight', async () => {
     const started: string[] = [];
-    let release: () => void = () => {};
-    const gate = new Promise<void>((r) => {
-      release = r;
-    });
+    const { gate, release } = heldGate();
     const q = createInProcessQueue(
       async (m) => {
         started.push(m.eventId);
@@ -223,10 +229,7 @@ describe('in-process event queue', () => {
   it('a full backlog leaves the busiest workspace’s newest message to the sweeper, not a quiet workspace’s', async () => {
     const gaveUp: string[] = [];
     const handled: string[] = [];
-    let release: () => void = () => {};
-    const gate = new Promise<void>((r) => {
-      release = r;
-    });
+    const { gate, release } = heldGate();
     const q = createInProcessQueue(
       async (m) => {
         await gate;

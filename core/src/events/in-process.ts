@@ -85,7 +85,7 @@ export function createInProcessQueue(handler: EventHandler, opts: InProcessQueue
     const message = toMessage(e);
     // One spare place beyond the limit for a workspace with nothing in flight: a quiet workspace's
     // event goes at once instead of waiting for a busy one's to finish.
-    if (active >= concurrency && active < concurrency + 1 && inFlight.of(message.workspaceId) === 0) {
+    if (active === concurrency && inFlight.of(message.workspaceId) === 0) {
       handle(message);
       return;
     }
