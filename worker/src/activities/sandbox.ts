@@ -33,9 +33,12 @@ export class ScriptSandbox {
 
   constructor(private readonly size = 2) {}
 
-  /** Starts the threads and loads QuickJS; call at worker start so the first script is fast. */
+  /**
+   * Starts one thread and loads QuickJS; call at worker start so the first script is fast. The
+   * others start with the first script: each thread holds about 25 MiB, idle until scripts run.
+   */
   async warm(): Promise<void> {
-    while (this.slots.length < this.size) this.slots.push(this.spawn());
+    if (this.slots.length === 0) this.slots.push(this.spawn());
     await Promise.all(this.slots.map((s) => s.ready));
   }
 
