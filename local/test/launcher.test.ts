@@ -122,7 +122,7 @@ describe('npm start', () => {
   it('starts again on the same folder with everything kept; SIGTERM to the launcher alone stops its children', async () => {
     expect(workflowId, 'the first test must have passed').toBeTruthy();
     // This time straight through node, and the signal goes to the launcher only (a process manager's stop).
-    const { l, url, login } = await startLauncher(process.execPath, ['--import', 'tsx', 'local/src/start.ts']);
+    const { l, url, login } = await startLauncher(process.execPath, ['local/start.mjs']);
     const temporal = temporalChildren(l);
     expect(temporal).toHaveLength(1);
     expect(readFileSync(join(dataDir, 'secret.key'), 'utf8')).toBe(keyBefore);

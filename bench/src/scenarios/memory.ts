@@ -68,7 +68,7 @@ async function npmStartIdle(): Promise<Sample> {
   await cachedWorkflowBundle();
   const dataDir = mkdtempSync(join(tmpdir(), 'conduit-bench-start-'));
   const port = await freePort();
-  const group = spawnGroup(process.execPath, ['--import', 'tsx', join(REPO_ROOT, 'local/src/start.ts')], {
+  const group = spawnGroup(process.execPath, [join(REPO_ROOT, 'local/start.mjs')], {
     cwd: REPO_ROOT,
     env: { ...process.env, DATA_DIR: dataDir, PORT: String(port), LOG_LEVEL: 'warn' },
   });
