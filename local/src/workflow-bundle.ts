@@ -1,7 +1,9 @@
+import { execFile } from 'node:child_process';
 import { createHash } from 'node:crypto';
-import { existsSync, mkdirSync, readdirSync, readFileSync, renameSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readdirSync, readFileSync, renameSync, rmSync, statSync } from 'node:fs';
 import { join } from 'node:path';
-import { bundleWorkflowCode } from '@temporalio/worker';
+import { promisify } from 'node:util';
+import { fileURLToPath } from 'node:url';
 import { workflowBundleOptions } from '@conduit/worker';
 import { withLock } from './file-lock';
 import { REPO_ROOT } from './web-build';
@@ -45,10 +47,10 @@ export async function cachedWorkflowBundle(cacheDir = BUNDLE_CACHE_DIR, log: (li
 }
 
 async function build(file: string, cacheDir: string): Promise<string> {
-  const { code } = await bundleWorkflowCode({ ...workflowBundleOptions, logger: quietLogger });
-  // Write then rename, so a parallel start never reads half a bundle.
+  // Written beside, then renamed, so a parallel start never reads half a bundle.
   const tmp = `${file}.${process.pid}.tmp`;
-  writeFileSync(tmp, code);
+  await bundleApart(tmp);
+  const code = readFileSync(tmp, 'utf8');
   renameSync(tmp, file);
   prune(cacheDir, file);
   return code;
@@ -63,6 +65,16 @@ function prune(cacheDir: string, keep: string): void {
   }
 }
 
-const noop = () => {};
-/** webpack's build report is noise at start-up; errors still surface as a thrown error. */
-const quietLogger = { log: noop, trace: noop, debug: noop, info: noop, warn: noop, error: noop };
+/**
+ * webpack in a process of its own (workflow-bundle-build.mjs): on a first start its memory stayed in
+ * the product's process, which then idled ~70 MiB higher than on the next start (issue 21).
+ */
+async function bundleApart(file: string): Promise<void> {
+  const script = fileURLToPath(new URL('./workflow-bundle-build.mjs', import.meta.url));
+  try {
+    await promisify(execFile)(process.execPath, [script, JSON.stringify(workflowBundleOptions), file], { timeout: 300_000, maxBuffer: 16 << 20 });
+  } catch (e) {
+    const stderr = (e as { stderr?: string }).stderr?.trim();
+    throw new Error(`bundling the workflow code failed${stderr ? `: ${stderr.slice(-2_000)}` : ''}`);
+  }
+}
