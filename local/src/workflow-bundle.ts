@@ -49,7 +49,10 @@ export async function cachedWorkflowBundle(cacheDir = BUNDLE_CACHE_DIR, log: (li
 async function build(file: string, cacheDir: string): Promise<string> {
   // Written beside, then renamed, so a parallel start never reads half a bundle.
   const tmp = `${file}.${process.pid}.tmp`;
-  await bundleApart(tmp);
+  await bundleApart(tmp).catch((e: unknown) => {
+    rmSync(tmp, { force: true });
+    throw e;
+  });
   const code = readFileSync(tmp, 'utf8');
   renameSync(tmp, file);
   prune(cacheDir, file);
