@@ -40,6 +40,9 @@ export type ConduitOptions = {
   dispatch?: boolean;
 };
 
+/** BENCH_STACK_NODE_ARGS: e.g. `--cpu-prof --cpu-prof-dir=/tmp/prof` to see where a run's CPU goes (either stack). */
+const stackNodeArgs = () => process.env.BENCH_STACK_NODE_ARGS?.split(' ').filter(Boolean) ?? [];
+
 export async function startConduit(pgServerUrl: string, opts: ConduitOptions = {}): Promise<ConduitStack> {
   const databaseUrl = await createDatabase(pgServerUrl, 'bench');
   const temporal = await startTemporalDevServer();
@@ -48,8 +51,7 @@ export async function startConduit(pgServerUrl: string, opts: ConduitOptions = {
   const child = spawnGroup(
     process.execPath,
     [
-      // BENCH_STACK_NODE_ARGS: e.g. `--cpu-prof --cpu-prof-dir=/tmp/prof` to see where a run's CPU goes.
-      ...(process.env.BENCH_STACK_NODE_ARGS?.split(' ').filter(Boolean) ?? []),
+      ...stackNodeArgs(),
       '--import',
       'tsx',
       join(REPO_ROOT, 'bench/src/targets/conduit/child.ts'),
@@ -146,7 +148,7 @@ export type EmbeddedStack = {
  * spawns), with its own data folder and port, and no web build (the bench never loads it).
  * `nodeArgs` go to its Node process (e.g. `--cpu-prof` to see where the ingress spends its time).
  */
-export async function startEmbedded(nodeArgs: string[] = []): Promise<EmbeddedStack> {
+export async function startEmbedded(nodeArgs: string[] = stackNodeArgs()): Promise<EmbeddedStack> {
   const dataDir = mkdtempSync(join(tmpdir(), 'conduit-bench-embedded-'));
   const watchers = new Set<CompletionWaiters>();
   const child = spawnGroup(
