@@ -26,7 +26,7 @@ const CARRIED: Partial<Record<LambdaName, { from: string; to: string }>> = { mig
 /**
  * Kept out of the bundle, because the Lambda runtime provides them or the code never loads them:
  * - the AWS SDK v3, which the Node.js Lambda runtime provides;
- * - the PGlite and node-postgres drivers and their drizzle adapters, which core imports dynamically
+ * - PGlite (spoken to through node-postgres) and node-postgres with its drizzle adapter, which core imports dynamically
  *   only for non-Neon URLs (Lambdas force DATABASE_DRIVER=neon, so those imports never run). The
  *   adapters must be external too: bundled, their static driver imports would be hoisted to the
  *   top of the bundle and fail at load where the drivers are absent;
@@ -37,8 +37,6 @@ export const LAMBDA_EXTERNALS = [
   '@aws-sdk/*',
   '@electric-sql/pglite',
   '@electric-sql/pglite/*',
-  'drizzle-orm/pglite',
-  'drizzle-orm/pglite/*',
   'pg',
   'pg-native',
   'drizzle-orm/node-postgres',

@@ -22,11 +22,6 @@ const OptsSchema = z.object({
   dispatch: z.boolean(),
 });
 
-/** The two methods of PGlite the forwarder needs (drizzle's `$client` on the PGlite driver). */
-type Pglite = { exec: (sql: string) => Promise<unknown>; listen: (channel: string, cb: (payload: string) => void) => Promise<unknown> };
-const isPglite = (c: unknown): c is Pglite =>
-  typeof c === 'object' && c !== null && typeof (c as Pglite).exec === 'function' && typeof (c as Pglite).listen === 'function';
-
 const opts = OptsSchema.parse(JSON.parse(process.argv[2] ?? '{}'));
 // No web app (the bench never loads it) and quiet logs (logging every request would be measured too).
 const stack = await startStack({
@@ -44,11 +39,10 @@ const stack = await startStack({
 const demo = await findUserByEmail(stack.database.db, stack.login.email);
 for (const ws of demo ? await listUserWorkspaces(stack.database.db, demo.id) : [])
   await setWorkspaceLimits(stack.database.db, ws.id, { eventsPerSecond: null, maxConcurrentRuns: null, monthlyRunQuota: null });
-if (stack.database.driver === 'pglite') {
-  const client = (stack.database.db as unknown as { $client: unknown }).$client;
-  if (!isPglite(client)) throw new Error("the PGlite driver's client has no exec/listen");
-  await client.exec(INSTALL_RUN_DONE_TRIGGER);
-  await client.listen(RUN_DONE_CHANNEL, (payload) => process.stdout.write(`${RUN_DONE_LINE}${payload}\n`));
+const pglite = stack.database.pglite;
+if (pglite) {
+  await pglite.exec(INSTALL_RUN_DONE_TRIGGER);
+  await pglite.listen(RUN_DONE_CHANNEL, (payload) => process.stdout.write(`${RUN_DONE_LINE}${payload}\n`));
 }
 process.stdout.write(
   `${READY}${JSON.stringify({ url: stack.url, login: stack.login, temporalPid: stack.temporalPid, temporalAddress: stack.temporalAddress })}\n`,
