@@ -4,6 +4,7 @@ import type { Causation, TriggerPayload, WorkflowAction, WorkflowTrigger } from 
 import { events, workflowExecutions, workflowVersions, workspaces } from '../db/schema';
 import type { Db, DbOrTx } from '../db/client';
 import { rowsOf } from '../db/driver-row';
+import { preparedSql } from '../db/prepared';
 
 /**
  * Per-workspace limits, set by an operator (`npm run admin -- set-limits`); null is "no limit".
@@ -42,6 +43,12 @@ const lockWorkspace = (tx: DbOrTx, workspaceId: string) => tx.execute(sql`select
 /** Runs holding a slot (admitted, not finished, not waiting durably): one SQL function, migration 0012. */
 const IN_FLIGHT = sql`conduit_runs_in_flight(w.id)`;
 
+// Every run start: prepared once per connection.
+const admitStatement = preparedSql(
+  'run_admit',
+  sql`select decision, quota, runs, warn from conduit_admit_run(${sql.placeholder('workspaceId')}::uuid, ${sql.placeholder('executionId')}::uuid, ${sql.placeholder('queueable')}::boolean, ${sql.placeholder('month')}::text, ${sql.placeholder('share')}::float8)`,
+);
+
 /**
  * Takes a slot for a run whose row exists (pending): counts it toward the month's quota, then admits
  * it, or queues it when `queueable` and the workspace's concurrent runs are at their limit, or
@@ -52,9 +59,13 @@ const IN_FLIGHT = sql`conduit_runs_in_flight(w.id)`;
  * the decision alone, never across a client round trip, and a workspace without limits takes none.
  */
 export async function admitRun(db: Db, q: { workspaceId: string; executionId: string; queueable: boolean; at?: Date }): Promise<Admission> {
-  const result = await db.execute(
-    sql`select decision, quota, runs, warn from conduit_admit_run(${q.workspaceId}::uuid, ${q.executionId}::uuid, ${q.queueable}::boolean, ${usageMonth(q.at)}::text, ${QUOTA_WARNING_SHARE}::float8)`,
-  );
+  const result = await admitStatement(db).execute({
+    workspaceId: q.workspaceId,
+    executionId: q.executionId,
+    queueable: q.queueable,
+    month: usageMonth(q.at),
+    share: QUOTA_WARNING_SHARE,
+  });
   const [row] = rowsOf<{ decision: Admission['decision']; quota: number | null; runs: number; warn: boolean }>(result);
   if (!row) throw new Error(`workspace ${q.workspaceId} not found`);
   return { decision: row.decision, quota: row.quota, runs: Number(row.runs), warn: row.warn };
