@@ -41,10 +41,10 @@ export default function Secrets() {
     setBusy(true);
     try {
       const saved = await api.secrets.put(params.ws, name(), value());
-      setNotice(`Saved ${saved.name}. Use it in a workflow as {{secrets.${saved.name}}}.`);
       setName('');
       setValue('');
       await refetch();
+      setNotice(`Saved ${saved.name}. Use it in a workflow as {{secrets.${saved.name}}}.`);
       nameInput?.focus();
     } catch (err) {
       setError(errorText(err));
@@ -91,8 +91,9 @@ export default function Secrets() {
     setRowError(undefined);
     try {
       await api.secrets.remove(params.ws, s.name);
-      setNotice(`Deleted ${s.name}.`);
+      // The list first, then the notice: "Deleted" never shows beside the row it names.
       await refetch();
+      setNotice(`Deleted ${s.name}.`);
       nameInput?.focus();
     } catch (err) {
       setRowError({ name: s.name, message: errorText(err) });
