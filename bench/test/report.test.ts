@@ -137,6 +137,19 @@ describe('report', () => {
     // The PostgreSQL stack's 60 against queue mode's 70; the team's 10× target compares with regular n8n only.
     expect(goals.find((g) => g.goal.includes('queue mode'))?.met).toBe(false);
     expect(goals.find((g) => g.goal.includes('≥ 10×'))?.measured).toContain('n8n 50.0 runs/s');
+    // Issue 21's floors: 1.5× regular n8n, and its latency at one client and at the top concurrency.
+    expect(goals.find((g) => g.goal.includes('≥ 1.5×'))).toMatchObject({ met: false, measured: '60.0 runs/s vs n8n 50.0 runs/s (1.20×)' });
+    expect(goals.find((g) => g.goal.includes('at concurrency 16: p99'))?.met).toBe(true); // 20 ms each
+    expect(goals.find((g) => g.goal.includes('concurrency 1:'))).toBeUndefined(); // not measured at 1
+    const c1 = report([
+      { ...e2e('conduit', 'concurrency 1', 40), latency: { ...lat, p50: 22 } },
+      { ...e2e('n8n', 'concurrency 1', 45), latency: { ...lat, p50: 19 } },
+      { ...e2e('conduit', 'concurrency 32', 80), latency: { ...lat, p99: 500 } },
+      { ...e2e('n8n', 'concurrency 32', 50), latency: { ...lat, p99: 650 } },
+    ]).goals;
+    expect(c1.find((g) => g.goal.includes('concurrency 1: p50'))).toMatchObject({ met: false, measured: '22.0 ms vs n8n 19.0 ms' });
+    expect(c1.find((g) => g.goal.includes('concurrency 32: p99'))).toMatchObject({ met: true, measured: '500 ms vs n8n 650 ms' });
+    expect(c1.find((g) => g.goal.includes('≥ 1.5×'))?.met).toBe(true);
     const slow = report([{ ...embeddedIngress, latency: { ...lat, p99: 80 } }]).goals;
     expect(slow.find((g) => g.goal.includes('`npm start`: webhook ingress'))?.met).toBe(false);
   });

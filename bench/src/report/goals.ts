@@ -36,6 +36,42 @@ export function evaluateGoals(report: Omit<Report, 'goals'>, dispatchRatio: numb
       met: peerBest !== undefined && best >= 10 * peerBest,
     });
   }
+  if (e2e.length) {
+    // Issue 21's own floors for the PostgreSQL stack: throughput at the best concurrency of each,
+    // the median at one client, the tail at the highest concurrency both measured.
+    const regular = n8nE2e.filter((r) => !isQueueMode(r));
+    const best = bestOf(e2e)!;
+    const peerBest = bestOf(regular);
+    goals.push({
+      source: 'issue 21',
+      goal: 'End to end: ≥ 1.5× the completed runs per second of n8n (regular mode, best concurrency of each)',
+      measured:
+        peerBest === undefined
+          ? `${num(best, 'runs/s')}; n8n not measured`
+          : `${num(best, 'runs/s')} vs n8n ${num(peerBest, 'runs/s')} (${(best / peerBest).toFixed(2)}×)`,
+      met: peerBest === undefined ? null : best >= 1.5 * peerBest,
+    });
+    const latencyGoal = (row: Row | undefined, figure: 'p50' | 'p99', label: string) => {
+      if (!row?.latency) return;
+      const peer = peerOf(row, regular);
+      const mine = row.latency[figure];
+      const theirs = peer?.latency?.[figure];
+      goals.push({
+        source: 'issue 21',
+        goal: `End to end at ${label}: ${figure} ≤ n8n's`,
+        measured: theirs === undefined ? `${num(mine)} ms; n8n not measured` : `${num(mine)} ms vs n8n ${num(theirs)} ms`,
+        met: theirs === undefined ? null : mine <= theirs,
+      });
+    };
+    const concurrency = (r: Row) => Number(/concurrency (\d+)$/.exec(r.variant)?.[1] ?? Number.NaN);
+    latencyGoal(
+      e2e.find((r) => concurrency(r) === 1),
+      'p50',
+      'concurrency 1',
+    );
+    const top = e2e.filter((r) => concurrency(r) > 1 && peerOf(r, regular)).sort((a, b) => concurrency(b) - concurrency(a))[0];
+    if (top) latencyGoal(top, 'p99', top.variant);
+  }
   // Issue 21 item 6: n8n's durable set-up, queue mode, is the peer to beat too.
   const queueBest = bestOf(n8nE2e.filter(isQueueMode));
   if (e2e.length && queueBest !== undefined) {
