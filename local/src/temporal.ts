@@ -1,8 +1,6 @@
 import { createServer } from 'node:net';
-import { Connection } from '@temporalio/client';
 import { freePort } from './services/ports';
-import { startProcess, type Managed } from './services/process';
-import { FAIRNESS_DYNAMIC_CONFIG, findTemporalCli } from './services/temporal';
+import { FAIRNESS_DYNAMIC_CONFIG, findTemporalCli, spawnDevServer } from './services/temporal';
 
 export type LocalTemporal = {
   address: string;
@@ -36,83 +34,11 @@ export type LocalTemporalOptions = {
 };
 
 /**
- * `temporal server start-dev` on fixed ports with a persistent SQLite file. Like the test helper in
- * services/temporal.ts, but with a patient readiness wait: a first start on a busy laptop (or a
- * two-core CI box running builds) can take well over a minute.
- */
-/**
  * The dev server's SQLite file in WAL mode with NORMAL sync: every commit no longer waits for a disk
  * flush (measured here: 33 → 47 workflow starts per second), and a crash of the process loses
  * nothing; only a power loss may drop the last transactions, an accepted trade for a dev server.
  */
 const SQLITE_PRAGMAS = ['--sqlite-pragma', 'journal_mode=wal', '--sqlite-pragma', 'synchronous=normal'];
-
-type CliStart = { port: number; uiPort: number | undefined; dbFile: string; readyTimeoutMs: number; uiArgs: string[] };
-
-/** The server quit before it answered; worth one more try (see startCli). */
-class ExitedWhileStarting extends Error {}
-
-/**
- * The CLI picks its internal ports (HTTP, metrics, membership) by probing for free ones and binding
- * later; another process can take one in between, and the server then panics at startup. A fresh
- * start picks new ones, so an early exit is retried twice before it is reported.
- */
-async function startCli(cli: string, o: CliStart): Promise<Managed> {
-  for (let attempt = 1; ; attempt++) {
-    try {
-      return await startCliOnce(cli, o);
-    } catch (e) {
-      if (!(e instanceof ExitedWhileStarting) || attempt === 3) throw e;
-    }
-  }
-}
-
-async function startCliOnce(cli: string, o: CliStart): Promise<Managed> {
-  const args = [
-    'server',
-    'start-dev',
-    '--ip',
-    '127.0.0.1',
-    '--port',
-    String(o.port),
-    '--db-filename',
-    o.dbFile,
-    '--log-level',
-    'error',
-    ...SQLITE_PRAGMAS,
-    ...FAIRNESS_DYNAMIC_CONFIG,
-  ];
-  if (o.uiPort) args.push('--ui-port', String(o.uiPort), ...o.uiArgs);
-  else args.push('--headless');
-  const proc = startProcess(cli, args);
-  const address = `127.0.0.1:${o.port}`;
-  const deadline = Date.now() + o.readyTimeoutMs;
-  for (;;) {
-    if (proc.child.exitCode !== null || proc.child.signalCode !== null)
-      throw new ExitedWhileStarting(`the Temporal dev server exited while starting (${proc.child.exitCode ?? proc.child.signalCode}):\n${proc.output()}`);
-    if (await answers(address)) break;
-    if (Date.now() > deadline) {
-      await proc.stop();
-      throw new Error(`the Temporal dev server did not answer within ${o.readyTimeoutMs} ms:\n${proc.output()}`);
-    }
-    await new Promise((r) => setTimeout(r, 200));
-  }
-  return proc;
-}
-
-async function answers(address: string): Promise<boolean> {
-  try {
-    const conn = await Connection.connect({ address, connectTimeout: 2_000 });
-    try {
-      await conn.workflowService.describeNamespace({ namespace: 'default' });
-      return true;
-    } finally {
-      await conn.close();
-    }
-  } catch {
-    return false;
-  }
-}
 
 /** True when nothing listens on 127.0.0.1:port right now. */
 export function isPortFree(port: number): Promise<boolean> {
@@ -132,7 +58,8 @@ async function pickPort(preferred: number | undefined): Promise<number> {
 /**
  * `temporal server start-dev` with its SQLite file in the data folder. The CLI comes from
  * TEMPORAL_CLI_PATH or PATH; without one, the Temporal SDK downloads the same CLI into its cache
- * (needs internet once), so a fresh machine still starts with no setup.
+ * (needs internet once), so a fresh machine still starts with no setup. The wait is patient (3
+ * minutes by default): a first start on a busy laptop or a two-core CI box can take over a minute.
  */
 export async function startLocalTemporal(opts: LocalTemporalOptions): Promise<LocalTemporal> {
   const ui = opts.ui ?? true;
@@ -144,8 +71,23 @@ export async function startLocalTemporal(opts: LocalTemporalOptions): Promise<Lo
   // cookie (SameSite=Lax) goes along with the UI's calls to the codec endpoint.
   const uiUrl = uiPort ? `http://localhost:${uiPort}` : null;
   if (cli) {
-    const proc = await startCli(cli, { port, uiPort, dbFile: opts.dbFile, readyTimeoutMs: opts.readyTimeoutMs ?? 180_000, uiArgs });
-    const address = `127.0.0.1:${port}`;
+    const args = [
+      'server',
+      'start-dev',
+      '--ip',
+      '127.0.0.1',
+      '--port',
+      String(port),
+      '--db-filename',
+      opts.dbFile,
+      '--log-level',
+      'error',
+      ...SQLITE_PRAGMAS,
+      ...FAIRNESS_DYNAMIC_CONFIG,
+      ...(uiPort ? ['--ui-port', String(uiPort), ...uiArgs] : ['--headless']),
+    ];
+    // The same ports on every try: they were free, and a bookmark of 7233 / 8233 keeps working.
+    const { proc, address } = await spawnDevServer(cli, async () => ({ args, address: `127.0.0.1:${port}` }), opts.readyTimeoutMs ?? 180_000);
     let stopping = false;
     return {
       address,

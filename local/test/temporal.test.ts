@@ -10,7 +10,7 @@ import { join } from 'node:path';
 import { Client, Connection } from '@temporalio/client';
 import { afterAll, describe, expect, it } from 'vitest';
 import { freePort } from '../src/services/ports';
-import { findTemporalCli } from '../src/services/temporal';
+import { findTemporalCli, spawnDevServer } from '../src/services/temporal';
 import { isPortFree, startLocalTemporal, type LocalTemporalOptions } from '../src/temporal';
 
 const dir = mkdtempSync(join(tmpdir(), 'conduit-temporal-'));
@@ -70,6 +70,61 @@ it('takes another port when the preferred one is busy', async () => {
     } finally {
       await t.stop();
     }
+  } finally {
+    busy.close();
+  }
+});
+
+it('starts again on fresh ports when the server quits while starting (a port taken in between)', async () => {
+  // The CLI's port race, made certain: the first try is handed a port another process holds.
+  const busy = createServer();
+  await new Promise<void>((r) => busy.listen(0, '127.0.0.1', () => r()));
+  const taken = (busy.address() as { port: number }).port;
+  const tries: number[] = [];
+  try {
+    const { proc, address } = await spawnDevServer(
+      findTemporalCli()!,
+      async () => {
+        const port = tries.length === 0 ? taken : await freePort();
+        tries.push(port);
+        return {
+          args: ['server', 'start-dev', '--ip', '127.0.0.1', '--port', String(port), '--headless', '--log-level', 'error'],
+          address: `127.0.0.1:${port}`,
+        };
+      },
+      60_000,
+    );
+    try {
+      expect(tries).toHaveLength(2);
+      expect(address).toBe(`127.0.0.1:${tries[1]}`);
+      await withClient(address, (c) => c.connection.workflowService.describeNamespace({ namespace: 'default' }));
+    } finally {
+      await proc.stop();
+    }
+  } finally {
+    busy.close();
+  }
+});
+
+it('reports a server that keeps quitting after three tries, not after the readiness timeout', async () => {
+  const busy = createServer();
+  await new Promise<void>((r) => busy.listen(0, '127.0.0.1', () => r()));
+  const taken = (busy.address() as { port: number }).port;
+  let tries = 0;
+  try {
+    const start = spawnDevServer(
+      findTemporalCli()!,
+      async () => {
+        tries++;
+        return {
+          args: ['server', 'start-dev', '--ip', '127.0.0.1', '--port', String(taken), '--headless', '--log-level', 'error'],
+          address: `127.0.0.1:${taken}`,
+        };
+      },
+      600_000,
+    );
+    await expect(start).rejects.toThrow(/exited while starting/);
+    expect(tries).toBe(3);
   } finally {
     busy.close();
   }

