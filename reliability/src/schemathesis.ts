@@ -24,7 +24,8 @@ export type SchemathesisRun = {
   /** Sequences the stateful phase tries (default: maxExamples); cheap next to the other phases, and what reaches real objects. */
   statefulExamples?: number;
   phases?: readonly (typeof ALL_PHASES)[number][];
-  seed?: number;
+  /** As Schemathesis prints it (up to 128 bits, so text). */
+  seed?: string;
   workers?: number;
   /** Operations left out, by operationId (each with its reason at the call site). */
   excludeOperations?: string[];
@@ -114,7 +115,7 @@ export async function runSchemathesis(o: SchemathesisRun): Promise<SchemathesisS
       'none',
       '--request-timeout',
       '20',
-      ...(o.seed !== undefined ? ['--seed', String(o.seed)] : []),
+      ...(o.seed !== undefined ? ['--seed', o.seed] : []),
       ...(o.excludeOperations ?? []).flatMap((id) => ['--exclude-operation-id', id]),
     ];
     const started = Date.now();
@@ -180,7 +181,7 @@ function pinPathParameters<T extends PinnableDocument>(doc: T, values: Record<st
 }
 
 /** Counts operations, requests and distinct failures from the NDJSON event stream. */
-function summarise(ndjson: string): Omit<SchemathesisSummary, 'exitCode' | 'output' | 'seconds' | 'links'> {
+export function summarise(ndjson: string): Omit<SchemathesisSummary, 'exitCode' | 'output' | 'seconds' | 'links'> {
   let total = 0;
   const tested = new Set<string>();
   let requests = 0;
@@ -203,7 +204,8 @@ function summarise(ndjson: string): Omit<SchemathesisSummary, 'exitCode' | 'outp
       for (const list of Object.values(recorder.checks ?? {})) {
         for (const raw of list) {
           const c = raw as { name?: string; status?: string; failure_info?: { failure?: unknown } | null };
-          if (c.status !== 'FAILURE') continue;
+          // 4.x writes statuses in lower case ('success', 'failure'); compare without case.
+          if (c.status?.toUpperCase() !== 'FAILURE') continue;
           const f = FailureSchema.safeParse(c.failure_info?.failure);
           failures.add(`${c.name ?? f.data?.check ?? 'check'} on ${recorder.label ?? '?'}: ${f.data?.title ?? f.data?.message ?? ''}`);
         }
