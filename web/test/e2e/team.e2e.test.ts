@@ -191,7 +191,7 @@ describe('a team in the browser', () => {
       .getByRole('status')
       .filter({ hasText: /Signed out of \d+ other session/ })
       .waitFor();
-    expect((await focused()).id).toBe('sessions-title');
+    await expect.poll(async () => (await focused()).id).toBe('sessions-title');
     await expect(page.getByRole('cell', { name: /^Safari on iOS/ }).count()).resolves.toBe(0);
     const gone = await fetch(`${stack.url}/api/me`, { headers: { cookie: `conduit_session=${otherCookie}` } });
     expect(gone.status).toBe(401);
