@@ -1,8 +1,9 @@
 import { createServer, type Server } from 'node:http';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { approvals, devMail, records, and, eq } from '@conduit/core/testing';
+import { approvals, devMail, records, and, eq, sql } from '@conduit/core/testing';
 import { decideApproval, getApproval } from '@conduit/core/domain';
 import { APPROVAL_SIGNAL } from '@conduit/core/temporal';
+import type { WorkflowHandle } from '@temporalio/client';
 import { startHarness, until, type Harness } from './harness';
 
 /**
@@ -89,6 +90,13 @@ describe('a worker killed in a durable timer', () => {
   });
 });
 
+/** Whether the run's history holds the completed openApproval activity. */
+async function opened(handle: WorkflowHandle): Promise<boolean> {
+  const events = (await handle.fetchHistory()).events ?? [];
+  const scheduled = new Set(events.filter((e) => e.activityTaskScheduledEventAttributes?.activityType?.name === 'openApproval').map((e) => String(e.eventId)));
+  return events.some((e) => scheduled.has(String(e.activityTaskCompletedEventAttributes?.scheduledEventId)));
+}
+
 describe('a worker killed while a run waits for approval', () => {
   it('the decision made while no worker runs reaches the next worker; the run takes that branch, the steps before the kill once', async () => {
     const child = await h.workerProcess();
@@ -104,8 +112,10 @@ describe('a worker killed while a run waits for approval', () => {
       },
     ]);
     await until(async () => (await h.steps(r.executionId)).ask?.status === 'running');
-    // The approval row and its mail are written before the step waits; both exist before the kill.
+    // The approval row and its mail are written before the step waits; both exist before the kill,
+    // and the server has the opening's result (a kill before that is the opening's retry, not this test).
     await until(async () => (await h.db.select().from(devMail).where(eq(devMail.executionId, r.executionId))).length === 1);
+    await until(async () => await opened(r.handle));
     const [row] = await h.db.select().from(approvals).where(eq(approvals.executionId, r.executionId));
     if (!row) throw new Error('no approval row');
     await child.kill();
@@ -130,5 +140,45 @@ describe('a worker killed while a run waits for approval', () => {
     // The approval was opened once: the next worker replayed it, it did not ask again.
     expect(await h.db.select().from(approvals).where(eq(approvals.executionId, r.executionId))).toHaveLength(1);
     expect(await h.db.select().from(devMail).where(eq(devMail.executionId, r.executionId))).toHaveLength(1);
+  });
+
+  it('killed while opening the approval: the next worker opens it within seconds, once, and the run goes on', async () => {
+    const child = await h.workerProcess();
+    // Hold the mail table so the opening stops mid-way (row written, mail not yet), then kill there.
+    let release!: () => void;
+    const held = new Promise<void>((r) => (release = r));
+    let locked!: () => void;
+    const isLocked = new Promise<void>((r) => (locked = r));
+    const tx = h.db.transaction(async (t) => {
+      await t.execute(sql`lock table dev_mail in exclusive mode`);
+      locked();
+      await held;
+    });
+    await isLocked;
+    const r = await h.startRun([
+      { id: 'ask', type: 'wait_for_approval', approvers: ['ann@example.com'], message: 'Ship it?', timeout: '1h', onTimeout: 'fail' },
+      { id: 'after', type: 'create_record', object: 'killed_opening_after', data: { n: 1 } },
+    ]);
+    const waiting = sql`select pid from pg_stat_activity where wait_event_type = 'Lock' and query ilike '%dev_mail%'`;
+    await until(async () => ((await h.db.execute(waiting)) as { rows: unknown[] }).rows.length > 0);
+    await child.kill();
+    // The dead worker's statement goes with its connection, as PostgreSQL would find on its own.
+    await h.db.execute(sql`select pg_terminate_backend(pid) from (${waiting}) w`);
+    release();
+    await tx;
+
+    await h.startWorker();
+    // The heartbeat timeout (5 s), not the opening's 2-minute budget, decides when it is tried again.
+    await until(async () => await opened(r.handle), 30_000);
+    const [row] = await h.db.select().from(approvals).where(eq(approvals.executionId, r.executionId));
+    expect(row?.status).toBe('pending');
+    expect(await h.db.select().from(devMail).where(eq(devMail.executionId, r.executionId))).toHaveLength(1);
+
+    const view = (await getApproval(h.db, { workspaceId: h.workspaceId, id: row!.id }))!;
+    const d = await decideApproval(h.db, view, { decision: 'approve', by: 'ann@example.com', comment: null, at: new Date() });
+    if (!d.ok) throw new Error('not decided');
+    await r.handle.signal(APPROVAL_SIGNAL, d.signal);
+    expect((await r.handle.result()).status).toBe('completed');
+    expect(await count('killed_opening_after')).toBe(1);
   });
 });

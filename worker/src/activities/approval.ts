@@ -8,6 +8,19 @@ import type { ActivityDeps } from './types';
 // when the run's timer fires. The wait itself is the workflow's (a signal plus a timer).
 
 export async function openApprovalActivity(deps: ActivityDeps, call: OpenApprovalCall): Promise<OpenApprovalResult> {
+  // Heartbeats let the server see a worker that died mid-open within the heartbeat timeout, not the
+  // whole start-to-close budget (a retry of an open is safe: the approval row is found, not made twice).
+  const actx = Context.current();
+  const beat = setInterval(() => actx.heartbeat(), 1_000);
+  actx.heartbeat();
+  try {
+    return await open(deps, call, actx.info.attempt);
+  } finally {
+    clearInterval(beat);
+  }
+}
+
+async function open(deps: ActivityDeps, call: OpenApprovalCall, attempt: number): Promise<OpenApprovalResult> {
   const { run } = call;
   const { approval, links } = await openApproval(deps.db, {
     workspaceId: run.workspaceId,
@@ -24,7 +37,6 @@ export async function openApprovalActivity(deps: ActivityDeps, call: OpenApprova
   const name = workflow?.name ?? 'a workflow';
   const base = appBaseUrl(deps.config);
   const until = new Date(call.expiresAt).toUTCString();
-  const attempt = Context.current().info.attempt;
   for (const l of links) {
     const text = [
       `The workflow "${name}" is waiting for your approval.`,

@@ -114,9 +114,11 @@ function temporalCommands(options: RunOptions, decisions: Map<string, DecisionSi
     callWorkflow: (c) => callChild(c),
     async openApproval(call) {
       try {
-        return await proxyActivities<RuntimeActivities>({ startToCloseTimeout: '2m', retry: { maximumAttempts: 5, initialInterval: 1_000 } }).openApproval(
-          call,
-        );
+        return await proxyActivities<RuntimeActivities>({
+          startToCloseTimeout: '2m',
+          heartbeatTimeout: '5s',
+          retry: { maximumAttempts: 5, initialInterval: 1_000 },
+        }).openApproval(call);
       } catch (err) {
         throw asCallFailed(err);
       }
