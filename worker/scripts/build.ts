@@ -7,7 +7,7 @@
  * The output folder holds everything the worker runs from, beside the production node_modules:
  *   worker/src/main.js          the entry: worker and core sources in one ES module, packages external
  *   core/src/temporal-codec/failure-converter.cjs   loaded by path with require() by the Temporal SDK
- *   core/drizzle/, core/src/db/pglite-init.mjs, worker/src/activities/sandbox-thread.mjs   files the code finds beside itself
+ *   core/drizzle/, core/src/db/pglite-{init,thread}.mjs, worker/src/activities/sandbox-thread.mjs   files the code finds beside itself
  *   workflow-bundle.js          the Temporal workflow bundle, prebuilt (WORKFLOW_BUNDLE_PATH)
  * Source files keep their place relative to each other under the output folder, and every
  * `import.meta.url` is rewritten to the compiled place of the file it was written in, so a path
@@ -61,7 +61,7 @@ await build({ ...common, entryPoints: [ENTRY], outfile: mainFile, format: 'esm',
 // CommonJS: the SDK require()s converters by path, which Node 20 does for ES modules only behind a warning.
 await build({ ...common, entryPoints: [FAILURE_CONVERTER], outfile: compiledPlace(FAILURE_CONVERTER, '.cjs'), format: 'cjs' });
 
-for (const asset of ['core/drizzle', 'core/src/db/pglite-init.mjs', 'worker/src/activities/sandbox-thread.mjs'])
+for (const asset of ['core/drizzle', 'core/src/db/pglite-init.mjs', 'core/src/db/pglite-thread.mjs', 'worker/src/activities/sandbox-thread.mjs'])
   await cp(join(ROOT, asset), join(out, asset), { recursive: true });
 
 const { code } = await bundleWorkflowCode(workflowBundleOptions);

@@ -4,6 +4,7 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { promisify } from 'node:util';
 import type { PgDatabase, PgQueryResultHKT } from 'drizzle-orm/pg-core';
+import type { ClientConfig } from 'pg';
 import { classifyDbError } from './errors';
 import * as schema from './schema';
 
@@ -24,7 +25,7 @@ export type DbHandle = {
   db: Db;
   driver: DbDriver;
   close: () => Promise<void>;
-  /** The PGlite instance under `db`, on the pglite driver only. */
+  /** Calls on the embedded database beside `db`, on the pglite driver only. */
   pglite?: EmbeddedPglite;
 };
 
@@ -80,10 +81,10 @@ const asDb = (d: object): Db => d as unknown as Db;
  * the process for its whole life, even after that instance was closed (issue 21: `npm start` idles
  * ~90 MiB higher on a fresh data folder than on a restart). Costs about 3 s, on the first start only.
  */
-async function initPgliteApart(dir: string, opts: { startParams: string[] }): Promise<void> {
+async function initPgliteApart(dir: string, startParams: string[]): Promise<void> {
   const script = fileURLToPath(new URL('./pglite-init.mjs', import.meta.url));
   try {
-    await promisify(execFile)(process.execPath, [script, dir, JSON.stringify(opts)], { timeout: 120_000 });
+    await promisify(execFile)(process.execPath, [script, dir, JSON.stringify(startParams)], { timeout: 120_000 });
   } catch (e) {
     const stderr = (e as { stderr?: string }).stderr?.trim();
     throw new Error(`could not create the embedded database in ${dir}${stderr ? `: ${stderr.slice(-1_000)}` : ''}`);
@@ -92,36 +93,33 @@ async function initPgliteApart(dir: string, opts: { startParams: string[] }): Pr
 
 async function open(driver: DbDriver, opts: CreateDbOptions): Promise<DbHandle> {
   if (driver === 'pglite') {
-    const { PGlite } = await import('@electric-sql/pglite');
     const url = opts.url ?? '';
     const dir = url.startsWith('memory:') ? undefined : url.replace(/^pglite:/, '') || opts.dataDir;
     // PostgreSQL's default 128 MB of shared buffers is sized for a server; one embedded user's data
     // fits in far less, and every page of it stays resident (issue 21: `npm start` idle memory).
-    const pgOpts = { startParams: [...PGlite.defaultStartParams, '-c', 'shared_buffers=16MB'] };
-    if (dir && !existsSync(join(dir, 'PG_VERSION'))) await initPgliteApart(dir, pgOpts);
-    const client = dir ? new PGlite(dir, pgOpts) : new PGlite(pgOpts);
-    await client.waitReady;
-    // Through PGlite's node-postgres adapter rather than drizzle's PGlite driver, which ignores a
-    // prepared statement's name: the hot statements (preparedQuery) are then parsed and planned
-    // once per process instead of on every call, as on PostgreSQL (the dispatcher's claim: ~0.9 →
-    // ~0.3 ms), and PGlite runs the same driver code as the cloud. One connection, as PGlite has one
-    // session: a transaction holds it, and other queries wait their turn.
-    const [{ default: pg }, { createPgConfig }, { drizzle }] = await Promise.all([
+    const startParams = ['-c', 'shared_buffers=16MB'];
+    if (dir && !existsSync(join(dir, 'PG_VERSION'))) await initPgliteApart(dir, startParams);
+    // In its own thread (pglite-remote.ts), spoken to by node-postgres as a server would be: the
+    // hot statements (preparedQuery) are parsed and planned once per process, as on PostgreSQL, and
+    // PGlite runs the same driver code as the cloud. One connection, as PGlite has one session: a
+    // transaction holds it, and other queries wait their turn.
+    const [{ default: pg }, { startPgliteThread, PgliteThreadConnection }, { drizzle }] = await Promise.all([
       import('pg'),
-      import('@electric-sql/pglite/node-postgres'),
+      import('./pglite-remote'),
       import('drizzle-orm/node-postgres'),
     ]);
-    const config = createPgConfig(client);
-    // pg hands a query's result-type parsers to Parse as its parameter types (drizzle sets them on
-    // every query); pg's serializer ignores what is not an array, the adapter's throws.
-    const parse = config.connection.parse.bind(config.connection);
-    config.connection.parse = (q: { types?: unknown }) => parse(Array.isArray(q.types) ? q : { ...q, types: undefined });
-    const pool = new pg.Pool({ ...config, max: 1, idleTimeoutMillis: 0 });
+    const thread = await startPgliteThread(dir, startParams);
+    // Each client a connection of its own to the thread (pg takes one given as `connection`).
+    class ThreadClient extends pg.Client {
+      constructor(config?: ClientConfig) {
+        super({ ...config, connection: new PgliteThreadConnection(thread) } as ClientConfig);
+      }
+    }
+    const pool = new pg.Pool({ user: 'postgres', database: 'postgres', max: 1, idleTimeoutMillis: 0, Client: ThreadClient });
     survivesLostConnections(pool);
     // pg-pool drops the client of a query that failed, as a server connection may be broken. Here
-    // the one client is PGlite's one session, and the adapter's replacement can hear the dropped
-    // client's late 'end' ("Connection terminated unexpectedly" on the next query). An error the
-    // database answered (a constraint, a trigger's refusal) leaves the session sound: keep it.
+    // every client is PGlite's one session: an error the database answered (a constraint, a
+    // trigger's refusal) leaves it sound, so the client is kept.
     pool.query = (async (text: string, values?: unknown[]) => {
       const c = await pool.connect();
       let failed: unknown;
@@ -137,10 +135,10 @@ async function open(driver: DbDriver, opts: CreateDbOptions): Promise<DbHandle> 
     return {
       db: asDb(drizzle(pool, { schema })),
       driver,
-      pglite: client,
+      pglite: embeddedCalls(pool),
       close: async () => {
         await pool.end();
-        await client.close();
+        await thread.close();
       },
     };
   }
@@ -165,6 +163,28 @@ async function open(driver: DbDriver, opts: CreateDbOptions): Promise<DbHandle> 
 const answeredByDatabase = (e: unknown) => typeof (e as { severity?: unknown }).severity === 'string';
 
 type ErrorEmitter = { on(event: 'error', fn: (err: Error) => void): unknown };
+
+type NotifyingPool = {
+  query(text: string): Promise<unknown>;
+  on(event: 'connect', fn: (client: { on(event: 'notification', fn: (m: { channel: string; payload?: string }) => void): unknown }) => void): unknown;
+};
+
+/** exec and LISTEN over the pool: a notification reaches the client of the statement that caused it. */
+function embeddedCalls(pool: NotifyingPool): EmbeddedPglite {
+  const listeners = new Map<string, Set<(payload: string) => void>>();
+  pool.on('connect', (client) =>
+    client.on('notification', (m) => {
+      for (const cb of listeners.get(m.channel) ?? []) cb(m.payload ?? '');
+    }),
+  );
+  return {
+    exec: (text) => pool.query(text),
+    async listen(channel, cb) {
+      listeners.set(channel, (listeners.get(channel) ?? new Set()).add(cb));
+      await pool.query(`listen "${channel.replaceAll('"', '""')}"`);
+    },
+  };
+}
 
 /**
  * A lost connection (the server restarted, `pg_ctl stop -m fast`, a network cut) must not crash the
