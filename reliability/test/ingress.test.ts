@@ -76,7 +76,9 @@ describe.each<TestDbKind>(['pglite', 'pg'])('webhook ingress on %s', (kind) => {
     expect([status].flat()).toContain(res.status);
     if (code !== null) expect(body?.error?.message).toBeTruthy();
     if (code) expect(body?.error?.code).toBe(code);
-    expect(diffSnapshots(before, await snapshotDb(db))).toEqual([]);
+    // A known hook's refusal is counted by design (hook_refusals, written in the background every
+    // 2 s, so it may land during any later request): everything else stays as it was.
+    expect(diffSnapshots(before, await snapshotDb(db)).filter((t) => t !== 'hook_refusals')).toEqual([]);
     rec.add('payloads refused');
   }
 

@@ -167,7 +167,8 @@ describe('a team in the browser', () => {
     await typeInto(page.getByLabel('Who'), 'Nia');
     await page.keyboard.press('Enter');
     await page.waitForURL(/actor=Nia/);
-    await expect(page.locator('table.audit tbody tr').count()).resolves.toBe(1);
+    // The URL changes before the narrowed list arrives: wait for the list.
+    await expect.poll(() => page.locator('table.audit tbody tr').count()).toBe(1);
     await checkLayout(page, 'team-audit-log');
   });
 
