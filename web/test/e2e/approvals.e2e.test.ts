@@ -135,8 +135,8 @@ describe('approvals in the browser', () => {
       await p.getByRole('alert').getByText('This link was already used.').waitFor();
       // No longer a question that can be answered.
       await p.getByRole('heading', { name: 'Approval request', level: 1 }).waitFor();
-      await expect(p.getByRole('button', { name: 'Confirm approval' }).count()).resolves.toBe(0);
-      await expect(p.getByLabel('Comment (optional)').count()).resolves.toBe(0);
+      await expect.poll(() => p.getByRole('button', { name: 'Confirm approval' }).count()).toBe(0);
+      await expect.poll(() => p.getByLabel('Comment (optional)').count()).toBe(0);
       await checkLayout(p, 'approvals-link-used');
     } finally {
       await outside.close();

@@ -101,7 +101,7 @@ describe('people start workflows, import them and start from templates', () => {
     await expect(button.getAttribute('aria-expanded')).resolves.toBe('true');
     await checkLayout(page, 'compose-record-menu');
     await page.keyboard.press('Escape');
-    await expect(menu.count()).resolves.toBe(0);
+    await expect.poll(() => menu.count()).toBe(0);
     await expect(button.evaluate((el) => el === document.activeElement)).resolves.toBe(true);
     await page.keyboard.press('Enter');
     await menu.waitFor();
@@ -147,12 +147,12 @@ describe('people start workflows, import them and start from templates', () => {
     await open.click();
     const dialog = page.getByRole('dialog', { name: 'New from template' });
     await dialog.waitFor();
-    await expect(dialog.getByRole('heading', { level: 3 }).count()).resolves.toBeGreaterThanOrEqual(8);
+    await expect.poll(() => dialog.getByRole('heading', { level: 3 }).count()).toBeGreaterThanOrEqual(8);
     await expect(focused()).resolves.toMatchObject({ text: 'Use template' });
     await checkLayout(page, 'compose-templates');
     // Escape closes it and focus returns to the button that opened it.
     await page.keyboard.press('Escape');
-    await expect(dialog.count()).resolves.toBe(0);
+    await expect.poll(() => dialog.count()).toBe(0);
     await expect(open.evaluate((el) => el === document.activeElement)).resolves.toBe(true);
     await page.keyboard.press('Enter');
     await dialog.getByRole('listitem').filter({ hasText: 'Tag big deals' }).getByRole('button', { name: 'Use template' }).click();

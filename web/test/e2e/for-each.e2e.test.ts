@@ -143,8 +143,8 @@ describe('a For each loop, built and run by a person', () => {
     await loop.getByRole('heading', { name: 'Items 1–3 of 3' }).waitFor();
     const second = page.getByTestId('iteration-loop-1');
     await second.locator(':scope > details > summary').click();
-    await expect(second.getByTestId('step-create').count()).resolves.toBe(1);
-    await expect(second.getByText('"BOB"').count()).resolves.toBeGreaterThan(0);
+    await expect.poll(() => second.getByTestId('step-create').count()).toBe(1);
+    await expect.poll(() => second.getByText('"BOB"').count()).toBeGreaterThan(0);
     await checkLayout(page, 'for-each-run');
   });
 });

@@ -72,7 +72,7 @@ describe('data retention, set by an admin', () => {
     await page.getByRole('status').getByText('Saved. Finished runs are kept for 30 days.').waitFor();
     // Focus stays where the person clicked; the error is gone.
     expect((await focused()).text).toBe('Save');
-    await expect(page.getByRole('alert').count()).resolves.toBe(0);
+    await expect.poll(() => page.getByRole('alert').count()).toBe(0);
     await expect(field().getAttribute('aria-invalid')).resolves.toBeNull();
 
     const overflow = await overflowAtWidths(page, 'retention-saved');

@@ -57,8 +57,8 @@ describe('secrets, used by a person', () => {
     await page.keyboard.press('Enter');
     const row = page.getByRole('row', { name: /CRM_TOKEN/ });
     await row.waitFor();
-    await expect(row.getByText('…A1B2').count()).resolves.toBe(1);
-    await expect(row.getByText('No workflow').count()).resolves.toBe(1);
+    await expect.poll(() => row.getByText('…A1B2').count()).toBe(1);
+    await expect.poll(() => row.getByText('No workflow').count()).toBe(1);
     await page.getByRole('status').getByText('Use it in a workflow as {{secrets.CRM_TOKEN}}.').waitFor();
     // Ready for the next one: focus back in the name field, both fields empty.
     await expect.poll(focusedId).toBe('secret-name');
@@ -120,7 +120,7 @@ describe('secrets, used by a person', () => {
     const headerValue = card.getByLabel('Header value', { exact: true });
     await expect.poll(() => headerValue.inputValue()).toBe('CRM_KEY');
     await expect.poll(focusedId).toBe(await headerValue.getAttribute('id'));
-    await expect(card.getByLabel('Secret value', { exact: true }).count()).resolves.toBe(0);
+    await expect.poll(() => card.getByLabel('Secret value', { exact: true }).count()).toBe(0);
 
     // The variable picker offers secrets in the URL, not in a record's fields.
     await card.getByRole('button', { name: 'Insert variable into URL', exact: true }).click();
@@ -133,11 +133,11 @@ describe('secrets, used by a person', () => {
     const recordCard = await addStep(page, 'Create record');
     await recordCard.getByRole('button', { name: 'Add field' }).click();
     await recordCard.getByRole('button', { name: 'Insert variable into Field 1 value', exact: true }).click();
-    await expect(recordCard.getByRole('menu').getByRole('group', { name: 'Earlier steps' }).count()).resolves.toBe(1);
-    await expect(recordCard.getByRole('menu').getByRole('group', { name: 'Secrets' }).count()).resolves.toBe(0);
+    await expect.poll(() => recordCard.getByRole('menu').getByRole('group', { name: 'Earlier steps' }).count()).toBe(1);
+    await expect.poll(() => recordCard.getByRole('menu').getByRole('group', { name: 'Secrets' }).count()).toBe(0);
     await page.keyboard.press('Escape');
     await recordCard.getByRole('button', { name: 'Delete step', exact: true }).click();
-    await expect(page.locator('#card-create').count()).resolves.toBe(0);
+    await expect.poll(() => page.locator('#card-create').count()).toBe(0);
     // Focus goes to the step before, not to the page.
     await expect.poll(focusedId).toBe('card-webhook');
 
@@ -153,17 +153,17 @@ describe('secrets, used by a person', () => {
     await keyRow.getByText('…E5F6').waitFor();
     await page.getByRole('button', { name: 'Delete CRM_TOKEN' }).click();
     const dialog = page.getByRole('alertdialog');
-    await expect(dialog.getByText('No workflow uses it.').count()).resolves.toBe(1);
+    await expect.poll(() => dialog.getByText('No workflow uses it.').count()).toBe(1);
     await expect(focusedText()).resolves.toBe('Delete secret');
     await page.keyboard.press('Enter');
     await page.getByRole('status').getByText('Deleted CRM_TOKEN.').waitFor();
-    await expect(page.getByRole('row', { name: /CRM_TOKEN/ }).count()).resolves.toBe(0);
+    await expect.poll(() => page.getByRole('row', { name: /CRM_TOKEN/ }).count()).toBe(0);
 
     await page.getByRole('button', { name: 'Delete CRM_KEY' }).click();
-    await expect(page.getByRole('alertdialog').getByText('Used by "CRM push" (draft).', { exact: false }).count()).resolves.toBe(1);
+    await expect.poll(() => page.getByRole('alertdialog').getByText('Used by "CRM push" (draft).', { exact: false }).count()).toBe(1);
     await page.keyboard.press('Escape');
     await expect.poll(focusedText).toBe('Delete');
-    await expect(page.getByRole('row', { name: /CRM_KEY/ }).count()).resolves.toBe(1);
+    await expect.poll(() => page.getByRole('row', { name: /CRM_KEY/ }).count()).toBe(1);
     await pageShowsNoValue();
   });
 });

@@ -74,8 +74,8 @@ describe('builder parts from the per-type modules, used by a person', () => {
     // The variables come from the trigger's module: the record, the values before the change, what changed.
     await card.getByRole('button', { name: 'Insert variable into Subject' }).click();
     const menu = card.getByRole('menu');
-    await expect(menu.getByRole('menuitem', { name: /trigger\.changed/ }).count()).resolves.toBe(1);
-    await expect(menu.getByRole('menuitem', { name: /trigger\.previous\.stage/ }).count()).resolves.toBe(1);
+    await expect.poll(() => menu.getByRole('menuitem', { name: /trigger\.changed/ }).count()).toBe(1);
+    await expect.poll(() => menu.getByRole('menuitem', { name: /trigger\.previous\.stage/ }).count()).toBe(1);
     await menu.getByRole('menuitem', { name: /trigger\.record\.stage/ }).click();
     await expect(subject.inputValue()).resolves.toBe('Stage is {{trigger.record.stage}}');
     await shot(page, 'type-modules-builder-open');
@@ -84,7 +84,7 @@ describe('builder parts from the per-type modules, used by a person', () => {
     await page.keyboard.press('Escape');
     await expect.poll(focusedId).toBe('card-email');
     await expect(page.locator('#card-email .flow-summary').textContent()).resolves.toBe('Email to owner@example.com: Stage is {{trigger.record.stage}}');
-    await expect(page.getByLabel('Subject', { exact: true }).count()).resolves.toBe(0);
+    await expect.poll(() => page.getByLabel('Subject', { exact: true }).count()).toBe(0);
 
     // The sample payload comes from the trigger's module: an update that changed the field to the value asked for.
     await page.getByRole('button', { name: 'Fill payload' }).click();
@@ -98,7 +98,7 @@ describe('builder parts from the per-type modules, used by a person', () => {
   it('the list says the trigger in words', async () => {
     await page.getByRole('link', { name: 'Settings' }).click();
     const row = page.getByRole('row', { name: /Stage watcher/ });
-    await expect(row.getByText("When a deal's stage changes to won").count()).resolves.toBe(1);
+    await expect.poll(() => row.getByText("When a deal's stage changes to won").count()).toBe(1);
     await checkLayout(page, 'type-modules-list');
   });
 });

@@ -61,7 +61,7 @@ describe('Settings → Usage', () => {
       .getByTestId('usage-events-words')
       .getByText(/Up to 100 a second, with bursts of up to 200\. None refused/)
       .waitFor();
-    await expect(page.getByRole('meter', { name: 'Runs this month' }).count()).resolves.toBe(1);
+    await expect.poll(() => page.getByRole('meter', { name: 'Runs this month' }).count()).toBe(1);
   });
 
   it('shows runs beyond the limit as queued, lists them in one click, and a queued run says why it waits', { timeout: 120_000 }, async () => {
