@@ -1,6 +1,6 @@
 /**
  * Creates a PGlite data folder (initdb) and exits: `node pglite-init.mjs <folder> <start params JSON>`
-(PostgreSQL settings added to PGlite's defaults).
+ * (PostgreSQL settings added to PGlite's defaults).
  * Run apart from the product's process so initdb's memory leaves with it (client.ts, initPgliteApart).
  * Plain JavaScript: it runs without a TypeScript loader.
  */
