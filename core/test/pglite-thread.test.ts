@@ -4,7 +4,9 @@ import { monitorEventLoopDelay } from 'node:perf_hooks';
 import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { sql, workspaces, type DbHandle } from '@conduit/core/testing';
+import { serialize } from 'pg-protocol';
 import { classifyDbError, createDb, rowsOf } from '@conduit/core/db';
+import { startPgliteThread } from '../src/db/pglite-remote';
 
 /**
  * The embedded database (`npm start`'s PGlite) runs in its own thread and node-postgres speaks to it
@@ -88,9 +90,13 @@ describe('PGlite in its own thread', () => {
     expect(code).toBe(0);
   });
 
-  it('close ends the thread: a later statement is refused, not left waiting', async () => {
-    const other = await createDb({ url: 'memory://' });
-    await other.close();
-    await expect(other.db.execute(sql`select 1`)).rejects.toThrow();
+  it('close ends the thread: a later exchange is refused as the thread exited, not left waiting', async () => {
+    // On the thread itself, not through a pool (a pool refuses by itself once ended).
+    const thread = await startPgliteThread(undefined, []);
+    const query = (text: string) => new Uint8Array(serialize.query(text));
+    const answer = Buffer.from(await thread.exchange(query('select 41 + 1'))).toString('latin1');
+    expect(answer).toContain('42');
+    await thread.close();
+    await expect(thread.exchange(query('select 1'))).rejects.toThrow(/thread exited/);
   });
 });
