@@ -51,6 +51,42 @@ describe('PGlite in its own thread', () => {
     expect(after[0]?.n).toBe(1);
   });
 
+  it('statements sent at once are pipelined, each answered as its own; those sent during a transaction stay out of it', async () => {
+    const slugs = (prefix: string) =>
+      h.db.execute(sql`select count(*)::int as n from workspaces where slug like ${`${prefix}%`}`).then((r) => rowsOf<{ n: number }>(r)[0]?.n);
+    let opened!: () => void;
+    const isOpen = new Promise<void>((r) => (opened = r));
+    const rolledBack = h.db
+      .transaction(async (t) => {
+        await t.insert(workspaces).values({ name: 'In tx', slug: 'pipe-tx' });
+        opened();
+        await new Promise((r) => setTimeout(r, 50));
+        throw new Error('roll back');
+      })
+      .catch((e: unknown) => e);
+    await isOpen;
+    // Sent while the transaction is open: they wait for it, then go to the session together.
+    // (Drizzle sends a query when it is awaited: .then sends each now, in this order.)
+    const outside = Array.from({ length: 20 }, (_, i) =>
+      h.db
+        .insert(workspaces)
+        .values({ name: `Out ${i}`, slug: `pipe-out-${i}` })
+        .then((r) => r),
+    );
+    const clash = h.db
+      .insert(workspaces)
+      .values({ name: 'Clash', slug: 'pipe-out-0' })
+      .then(
+        () => null,
+        (e: unknown) => (e as { cause?: { code?: string } }).cause?.code,
+      );
+    await Promise.all(outside);
+    expect(await clash).toBe('23505');
+    expect(((await rolledBack) as Error).message).toBe('roll back');
+    expect(await slugs('pipe-tx')).toBe(0);
+    expect(await slugs('pipe-out-')).toBe(20);
+  });
+
   it('delivers NOTIFY to a listener', async () => {
     const heard: string[] = [];
     await h.pglite!.listen('thread_test', (p) => heard.push(p));

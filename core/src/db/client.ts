@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { promisify } from 'node:util';
 import type { PgDatabase, PgQueryResultHKT } from 'drizzle-orm/pg-core';
-import type { ClientConfig } from 'pg';
+import type { ClientConfig, Pool } from 'pg';
 import { classifyDbError } from './errors';
 import * as schema from './schema';
 
@@ -101,39 +101,21 @@ async function open(driver: DbDriver, opts: CreateDbOptions): Promise<DbHandle> 
     if (dir && !existsSync(join(dir, 'PG_VERSION'))) await initPgliteApart(dir, startParams);
     // In its own thread (pglite-remote.ts), spoken to by node-postgres as a server would be: the
     // hot statements (preparedQuery) are parsed and planned once per process, as on PostgreSQL, and
-    // PGlite runs the same driver code as the cloud. One connection, as PGlite has one session: a
-    // transaction holds it, and other queries wait their turn.
-    const [{ default: pg }, { startPgliteThread, PgliteThreadConnection }, { drizzle }] = await Promise.all([
+    // PGlite runs the same driver code as the cloud. One session, as PGlite has one: statements
+    // outside a transaction are pipelined into it, a transaction has it to itself.
+    const [{ default: pg }, { startPgliteThread, PgliteThreadConnection, PgliteSessionPool }, { drizzle }] = await Promise.all([
       import('pg'),
       import('./pglite-remote'),
       import('drizzle-orm/node-postgres'),
     ]);
     const thread = await startPgliteThread(dir, startParams);
-    // Each client a connection of its own to the thread (pg takes one given as `connection`).
-    class ThreadClient extends pg.Client {
-      constructor(config?: ClientConfig) {
-        super({ ...config, connection: new PgliteThreadConnection(thread) } as ClientConfig);
-      }
-    }
-    const pool = new pg.Pool({ user: 'postgres', database: 'postgres', max: 1, idleTimeoutMillis: 0, Client: ThreadClient });
+    const pool = new PgliteSessionPool(
+      () => new pg.Client({ user: 'postgres', database: 'postgres', pipeline: true, connection: new PgliteThreadConnection(thread) } as ClientConfig),
+    );
     survivesLostConnections(pool);
-    // pg-pool drops the client of a query that failed, as a server connection may be broken. Here
-    // every client is PGlite's one session: an error the database answered (a constraint, a
-    // trigger's refusal) leaves it sound, so the client is kept.
-    pool.query = (async (text: string, values?: unknown[]) => {
-      const c = await pool.connect();
-      let failed: unknown;
-      try {
-        return await c.query(text, values);
-      } catch (e) {
-        failed = e;
-        throw e;
-      } finally {
-        c.release(failed === undefined || answeredByDatabase(failed) ? undefined : (failed as Error));
-      }
-    }) as unknown as typeof pool.query;
     return {
-      db: asDb(drizzle(pool, { schema })),
+      // Drizzle asks of a pool only query(), and connect() and release() for a transaction.
+      db: asDb(drizzle(pool as unknown as Pool, { schema })),
       driver,
       pglite: embeddedCalls(pool),
       close: async () => {
@@ -158,9 +140,6 @@ async function open(driver: DbDriver, opts: CreateDbOptions): Promise<DbHandle> 
   waitsForTheServer(pool, opts.waitForDatabaseMs ?? DEFAULT_WAIT_FOR_DATABASE_MS);
   return { db: asDb(drizzle(pool, { schema })), driver, close: () => pool.end() };
 }
-
-/** An ErrorResponse from the database (it has PostgreSQL's severity), as opposed to a broken connection. */
-const answeredByDatabase = (e: unknown) => typeof (e as { severity?: unknown }).severity === 'string';
 
 type ErrorEmitter = { on(event: 'error', fn: (err: Error) => void): unknown };
 

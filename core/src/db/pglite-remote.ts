@@ -106,8 +106,11 @@ export class PgliteThreadConnection extends EventEmitter {
     this.#pending = [];
     // A copy the thread may own: pg's serializer reuses its buffer.
     const own = new Uint8Array(bytes);
+    // Sent at once (the thread answers in order); the answers are read in the order they were asked.
+    const answered = this.thread.exchange(own);
+    answered.catch(() => {}); // read in turn below; not unhandled while earlier answers are awaited
     this.#chain = this.#chain
-      .then(() => this.thread.exchange(own))
+      .then(() => answered)
       .then((answer) => {
         if (this.#ended) return;
         this.#parser.parse(Buffer.from(answer.buffer, answer.byteOffset, answer.byteLength), (m: Message) => {
@@ -171,4 +174,104 @@ export class PgliteThreadConnection extends EventEmitter {
   sendSCRAMClientFinalMessage(): void {}
   ref(): void {}
   unref(): void {}
+}
+
+type Query = (config: unknown, values?: unknown) => Promise<unknown>;
+/** What drizzle, the migrator and the callers here use of a pg Client. */
+type SessionClient = EventEmitter & { query: Query; connect(): Promise<unknown>; end(): Promise<unknown> };
+type Lease = { query: Query; release(err?: Error | boolean): void };
+
+/**
+ * PGlite's one session, shared the way a pg Pool would be, but without waiting for each statement's
+ * answer before sending the next: a statement outside a transaction is pipelined (node-postgres's
+ * pipeline mode; each ends with its own Sync, so one's error never touches another), and a
+ * transaction (`connect()`, as drizzle takes one) has the session to itself from BEGIN to release;
+ * statements arriving meanwhile wait, in order. Statements sent before a BEGIN run before it, as the
+ * session takes them in order. The thread is then never idle while the main thread is busy.
+ * The name ends in "Pool": drizzle recognizes a pool by its constructor name and takes a client
+ * from it for each transaction.
+ */
+export class PgliteSessionPool extends EventEmitter {
+  #client: Promise<SessionClient> | null = null;
+  #held = false;
+  #queue: Array<{ tx: boolean; go: () => void }> = [];
+  #ended = false;
+
+  constructor(private readonly makeClient: () => SessionClient) {
+    super();
+  }
+
+  #session(): Promise<SessionClient> {
+    if (this.#ended) return Promise.reject(new Error('Cannot use a pool after calling end on the pool'));
+    if (!this.#client) {
+      const client = this.makeClient();
+      const opened = client.connect().then(() => {
+        this.emit('connect', client);
+        return client;
+      });
+      // A dead session (the thread gone) is replaced on the next statement.
+      const drop = () => {
+        if (this.#client === opened) this.#client = null;
+      };
+      client.on('error', (e: unknown) => {
+        drop();
+        this.emit('error', e, client);
+      });
+      client.on('end', drop);
+      opened.catch(drop);
+      this.#client = opened;
+    }
+    return this.#client;
+  }
+
+  /** Resolves when this caller may send: a statement unless a transaction holds or waits; a transaction when the session is free. */
+  #turn(tx: boolean): Promise<void> {
+    if (!this.#held && this.#queue.length === 0) {
+      if (tx) this.#held = true;
+      return Promise.resolve();
+    }
+    return new Promise((go) => this.#queue.push({ tx, go }));
+  }
+
+  #wake(): void {
+    while (!this.#held && this.#queue.length > 0) {
+      const next = this.#queue.shift()!;
+      if (next.tx) this.#held = true;
+      next.go();
+    }
+  }
+
+  async query(config: unknown, values?: unknown): Promise<unknown> {
+    await this.#turn(false);
+    const client = await this.#session();
+    return client.query(config, values);
+  }
+
+  async connect(): Promise<Lease> {
+    await this.#turn(true);
+    let client: SessionClient;
+    try {
+      client = await this.#session();
+    } catch (e) {
+      this.#held = false;
+      this.#wake();
+      throw e;
+    }
+    let released = false;
+    return {
+      query: (config, values) => client.query(config, values),
+      release: () => {
+        if (released) return;
+        released = true;
+        this.#held = false;
+        this.#wake();
+      },
+    };
+  }
+
+  async end(): Promise<void> {
+    this.#ended = true;
+    const client = await this.#client?.catch(() => null);
+    await client?.end();
+  }
 }
