@@ -71,6 +71,11 @@ export const ConfigSchema = z.object({
   RUN_START_CONCURRENCY: z.coerce.number().int().min(1).max(1000).default(3),
   /** Events the in-process queue dispatches at once (SQS_QUEUE_URL unset); the waiting ones take turns across workspaces. */
   EVENT_DISPATCH_CONCURRENCY: z.coerce.number().int().min(1).max(1000).default(4),
+  /**
+   * Events per second arriving at the in-process queue above which it dispatches one at a time, so
+   * the one process accepts a flood first and runs it after (docs/local.md); 0 turns that off.
+   */
+  EVENT_DISPATCH_BURST_RATE: z.coerce.number().int().min(0).max(1_000_000).default(500),
   SECURE_COOKIES: bool.default(false),
   /** Apply pending migrations when a process opens the database (local default). The cloud migrates in a deploy step and turns this off. */
   MIGRATE_ON_START: bool.default(true),

@@ -13,6 +13,17 @@ export type InProcessQueueOptions = {
    * first come, first served; and a burst never starves the process that accepts it.
    */
   concurrency?: number;
+  /**
+   * Arrivals per second (default 500) above which the process is taking a burst (a webhook flood, a
+   * bulk import): messages are then handled `burstConcurrency` at a time (default 1). The ingress,
+   * the dispatcher and the runs share one event loop here, so a burst is accepted first and its
+   * runs catch up after; dispatch never stops meanwhile. Closed-loop traffic (each sender waiting
+   * for its run) arrives at the rate runs complete, far below this.
+   */
+  burstRate?: number;
+  burstConcurrency?: number;
+  /** The clock (tests). */
+  now?: () => number;
   /** Messages kept waiting in memory (default 10,000); beyond it the busiest workspace's newest are left to the sweeper. */
   maxBacklog?: number;
   /** Called when a message is given up on (it stays undispatched; the sweeper picks it up). */
@@ -35,6 +46,10 @@ export function createInProcessQueue(handler: EventHandler, opts: InProcessQueue
   const baseDelay = opts.retryDelayMs ?? 50;
   const concurrency = opts.concurrency ?? 4;
   const maxBacklog = opts.maxBacklog ?? 10_000;
+  const arrivals = createRateMeter(opts.now ?? Date.now);
+  const burstRate = opts.burstRate ?? 500;
+  const burstConcurrency = Math.min(concurrency, opts.burstConcurrency ?? 1);
+  const limit = () => (arrivals.perSecond() > burstRate ? burstConcurrency : concurrency);
   // Round-robin across workspaces: a burst of 5,000 events from one never holds another's behind it.
   const backlog = createFairBacklog<EventMessage>();
   const inFlight = createInFlight();
@@ -77,15 +92,18 @@ export function createInProcessQueue(handler: EventHandler, opts: InProcessQueue
   };
 
   const pump = () => {
-    while (!stopped && active < concurrency && backlog.size > 0) handle(backlog.take()!);
+    while (!stopped && active < limit() && backlog.size > 0) handle(backlog.take()!);
   };
 
   const enqueue = (e: PublishableEvent) => {
     if (stopped) return;
     const message = toMessage(e);
+    arrivals.add();
     // One spare place beyond the limit for a workspace with nothing in flight: a quiet workspace's
-    // event goes at once instead of waiting for a busy one's to finish.
-    if (active === concurrency && inFlight.of(message.workspaceId) === 0) {
+    // event goes at once instead of waiting for a busy one's to finish (during a burst, up to the
+    // usual concurrency and one more: the burst is what is held back, not its neighbours).
+    const cap = limit();
+    if (active >= cap && active <= concurrency && inFlight.of(message.workspaceId) === 0) {
       handle(message);
       return;
     }
@@ -114,6 +132,32 @@ export function createInProcessQueue(handler: EventHandler, opts: InProcessQueue
     async drain() {
       if (active === 0 && backlog.size === 0) return;
       await new Promise<void>((r) => idle.push(r));
+    },
+  };
+}
+
+const BUCKET_MS = 250;
+
+/** Events per second over the last 250-500 ms: the count of this quarter second and the one before. */
+function createRateMeter(now: () => number) {
+  let bucket = 0;
+  let current = 0;
+  let previous = 0;
+  const roll = () => {
+    const b = Math.floor(now() / BUCKET_MS);
+    if (b === bucket) return;
+    previous = b === bucket + 1 ? current : 0;
+    current = 0;
+    bucket = b;
+  };
+  return {
+    add() {
+      roll();
+      current++;
+    },
+    perSecond() {
+      roll();
+      return ((previous + current) * 1000) / (2 * BUCKET_MS);
     },
   };
 }
