@@ -1,5 +1,6 @@
 import { afterAll, describe, expect, it } from 'vitest';
-import { companies, workspaces, events, eq, sql, type DbHandle } from '@conduit/core/testing';
+import { companies, workspaces, workflows, events, eq, sql, type DbHandle } from '@conduit/core/testing';
+import { needsDispatch } from '@conduit/core/events';
 import { changedFields, createRecord, getRecord, listRecords, updateRecord, deleteRecord, uuidFromName } from '@conduit/core/domain';
 import type { JsonObject } from '@conduit/core/definition';
 import { classifyDbError, createDb, dbFailureReply, rowsOf } from '@conduit/core/db';
@@ -28,7 +29,12 @@ describe.each(TEST_DB_KINDS)('records outbox on %s', (kind) => {
 
     const rows = await h.db.select().from(events).where(eq(events.workspaceId, ws));
     expect(rows.map((r) => r.type).sort()).toEqual(['record.created', 'record.updated']);
-    expect(rows.every((r) => r.dispatchedAt === null)).toBe(true);
+    // No workflow listens yet: both are settled as they are written, and no queue is told.
+    expect(rows.map((r) => [r.status, r.outcome, r.dispatchedAt === null])).toEqual([
+      ['dispatched', { runs: [], deduplicated: 0 }, false],
+      ['dispatched', { runs: [], deduplicated: 0 }, false],
+    ]);
+    expect([created.event, updated!.event].map(needsDispatch)).toEqual([false, false]);
   });
 
   it('a create named by its step is made once: a re-run returns the record and event of the first', async () => {
@@ -67,11 +73,13 @@ describe.each(TEST_DB_KINDS)('records outbox on %s', (kind) => {
       type: 'record.updated',
       object: 'person',
       recordId: record.id,
-      status: 'pending',
+      // No workflow listens to people: settled as written.
+      status: 'dispatched',
+      outcome: { runs: [], deduplicated: 0 },
       attempts: 0,
-      dispatchedAt: null,
       causation,
     });
+    expect(u?.event.dispatchedAt).toBeInstanceOf(Date);
     expect(u?.event.receivedAt).toBeInstanceOf(Date);
     expect(u?.event.payload).toEqual({
       kind: 'record',
@@ -105,7 +113,7 @@ describe.each(TEST_DB_KINDS)('records outbox on %s', (kind) => {
     const other = (
       await h.db
         .insert(workspaces)
-        .values({ name: 'Other', slug: `other-${kind}` })
+        .values({ name: 'Other', slug: `elsewhere-${kind}` })
         .returning()
     )[0]!.id;
     const { record } = await createRecord(h.db, { workspaceId: ws, object: 'deal', data: { name: 'Mine' } });
@@ -119,6 +127,44 @@ describe.each(TEST_DB_KINDS)('records outbox on %s', (kind) => {
     const deleted = await deleteRecord(h.db, { workspaceId: ws, object: 'deal', id: record.id });
     expect(deleted?.event.type).toBe('record.deleted');
     expect(await getRecord(h.db, { workspaceId: ws, object: 'deal', id: record.id })).toBeNull();
+  });
+  it('a record event that an active workflow listens to is left pending for the dispatcher; the others are settled', async () => {
+    const [company] = await h.db.select().from(companies).where(eq(companies.workspaceId, ws));
+    const listen = async (type: string, object: string, isActive = true) =>
+      h.db.insert(workflows).values({
+        workspaceId: ws,
+        companyId: company!.id,
+        name: `${type} ${object}`,
+        isActive,
+        trigger: { type: 'manual' },
+        actions: [],
+        activeTriggerType: type,
+        activeTriggerObject: object,
+      });
+    await listen('field_changed', 'order');
+    await listen('record_created', 'ticket', false);
+    const order = await createRecord(h.db, { workspaceId: ws, object: 'order', data: { stage: 'open' } });
+    const changed = await updateRecord(h.db, { workspaceId: ws, object: 'order', id: order.record.id, data: { stage: 'won' } });
+    const ticket = await createRecord(h.db, { workspaceId: ws, object: 'ticket', data: { name: 'Off' } });
+    const gone = await deleteRecord(h.db, { workspaceId: ws, object: 'order', id: order.record.id });
+    // field_changed listens to updates of orders, not to their creation or deletion; the ticket
+    // workflow is inactive.
+    const status = (e: { status: string; dispatchedAt: Date | null }) => [e.status, e.dispatchedAt === null];
+    expect([order.event, changed!.event, ticket.event, gone!.event].map(status)).toEqual([
+      ['dispatched', false],
+      ['pending', true],
+      ['dispatched', false],
+      ['dispatched', false],
+    ]);
+    expect(needsDispatch(changed!.event)).toBe(true);
+    // Another workspace's workflow is not a listener.
+    const [other] = await h.db
+      .insert(workspaces)
+      .values({ name: 'Other', slug: `listener-other-${kind}` })
+      .returning();
+    const elsewhere = await createRecord(h.db, { workspaceId: other!.id, object: 'order', data: { stage: 'open' } });
+    const update = await updateRecord(h.db, { workspaceId: other!.id, object: 'order', id: elsewhere.record.id, data: { stage: 'won' } });
+    expect(update!.event.status).toBe('dispatched');
   });
 });
 

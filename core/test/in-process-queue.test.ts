@@ -75,4 +75,15 @@ describe('in-process queue under a burst', () => {
     await h.finishOne();
     expect(h.running()).toEqual(['ws-a']);
   });
+
+  it('an event written already dispatched (a record change nobody listens to) is not delivered', async () => {
+    const h = harness();
+    await h.queue.publish({ id: 'settled', workspaceId: 'ws-a', dispatchedAt: new Date() });
+    await h.queue.publishMany?.([
+      { id: 'settled-2', workspaceId: 'ws-a', dispatchedAt: new Date() },
+      { id: 'pending', workspaceId: 'ws-b', dispatchedAt: null },
+    ]);
+    await h.settle();
+    expect(h.running()).toEqual(['ws-b']);
+  });
 });

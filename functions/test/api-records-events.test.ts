@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { devMail, events, records, eq } from '@conduit/core/testing';
+import { devMail, events, records, workflows, eq } from '@conduit/core/testing';
 import { createTestApi, snapshot, type TestApi } from './api-helpers';
 
 describe.each(['pglite', 'pg'] as const)('records, events and dev mail (%s)', (kind) => {
@@ -15,7 +15,21 @@ describe.each(['pglite', 'pg'] as const)('records, events and dev mail (%s)', (k
   });
   afterAll(() => t.close());
 
+  /** An active workflow of workspace A with this record trigger: its events are for the dispatcher. */
+  const listen = (type: 'record_created' | 'record_updated' | 'record_deleted', object: string) =>
+    t.db.insert(workflows).values({
+      workspaceId: t.a.id,
+      companyId: t.a.companyId,
+      name: `${type} ${object}`,
+      isActive: true,
+      trigger: { type, object },
+      actions: [],
+      activeTriggerType: type,
+      activeTriggerObject: object,
+    });
+
   it('record CRUD writes the record and its event together, and publishes the event after commit', async () => {
+    for (const type of ['record_created', 'record_updated', 'record_deleted'] as const) await listen(type, 'deal');
     const created = await t.call('POST', `${rec}/deal`, { cookie: member, json: { data: { name: 'Big', stage: 'open', amount: 5 } } });
     expect(created.status).toBe(201);
     expect(created.data).toMatchObject({ object: 'deal', data: { name: 'Big', stage: 'open', amount: 5 } });
@@ -36,6 +50,18 @@ describe.each(['pglite', 'pg'] as const)('records, events and dev mail (%s)', (k
     expect(updated.payload).toMatchObject({ kind: 'record', event: 'updated', changed: ['stage'], previous: { stage: 'open' } });
     // Each change was handed to the queue (the in-process adapter delivers to its consumer).
     await expect.poll(() => t.published.filter((m) => stored.some((e) => e.id === m.eventId)).length).toBe(3);
+    expect(stored.every((e) => e.status === 'pending')).toBe(true);
+
+    // A change no workflow listens to is stored settled, and costs the queue nothing.
+    const note = await t.call('POST', `${rec}/note`, { cookie: member, json: { data: { text: 'hi' } } });
+    await t.call('PATCH', `${rec}/note/${note.data.id}`, { cookie: member, json: { data: { text: 'hello' } } });
+    const unheard = await t.db.select().from(events).where(eq(events.recordId, note.data.id));
+    expect(unheard.map((e) => [e.type, e.status, e.dispatchedAt !== null]).sort()).toEqual([
+      ['record.created', 'dispatched', true],
+      ['record.updated', 'dispatched', true],
+    ]);
+    await new Promise((r) => setTimeout(r, 50));
+    expect(t.published.some((m) => unheard.some((e) => e.id === m.eventId))).toBe(false);
   });
 
   it('records of another workspace are 404 and stay untouched; bad object names are 400', async () => {
@@ -55,6 +81,7 @@ describe.each(['pglite', 'pg'] as const)('records, events and dev mail (%s)', (k
   });
 
   it('the event log lists outcomes, shows one event with its payload, and replay (admin only) republishes it', async () => {
+    await listen('record_created', 'contact');
     const created = await t.call('POST', `${rec}/contact`, { cookie: admin, json: { data: { email: 'x@y.z' } } });
     const log = await t.call('GET', `/api/workspaces/${t.a.id}/events?source=record&recordId=${created.data.id}`, { cookie: member });
     expect(log.status).toBe(200);

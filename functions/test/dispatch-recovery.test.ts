@@ -85,6 +85,8 @@ describe('nothing is lost (PostgreSQL, moto, Temporal)', () => {
     const { eventId } = (await res.json()) as { eventId: string };
     // A record change committed through the outbox with no publish at all (the process died).
     const rec = await createRecord(h.db, { workspaceId: ws.workspaceId, object: 'outage', data: { a: 1 } });
+    // Nobody listens to the creation of these records: it was settled as it was written, nothing to sweep.
+    expect(rec.event).toMatchObject({ status: 'dispatched', outcome: { runs: [], deduplicated: 0 } });
     const { updateRecord } = await import('@conduit/core/domain');
     const upd = await updateRecord(h.db, { workspaceId: ws.workspaceId, object: 'outage', id: rec.record.id, data: { a: 2 } });
     // The down sweeper cannot publish either, and leaves the events undispatched.
@@ -94,7 +96,7 @@ describe('nothing is lost (PostgreSQL, moto, Temporal)', () => {
     // The queue is back: the sweeper re-publishes, a consumer dispatches.
     const up = createSqsQueue({ queueUrl: sqs.queueUrl, endpoint: sqs.endpoint });
     const swept = await createSweeper({ db: h.db, queue: up }, { olderThanMs: 0 }).sweepOnce();
-    expect(swept.republished).toBeGreaterThanOrEqual(3);
+    expect(swept.republished).toBeGreaterThanOrEqual(2);
     await waitUntil('both runs', async () => {
       await up.pollOnce(dispatcher.handle, { waitSeconds: 1 });
       return (await runsOf(wf.workflowId)).length === 1 && (await runsOf(recWf.workflowId)).length === 1;
@@ -138,6 +140,7 @@ describe('nothing is lost (PostgreSQL, moto, Temporal)', () => {
   });
 
   it('the sweeper backs off per event: a re-sent event waits twice as long each time', async () => {
+    await seedWorkflow(h.db, ws, { trigger: { type: 'record_created', object: 'slowpoke' } });
     const c = await createRecord(h.db, { workspaceId: ws.workspaceId, object: 'slowpoke', data: {} });
     await h.db.update(events).set({ receivedAt: sql`now() - interval '1 minute'` }).where(eq(events.id, c.event.id));
     const published: string[] = [];
@@ -165,6 +168,7 @@ describe('nothing is lost (PostgreSQL, moto, Temporal)', () => {
   });
 
   it('a queue failing halfway through a sweep keeps the slices it took: those are not re-sent at once', async () => {
+    await seedWorkflow(h.db, ws, { trigger: { type: 'record_created', object: 'halfway' } });
     const made: string[] = [];
     for (let i = 0; i < 5; i++) made.push((await createRecord(h.db, { workspaceId: ws.workspaceId, object: 'halfway', data: { i } })).event.id);
     // Older than anything else left undispatched here, so they are this sweep's first five.
@@ -191,7 +195,9 @@ describe('nothing is lost (PostgreSQL, moto, Temporal)', () => {
   });
 
   it('the sweeper leaves young events to the normal path', async () => {
-    await createRecord(h.db, { workspaceId: ws.workspaceId, object: 'young', data: {} });
+    await seedWorkflow(h.db, ws, { trigger: { type: 'record_created', object: 'young' } });
+    const young = await createRecord(h.db, { workspaceId: ws.workspaceId, object: 'young', data: {} });
+    expect(young.event.dispatchedAt).toBeNull();
     const published: string[] = [];
     const sweeper = createSweeper({ db: h.db, queue: { kind: 'in-process', publish: async (e) => void published.push(e.id) } }, { olderThanMs: 60_000 });
     expect(await sweeper.sweepOnce()).toEqual({ republished: 0 });

@@ -44,12 +44,14 @@ describe('SQS event queue (moto)', () => {
     expect(groups.sort()).toEqual([a, b].sort());
   });
 
-  it('publishes single and batched messages (more than one SendMessageBatch) and deletes them once handled', async () => {
+  it('publishes single and batched messages (more than one SendMessageBatch) and deletes them once handled; never an event already dispatched', async () => {
     const queue = createSqsQueue({ queueUrl: q.queueUrl, endpoint: q.endpoint });
     const ws = id();
     const sent = Array.from({ length: 23 }, () => ({ id: id(), workspaceId: ws }));
+    const settled = () => ({ id: id(), workspaceId: ws, dispatchedAt: new Date() });
+    await queue.publish(settled());
     await queue.publish(sent[0]!);
-    await queue.publishMany!(sent.slice(1));
+    await queue.publishMany!([settled(), ...sent.slice(1, 12), settled(), ...sent.slice(12)]);
     const got: EventMessage[] = [];
     for (let i = 0; i < 20 && got.length < sent.length; i++) await queue.pollOnce(async (m) => void got.push(m), { waitSeconds: 0 });
     expect(new Set(got.map((m) => m.eventId))).toEqual(new Set(sent.map((s) => s.id)));

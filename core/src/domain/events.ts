@@ -1,4 +1,5 @@
-import type { Causation, TriggerPayload } from '../definition';
+import { sql, type SQL } from 'drizzle-orm';
+import { TRIGGER_TYPES_BY_RECORD_EVENT, type Causation, type TriggerPayload } from '../definition';
 import { events, type EventSource } from '../db/schema';
 import type { DbOrTx } from '../db/client';
 
@@ -16,8 +17,35 @@ export type NewEvent = {
 
 export type StoredEvent = typeof events.$inferSelect;
 
+/**
+ * SQL: whether an active workflow of the workspace has a trigger that accepts this record event on
+ * this object (the claim's own match, workflows_dispatch_idx). `workspaceId` and `object` are
+ * values or column references of the statement it is part of.
+ */
+export function recordEventListened(workspaceId: SQL | string, type: string, object: SQL | string): SQL {
+  const types = TRIGGER_TYPES_BY_RECORD_EVENT[type] ?? [];
+  return sql`exists (select 1 from workflows w
+     where w.workspace_id = ${workspaceId}::uuid and w.is_active
+       and w.active_trigger_type = any(${`{${types.join(',')}}`}::text[]) and w.active_trigger_object = ${object})`;
+}
+
+/**
+ * The status columns of a record event as it is written: a change no workflow listens to (most of
+ * them) is settled at once, dispatched with no runs, so it costs no queue message and no claim;
+ * the queues skip it (message.ts). One that a workflow listens to is pending for the dispatcher,
+ * which matches the trigger's own conditions (field, from, to) when it claims it.
+ */
+export function recordEventStatus(listened: SQL) {
+  return {
+    status: sql<'pending' | 'dispatched'>`case when ${listened} then 'pending' else 'dispatched' end`,
+    outcome: sql`case when ${listened} then null else '{"runs":[],"deduplicated":0}'::jsonb end`,
+    dispatchedAt: sql`case when ${listened} then null else now() end`,
+  };
+}
+
 /** Writes an event to the log/outbox. Call inside the transaction that makes the change it describes. */
 export async function appendEvent(db: DbOrTx, e: NewEvent): Promise<StoredEvent> {
+  const settled = e.source === 'record' && e.object ? recordEventStatus(recordEventListened(e.workspaceId, e.type, e.object)) : {};
   const [row] = await db
     .insert(events)
     .values({
@@ -30,6 +58,7 @@ export async function appendEvent(db: DbOrTx, e: NewEvent): Promise<StoredEvent>
       recordId: e.recordId ?? null,
       workflowId: e.workflowId ?? null,
       dedupeKey: e.dedupeKey ?? null,
+      ...settled,
     })
     .returning();
   if (!row) throw new Error('event insert returned nothing');

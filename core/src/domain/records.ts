@@ -5,7 +5,7 @@ import { events, records } from '../db/schema';
 import { rowFromDriver, rowsOf } from '../db/driver-row';
 import { preparedSql } from '../db/prepared';
 import type { Db, DbOrTx } from '../db/client';
-import { appendEvent, type StoredEvent } from './events';
+import { appendEvent, recordEventListened, recordEventStatus, type StoredEvent } from './events';
 import { isUuid } from './ids';
 import { jsonEqual } from './json';
 
@@ -85,6 +85,9 @@ async function existingCreate(tx: DbOrTx, workspaceId: string, id: string | unde
   return { record, event };
 }
 
+// A record.updated event nobody listens to is written settled (recordEventStatus).
+const updatedStatus = recordEventStatus(recordEventListened(sql`upd.workspace_id`, 'record.updated', sql`upd.object`));
+
 // Every PATCH and every update_record step: prepared once per connection (see updateRecord).
 const updateStatement = preparedSql(
   'record_update',
@@ -102,14 +105,15 @@ const updateStatement = preparedSql(
       from upd, lateral (select jsonb_object_keys(upd.previous_data) as k union select jsonb_object_keys(upd.data)) keys
      where upd.data -> k is distinct from upd.previous_data -> k
   ), ev as (
-    insert into events (workspace_id, source, type, object, record_id, payload, causation)
+    insert into events (workspace_id, source, type, object, record_id, payload, causation, status, outcome, dispatched_at)
     select upd.workspace_id, 'record', 'record.updated', upd.object, upd.id::text,
            jsonb_build_object(
              'kind', 'record', 'event', 'updated', 'object', upd.object, 'recordId', upd.id,
              'record', upd.data || jsonb_build_object('id', upd.id),
              'previous', upd.previous_data || jsonb_build_object('id', upd.id),
              'changed', diff.changed),
-           ${sql.placeholder('causation')}::jsonb
+           ${sql.placeholder('causation')}::jsonb,
+           ${updatedStatus.status}, ${updatedStatus.outcome}, ${updatedStatus.dispatchedAt}
       from upd, diff
     returning *
   )

@@ -1,6 +1,6 @@
 import type { EventHandler, EventQueue } from './queue';
 import { createFairBacklog, createInFlight } from '../fairness';
-import { toMessage, type EventMessage, type PublishableEvent } from './message';
+import { needsDispatch, toMessage, type EventMessage, type PublishableEvent } from './message';
 
 export type InProcessQueueOptions = {
   /** Attempts per message before it is left for the sweeper (default 3). */
@@ -96,7 +96,7 @@ export function createInProcessQueue(handler: EventHandler, opts: InProcessQueue
   };
 
   const enqueue = (e: PublishableEvent) => {
-    if (stopped) return;
+    if (stopped || !needsDispatch(e)) return;
     const message = toMessage(e);
     arrivals.add();
     // One spare place beyond the limit for a workspace with nothing in flight: a quiet workspace's

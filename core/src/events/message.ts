@@ -16,8 +16,14 @@ export const EventMessageSchema = z.object({
 });
 export type EventMessage = z.infer<typeof EventMessageSchema>;
 
-/** What publishers hand to the queue: the stored event row (or its id and workspace). */
-export type PublishableEvent = { id: string; workspaceId: string };
+/**
+ * What publishers hand to the queue: the stored event row (or its id and workspace). A row that is
+ * already dispatched (a record change no workflow listens to is written so) is not sent.
+ */
+export type PublishableEvent = { id: string; workspaceId: string; dispatchedAt?: Date | null };
+
+/** Whether the event still needs the dispatcher: every queue sends only these. */
+export const needsDispatch = (e: PublishableEvent): boolean => e.dispatchedAt == null;
 
 export const toMessage = (e: PublishableEvent): EventMessage => {
   const traceparent = currentTraceparent();

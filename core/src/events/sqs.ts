@@ -3,7 +3,7 @@ import type * as SqsSdk from '@aws-sdk/client-sqs';
 import type { SQSClient } from '@aws-sdk/client-sqs';
 import { z } from 'zod';
 import type { EventHandler, EventQueue } from './queue';
-import { decodeMessage, encodeMessage, type PublishableEvent } from './message';
+import { decodeMessage, encodeMessage, needsDispatch, type PublishableEvent } from './message';
 
 /**
  * The SQS client library, loaded on first use instead of at import: loading it costs ~150 ms of CPU,
@@ -60,10 +60,12 @@ export function createSqsQueue(opts: SqsQueueOptions): SqsQueue {
     // Every message carries its workspace as MessageGroupId: on a standard queue that makes it an SQS
     // fair queue, so one workspace's backlog does not delay the others' messages (docs/fairness.md).
     async publish(e) {
+      if (!needsDispatch(e)) return;
       const { SendMessageCommand } = sqsSdk();
       await client().send(new SendMessageCommand({ QueueUrl: queueUrl, MessageBody: encodeMessage(e), MessageGroupId: e.workspaceId }), timeout());
     },
-    async publishMany(es: PublishableEvent[]) {
+    async publishMany(all: PublishableEvent[]) {
+      const es = all.filter(needsDispatch);
       const { SendMessageBatchCommand } = sqsSdk();
       for (let i = 0; i < es.length; i += BATCH) {
         const chunk = es.slice(i, i + BATCH);
