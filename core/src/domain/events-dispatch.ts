@@ -6,7 +6,7 @@ import type { Db } from '../db/client';
 import { preparedQuery, preparedSql } from '../db/prepared';
 import { rowFromDriver, rowsOf } from '../db/driver-row';
 import { RUN_WORKFLOW_ID_PREFIX } from '../temporal';
-import type { StoredEvent } from './events';
+import { NO_RUNS_OUTCOME, type StoredEvent } from './events';
 
 // The dispatcher's and the outbox sweeper's statements (functions/src/dispatch). The claim and the
 // finish are on every event's path and tuned for it: one prepared statement each.
@@ -100,7 +100,7 @@ const claimStatement = preparedSql(
     -- the dispatcher marks it stopped instead.
     update events set attempts = attempts + 1,
            status = case when ${done} then 'dispatched' else status end,
-           outcome = case when ${done} then '{"runs":[],"deduplicated":0}'::jsonb else outcome end,
+           outcome = case when ${done} then ${NO_RUNS_OUTCOME} else outcome end,
            dispatched_at = case when ${done} then now() end
      where id = ${sql.placeholder('id')}::uuid and dispatched_at is null
        and (${sql.placeholder('workspaceId')}::uuid is null or workspace_id = ${sql.placeholder('workspaceId')}::uuid)

@@ -29,6 +29,9 @@ export function recordEventListened(workspaceId: SQL | string, type: string, obj
        and w.active_trigger_type = any(${`{${types.join(',')}}`}::text[]) and w.active_trigger_object = ${object})`;
 }
 
+/** The outcome of an event that no workflow accepted: dispatched, with no runs. */
+export const NO_RUNS_OUTCOME = sql`'{"runs":[],"deduplicated":0}'::jsonb`;
+
 /**
  * The status columns of a record event as it is written: a change no workflow listens to (most of
  * them) is settled at once, dispatched with no runs, so it costs no queue message and no claim;
@@ -38,7 +41,7 @@ export function recordEventListened(workspaceId: SQL | string, type: string, obj
 export function recordEventStatus(listened: SQL) {
   return {
     status: sql<'pending' | 'dispatched'>`case when ${listened} then 'pending' else 'dispatched' end`,
-    outcome: sql`case when ${listened} then null else '{"runs":[],"deduplicated":0}'::jsonb end`,
+    outcome: sql`case when ${listened} then null else ${NO_RUNS_OUTCOME} end`,
     dispatchedAt: sql`case when ${listened} then null else now() end`,
   };
 }
