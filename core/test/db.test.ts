@@ -136,7 +136,7 @@ describe.each(TEST_DB_KINDS)('records outbox on %s', (kind) => {
         companyId: company!.id,
         name: `${type} ${object}`,
         isActive,
-        trigger: { type: 'manual' },
+        trigger: { type: 'manual', allowMembers: false },
         actions: [],
         activeTriggerType: type,
         activeTriggerObject: object,
