@@ -7,7 +7,7 @@ import { nowMs } from '../targets/conduit/observer';
 import type { Ctx } from './context';
 import { sinkRecords, withConduit, type Session } from './conduitSession';
 import { recordUpdatedToUpdate, webhookToUpdate } from './definitions';
-import { latencyRow, patchAndWait } from './recordTriggers';
+import { latencyRow, patchAndWait, type RecordSession, withRecordRuns } from './recordTriggers';
 
 export const NOISY = '10. Noisy neighbour: workspace A bursts webhooks, workspace B changes a record each second';
 
@@ -72,9 +72,9 @@ async function burst(s: Session, hookId: string, sinks: string[], n: number): Pr
 type Beat = Awaited<ReturnType<typeof patchAndWait>>;
 
 /** One of B's record changes (its trigger → first action and the stages before it), paced to one a second. */
-async function beat(b: Session, recordId: string, i: number): Promise<Beat> {
+async function beat(b: RecordSession, recordId: string, i: number): Promise<Beat> {
   const t = nowMs();
-  const r = await patchAndWait(b, BEAT_OBJECT, recordId, 1, i, 20);
+  const r = await patchAndWait(b, BEAT_OBJECT, recordId, 1, i);
   await sleep(Math.max(0, BEAT_MS - (nowMs() - t)));
   return r;
 }
@@ -151,55 +151,58 @@ export async function runNoisy(ctx: Ctx): Promise<string[]> {
   const failures: string[] = [];
   try {
     await withConduit(ctx, async (s) => {
-      const { b, beats, aSinks, hookId } = await prepare(s, warmup + samples);
-      ctx.log(`10. B alone: ${samples} record changes, one a second`);
-      for (let i = 0; i < warmup; i++) await beat(b, beats[i]!, i);
-      const quiet: Beat[] = [];
-      let quietErrors = 0;
-      for (let i = 0; i < samples; i++) {
-        try {
-          quiet.push(await beat(b, beats[warmup + i]!, i));
-        } catch {
-          quietErrors++;
+      const prepared = await prepare(s, warmup + samples);
+      await withRecordRuns(prepared.b, async (b) => {
+        const { beats, aSinks, hookId } = prepared;
+        ctx.log(`10. B alone: ${samples} record changes, one a second`);
+        for (let i = 0; i < warmup; i++) await beat(b, beats[i]!, i);
+        const quiet: Beat[] = [];
+        let quietErrors = 0;
+        for (let i = 0; i < samples; i++) {
+          try {
+            quiet.push(await beat(b, beats[warmup + i]!, i));
+          } catch {
+            quietErrors++;
+          }
         }
-      }
-      ctx.rows.push(
-        latencyRow(
-          NOISY,
-          'B: record change → first action, A quiet',
-          quiet.map((x) => x.firstStartMs),
-          quietErrors,
-          stageSplit(quiet),
-        ),
-      );
+        ctx.rows.push(
+          latencyRow(
+            NOISY,
+            'B: record change → first action, A quiet',
+            quiet.map((x) => x.firstStartMs),
+            quietErrors,
+            stageSplit(quiet),
+          ),
+        );
 
-      ctx.log(`10. A's burst of ${size} webhooks, B changing a record each second meanwhile`);
-      const during: Beat[] = [];
-      let duringErrors = 0;
-      let done = false;
-      const aRun = burst(s, hookId, aSinks, size).finally(() => {
-        done = true;
-      });
-      // A fresh record for each change: the measure reads the runs of that record.
-      for (let i = 0; !done; i++) {
-        try {
-          const record = await b.api.createRecord(BEAT_OBJECT, { v: -1, i });
-          during.push(await beat(b, record, i));
-        } catch {
-          duringErrors++;
+        ctx.log(`10. A's burst of ${size} webhooks, B changing a record each second meanwhile`);
+        const during: Beat[] = [];
+        let duringErrors = 0;
+        let done = false;
+        const aRun = burst(s, hookId, aSinks, size).finally(() => {
+          done = true;
+        });
+        // A fresh record for each change: the measure reads the runs of that record.
+        for (let i = 0; !done; i++) {
+          try {
+            const record = await b.api.createRecord(BEAT_OBJECT, { v: -1, i });
+            during.push(await beat(b, record, i));
+          } catch {
+            duringErrors++;
+          }
         }
-      }
-      const withB = await aRun;
-      ctx.rows.push(
-        latencyRow(
-          NOISY,
-          "B: record change → first action, during A's burst",
-          during.map((x) => x.firstStartMs),
-          duringErrors,
-          `${during.length} changes while A's burst ran; quiet p50 ${median(quiet.map((x) => x.firstStartMs)).toFixed(1)} ms; ${stageSplit(during)}`,
-        ),
-      );
-      ctx.rows.push(rateRow(`A: burst of ${size} webhooks, B beside it`, withB));
+        const withB = await aRun;
+        ctx.rows.push(
+          latencyRow(
+            NOISY,
+            "B: record change → first action, during A's burst",
+            during.map((x) => x.firstStartMs),
+            duringErrors,
+            `${during.length} changes while A's burst ran; quiet p50 ${median(quiet.map((x) => x.firstStartMs)).toFixed(1)} ms; ${stageSplit(during)}`,
+          ),
+        );
+        ctx.rows.push(rateRow(`A: burst of ${size} webhooks, B beside it`, withB));
+      });
     });
     await withConduit(ctx, async (s) => {
       const { aSinks, hookId } = await prepare(s, 0);

@@ -1,11 +1,11 @@
 import { createDb } from '@conduit/core/db';
 import { WorkflowActionSchema, WorkflowTriggerSchema } from '@conduit/core/definition';
 import { activateWorkflow, createWorkflow } from '@conduit/core/domain';
-import { Deadline, mapLimit, pollUntil, sleep } from '../bounded';
+import { Deadline, mapLimit, sleep } from '../bounded';
 import type { Row } from '../report/model';
 import { median, summarize } from '../stats';
 import type { ConduitApi, Definition } from '../targets/conduit/api';
-import { nowMs } from '../targets/conduit/observer';
+import { nowMs, RecordRunObserver } from '../targets/conduit/observer';
 import type { Ctx } from './context';
 import { sinkRecords, withConduit, type Session } from './conduitSession';
 import { SINK_OBJECT, recordUpdatedToUpdate } from './definitions';
@@ -13,9 +13,6 @@ import { SINK_OBJECT, recordUpdatedToUpdate } from './definitions';
 const TRIGGER = '4. Trigger latency: record PATCH → first action started';
 const FANOUT = '5. Fan-out: one record event → N active workflows';
 const SCALE = '5b. Dispatch cost vs. active workflows in the workspace';
-
-/** Poll interval where only start times (read from the rows) are reported. */
-const START_POLL_MS = 20;
 
 /**
  * Pause before each spaced trigger sample. The bench sees a run as completed once its execution row
@@ -39,29 +36,38 @@ async function runsOfRecord(s: Session, recordId: string): Promise<RunSeen[]> {
   return rows.map((r) => ({ workflowId: r.workflow_id, status: r.status, firstStartedMs: r.first_started === null ? null : Number(r.first_started) }));
 }
 
-const TERMINAL = new Set(['completed', 'failed', 'cancelled']);
+/** A record session: the stack, and the observer that hears its runs end (one LISTEN connection). */
+export type RecordSession = Session & { runs: RecordRunObserver };
+
+/** `fn` with a completion observer on the session's database, closed whatever `fn` does. */
+export async function withRecordRuns<T>(s: Session, fn: (r: RecordSession) => Promise<T>): Promise<T> {
+  const runs = await RecordRunObserver.open(s.stack.databaseUrl);
+  try {
+    return await fn({ ...s, runs });
+  } finally {
+    await runs.close();
+  }
+}
 
 /**
  * Patches a record, then waits until `expected` runs finished; times are from the PATCH being sent.
- * `pollMs`: how often the database is asked. The start times come from the rows themselves, so a
- * slower poll does not change them, and it keeps the observer off the two cores the stack runs on;
- * only `completedMs` (noticed by polling) needs the fast one.
+ * The end is heard through the completion trigger (no polling, so waiting costs the stack nothing);
+ * the start times and stages are read from the rows once, after it.
  */
-export async function patchAndWait(s: Session, object: string, recordId: string, expected: number, i: number, pollMs = 2) {
+export async function patchAndWait(s: RecordSession, object: string, recordId: string, expected: number, i: number) {
+  const done = s.runs.until(recordId, expected, 60_000 + expected * 1_000);
   const t0 = nowMs();
-  await s.api.patchRecord(object, recordId, { v: i });
-  const runs = await pollUntil(
-    `${expected} run(s) of record ${recordId}`,
-    async () => {
-      const seen = await runsOfRecord(s, recordId);
-      return seen.length >= expected && seen.every((r) => TERMINAL.has(r.status)) ? seen : undefined;
-    },
-    { ms: 60_000 + expected * 1_000, intervalMs: pollMs },
-  );
-  const completedMs = nowMs() - t0;
+  try {
+    await s.api.patchRecord(object, recordId, { v: i });
+  } catch (e) {
+    s.runs.cancel(recordId);
+    throw e;
+  }
+  const ended = await done;
+  const completedMs = ended.observedAt - t0;
+  if (ended.notCompleted) throw new Error(`${ended.notCompleted} run(s) did not complete`);
+  const runs = await runsOfRecord(s, recordId);
   if (runs.length !== expected) throw new Error(`expected ${expected} run(s), saw ${runs.length}`);
-  const failed = runs.filter((r) => r.status !== 'completed');
-  if (failed.length) throw new Error(`${failed.length} run(s) ended ${failed[0]!.status}`);
   const starts = runs.map((r) => (r.firstStartedMs ?? Number.NaN) - t0);
   // Where the time went, from the rows' own clocks (PostgreSQL's now() is its transaction's start):
   // the event stored, its claim (the run row's created_at) begun, the event marked dispatched (after
@@ -137,13 +143,13 @@ async function sampled<T>(count: number, fn: (i: number) => Promise<T>): Promise
 
 // ---- scenario 4 -------------------------------------------------------------------------
 
-async function runTriggerLatency(ctx: Ctx, s: Session): Promise<void> {
+async function runTriggerLatency(ctx: Ctx, s: RecordSession): Promise<void> {
   const { warmup, samples } = ctx.profile.trigger;
   {
     const [sink] = await sinkRecords(s.api, 1);
     await s.api.createActiveWorkflow(recordUpdatedToUpdate('bench: trigger', 'bench_trigger', sink!));
     const recs = await createRecords(s.api, 'bench_trigger', warmup + 2 * samples);
-    await sampled(warmup, (i) => patchAndWait(s, 'bench_trigger', recs[i]!, 1, i, START_POLL_MS));
+    await sampled(warmup, (i) => patchAndWait(s, 'bench_trigger', recs[i]!, 1, i));
     // The goal's row first (goals.ts reads it): samples spaced by SETTLE_MS; then the same back to back.
     const variants = [
       { label: `record_updated → update_record, samples ${SETTLE_MS} ms apart`, settle: SETTLE_MS, offset: warmup },
@@ -152,7 +158,7 @@ async function runTriggerLatency(ctx: Ctx, s: Session): Promise<void> {
     for (const v of variants) {
       const r = await sampled(samples, async (i) => {
         if (v.settle > 0) await sleep(v.settle);
-        return patchAndWait(s, 'bench_trigger', recs[v.offset + i]!, 1, i, START_POLL_MS);
+        return patchAndWait(s, 'bench_trigger', recs[v.offset + i]!, 1, i);
       });
       ctx.rows.push(
         latencyRow(
@@ -169,7 +175,7 @@ async function runTriggerLatency(ctx: Ctx, s: Session): Promise<void> {
 
 // ---- scenario 5 -------------------------------------------------------------------------
 
-async function runFanout(ctx: Ctx, s: Session): Promise<void> {
+async function runFanout(ctx: Ctx, s: RecordSession): Promise<void> {
   const { sizes, samples } = ctx.profile.fanout;
   for (const k of sizes) {
     ctx.log(`5. fan-out to ${k} workflow(s)`);
@@ -195,7 +201,7 @@ async function runFanout(ctx: Ctx, s: Session): Promise<void> {
         `${label}: all runs completed`,
         r.ok.map((x) => x.completedMs),
         0,
-        `observed by polling the database every 2 ms`,
+        "heard through a LISTEN on the runs' completion trigger",
       ),
     );
   }
@@ -212,14 +218,16 @@ export async function runRecordScenarios(ctx: Ctx, which: { trigger: boolean; fa
     }
   };
   await guard('4–5. record scenarios', () =>
-    withConduit(ctx, async (s) => {
-      if (which.trigger)
-        await guard('4. trigger latency', () => {
-          ctx.log('4. trigger latency');
-          return runTriggerLatency(ctx, s);
-        });
-      if (which.fanout) await guard('5. fan-out', () => runFanout(ctx, s));
-    }),
+    withConduit(ctx, (stack) =>
+      withRecordRuns(stack, async (s) => {
+        if (which.trigger)
+          await guard('4. trigger latency', () => {
+            ctx.log('4. trigger latency');
+            return runTriggerLatency(ctx, s);
+          });
+        if (which.fanout) await guard('5. fan-out', () => runFanout(ctx, s));
+      }),
+    ),
   );
 }
 
@@ -244,65 +252,67 @@ function bystander(i: number, sink: string): Definition {
 export async function runDispatchScale(ctx: Ctx): Promise<{ ratio: number; base: number; grown: number } | undefined> {
   const { scale, scaleSamples } = ctx.profile.fanout;
   const [small, large] = [scale[0]!, scale[scale.length - 1]!];
-  return withConduit(ctx, async (s) => {
-    const [sink] = await sinkRecords(s.api, 1);
-    await s.api.createActiveWorkflow(recordUpdatedToUpdate('bench: scale target', 'bench_scale', sink!));
-    let active = 1;
-    /*
-     * Thousands of bystanders through the HTTP API would take minutes; they are created and
-     * published with the same core domain services the API calls, straight on the stack's
-     * database. Only the measured event goes through the API.
-     */
-    const { rows } = await s.stack.db.query<{ company_id: string }>('select company_id::text from workflows where workspace_id = $1 limit 1', [
-      s.api.workspaceId,
-    ]);
-    const companyId = rows[0]?.company_id;
-    if (!companyId) throw new Error('no workflow to take the company id from');
-    const handle = await createDb({ url: s.stack.databaseUrl, migrate: false, poolSize: 8 });
-    const grow = async (to: number) => {
-      const t0 = Date.now();
-      const idx = Array.from({ length: to - active }, (_, j) => active + j);
-      const deadline = new Deadline(`creating ${idx.length} workflows`, 600_000);
-      await mapLimit(idx, 8, async (i) => {
-        deadline.check();
-        const def = bystander(i, sink!);
-        const draft = { name: def.name, trigger: WorkflowTriggerSchema.parse(def.trigger), actions: def.actions.map((a) => WorkflowActionSchema.parse(a)) };
-        const wf = await createWorkflow(handle.db, { ...draft, workspaceId: s.api.workspaceId, companyId, createdBy: null });
-        const done = await activateWorkflow(handle.db, { id: wf.id, workspaceId: s.api.workspaceId, publishedBy: null, draft });
-        if (!done?.workflow.isActive) throw new Error(`workflow ${wf.id} did not activate`);
-      });
-      active = to;
-      ctx.log(`5b. ${to} active workflows (added ${idx.length} in ${((Date.now() - t0) / 1000).toFixed(1)} s)`);
-    };
-    const measure = async (label: string) => {
-      const recs = await createRecords(s.api, 'bench_scale', scaleSamples + 2);
-      await sampled(2, (i) => patchAndWait(s, 'bench_scale', recs[i]!, 1, i, START_POLL_MS));
-      const r = await sampled(scaleSamples, async (i) => {
-        await sleep(SETTLE_MS);
-        return patchAndWait(s, 'bench_scale', recs[i + 2]!, 1, i, START_POLL_MS);
-      });
-      const row = latencyRow(
-        SCALE,
-        `${label} active workflows`,
-        r.ok.map((x) => x.firstStartMs),
-        r.errors,
-        stageNote(r.ok, r.firstError),
-      );
-      ctx.rows.push(row);
-      return median(row.metric.values);
-    };
-    try {
-      await grow(small);
-      const base = await measure(small.toLocaleString('en-US'));
-      await grow(large);
-      const { rows: n } = await s.stack.db.query<{ n: string }>('select count(*) as n from workflows where workspace_id = $1 and is_active', [
+  return withConduit(ctx, (stack) =>
+    withRecordRuns(stack, async (s) => {
+      const [sink] = await sinkRecords(s.api, 1);
+      await s.api.createActiveWorkflow(recordUpdatedToUpdate('bench: scale target', 'bench_scale', sink!));
+      let active = 1;
+      /*
+       * Thousands of bystanders through the HTTP API would take minutes; they are created and
+       * published with the same core domain services the API calls, straight on the stack's
+       * database. Only the measured event goes through the API.
+       */
+      const { rows } = await s.stack.db.query<{ company_id: string }>('select company_id::text from workflows where workspace_id = $1 limit 1', [
         s.api.workspaceId,
       ]);
-      if (Number(n[0]?.n) !== large) throw new Error(`expected ${large} active workflows, found ${n[0]?.n}`);
-      const grown = await measure(large.toLocaleString('en-US'));
-      return { ratio: grown / base, base, grown };
-    } finally {
-      await handle.close();
-    }
-  });
+      const companyId = rows[0]?.company_id;
+      if (!companyId) throw new Error('no workflow to take the company id from');
+      const handle = await createDb({ url: s.stack.databaseUrl, migrate: false, poolSize: 8 });
+      const grow = async (to: number) => {
+        const t0 = Date.now();
+        const idx = Array.from({ length: to - active }, (_, j) => active + j);
+        const deadline = new Deadline(`creating ${idx.length} workflows`, 600_000);
+        await mapLimit(idx, 8, async (i) => {
+          deadline.check();
+          const def = bystander(i, sink!);
+          const draft = { name: def.name, trigger: WorkflowTriggerSchema.parse(def.trigger), actions: def.actions.map((a) => WorkflowActionSchema.parse(a)) };
+          const wf = await createWorkflow(handle.db, { ...draft, workspaceId: s.api.workspaceId, companyId, createdBy: null });
+          const done = await activateWorkflow(handle.db, { id: wf.id, workspaceId: s.api.workspaceId, publishedBy: null, draft });
+          if (!done?.workflow.isActive) throw new Error(`workflow ${wf.id} did not activate`);
+        });
+        active = to;
+        ctx.log(`5b. ${to} active workflows (added ${idx.length} in ${((Date.now() - t0) / 1000).toFixed(1)} s)`);
+      };
+      const measure = async (label: string) => {
+        const recs = await createRecords(s.api, 'bench_scale', scaleSamples + 2);
+        await sampled(2, (i) => patchAndWait(s, 'bench_scale', recs[i]!, 1, i));
+        const r = await sampled(scaleSamples, async (i) => {
+          await sleep(SETTLE_MS);
+          return patchAndWait(s, 'bench_scale', recs[i + 2]!, 1, i);
+        });
+        const row = latencyRow(
+          SCALE,
+          `${label} active workflows`,
+          r.ok.map((x) => x.firstStartMs),
+          r.errors,
+          stageNote(r.ok, r.firstError),
+        );
+        ctx.rows.push(row);
+        return median(row.metric.values);
+      };
+      try {
+        await grow(small);
+        const base = await measure(small.toLocaleString('en-US'));
+        await grow(large);
+        const { rows: n } = await s.stack.db.query<{ n: string }>('select count(*) as n from workflows where workspace_id = $1 and is_active', [
+          s.api.workspaceId,
+        ]);
+        if (Number(n[0]?.n) !== large) throw new Error(`expected ${large} active workflows, found ${n[0]?.n}`);
+        const grown = await measure(large.toLocaleString('en-US'));
+        return { ratio: grown / base, base, grown };
+      } finally {
+        await handle.close();
+      }
+    }),
+  );
 }
