@@ -36,7 +36,8 @@ export const NO_RUNS_OUTCOME = sql`'{"runs":[],"deduplicated":0}'::jsonb`;
  * The status columns of a record event as it is written: a change no workflow listens to (most of
  * them) is settled at once, dispatched with no runs, so it costs no queue message and no claim;
  * the queues skip it (message.ts). One that a workflow listens to is pending for the dispatcher,
- * which matches the trigger's own conditions (field, from, to) when it claims it.
+ * which matches the trigger's own conditions (field, from, to) when it claims it. `listened` appears
+ * in all three columns: a hot statement passes a column it computed once (records.ts, `heard`).
  */
 export function recordEventStatus(listened: SQL) {
   return {

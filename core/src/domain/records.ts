@@ -85,8 +85,11 @@ async function existingCreate(tx: DbOrTx, workspaceId: string, id: string | unde
   return { record, event };
 }
 
-// A record.updated event nobody listens to is written settled (recordEventStatus).
-const updatedStatus = recordEventStatus(recordEventListened(sql`upd.workspace_id`, 'record.updated', sql`upd.object`));
+// A record.updated event nobody listens to is written settled (recordEventStatus). Whether anyone
+// listens is asked once (the `heard` CTE, materialized so the planner cannot copy the EXISTS back into
+// each of the three columns that read it).
+const updatedListened = recordEventListened(sql`upd.workspace_id`, 'record.updated', sql`upd.object`);
+const updatedStatus = recordEventStatus(sql`heard.yes`);
 
 // Every PATCH and every update_record step: prepared once per connection (see updateRecord).
 const updateStatement = preparedSql(
@@ -104,6 +107,8 @@ const updateStatement = preparedSql(
     select coalesce(jsonb_agg(k order by k collate "C"), '[]'::jsonb) as changed
       from upd, lateral (select jsonb_object_keys(upd.previous_data) as k union select jsonb_object_keys(upd.data)) keys
      where upd.data -> k is distinct from upd.previous_data -> k
+  ), heard as materialized (
+    select ${updatedListened} as yes from upd
   ), ev as (
     insert into events (workspace_id, source, type, object, record_id, payload, causation, status, outcome, dispatched_at)
     select upd.workspace_id, 'record', 'record.updated', upd.object, upd.id::text,
@@ -114,7 +119,7 @@ const updateStatement = preparedSql(
              'changed', diff.changed),
            ${sql.placeholder('causation')}::jsonb,
            ${updatedStatus.status}, ${updatedStatus.outcome}, ${updatedStatus.dispatchedAt}
-      from upd, diff
+      from upd, diff, heard
     returning *
   )
   select to_jsonb(upd) - 'previous_data' - 'previous_updated_at' as record,
