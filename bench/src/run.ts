@@ -17,6 +17,7 @@ import { runFind } from './scenarios/find';
 import { runDispatchScale, runRecordScenarios } from './scenarios/recordTriggers';
 import { runSideBySide } from './scenarios/sideBySide';
 import { runSizes } from './scenarios/sizes';
+import { runTemporalFloor } from './scenarios/temporalFloor';
 import { runLoops, runLoopsN8n } from './scenarios/loops';
 import { runMemory } from './scenarios/memory';
 import { runNoisy } from './scenarios/noisy';
@@ -87,6 +88,7 @@ try {
     await ctx.n8n?.stop();
     ctx.n8n = null;
   }
+  if (sideBySide.e2e) failures.push(...(await runTemporalFloor(ctx)));
   if (has('trigger') || has('fanout')) await runRecordScenarios(ctx, { trigger: has('trigger'), fanout: has('fanout') }, failures);
   if (has('fanout')) {
     await guard('5b. dispatch cost at scale', async () => {
