@@ -69,10 +69,18 @@ describe('report', () => {
       report([ingress('conduit', [5000], 3), ingress('n8n', [20])], { failures: ['ingress c=256 conduit: boom'] }),
       '/x/BENCHMARKS.svg',
     );
-    expect(md).toContain('FAILED — 1 scenario failure(s), 3 request error(s)');
+    expect(md).toContain("FAILED — 1 scenario failure(s), 3 request error(s) in Conduit's rows;");
     expect(md).toContain('- ingress c=256 conduit: boom');
     expect(md).toContain('![Benchmark chart](BENCHMARKS.svg)');
     expect(md).toMatch(/\| concurrency 16 \| conduit \| 5,000 req\/s .*\| 3 \| 0 \| 250\.0×/);
+  });
+
+  it("keeps the peer's errors apart: they are its result, not a failed run of the bench", () => {
+    const md = renderMarkdown(report([ingress('conduit', [5000]), ingress('n8n', [20], 2)]), '/x/BENCHMARKS.svg');
+    expect(md).toContain("**Result: every scenario ran, 0 errors in Conduit's rows. n8n: 2 request error(s)");
+    expect(md).not.toContain('FAILED');
+    const both = renderMarkdown(report([ingress('conduit', [5000], 1), ingress('n8n', [20], 2)]), '/x/BENCHMARKS.svg');
+    expect(both).toContain("FAILED — 0 scenario failure(s), 1 request error(s) in Conduit's rows (n8n: 2)");
   });
 
   it('shows designed refusals in their own column, not as errors', () => {
@@ -136,6 +144,12 @@ describe('report', () => {
     expect(goals.find((g) => g.goal.includes('`npm start`: end to end'))?.met).toBe(false);
     // The PostgreSQL stack's 60 against queue mode's 70; the team's 10× target compares with regular n8n only.
     expect(goals.find((g) => g.goal.includes('queue mode'))?.met).toBe(false);
+    // A request queue mode never answered: its rate is not a fair peer, so the target is not judged.
+    const lost = report([e2e('conduit', 'concurrency 16', 60), { ...e2e('n8n', `${QUEUE_MODE}, concurrency 16`, 40), errors: 1 }]).goals;
+    expect(lost.find((g) => g.goal.includes('queue mode'))).toMatchObject({
+      met: null,
+      measured: "60.0 runs/s; not compared: n8n queue mode left 1 request(s) unanswered in this run (its rows' Errors column)",
+    });
     expect(goals.find((g) => g.goal.includes('≥ 10×'))?.measured).toContain('n8n 50.0 runs/s');
     // Issue 21's floors: 1.5× regular n8n, and its latency at one client and at the top concurrency.
     expect(goals.find((g) => g.goal.includes('≥ 1.5×'))).toMatchObject({ met: false, measured: '60.0 runs/s vs n8n 50.0 runs/s (1.20×)' });

@@ -54,3 +54,6 @@ export function systemCpuPerRun(r: Row): number | undefined {
   const cpu = Object.entries(r.figures ?? {}).filter(([k]) => k.startsWith('cpu:') && k !== 'cpu:bench client');
   return cpu.length ? cpu.reduce((n, [, v]) => n + v, 0) : undefined;
 }
+
+/** Request errors of one system's rows: Conduit's fail the bench; the peer's are its own result, reported. */
+export const errorsOf = (rows: Row[], target: Row['target']): number => rows.filter((r) => r.target === target).reduce((n, r) => n + r.errors, 0);

@@ -69,14 +69,20 @@ export function evaluateGoals(report: Omit<Report, 'goals'>, dispatchRatio: numb
     if (top) latencyGoal(top, 'p99', top.variant);
   }
   // Issue 21 item 6: n8n's durable set-up, queue mode, is the peer to beat too.
-  const queueBest = bestOf(n8nE2e.filter(isQueueMode));
-  if (e2e.length && queueBest !== undefined) {
+  const queueRows = report.rows.filter((r) => r.target === 'n8n' && r.scenario.startsWith('2.') && isQueueMode(r));
+  if (e2e.length && queueRows.length) {
     const best = bestOf(e2e)!;
+    const lost = queueRows.reduce((n, r) => n + r.errors, 0);
+    // A request queue mode never answered stalls its client for the whole timeout, which lowers its
+    // rate: with any such error the peer's best is not a fair figure, so the target is not judged.
+    const queueBest = bestOf(queueRows)!;
     goals.push({
       source: 'issue 21',
       goal: 'End to end: ahead of n8n queue mode (completed runs per second, best concurrency of each)',
-      measured: `${num(best, 'runs/s')} vs n8n queue mode ${num(queueBest, 'runs/s')} (${(best / queueBest).toFixed(2)}×)`,
-      met: best > queueBest,
+      measured: lost
+        ? `${num(best, 'runs/s')}; not compared: n8n queue mode left ${lost} request(s) unanswered in this run (its rows' Errors column)`
+        : `${num(best, 'runs/s')} vs n8n queue mode ${num(queueBest, 'runs/s')} (${(best / queueBest).toFixed(2)}×)`,
+      met: lost ? null : best > queueBest,
     });
   }
   // Issue 21 item 4: the embedded default a new user runs (`npm start`: PGlite, the in-process queue).

@@ -1,7 +1,7 @@
 import { basename } from 'node:path';
 import type { Report, Row } from './model';
 import { STAGES } from '../targets/conduit/costs';
-import { bytes, describeRatio, headline, ms, num, peerOf, ratio, systemCpuPerRun } from './format';
+import { bytes, describeRatio, errorsOf, headline, ms, num, peerOf, ratio, systemCpuPerRun } from './format';
 
 const cell = (s: string) => s.replace(/\|/g, '\\|').replace(/\n/g, ' ');
 
@@ -78,7 +78,8 @@ function costTable(rows: Row[]): string[] {
 export function renderMarkdown(report: Report, chartFile: string): string {
   const m = report.machine;
   const tookMin = (report.finishedAt.getTime() - report.startedAt.getTime()) / 60_000;
-  const errors = report.rows.reduce((n, r) => n + r.errors, 0);
+  const errors = errorsOf(report.rows, 'conduit');
+  const peerErrors = errorsOf(report.rows, 'n8n');
   const ok = report.failures.length === 0 && errors === 0;
   const lines: string[] = [
     '# Benchmarks',
@@ -88,8 +89,10 @@ export function renderMarkdown(report: Report, chartFile: string): string {
       'this file and the chart are written by the script, never by hand. How to rerun and what each scenario measures: [docs/bench.md](docs/bench.md).',
     '',
     ok
-      ? `**Result: every scenario ran, 0 errors.**`
-      : `**Result: FAILED — ${report.failures.length} scenario failure(s), ${errors} request error(s); see below.**`,
+      ? peerErrors === 0
+        ? `**Result: every scenario ran, 0 errors.**`
+        : `**Result: every scenario ran, 0 errors in Conduit's rows. n8n: ${peerErrors} request error(s), shown in its rows' Errors column with the cause in their notes; a row of n8n with errors is not used to judge a target.**`
+      : `**Result: FAILED — ${report.failures.length} scenario failure(s), ${errors} request error(s) in Conduit's rows${peerErrors ? ` (n8n: ${peerErrors})` : ''}; see below.**`,
     '',
     report.n8nStatus.ok
       ? `Side by side with **n8n ${report.n8nStatus.version}** (SQLite default, legacy expression engine, no task runners), measured A/B/A/B on the same machine in the same run. "vs n8n" is Conduit ÷ n8n for the median figure (geometric mean of each round's ratio).`
