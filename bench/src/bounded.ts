@@ -20,6 +20,19 @@ export class Deadline {
 
 export const sleep = (ms: number) => new Promise<void>((r) => setTimeout(r, ms));
 
+/** `promise`, or an error naming `what` once `ms` milliseconds have passed without it settling. */
+export async function within<T>(what: string, promise: Promise<T>, ms: number): Promise<T> {
+  let timer: NodeJS.Timeout | undefined;
+  const timeout = new Promise<never>((_, reject) => {
+    timer = setTimeout(() => reject(new Error(`${what}: gave up after ${ms} ms`)), ms);
+  });
+  try {
+    return await Promise.race([promise, timeout]);
+  } finally {
+    clearTimeout(timer);
+  }
+}
+
 /** Thrown by a probe to stop polling at once (the thing polled for can no longer happen). */
 export class Fatal extends Error {}
 

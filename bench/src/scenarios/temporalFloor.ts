@@ -3,6 +3,7 @@ import { startTemporalDevServer } from '@conduit/local/testing';
 import { activationTimeoutMs } from '@conduit/worker/activation-timeout';
 import { Client } from '@temporalio/client';
 import { bundleWorkflowCode, NativeConnection, Worker } from '@temporalio/worker';
+import { within } from '../bounded';
 import { cpuSnapshot, type CpuTarget } from '../cpu';
 import type { Row } from '../report/model';
 import type { Ctx } from './context';
@@ -11,6 +12,8 @@ import type { FloorActivities } from './temporal-floor.workflow';
 export const FLOOR = '2b. The floor under every run: Temporal alone, without Conduit';
 
 const TASK_QUEUE = 'bench-floor';
+/** How long one run may take to reach its activity, or to close, before the scenario gives up. */
+const RUN_TIMEOUT_MS = 30_000;
 
 /**
  * What Temporal itself costs per run on this machine, measured in the same run as scenario 2: a
@@ -68,7 +71,7 @@ export async function runTemporalFloor(ctx: Ctx): Promise<string[]> {
               requestEagerStart: true,
               priority: { priorityKey: 3, fairnessKey: `ws-${seq % 4}` },
             });
-            await ran;
+            await within(`run ${key} reaching its activity`, ran, RUN_TIMEOUT_MS);
             reached.delete(key);
             done++;
           }
@@ -79,7 +82,7 @@ export async function runTemporalFloor(ctx: Ctx): Promise<string[]> {
 
     ctx.log(`2b. Temporal alone, concurrency ${concurrency}`);
     const warm = await loop('warm', Date.now() + warmupSec * 1_000);
-    await client.workflow.getHandle(warm.lastKey).result();
+    await within('the last warm-up run closing', client.workflow.getHandle(warm.lastKey).result(), RUN_TIMEOUT_MS);
     const targets: Record<string, CpuTarget> = {
       'Temporal server': { roots: [server.process.child.pid], tree: true },
       'client and worker (one Node process)': { roots: [process.pid], tree: false },
@@ -89,7 +92,7 @@ export async function runTemporalFloor(ctx: Ctx): Promise<string[]> {
     const measured = await loop('run', Date.now() + 2 * durationSec * 1_000);
     const seconds = (performance.now() - t0) / 1_000;
     // The last workflows close just after their activity: their closing belongs to the window.
-    await client.workflow.getHandle(measured.lastKey).result();
+    await within('the last measured run closing', client.workflow.getHandle(measured.lastKey).result(), RUN_TIMEOUT_MS);
     const after = cpuSnapshot(targets);
     const figures: Record<string, number> = {};
     for (const name of Object.keys(targets)) figures[`cpu:${name}`] = (after[name]! - before[name]!) / measured.done;
