@@ -18,7 +18,7 @@ const RUN_TIMEOUT_MS = 30_000;
 /**
  * What Temporal itself costs per run on this machine, measured in the same run as scenario 2: a
  * closed loop of workflows shaped like Conduit's run of light steps (eager start, one local
- * activity, the workspace as fairness key, the dev server as the stack starts it), with nothing of
+ * activity, a fairness key spread over four workspaces, the dev server as the stack starts it), with nothing of
  * Conduit in them: no HTTP, no database, no step. A client counts a run done when its activity ran
  * (Conduit's run row is completed inside that activity too). Its CPU per run is a floor under
  * Conduit's: no change to Conduit's own code can take a run below it while each run is its own
@@ -27,11 +27,13 @@ const RUN_TIMEOUT_MS = 30_000;
 export async function runTemporalFloor(ctx: Ctx): Promise<string[]> {
   const { concurrencies, warmupSec, durationSec } = ctx.profile.e2e;
   const concurrency = concurrencies[concurrencies.length - 1]!;
-  const server = await startTemporalDevServer();
+  let server: Awaited<ReturnType<typeof startTemporalDevServer>> | undefined;
   let connection: NativeConnection | undefined;
   let worker: Worker | undefined;
   let running: Promise<void> | undefined;
   try {
+    // Inside the try: a dev server that fails to start fails this scenario, not the ones after it.
+    server = await startTemporalDevServer();
     connection = await NativeConnection.connect({ address: server.address });
     const reached = new Map<string, () => void>();
     const activities: FloorActivities = {
@@ -114,6 +116,6 @@ export async function runTemporalFloor(ctx: Ctx): Promise<string[]> {
     if (worker?.getState() === 'RUNNING') worker.shutdown();
     await running?.catch(() => {});
     await connection?.close().catch(() => {});
-    await server.stop();
+    await server?.stop();
   }
 }
