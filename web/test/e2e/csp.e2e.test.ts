@@ -115,9 +115,13 @@ describe('the app under its Content-Security-Policy', () => {
     // Trigger it through its public hook, then read the run as a person would.
     const ws = /\/w\/([^/]+)\//.exec(page.url())![1]!;
     const id = /\/settings\/workflows\/([^/]+)$/.exec(page.url())![1]!;
-    const wf = (await (await page.request.get(`${stack.url}/api/workspaces/${ws}/workflows/${id}`)).json()) as { hookPath: string | null };
-    expect(wf.hookPath).toBeTruthy();
-    const hook = await page.request.post(`${stack.url}${wf.hookPath}`, { data: { hello: 'csp' } });
+    // The text waited for above can be on the page before the publish has committed (a CI run read
+    // the workflow while its hook was still unset): wait for the hook itself.
+    const hookPathOf = async () =>
+      ((await (await page.request.get(`${stack.url}/api/workspaces/${ws}/workflows/${id}`)).json()) as { hookPath: string | null }).hookPath;
+    await expect.poll(hookPathOf, { timeout: 10_000 }).toBeTruthy();
+    const hookPath = (await hookPathOf())!;
+    const hook = await page.request.post(`${stack.url}${hookPath}`, { data: { hello: 'csp' } });
     expect(hook.status()).toBe(202);
     expect(hook.headers()['content-security-policy']).toContain("default-src 'none'");
 
