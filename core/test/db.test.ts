@@ -143,19 +143,36 @@ describe.each(TEST_DB_KINDS)('records outbox on %s', (kind) => {
       });
     await listen('field_changed', 'order');
     await listen('record_created', 'ticket', false);
+    await listen('record_created', 'lead');
     const order = await createRecord(h.db, { workspaceId: ws, object: 'order', data: { stage: 'open' } });
     const changed = await updateRecord(h.db, { workspaceId: ws, object: 'order', id: order.record.id, data: { stage: 'won' } });
     const ticket = await createRecord(h.db, { workspaceId: ws, object: 'ticket', data: { name: 'Off' } });
     const gone = await deleteRecord(h.db, { workspaceId: ws, object: 'order', id: order.record.id });
+    const lead = await createRecord(h.db, { workspaceId: ws, object: 'lead', data: { name: 'Ada' } });
     // field_changed listens to updates of orders, not to their creation or deletion; the ticket
     // workflow is inactive.
     const status = (e: { status: string; dispatchedAt: Date | null }) => [e.status, e.dispatchedAt === null];
-    expect([order.event, changed!.event, ticket.event, gone!.event].map(status)).toEqual([
+    expect([order.event, changed!.event, ticket.event, gone!.event, lead.event].map(status)).toEqual([
       ['dispatched', false],
       ['pending', true],
       ['dispatched', false],
       ['dispatched', false],
+      ['pending', true],
     ]);
+    // Written in SQL, the row still reads as drizzle would return it.
+    expect(gone!.event.outcome).toEqual({ runs: [], deduplicated: 0 });
+    expect(gone!.event.dispatchedAt).toBeInstanceOf(Date);
+    expect(lead.event).toMatchObject({
+      workspaceId: ws,
+      source: 'record',
+      type: 'record.created',
+      object: 'lead',
+      recordId: lead.record.id,
+      outcome: null,
+      attempts: 0,
+    });
+    expect(lead.event.receivedAt).toBeInstanceOf(Date);
+    expect(lead.event.payload).toMatchObject({ kind: 'record', event: 'created', object: 'lead', record: { name: 'Ada' } });
     expect(needsDispatch(changed!.event)).toBe(true);
     // Another workspace's workflow is not a listener.
     const [other] = await h.db

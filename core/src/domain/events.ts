@@ -2,6 +2,7 @@ import { sql, type SQL } from 'drizzle-orm';
 import { TRIGGER_TYPES_BY_RECORD_EVENT, type Causation, type TriggerPayload } from '../definition';
 import { events, type EventSource } from '../db/schema';
 import type { DbOrTx } from '../db/client';
+import { rowFromDriver, rowsOf } from '../db/driver-row';
 
 export type NewEvent = {
   workspaceId: string;
@@ -37,7 +38,7 @@ export const NO_RUNS_OUTCOME = sql`'{"runs":[],"deduplicated":0}'::jsonb`;
  * them) is settled at once, dispatched with no runs, so it costs no queue message and no claim;
  * the queues skip it (message.ts). One that a workflow listens to is pending for the dispatcher,
  * which matches the trigger's own conditions (field, from, to) when it claims it. `listened` appears
- * in all three columns: a hot statement passes a column it computed once (records.ts, `heard`).
+ * in all three columns, so callers pass an answer computed once (a materialized `heard`).
  */
 export function recordEventStatus(listened: SQL) {
   return {
@@ -49,7 +50,7 @@ export function recordEventStatus(listened: SQL) {
 
 /** Writes an event to the log/outbox. Call inside the transaction that makes the change it describes. */
 export async function appendEvent(db: DbOrTx, e: NewEvent): Promise<StoredEvent> {
-  const settled = e.source === 'record' && e.object ? recordEventStatus(recordEventListened(e.workspaceId, e.type, e.object)) : {};
+  if (e.source === 'record' && e.object) return appendRecordEvent(db, e, e.object);
   const [row] = await db
     .insert(events)
     .values({
@@ -62,9 +63,26 @@ export async function appendEvent(db: DbOrTx, e: NewEvent): Promise<StoredEvent>
       recordId: e.recordId ?? null,
       workflowId: e.workflowId ?? null,
       dedupeKey: e.dedupeKey ?? null,
-      ...settled,
     })
     .returning();
   if (!row) throw new Error('event insert returned nothing');
   return row;
+}
+
+/**
+ * A record event settled as it is written (recordEventStatus). Its three status columns read one
+ * materialized answer to "does anyone listen": written as VALUES, each column would run the
+ * workflows lookup again.
+ */
+async function appendRecordEvent(db: DbOrTx, e: NewEvent, object: string): Promise<StoredEvent> {
+  const s = recordEventStatus(sql`(select yes from heard)`);
+  const result = await db.execute(sql`
+    with heard as materialized (select ${recordEventListened(e.workspaceId, e.type, object)} as yes)
+    insert into events (workspace_id, source, type, object, record_id, workflow_id, dedupe_key, payload, causation, status, outcome, dispatched_at)
+    values (${e.workspaceId}::uuid, ${e.source}, ${e.type}, ${object}, ${e.recordId ?? null}, ${e.workflowId ?? null}::uuid, ${e.dedupeKey ?? null},
+            ${JSON.stringify(e.payload)}::jsonb, ${JSON.stringify(e.causation)}::jsonb, ${s.status}, ${s.outcome}, ${s.dispatchedAt})
+    returning *`);
+  const raw = rowsOf<Record<string, unknown>>(result)[0];
+  if (!raw) throw new Error('event insert returned nothing');
+  return rowFromDriver(events, raw);
 }
