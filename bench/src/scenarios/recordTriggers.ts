@@ -5,7 +5,7 @@ import { Deadline, mapLimit, sleep } from '../bounded';
 import type { Row } from '../report/model';
 import { median, summarize } from '../stats';
 import type { ConduitApi, Definition } from '../targets/conduit/api';
-import { nowMs, RecordRunObserver } from '../targets/conduit/observer';
+import { byRecord, nowMs, RunEndings } from '../targets/conduit/observer';
 import type { Ctx } from './context';
 import { sinkRecords, withConduit, type Session } from './conduitSession';
 import { SINK_OBJECT, recordUpdatedToUpdate } from './definitions';
@@ -37,11 +37,11 @@ async function runsOfRecord(s: Session, recordId: string): Promise<RunSeen[]> {
 }
 
 /** A record session: the stack, and the observer that hears its runs end (one LISTEN connection). */
-export type RecordSession = Session & { runs: RecordRunObserver };
+export type RecordSession = Session & { runs: RunEndings };
 
 /** `fn` with a completion observer on the session's database, closed whatever `fn` does. */
 export async function withRecordRuns<T>(s: Session, fn: (r: RecordSession) => Promise<T>): Promise<T> {
-  const runs = await RecordRunObserver.open(s.stack.databaseUrl);
+  const runs = await RunEndings.open(s.stack.databaseUrl, byRecord);
   try {
     return await fn({ ...s, runs });
   } finally {

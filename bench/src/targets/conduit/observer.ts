@@ -1,6 +1,5 @@
 import pg from 'pg';
 
-type Waiter = { resolve: (r: Completion) => void; reject: (e: Error) => void; until: number };
 export type Completion = { status: string; observedAt: number };
 
 /** Wall-clock time in ms with sub-ms resolution (same clock as PostgreSQL's timestamps on this machine). */
@@ -30,66 +29,111 @@ create trigger conduit_bench_done after insert or update of status on workflow_e
 /** What the bench waits on: the run an event caused has finished. */
 export type Completions = { wait(eventId: string, timeoutMs?: number): Promise<Completion>; close(): Promise<void> };
 
+/** One trigger payload, "<workflow id> <event id> <status> <record id or ->". */
+export type RunDone = { workflowId: string; eventId: string; status: string; recordId: string | null };
+/** The runs a key's waiter counted have all ended: when the last was heard, its status, and how many did not complete. */
+export type RunsEnded = Completion & { notCompleted: number };
+
+/** Runs of one workflow, by the event that caused each (scenario 2's closed loop). */
+export const byEvent =
+  (workflowId: string) =>
+  (r: RunDone): string | null =>
+    r.workflowId === workflowId ? r.eventId : null;
+/** Runs of any workflow, by the record whose change caused them (the record scenarios, fan-out). */
+export const byRecord = (r: RunDone): string | null => r.recordId;
+
+type Waiter = { expected: number; resolve: (r: RunsEnded) => void; reject: (e: Error) => void; timer: NodeJS.Timeout };
+type Heard = { count: number; notCompleted: number; status: string };
+
 /**
- * Waiters for the runs of one workflow, fed with the trigger's payloads by whichever channel carries
- * them (a LISTEN connection to PostgreSQL, or the embedded stack's output lines).
+ * Runs heard ending through the completion trigger, counted per key (an event, a record), and
+ * whoever waits for a number of them. Fed by whichever channel carries the payloads: a LISTEN
+ * connection to PostgreSQL, or the embedded stack's output lines. Runs heard before anyone waited
+ * are kept, since a fast run can beat the bench's own `wait`.
  */
-export class CompletionWaiters implements Completions {
+export class RunEndings implements Completions {
+  private readonly heard = new Map<string, Heard>();
   private readonly waiting = new Map<string, Waiter>();
-  /** Runs that finished before anyone waited for them (a fast run can beat the bench's `wait`). */
-  private readonly early = new Map<string, Completion>();
-  private readonly timer: NodeJS.Timeout;
 
   constructor(
-    private readonly workflowId: string,
-    private readonly onClose: () => Promise<void> = async () => {},
-  ) {
-    this.timer = setInterval(() => this.expire(), 100);
+    private readonly keyOf: (r: RunDone) => string | null,
+    private end: () => Promise<void> = async () => {},
+  ) {}
+
+  /** Keyed runs of the stack's database, heard through LISTEN/NOTIFY. */
+  static async open(databaseUrl: string, keyOf: (r: RunDone) => string | null): Promise<RunEndings> {
+    const o = new RunEndings(keyOf);
+    o.end = await listenForRunsDone(
+      databaseUrl,
+      (p) => o.onDone(p),
+      (e) => o.failAll(e),
+    );
+    return o;
   }
 
-  /** Resolves when the run caused by `eventId` has finished (any terminal status). */
+  /**
+   * Resolves once `expected` runs of `key` have ended. Call it before the change is sent, so a run
+   * quicker than the caller is not missed; `cancel` it if the change could not be sent.
+   */
+  until(key: string, expected: number, timeoutMs: number): Promise<RunsEnded> {
+    return new Promise((resolve, reject) => {
+      const timer = setTimeout(() => {
+        this.waiting.delete(key);
+        reject(new Error(`${expected} run(s) of ${key} did not end within ${timeoutMs} ms`));
+      }, timeoutMs);
+      this.waiting.set(key, { expected, resolve, reject, timer });
+      this.settle(key);
+    });
+  }
+
+  /** Resolves when the one run caused by `eventId` has finished (any terminal status). */
   wait(eventId: string, timeoutMs = 60_000): Promise<Completion> {
-    const done = this.early.get(eventId);
-    if (done) {
-      this.early.delete(eventId);
-      return Promise.resolve(done);
-    }
-    return new Promise((resolve, reject) => this.waiting.set(eventId, { resolve, reject, until: Date.now() + timeoutMs }));
+    return this.until(eventId, 1, timeoutMs);
   }
 
-  /** One trigger payload, "<workflow id> <event id> <status> <record id>", seen now. */
+  cancel(key: string): void {
+    const w = this.waiting.get(key);
+    if (w) clearTimeout(w.timer);
+    this.waiting.delete(key);
+    this.heard.delete(key);
+  }
+
   onDone(payload: string): void {
-    const [workflowId, eventId, status] = payload.split(' ');
-    if (workflowId !== this.workflowId || !eventId || !status) return;
-    const done = { status, observedAt: nowMs() };
-    const w = this.waiting.get(eventId);
-    if (w) {
-      this.waiting.delete(eventId);
-      w.resolve(done);
-    } else this.early.set(eventId, done);
+    const [workflowId, eventId, status, record] = payload.split(' ');
+    if (!workflowId || !eventId || !status || !record) return;
+    const key = this.keyOf({ workflowId, eventId, status, recordId: record === '-' ? null : record });
+    if (key === null) return;
+    // Bounded: runs nobody waits for (other tests' runs of the workflow) are dropped in bulk.
+    if (this.heard.size > 10_000) this.heard.clear();
+    const seen = this.heard.get(key) ?? { count: 0, notCompleted: 0, status };
+    seen.count++;
+    seen.status = status;
+    if (status !== 'completed') seen.notCompleted++;
+    this.heard.set(key, seen);
+    this.settle(key);
   }
 
-  private expire(): void {
-    const now = Date.now();
-    for (const [id, w] of this.waiting) {
-      if (now > w.until) {
-        w.reject(new Error(`run for event ${id} did not finish in time`));
-        this.waiting.delete(id);
-      }
-    }
-    // Bounded: completions nobody waited for (other tests' runs of this workflow) are dropped in bulk.
-    if (this.early.size > 10_000) this.early.clear();
+  private settle(key: string): void {
+    const w = this.waiting.get(key);
+    const seen = this.heard.get(key);
+    if (!w || !seen || seen.count < w.expected) return;
+    clearTimeout(w.timer);
+    this.waiting.delete(key);
+    this.heard.delete(key);
+    w.resolve({ observedAt: nowMs(), status: seen.status, notCompleted: seen.notCompleted });
   }
 
   failAll(e: Error): void {
-    for (const w of this.waiting.values()) w.reject(e);
+    for (const w of this.waiting.values()) {
+      clearTimeout(w.timer);
+      w.reject(e);
+    }
     this.waiting.clear();
   }
 
   async close(): Promise<void> {
-    clearInterval(this.timer);
     this.failAll(new Error('observer closed'));
-    await this.onClose();
+    await this.end();
   }
 }
 
@@ -105,95 +149,6 @@ async function listenForRunsDone(databaseUrl: string, onDone: (payload: string) 
 }
 
 /** Watches for the runs of one workflow to finish, through LISTEN/NOTIFY on the stack's PostgreSQL database. */
-export async function openCompletionObserver(databaseUrl: string, workflowId: string): Promise<Completions> {
-  let waiters: CompletionWaiters | undefined;
-  const end = await listenForRunsDone(
-    databaseUrl,
-    (p) => waiters?.onDone(p),
-    (e) => waiters?.failAll(e),
-  );
-  waiters = new CompletionWaiters(workflowId, end);
-  return waiters;
-}
-
-type RecordWaiter = { expected: number; resolve: (r: RecordRunsDone) => void; reject: (e: Error) => void; timer: NodeJS.Timeout };
-/** The runs a record's change caused have all ended: when the last one was heard, and how many did not complete. */
-export type RecordRunsDone = { observedAt: number; notCompleted: number };
-
-/**
- * Waits for the runs a record's change causes (every run row names its trigger's record), through
- * the same completion trigger: the record scenarios used to poll the database every few
- * milliseconds for this, and that polling took CPU from the stack it was timing.
- */
-export class RecordRunObserver {
-  private readonly ended = new Map<string, { count: number; notCompleted: number }>();
-  private readonly waiting = new Map<string, RecordWaiter>();
-
-  constructor(private end: () => Promise<void> = async () => {}) {}
-
-  static async open(databaseUrl: string): Promise<RecordRunObserver> {
-    const o = new RecordRunObserver();
-    o.end = await listenForRunsDone(
-      databaseUrl,
-      (p) => o.onDone(p),
-      (e) => o.failAll(e),
-    );
-    return o;
-  }
-
-  /**
-   * Resolves once `expected` runs of `recordId` have ended. Call it before the change is sent, so a
-   * run quicker than the caller is not missed; `cancel` it if the change could not be sent.
-   */
-  until(recordId: string, expected: number, timeoutMs: number): Promise<RecordRunsDone> {
-    return new Promise((resolve, reject) => {
-      const timer = setTimeout(() => {
-        this.waiting.delete(recordId);
-        reject(new Error(`${expected} run(s) of record ${recordId} did not end within ${timeoutMs} ms`));
-      }, timeoutMs);
-      this.waiting.set(recordId, { expected, resolve, reject, timer });
-      this.settle(recordId);
-    });
-  }
-
-  cancel(recordId: string): void {
-    const w = this.waiting.get(recordId);
-    if (w) clearTimeout(w.timer);
-    this.waiting.delete(recordId);
-    this.ended.delete(recordId);
-  }
-
-  /** One trigger payload, "<workflow id> <event id> <status> <record id>", seen now. */
-  onDone(payload: string): void {
-    const [, , status, recordId] = payload.split(' ');
-    if (!status || !recordId || recordId === '-') return;
-    const seen = this.ended.get(recordId) ?? { count: 0, notCompleted: 0 };
-    seen.count++;
-    if (status !== 'completed') seen.notCompleted++;
-    this.ended.set(recordId, seen);
-    this.settle(recordId);
-  }
-
-  private settle(recordId: string): void {
-    const w = this.waiting.get(recordId);
-    const seen = this.ended.get(recordId);
-    if (!w || !seen || seen.count < w.expected) return;
-    clearTimeout(w.timer);
-    this.waiting.delete(recordId);
-    this.ended.delete(recordId);
-    w.resolve({ observedAt: nowMs(), notCompleted: seen.notCompleted });
-  }
-
-  private failAll(e: Error): void {
-    for (const w of this.waiting.values()) {
-      clearTimeout(w.timer);
-      w.reject(e);
-    }
-    this.waiting.clear();
-  }
-
-  async close(): Promise<void> {
-    this.failAll(new Error('observer closed'));
-    await this.end();
-  }
+export function openCompletionObserver(databaseUrl: string, workflowId: string): Promise<Completions> {
+  return RunEndings.open(databaseUrl, byEvent(workflowId));
 }

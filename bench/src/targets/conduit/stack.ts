@@ -8,7 +8,7 @@ import { Fatal, pollUntil } from '../../bounded';
 import { onCleanup } from '../../cleanup';
 import { REPO_ROOT } from '../../options';
 import { spawnGroup, type Group } from '../../proc';
-import { CompletionWaiters, RUN_DONE_LINE, type Completions } from './observer';
+import { byEvent, RUN_DONE_LINE, RunEndings, type Completions } from './observer';
 
 const READY = 'CONDUIT_BENCH_STACK_READY ';
 const ReadySchema = z.object({
@@ -150,7 +150,7 @@ export type EmbeddedStack = {
  */
 export async function startEmbedded(nodeArgs: string[] = stackNodeArgs()): Promise<EmbeddedStack> {
   const dataDir = mkdtempSync(join(tmpdir(), 'conduit-bench-embedded-'));
-  const watchers = new Set<CompletionWaiters>();
+  const watchers = new Set<RunEndings>();
   const child = spawnGroup(
     process.execPath,
     [
@@ -181,7 +181,7 @@ export async function startEmbedded(nodeArgs: string[] = stackNodeArgs()): Promi
     pid: child.child.pid,
     temporal: { pid: ready.temporalPid, address: ready.temporalAddress },
     watch(workflowId) {
-      const w: CompletionWaiters = new CompletionWaiters(workflowId, async () => void watchers.delete(w));
+      const w: RunEndings = new RunEndings(byEvent(workflowId), async () => void watchers.delete(w));
       watchers.add(w);
       return w;
     },
