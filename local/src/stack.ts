@@ -15,7 +15,7 @@ import { startTracing } from '@conduit/core/tracing';
 import { tracingClientInterceptors } from '@conduit/functions/deps';
 import { createDispatcher, createSweeper } from '@conduit/functions/dispatch/index';
 import { createRetentionJob } from '@conduit/functions/retention';
-import { createRunPromoter, createRunStarter, quotaWarningMailer } from '@conduit/functions/runs/index';
+import { createRunPromoter, createRunStarter, quotaWarningMailer, type RunPromoter } from '@conduit/functions/runs/index';
 import { createMailer } from '@conduit/core/mail';
 import { createScheduleSync } from '@conduit/functions/schedules/index';
 import { createWorker } from '@conduit/worker';
@@ -216,12 +216,15 @@ export async function startStack(opts: StackOptions = {}): Promise<Stack> {
 
     const mailer = await createMailer(config, db);
     register('mailer', async () => mailer.close());
+    // Made below with the dispatcher (it needs the run starter); told of runs queued and ended.
+    let promoter: RunPromoter | undefined;
     const runs = createRunStarter({
       db,
       temporal: client,
       eagerStart: true,
       concurrentStarts: config.RUN_START_CONCURRENCY,
       onQuotaWarning: quotaWarningMailer({ db, mailer, config, log }),
+      onQueued: (workspaceId) => promoter?.queued(workspaceId),
     });
     const dispatcher = createDispatcher({ db, runs, config, log: stackLogger(config.LOG_LEVEL, 'dispatch') });
     const dispatch = opts.dispatch !== false;
@@ -245,8 +248,9 @@ export async function startStack(opts: StackOptions = {}): Promise<Stack> {
       const sweeper = createSweeper({ db, queue, log });
       sweeper.start(opts.sweepIntervalMs ?? local.SWEEP_INTERVAL_MS);
       register('outbox sweeper', sweeper.stop);
-      // Runs queued behind their workspace's concurrent-run limit start as slots free up.
-      const promoter = createRunPromoter({ db, runs, log });
+      // Runs queued behind their workspace's concurrent-run limit start as their workspace's runs
+      // end (the worker below tells it), and on a period for slots freed otherwise (a wait step).
+      promoter = createRunPromoter({ db, runs, log });
       promoter.start(local.PROMOTE_INTERVAL_MS);
       register('queued-run promoter', promoter.stop);
     }
@@ -262,7 +266,17 @@ export async function startStack(opts: StackOptions = {}): Promise<Stack> {
       local.RUN_WORKER
         ? cachedWorkflowBundle(undefined, (line) => log.info(line))
             .then((workflowBundle) =>
-              createWorker({ connection, db, queue, config, workflowBundle, logger: stackLogger(config.LOG_LEVEL, 'worker'), secrets, tracing }),
+              createWorker({
+                connection,
+                db,
+                queue,
+                config,
+                workflowBundle,
+                logger: stackLogger(config.LOG_LEVEL, 'worker'),
+                secrets,
+                tracing,
+                runEvents: { began: () => {}, finished: (_status, workspaceId) => promoter?.slotFreed(workspaceId) },
+              }),
             )
             .then((w) => {
               register('Temporal worker', w.shutdown);

@@ -220,3 +220,37 @@ describe.each(['pglite', 'pg'] as const)('workspace limits on %s', (kind) => {
     await setLimits('--monthly-runs', 'none');
   });
 });
+
+describe('a workspace at its concurrent-run limit, as `npm start` runs it', () => {
+  let stack: TestStack;
+  let api: ApiClient;
+  let slow: Awaited<ReturnType<typeof slowReceiver>>;
+
+  beforeAll(async () => {
+    slow = await slowReceiver(300);
+    // The promoter's period is ten minutes here: only a run ending can start the next one in time.
+    stack = await startStack({ env: { PROMOTE_INTERVAL_MS: '600000', HTTP_ALLOWLIST: '127.0.0.1' } });
+    api = await signIn(stack.url, stack.login);
+  }, 240_000);
+  afterAll(async () => {
+    await stack?.stop();
+    await slow?.close();
+  });
+
+  it('starts its next queued run as soon as one of its runs ends, one after another', { timeout: 90_000 }, async () => {
+    await runSetLimits(['--workspace', api.workspace.slug, '--concurrent-runs', '1'], stack.database.db);
+    const wf = await api.createWorkflow({
+      name: 'One slot',
+      trigger: { type: 'webhook' },
+      actions: [{ id: 'call', type: 'send_webhook', method: 'POST', url: slow.url, body: { n: '{{trigger.body.i}}' } }],
+    });
+    const { workflow } = await api.activate(wf.id);
+    for (let i = 0; i < 5; i++) expect((await postHook(stack.url, workflow.hookPath!, { i })).status).toBe(202);
+    // Five runs of 0.3 s each, long before the promoter's next pass.
+    const runs = await api.waitForRuns(wf.id, 5, 30_000);
+    expect(runs.map((r) => r.status)).toEqual(Array(5).fill('completed'));
+    // One slot: each run began after the one before it had ended.
+    const spans = runs.map((r) => [Date.parse(r.startedAt!), Date.parse(r.completedAt!)] as const).sort((a, b) => a[0] - b[0]);
+    for (let i = 1; i < spans.length; i++) expect(spans[i]![0]).toBeGreaterThanOrEqual(spans[i - 1]![1]);
+  });
+});

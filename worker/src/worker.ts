@@ -33,7 +33,7 @@ export type CreateWorkerOptions = {
   logger?: Logger;
   /** The process's secret box (opens signing secrets). Default: built from config.ENCRYPTION_KEY. */
   secrets?: SecretBox | null;
-  /** Told when a run begins and ends (the worker's metrics). */
+  /** Told when a run begins and ends (the worker's metrics; in `npm start`, the queued-run promoter). */
   runEvents?: RunEvents;
   /** How often the failure alert digests are swept (ms); 0 turns the sweep off. Default 30 s. */
   alertSweepMs?: number;

@@ -69,6 +69,8 @@ export type RunStarterDeps = {
    */
   limits?: boolean;
   onQuotaWarning?: (w: QuotaWarning) => void;
+  /** A run of the workspace was queued behind its concurrent-run limit (the promoter listens). */
+  onQueued?: (workspaceId: string) => void;
   /**
    * Workflow starts sent to Temporal at once (RUN_START_CONCURRENCY, default 3); more wait here,
    * taking turns across workspaces. Temporal serves the requests it holds first come, first served:
@@ -111,6 +113,7 @@ export function createRunStarter(deps: RunStarterDeps): RunStarter {
     if (deps.limits === false || input.isTest) return null;
     const a = await admitRun(deps.db, { workspaceId: input.workspaceId, executionId, queueable });
     if (a.warn && a.quota !== null) deps.onQuotaWarning?.({ workspaceId: input.workspaceId, runs: a.runs, quota: a.quota });
+    if (a.decision === 'queued') deps.onQueued?.(input.workspaceId);
     if (a.decision === 'refused' && a.quota !== null)
       await finishExecution(deps.db, { workspaceId: input.workspaceId, executionId, status: 'cancelled', error: quotaMessage(a.quota, quotaResetsAt()) });
     return a;

@@ -105,7 +105,7 @@ async function writeStepsAndFinish(
   if (f.status === 'completed') {
     const done = await completeExecution(deps.db, { executionId: f.run.executionId, workspaceId: f.run.workspaceId, output: f.output, began }, rows);
     if (began && done.wasPending) deps.runEvents?.began();
-    if (done.ended) deps.runEvents?.finished(f.status);
+    if (done.ended) deps.runEvents?.finished(f.status, f.run.workspaceId);
     return;
   }
   const { ended, event } = await deps.db.transaction(async (tx) => {
@@ -127,7 +127,7 @@ async function writeStepsAndFinish(
     });
     return { ended, event };
   });
-  if (ended) deps.runEvents?.finished(f.status);
+  if (ended) deps.runEvents?.finished(f.status, f.run.workspaceId);
   if (event) await deps.queue.publish(event).catch(() => undefined);
 }
 

@@ -29,7 +29,11 @@ export type ActivityDeps = {
   runEvents?: RunEvents;
 };
 
-export type RunEvents = { began(): void; finished(status: 'completed' | 'failed' | 'cancelled'): void };
+export type RunEvents = {
+  began(): void;
+  /** The run ended and freed its workspace's slot (a queued run of the workspace may start now). */
+  finished(status: 'completed' | 'failed' | 'cancelled', workspaceId: string): void;
+};
 
 export type StepContext = {
   run: RunRef;
