@@ -1,7 +1,7 @@
 import type { Db } from '@conduit/core/db';
 import { pruneExpiredRuns, type PruneOptions } from '@conduit/core/domain';
 import type { Logger } from '@conduit/core/logging';
-import { startPeriodic, type Periodic } from './periodic';
+import { startPeriodic, type Periodic } from '@conduit/core/periodic';
 
 export type RetentionJob = {
   /** One pass over every workspace; stops starting batches after `budgetMs` (the next pass carries on). */

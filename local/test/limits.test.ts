@@ -4,8 +4,10 @@
  * wait queued and start as slots free, events beyond the workspace's rate are refused with 429 and
  * Retry-After and counted, and the monthly quota warns admins at 80 % and refuses at 100 %.
  */
+import { spawn, type ChildProcess } from 'node:child_process';
 import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
+import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { z } from 'zod';
 import { WorkspaceUsageDtoSchema } from '@conduit/core/api';
@@ -250,6 +252,75 @@ describe('a workspace at its concurrent-run limit, as `npm start` runs it', () =
     const runs = await api.waitForRuns(wf.id, 5, 30_000);
     expect(runs.map((r) => r.status)).toEqual(Array(5).fill('completed'));
     // One slot: each run began after the one before it had ended.
+    const spans = runs.map((r) => [Date.parse(r.startedAt!), Date.parse(r.completedAt!)] as const).sort((a, b) => a[0] - b[0]);
+    for (let i = 1; i < spans.length; i++) expect(spans[i]![0]).toBeGreaterThanOrEqual(spans[i - 1]![1]);
+  });
+});
+
+describe('a workspace at its concurrent-run limit, with the worker in its own process (compose, the cloud)', () => {
+  let stack: TestStack;
+  let api: ApiClient;
+  let slow: Awaited<ReturnType<typeof slowReceiver>>;
+  let worker: ChildProcess | undefined;
+  let out = '';
+
+  beforeAll(async () => {
+    slow = await slowReceiver(300);
+    const databaseUrl = await createDatabase(testEnv.databaseServerUrl(), 'limits_worker');
+    // No worker in the stack, and its promoter's period ten minutes away: only the standalone
+    // worker, hearing its runs end, can start the queued ones in time.
+    stack = await startStack({ databaseUrl, env: { RUN_WORKER: 'false', PROMOTE_INTERVAL_MS: '600000', HTTP_ALLOWLIST: '127.0.0.1' } });
+    api = await signIn(stack.url, stack.login);
+  }, 240_000);
+  afterAll(async () => {
+    if (worker && worker.exitCode === null) {
+      const exited = new Promise((r) => worker!.once('exit', r));
+      worker.kill('SIGTERM');
+      await Promise.race([exited, sleep(15_000)]);
+      if (worker.exitCode === null) worker.kill('SIGKILL');
+    }
+    await stack?.stop();
+    await slow?.close();
+  });
+
+  it('the standalone worker starts the next queued run as soon as one of its runs ends', { timeout: 180_000 }, async () => {
+    await runSetLimits(['--workspace', api.workspace.slug, '--concurrent-runs', '1'], stack.database.db);
+    const wf = await api.createWorkflow({
+      name: 'One slot, worker apart',
+      trigger: { type: 'webhook' },
+      actions: [{ id: 'call', type: 'send_webhook', method: 'POST', url: slow.url, body: { n: '{{trigger.body.i}}' } }],
+    });
+    const { workflow } = await api.activate(wf.id);
+    for (let i = 0; i < 5; i++) expect((await postHook(stack.url, workflow.hookPath!, { i })).status).toBe(202);
+    // One admitted (waiting in Temporal for a worker), four queued.
+    for (let i = 0; i < 100; i++) {
+      const statuses = (await api.executions(wf.id)).map((r) => r.status);
+      if (statuses.length === 5 && statuses.filter((s) => s === 'queued').length === 4) break;
+      await sleep(100);
+    }
+    expect((await api.executions(wf.id)).filter((r) => r.status === 'queued')).toHaveLength(4);
+
+    // The container's entry, configured by the environment only, its own pass ten minutes apart too.
+    worker = spawn(process.execPath, ['--import', 'tsx', fileURLToPath(new URL('../../worker/src/main.ts', import.meta.url))], {
+      env: {
+        ...process.env,
+        DATABASE_URL: stack.config.DATABASE_URL!,
+        TEMPORAL_ADDRESS: stack.temporalAddress,
+        TEMPORAL_NAMESPACE: stack.config.TEMPORAL_NAMESPACE,
+        ENCRYPTION_KEY: stack.config.ENCRYPTION_KEY!,
+        HTTP_ALLOWLIST: '127.0.0.1',
+        WORKER_PROMOTE_INTERVAL_MS: '600000',
+        WORKER_SHUTDOWN_GRACE_SECONDS: '2',
+        LOG_LEVEL: 'warn',
+      },
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
+    worker.stdout!.on('data', (b: Buffer) => (out += b.toString()));
+    worker.stderr!.on('data', (b: Buffer) => (out += b.toString()));
+    const runs = await api.waitForRuns(wf.id, 5, 120_000).catch((e: Error) => {
+      throw new Error(`${e.message}\nworker output:\n${out.slice(-3_000)}`);
+    });
+    expect(runs.map((r) => r.status)).toEqual(Array(5).fill('completed'));
     const spans = runs.map((r) => [Date.parse(r.startedAt!), Date.parse(r.completedAt!)] as const).sort((a, b) => a[0] - b[0]);
     for (let i = 1; i < spans.length; i++) expect(spans[i]![0]).toBeGreaterThanOrEqual(spans[i - 1]![1]);
   });

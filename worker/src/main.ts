@@ -11,6 +11,7 @@ import { temporalConnection } from '@conduit/core/temporal-connection';
 import { startTracing } from '@conduit/core/tracing';
 import { startHealthServer } from './health';
 import { createRunCounters, PROMETHEUS_BIND, startTemporalMetricsReporter } from './metrics';
+import { workerPromotion } from './promotion';
 import { createWorker } from './worker';
 import type { EventPublisher } from './activities/types';
 
@@ -42,6 +43,16 @@ async function main(): Promise<void> {
   const connection = await NativeConnection.connect(temporal.options);
   const bundlePath = config.WORKFLOW_BUNDLE_PATH;
   const runs = config.CLOUDWATCH_METRICS_STAGE ? createRunCounters() : null;
+  // Payloads encrypted with the key from ENCRYPTION_KEY (the API's client does the same).
+  const client = new Client({ connection, namespace: config.TEMPORAL_NAMESPACE, dataConverter: temporalDataConverter(config) });
+  const promotion = workerPromotion({
+    db,
+    temporal: client,
+    intervalMs: config.WORKER_PROMOTE_INTERVAL_MS,
+    concurrentStarts: config.RUN_START_CONCURRENCY,
+    log,
+    also: runs,
+  });
   const w = await createWorker({
     connection,
     db,
@@ -51,7 +62,7 @@ async function main(): Promise<void> {
     secrets: secretBoxFromConfig(config),
     tracing,
     ...(bundlePath ? { workflowBundle: { codePath: bundlePath } } : {}),
-    ...(runs ? { runEvents: runs } : {}),
+    runEvents: promotion.runEvents,
     workerOptions: {
       maxConcurrentActivityTaskExecutions: slots,
       maxConcurrentLocalActivityExecutions: slots,
@@ -75,17 +86,17 @@ async function main(): Promise<void> {
   };
   process.on('SIGTERM', () => stop('SIGTERM'));
   process.on('SIGINT', () => stop('SIGINT'));
+  promotion.start();
   log.info('worker started', { taskQueue: w.taskQueue, temporal: config.TEMPORAL_ADDRESS, auth: temporal.auth });
   if (config.RECONCILE_SCHEDULES_ON_START) {
     // In the background: polling starts at once; a failure is logged and retried by the next task start.
-    // The schedules' run inputs are encrypted like every payload (the API's client does the same).
-    const client = new Client({ connection, namespace: config.TEMPORAL_NAMESPACE, dataConverter: temporalDataConverter(config) });
     reconcileSchedulesLocked({ db, temporal: client }).then(
       (r) => log.info('schedules reconciled', r),
       (e) => log.error('schedule reconcile failed', { error: e instanceof Error ? e.message : String(e) }),
     );
   }
   await w.run();
+  await promotion.stop();
   metrics?.stop();
   health?.close();
   await connection.close();

@@ -83,6 +83,11 @@ export const ConfigSchema = z.object({
   RECONCILE_SCHEDULES_ON_START: bool.default(false),
   /** Worker: activities (and local activities) it runs at once; the database pool is sized to match. */
   WORKER_ACTIVITY_SLOTS: z.coerce.number().int().min(1).max(1000).default(40),
+  /**
+   * Standalone worker: how often it asks which workspaces have runs queued behind their concurrent-run
+   * limit; a run of theirs ending here then starts the next at once.
+   */
+  WORKER_PROMOTE_INTERVAL_MS: z.coerce.number().int().min(50).default(1_000),
   /** Worker: database connections; empty = WORKER_ACTIVITY_SLOTS (each running activity holds at most one). */
   DATABASE_POOL_SIZE: z.coerce.number().int().min(1).max(1000).optional(),
   /**

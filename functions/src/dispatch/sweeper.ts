@@ -2,7 +2,7 @@ import type { Db } from '@conduit/core/db';
 import { eventsDueForSweep, markEventsSwept } from '@conduit/core/domain';
 import type { EventQueue } from '@conduit/core/events';
 import type { Logger } from '@conduit/core/logging';
-import { startPeriodic, type Periodic } from '../periodic';
+import { startPeriodic, type Periodic } from '@conduit/core/periodic';
 import { MAX_DISPATCH_ATTEMPTS } from './dispatcher';
 
 export type SweeperOptions = {

@@ -1,4 +1,4 @@
-import { RunQuotaError } from '../runs/quota-error';
+import { RunQuotaError } from '@conduit/core/run-quota';
 import type { Context } from 'hono';
 import type { ContentfulStatusCode } from 'hono/utils/http-status';
 import type { z } from 'zod';

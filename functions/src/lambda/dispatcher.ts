@@ -1,6 +1,6 @@
 import { createSqsBatchHandler, type SqsBatchResponse } from '@conduit/core/events';
 import { createDispatcher } from '../dispatch';
-import { createRunPromoter } from '../runs/promoter';
+import { createRunPromoter } from '@conduit/core/run-promoter';
 import { lambdaConfig, lambdaDb, lambdaLogger, withTracing } from './services';
 import { lazyRunStarter } from './temporal';
 import { once } from './runtime';

@@ -3,7 +3,7 @@ import { createSweeper } from '../dispatch';
 import { createRetentionJob, type RetentionJob } from '../retention';
 import { lambdaDb, lambdaLogger, lambdaQueue } from './services';
 import { once } from './runtime';
-import { createRunPromoter } from '../runs/promoter';
+import { createRunPromoter } from '@conduit/core/run-promoter';
 import { lazyRunStarter } from './temporal';
 
 const jobs = once(async () => {

@@ -7,7 +7,7 @@ import { audit, checkDraft, getEvent, getExecutionDetail, getVersion, getWorkflo
 import { workspaceAccess } from '../http/context';
 import { executionDto } from '../http/dto';
 import { conflict, HttpError, notFound, runStartError } from '../http/errors';
-import { RunQuotaError } from '../runs/quota-error';
+import { RunQuotaError } from '@conduit/core/run-quota';
 import { WsIdParams, WsParams, errors, json, type Api, type RouteDeps } from './common';
 
 const tags = ['executions'];

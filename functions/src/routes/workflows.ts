@@ -40,7 +40,7 @@ import { auditContext } from '../http/audit-context';
 import { workspaceAccess } from '../http/context';
 import { executionDto, versionDto, workflowDto } from '../http/dto';
 import { HttpError, invalid, notFound, runStartError } from '../http/errors';
-import { RunQuotaError } from '../runs/quota-error';
+import { RunQuotaError } from '@conduit/core/run-quota';
 import { WsIdParams, WsParams, body, errors, json, type Api, type RouteDeps } from './common';
 import { testTriggerPayload } from './test-payload';
 

@@ -2,8 +2,8 @@ import { describeIssues, manualPayload, ROOT_CAUSATION, TriggerPayloadSchema, ty
 import type { Db } from '@conduit/core/db';
 import { getPublishedWorkflow, getRecord, type Role } from '@conduit/core/domain';
 import { conflict, forbidden, invalid, notFound, runStartError } from '../http/errors';
-import { RunQuotaError } from './quota-error';
-import type { RunStarter } from './start-run';
+import { RunQuotaError } from '@conduit/core/run-quota';
+import type { RunStarter } from '@conduit/core/run-starter';
 
 export type ManualRunRequest = {
   workspaceId: string;

@@ -3,7 +3,7 @@ import type { Db } from '@conduit/core/db';
 import { findWorkspace, listMembers, quotaResetsAt, usageMonth } from '@conduit/core/domain';
 import type { Logger } from '@conduit/core/logging';
 import type { Mailer } from '@conduit/core/mail';
-import type { QuotaWarning } from './start-run';
+import type { QuotaWarning } from '@conduit/core/run-starter';
 
 const n = (x: number) => x.toLocaleString('en-US');
 

@@ -1,18 +1,10 @@
 import { WorkflowExecutionAlreadyStartedError, type Client } from '@temporalio/client';
-import {
-  describeIssues,
-  type Causation,
-  type Json,
-  type StepResult,
-  type TriggerPayload,
-  type WorkflowAction,
-  type WorkflowTrigger,
-} from '@conduit/core/definition';
-import type { Db } from '@conduit/core/db';
-import { createFairGate } from '@conduit/core/fairness';
+import { describeIssues, type Causation, type Json, type StepResult, type TriggerPayload, type WorkflowAction, type WorkflowTrigger } from '../definition';
+import type { Db } from '../db';
+import { createFairGate } from '../fairness';
 import { quotaMessage, RunQuotaError } from './quota-error';
-import { admitRun, createExecution, finishExecution, quotaResetsAt, type Admission } from '@conduit/core/domain';
-import { RUN_WORKFLOW, RunInputSchema, TASK_QUEUE, runPriority, runWorkflowId, type RunInput, type RunInputArg } from '@conduit/core/temporal';
+import { admitRun, createExecution, finishExecution, quotaResetsAt, type Admission } from '../domain';
+import { RUN_WORKFLOW, RunInputSchema, TASK_QUEUE, runPriority, runWorkflowId, type RunInput, type RunInputArg } from '../temporal';
 
 type StartRunInput = {
   workspaceId: string;

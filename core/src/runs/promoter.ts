@@ -1,7 +1,7 @@
-import type { Db } from '@conduit/core/db';
-import { admitQueuedRuns, finishExecution, requeueRun, workspacesWithQueuedRuns } from '@conduit/core/domain';
-import type { Logger } from '@conduit/core/logging';
-import { startPeriodic, type Periodic } from '../periodic';
+import type { Db } from '../db';
+import { admitQueuedRuns, finishExecution, requeueRun, workspacesWithQueuedRuns } from '../domain';
+import type { Logger } from '../logging';
+import { startPeriodic, type Periodic } from './periodic';
 import type { RunStarter } from './start-run';
 
 export type RunPromoter = {
@@ -103,7 +103,10 @@ export function createRunPromoter(deps: { db: Db; runs: RunStarter; log?: Logger
     queued: (workspaceId) => void waiting.add(workspaceId),
     slotFreed,
     start(intervalMs = 1_000) {
-      periodic ??= startPeriodic(promoteOnce, intervalMs, (err) => deps.log?.warn('queued runs not promoted; next pass retries', { error: reason(err) }));
+      // A pass at once too: a process starting (a deploy, a restart) finds what queued meanwhile.
+      periodic ??= startPeriodic(promoteOnce, intervalMs, (err) => deps.log?.warn('queued runs not promoted; next pass retries', { error: reason(err) }), {
+        runAtStart: true,
+      });
     },
     async stop() {
       stopped = true;
