@@ -223,6 +223,26 @@ describe.each(['pglite', 'pg'] as const)('workspace limits on %s', (kind) => {
   });
 });
 
+/** A limit of one run at once, and five webhook runs of a 0.3 s call sent to it: one admitted, four queued. */
+async function oneSlotBacklog(stack: TestStack, api: ApiClient, slowUrl: string, name: string): Promise<string> {
+  await runSetLimits(['--workspace', api.workspace.slug, '--concurrent-runs', '1'], stack.database.db);
+  const wf = await api.createWorkflow({
+    name,
+    trigger: { type: 'webhook' },
+    actions: [{ id: 'call', type: 'send_webhook', method: 'POST', url: slowUrl, body: { n: '{{trigger.body.i}}' } }],
+  });
+  const { workflow } = await api.activate(wf.id);
+  for (let i = 0; i < 5; i++) expect((await postHook(stack.url, workflow.hookPath!, { i })).status).toBe(202);
+  return wf.id;
+}
+
+/** All completed, and with one slot each run began after the one before it had ended. */
+function expectOneAfterAnother(runs: { status: string; startedAt?: string | null; completedAt?: string | null }[]): void {
+  expect(runs.map((r) => r.status)).toEqual(Array(runs.length).fill('completed'));
+  const spans = runs.map((r) => [Date.parse(r.startedAt!), Date.parse(r.completedAt!)] as const).sort((a, b) => a[0] - b[0]);
+  for (let i = 1; i < spans.length; i++) expect(spans[i]![0]).toBeGreaterThanOrEqual(spans[i - 1]![1]);
+}
+
 describe('a workspace at its concurrent-run limit, as `npm start` runs it', () => {
   let stack: TestStack;
   let api: ApiClient;
@@ -240,20 +260,9 @@ describe('a workspace at its concurrent-run limit, as `npm start` runs it', () =
   });
 
   it('starts its next queued run as soon as one of its runs ends, one after another', { timeout: 90_000 }, async () => {
-    await runSetLimits(['--workspace', api.workspace.slug, '--concurrent-runs', '1'], stack.database.db);
-    const wf = await api.createWorkflow({
-      name: 'One slot',
-      trigger: { type: 'webhook' },
-      actions: [{ id: 'call', type: 'send_webhook', method: 'POST', url: slow.url, body: { n: '{{trigger.body.i}}' } }],
-    });
-    const { workflow } = await api.activate(wf.id);
-    for (let i = 0; i < 5; i++) expect((await postHook(stack.url, workflow.hookPath!, { i })).status).toBe(202);
+    const wf = await oneSlotBacklog(stack, api, slow.url, 'One slot');
     // Five runs of 0.3 s each, long before the promoter's next pass.
-    const runs = await api.waitForRuns(wf.id, 5, 30_000);
-    expect(runs.map((r) => r.status)).toEqual(Array(5).fill('completed'));
-    // One slot: each run began after the one before it had ended.
-    const spans = runs.map((r) => [Date.parse(r.startedAt!), Date.parse(r.completedAt!)] as const).sort((a, b) => a[0] - b[0]);
-    for (let i = 1; i < spans.length; i++) expect(spans[i]![0]).toBeGreaterThanOrEqual(spans[i - 1]![1]);
+    expectOneAfterAnother(await api.waitForRuns(wf, 5, 30_000));
   });
 });
 
@@ -284,21 +293,14 @@ describe('a workspace at its concurrent-run limit, with the worker in its own pr
   });
 
   it('the standalone worker starts the next queued run as soon as one of its runs ends', { timeout: 180_000 }, async () => {
-    await runSetLimits(['--workspace', api.workspace.slug, '--concurrent-runs', '1'], stack.database.db);
-    const wf = await api.createWorkflow({
-      name: 'One slot, worker apart',
-      trigger: { type: 'webhook' },
-      actions: [{ id: 'call', type: 'send_webhook', method: 'POST', url: slow.url, body: { n: '{{trigger.body.i}}' } }],
-    });
-    const { workflow } = await api.activate(wf.id);
-    for (let i = 0; i < 5; i++) expect((await postHook(stack.url, workflow.hookPath!, { i })).status).toBe(202);
+    const wf = await oneSlotBacklog(stack, api, slow.url, 'One slot, worker apart');
     // One admitted (waiting in Temporal for a worker), four queued.
     for (let i = 0; i < 100; i++) {
-      const statuses = (await api.executions(wf.id)).map((r) => r.status);
+      const statuses = (await api.executions(wf)).map((r) => r.status);
       if (statuses.length === 5 && statuses.filter((s) => s === 'queued').length === 4) break;
       await sleep(100);
     }
-    expect((await api.executions(wf.id)).filter((r) => r.status === 'queued')).toHaveLength(4);
+    expect((await api.executions(wf)).filter((r) => r.status === 'queued')).toHaveLength(4);
 
     // The container's entry, configured by the environment only, its own pass ten minutes apart too.
     worker = spawn(process.execPath, ['--import', 'tsx', fileURLToPath(new URL('../../worker/src/main.ts', import.meta.url))], {
@@ -317,11 +319,9 @@ describe('a workspace at its concurrent-run limit, with the worker in its own pr
     });
     worker.stdout!.on('data', (b: Buffer) => (out += b.toString()));
     worker.stderr!.on('data', (b: Buffer) => (out += b.toString()));
-    const runs = await api.waitForRuns(wf.id, 5, 120_000).catch((e: Error) => {
+    const runs = await api.waitForRuns(wf, 5, 120_000).catch((e: Error) => {
       throw new Error(`${e.message}\nworker output:\n${out.slice(-3_000)}`);
     });
-    expect(runs.map((r) => r.status)).toEqual(Array(5).fill('completed'));
-    const spans = runs.map((r) => [Date.parse(r.startedAt!), Date.parse(r.completedAt!)] as const).sort((a, b) => a[0] - b[0]);
-    for (let i = 1; i < spans.length; i++) expect(spans[i]![0]).toBeGreaterThanOrEqual(spans[i - 1]![1]);
+    expectOneAfterAnother(runs);
   });
 });
