@@ -130,7 +130,7 @@ writeFileSync(opts.out, renderMarkdown(report, chartFile));
 const errors = errorsOf(report.rows, 'conduit');
 const peerErrors = errorsOf(report.rows, 'n8n');
 log(`wrote ${opts.out} and ${chartFile}`);
-for (const g of report.goals) log(`${g.met ? 'met   ' : 'NOT met'} ${g.goal}: ${g.measured}`);
+for (const g of report.goals) log(`${g.met === null ? 'not judged' : g.met ? 'met   ' : 'NOT met'} ${g.goal}: ${g.measured}`);
 // The peer's lost requests are its result, in its rows; only Conduit's errors and failed scenarios fail the bench.
 if (peerErrors) log(`n8n: ${peerErrors} request error(s), reported in its rows`);
 if (failures.length || errors) {

@@ -1,5 +1,5 @@
 import { isEmbedded, isQueueMode, type Goal, type Report, type Row } from './model';
-import { bytes, headline, num, peerOf, systemCpuPerRun } from './format';
+import { bytes, errorsOf, headline, num, peerOf, systemCpuPerRun } from './format';
 
 /** The speed targets of issues 3, 4 and 6 and the team's own, checked against this run's figures (a row with errors meets none). */
 export function evaluateGoals(report: Omit<Report, 'goals'>, dispatchRatio: number | undefined): Goal[] {
@@ -72,7 +72,7 @@ export function evaluateGoals(report: Omit<Report, 'goals'>, dispatchRatio: numb
   const queueRows = report.rows.filter((r) => r.target === 'n8n' && r.scenario.startsWith('2.') && isQueueMode(r));
   if (e2e.length && queueRows.length) {
     const best = bestOf(e2e)!;
-    const lost = queueRows.reduce((n, r) => n + r.errors, 0);
+    const lost = errorsOf(queueRows, 'n8n');
     // A request queue mode never answered stalls its client for the whole timeout, which lowers its
     // rate: with any such error the peer's best is not a fair figure, so the target is not judged.
     const queueBest = bestOf(queueRows)!;
