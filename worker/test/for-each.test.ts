@@ -335,4 +335,36 @@ describe('a long loop', () => {
     expect(desc.historyLength).toBeLessThan(10_000);
     expect(desc.runId).not.toBe((r.handle as unknown as { firstExecutionRunId: string }).firstExecutionRunId);
   });
+
+  it("keeps each batch of large outputs under Temporal's payload limit, and continues as new by bytes", async () => {
+    // 50 × 100 KB: one batch would be a 5 MB marker (Temporal refuses a payload over 2 MB), and the
+    // run's results pass the bytes that make it continue as new long before its step budget.
+    const r = await h.startRun([
+      {
+        id: 'loop',
+        type: 'for_each',
+        items: Array.from({ length: 50 }, (_, i) => i),
+        steps: [{ id: 'big', type: 'run_script', code: "return 'x'.repeat(100000) + input.index" }],
+      },
+    ]);
+    const firstRunId = (r.handle as unknown as { firstExecutionRunId: string }).firstExecutionRunId;
+    const result = await r.handle.result();
+    expect([result.status, result.error]).toEqual(['completed', null]);
+    const s = await rows(r.executionId);
+    expect(s['actions[0]']!.output).toMatchObject({ count: 50 });
+    expect((s['actions[0]#49.steps[0]']!.output as string).endsWith('x49')).toBe(true);
+    expect((await r.handle.describe()).runId).not.toBe(firstRunId);
+    // The first run's batches: several, each one marker well under the limit.
+    const { events } = await h.client.workflow.getHandle(r.handle.workflowId, firstRunId).fetchHistory();
+    const markerBytes = (events ?? [])
+      .filter((e) => e.markerRecordedEventAttributes)
+      .map((e) =>
+        Object.values(e.markerRecordedEventAttributes!.details ?? {}).reduce(
+          (n, p) => n + (p.payloads ?? []).reduce((m, x) => m + (x.data?.length ?? 0), 0),
+          0,
+        ),
+      );
+    expect(markerBytes.length).toBeGreaterThanOrEqual(4);
+    expect(Math.max(...markerBytes)).toBeLessThan(1024 * 1024);
+  });
 });

@@ -383,6 +383,26 @@ describe('reuse and continue-as-new', () => {
     expect(Object.keys(summary.steps)).toEqual(['a', 'b', 'c']);
   });
 
+  it('continues as new once its results pass 2 MB, before its step budget, so one workflow task stays under 4 MB', async () => {
+    const big = 'x'.repeat(700 * 1024);
+    const actions: WorkflowActionInput[] = [
+      { id: 'a', type: 'run_script', code: 'return 1' },
+      { id: 'h', type: 'send_webhook', method: 'GET', url: 'https://example.com/' },
+      { id: 'b', type: 'run_script', code: 'return 2' },
+      { id: 'c', type: 'send_webhook', method: 'GET', url: 'https://example.com/' },
+    ];
+    const { interpreter, names } = setup(actions, {
+      commands: {
+        async runStep(call) {
+          return { output: `${big}${call.step.actionId}`, attempts: 1, startedAt: 's', completedAt: 'c' };
+        },
+      },
+    });
+    await expect(interpreter.execute()).rejects.toBeInstanceOf(ContinuedAsNew);
+    // Two 700 KB results fit; the third crosses 2 MB and the run continues before `c`.
+    expect(names()).toEqual(['runStep', 'runStep', 'runStep', 'recordSteps', 'continueAsNew']);
+  });
+
   it('continues as new when Temporal says the history is full', async () => {
     const { interpreter, names } = setup(
       [

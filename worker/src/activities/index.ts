@@ -279,6 +279,7 @@ async function runSegment(deps: ActivityDeps, call: SegmentCall): Promise<Segmen
   const steps: Record<string, StepResult> = { ...call.steps };
   const rows: StepWrite[] = [...call.flush];
   const out: SegmentOutcome = { done: [] };
+  let bytes = 0;
   // A segment that is the whole rest of the run usually ends it: its beginning then goes into the
   // run's one final write instead of a write of its own before the first step (one statement and one
   // round trip fewer in front of the first action). Meanwhile the row says pending, for at most the
@@ -287,7 +288,7 @@ async function runSegment(deps: ActivityDeps, call: SegmentCall): Promise<Segmen
   if (call.begin && !deferred) await beginExecution(deps, call.run, call.begin);
   try {
     for (const { meta, action, scope: own } of call.items) {
-      if (out.done.length > 0 && (Date.now() - began > call.budgetMs || actx.cancellationSignal.aborted)) break;
+      if (out.done.length > 0 && (Date.now() - began > call.budgetMs || bytes > call.budgetBytes || actx.cancellationSignal.aborted)) break;
       const startedAt = new Date();
       // Items of several loop iterations: each with its own item/index. Outputs of an earlier
       // iteration's steps stay in `steps` but are never read: a step only refers to earlier siblings,
@@ -304,6 +305,7 @@ async function runSegment(deps: ActivityDeps, call: SegmentCall): Promise<Segmen
           rowFor(call.run, meta, { status: 'completed', input: withLogs(input, result.logs), output: result.output, attempts: 1, startedAt, completedAt }),
         );
         steps[meta.actionId] = { status: 'completed', output: result.output };
+        bytes += JSON.stringify(result.output ?? null).length;
         out.done.push({ actionId: meta.actionId, output: result.output, startedAt: startedAt.toISOString(), completedAt: completedAt.toISOString() });
       } catch (e) {
         const err = asStepError(e);

@@ -82,6 +82,8 @@ export type SegmentCall = {
   flush: StepWrite[];
   /** Wall time after which the segment returns what it finished, so a cancel or a long history is noticed soon. */
   budgetMs: number;
+  /** Bytes of step outputs after which the segment returns what it finished (its result is one history marker). */
+  budgetBytes: number;
   begin?: BeginInline;
   finish?: FinishIfDone;
 };

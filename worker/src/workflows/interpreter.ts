@@ -46,7 +46,18 @@ export type RunOptions = {
   stepsPerRun?: number;
 };
 
-const STEPS_PER_RUN = 250;
+// Temporal delays a continued run's first task until its previous run is a second old
+// (history.continueAsNewMinInterval, 1 s on every server and on Temporal Cloud), so a run that
+// continues sooner waits out the rest of that second: at 250 steps per run, a loop of 1,000 quick
+// update_record items spent 3 of its 4 s there. 2,000 steps take over a second even at 0.5 ms each.
+const STEPS_PER_RUN = 2_000;
+/**
+ * Bytes of call results after which the run continues as new. Local steps' results are markers,
+ * and one workflow task can hold thousands of quick ones: its completion carries them all in one
+ * gRPC message, which Temporal refuses over 4 MB (the run is then terminated). historySize would
+ * only tell once the task has ended.
+ */
+const RESULT_BYTES_PER_RUN = 2 * 1024 * 1024;
 
 // Every type that runs as an activity declares its retry and timeout (core/test/registries.test.ts);
 // these fallbacks only give the types a value for the ones that do not run as activities.
@@ -55,6 +66,8 @@ const DEFAULT_TIMEOUT_MS = 30_000;
 const effectPolicy = (a: WorkflowAction): RetryPolicy => retryPolicyOf(a) ?? ONE_ATTEMPT;
 /** A segment returns after this much wall time so cancels and history checks are not held up. */
 export const SEGMENT_BUDGET_MS = 1_000;
+/** …or once its results reach this many bytes: they become one marker, and Temporal refuses a payload over 2 MB. */
+export const SEGMENT_BUDGET_BYTES = 512 * 1024;
 
 /** An activity call that failed (not cancelled): what the shell makes of the failure. */
 export class CallFailed extends Error {
@@ -126,6 +139,7 @@ export class Interpreter {
   private pending: StepWrite[] = [];
   private seq: number;
   private stepsThisRun = 0;
+  private resultBytesThisRun = 0;
   private current: Current | null = null;
   private stopError: string | null = null;
   /** Not yet sent: the execution is still `pending` in the database. It rides with the first effect call. */
@@ -289,6 +303,11 @@ export class Interpreter {
     this.setView(view);
   }
 
+  /** Adds what a call returned to the run's history bytes (see RESULT_BYTES_PER_RUN). */
+  private countResults(outputs: readonly Json[]): void {
+    for (const o of outputs) this.resultBytesThisRun += JSON.stringify(o ?? null).length;
+  }
+
   private setView(view: StepView): void {
     const i = this.views.findIndex((v) => v.actionId === view.actionId);
     if (i >= 0) this.views[i] = view;
@@ -319,7 +338,7 @@ export class Interpreter {
   private async continueAsNewIfDue(scope: Scope | null = null): Promise<void> {
     // Iterations running side by side have no single position to carry: their loop checks between waves.
     if (scope?.concurrent) return;
-    if (!this.commands.historyFull() && this.stepsThisRun < this.stepsPerRun) return;
+    if (!this.commands.historyFull() && this.stepsThisRun < this.stepsPerRun && this.resultBytesThisRun < RESULT_BYTES_PER_RUN) return;
     await this.ensureBegun();
     await this.commands.recordSteps(this.takePending());
     const { executionId, trigger, seq } = this;
@@ -503,6 +522,7 @@ export class Interpreter {
         err.details?.completedAt,
       );
     }
+    this.countResults([outcome.output]);
     this.current = null;
     this.setResult(scope, action.id, { status: 'completed', output: outcome.output });
     // The activity already wrote this row; the view is for the progress query.
@@ -568,6 +588,7 @@ export class Interpreter {
         ...(scope ? { scope: { item: scope.item, index: scope.index } } : {}),
         flush,
         budgetMs: SEGMENT_BUDGET_MS,
+        budgetBytes: SEGMENT_BUDGET_BYTES,
         items: items.map((action, k) => ({ meta: metas[k]!, action })),
         ...bookends,
       });
@@ -579,6 +600,7 @@ export class Interpreter {
       const r = await this.runAction(items[0]!, metas[0]!.path, terminal && items.length === 1, scope);
       return { consumed: 1, outcome: r };
     }
+    this.countResults(outcome.done.map((d) => d.output));
     return this.afterSegment(items, metas, outcome, terminal, scope);
   }
 
@@ -601,6 +623,7 @@ export class Interpreter {
         steps: stepsIn(outer, this.results),
         flush,
         budgetMs: SEGMENT_BUDGET_MS,
+        budgetBytes: SEGMENT_BUDGET_BYTES,
         items: items.map(({ meta, action, scope }) => ({ meta, action, scope: { item: scope.item, index: scope.index } })),
         ...begin,
       });
@@ -610,6 +633,7 @@ export class Interpreter {
       this.pending = [...flush, ...this.pending];
       return null;
     }
+    this.countResults(outcome.done.map((d) => d.output));
     outcome.done.forEach((d, k) => {
       const { meta, scope } = items[k]!;
       this.setResult(scope, d.actionId, { status: 'completed', output: d.output });
