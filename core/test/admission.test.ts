@@ -1,5 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { companies, eq, workflowExecutions, workflows, workspaces, workspaceUsage, type DbHandle } from '@conduit/core/testing';
+import { companies, eq, executionSteps, sql, workflowExecutions, workflows, workspaces, workspaceUsage, type DbHandle } from '@conduit/core/testing';
+import { ACTION_META, waitsDurably } from '@conduit/core/action-meta';
+import { rowsOf } from '@conduit/core/db';
 import { admitQueuedRuns, admitRun, setWorkspaceLimits, usageMonth, workspaceUsage as readUsage, type WorkspaceLimits } from '@conduit/core/domain';
 import { createTestDb, TEST_DB_KINDS } from '@conduit/local/testing';
 
@@ -87,6 +89,27 @@ describe.each(TEST_DB_KINDS)('run admission on %s', (kind) => {
     const out = await Promise.all(ids.map((executionId) => admitRun(h.db, { workspaceId: w.id, executionId, queueable: true })));
     expect(out.every((a) => a.decision === 'admitted')).toBe(true);
     expect((await readUsage(h.db, w.id))?.runs).toBe(12);
+  });
+
+  it('a run holds no slot while a step of a type that waits durably runs: the types ACTION_META marks', async () => {
+    const w = await workspace({ maxConcurrentRuns: 100, monthlyRunQuota: null, eventsPerSecond: null });
+    const types = Object.keys(ACTION_META) as (keyof typeof ACTION_META)[];
+    const ids = await pendingRuns(w, types.length);
+    for (const executionId of ids) await admitRun(h.db, { workspaceId: w.id, executionId, queueable: true });
+    await h.db.insert(executionSteps).values(
+      types.map((type, i) => ({
+        executionId: ids[i]!,
+        workspaceId: w.id,
+        actionId: 's',
+        actionType: type,
+        path: 'actions[0]',
+        seq: 0,
+        status: 'running' as const,
+      })),
+    );
+    const inFlight = async () => rowsOf<{ n: number }>(await h.db.execute(sql`select conduit_runs_in_flight(${w.id}::uuid) as n`))[0]!.n;
+    expect(await inFlight()).toBe(types.filter((t) => !waitsDurably(t)).length);
+    expect(types.filter(waitsDurably).sort()).toEqual(['call_workflow', 'wait', 'wait_for_approval']);
   });
 
   it('an unknown workspace is an error, not an admission', async () => {

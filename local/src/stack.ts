@@ -275,7 +275,11 @@ export async function startStack(opts: StackOptions = {}): Promise<Stack> {
                 logger: stackLogger(config.LOG_LEVEL, 'worker'),
                 secrets,
                 tracing,
-                runEvents: { began: () => {}, finished: (_status, workspaceId) => promoter?.slotFreed(workspaceId) },
+                runEvents: {
+                  began: () => {},
+                  finished: (_status, workspaceId) => promoter?.slotFreed(workspaceId),
+                  waiting: (workspaceId) => promoter?.slotFreed(workspaceId),
+                },
               }),
             )
             .then((w) => {

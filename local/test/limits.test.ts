@@ -264,6 +264,32 @@ describe('a workspace at its concurrent-run limit, as `npm start` runs it', () =
     // Five runs of 0.3 s each, long before the promoter's next pass.
     expectOneAfterAnother(await api.waitForRuns(wf, 5, 30_000));
   });
+
+  it('starts its next queued run as soon as one of its runs begins a wait', { timeout: 90_000 }, async () => {
+    await runSetLimits(['--workspace', api.workspace.slug, '--concurrent-runs', '1'], stack.database.db);
+    const wf = await api.createWorkflow({
+      name: 'Call, then wait',
+      trigger: { type: 'webhook' },
+      actions: [
+        { id: 'call', type: 'send_webhook', method: 'POST', url: slow.url, body: { n: '{{trigger.body.i}}' } },
+        { id: 'pause', type: 'wait', duration: '10m' },
+      ],
+    });
+    const { workflow } = await api.activate(wf.id);
+    for (let i = 0; i < 3; i++) expect((await postHook(stack.url, workflow.hookPath!, { i })).status).toBe(202);
+    // One admitted, two queued; each starts when the one before begins its wait, not at the promoter's next pass.
+    const stepsOf = async () => Promise.all((await api.executions(wf.id)).map(async (r) => (await api.execution(r.id)).steps ?? []));
+    let runs: Awaited<ReturnType<typeof stepsOf>> = [];
+    for (let i = 0; i < 300; i++) {
+      runs = await stepsOf();
+      if (runs.length === 3 && runs.every((steps) => steps.some((s) => s.actionId === 'pause' && s.status === 'running'))) break;
+      await sleep(50);
+    }
+    expect(runs.map((steps) => steps.find((s) => s.actionId === 'pause')?.status)).toEqual(['running', 'running', 'running']);
+    // With one slot the calls still ran one after another: a waiting run holds none, a calling one does.
+    const calls = runs.map((steps) => steps.find((s) => s.actionId === 'call')!);
+    expectOneAfterAnother(calls.map((c) => ({ status: c.status, startedAt: c.startedAt, completedAt: c.completedAt })));
+  });
 });
 
 describe('a workspace at its concurrent-run limit, with the worker in its own process (compose, the cloud)', () => {

@@ -14,7 +14,8 @@ export type WorkerPromotion = {
 
 /**
  * The standalone worker (compose's worker service, the cloud's ECS task) starts the runs queued
- * behind a workspace's concurrent-run limit as soon as one of that workspace's runs ends here: the
+ * behind a workspace's concurrent-run limit as soon as one of that workspace's runs ends or begins a
+ * durable wait here: the
  * dispatcher that queued them (a Lambda in the cloud) has no process that hears runs end, and would
  * otherwise start them only with its next batch or the minute's sweep. A pass every `intervalMs`
  * learns which workspaces have runs queued; workspaces with none cost nothing when their runs end.
@@ -39,6 +40,7 @@ export function workerPromotion(deps: {
         deps.also?.finished(status, workspaceId);
         promoter.slotFreed(workspaceId);
       },
+      waiting: (workspaceId) => promoter.slotFreed(workspaceId),
     },
     start: () => promoter.start(deps.intervalMs),
     stop: () => promoter.stop(),

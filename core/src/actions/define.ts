@@ -50,6 +50,12 @@ export type ActionMeta<A extends { type: string }> = {
    * ("Would have sent this email"). Absent: the step really runs in a dry run (reads, logic).
    */
   wouldHave?: string;
+  /**
+   * While its step runs, the run waits durably (a timer, a signal, a child run) and holds no worker,
+   * so it does not count toward its workspace's concurrent runs (conduit_runs_in_flight in
+   * core/drizzle/0012_admit_run.sql lists the same types; core/test/limits.test.ts checks).
+   */
+  waitsDurably?: true;
 };
 
 /** Identity at the type level: checks a meta table entry against its action type. */

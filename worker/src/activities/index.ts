@@ -4,6 +4,7 @@ import {
   formatPath,
   receivesRunContext,
   WorkflowActionSchema,
+  waitsDurably,
   wouldHaveOf,
   type ActionType,
   type Json,
@@ -349,6 +350,9 @@ export function createActivities(deps: ActivityDeps): RuntimeActivities {
     },
     async recordSteps(rows) {
       await writeSteps(deps.db, rows);
+      // The workflow records a wait's running row before it waits: the slot is free from here.
+      const wait = rows.find((r) => r.status === 'running' && waitsDurably(r.actionType));
+      if (wait) deps.runEvents?.waiting?.(wait.workspaceId);
     },
     async finishRun(f: FinishRun) {
       await writeStepsAndFinish(deps, f, f.flush);

@@ -33,6 +33,8 @@ export type RunEvents = {
   began(): void;
   /** The run ended and freed its workspace's slot (a queued run of the workspace may start now). */
   finished(status: 'completed' | 'failed' | 'cancelled', workspaceId: string): void;
+  /** The run began a durable wait (ActionMeta.waitsDurably) and holds no slot while it waits. */
+  waiting?(workspaceId: string): void;
 };
 
 export type StepContext = {

@@ -8,6 +8,7 @@ export const callWorkflowMeta = defineActionMeta<CallWorkflowAction>({
   idBase: 'call',
   // Started by the workflow itself as a Temporal child workflow: durable, cancelled with its parent.
   placement: 'workflow',
+  waitsDurably: true,
   retry: null,
   timeoutMs: null,
   // The target is fixed when the workflow is published (checked there, cycles included), never templated.

@@ -8,6 +8,7 @@ export const waitMeta = defineActionMeta<WaitAction>({
   idBase: 'wait',
   // A durable timer in the workflow: no activity, no worker held while it waits.
   placement: 'workflow',
+  waitsDurably: true,
   retry: null,
   timeoutMs: null,
   rawFields: [],

@@ -11,6 +11,7 @@ export const waitForApprovalMeta = defineActionMeta<WaitForApprovalAction>({
   idBase: 'approval',
   // A signal plus a durable timer in the workflow; the row and the emails come from one activity.
   placement: 'workflow',
+  waitsDurably: true,
   retry: null,
   timeoutMs: null,
   rawFields: ['onTimeout'],
