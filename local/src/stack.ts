@@ -19,6 +19,7 @@ import { createRunPromoter, createRunStarter, quotaWarningMailer, type RunPromot
 import { createMailer } from '@conduit/core/mail';
 import { createScheduleSync } from '@conduit/functions/schedules/index';
 import { createWorker } from '@conduit/worker';
+import { slotEvents } from '@conduit/worker/promotion';
 import { buildApi, type DemoLogin } from './api';
 import { ensureDataDir, loadOrCreateEncryptionKey } from './data-dir';
 import { loadLocalEnv } from './local-env';
@@ -275,11 +276,7 @@ export async function startStack(opts: StackOptions = {}): Promise<Stack> {
                 logger: stackLogger(config.LOG_LEVEL, 'worker'),
                 secrets,
                 tracing,
-                runEvents: {
-                  began: () => {},
-                  finished: (_status, workspaceId) => promoter?.slotFreed(workspaceId),
-                  waiting: (workspaceId) => promoter?.slotFreed(workspaceId),
-                },
+                runEvents: slotEvents(() => promoter),
               }),
             )
             .then((w) => {

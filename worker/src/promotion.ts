@@ -1,7 +1,7 @@
 import type { Client } from '@temporalio/client';
 import type { Db } from '@conduit/core/db';
 import type { Logger } from '@conduit/core/logging';
-import { createRunPromoter } from '@conduit/core/run-promoter';
+import { createRunPromoter, type RunPromoter } from '@conduit/core/run-promoter';
 import { createRunStarter } from '@conduit/core/run-starter';
 import type { RunEvents } from './activities/types';
 
@@ -34,15 +34,26 @@ export function workerPromotion(deps: {
   const runs = createRunStarter({ db: deps.db, temporal: deps.temporal, eagerStart: true, concurrentStarts: deps.concurrentStarts });
   const promoter = createRunPromoter({ db: deps.db, runs, ...(deps.log ? { log: deps.log } : {}) });
   return {
-    runEvents: {
-      began: () => deps.also?.began(),
-      finished(status, workspaceId) {
-        deps.also?.finished(status, workspaceId);
-        promoter.slotFreed(workspaceId);
-      },
-      waiting: (workspaceId) => promoter.slotFreed(workspaceId),
-    },
+    runEvents: slotEvents(() => promoter, deps.also),
     start: () => promoter.start(deps.intervalMs),
     stop: () => promoter.stop(),
+  };
+}
+
+/**
+ * The worker's run events that free a workspace's slot (a run ended, or began a durable wait), told
+ * to the promoter `current()` returns (none: `npm start` with dispatch off), and passed on to `also`.
+ */
+export function slotEvents(current: () => Pick<RunPromoter, 'slotFreed'> | undefined, also?: RunEvents | null): RunEvents {
+  return {
+    began: () => also?.began(),
+    finished(status, workspaceId) {
+      also?.finished(status, workspaceId);
+      current()?.slotFreed(workspaceId);
+    },
+    waiting(workspaceId) {
+      also?.waiting?.(workspaceId);
+      current()?.slotFreed(workspaceId);
+    },
   };
 }
