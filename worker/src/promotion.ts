@@ -15,9 +15,8 @@ export type WorkerPromotion = {
 /**
  * The standalone worker (compose's worker service, the cloud's ECS task) starts the runs queued
  * behind a workspace's concurrent-run limit as soon as one of that workspace's runs ends or begins a
- * durable wait here: the
- * dispatcher that queued them (a Lambda in the cloud) has no process that hears runs end, and would
- * otherwise start them only with its next batch or the minute's sweep. A pass every `intervalMs`
+ * durable wait here: the dispatcher that queued them (a Lambda in the cloud) has no process that
+ * hears runs end, and would otherwise start them only with its next batch or the minute's sweep. A pass every `intervalMs`
  * learns which workspaces have runs queued; workspaces with none cost nothing when their runs end.
  * Promoted runs were counted toward the quota when queued, so no quota mail is sent from here.
  */

@@ -383,24 +383,25 @@ describe('reuse and continue-as-new', () => {
     expect(Object.keys(summary.steps)).toEqual(['a', 'b', 'c']);
   });
 
-  it('continues as new once its results pass 2 MB, before its step budget, so one workflow task stays under 4 MB', async () => {
+  it("continues as new once a loop's outputs pass 2 MB, before its step budget; the run's own outputs, which it would carry, do not count", async () => {
     const big = 'x'.repeat(700 * 1024);
-    const actions: WorkflowActionInput[] = [
-      { id: 'a', type: 'run_script', code: 'return 1' },
-      { id: 'h', type: 'send_webhook', method: 'GET', url: 'https://example.com/' },
-      { id: 'b', type: 'run_script', code: 'return 2' },
-      { id: 'c', type: 'send_webhook', method: 'GET', url: 'https://example.com/' },
-    ];
-    const { interpreter, names } = setup(actions, {
-      commands: {
-        async runStep(call) {
-          return { output: `${big}${call.step.actionId}`, attempts: 1, startedAt: 's', completedAt: 'c' };
-        },
+    const ping = { type: 'send_webhook' as const, method: 'GET' as const, url: 'https://example.com/' };
+    const commands: Partial<RunCommands> = {
+      async runStep(call) {
+        return { output: `${big}${call.step.actionId}`, attempts: 1, startedAt: 's', completedAt: 'c', ...(call.finish ? { finished: true } : {}) };
       },
-    });
-    await expect(interpreter.execute()).rejects.toBeInstanceOf(ContinuedAsNew);
-    // Two 700 KB results fit; the third crosses 2 MB and the run continues before `c`.
-    expect(names()).toEqual(['runStep', 'runStep', 'runStep', 'recordSteps', 'continueAsNew']);
+    };
+    const looped = setup([{ id: 'loop', type: 'for_each', items: [0, 1, 2, 3, 4], steps: [{ id: 'h', ...ping }] }], { commands });
+    await expect(looped.interpreter.execute()).rejects.toBeInstanceOf(ContinuedAsNew);
+    // Two 700 KB outputs fit; the third crosses 2 MB and the run continues before item 4.
+    expect(looped.names()).toEqual(['runStep', 'runStep', 'runStep', 'recordSteps', 'continueAsNew']);
+
+    const flat = setup(
+      ['a', 'b', 'c', 'd'].map((id) => ({ id, ...ping })),
+      { commands },
+    );
+    await flat.interpreter.execute();
+    expect(flat.names()).toEqual(['runStep', 'runStep', 'runStep', 'runStep']);
   });
 
   it('continues as new when Temporal says the history is full', async () => {

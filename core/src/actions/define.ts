@@ -53,7 +53,7 @@ export type ActionMeta<A extends { type: string }> = {
   /**
    * While its step runs, the run waits durably (a timer, a signal, a child run) and holds no worker,
    * so it does not count toward its workspace's concurrent runs (conduit_runs_in_flight in
-   * core/drizzle/0012_admit_run.sql lists the same types; core/test/limits.test.ts checks).
+   * core/drizzle/0012_admit_run.sql lists the same types; core/test/admission.test.ts checks).
    */
   waitsDurably?: true;
 };

@@ -68,10 +68,10 @@ export const summarizeAction = (action: WorkflowAction): string => metaOf(action
 /** A step as a person knows it: the label they gave it, else its type in words. */
 export const stepNameOf = (action: Pick<WorkflowAction, 'type' | 'name'>): string => action.name?.trim() || actionLabel(action.type);
 
-/** What a dry test run records instead of doing the step ("Would have sent this email"); null: the step runs. */
 /** The run waits without a worker while a step of this type runs (see ActionMeta.waitsDurably). */
 export const waitsDurably = (type: string): boolean => (ACTION_META as Record<string, { waitsDurably?: true }>)[type]?.waitsDurably === true;
 
+/** What a dry test run records instead of doing the step ("Would have sent this email"); null: the step runs. */
 export const wouldHaveOf = (type: string): string | null => (ACTION_META as Record<string, { wouldHave?: string }>)[type]?.wouldHave ?? null;
 
 /** The nested action lists of an action (a condition's then and else). */

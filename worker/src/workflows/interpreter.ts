@@ -52,10 +52,11 @@ export type RunOptions = {
 // update_record items spent 3 of its 4 s there. 2,000 steps take over a second even at 0.5 ms each.
 const STEPS_PER_RUN = 2_000;
 /**
- * Bytes of call results after which the run continues as new. Local steps' results are markers,
- * and one workflow task can hold thousands of quick ones: its completion carries them all in one
- * gRPC message, which Temporal refuses over 4 MB (the run is then terminated). historySize would
- * only tell once the task has ended.
+ * Bytes of loop iterations' outputs after which the run continues as new. Local steps' results are
+ * markers, and one workflow task can hold thousands of quick ones: its completion carries them all
+ * in one gRPC message, which Temporal refuses over 4 MB (the run is then terminated). historySize
+ * would only tell once the task has ended. Outputs of the run's own steps are not counted:
+ * continue-as-new carries them, so it would add them to that message a second time.
  */
 const RESULT_BYTES_PER_RUN = 2 * 1024 * 1024;
 
@@ -303,9 +304,9 @@ export class Interpreter {
     this.setView(view);
   }
 
-  /** Adds what a call returned to the run's history bytes (see RESULT_BYTES_PER_RUN). */
-  private countResults(outputs: readonly Json[]): void {
-    for (const o of outputs) this.resultBytesThisRun += JSON.stringify(o ?? null).length;
+  /** Adds what a call inside a loop returned to the bytes continue-as-new would shed (see RESULT_BYTES_PER_RUN). */
+  private countResults(scope: Scope | null, outputs: readonly Json[]): void {
+    if (scope) for (const o of outputs) this.resultBytesThisRun += JSON.stringify(o ?? null).length;
   }
 
   private setView(view: StepView): void {
@@ -522,7 +523,7 @@ export class Interpreter {
         err.details?.completedAt,
       );
     }
-    this.countResults([outcome.output]);
+    this.countResults(scope, [outcome.output]);
     this.current = null;
     this.setResult(scope, action.id, { status: 'completed', output: outcome.output });
     // The activity already wrote this row; the view is for the progress query.
@@ -600,7 +601,10 @@ export class Interpreter {
       const r = await this.runAction(items[0]!, metas[0]!.path, terminal && items.length === 1, scope);
       return { consumed: 1, outcome: r };
     }
-    this.countResults(outcome.done.map((d) => d.output));
+    this.countResults(
+      scope,
+      outcome.done.map((d) => d.output),
+    );
     return this.afterSegment(items, metas, outcome, terminal, scope);
   }
 
@@ -633,7 +637,10 @@ export class Interpreter {
       this.pending = [...flush, ...this.pending];
       return null;
     }
-    this.countResults(outcome.done.map((d) => d.output));
+    this.countResults(
+      items[0]?.scope ?? null,
+      outcome.done.map((d) => d.output),
+    );
     outcome.done.forEach((d, k) => {
       const { meta, scope } = items[k]!;
       this.setResult(scope, d.actionId, { status: 'completed', output: d.output });
