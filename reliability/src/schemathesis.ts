@@ -57,6 +57,9 @@ export type SchemathesisSummary = {
 
 const tomlString = (s: string) => JSON.stringify(s);
 
+/** Schemathesis's default statuses for refusing schema-violating data, and 413 (see runSchemathesis). */
+const NEGATIVE_REJECTION_STATUSES = [400, 401, 403, 404, 405, 406, 409, 413, 415, 422, 428, 429];
+
 /**
  * Runs the Schemathesis CLI against a live app with every check, and summarises its NDJSON report.
  * The config file pins the workspace path parameter and the Authorization header (kept out of argv).
@@ -77,12 +80,14 @@ export async function runSchemathesis(o: SchemathesisRun): Promise<SchemathesisS
       `bearer = ${tomlString(o.apiKey)}`,
       '',
     ];
+    // A body past the API's 1 MiB limit is refused with 413 before its shape is read: the right refusal
+    // for schema-violating data that large (a list fuzzed past its maxItems with large items, 5 MB).
+    toml.push('[checks.negative_data_rejection]', `expected-statuses = [${NEGATIVE_REJECTION_STATUSES.join(', ')}]`, '');
     toml.push('[phases.stateful.generation]', `max-examples = ${o.statefulExamples ?? o.maxExamples}`, '');
     if (o.statefulInference === false) toml.push('[phases.stateful.inference]', 'algorithms = []', '');
     for (const e of o.expectedStatuses ?? []) {
-      // The defaults Schemathesis documents for the check, plus the extra ones.
-      const defaults =
-        e.check === 'positive_data_acceptance' ? [200, 201, 202, 204, 401, 403, 404, 409, 429] : [400, 401, 403, 404, 405, 406, 409, 415, 422, 428, 429];
+      // The defaults Schemathesis documents for the check (413 added to the rejections), plus the extra ones.
+      const defaults = e.check === 'positive_data_acceptance' ? [200, 201, 202, 204, 401, 403, 404, 409, 429] : NEGATIVE_REJECTION_STATUSES;
       const statuses = [...new Set([...defaults, ...e.statuses])].sort();
       toml.push(
         '[[operations]]',
