@@ -337,7 +337,7 @@ describe('a long loop', () => {
   });
 
   it("keeps each batch of large outputs under Temporal's payload limit, and continues as new by bytes", async () => {
-    // 50 × 100 KB: one batch would be a 5 MB marker (Temporal refuses a payload over 2 MB), and the
+    // 50 × 100 KB: one batch would be a 5 MB marker (Temporal refuses a payload over 2 MB and a task's message over 4 MB), and the
     // run's results pass the bytes that make it continue as new long before its step budget.
     const r = await h.startRun([
       {

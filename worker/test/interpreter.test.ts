@@ -393,7 +393,7 @@ describe('reuse and continue-as-new', () => {
     };
     const looped = setup([{ id: 'loop', type: 'for_each', items: [0, 1, 2, 3, 4], steps: [{ id: 'h', ...ping }] }], { commands });
     await expect(looped.interpreter.execute()).rejects.toBeInstanceOf(ContinuedAsNew);
-    // Two 700 KB outputs fit; the third crosses 2 MB and the run continues before item 4.
+    // Two 700 KB outputs fit; the third crosses 2 MB and the run continues before the fourth item.
     expect(looped.names()).toEqual(['runStep', 'runStep', 'runStep', 'recordSteps', 'continueAsNew']);
 
     const flat = setup(

@@ -47,7 +47,7 @@ export type RunOptions = {
 };
 
 // Temporal delays a continued run's first task until its previous run is a second old
-// (history.continueAsNewMinInterval, 1 s on every server and on Temporal Cloud), so a run that
+// (the server's history.continueAsNewMinInterval, 1 s by default), so a run that
 // continues sooner waits out the rest of that second: at 250 steps per run, a loop of 1,000 quick
 // update_record items spent 3 of its 4 s there. 2,000 steps take over a second even at 0.5 ms each.
 const STEPS_PER_RUN = 2_000;
