@@ -250,7 +250,7 @@ describe('a workspace at its concurrent-run limit, as `npm start` runs it', () =
 
   beforeAll(async () => {
     slow = await slowReceiver(300);
-    // The promoter's period is ten minutes here: only a run ending can start the next one in time.
+    // The promoter's period is ten minutes here: only a run ending or beginning a wait can start the next one in time.
     stack = await startStack({ env: { PROMOTE_INTERVAL_MS: '600000', HTTP_ALLOWLIST: '127.0.0.1' } });
     api = await signIn(stack.url, stack.login);
   }, 240_000);
