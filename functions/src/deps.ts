@@ -10,7 +10,7 @@ import type { ScheduleSync } from './schedules';
 
 import type { Logger } from '@conduit/core/logging';
 import type { Mailer } from '@conduit/core/mail';
-import { temporalDataConverter } from '@conduit/core/temporal-codec';
+import { dbPayloadStore, temporalDataConverter } from '@conduit/core/temporal-codec';
 import { temporalConnection, type TemporalConnectionConfig } from '@conduit/core/temporal-connection';
 import { tracingEnabled, type TracingConfig } from '@conduit/core/tracing';
 
@@ -44,13 +44,22 @@ export type AppDeps = {
   loginLimit?: { attempts: number; windowMs: number };
 };
 
-/** The API's and the dispatcher's client: payloads encrypted like the worker's (ENCRYPTION_KEY). */
+/**
+ * The API's and the dispatcher's client: payloads encrypted like the worker's (ENCRYPTION_KEY), and
+ * the large ones the worker stored (run results, progress answers) read back from `db`.
+ */
 export function temporalClient(
   config: TemporalConnectionConfig & Pick<Config, 'TEMPORAL_NAMESPACE' | 'ENCRYPTION_KEY' | 'ENCRYPTION_KEYS_OLD'> & TracingConfig,
+  db: Db,
 ): Client {
   // Throws (so the handler fails) rather than talk plaintext to a remote Temporal.
   const connection = Connection.lazy(temporalConnection(config).options);
-  return new Client({ connection, namespace: config.TEMPORAL_NAMESPACE, dataConverter: temporalDataConverter(config), ...tracingClientInterceptors(config) });
+  return new Client({
+    connection,
+    namespace: config.TEMPORAL_NAMESPACE,
+    dataConverter: temporalDataConverter(config, dbPayloadStore(db)),
+    ...tracingClientInterceptors(config),
+  });
 }
 
 /**

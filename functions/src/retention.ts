@@ -2,10 +2,14 @@ import type { Db } from '@conduit/core/db';
 import { pruneExpiredRuns, type PruneOptions } from '@conduit/core/domain';
 import type { Logger } from '@conduit/core/logging';
 import { startPeriodic, type Periodic } from '@conduit/core/periodic';
+import { pruneStoredPayloads } from '@conduit/core/temporal-codec';
 
 export type RetentionJob = {
-  /** One pass over every workspace; stops starting batches after `budgetMs` (the next pass carries on). */
-  pruneOnce(): ReturnType<typeof pruneExpiredRuns>;
+  /**
+   * One pass over every workspace, then the Temporal payloads stored in the database that no run
+   * can need any more; stops starting batches after `budgetMs` (the next pass carries on).
+   */
+  pruneOnce(): Promise<Awaited<ReturnType<typeof pruneExpiredRuns>> & { payloads: number }>;
   /** A pass now, then one every `intervalMs`. */
   start(intervalMs: number): void;
   stop(): Promise<void>;
@@ -22,12 +26,27 @@ export function createRetentionJob(
 ): RetentionJob {
   let periodic: Periodic | undefined;
   async function pruneOnce() {
-    const result = await pruneExpiredRuns(deps.db, {
+    const deadline = opts.budgetMs !== undefined ? Date.now() + opts.budgetMs : Number.POSITIVE_INFINITY;
+    const runs = await pruneExpiredRuns(deps.db, {
       ...(opts.batchSize !== undefined ? { batchSize: opts.batchSize } : {}),
-      ...(opts.budgetMs !== undefined ? { deadline: new Date(Date.now() + opts.budgetMs) } : {}),
+      ...(opts.budgetMs !== undefined ? { deadline: new Date(deadline) } : {}),
       ...(opts.onBatch ? { onBatch: opts.onBatch } : {}),
     });
-    if (result.executions + result.steps + result.events > 0 || !result.done) deps.log?.info('retention: pruned old runs', result);
+    const batch = opts.batchSize ?? 500;
+    let payloads = 0;
+    let done = runs.done;
+    // Then the stored payloads, in batches, within what is left of the budget.
+    while (done) {
+      if (Date.now() >= deadline) {
+        done = false;
+        break;
+      }
+      const n = await pruneStoredPayloads(deps.db, { limit: batch });
+      payloads += n;
+      if (n < batch) break;
+    }
+    const result = { ...runs, payloads, done };
+    if (result.executions + result.steps + result.events + payloads > 0 || !result.done) deps.log?.info('retention: pruned old runs', result);
     return result;
   }
   return {

@@ -7,7 +7,7 @@ import { companies, type Db } from '@conduit/core/testing';
 import { addMember, createUser, createWorkspace, hashPassword } from '@conduit/core/domain';
 import { createInProcessQueue, type EventMessage } from '@conduit/core/events';
 import { runWorkflowId, type RunInput } from '@conduit/core/temporal';
-import { temporalDataConverter } from '@conduit/core/temporal-codec';
+import { dbPayloadStore, temporalDataConverter } from '@conduit/core/temporal-codec';
 import { createApp } from '../src/app';
 import type { AppDeps } from '../src/deps';
 import { createRunStarter } from '../src/runs';
@@ -40,7 +40,7 @@ export async function createTestApi(kind: TestDbKind, o: { taskQueue?: string; d
   const handle = await createTestDb(kind);
   const db = handle.db;
   const connection = Connection.lazy({ address: testEnv.temporalAddress() });
-  const temporal = new Client({ connection, dataConverter: temporalDataConverter({ ENCRYPTION_KEY, ENCRYPTION_KEYS_OLD: [] }) });
+  const temporal = new Client({ connection, dataConverter: temporalDataConverter({ ENCRYPTION_KEY, ENCRYPTION_KEYS_OLD: [] }, dbPayloadStore(db)) });
   const published: EventMessage[] = [];
   const queue = createInProcessQueue(async (m) => {
     published.push(m);

@@ -2,6 +2,8 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { Client, Connection } from '@temporalio/client';
 import { defaultPayloadConverter, type Payload } from '@temporalio/common';
 import { addMember, createApiKey, createUser, createWorkspace, hashPassword } from '@conduit/core/domain';
+import { dbPayloadStore, OFFLOAD_MIN_BYTES, OFFLOADED_ENCODING, workerDataConverter } from '@conduit/core/temporal-codec';
+import { temporalPayloads } from '@conduit/core/testing';
 import { testEnv } from '@conduit/local/testing';
 import { createApp } from '../src/app';
 import { createTestApi, PASSWORD, webhookWorkflow, type TestApi } from './api-helpers';
@@ -83,6 +85,23 @@ describe('POST /api/temporal-codec/decode', () => {
     const none = await decode({ origin: UI });
     expect(none.status).toBe(401);
     expect(JSON.stringify(none.data)).not.toContain(MARKER);
+  });
+
+  it('reads a large payload the worker stored in the database, then decrypts it; a pruned one comes back as its key', async () => {
+    // As the worker encodes a large result: encrypted, then stored, Temporal keeping the key.
+    const codecs = workerDataConverter(t.deps.config, dbPayloadStore(t.db)).payloadCodecs!;
+    let encoded: Payload[] = [defaultPayloadConverter.toPayload({ name: MARKER, pad: 'p'.repeat(OFFLOAD_MIN_BYTES) })];
+    for (const c of codecs) encoded = await c.encode(encoded);
+    const ref = encoded[0];
+    expect(new TextDecoder().decode(ref!.metadata!.encoding!)).toBe(OFFLOADED_ENCODING);
+    const post = () => t.call('POST', '/api/temporal-codec/decode', { cookie: admin, json: { payloads: [toJson(ref!)] } });
+    const r = await post();
+    expect(r.status).toBe(200);
+    expect((clear(r.data.payloads[0]) as { name: string }).name).toBe(MARKER);
+    await t.db.delete(temporalPayloads);
+    const gone = await post();
+    expect(gone.status).toBe(200);
+    expect(gone.data.payloads[0]).toEqual(toJson(ref!));
   });
 
   it('answers CORS only to the configured Temporal UI origin', async () => {

@@ -7,7 +7,7 @@ import { DefaultLogger, NativeConnection, Runtime } from '@temporalio/worker';
 import { loadConfig, type Config } from '@conduit/core/config';
 import { secretBoxFromConfig } from '@conduit/core/crypto';
 import { migrateLiteralCredentials } from '@conduit/core/domain';
-import { TEMPORAL_CODEC_PATH, temporalDataConverter } from '@conduit/core/temporal-codec';
+import { dbPayloadStore, TEMPORAL_CODEC_PATH, temporalDataConverter } from '@conduit/core/temporal-codec';
 import { temporalConnection } from '@conduit/core/temporal-connection';
 import { createDb, type DbHandle } from '@conduit/core/db';
 import { createEventQueue, startSqsConsumer, type EventQueue, type SqsQueue } from '@conduit/core/events';
@@ -211,7 +211,7 @@ export async function startStack(opts: StackOptions = {}): Promise<Stack> {
     const client = new Client({
       connection,
       namespace: config.TEMPORAL_NAMESPACE,
-      dataConverter: temporalDataConverter(config),
+      dataConverter: temporalDataConverter(config, dbPayloadStore(db)),
       ...tracingClientInterceptors(config),
     });
 

@@ -15,7 +15,7 @@ import { loadConfig } from '@conduit/core/config';
 import type { WorkflowAction, WorkflowTrigger } from '@conduit/core/definition';
 import { appendEvent } from '@conduit/core/domain';
 import { createInProcessQueue } from '@conduit/core/events';
-import { temporalDataConverter } from '@conduit/core/temporal-codec';
+import { dbPayloadStore, temporalDataConverter } from '@conduit/core/temporal-codec';
 import { companies, eq, workflowVersions, workflows, workspaces, type Db } from '@conduit/core/testing';
 import { createDispatcher, createRunStarter } from '@conduit/functions/testing';
 import { createWorker } from '@conduit/worker';
@@ -91,7 +91,7 @@ async function noisyNeighbour(fairness: boolean): Promise<Outcome> {
   const config = loadConfig({ ENCRYPTION_KEY: 'a'.repeat(64), HTTP_ALLOWLIST: '127.0.0.1', TEMPORAL_ADDRESS: temporal.address });
   const connection = await NativeConnection.connect({ address: temporal.address });
   const clientConnection = await Connection.connect({ address: temporal.address });
-  const client = new Client({ connection: clientConnection, dataConverter: temporalDataConverter(config) });
+  const client = new Client({ connection: clientConnection, dataConverter: temporalDataConverter(config, dbPayloadStore(dbh.db)) });
   const runs = createRunStarter({ db: dbh.db, temporal: client });
   const dispatcher = createDispatcher({ db: dbh.db, runs, config });
   const queue = createInProcessQueue(dispatcher.handle);

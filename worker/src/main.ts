@@ -6,7 +6,7 @@ import { createDb } from '@conduit/core/db';
 import { createSqsQueue } from '@conduit/core/events';
 import { createLogger, type Logger } from '@conduit/core/logging';
 import { reconcileSchedulesLocked } from '@conduit/core/schedules';
-import { temporalDataConverter } from '@conduit/core/temporal-codec';
+import { dbPayloadStore, temporalDataConverter } from '@conduit/core/temporal-codec';
 import { temporalConnection } from '@conduit/core/temporal-connection';
 import { startTracing } from '@conduit/core/tracing';
 import { startHealthServer } from './health';
@@ -44,7 +44,7 @@ async function main(): Promise<void> {
   const bundlePath = config.WORKFLOW_BUNDLE_PATH;
   const runs = config.CLOUDWATCH_METRICS_STAGE ? createRunCounters() : null;
   // Payloads encrypted with the key from ENCRYPTION_KEY (the API's client does the same).
-  const client = new Client({ connection, namespace: config.TEMPORAL_NAMESPACE, dataConverter: temporalDataConverter(config) });
+  const client = new Client({ connection, namespace: config.TEMPORAL_NAMESPACE, dataConverter: temporalDataConverter(config, dbPayloadStore(db)) });
   const promotion = workerPromotion({
     db,
     temporal: client,

@@ -4,7 +4,7 @@ import { secretBoxFromConfig, type SecretBox } from '@conduit/core/crypto';
 import type { Db } from '@conduit/core/db';
 import { createLogger } from '@conduit/core/logging';
 import { TASK_QUEUE } from '@conduit/core/temporal';
-import { workerDataConverter } from '@conduit/core/temporal-codec';
+import { dbPayloadStore, workerDataConverter } from '@conduit/core/temporal-codec';
 import { createActivities, type EventPublisher, type Logger } from './activities';
 import type { RunEvents } from './activities/types';
 import { createMailer, type Mailer } from './activities/mailer';
@@ -85,8 +85,9 @@ export async function createWorker(opts: CreateWorkerOptions): Promise<ConduitWo
     namespace: opts.namespace ?? opts.config.TEMPORAL_NAMESPACE,
     taskQueue,
     activities,
-    // Payloads encrypted with the key from ENCRYPTION_KEY (the same converter as every client's).
-    dataConverter: workerDataConverter(opts.config),
+    // Payloads encrypted with the key from ENCRYPTION_KEY (the same converter as every client's);
+    // large ones (results of big outputs) stored in the database, Temporal holding their key.
+    dataConverter: workerDataConverter(opts.config, dbPayloadStore(opts.db)),
     ...(opts.workflowBundle
       ? { workflowBundle: opts.workflowBundle }
       : { workflowsPath: workflowBundleOptions.workflowsPath, bundlerOptions: { preloadModules: workflowBundleOptions.preloadModules } }),

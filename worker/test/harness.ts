@@ -11,7 +11,7 @@ import { loadConfig, type Config } from '@conduit/core/config';
 import { companies, workflows, workspaces, type Db } from '@conduit/core/testing';
 import type { TriggerPayload, WorkflowActionInput } from '@conduit/core/definition';
 import { activateWorkflow, createExecution, listStepRows, getExecutionState, type StoredEvent } from '@conduit/core/domain';
-import { temporalDataConverter } from '@conduit/core/temporal-codec';
+import { dbPayloadStore, temporalDataConverter } from '@conduit/core/temporal-codec';
 import { RUN_WORKFLOW, RunInputSchema, runWorkflowId, type RunInputArg } from '@conduit/core/temporal';
 import { createTestDb, testEnv, type TestDbKind } from '@conduit/local/testing';
 import { createWorker, workflowBundleOptions, type ConduitWorker, type CreateWorkerOptions } from '../src';
@@ -51,7 +51,7 @@ export async function startHarness(opts: { db?: TestDbKind; env?: Record<string,
   const taskQueue = `test-${randomUUID()}`;
   const connection = await NativeConnection.connect({ address: testEnv.temporalAddress() });
   const clientConn = await Connection.connect({ address: testEnv.temporalAddress() });
-  const client = new Client({ connection: clientConn, dataConverter: temporalDataConverter(config) });
+  const client = new Client({ connection: clientConn, dataConverter: temporalDataConverter(config, dbPayloadStore(db)) });
   const published: StoredEvent[] = [];
   const queue = {
     publish: async (e: StoredEvent) => {

@@ -15,7 +15,7 @@ import { loadConfig } from '@conduit/core/config';
 import { createDb, type DbHandle } from '@conduit/core/db';
 import { createExecution, getExecutionState, getRecord, listStepRows } from '@conduit/core/domain';
 import { RUN_WORKFLOW, RunInputSchema, runWorkflowId, TASK_QUEUE } from '@conduit/core/temporal';
-import { temporalDataConverter } from '@conduit/core/temporal-codec';
+import { dbPayloadStore, temporalDataConverter } from '@conduit/core/temporal-codec';
 import { companies, sql, workflows, workspaces } from '@conduit/core/testing';
 import type { WorkflowActionInput } from '@conduit/core/definition';
 import { createDatabase, freePort, testEnv } from '@conduit/local/testing';
@@ -203,7 +203,11 @@ describe('the worker image (worker/Dockerfile, run without Docker)', () => {
       .values({ name: 'image', workspaceId: ws!.id, companyId: co!.id, trigger: { type: 'manual' } as never, actions: actions as never })
       .returning();
     const { execution } = await createExecution(db, { workspaceId: ws!.id, workflowId: wf!.id, versionId: null, eventId: null, input: {}, retryOf: null });
-    const client = new Client({ connection: clientConn, namespace, dataConverter: temporalDataConverter(loadConfig({ ENCRYPTION_KEY: 'b'.repeat(64) })) });
+    const client = new Client({
+      connection: clientConn,
+      namespace,
+      dataConverter: temporalDataConverter(loadConfig({ ENCRYPTION_KEY: 'b'.repeat(64) }), dbPayloadStore(dbh.db)),
+    });
     const input = RunInputSchema.parse({
       executionId: execution.id,
       workspaceId: ws!.id,

@@ -2,7 +2,7 @@ import { readdirSync, readFileSync } from 'node:fs';
 import { beforeAll, describe, expect, it } from 'vitest';
 import proto from '@temporalio/proto';
 import { DefaultLogger, Runtime, Worker, type ReplayResult } from '@temporalio/worker';
-import { workerDataConverter } from '@conduit/core/temporal-codec';
+import { noPayloadStore, workerDataConverter } from '@conduit/core/temporal-codec';
 import { workflowBundleOptions } from '../src';
 
 /**
@@ -36,7 +36,8 @@ beforeAll(async () => {
       workflowsPath: workflowBundleOptions.workflowsPath,
       bundlerOptions: { preloadModules: workflowBundleOptions.preloadModules },
       interceptors: { workflowModules: workflowBundleOptions.workflowInterceptorModules },
-      dataConverter: workerDataConverter({ ENCRYPTION_KEY: '7'.repeat(64), ENCRYPTION_KEYS_OLD: [] }),
+      // No fixture holds a payload large enough to be stored in the database.
+      dataConverter: workerDataConverter({ ENCRYPTION_KEY: '7'.repeat(64), ENCRYPTION_KEYS_OLD: [] }, noPayloadStore),
     },
     histories.map(({ workflowId, history }) => ({ workflowId, history })),
   );

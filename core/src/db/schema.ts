@@ -1,5 +1,5 @@
 import { sql } from 'drizzle-orm';
-import { boolean, check, index, integer, jsonb, pgTable, primaryKey, text, timestamp, uniqueIndex, uuid } from 'drizzle-orm/pg-core';
+import { boolean, check, customType, index, integer, jsonb, pgTable, primaryKey, text, timestamp, uniqueIndex, uuid } from 'drizzle-orm/pg-core';
 import type {
   Causation,
   ExecutionStatus,
@@ -327,6 +327,8 @@ export const workflowExecutions = pgTable(
     // The workspace's runs holding a slot (counted on every admission) and its queue, oldest first.
     index('executions_in_flight_idx').on(t.workspaceId).where(sql`${t.status} in ('pending', 'running') and ${t.admittedAt} is not null`),
     index('executions_queued_idx').on(t.workspaceId, t.createdAt).where(sql`${t.status} = 'queued'`),
+    // The oldest open run: Temporal payloads stored before it began are no longer needed (temporal-codec/offload.ts).
+    index('executions_open_idx').on(t.createdAt).where(sql`${t.status} in ('queued', 'pending', 'running')`),
     uniqueIndex('executions_workflow_event_idx').on(t.workflowId, t.eventId),
     index('executions_parent_idx').on(t.parentExecutionId).where(sql`${t.parentExecutionId} is not null`),
     index('executions_workspace_idx').on(t.workspaceId, t.createdAt),
@@ -533,4 +535,23 @@ export const failureAlertState = pgTable(
     nextSendAt: timestamp('next_send_at', { withTimezone: true }),
   },
   (t) => [index('failure_alert_due_idx').on(t.nextSendAt).where(sql`${t.pendingCount} > 0`)],
+);
+
+const bytea = customType<{ data: Buffer; driverData: Buffer }>({ dataType: () => 'bytea' });
+
+/**
+ * Temporal payloads too large to travel in Temporal itself (core/src/temporal-codec/offload.ts):
+ * the codec stores the payload here, already encrypted, and Temporal carries only its key.
+ * Not workspace data: rows are found by key only, and pruned once no open run can need them.
+ */
+export const temporalPayloads = pgTable(
+  'temporal_payloads',
+  {
+    /** sha256 of `data`, base64url. */
+    key: text('key').primaryKey(),
+    data: bytea('data').notNull(),
+    /** Written, or written again, at: a run only needs rows written since it began. */
+    storedAt: timestamp('stored_at', { withTimezone: true }).notNull().defaultNow(),
+  },
+  (t) => [index('temporal_payloads_stored_idx').on(t.storedAt)],
 );

@@ -4,6 +4,9 @@ import type { DataConverter, Payload, PayloadCodec } from '@temporalio/common';
 import proto from '@temporalio/proto';
 import type { Config } from '../config';
 import { parseKey } from '../crypto/secrets';
+import { noPayloadStore, OffloadCodec, type PayloadStore } from './offload';
+
+export * from './offload';
 
 /**
  * Temporal payload encryption. Every payload the product hands to Temporal (run input, activity
@@ -107,17 +110,24 @@ export const failureConverterPath = new URL(import.meta.url.endsWith('.ts') ? '.
 
 /**
  * The data converter of every Temporal client and worker of the product (API, dispatcher, worker,
- * local launcher, bench, reliability). Without a key: the SDK's defaults.
+ * local launcher, bench, reliability): encryption with ENCRYPTION_KEY (without a key, payloads
+ * travel as plain JSON), then large payloads read back from the database (offload.ts). A client
+ * only reads stored payloads; the worker, which writes results, stores them (workerDataConverter).
  */
-export function temporalDataConverter(config: Pick<Config, 'ENCRYPTION_KEY' | 'ENCRYPTION_KEYS_OLD'>): DataConverter {
+export function temporalDataConverter(
+  config: Pick<Config, 'ENCRYPTION_KEY' | 'ENCRYPTION_KEYS_OLD'>,
+  store: PayloadStore = noPayloadStore,
+  opts: { offload: boolean } = { offload: false },
+): DataConverter {
   const codec = payloadCodecFromConfig(config);
-  return codec ? { payloadCodecs: [codec] } : {};
+  // Encoded in this order, decoded in the reverse: what the database stores is already encrypted.
+  return { payloadCodecs: [...(codec ? [codec] : []), new OffloadCodec(store, opts)] };
 }
 
 /**
- * The worker's: the same codec, and failures' messages moved into encrypted attributes (the workflow
- * bundle is built with the same converter: workflowBundleOptions).
+ * The worker's: the same codecs, storing large payloads, and failures' messages moved into
+ * encrypted attributes (the workflow bundle is built with the same converter: workflowBundleOptions).
  */
-export function workerDataConverter(config: Pick<Config, 'ENCRYPTION_KEY' | 'ENCRYPTION_KEYS_OLD'>): DataConverter {
-  return { ...temporalDataConverter(config), failureConverterPath };
+export function workerDataConverter(config: Pick<Config, 'ENCRYPTION_KEY' | 'ENCRYPTION_KEYS_OLD'>, store: PayloadStore): DataConverter {
+  return { ...temporalDataConverter(config, store, { offload: true }), failureConverterPath };
 }

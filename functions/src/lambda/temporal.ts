@@ -2,7 +2,7 @@ import type { Client } from '@temporalio/client';
 import type { Db } from '@conduit/core/db';
 import type { RunStarter } from '../runs';
 import type { ScheduleSync } from '../schedules';
-import { lambdaConfig, lambdaLogger, lambdaMailer } from './services';
+import { lambdaConfig, lambdaDb, lambdaLogger, lambdaMailer } from './services';
 import { once } from './runtime';
 
 /**
@@ -12,8 +12,8 @@ import { once } from './runtime';
  * a chunk of its own, loaded when a handler first needs Temporal, not on every cold start.
  */
 export const lambdaTemporal = once(async (): Promise<Client> => {
-  const [{ temporalClient }, config] = await Promise.all([import('./temporal-modules'), lambdaConfig()]);
-  return temporalClient(config);
+  const [{ temporalClient }, config, { db }] = await Promise.all([import('./temporal-modules'), lambdaConfig(), lambdaDb()]);
+  return temporalClient(config, db);
 });
 
 /** Starts runs; loads the Temporal client on the first start (a batch that matches no workflow never does). */

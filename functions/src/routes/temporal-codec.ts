@@ -4,7 +4,7 @@ import { cors } from 'hono/cors';
 import type { Payload } from '@temporalio/common';
 import type { Config } from '@conduit/core/config';
 import { findWorkspace, findWorkspaceForUser, listUserWorkspaces } from '@conduit/core/domain';
-import { payloadCodecFromConfig, TEMPORAL_CODEC_PATH } from '@conduit/core/temporal-codec';
+import { dbPayloadStore, TEMPORAL_CODEC_PATH, temporalDataConverter } from '@conduit/core/temporal-codec';
 import { requirePrincipal, type Principal } from '../http/context';
 import { forbidden } from '../http/errors';
 import { body, errors, json, type Api, type RouteDeps } from './common';
@@ -12,7 +12,7 @@ import { body, errors, json, type Api, type RouteDeps } from './common';
 /**
  * The Temporal codec server protocol (what the Temporal UI and `temporal workflow show
  * --codec-endpoint` call): POST <endpoint>/decode with `{ payloads: [{ metadata: { k: base64 },
- * data: base64 }] }` (protobuf JSON), answered in the same shape with the payloads decrypted.
+ * data: base64 }] }` (protobuf JSON), answered in the same shape with the payloads decrypted (and large ones read from the database).
  */
 export { TEMPORAL_CODEC_PATH };
 
@@ -68,7 +68,14 @@ async function isCodecAdmin(deps: RouteDeps, principal: Principal): Promise<bool
 }
 
 export function temporalCodecRoutes(app: Api, deps: RouteDeps): void {
-  const codec = payloadCodecFromConfig(deps.config);
+  // The clients' codecs (decryption, large payloads read back from the database), applied as the SDK
+  // decodes: last to first.
+  const codecs = [...(temporalDataConverter(deps.config, dbPayloadStore(deps.db)).payloadCodecs ?? [])].reverse();
+  const decode = async (p: Payload) => {
+    let out = [p];
+    for (const codec of codecs) out = await codec.decode(out);
+    return out[0]!;
+  };
   app.openapi(
     createRoute({
       method: 'post',
@@ -82,12 +89,11 @@ export function temporalCodecRoutes(app: Api, deps: RouteDeps): void {
       const principal = requirePrincipal(c);
       if (!(await isCodecAdmin(deps, principal))) throw forbidden('only admins can decode Temporal payloads');
       const { payloads } = c.req.valid('json');
-      // One by one: a payload under a key no longer configured stays encrypted (the UI shows it so)
-      // instead of failing the whole history.
+      // One by one: a payload under a key no longer configured stays encrypted, a pruned one stays a
+      // reference (the UI shows it so), instead of failing the whole history.
       const out = await Promise.all(
         payloads.map(async (p) => {
-          if (!codec) return p;
-          const [decoded] = await codec.decode([fromJson(p)]).catch(() => [null]);
+          const decoded = await decode(fromJson(p)).catch(() => null);
           return decoded ? toJson(decoded) : p;
         }),
       );

@@ -1,7 +1,7 @@
 import { Client, Connection } from '@temporalio/client';
 import { loadConfig } from '@conduit/core/config';
 import { createSecretBox } from '@conduit/core/crypto';
-import { temporalDataConverter } from '@conduit/core/temporal-codec';
+import { dbPayloadStore, temporalDataConverter } from '@conduit/core/temporal-codec';
 import { companies, type Db } from '@conduit/core/testing';
 import { addMember, createApiKey, createUser, createWorkspace, hashPassword } from '@conduit/core/domain';
 import { createInProcessQueue } from '@conduit/core/events';
@@ -40,7 +40,10 @@ export async function createApiUnderTest(kind: TestDbKind, o: { deps?: Partial<A
   const db = handle.db;
   const encryptionKey = newEncryptionKey();
   const connection = Connection.lazy({ address: testEnv.temporalAddress() });
-  const temporal = new Client({ connection, dataConverter: temporalDataConverter({ ENCRYPTION_KEY: encryptionKey, ENCRYPTION_KEYS_OLD: [] }) });
+  const temporal = new Client({
+    connection,
+    dataConverter: temporalDataConverter({ ENCRYPTION_KEY: encryptionKey, ENCRYPTION_KEYS_OLD: [] }, dbPayloadStore(db)),
+  });
   const queue = createInProcessQueue(async () => {});
   const config = loadConfig({ ENCRYPTION_KEY: encryptionKey, DATABASE_URL: handle.url, TEMPORAL_UI_URL: 'http://localhost:8233' });
   const runs = createRunStarter({ db, temporal, taskQueue: `reliability-${crypto.randomUUID()}` });

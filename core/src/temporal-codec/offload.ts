@@ -1,0 +1,137 @@
+import { createHash } from 'node:crypto';
+import type { Payload, PayloadCodec } from '@temporalio/common';
+// Default import: the package is CommonJS, and Node's ESM loader (npm start) sees no named exports in it.
+import proto from '@temporalio/proto';
+import { and, inArray, lt, sql } from 'drizzle-orm';
+import type { Db } from '../db';
+import { temporalPayloads, workflowExecutions } from '../db/schema';
+
+/**
+ * Large payloads stored in the database, with only their key in Temporal (the "claim check").
+ *
+ * Temporal refuses a payload over 2 MB and a workflow task's completion over 4 MB, and a refused
+ * completion is retried forever: a run whose step results add up past that never ends. A run's
+ * result and its continue-as-new input hold every step's output, and one workflow task can record
+ * many steps' results, so a run of a few large outputs (scripts return up to 256 KB, find_records
+ * up to 1 MB, each request's body up to 64 KB) reached it. The worker's codec stores each payload
+ * over OFFLOAD_MIN_BYTES here and hands Temporal a reference; every client that reads the worker's
+ * payloads (run results, progress queries, the codec endpoint) resolves references with the same
+ * store. It runs after the encryption codec, so what is stored here is ciphertext when
+ * ENCRYPTION_KEY is set, as Temporal's own history would be.
+ */
+export const OFFLOADED_ENCODING = 'binary/conduit-offloaded';
+export const OFFLOAD_KEY_METADATA = 'offload-key';
+/** Payloads at least this large are stored in the database; smaller ones stay in Temporal. */
+export const OFFLOAD_MIN_BYTES = 128 * 1024;
+/**
+ * Stored payloads outlive the runs that need them by this long: a finished run's history stays
+ * readable in the Temporal UI for a week (Conduit's own run view reads its step rows, not Temporal).
+ */
+export const OFFLOAD_KEEP_DAYS = 7;
+
+const utf8 = (s: string) => new TextEncoder().encode(s);
+const text = (b: Uint8Array | null | undefined) => (b ? new TextDecoder().decode(b) : undefined);
+const keyOf = (p: Payload) => (text(p.metadata?.encoding) === OFFLOADED_ENCODING ? (text(p.metadata?.[OFFLOAD_KEY_METADATA]) ?? '') : null);
+
+/** Where offloaded payloads live: by key, content-addressed (the key is the data's sha256). */
+export type PayloadStore = {
+  put(entries: readonly { key: string; data: Buffer }[]): Promise<void>;
+  get(keys: readonly string[]): Promise<Map<string, Buffer>>;
+};
+
+/** Raised for a reference whose payload is gone (pruned) or was never stored. */
+export class PayloadMissingError extends Error {}
+
+/** A client that sends only small payloads and reads none of the worker's (some tests' clients). */
+export const noPayloadStore: PayloadStore = {
+  async put() {
+    throw new Error('this Temporal client has no database to store large payloads in');
+  },
+  async get() {
+    throw new PayloadMissingError('this Temporal client has no database to read payloads stored there: give its data converter the store');
+  },
+};
+
+export class OffloadCodec implements PayloadCodec {
+  /**
+   * offload: whether this process stores large payloads (the worker) or only reads them back
+   * (clients: what they send is small, and a schedule's arguments must outlive any pruning).
+   */
+  constructor(
+    private readonly store: PayloadStore,
+    private readonly opts: { offload: boolean; minBytes?: number },
+  ) {}
+
+  async encode(payloads: Payload[]): Promise<Payload[]> {
+    if (!this.opts.offload) return payloads;
+    const min = this.opts.minBytes ?? OFFLOAD_MIN_BYTES;
+    const stored: { key: string; data: Buffer }[] = [];
+    const out = payloads.map((p) => {
+      if ((p.data?.length ?? 0) < min) return p;
+      const data = Buffer.from(proto.temporal.api.common.v1.Payload.encode(p).finish());
+      const key = createHash('sha256').update(data).digest('base64url');
+      stored.push({ key, data });
+      return { metadata: { encoding: utf8(OFFLOADED_ENCODING), [OFFLOAD_KEY_METADATA]: utf8(key) }, data: new Uint8Array() };
+    });
+    if (stored.length) await this.store.put(stored);
+    return out;
+  }
+
+  async decode(payloads: Payload[]): Promise<Payload[]> {
+    const keys = payloads.map(keyOf).filter((k): k is string => k !== null);
+    if (!keys.length) return payloads;
+    const found = await this.store.get([...new Set(keys)]);
+    return payloads.map((p) => {
+      const key = keyOf(p);
+      if (key === null) return p;
+      const data = found.get(key);
+      if (!data) throw new PayloadMissingError(`a Temporal payload stored in the database (${key || 'no key'}) is gone: it was pruned or never written`);
+      return proto.temporal.api.common.v1.Payload.decode(data);
+    });
+  }
+}
+
+/** The store on the product's database (table temporal_payloads). */
+export function dbPayloadStore(db: Db): PayloadStore {
+  return {
+    async put(entries) {
+      // Stored again: the time moves on, so pruning keeps it for the run that wrote it now.
+      await db
+        .insert(temporalPayloads)
+        .values(entries.map((e) => ({ key: e.key, data: e.data })))
+        .onConflictDoUpdate({ target: temporalPayloads.key, set: { storedAt: sql`now()` } });
+    },
+    async get(keys) {
+      const rows = await db
+        .select({ key: temporalPayloads.key, data: temporalPayloads.data })
+        .from(temporalPayloads)
+        .where(inArray(temporalPayloads.key, [...keys]));
+      return new Map(rows.map((r) => [r.key, Buffer.from(r.data)]));
+    },
+  };
+}
+
+/**
+ * Deletes stored payloads no run can need: stored more than OFFLOAD_KEEP_DAYS ago and before the
+ * oldest open run began (every payload a run needs was stored while it ran). At most `limit` rows
+ * per call; returns how many went.
+ */
+export async function pruneStoredPayloads(db: Db, opts: { keepDays?: number; limit?: number } = {}): Promise<number> {
+  const keepDays = opts.keepDays ?? OFFLOAD_KEEP_DAYS;
+  const oldestOpen = db
+    .select({ at: sql`min(${workflowExecutions.createdAt})` })
+    .from(workflowExecutions)
+    .where(inArray(workflowExecutions.status, ['queued', 'pending', 'running']));
+  const doomed = db
+    .select({ key: temporalPayloads.key })
+    .from(temporalPayloads)
+    .where(
+      and(
+        lt(temporalPayloads.storedAt, sql`now() - make_interval(days => ${keepDays})`),
+        lt(temporalPayloads.storedAt, sql`coalesce((${oldestOpen}), 'infinity'::timestamptz)`),
+      ),
+    )
+    .limit(opts.limit ?? 500);
+  const gone = await db.delete(temporalPayloads).where(inArray(temporalPayloads.key, doomed)).returning({ key: temporalPayloads.key });
+  return gone.length;
+}

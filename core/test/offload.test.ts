@@ -1,0 +1,105 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { DefaultPayloadConverter, type Payload, type PayloadCodec } from '@temporalio/common';
+import { companies, eq, sql, temporalPayloads, workflowExecutions, workflows, workspaces, type DbHandle } from '@conduit/core/testing';
+import {
+  dbPayloadStore,
+  OFFLOAD_MIN_BYTES,
+  OFFLOADED_ENCODING,
+  PayloadMissingError,
+  pruneStoredPayloads,
+  temporalDataConverter,
+  workerDataConverter,
+} from '@conduit/core/temporal-codec';
+import { createTestDb, TEST_DB_KINDS } from '@conduit/local/testing';
+
+const KEY = { ENCRYPTION_KEY: 'c'.repeat(64), ENCRYPTION_KEYS_OLD: [] };
+const converter = new DefaultPayloadConverter();
+
+/** Runs the codecs as the SDK does: first to last on the way out, last to first on the way back. */
+const encode = async (codecs: PayloadCodec[], ps: Payload[]) => {
+  for (const c of codecs) ps = await c.encode(ps);
+  return ps;
+};
+const decode = async (codecs: PayloadCodec[], ps: Payload[]) => {
+  for (const c of [...codecs].reverse()) ps = await c.decode(ps);
+  return ps;
+};
+const encoding = (p: Payload) => new TextDecoder().decode(p.metadata?.encoding);
+
+describe.each(TEST_DB_KINDS)('Temporal payloads stored in the database (%s)', (kind) => {
+  let h: DbHandle;
+  beforeAll(async () => {
+    h = await createTestDb(kind);
+  });
+  afterAll(async () => h?.close());
+
+  it('stores a large payload encrypted and hands Temporal only its key; a small one stays as it is', async () => {
+    const worker = workerDataConverter(KEY, dbPayloadStore(h.db)).payloadCodecs!;
+    const client = temporalDataConverter(KEY, dbPayloadStore(h.db)).payloadCodecs!;
+    const big = { text: 'secret-marker '.repeat(20_000) };
+    const small = { n: 1 };
+    const out = await encode(worker, [converter.toPayload(big), converter.toPayload(small)]);
+    expect(encoding(out[0]!)).toBe(OFFLOADED_ENCODING);
+    expect(out[0]!.data?.length ?? 0).toBe(0);
+    expect(encoding(out[1]!)).toBe('binary/encrypted');
+    // What the database holds is the encrypted payload, not the text.
+    const rows = await h.db.select().from(temporalPayloads);
+    const row = rows.find((r) => r.data.length > OFFLOAD_MIN_BYTES)!;
+    expect(row).toBeDefined();
+    expect(Buffer.from(row.data).includes('secret-marker')).toBe(false);
+    // A client (which never stores) reads it back.
+    const back = await decode(client, out);
+    expect(converter.fromPayload(back[0]!)).toEqual(big);
+    expect(converter.fromPayload(back[1]!)).toEqual(small);
+    // A client stores nothing: what it sends stays in Temporal.
+    const sent = await encode(client, [converter.toPayload(big)]);
+    expect(encoding(sent[0]!)).toBe('binary/encrypted');
+  });
+
+  it('says so when a stored payload is gone', async () => {
+    const worker = workerDataConverter(KEY, dbPayloadStore(h.db)).payloadCodecs!;
+    const out = await encode(worker, [converter.toPayload('y'.repeat(OFFLOAD_MIN_BYTES * 2))]);
+    await h.db.delete(temporalPayloads);
+    await expect(decode(worker, out)).rejects.toBeInstanceOf(PayloadMissingError);
+    // Without a store (a client that reads none of the worker's payloads), the same clear error.
+    await expect(decode(temporalDataConverter(KEY).payloadCodecs!, out)).rejects.toThrow(/no database/);
+  });
+
+  it('prunes a stored payload only once it is a week old and older than every open run', async () => {
+    await h.db.delete(temporalPayloads);
+    const [w] = await h.db
+      .insert(workspaces)
+      .values({ name: 'p', slug: `p-${Date.now()}` })
+      .returning();
+    const [c] = await h.db.insert(companies).values({ workspaceId: w!.id, name: 'p' }).returning();
+    const [wf] = await h.db
+      .insert(workflows)
+      .values({ workspaceId: w!.id, companyId: c!.id, name: 'Flow', trigger: { type: 'manual', allowMembers: false }, actions: [] })
+      .returning();
+    const store = dbPayloadStore(h.db);
+    const put = async (key: string, ageDays: number) => {
+      await store.put([{ key, data: Buffer.from(key) }]);
+      await h.db.execute(sql`update ${temporalPayloads} set stored_at = now() - make_interval(days => ${ageDays}::int) where key = ${key}`);
+    };
+    await put('ten-days', 10);
+    await put('eight-days', 8);
+    await put('one-day', 1);
+    // A run open for nine days (a long wait): what it stored since it began must stay.
+    const [run] = await h.db
+      .insert(workflowExecutions)
+      .values({ workspaceId: w!.id, workflowId: wf!.id, status: 'running', temporalWorkflowId: `t-${Date.now()}` })
+      .returning();
+    await h.db.execute(sql`update ${workflowExecutions} set created_at = now() - make_interval(days => 9) where id = ${run!.id}`);
+    const keys = async () => (await h.db.select({ key: temporalPayloads.key }).from(temporalPayloads)).map((r) => r.key).sort();
+
+    expect(await pruneStoredPayloads(h.db)).toBe(1);
+    expect(await keys()).toEqual(['eight-days', 'one-day']);
+    // Stored again (the same content written by a later run): its time moves on.
+    await store.put([{ key: 'eight-days', data: Buffer.from('eight-days') }]);
+    await h.db.update(workflowExecutions).set({ status: 'completed' }).where(eq(workflowExecutions.id, run!.id));
+    expect(await pruneStoredPayloads(h.db)).toBe(0);
+    await h.db.execute(sql`update ${temporalPayloads} set stored_at = now() - make_interval(days => 8) where key = 'eight-days'`);
+    expect(await pruneStoredPayloads(h.db)).toBe(1);
+    expect(await keys()).toEqual(['one-day']);
+  });
+});
