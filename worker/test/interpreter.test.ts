@@ -383,25 +383,51 @@ describe('reuse and continue-as-new', () => {
     expect(Object.keys(summary.steps)).toEqual(['a', 'b', 'c']);
   });
 
-  it("continues as new once a loop's outputs pass 2 MB, before its step budget; the run's own outputs, which it would carry, do not count", async () => {
+  it("continues as new once local steps' outputs pass 2 MB, in a loop or not; a remote step's result does not count", async () => {
     const big = 'x'.repeat(700 * 1024);
+    const script = { type: 'run_script' as const, code: 'return 1' };
     const ping = { type: 'send_webhook' as const, method: 'GET' as const, url: 'https://example.com/' };
+    const out = (id: string) => ({ output: `${big}${id}`, startedAt: 's', completedAt: 'c' });
     const commands: Partial<RunCommands> = {
       async runStep(call) {
-        return { output: `${big}${call.step.actionId}`, attempts: 1, startedAt: 's', completedAt: 'c', ...(call.finish ? { finished: true } : {}) };
+        return { ...out(call.step.actionId), attempts: 1, ...(call.finish ? { finished: true } : {}) };
+      },
+      // As the worker's segment does past its byte budget: it returns after the first item.
+      async runSegment(call) {
+        return { done: [{ actionId: call.items[0]!.meta.actionId, ...out(call.items[0]!.meta.actionId) }] };
       },
     };
-    const looped = setup([{ id: 'loop', type: 'for_each', items: [0, 1, 2, 3, 4], steps: [{ id: 'h', ...ping }] }], { commands });
+    const looped = setup([{ id: 'loop', type: 'for_each', items: [0, 1, 2, 3, 4], steps: [{ id: 's', ...script }] }], { commands });
     await expect(looped.interpreter.execute()).rejects.toBeInstanceOf(ContinuedAsNew);
     // Two 700 KB outputs fit; the third crosses 2 MB and the run continues before the fourth item.
-    expect(looped.names()).toEqual(['runStep', 'runStep', 'runStep', 'recordSteps', 'continueAsNew']);
+    expect(looped.names().filter((n) => n !== 'recordSteps')).toEqual(['runSegment', 'runSegment', 'runSegment', 'continueAsNew']);
 
+    // Top-level scripts, each a call of its own (a condition between them ends each segment).
+    const cond = (i: number) => ({ id: `c${i}`, type: 'condition' as const, if: { all: [{ left: 1, op: 'eq' as const, right: 1 }] }, then: [], else: [] });
     const flat = setup(
+      [0, 1, 2, 3].flatMap((i) => [cond(i), { id: `s${i}`, ...script }]),
+      { commands },
+    );
+    await expect(flat.interpreter.execute()).rejects.toBeInstanceOf(ContinuedAsNew);
+    expect(flat.names().filter((n) => n !== 'recordSteps')).toEqual(['runStep', 'runStep', 'runStep', 'continueAsNew']);
+
+    // Remote results reach Temporal from the activity, not in the workflow task: no count.
+    const remote = setup(
       ['a', 'b', 'c', 'd'].map((id) => ({ id, ...ping })),
       { commands },
     );
-    await flat.interpreter.execute();
-    expect(flat.names()).toEqual(['runStep', 'runStep', 'runStep', 'runStep']);
+    await remote.interpreter.execute();
+    expect(remote.names()).toEqual(['runStep', 'runStep', 'runStep', 'runStep']);
+
+    // Past 2 MB in the run's last action (a loop): nothing is left to run, so the run ends instead of continuing.
+    const last = setup(
+      [0, 1]
+        .flatMap((i) => [cond(i), { id: `s${i}`, ...script }])
+        .concat([{ id: 'loop', type: 'for_each', items: [0], steps: [{ id: 'l', ...script }] }] as never),
+      { commands },
+    );
+    await last.interpreter.execute();
+    expect(last.names()).not.toContain('continueAsNew');
   });
 
   it('continues as new when Temporal says the history is full', async () => {

@@ -76,6 +76,22 @@ describe('runs whose steps return megabytes', () => {
     expect(sizes.largest).toBeLessThan(OFFLOAD_MIN_BYTES);
   });
 
+  it('keeps one workflow task under 4 MB when many steps each return less than what is stored apart', async () => {
+    // 45 scripts of 100 KB, each its own call (a condition between them ends each segment): every
+    // result stays in Temporal, and all would be in one task's completion (4.5 MB, over gRPC's 4 MB).
+    const steps = Array.from({ length: 45 }, (_, i) => [
+      { id: `c${i}`, type: 'condition', if: { all: [{ left: i, op: 'gt', right: -1 }] }, then: [], else: [] },
+      { id: `s${i}`, type: 'run_script', code: `return 'x'.repeat(100000) + '${i}'` },
+    ]).flat();
+    const r = await h.startRun([
+      ...steps,
+      { id: 'sum', type: 'run_script', code: 'return input.steps.s0.output.length + input.steps.s44.output.length' },
+    ] as never);
+    const result = await r.handle.result();
+    expect([result.status, result.error]).toEqual(['completed', null]);
+    expect(result.steps.sum!.output).toBe(200_003);
+  });
+
   it("hands a called workflow's megabytes of results to the run that waited for it", async () => {
     const child = await h.createCallable(bigSteps(12) as never);
     const r = await h.startRun([

@@ -143,7 +143,8 @@ export async function runForEach(host: LoopHost, action: ForEachAction, meta: St
       // What a continue-as-new right now must carry of the half-done iteration.
       open.active = partial ? { parent: scope, item: null, index: position.next, results: partial, reusable: {}, concurrent } : null;
       if (r.advanced) {
-        await host.continueAsNewIfDue(scope);
+        // After the last item the loop's caller decides (nothing may be left to run at all).
+        if (position.next < items.length) await host.continueAsNewIfDue(scope);
         continue;
       }
     }
@@ -176,7 +177,7 @@ export async function runForEach(host: LoopHost, action: ForEachAction, meta: St
     position.next = to;
     open.active = null;
     // Between iterations: the place where a long loop continues as new (carrying `position`).
-    await host.continueAsNewIfDue(scope);
+    if (position.next < items.length) await host.continueAsNewIfDue(scope);
   }
   host.loops.delete(meta.path);
   const output = loopOutput(position, items.length);

@@ -52,11 +52,11 @@ export type RunOptions = {
 // update_record items spent 3 of its 4 s there. 2,000 steps take over a second even at 0.5 ms each.
 const STEPS_PER_RUN = 2_000;
 /**
- * Bytes of loop iterations' outputs after which the run continues as new. Local steps' results are
- * markers, and one workflow task can hold thousands of quick ones: its completion carries them all
- * in one gRPC message, which Temporal refuses over 4 MB (the run is then terminated). historySize
- * would only tell once the task has ended. Outputs of the run's own steps are not counted:
- * continue-as-new carries them, so it would add them to that message a second time.
+ * Bytes of local steps' outputs after which the run continues as new. Their results are markers,
+ * and one workflow task can hold thousands of quick ones: its completion carries them all in one
+ * gRPC message, which Temporal refuses over 4 MB (the run is then terminated). historySize would
+ * only tell once the task has ended. Continue-as-new carries the run's results, but over 128 KB as
+ * a key to the database (core/src/temporal-codec/offload.ts), so it does not add them again.
  */
 const RESULT_BYTES_PER_RUN = 2 * 1024 * 1024;
 
@@ -304,9 +304,9 @@ export class Interpreter {
     this.setView(view);
   }
 
-  /** Adds what a call inside a loop returned to the bytes continue-as-new would shed (see RESULT_BYTES_PER_RUN). */
-  private countResults(scope: Scope | null, outputs: readonly Json[]): void {
-    if (scope) for (const o of outputs) this.resultBytesThisRun += JSON.stringify(o ?? null).length;
+  /** Adds what a local call returned to the bytes its markers hold (see RESULT_BYTES_PER_RUN). */
+  private countResults(outputs: readonly Json[]): void {
+    for (const o of outputs) this.resultBytesThisRun += JSON.stringify(o ?? null).length;
   }
 
   private setView(view: StepView): void {
@@ -331,7 +331,8 @@ export class Interpreter {
         if (r !== 'ok') return r;
         i++;
       }
-      await this.continueAsNewIfDue(scope);
+      // At the run's end there is nothing left to carry into a new run.
+      if (!(tail && i === actions.length)) await this.continueAsNewIfDue(scope);
     }
     return 'ok';
   }
@@ -523,7 +524,8 @@ export class Interpreter {
         err.details?.completedAt,
       );
     }
-    this.countResults(scope, [outcome.output]);
+    // A remote activity's result is recorded by the server, not in this task's completion.
+    if (placement === 'local') this.countResults([outcome.output]);
     this.current = null;
     this.setResult(scope, action.id, { status: 'completed', output: outcome.output });
     // The activity already wrote this row; the view is for the progress query.
@@ -601,10 +603,7 @@ export class Interpreter {
       const r = await this.runAction(items[0]!, metas[0]!.path, terminal && items.length === 1, scope);
       return { consumed: 1, outcome: r };
     }
-    this.countResults(
-      scope,
-      outcome.done.map((d) => d.output),
-    );
+    this.countResults(outcome.done.map((d) => d.output));
     return this.afterSegment(items, metas, outcome, terminal, scope);
   }
 
@@ -637,10 +636,7 @@ export class Interpreter {
       this.pending = [...flush, ...this.pending];
       return null;
     }
-    this.countResults(
-      items[0]?.scope ?? null,
-      outcome.done.map((d) => d.output),
-    );
+    this.countResults(outcome.done.map((d) => d.output));
     outcome.done.forEach((d, k) => {
       const { meta, scope } = items[k]!;
       this.setResult(scope, d.actionId, { status: 'completed', output: d.output });
