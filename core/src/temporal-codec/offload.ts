@@ -121,7 +121,8 @@ export async function pruneStoredPayloads(db: Db, opts: { keepDays?: number; lim
   const oldestOpen = db
     .select({ at: sql`min(${workflowExecutions.createdAt})` })
     .from(workflowExecutions)
-    .where(inArray(workflowExecutions.status, ['queued', 'pending', 'running']));
+    // Literal, as in the partial index executions_open_idx, so the planner can use it.
+    .where(sql`${workflowExecutions.status} in ('queued', 'pending', 'running')`);
   const doomed = db
     .select({ key: temporalPayloads.key })
     .from(temporalPayloads)
