@@ -24,8 +24,8 @@ export const OFFLOAD_KEY_METADATA = 'offload-key';
 /** Payloads at least this large are stored in the database; smaller ones stay in Temporal. */
 export const OFFLOAD_MIN_BYTES = 128 * 1024;
 /**
- * Stored payloads outlive the runs that need them by this long: a finished run's history stays
- * readable in the Temporal UI for a week (Conduit's own run view reads its step rows, not Temporal).
+ * Stored payloads outlive the runs that need them by this long, so a finished run's large payloads
+ * stay readable in the Temporal UI for a week (Conduit's own run view reads its step rows).
  */
 export const OFFLOAD_KEEP_DAYS = 7;
 

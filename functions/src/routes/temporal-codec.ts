@@ -12,7 +12,8 @@ import { body, errors, json, type Api, type RouteDeps } from './common';
 /**
  * The Temporal codec server protocol (what the Temporal UI and `temporal workflow show
  * --codec-endpoint` call): POST <endpoint>/decode with `{ payloads: [{ metadata: { k: base64 },
- * data: base64 }] }` (protobuf JSON), answered in the same shape with the payloads decrypted (and large ones read from the database).
+ * data: base64 }] }` (protobuf JSON), answered in the same shape with the payloads decrypted (large
+ * ones read from the database first).
  */
 export { TEMPORAL_CODEC_PATH };
 
