@@ -1,15 +1,8 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { DefaultPayloadConverter, type Payload, type PayloadCodec } from '@temporalio/common';
 import { companies, eq, sql, temporalPayloads, workflowExecutions, workflows, workspaces, type DbHandle } from '@conduit/core/testing';
-import {
-  dbPayloadStore,
-  OFFLOAD_MIN_BYTES,
-  OFFLOADED_ENCODING,
-  PayloadMissingError,
-  pruneStoredPayloads,
-  temporalDataConverter,
-  workerDataConverter,
-} from '@conduit/core/temporal-codec';
+import { dbPayloadStore, pruneStoredPayloads } from '@conduit/core/domain';
+import { OFFLOAD_MIN_BYTES, OFFLOADED_ENCODING, PayloadMissingError, temporalDataConverter, workerDataConverter } from '@conduit/core/temporal-codec';
 import { createTestDb, TEST_DB_KINDS } from '@conduit/local/testing';
 
 const KEY = { ENCRYPTION_KEY: 'c'.repeat(64), ENCRYPTION_KEYS_OLD: [] };

@@ -10,7 +10,8 @@ import type { ScheduleSync } from './schedules';
 
 import type { Logger } from '@conduit/core/logging';
 import type { Mailer } from '@conduit/core/mail';
-import { dbPayloadStore, temporalDataConverter } from '@conduit/core/temporal-codec';
+import { dbPayloadStore } from '@conduit/core/domain';
+import { temporalDataConverter } from '@conduit/core/temporal-codec';
 import { temporalConnection, type TemporalConnectionConfig } from '@conduit/core/temporal-connection';
 import { tracingEnabled, type TracingConfig } from '@conduit/core/tracing';
 

@@ -1,8 +1,7 @@
 import type { Db } from '@conduit/core/db';
-import { pruneExpiredRuns, type PruneOptions } from '@conduit/core/domain';
+import { pruneExpiredRuns, pruneStoredPayloads, type PruneOptions } from '@conduit/core/domain';
 import type { Logger } from '@conduit/core/logging';
 import { startPeriodic, type Periodic } from '@conduit/core/periodic';
-import { pruneStoredPayloads } from '@conduit/core/temporal-codec';
 
 export type RetentionJob = {
   /**

@@ -1,8 +1,8 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { Client, Connection } from '@temporalio/client';
 import { defaultPayloadConverter, type Payload } from '@temporalio/common';
-import { addMember, createApiKey, createUser, createWorkspace, hashPassword } from '@conduit/core/domain';
-import { dbPayloadStore, OFFLOAD_MIN_BYTES, OFFLOADED_ENCODING, workerDataConverter } from '@conduit/core/temporal-codec';
+import { addMember, createApiKey, createUser, createWorkspace, dbPayloadStore, hashPassword } from '@conduit/core/domain';
+import { OFFLOAD_MIN_BYTES, OFFLOADED_ENCODING, workerDataConverter } from '@conduit/core/temporal-codec';
 import { temporalPayloads } from '@conduit/core/testing';
 import { testEnv } from '@conduit/local/testing';
 import { createApp } from '../src/app';

@@ -10,8 +10,8 @@ import { bundleWorkflowCode, DefaultLogger, NativeConnection, Runtime } from '@t
 import { loadConfig, type Config } from '@conduit/core/config';
 import { companies, workflows, workspaces, type Db } from '@conduit/core/testing';
 import type { TriggerPayload, WorkflowActionInput } from '@conduit/core/definition';
-import { activateWorkflow, createExecution, listStepRows, getExecutionState, type StoredEvent } from '@conduit/core/domain';
-import { dbPayloadStore, temporalDataConverter } from '@conduit/core/temporal-codec';
+import { activateWorkflow, createExecution, dbPayloadStore, getExecutionState, listStepRows, type StoredEvent } from '@conduit/core/domain';
+import { temporalDataConverter } from '@conduit/core/temporal-codec';
 import { RUN_WORKFLOW, RunInputSchema, runWorkflowId, type RunInputArg } from '@conduit/core/temporal';
 import { createTestDb, testEnv, type TestDbKind } from '@conduit/local/testing';
 import { createWorker, workflowBundleOptions, type ConduitWorker, type CreateWorkerOptions } from '../src';

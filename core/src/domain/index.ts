@@ -34,3 +34,4 @@ export * from './approvals';
 export * from './run-failures';
 export * from './retention';
 export * from './limits';
+export * from './temporal-payloads';

@@ -2,9 +2,6 @@ import { createHash } from 'node:crypto';
 import type { Payload, PayloadCodec } from '@temporalio/common';
 // Default import: the package is CommonJS, and Node's ESM loader (npm start) sees no named exports in it.
 import proto from '@temporalio/proto';
-import { and, inArray, lt, sql } from 'drizzle-orm';
-import type { Db } from '../db';
-import { temporalPayloads, workflowExecutions } from '../db/schema';
 
 /**
  * Large payloads stored in the database, with only their key in Temporal (the "claim check").
@@ -16,7 +13,7 @@ import { temporalPayloads, workflowExecutions } from '../db/schema';
  * up to 1 MB, each request's body up to 64 KB) reached it. The worker's codec stores each payload
  * over OFFLOAD_MIN_BYTES here and hands Temporal a reference; every client that reads the worker's
  * payloads (run results, progress queries, the codec endpoint) resolves references with the same
- * store. It runs after the encryption codec, so what is stored here is ciphertext when
+ * store (core/src/domain/temporal-payloads.ts: the table, and its pruning). It runs after the encryption codec, so what is stored here is ciphertext when
  * ENCRYPTION_KEY is set, as Temporal's own history would be.
  */
 export const OFFLOADED_ENCODING = 'binary/conduit-offloaded';
@@ -89,50 +86,4 @@ export class OffloadCodec implements PayloadCodec {
       return proto.temporal.api.common.v1.Payload.decode(data);
     });
   }
-}
-
-/** The store on the product's database (table temporal_payloads). */
-export function dbPayloadStore(db: Db): PayloadStore {
-  return {
-    async put(entries) {
-      // Stored again: the time moves on, so pruning keeps it for the run that wrote it now.
-      await db
-        .insert(temporalPayloads)
-        .values(entries.map((e) => ({ key: e.key, data: e.data })))
-        .onConflictDoUpdate({ target: temporalPayloads.key, set: { storedAt: sql`now()` } });
-    },
-    async get(keys) {
-      const rows = await db
-        .select({ key: temporalPayloads.key, data: temporalPayloads.data })
-        .from(temporalPayloads)
-        .where(inArray(temporalPayloads.key, [...keys]));
-      return new Map(rows.map((r) => [r.key, Buffer.from(r.data)]));
-    },
-  };
-}
-
-/**
- * Deletes stored payloads no run can need: stored more than OFFLOAD_KEEP_DAYS ago and before the
- * oldest open run began (every payload a run needs was stored while it ran). At most `limit` rows
- * per call; returns how many went.
- */
-export async function pruneStoredPayloads(db: Db, opts: { keepDays?: number; limit?: number } = {}): Promise<number> {
-  const keepDays = opts.keepDays ?? OFFLOAD_KEEP_DAYS;
-  const oldestOpen = db
-    .select({ at: sql`min(${workflowExecutions.createdAt})` })
-    .from(workflowExecutions)
-    // Literal, as in the partial index executions_open_idx, so the planner can use it.
-    .where(sql`${workflowExecutions.status} in ('queued', 'pending', 'running')`);
-  const doomed = db
-    .select({ key: temporalPayloads.key })
-    .from(temporalPayloads)
-    .where(
-      and(
-        lt(temporalPayloads.storedAt, sql`now() - make_interval(days => ${keepDays})`),
-        lt(temporalPayloads.storedAt, sql`coalesce((${oldestOpen}), 'infinity'::timestamptz)`),
-      ),
-    )
-    .limit(opts.limit ?? 500);
-  const gone = await db.delete(temporalPayloads).where(inArray(temporalPayloads.key, doomed)).returning({ key: temporalPayloads.key });
-  return gone.length;
 }

@@ -1,9 +1,9 @@
 import { Client, Connection } from '@temporalio/client';
 import { loadConfig } from '@conduit/core/config';
 import { createSecretBox } from '@conduit/core/crypto';
-import { dbPayloadStore, temporalDataConverter } from '@conduit/core/temporal-codec';
+import { temporalDataConverter } from '@conduit/core/temporal-codec';
 import { companies, type Db } from '@conduit/core/testing';
-import { addMember, createApiKey, createUser, createWorkspace, hashPassword } from '@conduit/core/domain';
+import { addMember, createApiKey, createUser, createWorkspace, dbPayloadStore, hashPassword } from '@conduit/core/domain';
 import { createInProcessQueue } from '@conduit/core/events';
 import { createApp, type AppDeps } from '@conduit/functions';
 import { createRunStarter } from '@conduit/functions/testing';
