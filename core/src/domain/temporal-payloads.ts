@@ -1,7 +1,14 @@
 import { and, inArray, lt, sql } from 'drizzle-orm';
 import type { Db } from '../db';
 import { temporalPayloads, workflowExecutions } from '../db/schema';
-import { OFFLOAD_KEEP_DAYS, type PayloadStore } from '../temporal-codec/offload';
+// Type only: the codec module loads Temporal's protobufs, which the ingress and dispatcher load lazily.
+import type { PayloadStore } from '../temporal-codec/offload';
+
+/**
+ * Stored payloads outlive the runs that need them by this long, so a finished run's large payloads
+ * stay readable in the Temporal UI for a week (Conduit's own run view reads its step rows).
+ */
+export const OFFLOAD_KEEP_DAYS = 7;
 
 /** The store on the product's database (table temporal_payloads). */
 export function dbPayloadStore(db: Db): PayloadStore {

@@ -20,12 +20,6 @@ export const OFFLOADED_ENCODING = 'binary/conduit-offloaded';
 export const OFFLOAD_KEY_METADATA = 'offload-key';
 /** Payloads at least this large are stored in the database; smaller ones stay in Temporal. */
 export const OFFLOAD_MIN_BYTES = 128 * 1024;
-/**
- * Stored payloads outlive the runs that need them by this long, so a finished run's large payloads
- * stay readable in the Temporal UI for a week (Conduit's own run view reads its step rows).
- */
-export const OFFLOAD_KEEP_DAYS = 7;
-
 const utf8 = (s: string) => new TextEncoder().encode(s);
 const text = (b: Uint8Array | null | undefined) => (b ? new TextDecoder().decode(b) : undefined);
 const keyOf = (p: Payload) => (text(p.metadata?.encoding) === OFFLOADED_ENCODING ? (text(p.metadata?.[OFFLOAD_KEY_METADATA]) ?? '') : null);
