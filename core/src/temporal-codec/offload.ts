@@ -11,15 +11,17 @@ import proto from '@temporalio/proto';
  * result and its continue-as-new input hold every step's output, and one workflow task can record
  * many steps' results, so a run of a few large outputs (scripts return up to 256 KB, find_records
  * up to 1 MB, each request's body up to 64 KB) reached it. The worker's codec stores each payload
- * over OFFLOAD_MIN_BYTES here and hands Temporal a reference; every client that reads the worker's
+ * over OFFLOAD_MIN_BYTES in the database and hands Temporal a reference; every client that reads the worker's
  * payloads (run results, progress queries, the codec endpoint) resolves references with the same
- * store (core/src/domain/temporal-payloads.ts: the table, and its pruning). It runs after the encryption codec, so what is stored here is ciphertext when
- * ENCRYPTION_KEY is set, as Temporal's own history would be.
+ * store (core/src/domain/temporal-payloads.ts: the table, and its pruning). It runs after the
+ * encryption codec, so what is stored there is ciphertext when ENCRYPTION_KEY is set, as Temporal's
+ * own history would be.
  */
 export const OFFLOADED_ENCODING = 'binary/conduit-offloaded';
 export const OFFLOAD_KEY_METADATA = 'offload-key';
 /** Payloads at least this large are stored in the database; smaller ones stay in Temporal. */
 export const OFFLOAD_MIN_BYTES = 128 * 1024;
+
 const utf8 = (s: string) => new TextEncoder().encode(s);
 const text = (b: Uint8Array | null | undefined) => (b ? new TextDecoder().decode(b) : undefined);
 const keyOf = (p: Payload) => (text(p.metadata?.encoding) === OFFLOADED_ENCODING ? (text(p.metadata?.[OFFLOAD_KEY_METADATA]) ?? '') : null);
