@@ -1,22 +1,22 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { DefaultPayloadConverter, type Payload, type PayloadCodec } from '@temporalio/common';
+import { DefaultPayloadConverter, type Payload } from '@temporalio/common';
 import { companies, eq, sql, temporalPayloads, workflowExecutions, workflows, workspaces, type DbHandle } from '@conduit/core/testing';
 import { dbPayloadStore, pruneStoredPayloads } from '@conduit/core/domain';
-import { OFFLOAD_MIN_BYTES, OFFLOADED_ENCODING, PayloadMissingError, temporalDataConverter, workerDataConverter } from '@conduit/core/temporal-codec';
+import {
+  decodePayloads as decode,
+  encodePayloads as encode,
+  noPayloadStore,
+  OFFLOAD_MIN_BYTES,
+  OFFLOADED_ENCODING,
+  PayloadMissingError,
+  temporalDataConverter,
+  workerDataConverter,
+} from '@conduit/core/temporal-codec';
 import { createTestDb, TEST_DB_KINDS } from '@conduit/local/testing';
 
 const KEY = { ENCRYPTION_KEY: 'c'.repeat(64), ENCRYPTION_KEYS_OLD: [] };
 const converter = new DefaultPayloadConverter();
 
-/** Runs the codecs as the SDK does: first to last on the way out, last to first on the way back. */
-const encode = async (codecs: PayloadCodec[], ps: Payload[]) => {
-  for (const c of codecs) ps = await c.encode(ps);
-  return ps;
-};
-const decode = async (codecs: PayloadCodec[], ps: Payload[]) => {
-  for (const c of [...codecs].reverse()) ps = await c.decode(ps);
-  return ps;
-};
 const encoding = (p: Payload) => new TextDecoder().decode(p.metadata?.encoding);
 
 describe.each(TEST_DB_KINDS)('Temporal payloads stored in the database (%s)', (kind) => {
@@ -27,8 +27,8 @@ describe.each(TEST_DB_KINDS)('Temporal payloads stored in the database (%s)', (k
   afterAll(async () => h?.close());
 
   it('stores a large payload encrypted and hands Temporal only its key; a small one stays as it is', async () => {
-    const worker = workerDataConverter(KEY, dbPayloadStore(h.db)).payloadCodecs!;
-    const client = temporalDataConverter(KEY, dbPayloadStore(h.db)).payloadCodecs!;
+    const worker = workerDataConverter(KEY, dbPayloadStore(h.db));
+    const client = temporalDataConverter(KEY, dbPayloadStore(h.db));
     const big = { text: 'secret-marker '.repeat(20_000) };
     const small = { n: 1 };
     const out = await encode(worker, [converter.toPayload(big), converter.toPayload(small)]);
@@ -50,12 +50,12 @@ describe.each(TEST_DB_KINDS)('Temporal payloads stored in the database (%s)', (k
   });
 
   it('says so when a stored payload is gone', async () => {
-    const worker = workerDataConverter(KEY, dbPayloadStore(h.db)).payloadCodecs!;
+    const worker = workerDataConverter(KEY, dbPayloadStore(h.db));
     const out = await encode(worker, [converter.toPayload('y'.repeat(OFFLOAD_MIN_BYTES * 2))]);
     await h.db.delete(temporalPayloads);
     await expect(decode(worker, out)).rejects.toBeInstanceOf(PayloadMissingError);
     // Without a store (a client that reads none of the worker's payloads), the same clear error.
-    await expect(decode(temporalDataConverter(KEY).payloadCodecs!, out)).rejects.toThrow(/no database/);
+    await expect(decode(temporalDataConverter(KEY, noPayloadStore), out)).rejects.toThrow(/no database/);
   });
 
   it('prunes a stored payload only once it is a week old and older than every open run', async () => {

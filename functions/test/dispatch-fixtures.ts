@@ -5,7 +5,7 @@ import { companies, workflowSecrets, workflowVersions, workflows, workspaces, ty
 import type { WorkflowAction, WorkflowTrigger } from '@conduit/core/definition';
 import { createSecretBox } from '@conduit/core/crypto';
 import { runWorkflowId, type RunInput } from '@conduit/core/temporal';
-import { temporalDataConverter } from '@conduit/core/temporal-codec';
+import { decodePayloads, noPayloadStore, temporalDataConverter } from '@conduit/core/temporal-codec';
 import { testEnv } from '@conduit/local/testing';
 import { CreateQueueCommand, GetQueueAttributesCommand } from '@aws-sdk/client-sqs';
 import { createSqsClient } from '@conduit/core/events';
@@ -20,7 +20,7 @@ export async function connectTemporal(): Promise<{ client: Client; close: () => 
   const connection = await Connection.connect({ address: testEnv.temporalAddress() });
   // The product's client: payloads encrypted under the tests' key, as the API and dispatcher do.
   return {
-    client: new Client({ connection, dataConverter: temporalDataConverter({ ENCRYPTION_KEY, ENCRYPTION_KEYS_OLD: [] }) }),
+    client: new Client({ connection, dataConverter: temporalDataConverter({ ENCRYPTION_KEY, ENCRYPTION_KEYS_OLD: [] }, noPayloadStore) }),
     close: () => connection.close(),
   };
 }
@@ -87,9 +87,7 @@ export async function startedInput(client: Client, executionId: string): Promise
 
 /** A payload as stored in Temporal, decrypted with the client's codec (when it has one). */
 export async function decodeStored(client: Client, payload: Payload): Promise<Payload[]> {
-  let out = [payload];
-  for (const codec of [...client.options.loadedDataConverter.payloadCodecs].reverse()) out = await codec.decode(out);
-  return out;
+  return decodePayloads(client.options.loadedDataConverter, [payload]);
 }
 
 export async function waitUntil<T>(what: string, fn: () => Promise<T | null | undefined | false>, timeoutMs = 15_000): Promise<T> {

@@ -2,7 +2,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { Client, Connection } from '@temporalio/client';
 import { defaultPayloadConverter, type Payload } from '@temporalio/common';
 import { addMember, createApiKey, createUser, createWorkspace, dbPayloadStore, hashPassword } from '@conduit/core/domain';
-import { OFFLOAD_MIN_BYTES, OFFLOADED_ENCODING, workerDataConverter } from '@conduit/core/temporal-codec';
+import { encodePayloads, OFFLOAD_MIN_BYTES, OFFLOADED_ENCODING, workerDataConverter } from '@conduit/core/temporal-codec';
 import { temporalPayloads } from '@conduit/core/testing';
 import { testEnv } from '@conduit/local/testing';
 import { createApp } from '../src/app';
@@ -89,9 +89,9 @@ describe('POST /api/temporal-codec/decode', () => {
 
   it('reads a large payload the worker stored in the database, then decrypts it; a pruned one comes back as its key', async () => {
     // As the worker encodes a large result: encrypted, then stored, Temporal keeping the key.
-    const codecs = workerDataConverter(t.deps.config, dbPayloadStore(t.db)).payloadCodecs!;
-    let encoded: Payload[] = [defaultPayloadConverter.toPayload({ name: MARKER, pad: 'p'.repeat(OFFLOAD_MIN_BYTES) })];
-    for (const c of codecs) encoded = await c.encode(encoded);
+    const encoded = await encodePayloads(workerDataConverter(t.deps.config, dbPayloadStore(t.db)), [
+      defaultPayloadConverter.toPayload({ name: MARKER, pad: 'p'.repeat(OFFLOAD_MIN_BYTES) }),
+    ]);
     const ref = encoded[0];
     expect(new TextDecoder().decode(ref!.metadata!.encoding!)).toBe(OFFLOADED_ENCODING);
     const post = () => t.call('POST', '/api/temporal-codec/decode', { cookie: admin, json: { payloads: [toJson(ref!)] } });

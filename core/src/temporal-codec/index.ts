@@ -4,7 +4,7 @@ import type { DataConverter, Payload, PayloadCodec } from '@temporalio/common';
 import proto from '@temporalio/proto';
 import type { Config } from '../config';
 import { parseKey } from '../crypto/secrets';
-import { noPayloadStore, OffloadCodec, type PayloadStore } from './offload';
+import { OffloadCodec, type PayloadStore } from './offload';
 
 export * from './offload';
 
@@ -116,12 +116,26 @@ export const failureConverterPath = new URL(import.meta.url.endsWith('.ts') ? '.
  */
 export function temporalDataConverter(
   config: Pick<Config, 'ENCRYPTION_KEY' | 'ENCRYPTION_KEYS_OLD'>,
-  store: PayloadStore = noPayloadStore,
+  // Required, so no client can forget it: a client without the database (noPayloadStore) reads none
+  // of the worker's stored payloads, and says so when it meets one.
+  store: PayloadStore,
   opts: { offload: boolean } = { offload: false },
 ): DataConverter {
   const codec = payloadCodecFromConfig(config);
   // Encoded in this order, decoded in the reverse: what the database stores is already encrypted.
   return { payloadCodecs: [...(codec ? [codec] : []), new OffloadCodec(store, opts)] };
+}
+
+/** Runs a converter's codecs as the SDK does on the way out: first to last. */
+export async function encodePayloads(converter: Pick<DataConverter, 'payloadCodecs'>, payloads: Payload[]): Promise<Payload[]> {
+  for (const codec of converter.payloadCodecs ?? []) payloads = await codec.encode(payloads);
+  return payloads;
+}
+
+/** Runs a converter's codecs as the SDK does on the way back: last to first. */
+export async function decodePayloads(converter: Pick<DataConverter, 'payloadCodecs'>, payloads: Payload[]): Promise<Payload[]> {
+  for (const codec of [...(converter.payloadCodecs ?? [])].reverse()) payloads = await codec.decode(payloads);
+  return payloads;
 }
 
 /**

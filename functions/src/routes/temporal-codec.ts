@@ -4,7 +4,7 @@ import { cors } from 'hono/cors';
 import type { Payload } from '@temporalio/common';
 import type { Config } from '@conduit/core/config';
 import { dbPayloadStore, findWorkspace, findWorkspaceForUser, listUserWorkspaces } from '@conduit/core/domain';
-import { TEMPORAL_CODEC_PATH, temporalDataConverter } from '@conduit/core/temporal-codec';
+import { decodePayloads, TEMPORAL_CODEC_PATH, temporalDataConverter } from '@conduit/core/temporal-codec';
 import { requirePrincipal, type Principal } from '../http/context';
 import { forbidden } from '../http/errors';
 import { body, errors, json, type Api, type RouteDeps } from './common';
@@ -69,14 +69,8 @@ async function isCodecAdmin(deps: RouteDeps, principal: Principal): Promise<bool
 }
 
 export function temporalCodecRoutes(app: Api, deps: RouteDeps): void {
-  // The clients' codecs (decryption, large payloads read back from the database), applied as the SDK
-  // decodes: last to first.
-  const codecs = [...(temporalDataConverter(deps.config, dbPayloadStore(deps.db)).payloadCodecs ?? [])].reverse();
-  const decode = async (p: Payload) => {
-    let out = [p];
-    for (const codec of codecs) out = await codec.decode(out);
-    return out[0]!;
-  };
+  // The clients' codecs: decryption, and large payloads read back from the database.
+  const converter = temporalDataConverter(deps.config, dbPayloadStore(deps.db));
   app.openapi(
     createRoute({
       method: 'post',
@@ -94,7 +88,7 @@ export function temporalCodecRoutes(app: Api, deps: RouteDeps): void {
       // reference (the UI shows it so), instead of failing the whole history.
       const out = await Promise.all(
         payloads.map(async (p) => {
-          const decoded = await decode(fromJson(p)).catch(() => null);
+          const [decoded] = await decodePayloads(converter, [fromJson(p)]).catch(() => [null]);
           return decoded ? toJson(decoded) : p;
         }),
       );

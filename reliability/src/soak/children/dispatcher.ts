@@ -1,5 +1,6 @@
 import { Client, Connection } from '@temporalio/client';
 import { createDb } from '@conduit/core/db';
+import { dbPayloadStore } from '@conduit/core/domain';
 import { temporalDataConverter } from '@conduit/core/temporal-codec';
 import { startSqsConsumer } from '@conduit/core/events';
 import { createDispatcher, createRunStarter } from '@conduit/functions/testing';
@@ -14,7 +15,7 @@ async function main() {
   const config = childConfig();
   const { db, close } = await createDb({ url: config.DATABASE_URL, driver: config.DATABASE_DRIVER, migrate: false, poolSize: 20 });
   const connection = Connection.lazy({ address: config.TEMPORAL_ADDRESS });
-  const client = new Client({ connection, namespace: config.TEMPORAL_NAMESPACE, dataConverter: temporalDataConverter(config) });
+  const client = new Client({ connection, namespace: config.TEMPORAL_NAMESPACE, dataConverter: temporalDataConverter(config, dbPayloadStore(db)) });
   let armed = false;
   process.on('SIGUSR2', () => {
     armed = true;
