@@ -1,10 +1,11 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { DefaultPayloadConverter, type Payload } from '@temporalio/common';
+import { DefaultPayloadConverter, defaultDataConverter, type Payload } from '@temporalio/common';
 import { companies, eq, sql, temporalPayloads, workflowExecutions, workflows, workspaces, type DbHandle } from '@conduit/core/testing';
 import { dbPayloadStore, pruneStoredPayloads } from '@conduit/core/domain';
 import {
   decodePayloads as decode,
   encodePayloads as encode,
+  neverStoring,
   noPayloadStore,
   OFFLOAD_MIN_BYTES,
   OFFLOADED_ENCODING,
@@ -40,13 +41,20 @@ describe.each(TEST_DB_KINDS)('Temporal payloads stored in the database (%s)', (k
     const row = rows.find((r) => r.data.length > OFFLOAD_MIN_BYTES)!;
     expect(row).toBeDefined();
     expect(Buffer.from(row.data).includes('secret-marker')).toBe(false);
-    // A client (which never stores) reads it back.
+    // A client (the API, the dispatcher) reads it back with the same store.
     const back = await decode(client, out);
     expect(converter.fromPayload(back[0]!)).toEqual(big);
     expect(converter.fromPayload(back[1]!)).toEqual(small);
-    // A client stores nothing: what it sends stays in Temporal.
-    const sent = await encode(client, [converter.toPayload(big)]);
-    expect(encoding(sent[0]!)).toBe('binary/encrypted');
+    // A client stores what it sends too (a retried run's start carries earlier outputs)...
+    const sent = await encode(client, [converter.toPayload({ start: big })]);
+    expect(encoding(sent[0]!)).toBe(OFFLOADED_ENCODING);
+    expect(converter.fromPayload((await decode(worker, sent))[0]!)).toEqual({ start: big });
+    // ...except through the schedules' converter: a schedule's arguments outlive any pruning. It
+    // still reads what was stored.
+    const schedules = neverStoring({ ...defaultDataConverter, payloadCodecs: client.payloadCodecs! });
+    const kept = await encode(schedules, [converter.toPayload({ schedule: big })]);
+    expect(encoding(kept[0]!)).toBe('binary/encrypted');
+    expect(converter.fromPayload((await decode(schedules, out))[0]!)).toEqual(big);
   });
 
   it('says so when a stored payload is gone', async () => {
@@ -54,7 +62,7 @@ describe.each(TEST_DB_KINDS)('Temporal payloads stored in the database (%s)', (k
     const out = await encode(worker, [converter.toPayload('y'.repeat(OFFLOAD_MIN_BYTES * 2))]);
     await h.db.delete(temporalPayloads);
     await expect(decode(worker, out)).rejects.toBeInstanceOf(PayloadMissingError);
-    // Without a store (a client that reads none of the worker's payloads), the same clear error.
+    // Without a store (some tests' clients), the same clear error.
     await expect(decode(temporalDataConverter(KEY, noPayloadStore), out)).rejects.toThrow(/no database/);
   });
 

@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { executionSteps, workflowExecutions, eq } from '@conduit/core/testing';
+import { executionSteps, temporalPayloads, workflowExecutions, eq } from '@conduit/core/testing';
 import { createExecution } from '@conduit/core/domain';
 import { runWorkflowId } from '@conduit/core/temporal';
 import { createTestApi, snapshot, startedInput, webhookWorkflow, type TestApi } from './api-helpers';
@@ -25,6 +25,20 @@ describe.each(['pglite', 'pg'] as const)('executions API (%s)', (kind) => {
   });
   afterAll(() => t.close());
 
+  /** An event-driven run of the active version, with `status` (pending: never started in Temporal). */
+  const mk = async (status: 'pending' | 'failed' | 'completed', recordId: string | null, createdAt = new Date()) => {
+    const { execution } = await createExecution(t.db, {
+      workspaceId: t.a.id,
+      workflowId: wfId,
+      versionId,
+      eventId: crypto.randomUUID(),
+      input: { kind: 'manual' },
+      recordId,
+    });
+    await t.db.update(workflowExecutions).set({ status, createdAt }).where(eq(workflowExecutions.id, execution.id));
+    return execution.id;
+  };
+
   it('POST /test runs the draft as a test run: a row, and a Temporal workflow started with the sample', async () => {
     await t.call('PATCH', `/api/workspaces/${t.a.id}/workflows/${wfId}`, { cookie: admin, json: { name: 'Draft only' } });
     const r = await t.call('POST', `/api/workspaces/${t.a.id}/workflows/${wfId}/test`, { cookie: admin, json: { payload: { name: 'Sample' } } });
@@ -48,18 +62,6 @@ describe.each(['pglite', 'pg'] as const)('executions API (%s)', (kind) => {
   });
 
   it('lists with filters and cursor, and shows one run with its steps in order', async () => {
-    const mk = async (status: 'failed' | 'completed', recordId: string | null, createdAt: Date) => {
-      const { execution } = await createExecution(t.db, {
-        workspaceId: t.a.id,
-        workflowId: wfId,
-        versionId,
-        eventId: crypto.randomUUID(),
-        input: { kind: 'manual' },
-        recordId,
-      });
-      await t.db.update(workflowExecutions).set({ status, createdAt }).where(eq(workflowExecutions.id, execution.id));
-      return execution.id;
-    };
     const e1 = await mk('completed', 'rec-1', new Date('2026-01-01T00:00:00Z'));
     const e2 = await mk('failed', 'rec-2', new Date('2026-01-02T00:00:00Z'));
     const e3 = await mk('failed', 'rec-1', new Date('2026-01-03T00:00:00Z'));
@@ -106,6 +108,31 @@ describe.each(['pglite', 'pg'] as const)('executions API (%s)', (kind) => {
     expect(notFailed.status).toBe(409);
   });
 
+  it('retries a run whose completed steps returned more than Temporal takes in one message: the input is stored, not refused', async () => {
+    // Two completed steps of 1.3 MB each: the retry's start input carries both (2.6 MB), over the
+    // 2 MB Temporal accepts in one payload.
+    const failed = await mk('failed', null);
+    const big = (n: number) => ({ text: `${n}:${'x'.repeat(1_300_000)}` });
+    await t.db.insert(executionSteps).values(
+      [0, 1].map((n) => ({
+        executionId: failed,
+        workspaceId: t.a.id,
+        actionId: `s${n}`,
+        actionType: 'run_script' as const,
+        path: `actions[${n}]`,
+        seq: n,
+        status: 'completed' as const,
+        output: big(n),
+      })),
+    );
+    const retry = await t.call('POST', `/api/workspaces/${t.a.id}/executions/${failed}/retry`, { cookie: admin });
+    expect(retry.status).toBe(201);
+    // Temporal holds a reference; the client reads the stored input back whole.
+    const input = await startedInput(t.temporal, retry.data.id);
+    expect(input.resume?.steps).toEqual({ s0: { status: 'completed', output: big(0) }, s1: { status: 'completed', output: big(1) } });
+    expect((await t.db.select().from(temporalPayloads)).length).toBeGreaterThan(0);
+  });
+
   it('cancel asks Temporal to cancel a running run; a run that never reached Temporal is marked cancelled', async () => {
     const run = await t.call('POST', `/api/workspaces/${t.a.id}/workflows/${wfId}/test`, { cookie: admin, json: {} });
     const ws = `/api/workspaces/${t.a.id}/executions`;
@@ -115,17 +142,11 @@ describe.each(['pglite', 'pg'] as const)('executions API (%s)', (kind) => {
     const history = await t.temporal.workflow.getHandle(run.data.temporalWorkflowId).fetchHistory();
     expect(history.events?.some((e) => e.workflowExecutionCancelRequestedEventAttributes)).toBe(true);
 
-    const { execution } = await createExecution(t.db, {
-      workspaceId: t.a.id,
-      workflowId: wfId,
-      versionId,
-      eventId: crypto.randomUUID(),
-      input: { kind: 'manual' },
-    });
-    const orphan = await t.call('POST', `${ws}/${execution.id}/cancel`, { cookie: admin });
+    const never = await mk('pending', null);
+    const orphan = await t.call('POST', `${ws}/${never}/cancel`, { cookie: admin });
     expect(orphan.status).toBe(202);
     expect(orphan.data.status).toBe('cancelled');
-    const again = await t.call('POST', `${ws}/${execution.id}/cancel`, { cookie: admin });
+    const again = await t.call('POST', `${ws}/${never}/cancel`, { cookie: admin });
     expect(again.status).toBe(409);
   });
 

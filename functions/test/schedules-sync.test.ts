@@ -1,11 +1,13 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { ScheduleNotFoundError, type Client } from '@temporalio/client';
+import { Client, ScheduleNotFoundError } from '@temporalio/client';
 import { defaultPayloadConverter } from '@temporalio/common';
-import { workflowVersions, workflows, eq, type DbHandle } from '@conduit/core/testing';
+import { temporalPayloads, workflowVersions, workflows, eq, type DbHandle } from '@conduit/core/testing';
+import { dbPayloadStore } from '@conduit/core/domain';
+import { OFFLOAD_MIN_BYTES, temporalDataConverter } from '@conduit/core/temporal-codec';
 import { PRIORITY_KEY, RUN_WORKFLOW, scheduleId, type RunInput } from '@conduit/core/temporal';
 import { createScheduleSync, nextFireTimes, reconcileSchedulesLocked } from '../src/schedules';
 import { createTestDb } from '@conduit/local/testing';
-import { connectTemporal, decodeStored, isolatedTaskQueue, seedWorkflow, seedWorkspace, waitUntil } from './dispatch-fixtures';
+import { connectTemporal, decodeStored, ENCRYPTION_KEY, isolatedTaskQueue, seedWorkflow, seedWorkspace, waitUntil } from './dispatch-fixtures';
 
 describe('schedule triggers on Temporal Schedules', () => {
   let h: DbHandle;
@@ -52,6 +54,34 @@ describe('schedule triggers on Temporal Schedules', () => {
     expect(input).not.toHaveProperty('executionId');
     expect(input).not.toHaveProperty('trigger');
     expect(input.definition.trigger).toEqual({ type: 'schedule', cron: '0 9 * * *', timezone: 'America/New_York' });
+  });
+
+  it('keeps a large definition in the schedule itself, never in the payload table that is pruned', async () => {
+    // The product's client, which stores large run starts in the database.
+    const storing = new Client({
+      connection: temporal.client.connection,
+      dataConverter: temporalDataConverter({ ENCRYPTION_KEY, ENCRYPTION_KEYS_OLD: [] }, dbPayloadStore(h.db)),
+    });
+    const big = createScheduleSync({ db: h.db, temporal: storing, taskQueue, deployment });
+    const code = `return ${JSON.stringify('s'.repeat(90_000))}.length`;
+    const wf = await seedWorkflow(h.db, ws, {
+      trigger: { type: 'schedule', cron: '0 3 * * *', timezone: 'UTC' },
+      actions: [
+        { id: 'one', type: 'run_script', code, memoryMb: 32, cpuMs: 100, onFailure: 'stop' },
+        { id: 'two', type: 'run_script', code, memoryMb: 32, cpuMs: 100, onFailure: 'stop' },
+      ],
+    });
+    created.push(wf.workflowId);
+    expect(await big.sync(wf.workflowId)).toBe('created');
+    // Over the 128 KB a stored payload starts at, yet the schedule's argument is the encrypted
+    // definition itself, and nothing was stored.
+    const raw = await storing.workflowService.describeSchedule({ namespace: 'default', scheduleId: scheduleId(wf.workflowId) });
+    const arg = raw.schedule?.action?.startWorkflow?.input?.payloads?.[0];
+    expect(new TextDecoder().decode(arg?.metadata?.encoding ?? undefined)).toBe('binary/encrypted');
+    expect(arg?.data?.length ?? 0).toBeGreaterThan(OFFLOAD_MIN_BYTES);
+    expect(await h.db.select().from(temporalPayloads)).toEqual([]);
+    const d = await storing.schedule.getHandle(scheduleId(wf.workflowId)).describe();
+    expect((d.action as { args: RunInput[] }).args[0]!.definition.actions.map((a) => a.id)).toEqual(['one', 'two']);
   });
 
   it('fires: a triggered schedule starts RUN_WORKFLOW with that input', async () => {
@@ -133,21 +163,24 @@ describe('schedule triggers on Temporal Schedules', () => {
     const orphan = await schedule('0 6 * * *', 'UTC');
     await sync.sync(orphan.workflowId);
     await h.db.delete(workflows).where(eq(workflows.id, orphan.workflowId));
-    // Each reconciler's Temporal schedule calls, in the order they happened.
+    // Each reconciler's Temporal schedule calls, in the order they happened, seen where they leave
+    // for the server (the sync writes through a schedule client of its own).
     const calls: string[] = [];
-    const tracked = (who: string) =>
-      ({
-        schedule: new Proxy(temporal.client.schedule, {
-          get(target, prop, receiver) {
-            const value = Reflect.get(target, prop, receiver);
-            if (typeof value !== 'function') return value;
-            return (...args: unknown[]) => {
-              calls.push(`${who}:${String(prop)}`);
-              return value.apply(target, args);
-            };
-          },
-        }),
-      }) as Client;
+    const tracked = (who: string) => {
+      const { connection } = temporal.client;
+      const service = new Proxy(connection.workflowService, {
+        get(target, prop) {
+          const value = Reflect.get(target, prop);
+          if (typeof value !== 'function' || !/schedule/i.test(String(prop))) return value;
+          return (...args: unknown[]) => {
+            calls.push(`${who}:${String(prop)}`);
+            return value.apply(target, args);
+          };
+        },
+      });
+      const watched = new Proxy(connection, { get: (target, prop) => (prop === 'workflowService' ? service : Reflect.get(target, prop)) });
+      return { connection: watched, options: temporal.client.options } as Client;
+    };
     const [a, b] = await Promise.all(['A', 'B'].map((who) => reconcileSchedulesLocked({ db: h.db, temporal: tracked(who), taskQueue, deployment })));
     // Both ran to the end; the one that got the lock second found the orphan already gone.
     expect(a!.synced).toBeGreaterThanOrEqual(wanted.length);

@@ -1,8 +1,9 @@
-import { ScheduleNotFoundError, type Client, type ScheduleOptionsAction, type ScheduleUpdateOptions } from '@temporalio/client';
+import { ScheduleClient, ScheduleNotFoundError, type Client, type ScheduleOptionsAction, type ScheduleUpdateOptions } from '@temporalio/client';
 import { withDbLock, type Db, type DbOrTx } from '../db';
 import { getScheduleTarget, listActiveScheduleWorkflows } from '../domain';
 import { ScheduleTriggerSchema, type WorkflowAction, type WorkflowTrigger } from '../definition';
 import { RUN_WORKFLOW, RunInputSchema, TASK_QUEUE, runPriority, scheduleId, type RunInput, type RunPriority } from '../temporal';
+import { neverStoring } from '../temporal-codec';
 
 export type SyncResult = 'created' | 'updated' | 'deleted' | 'none';
 
@@ -36,7 +37,17 @@ const PREFIX = scheduleId('');
  * from the fire time, so each fire is its own execution. Overlap SKIP: a slow run never piles up.
  */
 export function createScheduleSync(deps: ScheduleSyncDeps): ScheduleSync {
-  const client = deps.temporal.schedule;
+  // A schedule keeps its arguments (the pinned definition) for as long as it exists, and a payload
+  // stored in the database is pruned after a week, so they stay in Temporal whatever their size (the
+  // API's 1 MB body limit keeps a definition under Temporal's 2 MB).
+  const { options: o } = deps.temporal;
+  const client = new ScheduleClient({
+    connection: deps.temporal.connection,
+    namespace: o.namespace,
+    identity: o.identity,
+    dataConverter: neverStoring(o.loadedDataConverter),
+    interceptors: o.interceptors.schedule ?? [],
+  });
   const taskQueue = deps.taskQueue ?? TASK_QUEUE;
   const deployment = deps.deployment ?? 'conduit';
   const catchupWindow = deps.catchupWindow ?? '10 minutes';

@@ -1,5 +1,5 @@
 import { createCipheriv, createDecipheriv, createHash, hkdfSync, randomBytes } from 'node:crypto';
-import type { DataConverter, Payload, PayloadCodec } from '@temporalio/common';
+import type { DataConverter, LoadedDataConverter, Payload, PayloadCodec } from '@temporalio/common';
 // Default import: the package is CommonJS, and Node's ESM loader (npm start) sees no named exports in it.
 import proto from '@temporalio/proto';
 import type { Config } from '../config';
@@ -111,19 +111,18 @@ export const failureConverterPath = new URL(import.meta.url.endsWith('.ts') ? '.
 /**
  * The data converter of every Temporal client and worker of the product (API, dispatcher, worker,
  * local launcher, bench, reliability): encryption with ENCRYPTION_KEY (without a key, payloads
- * travel as plain JSON), then large payloads read back from the database (offload.ts). A client
- * only reads stored payloads; the worker, which writes results, stores them (workerDataConverter).
+ * travel as plain JSON), then large payloads stored in the database and read back from it
+ * (offload.ts). Schedules write through `neverStoring` of it.
  */
 export function temporalDataConverter(
   config: Pick<Config, 'ENCRYPTION_KEY' | 'ENCRYPTION_KEYS_OLD'>,
-  // Required, so no client can forget it: a client without the database (noPayloadStore) reads none
-  // of the worker's stored payloads, and says so when it meets one.
+  // Required, so no client can forget it: a client without the database (noPayloadStore) can
+  // neither store nor read a large payload, and says so when it meets one.
   store: PayloadStore,
-  opts: { offload: boolean } = { offload: false },
 ): DataConverter {
   const codec = payloadCodecFromConfig(config);
   // Encoded in this order, decoded in the reverse: what the database stores is already encrypted.
-  return { payloadCodecs: [...(codec ? [codec] : []), new OffloadCodec(store, opts)] };
+  return { payloadCodecs: [...(codec ? [codec] : []), new OffloadCodec(store, { offload: true })] };
 }
 
 /** Runs a converter's codecs as the SDK does on the way out: first to last. */
@@ -138,10 +137,15 @@ export async function decodePayloads(converter: Pick<DataConverter, 'payloadCode
   return payloads;
 }
 
+/** A loaded converter whose large payloads stay in Temporal (reading stored ones still works). */
+export function neverStoring(converter: LoadedDataConverter): LoadedDataConverter {
+  return { ...converter, payloadCodecs: converter.payloadCodecs.map((c) => (c instanceof OffloadCodec ? c.readOnly() : c)) };
+}
+
 /**
- * The worker's: the same codecs, storing large payloads, and failures' messages moved into
- * encrypted attributes (the workflow bundle is built with the same converter: workflowBundleOptions).
+ * The worker's: the same codecs, and failures' messages moved into encrypted attributes (the
+ * workflow bundle is built with the same converter: workflowBundleOptions).
  */
 export function workerDataConverter(config: Pick<Config, 'ENCRYPTION_KEY' | 'ENCRYPTION_KEYS_OLD'>, store: PayloadStore): DataConverter {
-  return { ...temporalDataConverter(config, store, { offload: true }), failureConverterPath };
+  return { ...temporalDataConverter(config, store), failureConverterPath };
 }

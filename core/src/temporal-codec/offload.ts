@@ -10,12 +10,14 @@ import proto from '@temporalio/proto';
  * completion is retried forever: a run whose step results add up past that never ends. A run's
  * result and its continue-as-new input hold every step's output, and one workflow task can record
  * many steps' results, so a run of a few large outputs (scripts return up to 256 KB, find_records
- * up to 1 MB, each request's body up to 64 KB) reached it. The worker's codec stores each payload
- * over OFFLOAD_MIN_BYTES in the database and hands Temporal a reference; every client that reads the worker's
- * payloads (run results, progress queries, the codec endpoint) resolves references with the same
- * store (core/src/domain/temporal-payloads.ts: the table, and its pruning). It runs after the
- * encryption codec, so what is stored there is ciphertext when ENCRYPTION_KEY is set, as Temporal's
- * own history would be.
+ * up to 1 MB, each request's body up to 64 KB) reached it, and so did a retried run's start, whose
+ * input carries the outputs of the run it resumes. Every process's codec stores each payload over
+ * OFFLOAD_MIN_BYTES in the database and hands Temporal a reference, and resolves references with the
+ * same store (core/src/domain/temporal-payloads.ts: the table, and its pruning). One exception: a
+ * schedule keeps its arguments for as long as it exists, longer than a stored payload is kept, so
+ * schedules are written through a codec that never stores (readOnly; core/src/schedules). The codec
+ * runs after the encryption codec, so what is stored is ciphertext when ENCRYPTION_KEY is set, as
+ * Temporal's own history would be.
  */
 export const OFFLOADED_ENCODING = 'binary/conduit-offloaded';
 export const OFFLOAD_KEY_METADATA = 'offload-key';
@@ -35,7 +37,7 @@ export type PayloadStore = {
 /** Raised for a reference whose payload is gone (pruned) or was never stored. */
 export class PayloadMissingError extends Error {}
 
-/** A client that sends only small payloads and reads none of the worker's (some tests' clients). */
+/** For a client without the database (some tests'): it can neither store a large payload nor read one. */
 export const noPayloadStore: PayloadStore = {
   async put() {
     throw new Error('this Temporal client has no database to store large payloads in');
@@ -46,14 +48,16 @@ export const noPayloadStore: PayloadStore = {
 };
 
 export class OffloadCodec implements PayloadCodec {
-  /**
-   * offload: whether this process stores large payloads (the worker) or only reads them back
-   * (clients: what they send is small, and a schedule's arguments must outlive any pruning).
-   */
+  /** offload: whether large payloads are stored, or only read back (readOnly). */
   constructor(
     private readonly store: PayloadStore,
     private readonly opts: { offload: boolean; minBytes?: number },
   ) {}
+
+  /** The same store, never writing to it: for what must outlive pruning (a schedule's arguments). */
+  readOnly(): OffloadCodec {
+    return new OffloadCodec(this.store, { ...this.opts, offload: false });
+  }
 
   async encode(payloads: Payload[]): Promise<Payload[]> {
     if (!this.opts.offload) return payloads;
