@@ -102,4 +102,19 @@ describe('runs whose steps return megabytes', () => {
     expect([result.status, result.error]).toEqual(['completed', null]);
     expect(result.steps.after!.output).toBe(200_002);
   });
+  it('starts a retry whose reused outputs add up to megabytes, and its next step reads them', async () => {
+    // What the monitor's retry sends: the outputs of the steps that completed, here 12 × 200 KB, in
+    // the new run's start input. Temporal would refuse 2.4 MB in one payload; the client stores it.
+    const reused = Object.fromEntries(Array.from({ length: 12 }, (_, i) => [`s${i}`, { status: 'completed' as const, output: `${'r'.repeat(200_000)}${i}` }]));
+    const actions = [...bigSteps(12), { id: 'tail', type: 'run_script', code: 'return input.steps.s0.output.length + input.steps.s11.output.length' }];
+    const r = await h.startRun(actions as never, { resume: { fromExecutionId: crypto.randomUUID(), steps: reused } });
+    const result = await r.handle.result();
+    expect([result.status, result.error]).toEqual(['completed', null]);
+    // The reused outputs, not new ones (a new s0 would end in "x0"), reached the step after them.
+    expect((await h.steps(r.executionId)).tail!.output).toBe(200_001 + 200_002);
+    const firstRun = (r.handle as unknown as { firstExecutionRunId: string }).firstExecutionRunId;
+    const sizes = await payloadSizes(r.handle, [firstRun]);
+    expect(sizes.largest).toBeLessThan(OFFLOAD_MIN_BYTES);
+    expect(sizes.stored).toBeGreaterThan(0);
+  });
 });
