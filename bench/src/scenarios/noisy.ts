@@ -212,26 +212,26 @@ export async function runNoisy(ctx: Ctx): Promise<string[]> {
   } catch (e) {
     failures.push(`10. noisy neighbour: ${(e as Error).message}`);
   }
-  if (quiet.length + quietErrors > 0)
-    ctx.rows.push(
-      latencyRow(
-        NOISY,
-        'B: record change → first action, A quiet',
-        quiet.map((x) => x.firstStartMs),
-        quietErrors,
-        stageSplit(quiet),
-      ),
-    );
-  if (during.length + duringErrors > 0)
-    ctx.rows.push(
-      latencyRow(
-        NOISY,
-        "B: record change → first action, during A's burst",
-        during.map((x) => x.firstStartMs),
-        duringErrors,
-        `${during.length} changes while A's bursts ran; quiet p50 ${median(quiet.map((x) => x.firstStartMs)).toFixed(1)} ms; ${stageSplit(during)}`,
-      ),
-    );
+  /** One of B's latency rows, when the rounds got that far. */
+  const bRow = (variant: string, beats: Beat[], errors: number, note: string) => {
+    if (beats.length + errors > 0)
+      ctx.rows.push(
+        latencyRow(
+          NOISY,
+          variant,
+          beats.map((x) => x.firstStartMs),
+          errors,
+          note,
+        ),
+      );
+  };
+  bRow('B: record change → first action, A quiet', quiet, quietErrors, stageSplit(quiet));
+  bRow(
+    "B: record change → first action, during A's burst",
+    during,
+    duringErrors,
+    `${during.length} changes while A's bursts ran; quiet p50 ${median(quiet.map((x) => x.firstStartMs)).toFixed(1)} ms; ${stageSplit(during)}`,
+  );
   if (beside.length > 0) ctx.rows.push(rateRow(`A: burst of ${size} webhooks, B beside it`, beside));
   if (alone.length > 0) ctx.rows.push(rateRow(`A: burst of ${size} webhooks, alone`, alone));
   return failures;
