@@ -137,16 +137,29 @@ export type FailureDigest = {
   webhookSecret: string | null;
 };
 
+/** How long a claimed digest is its sweeper's to send; one that died mid-send leaves it to a later sweep. */
+const DIGEST_LEASE_MS = 5 * 60 * 1000;
+
 /**
- * Sends each due digest through `send`, one row at a time under a row lock (SKIP LOCKED: several
- * workers share the work). The row is reset only when `send` succeeded, so a failed send is tried
- * again by the next sweep. Returns how many were sent.
+ * Sends each due digest through `send`. A digest is claimed in a short transaction (a lease on its
+ * row, SKIP LOCKED: several workers share the work) and sent after the commit: the mailer and the
+ * alert webhook never run inside a transaction (on the embedded database a transaction holds its
+ * only session, and the dev inbox writes through another). What was sent is then taken off the
+ * row; failures counted meanwhile stay for the next digest. A failed send keeps everything and is
+ * tried again after the interval, so a broken alert webhook neither spams the recipients nor holds
+ * back other workflows' digests. Returns how many were sent.
  */
-export async function sendDueFailureDigests(db: Db, now: Date, send: (d: FailureDigest) => Promise<void>, limit = 20): Promise<number> {
+export async function sendDueFailureDigests(
+  db: Db,
+  now: Date,
+  send: (d: FailureDigest) => Promise<void>,
+  opts: { limit?: number; onFailed?: (d: FailureDigest, err: unknown) => void } = {},
+): Promise<number> {
+  const s = failureAlertState;
+  const later = (ms: number) => new Date(now.getTime() + ms);
   let sent = 0;
-  for (let i = 0; i < limit; i++) {
-    const done = await db.transaction(async (tx) => {
-      const s = failureAlertState;
+  for (let i = 0; i < (opts.limit ?? 20); i++) {
+    const claim = await db.transaction(async (tx) => {
       const [row] = await tx
         .select({ state: s, workflowName: workflows.name, alerts: workflows.failureAlerts })
         .from(s)
@@ -155,33 +168,57 @@ export async function sendDueFailureDigests(db: Db, now: Date, send: (d: Failure
         .orderBy(s.nextSendAt)
         .limit(1)
         .for('update', { of: s, skipLocked: true });
-      if (!row) return false;
+      if (!row) return null;
       const st = row.state;
-      const [settings] = await tx.select().from(failureAlertSettings).where(eq(failureAlertSettings.workspaceId, st.workspaceId));
-      // Turned off since these failures were counted: drop them without sending.
-      if (row.alerts && (!settings || settings.enabled)) {
-        const recipients = settings?.recipients ?? (await adminEmails(tx, st.workspaceId));
-        await send({
-          workspaceId: st.workspaceId,
-          workflowId: st.workflowId,
-          workflowName: row.workflowName,
-          count: st.pendingCount,
-          executionIds: st.pendingExecutionIds,
-          firstFailedAt: st.firstFailedAt,
-          lastError: st.lastError,
-          recipients,
-          webhookUrl: settings?.webhookUrl ?? null,
-          webhookSecret: settings?.webhookSecret ?? null,
-        });
-        sent++;
-      }
       await tx
         .update(s)
-        .set({ pendingCount: 0, pendingExecutionIds: [], firstFailedAt: null, lastError: null, lastSentAt: now, nextSendAt: null })
+        .set({ nextSendAt: later(DIGEST_LEASE_MS) })
         .where(eq(s.workflowId, st.workflowId));
-      return true;
+      const [settings] = await tx.select().from(failureAlertSettings).where(eq(failureAlertSettings.workspaceId, st.workspaceId));
+      // Turned off since these failures were counted: drop them without sending.
+      if (!row.alerts || (settings && !settings.enabled)) return { st, digest: null };
+      const digest: FailureDigest = {
+        workspaceId: st.workspaceId,
+        workflowId: st.workflowId,
+        workflowName: row.workflowName,
+        count: st.pendingCount,
+        executionIds: st.pendingExecutionIds,
+        firstFailedAt: st.firstFailedAt,
+        lastError: st.lastError,
+        recipients: settings?.recipients ?? (await adminEmails(tx, st.workspaceId)),
+        webhookUrl: settings?.webhookUrl ?? null,
+        webhookSecret: settings?.webhookSecret ?? null,
+      };
+      return { st, digest };
     });
-    if (!done) break;
+    if (!claim) break;
+    const { st, digest } = claim;
+    if (digest) {
+      try {
+        await send(digest);
+        sent++;
+      } catch (err) {
+        await db
+          .update(s)
+          .set({ nextSendAt: later(DIGEST_INTERVAL_MS) })
+          .where(eq(s.workflowId, st.workflowId));
+        opts.onFailed?.(digest, err);
+        continue;
+      }
+    }
+    const left = sql`${s.pendingCount} > ${st.pendingCount}`;
+    await db
+      .update(s)
+      .set({
+        pendingCount: sql`greatest(${s.pendingCount} - ${st.pendingCount}, 0)`,
+        pendingExecutionIds: sql`(select coalesce(jsonb_agg(e.id order by e.n), '[]'::jsonb) from jsonb_array_elements_text(${s.pendingExecutionIds}) with ordinality as e(id, n) where e.id not in (select jsonb_array_elements_text(${JSON.stringify(st.pendingExecutionIds)}::jsonb)))`,
+        // The next digest reads "since the last alert".
+        firstFailedAt: null,
+        lastError: sql`case when ${left} then ${s.lastError} end`,
+        lastSentAt: now,
+        nextSendAt: sql`case when ${left} then ${later(DIGEST_INTERVAL_MS).toISOString()}::timestamptz end`,
+      })
+      .where(eq(s.workflowId, st.workflowId));
   }
   return sent;
 }

@@ -9,7 +9,7 @@ import type { SafeHttp } from '../activities/safe-http';
 
 // The workspace failure alert's sender: every sweep mails (and, when set, posts a signed webhook
 // for) each workflow whose digest is due. The state is in the database (failure_alert_state), so
-// any worker may send and a crash between sweeps loses nothing; a failed send is retried next sweep.
+// any worker may send and a crash between sweeps loses nothing; a failed send is tried again after the interval.
 
 export type DigestDeps = { db: Db; config: Config; mailer: Mailer; http: SafeHttp; secrets: SecretBox | null; logger: Logger };
 
@@ -71,7 +71,11 @@ export type DigestSweeper = { sweepOnce(now?: Date): Promise<number>; start(): v
 export function createDigestSweeper(deps: DigestDeps, intervalMs: number): DigestSweeper {
   let timer: NodeJS.Timeout | null = null;
   let running: Promise<number> | null = null;
-  const sweepOnce = (now = new Date()) => sendDueFailureDigests(deps.db, now, (d) => send(deps, d));
+  const sweepOnce = (now = new Date()) =>
+    sendDueFailureDigests(deps.db, now, (d) => send(deps, d), {
+      onFailed: (d, err) =>
+        deps.logger.warn('failure digest not sent; tried again later', { workflowId: d.workflowId, error: err instanceof Error ? err.message : String(err) }),
+    });
   const tick = () => {
     if (running) return;
     running = sweepOnce()
