@@ -144,6 +144,26 @@ describe('workspace secrets in the worker', () => {
     expect(await historyText(h, run.executionId)).toContain('{{secrets.API_TOKEN}}');
   });
 
+  it('masks an echo of the Basic credentials as sent (base64 of user:password), not only each value', async () => {
+    await set('API_USER', 'robot-user-account');
+    await set('API_PASSWORD', 'SuperSecretValue-12345xyz');
+    seen.length = 0;
+    const run = await h.startRun([
+      {
+        id: 'basic',
+        type: 'send_webhook',
+        url: `${base}/echo`,
+        auth: { type: 'basic', username: '{{secrets.API_USER}}', password: '{{secrets.API_PASSWORD}}' },
+      },
+    ]);
+    expect((await run.handle.result()).status).toBe('completed');
+    const pair = Buffer.from('robot-user-account:SuperSecretValue-12345xyz').toString('base64');
+    expect(seen[0]!.headers.authorization).toBe(`Basic ${pair}`);
+    const step = (await h.steps(run.executionId)).basic!;
+    expect(step.output).toMatchObject({ body: { got: 'Basic [secret basic credentials]' } });
+    for (const text of [await storedText(h, run.executionId), await historyText(h, run.executionId)]) expect(text).not.toContain(pair);
+  });
+
   it('an error that carries the value stores [secret NAME]; a deleted secret fails the step clearly', async () => {
     await set('STRICT_KEY', 'key-OLD-value-1');
     const run = await h.startRun([{ id: 'call', type: 'send_webhook', url: `${base}/strict`, headers: { 'X-Api-Key': '{{secrets.STRICT_KEY}}' } }]);

@@ -22,14 +22,21 @@ function retryAfterMs(value: string | undefined, now = Date.now()): number | und
 
 type Auth = NonNullable<Parameters<ActionHandler<'send_webhook'>>[0]['auth']>;
 
-/** The auth headers that do not need a round trip (bearer, basic, a named header); values are secrets already opened. */
-function staticAuthHeaders(auth: Auth | undefined): Record<string, string> {
+/**
+ * The auth headers that do not need a round trip (bearer, basic, a named header); values are secrets
+ * already opened. The Basic pair is concealed as sent: an API that echoes its request headers would
+ * otherwise put it, base64 but not hidden, in the step's output.
+ */
+function staticAuthHeaders(auth: Auth | undefined, ctx: StepContext): Record<string, string> {
   if (!auth) return {};
   switch (auth.type) {
     case 'bearer':
       return { authorization: `Bearer ${auth.token}` };
-    case 'basic':
-      return { authorization: `Basic ${Buffer.from(`${auth.username}:${auth.password}`).toString('base64')}` };
+    case 'basic': {
+      const pair = Buffer.from(`${auth.username}:${auth.password}`).toString('base64');
+      ctx.conceal?.('basic credentials', pair);
+      return { authorization: `Basic ${pair}` };
+    }
     case 'header':
       return { [auth.name.toLowerCase()]: auth.value };
     default:
@@ -75,7 +82,7 @@ export const sendWebhook: ActionHandler<'send_webhook'> = async (action, ctx, de
       throw e;
     }
   }
-  Object.assign(headers, staticAuthHeaders(action.auth));
+  Object.assign(headers, staticAuthHeaders(action.auth, ctx));
   const oauth = clientCredentials(action.auth);
   if (oauth) headers.authorization = `Bearer ${await bearerFor(deps, ctx, oauth)}`;
   let res;
