@@ -56,7 +56,10 @@ describe('audit log', () => {
     expect((await call('POST', `/executions/${test.data.id}/cancel`)).status).toBe(202);
     // The worker would mark it cancelled; none runs here, so the row is set as the worker would.
     await t.db.update(workflowExecutions).set({ status: 'cancelled' }).where(eq(workflowExecutions.id, test.data.id));
-    expect((await call('POST', `/executions/${test.data.id}/retry`)).status).toBe(201);
+    const retry = await call('POST', `/executions/${test.data.id}/retry`);
+    expect(retry.status).toBe(201);
+    // No worker runs it either; ended, so that the workflow can be deleted below.
+    await t.db.update(workflowExecutions).set({ status: 'cancelled' }).where(eq(workflowExecutions.id, retry.data.id));
     expect((await call('POST', `/workflows/${wfId}/deactivate`)).status).toBe(200);
 
     const key = await call('POST', '/api-keys', { name: 'CI script', role: 'admin' });

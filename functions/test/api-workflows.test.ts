@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { workflowSecrets, workflowVersions, workflows, eq } from '@conduit/core/testing';
+import { workflowExecutions, workflowSecrets, workflowVersions, workflows, eq } from '@conduit/core/testing';
 import { createSecretBox } from '@conduit/core/crypto';
 import { createTestApi, ENCRYPTION_KEY, snapshot, webhookWorkflow, type TestApi } from './api-helpers';
 
@@ -330,5 +330,35 @@ describe.each(['pglite', 'pg'] as const)('workflows API (%s)', (kind) => {
     expect(del.status).toBe(204);
     expect((await t.call('GET', `${base}/${created.data.id}`, { cookie: admin })).status).toBe(404);
     expect(await t.db.select().from(workflowVersions).where(eq(workflowVersions.workflowId, created.data.id))).toEqual([]);
+  });
+
+  it('DELETE is refused with 409 while a run of the workflow has not ended, and goes ahead once none is open', async () => {
+    const created = await t.call('POST', base, { cookie: admin, json: { ...webhookWorkflow, name: 'Nightly sync' } });
+    const id: string = created.data.id;
+    const runs = await t.db
+      .insert(workflowExecutions)
+      .values(
+        ['running', 'queued', 'completed'].map((status) => ({
+          workspaceId: t.a.id,
+          workflowId: id,
+          status: status as 'running',
+          temporalWorkflowId: `run-${status}-${id}`,
+        })),
+      )
+      .returning({ id: workflowExecutions.id, status: workflowExecutions.status });
+    const refused = await t.call('DELETE', `${base}/${id}`, { cookie: admin });
+    expect(refused.status).toBe(409);
+    expect(refused.data).toMatchObject({
+      error: {
+        code: 'runs_in_progress',
+        message: '“Nightly sync” has 2 runs in progress: cancel them under Workflow runs, or wait for them to end, then delete the workflow.',
+      },
+    });
+    expect((await t.call('GET', `${base}/${id}`, { cookie: admin })).status).toBe(200);
+    expect(await t.db.select().from(workflowExecutions).where(eq(workflowExecutions.workflowId, id))).toHaveLength(3);
+    for (const r of runs.filter((x) => x.status !== 'completed'))
+      await t.db.update(workflowExecutions).set({ status: 'cancelled' }).where(eq(workflowExecutions.id, r.id));
+    expect((await t.call('DELETE', `${base}/${id}`, { cookie: admin })).status).toBe(204);
+    expect(await t.db.select().from(workflowExecutions).where(eq(workflowExecutions.workflowId, id))).toEqual([]);
   });
 });

@@ -1,7 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import { and, desc, eq, inArray, max, sql } from 'drizzle-orm';
 import type { WorkflowAction, WorkflowTrigger } from '../definition';
-import { workflowSecrets, workflowVersions, workflows, type SecretKind } from '../db/schema';
+import { workflowExecutions, workflowSecrets, workflowVersions, workflows, type SecretKind } from '../db/schema';
 import type { Db, DbOrTx } from '../db/client';
 import { isUuid } from './ids';
 
@@ -57,9 +57,40 @@ export async function saveDraft(db: DbOrTx, q: Scope & At & { draft: Draft }): P
   return row ?? null;
 }
 
-export async function deleteWorkflow(db: DbOrTx, q: Scope): Promise<WorkflowRow | null> {
+/**
+ * Deleting a workflow with runs not yet ended would delete their rows while Temporal runs on: a run
+ * nobody can see or cancel, whose next step writes fail. The API answers 409 with this message.
+ */
+export class WorkflowRunsOpenError extends Error {
+  readonly code = 'runs_in_progress';
+  constructor(name: string, open: number) {
+    const them = open === 1 ? 'it' : 'them';
+    super(
+      `“${name}” has ${open === 1 ? 'a run' : `${open} runs`} in progress: cancel ${them} under Workflow runs, or wait for ${them} to end, then delete the workflow.`,
+    );
+    this.name = 'WorkflowRunsOpenError';
+  }
+}
+
+/**
+ * Deletes the workflow with its versions, secrets and runs (cascade), refusing while any run of it
+ * is queued, pending or running. In a transaction: the row lock keeps a run from being created
+ * between the count and the delete (its insert waits on the lock, then finds no workflow).
+ */
+export async function deleteWorkflow(tx: DbOrTx, q: Scope): Promise<WorkflowRow | null> {
   if (!isUuid(q.id)) return null;
-  const [row] = await db
+  const [locked] = await tx
+    .select({ name: workflows.name })
+    .from(workflows)
+    .where(and(eq(workflows.id, q.id), eq(workflows.workspaceId, q.workspaceId)))
+    .for('update');
+  if (!locked) return null;
+  const [open] = await tx
+    .select({ n: sql<number>`count(*)::int` })
+    .from(workflowExecutions)
+    .where(and(eq(workflowExecutions.workflowId, q.id), inArray(workflowExecutions.status, ['queued', 'pending', 'running'])));
+  if (open && open.n > 0) throw new WorkflowRunsOpenError(locked.name, open.n);
+  const [row] = await tx
     .delete(workflows)
     .where(and(eq(workflows.id, q.id), eq(workflows.workspaceId, q.workspaceId)))
     .returning();

@@ -6,7 +6,7 @@ import type { Env } from '../http/context';
 export type Api = OpenAPIHono<Env>;
 export type RouteDeps = AppDeps & { now(): Date };
 
-const err = (description: string) => ({ description, content: { 'application/json': { schema: ErrorBodySchema } } });
+export const err = (description: string) => ({ description, content: { 'application/json': { schema: ErrorBodySchema } } });
 /** The refusals every workspace route can answer, documented once. */
 export const errors = {
   400: err('invalid input; `error.path` names the field'),

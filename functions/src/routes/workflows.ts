@@ -29,6 +29,7 @@ import {
   listWorkflows,
   liveVersions,
   VersionChoiceError,
+  WorkflowRunsOpenError,
   workflowSecretKinds,
   type ActivateResult,
   type WorkflowRow,
@@ -41,7 +42,7 @@ import { workspaceAccess } from '../http/context';
 import { executionDto, versionDto, workflowDto } from '../http/dto';
 import { HttpError, invalid, notFound, runStartError } from '../http/errors';
 import { RunQuotaError } from '@conduit/core/run-quota';
-import { WsIdParams, WsParams, body, errors, json, type Api, type RouteDeps } from './common';
+import { WsIdParams, WsParams, body, err, errors, json, type Api, type RouteDeps } from './common';
 import { testTriggerPayload } from './test-payload';
 
 const tags = ['workflows'];
@@ -195,14 +196,17 @@ export function workflowRoutes(app: Api, deps: RouteDeps): void {
       path: '/api/workspaces/{ws}/workflows/{id}',
       operationId: 'deleteWorkflow',
       tags,
-      summary: 'Delete a workflow, its versions, runs and schedule',
+      summary: 'Delete a workflow, its versions, runs and schedule (refused while a run of it is queued, pending or running)',
       request: { params: WsIdParams },
-      responses: { 204: { description: 'deleted' }, ...errors },
+      responses: { 204: { description: 'deleted' }, 409: err('`runs_in_progress`: a run of the workflow is queued, pending or running'), ...errors },
     }),
     async (c) => {
       const p = c.req.valid('param');
       const a = await workspaceAccess(c, deps, p.ws, 'admin', CHANGE);
-      const w = await lifecycle.delete({ workspaceId: a.workspace.id, id: p.id, audit: auditContext(c, a.principal) });
+      const w = await lifecycle.delete({ workspaceId: a.workspace.id, id: p.id, audit: auditContext(c, a.principal) }).catch((e: unknown) => {
+        if (e instanceof WorkflowRunsOpenError) throw new HttpError(409, e.code, e.message);
+        throw e;
+      });
       if (!w) throw notFound('workflow');
       return c.body(null, 204);
     },

@@ -792,7 +792,7 @@ export interface paths {
         get: operations["getWorkflow"];
         put?: never;
         post?: never;
-        /** Delete a workflow, its versions, runs and schedule */
+        /** Delete a workflow, its versions, runs and schedule (refused while a run of it is queued, pending or running) */
         delete: operations["deleteWorkflow"];
         options?: never;
         head?: never;
@@ -6642,6 +6642,15 @@ export interface operations {
             };
             /** @description no such workspace or resource in it (other workspaces’ ids included) */
             404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description `runs_in_progress`: a run of the workflow is queued, pending or running */
+            409: {
                 headers: {
                     [name: string]: unknown;
                 };
