@@ -94,6 +94,11 @@ describe('audit log', () => {
     });
     expect(imported.status).toBe(201);
     importedId = imported.data.workflow.id;
+    const alerts = { enabled: false, recipients: ['Ops@alpha.test'], webhookUrl: 'https://hooks.example.com/T0/path-token?key=hook-key-value' };
+    expect((await call('PUT', '/failure-alerts', alerts)).status).toBe(200);
+    // Saved again unchanged: nothing changed, nothing recorded.
+    expect((await call('PUT', '/failure-alerts', alerts)).status).toBe(200);
+    expect((await call('PUT', `/workflows/${importedId}/failure-alerts`, { failureAlerts: false })).status).toBe(200);
 
     // Approvals: one decided in the app by the admin, one through the member's emailed link (no
     // second sign-in, so login.succeeded stays one entry).
@@ -163,6 +168,8 @@ describe('audit log', () => {
     ['secret.set', adminActor, () => 'CRM_TOKEN'],
     ['secret.deleted', adminActor, () => 'CRM_TOKEN'],
     ['workflow.imported', adminActor, () => importedId],
+    ['failure_alert.changed', adminActor, () => t.a.id],
+    ['workflow.failure_alerts_changed', adminActor, () => importedId],
   ];
 
   it.each(cases)('%s: exactly one entry, with the right actor and target', (action, actor, target) => {
@@ -182,6 +189,18 @@ describe('audit log', () => {
     const byLink = hits.filter((e) => e.target.id === byLinkId);
     expect(byLink).toHaveLength(1);
     expect(byLink[0]).toMatchObject({ actor: { kind: 'user', id: t.a.member.id }, summary: 'approved step "ask" by emailed link' });
+  });
+
+  it('a failure alert change says what changed, with the webhook by its host only', () => {
+    expect(entries.find((e) => e.action === 'failure_alert.changed')).toMatchObject({
+      target: { type: 'failure_alert', name: 'Failure alerts' },
+      summary: 'turned off; recipients: ops@alpha.test; webhook set to hooks.example.com',
+    });
+    expect(JSON.stringify(entries)).not.toContain('hook-key-value');
+    expect(entries.find((e) => e.action === 'workflow.failure_alerts_changed')).toMatchObject({
+      target: { name: 'From a file' },
+      summary: 'its failures are left out of the failure alert',
+    });
   });
 
   it('a definition change is summarised field by field, never with values or secrets', () => {

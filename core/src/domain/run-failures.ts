@@ -275,13 +275,28 @@ export async function updateFailureAlertSettings(
   return { settings: await getFailureAlertSettings(db, workspaceId), secret };
 }
 
-/** The per-workflow switch: false leaves this workflow's failures out of the alert. */
-export async function setWorkflowFailureAlerts(db: DbOrTx, q: { workspaceId: string; id: string; on: boolean }): Promise<boolean> {
-  if (!isUuid(q.id)) return false;
-  const rows = await db
-    .update(workflows)
-    .set({ failureAlerts: q.on })
-    .where(and(eq(workflows.id, q.id), eq(workflows.workspaceId, q.workspaceId)))
-    .returning({ id: workflows.id });
-  return rows.length > 0;
+/** The audit log's line for a change of the failure alert: what changed, never the webhook's path or secret. */
+export function failureAlertChanges(before: FailureAlertSettings, after: FailureAlertSettings, newSecret: boolean): string | null {
+  const parts: string[] = [];
+  if (before.enabled !== after.enabled) parts.push(after.enabled ? 'turned on' : 'turned off');
+  if (JSON.stringify(before.recipients) !== JSON.stringify(after.recipients))
+    parts.push(after.recipients === null ? 'recipients: every admin' : `recipients: ${after.recipients.join(', ') || 'nobody'}`);
+  if (before.webhookUrl !== after.webhookUrl) parts.push(after.webhookUrl ? `webhook set to ${new URL(after.webhookUrl).host}` : 'webhook removed');
+  else if (newSecret) parts.push('new webhook signing secret');
+  return parts.length > 0 ? parts.join('; ') : null;
+}
+
+/** The per-workflow switch: false leaves this workflow's failures out of the alert. The workflow, or null when there is none. */
+export async function setWorkflowFailureAlerts(
+  db: DbOrTx,
+  q: { workspaceId: string; id: string; on: boolean },
+): Promise<{ id: string; name: string; was: boolean } | null> {
+  if (!isUuid(q.id)) return null;
+  const [before] = await db
+    .select({ id: workflows.id, name: workflows.name, was: workflows.failureAlerts })
+    .from(workflows)
+    .where(and(eq(workflows.id, q.id), eq(workflows.workspaceId, q.workspaceId)));
+  if (!before) return null;
+  await db.update(workflows).set({ failureAlerts: q.on }).where(eq(workflows.id, before.id));
+  return before;
 }

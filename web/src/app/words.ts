@@ -172,3 +172,35 @@ export function conditionInWords(group: GroupLike): string {
   const list = 'all' in group ? group.all : group.any;
   return list.map(part).join('all' in group ? ' and ' : ' or ');
 }
+
+/** Audit log actions (`<thing>.<verb>`, functions/src/routes) as a person says them; an unknown one shows as stored. */
+export const AUDIT_ACTION_WORDS: Record<string, string> = {
+  'workflow.created': 'Created the workflow',
+  'workflow.imported': 'Imported the workflow',
+  'workflow.updated': 'Changed the draft of',
+  'workflow.published': 'Published',
+  'workflow.activated': 'Turned on',
+  'workflow.deactivated': 'Turned off',
+  'workflow.deleted': 'Deleted the workflow',
+  'workflow.failure_alerts_changed': 'Changed the failure alert of',
+  'webhook_secret.rotated': 'Rotated a webhook secret of',
+  'execution.test_started': 'Started a test run of',
+  'execution.cancelled': 'Cancelled a run',
+  'execution.retried': 'Retried a run',
+  'event.replayed': 'Replayed an event',
+  'approval.decided': 'Decided an approval',
+  'api_key.created': 'Created the API key',
+  'api_key.revoked': 'Revoked the API key',
+  'member.invited': 'Invited',
+  'member.invitation_revoked': 'Revoked the invitation of',
+  'member.joined': 'Joined',
+  'member.role_changed': 'Changed the role of',
+  'member.removed': 'Removed',
+  'secret.set': 'Set the secret',
+  'secret.deleted': 'Deleted the secret',
+  'retention.updated': 'Changed how long runs are kept',
+  'limits.updated': 'Changed the limits of',
+  'failure_alert.changed': 'Changed the',
+  'login.succeeded': 'Signed in',
+  'login.failed': 'Failed to sign in',
+};

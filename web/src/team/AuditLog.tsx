@@ -3,6 +3,7 @@ import { useParams, useSearchParams } from '@solidjs/router';
 import type { AuditEntryDto } from '@conduit/core/api';
 import { errorText } from '../api/client';
 import { teamApi } from '../api/team';
+import { AUDIT_ACTION_WORDS } from '../app/words';
 import { Empty, ErrorText, fmtTime } from '../components/ui';
 
 const ACTIONS: { value: string; label: string }[] = [
@@ -14,6 +15,7 @@ const ACTIONS: { value: string; label: string }[] = [
   { value: 'event.', label: 'Events' },
   { value: 'webhook_secret.', label: 'Webhook secrets' },
   { value: 'secret.', label: 'Workspace secrets' },
+  { value: 'failure_alert.', label: 'Failure alerts' },
   { value: 'login.', label: 'Sign-ins' },
 ];
 
@@ -121,7 +123,7 @@ export default function AuditLog() {
                     </td>
                     <td>{e.actor.name}</td>
                     <td>
-                      <code>{e.action}</code>
+                      <span title={e.action}>{AUDIT_ACTION_WORDS[e.action] ?? e.action}</span>
                       <Show when={e.target.name}>
                         {' '}
                         <strong>{e.target.name}</strong>

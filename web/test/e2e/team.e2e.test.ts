@@ -161,9 +161,11 @@ describe('a team in the browser', () => {
     await page.getByLabel('What').selectOption('member.');
     // The newest entry is a member one either way: wait for the filtered list itself, not for that cell.
     const table = async () => (await page.locator('table.audit').textContent()) ?? '';
-    await expect.poll(table).not.toContain('api_key.created');
+    await expect.poll(table).not.toContain('Created the API key');
     const text = await table();
-    for (const a of ['member.invited', 'member.joined', 'member.role_changed', 'member.removed']) expect(text).toContain(a);
+    // In words, not the stored codes.
+    for (const a of ['Invited', 'Joined', 'Changed the role of', 'Removed']) expect(text).toContain(a);
+    expect(text).not.toContain('member.');
     await typeInto(page.getByLabel('Who'), 'Nia');
     await page.keyboard.press('Enter');
     await page.waitForURL(/actor=Nia/);
