@@ -112,6 +112,21 @@ describe('triggers', () => {
     const r = WorkflowTriggerSchema.safeParse({ type: 'schedule', cron: '* * *', timezone: 'UTC' });
     expect(describeIssues(r.error!)[0]?.message).toMatch(/5 fields/);
   });
+  it.each([
+    ['', 'cron: enter five fields: minute hour day-of-month month weekday (e.g. 0 9 * * 1-5)'],
+    ['61 * * * *', 'cron: the minute "61" is out of range (0–59)'],
+    ['* * 32 * *', 'cron: the day of the month "32" is out of range (1–31)'],
+    ['* * * * MON-FOO', 'cron: the weekday "MON-FOO" has characters a cron field does not take (numbers, *, ranges a-b, lists a,b and steps */n)'],
+    ['*/0 * * * *', 'cron: a step (/n) must be 1 or more'],
+    ['0 9-5 * * *', 'cron: the range 9-5 runs backwards; put the smaller value first'],
+    ['0 0 31 2 *', 'cron: this schedule never fires: that day does not exist in that month'],
+  ])('refuses the cron "%s" in words that name the field, never the library\'s', (cron, message) => {
+    const r = WorkflowTriggerSchema.safeParse({ type: 'schedule', cron, timezone: 'UTC' });
+    expect(describeIssues(r.error!).map((i) => i.message)).toEqual([message]);
+  });
+  it('accepts 29 February, which comes every four years', () => {
+    expect(WorkflowTriggerSchema.safeParse({ type: 'schedule', cron: '0 9 29 2 *', timezone: 'UTC' }).success).toBe(true);
+  });
 });
 
 const validActions: Record<string, unknown> = {
