@@ -1,6 +1,7 @@
-import { and, desc, eq, gte, ilike, lt, lte, or, sql } from 'drizzle-orm';
+import { and, desc, eq, gte, ilike, lte, or, sql } from 'drizzle-orm';
 import { auditLog, type AuditActorKind } from '../db/schema';
 import type { Db, DbOrTx } from '../db/client';
+import { afterCursor, cursorAt, pageOf } from './cursor';
 
 /**
  * The audit log: one append-only table and ONE way in, `recordAudit(tx, entry)`, called inside the
@@ -62,18 +63,11 @@ export type AuditQuery = {
   limit?: number | undefined;
 };
 
-const encodeCursor = (r: AuditEntryRow) => Buffer.from(`${r.at.toISOString()}|${r.id}`).toString('base64url');
-function decodeCursor(c: string): { at: Date; id: string } | null {
-  const [at, id] = Buffer.from(c, 'base64url').toString().split('|');
-  const d = at ? new Date(at) : null;
-  return d && !Number.isNaN(d.getTime()) && id ? { at: d, id } : null;
-}
 const like = (s: string) => `%${s.replace(/[\\%_]/g, (m) => `\\${m}`)}%`;
 
 /** Newest first, keyset-paginated. */
 export async function listAudit(db: Db, q: AuditQuery): Promise<{ items: AuditEntryRow[]; nextCursor: string | null }> {
   const limit = q.limit ?? 50;
-  const cur = q.cursor ? decodeCursor(q.cursor) : null;
   const where = and(
     eq(auditLog.workspaceId, q.workspaceId),
     q.actor ? or(sql`${auditLog.actorId} = ${q.actor}`, ilike(auditLog.actorName, like(q.actor))) : undefined,
@@ -85,16 +79,20 @@ export async function listAudit(db: Db, q: AuditQuery): Promise<{ items: AuditEn
     q.target ? or(sql`${auditLog.targetId} = ${q.target}`, ilike(auditLog.targetName, like(q.target))) : undefined,
     q.from ? gte(auditLog.at, q.from) : undefined,
     q.to ? lte(auditLog.at, q.to) : undefined,
-    cur ? or(lt(auditLog.at, cur.at), and(eq(auditLog.at, cur.at), lt(auditLog.id, cur.id))) : undefined,
+    afterCursor(auditLog.at, auditLog.id, q.cursor),
   );
   const rows = await db
-    .select()
+    .select({ entry: auditLog, cursorAt: cursorAt(auditLog.at) })
     .from(auditLog)
     .where(where)
     .orderBy(desc(auditLog.at), desc(auditLog.id))
     .limit(limit + 1);
-  const items = rows.slice(0, limit);
-  return { items, nextCursor: rows.length > limit && items.length ? encodeCursor(items[items.length - 1]!) : null };
+  return pageOf(
+    rows,
+    limit,
+    (r) => r.entry.id,
+    (r) => r.entry,
+  );
 }
 
 /**

@@ -1,8 +1,9 @@
-import { and, desc, eq, lt, or, type SQL } from 'drizzle-orm';
+import { and, desc, eq, type SQL } from 'drizzle-orm';
 import { ROOT_CAUSATION } from '../definition';
 import { events, workflows, type EventSource, type EventStatus } from '../db/schema';
 import type { Db } from '../db/client';
 import { appendEvent, type StoredEvent } from './events';
+import { afterCursor, cursorAt, pageOf } from './cursor';
 import { isUuid } from './ids';
 
 /** The workflow an event names (a webhook's, a failed run's), so the log can say which and through which hook. */
@@ -41,20 +42,6 @@ const summaryColumns = {
 const workflowRefColumns = { workflowName: workflows.name, hookId: workflows.hookId };
 const workflowOfEvent = and(eq(workflows.id, events.workflowId), eq(workflows.workspaceId, events.workspaceId));
 
-type Cursor = { at: string; id: string };
-const encodeCursor = (c: Cursor) => Buffer.from(JSON.stringify(c)).toString('base64url');
-function decodeCursor(s: string): Cursor | null {
-  try {
-    const v: unknown = JSON.parse(Buffer.from(s, 'base64url').toString('utf8'));
-    if (typeof v !== 'object' || v === null) return null;
-    const { at, id } = v as Record<string, unknown>;
-    if (typeof at !== 'string' || typeof id !== 'string' || !isUuid(id) || Number.isNaN(Date.parse(at))) return null;
-    return { at, id };
-  } catch {
-    return null;
-  }
-}
-
 /** Newest first, keyset-paginated on (received_at, id) over events_workspace_idx. An invalid cursor starts over. */
 export async function listEvents(db: Db, q: ListEventsQuery): Promise<{ items: EventSummary[]; nextCursor: string | null }> {
   const limit = Math.min(Math.max(q.limit ?? 50, 1), 200);
@@ -66,21 +53,21 @@ export async function listEvents(db: Db, q: ListEventsQuery): Promise<{ items: E
     where.push(eq(events.workflowId, q.workflowId));
   }
   if (q.recordId) where.push(eq(events.recordId, q.recordId));
-  const cursor = q.cursor ? decodeCursor(q.cursor) : null;
-  if (cursor) {
-    const at = new Date(cursor.at);
-    where.push(or(lt(events.receivedAt, at), and(eq(events.receivedAt, at), lt(events.id, cursor.id)))!);
-  }
+  const after = afterCursor(events.receivedAt, events.id, q.cursor);
+  if (after) where.push(after);
   const rows = await db
-    .select({ ...summaryColumns, ...workflowRefColumns })
+    .select({ ...summaryColumns, ...workflowRefColumns, cursorAt: cursorAt(events.receivedAt) })
     .from(events)
     .leftJoin(workflows, workflowOfEvent)
     .where(and(...where))
     .orderBy(desc(events.receivedAt), desc(events.id))
     .limit(limit + 1);
-  const items = rows.slice(0, limit);
-  const last = items[items.length - 1];
-  return { items, nextCursor: rows.length > limit && last ? encodeCursor({ at: last.receivedAt.toISOString(), id: last.id }) : null };
+  return pageOf(
+    rows,
+    limit,
+    (r) => r.id,
+    ({ cursorAt: _, ...summary }) => summary,
+  );
 }
 
 /** One event with its payload; null when it is not in this workspace. */

@@ -1,10 +1,10 @@
-import { and, inArray, asc, desc, eq, gte, isNotNull, lt, lte, or, type SQL } from 'drizzle-orm';
+import { and, inArray, asc, desc, eq, gte, isNotNull, lte, type SQL } from 'drizzle-orm';
 import type { ExecutionStatus } from '../definition';
 import { devMail, executionSteps, workflowExecutions, workflowVersions, workflows } from '../db/schema';
 import type { DbOrTx } from '../db/client';
 import { isUuid } from './ids';
 import type { ExecutionStepRow } from './steps';
-import { decodeCursor, encodeCursor, type Page } from './records';
+import { afterCursor, cursorAt, pageOf, type Page } from './cursor';
 
 export type ExecutionListItem = typeof workflowExecutions.$inferSelect & { workflowName: string | null; version: number | null };
 type StepRow = ExecutionStepRow;
@@ -42,19 +42,22 @@ export async function listExecutions(db: DbOrTx, q: ListExecutionsQuery): Promis
   if (q.from) where.push(gte(workflowExecutions.createdAt, q.from));
   if (q.to) where.push(lte(workflowExecutions.createdAt, q.to));
   if (q.isTest !== undefined) where.push(eq(workflowExecutions.isTest, q.isTest));
-  const cur = decodeCursor(q.cursor);
-  if (cur) where.push(or(lt(workflowExecutions.createdAt, cur.at), and(eq(workflowExecutions.createdAt, cur.at), lt(workflowExecutions.id, cur.id)))!);
+  const after = afterCursor(workflowExecutions.createdAt, workflowExecutions.id, q.cursor);
+  if (after) where.push(after);
   const rows = await db
-    .select(listColumns)
+    .select({ ...listColumns, cursorAt: cursorAt(workflowExecutions.createdAt) })
     .from(workflowExecutions)
     .leftJoin(workflows, eq(workflows.id, workflowExecutions.workflowId))
     .leftJoin(workflowVersions, eq(workflowVersions.id, workflowExecutions.versionId))
     .where(and(...where))
     .orderBy(desc(workflowExecutions.createdAt), desc(workflowExecutions.id))
     .limit(limit + 1);
-  const items = rows.slice(0, limit).map((r) => ({ ...r.execution, workflowName: r.workflowName, version: r.version }));
-  const last = items[items.length - 1];
-  return { items, nextCursor: rows.length > limit && last ? encodeCursor(last.createdAt, last.id) : null };
+  return pageOf(
+    rows,
+    limit,
+    (r) => r.execution.id,
+    (r) => ({ ...r.execution, workflowName: r.workflowName, version: r.version }),
+  );
 }
 
 /** One execution of this workspace with its steps in the order they ran; null when not here. */
@@ -86,17 +89,20 @@ export async function listDevMail(
   const where: SQL[] = [eq(devMail.workspaceId, q.workspaceId)];
   // The product's own mail (invitations, no run) carries one-time links: not for every member's eyes.
   if (q.runMailOnly) where.push(isNotNull(devMail.executionId));
-  const cur = decodeCursor(q.cursor);
-  if (cur) where.push(or(lt(devMail.createdAt, cur.at), and(eq(devMail.createdAt, cur.at), lt(devMail.id, cur.id)))!);
+  const after = afterCursor(devMail.createdAt, devMail.id, q.cursor);
+  if (after) where.push(after);
   const rows = await db
-    .select()
+    .select({ mail: devMail, cursorAt: cursorAt(devMail.createdAt) })
     .from(devMail)
     .where(and(...where))
     .orderBy(desc(devMail.createdAt), desc(devMail.id))
     .limit(limit + 1);
-  const items = rows.slice(0, limit);
-  const last = items[items.length - 1];
-  return { items, nextCursor: rows.length > limit && last ? encodeCursor(last.createdAt, last.id) : null };
+  return pageOf(
+    rows,
+    limit,
+    (r) => r.mail.id,
+    (r) => r.mail,
+  );
 }
 
 /** Marks a run that never reached Temporal as cancelled (only while still pending/running). */

@@ -1,4 +1,4 @@
-import { and, desc, eq, lt, or, sql } from 'drizzle-orm';
+import { and, desc, eq, sql } from 'drizzle-orm';
 import { z } from 'zod';
 import { ROOT_CAUSATION, type Causation, type JsonObject, type RecordEventKind, type RecordTriggerPayload } from '../definition';
 import { events, records } from '../db/schema';
@@ -6,6 +6,7 @@ import { rowFromDriver, rowsOf } from '../db/driver-row';
 import { preparedSql } from '../db/prepared';
 import type { Db, DbOrTx } from '../db/client';
 import { appendEvent, recordEventListened, recordEventStatus, type StoredEvent } from './events';
+import { afterCursor, cursorAt, pageOf, type Page } from './cursor';
 import { isUuid } from './ids';
 import { jsonEqual } from './json';
 
@@ -189,29 +190,24 @@ export async function getRecord(db: DbOrTx, input: Scope & { id: string }): Prom
   return row ?? null;
 }
 
-export type Page<T> = { items: T[]; nextCursor: string | null };
+export type { Page } from './cursor';
 
-/** Newest first; the cursor is "<createdAt ISO>|<id>" of the last item. */
+/** Newest first, keyset-paginated on (created_at, id). */
 export async function listRecords(db: DbOrTx, input: Scope & { limit?: number; cursor?: string | null }): Promise<Page<RecordRow>> {
   const limit = Math.min(Math.max(input.limit ?? 50, 1), 200);
   const conds = [eq(records.workspaceId, input.workspaceId), eq(records.object, input.object)];
-  const cur = decodeCursor(input.cursor);
-  if (cur) conds.push(or(lt(records.createdAt, cur.at), and(eq(records.createdAt, cur.at), lt(records.id, cur.id)))!);
+  const after = afterCursor(records.createdAt, records.id, input.cursor);
+  if (after) conds.push(after);
   const rows = await db
-    .select()
+    .select({ record: records, cursorAt: cursorAt(records.createdAt) })
     .from(records)
     .where(and(...conds))
     .orderBy(desc(records.createdAt), desc(records.id))
     .limit(limit + 1);
-  const items = rows.slice(0, limit);
-  const last = items[items.length - 1];
-  return { items, nextCursor: rows.length > limit && last ? encodeCursor(last.createdAt, last.id) : null };
-}
-
-export const encodeCursor = (at: Date, id: string): string => Buffer.from(`${at.toISOString()}|${id}`).toString('base64url');
-export function decodeCursor(cursor: string | null | undefined): { at: Date; id: string } | null {
-  if (!cursor) return null;
-  const [at, id] = Buffer.from(cursor, 'base64url').toString('utf8').split('|');
-  if (!at || !id || !isUuid(id) || Number.isNaN(Date.parse(at))) return null;
-  return { at: new Date(at), id };
+  return pageOf(
+    rows,
+    limit,
+    (r) => r.record.id,
+    (r) => r.record,
+  );
 }
