@@ -17,6 +17,11 @@ export const COMMON_RAW_FIELDS = ['name', 'retry', 'onFailure'] as const;
 /** Never part of a step's input: identity and structure. */
 export const COMMON_STRUCTURAL_FIELDS = ['id', 'type'] as const;
 
+/** What one field of a step's output holds, as the variable picker and the loop's Items check see it. */
+export type OutputKind = 'list' | 'object' | 'text' | 'number' | 'boolean' | 'any';
+/** One field of a step's output (`{{steps.<id>.output.<key>}}`) and a few words on it. */
+export type OutputField = { key: string; kind: OutputKind; description: string };
+
 export type ActionMeta<A extends { type: string }> = {
   type: A['type'];
   /** A person's name for the type, as the builder and the run timeline show it. */
@@ -38,6 +43,18 @@ export type ActionMeta<A extends { type: string }> = {
   receivesRunContext?: boolean;
   /** The nested action lists of this action, with their key, for walking a definition. */
   children?: (action: A) => readonly { key: string; actions: readonly unknown[] }[];
+  /**
+   * Set when the step's output is known before its nested lists run, so a step inside may use it (a
+   * condition decides, then runs a branch). Unset, a step inside cannot: a loop's output is only
+   * known once every item has run.
+   */
+  outputBeforeChildren?: true;
+  /**
+   * The fields of the step's output, one object (docs/runtime.md, "Actions"): the variable picker offers
+   * them before any test run, and a loop over the whole output is flagged. null: no fixed shape (a
+   * script's return value).
+   */
+  output: readonly OutputField[] | null;
   /** Fields that may hold `{{secrets.NAME}}` references; the activity puts the values in at call time. */
   secretFields?: readonly string[];
   /** A person's name for fields, where the key alone reads badly ("query" → "Query parameters"). */

@@ -18,7 +18,7 @@ import {
   TRIGGER_TYPES,
 } from '../definition';
 
-export { validateStepReferences, validateTemplates } from '../domain/validate-definition';
+export { loopItemsProblems, validateStepReferences, validateTemplates } from '../domain/validate-definition';
 
 const id = z.string().meta({ example: '0b5e0c8e-7c55-4a53-9f5e-8f0b2f0f8a11' });
 const date = z.string().meta({ description: 'ISO 8601 timestamp' });

@@ -5,7 +5,7 @@ import { walkActions } from './walk';
 
 export const MAX_TOTAL_ACTIONS = 1_000;
 
-export { walkActions } from './walk';
+export { stepsRunBefore, walkActions } from './walk';
 
 export const ActionsSchema = z
   .array(WorkflowActionSchema)

@@ -21,7 +21,7 @@ export class InvalidInputError extends Error {
 export function checkDraft(input: unknown): Draft {
   const parsed = WorkflowDefinitionSchema.safeParse(input);
   if (!parsed.success) throw new InvalidInputError(describeIssues(parsed.error));
-  const refs: ApiError[] = validateStepReferences(parsed.data.actions);
+  const refs: ApiError[] = validateStepReferences(parsed.data.actions).map(({ code, message, path }) => ({ code, message, path }));
   if (refs.length > 0) throw new InvalidInputError(refs, 'invalid_reference');
   const templates = validateTemplates(parsed.data.actions).map(({ code, message, path }) => ({ code, message, path }));
   if (templates.length > 0) throw new InvalidInputError(templates, 'invalid_template');

@@ -4,15 +4,16 @@ import {
   childListsOf,
   formatPath,
   secretProblems,
+  stepsRunBefore,
   walkActions,
   type WorkflowAction,
   type Json,
 } from '@conduit/core/definition';
 import { extractReferences, parsePath, TEMPLATE_ROOTS } from '@conduit/core/expressions';
-import { validateStepReferences, validateTemplates } from '@conduit/core/api';
+import { loopItemsProblems, validateStepReferences, validateTemplates } from '@conduit/core/api';
 import type { z } from 'zod';
 import type { Draft } from './draft';
-import { issueSentence, messageSentence } from '../app/words';
+import { issueSentence } from '../app/words';
 
 export type Problems = Map<string, string>;
 
@@ -31,7 +32,8 @@ function messageOf(issue: z.core.$ZodIssue): { path: PropertyKey[]; message: str
 
 /**
  * Every problem in the draft keyed by JSON path ("actions[1].then[0].url"), from the same
- * definition schema the API uses, plus references to steps that have not run yet.
+ * definition schema the API uses, plus references to steps that have not run yet and loops over
+ * step outputs that are not lists.
  */
 export function validateDraft(draft: Draft): Problems {
   const problems: Problems = new Map();
@@ -50,26 +52,12 @@ export function validateDraft(draft: Draft): Problems {
 }
 
 /**
- * Ids of steps that have run when the action at `path` starts, by the API's rule
- * (`validateStepReferences`): earlier siblings at every level and the conditions enclosing the
- * action. Not steps inside an earlier condition's branches (the other branch may have run instead).
+ * Ids of steps whose output is known when the action at `path` starts: the API's own rule
+ * (`stepsRunBefore`, which `validateStepReferences` applies). Earlier siblings at every level and the
+ * conditions enclosing the action; not a loop around it (its output comes once every item has run),
+ * not steps inside an earlier condition's branches (the other branch may have run instead).
  */
-export function earlierStepIds(actions: readonly WorkflowAction[], path: readonly (string | number)[]): string[] {
-  const out: string[] = [];
-  let list: readonly WorkflowAction[] = actions;
-  let i = 0;
-  while (i < path.length) {
-    const index = path[i] as number;
-    for (const a of list.slice(0, index)) out.push(a.id);
-    const here = list[index];
-    const child = here && childListsOf(here).find((c) => c.key === path[i + 1]);
-    if (!here || !child) break;
-    out.push(here.id);
-    list = child.actions;
-    i += 2;
-  }
-  return out;
-}
+export const earlierStepIds = (actions: readonly WorkflowAction[], path: readonly (string | number)[]): string[] => stepsRunBefore(actions, path);
 
 /**
  * Template references that point at nothing the action can see. `{{steps.…}}` is checked by the
@@ -77,12 +65,10 @@ export function earlierStepIds(actions: readonly WorkflowAction[], path: readonl
  */
 function referenceProblems(actions: readonly WorkflowAction[]): Problems {
   const problems: Problems = new Map();
-  for (const e of validateStepReferences(actions)) {
-    if (!e.path || problems.has(e.path)) continue;
-    // The API's message names paths ("… (actions[2])"); the field's place already says where it is.
-    const text = e.message.startsWith(`${e.path}: `) ? e.message.slice(e.path.length + 2) : e.message;
-    problems.set(e.path, messageSentence(text.replace(/ \(actions[^)]*\)/g, '')));
-  }
+  // The API's message names the step and the field; at the field its `problem` says the rest.
+  for (const e of validateStepReferences(actions)) if (!problems.has(e.path)) problems.set(e.path, e.problem);
+  // A loop over a whole step output that is not a list (Find records' object, not its items): every run would fail.
+  for (const e of loopItemsProblems(actions)) if (!problems.has(e.path)) problems.set(e.path, e.problem);
   // Unknown functions, and {{item}} outside a loop: the API's own rule, shown at the field.
   for (const e of validateTemplates(actions)) if (!problems.has(e.path)) problems.set(e.path, e.problem);
   walkActions(actions, (action, path) => {

@@ -1,4 +1,13 @@
-import { childListsOf, secretFieldsOf, triggerVariables, type WorkflowAction, type WorkflowTrigger } from '@conduit/core/definition';
+import {
+  childListsOf,
+  outputFieldsOf,
+  secretFieldsOf,
+  stepNameOf,
+  triggerVariables,
+  walkActions,
+  type WorkflowAction,
+  type WorkflowTrigger,
+} from '@conduit/core/definition';
 import type { Step } from '../api/schemas';
 import type { Path } from './draft';
 import type { Variable } from './context';
@@ -23,7 +32,15 @@ function actionPathOf(fieldPath: Path, actions: readonly WorkflowAction[]): (str
   return out;
 }
 
-/** Variables a field may use: the trigger, then outputs of steps that run before its action. */
+const EARLIER = 'Earlier steps';
+/** In a loop's Items: the lists earlier steps output, offered first. */
+const LISTS = 'Lists to loop over';
+
+/**
+ * Variables a field may use: the trigger, then the outputs of steps whose output is known when its
+ * action starts (not a loop around it: inside, `{{item}}` is the current item), each with the output
+ * fields its type declares (core's ActionMeta.output) and the keys the last test run adds.
+ */
 export function variablesFor(
   fieldPath: Path,
   trigger: WorkflowTrigger,
@@ -44,12 +61,34 @@ export function variablesFor(
   const field = fieldPath[at.length + 1];
   if (action && typeof field === 'string' && secretFieldsOf(action.type).includes(field))
     for (const name of secrets) vars.push({ value: `secrets.${name}`, label: 'workspace secret', group: 'Secrets' });
+  // Each earlier step's output fields as its type declares them (no test run needed), then what the
+  // last test run adds. In a loop's Items, the lists come first, in their own group.
+  const loopItems = action?.type === 'for_each' && field === 'items' && fieldPath.length === at.length + 2;
+  const lists: Variable[] = [];
+  const byId = new Map<string, WorkflowAction>();
+  walkActions(actions, (a) => byId.set(a.id, a));
   for (const id of earlierStepIds(actions, at)) {
-    vars.push({ value: `steps.${id}.output`, label: `output of ${id}`, group: 'Earlier steps' });
+    const step = byId.get(id);
+    const name = step ? stepNameOf(step) : id;
+    const declared = step ? outputFieldsOf(step.type) : null;
     const out = testSteps.get(id)?.output;
-    if (out && typeof out === 'object' && !Array.isArray(out))
-      for (const k of Object.keys(out)) vars.push({ value: `steps.${id}.output.${k}`, label: 'from the last test run', group: 'Earlier steps' });
+    const tested = out && typeof out === 'object' && !Array.isArray(out) ? (out as Record<string, unknown>) : undefined;
+    const whole = declared ? `${name}: its whole output, an object (${declared.map((f) => f.key).join(', ')})` : `${name}: its output`;
+    vars.push({ value: `steps.${id}.output`, label: whole, group: EARLIER });
+    for (const f of declared ?? []) {
+      const v = { value: `steps.${id}.output.${f.key}`, label: `${name}: ${f.description}${f.kind === 'list' ? ' (a list)' : ''}`, group: EARLIER };
+      if (loopItems && f.kind === 'list') lists.push({ ...v, group: LISTS });
+      else vars.push(v);
+      // Deeper keys of an object field (a found record's fields) from the last test run.
+      const inner = tested?.[f.key];
+      if (f.kind === 'object' && inner && typeof inner === 'object' && !Array.isArray(inner))
+        for (const k of Object.keys(inner)) vars.push({ value: `steps.${id}.output.${f.key}.${k}`, label: 'from the last test run', group: EARLIER });
+    }
+    const known = new Set((declared ?? []).map((f) => f.key));
+    for (const k of Object.keys(tested ?? {}))
+      if (!known.has(k)) vars.push({ value: `steps.${id}.output.${k}`, label: 'from the last test run', group: EARLIER });
   }
+  if (lists.length > 0) vars.unshift(...lists);
   return vars;
 }
 

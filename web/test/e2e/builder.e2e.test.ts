@@ -140,7 +140,7 @@ describe('workflow builder and monitor in a real browser', () => {
     await mailCard.getByLabel('To', { exact: true }).fill('{{trigger.record.ownerEmail}}');
     // The variable picker offers the trigger and the earlier webhook step, not later ones.
     await mailCard.getByRole('button', { name: 'Insert variable into Subject' }).click();
-    await expect.poll(() => mailCard.getByRole('menuitem', { name: /steps\.notify\.output/ }).count()).toBe(1);
+    await expect.poll(() => mailCard.getByRole('menuitem', { name: /^steps\.notify\.output / }).count()).toBe(1);
     await mailCard.getByRole('button', { name: 'Insert variable into Subject' }).click();
     await mailCard.getByLabel('Subject', { exact: true }).fill('Big win: {{trigger.record.name}}');
     await mailCard.getByLabel('Body', { exact: true }).fill('Well done on {{trigger.record.name}}.');
