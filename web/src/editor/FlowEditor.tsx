@@ -455,6 +455,10 @@ export function FlowEditor(props: { side: JSX.Element }) {
   const [dragging, setDragging] = createSignal<string>();
   const close = () => {
     const id = selected();
+    // Leave the focused field first, while its step is still there: its blur marks it touched (so its
+    // problem shows on the card) before the panel is removed around it.
+    const focused = document.activeElement;
+    if (focused instanceof HTMLElement && focused.closest('#step-panel')) focused.blur();
     select(undefined);
     if (id !== undefined) queueMicrotask(() => document.getElementById(`card-${id}`)?.focus());
   };

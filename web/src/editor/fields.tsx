@@ -1,4 +1,4 @@
-import { createEffect, createMemo, createSignal, For, on, Show, onCleanup } from 'solid-js';
+import { createComputed, createEffect, createMemo, createSignal, For, on, Show, onCleanup } from 'solid-js';
 import { newRowKey } from './rows';
 import { formatPath, type Json } from '@conduit/core/definition';
 import { useEditor } from './context';
@@ -10,6 +10,20 @@ export const fieldId = (path: Path) => `f-${formatPath(path).replace(/[^A-Za-z0-
 export function useFieldError(path: () => Path) {
   const { problems } = useEditor();
   return () => problems().get(formatPath(path()));
+}
+
+/**
+ * Marks the field at `path` as left (its problems show from then on), for its blur. The path is kept as
+ * last seen while the field is mounted, not read at blur time: a field that has focus when its step's
+ * panel closes (Escape) is blurred as it is removed, when the step's path can no longer be read.
+ */
+export function useTouch(path: () => Path): () => void {
+  const { touch } = useEditor();
+  let last: Path = [];
+  createComputed(() => {
+    last = path();
+  });
+  return () => touch(last);
 }
 
 export { parseLoose, showLoose } from '../app/loose';
@@ -35,7 +49,8 @@ type TextProps = {
 export function TextField(props: TextProps) {
   const id = () => fieldId(props.path);
   const error = useFieldError(() => props.path);
-  const { preview, touch } = useEditor();
+  const { preview } = useEditor();
+  const touch = useTouch(() => props.path);
   const shown = () => (props.vars ? preview(props.path, props.value ?? '') : null);
   let el: HTMLInputElement | HTMLTextAreaElement | undefined;
   const insert = (text: string) => {
@@ -57,7 +72,7 @@ export function TextField(props: TextProps) {
     'aria-invalid': error() ? ('true' as const) : undefined,
     'aria-describedby': describedBy(),
     required: props.required,
-    onBlur: () => touch(props.path),
+    onBlur: touch,
   });
   return (
     <div class={`field ${props.class ?? ''}`}>
@@ -118,14 +133,14 @@ export function SelectField<T extends string>(props: {
 }) {
   const id = () => fieldId(props.path);
   const error = useFieldError(() => props.path);
-  const { touch } = useEditor();
+  const touch = useTouch(() => props.path);
   return (
     <div class="field">
       <label for={id()}>{props.label}</label>
       <select
         id={id()}
         value={props.value}
-        onBlur={() => touch(props.path)}
+        onBlur={touch}
         aria-invalid={error() ? 'true' : undefined}
         onChange={(e) => props.onChange(e.currentTarget.value as T)}>
         <For each={props.options}>{(o) => <option value={o.value}>{o.label}</option>}</For>
@@ -148,14 +163,14 @@ export function NumberField(props: {
 }) {
   const id = () => fieldId(props.path);
   const error = useFieldError(() => props.path);
-  const { touch } = useEditor();
+  const touch = useTouch(() => props.path);
   return (
     <div class="field narrow">
       <label for={id()}>{props.label}</label>
       <input
         id={id()}
         type="number"
-        onBlur={() => touch(props.path)}
+        onBlur={touch}
         min={props.min}
         max={props.max}
         step={props.step}
@@ -224,7 +239,7 @@ export function KeyValueField(props: {
   raw?: boolean;
   addLabel?: string;
 }) {
-  const { problems, touch } = useEditor();
+  const { problems } = useEditor();
   const toText = (v: Json) => (props.raw && typeof v === 'string' ? v : showLoose(v));
   const rowsOf = (value: Record<string, Json> | undefined): KvRow[] =>
     Object.entries(value ?? {}).map(([key, v]) => ({ id: newRowKey(), key, text: toText(v) }));
@@ -277,6 +292,7 @@ export function KeyValueField(props: {
           const n = () => ids().indexOf(id) + 1;
           const keyId = () => `${fieldId(props.path)}-${id}-key`;
           const valuePath = () => [...props.path, row().key];
+          const touchKey = useTouch(valuePath);
           return (
             <div class="kv-row">
               <div class="field">
@@ -287,7 +303,7 @@ export function KeyValueField(props: {
                   list={props.keyList}
                   aria-invalid={duplicate(row()) ? 'true' : undefined}
                   onInput={(e) => edit(id, { key: e.currentTarget.value })}
-                  onBlur={() => touch(valuePath())}
+                  onBlur={touchKey}
                 />
                 <Show when={duplicate(row())}>
                   <p class="error field-error">Another {noun().toLowerCase()} has this name; only the last one is kept.</p>
