@@ -36,9 +36,9 @@ function renderActions(actions: WorkflowAction[]) {
 const renderFlow = (actions: WorkflowAction[]) => renderEditor(baseDraft({ actions }), () => <FlowEditor side={null} />);
 // Labelled like a person would label them, so buttons and regions are named by the label.
 const webhook = (id = 'notify'): WorkflowAction =>
-  ({ ...newAction('send_webhook', new Set()), id, name: id, url: 'https://hooks.example.com/won' }) as WorkflowAction;
+  ({ ...newAction('send_webhook', new Set(), { record: true }), id, name: id, url: 'https://hooks.example.com/won' }) as WorkflowAction;
 const email = (id = 'mail'): WorkflowAction =>
-  ({ ...newAction('send_email', new Set()), id, name: id, to: 'a@example.com', subject: 'Hi', body: 'x' }) as WorkflowAction;
+  ({ ...newAction('send_email', new Set(), { record: true }), id, name: id, to: 'a@example.com', subject: 'Hi', body: 'x' }) as WorkflowAction;
 /** The picker button of the nth field labelled `label` (the picker is named by the field's label, not its path). */
 const pickerOf = (label: string, n: number) => screen.getAllByRole('button', { name: `Insert variable into ${label}` })[n]!;
 
@@ -115,7 +115,7 @@ describe('action forms', () => {
   });
 
   it('update record: field values are typed (numbers stay numbers) and at least one field is required', () => {
-    const update = { ...newAction('update_record', new Set()), id: 'save' } as WorkflowAction;
+    const update = { ...newAction('update_record', new Set(), { record: true }), id: 'save' } as WorkflowAction;
     const h = renderActions([update]);
     expect(h.editor.problems().get('actions[0].data')).toBe('give at least one field to update');
     fireEvent.click(screen.getByRole('button', { name: 'Add field' }));
@@ -128,7 +128,7 @@ describe('action forms', () => {
   });
 
   it('wait: switching between duration and until keeps exactly one of them', () => {
-    const h = renderActions([{ ...newAction('wait', new Set()), id: 'pause' } as WorkflowAction]);
+    const h = renderActions([{ ...newAction('wait', new Set(), { record: true }), id: 'pause' } as WorkflowAction]);
     fireEvent.change(screen.getByLabelText('until a date'), { target: { checked: true } });
     expect(h.draft().actions[0]).not.toHaveProperty('duration');
     expect(h.draft().actions[0]).toHaveProperty('until');
@@ -168,7 +168,7 @@ describe('action forms', () => {
   });
 
   it('condition: then and else branches take nested actions; comparisons edit the condition', () => {
-    const cond = { ...newAction('condition', new Set()), id: 'big', name: 'big' } as WorkflowAction;
+    const cond = { ...newAction('condition', new Set(), { record: true }), id: 'big', name: 'big' } as WorkflowAction;
     const h = renderFlow([webhook('notify'), cond]);
     // The condition's lanes come from its meta (then, else); each has its own "+".
     const thenLane = screen.getByRole('region', { name: 'Then of big' });

@@ -16,7 +16,7 @@ function render(actions: WorkflowAction[]) {
 
 describe('find_records and upsert_record forms', () => {
   it('find: a comparison row keeps its inputs while typed into; sort rows and the limit edit the draft', () => {
-    const h = render([{ ...newAction('find_records', new Set()), id: 'find' } as WorkflowAction]);
+    const h = render([{ ...newAction('find_records', new Set(), { record: true }), id: 'find' } as WorkflowAction]);
     const field = screen.getByLabelText('Field') as HTMLInputElement;
     typeInto(field, 'score');
     // The same element after the draft changed: a re-created row would have dropped focus mid-word.
@@ -40,7 +40,7 @@ describe('find_records and upsert_record forms', () => {
   });
 
   it('upsert: match chips come and go, and a matched field without a value is flagged', () => {
-    const h = render([{ ...newAction('upsert_record', new Set()), id: 'up' } as WorkflowAction]);
+    const h = render([{ ...newAction('upsert_record', new Set(), { record: true }), id: 'up' } as WorkflowAction]);
     const chips = () =>
       within(screen.getByRole('list', { name: 'Fields matched on' }))
         .queryAllByRole('listitem')

@@ -3,7 +3,8 @@ import { WorkflowDefinitionSchema, type WorkflowAction } from '@conduit/core/def
 import { conditionSentences, issueSentence, messageSentence } from '../src/app/words';
 import { describeWhere } from '../src/editor/describe';
 import { validateDraft } from '../src/editor/validate';
-import { newAction } from '../src/editor/defaults';
+import { newAction, starterContext } from '../src/editor/defaults';
+import { ACTION_META, type ActionType } from '@conduit/core/definition';
 
 describe('words for people', () => {
   it('rewrites zod’s own messages as sentences and keeps the schemas’ own words', () => {
@@ -18,7 +19,7 @@ describe('words for people', () => {
 
   it('no problem of a draft full of empty steps carries raw validator text', () => {
     const actions = (['send_email', 'send_webhook', 'update_record', 'wait', 'run_script', 'condition'] as const).map((t, i) => ({
-      ...newAction(t, new Set()),
+      ...newAction(t, new Set(), { record: true }),
       id: `s${i}`,
     })) as WorkflowAction[];
     (actions[0] as { to: string }).to = '';
@@ -26,6 +27,20 @@ describe('words for people', () => {
     const problems = validateDraft({ name: '', trigger: { type: 'record_created', object: '' }, actions });
     expect(problems.size).toBeGreaterThan(2);
     for (const [, m] of problems) expect(m).not.toMatch(/^(Too small|Too big|Invalid input|Expected)|>=|<=/);
+  });
+
+  it("a new step refers to the trigger's record only when the trigger brings one, leaving the field to fill otherwise", () => {
+    const types = Object.keys(ACTION_META) as ActionType[];
+    const hook = starterContext({ type: 'webhook', auth: { mode: 'none' }, allowGet: false });
+    expect(hook).toEqual({ record: false });
+    expect(starterContext({ type: 'record_updated', object: 'deal' })).toEqual({ record: true });
+    expect(starterContext({ type: 'manual', allowMembers: false, object: 'deal' })).toEqual({ record: true });
+    for (const t of types) expect(JSON.stringify(newAction(t, new Set(), hook)), t).not.toContain('trigger.record');
+    expect(types.filter((t) => JSON.stringify(newAction(t, new Set(), { record: true })).includes('trigger.record')).length).toBeGreaterThan(3);
+    // Under a webhook the record id is left for the person, and the editor asks for it there.
+    const update = { ...newAction('update_record', new Set(), hook), id: 'save' } as WorkflowAction;
+    const problems = validateDraft({ name: 'x', trigger: { type: 'webhook', auth: { mode: 'none' }, allowGet: false }, actions: [update] });
+    expect([...problems.entries()].find(([k]) => /recordId/.test(k))?.[1]).toBe('is required');
   });
 
   it('names the step by its label (or its type) and the field by its label, never the path', () => {

@@ -13,7 +13,7 @@ import {
 import { FlowDiagram, iconOf } from '../flow/FlowDiagram';
 import { useEditor } from './context';
 import { snapshot, type Path } from './draft';
-import { duplicateAction, newAction } from './defaults';
+import { duplicateAction, newAction, starterContext } from './defaults';
 import { formFor } from './actions/registry';
 import { TextField, fieldId } from './fields';
 import { problemsUnder } from './validate';
@@ -64,6 +64,21 @@ const groupOf = (t: string) => GROUPS[t] ?? (t.includes('record') ? 'Records' : 
  * The structural edits of the flow (insert, move, duplicate, delete) with an undo history of whole
  * drafts: one home for "what changed the shape", so Ctrl/Cmd+Z and the toast's Undo mean the same.
  */
+/**
+ * Focuses the first field of the open step's form. A field still loading (the code editor, fetched
+ * on demand) is waited for, up to `until`, rather than skipped for the field after it.
+ */
+function focusFirstField(until: number) {
+  const fields = document.querySelector('#step-panel .step-fields');
+  if (!fields) return;
+  // The code editor's chunk still loading, or loaded with its view not yet mounted into its host.
+  if (fields.querySelector('[data-loading], .code-editor:empty') && Date.now() < until) {
+    requestAnimationFrame(() => focusFirstField(until));
+    return;
+  }
+  fields.querySelector<HTMLElement>('input, textarea, select, [contenteditable="true"]')?.focus();
+}
+
 function createFlowOps() {
   const { store, markFresh, select } = useEditor();
   const history: string[] = [];
@@ -88,14 +103,12 @@ function createFlowOps() {
     canUndo: () => depth() > 0,
     insert(listPath: Path, index: number, type: ActionType) {
       remember();
-      const action = newAction(type, allIds(store.draft.actions));
+      const action = newAction(type, allIds(store.draft.actions), starterContext(store.draft.trigger));
       markFresh(action.id);
       store.editList(listPath, (list) => list.splice(index, 0, action));
       select(action.id);
       // The new step's form is open; the person starts in its first field.
-      queueMicrotask(() =>
-        document.querySelector<HTMLElement>('#step-panel .step-fields input, #step-panel .step-fields textarea, #step-panel .step-fields select')?.focus(),
-      );
+      queueMicrotask(() => focusFirstField(Date.now() + 3000));
     },
     move(path: Path, delta: number) {
       const listPath = path.slice(0, -1);

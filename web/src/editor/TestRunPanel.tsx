@@ -1,4 +1,4 @@
-import { createEffect, createResource, createSignal, For, onCleanup, Show } from 'solid-js';
+import { createEffect, createResource, createSignal, For, on, onCleanup, Show } from 'solid-js';
 import { A } from '@solidjs/router';
 import { sampleTriggerPayload } from '@conduit/core/definition';
 import { api } from '../api/endpoints';
@@ -49,14 +49,30 @@ export function TestRunPanel(props: { onSteps: (m: Map<string, Step>) => void; o
     fill();
   });
 
+  // The payload as Fill last wrote it: while the person has not edited it, it follows the trigger.
+  let filled = '';
   const fill = () => {
     const rec = records()?.find((r) => r.id === recordId());
     const sample = sampleTriggerPayload(store.draft.trigger, rec);
-    setPayloadText(JSON.stringify(sample, null, 2));
+    filled = JSON.stringify(sample, null, 2);
+    setPayloadText(filled);
     // Field previews resolve against the same payload the test run will send.
     props.onPayload?.(sample);
     setPayloadError(undefined);
   };
+  // Another trigger type or object: a filled payload of the old one would preview and test wrong
+  // (a webhook step reading a deal's record), so it is filled anew; a typed one is left alone.
+  createEffect(
+    on(
+      () => `${store.draft.trigger.type}:${object() ?? ''}`,
+      () => {
+        if (filled === '' || payloadText() !== filled) return;
+        setRecordId('');
+        fill();
+      },
+      { defer: true },
+    ),
+  );
   const show = (e: Execution) => {
     setRun(e);
     props.onSteps(new Map((e.steps ?? []).map((s) => [s.actionId, s])));

@@ -14,6 +14,11 @@ export type EditorContext = {
   allProblems: Accessor<Problems>;
   /** The field at this path was left: its problem may show. */
   touch: (path: Path) => void;
+  /**
+   * A check made where its parser is loaded (the code editor's syntax check): a problem of the field
+   * for as long as the field holds that text, so the draft is not sent for the API to refuse.
+   */
+  reportFieldProblem: (path: Path, value: string, message: string | null) => void;
   /** A step just added: its empty fields are not problems yet. */
   markFresh: (actionId: string) => void;
   /** Publish was pressed: every problem shows. */

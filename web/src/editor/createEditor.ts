@@ -1,7 +1,7 @@
 import { createMemo, createSignal, type Accessor } from 'solid-js';
 import { formatPath, walkActions } from '@conduit/core/definition';
 import type { Step } from '../api/schemas';
-import { createDraftStore, snapshot, type Draft } from './draft';
+import { createDraftStore, snapshot, type Draft, type Path } from './draft';
 import type { EditorContext } from './context';
 import { validateDraft, type Problems } from './validate';
 import { actionPathOf, loopsAround, variablesFor } from './variables';
@@ -32,9 +32,15 @@ export function createEditor(
   const [testPayload, setTestPayload] = createSignal<unknown>(undefined);
   const [fields, setFields] = createSignal(new Map<string, string[]>());
   const json = createMemo(() => JSON.stringify(snapshot(store.draft)));
+  const [reported, setReported] = createSignal(new Map<string, { path: Path; value: string; message: string }>());
   const allProblems = createMemo((): Problems => {
-    const p = validateDraft(JSON.parse(json()) as Draft);
+    const draft = JSON.parse(json()) as Draft;
+    const p = validateDraft(draft);
     for (const [k, v] of deps.extraProblems?.(json()) ?? []) p.set(k, v);
+    for (const [k, r] of reported()) {
+      const now = r.path.reduce<unknown>((o, key) => (o as Record<string | number, unknown> | undefined)?.[key], draft);
+      if (now === r.value && !p.has(k)) p.set(k, r.message);
+    }
     return p;
   });
   // A new step starts empty; it is not "wrong" until the person leaves a field of it or publishes.
@@ -95,6 +101,17 @@ export function createEditor(
     touch: (path) => {
       const key = formatPath(path);
       if (!touched().has(key)) setTouched((s) => new Set(s).add(key));
+    },
+    reportFieldProblem: (path, value, message) => {
+      const key = formatPath(path);
+      const had = reported().get(key);
+      if (message === null ? !had : had?.value === value && had.message === message) return;
+      setReported((m) => {
+        const next = new Map(m);
+        if (message === null) next.delete(key);
+        else next.set(key, { path: [...path], value, message });
+        return next;
+      });
     },
     selected,
     select: (id) => select(id),

@@ -1,10 +1,24 @@
-import { ACTION_META, childListsOf, type ActionOf, type ActionType, type WorkflowAction, type WorkflowDefinitionInput } from '@conduit/core/definition';
-import { ACTION_FORMS } from './actions/registry';
+import {
+  ACTION_META,
+  childListsOf,
+  triggerVariables,
+  type ActionOf,
+  type ActionType,
+  type WorkflowAction,
+  type WorkflowDefinitionInput,
+  type WorkflowTrigger,
+} from '@conduit/core/definition';
+import { ACTION_FORMS, type StarterContext } from './actions/registry';
 
 /** What a freshly created workflow looks like: valid, inactive, with no actions yet. */
 export function newWorkflowDefinition(): WorkflowDefinitionInput {
   return { name: 'Untitled workflow', trigger: { type: 'record_created', object: 'deal' }, actions: [] };
 }
+
+/** Whether the trigger brings a record, as its variables say (record triggers, a manual run on a record). */
+export const starterContext = (trigger: WorkflowTrigger): StarterContext => ({
+  record: triggerVariables(trigger, []).some((v) => v.value === 'trigger.record.id'),
+});
 
 /** A unique id such as "send_email_2", so `{{steps.<id>}}` stays readable. */
 function uniqueId(base: string, taken: ReadonlySet<string>): string {
@@ -12,8 +26,8 @@ function uniqueId(base: string, taken: ReadonlySet<string>): string {
   for (let i = 2; ; i++) if (!taken.has(`${base}_${i}`)) return `${base}_${i}`;
 }
 
-export function newAction<K extends ActionType>(type: K, taken: ReadonlySet<string>): ActionOf<K> {
-  const starter: Omit<ActionOf<K>, 'id' | 'onFailure'> = ACTION_FORMS[type].starter();
+export function newAction<K extends ActionType>(type: K, taken: ReadonlySet<string>, ctx: StarterContext): ActionOf<K> {
+  const starter: Omit<ActionOf<K>, 'id' | 'onFailure'> = ACTION_FORMS[type].starter(ctx);
   // Sound: the starter of type K plus the two fields it leaves out make an action of type K.
   return { ...starter, id: uniqueId(ACTION_META[type].idBase, taken), onFailure: 'stop' } as ActionOf<K>;
 }

@@ -8,6 +8,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Page } from 'playwright-core';
 import { checkLayout, openBrowser, type Stack, startWebStack } from './browser';
+import { closeStep } from './person';
 import { startReceiver } from './receiver';
 
 let stack: Stack;
@@ -147,5 +148,27 @@ describe('safe test runs in a real browser', () => {
     const tested = JSON.parse(receiver.received[0]!.body) as { email: string };
     const name = tested.email.startsWith('ada') ? 'Ada' : 'Bob';
     expect(await stageOf(name)).toBe('contacted');
+  });
+
+  it('a filled payload follows the trigger to another type; one the person typed stays as typed', async () => {
+    const payload = page.getByLabel('Trigger payload (JSON)', { exact: true });
+    const keys = async () => Object.keys(JSON.parse((await payload.inputValue()) || '{}') as object);
+    await expect.poll(keys).toContain('record');
+    await page.locator('#card-trigger').click();
+    const when = page.getByLabel('When', { exact: true });
+    await when.focus();
+    await when.selectOption({ label: 'Webhook' });
+    // A webhook's sample (body, query, headers), not the contact it held: previews and the run read it.
+    await expect.poll(keys).toContain('body');
+    expect(await keys()).not.toContain('record');
+    await closeStep(page, 'trigger');
+    await payload.click();
+    await page.keyboard.press('ControlOrMeta+a');
+    await page.keyboard.type('{"body":{"mine":1}}');
+    await page.locator('#card-trigger').click();
+    await when.focus();
+    await when.selectOption({ label: 'Manual (Run now / on a record)' });
+    await expect(when.inputValue()).resolves.toBe('manual');
+    expect(await payload.inputValue()).toBe('{"body":{"mine":1}}');
   });
 });

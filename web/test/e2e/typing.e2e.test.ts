@@ -182,6 +182,8 @@ describe('every field of every form, typed key by key', () => {
     for (const type of types) {
       // The new step's form is open and focus is in its first field (checked by addStep).
       const card = await addStep(page, type);
+      // A script's first field is its code, once the editor has loaded: focus waits for it.
+      if (type === 'Run script') await expect.poll(() => card.locator('.cm-content').evaluate((el) => el === document.activeElement)).toBe(true);
       typed[type] = (await exerciseForm(card, '', () => false)).typed;
       if (type === 'Condition') {
         // Nested groups, three deep (the form's own "Add group" made the second level): their rows keep focus too.
@@ -215,6 +217,10 @@ describe('every field of every form, typed key by key', () => {
         await page.keyboard.press('Tab');
         expect(await code.evaluate((el) => el.contains(document.activeElement))).toBe(false);
         expect(await page.locator('#step-panel').count()).toBe(1);
+        // Left with a syntax error: a problem of the draft, said by the field, and the draft is not
+        // sent for the API to refuse.
+        await card.getByText(/^syntax error at line 1, column \d+/).waitFor();
+        await expect.poll(() => page.getByTestId('save-state').textContent(), { timeout: 10_000 }).toMatch(/^Not saved: fix \d+ problems?$/);
         await shot(page, 'typing-script-error-1440px');
       }
       await card.getByRole('button', { name: 'Delete step' }).click();

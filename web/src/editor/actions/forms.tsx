@@ -247,14 +247,26 @@ const CodeEditor = lazy(() => import('../code/CodeEditor'));
 function CodeField(props: { path: (string | number)[]; value: string; onInput: (v: string) => void }) {
   const id = () => fieldId(props.path);
   const error = useFieldError(() => props.path);
-  const { touch } = useEditor();
+  const { touch, reportFieldProblem } = useEditor();
   return (
     <div class="field" onFocusOut={() => touch(props.path)}>
       <label id={`${id()}-label`} for={id()}>
         Code
       </label>
-      <Suspense fallback={<p class="muted">Loading the code editor…</p>}>
-        <CodeEditor id={id()} value={props.value} onInput={props.onInput} labelledBy={`${id()}-label`} describedBy={`${id()}-hint`} />
+      <Suspense
+        fallback={
+          <p class="muted" data-loading>
+            Loading the code editor…
+          </p>
+        }>
+        <CodeEditor
+          id={id()}
+          value={props.value}
+          onInput={props.onInput}
+          labelledBy={`${id()}-label`}
+          describedBy={`${id()}-hint`}
+          onSyntax={(code, message) => reportFieldProblem(props.path, code, message)}
+        />
       </Suspense>
       <p class="hint" id={`${id()}-hint`}>
         Body of an async function. <code>input.trigger</code> and <code>input.steps</code> hold the trigger payload and earlier outputs; the returned value

@@ -8,10 +8,17 @@ import { CreateRecordForm, DeleteRecordForm, RunScriptForm, SendEmailForm, SendW
 import { FindRecordsForm, UpsertRecordForm } from './RecordQueryForms';
 import type { ActionFormProps } from './types';
 
+/**
+ * What a new action starts from: `record` when the trigger brings a record (`{{trigger.record…}}`).
+ * Without one, a starter leaves the field for the person to fill instead of a reference that would
+ * resolve to nothing at run time.
+ */
+export type StarterContext = { record: boolean };
+
 /** What the editor adds for a type: its form and the values a new action of it starts with. */
 type Entry<K extends ActionType> = {
   Form: Component<ActionFormProps<ActionOf<K>>>;
-  starter: () => Omit<ActionOf<K>, 'id' | 'onFailure'>;
+  starter: (ctx: StarterContext) => Omit<ActionOf<K>, 'id' | 'onFailure'>;
 };
 
 /**
@@ -25,31 +32,39 @@ export const ACTION_FORMS: { [K in ActionType]: Entry<K> } = {
     starter: () => ({ type: 'send_webhook', method: 'POST', url: '', headers: {}, query: {}, bodyType: 'json', timeoutMs: 10_000, sign: false }),
   },
   create_record: { Form: CreateRecordForm, starter: () => ({ type: 'create_record', object: 'deal', data: {} }) },
-  update_record: { Form: UpdateRecordForm, starter: () => ({ type: 'update_record', object: 'deal', recordId: '{{trigger.record.id}}', data: {} }) },
-  delete_record: { Form: DeleteRecordForm, starter: () => ({ type: 'delete_record', object: 'deal', recordId: '{{trigger.record.id}}' }) },
+  update_record: {
+    Form: UpdateRecordForm,
+    starter: (c) => ({ type: 'update_record', object: 'deal', recordId: c.record ? '{{trigger.record.id}}' : '', data: {} }),
+  },
+  delete_record: { Form: DeleteRecordForm, starter: (c) => ({ type: 'delete_record', object: 'deal', recordId: c.record ? '{{trigger.record.id}}' : '' }) },
   run_script: { Form: RunScriptForm, starter: () => ({ type: 'run_script', code: 'return { ok: true };', memoryMb: 64, cpuMs: 1000 }) },
   wait: { Form: WaitForm, starter: () => ({ type: 'wait', duration: '1h' }) },
   wait_for_approval: {
     Form: WaitForApprovalForm,
-    starter: () => ({
+    starter: (c) => ({
       type: 'wait_for_approval',
       approvers: ['admin'],
-      message: 'Please approve: {{trigger.record.name}}',
+      message: c.record ? 'Please approve: {{trigger.record.name}}' : 'Please approve this request.',
       timeout: '2d',
       onTimeout: 'reject',
     }),
   },
   condition: {
     Form: ConditionForm,
-    starter: () => ({ type: 'condition', if: { all: [{ left: '{{trigger.record.amount}}', op: 'gt', right: 0 }] }, then: [], else: [] }),
+    starter: (c) => ({ type: 'condition', if: { all: [{ left: c.record ? '{{trigger.record.amount}}' : '', op: 'gt', right: 0 }] }, then: [], else: [] }),
   },
   find_records: {
     Form: FindRecordsForm,
-    starter: () => ({ type: 'find_records', object: 'contact', where: { all: [{ left: 'email', op: 'eq', right: '{{trigger.record.email}}' }] }, limit: 100 }),
+    starter: (c) => ({
+      type: 'find_records',
+      object: 'contact',
+      where: { all: [{ left: 'email', op: 'eq', right: c.record ? '{{trigger.record.email}}' : '' }] },
+      limit: 100,
+    }),
   },
   upsert_record: {
     Form: UpsertRecordForm,
-    starter: () => ({ type: 'upsert_record', object: 'contact', match: ['email'], data: { email: '{{trigger.record.email}}' } }),
+    starter: (c) => ({ type: 'upsert_record', object: 'contact', match: ['email'], data: { email: c.record ? '{{trigger.record.email}}' : '' } }),
   },
   for_each: { Form: ForEachForm, starter: () => ({ type: 'for_each', items: '', concurrency: 1, maxItems: 1000, steps: [] }) },
   call_workflow: { Form: CallWorkflowForm, starter: () => ({ type: 'call_workflow', workflowId: '', input: {}, wait: true }) },

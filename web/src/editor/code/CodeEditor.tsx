@@ -5,7 +5,7 @@ import { EditorState } from '@codemirror/state';
 import { indentWithTab } from '@codemirror/commands';
 import { javascript } from '@codemirror/lang-javascript';
 import { linter, type Diagnostic } from '@codemirror/lint';
-import { scriptSyntaxError } from '@conduit/core/script-syntax';
+import { describeSyntaxError, scriptSyntaxError } from '@conduit/core/script-syntax';
 import { adoptCodeMirrorStyles } from './adoptStyles';
 
 adoptCodeMirrorStyles();
@@ -27,7 +27,15 @@ const syntaxLint = linter(
  * A JavaScript editor (CodeMirror 6): highlighting, Tab indents (Escape, then Tab, leaves it), the
  * syntax checked as you type. Loaded on demand, so the first page load stays small.
  */
-export default function CodeEditor(props: { id: string; value: string; onInput: (v: string) => void; labelledBy: string; describedBy?: string | undefined }) {
+export default function CodeEditor(props: {
+  id: string;
+  value: string;
+  onInput: (v: string) => void;
+  labelledBy: string;
+  describedBy?: string | undefined;
+  /** The code's syntax error in the API's words (null when it parses), for each text it holds. */
+  onSyntax?: (code: string, message: string | null) => void;
+}) {
   let host!: HTMLDivElement;
   let view: EditorView | undefined;
   onMount(() => {
@@ -56,6 +64,11 @@ export default function CodeEditor(props: { id: string; value: string; onInput: 
   createEffect(() => {
     const v = props.value;
     if (view && view.state.doc.toString() !== v) view.dispatch({ changes: { from: 0, to: view.state.doc.length, insert: v } });
+  });
+  createEffect(() => {
+    const code = props.value;
+    const error = scriptSyntaxError(code);
+    props.onSyntax?.(code, error ? describeSyntaxError(error) : null);
   });
   onCleanup(() => view?.destroy());
   return <div class="code-editor" ref={host} />;
