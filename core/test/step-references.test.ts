@@ -1,6 +1,15 @@
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
-import { ACTION_META, ACTION_TYPES, WorkflowDefinitionSchema, outputFieldsOf, stepsRunBefore, walkActions, type WorkflowAction } from '../src/definition';
+import {
+  ACTION_META,
+  ACTION_OUTPUTS,
+  ACTION_TYPES,
+  WorkflowDefinitionSchema,
+  outputFieldsOf,
+  stepsRunBefore,
+  walkActions,
+  type WorkflowAction,
+} from '../src/definition';
 import { loopItemsProblems, validateStepReferences } from '../src/api';
 import { checkDraft, InvalidInputError } from '../src/domain';
 
@@ -114,7 +123,7 @@ describe('which steps a step may reference (one rule for the API and the picker)
 
 describe('output fields declared per action type', () => {
   it('every type declares its output (null only for a script), and find_records names its list', () => {
-    for (const type of ACTION_TYPES) expect(ACTION_META[type].output === null ? type : 'declared').toBe(type === 'run_script' ? 'run_script' : 'declared');
+    for (const type of ACTION_TYPES) expect(ACTION_OUTPUTS[type] === null ? type : 'declared').toBe(type === 'run_script' ? 'run_script' : 'declared');
     expect(outputFieldsOf('find_records')?.map((f) => [f.key, f.kind])).toEqual([
       ['items', 'list'],
       ['count', 'number'],

@@ -49,12 +49,6 @@ export type ActionMeta<A extends { type: string }> = {
    * known once every item has run.
    */
   outputBeforeChildren?: true;
-  /**
-   * The fields of the step's output, one object (docs/runtime.md, "Actions"): the variable picker offers
-   * them before any test run, and a loop over the whole output is flagged. null: no fixed shape (a
-   * script's return value).
-   */
-  output: readonly OutputField[] | null;
   /** Fields that may hold `{{secrets.NAME}}` references; the activity puts the values in at call time. */
   secretFields?: readonly string[];
   /** A person's name for fields, where the key alone reads badly ("query" → "Query parameters"). */

@@ -3,6 +3,7 @@
 export * from './common';
 export * from './schemas';
 export * from './meta';
+export { ACTION_OUTPUTS, outputFieldsOf } from './outputs';
 export { brief, type ActionMeta, type OutputField, type OutputKind, type Placement } from './define';
 export { SendEmailActionSchema, type SendEmailAction } from './send_email/schema';
 export { SendWebhookActionSchema, WEBHOOK_MAX_TIMEOUT_MS, type SendWebhookAction } from './send_webhook/schema';

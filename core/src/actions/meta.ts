@@ -7,7 +7,7 @@ import { callWorkflowMeta } from './call_workflow/meta';
 import { conditionMeta } from './condition/meta';
 import { forEachMeta } from './for_each/meta';
 import { createRecordMeta } from './create_record/meta';
-import { COMMON_RAW_FIELDS, COMMON_STRUCTURAL_FIELDS, type ActionMeta, type OutputField, type Placement } from './define';
+import { COMMON_RAW_FIELDS, COMMON_STRUCTURAL_FIELDS, type ActionMeta, type Placement } from './define';
 import { deleteRecordMeta } from './delete_record/meta';
 import { findRecordsMeta } from './find_records/meta';
 import { runScriptMeta } from './run_script/meta';
@@ -77,13 +77,6 @@ export const wouldHaveOf = (type: string): string | null => (ACTION_META as Reco
 /** The nested action lists of an action (a condition's then and else). */
 export const childListsOf = (action: WorkflowAction): readonly { key: string; actions: readonly WorkflowAction[] }[] =>
   (metaOf(action).children?.(action) ?? []) as readonly { key: string; actions: readonly WorkflowAction[] }[];
-
-/**
- * The fields of a type's output, as its meta declares them (docs/runtime.md's "Actions" table); null
- * when the output has no fixed shape (a script's return value) or the type is unknown.
- */
-export const outputFieldsOf = (type: string): readonly OutputField[] | null =>
-  (ACTION_META as Record<string, { output?: readonly OutputField[] | null }>)[type]?.output ?? null;
 
 /**
  * Whether the steps inside an action's nested lists may use its output: true for a condition (decided

@@ -8,15 +8,7 @@
  */
 import { z } from 'zod';
 import { ActionDtoSchema, TriggerDtoSchema, visibleText } from './text';
-import {
-  ACTION_TYPES,
-  ExecutionStatusSchema,
-  HookRefusalReasonSchema,
-  OBJECT_NAME_PATTERN,
-  SECRET_NAME_PATTERN,
-  StepStatusSchema,
-  TRIGGER_TYPES,
-} from '../definition';
+import { ExecutionStatusSchema, HookRefusalReasonSchema, OBJECT_NAME_PATTERN, SECRET_NAME_PATTERN, StepStatusSchema } from '../definition';
 
 export { loopItemsProblems, validateStepReferences, validateTemplates } from '../domain/validate-definition';
 

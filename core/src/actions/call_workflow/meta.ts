@@ -15,10 +15,5 @@ export const callWorkflowMeta = defineActionMeta<CallWorkflowAction>({
   rawFields: ['workflowId', 'wait'],
   structuralFields: [],
   fieldLabels: { workflowId: 'Workflow', wait: 'Wait for it to finish' },
-  output: [
-    { key: 'executionId', kind: 'text', description: 'the called run' },
-    { key: 'status', kind: 'text', description: 'how it ended ("started" when not waited for)' },
-    { key: 'output', kind: 'object', description: "the called run's step outputs, by step id" },
-  ],
   summary: (a) => `${a.wait === false ? 'Start' : 'Call'} another workflow`,
 });

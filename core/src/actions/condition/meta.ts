@@ -21,10 +21,5 @@ export const conditionMeta = defineActionMeta<ConditionAction>({
   fieldLabels: { if: 'Condition' },
   // Decided before a branch runs: the steps inside may read it.
   outputBeforeChildren: true,
-  output: [
-    { key: 'branch', kind: 'text', description: '"then" or "else"' },
-    { key: 'result', kind: 'boolean', description: 'whether the condition held' },
-    { key: 'trace', kind: 'list', description: 'each comparison, resolved' },
-  ],
   summary: (a) => `If … then ${count(a.then.length)}, else ${count(a.else.length)}`,
 });

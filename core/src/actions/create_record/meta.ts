@@ -1,5 +1,5 @@
 import { defineActionMeta } from '../define';
-import { RECORD_OUTPUT, RECORD_WRITE_RUNTIME } from '../records';
+import { RECORD_WRITE_RUNTIME } from '../records';
 import type { CreateRecordAction } from './schema';
 
 export const createRecordMeta = defineActionMeta<CreateRecordAction>({
@@ -9,6 +9,5 @@ export const createRecordMeta = defineActionMeta<CreateRecordAction>({
   idBase: 'create',
   ...RECORD_WRITE_RUNTIME,
   wouldHave: 'Would have created this record',
-  output: RECORD_OUTPUT,
   summary: (a) => `Create a ${a.object}`,
 });

@@ -1,5 +1,5 @@
 import { defineActionMeta } from '../define';
-import { RECORD_OUTPUT, RECORD_WRITE_RUNTIME } from '../records';
+import { RECORD_WRITE_RUNTIME } from '../records';
 import type { DeleteRecordAction } from './schema';
 
 export const deleteRecordMeta = defineActionMeta<DeleteRecordAction>({
@@ -9,6 +9,5 @@ export const deleteRecordMeta = defineActionMeta<DeleteRecordAction>({
   idBase: 'delete',
   ...RECORD_WRITE_RUNTIME,
   wouldHave: 'Would have deleted this record',
-  output: [...RECORD_OUTPUT, { key: 'deleted', kind: 'boolean', description: 'true' }],
   summary: (a) => `Delete the ${a.object}`,
 });

@@ -84,11 +84,5 @@ export const findRecordsMeta = defineActionMeta<FindRecordsAction>({
   rawFields: [],
   structuralFields: [],
   fieldLabels: { where: 'Where', orderBy: 'Sort by' },
-  output: [
-    { key: 'items', kind: 'list', description: 'the records found' },
-    { key: 'count', kind: 'number', description: 'how many were found' },
-    { key: 'first', kind: 'object', description: 'the first record found, null when none matched' },
-    { key: 'hasMore', kind: 'boolean', description: 'true when more matched than the limit' },
-  ],
   summary: (a) => brief(describeFind(a), 80),
 });

@@ -14,10 +14,5 @@ export const forEachMeta = defineActionMeta<ForEachAction>({
   structuralFields: ['steps'],
   children: (a) => [{ key: 'steps', actions: a.steps }],
   fieldLabels: { concurrency: 'Items at once', maxItems: 'Max items' },
-  output: [
-    { key: 'count', kind: 'number', description: 'how many items ran' },
-    { key: 'results', kind: 'list', description: "each item's last step output" },
-    { key: 'truncated', kind: 'object', description: 'set when results were cut' },
-  ],
   summary: (a) => `For each of ${brief(a.items)}: ${a.steps.length} step${a.steps.length === 1 ? '' : 's'}`,
 });

@@ -21,8 +21,6 @@ export const runScriptMeta = defineActionMeta<RunScriptAction>({
   structuralFields: [],
   receivesRunContext: true,
   fieldLabels: { code: 'Code', memoryMb: 'Memory (MB)', cpuMs: 'CPU time (ms)' },
-  // The script's return value: any JSON.
-  output: null,
   summary: (a) => {
     const first =
       a.code

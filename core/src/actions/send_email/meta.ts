@@ -18,12 +18,5 @@ export const sendEmailMeta = defineActionMeta<SendEmailAction>({
   secretFields: ['body', 'html'],
   fieldLabels: { to: 'To', cc: 'Cc', bcc: 'Bcc', replyTo: 'Reply to', subject: 'Subject', body: 'Text body', html: 'HTML body' },
   wouldHave: 'Would have sent this email',
-  output: [
-    { key: 'messageId', kind: 'text', description: 'the message id' },
-    { key: 'to', kind: 'list', description: 'the recipients' },
-    { key: 'cc', kind: 'list', description: 'the Cc recipients' },
-    { key: 'bcc', kind: 'list', description: 'the Bcc recipients' },
-    { key: 'transport', kind: 'text', description: 'how it was sent' },
-  ],
   summary: (a) => `Email to ${brief(list(a.to))}${a.subject ? `: ${brief(a.subject, 40)}` : ''}`,
 });

@@ -15,13 +15,5 @@ export const sendWebhookMeta = defineActionMeta<SendWebhookAction>({
   secretFields: ['url', 'headers', 'query', 'body', 'auth'],
   fieldLabels: { url: 'URL', headers: 'Headers', query: 'Query parameters', body: 'Body', auth: 'Auth', bodyType: 'Body type', sign: 'Sign the request' },
   wouldHave: 'Would have sent this request',
-  output: [
-    { key: 'status', kind: 'number', description: 'the HTTP status' },
-    { key: 'url', kind: 'text', description: 'the URL answered, after redirects' },
-    { key: 'redirects', kind: 'number', description: 'redirects followed' },
-    { key: 'headers', kind: 'object', description: 'the response headers' },
-    { key: 'body', kind: 'any', description: 'the response body (parsed when JSON)' },
-    { key: 'truncated', kind: 'boolean', description: 'true when the body was cut' },
-  ],
   summary: (a) => `${a.method} ${brief(a.url)}`,
 });

@@ -1,5 +1,5 @@
 import { defineActionMeta } from '../define';
-import { RECORD_OUTPUT, RECORD_WRITE_RUNTIME } from '../records';
+import { RECORD_WRITE_RUNTIME } from '../records';
 import type { UpdateRecordAction } from './schema';
 
 export const updateRecordMeta = defineActionMeta<UpdateRecordAction>({
@@ -9,7 +9,6 @@ export const updateRecordMeta = defineActionMeta<UpdateRecordAction>({
   idBase: 'update',
   ...RECORD_WRITE_RUNTIME,
   wouldHave: 'Would have updated this record',
-  output: [...RECORD_OUTPUT, { key: 'changed', kind: 'list', description: 'the fields that changed' }],
   summary: (a) => {
     const fields = Object.keys(a.data ?? {});
     return `Update the ${a.object}${fields.length ? ` (${fields.slice(0, 3).join(', ')}${fields.length > 3 ? ', …' : ''})` : ''}`;

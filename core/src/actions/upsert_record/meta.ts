@@ -1,5 +1,5 @@
 import { defineActionMeta } from '../define';
-import { RECORD_OUTPUT, RECORD_WRITE_RUNTIME } from '../records';
+import { RECORD_WRITE_RUNTIME } from '../records';
 import type { UpsertRecordAction } from './schema';
 
 export const upsertRecordMeta = defineActionMeta<UpsertRecordAction>({
@@ -10,10 +10,5 @@ export const upsertRecordMeta = defineActionMeta<UpsertRecordAction>({
   ...RECORD_WRITE_RUNTIME,
   fieldLabels: { match: 'Fields matched on' },
   wouldHave: 'Would have created or updated this record',
-  output: [
-    ...RECORD_OUTPUT,
-    { key: 'created', kind: 'boolean', description: 'true when no record matched and one was created' },
-    { key: 'changed', kind: 'list', description: 'the fields that changed' },
-  ],
   summary: (a) => `Create or update a ${a.object} by ${a.match.join(', ') || '…'}`,
 });

@@ -13,9 +13,5 @@ export const waitMeta = defineActionMeta<WaitAction>({
   timeoutMs: null,
   rawFields: [],
   structuralFields: [],
-  output: [
-    { key: 'waitedMs', kind: 'number', description: 'how long it waited (ms)' },
-    { key: 'until', kind: 'text', description: 'when the wait ended' },
-  ],
   summary: (a) => (a.until !== undefined ? `Wait until ${brief(a.until)}` : `Wait ${a.duration ?? ''}`.trim()),
 });

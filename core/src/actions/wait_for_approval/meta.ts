@@ -18,12 +18,5 @@ export const waitForApprovalMeta = defineActionMeta<WaitForApprovalAction>({
   structuralFields: [],
   fieldLabels: { timeout: 'Time out after', onTimeout: 'When nobody answers in time' },
   wouldHave: 'Would have asked for approval (a dry run takes it as approved)',
-  output: [
-    { key: 'decision', kind: 'text', description: '"approved" or "rejected"' },
-    { key: 'by', kind: 'text', description: 'who decided (null on a timeout)' },
-    { key: 'at', kind: 'text', description: 'when' },
-    { key: 'comment', kind: 'text', description: 'their comment' },
-    { key: 'timedOut', kind: 'boolean', description: 'true when nobody answered in time' },
-  ],
   summary: (a) => `Approval by ${brief(a.approvers.join(', '), 40)} within ${a.timeout}`,
 });
