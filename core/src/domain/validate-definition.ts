@@ -74,7 +74,7 @@ const KIND_WORDS: Record<OutputKind, string> = {
 /**
  * Loops whose Items is a whole step output, or one of its fields, that is known not to be a list
  * (`{{steps.find.output}}` for Find records: an object whose `items` is the list), by the output
- * fields each type declares in its meta. Every run of such a loop fails ("resolved to an object, not
+ * fields each type declares (ACTION_OUTPUTS). Every run of such a loop fails ("resolved to an object, not
  * a list"); the editor says so at the field, naming the list to use. Keyed by the Items field's path.
  */
 export function loopItemsProblems(actions: readonly WorkflowAction[]): { path: string; problem: string }[] {

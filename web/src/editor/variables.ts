@@ -39,7 +39,7 @@ const LISTS = 'Lists to loop over';
 /**
  * Variables a field may use: the trigger, then the outputs of steps whose output is known when its
  * action starts (not a loop around it: inside, `{{item}}` is the current item), each with the output
- * fields its type declares (core's ActionMeta.output) and the keys the last test run adds.
+ * fields its type declares (its `output.ts`, core's ACTION_OUTPUTS) and the keys the last test run adds.
  */
 export function variablesFor(
   fieldPath: Path,
