@@ -1,5 +1,5 @@
 import type { OutputField } from '../define';
-import { RECORD_OUTPUT } from '../record-output';
+import { recordOutput } from '../record-output';
 
 /** The fields of this type's output (docs/runtime.md, "Actions"), for the variable picker and the loop Items check. */
-export const output: readonly OutputField[] | null = RECORD_OUTPUT;
+export const output: readonly OutputField[] | null = /* @__PURE__ */ recordOutput();
