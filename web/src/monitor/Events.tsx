@@ -154,15 +154,16 @@ export default function Events() {
                 <Show when={ev.outcome} fallback={<span class="muted">Not dispatched yet.</span>}>
                   {(o) => (
                     <>
-                      {o().runs.length === 0 ? 'No workflow matched.' : `Started ${o().runs.length} run(s): `}
+                      {o().runs.length === 0 ? 'No workflow matched.' : o().runs.length === 1 ? 'Started a run: ' : `Started ${o().runs.length} runs: `}
+                      {/* Links in words, not run ids: "open it", or "run 1", "run 2", … */}
                       <For each={o().runs}>
-                        {(id) => (
+                        {(id, i) => (
                           <>
-                            <A href={`/w/${params.ws}/settings/runs/${id}`}>{id.slice(0, 8)}</A>{' '}
+                            <A href={`/w/${params.ws}/settings/runs/${id}`}>{o().runs.length === 1 ? 'open it' : `run ${i() + 1}`}</A>{' '}
                           </>
                         )}
                       </For>
-                      {o().deduplicated ? ` ${o().deduplicated} duplicate(s) ignored.` : ''}
+                      {o().deduplicated ? ` ${o().deduplicated === 1 ? 'A duplicate was' : `${o().deduplicated} duplicates were`} ignored.` : ''}
                       <Show when={o().error}>
                         <span class="error"> {o().error}</span>
                       </Show>

@@ -105,6 +105,9 @@ export default function FailureAlerts() {
               </button>
             </form>
             <h2>Workflows</h2>
+            <Show when={workflows() && (workflows()?.items.length ?? 0) === 0}>
+              <p class="muted">No workflows yet. Each one you create is listed here, its failures in the alert until you untick it.</p>
+            </Show>
             <ul class="events">
               <For each={workflows()?.items}>
                 {(w) => (

@@ -308,9 +308,11 @@ describe('workflow builder and monitor in a real browser', () => {
     await page.goto(`${stack.url}/w/${ws}/settings/events`);
     await page.getByRole('heading', { name: 'Event log' }).waitFor();
     await page
-      .getByText(/Started 1 run/)
+      .getByText(/Started a run/)
       .first()
       .waitFor();
+    // The run is linked in words, never by its id.
+    await page.getByRole('link', { name: 'open it' }).first().waitFor();
     await shot(page, 'event-log');
   });
 });
